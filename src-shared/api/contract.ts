@@ -1,0 +1,74 @@
+// THE contract between every client (renderer, CLI, bots) and the node: each method's params
+// and result schema, and each pushed event. Implemented once in src-main/api; reached through
+// Electron IPC, WebSocket and JSON-RPC. Add methods here first; the type system does the rest.
+import { z } from 'zod';
+import {
+  Balance, CoinInfo, DecimalAmount, Empty, Ok, Password, PeerInfo, Ticker, Utxo, VaultState, WalletCandidate,
+  WalletConnectionInput, WalletSummary, WalletTestResult,
+} from './schemas.ts';
+
+function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
+  return { params, result, doc };
+}
+
+export const methods = {
+  'node.info': method(Empty, z.object({
+    version: z.string(), network: z.string(), role: z.enum(['trader', 'servicenode']), peerId: z.string(), uptimeSec: z.number(),
+  }), 'Node version, network and role.'),
+
+  'vault.status': method(Empty, z.object({ state: VaultState }), 'Whether a vault exists and is unlocked.'),
+  'vault.create': method(
+    z.object({ password: Password, passphrase: z.string().max(1000).optional(), words: z.union([z.literal(12), z.literal(24)]).optional() }).strict(),
+    z.object({ mnemonic: z.string(), state: VaultState }),
+    'Create a new seed, encrypt it with the password and unlock. Returns the mnemonic once, to be written down.'),
+  'vault.restore': method(
+    z.object({ mnemonic: z.string().min(1).max(1000), passphrase: z.string().max(1000).optional(), password: Password }).strict(),
+    z.object({ state: VaultState }),
+    'Restore a vault from a BIP39 mnemonic (and optional passphrase), encrypted with a new password.'),
+  'vault.unlock': method(z.object({ password: z.string().min(1).max(1024) }).strict(), z.object({ state: VaultState }), 'Unlock the vault.'),
+  'vault.lock': method(Empty, z.object({ state: VaultState }), 'Lock the vault: keys are wiped from memory.'),
+
+  'coins.list': method(Empty, z.array(CoinInfo), 'Coins this node knows (the registry for its network).'),
+
+  'wallets.list': method(Empty, z.array(WalletSummary), 'Every known coin with its wallet connection state and balance.'),
+  'wallets.detect': method(z.object({ ticker: Ticker }).strict(), z.object({ candidates: z.array(WalletCandidate), searched: z.array(z.string()) }),
+    'Look for local daemons of this coin: default data dirs, conf files, cookies.'),
+  'wallets.test': method(z.object({ ticker: Ticker, connection: WalletConnectionInput }).strict(), WalletTestResult,
+    'Try a connection and explain the outcome; changes nothing.'),
+  'wallets.connect': method(z.object({ ticker: Ticker, connection: WalletConnectionInput }).strict(), WalletSummary,
+    'Test and then save a wallet connection (secrets are stored encrypted by the vault).'),
+  'wallets.disconnect': method(z.object({ ticker: Ticker }).strict(), Ok, 'Forget a wallet connection.'),
+  'wallets.balance': method(z.object({ ticker: Ticker }).strict(), Balance, 'Spendable, unconfirmed and locked balance.'),
+  'wallets.newAddress': method(z.object({ ticker: Ticker, label: z.string().max(100).optional() }).strict(), z.object({ address: z.string() }),
+    'A fresh receive address from the user\'s wallet.'),
+  'wallets.utxos': method(z.object({ ticker: Ticker }).strict(), z.array(Utxo), 'Unspent outputs of the wallet.'),
+  'wallets.feeEstimate': method(z.object({ ticker: Ticker, targetBlocks: z.number().int().min(1).max(1008).optional() }).strict(),
+    z.object({ satPerVb: DecimalAmount, source: z.enum(['estimate', 'floor', 'cap']) }),
+    'Fee rate for a target, from the daemon, bounded by the coin\'s floor and cap.'),
+
+  'p2p.info': method(Empty, z.object({ peerId: z.string(), listenAddrs: z.array(z.string()) }), 'This node\'s peer id and addresses.'),
+  'p2p.peers': method(Empty, z.array(PeerInfo), 'Connected peers.'),
+  'p2p.dial': method(z.object({ addr: z.string().min(1).max(500) }).strict(), z.object({ peerId: z.string() }), 'Connect to a peer by multiaddr.'),
+} as const;
+
+export const events = {
+  'vault.state': z.object({ state: VaultState }),
+  'wallets.changed': z.object({ ticker: Ticker }),
+  'wallets.balance': z.object({ ticker: Ticker, balance: Balance }),
+  'p2p.peers': z.object({ count: z.number().int() }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export interface PushedEvent<E extends EventName = EventName> { event: E; data: EventPayload<E> }
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+export function isMethodName(x: unknown): x is MethodName {
+  return typeof x === 'string' && Object.hasOwn(methods, x);
+}
