@@ -2,3 +2,4 @@ export * from './contract.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
 export * from './client.ts';
+export * from './wire.ts';
