@@ -1,0 +1,63 @@
+// Binds the contract (src-shared/api) to handlers: validates params before any handler runs,
+// validates results before they leave, and turns every failure into error data with a stable code.
+// All three transports (IPC, WebSocket, JSON-RPC) call this one function.
+import { ZodError, type z } from 'zod';
+import { ApiError, isMethodName, methods, type ApiErrorData, type MethodName, type Methods, type Result } from '../../src-shared/api/index.ts';
+import type { CallOutcome } from '../../src-shared/api/wire.ts';
+
+export interface CallContext {
+  transport: 'ipc' | 'ws' | 'http' | 'internal';
+}
+
+export type Handlers = {
+  [M in MethodName]: (params: z.output<Methods[M]['params']>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
+};
+
+export interface Logger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export interface Dispatcher {
+  call(method: unknown, params: unknown, ctx: CallContext): Promise<CallOutcome>;
+}
+
+export function zodIssues(err: ZodError): Array<{ path: string; message: string }> {
+  return err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}
+
+export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Dispatcher {
+  return {
+    async call(method, rawParams, ctx) {
+      if (!isMethodName(method)) {
+        return fail({ code: 'METHOD_NOT_FOUND', message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` });
+      }
+      const handler = handlers[method] as ((p: unknown, c: CallContext) => unknown) | undefined;
+      if (!handler) return fail({ code: 'METHOD_NOT_FOUND', message: `method ${method} is not available on this node` });
+      const spec = methods[method];
+      const parsed = spec.params.safeParse(rawParams ?? {});
+      if (!parsed.success) {
+        const issues = zodIssues(parsed.error);
+        return fail({ code: 'INVALID_PARAMS', message: `invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, details: issues });
+      }
+      try {
+        const result = await handler(parsed.data, ctx);
+        const checked = spec.result.safeParse(result);
+        if (!checked.success) {
+          log.error('handler returned a result that breaks the contract', { method, issues: zodIssues(checked.error) });
+          return fail({ code: 'INTERNAL', message: `the node produced an invalid result for ${method}` });
+        }
+        return { ok: true, result: checked.data };
+      } catch (err) {
+        if (err instanceof ApiError) return fail(err.toData());
+        log.error('handler failed', { method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+        return fail({ code: 'INTERNAL', message: `internal error in ${method}` });
+      }
+    },
+  };
+}
+
+function fail(error: ApiErrorData): CallOutcome {
+  return { ok: false, error };
+}
