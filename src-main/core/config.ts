@@ -24,7 +24,7 @@ export const ConfigSchema = z.object({
   }).strict().default({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] }),
   wallets: z.object({
     /** Extra daemon data directories to search during wallet detection (the devnet adds its own). */
-    searchDirs: z.array(z.object({ ticker: z.string(), dataDir: z.string().min(1) }).strict()).max(64).default([]),
+    searchDirs: z.array(z.object({ ticker: z.string(), dataDir: z.string().min(1), wallet: z.string().max(200).optional() }).strict()).max(64).default([]),
   }).strict().default({ searchDirs: [] }),
   vault: z.object({
     /** scrypt cost; only tests and the devnet lower it. */

@@ -1,0 +1,81 @@
+// The contract's methods bound to the node's services. Each handler is a line or two: the
+// logic lives in the services; validation already happened in the dispatcher.
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { CoinParams } from '../../src-shared/coins/registry.ts';
+import type { Handlers } from './dispatcher.ts';
+import type { EventBus } from './events.ts';
+import type { NodeConfig } from '../core/config.ts';
+import type { Vault } from '../vault/index.ts';
+import type { WalletService } from '../coins/wallet-service.ts';
+import type { P2pHost } from '../p2p/host.ts';
+
+export interface HandlerDeps {
+  version: string;
+  config: NodeConfig;
+  coins: CoinParams[];
+  vault: Vault;
+  wallets: WalletService;
+  p2p: P2pHost;
+  events: EventBus;
+  startedAt: number;
+  now: () => number;
+}
+
+export function createHandlers(d: HandlerDeps): Handlers {
+  const known = (ticker: string): string => {
+    if (!d.coins.some((c) => c.ticker === ticker)) {
+      throw new ApiError('NOT_FOUND', `this node does not handle ${ticker} on ${d.config.network} (it handles ${d.coins.map((c) => c.ticker).join(', ')})`);
+    }
+    return ticker;
+  };
+  return {
+    'node.info': () => ({
+      version: d.version, network: d.config.network, role: d.config.role, peerId: d.p2p.peerId,
+      uptimeSec: Math.floor((d.now() - d.startedAt) / 1000),
+    }),
+
+    'vault.status': () => ({ state: d.vault.status() }),
+    'vault.create': async (p) => {
+      const { mnemonic } = await d.vault.create(p.password, { passphrase: p.passphrase, words: p.words ?? 24 });
+      return { mnemonic, state: d.vault.status() };
+    },
+    'vault.restore': async (p) => {
+      await d.vault.restore(p.mnemonic, p.password, p.passphrase);
+      return { state: d.vault.status() };
+    },
+    'vault.unlock': async (p) => {
+      await d.vault.unlock(p.password);
+      return { state: d.vault.status() };
+    },
+    'vault.lock': () => {
+      d.vault.lock();
+      return { state: d.vault.status() };
+    },
+
+    'coins.list': () => d.coins.map((c) => ({
+      ticker: c.ticker, name: c.name, network: c.network, decimals: c.decimals, blockTimeSec: c.blockTimeSec, defaultConfirmations: c.defaultConfirmations,
+    })),
+
+    'wallets.list': () => d.wallets.list(),
+    'wallets.detect': (p) => d.wallets.detect(known(p.ticker)),
+    'wallets.test': (p) => d.wallets.test(known(p.ticker), p.connection),
+    'wallets.connect': async (p) => {
+      const summary = await d.wallets.connect(known(p.ticker), p.connection);
+      d.events.emit('wallets.changed', { ticker: p.ticker });
+      return summary;
+    },
+    'wallets.disconnect': async (p) => {
+      await d.wallets.disconnect(known(p.ticker));
+      d.events.emit('wallets.changed', { ticker: p.ticker });
+      return { ok: true as const };
+    },
+    'wallets.balance': (p) => d.wallets.balance(known(p.ticker)),
+    'wallets.newAddress': (p) => d.wallets.newAddress(known(p.ticker), p.label),
+    'wallets.utxos': (p) => d.wallets.utxos(known(p.ticker)),
+    'wallets.feeEstimate': (p) => d.wallets.feeEstimate(known(p.ticker), p.targetBlocks),
+
+    'p2p.info': () => ({ peerId: d.p2p.peerId, listenAddrs: d.p2p.listenAddrs() }),
+    'p2p.peers': () => d.p2p.peers(),
+    'p2p.dial': async (p) => ({ peerId: await d.p2p.dial(p.addr) }),
+  };
+}

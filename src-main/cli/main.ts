@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The `hashlock` command: run a headless node, call any API method, manage the devnet.
+// Every contract method is also a named subcommand: `hashlock wallets balance --ticker DEVA`.
+import { Command, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { methods, METHOD_NAMES } from '../../src-shared/api/contract.ts';
+import { createLogger } from '../core/log.ts';
+import { readVersion, startNode } from '../core/node.ts';
+import { loadConfig } from '../core/config.ts';
+import { readApiToken } from '../core/token.ts';
+import { createNodeRpc } from './rpc-client.ts';
+import { devnetCommand } from '../devnet/cli.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_DATA_DIR = process.env.HASHLOCK_DATA_DIR ?? path.join(os.homedir(), '.hashlock');
+
+function fail(err: unknown): never {
+  if (err instanceof ApiError) console.error(`error ${err.code}: ${err.message}`);
+  else console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+
+function rpcFor(opts: { dataDir: string; url?: string; token?: string }) {
+  const token = opts.token ?? readApiToken(opts.dataDir);
+  const url = opts.url ?? `http://127.0.0.1:${loadConfig(opts.dataDir).api.port}`;
+  return createNodeRpc(url, token);
+}
+
+function print(result: unknown): void {
+  console.log(JSON.stringify(result, null, 2));
+}
+
+/** Turn `--ticker DEVA --target-blocks 6` into params using the method's schema for types. */
+export function paramsFromOptions(method: keyof typeof methods, opts: Record<string, unknown>): Record<string, unknown> {
+  const schema = methods[method].params as z.ZodObject;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const value = opts[key];
+    if (value === undefined) continue;
+    out[key] = coerce(field as z.ZodType, String(value));
+  }
+  return out;
+}
+
+function coerce(field: z.ZodType, text: string): unknown {
+  let t = field as z.ZodType & { def: { type: string; innerType?: z.ZodType } };
+  while ((t.def.type === 'optional' || t.def.type === 'default') && t.def.innerType) t = t.def.innerType as typeof t;
+  if (t.def.type === 'number') return /^-?\d+$/.test(text) ? Number(text) : text;
+  if (t.def.type === 'boolean') return text === 'true';
+  if (t.def.type === 'object' || t.def.type === 'array' || t.def.type === 'union') {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text; // strings, including decimal amounts, stay strings
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function buildProgram(): Command {
+  const program = new Command('hashlock').version(readVersion()).description('Hashlock: non-custodial atomic-swap exchange node')
+    .showHelpAfterError();
+  const dataDirOption = () => new Option('--data-dir <dir>', 'node data directory').default(DEFAULT_DATA_DIR);
+
+  program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1')
+    .addOption(dataDirOption())
+    .option('--api-port <port>', 'API/UI port (overrides config.json)', (v) => Number(v))
+    .option('--password-file <file>', 'unlock the vault at start with the password in this file')
+    .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'))
+    .action(async (o: { dataDir: string; apiPort?: number; passwordFile?: string; staticDir: string }) => {
+      const log = createLogger('node');
+      const password = o.passwordFile ? readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '') : undefined;
+      const node = await startNode({ dataDir: o.dataDir, log, serveApi: true, apiPort: o.apiPort, staticDir: existsSync(o.staticDir) ? o.staticDir : undefined, password });
+      console.log(`Hashlock node ${node.peerId}`);
+      console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
+      console.log(`JSON-RPC: ${node.api?.url}/rpc  (Authorization: Bearer <${path.join(o.dataDir, 'api-token')}>)`);
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await node.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop());
+      process.on('SIGTERM', () => void stop());
+    });
+
+  program.command('rpc').description('call an API method: hashlock rpc wallets.balance \'{"ticker":"DEVA"}\'')
+    .argument('<method>').argument('[params]', 'JSON object', '{}')
+    .addOption(dataDirOption()).option('--url <url>', 'node URL').option('--token <token>', 'API token')
+    .action(async (method: string, paramsText: string, o: { dataDir: string; url?: string; token?: string }) => {
+      let params: unknown;
+      try {
+        params = JSON.parse(paramsText);
+      } catch {
+        fail(new ApiError('INVALID_PARAMS', `params are not valid JSON: ${paramsText}`));
+      }
+      print(await rpcFor(o).raw(method, params));
+    });
+
+  const groups = new Map<string, Command>();
+  for (const name of METHOD_NAMES) {
+    const [group, sub] = name.split('.') as [string, string];
+    let g = groups.get(group);
+    if (!g) {
+      g = program.command(group).description(`${group} methods`);
+      groups.set(group, g);
+    }
+    const cmd = g.command(kebab(sub)).description(methods[name].doc)
+      .addOption(dataDirOption()).option('--url <url>', 'node URL').option('--token <token>', 'API token');
+    const shape = (methods[name].params as z.ZodObject).shape;
+    for (const key of Object.keys(shape)) cmd.option(`--${kebab(key)} <value>`, key);
+    cmd.action(async (o: Record<string, unknown> & { dataDir: string; url?: string; token?: string }) => {
+      print(await rpcFor(o).call(name, paramsFromOptions(name, o) as never));
+    });
+  }
+
+  program.addCommand(devnetCommand(REPO_ROOT));
+  return program;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildProgram().parseAsync(process.argv).catch(fail);
+}

@@ -1,0 +1,114 @@
+// Composition root: builds every service of a node from its data directory and config, wires
+// events, and owns the start/stop lifecycle. Desktop, headless node, devnet and tests all start
+// a node through here, so they run the same code.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createDispatcher, type Dispatcher, type Logger } from '../api/dispatcher.ts';
+import { createEventBus, type EventBus } from '../api/events.ts';
+import { createHandlers } from '../api/handlers.ts';
+import { startApiServer, type ApiServer } from '../api/server.ts';
+import { coinsForNetwork, loadConfig, type NodeConfig } from './config.ts';
+import { ensureApiToken } from './token.ts';
+import { createVault } from '../vault/index.ts';
+import { openStore, createBanRepo, createWalletConnectionRepo } from '../store/index.ts';
+import { createWalletService } from '../coins/wallet-service.ts';
+import { createP2pHost } from '../p2p/host.ts';
+import { startBalanceWatcher } from './balance-watcher.ts';
+
+export interface StartNodeOptions {
+  dataDir: string;
+  log: Logger;
+  /** Defaults to <dataDir>/config.json. */
+  config?: NodeConfig;
+  /** Serve HTTP/WebSocket API (headless); the desktop uses IPC instead. */
+  serveApi?: boolean;
+  apiPort?: number;
+  /** Built renderer to serve next to the API. */
+  staticDir?: string;
+  /** Unlock the vault at start (headless nodes, devnet); never logged. */
+  password?: string;
+}
+
+export interface NodeHandle {
+  dataDir: string;
+  config: NodeConfig;
+  dispatcher: Dispatcher;
+  events: EventBus;
+  peerId: string;
+  api?: ApiServer;
+  token: string;
+  stop(): Promise<void>;
+}
+
+export function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
+  const { dataDir, log } = opts;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const config = opts.config ?? loadConfig(dataDir);
+  const coins = coinsForNetwork(config.network);
+  const events = createEventBus((err) => log.warn('event listener failed', { error: String(err) }));
+  const token = ensureApiToken(dataDir);
+
+  const db = openStore(path.join(dataDir, 'node.sqlite'));
+  const stops: Array<() => Promise<void> | void> = [() => db.close()];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        log.warn('stop step failed', { error: String(err) });
+      }
+    }
+  };
+
+  try {
+    const vault = createVault({ filePath: path.join(dataDir, 'vault.json'), kdf: config.vault.kdf });
+    vault.onStateChange((state) => events.emit('vault.state', { state }));
+    if (opts.password !== undefined && vault.status() === 'locked') await vault.unlock(opts.password);
+
+    const wallets = createWalletService({
+      coins,
+      repo: createWalletConnectionRepo(db),
+      secrets: vault.secretBox(),
+      detectOptions: { extraDirs: config.wallets.searchDirs },
+    });
+
+    const p2p = createP2pHost({ dataDir, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap, bans: createBanRepo(db), log: log.child?.('p2p') ?? log });
+    await p2p.start();
+    stops.push(() => p2p.stop());
+    p2p.onPeersChanged(() => events.emit('p2p.peers', { count: p2p.peers().length }));
+
+    const watcher = startBalanceWatcher({ wallets, coins, events, log });
+    stops.push(() => watcher.stop());
+
+    const startedAt = Date.now();
+    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, events, startedAt, now: Date.now });
+    const dispatcher = createDispatcher(handlers, log);
+
+    let api: ApiServer | undefined;
+    if (opts.serveApi) {
+      api = await startApiServer({ dispatcher, events, token, port: opts.apiPort ?? config.api.port, staticDir: opts.staticDir, log });
+      stops.push(() => api?.close());
+    }
+    log.info('node started', { network: config.network, role: config.role, peerId: p2p.peerId, api: api?.url });
+    return {
+      dataDir, config, dispatcher, events, peerId: p2p.peerId, api, token,
+      async stop() {
+        vault.lock();
+        await stopAll();
+        log.info('node stopped');
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
