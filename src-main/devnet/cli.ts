@@ -48,7 +48,7 @@ export function devnetCommand(repoRoot: string): Command {
 
   withFlags(cmd.command('demo').description('run the devnet in the foreground and print the UI links')).option('--fresh', 'start from empty chains')
     .action((o: DevnetFlags) => run(o, true));
-  withFlags(cmd.command('run').description('(internal) the background supervisor started by `up`')).action((o: DevnetFlags) => run(o, false));
+  withFlags(cmd.command('run').description('(internal) the background supervisor started by `up`')).option('--fresh', 'start from empty chains').action((o: DevnetFlags) => run(o, false));
 
   withFlags(cmd.command('up').description('start the devnet in the background (reuses an existing one)')).option('--fresh', 'start from empty chains')
     .action(async (o: DevnetFlags) => {
