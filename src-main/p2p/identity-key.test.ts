@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { PeerKeyCorruptError, loadOrCreatePeerKey, peerKeyPath } from './identity-key.ts';
+
+const dirs: string[] = [];
+async function freshDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hashlock-peerkey-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('peer identity key', () => {
+  it('is created once with mode 0600 and gives the same peer id when loaded again', async () => {
+    const dir = await freshDir();
+    const first = await loadOrCreatePeerKey(join(dir, 'nested'));
+    const again = await loadOrCreatePeerKey(join(dir, 'nested'));
+    expect(first.type).toBe('Ed25519');
+    expect(peerIdFromPrivateKey(again).toString()).toBe(peerIdFromPrivateKey(first).toString());
+    expect((await stat(peerKeyPath(join(dir, 'nested')))).mode & 0o777).toBe(0o600);
+  });
+
+  it('agrees on one key when two starts race', async () => {
+    const dir = await freshDir();
+    const keys = await Promise.all([loadOrCreatePeerKey(dir), loadOrCreatePeerKey(dir), loadOrCreatePeerKey(dir)]);
+    const ids = new Set(keys.map((k) => peerIdFromPrivateKey(k).toString()));
+    const onDisk = await loadOrCreatePeerKey(dir);
+    expect(ids).toEqual(new Set([peerIdFromPrivateKey(onDisk).toString()]));
+  });
+
+  it('tightens a key file that other users can read', async () => {
+    const dir = await freshDir();
+    await loadOrCreatePeerKey(dir);
+    await chmod(peerKeyPath(dir), 0o644);
+    await loadOrCreatePeerKey(dir);
+    expect((await stat(peerKeyPath(dir))).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['empty', new Uint8Array()],
+    ['garbage', new TextEncoder().encode('this is not a protobuf key')],
+    ['truncated', new Uint8Array([0x08, 0x01, 0x12, 0x40, 0x01, 0x02])],
+  ])('refuses a %s key file with a clear error and leaves it in place', async (_name, content) => {
+    const dir = await freshDir();
+    await writeFile(peerKeyPath(dir), content, { mode: 0o600 });
+    const err = await loadOrCreatePeerKey(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PeerKeyCorruptError);
+    expect((err as PeerKeyCorruptError).code).toBe('CONFIG_INVALID');
+    expect((err as Error).message).toContain(peerKeyPath(dir));
+    expect(new Uint8Array(await readFile(peerKeyPath(dir)))).toEqual(content);
+  });
+
+  it('refuses a key of the wrong type', async () => {
+    const dir = await freshDir();
+    await writeFile(peerKeyPath(dir), privateKeyToProtobuf(await generateKeyPair('secp256k1')), { mode: 0o600 });
+    await expect(loadOrCreatePeerKey(dir)).rejects.toThrow(/secp256k1 key, not Ed25519/);
+  });
+});
