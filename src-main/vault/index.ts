@@ -1,0 +1,6 @@
+// Public face of the vault: the only module that holds seeds and private keys.
+
+export { createVault, type Vault, type VaultOptions, type VaultStatus } from './vault.ts';
+export { DEFAULT_KDF, type KdfParams } from './vault-file.ts';
+export { formatPath, identityKeyPath, SWAP_KEY_BRANCH } from './keyring.ts';
+export type { MnemonicLength } from './mnemonic.ts';

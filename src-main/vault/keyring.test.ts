@@ -1,0 +1,155 @@
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { BIP32Factory } from 'bip32';
+import * as ecc from '@bitcoinerlab/secp256k1';
+import { describe, expect, it } from 'vitest';
+import { createKeyRing, formatPath, identityKeyPath, SWAP_KEY_BRANCH } from './keyring.ts';
+import bip32Vectors from './fixtures/bip32-vectors.json' with { type: 'json' };
+import bip39Vectors from './fixtures/bip39-vectors.json' with { type: 'json' };
+import pinned from './fixtures/derived-keys.json' with { type: 'json' };
+
+const HARDENED = 0x80000000;
+const CURVE_N = secp256k1.Point.CURVE().n;
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const fromHex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+const bigFrom = (b: Uint8Array): bigint => BigInt(`0x${hex(b)}`);
+
+/** A second, from-the-spec BIP32 CKDpriv (noble hashes + curve), to check the bip32 package's paths. */
+function independentPrivateKey(seed: Uint8Array, path: readonly number[]): Uint8Array {
+  let I: Uint8Array = hmac(sha512, new TextEncoder().encode('Bitcoin seed'), seed);
+  let k: Uint8Array = I.slice(0, 32);
+  let c = I.slice(32);
+  for (const index of path) {
+    const ser = new Uint8Array(4);
+    new DataView(ser.buffer).setUint32(0, index);
+    const data = index >= HARDENED ? Uint8Array.from([0, ...k, ...ser]) : Uint8Array.from([...secp256k1.getPublicKey(k, true), ...ser]);
+    I = hmac(sha512, c, data);
+    const child = (bigFrom(I.slice(0, 32)) + bigFrom(k)) % CURVE_N;
+    k = fromHex(child.toString(16).padStart(64, '0'));
+    c = I.slice(32);
+  }
+  return k;
+}
+
+const vectorSeed = (): Uint8Array => fromHex(bip39Vectors.valid[0]!.seed);
+const digestOf = (text: string): Uint8Array => sha256(new TextEncoder().encode(text));
+
+describe('derivation paths', () => {
+  it('names the documented paths', () => {
+    expect(formatPath(SWAP_KEY_BRANCH)).toBe("m/9641'/0'/0'/0");
+    expect(formatPath(identityKeyPath(3))).toBe("m/302'/616'/3'/0/0");
+  });
+
+  it('the bip32 package as configured reproduces BIP32 test vector 1', () => {
+    const root = BIP32Factory(ecc).fromSeed(Buffer.from(bip32Vectors.seed, 'hex'));
+    for (const d of bip32Vectors.derivations) expect((d.path === 'm' ? root : root.derivePath(d.path)).toBase58()).toBe(d.xprv);
+  });
+
+  it('the independent CKDpriv reproduces BIP32 test vector 1 too', () => {
+    const root = BIP32Factory(ecc).fromBase58(bip32Vectors.derivations[2]!.xprv);
+    const path = [HARDENED, 1, 2 + HARDENED, 2, 1000000000];
+    expect(hex(independentPrivateKey(fromHex(bip32Vectors.seed), path))).toBe(hex(root.privateKey!));
+  });
+
+  it.each([0, 1, 7, 2 ** 31 - 1])('swap key %i matches an independent derivation of m/9641\'/0\'/0\'/0/i', (index) => {
+    const ring = createKeyRing(vectorSeed());
+    const priv = independentPrivateKey(vectorSeed(), [...SWAP_KEY_BRANCH, index]);
+    expect(hex(ring.swapPublicKey(index))).toBe(hex(secp256k1.getPublicKey(priv, true)));
+  });
+
+  it.each([0, 1, 5])('identity key for account %i matches an independent derivation of m/302\'/616\'/a\'/0/0', (account) => {
+    const ring = createKeyRing(vectorSeed());
+    const priv = independentPrivateKey(vectorSeed(), identityKeyPath(account));
+    expect(hex(ring.identityPublicKey(account))).toBe(hex(secp256k1.getPublicKey(priv, true)));
+  });
+
+  it('keeps producing the pinned keys for the reference phrase (paths never change silently)', () => {
+    const ring = createKeyRing(vectorSeed());
+    for (const p of pinned.swap) expect(hex(ring.swapPublicKey(p.index))).toBe(p.publicKey);
+    for (const p of pinned.identity) expect(hex(ring.identityPublicKey(p.account))).toBe(p.publicKey);
+  });
+
+  it('is deterministic and gives distinct keys per index', () => {
+    const a = createKeyRing(vectorSeed());
+    const b = createKeyRing(vectorSeed());
+    expect(hex(a.swapPublicKey(4))).toBe(hex(b.swapPublicKey(4)));
+    expect(hex(a.swapPublicKey(4))).not.toBe(hex(a.swapPublicKey(5)));
+    expect(hex(a.identityPublicKey(0))).not.toBe(hex(a.swapPublicKey(0)));
+  });
+
+  it.each([-1, 1.5, 2 ** 31, Number.NaN])('refuses index %s', (bad) => {
+    const ring = createKeyRing(vectorSeed());
+    expect(() => ring.swapPublicKey(bad)).toThrow(RangeError);
+    expect(() => ring.identityPublicKey(bad)).toThrow(RangeError);
+  });
+});
+
+describe('swap signatures', () => {
+  const ring = createKeyRing(vectorSeed());
+  const digests = Array.from({ length: 40 }, (_, i) => digestOf(`swap digest ${i}`));
+
+  it('are 64-byte compact signatures that verify under the swap public key', () => {
+    for (const [i, digest] of digests.entries()) {
+      const sig = ring.signSwapDigest(i % 3, digest);
+      expect(sig).toHaveLength(64);
+      expect(secp256k1.verify(sig, digest, ring.swapPublicKey(i % 3), { prehash: false, lowS: true })).toBe(true);
+      expect(secp256k1.verify(sig, digest, ring.swapPublicKey((i % 3) + 1), { prehash: false })).toBe(false);
+    }
+  });
+
+  it('are low-R (r < 2^255) and low-S (s <= n/2), even where a plain RFC6979 signature is high-R', () => {
+    const priv = independentPrivateKey(vectorSeed(), [...SWAP_KEY_BRANCH, 0]);
+    let plainHighR = 0;
+    for (const digest of digests) {
+      if ((secp256k1.sign(digest, priv, { prehash: false }).at(0) ?? 0) >= 0x80) plainHighR += 1;
+      const sig = ring.signSwapDigest(0, digest);
+      expect(sig[0]).toBeLessThan(0x80);
+      expect(bigFrom(sig.subarray(32))).toBeLessThanOrEqual(CURVE_N / 2n);
+    }
+    expect(plainHighR).toBeGreaterThan(0); // otherwise the low-R assertion above proved nothing
+  });
+
+  it('refuses a digest that is not 32 bytes', () => {
+    expect(() => ring.signSwapDigest(0, new Uint8Array(31))).toThrow(RangeError);
+  });
+});
+
+describe('identity signatures', () => {
+  const ring = createKeyRing(vectorSeed());
+
+  it('are 65 bytes, header 31..34, and recover to the identity public key', () => {
+    for (let i = 0; i < 12; i += 1) {
+      const digest = digestOf(`identity ${i}`);
+      const sig = ring.signIdentityDigest(2, digest);
+      expect(sig).toHaveLength(65);
+      const header = sig[0]!;
+      expect(header).toBeGreaterThanOrEqual(31);
+      expect(header).toBeLessThanOrEqual(34);
+      const nobleForm = Uint8Array.from([header - 31, ...sig.subarray(1)]);
+      expect(hex(secp256k1.recoverPublicKey(nobleForm, digest, { prehash: false }))).toBe(hex(ring.identityPublicKey(2)));
+      expect(secp256k1.verify(sig.subarray(1), digest, ring.identityPublicKey(2), { prehash: false, lowS: true })).toBe(true);
+    }
+  });
+});
+
+describe('wipe', () => {
+  it('zeroes the seed it was given at once', () => {
+    const seed = vectorSeed();
+    createKeyRing(seed);
+    expect(seed.every((b) => b === 0)).toBe(true);
+  });
+
+  it('makes every operation fail afterwards but leaves public keys already handed out intact', () => {
+    const ring = createKeyRing(vectorSeed());
+    const pub = ring.swapPublicKey(0);
+    const copy = hex(pub);
+    ring.identityPublicKey(0);
+    ring.wipe();
+    expect(hex(pub)).toBe(copy);
+    expect(() => ring.swapPublicKey(0)).toThrow();
+    expect(() => ring.signSwapDigest(0, new Uint8Array(32))).toThrow();
+    expect(() => ring.identityPublicKey(0)).toThrow();
+    expect(() => ring.signIdentityDigest(0, new Uint8Array(32))).toThrow();
+  });
+});

@@ -1,0 +1,132 @@
+// BIP32 keys derived from the unlocked seed, and the only code that signs with them. Private keys
+// never leave this module: callers get public keys and signatures. wipe() zeroes what it holds.
+
+import * as ecc from '@bitcoinerlab/secp256k1';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { BIP32Factory, type BIP32Interface } from 'bip32';
+
+const bip32 = BIP32Factory(ecc);
+
+const HARDENED = 0x80000000;
+
+/**
+ * Swap (HTLC claim/refund) keys: m/9641'/0'/0'/0/{index}. 9641' is a purpose number of our own,
+ * outside BIP43's registered ones, so swap keys never coincide with any wallet's addresses;
+ * then a scheme version (0'), an account (0') and the external chain (0).
+ */
+export const SWAP_KEY_BRANCH = [9641 + HARDENED, HARDENED, HARDENED, 0] as const;
+/** did:is identity keys, as Blockcore's wallet derives them: m/302'/616'/{account}'/0/0. */
+export const identityKeyPath = (account: number): number[] => [302 + HARDENED, 616 + HARDENED, account + HARDENED, 0, 0];
+
+export function formatPath(path: readonly number[]): string {
+  return ['m', ...path.map((i) => (i >= HARDENED ? `${i - HARDENED}'` : String(i)))].join('/');
+}
+
+export interface KeyRing {
+  swapPublicKey(index: number): Uint8Array;
+  signSwapDigest(index: number, digest: Uint8Array): Uint8Array;
+  identityPublicKey(account: number): Uint8Array;
+  signIdentityDigest(account: number, digest: Uint8Array): Uint8Array;
+  wipe(): void;
+}
+
+/** Takes ownership of `seed` and zeroes it once the master key is made. */
+export function createKeyRing(seed: Uint8Array): KeyRing {
+  let root: BIP32Interface | undefined = bip32.fromSeed(seed);
+  seed.fill(0);
+  let swapBranch: BIP32Interface | undefined;
+  const swapPublicKeys = new Map<number, Uint8Array>();
+  const identityKeys = new Map<number, BIP32Interface>();
+
+  const master = (): BIP32Interface => {
+    if (!root) throw new Error('key ring was wiped');
+    return root;
+  };
+
+  const swapKey = (index: number): BIP32Interface => {
+    checkIndex(index, 'swap key index');
+    swapBranch ??= deriveWiping(master(), SWAP_KEY_BRANCH);
+    return swapBranch.derive(index);
+  };
+
+  const identityKey = (account: number): BIP32Interface => {
+    checkIndex(account, 'identity account');
+    let node = identityKeys.get(account);
+    if (!node) {
+      node = deriveWiping(master(), identityKeyPath(account));
+      identityKeys.set(account, node);
+    }
+    return node;
+  };
+
+  return {
+    swapPublicKey(index) {
+      let pub = swapPublicKeys.get(index);
+      if (!pub) {
+        const node = swapKey(index);
+        pub = Uint8Array.from(node.publicKey);
+        wipeNode(node);
+        swapPublicKeys.set(index, pub);
+      }
+      return Uint8Array.from(pub);
+    },
+    signSwapDigest(index, digest) {
+      checkDigest(digest);
+      const node = swapKey(index);
+      try {
+        // Low-R grinding as bitcoinjs does: saves a byte per signature, which keeps re-signed
+        // transactions above the relay fee floor (see STACK.md).
+        return Uint8Array.from(node.sign(digest, true));
+      } finally {
+        wipeNode(node);
+      }
+    },
+    identityPublicKey(account) {
+      return Uint8Array.from(identityKey(account).publicKey);
+    },
+    signIdentityDigest(account, digest) {
+      checkDigest(digest);
+      const priv = identityKey(account).privateKey;
+      if (!priv) throw new Error('identity key has no private key');
+      // noble gives [recovery, r, s]; Bitcoin message signatures put 27 + recovery + 4 (compressed key) first.
+      const sig = secp256k1.sign(digest, priv, { prehash: false, lowS: true, format: 'recovered' });
+      const out = Uint8Array.from(sig);
+      out[0] = 27 + 4 + (sig[0] ?? 0);
+      return out;
+    },
+    wipe() {
+      if (swapBranch) wipeNode(swapBranch);
+      for (const node of identityKeys.values()) wipeNode(node);
+      if (root) wipeNode(root);
+      swapBranch = undefined;
+      root = undefined;
+      identityKeys.clear();
+      swapPublicKeys.clear();
+    },
+  };
+}
+
+/** Derives step by step so the intermediate private keys can be zeroed, not just dropped. */
+function deriveWiping(from: BIP32Interface, path: readonly number[]): BIP32Interface {
+  let node = from;
+  for (const index of path) {
+    const next = node.derive(index);
+    if (node !== from) wipeNode(node);
+    node = next;
+  }
+  return node;
+}
+
+/** bip32's privateKey getter returns its own buffer, so filling it wipes the key in place. */
+function wipeNode(node: BIP32Interface): void {
+  node.privateKey?.fill(0);
+  node.chainCode.fill(0);
+}
+
+function checkIndex(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0 || n >= HARDENED) throw new RangeError(`${what} must be an integer from 0 to 2^31-1, got ${n}`);
+}
+
+function checkDigest(digest: Uint8Array): void {
+  if (!(digest instanceof Uint8Array) || digest.length !== 32) throw new RangeError('digest must be 32 bytes');
+}

@@ -1,0 +1,44 @@
+// Seals small secrets (wallet RPC passwords) for storage in SQLite with the vault's data key.
+// Sealed form: "sb1:" + base64(iv[12] || ciphertext || tag[16]), AES-256-GCM, AAD "hashlock-secretbox-v1".
+
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { SecretBox } from '../coins/connection-store.ts';
+
+const PREFIX = 'sb1:';
+const AAD = Buffer.from('hashlock-secretbox-v1', 'utf8');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** `dataKey` is called on every use and throws VAULT_LOCKED while the vault is locked. */
+export function createSecretBox(dataKey: () => Uint8Array): SecretBox {
+  return {
+    seal(plaintext) {
+      const key = dataKey();
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(AAD);
+      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return PREFIX + Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64');
+    },
+    open(sealed) {
+      const key = dataKey();
+      if (!sealed.startsWith(PREFIX) || !BASE64.test(sealed.slice(PREFIX.length))) throw unreadable('it is not in a format this program wrote');
+      const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
+      if (raw.length < IV_BYTES + TAG_BYTES) throw unreadable('it is too short');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      decipher.setAAD(AAD);
+      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+      try {
+        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      } catch {
+        throw unreadable('it was altered, or saved by a different vault (a restored vault has a new data key)');
+      }
+    },
+  };
+}
+
+function unreadable(why: string): ApiError {
+  return new ApiError('VAULT_CORRUPT', `A saved secret cannot be decrypted: ${why}. Enter it again.`, { reason: 'sealed-secret' });
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { DEFAULT_KDF, openVaultFile, sealVaultFile, type VaultPayload } from './vault-file.ts';
+
+const FAST = { N: 1024, r: 8, p: 1 };
+const PASSWORD = 'correct horse battery';
+
+type Envelope = {
+  format: string; version: number; kdf: { name: string; N: number; r: number; p: number; salt: string };
+  cipher: { name: string; iv: string }; check: string; ciphertext: string; tag: string; checksum: string;
+};
+
+/** The documented checksum (docs/vault.md), written out again here so a silent format change fails. */
+function withChecksum(e: Envelope): string {
+  const canonical = JSON.stringify([e.format, e.version, e.kdf.name, e.kdf.N, e.kdf.r, e.kdf.p, e.kdf.salt, e.cipher.name, e.cipher.iv, e.check, e.ciphertext, e.tag]);
+  return JSON.stringify({ ...e, checksum: createHash('sha256').update(canonical).digest('hex') });
+}
+
+/** Changes one base64 character in the middle (never the padding-adjacent last one). */
+function flip(b64: string): string {
+  const i = Math.floor(b64.length / 2);
+  return b64.slice(0, i) + (b64[i] === 'A' ? 'B' : 'A') + b64.slice(i + 1);
+}
+
+const payload = (): VaultPayload => ({ mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about', passphrase: 'TREZOR', dataKey: new Uint8Array(32).fill(7) });
+
+async function failure(text: string, password = PASSWORD): Promise<ApiError> {
+  try {
+    await openVaultFile(text, password);
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('expected openVaultFile to fail');
+}
+
+describe('vault file round trip', () => {
+  it('opens what it sealed, with the payload intact', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, FAST);
+    const opened = await openVaultFile(text, PASSWORD);
+    expect(opened.mnemonic).toBe(payload().mnemonic);
+    expect(opened.passphrase).toBe('TREZOR');
+    expect(Array.from(opened.dataKey)).toEqual(Array.from(payload().dataKey));
+  });
+
+  it('never contains the phrase, passphrase or data key in clear', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, FAST);
+    expect(text).not.toContain('abandon');
+    expect(text).not.toContain('TREZOR');
+    expect(text).not.toContain(Buffer.from(payload().dataKey).toString('base64'));
+  });
+
+  it('uses a fresh salt and IV every time', async () => {
+    const a = JSON.parse(await sealVaultFile(payload(), PASSWORD, FAST)) as Envelope;
+    const b = JSON.parse(await sealVaultFile(payload(), PASSWORD, FAST)) as Envelope;
+    expect(a.kdf.salt).not.toBe(b.kdf.salt);
+    expect(a.cipher.iv).not.toBe(b.cipher.iv);
+  });
+
+  it('treats passwords that differ only in Unicode composition as the same', async () => {
+    const text = await sealVaultFile(payload(), 'caf\u00e9 au lait', FAST);
+    await expect(openVaultFile(text, 'cafe\u0301 au lait')).resolves.toBeDefined();
+  });
+
+  it('works with the default scrypt parameters (N=2^17, r=8, p=1) within the memory limit', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, DEFAULT_KDF);
+    expect((JSON.parse(text) as Envelope).kdf).toMatchObject({ name: 'scrypt', N: 131072, r: 8, p: 1 });
+    await expect(openVaultFile(text, PASSWORD)).resolves.toBeDefined();
+  });
+
+  it('refuses to write with parameters outside the supported range', async () => {
+    await expect(sealVaultFile(payload(), PASSWORD, { N: 1000, r: 8, p: 1 })).rejects.toThrow(RangeError);
+    await expect(sealVaultFile(payload(), PASSWORD, { N: 2 ** 24, r: 8, p: 1 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('wrong password versus damage', () => {
+  it('says VAULT_WRONG_PASSWORD for a wrong password on an intact file', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, FAST);
+    const e = await failure(text, 'not the password');
+    expect(e.code).toBe('VAULT_WRONG_PASSWORD');
+  });
+
+  const cases: { name: string; mutate: (text: string, e: Envelope) => string; reason: string; message?: RegExp }[] = [
+    { name: 'truncated file', mutate: (t) => t.slice(0, Math.floor(t.length / 2)), reason: 'not-json', message: /truncated/ },
+    { name: 'empty file', mutate: () => '', reason: 'not-json' },
+    { name: 'garbage bytes', mutate: () => '\u0000\u00ff\u0013garbage', reason: 'not-json' },
+    { name: 'JSON that is not an object', mutate: () => '[1,2,3]', reason: 'field' },
+    { name: 'another program\'s file', mutate: (_t, e) => JSON.stringify({ ...e, format: 'other-wallet' }), reason: 'format' },
+    { name: 'a newer version', mutate: (_t, e) => withChecksum({ ...e, version: 2 }), reason: 'version', message: /newer version/ },
+    { name: 'a missing ciphertext', mutate: (_t, e) => JSON.stringify({ ...e, ciphertext: undefined }), reason: 'field' },
+    { name: 'a bit flipped in the ciphertext', mutate: (_t, e) => JSON.stringify({ ...e, ciphertext: flip(e.ciphertext) }), reason: 'checksum' },
+    { name: 'a bit flipped in the salt', mutate: (_t, e) => JSON.stringify({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }), reason: 'checksum' },
+    { name: 'a changed scrypt N', mutate: (_t, e) => JSON.stringify({ ...e, kdf: { ...e.kdf, N: 2048 } }), reason: 'checksum' },
+    { name: 'a changed checksum', mutate: (_t, e) => JSON.stringify({ ...e, checksum: '0'.repeat(64) }), reason: 'checksum' },
+    { name: 'an absurd scrypt N (memory bomb) with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, kdf: { ...e.kdf, N: 2 ** 30 } }), reason: 'kdf' },
+    { name: 'a salt that is not base64, checksum redone', mutate: (_t, e) => withChecksum({ ...e, kdf: { ...e.kdf, salt: '!!notbase64!!' } }), reason: 'field' },
+    { name: 'altered ciphertext with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, ciphertext: flip(e.ciphertext) }), reason: 'aead' },
+    { name: 'altered IV (header, bound as AAD) with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, cipher: { ...e.cipher, iv: flip(e.cipher.iv) } }), reason: 'aead' },
+    { name: 'altered tag with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, tag: flip(e.tag) }), reason: 'aead' },
+  ];
+
+  for (const c of cases) {
+    it(`says VAULT_CORRUPT (${c.reason}) for ${c.name}, even with the right password`, async () => {
+      const text = await sealVaultFile(payload(), PASSWORD, FAST);
+      const e = await failure(c.mutate(text, JSON.parse(text) as Envelope));
+      expect(e.code).toBe('VAULT_CORRUPT');
+      expect((e.details as { reason: string }).reason).toBe(c.reason);
+      if (c.message) expect(e.message).toMatch(c.message);
+    });
+  }
+
+  it('cannot tell a consistently rewritten salt from a wrong password (documented limit)', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, FAST);
+    const e = JSON.parse(text) as Envelope;
+    expect((await failure(withChecksum({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }))).code).toBe('VAULT_WRONG_PASSWORD');
+  });
+});

@@ -1,0 +1,170 @@
+// The vault: the one place keys live. It creates or restores a BIP39 seed, keeps it encrypted on
+// disk, and while unlocked derives keys and signs with them; nothing private is ever returned.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { mnemonicToSeed } from '@scure/bip39';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { SecretBox } from '../coins/connection-store.ts';
+import { FileExistsError, writeFileAtomic } from './atomic-file.ts';
+import { createKeyRing, type KeyRing } from './keyring.ts';
+import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';
+import { createSecretBox } from './secret-box.ts';
+import { assertKdfParams, DEFAULT_KDF, openVaultFile, sealVaultFile, type KdfParams } from './vault-file.ts';
+
+export type VaultStatus = 'absent' | 'locked' | 'unlocked';
+
+export interface VaultOptions {
+  filePath: string;
+  /** scrypt parameters for newly written files; tests pass a small N. Reading uses the file's own. */
+  kdf?: KdfParams;
+}
+
+export interface Vault {
+  status(): VaultStatus;
+  create(password: string, options?: { passphrase?: string; words?: MnemonicLength }): Promise<{ mnemonic: string }>;
+  restore(mnemonic: string, password: string, passphrase?: string): Promise<void>;
+  unlock(password: string): Promise<void>;
+  lock(): void;
+  /** 33-byte compressed public key at m/9641'/0'/0'/0/{index}. */
+  swapPublicKey(index: number): Uint8Array;
+  /** 64-byte compact (r||s) signature, low-R and low-S; DER-encode with bitcoinjs script.signature.encode. */
+  signSwapDigest(index: number, digest32: Uint8Array): Uint8Array;
+  /** 33-byte compressed public key at m/302'/616'/{account}'/0/0. */
+  identityPublicKey(account: number): Uint8Array;
+  /** 65 bytes: header (27 + 4 + recovery id), r, s — the Bitcoin signed-message layout. */
+  signIdentityDigest(account: number, digest32: Uint8Array): Uint8Array;
+  secretBox(): SecretBox;
+  /** Returns a function that removes the listener. */
+  onStateChange(listener: (state: VaultStatus) => void): () => void;
+}
+
+interface Unlocked {
+  keys: KeyRing;
+  dataKey: Uint8Array;
+}
+
+export function createVault(options: VaultOptions): Vault {
+  const { filePath } = options;
+  const kdf = options.kdf ?? DEFAULT_KDF;
+  assertKdfParams(kdf);
+  let unlocked: Unlocked | undefined;
+  const listeners = new Set<(state: VaultStatus) => void>();
+  // create/restore/unlock are async; run them one at a time so two unlocks cannot interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const status = (): VaultStatus => (unlocked ? 'unlocked' : existsSync(filePath) ? 'locked' : 'absent');
+
+  const emit = (): void => {
+    const state = status();
+    for (const listener of listeners) {
+      try {
+        listener(state);
+      } catch (e) {
+        // A broken listener must not make a finished unlock look failed; surface it loudly instead.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  };
+
+  const wipe = (): void => {
+    if (!unlocked) return;
+    unlocked.keys.wipe();
+    unlocked.dataKey.fill(0);
+    unlocked = undefined;
+  };
+
+  const becomeUnlocked = async (mnemonic: string, passphrase: string, dataKey: Uint8Array): Promise<void> => {
+    const seed = await mnemonicToSeed(mnemonic, passphrase);
+    wipe();
+    unlocked = { keys: createKeyRing(seed), dataKey };
+    emit();
+  };
+
+  const keys = (): KeyRing => {
+    if (!unlocked) throw lockedError();
+    return unlocked.keys;
+  };
+
+  const writeNew = async (mnemonic: string, password: string, passphrase: string): Promise<void> => {
+    checkPassword(password);
+    if (existsSync(filePath)) throw existsError();
+    const dataKey = new Uint8Array(randomBytes(32));
+    const text = await sealVaultFile({ mnemonic, passphrase, dataKey }, password, kdf);
+    try {
+      await writeFileAtomic(filePath, text, { exclusive: true });
+    } catch (e) {
+      dataKey.fill(0);
+      throw e instanceof FileExistsError ? existsError() : e;
+    }
+    await becomeUnlocked(mnemonic, passphrase, dataKey);
+  };
+
+  const box = createSecretBox(() => {
+    if (!unlocked) throw lockedError();
+    return unlocked.dataKey;
+  });
+
+  return {
+    status,
+    create: (password, opts = {}) => serial(async () => {
+      const words = opts.words ?? 24;
+      if (words !== 12 && words !== 24) throw new ApiError('INVALID_PARAMS', 'A new recovery phrase has 12 or 24 words.');
+      const mnemonic = generateMnemonic(words);
+      await writeNew(mnemonic, password, opts.passphrase ?? '');
+      return { mnemonic };
+    }),
+    restore: (mnemonic, password, passphrase) => serial(async () => {
+      if (existsSync(filePath)) throw existsError();
+      await writeNew(checkMnemonic(mnemonic), password, passphrase ?? '');
+    }),
+    unlock: (password) => serial(async () => {
+      let text: string;
+      try {
+        text = await readFile(filePath, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new ApiError('VAULT_NOT_CREATED', 'There is no vault yet: create one or restore it from a recovery phrase.');
+        }
+        throw new ApiError('VAULT_CORRUPT', 'The vault file cannot be read.', { reason: 'unreadable', cause: (e as Error).message });
+      }
+      const payload = await openVaultFile(text, password);
+      await becomeUnlocked(payload.mnemonic, payload.passphrase, payload.dataKey);
+    }),
+    lock() {
+      if (!unlocked) return;
+      wipe();
+      emit();
+    },
+    swapPublicKey: (index) => keys().swapPublicKey(index),
+    signSwapDigest: (index, digest) => keys().signSwapDigest(index, digest),
+    identityPublicKey: (account) => keys().identityPublicKey(account),
+    signIdentityDigest: (account, digest) => keys().signIdentityDigest(account, digest),
+    secretBox: () => box,
+    onStateChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function checkPassword(password: string): void {
+  if (typeof password !== 'string' || password.length === 0) throw new ApiError('INVALID_PARAMS', 'The password must not be empty.');
+}
+
+function lockedError(): ApiError {
+  return new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
+}
+
+function existsError(): ApiError {
+  return new ApiError('VAULT_EXISTS', 'A vault already exists here; it is never overwritten.');
+}
