@@ -35,7 +35,7 @@ export function isAppUrl(url: string, appIndexUrl: string): boolean {
 
 /** Navigation away from the app never happens inside the window. */
 export function shouldBlockNavigation(targetUrl: string, appIndexUrl: string): boolean {
-  return !isAppUrl(targetUrl, appIndexUrl) || new URL(targetUrl).pathname !== new URL(appIndexUrl).pathname;
+  return !isAppUrl(targetUrl, appIndexUrl);
 }
 
 export const WINDOW_OPEN_RESPONSE = { action: 'deny' } as const;
