@@ -2,6 +2,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { BIP32Factory } from 'bip32';
+import { script } from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { describe, expect, it } from 'vitest';
 import { createKeyRing, formatPath, identityKeyPath, SWAP_KEY_BRANCH } from './keyring.ts';
@@ -108,6 +109,15 @@ describe('swap signatures', () => {
       expect(bigFrom(sig.subarray(32))).toBeLessThanOrEqual(CURVE_N / 2n);
     }
     expect(plainHighR).toBeGreaterThan(0); // otherwise the low-R assertion above proved nothing
+  });
+
+  it('DER-encode with bitcoinjs script.signature.encode to at most 71 bytes plus the hash type', () => {
+    for (const digest of digests) {
+      const der = script.signature.encode(ring.signSwapDigest(0, digest), 0x01);
+      expect(der.length).toBeLessThanOrEqual(72);
+      expect(der[3]).toBeLessThanOrEqual(32); // r never needs a 0x00 pad: low-R
+      expect(hex(script.signature.decode(der).signature)).toBe(hex(ring.signSwapDigest(0, digest)));
+    }
   });
 
   it('refuses a digest that is not 32 bytes', () => {

@@ -272,4 +272,18 @@ describe('state events', () => {
     vault.lock();
     expect(seen).toEqual(['unlocked', 'locked', 'unlocked']);
   });
+
+  it('reports a throwing listener without failing the operation or starving other listeners', async () => {
+    const errors: unknown[] = [];
+    const vault = createVault({ filePath, kdf: FAST, onListenerError: (e) => errors.push(e) });
+    const seen: VaultStatus[] = [];
+    vault.onStateChange(() => {
+      throw new Error('listener bug');
+    });
+    vault.onStateChange((s) => seen.push(s));
+    await vault.create(PASSWORD);
+    expect(vault.status()).toBe('unlocked');
+    expect(seen).toEqual(['unlocked']);
+    expect(errors).toHaveLength(1);
+  });
 });

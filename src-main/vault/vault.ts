@@ -19,6 +19,8 @@ export interface VaultOptions {
   filePath: string;
   /** scrypt parameters for newly written files; tests pass a small N. Reading uses the file's own. */
   kdf?: KdfParams;
+  /** Where a throwing state listener is reported; default console.error. It never fails the operation. */
+  onListenerError?: (error: unknown) => void;
 }
 
 export interface Vault {
@@ -48,6 +50,7 @@ interface Unlocked {
 export function createVault(options: VaultOptions): Vault {
   const { filePath } = options;
   const kdf = options.kdf ?? DEFAULT_KDF;
+  const onListenerError = options.onListenerError ?? ((e: unknown) => console.error('vault state listener failed:', e));
   assertKdfParams(kdf);
   let unlocked: Unlocked | undefined;
   const listeners = new Set<(state: VaultStatus) => void>();
@@ -68,10 +71,8 @@ export function createVault(options: VaultOptions): Vault {
       try {
         listener(state);
       } catch (e) {
-        // A broken listener must not make a finished unlock look failed; surface it loudly instead.
-        queueMicrotask(() => {
-          throw e;
-        });
+        // A broken listener must not make a finished unlock look failed.
+        onListenerError(e);
       }
     }
   };
