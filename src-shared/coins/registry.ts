@@ -35,6 +35,8 @@ export interface CoinParams {
   readonly confFile: string;
   /** Default data directory per OS, with ~ for home and %APPDATA% on Windows. */
   readonly dataDir: Readonly<Record<Os, string>>;
+  /** A devnet asset: its daemons live only in the devnet's folders, so the OS data dir is never searched. */
+  readonly devnet?: boolean;
 }
 
 const BITCOIN_DIRS = { linux: '~/.bitcoin', darwin: '~/Library/Application Support/Bitcoin', win32: '%APPDATA%\\Bitcoin' } as const;
@@ -66,9 +68,9 @@ export const COINS: readonly CoinParams[] = [
   // The devnet: two independent Litecoin Core regtest chains presented as two distinct assets.
   // Their daemons live in the devnet's own folders, never in the user's ~/.litecoin.
   { ...ltcCommon, ticker: 'DEVA', name: 'Devnet A (Litecoin regtest)', network: 'regtest', bech32: 'rltc', pubKeyHash: 0x6f, scriptHash: 0x3a, wif: 0xef,
-    bip32: testBip32, defaultConfirmations: 1, defaultRpcPort: 19501, chainName: 'regtest', networkSubdir: 'regtest', blockTimeSec: 5 },
+    bip32: testBip32, defaultConfirmations: 1, defaultRpcPort: 19501, chainName: 'regtest', networkSubdir: 'regtest', blockTimeSec: 5, devnet: true },
   { ...ltcCommon, ticker: 'DEVB', name: 'Devnet B (Litecoin regtest)', network: 'regtest', bech32: 'rltc', pubKeyHash: 0x6f, scriptHash: 0x3a, wif: 0xef,
-    bip32: testBip32, defaultConfirmations: 1, defaultRpcPort: 19511, chainName: 'regtest', networkSubdir: 'regtest', blockTimeSec: 5 },
+    bip32: testBip32, defaultConfirmations: 1, defaultRpcPort: 19511, chainName: 'regtest', networkSubdir: 'regtest', blockTimeSec: 5, devnet: true },
 ];
 
 const BY_TICKER = new Map(COINS.map((c) => [c.ticker, c]));
