@@ -50,7 +50,7 @@ export const DEFAULT_LIMITS: P2pLimits = {
   inboundConnectionsPerHostPerSec: 5,
   targetPeers: 25,
   maxInboundStreamsPerProtocol: 8,
-  penalties: { oversize: 50, malformed: 25, rateLimited: 5, badResponse: 25 },
+  penalties: { oversize: 60, malformed: 25, rateLimited: 5, badResponse: 25 },
   banThreshold: 100,
   penaltyDecayPerSec: 1,
   banMs: 10 * 60_000,
