@@ -232,7 +232,9 @@ export function classifyFetchError(err: unknown, timeoutMs: number): RpcFailure 
   const cause = (err as { cause?: unknown } | null)?.cause;
   const code = errorCode(cause) ?? errorCode(err);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'timeout', timeoutMs };
-  if (code === 'HPE_INVALID_CONSTANT' || code?.startsWith('HPE_')) return { kind: 'garbage', reason: `not an HTTP reply (${code})` };
+  if ((cause as { name?: unknown } | null)?.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
+    return { kind: 'garbage', reason: 'the port does not answer in HTTP' };
+  }
   return { kind: 'unreachable', cause: code ?? (err instanceof Error ? err.message : 'unknown error') };
 }
 
