@@ -1,0 +1,41 @@
+// Decides which screen the user sees: the vault flow until the vault is unlocked (and a new
+// recovery phrase has been written down), then the main app.
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { useApi, useConnection } from '../api/ApiProvider.tsx';
+import { vaultQueries } from '../api/queries.ts';
+import { BackupMnemonic } from '../vault/BackupMnemonic.tsx';
+import { UnlockVault } from '../vault/UnlockVault.tsx';
+import { Welcome } from '../vault/Welcome.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { NoToken } from './NoToken.tsx';
+import { Shell } from './Shell.tsx';
+import { Splash } from './Splash.tsx';
+
+export function App() {
+  const api = useApi();
+  const connection = useConnection();
+  const [newMnemonic, setNewMnemonic] = useState<string | null>(null);
+  const vault = useQuery(vaultQueries(api).status());
+
+  if (connection.status === 'unauthorized') return <NoToken reason="refused" />;
+
+  let screen;
+  if (newMnemonic !== null) {
+    screen = <BackupMnemonic mnemonic={newMnemonic} onDone={() => setNewMnemonic(null)} />;
+  } else if (vault.data) {
+    const state = vault.data.state;
+    screen = state === 'absent' ? <Welcome onCreated={setNewMnemonic} /> : state === 'locked' ? <UnlockVault /> : <Shell />;
+  } else if (vault.isError && (vault.error instanceof ApiError || connection.status === 'open')) {
+    screen = <Splash error={vault.error} onRetry={() => void vault.refetch()} />;
+  } else {
+    screen = <Splash />;
+  }
+  return (
+    <>
+      <ConnectionBanner />
+      {screen}
+    </>
+  );
+}
