@@ -8,10 +8,10 @@ import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify, type Identify } from '@libp2p/identify';
 import { ping, type Ping } from '@libp2p/ping';
-import { gossipsub, StrictSign, TopicValidatorResult, type GossipSub, type TopicValidatorFn } from '@libp2p/gossipsub';
+import { gossipsub, StrictSign, TopicValidatorResult, type GossipSub, type Message, type TopicValidatorFn } from '@libp2p/gossipsub';
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht';
 import { bootstrap } from '@libp2p/bootstrap';
-import { peerIdFromString } from '@libp2p/peer-id';
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, PeerId } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
@@ -30,6 +30,12 @@ export const DHT_PROTOCOL = '/hashlock/kad/1.0.0';
 const GOSSIP_FRAME_OVERHEAD = 256 * 1024;
 const PING_TIMEOUT_MS = 5_000;
 
+/** Structural, so the core's logger fits without an adapter. */
+export interface P2pLog {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+}
+
 export interface P2pHostOptions {
   dataDir: string;
   /** Multiaddrs to listen on; default one loopback TCP port chosen by the OS. */
@@ -43,7 +49,7 @@ export interface P2pHostOptions {
   dhtMode?: 'server' | 'client';
   /** Keep private/loopback addresses in the DHT. Default true: the devnet is loopback. */
   allowPrivateAddrs?: boolean;
-  log?: (line: string) => void;
+  log?: P2pLog;
 }
 
 export interface GossipMessage {
@@ -54,18 +60,22 @@ export interface GossipMessage {
 }
 
 export interface P2pHost {
+  /** Known from construction on (the key is loaded synchronously). */
   readonly peerId: string;
   readonly limits: P2pLimits;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Empty until started. */
   listenAddrs(): string[];
   peers(): PeerInfo[];
-  dial(addr: string): Promise<{ peerId: string }>;
+  /** Connects to a multiaddr; resolves to the remote peer id. */
+  dial(addr: string): Promise<string>;
   /** Called on connect, disconnect and identify; returns an unsubscribe function. */
   onPeersChanged(cb: (peers: PeerInfo[]) => void): () => void;
   publish(topic: string, data: Uint8Array): Promise<{ recipients: number }>;
-  /** Returns an unsubscribe function. */
+  /** May be called before start. Returns an unsubscribe function. */
   subscribe(topic: string, handler: (msg: GossipMessage) => void): () => void;
+  /** May be called before start. One handler per protocol. */
   handleRequest(protocol: string, handler: RequestHandler): Promise<void>;
   request(peerId: string, protocol: string, body: unknown, opts?: { timeoutMs?: number }): Promise<unknown>;
   /** Sends pre-encoded bytes as the request frame, unchecked. For diagnostics and hostile-peer tests. */
@@ -81,55 +91,20 @@ type Services = {
   dht: KadDHT;
 };
 
-export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
+const silentLog: P2pLog = { info: () => undefined, warn: () => undefined };
+
+export function createP2pHost(options: P2pHostOptions): P2pHost {
   const limits = resolveLimits(options.limits);
   const now = options.now ?? Date.now;
   const bans = options.bans ?? memoryBanStore();
-  const log = options.log ?? (() => undefined);
-  const privateKey = await loadOrCreatePeerKey(options.dataDir);
+  const log = options.log ?? silentLog;
+  const privateKey = loadOrCreatePeerKey(options.dataDir);
+  const selfId = peerIdFromPrivateKey(privateKey).toString();
   const bootstrapList = options.bootstrap ?? [];
   for (const addr of bootstrapList) checkBootstrapAddr(addr);
 
   const isBanned = (peerId: string): boolean => bans.isBanned(peerId, now());
   const gater = (peerId: PeerId): boolean => isBanned(peerId.toString());
-
-  const node: Libp2p<Services> = await createLibp2p({
-    start: false,
-    privateKey,
-    addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList, timeout: 100 })] : [],
-    connectionGater: {
-      denyDialPeer: gater,
-      denyInboundEncryptedConnection: gater,
-      denyOutboundEncryptedConnection: gater,
-    },
-    connectionManager: {
-      maxConnections: limits.maxConnections,
-      inboundConnectionThreshold: limits.inboundConnectionsPerHostPerSec,
-    },
-    services: {
-      identify: identify(),
-      ping: ping(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: StrictSign,
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        fallbackToFloodsub: false,
-        doPX: false,
-        maxInboundDataLength: limits.maxGossipBytes + GOSSIP_FRAME_OVERHEAD,
-      }),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: options.dhtMode === 'client',
-        peerInfoMapper: options.allowPrivateAddrs === false ? removePrivateAddressesMapper : passthroughMapper,
-      }),
-    },
-  });
-
-  const selfId = node.peerId.toString();
   const penalties = new PeerPenalties(limits.banThreshold, limits.penaltyDecayPerSec);
   const gossipPerPeer = new KeyedRateLimiter(limits.gossipPerPeer);
   const gossipPerOrigin = new KeyedRateLimiter(limits.gossipPerOrigin);
@@ -138,23 +113,32 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
   const identified = new Map<string, string[]>();
   const peerListeners = new Set<(peers: PeerInfo[]) => void>();
   const topicHandlers = new Map<string, Set<(msg: GossipMessage) => void>>();
+  const requestHandlers = new Map<string, RequestHandler>();
+  let node: Libp2p<Services> | undefined;
   let running = false;
+
+  function started(): Libp2p<Services> {
+    if (node === undefined || !running) throw new ApiError('P2P_ERROR', 'The network is not started.');
+    return node;
+  }
 
   async function banPeer(peerId: string, reason: string, ms: number): Promise<void> {
     if (peerId === selfId) return;
     bans.ban(peerId, reason, now() + ms);
     penalties.forget(peerId);
-    log(`banned ${peerId} for ${Math.round(ms / 1000)}s: ${reason}`);
+    log.warn('peer banned', { peerId, reason, seconds: Math.round(ms / 1000) });
+    if (node === undefined) return;
     try {
       await node.hangUp(peerIdFromString(peerId));
     } catch (err) {
-      log(`could not hang up on ${peerId}: ${(err as Error).message}`);
+      log.info('could not hang up on a banned peer', { peerId, error: (err as Error).message });
     }
   }
 
   function penalize(peerId: string, offence: Offence, detail: string): void {
     if (peerId === selfId) return;
-    log(`penalty ${offence} for ${peerId}: ${detail}`);
+    // Rate-limit drops come in floods; the ban they lead to is logged, each drop is not.
+    if (offence !== 'rateLimited') log.info('peer penalized', { peerId, offence, detail });
     if (penalties.add(peerId, limits.penalties[offence], now())) void banPeer(peerId, `${offence}: ${detail}`, limits.banMs);
   }
 
@@ -182,6 +166,7 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
   };
 
   function peers(): PeerInfo[] {
+    if (node === undefined) return [];
     const byPeer = new Map<string, Connection[]>();
     for (const conn of node.getConnections()) {
       if (conn.status !== 'open') continue;
@@ -204,60 +189,117 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
     if (peerListeners.size === 0) return;
     const list = peers();
     for (const cb of peerListeners) {
-      try { cb(list); } catch (err) { log(`peers listener failed: ${(err as Error).message}`); }
+      try { cb(list); } catch (err) { log.warn('peers listener failed', { error: (err as Error).message }); }
     }
   }
 
-  node.addEventListener('peer:connect', (evt) => {
-    const peerId = evt.detail;
-    const id = peerId.toString();
-    if (isBanned(id)) { void node.hangUp(peerId).catch(() => undefined); return; }
-    emitPeers();
-    node.services.ping.ping(peerId, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
-      .then((ms) => { pingLatency.set(id, ms); }, () => undefined);
-  });
-  node.addEventListener('peer:disconnect', (evt) => {
-    const id = evt.detail.toString();
-    pingLatency.delete(id);
-    identified.delete(id);
-    emitPeers();
-  });
-  node.addEventListener('peer:identify', (evt) => {
-    identified.set(evt.detail.peerId.toString(), evt.detail.protocols.slice(0, 64));
-    emitPeers();
-  });
-  node.addEventListener('peer:discovery', (evt) => {
-    const peerId = evt.detail.id;
-    const id = peerId.toString();
-    if (!running || id === selfId || isBanned(id) || node.getConnections(peerId).length > 0) return;
-    if (node.getConnections().length >= limits.targetPeers) return;
-    node.dial(peerId, { signal: AbortSignal.timeout(limits.requestTimeoutMs) })
-      .catch((err: Error) => { log(`could not dial discovered peer ${id}: ${err.message}`); });
-  });
-  node.services.pubsub.addEventListener('message', (evt) => {
-    const msg = evt.detail;
+  function deliver(msg: Message): void {
     if (msg.type !== 'signed') return;
     const handlers = topicHandlers.get(msg.topic);
     if (handlers === undefined) return;
     const delivered: GossipMessage = { from: msg.from.toString(), data: msg.data, topic: msg.topic };
     for (const handler of handlers) {
-      try { handler(delivered); } catch (err) { log(`gossip handler for ${msg.topic} failed: ${(err as Error).message}`); }
+      try { handler(delivered); } catch (err) { log.warn('gossip handler failed', { topic: msg.topic, error: (err as Error).message }); }
     }
-  });
+  }
 
-  function parsePeerId(peerId: string): PeerId {
-    try {
-      return peerIdFromString(peerId);
-    } catch {
-      throw new ApiError('INVALID_PARAMS', `"${peerId.slice(0, 100)}" is not a peer id.`);
-    }
+  function joinTopic(n: Libp2p<Services>, topic: string): void {
+    n.services.pubsub.topicValidators.set(topic, gossipValidator);
+    n.services.pubsub.subscribe(topic);
+  }
+
+  async function serve(n: Libp2p<Services>, protocol: string, handler: RequestHandler): Promise<void> {
+    await n.handle(protocol, (stream, connection) => {
+      const peerId = connection.remotePeer.toString();
+      if (isBanned(peerId)) {
+        stream.abort(new Error('peer is banned'));
+        return;
+      }
+      return serveRequest(stream, { peerId, protocol }, handler, {
+        maxRequestBytes: limits.maxRequestBytes,
+        maxResponseBytes: limits.maxResponseBytes,
+        timeoutMs: limits.requestTimeoutMs,
+        allowRequest: (id) => requestsPerPeer.take(id, now()),
+        penalize,
+        log: (message) => { log.info(message); },
+      });
+    }, { maxInboundStreams: limits.maxInboundStreamsPerProtocol, force: true });
+  }
+
+  async function build(): Promise<Libp2p<Services>> {
+    const n: Libp2p<Services> = await createLibp2p({
+      start: false,
+      privateKey,
+      addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList, timeout: 100 })] : [],
+      connectionGater: {
+        denyDialPeer: gater,
+        denyInboundEncryptedConnection: gater,
+        denyOutboundEncryptedConnection: gater,
+      },
+      connectionManager: {
+        maxConnections: limits.maxConnections,
+        inboundConnectionThreshold: limits.inboundConnectionsPerHostPerSec,
+      },
+      services: {
+        identify: identify(),
+        ping: ping(),
+        pubsub: gossipsub({
+          globalSignaturePolicy: StrictSign,
+          allowPublishToZeroTopicPeers: true,
+          emitSelf: false,
+          fallbackToFloodsub: false,
+          doPX: false,
+          maxInboundDataLength: limits.maxGossipBytes + GOSSIP_FRAME_OVERHEAD,
+        }),
+        dht: kadDHT({
+          protocol: DHT_PROTOCOL,
+          clientMode: options.dhtMode === 'client',
+          peerInfoMapper: options.allowPrivateAddrs === false ? removePrivateAddressesMapper : passthroughMapper,
+        }),
+      },
+    });
+    n.addEventListener('peer:connect', (evt) => {
+      const peerId = evt.detail;
+      const id = peerId.toString();
+      if (isBanned(id)) { void n.hangUp(peerId).catch(() => undefined); return; }
+      emitPeers();
+      n.services.ping.ping(peerId, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
+        .then((ms) => { pingLatency.set(id, ms); }, () => undefined);
+    });
+    n.addEventListener('peer:disconnect', (evt) => {
+      const id = evt.detail.toString();
+      pingLatency.delete(id);
+      identified.delete(id);
+      emitPeers();
+    });
+    n.addEventListener('peer:identify', (evt) => {
+      identified.set(evt.detail.peerId.toString(), evt.detail.protocols.slice(0, 64));
+      emitPeers();
+    });
+    n.addEventListener('peer:discovery', (evt) => {
+      const peerId = evt.detail.id;
+      const id = peerId.toString();
+      if (!running || id === selfId || isBanned(id) || n.getConnections(peerId).length > 0) return;
+      if (n.getConnections().length >= limits.targetPeers) return;
+      n.dial(peerId, { signal: AbortSignal.timeout(limits.requestTimeoutMs) })
+        .catch((err: Error) => { log.info('could not dial a discovered peer', { peerId: id, error: err.message }); });
+    });
+    n.services.pubsub.addEventListener('message', (evt) => { deliver(evt.detail); });
+    for (const topic of topicHandlers.keys()) joinTopic(n, topic);
+    for (const [protocol, handler] of requestHandlers) await serve(n, protocol, handler);
+    return n;
   }
 
   async function ask(peerId: string, protocol: string, bytes: Uint8Array, timeoutMs: number | undefined): Promise<unknown> {
     const target = parsePeerId(peerId);
+    const n = started();
     if (isBanned(peerId)) throw new PeerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
     return askPeer(bytes, peerId, {
-      openStream: (signal) => node.dialProtocol(target, protocol, { signal }),
+      openStream: (signal) => n.dialProtocol(target, protocol, { signal }),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
       penalize: (offence, detail) => { penalize(peerId, offence, `${detail} on ${protocol}`); },
@@ -268,14 +310,21 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
     peerId: selfId,
     limits,
     async start() {
+      if (running) return;
+      node ??= await build();
       await node.start();
       running = true;
     },
     async stop() {
+      if (node === undefined) return;
       running = false;
-      await node.stop();
+      const n = node;
+      node = undefined;
+      await n.stop();
+      pingLatency.clear();
+      identified.clear();
     },
-    listenAddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
+    listenAddrs: () => (node === undefined ? [] : node.getMultiaddrs().map((ma) => ma.toString())),
     peers,
     async dial(addr) {
       let ma: Multiaddr;
@@ -287,9 +336,10 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
       const target = ma.getComponents().find((c) => c.name === 'p2p')?.value;
       if (target === selfId) throw new ApiError('INVALID_PARAMS', 'That address is this node itself.');
       if (target !== undefined && isBanned(target)) throw new ApiError('PEER_REFUSED', `The peer ${target} is banned for misbehaving.`);
+      const n = started();
       try {
-        const conn = await node.dial(ma, { signal: AbortSignal.timeout(limits.requestTimeoutMs) });
-        return { peerId: conn.remotePeer.toString() };
+        const conn = await n.dial(ma, { signal: AbortSignal.timeout(limits.requestTimeoutMs) });
+        return conn.remotePeer.toString();
       } catch (err) {
         throw new ApiError('PEER_UNREACHABLE', `Could not connect to ${addr}: ${(err as Error).message}`);
       }
@@ -302,8 +352,9 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
       if (data.length > limits.maxGossipBytes) {
         throw new ApiError('INVALID_PARAMS', `The message is ${data.length} bytes; the network accepts at most ${limits.maxGossipBytes}.`);
       }
+      const n = started();
       try {
-        const result = await node.services.pubsub.publish(topic, data);
+        const result = await n.services.pubsub.publish(topic, data);
         return { recipients: result.recipients.length };
       } catch (err) {
         throw new ApiError('P2P_ERROR', `Could not publish on ${topic}: ${(err as Error).message}`);
@@ -314,34 +365,21 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
       if (handlers === undefined) {
         handlers = new Set();
         topicHandlers.set(topic, handlers);
-        node.services.pubsub.topicValidators.set(topic, gossipValidator);
-        node.services.pubsub.subscribe(topic);
+        if (node !== undefined) joinTopic(node, topic);
       }
       handlers.add(handler);
       return () => {
         const set = topicHandlers.get(topic);
         if (set === undefined || !set.delete(handler) || set.size > 0) return;
         topicHandlers.delete(topic);
+        if (node === undefined) return;
         node.services.pubsub.unsubscribe(topic);
         node.services.pubsub.topicValidators.delete(topic);
       };
     },
     async handleRequest(protocol, handler) {
-      await node.handle(protocol, (stream, connection) => {
-        const peerId = connection.remotePeer.toString();
-        if (isBanned(peerId)) {
-          stream.abort(new Error('peer is banned'));
-          return;
-        }
-        return serveRequest(stream, { peerId, protocol }, handler, {
-          maxRequestBytes: limits.maxRequestBytes,
-          maxResponseBytes: limits.maxResponseBytes,
-          timeoutMs: limits.requestTimeoutMs,
-          allowRequest: (id) => requestsPerPeer.take(id, now()),
-          penalize,
-          log,
-        });
-      }, { maxInboundStreams: limits.maxInboundStreamsPerProtocol });
+      requestHandlers.set(protocol, handler);
+      if (node !== undefined) await serve(node, protocol, handler);
     },
     async request(peerId, protocol, body, opts) {
       let bytes: Uint8Array;
@@ -363,6 +401,14 @@ export async function createP2pHost(options: P2pHostOptions): Promise<P2pHost> {
     },
     isBanned,
   };
+}
+
+function parsePeerId(peerId: string): PeerId {
+  try {
+    return peerIdFromString(peerId);
+  } catch {
+    throw new ApiError('INVALID_PARAMS', `"${peerId.slice(0, 100)}" is not a peer id.`);
+  }
 }
 
 function checkBootstrapAddr(addr: string): void {

@@ -1,10 +1,10 @@
 // The node's network identity: an Ed25519 key made once and kept in `<dataDir>/peer-key`
 // (libp2p protobuf encoding, mode 0600), so the peer id survives restarts. A damaged key file
 // is reported, never silently replaced: peers and service-node registrations know us by it.
-import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
+import { privateKeyFromProtobuf, privateKeyFromRaw, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
 
@@ -23,19 +23,22 @@ export function peerKeyPath(dataDir: string): string {
   return join(dataDir, PEER_KEY_FILE);
 }
 
-/** Loads the key from `dataDir`, creating it on first use. */
-export async function loadOrCreatePeerKey(dataDir: string): Promise<PrivateKey> {
+/**
+ * Loads the key from `dataDir`, creating it on first use. Synchronous so the peer id is known
+ * as soon as the host object exists, before any network start.
+ */
+export function loadOrCreatePeerKey(dataDir: string): PrivateKey {
   const path = peerKeyPath(dataDir);
-  const existing = await readKeyFile(path);
+  const existing = readKeyFile(path);
   if (existing !== undefined) return existing;
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const key = await generateKeyPair('Ed25519');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const key = generateEd25519();
   try {
-    await writeNewKeyFile(path, privateKeyToProtobuf(key));
+    writeNewKeyFile(path, privateKeyToProtobuf(key));
   } catch (err) {
     // Another process made the key between our read and write: use theirs, so both agree.
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      const theirs = await readKeyFile(path);
+      const theirs = readKeyFile(path);
       if (theirs !== undefined) return theirs;
     }
     throw err;
@@ -43,10 +46,18 @@ export async function loadOrCreatePeerKey(dataDir: string): Promise<PrivateKey> 
   return key;
 }
 
-async function readKeyFile(path: string): Promise<PrivateKey | undefined> {
+function generateEd25519(): PrivateKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  // libp2p's raw Ed25519 private key is the 32-byte seed followed by the 32-byte public key.
+  return privateKeyFromRaw(Buffer.concat([seed, pub]));
+}
+
+function readKeyFile(path: string): PrivateKey | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -60,25 +71,24 @@ async function readKeyFile(path: string): Promise<PrivateKey | undefined> {
   }
   if (key.type !== 'Ed25519') throw new PeerKeyCorruptError(path, `it holds a ${key.type} key, not Ed25519`);
   // A key readable by other users is a leak waiting to happen; tighten it rather than refuse to start.
-  const mode = (await stat(path)).mode & 0o777;
-  if ((mode & 0o077) !== 0) await chmod(path, 0o600);
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   return key;
 }
 
 /** Writes a temp file, syncs it, then links it into place; never overwrites an existing key. */
-async function writeNewKeyFile(path: string, bytes: Uint8Array): Promise<void> {
+function writeNewKeyFile(path: string, bytes: Uint8Array): void {
   const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
+  const fd = openSync(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
+    writeSync(fd, bytes);
+    fsyncSync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   try {
     // link() fails with EEXIST instead of replacing, which rename() would do.
-    await link(tmp, path);
+    linkSync(tmp, path);
   } finally {
-    await unlink(tmp).catch(() => undefined);
+    try { unlinkSync(tmp); } catch { /* already gone */ }
   }
 }

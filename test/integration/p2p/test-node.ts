@@ -25,14 +25,17 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as P2pHostOptions;
-  const host = await createP2pHost({ ...config, log: (line) => process.stderr.write(`[host] ${line}\n`) });
+  const write = (level: string) => (msg: string, data?: Record<string, unknown>): void => {
+    process.stderr.write(`[host ${level}] ${msg}${data === undefined ? '' : ` ${JSON.stringify(data)}`}\n`);
+  };
+  const host = createP2pHost({ ...config, log: { info: write('info'), warn: write('warn') } });
   await host.start();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
   const commands: Record<string, (c: Command) => Promise<unknown>> = {
     info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
-    dial: async (c) => host.dial(str(c.addr, 'addr')),
+    dial: async (c) => ({ peerId: await host.dial(str(c.addr, 'addr')) }),
     peers: async () => host.peers(),
     subscribe: async (c) => {
       const topic = str(c.topic, 'topic');
