@@ -3,7 +3,6 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { Handlers } from './dispatcher.ts';
-import type { EventBus } from './events.ts';
 import type { NodeConfig } from '../core/config.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../coins/wallet-service.ts';
@@ -16,7 +15,6 @@ export interface HandlerDeps {
   vault: Vault;
   wallets: WalletService;
   p2p: P2pHost;
-  events: EventBus;
   startedAt: number;
   now: () => number;
 }
@@ -59,16 +57,8 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'wallets.list': () => d.wallets.list(),
     'wallets.detect': (p) => d.wallets.detect(known(p.ticker)),
     'wallets.test': (p) => d.wallets.test(known(p.ticker), p.connection),
-    'wallets.connect': async (p) => {
-      const summary = await d.wallets.connect(known(p.ticker), p.connection);
-      d.events.emit('wallets.changed', { ticker: p.ticker });
-      return summary;
-    },
-    'wallets.disconnect': async (p) => {
-      await d.wallets.disconnect(known(p.ticker));
-      d.events.emit('wallets.changed', { ticker: p.ticker });
-      return { ok: true as const };
-    },
+    'wallets.connect': (p) => d.wallets.connect(known(p.ticker), p.connection),
+    'wallets.disconnect': (p) => d.wallets.disconnect(known(p.ticker)),
     'wallets.balance': (p) => d.wallets.balance(known(p.ticker)),
     'wallets.newAddress': (p) => d.wallets.newAddress(known(p.ticker), p.label),
     'wallets.utxos': (p) => d.wallets.utxos(known(p.ticker)),

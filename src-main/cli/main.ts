@@ -108,7 +108,8 @@ export function buildProgram(): Command {
   const groups = new Map<string, Command>();
   for (const name of METHOD_NAMES) {
     const [group, sub] = name.split('.') as [string, string];
-    let g = groups.get(group);
+    // `hashlock node` runs a node, so node.* methods are top-level: `hashlock info`.
+    let g = group === 'node' ? program : groups.get(group);
     if (!g) {
       g = program.command(group).description(`${group} methods`);
       groups.set(group, g);

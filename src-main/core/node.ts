@@ -58,7 +58,7 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
   const token = ensureApiToken(dataDir);
 
   const db = openStore(path.join(dataDir, 'node.sqlite'));
-  const stops: Array<() => Promise<void> | void> = [() => db.close()];
+  const stops: Array<() => Promise<void> | void> = [() => void db.close()];
   const stopAll = async () => {
     for (const s of stops.reverse()) {
       try {
@@ -79,18 +79,23 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
       repo: createWalletConnectionRepo(db),
       secrets: vault.secretBox(),
       detectOptions: { extraDirs: config.wallets.searchDirs },
+      onChanged: (ticker) => {
+        events.emit('wallets.changed', { ticker });
+        void watcher.poke();
+      },
     });
-
-    const p2p = createP2pHost({ dataDir, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap, bans: createBanRepo(db), log: log.child?.('p2p') ?? log });
-    await p2p.start();
-    stops.push(() => p2p.stop());
-    p2p.onPeersChanged(() => events.emit('p2p.peers', { count: p2p.peers().length }));
 
     const watcher = startBalanceWatcher({ wallets, coins, events, log });
     stops.push(() => watcher.stop());
 
+    const p2p = createP2pHost({ dataDir, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap, bans: createBanRepo(db), log });
+    await p2p.start();
+    stops.push(() => p2p.stop());
+    p2p.onPeersChanged(() => events.emit('p2p.peers', { count: p2p.peers().length }));
+
+
     const startedAt = Date.now();
-    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, events, startedAt, now: Date.now });
+    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now });
     const dispatcher = createDispatcher(handlers, log);
 
     let api: ApiServer | undefined;
