@@ -61,6 +61,12 @@ export interface RegtestDaemon {
 
 export class RegtestDaemonError extends Error {
   override name = 'RegtestDaemonError';
+  /** The RPC port was taken by someone else (worth another try with a new port). */
+  readonly portInUse: boolean;
+  constructor(message: string, opts: { portInUse?: boolean } = {}) {
+    super(message);
+    this.portInUse = opts.portInUse ?? false;
+  }
 }
 
 // Daemons started by this process, killed when it exits. Process-wide on purpose: the 'exit'
@@ -117,13 +123,19 @@ function writeConf(o: { confPath: string; rpcPort: number; p2pPort: number; user
   writeFileSync(o.confPath, lines.join('\n'), { mode: 0o600 });
 }
 
-function tail(file: string, chars: number): string {
+/** Why litecoind quit during start-up, from its stderr and the end of its debug.log. */
+function startupFailure(dataDir: string, exitInfo: string, stderr: string, rpcPort: number): RegtestDaemonError {
+  let log = '';
   try {
-    const text = readFileSync(file, 'utf8');
-    return text.slice(-chars).trim();
+    log = readFileSync(path.join(dataDir, 'regtest', 'debug.log'), 'utf8').slice(-6000);
   } catch {
-    return '';
+    // no log yet
   }
+  if (/Binding RPC on address \S+ port \d+ failed/.test(log)) {
+    return new RegtestDaemonError(`litecoind in ${dataDir} ${exitInfo}: RPC port ${rpcPort} is already in use by another program`, { portInUse: true });
+  }
+  const errors = log.split('\n').filter((l) => /error/i.test(l)).slice(-3).join(' | ');
+  return new RegtestDaemonError(`litecoind in ${dataDir} ${exitInfo} during start-up: ${[stderr.trim(), errors].filter(Boolean).join(' | ') || 'no reason given'}`);
 }
 
 export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<RegtestDaemon> {
@@ -179,18 +191,20 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
     trackPid(pid);
     startWatchdog(pid);
     const client = nodeRpc();
-    await waitFor(async () => (await client.call('getblockchaininfo', [], { retry: false, timeoutMs: 5_000 })) !== undefined, {
-      timeoutMs: opts.startTimeoutMs ?? 60_000,
-      intervalMs: 100,
-      what: `litecoind in ${dataDir} to answer RPC on port ${rpcPort}`,
-      abortIf: () => (exitInfo !== undefined
-        ? `litecoind in ${dataDir} ${exitInfo} during start-up: ${stderr.trim() || tail(path.join(dataDir, 'regtest', 'debug.log'), 1500)}`
-        : undefined),
-    }).catch(async (err: unknown) => {
+    try {
+      await waitFor(async () => (await client.call('getblockchaininfo', [], { retry: false, timeoutMs: 5_000 })) !== undefined, {
+        timeoutMs: opts.startTimeoutMs ?? 60_000,
+        intervalMs: 100,
+        what: `litecoind in ${dataDir} to answer RPC on port ${rpcPort}`,
+        abortIf: () => (exitInfo !== undefined ? 'exited' : undefined),
+      });
+    } catch (err) {
+      const died = exitInfo;
       proc.kill('SIGKILL');
       await exited;
-      throw err instanceof RegtestDaemonError ? err : new RegtestDaemonError(err instanceof Error ? err.message : String(err));
-    });
+      if (died !== undefined) throw startupFailure(dataDir, died, stderr, rpcPort);
+      throw new RegtestDaemonError(err instanceof Error ? err.message : String(err));
+    }
   };
 
   const start = async (pickPorts: boolean): Promise<void> => {
@@ -205,8 +219,8 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
         await spawnOnce();
         return;
       } catch (err) {
-        const portClash = err instanceof Error && /bind|address already in use/i.test(err.message);
-        if (!portClash || !pickPorts || attempt >= 3 || (opts.rpcPort !== undefined && opts.p2pPort !== undefined)) throw err;
+        const portClash = err instanceof RegtestDaemonError && err.portInUse;
+        if (!portClash || !pickPorts || attempt >= 3 || opts.rpcPort !== undefined) throw err;
       }
     }
   };

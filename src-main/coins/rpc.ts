@@ -165,7 +165,9 @@ export class RpcClient {
     try {
       response = await fetch(`http://${hostInUrl}:${this.port}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
+        // One connection per call, as the coin's own CLI does: a kept-alive socket delays the
+        // daemon's shutdown by seconds, and a stale one after a restart would fail a send.
+        headers: { 'content-type': 'application/json', authorization, connection: 'close' },
         body: JSON.stringify({ jsonrpc: '1.0', id, method, params }),
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'error',
