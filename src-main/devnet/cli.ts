@@ -2,7 +2,7 @@
 // `up` starts the same supervisor in the background and returns once it is ready.
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { openSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../core/log.ts';
 import { devnetLayout, type DevnetState } from './layout.ts';
@@ -26,13 +26,15 @@ export function devnetCommand(repoRoot: string): Command {
     .option('--block-interval <ms>', 'automatic mining interval', '5000');
   const log = createLogger('devnet');
 
+  const wipe = async (o: DevnetFlags) => {
+    const prev = readState(devnetLayout(o.dir).stateFile);
+    if (prev && isAlive(prev.supervisorPid)) throw new Error('the devnet is running; `hashlock devnet down` first');
+    if (prev) await reapStale(prev, log);
+    rmSync(o.dir, { recursive: true, force: true });
+  };
+
   const run = async (o: DevnetFlags, foreground: boolean) => {
-    if (o.fresh) {
-      const prev = readState(devnetLayout(o.dir).stateFile);
-      if (prev && isAlive(prev.supervisorPid)) throw new Error('the devnet is running; `hashlock devnet down` first');
-      if (prev) await reapStale(prev, log);
-      rmSync(o.dir, { recursive: true, force: true });
-    }
+    if (o.fresh) await wipe(o);
     const devnet = await runDevnet({ root: o.dir, repoRoot, basePort: Number(o.basePort), blockIntervalMs: Number(o.blockInterval), log });
     const shutdown = async () => {
       await devnet.stop();
@@ -48,7 +50,7 @@ export function devnetCommand(repoRoot: string): Command {
 
   withFlags(cmd.command('demo').description('run the devnet in the foreground and print the UI links')).option('--fresh', 'start from empty chains')
     .action((o: DevnetFlags) => run(o, true));
-  withFlags(cmd.command('run').description('(internal) the background supervisor started by `up`')).option('--fresh', 'start from empty chains').action((o: DevnetFlags) => run(o, false));
+  withFlags(cmd.command('run').description('(internal) the background supervisor started by `up`')).action((o: DevnetFlags) => run(o, false));
 
   withFlags(cmd.command('up').description('start the devnet in the background (reuses an existing one)')).option('--fresh', 'start from empty chains')
     .action(async (o: DevnetFlags) => {
@@ -58,9 +60,10 @@ export function devnetCommand(repoRoot: string): Command {
         console.log(describe(prev));
         return;
       }
-      const out = openSync(path.join(path.resolve(o.dir), 'supervisor.log'), 'a');
+      if (o.fresh) await wipe(o);
+      mkdirSync(layout.root, { recursive: true });
+      const out = openSync(path.join(layout.root, 'supervisor.log'), 'a');
       const args = ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'src-main', 'cli', 'main.ts'), 'devnet', 'run', '--dir', o.dir, '--base-port', o.basePort, '--block-interval', o.blockInterval];
-      if (o.fresh) args.push('--fresh');
       const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], cwd: repoRoot });
       child.unref();
       const deadline = Date.now() + 180_000;

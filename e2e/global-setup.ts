@@ -1,0 +1,20 @@
+// Starts a fresh devnet in its own folder and port range for the e2e run and stops it after.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const E2E_BASE_PORT = '29500';
+
+export default function globalSetup(): () => void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hashlock-e2e-devnet-'));
+  const cli = path.resolve('bin/hashlock');
+  const args = ['--dir', dir, '--base-port', E2E_BASE_PORT, '--block-interval', '2000'];
+  execFileSync(cli, ['devnet', 'up', '--fresh', ...args], { stdio: 'inherit', timeout: 240_000 });
+  const state = path.join(dir, 'state.json');
+  process.env.HASHLOCK_E2E_STATE = state;
+  writeFileSync(path.join(os.tmpdir(), 'hashlock-e2e-state-path'), state);
+  return () => {
+    execFileSync(cli, ['devnet', 'down', ...args], { stdio: 'inherit', timeout: 120_000 });
+  };
+}
