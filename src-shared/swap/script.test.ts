@@ -21,8 +21,9 @@ describe('HTLC script codec (pure)', () => {
     expect(hex).toBe(`6382012088a820${SECRET_HASH}8821${TAKER_KEYS.makerChain}67020801b17521${MAKER_KEYS.makerChain}68ac`);
   });
   const bad: Array<[string, string, string]> = [
-    ['a non-minimal locktime push', '0301010067', 'non-minimal-locktime'],
-    ['a one-byte push of a small number', '010567', 'non-minimal-locktime'],
+    ['a non-minimal locktime push', '0301010067', 'non-canonical'],
+    ['a one-byte push of a small number', '010567', 'non-canonical'],
+    ['a locktime pushed with OP_PUSHDATA1', '4c02080167', 'non-canonical'],
     ['a negative locktime', '018167', 'bad-locktime'],
     ['a timestamp locktime', '040065cd1d67', 'bad-locktime'],
   ];

@@ -15,7 +15,8 @@ export interface HtlcFields {
   readonly locktime: number;
 }
 
-export type HtlcScriptProblem = 'not-htlc' | 'bad-secret-hash' | 'bad-pubkey' | 'bad-locktime' | 'non-minimal-locktime';
+/** not-htlc: another layout; non-canonical: the HTLC layout with a push that is not minimally encoded. */
+export type HtlcScriptProblem = 'not-htlc' | 'non-canonical' | 'bad-secret-hash' | 'bad-pubkey' | 'bad-locktime';
 
 export class HtlcScriptError extends Error {
   override name = 'HtlcScriptError';
@@ -37,6 +38,7 @@ export const HTLC_REFUND_MAX_VSIZE = 145n;
 export const LOCKTIME_THRESHOLD = 500_000_000;
 
 const OP_0 = 0x00;
+const OP_1NEGATE = 0x4f;
 const OP_1 = 0x51;
 const OP_16 = 0x60;
 const OP_IF = 0x63;
@@ -94,11 +96,21 @@ export function encodeHtlcScript(f: HtlcFields): Uint8Array {
 export function decodeHtlcScript(script: Uint8Array): HtlcFields {
   let i = 0;
   const notHtlc = (what: string) => new HtlcScriptError('not-htlc', `not a Hashlock HTLC script: ${what} at byte ${i}`);
+  const nonCanonical = (what: string) => new HtlcScriptError('non-canonical', `HTLC script is not canonical: ${what}`);
   const expect = (...ops: number[]) => {
     for (const op of ops) {
       if (script[i] !== op) throw notHtlc(`expected opcode 0x${op.toString(16)}`);
       i += 1;
     }
+  };
+  /** A direct push of n bytes; the same data behind OP_PUSHDATA1/2/4 runs the same but is not our script byte for byte. */
+  const pushed = (n: number, what: string): Uint8Array => {
+    if (script[i] !== n) {
+      if (isPushData(script[i])) throw nonCanonical(`the ${what} uses OP_PUSHDATA where a direct push is required`);
+      throw notHtlc(`expected a ${n}-byte push of the ${what}`);
+    }
+    i += 1;
+    return take(n, what);
   };
   const take = (n: number, what: string): Uint8Array => {
     if (i + n > script.length) throw notHtlc(`${what} is cut short`);
@@ -106,14 +118,17 @@ export function decodeHtlcScript(script: Uint8Array): HtlcFields {
     i += n;
     return out;
   };
-  expect(OP_IF, OP_SIZE, 0x01, 0x20, OP_EQUALVERIFY, OP_SHA256, 0x20);
-  const hash = take(32, 'secret hash');
-  expect(OP_EQUALVERIFY, 0x21);
-  const claim = take(33, 'claim key');
+  expect(OP_IF, OP_SIZE);
+  const size = pushed(1, 'size 32');
+  if (size[0] !== 0x20) throw notHtlc('the preimage size is not 32');
+  expect(OP_EQUALVERIFY, OP_SHA256);
+  const hash = pushed(32, 'secret hash');
+  expect(OP_EQUALVERIFY);
+  const claim = pushed(33, 'claim key');
   expect(OP_ELSE);
   const locktime = decodeLocktime();
-  expect(OP_CHECKLOCKTIMEVERIFY, OP_DROP, 0x21);
-  const refund = take(33, 'refund key');
+  expect(OP_CHECKLOCKTIMEVERIFY, OP_DROP);
+  const refund = pushed(33, 'refund key');
   expect(OP_ENDIF, OP_CHECKSIG);
   if (i !== script.length) throw notHtlc('trailing bytes');
   const claimPubkey = bytesToHex(claim);
@@ -128,18 +143,24 @@ export function decodeHtlcScript(script: Uint8Array): HtlcFields {
     if (op === undefined) throw notHtlc('locktime missing');
     if (op === OP_0) { i += 1; return 0; }
     if (op >= OP_1 && op <= OP_16) { i += 1; return op - OP_1 + 1; }
+    if (op === OP_1NEGATE) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
+    if (isPushData(op)) throw nonCanonical('the locktime uses OP_PUSHDATA');
     if (op < 1 || op > 5) throw notHtlc('locktime is not a number push');
     i += 1;
     const bytes = take(op, 'locktime');
     const last = bytes[bytes.length - 1]!;
     if ((last & 0x80) !== 0) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
     const minimal = last !== 0 || (bytes.length > 1 && (bytes[bytes.length - 2]! & 0x80) !== 0);
-    if (!minimal || (bytes.length === 1 && last <= 16)) throw new HtlcScriptError('non-minimal-locktime', 'locktime is not minimally encoded');
+    if (!minimal || (bytes.length === 1 && last <= 16)) throw nonCanonical('the locktime is not minimally encoded');
     let n = 0;
     for (let k = bytes.length - 1; k >= 0; k--) n = n * 256 + bytes[k]!;
     if (n >= LOCKTIME_THRESHOLD) throw new HtlcScriptError('bad-locktime', `locktime ${n} is a timestamp, not a block height`);
     return n;
   }
+}
+
+function isPushData(op: number | undefined): boolean {
+  return op === 0x4c || op === 0x4d || op === 0x4e;
 }
 
 /** scriptPubKey of the P2WSH output paying to this witness script: OP_0 <sha256(script)>. */
