@@ -87,6 +87,13 @@ describe('RpcClient requests', () => {
     expect(await client(port).amount('getbalance')).toBe(1_234_567_891n);
   });
 
+  it('sends the JSON-RPC version it is configured for', async () => {
+    const { port, seen } = await serve((req, res) => json(res, 200, { jsonrpc: '2.0', result: 1, id: req.body.id }));
+    expect(await client(port).call('getblockcount')).toBe(1);
+    expect(await client(port, { jsonrpc: '2.0' }).call('getblockcount')).toBe(1);
+    expect(seen.map((s) => (s.body as unknown as { jsonrpc: string }).jsonrpc)).toEqual(['1.0', '2.0']);
+  });
+
   it('understands JSON-RPC 2.0 errors sent with HTTP 200', async () => {
     const { port } = await serve((req, res) => json(res, 200, { jsonrpc: '2.0', error: { code: -18, message: 'Requested wallet does not exist or is not loaded' }, id: req.body.id }));
     const err = await failure(client(port, { wallet: 'w' }).call('getwalletinfo'));

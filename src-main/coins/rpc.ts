@@ -31,6 +31,11 @@ export interface RpcClientOptions extends RpcEndpoint {
   retry?: RetryPolicy | false;
   /** Names the daemon in error messages ("No Litecoin daemon answers at ..."). */
   family?: 'bitcoin' | 'litecoin';
+  /**
+   * Request envelope. '1.0' (default) works with every Bitcoin-Core-family daemon; '2.0' gets
+   * strict JSON-RPC 2.0 replies from Bitcoin Core 28+. Replies of both kinds are understood.
+   */
+  jsonrpc?: '1.0' | '2.0';
   /** Decimal places of the coin's amounts, for amount(); default 8. */
   decimals?: number;
   /** Replies larger than this are refused (a hostile or confused server cannot exhaust memory). */
@@ -168,7 +173,7 @@ export class RpcClient {
         // One connection per call, as the coin's own CLI does: a kept-alive socket delays the
         // daemon's shutdown by seconds, and a stale one after a restart would fail a send.
         headers: { 'content-type': 'application/json', authorization, connection: 'close' },
-        body: JSON.stringify({ jsonrpc: '1.0', id, method, params }),
+        body: JSON.stringify({ jsonrpc: this.options.jsonrpc ?? '1.0', id, method, params }),
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'error',
       });
