@@ -1,0 +1,168 @@
+// The HTLC against a real Litecoin regtest chain: fund it from a wallet, claim it (the secret
+// appears on chain, in the mempool and in the block), refund another after its lock (refused
+// before it), and reconcile the funding wallet to the satoshi. The signer is a test ecpair key
+// signing low-R, standing in for the vault.
+import * as ecc from '@bitcoinerlab/secp256k1';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { Transaction } from 'bitcoinjs-lib';
+import { ECPairFactory } from 'ecpair';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCoin } from '../../../src-shared/coins/registry.ts';
+import { amountFromCoinJson, formatAmount } from '../../../src-shared/money/index.ts';
+import { decodeHtlcScript, p2wshOutputScript } from '../../../src-shared/swap/script.ts';
+import { buildClaimTx, buildRefundTx, extractSecret, htlcAddress, htlcScript } from '../../../src-main/coins/htlc.ts';
+import type { SwapSigner } from '../../../src-main/coins/htlc.ts';
+import type { RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
+import type { RpcClient } from '../../../src-main/coins/rpc.ts';
+import { startChains, type Chains } from '../../support/regtest.ts';
+
+const DEVA = getCoin('DEVA');
+const ECPair = ECPairFactory(ecc);
+const FEE_RATE = 10; // sat/vB: the Litecoin wallet refuses less (STACK.md)
+
+function testSigner(): SwapSigner {
+  const pair = ECPair.makeRandom();
+  return { publicKey: pair.publicKey, signDigest: (d) => pair.sign(d, true) };
+}
+
+let chains: Chains;
+let chain: RegtestDaemon;
+/** A wallet that never receives coinbase, so its balance moves only by what this test does. */
+let swapWallet: RpcClient;
+let expected = 0n;
+
+const node = () => chain.rpc;
+const height = () => node().call<number>('getblockcount', [], { wallet: false });
+const balance = () => swapWallet.amount('getbalance', ['*', 0]);
+const mineElsewhere = async (n: number) => chain.mine(n, await node().call<string>('getnewaddress'));
+
+function rpcText(err: unknown): string {
+  const e = err as { message?: string; details?: unknown };
+  return `${e.message ?? ''} ${JSON.stringify(e.details ?? {})}`;
+}
+
+/** Pay `amount` to the HTLC from the swap wallet; returns the outpoint and the wallet fee paid. */
+async function fund(script: Uint8Array, amount: bigint): Promise<{ txid: string; vout: number; fee: bigint }> {
+  const address = htlcAddress(script, DEVA);
+  const txid = await swapWallet.call<string>('sendtoaddress', [address, formatAmount(amount, 8), '', '', false, false, null, 'unset', null, FEE_RATE]);
+  const wtx = await swapWallet.call<{ fee: number; hex: string }>('gettransaction', [txid]);
+  const tx = Transaction.fromHex(wtx.hex);
+  const out = p2wshOutputScript(script);
+  const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(out));
+  expect(vout).toBeGreaterThanOrEqual(0);
+  expect(tx.outs[vout]!.value).toBe(amount);
+  const fee = -amountFromCoinJson(wtx.fee, 8);
+  expect(fee).toBeGreaterThan(0n);
+  return { txid, vout, fee };
+}
+
+beforeAll(async () => {
+  chains = await startChains(1);
+  chain = chains.chains[0]!;
+  await node().call('createwallet', ['swap'], { wallet: false });
+  swapWallet = node().forWallet('swap');
+  const start = 10_00000000n;
+  await node().call('sendtoaddress', [await swapWallet.call<string>('getnewaddress'), formatAmount(start, 8), '', '', false, false, null, 'unset', null, FEE_RATE]);
+  await mineElsewhere(1);
+  expected = start;
+  expect(await balance()).toBe(expected);
+});
+
+afterAll(async () => {
+  await chains?.cleanup();
+});
+
+describe('HTLC on a real Litecoin regtest chain', () => {
+  it('claim: funded from the wallet, claimed with the secret, which appears in the mempool and the block', async () => {
+    const secret = sha256(new TextEncoder().encode('claim test secret'));
+    const claimer = testSigner();
+    const refunder = testSigner();
+    const locktime = (await height()) + 8;
+    const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: refunder.publicKey, locktime });
+    const amount = 1_25000000n;
+
+    const funding = await fund(script, amount);
+    expected -= amount + funding.fee;
+    await mineElsewhere(1);
+    const utxo = await node().call<{ value: number; scriptPubKey: { hex: string } }>('gettxout', [funding.txid, funding.vout], { wallet: false });
+    expect(amountFromCoinJson(utxo.value, 8)).toBe(amount);
+    expect(utxo.scriptPubKey.hex).toBe(bytesToHex(p2wshOutputScript(script)));
+    expect(decodeHtlcScript(script).locktime).toBe(locktime);
+
+    const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
+    const claim = buildClaimTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, preimage: secret, feeRateSatPerVb: BigInt(FEE_RATE), coin: DEVA, signer: claimer });
+    expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
+
+    // Any watcher can read the secret from the mempool before the claim confirms.
+    const inMempool = await node().call<string>('getrawtransaction', [claim.txid], { wallet: false });
+    expect(extractSecret(inMempool, { secretHash: sha256(secret) })).toEqual(secret);
+
+    const [blockHash] = await mineElsewhere(1);
+    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], { wallet: false });
+    const mined = block.tx.find((t) => t.txid === claim.txid);
+    expect(mined).toBeDefined();
+    expect(extractSecret(mined!.hex, { script })).toEqual(secret);
+
+    expected += amount - claim.fee;
+    expect(await swapWallet.amount('getreceivedbyaddress', [destination, 1])).toBe(amount - claim.fee);
+    expect(await balance()).toBe(expected);
+
+    // Once claimed, the refund can never happen: after the lock it finds its input spent.
+    await mineElsewhere(Math.max(0, locktime - (await height())));
+    const refund = buildRefundTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, feeRateSatPerVb: BigInt(FEE_RATE), coin: DEVA, signer: refunder });
+    await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) => /missingorspent|missing-inputs|already/i.test(rpcText(e)));
+  });
+
+  it('refund: refused before the lock, accepted at it, and reveals no secret', async () => {
+    const secret = sha256(new TextEncoder().encode('refund test secret'));
+    const claimer = testSigner();
+    const refunder = testSigner();
+    const locktime = (await height()) + 6;
+    const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: refunder.publicKey, locktime });
+    const amount = 50000000n;
+
+    const funding = await fund(script, amount);
+    expected -= amount + funding.fee;
+    await mineElsewhere(1);
+
+    const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
+    const refund = buildRefundTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, feeRateSatPerVb: BigInt(FEE_RATE), coin: DEVA, signer: refunder });
+    expect(refund.tx.locktime).toBe(locktime);
+
+    // One block short of the lock: the refund is not final yet.
+    await mineElsewhere(locktime - 1 - (await height()));
+    expect(await height()).toBe(locktime - 1);
+    await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) => /non-final/i.test(rpcText(e)));
+
+    // Tip at the lock: the next block is above it, so the refund is valid.
+    await mineElsewhere(1);
+    expect(await node().call<string>('sendrawtransaction', [refund.hex], { wallet: false })).toBe(refund.txid);
+    const [blockHash] = await mineElsewhere(1);
+    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], { wallet: false });
+    const mined = block.tx.find((t) => t.txid === refund.txid);
+    expect(mined).toBeDefined();
+    expect(extractSecret(mined!.hex, { script })).toBeNull();
+
+    expected += amount - refund.fee;
+    expect(await swapWallet.amount('getreceivedbyaddress', [destination, 1])).toBe(amount - refund.fee);
+    expect(await balance()).toBe(expected);
+  });
+
+  it('a claim asked at 0 sat/vB is built at the wallet floor and relays', async () => {
+    const secret = sha256(new TextEncoder().encode('floor test secret'));
+    const claimer = testSigner();
+    const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: testSigner().publicKey, locktime: (await height()) + 50 });
+    const amount = 10000n;
+    const funding = await fund(script, amount);
+    expected -= amount + funding.fee;
+    await mineElsewhere(1);
+    const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
+    const claim = buildClaimTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, preimage: secret, feeRateSatPerVb: 0n, coin: DEVA, signer: claimer });
+    expect(claim.feeRate).toBe(10n);
+    expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
+    await mineElsewhere(1);
+    expected += amount - claim.fee;
+    expect(await balance()).toBe(expected);
+  });
+});
