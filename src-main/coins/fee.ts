@@ -9,9 +9,12 @@ export type FeeBounds = Pick<CoinParams, 'minRelayFeeSatPerVb' | 'walletMinFeeSa
 
 /** estimatesmartfee's `feerate` (coins per 1000 vB) as sat/vB, rounded up so it never underpays. */
 export function satPerVbFromCoinPerKvb(feerate: number | string, decimals: number): bigint {
-  const perKvb = amountFromCoinJson(feerate, decimals);
-  if (perKvb <= 0n) return 0n;
-  return (perKvb + 999n) / 1000n;
+  return satPerVbFromPerKvb(amountFromCoinJson(feerate, decimals));
+}
+
+/** Base units per 1000 vB as whole base units per vB, rounded up. */
+export function satPerVbFromPerKvb(perKvb: bigint): bigint {
+  return perKvb <= 0n ? 0n : (perKvb + 999n) / 1000n;
 }
 
 export function clampFeeRate(estimate: bigint | undefined, bounds: FeeBounds): { satPerVb: bigint; source: FeeSource } {

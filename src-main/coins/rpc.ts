@@ -2,6 +2,7 @@
 // Read-only calls are retried through restarts and warm-up; calls that move coins never are.
 // Every failure surfaces as an ApiError (see rpc-errors.ts); fractional numbers stay exact.
 import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { amountFromCoinJson } from '../../src-shared/money/index.ts';
 import { isTransient, mapRpcFailure, type RpcFailure } from './rpc-errors.ts';
@@ -124,6 +125,20 @@ export class RpcClient {
     } catch {
       throw new ApiError('WALLET_RPC_ERROR', `The daemon at ${this.endpoint} answered ${method} with "${String(value).slice(0, 40)}", which is not an amount.`, { method });
     }
+  }
+
+  /** A call whose reply must match `schema`; anything else is WALLET_RPC_ERROR, never a crash later. */
+  async callAs<T>(schema: z.ZodType<T>, method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<T> {
+    const reply = await this.call<unknown>(method, params, opts);
+    const parsed = schema.safeParse(reply);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      throw new ApiError('WALLET_RPC_ERROR',
+        `The daemon at ${this.endpoint} answered ${method} with a reply Hashlock does not understand${where}. Is it a Bitcoin-Core-family daemon?`,
+        { method, issue: issue?.message });
+    }
+    return parsed.data;
   }
 
   async call<T = unknown>(method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<T> {

@@ -1,6 +1,7 @@
 // The wallets.* API: finds, tests and remembers the user's daemon wallet per coin, and answers
 // balance, address, UTXO and fee questions through it. Other services (the swap engine) get the
 // configured RPC client from here. Amounts are bigint inside and decimal strings outside.
+import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Result } from '../../src-shared/api/contract.ts';
 import type { WalletConnectionInput } from '../../src-shared/api/schemas.ts';
@@ -9,8 +10,8 @@ import { amountFromCoinJson, formatAmount, maxBigint } from '../../src-shared/mo
 import { isCoinSegwitAddress, probeAddress } from './address.ts';
 import type { SecretBox, StoredWalletConnection, WalletConnectionRepo } from './connection-store.ts';
 import { createWalletDetector, type DetectOptions, type ResolvedConnection } from './detect.ts';
-import { clampFeeRate, satPerVbFromCoinPerKvb } from './fee.ts';
-import { RpcClient, type CoinDecimal, type RpcClientOptions } from './rpc.ts';
+import { clampFeeRate, satPerVbFromPerKvb } from './fee.ts';
+import { RpcClient, type RpcClientOptions } from './rpc.ts';
 
 export type WalletSummary = Result<'wallets.list'>[number];
 export type WalletTestResult = Result<'wallets.test'>;
@@ -59,12 +60,29 @@ export interface WalletService {
   rpc(ticker: string): RpcClient;
 }
 
-interface BlockchainInfo { chain: string; blocks: number }
-interface NetworkInfo { version: number; subversion: string }
-interface WalletInfo { walletname: string }
-interface Balances { mine: { trusted: CoinDecimal; untrusted_pending: CoinDecimal; immature: CoinDecimal } }
-interface UnspentOutput { txid: string; vout?: number; amount: CoinDecimal; confirmations: number; address?: string }
-interface SmartFee { feerate?: CoinDecimal; errors?: string[] }
+// Shapes of the daemon replies this service reads. Checked, because a port may answer with
+// anything; amounts arrive as exact decimal text (see rpc.ts).
+const CoinAmount = z.union([z.string(), z.number()]);
+const BlockchainInfo = z.object({ chain: z.string(), blocks: z.number().int() });
+type BlockchainInfo = z.infer<typeof BlockchainInfo>;
+const NetworkInfo = z.object({ version: z.number().int() });
+const WalletInfo = z.object({ walletname: z.string() });
+const Balances = z.object({ mine: z.object({ trusted: CoinAmount, untrusted_pending: CoinAmount, immature: CoinAmount }) });
+const LockedOutputs = z.array(z.object({ txid: z.string(), vout: z.number().int() }));
+const TxOut = z.object({ value: CoinAmount }).nullable();
+const Unspent = z.array(z.object({ txid: z.string(), vout: z.number().int().optional(), amount: CoinAmount, confirmations: z.number().int(), address: z.string().optional() }));
+const SmartFee = z.object({ feerate: CoinAmount.optional(), errors: z.array(z.string()).optional() });
+const WalletNames = z.array(z.string());
+const AddressValidation = z.object({ isvalid: z.boolean() });
+
+/** A daemon amount in base units; a malformed one is the daemon's fault, not a crash. */
+function amountOf(value: string | number, decimals: number, method: string): bigint {
+  try {
+    return amountFromCoinJson(value, decimals);
+  } catch {
+    throw new ApiError('WALLET_RPC_ERROR', `The daemon answered ${method} with "${String(value).slice(0, 40)}", which is not an amount.`, { method });
+  }
+}
 
 const CHAIN_WORDS: Record<string, string> = { main: 'mainnet', test: 'testnet', regtest: 'regtest', signet: 'signet' };
 const chainWords = (chain: string): string => CHAIN_WORDS[chain] ?? `"${chain}"`;
@@ -113,11 +131,11 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
   /** Everything wallets.test promises, throwing ApiError on the first problem. */
   async function checkConnection(coin: CoinParams, conn: ResolvedConnection): Promise<{ chain: string; blocks: number; version: number; wallet: string }> {
     const node = makeClient({ host: conn.host, port: conn.port, auth: conn.auth, family: coin.family, decimals: coin.decimals, retry: false, timeoutMs: deps.testTimeoutMs ?? 10_000 });
-    const info = await node.call<BlockchainInfo>('getblockchaininfo');
+    const info = await node.callAs(BlockchainInfo, 'getblockchaininfo');
     await ensureSameChain(coin, node, info, deps.coins);
-    const network = await node.call<NetworkInfo>('getnetworkinfo');
+    const network = await node.callAs(NetworkInfo, 'getnetworkinfo');
     const wallet = conn.wallet ?? (await pickLoadedWallet(node));
-    const walletInfo = await node.forWallet(wallet).call<WalletInfo>('getwalletinfo');
+    const walletInfo = await node.forWallet(wallet).callAs(WalletInfo, 'getwalletinfo');
     return { chain: info.chain, blocks: info.blocks, version: network.version, wallet: walletInfo.walletname };
   }
 
@@ -131,7 +149,7 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
     try {
       const client = clientFor(coin.ticker);
       // A status view must answer now: no retries, so a stopped daemon shows as an error at once.
-      const info = await client.call<BlockchainInfo>('getblockchaininfo', [], { wallet: false, retry: false });
+      const info = await client.callAs(BlockchainInfo, 'getblockchaininfo', [], { wallet: false, retry: false });
       if (info.chain !== coin.chainName) throw wrongChain(coin, info.chain, deps.coins);
       const units = await readBalance(coin, client, false);
       return { ...base, status: 'connected', blocks: info.blocks, balance: formatBalance(units, coin.decimals) };
@@ -143,12 +161,12 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
 
   async function readBalance(coin: CoinParams, client: RpcClient, retry: boolean): Promise<BalanceUnits> {
     const opts = { retry };
-    const b = await client.call<Balances>('getbalances', [], opts);
-    const amt = (v: CoinDecimal): bigint => amountFromCoinJson(v, coin.decimals);
+    const b = await client.callAs(Balances, 'getbalances', [], opts);
+    const amt = (v: string | number): bigint => amountOf(v, coin.decimals, 'getbalances');
     // getbalances still counts coins frozen with lockunspent as trusted; look their values up.
-    const frozen = await client.call<{ txid: string; vout: number }[]>('listlockunspent', [], opts);
+    const frozen = await client.callAs(LockedOutputs, 'listlockunspent', [], opts);
     const frozenValues = await Promise.all(frozen.map(async (o) => {
-      const out = await client.call<{ value: CoinDecimal } | null>('gettxout', [o.txid, o.vout, true], { ...opts, wallet: false });
+      const out = await client.callAs(TxOut, 'gettxout', [o.txid, o.vout, true], { ...opts, wallet: false });
       return out ? amt(out.value) : 0n;
     }));
     const frozenTotal = frozenValues.reduce((a, v) => a + v, 0n);
@@ -219,10 +237,10 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
 
     async newAddress(ticker, label) {
       const coin = coinFor(ticker);
-      const address = await clientFor(ticker).call<string>('getnewaddress', [label ?? '', 'bech32']);
-      if (typeof address !== 'string' || !isCoinSegwitAddress(coin, address)) {
+      const address = await clientFor(ticker).callAs(z.string(), 'getnewaddress', [label ?? '', 'bech32']);
+      if (!isCoinSegwitAddress(coin, address)) {
         throw new ApiError('WALLET_WRONG_NETWORK',
-          `The wallet gave the address "${String(address)}", which is not a ${coin.name} address (they start with ${coin.bech32}1). Is the connected daemon running ${coin.name}?`,
+          `The wallet gave the address "${address.slice(0, 100)}", which is not a ${coin.name} address (they start with ${coin.bech32}1). Is the connected daemon running ${coin.name}?`,
           { address, expectedPrefix: coin.bech32 });
       }
       return { address };
@@ -230,22 +248,22 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
 
     async utxos(ticker) {
       const coin = coinFor(ticker);
-      const unspent = await clientFor(ticker).call<UnspentOutput[]>('listunspent', [0]);
+      const unspent = await clientFor(ticker).callAs(Unspent, 'listunspent', [0]);
       // MWEB outputs (Litecoin's extension block) have no vout: they are not ordinary outputs
       // that a transaction or a service node's proof can reference, so they are left out.
       return unspent
-        .filter((u): u is UnspentOutput & { vout: number } => Number.isInteger(u.vout))
+        .filter((u): u is typeof u & { vout: number } => u.vout !== undefined)
         .map((u) => ({
-          txid: u.txid, vout: u.vout, amount: formatAmount(amountFromCoinJson(u.amount, coin.decimals), coin.decimals),
+          txid: u.txid, vout: u.vout, amount: formatAmount(amountOf(u.amount, coin.decimals, 'listunspent'), coin.decimals),
           confirmations: u.confirmations, ...(u.address !== undefined ? { address: u.address } : {}),
         }));
     },
 
     async feeEstimate(ticker, targetBlocks = DEFAULT_FEE_TARGET) {
       const coin = coinFor(ticker);
-      const r = await clientFor(ticker).call<SmartFee>('estimatesmartfee', [targetBlocks], { wallet: false });
+      const r = await clientFor(ticker).callAs(SmartFee, 'estimatesmartfee', [targetBlocks], { wallet: false });
       // Regtest and a freshly started node have no fee data yet ("Insufficient data"): the floor applies.
-      const estimate = r.feerate !== undefined ? satPerVbFromCoinPerKvb(r.feerate, coin.decimals) : undefined;
+      const estimate = r.feerate !== undefined ? satPerVbFromPerKvb(amountOf(r.feerate, coin.decimals, 'estimatesmartfee')) : undefined;
       const clamped = clampFeeRate(estimate, coin);
       return { satPerVb: clamped.satPerVb.toString(), source: clamped.source };
     },
@@ -282,7 +300,7 @@ function wrongChain(coin: CoinParams, chain: string, coins: readonly CoinParams[
 async function ensureSameChain(coin: CoinParams, node: RpcClient, info: BlockchainInfo, coins: readonly CoinParams[]): Promise<void> {
   if (info.chain !== coin.chainName) throw wrongChain(coin, info.chain, coins);
   const probe = probeAddress(coin);
-  const v = await node.call<{ isvalid: boolean }>('validateaddress', [probe]);
+  const v = await node.callAs(AddressValidation, 'validateaddress', [probe]);
   if (!v.isvalid) {
     throw new ApiError('WALLET_WRONG_NETWORK',
       `This daemon is on ${chainWords(info.chain)} but does not accept ${coin.name} addresses (${coin.bech32}1...): it runs another coin.`,
@@ -292,7 +310,7 @@ async function ensureSameChain(coin: CoinParams, node: RpcClient, info: Blockcha
 
 /** With no wallet named: the only loaded one, else a clear WALLET_NOT_LOADED. */
 async function pickLoadedWallet(node: RpcClient): Promise<string> {
-  const loaded = await node.call<string[]>('listwallets');
+  const loaded = await node.callAs(WalletNames, 'listwallets');
   const cli = node.family === 'bitcoin' ? 'bitcoin-cli' : node.family === 'litecoin' ? 'litecoin-cli' : 'the coin\'s CLI';
   if (loaded.length === 1) return loaded[0] ?? '';
   if (loaded.length === 0) {
