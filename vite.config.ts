@@ -42,9 +42,11 @@ export default defineConfig({
     host: '127.0.0.1',
     fs: { allow: [repoRoot] },
     proxy: {
-      // The node checks Host and Origin against DNS rebinding: present the request as its own.
-      '/api/ws': { target: apiTarget, ws: true, changeOrigin: true, headers: { origin: apiTarget } },
-      '/rpc': { target: apiTarget, changeOrigin: true, headers: { origin: apiTarget } },
+      // Exact paths (keys starting with ^ are regular expressions): a plain '/api/ws' prefix would
+      // also swallow the renderer's own module /api/ws-client.ts. The node checks Host and Origin
+      // against DNS rebinding, so the proxied request is presented as the node's own.
+      '^/api/ws$': { target: apiTarget, ws: true, changeOrigin: true, headers: { origin: apiTarget } },
+      '^/rpc$': { target: apiTarget, changeOrigin: true, headers: { origin: apiTarget } },
     },
   },
 });

@@ -1,11 +1,12 @@
 // Decides which screen the user sees: the vault flow until the vault is unlocked (and a new
 // recovery phrase has been written down), then the main app.
-import { useQuery } from '@tanstack/react-query';
+import { useIsMutating, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { useApi, useConnection } from '../api/ApiProvider.tsx';
 import { vaultQueries } from '../api/queries.ts';
 import { BackupMnemonic } from '../vault/BackupMnemonic.tsx';
+import { CREATE_VAULT_MUTATION } from '../vault/CreateVault.tsx';
 import { UnlockVault } from '../vault/UnlockVault.tsx';
 import { Welcome } from '../vault/Welcome.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
@@ -18,6 +19,8 @@ export function App() {
   const connection = useConnection();
   const [newMnemonic, setNewMnemonic] = useState<string | null>(null);
   const vault = useQuery(vaultQueries(api).status());
+  // The node may push 'unlocked' before the reply carrying the new phrase arrives.
+  const creating = useIsMutating({ mutationKey: CREATE_VAULT_MUTATION }) > 0;
 
   if (connection.status === 'unauthorized') return <NoToken reason="refused" />;
 
@@ -26,7 +29,7 @@ export function App() {
     screen = <BackupMnemonic mnemonic={newMnemonic} onDone={() => setNewMnemonic(null)} />;
   } else if (vault.data) {
     const state = vault.data.state;
-    screen = state === 'absent' ? <Welcome onCreated={setNewMnemonic} /> : state === 'locked' ? <UnlockVault /> : <Shell />;
+    screen = state === 'absent' || creating ? <Welcome onCreated={setNewMnemonic} /> : state === 'locked' ? <UnlockVault /> : <Shell />;
   } else if (vault.isError && (vault.error instanceof ApiError || connection.status === 'open')) {
     screen = <Splash error={vault.error} onRetry={() => void vault.refetch()} />;
   } else {

@@ -28,8 +28,10 @@ export function Icon(props: { name: IconName }) {
 export function Logo() {
   return (
     <svg className="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-      <rect x="1" y="1" width="30" height="30" rx="8" className="logo-bg" />
-      <path d="M12 8v16M20 8v16M8 13h16M8 19h16" className="logo-mark" />
+      <rect x="1" y="1" width="30" height="30" rx="7" className="logo-bg" />
+      <path d="M11.5 15.5V11a4.5 4.5 0 0 1 9 0v4.5" className="logo-mark" />
+      <rect x="8" y="14.5" width="16" height="11.5" rx="2.25" className="logo-body" />
+      <circle cx="16" cy="19.5" r="1.9" className="logo-bg" />
     </svg>
   );
 }

@@ -9,6 +9,9 @@ import { TextField } from '../components/fields.tsx';
 import { PasswordPair, passwordPairErrors, type PasswordPairValue } from './PasswordPair.tsx';
 import { VaultLayout } from './VaultLayout.tsx';
 
+/** App keeps this flow on screen while the node creates the vault, even if 'unlocked' is pushed first. */
+export const CREATE_VAULT_MUTATION = ['vault', 'create'] as const;
+
 export function CreateVault(props: { onCreated(mnemonic: string): void; onBack(): void }) {
   const api = useApi();
   const qc = useQueryClient();
@@ -18,6 +21,7 @@ export function CreateVault(props: { onCreated(mnemonic: string): void; onBack()
   const [submitted, setSubmitted] = useState(false);
 
   const create = useMutation({
+    mutationKey: CREATE_VAULT_MUTATION,
     mutationFn: () => api.call('vault.create', { password: pair.password, words, ...(passphrase ? { passphrase } : {}) }),
     onSuccess: (r) => {
       // The phrase screen must take over before the unlocked vault shows the main app.

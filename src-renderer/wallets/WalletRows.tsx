@@ -181,16 +181,10 @@ export function WalletRows(props: { wallet: WalletSummary; decimals: number }) {
               </a>
             ) : null}
             {configured ? (
-              <>
-                <button type="button" className="btn btn-small btn-ghost" aria-expanded={open} aria-controls={detailsId}
-                  onClick={() => setOpen(!open)} data-testid={`wallet-details-toggle-${w.ticker}`}>
-                  {open ? 'Hide details' : 'Details'}
-                </button>
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => { setConfirming(true); setOpen(true); }}
-                  data-testid={`wallet-disconnect-${w.ticker}`}>
-                  Disconnect
-                </button>
-              </>
+              <button type="button" className="btn btn-small btn-ghost details-toggle" aria-expanded={open} aria-controls={detailsId}
+                onClick={() => setOpen(!open)} data-testid={`wallet-details-toggle-${w.ticker}`}>
+                Details <span className="chevron" aria-hidden="true" />
+              </button>
             ) : null}
           </div>
         </td>
@@ -198,7 +192,6 @@ export function WalletRows(props: { wallet: WalletSummary; decimals: number }) {
       {open && configured ? (
         <tr className="detail-row" id={detailsId} data-testid={detailsId}>
           <td colSpan={6}>
-            {confirming ? <DisconnectConfirm wallet={w} onDone={() => setConfirming(false)} /> : null}
             {w.status === 'connected' ? (
               <div className="detail-grid">
                 <ReceiveBlock ticker={w.ticker} address={receive.data} pending={receive.isPending} error={receive.isError ? receive.error : null} onNew={() => receive.mutate()} />
@@ -206,6 +199,15 @@ export function WalletRows(props: { wallet: WalletSummary; decimals: number }) {
                 <UtxoBlock ticker={w.ticker} decimals={props.decimals} />
               </div>
             ) : w.error ? <ErrorNote error={w.error} /> : null}
+            <div className="detail-footer">
+              {confirming ? (
+                <DisconnectConfirm wallet={w} onDone={() => setConfirming(false)} />
+              ) : (
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirming(true)} data-testid={`wallet-disconnect-${w.ticker}`}>
+                  Disconnect {w.ticker}&hellip;
+                </button>
+              )}
+            </div>
           </td>
         </tr>
       ) : null}

@@ -52,7 +52,7 @@ export function WalletsPage(props: { route: Route }) {
               <th scope="col" className="connection-col">Connection</th>
               <th scope="col" className="num">Spendable</th>
               <th scope="col" className="num">Unconfirmed</th>
-              <th scope="col" className="num">Locked in orders</th>
+              <th scope="col" className="num"><abbr title="Reserved by your open orders and swaps in progress">Locked</abbr></th>
               <th scope="col" className="actions-col"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
