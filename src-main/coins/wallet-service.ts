@@ -58,6 +58,8 @@ export interface WalletService {
   feeEstimate(ticker: string, targetBlocks?: number): Promise<FeeEstimate>;
   /** The configured client for a coin (wallet calls routed to the chosen wallet). */
   rpc(ticker: string): RpcClient;
+  /** Drop cached clients (they hold unsealed RPC passwords); called when the vault locks. */
+  forgetClients(): void;
 }
 
 // Shapes of the daemon replies this service reads. Checked, because a port may answer with
@@ -216,6 +218,10 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       clients.delete(ticker);
       deps.onChanged?.(ticker);
       return summaryFor(coin);
+    },
+
+    forgetClients() {
+      clients.clear();
     },
 
     async disconnect(ticker) {

@@ -91,6 +91,9 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     const p2p = createP2pHost({ dataDir, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap, bans: createBanRepo(db), log });
     await p2p.start();
     stops.push(() => p2p.stop());
+    vault.onStateChange((state) => {
+      if (state !== 'unlocked') wallets.forgetClients();
+    });
     p2p.onPeersChanged(() => events.emit('p2p.peers', { count: p2p.peers().length }));
 
 
