@@ -1,8 +1,8 @@
 // Bundles the Electron main process (ESM) and the sandboxed preload (CommonJS, as sandboxed
 // preloads must be) into dist/electron. Native modules and electron stay external.
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3'] } as const;
+const common: BuildOptions = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning', external: ['electron', 'better-sqlite3'] };
 
 await build({
   ...common,
