@@ -9,4 +9,4 @@ mkdir -p .tmp/electron-dist
 printf '#!/bin/sh\necho placeholder\n' > .tmp/electron-dist/electron && chmod +x .tmp/electron-dist/electron
 npx electron-builder --linux dir --config electron-builder.yml \
   -c.electronDist=.tmp/electron-dist -c.electronVersion=45.4.1 >/tmp/hashlock-package.log 2>&1 || { cat /tmp/hashlock-package.log; exit 1; }
-node scripts/package-check.ts release/linux-unpacked/resources
+node_modules/.bin/node scripts/package-check.ts release/linux-unpacked/resources
