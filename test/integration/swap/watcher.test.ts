@@ -1,0 +1,164 @@
+// The chain watcher against a real Litecoin regtest daemon: it finds an HTLC payment in the mempool
+// and in blocks, follows its confirmations, sees the claim that spends it and the secret in its
+// witness, catches up on history after a late start, follows reorgs (back to the mempool, back
+// into a block, conflicted away), finds a transaction by txid whatever it pays to, and carries on
+// across a daemon restart.
+import * as ecc from '@bitcoinerlab/secp256k1';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { Transaction } from 'bitcoinjs-lib';
+import { ECPairFactory } from 'ecpair';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCoin } from '../../../src-shared/coins/registry.ts';
+import { amountFromCoinJson, formatAmount } from '../../../src-shared/money/index.ts';
+import { buildClaimTx, extractSecret, htlcAddress, htlcOutputScript, htlcScript } from '../../../src-main/coins/htlc.ts';
+import type { RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
+import { createChainWatcher, type ChainWatcher } from '../../../src-main/coins/watcher.ts';
+import { startChains, type Chains } from '../../support/regtest.ts';
+
+const DEVA = getCoin('DEVA');
+const ECPair = ECPairFactory(ecc);
+const FEE_RATE = 10;
+
+let chains: Chains;
+let chain: RegtestDaemon;
+const watchers: ChainWatcher[] = [];
+
+const node = () => chain.rpc;
+const height = () => node().call<number>('getblockcount', [], { wallet: false });
+
+function newWatcher(): ChainWatcher {
+  const w = createChainWatcher({ ticker: 'DEVA', rpc: () => chain.rpc, pollMs: 60_000 });
+  watchers.push(w);
+  w.start();
+  return w;
+}
+
+function newHtlc(locktimeOffset = 50) {
+  const secret = sha256(new TextEncoder().encode(`secret ${Math.random()}`));
+  const claimer = ECPair.makeRandom();
+  return {
+    secret, claimer,
+    build: async () => {
+      const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: ECPair.makeRandom().publicKey, locktime: (await height()) + locktimeOffset });
+      return { script, outputScript: bytesToHex(htlcOutputScript(script)), address: htlcAddress(script, DEVA) };
+    },
+  };
+}
+
+async function pay(address: string, amount: bigint): Promise<string> {
+  return node().call<string>('sendtoaddress', [address, formatAmount(amount, 8), '', '', false, false, null, 'unset', null, FEE_RATE]);
+}
+
+beforeAll(async () => {
+  chains = await startChains(1);
+  chain = chains.chains[0]!;
+});
+
+afterAll(async () => {
+  await Promise.all(watchers.map((w) => w.stop()));
+  await chains?.cleanup();
+});
+
+describe('chain watcher on a real Litecoin regtest daemon', () => {
+  it('finds an HTLC payment in the mempool, follows its confirmations, and reads the secret from the claim', async () => {
+    const w = newWatcher();
+    await w.poke();
+    const h = newHtlc();
+    const { script, outputScript, address } = await h.build();
+    w.setInterest('swap-a', { scripts: [outputScript], fromHeight: w.tip()!.height });
+    const amount = 2_000_000n;
+    const txid = await pay(address, amount);
+    await w.poke();
+    let outs = w.outputsTo(outputScript);
+    expect(outs).toHaveLength(1);
+    expect(outs[0]).toMatchObject({ txid, value: amount, confirmations: 0 });
+    await chain.mine(2);
+    await w.poke();
+    outs = w.outputsTo(outputScript);
+    expect(outs[0]!.confirmations).toBe(2);
+    expect(w.tip()!.height).toBe(await height());
+
+    const vout = outs[0]!.vout;
+    const destination = await node().call<string>('getnewaddress', ['', 'bech32']);
+    const claim = buildClaimTx({
+      fundingTxid: txid, vout, value: amount, script, destination, preimage: h.secret, feeRateSatPerVb: 10n, coin: DEVA,
+      signer: { publicKey: h.claimer.publicKey, signDigest: (d) => h.claimer.sign(d, true) },
+    });
+    await node().call('sendrawtransaction', [claim.hex], { wallet: false });
+    await w.poke();
+    let spends = w.spendsOf({ txid, vout });
+    expect(spends).toHaveLength(1);
+    expect(spends[0]).toMatchObject({ txid: claim.txid, confirmations: 0 });
+    expect(extractSecret(spends[0]!.tx, { script })).toEqual(h.secret);
+    await chain.mine(1);
+    await w.poke();
+    spends = w.spendsOf({ txid, vout });
+    expect(spends[0]!.confirmations).toBe(1);
+
+    // A watcher started later, asked to look back, finds both from blocks alone.
+    const late = newWatcher();
+    await late.poke();
+    late.setInterest('swap-a', { scripts: [outputScript], fromHeight: (await height()) - 5 });
+    await late.poke();
+    expect(late.outputsTo(outputScript)[0]).toMatchObject({ txid, confirmations: 3 });
+    const lateSpend = late.spendsOf({ txid, vout });
+    expect(lateSpend).toHaveLength(1);
+    expect(extractSecret(lateSpend[0]!.tx, { script })).toEqual(h.secret);
+  });
+
+  it('follows a reorg: back to the mempool at 0 confirmations, back into a block, then gone when a conflicting block wins', async () => {
+    const w = newWatcher();
+    await w.poke();
+    const { outputScript, address } = await newHtlc().build();
+    w.setInterest('swap-b', { scripts: [outputScript], fromHeight: w.tip()!.height });
+    const txid = await pay(address, 3_000_000n);
+    const [blockHash] = await chain.mine(1);
+    await w.poke();
+    expect(w.outputsTo(outputScript)[0]!.confirmations).toBe(1);
+
+    await node().call('invalidateblock', [blockHash], { wallet: false });
+    await w.poke();
+    expect(w.outputsTo(outputScript)[0]).toMatchObject({ txid, confirmations: 0 });
+    expect(w.transaction(txid)?.inMempool).toBe(true);
+
+    await node().call('reconsiderblock', [blockHash], { wallet: false });
+    await w.poke();
+    expect(w.outputsTo(outputScript)[0]!.confirmations).toBe(1);
+    expect(w.transaction(txid)?.blockHash).toBe(blockHash);
+
+    // Drop the block again and mine a competing one that double-spends the funding's input.
+    await node().call('invalidateblock', [blockHash], { wallet: false });
+    const funding = Transaction.fromHex(await node().call<string>('getrawtransaction', [txid], { wallet: false }));
+    const input = funding.ins[0]!;
+    const prevTxid = bytesToHex(Uint8Array.from(input.hash).reverse());
+    const prev = await node().call<{ vout: Array<{ value: string }> }>('getrawtransaction', [prevTxid, true], { wallet: false });
+    const value = amountFromCoinJson(prev.vout[input.index]!.value, 8);
+    const elsewhere = await node().call<string>('getnewaddress', ['', 'bech32']);
+    const raw = await node().call<string>('createrawtransaction', [[{ txid: prevTxid, vout: input.index }], { [elsewhere]: formatAmount(value - 10_000n, 8) }]);
+    const signed = await node().call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [raw]);
+    expect(signed.complete).toBe(true);
+    await node().call('generateblock', [elsewhere, [signed.hex]], { wallet: false });
+    await w.poke();
+    const seen = w.transaction(txid);
+    expect(seen?.inMempool).toBe(false);
+    expect(seen?.confirmations).toBe(0);
+    expect(seen?.goneSinceHeight).toBe(await height());
+  });
+
+  it('finds a transaction by txid whatever it pays to, and keeps going across a daemon restart', async () => {
+    const w = newWatcher();
+    await w.poke();
+    const txid = await pay(await node().call<string>('getnewaddress', ['', 'bech32']), 1_000_000n);
+    await chain.mine(1);
+    w.setInterest('notice', { txids: [txid], fromHeight: (await height()) - 1 });
+    await w.poke();
+    expect(w.transaction(txid)?.confirmations).toBe(1);
+
+    await chain.restart();
+    await chain.mine(2);
+    await w.poke();
+    expect(w.transaction(txid)?.confirmations).toBe(3);
+    expect(w.tip()!.height).toBe(await height());
+  });
+});
