@@ -7,6 +7,8 @@ import type { NodeConfig } from '../core/config.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../coins/wallet-service.ts';
 import type { P2pHost } from '../p2p/host.ts';
+import type { SwapEngine } from '../swaps/engine.ts';
+import { parseAmount } from '../../src-shared/money/index.ts';
 
 export interface HandlerDeps {
   version: string;
@@ -17,6 +19,8 @@ export interface HandlerDeps {
   p2p: P2pHost;
   startedAt: number;
   now: () => number;
+  /** The swap engine; absent in hosts that run no swaps. */
+  swaps?: SwapEngine;
 }
 
 export function createHandlers(d: HandlerDeps): Handlers {
@@ -25,6 +29,19 @@ export function createHandlers(d: HandlerDeps): Handlers {
       throw new ApiError('NOT_FOUND', `this node does not handle ${ticker} on ${d.config.network} (it handles ${d.coins.map((c) => c.ticker).join(', ')})`);
     }
     return ticker;
+  };
+  // ---- swaps: decimal strings in, base units to the engine
+  const engine = (): SwapEngine => {
+    if (!d.swaps) throw new ApiError('METHOD_NOT_FOUND', 'This node runs no swap engine.');
+    return d.swaps;
+  };
+  const leg = (l: { ticker: string; amount: string }) => {
+    const coin = d.coins.find((c) => c.ticker === known(l.ticker));
+    try {
+      return { ticker: l.ticker, amount: parseAmount(l.amount, coin?.decimals ?? 8) };
+    } catch (err) {
+      throw new ApiError('INVALID_PARAMS', `${l.amount} is not a ${l.ticker} amount: ${(err as Error).message}`);
+    }
   };
   return {
     'node.info': () => ({
@@ -67,5 +84,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'p2p.info': () => ({ peerId: d.p2p.peerId, listenAddrs: d.p2p.listenAddrs() }),
     'p2p.peers': () => d.p2p.peers(),
     'p2p.dial': async (p) => ({ peerId: await d.p2p.dial(p.addr) }),
+
+    'swaps.start': (p) => engine().startSwap({ peerId: p.peerId, sell: leg(p.sell), buy: leg(p.buy) }),
+    'swaps.allow': (p) => ({ ok: true as const, ...engine().allow({ peerId: p.peerId, sell: leg(p.sell), buy: leg(p.buy), ...(p.ttlSec !== undefined ? { ttlMs: p.ttlSec * 1000 } : {}) }) }),
+    'swaps.list': () => engine().list(),
+    'swaps.get': (p) => engine().get(p.swapId),
+    'swaps.abort': (p) => engine().abort(p.swapId),
+    'swaps.stats': () => engine().stats(),
   };
 }

@@ -26,6 +26,12 @@ export const ConfigSchema = z.object({
     /** Extra daemon data directories to search during wallet detection (the devnet adds its own). */
     searchDirs: z.array(z.object({ ticker: z.string(), dataDir: z.string().min(1), wallet: z.string().max(200).optional() }).strict()).max(64).default([]),
   }).strict().default({ searchDirs: [] }),
+  swaps: z.object({
+    /** The user's risk setting: least confirmations per ticker before acting on a transaction (default: the coin's). */
+    confirmations: z.record(z.string(), z.number().int().min(1).max(1000)).default({}),
+    /** How often the swap engine polls each chain's daemon, ms. */
+    pollMs: z.number().int().min(20).max(60_000).default(1000),
+  }).strict().default({ confirmations: {}, pollMs: 1000 }),
   vault: z.object({
     /** scrypt cost; only tests and the devnet lower it. */
     kdf: z.object({ N: z.number().int().min(1024).max(2 ** 22), r: z.number().int().min(1).max(32), p: z.number().int().min(1).max(16) }).strict().optional(),

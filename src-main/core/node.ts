@@ -14,6 +14,9 @@ import { openStore, createBanRepo, createWalletConnectionRepo } from '../store/i
 import { createWalletService } from '../coins/wallet-service.ts';
 import { createP2pHost } from '../p2p/host.ts';
 import { startBalanceWatcher } from './balance-watcher.ts';
+import { createSettingsRepo, createSwapRepo } from '../store/index.ts';
+import { createSwapEngine, type SwapEngine } from '../swaps/engine.ts';
+import { createSwapLister } from '../swaps/swap-list.ts';
 
 export interface StartNodeOptions {
   dataDir: string;
@@ -74,8 +77,11 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     vault.onStateChange((state) => events.emit('vault.state', { state }));
     if (opts.password !== undefined && vault.status() === 'locked') await vault.unlock(opts.password);
 
+    // Bound late: the swap engine needs the wallet service, which asks it what swaps hold back.
+    const late: { swaps?: SwapEngine } = {};
     const wallets = createWalletService({
       coins,
+      lockedAmount: (ticker) => late.swaps?.lockedAmount(ticker) ?? 0n,
       repo: createWalletConnectionRepo(db),
       secrets: vault.secretBox(),
       detectOptions: { extraDirs: config.wallets.searchDirs },
@@ -96,9 +102,21 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     });
     p2p.onPeersChanged(() => events.emit('p2p.peers', { count: p2p.peers().length }));
 
+    // ---- swap engine: resumes unfinished swaps now, stops before the p2p host and the store
+    const crashPoint = process.env.HASHLOCK_TEST_CRASH_AT;
+    const swapEngine = createSwapEngine({
+      coins, repo: createSwapRepo(db), listSwapIds: createSwapLister(db), settings: createSettingsRepo(db), vault, wallets, p2p, log,
+      confirmations: config.swaps.confirmations, pollMs: config.swaps.pollMs,
+      onUpdate: (summary) => events.emit('swap.updated', summary),
+      // Tests crash the node at a named step (a real SIGKILL) to prove the engine resumes from there.
+      ...(crashPoint ? { crashAt: (point: string) => { if (point === crashPoint) process.kill(process.pid, 'SIGKILL'); } } : {}),
+    });
+    late.swaps = swapEngine;
+    await swapEngine.start();
+    stops.push(() => swapEngine.stop());
 
     const startedAt = Date.now();
-    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now });
+    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now, swaps: swapEngine });
     const dispatcher = createDispatcher(handlers, log);
 
     let api: ApiServer | undefined;

@@ -6,6 +6,7 @@ import {
   Balance, CoinInfo, DecimalAmount, Empty, Ok, Password, PeerInfo, Ticker, Utxo, VaultState, WalletCandidate,
   WalletConnectionInput, WalletSummary, WalletTestResult,
 } from './schemas.ts';
+import { PeerIdParam, SwapDetail, SwapIdParam, SwapLegInput, SwapSummary } from './schemas.ts';
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
   return { params, result, doc };
@@ -49,6 +50,20 @@ export const methods = {
   'p2p.info': method(Empty, z.object({ peerId: z.string(), listenAddrs: z.array(z.string()) }), 'This node\'s peer id and addresses.'),
   'p2p.peers': method(Empty, z.array(PeerInfo), 'Connected peers.'),
   'p2p.dial': method(z.object({ addr: z.string().min(1).max(500) }).strict(), z.object({ peerId: z.string() }), 'Connect to a peer by multiaddr.'),
+
+  // ---- swaps (src-main/swaps; docs/swap.md) ----
+  'swaps.start': method(z.object({ peerId: PeerIdParam, sell: SwapLegInput, buy: SwapLegInput }).strict(), SwapSummary,
+    'Start an atomic swap with a peer as the maker: lock `sell` (first, with the longer lock) for the peer\'s `buy`. The peer must have agreed with swaps.allow.'),
+  'swaps.allow': method(z.object({ peerId: PeerIdParam, sell: SwapLegInput, buy: SwapLegInput, ttlSec: z.number().int().min(1).max(86_400).optional() }).strict(),
+    z.object({ ok: z.literal(true), expiresAt: z.number().int() }),
+    'Agree to one swap proposed by this peer with exactly these amounts (you are the taker: you lock `sell` after the peer locked). Lapses after ttlSec (default 600).'),
+  'swaps.list': method(Empty, z.array(SwapSummary), 'Swaps of this node, newest first.'),
+  'swaps.get': method(z.object({ swapId: SwapIdParam }).strict(), SwapDetail,
+    'One swap: role, state, counterparty, transactions, blocks and time left before each refund, and the timeline of its steps.'),
+  'swaps.abort': method(z.object({ swapId: SwapIdParam }).strict(), SwapSummary,
+    'Stop a swap. Before our coins are locked it ends at once; after, they come back when our lock ends. Refused once a claim revealed the secret.'),
+  'swaps.stats': method(Empty, z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), liveSwaps: z.number().int() }),
+    'CPU time used by the node process so far and the number of swaps in progress (for benchmarks).'),
 } as const;
 
 export const events = {
@@ -56,6 +71,7 @@ export const events = {
   'wallets.changed': z.object({ ticker: Ticker }),
   'wallets.balance': z.object({ ticker: Ticker, balance: Balance }),
   'p2p.peers': z.object({ count: z.number().int() }),
+  'swap.updated': SwapSummary,
 } as const;
 
 export type Methods = typeof methods;

@@ -89,3 +89,70 @@ export const PeerInfo = z.object({
   protocols: z.array(z.string()).optional(),
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
+
+// ---------------------------------------------------------------- swaps (src-main/swaps, docs/swap.md)
+
+export const SwapLegInput = z.object({ ticker: Ticker, amount: DecimalAmount }).strict();
+export const SwapIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a swap id');
+export const PeerIdParam = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{40,100}$/, 'not a peer id');
+export const SwapPhase = z.enum([
+  'new', 'proposed', 'accepted', 'funding', 'funded', 'claiming', 'refunding', 'completed', 'refunded', 'failedBeforeFunding', 'lost',
+]);
+export const SwapOutcome = z.enum(['completed', 'refunded', 'failedBeforeFunding', 'lost']);
+
+/** One swap as lists show it; `sell` and `buy` are from this node's side. */
+export const SwapSummary = z.object({
+  swapId: z.string(),
+  role: z.enum(['maker', 'taker']),
+  state: SwapPhase,
+  terminal: z.boolean(),
+  outcome: SwapOutcome.nullable(),
+  /** Peer id of the other party; messages from any other peer are refused. */
+  counterparty: z.string(),
+  sell: SwapLegInput,
+  buy: SwapLegInput,
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  /** Why the swap stopped going forward (refunding, refunded, failed, lost). */
+  reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The last thing the engine told the user about this swap. */
+  notice: z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() }).nullable(),
+});
+export type SwapSummary = z.infer<typeof SwapSummary>;
+
+export const SwapLock = z.object({
+  side: z.enum(['own', 'counterparty']),
+  ticker: Ticker,
+  /** Block height from which the funder may refund. */
+  locktime: z.number().int(),
+  /** Current tip of that chain, when the node can see it. */
+  height: z.number().int().nullable(),
+  blocksLeft: z.number().int().nullable(),
+  /** blocksLeft × the coin's block time: an estimate. */
+  secondsLeft: z.number().int().nullable(),
+});
+
+export const SwapTx = z.object({
+  kind: z.enum(['ownFunding', 'theirFunding', 'claim', 'refund', 'theirClaim', 'theirRefund']),
+  ticker: Ticker,
+  txid: z.string(),
+  vout: z.number().int().optional(),
+  confirmations: z.number().int().optional(),
+});
+
+export const SwapStep = z.object({
+  /** ms since the epoch, when the step was recorded. */
+  at: z.number().int(),
+  event: z.string(),
+  state: SwapPhase,
+  txid: z.string().optional(),
+  confirmations: z.number().int().optional(),
+});
+
+export const SwapDetail = SwapSummary.extend({
+  secretHash: z.string().nullable(),
+  locks: z.array(SwapLock),
+  txs: z.array(SwapTx),
+  timeline: z.array(SwapStep),
+});
+export type SwapDetail = z.infer<typeof SwapDetail>;

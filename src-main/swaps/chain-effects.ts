@@ -1,0 +1,112 @@
+// The two effects that move coins: paying our HTLC from the user's wallet, and building, signing
+// and broadcasting a claim or refund. Both are safe to run again after a crash: funding first
+// looks for a payment it already made, and a broadcast of a transaction the chain already has
+// counts as done.
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { Transaction } from 'bitcoinjs-lib';
+import { z } from 'zod';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { CoinParams } from '../../src-shared/coins/registry.ts';
+import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
+import type { Effect } from '../../src-shared/swap/types.ts';
+import { buildClaimTx, buildRefundTx, htlcAddress, htlcOutputScript, type BuiltTx, type SwapSigner } from '../coins/htlc.ts';
+import type { RpcClient } from '../coins/rpc.ts';
+
+export type FundEffect = Extract<Effect, { type: 'FundHtlc' }>;
+export type SpendEffect = Extract<Effect, { type: 'BroadcastClaim' | 'BroadcastRefund' }>;
+
+export type FundOutcome =
+  | { readonly type: 'OwnFundingBroadcast'; readonly txid: string; readonly vout: number }
+  | { readonly type: 'OwnFundingFailed'; readonly reason: string }
+  /** Nothing decided (daemon unreachable, vault locked): try again later. */
+  | { readonly type: 'retry'; readonly reason: string };
+
+export interface FundDeps {
+  coin: CoinParams;
+  wallet: RpcClient;
+  /** Current tip of the chain `notAfter` is measured on. */
+  heightOf(chain: FundEffect['notAfter']['chain']): Promise<number>;
+  feeRate(): Promise<bigint>;
+  /** Test hook: called right after the wallet accepted the payment, before anything is recorded. */
+  afterSend?(): void;
+}
+
+const WalletTxs = z.array(z.object({
+  category: z.string(), address: z.string().optional(), amount: z.union([z.string(), z.number()]), vout: z.number().int().optional(),
+  txid: z.string(), confirmations: z.number().int(), abandoned: z.boolean().optional(),
+}).loose());
+const WalletTx = z.object({ hex: z.string() }).loose();
+
+/** A payment of exactly `amount` to `address` this wallet already made (and that is not conflicted or abandoned). */
+async function existingPayment(wallet: RpcClient, address: string, amount: bigint, decimals: number): Promise<{ txid: string; vout: number } | undefined> {
+  const txs = await wallet.callAs(WalletTxs, 'listtransactions', ['*', 1000, 0, true]);
+  const hit = txs.find((t) => t.category === 'send' && t.address === address && t.vout !== undefined && t.confirmations >= 0 && t.abandoned !== true
+    && amountFromCoinJson(t.amount, decimals) === -amount);
+  return hit ? { txid: hit.txid, vout: hit.vout! } : undefined;
+}
+
+function permanentWalletFailure(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === 'INSUFFICIENT_FUNDS' || err.code === 'WALLET_RPC_ERROR');
+}
+
+export async function fundHtlc(e: FundEffect, d: FundDeps): Promise<FundOutcome> {
+  const script = hexToBytes(e.witnessScript);
+  const address = htlcAddress(script, d.coin);
+  try {
+    const paid = await existingPayment(d.wallet, address, e.amount, d.coin.decimals);
+    if (paid) return { type: 'OwnFundingBroadcast', ...paid };
+    const height = await d.heightOf(e.notAfter.chain);
+    if (height > e.notAfter.height) {
+      return { type: 'OwnFundingFailed', reason: `too late to lock coins: block ${height} is past the last safe block ${e.notAfter.height}` };
+    }
+    const rate = await d.feeRate();
+    const txid = await d.wallet.callAs(z.string(), 'sendtoaddress',
+      [address, formatAmount(e.amount, d.coin.decimals), '', '', false, false, null, 'unset', null, Number(rate)]);
+    d.afterSend?.();
+    const tx = Transaction.fromHex((await d.wallet.callAs(WalletTx, 'gettransaction', [txid])).hex);
+    const out = bytesToHex(htlcOutputScript(script));
+    const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === out && o.value === e.amount);
+    if (vout < 0) return { type: 'OwnFundingFailed', reason: `the wallet's transaction ${txid} does not pay the HTLC` };
+    return { type: 'OwnFundingBroadcast', txid, vout };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    if (permanentWalletFailure(err)) return { type: 'OwnFundingFailed', reason };
+    return { type: 'retry', reason };
+  }
+}
+
+export interface SpendDeps {
+  coin: CoinParams;
+  signer: SwapSigner;
+  feeRate: bigint;
+  /** The preimage for a claim (our own secret, or the one learned from the chain). */
+  secret?: Uint8Array;
+}
+
+export function buildSpend(e: SpendEffect, d: SpendDeps): BuiltTx {
+  const common = {
+    fundingTxid: e.outpoint.txid, vout: e.outpoint.vout, value: e.amount, script: hexToBytes(e.witnessScript),
+    feeRateSatPerVb: d.feeRate, coin: d.coin, signer: d.signer,
+  };
+  if (e.type === 'BroadcastClaim') {
+    if (!d.secret) throw new Error('a claim needs the secret');
+    return buildClaimTx({ ...common, destination: e.payoutAddress, preimage: d.secret });
+  }
+  return buildRefundTx({ ...common, destination: e.refundAddress, locktime: e.locktime });
+}
+
+export type BroadcastOutcome = 'sent' | 'known' | { readonly retry: string } | { readonly spent: string };
+
+/** sendrawtransaction where "already in the chain" is success and "inputs spent" is left to the watcher. */
+export async function broadcast(node: RpcClient, hex: string): Promise<BroadcastOutcome> {
+  try {
+    await node.callAs(z.string(), 'sendrawtransaction', [hex], { wallet: false });
+    return 'sent';
+  } catch (err) {
+    const details = err instanceof ApiError ? (err.details as { rpcCode?: number; rpcMessage?: string } | undefined) : undefined;
+    const message = details?.rpcMessage ?? (err instanceof Error ? err.message : String(err));
+    if (details?.rpcCode === -27 || /already in block chain|txn-already-known|txn-already-in-mempool/i.test(message)) return 'known';
+    if (/missingorspent|missing-inputs|txn-mempool-conflict/i.test(message)) return { spent: message };
+    return { retry: message };
+  }
+}

@@ -1,0 +1,135 @@
+// What the API shows of a swap: a summary for lists and pushes, and the detail with locks (blocks
+// and time left before each refund), transactions and a timeline rebuilt from the event log.
+import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
+import { formatAmount } from '../../src-shared/money/index.ts';
+import { initialMakerState, initialTakerState, transition } from '../../src-shared/swap/machine.ts';
+import type { Chain, Heights, Role, SwapEvent, SwapProposal, SwapState } from '../../src-shared/swap/types.ts';
+import { isTerminal } from '../../src-shared/swap/types.ts';
+import type { StoredSwapEvent } from '../store/index.ts';
+
+export type Notice = NonNullable<SwapSummary['notice']>;
+
+/** Engine facts kept next to the machine state in the swap's snapshot (never the secret). */
+export interface SwapMeta {
+  readonly role: Role;
+  /** The counterparty, authenticated by libp2p (Noise); the only peer whose messages count. */
+  readonly peerId: string;
+  /** Vault swap-key indices of our keys on each chain. */
+  readonly keys: Readonly<Record<Chain, number>>;
+  readonly tickers: Readonly<Record<Chain, string>>;
+  readonly amounts: Readonly<Record<Chain, bigint>>;
+  /** Tips when the swap started: where the watchers begin searching after a restart. */
+  readonly startHeights: Heights;
+  readonly notice?: Notice;
+}
+
+export interface SwapRecord {
+  readonly state: SwapState;
+  readonly meta: SwapMeta;
+}
+
+export const ownChain = (role: Role): Chain => (role === 'maker' ? 'makerChain' : 'takerChain');
+export const otherChain = (role: Role): Chain => (role === 'maker' ? 'takerChain' : 'makerChain');
+
+export function initialState(role: Role): SwapState {
+  return role === 'maker' ? initialMakerState : initialTakerState;
+}
+
+/** Rebuilds a swap's state from its log; the log is the truth, the snapshot a shortcut. */
+export function replay(role: Role, events: readonly StoredSwapEvent[]): SwapState {
+  let state = initialState(role);
+  for (const e of events) state = transition(state, e.payload as SwapEvent).state;
+  return state;
+}
+
+export interface ViewContext {
+  decimalsOf(ticker: string): number;
+  /** Current tips by ticker, when known. */
+  heightOf(ticker: string): number | undefined;
+  blockTimeOf(ticker: string): number;
+}
+
+function reasonOf(s: SwapState): SwapSummary['reason'] {
+  if ('reason' in s && s.reason) return { code: s.reason.code, message: s.reason.message };
+  if (s.phase === 'funding' && s.stop) return { code: s.stop.code, message: s.stop.message };
+  return null;
+}
+
+export function summaryOf(id: string, r: SwapRecord, times: { createdAt: number; updatedAt: number }, ctx: ViewContext): SwapSummary {
+  const { meta, state } = r;
+  const own = ownChain(meta.role);
+  const other = otherChain(meta.role);
+  const leg = (chain: Chain) => ({ ticker: meta.tickers[chain], amount: formatAmount(meta.amounts[chain], ctx.decimalsOf(meta.tickers[chain])) });
+  return {
+    swapId: id, role: meta.role, state: state.phase, terminal: isTerminal(state),
+    outcome: isTerminal(state) ? (state.phase as NonNullable<SwapSummary['outcome']>) : null,
+    counterparty: meta.peerId, sell: leg(own), buy: leg(other),
+    createdAt: times.createdAt, updatedAt: times.updatedAt, reason: reasonOf(state), notice: meta.notice ?? null,
+  };
+}
+
+function proposalOf(s: SwapState): SwapProposal | undefined {
+  if ('setup' in s && s.setup) return s.setup.terms;
+  if (s.phase === 'proposed') return s.proposal;
+  return undefined;
+}
+
+const TX_EVENTS = new Set<SwapEvent['type']>([
+  'OwnFundingBroadcast', 'OwnFundingConfirmed', 'CounterpartyFunded', 'CounterpartyFundingSeen', 'CounterpartyFundingGone', 'CounterpartyClaimed',
+  'CounterpartyClaimSeen', 'CounterpartyRefundSeen', 'ClaimBroadcast', 'ClaimConfirmed', 'RefundBroadcast', 'RefundConfirmed',
+]);
+
+function txidOf(e: SwapEvent): string | undefined {
+  if ('txid' in e) return e.txid;
+  if (e.type === 'CounterpartyFundingSeen') return e.htlc.txid;
+  return undefined;
+}
+
+function confirmationsOf(e: SwapEvent): number | undefined {
+  if ('confirmations' in e) return e.confirmations;
+  if (e.type === 'CounterpartyFundingSeen') return e.htlc.confirmations;
+  return undefined;
+}
+
+export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; updatedAt: number }, events: readonly StoredSwapEvent[], ctx: ViewContext): SwapDetail {
+  const { meta, state } = r;
+  const own = ownChain(meta.role);
+  const other = otherChain(meta.role);
+  const proposal = proposalOf(state);
+  const locks: SwapDetail['locks'] = [];
+  if (proposal) {
+    for (const [side, chain] of [['own', own], ['counterparty', other]] as const) {
+      const leg = chain === 'makerChain' ? proposal.makerLeg : proposal.takerLeg;
+      const height = ctx.heightOf(leg.ticker) ?? null;
+      const blocksLeft = height === null ? null : Math.max(0, leg.locktime - height);
+      locks.push({ side, ticker: leg.ticker, locktime: leg.locktime, height, blocksLeft, secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(leg.ticker) });
+    }
+  }
+
+  const txs: SwapDetail['txs'] = [];
+  const ownTicker = meta.tickers[own];
+  const otherTicker = meta.tickers[other];
+  if ('ownFunding' in state && state.ownFunding) txs.push({ kind: 'ownFunding', ticker: ownTicker, txid: state.ownFunding.txid, vout: state.ownFunding.vout, confirmations: state.ownFunding.confirmations });
+  if ('theirFunding' in state && state.theirFunding) txs.push({ kind: 'theirFunding', ticker: otherTicker, txid: state.theirFunding.txid, vout: state.theirFunding.vout, confirmations: state.theirFunding.confirmations });
+  const claimTxid = state.phase === 'completed' ? state.claimTxid : state.phase === 'claiming' ? state.claim.txid : undefined;
+  if (claimTxid) txs.push({ kind: 'claim', ticker: otherTicker, txid: claimTxid });
+  const refundTxid = state.phase === 'refunded' ? state.refundTxid : state.phase === 'completed' ? state.refundTxid : 'refund' in state ? state.refund?.txid : undefined;
+  if (refundTxid) txs.push({ kind: 'refund', ticker: ownTicker, txid: refundTxid });
+  if ('theirClaim' in state && state.theirClaim) txs.push({ kind: 'theirClaim', ticker: ownTicker, txid: state.theirClaim.txid, confirmations: state.theirClaim.confirmations });
+  if (state.phase === 'refunding' && state.role === 'taker' && state.theirGone?.how === 'refunded') txs.push({ kind: 'theirRefund', ticker: otherTicker, txid: state.theirGone.txid });
+
+  // The timeline: every recorded step, with the state it led to.
+  const timeline: SwapDetail['timeline'] = [];
+  let s = initialState(meta.role);
+  for (const stored of events) {
+    const e = stored.payload as SwapEvent;
+    const before = s.phase;
+    s = transition(s, e).state;
+    if (e.type === 'TimerTick' && s.phase === before) continue;
+    const txid = TX_EVENTS.has(e.type) ? txidOf(e) : undefined;
+    const confirmations = confirmationsOf(e);
+    timeline.push({ at: stored.createdAt, event: e.type, state: s.phase, ...(txid ? { txid } : {}), ...(confirmations !== undefined ? { confirmations } : {}) });
+  }
+
+  return { ...summaryOf(id, r, times, ctx), secretHash: proposal?.secretHash ?? null, locks, txs, timeline };
+}
