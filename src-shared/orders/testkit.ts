@@ -5,8 +5,11 @@ import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { bech32 } from '@scure/base';
-import type { Signer } from '../protocol/canonical.ts';
-import { createOrder, signOrderAsServiceNode } from './order.ts';
+import { wireForm, type Signer } from '../protocol/canonical.ts';
+import { signOrderMessage, signedMessageId } from '../protocol/orders.ts';
+import { createOrder, fillQuote, signOrderAsServiceNode } from './order.ts';
+import { ReplayGuard } from './replay.ts';
+import type { KnownServiceNode, ValidationContext } from './validate.ts';
 import type { MakerSignedOrder, Order, OrderTerms } from './types.ts';
 
 export interface TestKey {
@@ -64,4 +67,52 @@ export function makerOrder(over: Partial<OrderTerms> = {}, maker: TestKey = MAKE
 
 export function signedOrder(over: Partial<OrderTerms> = {}, opts: { maker?: TestKey; serviceNode?: TestKey; signedAt?: number } = {}): Order {
   return signOrderAsServiceNode(makerOrder(over, opts.maker), (opts.serviceNode ?? SERVICE_NODE).signer, opts.signedAt ?? (over.createdAt ?? NOW) + 100);
+}
+
+// ---- wire messages as the network sends them ------------------------------------------------
+
+export const MARKETS: ReadonlySet<string> = new Set(['DEVA/DEVB']);
+export const KNOWN_SERVICE_NODES: ReadonlyMap<string, KnownServiceNode> = new Map([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB', 'rLTC'] }]]);
+/** When the test messages arrive: one second after the order was made. */
+export const ARRIVAL = NOW + 1000;
+
+export function context(over: Partial<ValidationContext> = {}): ValidationContext {
+  return { now: ARRIVAL, seen: new ReplayGuard(), knownServiceNodes: KNOWN_SERVICE_NODES, markets: MARKETS, ...over };
+}
+
+export function announceWire(order: Order): Record<string, unknown> {
+  return wireForm({ type: 'order.announce', order }) as Record<string, unknown>;
+}
+
+export function keepaliveWire(orderIds: string[], over: { seq?: number; ts?: number } = {}, maker: TestKey = MAKER): Record<string, unknown> {
+  return signOrderMessage({ type: 'order.keepalive', maker: maker.pubkey, orderIds, seq: over.seq ?? 10, ts: over.ts ?? ARRIVAL }, maker.signer);
+}
+
+export function cancelWire(orderId: string, over: { seq?: number; ts?: number } = {}, maker: TestKey = MAKER): Record<string, unknown> {
+  return signOrderMessage({ type: 'order.cancel', orderId, maker: maker.pubkey, seq: over.seq ?? 11, ts: over.ts ?? ARRIVAL }, maker.signer);
+}
+
+export function acceptWire(order: Order, over: Partial<{ baseAmount: bigint; quoteAmount: bigint; seq: number; ts: number; payout: string; refund: string }> = {}, taker: TestKey = TAKER): Record<string, unknown> {
+  const baseAmount = over.baseAmount ?? order.baseAmount;
+  return signOrderMessage({
+    type: 'order.accept', orderId: order.id,
+    taker: { peerId: TAKER_PEER, pubkey: taker.pubkey, addresses: { payout: over.payout ?? taker.address, refund: over.refund ?? testKey(12).address } },
+    baseAmount, quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side), feeTxid: TXID_B, seq: over.seq ?? 20, ts: over.ts ?? ARRIVAL,
+  }, taker.signer);
+}
+
+export function ackWire(accept: Record<string, unknown>, over: { seq?: number; ts?: number; acceptId?: string } = {}, maker: TestKey = MAKER): Record<string, unknown> {
+  return signOrderMessage({
+    type: 'order.ack', acceptId: over.acceptId ?? signedMessageId(accept as { type: 'order.accept' }), orderId: accept.orderId, maker: maker.pubkey,
+    seq: over.seq ?? 30, ts: over.ts ?? ARRIVAL,
+  }, maker.signer);
+}
+
+export function holdWire(order: Order, over: Partial<{ baseAmount: bigint; quoteAmount: bigint; remainingBase: bigint; seq: number; ts: number; acceptId: string }> = {}, serviceNode: TestKey = SERVICE_NODE): Record<string, unknown> {
+  const baseAmount = over.baseAmount ?? order.baseAmount;
+  return signOrderMessage({
+    type: 'order.hold', orderId: order.id, acceptId: over.acceptId ?? 'ac'.repeat(32), taker: TAKER.pubkey, baseAmount,
+    quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side), remainingBase: over.remainingBase ?? order.baseAmount - baseAmount,
+    serviceNode: serviceNode.pubkey, seq: over.seq ?? 40, ts: over.ts ?? ARRIVAL,
+  }, serviceNode.signer);
 }

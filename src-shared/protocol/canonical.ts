@@ -100,10 +100,15 @@ export function findDuplicateKey(text: string): string | null {
 const TYPE_TAG = /^[a-z][a-z0-9.-]{0,63}$/;
 const utf8 = new TextEncoder();
 
-/** `hashlock:<type>:v1\n<canonical json>` as UTF-8: the exact bytes every order-network signature covers. */
-export function signingPayload(type: string, body: unknown): Uint8Array {
+/** `hashlock:<type>:v1\n<canonical json>`: the text every order-network signature covers. */
+export function signingText(type: string, body: unknown): string {
   if (!TYPE_TAG.test(type)) throw new CanonicalJsonError(`"${type}" is not a message type tag`);
-  return utf8.encode(`hashlock:${type}:v1\n${canonicalJson(body)}`);
+  return `hashlock:${type}:v1\n${canonicalJson(body)}`;
+}
+
+/** The signing text as UTF-8: the exact bytes that are hashed and signed. */
+export function signingPayload(type: string, body: unknown): Uint8Array {
+  return utf8.encode(signingText(type, body));
 }
 
 /** SHA-256 of the signing payload; the 32 bytes that are actually signed, and the id of many messages. */
