@@ -106,17 +106,35 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
     }
   }
 
-  const txs: SwapDetail['txs'] = [];
+  // Transactions from the log: terminal states keep little, the log keeps every step.
   const ownTicker = meta.tickers[own];
   const otherTicker = meta.tickers[other];
-  if ('ownFunding' in state && state.ownFunding) txs.push({ kind: 'ownFunding', ticker: ownTicker, txid: state.ownFunding.txid, vout: state.ownFunding.vout, confirmations: state.ownFunding.confirmations });
-  if ('theirFunding' in state && state.theirFunding) txs.push({ kind: 'theirFunding', ticker: otherTicker, txid: state.theirFunding.txid, vout: state.theirFunding.vout, confirmations: state.theirFunding.confirmations });
-  const claimTxid = state.phase === 'completed' ? state.claimTxid : state.phase === 'claiming' ? state.claim.txid : undefined;
-  if (claimTxid) txs.push({ kind: 'claim', ticker: otherTicker, txid: claimTxid });
-  const refundTxid = state.phase === 'refunded' ? state.refundTxid : state.phase === 'completed' ? state.refundTxid : 'refund' in state ? state.refund?.txid : undefined;
-  if (refundTxid) txs.push({ kind: 'refund', ticker: ownTicker, txid: refundTxid });
-  if ('theirClaim' in state && state.theirClaim) txs.push({ kind: 'theirClaim', ticker: ownTicker, txid: state.theirClaim.txid, confirmations: state.theirClaim.confirmations });
-  if (state.phase === 'refunding' && state.role === 'taker' && state.theirGone?.how === 'refunded') txs.push({ kind: 'theirRefund', ticker: otherTicker, txid: state.theirGone.txid });
+  const byKind = new Map<SwapDetail['txs'][number]['kind'], SwapDetail['txs'][number]>();
+  const put = (kind: SwapDetail['txs'][number]['kind'], ticker: string, txid: string, extra: { vout?: number; confirmations?: number } = {}) => {
+    const prev = byKind.get(kind);
+    byKind.set(kind, { ...(prev?.txid === txid ? prev : {}), kind, ticker, txid, ...extra });
+  };
+  for (const stored of events) {
+    const e = stored.payload as SwapEvent;
+    switch (e.type) {
+      case 'OwnFundingBroadcast': put('ownFunding', ownTicker, e.txid, { vout: e.vout, confirmations: 0 }); break;
+      case 'OwnFundingConfirmed': {
+        const f = byKind.get('ownFunding');
+        if (f) byKind.set('ownFunding', { ...f, confirmations: e.confirmations });
+        break;
+      }
+      case 'CounterpartyFundingSeen': put('theirFunding', otherTicker, e.htlc.txid, { vout: e.htlc.vout, confirmations: e.htlc.confirmations }); break;
+      case 'ClaimBroadcast': case 'ClaimConfirmed': put('claim', otherTicker, e.txid); break;
+      case 'RefundBroadcast': case 'RefundConfirmed': put('refund', ownTicker, e.txid); break;
+      case 'CounterpartyClaimSeen': put('theirClaim', ownTicker, e.txid, { confirmations: e.confirmations }); break;
+      case 'CounterpartyRefundSeen': put('theirRefund', otherTicker, e.txid, { confirmations: e.confirmations }); break;
+      default: break;
+    }
+  }
+  // The final claim and refund are the ones the state settled on.
+  if (state.phase === 'completed') put('claim', otherTicker, state.claimTxid);
+  if (state.phase === 'refunded') put('refund', ownTicker, state.refundTxid);
+  const txs = [...byKind.values()];
 
   // The timeline: every recorded step, with the state it led to.
   const timeline: SwapDetail['timeline'] = [];

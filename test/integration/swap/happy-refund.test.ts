@@ -1,0 +1,130 @@
+// Whole swaps between two real nodes (separate processes) on two real Litecoin regtest chains:
+// the happy path, and the two refund paths. Each ends with both parties' wallets reconciled to the
+// satoshi against the swap's own transactions on chain.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChains, type Chains } from '../../support/regtest.ts';
+import {
+  SwapNode, autoMine, balancesOf, expectedAfter, height, killAllNodes, mineTo, type DevChains,
+} from '../../support/swap-node.ts';
+
+const COIN = 100_000_000n;
+let chains: Chains;
+let dev: DevChains;
+let root: string;
+let maker: SwapNode;
+let taker: SwapNode;
+
+beforeAll(async () => {
+  chains = await startChains(2);
+  dev = { DEVA: chains.chains[0]!, DEVB: chains.chains[1]! };
+  root = await mkdtemp(path.join(tmpdir(), 'hashlock-swap-'));
+  [maker, taker] = await Promise.all([
+    SwapNode.create('maker', { root, chains: dev, funds: { DEVA: 20n * COIN } }),
+    SwapNode.create('taker', { root, chains: dev, funds: { DEVB: 50n * COIN } }),
+  ]);
+  maker.setBootstrap([taker.addr]);
+  taker.setBootstrap([maker.addr]);
+  await maker.call('p2p.dial', { addr: taker.addr });
+});
+
+afterAll(async () => {
+  await killAllNodes([maker, taker].filter(Boolean));
+  await chains?.cleanup();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function startSwap(sell = '1', buy = '4') {
+  await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: buy }, buy: { ticker: 'DEVA', amount: sell } });
+  return maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: sell }, buy: { ticker: 'DEVB', amount: buy } });
+}
+
+async function reconcile(swapId: string, before: Awaited<ReturnType<typeof balancesOf>>) {
+  const m = await maker.swap(swapId);
+  const t = await taker.swap(swapId);
+  const after = await balancesOf(maker, taker);
+  expect(after.maker).toEqual(await expectedAfter(maker, m, before.maker));
+  expect(after.taker).toEqual(await expectedAfter(taker, t, before.taker));
+  return { m, t };
+}
+
+describe('swap between two nodes on two regtest chains', () => {
+  it('happy path: maker and taker both complete, wallets reconcile to the satoshi', async () => {
+    const before = await balancesOf(maker, taker);
+    const miner = autoMine(dev);
+    try {
+      const s = await startSwap('1.5', '4.25');
+      expect(s).toMatchObject({ role: 'maker', state: 'proposed', counterparty: taker.peerId, sell: { ticker: 'DEVA', amount: '1.5' } });
+      const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker finished');
+      const t = await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished');
+      expect(m.outcome).toBe('completed');
+      expect(t.outcome).toBe('completed');
+      expect(t).toMatchObject({ role: 'taker', counterparty: maker.peerId, sell: { ticker: 'DEVB', amount: '4.25' }, buy: { ticker: 'DEVA', amount: '1.5' } });
+      expect(m.timeline.map((x) => x.state)).toEqual(expect.arrayContaining(['proposed', 'funding', 'funded', 'claiming', 'completed']));
+      expect(m.locks.map((l) => l.side)).toEqual(['own', 'counterparty']);
+    } finally {
+      await miner.stop();
+    }
+    const { m } = await reconcile((await maker.call('swaps.list', {}))[0]!.swapId, before);
+    expect(m.txs.map((x) => x.kind)).toEqual(expect.arrayContaining(['ownFunding', 'theirFunding', 'claim']));
+  });
+
+  it('taker never funds: the maker refunds at its lock; the taker ends before funding', async () => {
+    const before = await balancesOf(maker, taker);
+    const miner = autoMine(dev);
+    let swapId = '';
+    try {
+      const s = await startSwap();
+      swapId = s.swapId;
+      // The taker accepted; now it is gone before it locks anything.
+      await taker.waitSwap(swapId, (x) => x.state === 'accepted', 'taker accepted');
+      await taker.kill();
+      await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
+      const locks = (await maker.swap(swapId)).locks;
+      const own = locks.find((l) => l.side === 'own')!;
+      const theirs = locks.find((l) => l.side === 'counterparty')!;
+      // Past the maker's claim deadline on the taker chain, then to the maker's own lock.
+      await mineTo(dev.DEVB, theirs.locktime);
+      await maker.waitSwap(swapId, (x) => x.state === 'refunding', 'maker gives up and waits for its lock');
+      await mineTo(dev.DEVA, own.locktime);
+      const m = await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded');
+      expect(m.outcome).toBe('refunded');
+      expect(m.reason?.code).toBe('deadline-passed');
+    } finally {
+      await miner.stop();
+    }
+    await taker.start();
+    const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker gave up');
+    expect(t.outcome).toBe('failedBeforeFunding');
+    await reconcile(swapId, before);
+  });
+
+  it('maker never claims: both refund at their locks', async () => {
+    const before = await balancesOf(maker, taker);
+    const miner = autoMine(dev);
+    let swapId = '';
+    try {
+      const s = await startSwap();
+      swapId = s.swapId;
+      // The taker locked its coins; the maker disappears before it claims.
+      await taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker funded');
+      await maker.kill();
+      const locks = (await taker.swap(swapId)).locks;
+      await mineTo(dev.DEVB, locks.find((l) => l.side === 'own')!.locktime);
+      const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
+      expect(t.outcome).toBe('refunded');
+      // The maker comes back after the taker's lock: too late to claim, it refunds at its own lock.
+      await maker.start();
+      await maker.waitSwap(swapId, (x) => x.state === 'refunding', 'maker gives up claiming');
+      await mineTo(dev.DEVA, locks.find((l) => l.side === 'counterparty')!.locktime);
+      const m = await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded');
+      expect(m.outcome).toBe('refunded');
+    } finally {
+      await miner.stop();
+    }
+    await reconcile(swapId, before);
+    expect(await height(dev.DEVA)).toBeLessThan(431);
+  });
+});
