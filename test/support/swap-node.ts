@@ -199,7 +199,7 @@ export class SwapNode {
         return done(last) ? last : undefined;
       }, { timeoutMs, intervalMs: 50, what: `${this.name}: ${what}` });
     } catch (err) {
-      throw new Error(`${(err as Error).message}\nlast state: ${last?.state} ${JSON.stringify(last?.reason)}\n${this.logTail()}`);
+      throw new Error(`${(err as Error).message}\nlast state: ${last?.state} ${JSON.stringify(last?.reason)}\n${this.logTail()}`, { cause: err });
     }
   }
 }

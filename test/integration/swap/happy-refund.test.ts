@@ -73,11 +73,9 @@ describe('swap between two nodes on two regtest chains', () => {
 
   it('taker never funds: the maker refunds at its lock; the taker ends before funding', async () => {
     const before = await balancesOf(maker, taker);
+    const { swapId } = await startSwap();
     const miner = autoMine(dev);
-    let swapId = '';
     try {
-      const s = await startSwap();
-      swapId = s.swapId;
       // The taker accepted; now it is gone before it locks anything.
       await taker.waitSwap(swapId, (x) => x.state === 'accepted', 'taker accepted');
       await taker.kill();
@@ -103,11 +101,9 @@ describe('swap between two nodes on two regtest chains', () => {
 
   it('maker never claims: both refund at their locks', async () => {
     const before = await balancesOf(maker, taker);
+    const { swapId } = await startSwap();
     const miner = autoMine(dev);
-    let swapId = '';
     try {
-      const s = await startSwap();
-      swapId = s.swapId;
       // The taker locked its coins; the maker disappears before it claims.
       await taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker funded');
       await maker.kill();
