@@ -14,6 +14,9 @@ describe('order id and signatures', () => {
     expect(computeOrderId(t)).toMatch(/^[0-9a-f]{64}$/);
     expect(computeOrderId(shuffled)).toBe(computeOrderId(t));
   });
+  it('the reference order of docs/protocol.md keeps its id (the canonical form is part of the protocol)', () => {
+    expect(makerOrder().id).toBe('5ca459b965c44734c3ee0663f5259fe3461bf72a0ca0a9eeeea92156bedbe1b3');
+  });
   it('carries the price derived from the amounts, reduced', () => {
     expect(makerOrder().price).toEqual({ num: 1n, den: 4n });
     expect(orderTermsBody(orderTerms()).price).toEqual({ num: '1', den: '4' });
