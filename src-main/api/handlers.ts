@@ -5,6 +5,7 @@ import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { Handlers } from './dispatcher.ts';
 import type { NodeConfig } from '../core/config.ts';
 import type { Vault } from '../vault/index.ts';
+import type { SettingsService } from '../core/settings.ts';
 import type { WalletService } from '../coins/wallet-service.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
@@ -21,9 +22,12 @@ export interface HandlerDeps {
   now: () => number;
   /** The swap engine; absent in hosts that run no swaps. */
   swaps?: SwapEngine;
+  settings: SettingsService;
 }
 
-export function createHandlers(d: HandlerDeps): Handlers {
+// Partial while the order-network methods of the contract are being built: the dispatcher
+// answers METHOD_NOT_FOUND ("not available on this node") for any method without a handler.
+export function createHandlers(d: HandlerDeps): Partial<Handlers> {
   const known = (ticker: string): string => {
     if (!d.coins.some((c) => c.ticker === ticker)) {
       throw new ApiError('NOT_FOUND', `this node does not handle ${ticker} on ${d.config.network} (it handles ${d.coins.map((c) => c.ticker).join(', ')})`);
@@ -91,5 +95,18 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'swaps.get': (p) => engine().get(p.swapId),
     'swaps.abort': (p) => engine().abort(p.swapId),
     'swaps.stats': () => engine().stats(),
+
+    getSwap: (p) => engine().get(p.swapId),
+    getSwaps: () => engine().list(),
+    getLocalTokens: () => d.coins.filter((c) => d.wallets.isConfigured(c.ticker)).map((c) => c.ticker),
+    getTokenBalances: async () => {
+      const out: Record<string, Awaited<ReturnType<WalletService['balance']>>> = {};
+      for (const c of d.coins) if (d.wallets.isConfigured(c.ticker)) out[c.ticker] = await d.wallets.balance(c.ticker);
+      return out;
+    },
+    getNewTokenAddress: (p) => d.wallets.newAddress(known(p.ticker)),
+
+    'settings.get': () => d.settings.get(),
+    'settings.set': (p) => d.settings.set(p),
   };
 }

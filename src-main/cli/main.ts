@@ -107,12 +107,13 @@ export function buildProgram(): Command {
 
   const groups = new Map<string, Command>();
   for (const name of METHOD_NAMES) {
-    const [group, sub] = name.split('.') as [string, string];
-    // `hashlock node` runs a node, so node.* methods are top-level: `hashlock info`.
-    let g = group === 'node' ? program : groups.get(group);
+    const [group, sub] = name.includes('.') ? (name.split('.') as [string, string]) : [undefined, name];
+    // `hashlock node` runs a node, so node.* methods are top-level (`hashlock info`), as are the
+    // dx-style order methods (`hashlock make-order`).
+    let g = group === undefined || group === 'node' ? program : groups.get(group);
     if (!g) {
-      g = program.command(group).description(`${group} methods`);
-      groups.set(group, g);
+      g = program.command(group!).description(`${group} methods`);
+      groups.set(group!, g);
     }
     const cmd = g.command(kebab(sub)).description(methods[name].doc)
       .addOption(dataDirOption()).option('--url <url>', 'node URL').option('--token <token>', 'API token');

@@ -14,6 +14,7 @@ import { openStore, createBanRepo, createWalletConnectionRepo } from '../store/i
 import { createWalletService } from '../coins/wallet-service.ts';
 import { createP2pHost } from '../p2p/host.ts';
 import { startBalanceWatcher } from './balance-watcher.ts';
+import { createSettingsService } from './settings.ts';
 import { createSettingsRepo, createSwapRepo } from '../store/index.ts';
 import { createSwapEngine, type SwapEngine } from '../swaps/engine.ts';
 import { createSwapLister } from '../swaps/swap-list.ts';
@@ -104,8 +105,10 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
 
     // ---- swap engine: resumes unfinished swaps now, stops before the p2p host and the store
     const crashPoint = process.env.HASHLOCK_TEST_CRASH_AT;
+    const settingsRepo = createSettingsRepo(db);
+    const settings = createSettingsService({ repo: settingsRepo, coins, events });
     const swapEngine = createSwapEngine({
-      coins, repo: createSwapRepo(db), listSwapIds: createSwapLister(db), settings: createSettingsRepo(db), vault, wallets, p2p, log,
+      coins, repo: createSwapRepo(db), listSwapIds: createSwapLister(db), settings: settingsRepo, vault, wallets, p2p, log,
       confirmations: config.swaps.confirmations, pollMs: config.swaps.pollMs,
       onUpdate: (summary) => events.emit('swap.updated', summary),
       // Tests crash the node at a named step (a real SIGKILL) to prove the engine resumes from there.
@@ -116,7 +119,7 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     stops.push(() => swapEngine.stop());
 
     const startedAt = Date.now();
-    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now, swaps: swapEngine });
+    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now, swaps: swapEngine, settings });
     const dispatcher = createDispatcher(handlers, log);
 
     let api: ApiServer | undefined;

@@ -8,6 +8,12 @@ import {
 } from './schemas.ts';
 import { PeerIdParam, SwapDetail, SwapIdParam, SwapLegInput, SwapSummary } from './schemas.ts';
 
+import {
+  CandleInterval, CandleView, MakeOrderParams, MakeOrderResult, MarketStats, MarketView, OrderBookView, OrderIdParam, OrderView,
+  ServiceNodeView, TradeView,
+} from './order-schemas.ts';
+import { Settings, SettingsPatch } from './settings-schemas.ts';
+
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
   return { params, result, doc };
 }
@@ -64,6 +70,35 @@ export const methods = {
     'Stop a swap. Before our coins are locked it ends at once; after, they come back when our lock ends. Refused once a claim revealed the secret.'),
   'swaps.stats': method(Empty, z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), liveSwaps: z.number().int() }),
     'CPU time used by the node process so far and the number of swaps in progress (for benchmarks).'),
+
+  // ---- order network (src-main/orders, src-main/servicenode; docs/protocol.md). Named after the
+  // dx API that market-making bots know. ----
+  makeOrder: method(MakeOrderParams, MakeOrderResult,
+    'Place an order. limit: posted to the network (needs a service node\'s signature). market: takes the best orders up to `amount` within `priceCap` now. stop: held locally until the last trade price crosses `triggerPrice`, then fires as market (`priceCap`) or limit (`price`). `minAmount` allows partial fills. `dryRun` previews price, fills and fees.'),
+  takeOrder: method(z.object({ orderId: OrderIdParam, amount: DecimalAmount.optional(), dryRun: z.boolean().optional() }).strict(), MakeOrderResult,
+    'Take one order from the book (all of it, or `amount` of base if it allows partial fills).'),
+  cancelOrder: method(z.object({ orderId: OrderIdParam }).strict(), OrderView, 'Cancel one of this node\'s orders; the cancel propagates to every book.'),
+  getOrder: method(z.object({ orderId: OrderIdParam }).strict(), OrderView, 'One order, from the network book or this node\'s own.'),
+  getOrders: method(z.object({ base: Ticker.optional(), quote: Ticker.optional() }).strict(), z.array(OrderView), 'Every open order this node sees on the network.'),
+  getMyOrders: method(z.object({ includeClosed: z.boolean().optional() }).strict(), z.array(OrderView), 'This node\'s orders (open ones, or all with includeClosed).'),
+  getOrderBook: method(z.object({ base: Ticker, quote: Ticker, detail: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(), depth: z.number().int().min(1).max(1000).optional() }).strict(), OrderBookView,
+    'The book of one market. detail 1: best bid and ask; 2: aggregated price levels (default); 3: every order.'),
+  getOrderFills: method(z.object({ base: Ticker.optional(), quote: Ticker.optional(), mine: z.boolean().optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(), z.array(TradeView),
+    'Finished trades (signed trade records), newest first.'),
+  getOrderHistory: method(z.object({ base: Ticker, quote: Ticker, interval: CandleInterval, from: z.number().int().optional(), to: z.number().int().optional() }).strict(),
+    z.object({ candles: z.array(CandleView), stats: MarketStats }), 'OHLCV candles of a market from the trade history, and 24 h stats.'),
+  getMarkets: method(Empty, z.array(MarketView), 'Markets of the coins this network trades, those with both wallets connected first.'),
+  getNetworkTokens: method(Empty, z.array(Ticker), 'Coins that service nodes on the network support.'),
+  getLocalTokens: method(Empty, z.array(Ticker), 'Coins with a connected wallet on this node.'),
+  getTokenBalances: method(Empty, z.record(Ticker, Balance), 'Balances of every connected wallet (locked = reserved by orders and swaps).'),
+  getNewTokenAddress: method(z.object({ ticker: Ticker }).strict(), z.object({ address: z.string() }), 'A fresh address of a connected wallet.'),
+  getSwap: method(z.object({ swapId: SwapIdParam }).strict(), SwapDetail, 'Same as swaps.get.'),
+  getSwaps: method(Empty, z.array(SwapSummary), 'Same as swaps.list.'),
+  getServiceNodes: method(Empty, z.array(ServiceNodeView), 'Service nodes this node knows, with their collateral check.'),
+
+  // ---- settings (persisted in the node) ----
+  'settings.get': method(Empty, Settings, 'The user\'s settings.'),
+  'settings.set': method(SettingsPatch, Settings, 'Change some settings; the rest stay as they are.'),
 } as const;
 
 export const events = {
@@ -72,6 +107,10 @@ export const events = {
   'wallets.balance': z.object({ ticker: Ticker, balance: Balance }),
   'p2p.peers': z.object({ count: z.number().int() }),
   'swap.updated': SwapSummary,
+  'order.updated': OrderView,
+  'orderbook.changed': z.object({ base: Ticker, quote: Ticker }),
+  'trade.new': TradeView,
+  'settings.changed': Settings,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,3 +3,5 @@ export * from './errors.ts';
 export * from './schemas.ts';
 export * from './client.ts';
 export * from './wire.ts';
+export * from './order-schemas.ts';
+export * from './settings-schemas.ts';
