@@ -5,7 +5,8 @@ import { BIP32Factory } from 'bip32';
 import { script } from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, formatPath, identityKeyPath, SWAP_KEY_BRANCH } from './keyring.ts';
+import { createKeyRing, formatPath, identityKeyPath, ORDER_KEY_PATH, SERVICE_NODE_KEY_PATH, SWAP_KEY_BRANCH } from './keyring.ts';
+import { secp256k1Verifier, signBody, verifyBody } from '../../src-shared/protocol/canonical.ts';
 import bip32Vectors from './fixtures/bip32-vectors.json' with { type: 'json' };
 import bip39Vectors from './fixtures/bip39-vectors.json' with { type: 'json' };
 import pinned from './fixtures/derived-keys.json' with { type: 'json' };
@@ -40,6 +41,13 @@ describe('derivation paths', () => {
   it('names the documented paths', () => {
     expect(formatPath(SWAP_KEY_BRANCH)).toBe("m/9641'/0'/0'/0");
     expect(formatPath(identityKeyPath(3))).toBe("m/302'/616'/3'/0/0");
+    expect(formatPath(ORDER_KEY_PATH)).toBe("m/9641'/1'/0'/0/0");
+    expect(formatPath(SERVICE_NODE_KEY_PATH)).toBe("m/9641'/2'/0'/0/0");
+  });
+
+  it.each([['order', ORDER_KEY_PATH], ['serviceNode', SERVICE_NODE_KEY_PATH]] as const)('the %s key matches an independent derivation of its path', (kind, path) => {
+    const ring = createKeyRing(vectorSeed());
+    expect(hex(ring.networkPublicKey(kind))).toBe(hex(secp256k1.getPublicKey(independentPrivateKey(vectorSeed(), path), true)));
   });
 
   it('the bip32 package as configured reproduces BIP32 test vector 1', () => {
@@ -69,6 +77,15 @@ describe('derivation paths', () => {
     const ring = createKeyRing(vectorSeed());
     for (const p of pinned.swap) expect(hex(ring.swapPublicKey(p.index))).toBe(p.publicKey);
     for (const p of pinned.identity) expect(hex(ring.identityPublicKey(p.account))).toBe(p.publicKey);
+    for (const p of pinned.network) expect(hex(ring.networkPublicKey(p.kind as 'order' | 'serviceNode'))).toBe(p.publicKey);
+  });
+
+  it('gives the order key and the service-node key apart from every swap key', () => {
+    const ring = createKeyRing(vectorSeed());
+    const order = hex(ring.networkPublicKey('order'));
+    const sn = hex(ring.networkPublicKey('serviceNode'));
+    expect(order).not.toBe(sn);
+    for (const i of [0, 1, 2]) expect([order, sn]).not.toContain(hex(ring.swapPublicKey(i)));
   });
 
   it('is deterministic and gives distinct keys per index', () => {
@@ -125,6 +142,29 @@ describe('swap signatures', () => {
   });
 });
 
+describe('order-network signatures', () => {
+  const ring = createKeyRing(vectorSeed());
+
+  it('verify as order-network signatures (low S, compact) under their key and no other', () => {
+    for (const kind of ['order', 'serviceNode'] as const) {
+      const signer = { publicKey: hex(ring.networkPublicKey(kind)), signDigest: (d: Uint8Array) => ring.signNetworkDigest(kind, d) };
+      for (let i = 0; i < 12; i += 1) {
+        const body = { n: i, kind };
+        const sig = signBody('order.cancel', body, signer);
+        expect(verifyBody('order.cancel', body, sig, signer.publicKey, secp256k1Verifier)).toBe(true);
+        expect(verifyBody('order.keepalive', body, sig, signer.publicKey, secp256k1Verifier)).toBe(false);
+        expect(bigFrom(fromHex(sig).subarray(32))).toBeLessThanOrEqual(CURVE_N / 2n);
+      }
+    }
+    const sig = ring.signNetworkDigest('order', digestOf('x'));
+    expect(secp256k1.verify(sig, digestOf('x'), ring.networkPublicKey('serviceNode'), { prehash: false })).toBe(false);
+  });
+
+  it('refuses a digest that is not 32 bytes', () => {
+    expect(() => ring.signNetworkDigest('order', new Uint8Array(33))).toThrow(RangeError);
+  });
+});
+
 describe('identity signatures', () => {
   const ring = createKeyRing(vectorSeed());
 
@@ -161,5 +201,7 @@ describe('wipe', () => {
     expect(() => ring.signSwapDigest(0, new Uint8Array(32))).toThrow();
     expect(() => ring.identityPublicKey(0)).toThrow();
     expect(() => ring.signIdentityDigest(0, new Uint8Array(32))).toThrow();
+    expect(() => ring.networkPublicKey('order')).toThrow();
+    expect(() => ring.signNetworkDigest('serviceNode', new Uint8Array(32))).toThrow();
   });
 });

@@ -15,6 +15,16 @@ const HARDENED = 0x80000000;
  * then a scheme version (0'), an account (0') and the external chain (0).
  */
 export const SWAP_KEY_BRANCH = [9641 + HARDENED, HARDENED, HARDENED, 0] as const;
+/**
+ * Order-network keys (docs/protocol.md §1): the order key that signs a maker's orders and a
+ * taker's accepts, m/9641'/1'/0'/0/0, and a service node's key, m/9641'/2'/0'/0/0. Beside the
+ * swap branch, so they never coincide with a swap key.
+ */
+export const ORDER_KEY_PATH = [9641 + HARDENED, 1 + HARDENED, HARDENED, 0, 0] as const;
+export const SERVICE_NODE_KEY_PATH = [9641 + HARDENED, 2 + HARDENED, HARDENED, 0, 0] as const;
+export type NetworkKey = 'order' | 'serviceNode';
+const NETWORK_KEY_PATHS: Record<NetworkKey, readonly number[]> = { order: ORDER_KEY_PATH, serviceNode: SERVICE_NODE_KEY_PATH };
+
 /** did:is identity keys, as Blockcore's wallet derives them: m/302'/616'/{account}'/0/0. */
 export const identityKeyPath = (account: number): number[] => [302 + HARDENED, 616 + HARDENED, account + HARDENED, 0, 0];
 
@@ -27,6 +37,9 @@ export interface KeyRing {
   signSwapDigest(index: number, digest: Uint8Array): Uint8Array;
   identityPublicKey(account: number): Uint8Array;
   signIdentityDigest(account: number, digest: Uint8Array): Uint8Array;
+  networkPublicKey(kind: NetworkKey): Uint8Array;
+  /** 64-byte compact (r||s), low S: what order-network Verifiers accept. */
+  signNetworkDigest(kind: NetworkKey, digest: Uint8Array): Uint8Array;
   wipe(): void;
 }
 
@@ -37,6 +50,7 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
   let swapBranch: BIP32Interface | undefined;
   const swapPublicKeys = new Map<number, Uint8Array>();
   const identityKeys = new Map<number, BIP32Interface>();
+  const networkKeys = new Map<NetworkKey, BIP32Interface>();
 
   const master = (): BIP32Interface => {
     if (!root) throw new Error('key ring was wiped');
@@ -55,6 +69,15 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
     if (!node) {
       node = deriveWiping(master(), identityKeyPath(account));
       identityKeys.set(account, node);
+    }
+    return node;
+  };
+
+  const networkKey = (kind: NetworkKey): BIP32Interface => {
+    let node = networkKeys.get(kind);
+    if (!node) {
+      node = deriveWiping(master(), NETWORK_KEY_PATHS[kind]);
+      networkKeys.set(kind, node);
     }
     return node;
   };
@@ -94,9 +117,20 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
       out[0] = 27 + 4 + (sig[0] ?? 0);
       return out;
     },
+    networkPublicKey(kind) {
+      return Uint8Array.from(networkKey(kind).publicKey);
+    },
+    signNetworkDigest(kind, digest) {
+      checkDigest(digest);
+      const priv = networkKey(kind).privateKey;
+      if (!priv) throw new Error('network key has no private key');
+      return Uint8Array.from(secp256k1.sign(digest, priv, { prehash: false, lowS: true, format: 'compact' }));
+    },
     wipe() {
       if (swapBranch) wipeNode(swapBranch);
       for (const node of identityKeys.values()) wipeNode(node);
+      for (const node of networkKeys.values()) wipeNode(node);
+      networkKeys.clear();
       if (root) wipeNode(root);
       swapBranch = undefined;
       root = undefined;

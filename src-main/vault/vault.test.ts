@@ -143,6 +143,7 @@ describe('restore', () => {
       expect(hex(b.swapPublicKey(p.index))).toBe(p.publicKey);
     }
     expect(hex(a.identityPublicKey(0))).toBe(pinned.identity[0]!.publicKey);
+    for (const p of pinned.network) expect(hex(b.networkPublicKey(p.kind as 'order' | 'serviceNode'))).toBe(p.publicKey);
   });
 
   it('gives different keys for a different passphrase', async () => {
@@ -178,6 +179,8 @@ describe('a locked vault refuses every key operation', () => {
     ['signSwapDigest', (v) => v.signSwapDigest(0, new Uint8Array(32))],
     ['identityPublicKey', (v) => v.identityPublicKey(0)],
     ['signIdentityDigest', (v) => v.signIdentityDigest(0, new Uint8Array(32))],
+    ['networkPublicKey', (v) => v.networkPublicKey('order')],
+    ['signNetworkDigest', (v) => v.signNetworkDigest('serviceNode', new Uint8Array(32))],
     ['secretBox().seal', (v) => v.secretBox().seal('x')],
     ['secretBox().open', (v, sealed) => v.secretBox().open(sealed)],
   ];

@@ -8,7 +8,7 @@ import { mnemonicToSeed } from '@scure/bip39';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SecretBox } from '../coins/connection-store.ts';
 import { FileExistsError, writeFileAtomic } from './atomic-file.ts';
-import { createKeyRing, type KeyRing } from './keyring.ts';
+import { createKeyRing, type KeyRing, type NetworkKey } from './keyring.ts';
 import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';
 import { createSecretBox } from './secret-box.ts';
 import { assertKdfParams, DEFAULT_KDF, openVaultFile, sealVaultFile, type KdfParams } from './vault-file.ts';
@@ -37,6 +37,10 @@ export interface Vault {
   identityPublicKey(account: number): Uint8Array;
   /** 65 bytes: header (27 + 4 + recovery id), r, s — the Bitcoin signed-message layout. */
   signIdentityDigest(account: number, digest32: Uint8Array): Uint8Array;
+  /** 33-byte compressed key of the order key (m/9641'/1'/0'/0/0) or the service-node key (m/9641'/2'/0'/0/0). */
+  networkPublicKey(kind: NetworkKey): Uint8Array;
+  /** 64-byte compact (r||s) low-S signature of a 32-byte digest by that key (docs/protocol.md §1). */
+  signNetworkDigest(kind: NetworkKey, digest32: Uint8Array): Uint8Array;
   secretBox(): SecretBox;
   /** Returns a function that removes the listener. */
   onStateChange(listener: (state: VaultStatus) => void): () => void;
@@ -150,6 +154,8 @@ export function createVault(options: VaultOptions): Vault {
     signSwapDigest: (index, digest) => keys().signSwapDigest(index, digest),
     identityPublicKey: (account) => keys().identityPublicKey(account),
     signIdentityDigest: (account, digest) => keys().signIdentityDigest(account, digest),
+    networkPublicKey: (kind) => keys().networkPublicKey(kind),
+    signNetworkDigest: (kind, digest) => keys().signNetworkDigest(kind, digest),
     secretBox: () => box,
     onStateChange(listener) {
       listeners.add(listener);
