@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from './db.ts';
+import { createOrderRepo } from './order-repo.ts';
+import { createServiceNodeRepo } from './service-node-repo.ts';
+import { createTradeRepo } from './trade-repo.ts';
+
+let dir: string;
+let path: string;
+let db: Database;
+let clock: number;
+const now = (): number => clock;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hashlock-order-repos-'));
+  path = join(dir, 'node.sqlite');
+  db = openStore(path);
+  clock = 1_000;
+});
+afterEach(() => {
+  if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function reopen(): Database {
+  db.close();
+  db = openStore(path);
+  return db;
+}
+
+describe('order repository', () => {
+  it('round-trips an order with bigint data across reopen, keeping created_at on update', () => {
+    const repo = createOrderRepo(db, { now });
+    repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'new', base: 'DEVA', quote: 'DEVB', data: { remaining: 5n } });
+    clock = 2_000;
+    repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'open', base: 'DEVA', quote: 'DEVB', data: { remaining: 4n } });
+    const again = createOrderRepo(reopen(), { now });
+    expect(again.get('o1')).toEqual({ id: 'o1', kind: 'limit', role: 'maker', state: 'open', base: 'DEVA', quote: 'DEVB', data: { remaining: 4n }, createdAt: 1_000, updatedAt: 2_000 });
+    expect(again.get('nope')).toBeUndefined();
+  });
+
+  it('lists newest first, and only live orders when asked', () => {
+    const repo = createOrderRepo(db, { now });
+    for (const [i, state] of (['open', 'finished', 'hold', 'canceled'] as const).entries()) {
+      clock = 1_000 + i;
+      repo.put({ id: `o${i}`, kind: 'limit', role: 'maker', state, base: 'DEVA', quote: 'DEVB', data: {} });
+    }
+    expect(repo.list().map((o) => o.id)).toEqual(['o3', 'o2', 'o1', 'o0']);
+    expect(repo.list({ live: true }).map((o) => o.id)).toEqual(['o2', 'o0']);
+    expect(repo.list({ limit: 1 }).map((o) => o.id)).toEqual(['o3']);
+  });
+
+  it('refuses a state that is not an order state', () => {
+    const repo = createOrderRepo(db, { now });
+    expect(() => repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'filled', base: 'DEVA', quote: 'DEVB', data: {} })).toThrow(/CHECK/);
+  });
+});
+
+describe('trade repository', () => {
+  const row = (tradeId: string, finishedAt: number, over: Partial<{ base: string; mine: boolean }> = {}) => ({
+    tradeId, base: over.base ?? 'DEVA', quote: 'DEVB', finishedAt, record: { baseAmount: 7n, tradeId }, verified: 'pending' as const, mine: over.mine ?? false,
+  });
+
+  it('stores a trade once: a second record with the same id changes nothing', () => {
+    const repo = createTradeRepo(db, { now });
+    expect(repo.add(row('t1', 10))).toBe(true);
+    expect(repo.add({ ...row('t1', 99), record: { other: true } })).toBe(false);
+    expect(createTradeRepo(reopen()).get('t1')).toEqual(row('t1', 10));
+  });
+
+  it('records the chain check and lists by market, mine and time', () => {
+    const repo = createTradeRepo(db, { now });
+    repo.add(row('t1', 10));
+    repo.add(row('t2', 30, { mine: true }));
+    repo.add(row('t3', 20, { base: 'DEVC' }));
+    repo.setVerified('t1', 'yes');
+    expect(repo.get('t1')?.verified).toBe('yes');
+    expect(repo.list().map((t) => t.tradeId)).toEqual(['t2', 't3', 't1']);
+    expect(repo.list({ base: 'DEVA', quote: 'DEVB' }).map((t) => t.tradeId)).toEqual(['t2', 't1']);
+    expect(repo.list({ mine: true }).map((t) => t.tradeId)).toEqual(['t2']);
+    expect(repo.range('DEVA', 'DEVB', 0, 30).map((t) => t.tradeId)).toEqual(['t1']);
+    expect(repo.range('DEVA', 'DEVB', 0, 31).map((t) => t.tradeId)).toEqual(['t1', 't2']);
+  });
+});
+
+describe('service node repository', () => {
+  it('keeps registrations by outpoint with their latest heartbeat', () => {
+    const repo = createServiceNodeRepo(db, { now });
+    repo.putNode({ outpoint: 'a:0', pubkey: '02aa', registration: { seq: 1 }, announce: null, verified: 'no-chain', lastSeen: 5 });
+    repo.putNode({ outpoint: 'a:0', pubkey: '02bb', registration: { seq: 2 }, announce: { fee: 3n }, verified: 'yes', lastSeen: 6 });
+    repo.putNode({ outpoint: 'b:1', pubkey: '02cc', registration: { seq: 1 }, announce: null, verified: 'failed', lastSeen: 1 });
+    const again = createServiceNodeRepo(reopen());
+    expect(again.listNodes()).toEqual([
+      { outpoint: 'a:0', pubkey: '02bb', registration: { seq: 2 }, announce: { fee: 3n }, verified: 'yes', lastSeen: 6 },
+      { outpoint: 'b:1', pubkey: '02cc', registration: { seq: 1 }, announce: null, verified: 'failed', lastSeen: 1 },
+    ]);
+    again.deleteNode('b:1');
+    expect(again.listNodes().map((n) => n.outpoint)).toEqual(['a:0']);
+  });
+
+  it('lets a fee transaction pay for one hold, and marks a hold traded once', () => {
+    const repo = createServiceNodeRepo(db, { now });
+    expect(repo.addHold({ holdId: 'h1', orderId: 'o1', feeTxid: 'f1', hold: { baseAmount: 1n } })).toBe(true);
+    expect(repo.feeUsed('f1')).toBe(true);
+    expect(repo.feeUsed('f2')).toBe(false);
+    expect(repo.addHold({ holdId: 'h2', orderId: 'o1', feeTxid: 'f1', hold: {} })).toBe(false);
+    expect(repo.markTraded('h1', 't1')).toBe(true);
+    expect(repo.markTraded('h1', 't1')).toBe(false);
+    expect(repo.holds()).toEqual([{ holdId: 'h1', orderId: 'o1', feeTxid: 'f1', hold: { baseAmount: 1n }, status: 'traded', tradeId: 't1', createdAt: 1_000 }]);
+  });
+});
