@@ -12,6 +12,11 @@ describe('amount display', () => {
     ['0.00000001', { minFractionDigits: 8 }, '0.00000001'],
     ['-1000.25', {}, '-1,000.25'],
     ['1000000', { groupSeparator: '\u2009' }, '1\u2009000\u2009000'],
+    // The user's number format (Settings): European style, no grouping, narrow no-break space.
+    ['1234567.5', { groupSeparator: '.', decimalSeparator: ',' }, '1.234.567,5'],
+    ['1234567.5', { groupSeparator: '', decimalSeparator: '.' }, '1234567.5'],
+    ['-1234.05', { groupSeparator: '\u202f', decimalSeparator: ',', minFractionDigits: 4 }, '-1\u202f234,0500'],
+    ['12', { groupSeparator: '.', decimalSeparator: ',' }, '12'],
     // Digits beyond what a double holds survive, because nothing is parsed into a number.
     ['123456789012345678901234567890.123456789012345678', {}, '123,456,789,012,345,678,901,234,567,890.123456789012345678'],
     // Longer fractions are never cut to minFractionDigits.

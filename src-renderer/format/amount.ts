@@ -8,6 +8,8 @@ export interface AmountDisplayOptions {
   minFractionDigits?: number;
   /** Thousands separator for the whole part; a thin space suits dense tables too. */
   groupSeparator?: string;
+  /** Character between the whole and the fraction part ('.' unless the user chose ','). */
+  decimalSeparator?: string;
 }
 
 /** "1234567.5" → "1,234,567.5"; with minFractionDigits 8 → "1,234,567.50000000". Input that is not a decimal string is returned unchanged. */
@@ -17,7 +19,7 @@ export function formatDecimalForDisplay(text: string, opts: AmountDisplayOptions
   const sign = m[1] ?? '';
   const whole = groupDigits(m[2] ?? '0', opts.groupSeparator ?? ',');
   const frac = (m[3] ?? '').padEnd(opts.minFractionDigits ?? 0, '0');
-  return frac.length > 0 ? `${sign}${whole}.${frac}` : `${sign}${whole}`;
+  return frac.length > 0 ? `${sign}${whole}${opts.decimalSeparator ?? '.'}${frac}` : `${sign}${whole}`;
 }
 
 /** Insert a separator every three digits from the right: "1234567" → "1,234,567". */
