@@ -128,15 +128,16 @@ function reduce(a: bigint, b: bigint): [bigint, bigint] {
 }
 describe('validateSignRequest and validateSignResponse', () => {
   const mo = makerOrder();
-  const request = () => wireForm({ type: 'order.sign.request', order: mo });
+  const request = () => wireForm({ type: 'order.sign.request', order: mo, ownership: { tx: '02'.repeat(60) } });
   it('a service node accepts a fresh maker-signed order', () => {
     expect(validateSignRequest(request(), context())).toEqual({ ok: true, value: mo, replay: [] });
   });
   it.each<[string, () => unknown, Partial<ValidationContext>, RefusalReason]>([
     ['an order made too long ago', request, { now: NOW + 121_000 }, 'stale'],
-    ['a forged maker signature', () => ({ type: 'order.sign.request', order: { ...(request() as Wire).order, makerSig: makerOrder({}, STRANGER).makerSig } }), {}, 'forged-maker-sig'],
+    ['a forged maker signature', () => ({ ...(request() as Wire), order: { ...(request() as Wire).order, makerSig: makerOrder({}, STRANGER).makerSig } }), {}, 'forged-maker-sig'],
     ['an order that was canceled', request, { seen: dead(mo.id) }, 'replayed'],
-    ['an order that already has a service-node signature', () => ({ type: 'order.sign.request', order: announceWire(order).order }), {}, 'malformed'],
+    ['an order that already has a service-node signature', () => ({ ...(request() as Wire), order: announceWire(order).order }), {}, 'malformed'],
+    ['no ownership proof', () => ({ type: 'order.sign.request', order: (request() as Wire).order }), {}, 'malformed'],
   ])('refuses %s', (_n, make, over, reason) => expect(reasonOf(validateSignRequest(make(), context(over)))).toBe(reason));
 
   const response = (o: Order = order) => wireForm({ type: 'order.sign.response', orderId: o.id, serviceNode: o.serviceNode });

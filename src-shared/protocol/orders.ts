@@ -19,7 +19,8 @@ export const ORDER_MESSAGE_CAPS: Readonly<Record<OrderMessageType, number>> = {
   'order.cancel': 1024,
   'book.snapshot.request': 512,
   'book.snapshot': 900 * 1024,
-  'order.sign.request': 6 * 1024,
+  // The ownership proof (a signed transaction spending the order's outpoints) makes it larger than an announce.
+  'order.sign.request': 24 * 1024,
   'order.sign.response': 1024,
   'order.accept': 2 * 1024,
   'order.ack': 1024,
@@ -74,6 +75,8 @@ export const PriceRatio = z.object({ num: RatioPart, den: RatioPart }).strict();
 /** Bitcoin signed-message signature: 65 bytes, base64. */
 export const MessageSig = z.string().regex(/^[A-Za-z0-9+/]{86}[AEIMQUYcgkosw048]=$/, 'not a 65-byte base64 signature');
 export const MarketSchema = z.object({ base: Ticker, quote: Ticker }).strict();
+/** A serialized transaction, lowercase hex. */
+export const RawTxHex = z.string().regex(/^(?:[0-9a-f]{2}){10,20000}$/, 'not a raw transaction in lowercase hex');
 const Addresses = z.object({ payout: Address, refund: Address }).strict();
 const ServiceNodeSig = z.object({ pubkey: Pubkey, signedAt: Time, sig: Sig }).strict();
 
@@ -143,7 +146,10 @@ export const ORDER_MESSAGE_SCHEMAS = {
     entries: z.array(z.object({ order: z.unknown(), hold: z.unknown().nullable() }).strict()).max(MAX_SNAPSHOT_ENTRIES),
     next: Hash.nullable(),
   }).strict(),
-  'order.sign.request': z.object({ type: z.literal('order.sign.request'), order: MakerSignedOrderSchema }).strict(),
+  // `ownership`: a transaction, signed by the maker's wallet and never broadcast, that spends exactly
+  // the order's outpoints back to the maker and carries the order id in an OP_RETURN: the service
+  // node's daemon accepting it (testmempoolaccept) proves the coins exist, are unspent and are the maker's.
+  'order.sign.request': z.object({ type: z.literal('order.sign.request'), order: MakerSignedOrderSchema, ownership: z.object({ tx: RawTxHex }).strict() }).strict(),
   'order.sign.response': z.object({ type: z.literal('order.sign.response'), orderId: Hash, serviceNode: ServiceNodeSig }).strict(),
   'order.accept': AcceptSchema,
   'order.ack': AckSchema,
