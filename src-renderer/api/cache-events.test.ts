@@ -1,7 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract.ts';
-import { applyEventToCache } from './cache-events.ts';
+import { maker, taker } from '../swaps/testdata.ts';
+import { applyEventToCache, upsertSwap } from './cache-events.ts';
 import { queryKeys } from './queries.ts';
 
 const zero = { spendable: '0', unconfirmed: '0', locked: '0' };
@@ -47,5 +48,46 @@ describe('events update the cache', () => {
     qc.setQueryData(queryKeys.p2pPeers, []);
     applyEventToCache(qc, { event: 'p2p.peers', data: { count: 3 } });
     expect(qc.getQueryState(queryKeys.p2pPeers)?.isInvalidated).toBe(true);
+  });
+});
+
+describe('swap.updated keeps the swaps current', () => {
+  const summaryOf = ({ secretHash: _h, locks: _l, txs: _t, timeline: _tl, ...summary }: Result<'swaps.get'>): Result<'swaps.list'>[number] => summary;
+  const older = { ...summaryOf(maker.completed()), swapId: 'older', createdAt: 1000 };
+  const newer = { ...summaryOf(taker.funded()), swapId: 'newer', createdAt: 3000 };
+
+  it('replaces a listed swap in place', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(queryKeys.swapList, [newer, older]);
+    const updated = { ...older, state: 'refunded' as const, terminal: true };
+    applyEventToCache(qc, { event: 'swap.updated', data: updated });
+    expect(qc.getQueryData(queryKeys.swapList)).toEqual([newer, updated]);
+  });
+
+  it('puts a swap it has not seen before in start order, newest first', () => {
+    const middle = { ...older, swapId: 'middle', createdAt: 2000 };
+    expect(upsertSwap([newer, older], middle).map((s) => s.swapId)).toEqual(['newer', 'middle', 'older']);
+    expect(upsertSwap([newer], { ...older, swapId: 'newest', createdAt: 9000 }).map((s) => s.swapId)).toEqual(['newest', 'newer']);
+    expect(upsertSwap([newer], older).map((s) => s.swapId)).toEqual(['newer', 'older']);
+  });
+
+  it('does not invent a list nobody asked for', () => {
+    const qc = new QueryClient();
+    applyEventToCache(qc, { event: 'swap.updated', data: older });
+    expect(qc.getQueryData(queryKeys.swapList)).toBeUndefined();
+  });
+
+  it('patches the open detail at once and marks it stale for its timeline, touching no other swap', () => {
+    const qc = new QueryClient();
+    const detail = { ...maker.funded(), swapId: 'newer' };
+    const other = { ...taker.accepted(), swapId: 'other' };
+    qc.setQueryData(queryKeys.swapDetail('newer'), detail);
+    qc.setQueryData(queryKeys.swapDetail('other'), other);
+    applyEventToCache(qc, { event: 'swap.updated', data: { ...summaryOf(detail), state: 'claiming' } });
+    const after = qc.getQueryData<Result<'swaps.get'>>(queryKeys.swapDetail('newer'));
+    expect(after?.state).toBe('claiming');
+    expect(after?.timeline).toEqual(detail.timeline);
+    expect(qc.getQueryState(queryKeys.swapDetail('newer'))?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(queryKeys.swapDetail('other'))?.isInvalidated).toBe(false);
   });
 });

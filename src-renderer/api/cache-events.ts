@@ -5,6 +5,16 @@ import type { EventName, PushedEvent, Result } from '../../src-shared/api/contra
 import { queryKeys } from './queries.ts';
 
 type WalletList = Result<'wallets.list'>;
+type SwapList = Result<'swaps.list'>;
+type SwapSummary = PushedEvent<'swap.updated'>['data'];
+
+/** The list with this swap replaced in place, or inserted by start time (the node lists newest first). */
+export function upsertSwap(list: SwapList, swap: SwapSummary): SwapList {
+  const at = list.findIndex((s) => s.swapId === swap.swapId);
+  if (at >= 0) return list.map((s, i) => (i === at ? swap : s));
+  const before = list.findIndex((s) => s.createdAt < swap.createdAt);
+  return before < 0 ? [...list, swap] : [...list.slice(0, before), swap, ...list.slice(before)];
+}
 
 export function applyEventToCache(qc: QueryClient, e: PushedEvent<EventName>): void {
   switch (e.event) {
@@ -31,5 +41,13 @@ export function applyEventToCache(qc: QueryClient, e: PushedEvent<EventName>): v
     case 'p2p.peers':
       void qc.invalidateQueries({ queryKey: queryKeys.p2pPeers });
       return;
+    case 'swap.updated': {
+      const swap = (e as PushedEvent<'swap.updated'>).data;
+      qc.setQueryData<SwapList>(queryKeys.swapList, (list) => (list ? upsertSwap(list, swap) : list));
+      // The summary part is current at once; locks, transactions and the timeline come with a refetch.
+      qc.setQueryData<Result<'swaps.get'>>(queryKeys.swapDetail(swap.swapId), (d) => (d ? { ...d, ...swap } : d));
+      void qc.invalidateQueries({ queryKey: queryKeys.swapDetail(swap.swapId) });
+      return;
+    }
   }
 }

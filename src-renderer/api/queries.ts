@@ -17,6 +17,10 @@ export const queryKeys = {
   p2p: ['p2p'] as const,
   p2pInfo: ['p2p', 'info'] as const,
   p2pPeers: ['p2p', 'peers'] as const,
+  swaps: ['swaps'] as const,
+  swapList: ['swaps', 'list'] as const,
+  // 'detail' sits before the id so no swap id (they may be any [A-Za-z0-9_-]) can equal 'list'.
+  swapDetail: (swapId: string) => ['swaps', 'detail', swapId] as const,
 };
 
 export function nodeQueries(api: ApiClient) {
@@ -55,5 +59,12 @@ export function p2pQueries(api: ApiClient) {
   return {
     info: () => queryOptions({ queryKey: queryKeys.p2pInfo, queryFn: () => api.call('p2p.info', {}) }),
     peers: () => queryOptions({ queryKey: queryKeys.p2pPeers, queryFn: () => api.call('p2p.peers', {}) }),
+  };
+}
+
+export function swapQueries(api: ApiClient) {
+  return {
+    list: () => queryOptions({ queryKey: queryKeys.swapList, queryFn: () => api.call('swaps.list', {}) }),
+    detail: (swapId: string) => queryOptions({ queryKey: queryKeys.swapDetail(swapId), queryFn: () => api.call('swaps.get', { swapId }) }),
   };
 }

@@ -4,6 +4,7 @@ import { Icon, Logo, type IconName } from '../components/icons.tsx';
 import { NetworkPage } from '../network/NetworkPage.tsx';
 import { ComingSoonPage } from '../pages/ComingSoon.tsx';
 import { SettingsPage } from '../pages/SettingsPage.tsx';
+import { SwapsPage } from '../swaps/SwapsPage.tsx';
 import { WalletsPage } from '../wallets/WalletsPage.tsx';
 import { Header } from './Header.tsx';
 import { href, type PageId, type Route } from './routes.ts';
@@ -34,6 +35,7 @@ function NavLink(props: { page: PageId; label: string; icon: IconName; current: 
 function Page(props: { route: Route }) {
   switch (props.route.page) {
     case 'wallets': return <WalletsPage route={props.route} />;
+    case 'swaps': return <SwapsPage route={props.route} />;
     case 'network': return <NetworkPage />;
     case 'settings': return <SettingsPage />;
     default: return <ComingSoonPage page={props.route.page} />;

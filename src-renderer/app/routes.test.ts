@@ -5,6 +5,7 @@ describe('hash routes', () => {
   it.each([
     ['#/network', { page: 'network', rest: [] }],
     ['#/wallets/setup/DEVA', { page: 'wallets', rest: ['setup', 'DEVA'] }],
+    ['#/swaps/c41f9e02b7d84a1f', { page: 'swaps', rest: ['c41f9e02b7d84a1f'] }],
     ['#/wallets/', { page: 'wallets', rest: [] }],
     ['', { page: 'wallets', rest: [] }],
     ['#token=abc', { page: 'wallets', rest: [] }],

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { SwapDetail } from '../../src-shared/api/schemas.ts';
+import { abortConsequence, explainSwap, shortStatus, swapBadge, whyNoAbort } from './swap-words.ts';
+import { maker, taker } from './testdata.ts';
+
+const ctx = { blockTimeOf: () => 5 };
+const text = (d: SwapDetail) => explainSwap(d, ctx).paragraphs.join(' ');
+
+describe('state badges', () => {
+  it.each([
+    ['proposed', 'in-progress', 'info'], ['accepted', 'in-progress', 'info'], ['funding', 'in-progress', 'info'], ['funded', 'in-progress', 'info'],
+    ['claiming', 'in-progress', 'info'], ['refunding', 'refunding', 'warn'], ['completed', 'completed', 'ok'], ['refunded', 'refunded', 'warn'],
+    ['failedBeforeFunding', 'failed-before-funding', 'muted'], ['lost', 'lost', 'danger'],
+  ] as const)('%s → %s (%s)', (state, kind, tone) => {
+    expect(swapBadge(state)).toMatchObject({ kind, tone });
+  });
+});
+
+describe('short status in the list', () => {
+  it('names what the swap waits for, from this node\u2019s side', () => {
+    expect(shortStatus(maker.funded())).toBe('Waiting for the peer to lock DEVB');
+    expect(shortStatus(taker.funded())).toBe('Waiting for the peer to claim your DEVB');
+    expect(shortStatus(maker.completed())).toBe('Received 0.75 DEVB');
+  });
+
+  it('shows why a swap was refunded or failed instead of hiding it', () => {
+    expect(shortStatus(maker.refunded())).toBe('The taker did not lock its coins in time.');
+    expect(shortStatus(maker.failedNoAnswer())).toBe('The taker did not answer the proposal in time.');
+  });
+});
+
+describe('explanation box', () => {
+  it('while waiting for the peer\u2019s lock, says when our coins come back if it never comes', () => {
+    const e = explainSwap(maker.funded(), ctx);
+    expect(e.title).toBe('Waiting for the peer to lock DEVB');
+    expect(text(maker.funded())).toContain('your DEVA is refunded automatically after DEVA block 264, in ~54 blocks (~5 min), minus the network fee');
+  });
+
+  it('before anything is locked, promises only that nothing moves', () => {
+    expect(text(taker.accepted())).toContain('nothing of yours moves');
+    expect(text(taker.accepted())).not.toMatch(/refund/i);
+  });
+
+  it('completed: says what was received', () => {
+    expect(explainSwap(maker.completed(), ctx)).toMatchObject({ tone: 'ok', title: 'Swap completed' });
+    expect(text(maker.completed())).toContain('You received 0.75 DEVB for your 1.5 DEVA');
+  });
+
+  it('refunded: says why, that the coins are back minus fees, and that nothing was received', () => {
+    const t = text(maker.refunded());
+    expect(t).toContain('Why: The taker did not lock its coins in time.');
+    expect(t).toContain('minus the network fees');
+    expect(t).toContain('You did not receive DEVB');
+  });
+
+  it('failed before funding: nothing moved', () => {
+    expect(text(maker.failedNoAnswer())).toContain('Nothing moved');
+  });
+
+  it('lost: says plainly where the coins went and how that could happen, per role', () => {
+    const m = explainSwap(maker.lost(), ctx);
+    expect(m).toMatchObject({ tone: 'danger', title: 'Lost: your DEVA went to the peer' });
+    expect(m.paragraphs.join(' ')).toContain('claim did not confirm in time');
+    const lostTaker: SwapDetail = { ...taker.completed(), state: 'lost', outcome: 'lost', reason: { code: 'counterparty-refunded', message: 'the maker took its coins back' } };
+    expect(text(lostTaker)).toContain('The peer claimed your 0.75 DEVB');
+  });
+});
+
+describe('stopping a swap', () => {
+  it('before any lock: ends at once, nothing moves', () => {
+    expect(abortConsequence(maker.proposed(), ctx)).toMatch(/ends at once and nothing moves/);
+  });
+
+  it('after our lock: the coins stay locked until the lock ends, and we say when', () => {
+    expect(abortConsequence(maker.funded(), ctx)).toContain('refunded after DEVA block 264, in about 54 blocks');
+    expect(abortConsequence(taker.funded(), ctx)).toMatch(/your node still claims DEVA/);
+  });
+
+  it('is not offered once a claim revealed the secret or the swap already stopped', () => {
+    expect(abortConsequence(maker.claiming(), ctx)).toBeNull();
+    expect(whyNoAbort(maker.claiming())).toMatch(/can no longer be stopped/);
+    expect(abortConsequence(taker.refundingAfterAbort(), ctx)).toBeNull();
+    expect(abortConsequence(maker.completed(), ctx)).toBeNull();
+    expect(whyNoAbort(maker.completed())).toBeNull();
+  });
+});
