@@ -80,7 +80,7 @@ export interface SwapEngineDeps {
   settings: SettingsRepo;
   vault: Pick<Vault, 'status' | 'swapPublicKey' | 'signSwapDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits' | 'feeEstimate'>;
-  p2p: Pick<P2pHost, 'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned'>;
+  p2p: Pick<P2pHost, 'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial'>;
   log: Logger;
   /** The user's risk setting per ticker (least confirmations); default the coin's. */
   confirmations?: Readonly<Record<string, number>>;
@@ -92,7 +92,7 @@ export interface SwapEngineDeps {
   onUpdate?: (summary: SwapSummary) => void;
   /** How long a peer that broke the protocol is refused; default the p2p host's. */
   banMs?: number;
-  /** Test hook: named points (after-event:<type>, after-fund-send, after-claim-send, after-refund-send). */
+  /** Test hook, called at named steps: after-event:<type>, enter:<phase> (both after the event is stored, before its effects), after-fund-send, after-claim-send, after-refund-send. */
   crashAt?: (point: string) => void;
 }
 
@@ -226,7 +226,10 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     live.memo.clear();
     live.updatedAt = now();
     d.crashAt?.(`after-event:${event.type}`);
-    if (r.state.phase !== before.phase) d.log.info('swap step', { swapId: live.id, role: meta.role, event: event.type, from: before.phase, to: r.state.phase });
+    if (r.state.phase !== before.phase) {
+      d.log.info('swap step', { swapId: live.id, role: meta.role, event: event.type, from: before.phase, to: r.state.phase });
+      d.crashAt?.(`enter:${r.state.phase}`);
+    }
     for (const effect of r.effects) runEffect(live, effect);
     afterChange(live, before);
     return true;
@@ -408,6 +411,33 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
 
   // ------------------------------------------------------------ messages
 
+  const connected = (peerId: string): boolean => d.p2p.peers().some((p) => p.peerId === peerId);
+
+  /** Multiaddrs (without /p2p) the peer is connected on now: kept in the swap for redialing later. */
+  const addrsOf = (peerId: string): string[] => {
+    const peer = d.p2p.peers().find((p) => p.peerId === peerId);
+    return [...new Set((peer?.addrs ?? []).map((a) => a.replace(/\/p2p\/[^/]+$/, '')))].slice(0, 8);
+  };
+
+  /**
+   * Messages go only over an open connection, redialing the addresses the swap recorded when
+   * there is none. Never a dial by bare peer id: with no address known, libp2p 3.3 starts a peer
+   * routing lookup whose dial never ends, and every later dial to that peer joins it.
+   */
+  async function reach(live: Live): Promise<boolean> {
+    const { peerId, peerAddrs } = live.meta;
+    if (connected(peerId)) return true;
+    for (const addr of peerAddrs ?? []) {
+      try {
+        await d.p2p.dial(`${addr}/p2p/${peerId}`);
+        return true;
+      } catch {
+        // the next address, or wait for the peer (or its bootstrap) to connect to us
+      }
+    }
+    return connected(peerId);
+  }
+
   async function pump(live: Live): Promise<void> {
     if (live.sending) return;
     live.sending = true;
@@ -416,6 +446,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       while (running && live.outbox.length > 0) {
         const m = live.outbox[0]!;
         try {
+          if (!(await reach(live))) throw new PeerRequestError('unreachable', `not connected to ${live.meta.peerId}`);
           await d.p2p.request(live.meta.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), { timeoutMs: 10_000 });
           live.outbox.shift();
           failures = 0;
@@ -538,7 +569,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     const keys = allocateKeys();
     const { type: _type, ...proposal } = m;
     const meta: SwapMeta = {
-      role: 'taker', peerId, keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
+      role: 'taker', peerId, peerAddrs: addrsOf(peerId), keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
       amounts: { makerChain: m.makerLeg.amount, takerChain: m.takerLeg.amount }, startHeights: heights,
     };
     allowances.splice(index, 1);
@@ -610,6 +641,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       const takerCoin = coinOf(p.buy.ticker);
       if (makerCoin.ticker === takerCoin.ticker) throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
       if (d.vault.status() !== 'unlocked') throw new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
+      if (!connected(p.peerId)) throw new ApiError('PEER_UNREACHABLE', `Not connected to ${p.peerId}: connect to it first (p2p.dial).`);
       const swapId = p.swapId ?? randomBytes(16).toString('hex');
       if (lives.has(swapId) || d.repo.get(swapId)) throw new ApiError('CONFLICT', `A swap with id ${swapId} already exists.`);
 
@@ -641,7 +673,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
         },
       };
       const meta: SwapMeta = {
-        role: 'maker', peerId: p.peerId, keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
+        role: 'maker', peerId: p.peerId, peerAddrs: addrsOf(p.peerId), keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
         amounts: { makerChain: p.sell.amount, takerChain: p.buy.amount }, startHeights: heights,
       };
       const live = newLive(swapId, { role: 'maker', phase: 'new' }, meta, { createdAt: now(), updatedAt: now() });

@@ -14,6 +14,8 @@ export interface SwapMeta {
   readonly role: Role;
   /** The counterparty, authenticated by libp2p (Noise); the only peer whose messages count. */
   readonly peerId: string;
+  /** Where the counterparty was reached (multiaddrs without /p2p), for redialing after a restart. */
+  readonly peerAddrs?: readonly string[];
   /** Vault swap-key indices of our keys on each chain. */
   readonly keys: Readonly<Record<Chain, number>>;
   readonly tickers: Readonly<Record<Chain, string>>;

@@ -186,6 +186,11 @@ export class SwapNode {
     return amountFromCoinJson(b.mine.trusted, 8) + amountFromCoinJson(b.mine.untrusted_pending, 8);
   }
 
+  /** Waits until this node has an open connection to `peerId` (after a restart, bootstrap redials). */
+  async waitConnected(peerId: string, timeoutMs = 20_000): Promise<void> {
+    await waitFor(async () => (await this.call('p2p.peers', {})).some((p) => p.peerId === peerId), { timeoutMs, intervalMs: 50, what: `${this.name} connected to ${peerId}` });
+  }
+
   async swap(swapId: string): Promise<SwapDetail> {
     return this.call('swaps.get', { swapId });
   }

@@ -1,53 +1,29 @@
 // Whole swaps between two real nodes (separate processes) on two real Litecoin regtest chains:
 // the happy path, and the two refund paths. Each ends with both parties' wallets reconciled to the
 // satoshi against the swap's own transactions on chain.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChains, type Chains } from '../../support/regtest.ts';
-import {
-  SwapNode, autoMine, balancesOf, expectedAfter, height, killAllNodes, mineTo, type DevChains,
-} from '../../support/swap-node.ts';
+import { autoMine, balancesOf, height, mineTo, type SwapNode, type DevChains } from '../../support/swap-node.ts';
+import { reconcile as reconcileBoth, setupPair, startSwap as start, type Pair } from './harness.ts';
 
-const COIN = 100_000_000n;
-let chains: Chains;
+let pair: Pair;
 let dev: DevChains;
-let root: string;
 let maker: SwapNode;
 let taker: SwapNode;
 
 beforeAll(async () => {
-  chains = await startChains(2);
-  dev = { DEVA: chains.chains[0]!, DEVB: chains.chains[1]! };
-  root = await mkdtemp(path.join(tmpdir(), 'hashlock-swap-'));
-  [maker, taker] = await Promise.all([
-    SwapNode.create('maker', { root, chains: dev, funds: { DEVA: 20n * COIN } }),
-    SwapNode.create('taker', { root, chains: dev, funds: { DEVB: 50n * COIN } }),
-  ]);
-  maker.setBootstrap([taker.addr]);
-  taker.setBootstrap([maker.addr]);
-  await maker.call('p2p.dial', { addr: taker.addr });
+  pair = await setupPair();
+  ({ dev, maker, taker } = pair);
 });
 
 afterAll(async () => {
-  await killAllNodes([maker, taker].filter(Boolean));
-  await chains?.cleanup();
-  if (root) await rm(root, { recursive: true, force: true });
+  await pair?.cleanup();
 });
 
-async function startSwap(sell = '1', buy = '4') {
-  await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: buy }, buy: { ticker: 'DEVA', amount: sell } });
-  return maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: sell }, buy: { ticker: 'DEVB', amount: buy } });
-}
+const startSwap = (sell?: string, buy?: string) => start(pair, sell, buy);
 
 async function reconcile(swapId: string, before: Awaited<ReturnType<typeof balancesOf>>) {
-  const m = await maker.swap(swapId);
-  const t = await taker.swap(swapId);
-  const after = await balancesOf(maker, taker);
-  expect(after.maker).toEqual(await expectedAfter(maker, m, before.maker));
-  expect(after.taker).toEqual(await expectedAfter(taker, t, before.taker));
-  return { m, t };
+  await reconcileBoth(pair, swapId, before);
+  return { m: await maker.swap(swapId), t: await taker.swap(swapId) };
 }
 
 describe('swap between two nodes on two regtest chains', () => {
