@@ -80,6 +80,7 @@ describe('stopping a swap', () => {
     expect(abortConsequence(maker.claiming(), ctx)).toBeNull();
     expect(whyNoAbort(maker.claiming())).toMatch(/can no longer be stopped/);
     expect(abortConsequence(taker.refundingAfterAbort(), ctx)).toBeNull();
+    expect(whyNoAbort(taker.refundingAfterAbort())).toBeNull();
     expect(abortConsequence(maker.completed(), ctx)).toBeNull();
     expect(whyNoAbort(maker.completed())).toBeNull();
   });

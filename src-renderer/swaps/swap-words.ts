@@ -189,9 +189,7 @@ export function abortConsequence(d: SwapDetail, ctx: WordsContext): string | nul
   }
 }
 
-/** Why the Stop button is missing, for states that are not finished. */
-export function whyNoAbort(d: Pick<SwapSummary, 'state' | 'terminal'>): string | null {
-  if (d.state === 'claiming') return 'This swap can no longer be stopped: a claim has revealed the secret, so it has to finish.';
-  if (d.state === 'refunding') return 'This swap has already stopped; the refund happens by itself.';
-  return null;
+/** Why the Stop button is missing while the swap runs (a stopped or finished swap says so in its explanation). */
+export function whyNoAbort(d: Pick<SwapSummary, 'state'>): string | null {
+  return d.state === 'claiming' ? 'This swap can no longer be stopped: a claim has revealed the secret, so it has to finish.' : null;
 }
