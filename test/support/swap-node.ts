@@ -182,6 +182,8 @@ export class SwapNode {
   }
 
   async balance(t: Ticker): Promise<bigint> {
+    // The wallet learns of a block asynchronously; wait for it to catch up before reading.
+    await this.chains[t].rpc.call('syncwithvalidationinterfacequeue', [], { wallet: false });
     const b = await this.wallet(t).call<{ mine: { trusted: string; untrusted_pending: string } }>('getbalances');
     return amountFromCoinJson(b.mine.trusted, 8) + amountFromCoinJson(b.mine.untrusted_pending, 8);
   }
