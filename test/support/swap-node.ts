@@ -57,7 +57,8 @@ export class SwapNode {
     mkdirSync(node.dataDir, { recursive: true });
     writeFileSync(path.join(node.dataDir, 'password'), PASSWORD);
     for (const t of TICKERS) {
-      await o.chains[t].rpc.call('createwallet', [name], { wallet: false });
+      // load_on_startup: the wallet is back when the test restarts the daemon.
+      await o.chains[t].rpc.call('createwallet', [name, false, false, '', false, false, true], { wallet: false });
       const amount = o.funds?.[t] ?? 0n;
       if (amount > 0n) await o.chains[t].rpc.call('sendtoaddress', [await node.wallet(t).call<string>('getnewaddress', ['', 'bech32']), formatAmount(amount, 8)]);
     }
@@ -244,6 +245,19 @@ export function autoMine(chains: DevChains, intervalMs = 25): { stop(): Promise<
     }
   })();
   return { paused, blocks, stop: async () => { stopped = true; await loop; } };
+}
+
+/**
+ * Lets time pass on both chains (a block on each every `intervalMs`) until `done` holds; for the
+ * deadlines of a swap whose counterparty is gone.
+ */
+export async function passTime(chains: DevChains, done: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`time passed for ${timeoutMs} ms without ${what}`);
+    await Promise.all(TICKERS.map((t) => chains[t].mine(1)));
+    await new Promise((r) => setTimeout(r, 60));
+  }
 }
 
 export async function height(chain: RegtestDaemon): Promise<number> {
