@@ -223,10 +223,19 @@ export async function killAllNodes(nodes: Iterable<SwapNode>): Promise<void> {
  * Mines a block on a chain whenever its mempool holds a transaction, so a swap moves as fast as
  * its nodes do (no waiting for blocks). `paused` holds mining back while a test sets something up.
  */
-export function autoMine(chains: DevChains, intervalMs = 25): { stop(): Promise<void>; paused: Set<Ticker>; blocks: Record<Ticker, number> } {
+export interface AutoMiner {
+  stop(): Promise<void>;
+  paused: Set<Ticker>;
+  blocks: Record<Ticker, number>;
+  /** Time spent inside the mining calls themselves (what a swap spends "waiting for blocks" here). */
+  miningMs: number;
+}
+
+export function autoMine(chains: DevChains, intervalMs = 25): AutoMiner {
   let stopped = false;
   const paused = new Set<Ticker>();
   const blocks: Record<Ticker, number> = { DEVA: 0, DEVB: 0 };
+  const miner = { paused, blocks, miningMs: 0 };
   const loop = (async () => {
     while (!stopped) {
       for (const t of TICKERS) {
@@ -234,7 +243,9 @@ export function autoMine(chains: DevChains, intervalMs = 25): { stop(): Promise<
         try {
           const pool = await chains[t].rpc.call<string[]>('getrawmempool', [], { wallet: false, retry: false });
           if (pool.length > 0) {
+            const started = performance.now();
             await chains[t].mine(1);
+            miner.miningMs += performance.now() - started;
             blocks[t] += 1;
           }
         } catch {
@@ -244,7 +255,7 @@ export function autoMine(chains: DevChains, intervalMs = 25): { stop(): Promise<
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
-  return { paused, blocks, stop: async () => { stopped = true; await loop; } };
+  return Object.assign(miner, { stop: async () => { stopped = true; await loop; } });
 }
 
 /**
