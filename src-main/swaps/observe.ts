@@ -144,7 +144,7 @@ export function watchTargets(state: SwapState): Partial<Record<Chain, { scripts:
   const theirScripts = expectedScripts(k.setup.terms, k.other);
   const theirOutpoints = [k.theirFunding, k.theirNotice].filter((x): x is Outpoint => x !== undefined).map((x) => ({ txid: x.txid, vout: x.vout }));
   return {
-    [k.own]: { scripts: [ownScripts.outputScript], txids: k.ownFunding ? [k.ownFunding.txid] : [], outpoints: k.ownFunding ? [k.ownFunding] : [] },
+    [k.own]: { scripts: [ownScripts.outputScript], txids: k.ownFunding ? [k.ownFunding.txid] : [], outpoints: k.ownFunding ? [{ txid: k.ownFunding.txid, vout: k.ownFunding.vout }] : [] },
     [k.other]: { scripts: [theirScripts.outputScript], txids: k.theirNotice ? [k.theirNotice.txid] : [], outpoints: theirOutpoints },
   };
 }
