@@ -1,6 +1,9 @@
 // Whole swaps between two real nodes (separate processes) on two real Litecoin regtest chains:
 // the happy path, and the two refund paths. Each ends with both parties' wallets reconciled to the
 // satoshi against the swap's own transactions on chain.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoMine, balancesOf, height, mineTo, type SwapNode, type DevChains } from '../../support/swap-node.ts';
 import { reconcile as reconcileBoth, setupPair, startSwap as start, type Pair } from './harness.ts';
@@ -21,6 +24,13 @@ afterAll(async () => {
 
 const startSwap = (sell?: string, buy?: string) => start(pair, sell, buy);
 
+/** The `hashlock` command, generated from the contract, against a running node. */
+async function cli(node: SwapNode, args: string[]): Promise<unknown> {
+  const bin = path.resolve(import.meta.dirname, '../../../bin/hashlock');
+  const { stdout } = await promisify(execFile)(bin, [...args, '--data-dir', node.dataDir], { encoding: 'utf8' });
+  return JSON.parse(stdout);
+}
+
 async function reconcile(swapId: string, before: Awaited<ReturnType<typeof balancesOf>>) {
   await reconcileBoth(pair, swapId, before);
   return { m: await maker.swap(swapId), t: await taker.swap(swapId) };
@@ -31,7 +41,8 @@ describe('swap between two nodes on two regtest chains', () => {
     const before = await balancesOf(maker, taker);
     const miner = autoMine(dev);
     try {
-      const s = await startSwap('1.5', '4.25');
+      await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: '4.25' }, buy: { ticker: 'DEVA', amount: '1.5' } });
+      const s = await cli(maker, ['swaps', 'start', '--peer-id', taker.peerId, '--sell', '{"ticker":"DEVA","amount":"1.5"}', '--buy', '{"ticker":"DEVB","amount":"4.25"}']) as { swapId: string };
       expect(s).toMatchObject({ role: 'maker', state: 'proposed', counterparty: taker.peerId, sell: { ticker: 'DEVA', amount: '1.5' } });
       const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker finished');
       const t = await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished');
@@ -40,6 +51,7 @@ describe('swap between two nodes on two regtest chains', () => {
       expect(t).toMatchObject({ role: 'taker', counterparty: maker.peerId, sell: { ticker: 'DEVB', amount: '4.25' }, buy: { ticker: 'DEVA', amount: '1.5' } });
       expect(m.timeline.map((x) => x.state)).toEqual(expect.arrayContaining(['proposed', 'funding', 'funded', 'claiming', 'completed']));
       expect(m.locks.map((l) => l.side)).toEqual(['own', 'counterparty']);
+      expect(await cli(taker, ['swaps', 'get', '--swap-id', s.swapId])).toMatchObject({ swapId: s.swapId, role: 'taker', state: 'completed' });
     } finally {
       await miner.stop();
     }
