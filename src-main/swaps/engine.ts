@@ -692,12 +692,12 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
 
     async abort(swapId, reason = 'stopped by the user') {
       const live = lives.get(swapId);
-      if (!live) {
+      if (!live || isTerminal(live.state)) {
         if (d.repo.get(swapId)) throw new ApiError('CONFLICT', 'This swap has already finished.');
         throw new ApiError('NOT_FOUND', `No swap ${swapId}.`);
       }
       const changed = await live.queue.run(() => apply(live, { type: 'Abort', reason }));
-      if (!changed && !isTerminal(live.state)) throw new ApiError('CONFLICT', `The swap cannot be stopped now (${live.state.phase}): it must finish.`);
+      if (!changed) throw new ApiError('CONFLICT', `The swap cannot be stopped now (${live.state.phase}): it must finish.`);
       return summary(live);
     },
 
