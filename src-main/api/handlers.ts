@@ -10,6 +10,8 @@ import type { WalletService } from '../coins/wallet-service.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
+import type { OrderService } from '../orders/service.ts';
+import type { TradeHistory } from '../history/service.ts';
 
 export interface HandlerDeps {
   version: string;
@@ -23,11 +25,12 @@ export interface HandlerDeps {
   /** The swap engine; absent in hosts that run no swaps. */
   swaps?: SwapEngine;
   settings: SettingsService;
+  /** The order network (src-main/orders); absent in hosts that run none. */
+  orders?: OrderService;
+  history?: TradeHistory;
 }
 
-// Partial while the order-network methods of the contract are being built: the dispatcher
-// answers METHOD_NOT_FOUND ("not available on this node") for any method without a handler.
-export function createHandlers(d: HandlerDeps): Partial<Handlers> {
+export function createHandlers(d: HandlerDeps): Handlers {
   const known = (ticker: string): string => {
     if (!d.coins.some((c) => c.ticker === ticker)) {
       throw new ApiError('NOT_FOUND', `this node does not handle ${ticker} on ${d.config.network} (it handles ${d.coins.map((c) => c.ticker).join(', ')})`);
@@ -46,6 +49,15 @@ export function createHandlers(d: HandlerDeps): Partial<Handlers> {
     } catch (err) {
       throw new ApiError('INVALID_PARAMS', `${l.amount} is not a ${l.ticker} amount: ${(err as Error).message}`);
     }
+  };
+  // ---- order network: decimal strings in and out; the service does the rest
+  const orders = (): OrderService => {
+    if (!d.orders) throw new ApiError('METHOD_NOT_FOUND', 'This node runs no order network.');
+    return d.orders;
+  };
+  const history = (): TradeHistory => {
+    if (!d.history) throw new ApiError('METHOD_NOT_FOUND', 'This node keeps no trade history.');
+    return d.history;
   };
   return {
     'node.info': () => ({
@@ -105,6 +117,23 @@ export function createHandlers(d: HandlerDeps): Partial<Handlers> {
       return out;
     },
     getNewTokenAddress: (p) => d.wallets.newAddress(known(p.ticker)),
+
+    makeOrder: (p) => orders().makeOrder(p),
+    takeOrder: (p) => orders().takeOrder(p),
+    cancelOrder: (p) => orders().cancelOrder(p.orderId),
+    getOrder: (p) => orders().getOrder(p.orderId),
+    getOrders: (p) => orders().getOrders(p.base, p.quote),
+    getMyOrders: (p) => orders().getMyOrders(p.includeClosed ?? false),
+    getOrderBook: (p) => orders().getOrderBook(p),
+    getOrderFills: (p) => history().fills(p),
+    getOrderHistory: (p) => {
+      known(p.base);
+      known(p.quote);
+      return history().history(p.base, p.quote, p.interval, p.from, p.to);
+    },
+    getMarkets: () => orders().getMarkets(),
+    getNetworkTokens: () => orders().networkTokens(),
+    getServiceNodes: () => orders().serviceNodes(),
 
     'settings.get': () => d.settings.get(),
     'settings.set': (p) => d.settings.set(p),

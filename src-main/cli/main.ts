@@ -69,28 +69,36 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   const dataDirOption = () => new Option('--data-dir <dir>', 'node data directory').default(DEFAULT_DATA_DIR);
 
-  program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1')
+  const runNode = (role: 'trader' | 'servicenode') => async (o: { dataDir: string; apiPort?: number; passwordFile?: string; createVault?: boolean; staticDir: string }) => {
+    const log = createLogger(role === 'servicenode' ? 'servicenode' : 'node');
+    const password = o.passwordFile ? readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '') : undefined;
+    const node = await startNode({
+      dataDir: o.dataDir, log, serveApi: true, apiPort: o.apiPort, staticDir: existsSync(o.staticDir) ? o.staticDir : undefined, password,
+      createVault: o.createVault === true, ...(role === 'servicenode' ? { role } : {}),
+    });
+    console.log(`Hashlock ${role === 'servicenode' ? 'service node' : 'node'} ${node.peerId}`);
+    console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
+    console.log(`JSON-RPC: ${node.api?.url}/rpc  (Authorization: Bearer <${path.join(o.dataDir, 'api-token')}>)`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await node.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  };
+  const nodeOptions = (c: Command) => c
     .addOption(dataDirOption())
     .option('--api-port <port>', 'API/UI port (overrides config.json)', (v) => Number(v))
     .option('--password-file <file>', 'unlock the vault at start with the password in this file')
-    .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'))
-    .action(async (o: { dataDir: string; apiPort?: number; passwordFile?: string; staticDir: string }) => {
-      const log = createLogger('node');
-      const password = o.passwordFile ? readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '') : undefined;
-      const node = await startNode({ dataDir: o.dataDir, log, serveApi: true, apiPort: o.apiPort, staticDir: existsSync(o.staticDir) ? o.staticDir : undefined, password });
-      console.log(`Hashlock node ${node.peerId}`);
-      console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
-      console.log(`JSON-RPC: ${node.api?.url}/rpc  (Authorization: Bearer <${path.join(o.dataDir, 'api-token')}>)`);
-      let stopping = false;
-      const stop = async () => {
-        if (stopping) return;
-        stopping = true;
-        await node.stop();
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop());
-      process.on('SIGTERM', () => void stop());
-    });
+    .option('--create-vault', 'with --password-file: create the vault if there is none (its recovery phrase is printed once)')
+    .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'));
+
+  nodeOptions(program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1')).action(runNode('trader'));
+  nodeOptions(program.command('servicenode').description('run a service node: a headless node with the service-node role (config.json needs "servicenode": collateral, fee, coins)'))
+    .action(runNode('servicenode'));
 
   program.command('rpc').description('call an API method: hashlock rpc wallets.balance \'{"ticker":"DEVA"}\'')
     .argument('<method>').argument('[params]', 'JSON object', '{}')

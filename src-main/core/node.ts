@@ -7,7 +7,7 @@ import { createDispatcher, type Dispatcher, type Logger } from '../api/dispatche
 import { createEventBus, type EventBus } from '../api/events.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
-import { coinsForNetwork, loadConfig, type NodeConfig } from './config.ts';
+import { coinsForNetwork, loadConfig, parseConfig, type NodeConfig } from './config.ts';
 import { ensureApiToken } from './token.ts';
 import { createVault } from '../vault/index.ts';
 import { openStore, createBanRepo, createWalletConnectionRepo } from '../store/index.ts';
@@ -18,6 +18,7 @@ import { createSettingsService } from './settings.ts';
 import { createSettingsRepo, createSwapRepo } from '../store/index.ts';
 import { createSwapEngine, type SwapEngine } from '../swaps/engine.ts';
 import { createSwapLister } from '../swaps/swap-list.ts';
+import { startOrderNetwork, type OrderNetwork } from '../orders/network.ts';
 
 export interface StartNodeOptions {
   dataDir: string;
@@ -31,6 +32,10 @@ export interface StartNodeOptions {
   staticDir?: string;
   /** Unlock the vault at start (headless nodes, devnet); never logged. */
   password?: string;
+  /** With `password`: create the vault when there is none (devnet market maker, service nodes). */
+  createVault?: boolean;
+  /** Overrides the config's role (`hashlock servicenode`). */
+  role?: 'trader' | 'servicenode';
 }
 
 export interface NodeHandle {
@@ -56,7 +61,8 @@ export function readVersion(): string {
 export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
   const { dataDir, log } = opts;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const config = opts.config ?? loadConfig(dataDir);
+  const loaded = opts.config ?? loadConfig(dataDir);
+  const config = opts.role ? parseConfig({ ...loaded, role: opts.role }, path.join(dataDir, 'config.json')) : loaded;
   const coins = coinsForNetwork(config.network);
   const events = createEventBus((err) => log.warn('event listener failed', { error: String(err) }));
   const token = ensureApiToken(dataDir);
@@ -76,13 +82,18 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
   try {
     const vault = createVault({ filePath: path.join(dataDir, 'vault.json'), kdf: config.vault.kdf });
     vault.onStateChange((state) => events.emit('vault.state', { state }));
+    if (opts.password !== undefined && vault.status() === 'absent' && opts.createVault) {
+      const { mnemonic } = await vault.create(opts.password, { words: 24 });
+      log.warn('created a new vault; write down its recovery phrase, printed once on standard output');
+      process.stdout.write(`New vault recovery phrase (write it down): ${mnemonic}\n`);
+    }
     if (opts.password !== undefined && vault.status() === 'locked') await vault.unlock(opts.password);
 
     // Bound late: the swap engine needs the wallet service, which asks it what swaps hold back.
-    const late: { swaps?: SwapEngine } = {};
+    const late: { swaps?: SwapEngine; orders?: OrderNetwork } = {};
     const wallets = createWalletService({
       coins,
-      lockedAmount: (ticker) => late.swaps?.lockedAmount(ticker) ?? 0n,
+      lockedAmount: (ticker) => (late.swaps?.lockedAmount(ticker) ?? 0n) + (late.orders?.orders.lockedAmount(ticker) ?? 0n),
       repo: createWalletConnectionRepo(db),
       secrets: vault.secretBox(),
       detectOptions: { extraDirs: config.wallets.searchDirs },
@@ -118,8 +129,16 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     await swapEngine.start();
     stops.push(() => swapEngine.stop());
 
+    // ---- order network: service-node list, books, trade history, orders (and the service-node role)
+    const orderNetwork = await startOrderNetwork({ config, coins, vault, wallets, p2p, db, events, log, swaps: swapEngine });
+    late.orders = orderNetwork;
+    stops.push(() => orderNetwork.stop());
+
     const startedAt = Date.now();
-    const handlers = createHandlers({ version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now, swaps: swapEngine, settings });
+    const handlers = createHandlers({
+      version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now, swaps: swapEngine, settings,
+      orders: orderNetwork.orders, history: orderNetwork.history,
+    });
     const dispatcher = createDispatcher(handlers, log);
 
     let api: ApiServer | undefined;

@@ -1,0 +1,83 @@
+// Plumbing the order network's services share: signers backed by the vault's order and
+// service-node keys, per-sender sequence numbers, gossip decoding by message type, and the score
+// that cuts off peers who send invalid order messages (docs/protocol.md §5 and §7).
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Signer } from '../../src-shared/protocol/canonical.ts';
+import { MAX_ORDER_MESSAGE_BYTES, encodeOrderMessage, messageTypeOf, type OrderMessageType } from '../../src-shared/protocol/orders.ts';
+import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
+import type { Logger } from '../api/dispatcher.ts';
+import { PeerPenalties } from '../p2p/limits.ts';
+import type { P2pHost } from '../p2p/host.ts';
+import type { NetworkKey, Vault } from '../vault/index.ts';
+
+/** A Signer over one of the vault's order-network keys; it signs only while the vault is unlocked. */
+export function vaultSigner(vault: Pick<Vault, 'networkPublicKey' | 'signNetworkDigest'>, kind: NetworkKey): Signer {
+  return { publicKey: bytesToHex(vault.networkPublicKey(kind)), signDigest: (d) => vault.signNetworkDigest(kind, d) };
+}
+
+/** Sequence numbers that rise with time and survive restarts without storage: max(last + 1, now). */
+export class SeqCounter {
+  #last = 0;
+  readonly #now: () => number;
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+  next(): number {
+    this.#last = Math.max(this.#last + 1, this.#now());
+    return this.#last;
+  }
+}
+
+/** The message type of a gossip payload, or why it cannot be one (checked before anything else). */
+export function gossipType(data: Uint8Array, allowed: readonly OrderMessageType[]): { ok: true; type: OrderMessageType } | { ok: false; reason: 'oversize' | 'malformed' } {
+  if (data.length > MAX_ORDER_MESSAGE_BYTES) return { ok: false, reason: 'oversize' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const type = messageTypeOf(raw);
+  return type && allowed.includes(type) ? { ok: true, type } : { ok: false, reason: 'malformed' };
+}
+
+export async function publishMessage(p2p: Pick<P2pHost, 'publish'>, topic: string, msg: { type: OrderMessageType }, log: Logger): Promise<boolean> {
+  try {
+    await p2p.publish(topic, encodeOrderMessage(msg));
+    return true;
+  } catch (err) {
+    log.warn('could not publish an order-network message', { type: msg.type, topic, error: (err as Error).message });
+    return false;
+  }
+}
+
+export interface PeerScorer {
+  /** Counts a refusal against the peer that sent it; honest-looking refusals (offenceFor null) cost nothing. */
+  refused(peerId: string, reason: RefusalReason, detail: string): void;
+  /** Order spam over the per-peer budget. */
+  flooding(peerId: string, detail: string): void;
+}
+
+/**
+ * Penalty points per peer with the p2p host's numbers (docs/p2p.md): enough invalid order messages
+ * and the peer is banned through the host, which disconnects and refuses it.
+ */
+export function createPeerScorer(d: { p2p: Pick<P2pHost, 'peerId' | 'limits' | 'ban'>; log: Logger; now: () => number }): PeerScorer {
+  const penalties = new PeerPenalties(d.p2p.limits.banThreshold, d.p2p.limits.penaltyDecayPerSec);
+  const add = (peerId: string, points: number, detail: string) => {
+    if (peerId === d.p2p.peerId) return;
+    d.log.info('order-network peer penalized', { peerId, detail });
+    if (penalties.add(peerId, points, d.now())) {
+      void d.p2p.ban(peerId, `order network: ${detail}`).catch((err: unknown) => d.log.warn('could not ban a peer', { peerId, error: String(err) }));
+    }
+  };
+  return {
+    refused(peerId, reason, detail) {
+      const offence = offenceFor(reason);
+      if (offence) add(peerId, d.p2p.limits.penalties[offence], `${reason}: ${detail}`);
+    },
+    flooding(peerId, detail) {
+      add(peerId, d.p2p.limits.penalties.rateLimited, `rate limited: ${detail}`);
+    },
+  };
+}
