@@ -43,11 +43,13 @@ describe('a daemon restarts mid-swap', () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
     const miner = autoMine(dev);
+    miner.paused.add('DEVB');
     try {
       const { swapId } = await startSwap(pair);
       await taker.waitSwap(swapId, (s) => s.state === 'funded', 'taker locked');
-      miner.paused.add('DEVB');
+      await dev.DEVB.mine(1); // confirms the taker's HTLC only; the maker's claim then waits in the mempool
       await maker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'claim'), 'maker broadcast its claim');
+      expect(await dev.DEVB.rpc.call<string[]>('getrawmempool', [], { wallet: false })).toHaveLength(1);
       await dev.DEVB.restart();
       miner.paused.delete('DEVB');
       const m = await maker.waitSwap(swapId, (s) => s.terminal, 'maker finished');

@@ -63,11 +63,12 @@ describe('swap between two nodes on two regtest chains', () => {
     const before = await balancesOf(maker, taker);
     const { swapId } = await startSwap();
     const miner = autoMine(dev);
+    // The maker's HTLC stays unconfirmed until the taker is gone, so the taker cannot lock first.
+    miner.paused.add('DEVA');
     try {
-      // The taker accepted; now it is gone before it locks anything.
-      await taker.waitSwap(swapId, (x) => x.state === 'accepted', 'taker accepted');
-      await taker.kill();
       await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
+      await taker.kill();
+      miner.paused.delete('DEVA');
       const locks = (await maker.swap(swapId)).locks;
       const own = locks.find((l) => l.side === 'own')!;
       const theirs = locks.find((l) => l.side === 'counterparty')!;
@@ -92,9 +93,12 @@ describe('swap between two nodes on two regtest chains', () => {
     const { swapId } = await startSwap();
     const miner = autoMine(dev);
     try {
-      // The taker locked its coins; the maker disappears before it claims.
+      // The taker locked its coins; the maker disappears before that HTLC confirms, so before it can claim.
+      await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
+      miner.paused.add('DEVB');
       await taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker funded');
       await maker.kill();
+      miner.paused.delete('DEVB');
       const locks = (await taker.swap(swapId)).locks;
       await mineTo(dev.DEVB, locks.find((l) => l.side === 'own')!.locktime);
       const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
