@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, use, useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { ApiClient } from '../../src-shared/api/client.ts';
 import { applyEventToCache } from './cache-events.ts';
+import { createTradeCacheSync } from './trade-cache-events.ts';
 import type { ConnectionState } from './ws-client.ts';
 
 /** The connection state source: a WebSocket client has one; the Electron bridge is always open. */
@@ -27,7 +28,18 @@ export function ApiProvider(props: { api: ApiClient; connection: ConnectionSourc
   const { api, connection } = props;
   const qc = useQueryClient();
 
-  useEffect(() => api.onEvent((e) => applyEventToCache(qc, e)), [api, qc]);
+  useEffect(() => {
+    // Trading events come in bursts; they are batched per animation frame (trade-cache-events.ts).
+    const trading = createTradeCacheSync(qc);
+    const off = api.onEvent((e) => {
+      applyEventToCache(qc, e);
+      trading.apply(e);
+    });
+    return () => {
+      off();
+      trading.dispose();
+    };
+  }, [api, qc]);
 
   const wasOpen = useRef(connection.getState().status === 'open');
   useEffect(() => connection.onState((s) => {

@@ -45,7 +45,7 @@ describe('order lists', () => {
   it('replaces an order in place, inserts a new one newest first, drops finished ones from the open list', () => {
     const a = order('a', { createdAt: 300 });
     const b = order('b', { createdAt: 100 });
-    expect(upsertOrder([a, b], order('c', { createdAt: 200 })).map((o) => o.id)).toEqual(['a', 'c', 'b']);
+    expect(upsertOrder([a, b], order('c', { createdAt: 200 }), true).map((o) => o.id)).toEqual(['a', 'c', 'b']);
     expect(upsertOrder([a, b], { ...b, state: 'hold' }, true)[1]?.state).toBe('hold');
     expect(upsertOrder([a, b], { ...b, state: 'finished' }, true).map((o) => o.id)).toEqual(['a']);
     expect(upsertOrder([a, b], { ...b, state: 'finished' }, false)[1]?.state).toBe('finished');

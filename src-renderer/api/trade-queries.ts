@@ -38,14 +38,19 @@ export function marketQueries(api: ApiClient) {
     book: (base: string, quote: string, detail: BookDetail, depth: number = BOOK_DEPTH) => queryOptions({
       queryKey: tradeKeys.bookView(base, quote, detail, depth),
       queryFn: () => api.call('getOrderBook', { base, quote, detail, depth }),
-      // orderbook.changed keeps it current; keep showing the previous book while a refetch runs.
+      // orderbook.changed keeps it current. Every refetch is a new book: comparing it deeply with
+      // the last one (structural sharing) would cost more than redrawing the few rows shown.
       staleTime: Infinity,
+      structuralSharing: false,
     }),
     candles: (base: string, quote: string, interval: CandleInterval) => queryOptions({
       queryKey: tradeKeys.candleSeries(base, quote, interval),
       // `from` is computed at fetch time so the key stays stable; trade.new extends the series.
       queryFn: () => api.call('getOrderHistory', { base, quote, interval, from: Date.now() - INTERVAL_MS[interval] * MAX_CANDLES }),
       staleTime: Infinity,
+      // Up to 100k candles: trade.new folds keep untouched candles as the same objects already,
+      // and a deep comparison of the whole series on every trade would stall frames.
+      structuralSharing: false,
       select: (r) => r.candles,
     }),
     stats: (base: string, quote: string) => queryOptions({

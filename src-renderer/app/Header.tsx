@@ -5,13 +5,13 @@ import { useApi, useConnection } from '../api/ApiProvider.tsx';
 import { nodeQueries, p2pQueries, queryKeys } from '../api/queries.ts';
 import { Icon } from '../components/icons.tsx';
 import { href } from './routes.ts';
-import { useTheme } from './theme.tsx';
+import { useThemeSetting } from '../settings/use-settings.ts';
 
 export function Header() {
   const api = useApi();
   const qc = useQueryClient();
   const connection = useConnection();
-  const { theme, setTheme } = useTheme();
+  const { theme, setTheme } = useThemeSetting();
   const node = useQuery(nodeQueries(api).info());
   const peers = useQuery(p2pQueries(api).peers());
 

@@ -1,9 +1,11 @@
 // The main app frame: navigation on the left, status header on top, the current page below.
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Icon, Logo, type IconName } from '../components/icons.tsx';
 import { NetworkPage } from '../network/NetworkPage.tsx';
 import { ComingSoonPage } from '../pages/ComingSoon.tsx';
-import { SettingsPage } from '../pages/SettingsPage.tsx';
+import { Notifier } from '../notifications/Notifier.tsx';
+import { SettingsPage } from '../settings/SettingsPage.tsx';
+import { SettingsProvider } from '../settings/SettingsProvider.tsx';
 import { SwapsPage } from '../swaps/SwapsPage.tsx';
 import { WalletsPage } from '../wallets/WalletsPage.tsx';
 import { Header } from './Header.tsx';
@@ -32,8 +34,12 @@ function NavLink(props: { page: PageId; label: string; icon: IconName; current: 
   );
 }
 
+// The Trade page brings the chart library; it loads when first opened, not with the app.
+const TradePage = lazy(() => import('../trade/TradePage.tsx').then((m) => ({ default: m.TradePage })));
+
 function Page(props: { route: Route }) {
   switch (props.route.page) {
+    case 'trade': return <Suspense fallback={<p className="muted">Loading the trading screen{'\u2026'}</p>}><TradePage route={props.route} /></Suspense>;
     case 'wallets': return <WalletsPage route={props.route} />;
     case 'swaps': return <SwapsPage route={props.route} />;
     case 'network': return <NetworkPage />;
@@ -58,25 +64,28 @@ export function Shell() {
   }, [routeKey]);
 
   return (
-    <div className="shell">
-      <button type="button" className="skip-link" onClick={() => mainRef.current?.focus()}>Skip to content</button>
-      <aside className="sidebar">
-        <div className="brand"><Logo /><span>Hashlock</span></div>
-        <nav aria-label="Main" className="nav">
-          <ul>
-            {NAV.map((n) => <NavLink key={n.page} {...n} current={route.page} />)}
-          </ul>
-          <ul className="nav-bottom">
-            <NavLink page="settings" label="Settings" icon="settings" current={route.page} />
-          </ul>
-        </nav>
-      </aside>
-      <div className="main-col">
-        <Header />
-        <main id="main" ref={mainRef} tabIndex={-1} className="page" data-testid={`page-${route.page}`}>
-          <Page route={route} />
-        </main>
+    <SettingsProvider>
+      <div className="shell">
+        <button type="button" className="skip-link" onClick={() => mainRef.current?.focus()}>Skip to content</button>
+        <aside className="sidebar">
+          <div className="brand"><Logo /><span>Hashlock</span></div>
+          <nav aria-label="Main" className="nav">
+            <ul>
+              {NAV.map((n) => <NavLink key={n.page} {...n} current={route.page} />)}
+            </ul>
+            <ul className="nav-bottom">
+              <NavLink page="settings" label="Settings" icon="settings" current={route.page} />
+            </ul>
+          </nav>
+        </aside>
+        <div className="main-col">
+          <Header />
+          <main id="main" ref={mainRef} tabIndex={-1} className="page" data-testid={`page-${route.page}`}>
+            <Page route={route} />
+          </main>
+        </div>
+        <Notifier />
       </div>
-    </div>
+    </SettingsProvider>
   );
 }

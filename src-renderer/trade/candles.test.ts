@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candleBar, candleChange, foldTrades, orderedCandles, pricePrecision, volumeBar, type CandleView, type TradeView } from './candles.ts';
+import { candleBar, candleChange, chartWindowStart, foldTrades, orderedCandles, pricePrecision, volumeBar, type CandleView, type TradeView } from './candles.ts';
 
 const MIN = 60_000;
 const T = 1_763_700_000_000 - (1_763_700_000_000 % (60 * MIN));
@@ -76,5 +76,16 @@ describe('what the chart must redraw', () => {
     expect(candleChange(null, history)).toEqual({ kind: 'reset' });
     expect(candleChange(history, history.map((x) => ({ ...x })))).toEqual({ kind: 'reset' });
     expect(candleChange(history, history.slice(0, 2))).toEqual({ kind: 'reset' });
+  });
+});
+
+describe('chart window over a long series', () => {
+  it('starts with the latest bars and grows backwards only when the view nears the oldest one', () => {
+    expect(chartWindowStart(100_000, null, null)).toBe(95_000);
+    expect(chartWindowStart(1200, null, null)).toBe(0);
+    expect(chartWindowStart(100_000, 95_000, 4000)).toBe(95_000);
+    expect(chartWindowStart(100_000, 95_000, 50)).toBe(90_000);
+    expect(chartWindowStart(100_000, 3000, -20)).toBe(0);
+    expect(chartWindowStart(100_000, 0, 0)).toBe(0);
   });
 });

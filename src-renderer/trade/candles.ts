@@ -108,3 +108,19 @@ export function pricePrecision(candles: readonly CandleView[], sample = 200): nu
   }
   return Math.min(8, digits);
 }
+
+/** Bars handed to the chart at first; the chart re-processes every bar it holds on each update. */
+export const CHART_WINDOW = 5000;
+/** How close (in bars) to the oldest loaded bar the view may scroll before older bars are added. */
+export const CHART_EDGE = 100;
+
+/**
+ * The index of the oldest candle the chart holds. It starts CHART_WINDOW bars from the end and
+ * moves back by CHART_WINDOW whenever the user scrolls to within CHART_EDGE bars of the oldest
+ * loaded one (visibleFrom is the chart's logical index, relative to the current start).
+ */
+export function chartWindowStart(total: number, currentStart: number | null, visibleFrom: number | null): number {
+  if (currentStart === null) return Math.max(0, total - CHART_WINDOW);
+  if (visibleFrom === null || visibleFrom > CHART_EDGE || currentStart === 0) return currentStart;
+  return Math.max(0, currentStart - CHART_WINDOW);
+}

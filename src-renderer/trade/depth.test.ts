@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthCurve, groupingSteps, groupLevels, maxCumulative, spreadOf, type BookLevel } from './depth.ts';
+import { depthCurve, depthFrame, groupingSteps, groupLevels, maxCumulative, ordersBestFirst, spreadOf, type BookLevel } from './depth.ts';
 
 const lvl = (price: string, amount: string, mine = false, count = 1): BookLevel => ({ price, amount, total: '0', cumulative: '0', count, mine });
 
@@ -54,5 +54,35 @@ describe('spread and depth curve', () => {
     ]);
     const grouped = groupLevels(asks, null, 'ask');
     expect(maxCumulative(grouped, groupLevels(bids, null, 'bid'))).toBe(7.5);
+  });
+});
+
+describe('orders of one side for taking', () => {
+  const o = (id: string, side: 'buy' | 'sell', price: string, createdAt: number) => ({
+    id, base: 'DEVA', quote: 'DEVB', side, kind: 'limit' as const, state: 'open' as const, price, baseAmount: '1', quoteAmount: price,
+    filledBase: '0', remainingBase: '1', partial: { allowed: false, minBase: '1' }, mine: false, makerPeerId: 'p', swapIds: [], createdAt, updatedAt: createdAt,
+  });
+  const orders = [o('s2', 'sell', '0.26', 1), o('b1', 'buy', '0.24', 1), o('s1', 'sell', '0.25', 5), o('s3', 'sell', '0.25', 2), o('b2', 'buy', '0.245', 9)];
+
+  it('lists asks cheapest first and bids dearest first, older first at the same price', () => {
+    expect(ordersBestFirst(orders, 'sell').map((x) => x.id)).toEqual(['s3', 's1', 's2']);
+    expect(ordersBestFirst(orders, 'buy').map((x) => x.id)).toEqual(['b2', 'b1']);
+  });
+});
+
+describe('depth chart frame', () => {
+  it('centres on the mid price and keeps the nearer side\u2019s reach on both sides', () => {
+    const f = depthFrame([lvl('0.26', '1'), lvl('0.27', '1'), lvl('0.5', '10')], [lvl('0.24', '2'), lvl('0.22', '1')]);
+    expect(f).not.toBeNull();
+    expect(f!.minPrice).toBeCloseTo(0.22, 10);
+    expect(f!.maxPrice).toBeCloseTo(0.28, 10);
+    // The far ask at 0.5 is outside the window and does not set the height.
+    expect(f!.asks.map((p) => p.price)).toEqual([0.26, 0.27]);
+    expect(f!.maxAmount).toBeCloseTo(3.3, 10);
+  });
+
+  it('draws one side alone and nothing for an empty book', () => {
+    expect(depthFrame([lvl('1', '1')], [])?.asks).toEqual([{ price: 1, cumulative: 1 }]);
+    expect(depthFrame([], [])).toBeNull();
   });
 });

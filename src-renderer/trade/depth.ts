@@ -90,3 +90,50 @@ export function maxCumulative(...sides: ReadonlyArray<readonly BookLevel[]>): nu
   }
   return max;
 }
+
+type BookOrder = NonNullable<Result<'getOrderBook'>['orders']>[number];
+
+/** One side's orders (maker side 'sell' = asks), best price first, then oldest first (time priority). */
+export function ordersBestFirst(orders: readonly BookOrder[], makerSide: 'sell' | 'buy'): BookOrder[] {
+  const keyed = orders.filter((o) => o.side === makerSide).map((o) => ({ o, p: decimalUnits(o.price) }));
+  keyed.sort((a, b) => {
+    if (a.p !== b.p) return (a.p < b.p) === (makerSide === 'sell') ? -1 : 1;
+    return a.o.createdAt - b.o.createdAt;
+  });
+  return keyed.map((k) => k.o);
+}
+
+export interface DepthFrame {
+  /** Price range drawn (x), from the deepest bid to the deepest ask shown. */
+  minPrice: number;
+  maxPrice: number;
+  /** Largest cumulative amount (y), with headroom. */
+  maxAmount: number;
+  bids: DepthPoint[];
+  asks: DepthPoint[];
+}
+
+/**
+ * What the depth chart draws: both curves, cut to a price window centred on the mid price so
+ * one far-away order cannot squash the interesting part (the window is as wide as the nearer
+ * side's deepest level, at least 2 % of the mid price either way).
+ */
+export function depthFrame(asks: readonly BookLevel[], bids: readonly BookLevel[]): DepthFrame | null {
+  const a = depthCurve(asks, 'ask');
+  const b = depthCurve(bids, 'bid');
+  const bestAsk = a[0]?.price;
+  const bestBid = b[0]?.price;
+  if (bestAsk === undefined && bestBid === undefined) return null;
+  const mid = bestAsk !== undefined && bestBid !== undefined ? (bestAsk + bestBid) / 2 : (bestAsk ?? bestBid ?? 0);
+  const reachAsk = a.length ? (a[a.length - 1]?.price ?? mid) - mid : 0;
+  const reachBid = b.length ? mid - (b[b.length - 1]?.price ?? mid) : 0;
+  const nearer = a.length && b.length ? Math.min(reachAsk, reachBid) : Math.max(reachAsk, reachBid);
+  const half = Math.max(nearer, mid * 0.02);
+  const minPrice = mid - half;
+  const maxPrice = mid + half;
+  const inside = (p: DepthPoint) => p.price >= minPrice && p.price <= maxPrice;
+  const bidsIn = b.filter(inside);
+  const asksIn = a.filter(inside);
+  const top = Math.max(bidsIn[bidsIn.length - 1]?.cumulative ?? 0, asksIn[asksIn.length - 1]?.cumulative ?? 0);
+  return { minPrice, maxPrice, maxAmount: top > 0 ? top * 1.1 : 1, bids: bidsIn, asks: asksIn };
+}

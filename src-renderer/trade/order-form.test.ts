@@ -74,6 +74,13 @@ describe('order form: what is wrong, in words, per field', () => {
     expect(checkOrder(form({ side: 'buy', amount: '4', price: '0.25' }), ctx).errors).toEqual({});
   });
 
+  it('checks a sell against the balance before a price is typed', () => {
+    const r = checkOrder(form({ side: 'sell', amount: '1000' }), ctx);
+    expect(r.errors.amount).toBe('You can spend 2.5 DEVA.');
+    expect(r.spend).toEqual({ ticker: 'DEVA', amount: '1000' });
+    expect(r.receive).toBeNull();
+  });
+
   it('leaves the balance to the node when it is not known', () => {
     expect(checkOrder(form({ side: 'sell', amount: '100', price: '1' }), { ...ctx, spendable: {} }).errors).toEqual({});
   });

@@ -134,22 +134,20 @@ export function checkOrder(v: OrderFormValues, ctx: OrderFormContext): OrderChec
 
   let spend: Leg | null = null;
   let receive: Leg | null = null;
-  if (amount.ok && price.ok) {
-    const quoteUp = quoteFor(price.value, amount.value, 'up');
-    const quoteDown = quoteFor(price.value, amount.value, 'down');
-    if (v.side === 'buy') {
+  if (amount.ok && v.side === 'sell') {
+    // A sell spends its amount whatever the price, so the balance is checked as soon as it is typed.
+    spend = { ticker: ctx.base, amount: amount.text };
+    if (price.ok) receive = { ticker: ctx.quote, amount: formatAmount(quoteFor(price.value, amount.value, 'down'), ctx.quoteDecimals) };
+    const have = spendableUnits(ctx.spendable.base, ctx.baseDecimals);
+    if (have !== null && amount.value > have) errors.amount = `You can spend ${formatAmount(have, ctx.baseDecimals)} ${ctx.base}.`;
+  } else if (amount.ok) {
+    receive = { ticker: ctx.base, amount: amount.text };
+    if (price.ok) {
+      const quoteUp = quoteFor(price.value, amount.value, 'up');
       spend = { ticker: ctx.quote, amount: formatAmount(quoteUp, ctx.quoteDecimals) };
-      receive = { ticker: ctx.base, amount: amount.text };
       const have = spendableUnits(ctx.spendable.quote, ctx.quoteDecimals);
       if (have !== null && quoteUp > have) {
         errors.amount = `This costs up to ${spend.amount} ${ctx.quote}; you can spend ${formatAmount(have, ctx.quoteDecimals)} ${ctx.quote}.`;
-      }
-    } else {
-      spend = { ticker: ctx.base, amount: amount.text };
-      receive = { ticker: ctx.quote, amount: formatAmount(quoteDown, ctx.quoteDecimals) };
-      const have = spendableUnits(ctx.spendable.base, ctx.baseDecimals);
-      if (have !== null && amount.value > have) {
-        errors.amount = `You can spend ${formatAmount(have, ctx.baseDecimals)} ${ctx.base}.`;
       }
     }
   }

@@ -1,0 +1,59 @@
+// The node-persisted settings as React hooks: read them, change some (the screen shows the
+// change at once and goes back if the node refuses it), and the theme switch that writes
+// settings.theme so the desktop window and every browser tab agree.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import type { Params, Result } from '../../src-shared/api/contract.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { settingsQueries, tradeKeys } from '../api/trade-queries.ts';
+import { useTheme, type Theme } from '../app/theme.tsx';
+
+export type Settings = Result<'settings.get'>;
+export type SettingsPatch = Params<'settings.set'>;
+
+export function useSettings() {
+  const api = useApi();
+  return useQuery(settingsQueries(api).get());
+}
+
+/** Merge a patch the way the node does (confirmations per coin merge; everything else replaces). */
+export function mergeSettings(s: Settings, patch: SettingsPatch): Settings {
+  return { ...s, ...patch, confirmations: { ...s.confirmations, ...patch.confirmations } } as Settings;
+}
+
+/**
+ * Save a settings patch. The cache shows the change at once (synchronously, so the theme and
+ * number format never flicker back) and returns to the node's value if the node refuses it.
+ */
+export function useSaveSettings() {
+  const api = useApi();
+  const qc = useQueryClient();
+  const mutation = useMutation({
+    mutationKey: ['settings', 'set'],
+    mutationFn: (v: { patch: SettingsPatch; before: Settings | undefined }) => api.call('settings.set', v.patch),
+    onError: (_err, v) => {
+      if (v.before) qc.setQueryData(tradeKeys.settings, v.before);
+    },
+    onSuccess: (saved) => {
+      qc.setQueryData(tradeKeys.settings, saved);
+    },
+  });
+  const { mutate } = mutation;
+  const save = useCallback((patch: SettingsPatch) => {
+    const before = qc.getQueryData<Settings>(tradeKeys.settings);
+    if (before) qc.setQueryData<Settings>(tradeKeys.settings, mergeSettings(before, patch));
+    mutate({ patch, before });
+  }, [qc, mutate]);
+  return { save, error: mutation.error, isPending: mutation.isPending, isSuccess: mutation.isSuccess, variables: mutation.variables, reset: mutation.reset };
+}
+
+/** The theme, switched here and saved in the node (the local copy only avoids a flash at start). */
+export function useThemeSetting(): { theme: Theme; setTheme(theme: Theme): void } {
+  const { theme, setTheme: applyLocally } = useTheme();
+  const { save } = useSaveSettings();
+  const setTheme = useCallback((next: Theme) => {
+    save({ theme: next });
+    applyLocally(next);
+  }, [applyLocally, save]);
+  return { theme, setTheme };
+}

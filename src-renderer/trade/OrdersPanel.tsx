@@ -1,0 +1,267 @@
+// The user's side of trading, below the book and chart: open orders (cancel; a matched order
+// shows its swap's progress), swaps in progress and recent refunds, order history, the user's
+// trades and the market's latest trades. Tabs follow the ARIA tab pattern (arrow keys move).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Result } from '../../src-shared/api/contract.ts';
+import { canTransition } from '../../src-shared/orders/state.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { swapQueries } from '../api/queries.ts';
+import { marketQueries, orderQueries, tradeKeys } from '../api/trade-queries.ts';
+import { href } from '../app/routes.ts';
+import { ErrorNote } from '../components/ErrorNote.tsx';
+import { describeError } from '../format/errors.ts';
+import { shortenMiddle } from '../format/text.ts';
+import { useFormatDecimal } from '../settings/number-format.tsx';
+import type { MarketRef } from './market.ts';
+import { SwapProgress } from './SwapProgress.tsx';
+import { fullTime, shortTime } from './time.ts';
+
+type OrderView = Result<'getOrder'>;
+type TradeView = Result<'getOrderFills'>[number];
+type Tab = 'open' | 'swaps' | 'history' | 'mine' | 'market';
+
+const DAY_MS = 86_400_000;
+
+const STATE_WORDS: Record<OrderView['state'], string> = {
+  new: 'Waiting for a service node', open: 'Open', accepting: 'Taker found', hold: 'Matched', initialized: 'Swap starting', created: 'Swap running',
+  committed: 'Settling', finished: 'Filled', canceled: 'Canceled', expired: 'Expired', offline: 'Offline', invalid: 'Invalid', rolledback: 'Rolled back',
+};
+
+function tone(state: OrderView['state']): string {
+  if (state === 'finished') return 'badge-ok';
+  if (state === 'invalid' || state === 'rolledback') return 'badge-error';
+  if (['accepting', 'hold', 'initialized', 'created', 'committed'].includes(state)) return 'badge-info';
+  return '';
+}
+
+function Side(props: { side: 'buy' | 'sell' }) {
+  return <span className={`side-word side-${props.side}`}>{props.side === 'buy' ? 'Buy' : 'Sell'}</span>;
+}
+
+function When(props: { ms: number }) {
+  return <time className="num muted" dateTime={new Date(props.ms).toISOString()} title={fullTime(props.ms)}>{shortTime(props.ms)}</time>;
+}
+
+function Empty(props: { cols: number; children: string; testId: string }) {
+  return <tr><td colSpan={props.cols} className="empty muted" data-testid={props.testId}>{props.children}</td></tr>;
+}
+
+function OrderPrice(props: { o: OrderView }) {
+  const fmt = useFormatDecimal();
+  const { o } = props;
+  if (o.kind === 'stop' && o.stop) {
+    return (
+      <span className="num" title={`Fires when the last price goes ${o.stop.direction} ${o.stop.triggerPrice}, then as ${o.stop.then}`}>
+        {o.stop.direction === 'above' ? '\u2265' : '\u2264'} {fmt(o.stop.triggerPrice)}{o.stop.limitPrice ? ` \u2192 ${fmt(o.stop.limitPrice)}` : ''}
+      </span>
+    );
+  }
+  return <span className="num">{fmt(o.price)}</span>;
+}
+
+function OpenOrderRow(props: { o: OrderView }) {
+  const api = useApi();
+  const qc = useQueryClient();
+  const fmt = useFormatDecimal();
+  const { o } = props;
+  const cancel = useMutation({
+    mutationFn: () => api.call('cancelOrder', { orderId: o.id }),
+    onSuccess: (updated) => {
+      qc.setQueryData<OrderView[]>(tradeKeys.myOrders(false), (list) => list?.filter((x) => x.id !== updated.id));
+      void qc.invalidateQueries({ queryKey: tradeKeys.myOrders(true) });
+    },
+  });
+  const cancellable = canTransition(o.state, 'canceled');
+  const swapId = o.swapIds[o.swapIds.length - 1];
+  return (
+    <>
+      <tr data-testid={`open-order-row-${o.id}`} data-state={o.state} data-order-id={o.id}>
+        <td><When ms={o.createdAt} /></td>
+        <td>{o.base}/{o.quote}</td>
+        <td><Side side={o.side} /></td>
+        <td className="muted">{o.kind}{o.partial.allowed ? ' \u00b7 partial' : ''}</td>
+        <td className="num"><OrderPrice o={o} /></td>
+        <td className="num">{fmt(o.baseAmount)}</td>
+        <td className="num">{fmt(o.filledBase)}</td>
+        <td><span className={`badge ${tone(o.state)}`} data-testid={`open-order-state-${o.id}`}>{STATE_WORDS[o.state]}</span></td>
+        <td className="actions-col">
+          <button type="button" className="btn btn-small" data-testid={`cancel-order-${o.id}`} disabled={!cancellable || cancel.isPending}
+            title={cancellable ? 'Cancel this order' : 'A swap is under way: this order can no longer be canceled'} onClick={() => cancel.mutate()}>
+            {cancel.isPending ? 'Canceling\u2026' : 'Cancel'}
+          </button>
+        </td>
+      </tr>
+      {cancel.isError ? (
+        <tr className="sub-row"><td colSpan={9}><span className="error-text small" role="alert" data-testid={`cancel-order-error-${o.id}`} data-code={describeError(cancel.error).code}>{describeError(cancel.error).message}</span></td></tr>
+      ) : null}
+      {swapId ? <tr className="sub-row"><td colSpan={9}><SwapProgress swapId={swapId} /></td></tr> : null}
+    </>
+  );
+}
+
+function OpenOrders(props: { orders: ReturnType<typeof useMyOpenOrders> }) {
+  const q = props.orders;
+  return (
+    <table className="table compact ttable" data-testid="open-orders">
+      <thead><tr><th>Time</th><th>Market</th><th>Side</th><th>Type</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Filled</th><th>State</th><th /></tr></thead>
+      <tbody>
+        {q.isError ? <tr><td colSpan={9}><ErrorNote error={q.error} /></td></tr> : null}
+        {q.data?.length === 0 ? <Empty cols={9} testId="open-orders-empty">No open orders. Orders you place appear here until they fill or you cancel them.</Empty> : null}
+        {q.data?.map((o) => <OpenOrderRow key={o.id} o={o} />)}
+      </tbody>
+    </table>
+  );
+}
+
+function useMyOpenOrders() {
+  const api = useApi();
+  return useQuery(orderQueries(api).mine(false));
+}
+
+function Swaps(props: { swaps: ReturnType<typeof useRelevantSwaps> }) {
+  const { list, query } = props.swaps;
+  return (
+    <div className="swap-list" data-testid="trade-swaps">
+      {query.isError ? <ErrorNote error={query.error} /> : null}
+      {query.data && list.length === 0 ? <p className="empty muted" data-testid="trade-swaps-empty">No swaps in progress. When an order fills, its swap is shown here step by step.</p> : null}
+      {list.map((s) => <SwapProgress key={s.swapId} swapId={s.swapId} />)}
+      <p className="small muted"><a href={href('swaps')}>All swaps</a></p>
+    </div>
+  );
+}
+
+/** Swaps still running, and those that ended without completing in the last day (refunds are shown, not hidden). */
+function useRelevantSwaps() {
+  const api = useApi();
+  const query = useQuery(swapQueries(api).list());
+  const now = Date.now();
+  const list = (query.data ?? []).filter((s) => !s.terminal || (s.outcome !== 'completed' && now - s.updatedAt < DAY_MS));
+  return { query, list };
+}
+
+function History() {
+  const api = useApi();
+  const fmt = useFormatDecimal();
+  const q = useQuery(orderQueries(api).mine(true));
+  return (
+    <table className="table compact ttable" data-testid="order-history">
+      <thead><tr><th>Time</th><th>Market</th><th>Side</th><th>Type</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Filled</th><th>State</th></tr></thead>
+      <tbody>
+        {q.isError ? <tr><td colSpan={8}><ErrorNote error={q.error} /></td></tr> : null}
+        {q.data?.length === 0 ? <Empty cols={8} testId="order-history-empty">No orders yet.</Empty> : null}
+        {q.data?.map((o) => (
+          <tr key={o.id} data-testid={`order-history-row-${o.id}`} data-state={o.state}>
+            <td><When ms={o.updatedAt} /></td>
+            <td>{o.base}/{o.quote}</td>
+            <td><Side side={o.side} /></td>
+            <td className="muted">{o.kind}</td>
+            <td className="num"><OrderPrice o={o} /></td>
+            <td className="num">{fmt(o.baseAmount)}</td>
+            <td className="num">{fmt(o.filledBase)}</td>
+            <td><span className={`badge ${tone(o.state)}`} title={o.reason}>{STATE_WORDS[o.state]}</span>{o.reason ? <span className="small muted"> {o.reason}</span> : null}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Verified(props: { v: TradeView['verified'] }) {
+  const words = { 'yes': ['Verified', 'badge-ok', 'Checked against the chain'], 'no-chain': ['Not checked', '', 'This node does not follow that chain'], 'failed': ['Failed', 'badge-error', 'Does not match the chain'], 'pending': ['Pending', 'badge-info', 'Waiting for confirmations'] } as const;
+  const [label, cls, title] = words[props.v];
+  return <span className={`badge ${cls}`} title={title}>{label}</span>;
+}
+
+function TradeRows(props: { trades: readonly TradeView[] | undefined; mineTable: boolean }) {
+  const fmt = useFormatDecimal();
+  return (
+    <>
+      {props.trades?.map((t) => (
+        <tr key={t.id} data-testid={props.mineTable ? `trade-row-${t.id}` : `market-trade-row-${t.id}`} data-price={t.price} data-mine={t.mine ? 'true' : 'false'}>
+          <td><When ms={t.time} /></td>
+          {props.mineTable ? <td>{t.base}/{t.quote}</td> : null}
+          <td><Side side={t.side} /></td>
+          <td className="num">{fmt(t.price)}</td>
+          <td className="num">{fmt(t.baseAmount)}</td>
+          <td className="num">{fmt(t.quoteAmount)}</td>
+          <td><Verified v={t.verified} /></td>
+          <td>{t.swapId ? <a href={href('swaps', t.swapId)} className="mono small">{shortenMiddle(t.swapId, 6, 4)}</a> : t.mine ? null : <span className="muted small">{'\u2014'}</span>}</td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
+function MyTrades() {
+  const api = useApi();
+  const q = useQuery(orderQueries(api).myTrades());
+  return (
+    <table className="table compact ttable" data-testid="my-trades">
+      <thead><tr><th>Time</th><th>Market</th><th>Side</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Total</th><th>Record</th><th>Swap</th></tr></thead>
+      <tbody>
+        {q.isError ? <tr><td colSpan={8}><ErrorNote error={q.error} /></td></tr> : null}
+        {q.data?.length === 0 ? <Empty cols={8} testId="my-trades-empty">No trades yet.</Empty> : null}
+        <TradeRows trades={q.data} mineTable />
+      </tbody>
+    </table>
+  );
+}
+
+function MarketTrades(props: { market: MarketRef }) {
+  const api = useApi();
+  const q = useQuery(marketQueries(api).trades(props.market.base, props.market.quote));
+  return (
+    <table className="table compact ttable" data-testid="market-trades">
+      <thead><tr><th>Time</th><th>Side</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Total</th><th>Record</th><th>Swap</th></tr></thead>
+      <tbody>
+        {q.isError ? <tr><td colSpan={7}><ErrorNote error={q.error} /></td></tr> : null}
+        {q.data?.length === 0 ? <Empty cols={7} testId="market-trades-empty">No trades in this market yet.</Empty> : null}
+        <TradeRows trades={q.data} mineTable={false} />
+      </tbody>
+    </table>
+  );
+}
+
+export const OrdersPanel = memo(function OrdersPanel(props: { market: MarketRef }) {
+  const [tab, setTab] = useState<Tab>('open');
+  const open = useMyOpenOrders();
+  const swaps = useRelevantSwaps();
+  const tabsRef = useRef<HTMLDivElement>(null);
+  const tabs: Array<{ id: Tab; label: string; count?: number }> = [
+    { id: 'open', label: 'Open orders', count: open.data?.length },
+    { id: 'swaps', label: 'Swaps', count: swaps.list.length },
+    { id: 'history', label: 'Order history' },
+    { id: 'mine', label: 'My trades' },
+    { id: 'market', label: `Trades ${props.market.base}/${props.market.quote}` },
+  ];
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const at = tabs.findIndex((t) => t.id === tab);
+    const next = tabs[(at + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    if (!next) return;
+    e.preventDefault();
+    setTab(next.id);
+    tabsRef.current?.querySelector<HTMLElement>(`[data-tab="${next.id}"]`)?.focus();
+  };
+  return (
+    <section className="tpanel orders" aria-label="Your orders and trades">
+      <div className="tpanel-bar tabs" role="tablist" ref={tabsRef} onKeyDown={onKey} data-testid="orders-tabs">
+        {tabs.map((t) => (
+          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`tabpanel-${t.id}`} tabIndex={tab === t.id ? 0 : -1}
+            className={tab === t.id ? 'tab active' : 'tab'} data-tab={t.id} data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>
+            {t.label}{t.count !== undefined ? <span className="count num">{t.count}</span> : null}
+          </button>
+        ))}
+      </div>
+      <div className="orders-body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'open' ? <OpenOrders orders={open} /> : null}
+        {tab === 'swaps' ? <Swaps swaps={swaps} /> : null}
+        {tab === 'history' ? <History /> : null}
+        {tab === 'mine' ? <MyTrades /> : null}
+        {tab === 'market' ? <MarketTrades market={props.market} /> : null}
+      </div>
+    </section>
+  );
+});
+
