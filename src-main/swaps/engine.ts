@@ -150,6 +150,11 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
 
+  /** Runs a task in the background; a failure is logged, never an unhandled rejection (which ends the process). */
+  function background(task: Promise<unknown>, what: string, swapId?: string): void {
+    task.catch((err: unknown) => d.log.error(`swap engine: ${what} failed`, { ...(swapId ? { swapId } : {}), error: err instanceof Error ? err.stack ?? err.message : String(err) }));
+  }
+
   // ------------------------------------------------------------ coins, chains, views
 
   function coinOf(ticker: string): CoinParams {
@@ -243,7 +248,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     const code = reasonCode(live.state);
     if (code !== undefined && BREACH_CODES.has(code) && reasonCode(before) !== code) {
       live.banAfterSend = `its HTLC was wrong (${code})`;
-      if (!live.sending && live.outbox.length === 0) void punish(live);
+      if (!live.sending && live.outbox.length === 0) background(punish(live), 'ban', live.id);
     }
     updateInterests(live);
     for (const kind of [...live.spends.keys()]) if (!spendWanted(live, kind)) live.spends.delete(kind);
@@ -292,9 +297,9 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   function onChainChange(ticker: string, tipChanged: boolean): void {
     for (const live of lives.values()) {
       if (live.meta.tickers.makerChain !== ticker && live.meta.tickers.takerChain !== ticker) continue;
-      void evaluate(live);
+      background(evaluate(live), 'evaluation', live.id);
       if (!tipChanged) continue;
-      for (const [kind, s] of live.spends) if (s.effect.ticker === ticker) void driveSpend(live, kind);
+      for (const [kind, s] of live.spends) if (s.effect.ticker === ticker) background(driveSpend(live, kind), kind, live.id);
     }
   }
 
@@ -304,10 +309,10 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     switch (e.type) {
       case 'SendMessage':
         live.outbox.push(e.message);
-        void pump(live);
+        background(pump(live), 'sending', live.id);
         return;
       case 'FundHtlc':
-        void fund(live, e);
+        background(fund(live, e), 'funding', live.id);
         return;
       case 'WatchHtlc':
         updateInterests(live);
@@ -317,7 +322,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
         const kind: SpendKind = e.type === 'BroadcastClaim' ? 'claim' : 'refund';
         const existing = live.spends.get(kind);
         if (!existing || toJson(existing.effect) !== toJson(e)) live.spends.set(kind, { effect: e, inFlight: false });
-        void driveSpend(live, kind);
+        background(driveSpend(live, kind), kind, live.id);
         return;
       }
       case 'Notify': {
@@ -596,22 +601,22 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       if (toJson(state) !== toJson(record.state)) d.log.warn('a swap snapshot disagrees with its log; the log wins', { swapId: stored.swapId });
       const live = newLive(stored.swapId, state, record.meta, stored);
       d.log.info('resuming swap', { swapId: live.id, role: record.meta.role, state: state.phase });
-      void live.queue.run(() => {
+      background(live.queue.run(() => {
         for (const e of resumeEffects(state)) runEffect(live, e);
         updateInterests(live);
         evaluateNow(live);
-      });
+      }), 'resume', live.id);
     }
   }
 
   function wallTick(): void {
     ticks += 1;
     for (const live of lives.values()) {
-      void evaluate(live);
+      background(evaluate(live), 'evaluation', live.id);
       if (ticks % 10 !== 0) continue;
       // Every ten ticks: retry what waits on someone else (a peer back online, a daemon restarted).
-      void pump(live);
-      for (const kind of live.spends.keys()) void driveSpend(live, kind);
+      background(pump(live), 'sending', live.id);
+      for (const kind of live.spends.keys()) background(driveSpend(live, kind), kind, live.id);
     }
     for (let i = allowances.length - 1; i >= 0; i--) if (allowances[i]!.expiresAt <= now()) allowances.splice(i, 1);
   }
