@@ -1,6 +1,6 @@
 // How smoothly the Trade screen draws under load: the built renderer in Chromium against a fake
 // node (a tiny WebSocket server speaking the wire frames of src-shared/api/wire.ts) with 5,000
-// orders changing all the time, a trade every 250 ms and 100,000 candles. Frame times are the
+// orders changing all the time, a trade every 500 ms and 100,000 candles. Frame times are the
 // deltas between requestAnimationFrame callbacks. Writes bench/results/ui-render.json.
 //   npx node bench/ui-render.bench.ts            (builds dist/renderer first if it is missing)
 import { execFileSync } from 'node:child_process';
@@ -332,7 +332,7 @@ export async function runUiRenderBench(opts: { orders?: number; candles?: number
     const firstChartMs = Date.now() - started;
 
     // The network: every 100 ms 25 orders replaced (50 order.updated) and the book announced
-    // changed; a trade every 250 ms.
+    // changed; a trade every 500 ms.
     let tick = 0;
     churn = setInterval(() => {
       for (const o of market.churn(25)) {

@@ -7,12 +7,14 @@ import { useSettings } from './use-settings.ts';
 
 export function SettingsProvider(props: { children: ReactNode }) {
   const settings = useSettings();
-  const { theme, setTheme } = useTheme();
+  const { setTheme } = useTheme();
   const wanted = settings.data?.theme;
 
+  // Follows the node's value when it changes (first load, another window, a refused change);
+  // a switch made here is applied at once by useThemeSetting and is not undone in between.
   useEffect(() => {
-    if (wanted && wanted !== theme) setTheme(wanted);
-  }, [wanted, theme, setTheme]);
+    if (wanted) setTheme(wanted);
+  }, [wanted, setTheme]);
 
   return <NumberFormatProvider value={settings.data?.numberFormat ?? DEFAULT_NUMBER_FORMAT}>{props.children}</NumberFormatProvider>;
 }

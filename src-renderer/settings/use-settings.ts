@@ -22,8 +22,8 @@ export function mergeSettings(s: Settings, patch: SettingsPatch): Settings {
 }
 
 /**
- * Save a settings patch. The cache shows the change at once (synchronously, so the theme and
- * number format never flicker back) and returns to the node's value if the node refuses it.
+ * Save a settings patch. The cache shows the change at once and returns to the node's value if
+ * the node refuses it.
  */
 export function useSaveSettings() {
   const api = useApi();
@@ -40,9 +40,13 @@ export function useSaveSettings() {
   });
   const { mutate } = mutation;
   const save = useCallback((patch: SettingsPatch) => {
-    const before = qc.getQueryData<Settings>(tradeKeys.settings);
-    if (before) qc.setQueryData<Settings>(tradeKeys.settings, mergeSettings(before, patch));
-    mutate({ patch, before });
+    void (async () => {
+      // A fetch still under way would land after the change and put the old value back.
+      await qc.cancelQueries({ queryKey: tradeKeys.settings });
+      const before = qc.getQueryData<Settings>(tradeKeys.settings);
+      if (before) qc.setQueryData<Settings>(tradeKeys.settings, mergeSettings(before, patch));
+      mutate({ patch, before });
+    })();
   }, [qc, mutate]);
   return { save, error: mutation.error, isPending: mutation.isPending, isSuccess: mutation.isSuccess, variables: mutation.variables, reset: mutation.reset };
 }

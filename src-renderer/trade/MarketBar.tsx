@@ -53,7 +53,7 @@ export const MarketBar = memo(function MarketBar(props: { markets: readonly Mark
           ) : null}
           {other.length > 0 ? (
             <optgroup label="Connect both wallets to trade">
-              {other.map((m) => <option key={marketId(m)} value={marketId(m)}>{marketId(m)} {'\u2014'} view only</option>)}
+              {other.map((m) => <option key={marketId(m)} value={marketId(m)}>{marketId(m)}</option>)}
             </optgroup>
           ) : null}
         </select>
@@ -67,8 +67,9 @@ export const MarketBar = memo(function MarketBar(props: { markets: readonly Mark
         {props.market.bothWalletsConnected ? (
           <span className="badge badge-ok" data-testid="market-tradable" data-tradable="true">Both wallets connected</span>
         ) : (
-          <a className="badge badge-warn" href={href('wallets')} data-testid="market-tradable" data-tradable="false">
-            View only: connect {base} and {quote} wallets
+          <a className="badge badge-warn" href={href('wallets')} data-testid="market-tradable" data-tradable="false"
+            title={`Connect the ${base} and ${quote} wallets to trade this market`}>
+            View only {'\u00b7'} connect wallets
           </a>
         )}
       </div>

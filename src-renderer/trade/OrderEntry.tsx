@@ -175,6 +175,11 @@ export const OrderEntry = memo(function OrderEntry(props: {
         <h2 id="entry-title">{props.taking ? 'Take an order' : 'Place an order'}</h2>
       </div>
       <form ref={formRef} className="entry-form" onSubmit={onReview} noValidate>
+        {!tradable ? (
+          <p className="note note-warn small" data-testid="order-not-tradable">
+            View only: connect the {base} and {quote} wallets on <a href={href('wallets')}>Wallets</a> to trade this market.
+          </p>
+        ) : null}
         {props.taking ? (
           <div className="take-box" data-testid="take-order" data-order-id={props.taking.id}>
             <p>
@@ -240,7 +245,6 @@ export const OrderEntry = memo(function OrderEntry(props: {
 
         {preview.isError ? <ErrorNote error={preview.error} testId="order-error" title="The node did not accept this order" /> : null}
         {result ? <Outcome result={result} onDismiss={() => setResult(null)} /> : null}
-        {!tradable ? <p className="field-hint" data-testid="order-not-tradable">Connect the {base} and {quote} wallets on <a href={href('wallets')}>Wallets</a> to trade this market.</p> : null}
 
         <button type="submit" className={`btn entry-submit ${buying ? 'btn-buy' : 'btn-sell'}`} data-testid="order-review"
           disabled={!tradable || preview.isPending}>

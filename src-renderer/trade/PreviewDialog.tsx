@@ -41,6 +41,7 @@ export function PreviewDialog(props: {
   const { request: r } = props;
   const p = r.preview;
 
+  // Modal: focus starts on Back (the first control), so a stray Enter never places an order.
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
@@ -115,7 +116,7 @@ export function PreviewDialog(props: {
 
         <div className="actions">
           <button type="button" className="btn" data-testid="preview-cancel" disabled={props.pending} onClick={() => ref.current?.close()}>Back</button>
-          <button type="submit" className={`btn ${r.side === 'buy' ? 'btn-buy' : 'btn-sell'}`} data-testid="preview-confirm" disabled={props.pending} autoFocus>
+          <button type="submit" className={`btn ${r.side === 'buy' ? 'btn-buy' : 'btn-sell'}`} data-testid="preview-confirm" disabled={props.pending}>
             {props.pending ? 'Sending\u2026' : r.role === 'maker' ? 'Place order' : 'Confirm trade'}
           </button>
         </div>

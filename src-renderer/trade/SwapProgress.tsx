@@ -47,7 +47,7 @@ export function SwapProgress(props: { swapId: string }) {
         <span className="sp-legs num">{fmt(d.sell.amount)} {d.sell.ticker} {'\u2192'} {fmt(d.buy.amount)} {d.buy.ticker}</span>
         <StateBadge state={d.state} />
         <span className="muted small">{d.role}</span>
-        <a className="sp-link" href={href('swaps', id)} data-testid={`swap-link-${id}`}>Details</a>
+        <a className="sp-link" href={href('swaps', id)} data-testid={`swap-progress-link-${id}`}>Details</a>
       </div>
       <ol className="sp-steps" aria-label="Swap steps">
         {steps.map((s) => (
@@ -59,13 +59,13 @@ export function SwapProgress(props: { swapId: string }) {
         ))}
       </ol>
       {deadline ? (
-        <p className={`sp-countdown${deadline.countdown.open ? ' open' : ''}`} data-testid={`swap-countdown-${id}`} data-kind={deadline.kind}
+        <p className={`sp-countdown${deadline.countdown.open ? ' open' : ''}`} data-testid={`swap-progress-countdown-${id}`} data-kind={deadline.kind}
           data-blocks-left={deadline.countdown.blocksLeft ?? undefined} data-seconds-left={deadline.countdown.secondsLeft ?? undefined}>
-          {deadline.kind === 'refund' ? 'Your coins come back by refund if the swap stops: ' : 'Your claim: '}{deadline.text}
+          {deadline.kind === 'claim' ? 'Your claim: ' : d.state === 'refunding' ? 'Refund: ' : 'If the swap stops, your coins come back by refund: '}{deadline.text}
         </p>
       ) : null}
       {explanation ? (
-        <div className={`sp-explain tone-${explanation.tone}`} data-testid={`swap-explain-${id}`}>
+        <div className={`sp-explain tone-${explanation.tone}`} data-testid={`swap-progress-explain-${id}`}>
           <p className="strong">{explanation.title}</p>
           {explanation.paragraphs.map((p) => <p key={p}>{p}</p>)}
         </div>
