@@ -18,7 +18,7 @@ import type { SwapEngine } from '../swaps/engine.ts';
 import type { Vault } from '../vault/index.ts';
 import { buildOwnershipProof } from './chain.ts';
 import type { BookEvent, NetworkBook } from './network-book.ts';
-import { publishMessage, vaultSigner, type SeqCounter } from './net.ts';
+import { publishMessage, requestWithRetry, vaultSigner, type SeqCounter } from './net.ts';
 import { LISTING_ALIVE, type OrderRecord, type RecordStore } from './records.ts';
 import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
 
@@ -131,7 +131,7 @@ export function createMaker(d: MakerDeps): Maker {
     }
     const feeRate = BigInt((await d.wallets.feeEstimate(sells, 6)).satPerVb);
     const tx = await buildOwnershipProof(d.wallets.rpc(sells), coinOf(sells), coins, made.id, refund, feeRate);
-    const answer = await d.p2p.request(sn.registration.peerId, ORDER_PROTOCOLS.sign, { type: 'order.sign.request', order: wireForm(made), ownership: { tx } }, { timeoutMs: 20_000 });
+    const answer = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.sign, { type: 'order.sign.request', order: wireForm(made), ownership: { tx } }, { timeoutMs: 20_000 });
     const signed = validateSignResponse(answer, made, sn.registration.pubkey, {});
     if (!signed.ok) throw new ApiError('PEER_REFUSED', `The service node's answer does not check (${signed.reason}): ${signed.message}`);
     const order = signed.value;
@@ -224,11 +224,14 @@ export function createMaker(d: MakerDeps): Maker {
     if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: an accept must come from the taker\'s own node');
     if (d.vault.status() !== 'unlocked') throw new ApiError('PEER_REFUSED', 'refused: the maker\'s node is locked');
     const now = d.now();
+    const signer = vaultSigner(d.vault, 'order');
+    const ackOf = () => signOrderMessage({ type: 'order.ack', acceptId, orderId: accept.orderId, maker: signer.publicKey, seq: d.seq.next(), ts: d.now() }, signer);
+    // The same accept again (our answer was lost on the way): the same decision.
+    if (rec.acks.some((a) => a.acceptId === acceptId)) return ackOf();
     // The maker takes the first valid accept: while one waits for its hold, others are refused.
     const waiting = rec.acks.some((a) => now - a.at < d.holdTimeoutMs);
     if (waiting || !['open', 'accepting'].includes(rec.state)) throw new ApiError('PEER_REFUSED', 'refused: the order is being taken by someone else');
-    const signer = vaultSigner(d.vault, 'order');
-    const ack = signOrderMessage({ type: 'order.ack', acceptId, orderId: accept.orderId, maker: signer.publicKey, seq: d.seq.next(), ts: now }, signer);
+    const ack = ackOf();
     d.store.update(rec.id, (r) => {
       r.acks = [...r.acks.filter((a) => now - a.at < 10 * d.holdTimeoutMs), {
         acceptId, takerPeerId: peerId, baseAmount: accept.baseAmount, quoteAmount: accept.quoteAmount, feeTxid: accept.feeTxid, at: now,

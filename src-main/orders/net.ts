@@ -7,7 +7,7 @@ import { MAX_ORDER_MESSAGE_BYTES, encodeOrderMessage, messageTypeOf, type OrderM
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../api/dispatcher.ts';
 import { PeerPenalties } from '../p2p/limits.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
 import type { NetworkKey, Vault } from '../vault/index.ts';
 
 /** A Signer over one of the vault's order-network keys; it signs only while the vault is unlocked. */
@@ -39,6 +39,24 @@ export function gossipType(data: Uint8Array, allowed: readonly OrderMessageType[
   }
   const type = messageTypeOf(raw);
   return type && allowed.includes(type) ? { ok: true, type } : { ok: false, reason: 'malformed' };
+}
+
+const RETRYABLE = new Set(['unreachable', 'reset', 'timeout']);
+
+/**
+ * A request sent again when it may not have arrived (no connection, reset, no answer): the
+ * order-network handlers answer a repeated accept, take or sign request the same way.
+ */
+export async function requestWithRetry(p2p: Pick<P2pHost, 'request'>, peerId: string, protocol: string, body: unknown, opts: { timeoutMs: number; attempts?: number }): Promise<unknown> {
+  const attempts = opts.attempts ?? 3;
+  for (let i = 1; ; i++) {
+    try {
+      return await p2p.request(peerId, protocol, body, { timeoutMs: opts.timeoutMs });
+    } catch (err) {
+      if (i >= attempts || !(err instanceof PeerRequestError) || !RETRYABLE.has(err.reason)) throw err;
+      await new Promise((r) => setTimeout(r, 300 * i));
+    }
+  }
 }
 
 export async function publishMessage(p2p: Pick<P2pHost, 'publish'>, topic: string, msg: { type: OrderMessageType }, log: Logger): Promise<boolean> {

@@ -17,7 +17,7 @@ import type { Vault } from '../vault/index.ts';
 import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
 import { prepareFeeTx, releaseFeeTx, sendFeeTx, type PreparedFee } from './chain.ts';
 import type { NetworkBook } from './network-book.ts';
-import { vaultSigner, type SeqCounter } from './net.ts';
+import { requestWithRetry, vaultSigner, type SeqCounter } from './net.ts';
 import { advanceFill, type FillRecord, type RecordStore } from './records.ts';
 
 export interface TakerDeps {
@@ -111,7 +111,7 @@ export function createTaker(d: TakerDeps): Taker {
 
     let ackWire: unknown;
     try {
-      ackWire = await d.p2p.request(order.maker.peerId, ORDER_PROTOCOLS.accept, accept, { timeoutMs: 15_000 });
+      ackWire = await requestWithRetry(d.p2p, order.maker.peerId, ORDER_PROTOCOLS.accept, accept, { timeoutMs: 15_000 });
     } catch (err) {
       await release();
       return fail(recId, acceptId, `the maker did not take the accept: ${(err as Error).message}`);
@@ -135,7 +135,7 @@ export function createTaker(d: TakerDeps): Taker {
     const sn = d.registry.get(order.serviceNode.pubkey);
     try {
       if (!sn) throw new Error('the service node went away');
-      holdWire = await d.p2p.request(sn.registration.peerId, ORDER_PROTOCOLS.take, { type: 'order.take', accept, ack: ackWire }, { timeoutMs: 30_000 });
+      holdWire = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.take, { type: 'order.take', accept, ack: ackWire }, { timeoutMs: 30_000 });
     } catch (err) {
       return fail(recId, acceptId, `the service node did not hold the order: ${(err as Error).message}`);
     }

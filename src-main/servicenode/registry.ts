@@ -55,7 +55,7 @@ export interface ServiceNodeRegistry {
   known(): ReadonlyMap<string, KnownServiceNode>;
   /** A listed service node (not silent, collateral not failed). */
   get(pubkey: string): ServiceNodeEntry | undefined;
-  /** Every service node this node knows, listed or not (the API shows the collateral check). */
+  /** Every service node heard from lately, whatever its collateral check (the API shows it). */
   all(): ServiceNodeEntry[];
   /** Listed service nodes with a heartbeat that serve both coins, freshest first. */
   serving(base: string, quote: string): ServiceNodeEntry[];
@@ -257,7 +257,7 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
       const e = entryOfKey(pubkey)?.[1];
       return e && live(e, d.now()) ? e : undefined;
     },
-    all: () => [...byOutpoint.values()],
+    all: () => [...byOutpoint.values()].filter((e) => d.now() - e.lastSeen < d.silentAfterMs),
     serving(base, quote) {
       const now = d.now();
       return [...byOutpoint.values()]

@@ -184,7 +184,10 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
     if (!v.ok) throw refusal(v);
     const { accept, acceptId } = v.value;
     if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: the taker must send its own take');
-    if (d.repo.feeUsed(accept.feeTxid)) throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
+    // A take sent again (its answer was lost) gets the same hold; any other reuse of a fee is refused.
+    const earlier = d.repo.holdByFee<Record<string, unknown>>(accept.feeTxid);
+    if (earlier && earlier.hold.acceptId === acceptId) return earlier.hold;
+    if (earlier) throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
     await feeOnChain(accept.feeTxid, accept.orderId);
     // One take at a time: the first that passes wins what is left of the order.
     return takes.run(async () => {

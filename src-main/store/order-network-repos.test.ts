@@ -106,6 +106,8 @@ describe('service node repository', () => {
     expect(repo.addHold({ holdId: 'h1', orderId: 'o1', feeTxid: 'f1', hold: { baseAmount: 1n } })).toBe(true);
     expect(repo.feeUsed('f1')).toBe(true);
     expect(repo.feeUsed('f2')).toBe(false);
+    expect(repo.holdByFee('f1')).toMatchObject({ holdId: 'h1', hold: { baseAmount: 1n } });
+    expect(repo.holdByFee('f2')).toBeUndefined();
     expect(repo.addHold({ holdId: 'h2', orderId: 'o1', feeTxid: 'f1', hold: {} })).toBe(false);
     expect(repo.markTraded('h1', 't1')).toBe(true);
     expect(repo.markTraded('h1', 't1')).toBe(false);

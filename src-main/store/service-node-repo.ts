@@ -32,6 +32,8 @@ export interface ServiceNodeRepo {
   /** Records a hold; false when its fee transaction already paid for another hold. */
   addHold(h: { holdId: string; orderId: string; feeTxid: string; hold: unknown }): boolean;
   feeUsed(feeTxid: string): boolean;
+  /** The hold a fee transaction paid for, if any. */
+  holdByFee<H = unknown>(feeTxid: string): SnHoldRow<H> | undefined;
   markTraded(holdId: string, tradeId: string): boolean;
   holds<H = unknown>(limit?: number): Array<SnHoldRow<H>>;
 }
@@ -66,6 +68,7 @@ export function createServiceNodeRepo(db: Database, deps: { now?: () => number }
   const insertHold = db.prepare<[string, string, string, string, number, number]>(
     "INSERT OR IGNORE INTO sn_holds (hold_id, order_id, fee_txid, hold, status, trade_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'held', NULL, ?, ?)");
   const feeRow = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM sn_holds WHERE fee_txid = ?');
+  const byFee = db.prepare<[string], HoldRow>('SELECT hold_id, order_id, fee_txid, hold, status, trade_id, created_at FROM sn_holds WHERE fee_txid = ?');
   const traded = db.prepare<[string, number, string]>("UPDATE sn_holds SET status = 'traded', trade_id = ?, updated_at = ? WHERE hold_id = ? AND status = 'held'");
   const selectHolds = db.prepare<[number], HoldRow>('SELECT hold_id, order_id, fee_txid, hold, status, trade_id, created_at FROM sn_holds ORDER BY created_at DESC, hold_id LIMIT ?');
   return {
@@ -80,6 +83,10 @@ export function createServiceNodeRepo(db: Database, deps: { now?: () => number }
       return insertHold.run(h.holdId, h.orderId, h.feeTxid, toJson(h.hold), t, t).changes === 1;
     },
     feeUsed: (feeTxid) => feeRow.get(feeTxid) !== undefined,
+    holdByFee: <H>(feeTxid: string) => {
+      const r = byFee.get(feeTxid);
+      return r ? { holdId: r.hold_id, orderId: r.order_id, feeTxid: r.fee_txid, hold: fromJson<H>(r.hold), status: r.status, tradeId: r.trade_id, createdAt: r.created_at } : undefined;
+    },
     markTraded: (holdId, tradeId) => traded.run(tradeId, now(), holdId).changes === 1,
     holds: <H>(limit = 1000) => selectHolds.all(limit).map((r): SnHoldRow<H> => ({
       holdId: r.hold_id, orderId: r.order_id, feeTxid: r.fee_txid, hold: fromJson<H>(r.hold), status: r.status, tradeId: r.trade_id, createdAt: r.created_at,

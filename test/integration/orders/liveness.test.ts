@@ -1,0 +1,108 @@
+// The order network over time, with real processes on two regtest chains: a node that joins late
+// pulls the service-node list and the books from a peer; orders leave every book at their expiry
+// and when their maker falls silent (and come back when it returns); a take that is abandoned after
+// the hold gives the order back (reposted); a service node that goes away drops out of every list
+// and its orders with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoMine } from '../../support/swap-node.ts';
+import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
+
+let net: OrderNet;
+let sn: OrderNode;
+let maker: OrderNode;
+let shortLived: OrderNode;
+let taker: OrderNode;
+let miner: ReturnType<typeof autoMine>;
+
+const listedAt = (n: OrderNode, id: string) => n.until(() => n.call('getOrders', {}), (l) => l.some((o) => o.id === id), `order ${id.slice(0, 8)} listed`, 20_000);
+const goneAt = (n: OrderNode, id: string, ms = 20_000) => n.until(() => n.call('getOrders', {}), (l) => !l.some((o) => o.id === id), `order ${id.slice(0, 8)} gone`, ms);
+
+beforeAll(async () => {
+  net = await startOrderNet();
+  sn = await OrderNode.createServiceNode('sn', { root: net.root, chains: net.dev });
+  net.nodes.push(sn);
+  [maker, shortLived, taker] = await Promise.all([
+    OrderNode.create('maker', { root: net.root, chains: net.dev, funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 }, [sn]),
+    OrderNode.create('shortlived', { root: net.root, chains: net.dev, funds: { DEVA: 5n * COIN }, orders: { orderLifetimeMs: 4000 } }, [sn]),
+    OrderNode.create('taker', { root: net.root, chains: net.dev, funds: { DEVB: 20n * COIN }, splitInto: 2 }, [sn]),
+  ]);
+  net.nodes.push(maker, shortLived, taker);
+  await connectAll(net.nodes);
+  miner = autoMine(net.dev);
+  for (const n of net.nodes) await n.until(() => n.call('getServiceNodes', {}), (l) => l.some((x) => x.fee !== null), 'service node listed', 30_000);
+});
+
+afterAll(async () => {
+  await miner?.stop();
+  await net?.cleanup();
+});
+
+describe('order network liveness', () => {
+  it('a node that joins late pulls the service-node list and the book from the one peer it knows', async () => {
+    const a = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '2' });
+    const b = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'buy', amount: '1', price: '1' });
+    const late = await OrderNode.create('late', { root: net.root, chains: net.dev }, [maker]);
+    net.nodes.push(late);
+    const nodes = await late.until(() => late.call('getServiceNodes', {}), (l) => l.length === 1, 'service node learnt', 20_000);
+    expect(nodes[0]).toMatchObject({ peerId: sn.peerId, coins: ['DEVA', 'DEVB'], fee: { ticker: 'DEVB', amount: '0.001' } });
+    await listedAt(late, a.order!.id);
+    await listedAt(late, b.order!.id);
+    const book = await late.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 1 });
+    expect(book.asks).toMatchObject([{ price: '2', amount: '1' }]);
+    expect(book.bids).toMatchObject([{ price: '1', amount: '1' }]);
+    expect(await late.call('getNetworkTokens', {})).toEqual(['DEVA', 'DEVB']);
+    await maker.call('cancelOrder', { orderId: a.order!.id });
+    await maker.call('cancelOrder', { orderId: b.order!.id });
+    await goneAt(late, a.order!.id);
+  });
+
+  it('an order leaves every book at its expiry, and its maker sees it expired', async () => {
+    const o = await shortLived.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '3' });
+    expect(o.order!.expiresAt! - o.order!.createdAt).toBe(4000);
+    await listedAt(taker, o.order!.id);
+    for (const n of [sn, maker, taker]) await goneAt(n, o.order!.id, 15_000);
+    await shortLived.until(() => shortLived.call('getOrder', { orderId: o.order!.id }), (x) => x.state === 'expired', 'expired', 10_000);
+  });
+
+  it('orders of a maker that falls silent leave every book, and come back when it returns', async () => {
+    const o = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '4' });
+    await listedAt(taker, o.order!.id);
+    await maker.kill();
+    for (const n of [sn, taker]) await goneAt(n, o.order!.id, 15_000);
+    await maker.start();
+    await listedAt(taker, o.order!.id);
+    await listedAt(sn, o.order!.id);
+    expect((await maker.call('getOrder', { orderId: o.order!.id })).state).toBe('open');
+    await maker.call('cancelOrder', { orderId: o.order!.id });
+  });
+
+  it('a take abandoned after the hold gives the order back: the maker reposts it', async () => {
+    const o = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1.5', price: '5' });
+    await listedAt(taker, o.order!.id);
+    const took = await taker.call('takeOrder', { orderId: o.order!.id });
+    expect(took.swapIds).toHaveLength(1);
+    await taker.kill(); // gone before it locks anything
+    const back = await maker.until(() => maker.call('getMyOrders', {}), (l) => l.some((x) => x.id !== o.order!.id && x.price === '5' && x.state === 'open'), 'reposted', 90_000);
+    const repost = back.find((x) => x.id !== o.order!.id && x.price === '5')!;
+    expect(repost).toMatchObject({ baseAmount: '1.5', side: 'sell' });
+    expect((await maker.call('getOrder', { orderId: o.order!.id })).state).toBe('canceled');
+    await listedAt(sn, repost.id);
+    await taker.start();
+    await listedAt(taker, repost.id);
+    await maker.call('cancelOrder', { orderId: repost.id });
+  });
+
+  it('a service node that goes away drops out of every list, and its orders with it', async () => {
+    const o = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '6' });
+    await listedAt(taker, o.order!.id);
+    await sn.kill();
+    for (const n of [maker, taker]) {
+      await n.until(() => n.call('getServiceNodes', {}), (l) => l.length === 0, 'service node dropped', 15_000);
+      await goneAt(n, o.order!.id);
+    }
+    const mine = await maker.call('getOrder', { orderId: o.order!.id });
+    expect(mine).toMatchObject({ state: 'invalid', reason: 'its service node went away' });
+    await expect(maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '6' })).rejects.toMatchObject({ code: 'PEER_UNREACHABLE' });
+    expect(await taker.call('getNetworkTokens', {})).toEqual([]);
+  });
+});
