@@ -46,7 +46,7 @@ export function marketQueries(api: ApiClient) {
     candles: (base: string, quote: string, interval: CandleInterval) => queryOptions({
       queryKey: tradeKeys.candleSeries(base, quote, interval),
       // `from` is computed at fetch time so the key stays stable; trade.new extends the series.
-      queryFn: () => api.call('getOrderHistory', { base, quote, interval, from: Date.now() - INTERVAL_MS[interval] * MAX_CANDLES }),
+      queryFn: () => api.call('getOrderHistory', { base, quote, interval, from: Math.max(0, Date.now() - INTERVAL_MS[interval] * MAX_CANDLES) }),
       staleTime: Infinity,
       // Up to 100k candles: trade.new folds keep untouched candles as the same objects already,
       // and a deep comparison of the whole series on every trade would stall frames.
