@@ -79,6 +79,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return { state: d.vault.status() };
     },
     'vault.lock': () => {
+      // Claims and refunds are signed with vault keys: locking mid-swap could let a deadline
+      // pass unsigned and strand coins, so the vault stays open until every swap has ended.
+      const live = d.swaps?.stats().liveSwaps ?? 0;
+      if (live > 0) {
+        throw new ApiError('CONFLICT', `${live} swap${live === 1 ? ' is' : 's are'} in progress and need${live === 1 ? 's' : ''} the vault's keys to claim or refund; the vault can be locked once ${live === 1 ? 'it has' : 'they have'} ended.`, { liveSwaps: live });
+      }
       d.vault.lock();
       return { state: d.vault.status() };
     },

@@ -150,8 +150,8 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     return {
       dataDir, config, dispatcher, events, peerId: p2p.peerId, api, token,
       async stop() {
-        vault.lock();
         await stopAll();
+        vault.lock();
         log.info('node stopped');
       },
     };
