@@ -4,14 +4,6 @@ import { href } from '../app/routes.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 
 const TEXT: Partial<Record<PageId, { title: string; body: string }>> = {
-  trade: {
-    title: 'Trade',
-    body: 'Trading is coming. Here you will see the order book for each market, shared by the peers of the order network, and place limit, market and stop orders. A filled order settles as an atomic swap: both sides lock coins in hash-time-locked contracts on their own chains, so either both payments happen or both are refunded, and nobody ever holds your funds.',
-  },
-  swaps: {
-    title: 'Swaps',
-    body: 'Swap tracking is coming. Every atomic swap you take part in will be listed here with each step as it happens on chain: your lock, the other side\u2019s lock, the claims, and the automatic refund if a deadline passes. Swaps come from orders matched on the order network; each one ends completed or refunded, never stuck.',
-  },
   pay: {
     title: 'Pay',
     body: 'Payments are coming. You will be able to open a payment request (a BIP21 link or QR code), see whether the merchant behind it has a verified identity, and pay it from one of your connected wallets, as well as create requests of your own.',
