@@ -2,6 +2,9 @@
 // limit order is signed by the service node and shows in every book; a taker takes it; the swap
 // completes; the trade record, signed by both, and its candle reach every node. Partial fills keep
 // the remainder listed; a cancel leaves every book.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoMine } from '../../support/swap-node.ts';
 import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
@@ -13,6 +16,13 @@ let taker: OrderNode;
 let watcher: OrderNode;
 let maker2: OrderNode;
 let miner: ReturnType<typeof autoMine>;
+
+const run = promisify(execFile);
+/** `bin/hashlock <command> ...` against a node, as a bot or a user at a shell would run it; parses the JSON it prints. */
+async function cli(node: OrderNode, args: string[]): Promise<unknown> {
+  const { stdout } = await run(path.resolve('bin/hashlock'), [...args, '--data-dir', node.dataDir, '--url', `http://127.0.0.1:${node.apiPort}`], { timeout: 60_000 });
+  return JSON.parse(stdout);
+}
 
 beforeAll(async () => {
   net = await startOrderNet();
@@ -143,6 +153,18 @@ describe('order network: make, see, take, trade', () => {
     await expect(maker.call('cancelOrder', { orderId: id })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await maker.call('getMyOrders', {})).some((o) => o.id === id)).toBe(false);
     expect((await maker.call('getMyOrders', { includeClosed: true })).find((o) => o.id === id)?.state).toBe('canceled');
+  });
+
+  it('the CLI makes, shows and cancels orders with the same methods (make-order, get-order-book, cancel-order)', async () => {
+    const dry = await cli(maker, ['make-order', '--base', 'DEVA', '--quote', 'DEVB', '--side', 'sell', '--amount', '1', '--price', '2.5', '--dry-run', 'true']) as { order: null; preview: { quoteAmount: string } };
+    expect(dry).toMatchObject({ order: null, preview: { quoteAmount: '2.5' } });
+    const made = await cli(maker, ['make-order', '--base', 'DEVA', '--quote', 'DEVB', '--side', 'sell', '--amount', '1', '--price', '2.5', '--min-amount', '0.5']) as { order: { id: string; state: string } };
+    expect(made.order.state).toBe('open');
+    await watcher.until(() => cli(watcher, ['get-order-book', '--base', 'DEVA', '--quote', 'DEVB', '--detail', '3']) as Promise<{ orders: Array<{ id: string }> }>,
+      (b) => b.orders.some((o) => o.id === made.order.id), 'order in the CLI book', 15_000);
+    const canceled = await cli(maker, ['cancel-order', '--order-id', made.order.id]) as { state: string };
+    expect(canceled.state).toBe('canceled');
+    await expect(cli(maker, ['take-order', '--order-id', made.order.id])).rejects.toMatchObject({ stderr: expect.stringMatching(/error (NOT_FOUND|CONFLICT)/) });
   });
 
   it('every node, the service node too, has every trade record and the same candles', async () => {
