@@ -120,7 +120,8 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     const settings = createSettingsService({ repo: settingsRepo, coins, events });
     const swapEngine = createSwapEngine({
       coins, repo: createSwapRepo(db), listSwapIds: createSwapLister(db), settings: settingsRepo, vault, wallets, p2p, log,
-      confirmations: config.swaps.confirmations, pollMs: config.swaps.pollMs,
+      // An operator's config.json pins confirmations (tests, service setups); otherwise the user's setting.
+      confirmations: (ticker) => config.swaps.confirmations[ticker] ?? settings.confirmations(ticker), pollMs: config.swaps.pollMs,
       onUpdate: (summary) => events.emit('swap.updated', summary),
       // Tests crash the node at a named step (a real SIGKILL) to prove the engine resumes from there.
       ...(crashPoint ? { crashAt: (point: string) => { if (point === crashPoint) process.kill(process.pid, 'SIGKILL'); } } : {}),

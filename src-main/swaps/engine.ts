@@ -82,8 +82,8 @@ export interface SwapEngineDeps {
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits' | 'feeEstimate'>;
   p2p: Pick<P2pHost, 'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial'>;
   log: Logger;
-  /** The user's risk setting per ticker (least confirmations); default the coin's. */
-  confirmations?: Readonly<Record<string, number>>;
+  /** The user's risk setting: least confirmations on this coin (read when a swap starts); default the coin's. */
+  confirmations?: (ticker: string) => number | undefined;
   /** How often chains are polled. */
   pollMs?: number;
   /** Wall-clock tick (accept timeout, retries). */
@@ -162,7 +162,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     if (!coin) throw new ApiError('NOT_FOUND', `This node does not handle ${ticker}.`, { ticker });
     return coin;
   }
-  const confirmationsFor = (ticker: string): number => d.confirmations?.[ticker] ?? coinOf(ticker).defaultConfirmations;
+  const confirmationsFor = (ticker: string): number => d.confirmations?.(ticker) ?? coinOf(ticker).defaultConfirmations;
 
   function watcherFor(ticker: string): ChainWatcher {
     let w = watchers.get(ticker);

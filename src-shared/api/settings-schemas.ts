@@ -6,7 +6,7 @@ export const FeePreference = z.enum(['economy', 'normal', 'priority']);
 
 export const Settings = z.object({
   /** Confirmations required before trusting the counterparty's lock, per coin (the risk setting). */
-  confirmations: z.record(Ticker, z.number().int().min(0).max(100)),
+  confirmations: z.record(Ticker, z.number().int().min(1).max(100)),
   feePreference: FeePreference,
   theme: z.enum(['dark', 'light']),
   numberFormat: z.object({
@@ -18,7 +18,7 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 export const SettingsPatch = z.object({
-  confirmations: z.record(Ticker, z.number().int().min(0).max(100)).optional(),
+  confirmations: z.record(Ticker, z.number().int().min(1).max(100)).optional(),
   feePreference: FeePreference.optional(),
   theme: z.enum(['dark', 'light']).optional(),
   numberFormat: z.object({
