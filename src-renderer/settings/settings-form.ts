@@ -38,13 +38,14 @@ export function parseConfirmations(text: string): Parsed {
   if (t === '') return { ok: false, message: 'Enter a number of confirmations.' };
   if (!/^[0-9]{1,3}$/.test(t)) return { ok: false, message: 'Use a whole number, e.g. 2.' };
   const n = Number(t);
+  // A maker that claims against an unconfirmed lock can be double-spent after revealing its secret.
+  if (n < 1) return { ok: false, message: 'At least 1: an unconfirmed lock can still be double-spent.' };
   if (n > MAX_CONFIRMATIONS) return { ok: false, message: `At most ${MAX_CONFIRMATIONS}.` };
   return { ok: true, value: n };
 }
 
-/** "2 blocks, about 20 min" for a coin's block time; 0 → the risk in words. */
+/** "2 blocks, about 20 min" for a coin's block time. */
 export function confirmationsMeaning(n: number, blockTimeSec: number | undefined): string {
-  if (n === 0) return 'No wait: an unconfirmed lock can still be double-spent.';
   const blocks = n === 1 ? '1 block' : `${n} blocks`;
   if (!blockTimeSec) return blocks;
   const minutes = Math.round((n * blockTimeSec) / 60);
