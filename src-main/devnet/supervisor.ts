@@ -3,6 +3,7 @@
 // trader. The supervisor owns every child; stopping it stops them all, and it records their
 // pids in state.json so a later `down` can clean up even after a crash.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../api/dispatcher.ts';
@@ -10,11 +11,17 @@ import { startRegtestDaemon, type RegtestDaemon } from '../coins/regtest-daemon.
 import { readApiToken } from '../core/token.ts';
 import { createNodeRpc } from '../cli/rpc-client.ts';
 import { waitFor } from '../util/net.ts';
-import { devnetLayout, type DevnetLayout, type DevnetState } from './layout.ts';
+import { DEVNET_MAKER, DEVNET_SERVICE_NODE, DEVNET_TRADERS, devnetLayout, type DevnetLayout, type DevnetState } from './layout.ts';
+import { startMarketMaker } from './market-maker.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
 const TRADER_FUNDS = 50n * COIN;
+/** The market maker gets its funds as many coins: each open order is backed by coins of its own. */
+const MAKER_COINS = 12;
+const MAKER_COIN = 5n * COIN;
+/** The service node's collateral on DEVA (the devnet's default policy, src-main/core/config.ts). */
+const COLLATERAL = 10n * COIN;
 
 export interface DevnetOptions {
   root: string;
@@ -83,6 +90,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const daemons: RegtestDaemon[] = [];
   const children: ChildProcess[] = [];
   let miner: NodeJS.Timeout | undefined;
+  let marketMaker: { stop(): void } | undefined;
   let stopped = false;
 
   const stop = async () => {
@@ -91,6 +99,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     state.status = 'stopping';
     save();
     if (miner) clearInterval(miner);
+    marketMaker?.stop();
     await Promise.all(children.map((c) => stopChild(c)));
     await Promise.all(daemons.map((d) => d.stop().catch(() => d.kill())));
     state.chains = [];
@@ -105,7 +114,9 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       daemons.push(daemon);
       state.chains.push({ ticker: chain.ticker, pid: daemon.pid, rpcPort: daemon.rpcPort, dataDir: chain.dataDir });
       save();
-      await fundTraders(daemon, layout.nodes.map((n) => n.name));
+      await fundTraders(daemon, [...DEVNET_TRADERS]);
+      await fundMaker(daemon, DEVNET_MAKER);
+      await ensureWallet(daemon, DEVNET_SERVICE_NODE);
       log.info('chain ready', { ticker: chain.ticker, rpcPort: daemon.rpcPort });
     }
 
@@ -120,17 +131,28 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     }, interval);
     miner.unref();
 
+    const deva = daemons[layout.chains.findIndex((c) => c.ticker === 'DEVA')]!;
+    const collateral = await ensureCollateral(deva, DEVNET_SERVICE_NODE);
     const bootstrap: string[] = [];
+    const managed: Array<{ name: string; url: string; token: string }> = [];
     for (const node of layout.nodes) {
       mkdirSync(node.dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(path.join(node.dataDir, 'config.json'), JSON.stringify({
         network: 'devnet',
+        role: node.role,
         api: { port: node.apiPort },
         p2p: { listen: [`/ip4/127.0.0.1/tcp/${node.p2pPort}`], bootstrap },
         wallets: { searchDirs: layout.chains.map((c) => ({ ticker: c.ticker, dataDir: c.dataDir, wallet: node.name })) },
+        ...(node.role === 'servicenode' ? {
+          servicenode: { collateral: { ticker: 'DEVA', ...collateral }, fee: { ticker: 'DEVB', amount: '0.001' }, coins: layout.chains.map((c) => c.ticker), announceMs: 5000 },
+        } : {}),
       }, null, 2));
-      // Trader nodes start without a vault: the person at the UI creates or restores one.
-      const child = spawnNode(opts.repoRoot, node.dataDir, path.join(node.dataDir, 'node.log'));
+      // Trader nodes start without a vault: the person at the UI creates or restores one. The
+      // devnet's own nodes (service node, market maker) get one made with a password kept beside them.
+      const passwordFile = path.join(node.dataDir, 'password');
+      if (node.managed && !existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
+      const args = node.managed ? ['--password-file', passwordFile, '--create-vault'] : [];
+      const child = spawnNode(opts.repoRoot, node.dataDir, path.join(node.dataDir, 'node.log'), node.role === 'servicenode' ? 'servicenode' : 'node', args);
       children.push(child);
       const url = `http://127.0.0.1:${node.apiPort}`;
       const rpc = await waitFor(async () => {
@@ -144,6 +166,14 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
       state.nodes.push({ name: node.name, pid: child.pid ?? 0, url, token: rpc.token, peerId: info.peerId });
       save();
+      if (node.managed) {
+        await connectWallets(rpc.client, layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })), node.name);
+        managed.push({ name: node.name, url, token: rpc.token });
+      }
+    }
+    const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
+    if (makerNode) {
+      marketMaker = startMarketMaker({ rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000), log, base: 'DEVA', quote: 'DEVB' });
     }
     state.status = 'ready';
     save();
@@ -154,6 +184,54 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     save();
     await stop();
     throw err;
+  }
+}
+
+async function ensureWallet(daemon: RegtestDaemon, name: string): Promise<void> {
+  const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
+  if (loaded.includes(name)) return;
+  const onDisk = (await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })).wallets.map((w) => w.name);
+  if (onDisk.includes(name)) await daemon.rpc.call('loadwallet', [name], { wallet: false });
+  else await daemon.rpc.call('createwallet', [name], { wallet: false });
+}
+
+/** The market maker's wallet: many coins of MAKER_COIN, refilled when it runs low. */
+async function fundMaker(daemon: RegtestDaemon, name: string): Promise<void> {
+  await ensureWallet(daemon, name);
+  const wallet = daemon.rpc.forWallet(name);
+  if (await wallet.amount('getbalance') >= (MAKER_COIN * BigInt(MAKER_COINS)) / 2n) return;
+  const outputs: Record<string, string> = {};
+  for (let i = 0; i < MAKER_COINS; i++) outputs[await wallet.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
+  await daemon.rpc.call('sendmany', ['', outputs]);
+  await daemon.mine(1);
+}
+
+/**
+ * The service node's collateral: an unspent output of COLLATERAL at a legacy address of its own
+ * wallet (signmessage signs only for those), paid by the miner once and reused after that.
+ */
+async function ensureCollateral(daemon: RegtestDaemon, name: string): Promise<{ txid: string; vout: number }> {
+  const wallet = daemon.rpc.forWallet(name);
+  const unspent = await wallet.call<Array<{ txid: string; vout: number; label?: string }>>('listunspent', [0]);
+  const held = unspent.find((u) => u.label === 'collateral');
+  if (held) return { txid: held.txid, vout: held.vout };
+  const address = await wallet.call<string>('getnewaddress', ['collateral', 'legacy']);
+  const txid = await daemon.rpc.call<string>('sendtoaddress', [address, formatCoins(COLLATERAL)]);
+  await daemon.mine(1);
+  const tx = await wallet.call<{ details: Array<{ address?: string; vout: number; category: string }> }>('gettransaction', [txid]);
+  const out = tx.details.find((x) => x.address === address && x.category === 'receive');
+  if (!out) throw new Error('the service node collateral payment is not in its wallet');
+  return { txid, vout: out.vout };
+}
+
+/** A devnet-run node's wallets: its own wallet on each chain, with the chain's RPC login. */
+async function connectWallets(rpc: ReturnType<typeof createNodeRpc>, chains: Array<{ ticker: string; daemon: RegtestDaemon }>, wallet: string): Promise<void> {
+  const connected = new Set((await rpc.call('wallets.list', {})).filter((w) => w.status === 'connected').map((w) => w.ticker));
+  for (const { ticker, daemon } of chains) {
+    if (connected.has(ticker) || !('username' in daemon.auth)) continue;
+    await rpc.call('wallets.connect', {
+      ticker, connection: { kind: 'password', host: '127.0.0.1', port: daemon.rpcPort, username: daemon.auth.username, password: daemon.auth.password, wallet },
+    });
   }
 }
 
@@ -184,9 +262,9 @@ function formatCoins(units: bigint): string {
   return `${units / COIN}.${(units % COIN).toString().padStart(8, '0')}`;
 }
 
-function spawnNode(repoRoot: string, dataDir: string, logFile: string): ChildProcess {
+function spawnNode(repoRoot: string, dataDir: string, logFile: string, command: 'node' | 'servicenode' = 'node', extra: string[] = []): ChildProcess {
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'src-main', 'cli', 'main.ts'), 'node', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'src-main', 'cli', 'main.ts'), command, '--data-dir', dataDir, ...extra], {
     cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HASHLOCK_LOG: process.env.HASHLOCK_LOG ?? 'info' },
   });
   child.stdout?.pipe(out);

@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeRpc } from '../../../src-main/cli/rpc-client.ts';
 import type { DevnetState } from '../../../src-main/devnet/layout.ts';
 import { isAlive } from '../../../src-main/devnet/supervisor.ts';
+import { waitFor } from '../../../src-main/util/net.ts';
+import { parseAmount } from '../../../src-shared/money/index.ts';
 
 const run = promisify(execFile);
 const CLI = path.resolve('bin/hashlock');
@@ -25,12 +27,12 @@ afterAll(async () => {
 describe('hashlock devnet', () => {
   let first: DevnetState;
 
-  it('up starts two chains and two trader nodes and prints their UI links', async () => {
+  it('up starts two chains, two trader nodes, a service node and a market maker, and prints their UI links', async () => {
     const { stdout } = await run(CLI, ['devnet', 'up', '--fresh', ...flags], { timeout: 180_000 });
     first = state();
     expect(first.status).toBe('ready');
     expect(first.chains.map((c) => c.ticker)).toEqual(['DEVA', 'DEVB']);
-    expect(first.nodes.map((n) => n.name)).toEqual(['alice', 'bob']);
+    expect(first.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'servicenode', 'maker']);
     for (const n of first.nodes) expect(stdout).toContain(`${n.url}/#token=${n.token}`);
     expect(pids(first).every(isAlive)).toBe(true);
   });
@@ -53,6 +55,18 @@ describe('hashlock devnet', () => {
     expect(after).toBeGreaterThan(before);
     // The two nodes found each other over libp2p.
     expect((await rpc.call('p2p.peers', {})).map((p) => p.peerId)).toContain(first.nodes[1]!.peerId);
+  });
+
+  it('shows a live market: the service node is listed and the market maker keeps orders on both sides of the book', async () => {
+    const alice = first.nodes[0]!;
+    const rpc = createNodeRpc(alice.url, alice.token);
+    const sn = first.nodes.find((n) => n.name === 'servicenode')!;
+    await waitFor(async () => (await rpc.call('getServiceNodes', {})).some((x) => x.peerId === sn.peerId && x.fee !== null), { timeoutMs: 60_000, intervalMs: 500, what: 'the service node listed at alice' });
+    const book = await waitFor(async () => {
+      const b = await rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB' });
+      return b.asks.length >= 2 && b.bids.length >= 2 ? b : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500, what: 'market maker orders on both sides' });
+    expect(parseAmount(book.asks[0]!.price, 8)).toBeGreaterThan(parseAmount(book.bids[0]!.price, 8));
   });
 
   it('a second up reuses the running devnet', async () => {
