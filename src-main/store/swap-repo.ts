@@ -45,7 +45,11 @@ export interface SwapRepo {
   upsert(snapshot: SwapSnapshot): void;
   /** Swaps not yet terminal, oldest first: what the engine resumes on start. */
   unfinished(): StoredSwap[];
+  /** Every swap, finished or not, newest first (ties by id); at most `limit` (default 500). */
+  list(opts?: { limit?: number }): StoredSwap[];
 }
+
+const DEFAULT_LIST_LIMIT = 500;
 
 interface SwapRow {
   swap_id: string;
@@ -79,6 +83,7 @@ export function createSwapRepo(db: Database, deps: { now?: () => number } = {}):
   const columns = 'swap_id, role, state, terminal, data, created_at, updated_at';
   const selectSwap = db.prepare<[string], SwapRow>(`SELECT ${columns} FROM swaps WHERE swap_id = ?`);
   const selectUnfinished = db.prepare<[], SwapRow>(`SELECT ${columns} FROM swaps WHERE terminal = 0 ORDER BY created_at, swap_id`);
+  const selectNewest = db.prepare<[number], SwapRow>(`SELECT ${columns} FROM swaps ORDER BY created_at DESC, swap_id LIMIT ?`);
 
   const append = (swapId: string, type: string, payload: unknown): number => {
     const json = toJson(payload); // encode first: a bad payload must not leave a half-done transaction
@@ -114,6 +119,10 @@ export function createSwapRepo(db: Database, deps: { now?: () => number } = {}):
     },
     upsert: put,
     unfinished: () => selectUnfinished.all().map(swapFromRow),
+    list({ limit = DEFAULT_LIST_LIMIT } = {}) {
+      if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`list limit must be a whole number >= 0, not ${limit}`);
+      return selectNewest.all(limit).map(swapFromRow);
+    },
   };
 }
 

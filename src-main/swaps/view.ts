@@ -1,9 +1,11 @@
 // What the API shows of a swap: a summary for lists and pushes, and the detail with locks (blocks
-// and time left before each refund), transactions and a timeline rebuilt from the event log.
+// and time left before each refund), the agreed confirmations, every step's deadline (from the
+// pure swapDeadlines), transactions and a timeline rebuilt from the event log.
 import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import { initialMakerState, initialTakerState, transition } from '../../src-shared/swap/machine.ts';
-import type { Chain, Heights, Role, SwapEvent, SwapProposal, SwapState } from '../../src-shared/swap/types.ts';
+import { swapDeadlines, type SwapDeadlines } from '../../src-shared/swap/timelock.ts';
+import type { Chain, Heights, Role, SwapEvent, SwapProposal, SwapSetup, SwapState } from '../../src-shared/swap/types.ts';
 import { isTerminal } from '../../src-shared/swap/types.ts';
 import type { StoredSwapEvent } from '../store/index.ts';
 
@@ -76,6 +78,32 @@ function proposalOf(s: SwapState): SwapProposal | undefined {
   return undefined;
 }
 
+/** The terms as first recorded: a swap that failed before funding keeps none in its state. */
+function loggedProposal(events: readonly StoredSwapEvent[]): SwapProposal | undefined {
+  const first = events[0]?.payload as SwapEvent | undefined;
+  return first?.type === 'MakerStarted' || first?.type === 'TakerStarted' ? first.proposal : undefined;
+}
+
+/** Who acts at each deadline, what they do, in swap order (docs/swap.md §4). */
+const DEADLINE_ROLES: ReadonlyArray<[keyof SwapDeadlines, Role, SwapDetail['deadlines'][number]['action']]> = [
+  ['makerFundBy', 'maker', 'lock'], ['takerFundBy', 'taker', 'lock'], ['makerClaimBy', 'maker', 'claim'],
+  ['takerRefundAt', 'taker', 'refund'], ['takerClaimBy', 'taker', 'claim'], ['makerRefundAt', 'maker', 'refund'],
+];
+
+export function deadlinesOf(setup: SwapSetup, role: Role, ctx: ViewContext): SwapDetail['deadlines'] {
+  const all = swapDeadlines(setup);
+  return DEADLINE_ROLES.map(([step, actor, action]) => {
+    const d = all[step];
+    const ticker = d.chain === 'makerChain' ? setup.terms.makerLeg.ticker : setup.terms.takerLeg.ticker;
+    const tip = ctx.heightOf(ticker);
+    const blocksLeft = tip === undefined ? null : Math.max(0, d.height - tip);
+    return {
+      step, party: actor === role ? 'own' as const : 'counterparty' as const, action, ticker, height: d.height,
+      blocksLeft, secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(ticker),
+    };
+  });
+}
+
 const TX_EVENTS = new Set<SwapEvent['type']>([
   'OwnFundingBroadcast', 'OwnFundingConfirmed', 'CounterpartyFunded', 'CounterpartyFundingSeen', 'CounterpartyFundingGone', 'CounterpartyClaimed',
   'CounterpartyClaimSeen', 'CounterpartyRefundSeen', 'ClaimBroadcast', 'ClaimConfirmed', 'RefundBroadcast', 'RefundConfirmed',
@@ -98,6 +126,15 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
   const own = ownChain(meta.role);
   const other = otherChain(meta.role);
   const proposal = proposalOf(state);
+  const agreed = proposal ?? loggedProposal(events);
+  const confirmations: SwapDetail['confirmations'] = [];
+  if (agreed) {
+    for (const [side, chain] of [['own', own], ['counterparty', other]] as const) {
+      const leg = chain === 'makerChain' ? agreed.makerLeg : agreed.takerLeg;
+      confirmations.push({ side, ticker: leg.ticker, confirmations: leg.confirmations });
+    }
+  }
+  const deadlines = 'setup' in state && state.setup ? deadlinesOf(state.setup, meta.role, ctx) : [];
   const locks: SwapDetail['locks'] = [];
   if (proposal) {
     for (const [side, chain] of [['own', own], ['counterparty', other]] as const) {
@@ -151,5 +188,5 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
     timeline.push({ at: stored.createdAt, event: e.type, state: s.phase, ...(txid ? { txid } : {}), ...(confirmations !== undefined ? { confirmations } : {}) });
   }
 
-  return { ...summaryOf(id, r, times, ctx), secretHash: proposal?.secretHash ?? null, locks, txs, timeline };
+  return { ...summaryOf(id, r, times, ctx), secretHash: proposal?.secretHash ?? null, locks, confirmations, deadlines, txs, timeline };
 }

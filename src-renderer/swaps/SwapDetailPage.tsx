@@ -13,7 +13,7 @@ import { Amount } from '../components/Amount.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { countdownText, swapCountdowns, type Countdown } from './deadlines.ts';
 import { CopyIcon, DateTime, PeerId, StateBadge, SwapErrorNote, Txid, type CoinFacts } from './parts.tsx';
-import { deriveSteps } from './steps.ts';
+import { deriveSteps, requiredConfirmations } from './steps.ts';
 import { abortConsequence, explainSwap, shortStatus, whyNoAbort } from './swap-words.ts';
 import { SwapTimeline } from './SwapTimeline.tsx';
 
@@ -72,8 +72,10 @@ function Locks(props: { detail: SwapDetail; coins: CoinFacts }) {
   );
 }
 
-function Transactions(props: { detail: SwapDetail }) {
+function Transactions(props: { detail: SwapDetail; coins: CoinFacts }) {
   if (props.detail.txs.length === 0) return null;
+  // Depths against the swap's agreed confirmations for that chain ("2 of 3").
+  const required = (ticker: string) => requiredConfirmations(props.detail, ticker, props.coins);
   return (
     <div className="panel flush" data-testid="swap-txs">
       <div className="panel-head"><h2>Transactions</h2></div>
@@ -85,7 +87,10 @@ function Transactions(props: { detail: SwapDetail }) {
               <td>{TX_WORDS[t.kind]}</td>
               <td><span className="chain-tag">{t.ticker}</span></td>
               <td><Txid txid={t.txid} testId={`swap-tx-${t.kind}-txid`} /></td>
-              <td className="num">{t.confirmations ?? <span className="muted">{'\u2014'}</span>}</td>
+              <td className="num" data-required={required(t.ticker)}>
+                {t.confirmations === undefined ? <span className="muted">{'\u2014'}</span>
+                  : required(t.ticker) === undefined ? t.confirmations : `${t.confirmations} of ${required(t.ticker)}`}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -227,7 +232,7 @@ export function SwapDetailPage(props: { swapId: string; coins: CoinFacts }) {
           <Locks detail={d} coins={props.coins} />
         </div>
       </div>
-      <Transactions detail={d} />
+      <Transactions detail={d} coins={props.coins} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // The vertical step timeline of one swap: each step's status, time, transaction (chain, txid,
-// confirmations) and, where a refund lock applies, the blocks and approximate time left.
-import { countdownText } from './deadlines.ts';
+// confirmations of the agreed depth), the block by which a step to come must happen, and, where a
+// refund lock applies, the blocks and approximate time left.
+import { byBlockText, countdownText } from './deadlines.ts';
 import { Time, Txid } from './parts.tsx';
 import type { StepStatus, StepView } from './steps.ts';
 
@@ -41,6 +42,20 @@ function Countdown(props: { step: StepView; testId: string }) {
   );
 }
 
+const DEADLINE_LEAD: Record<string, string> = {
+  'own-lock': 'Your node locks', 'their-lock': 'The peer must lock', 'their-claim': 'The peer must claim', 'claim': 'Your claim is due',
+};
+
+function StepDeadline(props: { step: StepView; testId: string }) {
+  const dl = props.step.deadline;
+  if (!dl) return null;
+  return (
+    <p className="step-countdown" data-testid={props.testId} data-ticker={dl.ticker} data-height={dl.height} data-blocks-left={dl.blocksLeft ?? undefined}>
+      {DEADLINE_LEAD[props.step.name] ?? 'Due'} {byBlockText(dl)}
+    </p>
+  );
+}
+
 export function SwapTimeline(props: { steps: StepView[] }) {
   return (
     <ol className="timeline" data-testid="swap-steps">
@@ -63,6 +78,7 @@ export function SwapTimeline(props: { steps: StepView[] }) {
                   <Confirmations step={s} testId={`${id}-confirmations`} />
                 </div>
               ) : null}
+              <StepDeadline step={s} testId={`${id}-deadline`} />
               <Countdown step={s} testId={`${id}-countdown`} />
             </div>
           </li>

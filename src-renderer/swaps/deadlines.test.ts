@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approxDuration, countdownText, lockCountdown, nextDeadline, type SwapLock } from './deadlines.ts';
-import { maker, taker } from './testdata.ts';
+import { approxDuration, byBlockText, countdownText, deadlineOf, lockCountdown, nextDeadline, type SwapDeadline, type SwapLock } from './deadlines.ts';
+import { deadlinesFor, maker, taker } from './testdata.ts';
 
 const lock = (over: Partial<SwapLock>): SwapLock => ({ side: 'own', ticker: 'DEVA', locktime: 264, height: 210, blocksLeft: 54, secondsLeft: 270, ...over });
 const fiveSeconds = () => 5;
@@ -64,5 +64,29 @@ describe('next deadline of a swap', () => {
   it('has none once the swap has finished', () => {
     expect(nextDeadline(maker.completed(), fiveSeconds)).toBeNull();
     expect(nextDeadline(maker.refunded(), fiveSeconds)).toBeNull();
+  });
+});
+
+describe('give-up deadlines', () => {
+  const dl = (over: Partial<SwapDeadline>): SwapDeadline => ({ step: 'takerFundBy', party: 'counterparty', action: 'lock', ticker: 'DEVB', height: 213, blocksLeft: 3, secondsLeft: 15, ...over });
+
+  it.each([
+    [dl({}), 'by DEVB block 213, in ~3 blocks (under 1 min)'],
+    [dl({ blocksLeft: 1, secondsLeft: 150 }), 'by DEVB block 213, in ~1 block (~3 min)'],
+    [dl({ blocksLeft: 0, secondsLeft: 0 }), 'by DEVB block 213 (reached)'],
+    [dl({ blocksLeft: null, secondsLeft: null }), 'by DEVB block 213'],
+    [dl({ secondsLeft: null }), 'by DEVB block 213, in ~3 blocks'],
+  ] as const)('%o reads "%s"', (d, text) => {
+    expect(byBlockText(d)).toBe(text);
+  });
+
+  it('finds the deadline of who acts and what it does, from this node\u2019s side', () => {
+    const m = { deadlines: deadlinesFor('maker') };
+    expect(deadlineOf(m, 'counterparty', 'lock')).toMatchObject({ step: 'takerFundBy', height: 213 });
+    expect(deadlineOf(m, 'own', 'claim')).toMatchObject({ step: 'makerClaimBy', ticker: 'DEVB', height: 226 });
+    const t = { deadlines: deadlinesFor('taker') };
+    expect(deadlineOf(t, 'counterparty', 'lock')).toMatchObject({ step: 'makerFundBy', height: 212 });
+    expect(deadlineOf(t, 'own', 'claim')).toMatchObject({ step: 'takerClaimBy', ticker: 'DEVA', height: 258 });
+    expect(deadlineOf({ deadlines: [] }, 'own', 'lock')).toBeNull();
   });
 });

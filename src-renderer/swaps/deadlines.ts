@@ -1,10 +1,12 @@
-// Countdowns to the refund locks of a swap, from the heights the node reports: blocks left
-// and an approximate time. Block counts are exact for the tip the node saw; time is only an
-// estimate (blocks arrive irregularly), which is why every duration is written with "~".
+// Countdowns to the refund locks of a swap and its "give-up" deadlines (by which block the peer
+// must lock, we must claim, ...), from the heights the node reports: blocks left and an
+// approximate time. Block counts are exact for the tip the node saw; time is only an estimate
+// (blocks arrive irregularly), which is why every duration is written with "~".
 import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import { formatDuration } from '../format/text.ts';
 
 export type SwapLock = SwapDetail['locks'][number];
+export type SwapDeadline = SwapDetail['deadlines'][number];
 
 export interface Countdown {
   ticker: string;
@@ -92,4 +94,18 @@ export function nextDeadline(detail: Pick<SwapDetail, 'state' | 'terminal' | 'lo
   const ownLocked = detail.txs.some((t) => t.kind === 'ownFunding');
   if (!own || !ownLocked) return null;
   return deadline('refund', own, 'refund possible', countdownText(own));
+}
+
+/** The deadline at which `party` must `action` (e.g. the peer must lock), when the node reported one. */
+export function deadlineOf(d: Pick<SwapDetail, 'deadlines'>, party: SwapDeadline['party'], action: SwapDeadline['action']): SwapDeadline | null {
+  return d.deadlines.find((x) => x.party === party && x.action === action) ?? null;
+}
+
+/** "by DEVB block 213, in ~3 blocks (under 1 min)"; "by DEVB block 213 (reached)" once the tip is there. */
+export function byBlockText(dl: SwapDeadline): string {
+  const at = `by ${dl.ticker} block ${dl.height}`;
+  if (dl.blocksLeft === null) return at;
+  if (dl.blocksLeft === 0) return `${at} (reached)`;
+  const time = dl.secondsLeft === null ? '' : ` (${approxDuration(dl.secondsLeft)})`;
+  return `${at}, in ~${blocksText(dl.blocksLeft)}${time}`;
 }

@@ -45,11 +45,38 @@ describe('step status per situation', () => {
 });
 
 describe('step facts', () => {
-  it('counts the peer\u2019s lock as done only at the depth the node waits for', () => {
-    expect(statuses(maker.funded(2), ctx(3))['their-lock']).toBe('current');
-    expect(statuses(maker.funded(3), ctx(3))['their-lock']).toBe('done');
-    const lock = deriveSteps(maker.funded(2), ctx(3)).find((s) => s.name === 'their-lock');
+  it('counts the peer\u2019s lock as done only at the depth agreed in the swap, not the coin\u2019s default', () => {
+    // The swap agreed on 3 DEVB confirmations; the app's coin default (ctx) says 1.
+    const agreed3 = (n: number): SwapDetail => {
+      const d = maker.funded(n);
+      return { ...d, confirmations: d.confirmations.map((c) => (c.ticker === 'DEVB' ? { ...c, confirmations: 3 } : c)) };
+    };
+    expect(statuses(agreed3(2), ctx(1))['their-lock']).toBe('current');
+    expect(statuses(agreed3(3), ctx(1))['their-lock']).toBe('done');
+    const lock = deriveSteps(agreed3(2), ctx(1)).find((s) => s.name === 'their-lock');
     expect(lock).toMatchObject({ ticker: 'DEVB', txid: 'b'.repeat(64), confirmations: 2, required: 3 });
+    expect(deriveSteps(agreed3(2), ctx(1)).find((s) => s.name === 'own-lock')?.required).toBe(1);
+  });
+
+  it('falls back to the coin\u2019s setting only when the node reported no agreed depth', () => {
+    const d = { ...maker.funded(2), confirmations: [] };
+    expect(deriveSteps(d, ctx(3)).find((s) => s.name === 'their-lock')).toMatchObject({ status: 'current', required: 3 });
+    expect(deriveSteps(d, { blockTimeOf: () => 5 }).find((s) => s.name === 'their-lock')).toMatchObject({ status: 'current', required: null });
+  });
+
+  it('holds each step still to come to its deadline: by which block it must happen', () => {
+    const m = deriveSteps(maker.funded(), ctx());
+    expect(m.find((s) => s.name === 'their-lock')?.deadline).toMatchObject({ party: 'counterparty', action: 'lock', ticker: 'DEVB', height: 213, blocksLeft: 3 });
+    expect(m.find((s) => s.name === 'claim')?.deadline).toMatchObject({ party: 'own', action: 'claim', ticker: 'DEVB', height: 226 });
+    // Done steps and a claim already sent have none.
+    expect(m.find((s) => s.name === 'own-lock')?.deadline).toBeNull();
+    expect(deriveSteps(maker.claiming(), ctx()).find((s) => s.name === 'claim')?.deadline).toBeNull();
+    const t = deriveSteps(taker.accepted(), ctx());
+    expect(t.find((s) => s.name === 'their-lock')?.deadline).toMatchObject({ step: 'makerFundBy', ticker: 'DEVB', height: 212 });
+    expect(t.find((s) => s.name === 'own-lock')?.deadline).toMatchObject({ step: 'takerFundBy', height: 213 });
+    expect(deriveSteps(taker.funded(), ctx()).find((s) => s.name === 'their-claim')?.deadline).toMatchObject({ step: 'makerClaimBy', height: 226 });
+    // Stopped swaps have nothing left to wait for.
+    expect(deriveSteps(maker.refunded(), ctx()).every((s) => s.deadline === null)).toBe(true);
   });
 
   it('carries the transaction and the time it was seen', () => {

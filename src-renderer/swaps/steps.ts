@@ -1,9 +1,10 @@
 // The swap detail's step timeline, derived from what the node reports (state, transactions,
-// the event timeline, locks). Each side sees its own path: the maker locks first and claims
-// first; the taker locks second and claims with the secret the maker's claim revealed.
+// the event timeline, locks, deadlines, the agreed confirmations). Each side sees its own path:
+// the maker locks first and claims first; the taker locks second and claims with the secret the
+// maker's claim revealed.
 import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import { formatDecimalForDisplay } from '../format/amount.ts';
-import { lockCountdown, type Countdown } from './deadlines.ts';
+import { deadlineOf, lockCountdown, type Countdown, type SwapDeadline } from './deadlines.ts';
 
 export type StepName = 'agree' | 'own-lock' | 'their-lock' | 'their-claim' | 'claim' | 'refund';
 export type StepStatus = 'done' | 'current' | 'waiting' | 'skipped' | 'failed';
@@ -20,16 +21,18 @@ export interface StepView {
   ticker: string | null;
   txid: string | null;
   confirmations: number | null;
-  /** Depth at which the node acts on the transaction, when known. */
+  /** Depth at which the node acts on the transaction: the swap's agreed confirmations for that chain. */
   required: number | null;
   /** Refund step: until our lock opens. Current claim step: until the counterparty's lock opens. */
   countdown: Countdown | null;
+  /** A step still to come: the block by which it must happen, or the swap gives up on it. */
+  deadline: SwapDeadline | null;
 }
 
 export interface StepContext {
   blockTimeOf(ticker: string): number | undefined;
-  /** Confirmations the node waits for on this coin (the coin's default unless the node is set otherwise). */
-  confirmationsOf(ticker: string): number | undefined;
+  /** Only for a detail without agreed confirmations (a node before they were reported): the coin's setting. */
+  confirmationsOf?(ticker: string): number | undefined;
 }
 
 type Phase = SwapDetail['state'];
@@ -99,6 +102,16 @@ function txOf(d: SwapDetail, kind: TxKind | undefined) {
   return kind === undefined ? undefined : d.txs.find((t) => t.kind === kind);
 }
 
+/** The depth agreed in the swap's terms for a chain; a node that does not report it leaves the app's setting. */
+export function requiredConfirmations(d: Pick<SwapDetail, 'confirmations'>, ticker: string, ctx: Pick<StepContext, 'confirmationsOf'>): number | undefined {
+  return d.confirmations.find((c) => c.ticker === ticker)?.confirmations ?? ctx.confirmationsOf?.(ticker);
+}
+
+/** Which deadline a step still to come is held to: [who acts, what it does]. */
+const STEP_DEADLINE: Partial<Record<StepName, [SwapDeadline['party'], SwapDeadline['action']]>> = {
+  'own-lock': ['own', 'lock'], 'their-lock': ['counterparty', 'lock'], 'their-claim': ['counterparty', 'claim'], 'claim': ['own', 'claim'],
+};
+
 function happened(d: SwapDetail, step: StepName, ctx: StepContext): boolean {
   switch (step) {
     case 'agree':
@@ -111,7 +124,7 @@ function happened(d: SwapDetail, step: StepName, ctx: StepContext): boolean {
       // The node goes on only once their lock is deep enough, so a later phase proves it.
       if (reached(d, d.role === 'maker' ? ['claiming', 'completed'] : ['funding', 'funded', 'claiming', 'completed'])) return true;
       const tx = txOf(d, 'theirFunding');
-      const required = ctx.confirmationsOf(d.buy.ticker);
+      const required = requiredConfirmations(d, d.buy.ticker, ctx);
       return tx?.confirmations !== undefined && required !== undefined && tx.confirmations >= required;
     }
     case 'their-claim':
@@ -167,12 +180,15 @@ export function deriveSteps(d: SwapDetail, ctx: StepContext): StepView[] {
     let countdown: Countdown | null = null;
     if (step === 'refund' && ownLock && ownLocked && (status === 'waiting' || status === 'current')) countdown = lockCountdown(ownLock, ctx.blockTimeOf(ownLock.ticker));
     if (step === 'claim' && theirLock && status === 'current') countdown = lockCountdown(theirLock, ctx.blockTimeOf(theirLock.ticker));
+    const held = STEP_DEADLINE[step];
+    // Only for what has not happened yet: a claim already sent races the lock (the countdown), not this.
+    const deadline = held && (status === 'waiting' || (status === 'current' && !tx)) ? deadlineOf(d, held[0], held[1]) : null;
     const at = stopPoint ? stoppedAt(d) : status === 'waiting' || status === 'skipped' ? null : firstAt(d, event);
     return {
       name: step, title: words[step].title, note: words[step].note, status, at,
       ticker, txid: txid ?? null, confirmations: confirmations ?? null,
-      required: ticker !== null && (step === 'own-lock' || step === 'their-lock' || step === 'their-claim') ? ctx.confirmationsOf(ticker) ?? null : null,
-      countdown,
+      required: ticker !== null && (step === 'own-lock' || step === 'their-lock' || step === 'their-claim') ? requiredConfirmations(d, ticker, ctx) ?? null : null,
+      countdown, deadline,
     };
   };
 

@@ -36,6 +36,24 @@ describe('explanation box', () => {
     expect(text(maker.funded())).toContain('your DEVA is refunded automatically after DEVA block 264, in ~54 blocks (~5 min), minus the network fee');
   });
 
+  it('names the block by which the peer must lock, and by which our node gives up', () => {
+    expect(text(maker.funded())).toContain('The peer must now lock 0.75 DEVB by DEVB block 213, in ~3 blocks (under 1 min); once it is confirmed, your node claims it (it can until DEVB block 226).');
+    const t = text(taker.accepted());
+    expect(t).toContain('The peer locks 1.5 DEVA first, by DEVB block 212, in ~2 blocks (under 1 min); your node locks');
+    expect(t).toContain('If the peer\'s lock is not confirmed in time for your node to lock by DEVB block 213, in ~3 blocks (under 1 min), the swap stops');
+  });
+
+  it('names the block by which the peer must claim, and the taker\u2019s own claim deadline', () => {
+    expect(text(taker.funded())).toContain('If they don\u2019t claim by DEVB block 226, in ~16 blocks (~1 min), your DEVB is refunded automatically after DEVB block 232');
+    const claiming: SwapDetail = { ...taker.funded(), state: 'claiming' };
+    expect(text(claiming)).toContain('It should confirm by DEVA block 258, in ~48 blocks (~4 min), before the peer\'s lock ends at DEVA block 264.');
+  });
+
+  it('without deadlines from the node, still says "in time" rather than inventing a block', () => {
+    expect(text({ ...maker.funded(), deadlines: [] })).toContain('The peer must now lock 0.75 DEVB; once it is confirmed, your node claims it.');
+    expect(text({ ...taker.accepted(), deadlines: [] })).toContain('If the peer does not lock in time');
+  });
+
   it('before anything is locked, promises only that nothing moves', () => {
     expect(text(taker.accepted())).toContain('nothing of yours moves');
     expect(text(taker.accepted())).not.toMatch(/refund/i);

@@ -4,7 +4,7 @@
 import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import { formatDecimalForDisplay } from '../format/amount.ts';
 import { sentence } from '../format/errors.ts';
-import { blocksText, countdownText, swapCountdowns, type Countdown } from './deadlines.ts';
+import { blocksText, byBlockText, countdownText, deadlineOf, swapCountdowns, type Countdown } from './deadlines.ts';
 
 type Phase = SwapSummary['state'];
 export type Tone = 'info' | 'ok' | 'warn' | 'muted' | 'danger';
@@ -79,6 +79,11 @@ export function explainSwap(d: SwapDetail, ctx: WordsContext): Explanation {
   const maker = d.role === 'maker';
   const why = reasonText(d);
   const ownLocked = d.txs.some((t) => t.kind === 'ownFunding');
+  // The "give-up" heights (docs/swap.md §4): by when the peer must act, or the swap stops.
+  const theirLockBy = deadlineOf(d, 'counterparty', 'lock');
+  const ownLockBy = deadlineOf(d, 'own', 'lock');
+  const theirClaimBy = deadlineOf(d, 'counterparty', 'claim');
+  const ownClaimBy = deadlineOf(d, 'own', 'claim');
 
   switch (d.state) {
     case 'new':
@@ -92,8 +97,10 @@ export function explainSwap(d: SwapDetail, ctx: WordsContext): Explanation {
     case 'accepted':
       return {
         tone: 'info', title: `Waiting for the peer to lock ${buy}`,
-        paragraphs: [`You accepted the peer's terms. The peer locks ${amount(d.buy)} first; your node locks your ${amount(d.sell)} only after checking the peer's lock on the ${buy} chain.`,
-          `If the peer does not lock in time, the swap stops and nothing of yours moves.`],
+        paragraphs: [`You accepted the peer's terms. The peer locks ${amount(d.buy)} first${theirLockBy ? `, ${byBlockText(theirLockBy)}` : ''}; your node locks your ${amount(d.sell)} only after checking the peer's lock on the ${buy} chain.`,
+          ownLockBy
+            ? `If the peer's lock is not confirmed in time for your node to lock ${byBlockText(ownLockBy)}, the swap stops and nothing of yours moves.`
+            : 'If the peer does not lock in time, the swap stops and nothing of yours moves.'],
       };
     case 'funding':
       return {
@@ -105,19 +112,22 @@ export function explainSwap(d: SwapDetail, ctx: WordsContext): Explanation {
       if (maker) {
         return {
           tone: 'info', title: `Waiting for the peer to lock ${buy}`,
-          paragraphs: [`Your ${amount(d.sell)} is locked. The peer must now lock ${amount(d.buy)}; once it is confirmed, your node claims it.`,
+          paragraphs: [`Your ${amount(d.sell)} is locked. The peer must now lock ${amount(d.buy)}${theirLockBy ? ` ${byBlockText(theirLockBy)}` : ''}; once it is confirmed, your node claims it${ownClaimBy ? ` (it can until ${ownClaimBy.ticker} block ${ownClaimBy.height})` : ''}.`,
             refundLine(sell, own, 'If they don\u2019t lock in time, the swap stops and')],
         };
       }
       return {
         tone: 'info', title: `Waiting for the peer to claim your ${sell}`,
         paragraphs: [`Both sides have locked. When the peer claims your ${amount(d.sell)}, its claim reveals the secret, and your node uses it at once to claim ${amount(d.buy)}.`,
-          refundLine(sell, own, 'If they don\u2019t claim in time,')],
+          refundLine(sell, own, theirClaimBy ? `If they don\u2019t claim ${byBlockText(theirClaimBy)},` : 'If they don\u2019t claim in time,')],
       };
     case 'claiming': {
-      const deadline = counterparty && !counterparty.open
-        ? ` It should confirm before the peer's lock ends at ${counterparty.ticker} block ${counterparty.locktime}${counterparty.blocksLeft === null ? '' : `, ${countdownText(counterparty)}`}.`
-        : '';
+      // The taker's claim has its own deadline, a margin before the maker's lock ends.
+      const deadline = !maker && ownClaimBy && ownClaimBy.blocksLeft !== 0
+        ? ` It should confirm ${byBlockText(ownClaimBy)}, before the peer's lock ends at ${ownClaimBy.ticker} block ${counterparty?.locktime ?? ownClaimBy.height}.`
+        : counterparty && !counterparty.open
+          ? ` It should confirm before the peer's lock ends at ${counterparty.ticker} block ${counterparty.locktime}${counterparty.blocksLeft === null ? '' : `, ${countdownText(counterparty)}`}.`
+          : '';
       return {
         tone: 'info', title: `Claiming ${buy}`,
         paragraphs: [maker

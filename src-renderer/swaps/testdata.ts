@@ -8,6 +8,22 @@ export const T0 = 1_763_730_000_000;
 const tx = (c: string) => c.repeat(64);
 
 type Step = SwapDetail['timeline'][number];
+type Deadline = SwapDetail['deadlines'][number];
+
+/**
+ * The node's deadlines for these locks (docs/swap.md §4, regtest policy, 1 confirmation): the lock
+ * and claim deadlines of the maker are on the taker chain (DEVB), the taker's claim on DEVA.
+ */
+export function deadlinesFor(role: SwapDetail['role'], tip = 210): Deadline[] {
+  const rows: Array<[Deadline['step'], SwapDetail['role'], Deadline['action'], string, number]> = [
+    ['makerFundBy', 'maker', 'lock', 'DEVB', 212], ['takerFundBy', 'taker', 'lock', 'DEVB', 213], ['makerClaimBy', 'maker', 'claim', 'DEVB', 226],
+    ['takerRefundAt', 'taker', 'refund', 'DEVB', 232], ['takerClaimBy', 'taker', 'claim', 'DEVA', 258], ['makerRefundAt', 'maker', 'refund', 'DEVA', 264],
+  ];
+  return rows.map(([step, actor, action, ticker, height]) => {
+    const blocksLeft = Math.max(0, height - tip);
+    return { step, party: actor === role ? 'own' : 'counterparty', action, ticker, height, blocksLeft, secondsLeft: blocksLeft * 5 };
+  });
+}
 const step = (i: number, event: string, state: SwapDetail['state'], extra: Partial<Step> = {}): Step => ({ at: T0 + i * 1000, event, state, ...extra });
 
 function base(role: SwapDetail['role'], state: SwapDetail['state']): SwapDetail {
@@ -18,6 +34,10 @@ function base(role: SwapDetail['role'], state: SwapDetail['state']): SwapDetail 
     sell: maker ? { ticker: 'DEVA', amount: '1.5' } : { ticker: 'DEVB', amount: '0.75' },
     buy: maker ? { ticker: 'DEVB', amount: '0.75' } : { ticker: 'DEVA', amount: '1.5' },
     createdAt: T0, updatedAt: T0 + 60_000, reason: null, notice: null, secretHash: 'ab'.repeat(32),
+    confirmations: maker
+      ? [{ side: 'own', ticker: 'DEVA', confirmations: 1 }, { side: 'counterparty', ticker: 'DEVB', confirmations: 1 }]
+      : [{ side: 'own', ticker: 'DEVB', confirmations: 1 }, { side: 'counterparty', ticker: 'DEVA', confirmations: 1 }],
+    deadlines: deadlinesFor(role),
     // Maker lock (DEVA) 64 blocks, taker lock (DEVB) 32 blocks, both started at height 200.
     locks: maker
       ? [{ side: 'own', ticker: 'DEVA', locktime: 264, height: 210, blocksLeft: 54, secondsLeft: 270 },
@@ -33,7 +53,7 @@ function withOutcome(d: SwapDetail): SwapDetail {
 }
 
 export const maker = {
-  proposed: (): SwapDetail => ({ ...base('maker', 'proposed'), timeline: [step(0, 'MakerStarted', 'proposed')] }),
+  proposed: (): SwapDetail => ({ ...base('maker', 'proposed'), deadlines: [], timeline: [step(0, 'MakerStarted', 'proposed')] }),
   funded: (theirConfirmations?: number): SwapDetail => ({
     ...base('maker', 'funded'),
     txs: [
@@ -84,7 +104,7 @@ export const maker = {
     ],
   }),
   failedNoAnswer: (): SwapDetail => withOutcome({
-    ...base('maker', 'failedBeforeFunding'), locks: [],
+    ...base('maker', 'failedBeforeFunding'), locks: [], deadlines: [],
     reason: { code: 'accept-timeout', message: 'the taker did not answer the proposal in time' },
     timeline: [step(0, 'MakerStarted', 'proposed'), step(30, 'TimerTick', 'failedBeforeFunding')],
   }),
@@ -104,7 +124,7 @@ export const maker = {
 export const taker = {
   accepted: (): SwapDetail => ({ ...base('taker', 'accepted'), timeline: [step(0, 'TakerStarted', 'accepted')] }),
   termsRejected: (): SwapDetail => withOutcome({
-    ...base('taker', 'failedBeforeFunding'), locks: [],
+    ...base('taker', 'failedBeforeFunding'), locks: [], deadlines: [],
     reason: { code: 'terms-rejected', message: 'the lock times are too short' },
     timeline: [step(0, 'TakerStarted', 'failedBeforeFunding')],
   }),

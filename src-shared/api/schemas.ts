@@ -149,9 +149,45 @@ export const SwapStep = z.object({
   confirmations: z.number().int().optional(),
 });
 
+/**
+ * A step's "give-up" height (docs/swap.md §4 `swapDeadlines`), seen from this node: who must act,
+ * and on which chain's height it is counted (the lock deadlines and the maker's claim deadline are
+ * counted on the taker chain, whichever chain the coins are on).
+ */
+export const SwapDeadline = z.object({
+  /** The deadline's name in docs/swap.md §4. */
+  step: z.enum(['makerFundBy', 'takerFundBy', 'makerClaimBy', 'takerRefundAt', 'takerClaimBy', 'makerRefundAt']),
+  /** Who acts: this node or the counterparty. */
+  party: z.enum(['own', 'counterparty']),
+  /**
+   * lock: locks its coins only while the tip is at or below `height`; claim: its claim is sent
+   * (maker) or should confirm (taker) before `height`; refund: the lock opens at `height`.
+   */
+  action: z.enum(['lock', 'claim', 'refund']),
+  /** The chain whose tip is compared with `height`. */
+  ticker: Ticker,
+  height: z.number().int(),
+  /** Blocks from the current tip to `height` (0 once reached); null when the node cannot see that chain. */
+  blocksLeft: z.number().int().nullable(),
+  /** blocksLeft × the coin's block time: an estimate. */
+  secondsLeft: z.number().int().nullable(),
+});
+export type SwapDeadline = z.infer<typeof SwapDeadline>;
+
+/** The depth agreed in the terms for one chain: a transaction there counts once this deep. */
+export const SwapConfirmations = z.object({
+  side: z.enum(['own', 'counterparty']),
+  ticker: Ticker,
+  confirmations: z.number().int().min(1),
+});
+
 export const SwapDetail = SwapSummary.extend({
   secretHash: z.string().nullable(),
   locks: z.array(SwapLock),
+  /** Agreed confirmations per chain (own chain first); empty before the terms exist. */
+  confirmations: z.array(SwapConfirmations),
+  /** Every step's deadline, in swap order; empty before the terms are fixed and once the swap failed before funding. */
+  deadlines: z.array(SwapDeadline),
   txs: z.array(SwapTx),
   timeline: z.array(SwapStep),
 });

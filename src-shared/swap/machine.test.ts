@@ -78,9 +78,11 @@ describe('maker: proposed', () => {
     const r = maker(MAKER_PATH.proposed, tick(START.makerChain, D.makerFundBy.height + 1), takerAccepted);
     expect(r.state).toMatchObject({ phase: 'failedBeforeFunding', reason: { code: 'terms-rejected' } });
   });
-  it('a counterparty abort ends the swap before funding', () => {
-    const r = maker(MAKER_PATH.proposed, { type: 'CounterpartyAborted', reason: 'terms-rejected', message: 'no' });
-    expect(r.state).toMatchObject({ phase: 'failedBeforeFunding', reason: { code: 'counterparty-abort' } });
+  it('an abort before the taker accepted is its refusal: failed before funding, with the peer\'s words', () => {
+    const r = maker(MAKER_PATH.proposed, { type: 'CounterpartyAborted', reason: 'terms-rejected', message: 'this node has not agreed to that swap' });
+    expect(r.state).toMatchObject({
+      phase: 'failedBeforeFunding', reason: { code: 'refused', message: 'the peer refused the proposal: this node has not agreed to that swap' },
+    });
     expect(types(r.effects)).toEqual(['Notify']);
   });
   it('a user abort ends the swap and tells the taker', () => {
@@ -395,6 +397,20 @@ describe('taker: accepted', () => {
   it('a maker whose chain ran ahead (its lock now too close to ours) is not answered', () => {
     const r = taker(TAKER_PATH.accepted, { type: 'CounterpartyFundingSeen', htlc: seen('makerChain', { confirmations: 0 }) }, tick(L_M - 10, 305));
     expect(r.state).toMatchObject({ phase: 'failedBeforeFunding', reason: { code: 'maker-lock-too-close' } });
+  });
+  it('a maker HTLC first seen after takerFundBy (we were away) fails saying the maker did lock', () => {
+    const r = taker(TAKER_PATH.accepted, { type: 'CounterpartyFundingSeen', htlc: seen('makerChain'), heights: { makerChain: 230, takerChain: D.takerFundBy.height + 1 } });
+    expect(r.state).toMatchObject({ phase: 'failedBeforeFunding', reason: { code: 'deadline-passed' } });
+    expect(r.state.phase === 'failedBeforeFunding' && r.state.reason.message).toMatch(/^the maker locked its coins, but too little time was left for us to lock ours safely/);
+    expect(types(r.effects)).toEqual(['SendMessage:swap.abort', 'Notify']);
+  });
+  it('judges a maker HTLC at the heights it was seen at, never at older ones', () => {
+    // The state's heights are from before an outage: at those, the confirmed HTLC would be answered.
+    expect(taker(TAKER_PATH.accepted, { type: 'CounterpartyFundingSeen', htlc: seen('makerChain') }).state.phase).toBe('funding');
+    const late = { type: 'CounterpartyFundingSeen' as const, htlc: seen('makerChain'), heights: { makerChain: L_M - 10, takerChain: 305 } };
+    expect(taker(TAKER_PATH.accepted, late).state).toMatchObject({ phase: 'failedBeforeFunding', reason: { code: 'maker-lock-too-close' } });
+    const inTime = { type: 'CounterpartyFundingSeen' as const, htlc: seen('makerChain'), heights: { makerChain: 205, takerChain: D.takerFundBy.height } };
+    expect(taker(TAKER_PATH.accepted, inTime).state).toMatchObject({ phase: 'funding', heights: inTime.heights });
   });
   it('no maker HTLC by takerFundBy: failed before funding, maker told', () => {
     expect(taker(TAKER_PATH.accepted, tick(205, D.takerFundBy.height)).state.phase).toBe('accepted');

@@ -141,7 +141,8 @@ function makerProposed(s: MS<'proposed'>, e: MakerEvent): Result<MakerState> {
       const setup: SwapSetup = { terms, chains: s.chains, policy: s.policy };
       return ok({ role: 'maker', phase: 'funding', setup, heights: s.heights }, [fundEffect(setup, 'makerChain'), ...watchEffects(setup, 'makerChain')]);
     }
-    case 'CounterpartyAborted': return makerFailed(swapId, stop('counterparty-abort', e.message), []);
+    // Before it accepted, an abort from the taker is its answer to the proposal: a refusal.
+    case 'CounterpartyAborted': return makerFailed(swapId, stop('refused', `the peer refused the proposal: ${e.message}`), []);
     case 'Abort': return makerFailed(swapId, stop('user-abort', e.reason), [abortMessage(swapId, 'user-abort', e.reason)]);
     case 'TimerTick':
       if (e.nowMs >= s.acceptByMs) {
@@ -345,7 +346,11 @@ function takerEvaluate(s: TS<'accepted'>): Result<TakerState> {
       return ok({ role: 'taker', phase: 'funding', setup: s.setup, heights: s.heights, theirFunding: s.theirFunding }, [fundEffect(s.setup, 'takerChain')]);
     }
     if (v.status === 'invalid') return takerFailed(swapId, stop(v.code, v.message), [abortMessage(swapId, 'counterparty-htlc-invalid', v.message)]);
-    if (v.status === 'expired') return takerFailed(swapId, stop(v.code, v.message), [abortMessage(swapId, 'deadline-passed', v.message)]);
+    if (v.status === 'expired') {
+      // The maker did lock: say so, so a late lock (or our own absence) is not told as a missing one.
+      const message = `the maker locked its coins, but too little time was left for us to lock ours safely when we saw it (${v.message})`;
+      return takerFailed(swapId, stop(v.code, message), [abortMessage(swapId, 'deadline-passed', message)]);
+    }
     return ok(s);
   }
   const may = takerMayFund(s.setup, s.heights);
@@ -361,8 +366,8 @@ function takerAccepted(s: TS<'accepted'>, e: TakerEvent): Result<TakerState> {
   switch (e.type) {
     case 'CounterpartyFunded': return ok({ ...s, theirNotice: { txid: e.txid, vout: e.vout, witnessScript: e.witnessScript } });
     case 'CounterpartyFundingSeen':
-      if (s.theirFunding && !sameOutpoint(s.theirFunding, e.htlc)) return ok(s);
-      return takerEvaluate({ ...s, theirFunding: e.htlc });
+      if (s.theirFunding && !sameOutpoint(s.theirFunding, e.htlc)) return e.heights ? takerEvaluate({ ...s, heights: e.heights }) : ok(s);
+      return takerEvaluate({ ...s, theirFunding: e.htlc, heights: e.heights ?? s.heights });
     case 'CounterpartyFundingGone':
       return ok(s.theirFunding?.txid === e.txid ? { ...s, theirFunding: undefined } : s);
     case 'TimerTick': return takerEvaluate({ ...s, heights: e.heights });

@@ -152,7 +152,16 @@ export interface OwnFundingBroadcast { readonly type: 'OwnFundingBroadcast'; rea
 export interface OwnFundingFailed { readonly type: 'OwnFundingFailed'; readonly reason: string }
 export interface OwnFundingConfirmed { readonly type: 'OwnFundingConfirmed'; readonly confirmations: number }
 
-export interface CounterpartyFundingSeen { readonly type: 'CounterpartyFundingSeen'; readonly htlc: HtlcSeen }
+export interface CounterpartyFundingSeen {
+  readonly type: 'CounterpartyFundingSeen';
+  readonly htlc: HtlcSeen;
+  /**
+   * Both tips when the engine looked. The taker judges the maker's HTLC against these (waiting to
+   * lock): a funding found after an outage is judged at today's heights, so it is neither taken for
+   * missing nor trusted at yesterday's.
+   */
+  readonly heights?: Heights;
+}
 /** The counterparty's funding was conflicted (reorg + double spend) at the agreed depth. */
 export interface CounterpartyFundingGone { readonly type: 'CounterpartyFundingGone'; readonly txid: Hex }
 /** Our HTLC was spent by the claim path; the secret is in the witness. */
