@@ -5,12 +5,14 @@
 // "Engine" is the description; this file is the orchestration, the pieces live next to it.
 import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { resumeEffects, transition } from '../../src-shared/swap/machine.ts';
 import { decodeSwapMessage, encodeSwapMessage, messageToEvent } from '../../src-shared/swap/messages.ts';
 import { chainParamsOf, checkProposal, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swap/timelock.ts';
+import { formatAmount } from '../../src-shared/money/index.ts';
 import type { Chain, Effect, Heights, SwapEvent, SwapMessage, SwapProposal, SwapState } from '../../src-shared/swap/types.ts';
 import { isTerminal } from '../../src-shared/swap/types.ts';
 import type { Logger } from '../api/dispatcher.ts';
@@ -28,7 +30,7 @@ import { chainEvents, watchTargets, type ChainViews } from './observe.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 import { deriveSwapSecret, secretHashHex } from './secret.ts';
 import { createSerialQueue, type SerialQueue } from './serial.ts';
-import { detailOf, ownChain, replay, summaryOf, type Notice, type SwapMeta, type SwapRecord, type ViewContext } from './view.ts';
+import { detailOf, otherChain, ownChain, replay, summaryOf, type Notice, type SwapMeta, type SwapRecord, type ViewContext } from './view.ts';
 
 export interface SwapLeg { readonly ticker: string; readonly amount: bigint }
 
@@ -75,8 +77,8 @@ export interface SwapEngine {
 export interface SwapEngineDeps {
   coins: readonly CoinParams[];
   repo: SwapRepo;
-  /** Ids of all swaps, newest first (the repo has no listing). */
-  listSwapIds(limit: number): string[];
+  /** @deprecated Ignored: swaps are listed through `repo.list()`. Still accepted so older wiring compiles. */
+  listSwapIds?: (limit: number) => string[];
   settings: SettingsRepo;
   vault: Pick<Vault, 'status' | 'swapPublicKey' | 'signSwapDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits' | 'feeEstimate'>;
@@ -119,11 +121,23 @@ interface Live {
   readonly spends: Map<SpendKind, PendingSpend>;
   /** A protocol breach to punish once the abort message had its chance to go out. */
   banAfterSend?: string;
+  /**
+   * The taker's watcher of the maker chain has searched (from the swap's start) since this process
+   * took the swap up. Until then no deadline is judged: a maker HTLC that confirmed while we were
+   * away must be found before "the maker did not lock in time" can be said.
+   */
+  searched: boolean;
+  searching: boolean;
 }
 
-interface Allowance extends AllowInput { readonly expiresAt: number }
+const Leg = z.object({ ticker: z.string(), amount: z.bigint() });
+/** A swaps.allow agreement as kept in the settings (key `swaps.allowances`) so a restart keeps it until it expires. */
+const Allowance = z.object({ peerId: z.string(), sell: Leg, buy: Leg, expiresAt: z.number() });
+type Allowance = z.infer<typeof Allowance>;
 
 const SETTINGS_NEXT_KEY = 'swaps.nextKeyIndex';
+const SETTINGS_ALLOWANCES = 'swaps.allowances';
+const LIST_LIMIT = 500;
 const DEFAULT_ALLOW_TTL_MS = 10 * 60_000;
 /** Reasons that mean the counterparty broke the protocol on chain (a wrong HTLC), not bad luck. */
 const BREACH_CODES = new Set(['script-not-htlc', 'wrong-secret-hash', 'wrong-claim-key', 'wrong-refund-key', 'lock-too-short', 'wrong-locktime', 'output-script-mismatch', 'wrong-amount']);
@@ -143,12 +157,25 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   const tickMs = d.tickMs ?? 1000;
   const lives = new Map<string, Live>();
   const watchers = new Map<string, ChainWatcher>();
-  const allowances: Allowance[] = [];
+  const allowances: Allowance[] = loadAllowances();
   /** New swaps one at a time: key allocation and the check that an id is free must not interleave. */
   const creation = createSerialQueue();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
+
+  function loadAllowances(): Allowance[] {
+    const stored = z.array(Allowance).safeParse(d.settings.get(SETTINGS_ALLOWANCES) ?? []);
+    if (!stored.success) {
+      d.log.warn('stored swap agreements (swaps.allow) are unreadable; they are dropped', { error: stored.error.message });
+      return [];
+    }
+    return stored.data.filter((a) => a.expiresAt > now());
+  }
+
+  function saveAllowances(): void {
+    d.settings.set(SETTINGS_ALLOWANCES, allowances);
+  }
 
   /** Runs a task in the background; a failure is logged, never an unhandled rejection (which ends the process). */
   function background(task: Promise<unknown>, what: string, swapId?: string): void {
@@ -203,7 +230,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   function newLive(id: string, state: SwapState, meta: SwapMeta, times: { createdAt: number; updatedAt: number }): Live {
     const live: Live = {
       id, state, meta, createdAt: times.createdAt, updatedAt: times.updatedAt, queue: createSerialQueue(),
-      memo: new Set(), outbox: [], sending: false, funding: false, spends: new Map(),
+      memo: new Set(), outbox: [], sending: false, funding: false, spends: new Map(), searched: false, searching: false,
     };
     lives.set(id, live);
     return live;
@@ -270,6 +297,17 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   function evaluateNow(live: Live): void {
     if (isTerminal(live.state)) return;
     const heights = heightsOf(live.meta);
+    if (live.state.role === 'taker' && live.state.phase === 'accepted') {
+      // Waiting for the maker's HTLC: the chain first, judged at today's tips, then the clock. Were
+      // the tick first, a maker HTLC that confirmed while this node was away would be missed and the
+      // swap failed with "the maker did not lock in time".
+      if (!heights) return;
+      if (!live.searched) {
+        searchCounterpartyChain(live);
+        return;
+      }
+      for (const e of chainEvents(live.state, viewsOf(live.meta))) apply(live, e.type === 'CounterpartyFundingSeen' ? { ...e, heights } : e);
+    }
     const s = live.state;
     if (heights && 'heights' in s) {
       const moved = s.heights.makerChain !== heights.makerChain || s.heights.takerChain !== heights.takerChain;
@@ -281,6 +319,27 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       for (const e of chainEvents(live.state, viewsOf(live.meta))) if (apply(live, e)) progressed = true;
       if (!progressed) break;
     }
+  }
+
+  /**
+   * One full poll of the counterparty's chain after its interest was registered: the watcher then
+   * has searched the blocks since the swap started and the mempool for the HTLC and the notice.
+   */
+  function searchCounterpartyChain(live: Live): void {
+    if (live.searching) return;
+    live.searching = true;
+    const w = watcherFor(live.meta.tickers[otherChain(live.meta.role)]);
+    background((async () => {
+      try {
+        updateInterests(live);
+        await w.poke();
+        // A poll that could not reach the daemon searched nothing: the next evaluation tries again.
+        if (w.tip()) live.searched = true;
+      } finally {
+        live.searching = false;
+      }
+      if (live.searched) await evaluate(live);
+    })(), 'chain search', live.id);
   }
 
   const evaluate = (live: Live): Promise<void> => live.queue.run(() => evaluateNow(live));
@@ -460,6 +519,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
           if (FINAL_SEND_FAILURES.has(reason)) {
             d.log.info('the peer did not take a swap message', { swapId: live.id, type: m.type, reason: errorText(err) });
             live.outbox.shift();
+            if (m.type === 'swap.propose' && (reason === 'remote' || reason === 'unsupported')) await refused(live, err as PeerRequestError);
             continue;
           }
           failures += 1;
@@ -477,6 +537,17 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     }
     if (live.banAfterSend !== undefined && live.outbox.length === 0) await punish(live);
     maybeRetire(live);
+  }
+
+  /**
+   * The taker answered our proposal with an error: that is its refusal, recorded with its own words
+   * (the message after the p2p layer's "refused the request:" prefix) so the swap fails at once.
+   */
+  async function refused(live: Live, err: PeerRequestError): Promise<void> {
+    const marker = 'refused the request: ';
+    const at = err.message.indexOf(marker);
+    const words = err.reason === 'unsupported' ? 'it does not take part in swaps' : at >= 0 ? err.message.slice(at + marker.length) : err.message;
+    await live.queue.run(() => apply(live, { type: 'CounterpartyAborted', reason: 'terms-rejected', message: words }));
   }
 
   async function punish(live: Live): Promise<void> {
@@ -556,35 +627,50 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       if (known.role === 'taker' && known.peerId === peerId) return { ok: true };
       throw new ApiError('SWAP_REFUSED', 'That swap id is already in use.');
     }
-    if (d.vault.status() !== 'unlocked') throw new ApiError('SWAP_REFUSED', 'The node is locked and cannot take part in a swap now.');
+    // Every refusal is an answer the maker records as its reason (SWAP_REFUSED, in plain words), so
+    // its swap ends at once instead of waiting out the accept timeout.
+    if (d.vault.status() !== 'unlocked') throw new ApiError('SWAP_REFUSED', 'the node is locked and cannot take part in a swap now');
     const makerCoin = d.coins.find((c) => c.ticker === m.makerLeg.ticker);
     const takerCoin = d.coins.find((c) => c.ticker === m.takerLeg.ticker);
-    if (!makerCoin || !takerCoin) throw new ApiError('SWAP_REFUSED', 'This node does not handle those coins.');
+    if (!makerCoin || !takerCoin) throw new ApiError('SWAP_REFUSED', `this node does not handle ${[m.makerLeg.ticker, m.takerLeg.ticker].filter((x) => !d.coins.some((c) => c.ticker === x)).join(' and ')}`);
     const t = now();
     const index = allowances.findIndex((a) => a.peerId === peerId && a.expiresAt > t && a.buy.ticker === m.makerLeg.ticker && a.buy.amount === m.makerLeg.amount
       && a.sell.ticker === m.takerLeg.ticker && a.sell.amount === m.takerLeg.amount);
-    if (index < 0) throw new ApiError('SWAP_REFUSED', 'This node did not agree to that swap.');
+    if (index < 0) {
+      const legs = `${formatAmount(m.takerLeg.amount, takerCoin.decimals)} ${takerCoin.ticker} for ${formatAmount(m.makerLeg.amount, makerCoin.decimals)} ${makerCoin.ticker}`;
+      throw new ApiError('SWAP_REFUSED', `this node has not agreed to swap ${legs} with you (no matching swaps.allow)`);
+    }
     if (!isCoinSegwitAddress(makerCoin, m.makerAddresses.refund) || !isCoinSegwitAddress(takerCoin, m.makerAddresses.payout)) {
       await breach(peerId, 'its addresses are not on the swap\'s networks');
-      throw new ApiError('SWAP_REFUSED', 'The proposal\'s addresses are not on the swap\'s networks.');
+      throw new ApiError('SWAP_REFUSED', 'the proposal\'s addresses are not on the swap\'s networks');
     }
     const heights = { makerChain: await freshHeight(makerCoin.ticker), takerChain: await freshHeight(takerCoin.ticker) };
+    const chains = { makerChain: chainParamsOf(makerCoin), takerChain: chainParamsOf(takerCoin) };
+    const policy = timelockPolicyFor(makerCoin.network);
+    const minConfirmations = { makerChain: confirmationsFor(makerCoin.ticker), takerChain: confirmationsFor(takerCoin.ticker) };
+    const { type: _type, ...proposal } = m;
+    // The same check TakerStarted runs, before keys or addresses are spent on terms we refuse. The
+    // agreement stays: the maker may propose again with terms that pass.
+    const check = checkProposal(proposal, heights, { chains, policy, minConfirmations });
+    if (!check.ok) {
+      const words = check.problems.map((x) => x.message).join('; ');
+      d.log.info('refused a swap proposal', { swapId: m.swapId, peerId, problems: check.problems.map((x) => x.code) });
+      throw new ApiError('SWAP_REFUSED', `the terms do not pass this node's checks: ${words}`, { problems: check.problems });
+    }
     const refund = (await d.wallets.newAddress(takerCoin.ticker, 'hashlock swap refund')).address;
     const payout = (await d.wallets.newAddress(makerCoin.ticker, 'hashlock swap payout')).address;
     const keys = allocateKeys();
-    const { type: _type, ...proposal } = m;
     const meta: SwapMeta = {
       role: 'taker', peerId, peerAddrs: addrsOf(peerId), keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
       amounts: { makerChain: m.makerLeg.amount, takerChain: m.takerLeg.amount }, startHeights: heights,
     };
     allowances.splice(index, 1);
+    saveAllowances();
     const live = newLive(m.swapId, { role: 'taker', phase: 'new' }, meta, { createdAt: now(), updatedAt: now() });
     await live.queue.run(() => {
       apply(live, {
         type: 'TakerStarted', proposal: proposal satisfies SwapProposal, takerPubkeys: pubkeysOf(keys), takerAddresses: { refund, payout },
-        minConfirmations: { makerChain: confirmationsFor(makerCoin.ticker), takerChain: confirmationsFor(takerCoin.ticker) },
-        chains: { makerChain: chainParamsOf(makerCoin), takerChain: chainParamsOf(takerCoin) },
-        policy: timelockPolicyFor(makerCoin.network), heights, nowMs: now(),
+        minConfirmations, chains, policy, heights, nowMs: now(),
       });
       evaluateNow(live);
     });
@@ -618,7 +704,9 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       background(pump(live), 'sending', live.id);
       for (const kind of live.spends.keys()) background(driveSpend(live, kind), kind, live.id);
     }
+    const before = allowances.length;
     for (let i = allowances.length - 1; i >= 0; i--) if (allowances[i]!.expiresAt <= now()) allowances.splice(i, 1);
+    if (allowances.length !== before) saveAllowances();
   }
 
   return {
@@ -691,7 +779,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       coinOf(p.sell.ticker);
       coinOf(p.buy.ticker);
       const expiresAt = now() + (p.ttlMs ?? DEFAULT_ALLOW_TTL_MS);
-      allowances.push({ ...p, expiresAt });
+      allowances.push({ peerId: p.peerId, sell: { ticker: p.sell.ticker, amount: p.sell.amount }, buy: { ticker: p.buy.ticker, amount: p.buy.amount }, expiresAt });
+      saveAllowances();
       return { expiresAt };
     },
 
@@ -707,11 +796,9 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     },
 
     list() {
-      return d.listSwapIds(500).flatMap((id) => {
-        const live = lives.get(id);
-        if (live) return [summary(live)];
-        const stored = d.repo.get(id);
-        return stored ? [summaryOf(id, stored.data as SwapRecord, stored, viewContext)] : [];
+      return d.repo.list({ limit: LIST_LIMIT }).map((stored) => {
+        const live = lives.get(stored.swapId);
+        return live ? summary(live) : summaryOf(stored.swapId, stored.data as SwapRecord, stored, viewContext);
       });
     },
 

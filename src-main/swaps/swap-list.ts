@@ -1,8 +1,11 @@
-// Lists swap ids newest first, straight from the swaps table: the swap repository (src-main/store)
-// answers per swap and for unfinished ones, and the API also needs the finished ones.
+// Deprecated shim: swap ids newest first, now answered by the swap repository (SwapRepo.list).
+// The engine no longer uses it; it stays only until src-main/core/node.ts stops passing
+// `listSwapIds: createSwapLister(db)`, then this file can be deleted.
 import type { Database } from 'better-sqlite3';
+import { createSwapRepo } from '../store/index.ts';
 
+/** @deprecated The swap engine lists through `repo.list()`; do not pass this any more. */
 export function createSwapLister(db: Database): (limit: number) => string[] {
-  const select = db.prepare<[number], { swap_id: string }>('SELECT swap_id FROM swaps ORDER BY created_at DESC, swap_id LIMIT ?');
-  return (limit) => select.all(limit).map((r) => r.swap_id);
+  const repo = createSwapRepo(db);
+  return (limit) => repo.list({ limit }).map((s) => s.swapId);
 }

@@ -1,6 +1,7 @@
 // Whole swaps between two real nodes (separate processes) on two real Litecoin regtest chains:
-// the happy path, and the two refund paths. Each ends with both parties' wallets reconciled to the
-// satoshi against the swap's own transactions on chain.
+// the happy path (also after the taker restarted between agreeing and the proposal), the two
+// refund paths, and a taker that was away while the maker locked. Each ends with both parties'
+// wallets reconciled to the satoshi against the swap's own transactions on chain.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -57,6 +58,31 @@ describe('swap between two nodes on two regtest chains', () => {
     }
     const { m } = await reconcile((await maker.call('swaps.list', {}))[0]!.swapId, before);
     expect(m.txs.map((x) => x.kind)).toEqual(expect.arrayContaining(['ownFunding', 'theirFunding', 'claim']));
+    // The agreed depth per chain, and every step's deadline with the chain it is counted on.
+    expect(m.confirmations).toEqual([{ side: 'own', ticker: 'DEVA', confirmations: 1 }, { side: 'counterparty', ticker: 'DEVB', confirmations: 1 }]);
+    const theirLock = m.locks.find((l) => l.side === 'counterparty')!.locktime;
+    expect(m.deadlines.map((x) => [x.step, x.party, x.ticker])).toEqual([
+      ['makerFundBy', 'own', 'DEVB'], ['takerFundBy', 'counterparty', 'DEVB'], ['makerClaimBy', 'own', 'DEVB'],
+      ['takerRefundAt', 'counterparty', 'DEVB'], ['takerClaimBy', 'counterparty', 'DEVA'], ['makerRefundAt', 'own', 'DEVA'],
+    ]);
+    expect(m.deadlines.find((x) => x.step === 'takerRefundAt')?.height).toBe(theirLock);
+  });
+
+  it('an agreement (swaps.allow) survives the taker\'s restart: the proposal after it is accepted and the swap completes', async () => {
+    const before = await balancesOf(maker, taker);
+    await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: '2' }, buy: { ticker: 'DEVA', amount: '0.5' } });
+    await taker.restart();
+    await maker.waitConnected(taker.peerId);
+    const miner = autoMine(dev);
+    try {
+      const s = await maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: '0.5' }, buy: { ticker: 'DEVB', amount: '2' } });
+      const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker finished');
+      expect(m).toMatchObject({ outcome: 'completed', reason: null });
+      expect((await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished')).outcome).toBe('completed');
+      await reconcile(s.swapId, before);
+    } finally {
+      await miner.stop();
+    }
   });
 
   it('taker never funds: the maker refunds at its lock; the taker ends before funding', async () => {
@@ -88,6 +114,38 @@ describe('swap between two nodes on two regtest chains', () => {
     await taker.start();
     const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker gave up');
     expect(t.outcome).toBe('failedBeforeFunding');
+    await reconcile(swapId, before);
+  });
+
+  it('the taker was away while the maker locked and is back after its own deadline to lock: it fails saying the maker did lock, and the maker refunds', async () => {
+    const before = await balancesOf(maker, taker);
+    // The maker stops right after the taker accepted, before paying into its HTLC.
+    await maker.restart({ crashAt: 'enter:funding' });
+    await maker.waitConnected(taker.peerId);
+    const { swapId } = await startSwap();
+    await maker.exited();
+    expect((await taker.waitSwap(swapId, (x) => x.state === 'accepted', 'taker accepted')).txs).toEqual([]);
+    await taker.kill();
+    const miner = autoMine(dev);
+    try {
+      // The maker comes back and locks while the taker is away; its HTLC confirms.
+      await maker.start();
+      const m = await maker.waitSwap(swapId, (x) => x.txs.some((tx) => tx.kind === 'ownFunding' && tx.confirmations === 1), 'maker locked, confirmed');
+      // The taker returns only after its own deadline to lock has passed on the taker chain.
+      const takerFundBy = m.deadlines.find((x) => x.step === 'takerFundBy')!;
+      expect(takerFundBy).toMatchObject({ party: 'counterparty', action: 'lock', ticker: 'DEVB' });
+      await mineTo(dev.DEVB, takerFundBy.height + 1);
+      await taker.start();
+      const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker gave up');
+      expect(t).toMatchObject({ outcome: 'failedBeforeFunding', reason: { code: 'deadline-passed' } });
+      expect(t.reason?.message).toMatch(/^the maker locked its coins, but too little time was left for us to lock ours safely when we saw it/);
+      // It looked at the chain: the maker's HTLC is on record as seen, never answered with our coins.
+      expect(t.txs.map((x) => [x.kind, x.txid])).toEqual([['theirFunding', m.txs.find((x) => x.kind === 'ownFunding')!.txid]]);
+      await mineTo(dev.DEVA, m.locks.find((l) => l.side === 'own')!.locktime);
+      expect((await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded')).outcome).toBe('refunded');
+    } finally {
+      await miner.stop();
+    }
     await reconcile(swapId, before);
   });
 
