@@ -254,6 +254,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           fallbackToFloodsub: false,
           doPX: false,
           maxInboundDataLength: limits.maxGossipBytes + GOSSIP_FRAME_OVERHEAD,
+          // Gossipsub scores down more than 10 peers on one IP (Sybil defence); on a loopback devnet
+          // every peer is 127.0.0.1, and past 10 peers they were graylisted and gossip stopped.
+          ...(options.allowPrivateAddrs === false ? {} : { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } }),
         }),
         dht: kadDHT({
           protocol: DHT_PROTOCOL,
