@@ -178,7 +178,7 @@ export type SwapDeadline = z.infer<typeof SwapDeadline>;
 export const SwapConfirmations = z.object({
   side: z.enum(['own', 'counterparty']),
   ticker: Ticker,
-  confirmations: z.number().int().min(1),
+  confirmations: z.number().int(),
 });
 
 export const SwapDetail = SwapSummary.extend({
