@@ -278,11 +278,18 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
     if (catchUpFrom === undefined) return;
     const from = Math.max(0, catchUpFrom);
     catchUpFrom = undefined;
-    for (let h = from; h <= tipHeight; h++) {
-      const hash = hashes.get(h) ?? await call(z.string(), 'getblockhash', [h]);
-      const block = await call(Block, 'getblock', [hash, 2]);
-      if (h < base) hashes.set(h, hash);
-      scanBlock(block);
+    try {
+      for (let h = from; h <= tipHeight; h++) {
+        const hash = hashes.get(h) ?? await call(z.string(), 'getblockhash', [h]);
+        const block = await call(Block, 'getblock', [hash, 2]);
+        if (h < base) hashes.set(h, hash);
+        scanBlock(block);
+      }
+    } catch (err) {
+      // A daemon error part way must not lose the search: the next poll starts it again (scanning
+      // a block twice changes nothing), or a payment made while we were away would stay unseen.
+      catchUpFrom = Math.min(catchUpFrom ?? from, from);
+      throw err;
     }
     if (from < base) base = from;
   }

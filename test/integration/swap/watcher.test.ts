@@ -61,6 +61,27 @@ afterAll(async () => {
 });
 
 describe('chain watcher on a real Litecoin regtest daemon', () => {
+  it('keeps searching history after the daemon fails part way through a catch-up', async () => {
+    const { outputScript, address } = await newHtlc().build();
+    const txid = await pay(address, 50_000n);
+    await chain.mine(3);
+    // A real client aimed at a port nobody listens on: every call fails the way a stopped daemon's would.
+    const { RpcClient } = await import('../../../src-main/coins/rpc.ts');
+    const dead = new RpcClient({ host: '127.0.0.1', port: 1, auth: { username: 'x', password: 'x' }, retry: false, timeoutMs: 2000 });
+    let failing = false;
+    const w = createChainWatcher({ ticker: 'DEVA', rpc: () => (failing ? dead : chain.rpc), pollMs: 60_000 });
+    watchers.push(w);
+    w.start();
+    await w.poke();
+    w.setInterest('past', { scripts: [outputScript], fromHeight: (await height()) - 6 });
+    failing = true;
+    await w.poke().catch(() => {});
+    expect(w.outputsTo(outputScript)).toEqual([]);
+    failing = false;
+    await w.poke();
+    expect(w.outputsTo(outputScript).map((o) => o.txid)).toEqual([txid]);
+  });
+
   it('finds an HTLC payment in the mempool, follows its confirmations, and reads the secret from the claim', async () => {
     const w = newWatcher();
     await w.poke();
