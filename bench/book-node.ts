@@ -1,0 +1,121 @@
+// A lean order-network node for the benchmarks, in its own process: the real p2p host and the
+// real network book (every announce size-, schema- and signature-checked before it is listed),
+// with the test service node trusted directly instead of learnt from a registration. Driven over
+// stdin/stdout, one JSON line each way; reports every order it lists with the time it listed it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { wireForm } from '../src-shared/protocol/canonical.ts';
+import { encodeOrderMessage, marketTopic } from '../src-shared/protocol/orders.ts';
+import { createOrder, signOrderAsServiceNode } from '../src-shared/orders/order.ts';
+import { SERVICE_NODE, testKey } from '../src-shared/orders/testkit.ts';
+import type { KnownServiceNode } from '../src-shared/orders/validate.ts';
+import type { Logger } from '../src-main/api/dispatcher.ts';
+import { createNetworkBook } from '../src-main/orders/network-book.ts';
+import { createPeerScorer } from '../src-main/orders/net.ts';
+import { createP2pHost } from '../src-main/p2p/host.ts';
+
+type Command = { id: number; cmd: string } & Record<string, unknown>;
+const send = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const write = (m: string, d?: Record<string, unknown>) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`);
+const quiet: Logger = process.env.BENCH_DEBUG ? { info: write, warn: write, error: write } : { info: () => undefined, warn: () => undefined, error: write };
+const MARKET = { base: 'DEVA', quote: 'DEVB' };
+
+/** A valid, service-node-signed order (test keys), unique by `n`, made now. */
+export function benchOrder(n: number, makerIndex = 100): Record<string, unknown> {
+  const maker = testKey(makerIndex);
+  const now = Date.now();
+  const side = n % 2 === 0 ? 'sell' : 'buy';
+  const base = 10_000_000n + BigInt(n % 1000) * 10_000n;
+  const quote = (base * BigInt(40 + (n % 20))) / 100n;
+  const made = createOrder({
+    market: MARKET, side, baseAmount: base, quoteAmount: quote, partial: { allowed: false, minBase: base },
+    maker: { peerId: '12D3KooWBenchBenchBenchBenchBenchBenchBenchBenchBench', pubkey: maker.pubkey, addresses: { payout: maker.address, refund: testKey(makerIndex + 1).address } },
+    makerUtxos: [`${n.toString(16).padStart(64, '0')}:0`], createdAt: now, expiresAt: now + 3_600_000, nonce: n.toString(16).padStart(32, '0'),
+  }, maker.signer);
+  return wireForm({ type: 'order.announce', order: signOrderAsServiceNode(made, SERVICE_NODE.signer, now) }) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hashlock-bench-node-'));
+  const host = createP2pHost({
+    dataDir, log: quiet,
+    // Loopback benchmarks dial many nodes from one address and publish in bursts. No dialling of
+    // discovered peers: the benchmark's own sparse mesh stays as built, so orders cross several hops.
+    limits: {
+      inboundConnectionsPerHostPerSec: 1000, targetPeers: 1,
+      gossipPerPeer: { capacity: 100_000, refillPerSec: 100_000 }, gossipPerOrigin: { capacity: 100_000, refillPerSec: 100_000 },
+    },
+  });
+  const known = new Map<string, KnownServiceNode>([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB'] }]]);
+  const book = createNetworkBook({
+    p2p: host, log: quiet, now: Date.now, scorer: createPeerScorer({ p2p: host, log: quiet, now: Date.now }), markets: [MARKET],
+    offlineAfterMs: 3_600_000, sweepMs: 60_000, serviceNodes: () => known, announcesPerPeer: { capacity: 1_000_000, refillPerSec: 1_000_000 },
+    maxOrdersPerMaker: 1_000_000,
+  });
+  let report = true;
+  book.onEvent((e) => {
+    if (e.type === 'listed' && report) send({ event: 'listed', orderId: e.order.id, t: Date.now() });
+  });
+  // The host first: its subscribe-before-start path does not join topics (gossipsub is not started then).
+  await host.start();
+  await book.start();
+  const commands: Record<string, (c: Command) => Promise<unknown>> = {
+    info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
+    dial: async (c) => ({ peerId: await host.dial(c.addr as string) }),
+    peers: async () => host.peers().length,
+    /** Makes `count` orders, lists each here and publishes it; answers with each id and the time it was sent. */
+    publish: async (c) => {
+      const sent: Array<{ id: string; t: number }> = [];
+      for (let i = 0; i < (c.count as number); i++) {
+        const wire = benchOrder((c.from as number) + i);
+        book.ingest('order.announce', wire, null);
+        const t = Date.now();
+        await host.publish(marketTopic(MARKET.base, MARKET.quote), encodeOrderMessage(wire as { type: 'order.announce' }));
+        sent.push({ id: (wire.order as { id: string }).id, t });
+        await new Promise((r) => setTimeout(r, c.gapMs as number));
+      }
+      return sent;
+    },
+    /** Lists `count` orders made here (no network): the book of a busy market, for memory and speed. */
+    fill: async (c) => {
+      report = false;
+      globalThis.gc?.();
+      const before = process.memoryUsage();
+      let ms = 0;
+      let listed = 0;
+      // In batches, so the orders waiting to be listed never weigh much in the measurement.
+      for (let done = 0; done < (c.count as number); done += 500) {
+        const batch = Array.from({ length: Math.min(500, (c.count as number) - done) }, (_, i) => benchOrder((c.from as number) + done + i, 200 + ((done + i) % 50) * 2));
+        const started = performance.now();
+        for (const wire of batch) if (book.ingest('order.announce', wire, null).ok) listed++;
+        ms += performance.now() - started;
+      }
+      globalThis.gc?.();
+      const after = process.memoryUsage();
+      return { listed, size: book.size(), ingestMs: ms, heapBefore: before.heapUsed, heapAfter: after.heapUsed, rssBefore: before.rss, rssAfter: after.rss };
+    },
+    memory: async () => {
+      globalThis.gc?.();
+      return process.memoryUsage();
+    },
+  };
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const c = JSON.parse(line) as Command;
+    const run = commands[c.cmd];
+    if (!run) return send({ id: c.id, ok: false, error: `unknown command ${c.cmd}` });
+    run(c).then((result) => send({ id: c.id, ok: true, result }), (err: unknown) => send({ id: c.id, ok: false, error: (err as Error).message }));
+  }).on('close', () => {
+    book.stop();
+    void host.stop().finally(() => process.exit(0));
+  });
+  send({ event: 'ready', peerId: host.peerId, addrs: host.listenAddrs() });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`fatal: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
