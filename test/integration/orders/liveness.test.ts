@@ -41,7 +41,7 @@ describe('order network liveness', () => {
   it('a node that joins late pulls the service-node list and the book from the one peer it knows', async () => {
     const a = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '2' });
     const b = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'buy', amount: '1', price: '1' });
-    const late = await OrderNode.create('late', { root: net.root, chains: net.dev }, [maker]);
+    const late = await OrderNode.create('late', { root: net.root, chains: net.dev, orders: { maxTakerFee: { DEVB: '0.0005' } } }, [maker]);
     net.nodes.push(late);
     const nodes = await late.until(() => late.call('getServiceNodes', {}), (l) => l.length === 1, 'service node learnt', 20_000);
     expect(nodes[0]).toMatchObject({ peerId: sn.peerId, coins: ['DEVA', 'DEVB'], fee: { ticker: 'DEVB', amount: '0.001' } });
@@ -51,6 +51,9 @@ describe('order network liveness', () => {
     expect(book.asks).toMatchObject([{ price: '2', amount: '1' }]);
     expect(book.bids).toMatchObject([{ price: '1', amount: '1' }]);
     expect(await late.call('getNetworkTokens', {})).toEqual(['DEVA', 'DEVB']);
+    // This node pays at most 0.0005 DEVB per fill; the service node asks 0.001.
+    expect((await late.call('takeOrder', { orderId: a.order!.id, dryRun: true })).preview.fees.takerFee).toEqual({ ticker: 'DEVB', amount: '0.001' });
+    await expect(late.call('takeOrder', { orderId: a.order!.id })).rejects.toMatchObject({ code: 'PEER_REFUSED', message: expect.stringMatching(/fee of 0\.001 DEVB, more than the 0\.0005/) });
     await maker.call('cancelOrder', { orderId: a.order!.id });
     await maker.call('cancelOrder', { orderId: b.order!.id });
     await goneAt(late, a.order!.id);
