@@ -201,7 +201,10 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     }
     const book = books.get(marketKey(r.value.market))!;
     const all = [...book.list('sell'), ...book.list('buy')];
-    const start = r.value.after === null ? 0 : all.findIndex((e) => e.order.id === r.value.after) + 1;
+    const at = r.value.after === null ? -1 : all.findIndex((e) => e.order.id === r.value.after);
+    // A page boundary that left the book meanwhile: the asker starts over with a fresh snapshot.
+    if (r.value.after !== null && at < 0) return { type: 'book.snapshot', market: r.value.market, entries: [], next: null };
+    const start = at + 1;
     const page = all.slice(start, start + r.value.limit);
     const more = start + page.length < all.length;
     return {

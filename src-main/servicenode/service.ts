@@ -68,6 +68,7 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
   let beats = 0;
   let registered = false;
   let stopped = false;
+  let beating = false;
   let unsubVault: (() => void) | undefined;
 
   const coinOf = (t: string): CoinParams => {
@@ -112,7 +113,8 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
   }
 
   async function heartbeat(): Promise<void> {
-    if (stopped || d.vault.status() !== 'unlocked') return;
+    if (stopped || beating || d.vault.status() !== 'unlocked') return;
+    beating = true;
     try {
       if (!registered) {
         registered = await register();
@@ -142,6 +144,8 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
       await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.announce' }, d.log);
     } catch (err) {
       d.log.warn('service node heartbeat failed', { error: (err as Error).message });
+    } finally {
+      beating = false;
     }
   }
 
