@@ -17,7 +17,6 @@ import { startBalanceWatcher } from './balance-watcher.ts';
 import { createSettingsService } from './settings.ts';
 import { createSettingsRepo, createSwapRepo } from '../store/index.ts';
 import { createSwapEngine, type SwapEngine } from '../swaps/engine.ts';
-import { createSwapLister } from '../swaps/swap-list.ts';
 import { startOrderNetwork, type OrderNetwork } from '../orders/network.ts';
 
 export interface StartNodeOptions {
@@ -119,7 +118,7 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     const settingsRepo = createSettingsRepo(db);
     const settings = createSettingsService({ repo: settingsRepo, coins, events });
     const swapEngine = createSwapEngine({
-      coins, repo: createSwapRepo(db), listSwapIds: createSwapLister(db), settings: settingsRepo, vault, wallets, p2p, log,
+      coins, repo: createSwapRepo(db), settings: settingsRepo, vault, wallets, p2p, log,
       // An operator's config.json pins confirmations (tests, service setups); otherwise the user's setting.
       confirmations: (ticker) => config.swaps.confirmations[ticker] ?? settings.confirmations(ticker), pollMs: config.swaps.pollMs,
       onUpdate: (summary) => events.emit('swap.updated', summary),

@@ -77,8 +77,6 @@ export interface SwapEngine {
 export interface SwapEngineDeps {
   coins: readonly CoinParams[];
   repo: SwapRepo;
-  /** @deprecated Ignored: swaps are listed through `repo.list()`. Still accepted so older wiring compiles. */
-  listSwapIds?: (limit: number) => string[];
   settings: SettingsRepo;
   vault: Pick<Vault, 'status' | 'swapPublicKey' | 'signSwapDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits' | 'feeEstimate'>;
