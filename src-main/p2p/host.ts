@@ -292,7 +292,6 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         .catch((err: Error) => { log.info('could not dial a discovered peer', { peerId: id, error: err.message }); });
     });
     n.services.pubsub.addEventListener('message', (evt) => { deliver(evt.detail); });
-    for (const topic of topicHandlers.keys()) joinTopic(n, topic);
     for (const [protocol, handler] of requestHandlers) await serve(n, protocol, handler);
     return n;
   }
@@ -316,6 +315,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       if (running) return;
       node ??= await build();
       await node.start();
+      // Gossipsub refuses subscriptions until it has started.
+      for (const topic of topicHandlers.keys()) joinTopic(node, topic);
       running = true;
     },
     async stop() {
