@@ -1,48 +1,9 @@
 // A new user on the devnet: creates a vault (writing down and confirming the phrase), connects
 // both devnet wallets through the setup wizard, sees balances, gets an address, sees peers.
 // Screenshots of each screen are saved under test-results/screenshots.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { screenshotPath, traderUrl } from './devnet.ts';
-
-const PASSWORD = 'a-long-e2e-password';
-
-async function createVault(page: Page) {
-  await page.getByTestId('create-vault').click();
-  await page.getByTestId('vault-password').fill(PASSWORD);
-  await page.getByTestId('vault-password-confirm').fill(PASSWORD);
-  await page.getByTestId('create-vault-submit').click();
-  await expect(page.getByTestId('mnemonic-words')).toBeVisible();
-  await page.screenshot({ path: screenshotPath('01-mnemonic'), fullPage: true });
-  const words = new Map<number, string>();
-  for (const el of await page.locator('[data-testid^="mnemonic-word-"]').all()) {
-    const id = (await el.getAttribute('data-testid'))!;
-    words.set(Number(id.replace('mnemonic-word-', '')), (await el.getAttribute('data-word'))!);
-  }
-  expect([12, 24]).toContain(words.size);
-  await page.getByTestId('mnemonic-written').check();
-  await page.getByTestId('mnemonic-continue').click();
-  const checks = page.locator('[data-testid^="mnemonic-check-"][data-word-index]');
-  await expect(checks.first()).toBeVisible();
-  for (const input of await checks.all()) {
-    const index = Number(await input.getAttribute('data-word-index'));
-    await input.fill(words.get(index)!);
-  }
-  await page.getByTestId('mnemonic-confirm').click();
-}
-
-async function connectDevnetWallet(page: Page, ticker: string) {
-  await page.getByTestId(`wallet-setup-${ticker}`).click();
-  await expect(page.getByTestId('wallet-setup')).toBeVisible();
-  await page.getByTestId('setup-detect').click();
-  const candidate = page.locator('[data-testid^="setup-candidate-"][data-source="devnet"]');
-  await expect(candidate).toHaveCount(1);
-  await candidate.click();
-  await page.getByTestId('setup-test').click();
-  await expect(page.locator('[data-testid="setup-test-result"][data-ok="true"]')).toBeVisible();
-  await page.screenshot({ path: screenshotPath(`03-setup-${ticker}`), fullPage: true });
-  await page.getByTestId('setup-connect').click();
-  await expect(page.locator(`[data-testid="wallet-row-${ticker}"][data-status="connected"]`)).toBeVisible();
-}
+import { connectDevnetWallet, createVault, PASSWORD } from './trader.ts';
 
 test('a new user creates a vault, connects both devnet wallets, sees balances and gets an address', async ({ page }) => {
   const errors: string[] = [];
@@ -57,7 +18,7 @@ test('a new user creates a vault, connects both devnet wallets, sees balances an
   // The token left the address bar.
   expect(page.url()).not.toContain('token=');
 
-  await createVault(page);
+  await createVault(page, { screenshot: '01-mnemonic' });
   await expect(page.getByTestId('vault-state')).toContainText(/unlocked/i);
 
   await page.getByTestId('nav-wallets').click();
@@ -76,7 +37,7 @@ test('a new user creates a vault, connects both devnet wallets, sees balances an
   await expect(page.getByTestId('setup-connect')).toBeDisabled();
   await page.getByTestId('nav-wallets').click();
 
-  for (const ticker of ['DEVA', 'DEVB']) await connectDevnetWallet(page, ticker);
+  for (const ticker of ['DEVA', 'DEVB']) await connectDevnetWallet(page, ticker, { screenshot: `03-setup-${ticker}` });
 
   for (const ticker of ['DEVA', 'DEVB']) {
     await expect(page.getByTestId(`wallet-balance-${ticker}-spendable`)).toHaveAttribute('data-value', '50');
@@ -88,8 +49,9 @@ test('a new user creates a vault, connects both devnet wallets, sees balances an
   await expect(address).toHaveText(/^rltc1[02-9ac-hj-np-z]{20,}$/);
   await page.screenshot({ path: screenshotPath('05-receive'), fullPage: true });
 
+  // The devnet's other nodes: bob, the service node and the market maker.
   await page.getByTestId('nav-network').click();
-  await expect(page.locator('[data-testid^="peer-row-"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid^="peer-row-"]')).toHaveCount(3);
   await page.screenshot({ path: screenshotPath('06-network'), fullPage: true });
 
   for (const nav of ['trade', 'swaps', 'pay', 'identity', 'communities', 'settings']) {

@@ -55,6 +55,8 @@ export interface TradeHistory {
   /** As the taker of a completed swap: sign, get the maker's signature, store and publish. Retries while the maker is not ready. */
   recordAsTaker(fields: TradeRecordFields, makerPeerId: string): Promise<TradeRecord>;
   fills(opts: { base?: string; quote?: string; mine?: boolean; limit?: number }): TradeView[];
+  /** One stored trade as the API shows it (the `trade.new` event), or null. */
+  trade(tradeId: string): TradeView | null;
   history(base: string, quote: string, interval: CandleInterval, from?: number, to?: number): { candles: CandleView[]; stats: MarketStats };
   lastPrice(base: string, quote: string): Price | null;
   onTrade(cb: (record: TradeRecord) => void): () => void;
@@ -213,6 +215,10 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     recordAsTaker,
     fills(opts) {
       return d.repo.list<Record<string, unknown>>(opts).flatMap((row) => view(row) ?? []);
+    },
+    trade(tradeId) {
+      const row = d.repo.get<Record<string, unknown>>(tradeId);
+      return row ? view(row) : null;
     },
     history(base, quote, interval, from, to) {
       const now = d.now();

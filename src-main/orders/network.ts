@@ -9,7 +9,8 @@ import type { WalletService } from '../coins/wallet-service.ts';
 import { collateralPolicyOf, marketsOf, type NodeConfig } from '../core/config.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { StoreDatabase } from '../store/index.ts';
-import { createOrderRepo, createServiceNodeRepo, createTradeRepo } from '../store/index.ts';
+import { createOrderRepo, createServiceNodeRepo, createSettingsRepo, createTradeRepo } from '../store/index.ts';
+import { createSettingsService } from '../core/settings.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
 import type { Vault } from '../vault/index.ts';
 import { createTradeHistory, type TradeHistory } from '../history/service.ts';
@@ -65,6 +66,7 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
     p2p: d.p2p, log: d.log, now, scorer, markets: marketsOf(d.config), offlineAfterMs: cfg.offlineAfterMs, sweepMs: cfg.sweepMs,
     serviceNodes: () => registry.known(), onServiceNodesChanged: (cb) => registry.onChange(cb), beforeSync: (peerId) => registry.syncFrom(peerId),
   });
+  const settings = createSettingsService({ repo: createSettingsRepo(d.db), coins: d.coins });
   const late: { orders?: OrderService } = {};
   const history = createTradeHistory({
     p2p: d.p2p, log: d.log, now, repo: createTradeRepo(d.db), coins: d.coins, scorer, chains: chainOf,
@@ -72,7 +74,9 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
     makerCheck: (record, peer) => (late.orders ? late.orders.makerCheck(record, peer) : 'the node is starting'),
   });
   const orders = createOrderService({
-    network: d.config.network, markets: marketsOf(d.config), coins: d.coins, confirmations: d.config.swaps.confirmations,
+    network: d.config.network, markets: marketsOf(d.config), coins: d.coins,
+    // As the swap engine proposes them: config.json pins a coin, else the user's setting now.
+    confirmations: (t) => d.config.swaps.confirmations[t] ?? settings.confirmations(t),
     keepaliveMs: cfg.keepaliveMs, orderLifetimeMs: cfg.orderLifetimeMs, holdTimeoutMs: cfg.holdTimeoutMs, maxTakerFee: cfg.maxTakerFee,
     vault: d.vault, wallets: d.wallets, p2p: d.p2p, book, registry, history, ...(d.swaps ? { swaps: d.swaps } : {}), repo: createOrderRepo(d.db),
     events: d.events, log: d.log, now,

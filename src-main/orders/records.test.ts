@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderState } from '../../src-shared/orders/types.ts';
-import { advanceFill, fillsState, type FillRecord } from './records.ts';
+import { advanceFill, fillsState, heldFills, type FillRecord } from './records.ts';
 import { swapPhaseToOrderState } from './views.ts';
 
 const fill = (state: OrderState): FillRecord => ({
@@ -45,6 +45,13 @@ describe('the state of several fills', () => {
     [['accepting', 'hold'], 'accepting'],
   ])('%j is %s', (states, expected) => {
     expect(fillsState(states.map(fill))).toBe(expected);
+  });
+});
+
+describe('what counts as filled', () => {
+  it('counts fills a service node held, not a take still waiting for the maker, nor one given up', () => {
+    const fills = (['accepting', 'hold', 'committed', 'canceled', 'finished', 'rolledback'] as OrderState[]).map(fill);
+    expect(heldFills(fills).map((f) => f.state)).toEqual(['hold', 'committed', 'finished', 'rolledback']);
   });
 });
 

@@ -125,6 +125,14 @@ export function advanceFill(from: OrderState, target: OrderState): { state: Orde
   return { state };
 }
 
+/**
+ * The fills that count as filled: held for this node by a service node (a swap follows) and not
+ * given up. A take whose accept is still on its way is not a fill yet: it may be refused.
+ */
+export function heldFills(fills: readonly FillRecord[]): FillRecord[] {
+  return fills.filter((f) => f.state !== 'canceled' && f.state !== 'accepting');
+}
+
 /** The state of a set of fills: the least advanced live one, else how they ended. */
 export function fillsState(fills: readonly FillRecord[]): OrderState | null {
   if (fills.length === 0) return null;

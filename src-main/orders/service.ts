@@ -27,7 +27,7 @@ import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
 import { createMaker } from './maker.ts';
 import type { NetworkBook } from './network-book.ts';
 import { SeqCounter, vaultSigner } from './net.ts';
-import { LISTING_ALIVE, advanceFill, createRecordStore, fillsState, type FillRecord, type OrderRecord } from './records.ts';
+import { LISTING_ALIVE, advanceFill, createRecordStore, fillsState, heldFills, type FillRecord, type OrderRecord } from './records.ts';
 import { createTaker } from './taker.ts';
 import { bookView, feePreview, networkOrderView, priceText, swapPhaseToOrderState, type Decimals, type FeePreviewT, type OrderViewT } from './views.ts';
 
@@ -39,8 +39,8 @@ export interface OrderServiceDeps {
   network: NetworkName;
   markets: readonly Market[];
   coins: readonly CoinParams[];
-  /** The user's risk setting (least confirmations per coin), for the lock preview. */
-  confirmations: Readonly<Record<string, number>>;
+  /** The user's risk setting (least confirmations per coin) as it is now, for the lock preview. */
+  confirmations: (ticker: string) => number;
   keepaliveMs: number;
   orderLifetimeMs: number;
   holdTimeoutMs: number;
@@ -148,7 +148,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
   // ------------------------------------------------------------------ views
 
   function filledOf(rec: OrderRecord): bigint {
-    return rec.fills.filter((f) => f.state !== 'canceled').reduce((a, f) => a + f.baseAmount, 0n);
+    return heldFills(rec.fills).reduce((a, f) => a + f.baseAmount, 0n);
   }
 
   function myView(rec: OrderRecord): OrderViewT {
@@ -158,7 +158,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     }
     const dec = decOf(rec.base, rec.quote);
     const filled = filledOf(rec);
-    const fillsQuote = rec.fills.filter((f) => f.state !== 'canceled').reduce((a, f) => a + f.quoteAmount, 0n);
+    const fillsQuote = heldFills(rec.fills).reduce((a, f) => a + f.quoteAmount, 0n);
     const shownPrice = rec.kind === 'market' && filled > 0n ? { num: fillsQuote, den: filled } : rec.price;
     const view: OrderViewT = {
       id: rec.id, base: rec.base, quote: rec.quote, side: rec.side, kind: rec.kind, state: rec.state,
@@ -289,13 +289,10 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     }
   }
 
-  function fees(m: Market, makerSide: Side, role: 'maker' | 'taker', takerFee: { ticker: string; amount: bigint } | null): Promise<FeePreviewT> {
+  function fees(m: Market, makerSide: Side, role: 'maker' | 'taker', takerFee: { ticker: string; amount: bigint } | null, shape: { fills?: number; partial?: boolean } = {}): Promise<FeePreviewT> {
     const sells = makerSide === 'sell' ? m.base : m.quote;
     const receives = makerSide === 'sell' ? m.quote : m.base;
-    return feePreview({
-      makerSells: coinOf(sells), makerReceives: coinOf(receives), role, feeRate, takerFee,
-      confirmations: (t) => d.confirmations[t] ?? coinOf(t).defaultConfirmations,
-    });
+    return feePreview({ makerSells: coinOf(sells), makerReceives: coinOf(receives), role, feeRate, takerFee, confirmations: d.confirmations, ...shape });
   }
 
   function takerFeeOf(orders: readonly Order[]): { ticker: string; amount: bigint } | null {
@@ -318,7 +315,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       fills: plan.fills.map((f) => ({ orderId: f.orderId, baseAmount: formatAmount(f.baseAmount, dec.base), quoteAmount: formatAmount(f.quoteAmount, dec.quote), price: priceText(f.price, dec) })),
       baseAmount: formatAmount(plan.baseFilled, dec.base), quoteAmount: formatAmount(plan.quoteTotal, dec.quote),
       averagePrice: plan.baseFilled > 0n ? priceText(averagePrice(plan), dec) : null, unfilled: formatAmount(plan.leftoverBase, dec.base),
-      fees: await fees(m, sideOpposite(side), 'taker', takerFeeOf(orders)),
+      fees: await fees(m, sideOpposite(side), 'taker', takerFeeOf(orders), { fills: plan.fills.length }),
     };
     return { preview, plan };
   }
@@ -368,7 +365,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       }
     }
     store.update(recId, (r) => {
-      r.quoteAmount = r.fills.filter((x) => x.state !== 'canceled').reduce((a, x) => a + x.quoteAmount, 0n);
+      r.quoteAmount = heldFills(r.fills).reduce((a, x) => a + x.quoteAmount, 0n);
       settle(r);
       if (r.fills.length === 0) r.state = 'canceled';
     });
@@ -442,7 +439,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       const quoteAmount = quoteFor(price, amount, p.side === 'sell' ? 'up' : 'down');
       const preview: Preview = {
         fills: [], baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quoteAmount, dec.quote), averagePrice: priceText(price, dec),
-        unfilled: '0', fees: await fees(m, p.side, 'maker', null),
+        unfilled: '0', fees: await fees(m, p.side, 'maker', null, { partial: partial.allowed }),
       };
       if (p.dryRun) return { order: null, preview, swapIds: [] };
       requireWallets(m);
@@ -472,7 +469,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     const preview: Preview = limitPrice
       ? {
         fills: [], baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quoteFor(limitPrice, amount, 'down'), dec.quote), averagePrice: priceText(limitPrice, dec),
-        unfilled: '0', fees: await fees(m, p.side, 'maker', null),
+        unfilled: '0', fees: await fees(m, p.side, 'maker', null, { partial: partial.allowed }),
       }
       : (await sweepPreview(m, p.side, amount, cap)).preview;
     if (p.dryRun) return { order: null, preview, swapIds: [] };
@@ -560,7 +557,12 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
         t.unref();
         bookTimers.set(key, t);
       }));
-      unsubs.push(d.history.onTrade((r) => checkStops(r.market, { num: r.price.num, den: r.price.den })));
+      unsubs.push(d.history.onTrade((r) => {
+        // Clients fold it into the last price, the candles and the trade lists (no polling).
+        const view = d.history.trade(r.tradeId);
+        if (view && !stopped) d.events.emit('trade.new', view);
+        checkStops(r.market, { num: r.price.num, den: r.price.den });
+      }));
       unsubs.push(d.registry.onChange(() => maker.reannounce()));
       // Fills of swaps that moved while we were down.
       for (const rec of store.all()) for (const f of rec.fills) if (f.holdId && !isTerminal(f.state)) catchUp(f.holdId);

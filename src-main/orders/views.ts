@@ -56,24 +56,35 @@ export function bookView(book: OrderBook, detail: 1 | 2 | 3, depth: number, dec:
   return view;
 }
 
-/** Typical sizes: a wallet payment into an HTLC and an HTLC claim (docs/swap.md). */
+/** Typical sizes: a wallet payment into an HTLC, an HTLC claim (docs/swap.md), the taker-fee payment (fee + OP_RETURN + change). */
 const FUNDING_VBYTES = 200n;
 const CLAIM_VBYTES = 155n;
+const FEE_PAYMENT_VBYTES = 200n;
 
 export interface PreviewInput {
   readonly makerSells: CoinParams;
   readonly makerReceives: CoinParams;
   readonly role: 'maker' | 'taker';
   readonly feeRate: (ticker: string) => Promise<bigint>;
+  /** The whole taker fee: one per order taken. */
   readonly takerFee: { ticker: string; amount: bigint } | null;
   readonly confirmations: (ticker: string) => number;
+  /** Orders a taker takes (each its own swap, each with its own transactions); default 1. */
+  readonly fills?: number;
+  /** A maker's order that may fill in parts: every fill is a swap of its own. */
+  readonly partial?: boolean;
 }
 
-/** What a trade will cost besides the price, and how long coins can be locked if it goes wrong. */
+/**
+ * What a trade will cost besides the price, and how long coins can be locked if it goes wrong.
+ * The taker fee is exact; network fees are estimates at today's rate for typical transaction
+ * sizes, one set per swap (a taker's fee payment included), and say so.
+ */
 export async function feePreview(i: PreviewInput): Promise<FeePreviewT> {
   const mine = i.role === 'maker' ? { sells: i.makerSells, buys: i.makerReceives } : { sells: i.makerReceives, buys: i.makerSells };
-  const lockFee = (await i.feeRate(mine.sells.ticker)) * FUNDING_VBYTES;
-  const claimFee = (await i.feeRate(mine.buys.ticker)) * CLAIM_VBYTES;
+  const swaps = BigInt(Math.max(1, i.fills ?? 1));
+  const lockFee = (await i.feeRate(mine.sells.ticker)) * FUNDING_VBYTES * swaps;
+  const claimFee = (await i.feeRate(mine.buys.ticker)) * CLAIM_VBYTES * swaps;
   const network = i.makerSells.network;
   const locks = proposeLocktimes({
     chains: { makerChain: chainParamsOf(i.makerSells), takerChain: chainParamsOf(i.makerReceives) },
@@ -82,13 +93,21 @@ export async function feePreview(i: PreviewInput): Promise<FeePreviewT> {
   });
   const minutes = (blocks: number, c: CoinParams) => Math.ceil((blocks * c.blockTimeSec) / 60);
   const ownLock = i.role === 'maker' ? { blocks: locks.makerChain, coin: i.makerSells } : { blocks: locks.takerChain, coin: i.makerReceives };
-  const feeText = (t: { ticker: string; amount: bigint }) => formatAmount(t.amount, (t.ticker === i.makerSells.ticker ? i.makerSells : i.makerReceives).decimals);
+  const coinOf = (ticker: string) => (ticker === i.makerSells.ticker ? i.makerSells : i.makerReceives);
+  const feeText = (t: { ticker: string; amount: bigint }) => formatAmount(t.amount, coinOf(t.ticker).decimals);
+  const count = swaps > 1n ? ` in ${swaps} swaps` : '';
+  const about = i.role === 'maker' && i.partial ? '(about, per fill)' : '(about)';
+  const networkFees = [
+    { ticker: mine.sells.ticker, amount: formatAmount(lockFee, mine.sells.decimals), what: `locking your coins${count} ${about}` },
+    { ticker: mine.buys.ticker, amount: formatAmount(claimFee, mine.buys.decimals), what: `claiming the other side's coins${count} ${about}` },
+  ];
+  if (i.role === 'taker' && i.takerFee) {
+    const payment = (await i.feeRate(i.takerFee.ticker)) * FEE_PAYMENT_VBYTES * swaps;
+    networkFees.push({ ticker: i.takerFee.ticker, amount: formatAmount(payment, coinOf(i.takerFee.ticker).decimals), what: `paying the taker fee${swaps > 1n ? ` (${swaps} payments)` : ''} (about)` });
+  }
   return {
     takerFee: i.takerFee ? { ticker: i.takerFee.ticker, amount: feeText(i.takerFee) } : null,
-    networkFees: [
-      { ticker: mine.sells.ticker, amount: formatAmount(lockFee, mine.sells.decimals), what: 'locking your coins (about)' },
-      { ticker: mine.buys.ticker, amount: formatAmount(claimFee, mine.buys.decimals), what: 'claiming the other side\'s coins (about)' },
-    ],
+    networkFees,
     locks: [
       { ticker: i.makerSells.ticker, blocks: locks.makerChain, approxMinutes: minutes(locks.makerChain, i.makerSells), who: 'maker' },
       { ticker: i.makerReceives.ticker, blocks: locks.takerChain, approxMinutes: minutes(locks.takerChain, i.makerReceives), who: 'taker' },

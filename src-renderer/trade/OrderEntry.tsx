@@ -3,7 +3,7 @@
 // decimals and the spendable balance; Review asks the node for a dry run and shows the preview
 // dialog; only Confirm places the order. Taking one order picked in the book works the same way.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { memo, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
+import { memo, useEffect, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import type { Params } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { tradeKeys } from '../api/trade-queries.ts';
@@ -45,8 +45,11 @@ function Segmented<T extends string>(props: { name: string; value: T; options: R
 
 function Outcome(props: { result: MakeOrderResult; onDismiss(): void }) {
   const { order, swapIds } = props.result;
+  const ref = useRef<HTMLDivElement>(null);
+  // The form scrolls inside its panel: bring the outcome into view rather than leave it below the fold.
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [props.result]);
   return (
-    <div className="note note-ok order-result" data-testid="order-result" data-order-id={order?.id} role="status">
+    <div ref={ref} className="note note-ok order-result" data-testid="order-result" data-order-id={order?.id} role="status">
       <p className="note-title">{swapIds.length > 0 ? 'Trade started' : order ? 'Order placed' : 'Done'}</p>
       {order ? <p className="small">Order <span className="mono">{shortenMiddle(order.id, 8, 6)}</span> is {order.state}.</p> : null}
       {swapIds.map((id) => (
@@ -237,19 +240,19 @@ export const OrderEntry = memo(function OrderEntry(props: {
         )}
 
         <dl className="entry-sum">
-          <dt>You give{sum.spend && buying ? ' (at most)' : ''}</dt>
+          <dt>You give{sum.spend && buying && !take ? ' (at most)' : ''}</dt>
           <dd className="num" data-testid="order-spend" data-value={sum.spend?.amount}>{sum.spend ? `${fmt(sum.spend.amount)} ${sum.spend.ticker}` : '\u2014'}</dd>
-          <dt>You get{sum.receive && !buying ? ' (at least)' : ''}</dt>
+          <dt>You get{sum.receive && !buying && !take ? ' (at least)' : ''}</dt>
           <dd className="num" data-testid="order-receive" data-value={sum.receive?.amount}>{sum.receive ? `${fmt(sum.receive.amount)} ${sum.receive.ticker}` : '\u2014'}</dd>
         </dl>
 
         {preview.isError ? <ErrorNote error={preview.error} testId="order-error" title="The node did not accept this order" /> : null}
-        {result ? <Outcome result={result} onDismiss={() => setResult(null)} /> : null}
 
         <button type="submit" className={`btn entry-submit ${buying ? 'btn-buy' : 'btn-sell'}`} data-testid="order-review"
           disabled={!tradable || preview.isPending}>
           {preview.isPending ? 'Asking the node\u2026' : take ? 'Review trade' : `Review ${v.side} order`}
         </button>
+        {result ? <Outcome result={result} onDismiss={() => setResult(null)} /> : null}
       </form>
       {pending ? (
         <PreviewDialog request={pending.request} pending={confirm.isPending} error={confirm.error}

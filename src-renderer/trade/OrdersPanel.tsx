@@ -14,6 +14,7 @@ import { describeError } from '../format/errors.ts';
 import { shortenMiddle } from '../format/text.ts';
 import { useFormatDecimal } from '../settings/number-format.tsx';
 import type { MarketRef } from './market.ts';
+import { relevantSwaps } from './relevant-swaps.ts';
 import { SwapProgress } from './SwapProgress.tsx';
 import { fullTime, shortTime } from './time.ts';
 
@@ -21,7 +22,6 @@ type OrderView = Result<'getOrder'>;
 type TradeView = Result<'getOrderFills'>[number];
 type Tab = 'open' | 'swaps' | 'history' | 'mine' | 'market';
 
-const DAY_MS = 86_400_000;
 
 const STATE_WORDS: Record<OrderView['state'], string> = {
   new: 'Waiting for a service node', open: 'Open', accepting: 'Taker found', hold: 'Matched', initialized: 'Swap starting', created: 'Swap running',
@@ -124,20 +124,18 @@ function Swaps(props: { swaps: ReturnType<typeof useRelevantSwaps> }) {
   return (
     <div className="swap-list" data-testid="trade-swaps">
       {query.isError ? <ErrorNote error={query.error} /> : null}
-      {query.data && list.length === 0 ? <p className="empty muted" data-testid="trade-swaps-empty">No swaps in progress. When an order fills, its swap is shown here step by step.</p> : null}
+      {query.data && list.length === 0 ? <p className="empty muted" data-testid="trade-swaps-empty">No swaps in progress or recently ended. When an order fills, its swap is shown here step by step.</p> : null}
       {list.map((s) => <SwapProgress key={s.swapId} swapId={s.swapId} />)}
       <p className="small muted"><a href={href('swaps')}>All swaps</a></p>
     </div>
   );
 }
 
-/** Swaps still running, and those that ended without completing in the last day (refunds are shown, not hidden). */
+/** Running swaps and recently ended ones (relevant-swaps.ts); the tab counts the running ones. */
 function useRelevantSwaps() {
   const api = useApi();
   const query = useQuery(swapQueries(api).list());
-  const now = Date.now();
-  const list = (query.data ?? []).filter((s) => !s.terminal || (s.outcome !== 'completed' && now - s.updatedAt < DAY_MS));
-  return { query, list };
+  return { query, ...relevantSwaps(query.data ?? [], Date.now()) };
 }
 
 function History() {
@@ -230,7 +228,7 @@ export const OrdersPanel = memo(function OrdersPanel(props: { market: MarketRef 
   const tabsRef = useRef<HTMLDivElement>(null);
   const tabs: Array<{ id: Tab; label: string; count?: number }> = [
     { id: 'open', label: 'Open orders', count: open.data?.length },
-    { id: 'swaps', label: 'Swaps', count: swaps.list.length },
+    { id: 'swaps', label: 'Swaps', count: swaps.running },
     { id: 'history', label: 'Order history' },
     { id: 'mine', label: 'My trades' },
     { id: 'market', label: `Trades ${props.market.base}/${props.market.quote}` },

@@ -57,7 +57,7 @@ export function PreviewDialog(props: {
       <form method="dialog" className="dialog-body" onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }}>
         <h2 id="preview-title">{r.title}</h2>
         <dl className="facts preview-facts">
-          <dt>{p.averagePrice ? 'Average price' : 'Price'}</dt>
+          <dt>{p.fills.length > 1 ? 'Average price' : 'Price'}</dt>
           <dd className="num" data-testid="preview-price" data-value={price ?? undefined}>{price ? `${fmt(price)} ${r.quote}` : '\u2014'}</dd>
           <dt>You give</dt>
           <dd className="num" data-testid="preview-give" data-value={pays.amount}>{fmt(pays.amount)} {pays.ticker}</dd>
@@ -87,12 +87,17 @@ export function PreviewDialog(props: {
           </li>
           {p.fees.takerFee ? <li className="fee-note muted small">Paid to the service node that matched the trade, with the order id on chain.</li> : null}
           {p.fees.networkFees.map((f, i) => (
-            <li key={`${f.ticker}-${f.what}`} data-testid={`preview-network-fee-${i}`} data-value={f.amount} data-ticker={f.ticker}>
+            <li key={`${f.ticker}-${f.what}`} data-testid={`preview-network-fee-${i}`} data-value={f.amount} data-ticker={f.ticker} data-estimate="true">
               <span>Network fee: {f.what}</span>
-              <span className="num">{fmt(f.amount)} {f.ticker}</span>
+              <span className="num" title="An estimate">{'\u2248\u202f'}{fmt(f.amount)} {f.ticker}</span>
             </li>
           ))}
-          {p.fees.networkFees.length === 0 ? <li className="muted">No network fees reported.</li> : null}
+          {p.fees.networkFees.length === 0 ? <li className="muted">No network fees reported.</li> : (
+            <li className="fee-note muted small" data-testid="preview-fee-estimates">
+              Network fees ({'\u2248'}) are estimates at today{'\u2019'}s fee rate for typical transaction sizes; each transaction pays its own fee when it is made.
+              {p.fees.takerFee ? ' The taker fee is exact.' : ''}
+            </li>
+          )}
           {r.feePreference ? <li className="fee-note muted small">Network fees follow your preference: {r.feePreference} (Settings).</li> : null}
         </ul>
 
