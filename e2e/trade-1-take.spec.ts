@@ -67,6 +67,8 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   const swapId = (await started.getAttribute('data-testid'))!.replace('order-result-swap-', '');
   // The order left bob's book once the service node held it.
   await expect(row).toHaveCount(0);
+  // Matched, not yet swapped: the notice says the swap is under way.
+  await expect(bob.page.locator('[data-testid="toast"][data-kind="fill"]')).toContainText('The swap is under way');
 
   // Both follow the swap on the Trade screen (steps as dots) until it completes.
   await openTab(alice.page, 'open');
@@ -75,7 +77,6 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   await expect(bob.page.getByTestId(`swap-progress-${swapId}-step-agree`)).toHaveAttribute('data-status', 'done');
   await shot(bob.page, '14-take-swap-in-progress');
   await followSwapOnTrade(bob.page, swapId, 'completed');
-  await expect(alice.page.getByTestId(`order-history-row-${orderId}`).or(alice.page.getByTestId(`open-order-row-${orderId}`))).toBeAttached();
   await openTab(alice.page, 'history');
   await expect(alice.page.getByTestId(`order-history-row-${orderId}`)).toHaveAttribute('data-state', 'finished', { timeout: SWAP_TIMEOUT });
 
@@ -91,11 +92,13 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
     await shot(t.page, `15-take-swap-completed-${t.name}`);
   }
 
-  // The trade record, signed by both, reaches both nodes' trade lists.
+  // The trade record, signed by both, reaches both nodes' trade lists, the last price and the chart.
   for (const t of [alice, bob]) {
     await gotoTrade(t.page);
     await openTab(t.page, 'mine');
     await expect(t.page.getByTestId(`trade-row-${swapId}`)).toHaveAttribute('data-price', price, { timeout: SWAP_TIMEOUT });
+    await expect(t.page.getByTestId('market-last')).toHaveAttribute('data-value', price);
+    await expect(t.page.getByTestId('price-chart')).not.toHaveAttribute('data-candles', '0');
   }
   await shot(bob.page, '16-take-my-trades');
 

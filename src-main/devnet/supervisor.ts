@@ -17,6 +17,11 @@ import { startMarketMaker } from './market-maker.ts';
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
 const TRADER_FUNDS = 50n * COIN;
+/**
+ * In this many coins: an open order is backed by whole coins of its own, so a wallet of one coin
+ * could have only one order open at a time (the e2e suite found that every trader got one coin).
+ */
+const TRADER_COINS = 10n;
 /** The market maker gets its funds as many coins: each open order is backed by coins of its own. */
 const MAKER_COINS = 12;
 const MAKER_COIN = 5n * COIN;
@@ -135,18 +140,19 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     const collateral = await ensureCollateral(deva, DEVNET_SERVICE_NODE);
     const bootstrap: string[] = [];
     const managed: Array<{ name: string; url: string; token: string }> = [];
+    const writeConfig = (node: DevnetLayout['nodes'][number], peers: readonly string[]) => writeFileSync(path.join(node.dataDir, 'config.json'), JSON.stringify({
+      network: 'devnet',
+      role: node.role,
+      api: { port: node.apiPort },
+      p2p: { listen: [`/ip4/127.0.0.1/tcp/${node.p2pPort}`], bootstrap: peers },
+      wallets: { searchDirs: layout.chains.map((c) => ({ ticker: c.ticker, dataDir: c.dataDir, wallet: node.name })) },
+      ...(node.role === 'servicenode' ? {
+        servicenode: { collateral: { ticker: 'DEVA', ...collateral }, fee: { ticker: 'DEVB', amount: '0.001' }, coins: layout.chains.map((c) => c.ticker), announceMs: 5000 },
+      } : {}),
+    }, null, 2));
     for (const node of layout.nodes) {
       mkdirSync(node.dataDir, { recursive: true, mode: 0o700 });
-      writeFileSync(path.join(node.dataDir, 'config.json'), JSON.stringify({
-        network: 'devnet',
-        role: node.role,
-        api: { port: node.apiPort },
-        p2p: { listen: [`/ip4/127.0.0.1/tcp/${node.p2pPort}`], bootstrap },
-        wallets: { searchDirs: layout.chains.map((c) => ({ ticker: c.ticker, dataDir: c.dataDir, wallet: node.name })) },
-        ...(node.role === 'servicenode' ? {
-          servicenode: { collateral: { ticker: 'DEVA', ...collateral }, fee: { ticker: 'DEVB', amount: '0.001' }, coins: layout.chains.map((c) => c.ticker), announceMs: 5000 },
-        } : {}),
-      }, null, 2));
+      writeConfig(node, [...bootstrap]);
       // Trader nodes start without a vault: the person at the UI creates or restores one. The
       // devnet's own nodes (service node, market maker) get one made with a password kept beside them.
       const passwordFile = path.join(node.dataDir, 'password');
@@ -171,6 +177,10 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
         managed.push({ name: node.name, url, token: rpc.token });
       }
     }
+    // Each node starts knowing only those started before it. A node started again on its own
+    // (`hashlock node --data-dir <its dir>` after a crash) should find all the others: every
+    // config now lists every other node.
+    for (const [i, node] of layout.nodes.entries()) writeConfig(node, bootstrap.filter((_, j) => j !== i));
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
       marketMaker = startMarketMaker({ rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000), log, base: 'DEVA', quote: 'DEVB' });
@@ -250,8 +260,10 @@ async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<vo
     const traderRpc = daemon.rpc.forWallet(name);
     const balance = await traderRpc.amount('getbalance');
     if (balance < TRADER_FUNDS / 2n) {
-      const address = await traderRpc.call<string>('getnewaddress', ['', 'bech32']);
-      await daemon.rpc.call('sendtoaddress', [address, formatCoins(TRADER_FUNDS - balance)]);
+      const outputs: Record<string, string> = {};
+      const coin = (TRADER_FUNDS - balance) / TRADER_COINS;
+      for (let i = 0n; i < TRADER_COINS; i++) outputs[await traderRpc.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(i === 0n ? TRADER_FUNDS - balance - coin * (TRADER_COINS - 1n) : coin);
+      await daemon.rpc.call('sendmany', ['', outputs]);
       sent = true;
     }
   }

@@ -1,7 +1,7 @@
 // Query keys and queryOptions factories for trading (markets, books, candles, orders, trades,
 // balances) and the node-persisted settings. Keys run general → specific so one market's data
 // (['market', B, Q]) or all of the user's orders (['orders']) can be invalidated at once.
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../src-shared/api/client.ts';
 import { INTERVAL_MS, type CandleInterval } from '../../src-shared/history/candles.ts';
 
@@ -99,4 +99,14 @@ export function networkQueries(api: ApiClient) {
     serviceNodes: () => queryOptions({ queryKey: tradeKeys.serviceNodes, queryFn: () => api.call('getServiceNodes', {}) }),
     tokens: () => queryOptions({ queryKey: tradeKeys.networkTokens, queryFn: () => api.call('getNetworkTokens', {}) }),
   };
+}
+
+/**
+ * After placing or canceling an order: what it reserves changed, so fetch the balances now. The
+ * node's balance watcher pushes a change only if its own poll saw one, and a cancel right after
+ * the placing can put the balance back before that poll ever saw it reserved.
+ */
+export function refreshBalances(qc: QueryClient): void {
+  void qc.invalidateQueries({ queryKey: tradeKeys.balances });
+  void qc.invalidateQueries({ queryKey: ['wallets', 'list'] });
 }

@@ -19,6 +19,12 @@ describe('order notifications', () => {
     expect(n?.body).toBe('Sold 0.5 of 2 DEVA at 0.25 DEVB. 1.5 DEVA stays on the book. The swap is under way.');
   });
 
+  it('never says a market order\u2019s rest stays on the book: it is not posted', () => {
+    const n = orderNotice({ state: 'accepting', filledBase: '0' }, order({ kind: 'market', side: 'buy', state: 'hold', filledBase: '1', remainingBase: '0.75', baseAmount: '1.75', swapIds: ['s1'] }));
+    expect(n).toMatchObject({ kind: 'fill', title: 'Order partly filled \u00b7 DEVA/DEVB' });
+    expect(n?.body).toBe('Bought 1 of 1.75 DEVA at 0.25 DEVB. The swap is under way.');
+  });
+
   it('tells about a complete fill of a buy order', () => {
     const n = orderNotice({ state: 'hold', filledBase: '0.5' }, order({ side: 'buy', state: 'finished', filledBase: '2', remainingBase: '0' }));
     expect(n).toMatchObject({ kind: 'fill', title: 'Order filled \u00b7 DEVA/DEVB', body: 'Bought 2 of 2 DEVA at 0.25 DEVB.', link: null });
@@ -28,6 +34,10 @@ describe('order notifications', () => {
     const n = orderNotice({ state: 'open', filledBase: '0' }, order({ state: 'invalid', reason: 'the coins backing it were spent' }));
     expect(n).toMatchObject({ kind: 'failure', title: 'Order stopped \u00b7 DEVA/DEVB' });
     expect(n?.body).toMatch(/no longer valid\. The coins backing it were spent\.$/);
+  });
+
+  it('leaves a rolled-back trade to its swap\u2019s refund notices', () => {
+    expect(orderNotice({ state: 'committed', filledBase: '2' }, order({ state: 'rolledback', filledBase: '2', remainingBase: '0', swapIds: ['s1'] }))).toBeNull();
   });
 
   it('stays quiet about other people\u2019s orders, cancels and unchanged fills', () => {
@@ -70,6 +80,13 @@ describe('notice tracker', () => {
     expect(t.swap(swap({ state: 'claiming' }))).toBeNull();
     expect(t.swap(swap({ state: 'completed' }))?.kind).toBe('completed');
     expect(t.swap(swap({ state: 'completed' }))).toBeNull();
+  });
+
+  it('tells a fill once, though a stop order and the market order it fired as both report it', () => {
+    const t = new NoticeTracker();
+    const child = order({ id: 'child', kind: 'market', side: 'buy', state: 'hold', filledBase: '0.5', remainingBase: '0', baseAmount: '0.5', swapIds: ['s9'] });
+    expect(t.order(child)?.kind).toBe('fill');
+    expect(t.order({ ...child, id: 'stop', kind: 'stop', stop: { triggerPrice: '0.7', direction: 'above', then: 'market' } })).toBeNull();
   });
 
   it('does not announce states the user already saw on screen', () => {

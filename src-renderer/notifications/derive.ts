@@ -43,18 +43,23 @@ export function orderNotice(prev: OrderSnapshot | undefined, next: OrderView, fm
   const filledBefore = prev?.filledBase ?? '0';
   if (compareDecimal(next.filledBase, filledBefore) > 0) {
     const done = decimalUnits(next.remainingBase) === 0n;
+    // Only a limit order's rest waits on the book; what a market order could not fill is not posted.
+    const listed = next.kind === 'limit' || (next.kind === 'stop' && next.stop?.then === 'limit');
     const verb = next.side === 'sell' ? 'Sold' : 'Bought';
+    // Keyed by the fill's swap where there is one: a stop order and the order it fired as report the same fill.
+    const swap = next.swapIds[next.swapIds.length - 1];
     return {
-      key: `order:${next.id}:filled:${next.filledBase}`,
+      key: swap ? `fill:${swap}` : `order:${next.id}:filled:${next.filledBase}`,
       kind: 'fill',
       title: done ? `Order filled \u00b7 ${market}` : `Order partly filled \u00b7 ${market}`,
       body: `${verb} ${fmt(next.filledBase)} of ${fmt(next.baseAmount)} ${next.base} at ${fmt(next.price)} ${next.quote}.`
-        + (done ? '' : ` ${fmt(next.remainingBase)} ${next.base} stays on the book.`)
+        + (done || !listed ? '' : ` ${fmt(next.remainingBase)} ${next.base} stays on the book.`)
         + (next.swapIds.length > 0 ? ' The swap is under way.' : ''),
       link: next.swapIds.length > 0 ? `#/swaps/${encodeURIComponent(next.swapIds[next.swapIds.length - 1] ?? '')}` : null,
     };
   }
-  if ((next.state === 'invalid' || next.state === 'rolledback') && prev?.state !== next.state) {
+  // A rolled-back order's swap says it all ("Swap stopped", "Refund complete"): one notice per event, not two.
+  if ((next.state === 'invalid' || (next.state === 'rolledback' && next.swapIds.length === 0)) && prev?.state !== next.state) {
     return {
       key: `order:${next.id}:${next.state}`,
       kind: 'failure',

@@ -17,7 +17,9 @@ function Confirmations(props: { step: StepView; testId: string }) {
     if (status === 'current' && props.step.txid) return <span className="small muted" data-testid={props.testId}>waiting for confirmations</span>;
     return null;
   }
-  const text = `${confirmations}${required !== null ? ` of ${required}` : ''} ${(required ?? confirmations) === 1 ? 'confirmation' : 'confirmations'}`;
+  // A step the swap stopped at (or skipped) is no longer followed: its depth is as the node last recorded it.
+  const stale = status === 'failed' || status === 'skipped';
+  const text = `${confirmations}${required !== null ? ` of ${required}` : ''} ${(required ?? confirmations) === 1 ? 'confirmation' : 'confirmations'}${stale ? ' when last seen' : ''}`;
   const deep = required !== null && confirmations >= required;
   return (
     <span className={deep ? 'small confs confs-deep' : 'small confs'} data-testid={props.testId} data-confirmations={confirmations} data-required={required ?? undefined}>

@@ -172,7 +172,8 @@ function PriceChart(props: { market: MarketRef; interval: CandleInterval }) {
 
   return (
     <div className="chart-box">
-      <div ref={box} className="chart-canvas" data-testid="price-chart" data-interval={props.interval} data-candles={data?.length ?? 0}
+      {/* Without candles the empty chart would draw bare axes behind the note: hidden, not removed (the chart stays built). */}
+      <div ref={box} className={`chart-canvas${data && data.length === 0 ? ' chart-canvas-empty' : ''}`} data-testid="price-chart" data-interval={props.interval} data-candles={data?.length ?? 0}
         role="img" aria-label={`Price chart of ${base}/${quote}, ${props.interval} candles`} />
       {candles.isPending ? <div className="chart-overlay muted">Loading candles{'\u2026'}</div> : null}
       {candles.isError ? <div className="chart-overlay"><ErrorNote error={candles.error} testId="chart-error" /></div> : null}

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { memo, useEffect, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import type { Params } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { tradeKeys } from '../api/trade-queries.ts';
+import { refreshBalances, tradeKeys } from '../api/trade-queries.ts';
 import { href } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextField } from '../components/fields.tsx';
@@ -46,12 +46,20 @@ function Segmented<T extends string>(props: { name: string; value: T; options: R
 function Outcome(props: { result: MakeOrderResult; onDismiss(): void }) {
   const { order, swapIds } = props.result;
   const ref = useRef<HTMLDivElement>(null);
-  // The form scrolls inside its panel: bring the outcome into view rather than leave it below the fold.
-  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [props.result]);
+  // The form scrolls inside its panel (its button stays in reach): bring the outcome, on top, into view.
+  // (A block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [props.result]);
   return (
     <div ref={ref} className="note note-ok order-result" data-testid="order-result" data-order-id={order?.id} role="status">
-      <p className="note-title">{swapIds.length > 0 ? 'Trade started' : order ? 'Order placed' : 'Done'}</p>
-      {order ? <p className="small">Order <span className="mono">{shortenMiddle(order.id, 8, 6)}</span> is {order.state}.</p> : null}
+      <p className="note-title">{swapIds.length > 0 ? 'Trade started' : order?.kind === 'stop' ? 'Stop order placed' : order ? 'Order placed' : 'Done'}</p>
+      {order ? (
+        <p className="small">
+          Order <span className="mono">{shortenMiddle(order.id, 8, 6)}</span> {order.kind === 'stop' && order.state === 'new'
+            ? 'waits in your node until the last trade price reaches its trigger.' : `is ${order.state}.`}
+        </p>
+      ) : null}
       {swapIds.map((id) => (
         <p key={id} className="small">
           Swap <a href={href('swaps', id)} data-testid={`order-result-swap-${id}`}>{shortenMiddle(id, 8, 6)}</a> is under way: follow each step on Swaps.
@@ -104,15 +112,17 @@ export const OrderEntry = memo(function OrderEntry(props: {
     mutationFn: async (p: { kind: 'make'; params: Params<'makeOrder'> } | { kind: 'take'; params: Params<'takeOrder'> }): Promise<Pending> => {
       if (p.kind === 'make') {
         const r = await api.call('makeOrder', { ...p.params, dryRun: true });
-        const role = p.params.kind === 'market' ? 'taker' : 'maker';
+        // A stop that fires as a market order takes from the book: its fees and locks are a taker's.
+        const role = p.params.kind === 'market' || (p.params.kind === 'stop' && p.params.price === undefined) ? 'taker' : 'maker';
         const title = `${p.params.side === 'buy' ? 'Buy' : 'Sell'} ${base} \u00b7 ${p.params.kind === 'stop' ? 'stop' : p.params.kind} order`;
-        return { kind: 'make', params: p.params, request: { title, role, side: p.params.side, base, quote, price: p.params.price ?? null, preview: r.preview, feePreference } };
+        const stop = p.params.kind === 'stop' && p.params.triggerPrice ? { trigger: p.params.triggerPrice } : null;
+        return { kind: 'make', params: p.params, request: { title, role, side: p.params.side, base, quote, price: p.params.price ?? null, preview: r.preview, feePreference, stop } };
       }
       const r = await api.call('takeOrder', { ...p.params, dryRun: true });
       const side = props.taking?.side === 'sell' ? 'buy' : 'sell';
       return {
         kind: 'take', params: p.params,
-        request: { title: `${side === 'buy' ? 'Buy' : 'Sell'} ${base} \u00b7 take one order`, role: 'taker', side, base, quote, price: props.taking?.price ?? null, preview: r.preview, feePreference },
+        request: { title: `${side === 'buy' ? 'Buy' : 'Sell'} ${base} \u00b7 take one order`, role: 'taker', side, base, quote, price: props.taking?.price ?? null, preview: r.preview, feePreference, stop: null },
       };
     },
     onSuccess: (p) => setPending(p),
@@ -129,7 +139,7 @@ export const OrderEntry = memo(function OrderEntry(props: {
       else set((f) => ({ ...f, amount: '', minAmount: '' }));
       // The node pushes order.updated as well; these make sure the form's balance is current at once.
       void qc.invalidateQueries({ queryKey: tradeKeys.myOrders(false) });
-      void qc.invalidateQueries({ queryKey: tradeKeys.balances });
+      refreshBalances(qc);
     },
   });
 
@@ -178,6 +188,7 @@ export const OrderEntry = memo(function OrderEntry(props: {
         <h2 id="entry-title">{props.taking ? 'Take an order' : 'Place an order'}</h2>
       </div>
       <form ref={formRef} className="entry-form" onSubmit={onReview} noValidate>
+        {result ? <Outcome result={result} onDismiss={() => setResult(null)} /> : null}
         {!tradable ? (
           <p className="note note-warn small" data-testid="order-not-tradable">
             View only: connect the {base} and {quote} wallets on <a href={href('wallets')}>Wallets</a> to trade this market.
@@ -252,7 +263,6 @@ export const OrderEntry = memo(function OrderEntry(props: {
           disabled={!tradable || preview.isPending}>
           {preview.isPending ? 'Asking the node\u2026' : take ? 'Review trade' : `Review ${v.side} order`}
         </button>
-        {result ? <Outcome result={result} onDismiss={() => setResult(null)} /> : null}
       </form>
       {pending ? (
         <PreviewDialog request={pending.request} pending={confirm.isPending} error={confirm.error}

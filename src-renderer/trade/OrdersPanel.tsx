@@ -7,7 +7,7 @@ import type { Result } from '../../src-shared/api/contract.ts';
 import { canTransition } from '../../src-shared/orders/state.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { swapQueries } from '../api/queries.ts';
-import { marketQueries, orderQueries, tradeKeys } from '../api/trade-queries.ts';
+import { marketQueries, orderQueries, refreshBalances, tradeKeys } from '../api/trade-queries.ts';
 import { href } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { describeError } from '../format/errors.ts';
@@ -15,6 +15,7 @@ import { shortenMiddle } from '../format/text.ts';
 import { useFormatDecimal } from '../settings/number-format.tsx';
 import type { MarketRef } from './market.ts';
 import { relevantSwaps } from './relevant-swaps.ts';
+import { stateWords } from './order-states.ts';
 import { SwapProgress } from './SwapProgress.tsx';
 import { fullTime, shortTime } from './time.ts';
 
@@ -22,11 +23,6 @@ type OrderView = Result<'getOrder'>;
 type TradeView = Result<'getOrderFills'>[number];
 type Tab = 'open' | 'swaps' | 'history' | 'mine' | 'market';
 
-
-const STATE_WORDS: Record<OrderView['state'], string> = {
-  new: 'Waiting for a service node', open: 'Open', accepting: 'Taker found', hold: 'Matched', initialized: 'Swap starting', created: 'Swap running',
-  committed: 'Settling', finished: 'Filled', canceled: 'Canceled', expired: 'Expired', offline: 'Offline', invalid: 'Invalid', rolledback: 'Rolled back',
-};
 
 function tone(state: OrderView['state']): string {
   if (state === 'finished') return 'badge-ok';
@@ -70,6 +66,7 @@ function OpenOrderRow(props: { o: OrderView }) {
     onSuccess: (updated) => {
       qc.setQueryData<OrderView[]>(tradeKeys.myOrders(false), (list) => list?.filter((x) => x.id !== updated.id));
       void qc.invalidateQueries({ queryKey: tradeKeys.myOrders(true) });
+      refreshBalances(qc);
     },
   });
   const cancellable = canTransition(o.state, 'canceled');
@@ -84,7 +81,7 @@ function OpenOrderRow(props: { o: OrderView }) {
         <td className="num"><OrderPrice o={o} /></td>
         <td className="num">{fmt(o.baseAmount)}</td>
         <td className="num">{fmt(o.filledBase)}</td>
-        <td><span className={`badge ${tone(o.state)}`} data-testid={`open-order-state-${o.id}`}>{STATE_WORDS[o.state]}</span></td>
+        <td><span className={`badge ${tone(o.state)}`} data-testid={`open-order-state-${o.id}`}>{stateWords(o)}</span></td>
         <td className="actions-col">
           <button type="button" className="btn btn-small" data-testid={`cancel-order-${o.id}`} disabled={!cancellable || cancel.isPending}
             title={cancellable ? 'Cancel this order' : 'A swap is under way: this order can no longer be canceled'} onClick={() => cancel.mutate()}>
@@ -157,7 +154,7 @@ function History() {
             <td className="num"><OrderPrice o={o} /></td>
             <td className="num">{fmt(o.baseAmount)}</td>
             <td className="num">{fmt(o.filledBase)}</td>
-            <td><span className={`badge ${tone(o.state)}`} title={o.reason}>{STATE_WORDS[o.state]}</span>{o.reason ? <span className="small muted"> {o.reason}</span> : null}</td>
+            <td><span className={`badge ${tone(o.state)}`} title={o.reason}>{stateWords(o)}</span>{o.reason ? <span className="small muted"> {o.reason}</span> : null}</td>
           </tr>
         ))}
       </tbody>

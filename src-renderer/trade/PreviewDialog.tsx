@@ -20,6 +20,8 @@ export interface PreviewRequest {
   price: string | null;
   preview: MakeOrderResult['preview'];
   feePreference: string | null;
+  /** A stop order: nothing happens until the last trade price reaches the trigger. */
+  stop: { trigger: string } | null;
 }
 
 function minutes(n: number): string {
@@ -56,6 +58,12 @@ export function PreviewDialog(props: {
       onClose={props.onClose} onCancel={(e) => { if (props.pending) e.preventDefault(); }}>
       <form method="dialog" className="dialog-body" onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }}>
         <h2 id="preview-title">{r.title}</h2>
+        {r.stop ? (
+          <p className="note note-info small" data-testid="preview-stop">
+            Your node keeps this order until the last trade price reaches {fmt(r.stop.trigger)} {r.quote}; nothing is posted or locked before.
+            The figures below are what it would do if it fired now{r.role === 'taker' ? ': when it fires, it takes the best orders on the book then, within your price cap' : ''}.
+          </p>
+        ) : null}
         <dl className="facts preview-facts">
           <dt>{p.fills.length > 1 ? 'Average price' : 'Price'}</dt>
           <dd className="num" data-testid="preview-price" data-value={price ?? undefined}>{price ? `${fmt(price)} ${r.quote}` : '\u2014'}</dd>
@@ -66,9 +74,7 @@ export function PreviewDialog(props: {
           {!isZeroDecimal(p.unfilled) ? (
             <>
               <dt>Not filled</dt>
-              <dd className="num" data-testid="preview-unfilled" data-value={p.unfilled}>
-                {fmt(p.unfilled)} {r.base} <span className="muted">(not enough orders within your price cap; this part is not posted)</span>
-              </dd>
+              <dd className="num" data-testid="preview-unfilled" data-value={p.unfilled}>{fmt(p.unfilled)} {r.base}</dd>
             </>
           ) : null}
           {p.fills.length > 0 ? (
@@ -78,6 +84,11 @@ export function PreviewDialog(props: {
             </>
           ) : null}
         </dl>
+        {!isZeroDecimal(p.unfilled) ? (
+          <p className="muted small" data-testid="preview-unfilled-note">
+            Not enough orders within your price cap for all of it: the part not filled is not posted, nothing of it is bought or sold.
+          </p>
+        ) : null}
 
         <h3>Fees</h3>
         <ul className="fee-lines">

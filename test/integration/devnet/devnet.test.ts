@@ -35,6 +35,11 @@ describe('hashlock devnet', () => {
     expect(first.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'servicenode', 'maker']);
     for (const n of first.nodes) expect(stdout).toContain(`${n.url}/#token=${n.token}`);
     expect(pids(first).every(isAlive)).toBe(true);
+    // A node started again on its own (after a crash) finds every other node, alice (started first) too.
+    for (const n of first.nodes) {
+      const config = JSON.parse(readFileSync(path.join(dir, 'nodes', n.name, 'config.json'), 'utf8')) as { p2p: { bootstrap: string[] } };
+      expect(config.p2p.bootstrap.map((a) => a.split('/p2p/')[1]).sort()).toEqual(first.nodes.filter((o) => o !== n).map((o) => o.peerId).sort());
+    }
   });
 
   it('gives each trader a funded wallet the node finds and connects, on chains that keep growing', async () => {
@@ -48,6 +53,8 @@ describe('hashlock devnet', () => {
       const summary = await rpc.call('wallets.connect', { ticker, connection: { kind: 'candidate', candidateId: mine!.id } });
       expect(summary.status).toBe('connected');
       expect(summary.balance?.spendable).toBe('50');
+      // In several coins: each open order is backed by coins of its own, so one coin would allow one order.
+      expect((await rpc.call('wallets.utxos', { ticker })).length).toBe(10);
     }
     const before = (await rpc.call('wallets.list', {})).find((w) => w.ticker === 'DEVA')!.blocks!;
     await new Promise((r) => setTimeout(r, 2500));
