@@ -215,7 +215,7 @@ export function createMaker(d: MakerDeps): Maker {
   }
 
   async function onAccept(req: unknown, peerId: string): Promise<unknown> {
-    const v = validateAccept(req, { ...d.book.context(), listed: d.book.find });
+    const v = validateAccept(req, { ...d.book.directContext(), listed: d.book.find });
     if (!v.ok) throw refusal(v);
     const { accept, acceptId } = v.value;
     const entry = d.book.find(accept.orderId)!;

@@ -63,6 +63,13 @@ export interface NetworkBook {
   /** The latest hold of a partly held order, as received (for snapshots). */
   lastHold(orderId: string): Record<string, unknown> | null;
   context(): ValidationContext;
+  /**
+   * The context for point-to-point messages (an accept, its ack, both inside a take): the time
+   * window and the tombstones, but not the sender's gossip sequence. They travel on their own
+   * streams, so a keepalive the maker signs after its ack often arrives first; each is bound to
+   * one accept (and a take to one fee payment) instead, and a repeat gets the same answer.
+   */
+  directContext(): ValidationContext;
   /** Validates and applies one book message; `from` is the gossip origin, null for this node's own. */
   ingest(type: BookMessage, wire: unknown, from: string | null): Validation<unknown>;
   /** Pulls every market's book from a peer. */
@@ -96,6 +103,8 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     orderStatus: (id) => (where.has(id) ? 'live' : guard.orderStatus(id) === 'dead' ? 'dead' : undefined),
   };
   const context = (): ValidationContext => ({ now: d.now(), seen, knownServiceNodes: d.serviceNodes(), markets: marketSet });
+  const unsequenced: SeenView = { lastSeq: () => undefined, orderStatus: seen.orderStatus };
+  const directContext = (): ValidationContext => ({ ...context(), seen: unsequenced });
   const find = (id: string): BookEntry | undefined => where.get(id)?.get(id);
   const makerOf = (id: string): string | undefined => find(id)?.order.maker.pubkey;
 
@@ -316,6 +325,7 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     find,
     lastHold: (id) => holds.get(id) ?? null,
     context,
+    directContext,
     ingest,
     syncFrom,
     onEvent(cb) {

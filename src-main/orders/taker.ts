@@ -118,7 +118,7 @@ export function createTaker(d: TakerDeps): Taker {
     }
     const decodedAccept = decodeOrderMessage(accept, 'order.accept');
     if (!decodedAccept.ok) throw new ApiError('INTERNAL', 'our own accept does not decode');
-    const ack = validateAck(ackWire, { accept: decodedAccept.msg, acceptId }, order.maker.pubkey, d.book.context());
+    const ack = validateAck(ackWire, { accept: decodedAccept.msg, acceptId }, order.maker.pubkey, d.book.directContext());
     if (!ack.ok) {
       await release();
       return fail(recId, acceptId, `the maker's ack does not check (${ack.reason}): ${ack.message}`);

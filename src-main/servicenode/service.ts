@@ -51,6 +51,20 @@ export interface ServiceNodeRole {
 
 const sleep = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms).unref?.(); });
 
+/**
+ * The hold this service node already gave for a take, when the same taker sends the same take
+ * again (its answer was lost on the way, or came too late), else null. Holds are public, so the
+ * accept's id, which covers the taker's peer id and the fee transaction, is enough to match.
+ */
+export function earlierHold(req: unknown, peerId: string, repo: Pick<ServiceNodeRepo, 'holdByFee'>): Record<string, unknown> | null {
+  const take = decodeOrderMessage(req, 'order.take');
+  if (!take.ok) return null;
+  const accept = decodeOrderMessage(take.msg.accept, 'order.accept');
+  if (!accept.ok || accept.msg.taker.peerId !== peerId) return null;
+  const earlier = repo.holdByFee<Record<string, unknown>>(accept.msg.feeTxid);
+  return earlier && earlier.hold.acceptId === signedMessageId(accept.raw as { type: 'order.accept' }) ? earlier.hold : null;
+}
+
 /** A refusal as a reqres error: malformed requests cost the sender points in the host. */
 function refusal(r: Refusal): ApiError {
   return new ApiError(offenceFor(r.reason) ? 'INVALID_PARAMS' : 'PEER_REFUSED', `refused (${r.reason}): ${r.message}`, { reason: r.reason });
@@ -184,17 +198,20 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
 
   async function onTake(req: unknown, peerId: string): Promise<unknown> {
     const s = needSigner();
-    const v = validateTake(req, { ...d.book.context(), listed: d.book.find, servicePubkey: s.publicKey });
+    // Before the listing is checked: our own hold may have taken the order off the book.
+    const again = earlierHold(req, peerId, d.repo);
+    if (again) return again;
+    const v = validateTake(req, { ...d.book.directContext(), listed: d.book.find, servicePubkey: s.publicKey });
     if (!v.ok) throw refusal(v);
     const { accept, acceptId } = v.value;
     if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: the taker must send its own take');
-    // A take sent again (its answer was lost) gets the same hold; any other reuse of a fee is refused.
-    const earlier = d.repo.holdByFee<Record<string, unknown>>(accept.feeTxid);
-    if (earlier && earlier.hold.acceptId === acceptId) return earlier.hold;
-    if (earlier) throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
+    if (d.repo.feeUsed(accept.feeTxid)) throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
     await feeOnChain(accept.feeTxid, accept.orderId);
     // One take at a time: the first that passes wins what is left of the order.
     return takes.run(async () => {
+      // The same take may have come again while this one waited for the fee: one hold for both.
+      const held = earlierHold(req, peerId, d.repo);
+      if (held) return held;
       const entry = d.book.find(accept.orderId);
       if (!entry) throw new ApiError('PEER_REFUSED', 'refused: the order is no longer listed');
       if (!isValidFill(entry.order.partial, entry.remainingBase, accept.baseAmount)) throw new ApiError('PEER_REFUSED', 'refused: the order no longer has that much left');
