@@ -76,7 +76,6 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
   const queue = createSerialQueue();
   const synced = new Set<string>();
   const recheckMs = d.recheckMs ?? Math.max(1000, Math.floor(d.silentAfterMs / 3));
-  let known = new Map<string, KnownServiceNode>();
   let knownKey = '';
   let timer: NodeJS.Timeout | undefined;
   const unsubs: Array<() => void> = [];
@@ -84,12 +83,16 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
   const live = (e: ServiceNodeEntry, now: number): boolean => e.verified !== 'failed' && now - e.lastSeen < d.silentAfterMs;
   const coinsOf = (e: ServiceNodeEntry): readonly string[] => e.announce?.coins ?? e.registration.coins;
 
+  function liveKnown(now: number): Map<string, KnownServiceNode> {
+    const out = new Map<string, KnownServiceNode>();
+    for (const e of byOutpoint.values()) if (live(e, now)) out.set(e.registration.pubkey, { coins: coinsOf(e) });
+    return out;
+  }
+
+  /** Tells the listeners when the listed set changed (on ingest, and on a timer for silence). */
   function refresh(): void {
-    const now = d.now();
-    const next = new Map<string, KnownServiceNode>();
-    for (const e of byOutpoint.values()) if (live(e, now)) next.set(e.registration.pubkey, { coins: coinsOf(e) });
+    const next = liveKnown(d.now());
     const key = JSON.stringify([...next].map(([k, v]) => [k, v.coins]).sort());
-    known = next;
     if (key === knownKey) return;
     knownKey = key;
     for (const cb of [...listeners]) {
@@ -252,7 +255,9 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
       clearInterval(timer);
       for (const u of unsubs.splice(0)) u();
     },
-    known: () => known,
+    // Judged at read time, so it agrees with all() and get() between the timer's ticks (a
+    // silent service node's orders were still accepted there); only the timer tells listeners.
+    known: () => liveKnown(d.now()),
     get(pubkey) {
       const e = entryOfKey(pubkey)?.[1];
       return e && live(e, d.now()) ? e : undefined;
