@@ -464,8 +464,6 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     if (p.triggerPrice === undefined) throw new ApiError('INVALID_PARAMS', 'A stop order needs a triggerPrice.');
     const trigger = priceParam(p.triggerPrice, m, 'triggerPrice');
     const limitPrice = p.price !== undefined ? priceParam(p.price, m, 'price') : null;
-    const last = d.history.lastPrice(m.base, m.quote);
-    const direction = last ? (comparePrice(trigger, last) > 0 ? 'above' : 'below') : p.side === 'buy' ? 'above' : 'below';
     const preview: Preview = limitPrice
       ? {
         fills: [], baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quoteFor(limitPrice, amount, 'down'), dec.quote), averagePrice: priceText(limitPrice, dec),
@@ -474,6 +472,10 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       : (await sweepPreview(m, p.side, amount, cap)).preview;
     if (p.dryRun) return { order: null, preview, swapIds: [] };
     requireWallets(m);
+    // From reading the last price to storing the stop nothing may wait: a trade recorded in
+    // between would be judged without this stop, and a crossing missed.
+    const last = d.history.lastPrice(m.base, m.quote);
+    const direction = last ? (comparePrice(trigger, last) > 0 ? 'above' : 'below') : p.side === 'buy' ? 'above' : 'below';
     const now = d.now();
     const rec: OrderRecord = {
       id: randomBytes(32).toString('hex'), kind: 'stop', role: limitPrice ? 'maker' : 'taker', state: 'new', base: m.base, quote: m.quote, side: p.side,
