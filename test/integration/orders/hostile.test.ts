@@ -3,15 +3,17 @@
 // messages, oversize and malformed gossip, and floods. Nothing invalid is ever shown, the honest
 // nodes keep working, and the senders are scored down until they are cut off.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wireForm } from '../../../src-shared/protocol/canonical.ts';
-import { ORDER_PROTOCOLS, marketTopic } from '../../../src-shared/protocol/orders.ts';
+import { ORDER_PROTOCOLS, marketTopic, signOrderMessage } from '../../../src-shared/protocol/orders.ts';
 import { createOrder, signOrderAsServiceNode } from '../../../src-shared/orders/order.ts';
 import { STRANGER, testKey, type TestKey } from '../../../src-shared/orders/testkit.ts';
 import type { Order, OrderTerms } from '../../../src-shared/orders/types.ts';
+import { waitFor } from '../../../src-main/util/net.ts';
 import { nodeBinary } from '../../support/p2p-proc.ts';
 import { autoMine } from '../../support/swap-node.ts';
 import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
@@ -61,8 +63,11 @@ class HostilePeer {
     });
   }
 
-  kill(): void {
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGKILL');
+    await gone;
   }
 }
 
@@ -78,20 +83,19 @@ const hostiles: HostilePeer[] = [];
 async function newHostile(name: string): Promise<HostilePeer> {
   const h = await new HostilePeer(path.join(net.root, name)).ready();
   hostiles.push(h);
-  // Nodes accept a few new connections per second from one address (loopback is one address).
+  // Nodes accept a few new connections per second from one address, and on loopback every peer
+  // is one address: a dial may be refused until the others' connections leave room.
   for (const n of [sn, maker, watcher]) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await h.call('dial', { addr: n.addr });
-        break;
-      } catch (err) {
-        if (attempt >= 10) throw err;
-        await sleep(500);
-      }
-    }
+    await waitFor(() => h.call('dial', { addr: n.addr }).then(() => true), { timeoutMs: 60_000, intervalMs: 500, what: `${name} connected to ${n.name}` });
   }
   await h.call('subscribe', { topic: TOPIC });
-  await sleep(1500); // gossipsub learns the subscriptions
+  // Gossipsub publishes only to peers it knows are subscribed: probe until all three are. The
+  // probe is a keepalive for an order nobody lists, which costs the sender nothing.
+  const probe = testKey(44);
+  await waitFor(async () => {
+    const text = JSON.stringify(signOrderMessage({ type: 'order.keepalive', maker: probe.pubkey, orderIds: [randomBytes(32).toString('hex')], seq: Date.now(), ts: Date.now() }, probe.signer));
+    return (await h.call<{ recipients: number }>('publish', { topic: TOPIC, text })).recipients >= 3;
+  }, { timeoutMs: 30_000, intervalMs: 200, what: `${name}'s gossip reaching all three nodes` });
   return h;
 }
 
@@ -123,7 +127,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const h of hostiles) h.kill();
+  await Promise.all(hostiles.map((h) => h.kill()));
   await miner?.stop();
   await net?.cleanup();
 });
@@ -207,8 +211,13 @@ describe('hostile peers', () => {
     for (const n of [sn, maker, watcher]) {
       await n.until(() => n.call('p2p.peers', {}), (l) => !l.some((p) => p.peerId === hostile.peerId), 'hostile peer cut off', 15_000);
     }
-    await expect(hostile.call('dial', { addr: watcher.addr }).then(() => sleep(500)).then(() => hostile.call<string[]>('peers'))).resolves.not.toContain(watcher.peerId);
+    // Dialling again gets it nowhere: the connection is refused or closed as soon as it opens.
+    await hostile.call('dial', { addr: watcher.addr }).catch(() => undefined);
+    await waitFor(async () => !(await hostile.call<string[]>('peers')).includes(watcher.peerId), { timeoutMs: 15_000, what: 'the banned peer\'s new connection closed' });
     for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
+    // Banned everywhere, it would go on dialling; on loopback those refused dials use up the new
+    // connections per second that every node allows one address, and the next peer's are refused.
+    await hostile.kill();
   });
 
   it('a flood of orders is rate-limited and cut off while the nodes keep answering; honest orders still flow', async () => {
