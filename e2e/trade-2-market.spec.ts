@@ -19,9 +19,10 @@ test('a market buy sweeps the market maker\'s best ask and alice\'s order within
   const bob = await openTrader(browser, 'bob');
   const makerPeer = devnetState().nodes.find((n) => n.name === 'maker')!.peerId;
 
-  // The market maker's cheapest ask, and the next dearer price on the book.
-  const book = await bob.rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 3, depth: 100 });
-  const asks = book.orders!.filter((o) => o.side === 'sell').sort((a, b) => (units(a.price) < units(b.price) ? -1 : units(a.price) > units(b.price) ? 1 : 0));
+  // The market maker's cheapest ask, and the next dearer price on the book (on a fresh devnet its orders take a few seconds).
+  const sellOrders = async () => (await bob.rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 3, depth: 100 })).orders!.filter((o) => o.side === 'sell');
+  await expect.poll(async () => (await sellOrders()).filter((o) => o.makerPeerId === makerPeer).length, { timeout: 60_000 }).toBeGreaterThan(1);
+  const asks = (await sellOrders()).sort((a, b) => (units(a.price) < units(b.price) ? -1 : units(a.price) > units(b.price) ? 1 : 0));
   const best = asks.find((o) => o.makerPeerId === makerPeer);
   expect(best, 'the devnet market maker keeps asks on the book').toBeDefined();
   expect(asks[0]!.id, 'the market maker\'s ask is the cheapest').toBe(best!.id);
