@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDispatcher, type Dispatcher, type Logger } from '../api/dispatcher.ts';
 import { createEventBus, type EventBus } from '../api/events.ts';
+import type { EventPayload } from '../../src-shared/api/contract.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import { coinsForNetwork, loadConfig, parseConfig, type NodeConfig } from './config.ts';
@@ -104,6 +105,10 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
 
     const watcher = startBalanceWatcher({ wallets, coins, events, log });
     stops.push(() => watcher.stop());
+    // Our own orders and swaps lock and unlock coins: every open window hears of it at once.
+    stops.push(events.subscribe((e) => {
+      if ((e.event === 'order.updated' && (e.data as EventPayload<'order.updated'>).mine) || e.event === 'swap.updated') void watcher.poke();
+    }));
 
     const p2p = createP2pHost({ dataDir, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap, bans: createBanRepo(db), log });
     await p2p.start();
