@@ -28,6 +28,7 @@ import { createMaker } from './maker.ts';
 import type { NetworkBook } from './network-book.ts';
 import { SeqCounter, vaultSigner } from './net.ts';
 import { LISTING_ALIVE, advanceFill, createRecordStore, fillsState, heldFills, type FillRecord, type OrderRecord } from './records.ts';
+import { createStopOrders } from './stops.ts';
 import { createTaker } from './taker.ts';
 import { bookView, feePreview, networkOrderView, priceText, swapPhaseToOrderState, type Decimals, type FeePreviewT, type OrderViewT } from './views.ts';
 
@@ -107,6 +108,9 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
   const maker = createMaker({
     coins: d.coins, vault: d.vault, wallets: d.wallets, p2p: d.p2p, book: d.book, registry: d.registry, swaps: d.swaps, store, seq, log: d.log, now: d.now,
     keepaliveMs: d.keepaliveMs, orderLifetimeMs: d.orderLifetimeMs, holdTimeoutMs: d.holdTimeoutMs, reservedOutpoints,
+  });
+  const stops = createStopOrders({
+    store, lastPrice: (m) => d.history.lastPrice(m.base, m.quote), fire: (id) => void fire(id), log: d.log, now: d.now,
   });
   const taker = createTaker({
     coins: d.coins, vault: d.vault, wallets: d.wallets, p2p: d.p2p, book: d.book, registry: d.registry, swaps: d.swaps, store, seq, log: d.log, now: d.now,
@@ -384,19 +388,8 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
 
   // ------------------------------------------------------------------ stops
 
-  function checkStops(market: Market, last: Price): void {
-    for (const rec of store.all()) {
-      if (rec.kind !== 'stop' || rec.state !== 'new' || rec.base !== market.base || rec.quote !== market.quote || !rec.stop || rec.stop.firedAt !== null) continue;
-      const c = comparePrice(last, rec.stop.trigger);
-      if (rec.stop.direction === 'above' ? c < 0 : c > 0) continue;
-      void fire(rec.id);
-    }
-  }
-
   async function fire(stopId: string): Promise<void> {
-    const rec = store.update(stopId, (r) => {
-      r.stop!.firedAt = d.now();
-    })!;
+    const rec = store.get(stopId)!;
     const s = rec.stop!;
     const m = { base: rec.base, quote: rec.quote };
     d.log.info('stop order fires', { stopId, then: s.then });
@@ -472,20 +465,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       : (await sweepPreview(m, p.side, amount, cap)).preview;
     if (p.dryRun) return { order: null, preview, swapIds: [] };
     requireWallets(m);
-    // From reading the last price to storing the stop nothing may wait: a trade recorded in
-    // between would be judged without this stop, and a crossing missed.
-    const last = d.history.lastPrice(m.base, m.quote);
-    const direction = last ? (comparePrice(trigger, last) > 0 ? 'above' : 'below') : p.side === 'buy' ? 'above' : 'below';
-    const now = d.now();
-    const rec: OrderRecord = {
-      id: randomBytes(32).toString('hex'), kind: 'stop', role: limitPrice ? 'maker' : 'taker', state: 'new', base: m.base, quote: m.quote, side: p.side,
-      baseAmount: amount, quoteAmount: limitPrice ? quoteFor(limitPrice, amount, 'down') : 0n, price: limitPrice ?? cap, partial, remainingBase: amount,
-      order: null, serviceNode: null, expiresAt: null, fills: [], acks: [],
-      stop: { trigger, direction, then: limitPrice ? 'limit' : 'market', limitPrice, priceCap: cap, childId: null, firedAt: null },
-      parentStop: null, repostOf: null, createdAt: now, updatedAt: now,
-    };
-    store.put(rec);
-    d.log.info('stop order held', { id: rec.id, trigger: p.triggerPrice, direction });
+    const rec = stops.hold({ market: m, side: p.side, baseAmount: amount, partial, trigger, limitPrice, priceCap: cap });
     return { order: myView(rec), preview, swapIds: [] };
   }
 
@@ -563,7 +543,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
         // Clients fold it into the last price, the candles and the trade lists (no polling).
         const view = d.history.trade(r.tradeId);
         if (view && !stopped) d.events.emit('trade.new', view);
-        checkStops(r.market, { num: r.price.num, den: r.price.den });
+        stops.onTrade(r.market, { num: r.price.num, den: r.price.den });
       }));
       unsubs.push(d.registry.onChange(() => maker.reannounce()));
       // Fills of swaps that moved while we were down.
