@@ -198,9 +198,18 @@ export class OrderNode {
     await done;
   }
 
-  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    if (!this.#rpc) throw new Error(`${this.name} has not started`);
-    return this.#rpc.call(method, params);
+  async call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    const rpc = this.#rpc;
+    if (!rpc) throw new Error(`${this.name} has not started`);
+    try {
+      return await rpc.call(method, params);
+    } catch (err) {
+      // fetch may send a request on a kept-alive socket the node has just closed (nodejs/undici#3492;
+      // a loaded test process runs its idle timers late): the request never reached the node, so
+      // it is sent once more on a new connection. A node that is gone, or a timeout, is not retried.
+      if (!this.running || !/\(fetch failed\)$/.test((err as Error).message)) throw err;
+      return rpc.call(method, params);
+    }
   }
 
   get logFile(): string {

@@ -48,6 +48,13 @@ class HostilePeer {
       }
     });
     this.child.stderr.resume();
+    // Once it is gone, writes to it fail (EPIPE) and nothing answers: every waiting call fails.
+    const gone = (why: string) => {
+      for (const p of this.#pending.values()) p.reject(new Error(`the hostile peer ${why}`));
+      this.#pending.clear();
+    };
+    this.child.stdin.on('error', (err) => gone(`cannot be written to: ${err.message}`));
+    this.child.once('exit', (code, signal) => gone(`exited (${signal ?? code})`));
   }
 
   async ready(): Promise<this> {
