@@ -256,7 +256,8 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
       for (const u of unsubs.splice(0)) u();
     },
     // Judged at read time, so it agrees with all() and get() between the timer's ticks (a
-    // silent service node's orders were still accepted there); only the timer tells listeners.
+    // silent service node's orders were still accepted there). Reading never calls listeners:
+    // they hear of changes from ingest and the timer.
     known: () => liveKnown(d.now()),
     get(pubkey) {
       const e = entryOfKey(pubkey)?.[1];
