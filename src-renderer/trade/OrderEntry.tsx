@@ -2,6 +2,7 @@
 // minimum fill. Values stay the strings the user typed, checked as they type against the coins'
 // decimals and the spendable balance; Review asks the node for a dry run and shows the preview
 // dialog; only Confirm places the order. Taking one order picked in the book works the same way.
+import { stateWords } from './order-states.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { memo, useEffect, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import type { Params } from '../../src-shared/api/contract.ts';
@@ -57,7 +58,7 @@ function Outcome(props: { result: MakeOrderResult; onDismiss(): void }) {
       {order ? (
         <p className="small">
           Order <span className="mono">{shortenMiddle(order.id, 8, 6)}</span> {order.kind === 'stop' && order.state === 'new'
-            ? 'waits in your node until the last trade price reaches its trigger.' : `is ${order.state}.`}
+            ? 'waits in your node until the last trade price reaches its trigger.' : `: ${stateWords(order).toLowerCase()}.`}
         </p>
       ) : null}
       {swapIds.map((id) => (
