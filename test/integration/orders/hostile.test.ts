@@ -90,19 +90,18 @@ const hostiles: HostilePeer[] = [];
 async function newHostile(name: string): Promise<HostilePeer> {
   const h = await new HostilePeer(path.join(net.root, name)).ready();
   hostiles.push(h);
-  // Nodes accept a few new connections per second from one address, and on loopback every peer
-  // is one address: a dial may be refused until the others' connections leave room.
-  for (const n of [sn, maker, watcher]) {
-    await waitFor(() => h.call('dial', { addr: n.addr }).then(() => true), { timeoutMs: 60_000, intervalMs: 500, what: `${name} connected to ${n.name}` });
-  }
   await h.call('subscribe', { topic: TOPIC });
-  // Gossipsub publishes only to peers it knows are subscribed: probe until all three are. The
-  // probe is a keepalive for an order nobody lists, which costs the sender nothing.
+  // Connected to all three nodes, and gossipsub knows all three subscribe (it publishes only to
+  // peers it knows do): probe until a message reaches three. The probe is a keepalive for an
+  // order nobody lists, which costs the sender nothing. Dialling again is a no-op while connected
+  // and mends a connection lost meanwhile; a dial may also be refused for a while, since nodes
+  // accept a few new connections per second from one address and on loopback all peers are one.
   const probe = testKey(44);
   await waitFor(async () => {
+    for (const n of [sn, maker, watcher]) await h.call('dial', { addr: n.addr }).catch(() => undefined);
     const text = JSON.stringify(signOrderMessage({ type: 'order.keepalive', maker: probe.pubkey, orderIds: [randomBytes(32).toString('hex')], seq: Date.now(), ts: Date.now() }, probe.signer));
     return (await h.call<{ recipients: number }>('publish', { topic: TOPIC, text })).recipients >= 3;
-  }, { timeoutMs: 30_000, intervalMs: 200, what: `${name}'s gossip reaching all three nodes` });
+  }, { timeoutMs: 60_000, intervalMs: 500, what: `${name} connected to the three nodes, its gossip reaching them` });
   return h;
 }
 
