@@ -6,19 +6,58 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'url', 'util', 'stream', 'events', 'worker_threads', 'zlib', 'dns', 'tls', 'readline', 'process', 'buffer'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'url',
+  'util',
+  'stream',
+  'events',
+  'worker_threads',
+  'zlib',
+  'dns',
+  'tls',
+  'readline',
+  'process',
+  'buffer',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'test-results/**', 'playwright-report/**', '.devnet/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      'release/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.devnet/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-syntax': ['error',
+      'no-restricted-syntax': [
+        'error',
         { selector: 'TSEnumDeclaration', message: 'Use a const object or union type: enums are not erasable syntax.' },
-        { selector: "CallExpression[callee.name='parseFloat']", message: 'Money is never a float: use src-shared/money.' },
+        {
+          selector: "CallExpression[callee.name='parseFloat']",
+          message: 'Money is never a float: use src-shared/money.',
+        },
       ],
     },
   },
@@ -26,34 +65,80 @@ export default tseslint.config(
     files: ['**/*.{ts,tsx,js}'],
     ignores: ['src-main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src-main/electron may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src-main/electron may import electron.' }] },
+      ],
     },
   },
   {
     files: ['src-shared/**/*.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'src-shared is pure.' }],
-        patterns: [
-          { group: nodeBuiltins, message: 'src-shared is pure: no Node built-ins.' },
-          { group: ['**/src-main/**', '**/src-renderer/**', 'react', 'react-dom', 'ws', 'better-sqlite3', 'libp2p', '@libp2p/*'], message: 'src-shared imports nothing from other layers or I/O libraries.' },
-        ],
-      }],
-      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'process', 'Buffer', 'require', '__dirname', 'fetch', 'setInterval'],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'src-shared is pure.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'src-shared is pure: no Node built-ins.' },
+            {
+              group: [
+                '**/src-main/**',
+                '**/src-renderer/**',
+                'react',
+                'react-dom',
+                'ws',
+                'better-sqlite3',
+                'libp2p',
+                '@libp2p/*',
+              ],
+              message: 'src-shared imports nothing from other layers or I/O libraries.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'sessionStorage',
+        'navigator',
+        'process',
+        'Buffer',
+        'require',
+        '__dirname',
+        'fetch',
+        'setInterval',
+      ],
     },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer talks only to the api contract.' }],
-        patterns: [
-          { group: nodeBuiltins, message: 'The renderer is sandboxed: no Node built-ins.' },
-          { group: ['**/src-main/**', 'ws', 'better-sqlite3', 'libp2p', '@libp2p/*', 'bitcoinjs-lib', 'ecpair', 'bip32'], message: 'The renderer imports only src-shared and its own code.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks only to the api contract.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer is sandboxed: no Node built-ins.' },
+            {
+              group: [
+                '**/src-main/**',
+                'ws',
+                'better-sqlite3',
+                'libp2p',
+                '@libp2p/*',
+                'bitcoinjs-lib',
+                'ecpair',
+                'bip32',
+              ],
+              message: 'The renderer imports only src-shared and its own code.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -62,7 +147,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src-main/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', '*.config.ts', '*.config.js'],
+    files: [
+      'src-main/**/*.ts',
+      'test/**/*.ts',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+      'e2e/**/*.ts',
+      '*.config.ts',
+      '*.config.js',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -19,7 +19,9 @@ import { createP2pHost } from '../src-main/p2p/host.ts';
 type Command = { id: number; cmd: string } & Record<string, unknown>;
 const send = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const write = (m: string, d?: Record<string, unknown>) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`);
-const quiet: Logger = process.env.BENCH_DEBUG ? { info: write, warn: write, error: write } : { info: () => undefined, warn: () => undefined, error: write };
+const quiet: Logger = process.env.BENCH_DEBUG
+  ? { info: write, warn: write, error: write }
+  : { info: () => undefined, warn: () => undefined, error: write };
 const MARKET = { base: 'DEVA', quote: 'DEVB' };
 
 /** A valid, service-node-signed order (test keys), unique by `n`, made now. */
@@ -29,29 +31,56 @@ export function benchOrder(n: number, makerIndex = 100): Record<string, unknown>
   const side = n % 2 === 0 ? 'sell' : 'buy';
   const base = 10_000_000n + BigInt(n % 1000) * 10_000n;
   const quote = (base * BigInt(40 + (n % 20))) / 100n;
-  const made = createOrder({
-    market: MARKET, side, baseAmount: base, quoteAmount: quote, partial: { allowed: false, minBase: base },
-    maker: { peerId: '12D3KooWBenchBenchBenchBenchBenchBenchBenchBenchBench', pubkey: maker.pubkey, addresses: { payout: maker.address, refund: testKey(makerIndex + 1).address } },
-    makerUtxos: [`${n.toString(16).padStart(64, '0')}:0`], createdAt: now, expiresAt: now + 3_600_000, nonce: n.toString(16).padStart(32, '0'),
-  }, maker.signer);
-  return wireForm({ type: 'order.announce', order: signOrderAsServiceNode(made, SERVICE_NODE.signer, now) }) as Record<string, unknown>;
+  const made = createOrder(
+    {
+      market: MARKET,
+      side,
+      baseAmount: base,
+      quoteAmount: quote,
+      partial: { allowed: false, minBase: base },
+      maker: {
+        peerId: '12D3KooWBenchBenchBenchBenchBenchBenchBenchBenchBench',
+        pubkey: maker.pubkey,
+        addresses: { payout: maker.address, refund: testKey(makerIndex + 1).address },
+      },
+      makerUtxos: [`${n.toString(16).padStart(64, '0')}:0`],
+      createdAt: now,
+      expiresAt: now + 3_600_000,
+      nonce: n.toString(16).padStart(32, '0'),
+    },
+    maker.signer,
+  );
+  return wireForm({ type: 'order.announce', order: signOrderAsServiceNode(made, SERVICE_NODE.signer, now) }) as Record<
+    string,
+    unknown
+  >;
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hashlock-bench-node-'));
   const host = createP2pHost({
-    dataDir, log: quiet,
+    dataDir,
+    log: quiet,
     // Loopback benchmarks dial many nodes from one address and publish in bursts. No dialling of
     // discovered peers: the benchmark's own sparse mesh stays as built, so orders cross several hops.
     limits: {
-      inboundConnectionsPerHostPerSec: 1000, targetPeers: 1,
-      gossipPerPeer: { capacity: 100_000, refillPerSec: 100_000 }, gossipPerOrigin: { capacity: 100_000, refillPerSec: 100_000 },
+      inboundConnectionsPerHostPerSec: 1000,
+      targetPeers: 1,
+      gossipPerPeer: { capacity: 100_000, refillPerSec: 100_000 },
+      gossipPerOrigin: { capacity: 100_000, refillPerSec: 100_000 },
     },
   });
   const known = new Map<string, KnownServiceNode>([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB'] }]]);
   const book = createNetworkBook({
-    p2p: host, log: quiet, now: Date.now, scorer: createPeerScorer({ p2p: host, log: quiet, now: Date.now }), markets: [MARKET],
-    offlineAfterMs: 3_600_000, sweepMs: 60_000, serviceNodes: () => known, announcesPerPeer: { capacity: 1_000_000, refillPerSec: 1_000_000 },
+    p2p: host,
+    log: quiet,
+    now: Date.now,
+    scorer: createPeerScorer({ p2p: host, log: quiet, now: Date.now }),
+    markets: [MARKET],
+    offlineAfterMs: 3_600_000,
+    sweepMs: 60_000,
+    serviceNodes: () => known,
+    announcesPerPeer: { capacity: 1_000_000, refillPerSec: 1_000_000 },
     maxOrdersPerMaker: 1_000_000,
   });
   let report = true;
@@ -72,7 +101,10 @@ async function main(): Promise<void> {
         const wire = benchOrder((c.from as number) + i);
         book.ingest('order.announce', wire, null);
         const t = Date.now();
-        await host.publish(marketTopic(MARKET.base, MARKET.quote), encodeOrderMessage(wire as { type: 'order.announce' }));
+        await host.publish(
+          marketTopic(MARKET.base, MARKET.quote),
+          encodeOrderMessage(wire as { type: 'order.announce' }),
+        );
         sent.push({ id: (wire.order as { id: string }).id, t });
         await new Promise((r) => setTimeout(r, c.gapMs as number));
       }
@@ -87,29 +119,44 @@ async function main(): Promise<void> {
       let listed = 0;
       // In batches, so the orders waiting to be listed never weigh much in the measurement.
       for (let done = 0; done < (c.count as number); done += 500) {
-        const batch = Array.from({ length: Math.min(500, (c.count as number) - done) }, (_, i) => benchOrder((c.from as number) + done + i, 200 + ((done + i) % 50) * 2));
+        const batch = Array.from({ length: Math.min(500, (c.count as number) - done) }, (_, i) =>
+          benchOrder((c.from as number) + done + i, 200 + ((done + i) % 50) * 2),
+        );
         const started = performance.now();
         for (const wire of batch) if (book.ingest('order.announce', wire, null).ok) listed++;
         ms += performance.now() - started;
       }
       globalThis.gc?.();
       const after = process.memoryUsage();
-      return { listed, size: book.size(), ingestMs: ms, heapBefore: before.heapUsed, heapAfter: after.heapUsed, rssBefore: before.rss, rssAfter: after.rss };
+      return {
+        listed,
+        size: book.size(),
+        ingestMs: ms,
+        heapBefore: before.heapUsed,
+        heapAfter: after.heapUsed,
+        rssBefore: before.rss,
+        rssAfter: after.rss,
+      };
     },
     memory: async () => {
       globalThis.gc?.();
       return process.memoryUsage();
     },
   };
-  createInterface({ input: process.stdin }).on('line', (line) => {
-    const c = JSON.parse(line) as Command;
-    const run = commands[c.cmd];
-    if (!run) return send({ id: c.id, ok: false, error: `unknown command ${c.cmd}` });
-    run(c).then((result) => send({ id: c.id, ok: true, result }), (err: unknown) => send({ id: c.id, ok: false, error: (err as Error).message }));
-  }).on('close', () => {
-    book.stop();
-    void host.stop().finally(() => process.exit(0));
-  });
+  createInterface({ input: process.stdin })
+    .on('line', (line) => {
+      const c = JSON.parse(line) as Command;
+      const run = commands[c.cmd];
+      if (!run) return send({ id: c.id, ok: false, error: `unknown command ${c.cmd}` });
+      run(c).then(
+        (result) => send({ id: c.id, ok: true, result }),
+        (err: unknown) => send({ id: c.id, ok: false, error: (err as Error).message }),
+      );
+    })
+    .on('close', () => {
+      book.stop();
+      void host.stop().finally(() => process.exit(0));
+    });
   send({ event: 'ready', peerId: host.peerId, addrs: host.listenAddrs() });
 }
 

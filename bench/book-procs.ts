@@ -16,18 +16,36 @@ export class BookProc {
   readonly #ready: Promise<void>;
 
   constructor(nodeArgs: string[] = []) {
-    this.child = spawn(nodeBinary(), [...nodeArgs, path.join(import.meta.dirname, 'book-node.ts')], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    this.child = spawn(nodeBinary(), [...nodeArgs, path.join(import.meta.dirname, 'book-node.ts')], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     let ready: () => void;
     let failed: (e: Error) => void;
-    this.#ready = new Promise((res, rej) => { ready = res; failed = rej; });
+    this.#ready = new Promise((res, rej) => {
+      ready = res;
+      failed = rej;
+    });
     const stderr: string[] = [];
     createInterface({ input: this.child.stderr }).on('line', (l) => {
       stderr.push(l);
       if (process.env.BENCH_DEBUG) console.error(`[${this.peerId.slice(-6)}] ${l}`);
     });
-    this.child.once('exit', (code) => failed(new Error(`bench node exited (${code}): ${stderr.slice(-10).join('\n')}`)));
+    this.child.once('exit', (code) =>
+      failed(new Error(`bench node exited (${code}): ${stderr.slice(-10).join('\n')}`)),
+    );
     createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as { id?: number; ok?: boolean; result?: unknown; error?: string; event?: string; peerId?: string; addrs?: string[]; orderId?: string; t?: number };
+      const m = JSON.parse(line) as {
+        id?: number;
+        ok?: boolean;
+        result?: unknown;
+        error?: string;
+        event?: string;
+        peerId?: string;
+        addrs?: string[];
+        orderId?: string;
+        t?: number;
+      };
       if (m.event === 'ready') {
         this.peerId = m.peerId!;
         this.addrs = m.addrs!;

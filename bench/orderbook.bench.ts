@@ -19,7 +19,15 @@ export async function run(opts: { orders?: number; out?: string } = {}) {
   let memory;
   try {
     await node.ready();
-    const r = await node.call<{ listed: number; size: number; ingestMs: number; heapBefore: number; heapAfter: number; rssBefore: number; rssAfter: number }>('fill', { count: orders, from: 1 });
+    const r = await node.call<{
+      listed: number;
+      size: number;
+      ingestMs: number;
+      heapBefore: number;
+      heapAfter: number;
+      rssBefore: number;
+      rssAfter: number;
+    }>('fill', { count: orders, from: 1 });
     if (r.size !== orders) throw new Error(`the node listed ${r.size} of ${orders} orders`);
     const total = await node.call<{ rss: number; heapUsed: number }>('memory');
     memory = {
@@ -38,7 +46,16 @@ export async function run(opts: { orders?: number; out?: string } = {}) {
   const out = opts.out ?? path.join(ROOT, 'bench', 'results', 'orderbook.json');
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
-  return { ...result, summary: { addPerSec: book[1]!.addPerSec, sweepPerSec: book[1]!.sweepPerSec, heapMbFor10k: memory.heapGrowthMb, rssMb: memory.processRssMb, validatedPerSec: memory.validatedAnnouncesPerSec } };
+  return {
+    ...result,
+    summary: {
+      addPerSec: book[1]!.addPerSec,
+      sweepPerSec: book[1]!.sweepPerSec,
+      heapMbFor10k: memory.heapGrowthMb,
+      rssMb: memory.processRssMb,
+      validatedPerSec: memory.validatedAnnouncesPerSec,
+    },
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

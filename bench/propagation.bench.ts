@@ -49,10 +49,15 @@ export async function run(opts: PropagationOptions = {}) {
     const publisher = procs[0]!;
     await publisher.call('publish', { count: 5, from: 1_000_000, gapMs: 50 }); // warm-up, not measured
     await new Promise((r) => setTimeout(r, 1000));
-    const sent = await publisher.call<Array<{ id: string; t: number }>>('publish', { count, from: 1, gapMs: opts.gapMs ?? 100 });
+    const sent = await publisher.call<Array<{ id: string; t: number }>>('publish', {
+      count,
+      from: 1,
+      gapMs: opts.gapMs ?? 100,
+    });
     const receivers = procs.slice(1);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !sent.every((s) => receivers.every((r) => r.listed.has(s.id)))) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !sent.every((s) => receivers.every((r) => r.listed.has(s.id))))
+      await new Promise((r) => setTimeout(r, 100));
     const latencies: number[] = [];
     let missing = 0;
     for (const s of sent) {
@@ -64,14 +69,33 @@ export async function run(opts: PropagationOptions = {}) {
     }
     latencies.sort((a, b) => a - b);
     const result = {
-      nodes: n, links, orders: count, pairs: sent.length * receivers.length, delivered: latencies.length, missing,
-      latencyMs: { min: latencies[0] ?? null, median: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? null },
+      nodes: n,
+      links,
+      orders: count,
+      pairs: sent.length * receivers.length,
+      delivered: latencies.length,
+      missing,
+      latencyMs: {
+        min: latencies[0] ?? null,
+        median: percentile(latencies, 50),
+        p90: percentile(latencies, 90),
+        p99: percentile(latencies, 99),
+        max: latencies.at(-1) ?? null,
+      },
       measuredAt: new Date().toISOString(),
     };
     const out = opts.out ?? path.join(ROOT, 'bench', 'results', 'propagation.json');
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
-    return { ...result, summary: { nodes: n, medianMs: result.latencyMs.median, p99Ms: result.latencyMs.p99, delivered: `${latencies.length}/${result.pairs}` } };
+    return {
+      ...result,
+      summary: {
+        nodes: n,
+        medianMs: result.latencyMs.median,
+        p99Ms: result.latencyMs.p99,
+        delivered: `${latencies.length}/${result.pairs}`,
+      },
+    };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }

@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
-const files = readdirSync(HERE).filter((f) => f.endsWith('.bench.ts')).sort()
+const files = readdirSync(HERE)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()
   .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.bench\.ts$/, '')));
 if (files.length === 0) {
   console.error(`no bench matches ${wanted.join(', ')}`);
@@ -18,7 +20,10 @@ let failed = false;
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
   const mod = (await import(pathToFileURL(path.join(HERE, file)).href)) as Record<string, unknown>;
-  const entry = typeof mod.run === 'function' ? mod.run : Object.entries(mod).find(([k, v]) => k.startsWith('run') && typeof v === 'function')?.[1];
+  const entry =
+    typeof mod.run === 'function'
+      ? mod.run
+      : Object.entries(mod).find(([k, v]) => k.startsWith('run') && typeof v === 'function')?.[1];
   if (typeof entry !== 'function') {
     console.error(`${file}: exports no run function; skipped`);
     failed = true;
@@ -32,7 +37,7 @@ for (const file of files) {
     if (summary !== undefined) console.log(`${name}: ${JSON.stringify(summary)}`);
   } catch (err) {
     failed = true;
-    console.error(`${name}: failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }
 process.exit(failed ? 1 : 0);

@@ -23,7 +23,11 @@ export interface SwapBenchOptions {
   out?: string;
 }
 
-interface Stats { min: number; median: number; max: number }
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
 
 function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,7 +48,8 @@ async function untilTerminal(node: SwapNode, swapId: string): Promise<void> {
       throw err;
     });
     if (s?.terminal) {
-      if (s.outcome !== 'completed') throw new Error(`${node.name}: swap ended ${s.outcome} (${s.reason?.message ?? ''})`);
+      if (s.outcome !== 'completed')
+        throw new Error(`${node.name}: swap ended ${s.outcome} (${s.reason?.message ?? ''})`);
       return;
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -66,19 +71,37 @@ export async function run(opts: SwapBenchOptions = {}) {
     nodes.push(maker, taker);
     await maker.call('p2p.dial', { addr: taker.addr });
 
-    const runs: Array<{ wallMs: number; miningMs: number; cpuMs: { maker: number; taker: number }; blocks: { DEVA: number; DEVB: number } }> = [];
+    const runs: Array<{
+      wallMs: number;
+      miningMs: number;
+      cpuMs: { maker: number; taker: number };
+      blocks: { DEVA: number; DEVB: number };
+    }> = [];
     for (let i = 0; i <= count; i++) {
       const cpu0 = { maker: await cpuMs(maker), taker: await cpuMs(taker) };
       const miner = autoMine(dev, 5);
       const t0 = performance.now();
-      await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: '2' }, buy: { ticker: 'DEVA', amount: '1' } });
-      const { swapId } = await maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: '1' }, buy: { ticker: 'DEVB', amount: '2' } });
+      await taker.call('swaps.allow', {
+        peerId: maker.peerId,
+        sell: { ticker: 'DEVB', amount: '2' },
+        buy: { ticker: 'DEVA', amount: '1' },
+      });
+      const { swapId } = await maker.call('swaps.start', {
+        peerId: taker.peerId,
+        sell: { ticker: 'DEVA', amount: '1' },
+        buy: { ticker: 'DEVB', amount: '2' },
+      });
       await Promise.all([untilTerminal(maker, swapId), untilTerminal(taker, swapId)]);
       const wallMs = performance.now() - t0;
       await miner.stop();
       const cpu1 = { maker: await cpuMs(maker), taker: await cpuMs(taker) };
       if (i === 0) continue; // warm-up
-      runs.push({ wallMs, miningMs: miner.miningMs, cpuMs: { maker: cpu1.maker - cpu0.maker, taker: cpu1.taker - cpu0.taker }, blocks: { ...miner.blocks } });
+      runs.push({
+        wallMs,
+        miningMs: miner.miningMs,
+        cpuMs: { maker: cpu1.maker - cpu0.maker, taker: cpu1.taker - cpu0.taker },
+        blocks: { ...miner.blocks },
+      });
     }
 
     const wall = stats(runs.map((r) => r.wallMs));
@@ -92,11 +115,19 @@ export async function run(opts: SwapBenchOptions = {}) {
       wallExcludingMiningMs: stats(runs.map((r) => r.wallMs - r.miningMs)),
       cpuMsPerSwap: { maker: stats(runs.map((r) => r.cpuMs.maker)), taker: stats(runs.map((r) => r.cpuMs.taker)) },
       blocksPerSwap: runs[0]?.blocks,
-      runs: runs.map((r) => ({ ...r, wallMs: Math.round(r.wallMs), miningMs: Math.round(r.miningMs), cpuMs: { maker: Math.round(r.cpuMs.maker), taker: Math.round(r.cpuMs.taker) } })),
+      runs: runs.map((r) => ({
+        ...r,
+        wallMs: Math.round(r.wallMs),
+        miningMs: Math.round(r.miningMs),
+        cpuMs: { maker: Math.round(r.cpuMs.maker), taker: Math.round(r.cpuMs.taker) },
+      })),
       summary: {
         medianWallMs: wall.median,
         medianWallExcludingMiningMs: stats(runs.map((r) => r.wallMs - r.miningMs)).median,
-        medianCpuMsPerSwap: { maker: stats(runs.map((r) => r.cpuMs.maker)).median, taker: stats(runs.map((r) => r.cpuMs.taker)).median },
+        medianCpuMsPerSwap: {
+          maker: stats(runs.map((r) => r.cpuMs.maker)).median,
+          taker: stats(runs.map((r) => r.cpuMs.taker)).median,
+        },
         underTarget: stats(runs.map((r) => r.wallMs - r.miningMs)).median < TARGET_MS,
       },
     };

@@ -13,14 +13,29 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { methods, type EventName, type EventPayload, type MethodName, type Params, type Result } from '../src-shared/api/contract.ts';
+import {
+  methods,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type Params,
+  type Result,
+} from '../src-shared/api/contract.ts';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../src-shared/api/client.ts';
 import type { CallFrame, EventFrame, ReplyFrame } from '../src-shared/api/wire.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = path.join(ROOT, 'dist', 'renderer');
 const TOKEN = 'bench-token-0123456789abcdef';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
 type OrderView = Result<'getOrder'>;
 type TradeView = Result<'getOrderFills'>[number];
@@ -44,12 +59,21 @@ function random(seed: number): () => number {
 /** Integer units of 1e-8 as a decimal string (the fake's own data; the UI never parses floats). */
 export function units8(u: number): string {
   const whole = Math.floor(u / 1e8);
-  const frac = String(u % 1e8).padStart(8, '0').replace(/0+$/, '');
+  const frac = String(u % 1e8)
+    .padStart(8, '0')
+    .replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : String(whole);
 }
 
 const MID = 25_000_000; // 0.25 DEVB per DEVA
-const INTERVAL_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000 };
+const INTERVAL_MS: Record<string, number> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
+};
 
 export class FakeMarket {
   readonly base = 'DEVA';
@@ -81,14 +105,36 @@ export class FakeMarket {
     const amount = Math.floor(this.#rand() * 5e8) + 1e7;
     const now = Date.now();
     const o: OrderView = {
-      id: this.#id(), base: this.base, quote: this.quote, side, kind: 'limit', state: 'open', price: units8(Math.floor(price / 1000) * 1000),
-      baseAmount: units8(amount), quoteAmount: units8(Math.floor((amount * price) / 1e8)), filledBase: '0', remainingBase: units8(amount),
-      partial: this.#rand() < 0.5 ? { allowed: true, minBase: units8(Math.floor(amount / 4)) } : { allowed: false, minBase: units8(amount) },
-      mine, makerPeerId: mine ? '12D3KooWMineMineMineMineMineMineMineMineMine' : '12D3KooWPeerPeerPeerPeerPeerPeerPeerPeerPeer',
-      swapIds: [], createdAt: now, updatedAt: now, expiresAt: now + 3_600_000,
+      id: this.#id(),
+      base: this.base,
+      quote: this.quote,
+      side,
+      kind: 'limit',
+      state: 'open',
+      price: units8(Math.floor(price / 1000) * 1000),
+      baseAmount: units8(amount),
+      quoteAmount: units8(Math.floor((amount * price) / 1e8)),
+      filledBase: '0',
+      remainingBase: units8(amount),
+      partial:
+        this.#rand() < 0.5
+          ? { allowed: true, minBase: units8(Math.floor(amount / 4)) }
+          : { allowed: false, minBase: units8(amount) },
+      mine,
+      makerPeerId: mine
+        ? '12D3KooWMineMineMineMineMineMineMineMineMine'
+        : '12D3KooWPeerPeerPeerPeerPeerPeerPeerPeerPeer',
+      swapIds: [],
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + 3_600_000,
     };
     this.orders.set(o.id, o);
-    this.#units.set(o.id, { price: Math.floor(price / 1000) * 1000, amount, quote: Math.floor((amount * price) / 1e8) });
+    this.#units.set(o.id, {
+      price: Math.floor(price / 1000) * 1000,
+      amount,
+      quote: Math.floor((amount * price) / 1e8),
+    });
     return o;
   }
 
@@ -111,8 +157,18 @@ export class FakeMarket {
     this.last = Math.max(1_000_000, this.last + Math.round((this.#rand() - 0.5) * 100_000));
     const amount = Math.floor(this.#rand() * 2e8) + 1e6;
     const t: TradeView = {
-      id: `trade-${++this.#seq}`, base: this.base, quote: this.quote, side: this.#rand() < 0.5 ? 'buy' : 'sell', price: units8(this.last),
-      baseAmount: units8(amount), quoteAmount: units8(Math.floor((amount * this.last) / 1e8)), time, orderId: this.#id(), mine: false, txids: [], verified: 'yes',
+      id: `trade-${++this.#seq}`,
+      base: this.base,
+      quote: this.quote,
+      side: this.#rand() < 0.5 ? 'buy' : 'sell',
+      price: units8(this.last),
+      baseAmount: units8(amount),
+      quoteAmount: units8(Math.floor((amount * this.last) / 1e8)),
+      time,
+      orderId: this.#id(),
+      mine: false,
+      txids: [],
+      verified: 'yes',
     };
     this.trades.unshift(t);
     if (this.trades.length > 500) this.trades.pop();
@@ -121,7 +177,10 @@ export class FakeMarket {
 
   book(detail: 1 | 2 | 3, depth: number): Result<'getOrderBook'> {
     const side = (s: 'buy' | 'sell') => {
-      const byPrice = new Map<string, { units: number; amount: number; total: number; count: number; mine: boolean; orders: OrderView[] }>();
+      const byPrice = new Map<
+        string,
+        { units: number; amount: number; total: number; count: number; mine: boolean; orders: OrderView[] }
+      >();
       for (const o of this.orders.values()) {
         if (o.side !== s || o.state !== 'open') continue;
         const u = this.#units.get(o.id);
@@ -134,17 +193,34 @@ export class FakeMarket {
         l.orders.push(o);
         byPrice.set(o.price, l);
       }
-      const levels = [...byPrice.entries()].sort((a, b) => (s === 'sell' ? a[1].units - b[1].units : b[1].units - a[1].units)).slice(0, detail === 1 ? 1 : depth);
+      const levels = [...byPrice.entries()]
+        .sort((a, b) => (s === 'sell' ? a[1].units - b[1].units : b[1].units - a[1].units))
+        .slice(0, detail === 1 ? 1 : depth);
       let cumulative = 0;
       return levels.map(([price, l]) => {
         cumulative += l.amount;
-        return { level: { price, amount: units8(l.amount), total: units8(l.total), cumulative: units8(cumulative), count: l.count, mine: l.mine }, orders: l.orders };
+        return {
+          level: {
+            price,
+            amount: units8(l.amount),
+            total: units8(l.total),
+            cumulative: units8(cumulative),
+            count: l.count,
+            mine: l.mine,
+          },
+          orders: l.orders,
+        };
       });
     };
     const asks = side('sell');
     const bids = side('buy');
     return {
-      base: this.base, quote: this.quote, detail, asks: asks.map((l) => l.level), bids: bids.map((l) => l.level), updatedAt: Date.now(),
+      base: this.base,
+      quote: this.quote,
+      detail,
+      asks: asks.map((l) => l.level),
+      bids: bids.map((l) => l.level),
+      updatedAt: Date.now(),
       ...(detail === 3 ? { orders: [...asks, ...bids].flatMap((l) => l.orders) } : {}),
     };
   }
@@ -164,7 +240,16 @@ export class FakeMarket {
       const high = Math.max(open, close) + Math.round(rand() * 150_000);
       const low = Math.max(500_000, Math.min(open, close) - Math.round(rand() * 150_000));
       const volume = Math.floor(rand() * 50e8) + 1e7;
-      out.push({ time: end - i * step, open: units8(open), high: units8(high), low: units8(low), close: units8(close), volumeBase: units8(volume), volumeQuote: units8(Math.floor((volume * close) / 1e8)), trades: 1 + Math.floor(rand() * 20) });
+      out.push({
+        time: end - i * step,
+        open: units8(open),
+        high: units8(high),
+        low: units8(low),
+        close: units8(close),
+        volumeBase: units8(volume),
+        volumeQuote: units8(Math.floor((volume * close) / 1e8)),
+        trades: 1 + Math.floor(rand() * 20),
+      });
       price = open;
     }
     out.reverse();
@@ -173,7 +258,14 @@ export class FakeMarket {
   }
 
   stats(): Result<'getOrderHistory'>['stats'] {
-    return { last: units8(this.last), change24h: '1.84', high24h: units8(this.last + 600_000), low24h: units8(this.last - 900_000), volumeBase24h: '15234.5', volumeQuote24h: '3808.625' };
+    return {
+      last: units8(this.last),
+      change24h: '1.84',
+      high24h: units8(this.last + 600_000),
+      low24h: units8(this.last - 900_000),
+      volumeBase24h: '15234.5',
+      volumeQuote24h: '3808.625',
+    };
   }
 }
 
@@ -181,37 +273,68 @@ export class FakeMarket {
 export function marketHandlers(m: FakeMarket): Handlers {
   const zero = { spendable: '0', unconfirmed: '0', locked: '0' };
   let settings: Result<'settings.get'> = {
-    confirmations: { DEVA: 1, DEVB: 1 }, feePreference: 'normal', theme: 'dark', numberFormat: { groupSeparator: ',', decimalSeparator: '.' }, notifications: { muted: false },
+    confirmations: { DEVA: 1, DEVB: 1 },
+    feePreference: 'normal',
+    theme: 'dark',
+    numberFormat: { groupSeparator: ',', decimalSeparator: '.' },
+    notifications: { muted: false },
   };
   return {
     'vault.status': () => ({ state: 'unlocked' }),
-    'node.info': () => ({ version: '0.1.0', network: 'devnet', role: 'trader', peerId: '12D3KooWMineMineMineMineMineMineMineMineMine', uptimeSec: 3600 }),
+    'node.info': () => ({
+      version: '0.1.0',
+      network: 'devnet',
+      role: 'trader',
+      peerId: '12D3KooWMineMineMineMineMineMineMineMineMine',
+      uptimeSec: 3600,
+    }),
     'coins.list': () => [
       { ticker: 'DEVA', name: 'Devnet A', network: 'regtest', decimals: 8, blockTimeSec: 60, defaultConfirmations: 1 },
       { ticker: 'DEVB', name: 'Devnet B', network: 'regtest', decimals: 8, blockTimeSec: 60, defaultConfirmations: 1 },
     ],
     'wallets.list': () => [
-      { ticker: 'DEVA', name: 'Devnet A', status: 'connected', balance: { spendable: '125.5', unconfirmed: '0', locked: '2' } },
-      { ticker: 'DEVB', name: 'Devnet B', status: 'connected', balance: { spendable: '40.25', unconfirmed: '0', locked: '0' } },
+      {
+        ticker: 'DEVA',
+        name: 'Devnet A',
+        status: 'connected',
+        balance: { spendable: '125.5', unconfirmed: '0', locked: '2' },
+      },
+      {
+        ticker: 'DEVB',
+        name: 'Devnet B',
+        status: 'connected',
+        balance: { spendable: '40.25', unconfirmed: '0', locked: '0' },
+      },
     ],
     'p2p.peers': () => [],
     'p2p.info': () => ({ peerId: '12D3KooWMineMineMineMineMineMineMineMineMine', listenAddrs: [] }),
     'swaps.list': () => [],
     'settings.get': () => settings,
     'settings.set': (p) => {
-      settings = { ...settings, ...p, confirmations: { ...settings.confirmations, ...p.confirmations } } as Result<'settings.get'>;
+      settings = {
+        ...settings,
+        ...p,
+        confirmations: { ...settings.confirmations, ...p.confirmations },
+      } as Result<'settings.get'>;
       return settings;
     },
     getMarkets: () => [
       { base: 'DEVA', quote: 'DEVB', bothWalletsConnected: true, orders: m.orders.size, last: units8(m.last) },
       { base: 'DEVA', quote: 'DEVC', bothWalletsConnected: false, orders: 0, last: null },
     ],
-    getTokenBalances: () => ({ DEVA: { spendable: '125.5', unconfirmed: '0', locked: '2' }, DEVB: { spendable: '40.25', unconfirmed: '0', locked: '0' }, DEVC: zero }),
+    getTokenBalances: () => ({
+      DEVA: { spendable: '125.5', unconfirmed: '0', locked: '2' },
+      DEVB: { spendable: '40.25', unconfirmed: '0', locked: '0' },
+      DEVC: zero,
+    }),
     getOrderBook: (p) => m.book(p.detail ?? 2, p.depth ?? 50),
     getOrderHistory: (p) => {
       const all = m.candles(p.interval);
       const from = p.from ?? -Infinity;
-      return { candles: from === -Infinity ? all : all.filter((c) => c.time >= from - (INTERVAL_MS[p.interval] ?? 0)), stats: m.stats() };
+      return {
+        candles: from === -Infinity ? all : all.filter((c) => c.time >= from - (INTERVAL_MS[p.interval] ?? 0)),
+        stats: m.stats(),
+      };
     },
     getOrderFills: (p) => (p.mine ? m.trades.filter((t) => t.mine) : m.trades).slice(0, p.limit ?? 200),
     getMyOrders: (p) => [...m.orders.values()].filter((o) => o.mine && (p.includeClosed || o.state === 'open')),
@@ -220,7 +343,13 @@ export function marketHandlers(m: FakeMarket): Handlers {
 
 // ------------------------------------------------------------------ the fake node's server
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 export interface FakeNode {
   url: string;
@@ -229,7 +358,10 @@ export interface FakeNode {
 }
 
 /** Serves dist/renderer and answers the wire protocol from `handlers`; results are checked against the contract. */
-export async function startFakeNode(handlers: Handlers, opts: { port?: number; staticDir?: string } = {}): Promise<FakeNode> {
+export async function startFakeNode(
+  handlers: Handlers,
+  opts: { port?: number; staticDir?: string } = {},
+): Promise<FakeNode> {
   const dir = opts.staticDir ?? DIST;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -240,14 +372,20 @@ export async function startFakeNode(handlers: Handlers, opts: { port?: number; s
     const file = path.join(dir, path.normalize(url.pathname === '/' ? '/index.html' : url.pathname));
     if (!file.startsWith(dir)) return void res.writeHead(403).end();
     readFile(file).then(
-      (body) => res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
       () => res.writeHead(404).end('not found'),
     );
   });
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ server, path: '/api/ws', handleProtocols: (p) => (p.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
+  const wss = new WebSocketServer({
+    server,
+    path: '/api/ws',
+    handleProtocols: (p) => (p.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   wss.on('connection', (ws, req) => {
-    if (!String(req.headers['sec-websocket-protocol'] ?? '').includes(WS_TOKEN_PREFIX + TOKEN)) return ws.close(1008, 'token');
+    if (!String(req.headers['sec-websocket-protocol'] ?? '').includes(WS_TOKEN_PREFIX + TOKEN))
+      return ws.close(1008, 'token');
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('message', async (raw) => {
@@ -259,7 +397,8 @@ export async function startFakeNode(handlers: Handlers, opts: { port?: number; s
         if (!handler) throw Object.assign(new Error(`fake node: no ${call.method}`), { code: 'METHOD_NOT_FOUND' });
         const result = await handler(call.params);
         const checked = methods[name].result.safeParse(result);
-        if (!checked.success) throw new Error(`fake node: ${name} result breaks the contract: ${checked.error.message}`);
+        if (!checked.success)
+          throw new Error(`fake node: ${name} result breaks the contract: ${checked.error.message}`);
         reply = { id: call.id, ok: true, result };
       } catch (err) {
         const e = err as Error & { code?: string };
@@ -287,9 +426,21 @@ export async function startFakeNode(handlers: Handlers, opts: { port?: number; s
 
 // ------------------------------------------------------------------ the benchmark
 
-export interface FrameStats { frames: number; medianMs: number; p95Ms: number; p99Ms: number; maxMs: number; over50Ms: number }
+export interface FrameStats {
+  frames: number;
+  medianMs: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  over50Ms: number;
+}
 /** Main-thread work of the page during a phase (Chromium's Performance metrics): less sensitive to other load on the machine than frame times. */
-export interface PhaseCost { busyPct: number; scriptMs: number; layoutMs: number; styleMs: number }
+export interface PhaseCost {
+  busyPct: number;
+  scriptMs: number;
+  layoutMs: number;
+  styleMs: number;
+}
 
 export interface UiRenderResult {
   when: string;
@@ -308,18 +459,31 @@ export function frameStats(deltas: readonly number[]): FrameStats {
   const s = [...deltas].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { frames: s.length, medianMs: r(at(0.5)), p95Ms: r(at(0.95)), p99Ms: r(at(0.99)), maxMs: r(s[s.length - 1] ?? 0), over50Ms: s.filter((d) => d > 50).length };
+  return {
+    frames: s.length,
+    medianMs: r(at(0.5)),
+    p95Ms: r(at(0.95)),
+    p99Ms: r(at(0.99)),
+    maxMs: r(s[s.length - 1] ?? 0),
+    over50Ms: s.filter((d) => d > 50).length,
+  };
 }
 
-export async function runUiRenderBench(opts: { orders?: number; candles?: number; phaseMs?: number; out?: string } = {}): Promise<UiRenderResult> {
+export async function runUiRenderBench(
+  opts: { orders?: number; candles?: number; phaseMs?: number; out?: string } = {},
+): Promise<UiRenderResult> {
   const orders = opts.orders ?? 5000;
   const candles = opts.candles ?? 100_000;
   const phaseMs = opts.phaseMs ?? 8000;
-  if (!existsSync(path.join(DIST, 'index.html'))) execFileSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(path.join(DIST, 'index.html')))
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build'], { cwd: ROOT, stdio: 'inherit' });
 
   const market = new FakeMarket({ orders, candles, mine: 12 });
   const node = await startFakeNode(marketHandlers(market));
-  const browser = await chromium.launch({ executablePath: ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p)), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p)),
+    args: CHROMIUM_ARGS,
+  });
   let churn: ReturnType<typeof setInterval> | undefined;
   let events = 0;
   try {
@@ -327,7 +491,9 @@ export async function runUiRenderBench(opts: { orders?: number; candles?: number
     const started = Date.now();
     await page.goto(node.url);
     await page.waitForSelector('[data-testid="page-wallets"]');
-    await page.evaluate(() => { window.location.hash = '#/trade/DEVA/DEVB'; });
+    await page.evaluate(() => {
+      window.location.hash = '#/trade/DEVA/DEVB';
+    });
     await page.waitForSelector(`[data-testid="price-chart"][data-candles="${candles}"]`, { timeout: 120_000 });
     const firstChartMs = Date.now() - started;
 
@@ -349,7 +515,8 @@ export async function runUiRenderBench(opts: { orders?: number; candles?: number
 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+    const metrics = async () =>
+      Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
     const costs: Record<string, PhaseCost> = {};
     const measure = async (name: string): Promise<number[]> => {
       const before = await metrics();
@@ -357,28 +524,40 @@ export async function runUiRenderBench(opts: { orders?: number; candles?: number
       const deltas = await frames();
       const after = await metrics();
       const d = (k: string) => ((after[k] ?? 0) - (before[k] ?? 0)) * 1000;
-      costs[name] = { busyPct: Math.round((d('TaskDuration') / (Date.now() - t)) * 1000) / 10, scriptMs: Math.round(d('ScriptDuration')), layoutMs: Math.round(d('LayoutDuration')), styleMs: Math.round(d('RecalcStyleDuration')) };
+      costs[name] = {
+        busyPct: Math.round((d('TaskDuration') / (Date.now() - t)) * 1000) / 10,
+        scriptMs: Math.round(d('ScriptDuration')),
+        layoutMs: Math.round(d('LayoutDuration')),
+        styleMs: Math.round(d('RecalcStyleDuration')),
+      };
       return deltas;
     };
-    const frames = async (): Promise<number[]> => page.evaluate((ms) => new Promise<number[]>((resolve) => {
-      const deltas: number[] = [];
-      let last = -1;
-      const end = performance.now() + ms;
-      const frame = (t: number) => {
-        if (last >= 0) deltas.push(t - last);
-        last = t;
-        if (t < end) requestAnimationFrame(frame);
-        else resolve(deltas);
-      };
-      requestAnimationFrame(frame);
-    }), phaseMs);
+    const frames = async (): Promise<number[]> =>
+      page.evaluate(
+        (ms) =>
+          new Promise<number[]>((resolve) => {
+            const deltas: number[] = [];
+            let last = -1;
+            const end = performance.now() + ms;
+            const frame = (t: number) => {
+              if (last >= 0) deltas.push(t - last);
+              last = t;
+              if (t < end) requestAnimationFrame(frame);
+              else resolve(deltas);
+            };
+            requestAnimationFrame(frame);
+          }),
+        phaseMs,
+      );
 
     const phases: Record<string, number[]> = {};
     const eventsBefore = events;
     const t0 = Date.now();
     phases['book-levels+price-chart'] = await measure('book-levels+price-chart');
     await page.getByTestId('interval-5m').click();
-    await page.waitForSelector(`[data-testid="price-chart"][data-interval="5m"][data-candles="${candles}"]`, { timeout: 60_000 });
+    await page.waitForSelector(`[data-testid="price-chart"][data-interval="5m"][data-candles="${candles}"]`, {
+      timeout: 60_000,
+    });
     phases['interval-5m'] = await measure('interval-5m');
     await page.getByTestId('book-mode-orders').check();
     await page.waitForSelector('[data-testid="book-order"]');
@@ -388,8 +567,14 @@ export async function runUiRenderBench(opts: { orders?: number; candles?: number
     const eventsPerSecond = Math.round(((events - eventsBefore) / (Date.now() - t0)) * 1000);
 
     const result: UiRenderResult = {
-      when: new Date().toISOString(), orders, candles, eventsPerSecond, firstChartMs,
-      phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, { ...frameStats(v), ...costs[k] } as FrameStats & PhaseCost])),
+      when: new Date().toISOString(),
+      orders,
+      candles,
+      eventsPerSecond,
+      firstChartMs,
+      phases: Object.fromEntries(
+        Object.entries(phases).map(([k, v]) => [k, { ...frameStats(v), ...costs[k] } as FrameStats & PhaseCost]),
+      ),
       all: frameStats(Object.values(phases).flat()),
       loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
       cores: os.cpus().length,

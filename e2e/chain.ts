@@ -22,10 +22,14 @@ export function chainRpc(ticker: string) {
   const auth = Buffer.from(`${get('rpcuser')}:${get('rpcpassword')}`).toString('base64');
   let id = 1;
   return async <T>(method: string, params: unknown[] = [], wallet?: string): Promise<T> => {
-    const res = await fetch(`http://127.0.0.1:${chain.rpcPort}/${wallet !== undefined ? `wallet/${encodeURIComponent(wallet)}` : ''}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${auth}` },
-      body: JSON.stringify({ jsonrpc: '1.0', id: id++, method, params }),
-    });
+    const res = await fetch(
+      `http://127.0.0.1:${chain.rpcPort}/${wallet !== undefined ? `wallet/${encodeURIComponent(wallet)}` : ''}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Basic ${auth}` },
+        body: JSON.stringify({ jsonrpc: '1.0', id: id++, method, params }),
+      },
+    );
     const body = (await res.json()) as { result: T; error: { message: string } | null };
     if (body.error) throw new Error(`${ticker} ${method}: ${body.error.message}`);
     return body.result;
@@ -38,7 +42,8 @@ export async function txFee(ticker: string, txid: string): Promise<bigint> {
   const tx = await rpc<RawTx>('getrawtransaction', [txid, true]);
   let inputs = 0n;
   for (const input of tx.vin) {
-    if (input.txid === undefined || input.vout === undefined) throw new Error(`${txid} spends a coinbase: no fee to speak of`);
+    if (input.txid === undefined || input.vout === undefined)
+      throw new Error(`${txid} spends a coinbase: no fee to speak of`);
     const prev = await rpc<RawTx>('getrawtransaction', [input.txid, true]);
     const out = prev.vout.find((o) => o.n === input.vout);
     if (!out) throw new Error(`${txid} spends a missing output ${input.txid}:${input.vout}`);
@@ -49,12 +54,19 @@ export async function txFee(ticker: string, txid: string): Promise<bigint> {
 }
 
 /** The wallet's payment of the taker fee for an order: the send whose OP_RETURN carries the order id. */
-export async function takerFeeTx(ticker: string, wallet: string, orderId: string): Promise<{ txid: string; networkFee: bigint }> {
+export async function takerFeeTx(
+  ticker: string,
+  wallet: string,
+  orderId: string,
+): Promise<{ txid: string; networkFee: bigint }> {
   const rpc = chainRpc(ticker);
-  const sends = (await rpc<Array<{ txid: string; category: string }>>('listtransactions', ['*', 200], wallet)).filter((t) => t.category === 'send');
+  const sends = (await rpc<Array<{ txid: string; category: string }>>('listtransactions', ['*', 200], wallet)).filter(
+    (t) => t.category === 'send',
+  );
   for (const txid of new Set(sends.map((s) => s.txid))) {
     const tx = await rpc<RawTx>('getrawtransaction', [txid, true]);
-    if (tx.vout.some((o) => o.scriptPubKey.hex === `6a20${orderId}`)) return { txid, networkFee: await txFee(ticker, txid) };
+    if (tx.vout.some((o) => o.scriptPubKey.hex === `6a20${orderId}`))
+      return { txid, networkFee: await txFee(ticker, txid) };
   }
   throw new Error(`no ${ticker} payment of ${wallet} carries the order id ${orderId}`);
 }

@@ -66,21 +66,30 @@ export async function restartNode(name: string): Promise<void> {
   if (isAlive(node.pid)) return;
   const dataDir = path.join(path.dirname(stateFile()), 'nodes', name);
   const log = openSync(path.join(dataDir, 'node.log'), 'a');
-  const child = spawn(path.resolve('bin/hashlock'), ['node', '--data-dir', dataDir], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, HASHLOCK_LOG: 'info' } });
+  const child = spawn(path.resolve('bin/hashlock'), ['node', '--data-dir', dataDir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, HASHLOCK_LOG: 'info' },
+  });
   closeSync(log);
   child.unref();
   node.pid = child.pid!;
   writeFileSync(stateFile(), JSON.stringify(state, null, 2));
-  await until(async () => {
-    if (!isAlive(node.pid)) throw new Error(`${name} exited on restart; see ${path.join(dataDir, 'node.log')}`);
-    try {
-      const res = await fetch(`${node.url}/rpc`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${node.token}` },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'node.info', params: {} }),
-      });
-      return res.ok;
-    } catch {
-      return false;
-    }
-  }, `${name} to answer again`, 60_000);
+  await until(
+    async () => {
+      if (!isAlive(node.pid)) throw new Error(`${name} exited on restart; see ${path.join(dataDir, 'node.log')}`);
+      try {
+        const res = await fetch(`${node.url}/rpc`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${node.token}` },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'node.info', params: {} }),
+        });
+        return res.ok;
+      } catch {
+        return false;
+      }
+    },
+    `${name} to answer again`,
+    60_000,
+  );
 }

@@ -5,7 +5,9 @@ import { expect, test } from '@playwright/test';
 import { screenshotPath, traderUrl } from './devnet.ts';
 import { connectDevnetWallet, createVault, PASSWORD } from './trader.ts';
 
-test('a new user creates a vault, connects both devnet wallets, sees balances and gets an address', async ({ page }) => {
+test('a new user creates a vault, connects both devnet wallets, sees balances and gets an address', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -33,7 +35,9 @@ test('a new user creates a vault, connects both devnet wallets, sees balances an
   await page.getByTestId('setup-username').fill('nobody');
   await page.getByTestId('setup-rpc-password').fill('wrong');
   await page.getByTestId('setup-test').click();
-  await expect(page.locator('[data-testid="setup-test-result"][data-ok="false"]')).toContainText(/daemon|answer|reach/i);
+  await expect(page.locator('[data-testid="setup-test-result"][data-ok="false"]')).toContainText(
+    /daemon|answer|reach/i,
+  );
   await expect(page.getByTestId('setup-connect')).toBeDisabled();
   await page.getByTestId('nav-wallets').click();
 

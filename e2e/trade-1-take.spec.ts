@@ -10,7 +10,9 @@ import { gotoTrade, openTrader, shot, SWAP_TIMEOUT, units, valueOf, walletTotals
 
 const AMOUNT = '1';
 
-test('bob takes alice\'s limit order from the book; both complete the swap and their balances reconcile to the satoshi', async ({ browser }) => {
+test("bob takes alice's limit order from the book; both complete the swap and their balances reconcile to the satoshi", async ({
+  browser,
+}) => {
   test.setTimeout(300_000);
   const alice = await openTrader(browser, 'alice');
   const bob = await openTrader(browser, 'bob');
@@ -19,7 +21,12 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   // alice sells 1 DEVA above everything on the book, so no bid meets it and only bob takes it.
   const price = await priceAboveBook(alice.rpc);
   await gotoTrade(alice.page);
-  const orderId = await placeLimitOrder(alice.page, { side: 'sell', price, amount: AMOUNT, screenshot: '10-take-maker-preview' });
+  const orderId = await placeLimitOrder(alice.page, {
+    side: 'sell',
+    price,
+    amount: AMOUNT,
+    screenshot: '10-take-maker-preview',
+  });
   await shot(alice.page, '11-take-maker-order-open');
 
   // bob finds it: a level at that price, and the order itself in the Orders view.
@@ -48,9 +55,13 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   const takerFee = await valueOf(bob.page, 'preview-taker-fee');
   expect(takerFee).toBeGreaterThan(0n);
   await expect(bob.page.getByTestId('preview-taker-fee')).toContainText('DEVB');
-  const estimates = await bob.page.locator('[data-testid^="preview-network-fee-"]').evaluateAll((els) => els.map((e) => ({
-    ticker: e.getAttribute('data-ticker'), value: e.getAttribute('data-value'), text: e.textContent ?? '',
-  })));
+  const estimates = await bob.page.locator('[data-testid^="preview-network-fee-"]').evaluateAll((els) =>
+    els.map((e) => ({
+      ticker: e.getAttribute('data-ticker'),
+      value: e.getAttribute('data-value'),
+      text: e.textContent ?? '',
+    })),
+  );
   expect(estimates.map((e) => e.ticker).sort()).toEqual(['DEVA', 'DEVB', 'DEVB']);
   await expect(bob.page.getByTestId('preview-lock-0')).toHaveAttribute('data-who', 'maker');
   await expect(bob.page.getByTestId('preview-lock-1')).toHaveAttribute('data-who', 'taker');
@@ -78,15 +89,21 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   await shot(bob.page, '14-take-swap-in-progress');
   await followSwapOnTrade(bob.page, swapId, 'completed');
   await openTab(alice.page, 'history');
-  await expect(alice.page.getByTestId(`order-history-row-${orderId}`)).toHaveAttribute('data-state', 'finished', { timeout: SWAP_TIMEOUT });
+  await expect(alice.page.getByTestId(`order-history-row-${orderId}`)).toHaveAttribute('data-state', 'finished', {
+    timeout: SWAP_TIMEOUT,
+  });
 
   // The full timeline on the Swaps page: every step done, the refund skipped.
   for (const t of [alice, bob]) {
     await t.page.goto(`${new URL(t.page.url()).origin}/#/swaps/${swapId}`);
     const detail = t.page.getByTestId('swap-detail');
     await expect(detail).toHaveAttribute('data-state', 'completed', { timeout: SWAP_TIMEOUT });
-    const steps = t.name === 'alice' ? ['agree', 'own-lock', 'their-lock', 'claim'] : ['agree', 'their-lock', 'own-lock', 'their-claim', 'claim'];
-    for (const step of steps) await expect(t.page.getByTestId(`swap-step-${step}`)).toHaveAttribute('data-status', 'done');
+    const steps =
+      t.name === 'alice'
+        ? ['agree', 'own-lock', 'their-lock', 'claim']
+        : ['agree', 'their-lock', 'own-lock', 'their-claim', 'claim'];
+    for (const step of steps)
+      await expect(t.page.getByTestId(`swap-step-${step}`)).toHaveAttribute('data-status', 'done');
     await expect(t.page.getByTestId('swap-step-refund')).toHaveAttribute('data-status', 'skipped');
     await expect(t.page.getByTestId('swap-explain')).toContainText('Swap completed');
     await shot(t.page, `15-take-swap-completed-${t.name}`);
@@ -96,14 +113,19 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   for (const t of [alice, bob]) {
     await gotoTrade(t.page);
     await openTab(t.page, 'mine');
-    await expect(t.page.getByTestId(`trade-row-${swapId}`)).toHaveAttribute('data-price', price, { timeout: SWAP_TIMEOUT });
+    await expect(t.page.getByTestId(`trade-row-${swapId}`)).toHaveAttribute('data-price', price, {
+      timeout: SWAP_TIMEOUT,
+    });
     await expect(t.page.getByTestId('market-last')).toHaveAttribute('data-value', price);
     await expect(t.page.getByTestId('price-chart')).not.toHaveAttribute('data-candles', '0');
   }
   await shot(bob.page, '16-take-my-trades');
 
   // Balances: the traded amounts, the taker fee of the preview, and each own transaction's real fee.
-  const swap = { alice: await alice.rpc.call('swaps.get', { swapId }), bob: await bob.rpc.call('swaps.get', { swapId }) };
+  const swap = {
+    alice: await alice.rpc.call('swaps.get', { swapId }),
+    bob: await bob.rpc.call('swaps.get', { swapId }),
+  };
   const own = async (s: typeof swap.alice, kind: 'ownFunding' | 'claim') => {
     const tx = s.txs.find((t) => t.kind === kind);
     if (!tx) throw new Error(`the swap has no ${kind}`);
@@ -114,10 +136,16 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   const bobLock = await own(swap.bob, 'ownFunding');
   const bobClaim = await own(swap.bob, 'claim');
   const feeTx = await takerFeeTx('DEVB', 'bob', orderId);
-  expect([aliceLock.ticker, aliceClaim.ticker, bobLock.ticker, bobClaim.ticker]).toEqual(['DEVA', 'DEVB', 'DEVB', 'DEVA']);
+  expect([aliceLock.ticker, aliceClaim.ticker, bobLock.ticker, bobClaim.ticker]).toEqual([
+    'DEVA',
+    'DEVB',
+    'DEVB',
+    'DEVA',
+  ]);
   // The preview's network fees are estimates ("about"); the real ones are of the same size.
   for (const e of estimates) expect(e.text).toMatch(/about|estimate/i);
-  const estimate = (ticker: string, what: RegExp) => units(estimates.find((e) => e.ticker === ticker && what.test(e.text))!.value!);
+  const estimate = (ticker: string, what: RegExp) =>
+    units(estimates.find((e) => e.ticker === ticker && what.test(e.text))!.value!);
   expect(bobLock.fee).toBeLessThanOrEqual(estimate('DEVB', /lock/i) * 2n);
   expect(bobClaim.fee).toBeLessThanOrEqual(estimate('DEVA', /claim/i) * 2n);
   expect(feeTx.networkFee).toBeLessThanOrEqual(estimate('DEVB', /taker fee/i) * 2n);
@@ -126,7 +154,10 @@ test('bob takes alice\'s limit order from the book; both complete the swap and t
   const quote = units(price);
   const expected = {
     alice: { DEVA: before.alice.DEVA! - amount - aliceLock.fee, DEVB: before.alice.DEVB! + quote - aliceClaim.fee },
-    bob: { DEVA: before.bob.DEVA! + amount - bobClaim.fee, DEVB: before.bob.DEVB! - quote - takerFee - bobLock.fee - feeTx.networkFee },
+    bob: {
+      DEVA: before.bob.DEVA! + amount - bobClaim.fee,
+      DEVB: before.bob.DEVB! - quote - takerFee - bobLock.fee - feeTx.networkFee,
+    },
   };
   await expect.poll(() => walletTotals(alice.page), { timeout: 30_000 }).toEqual(expected.alice);
   await expect.poll(() => walletTotals(bob.page), { timeout: 30_000 }).toEqual(expected.bob);

@@ -13,19 +13,28 @@ const COIN = 100_000_000n;
 /** The quote of a fill when the maker sells: rounded up, in the maker's favour. */
 const quoteUp = (base: bigint, price: bigint) => (base * price + COIN - 1n) / COIN;
 
-test('a market buy sweeps the market maker\'s best ask and alice\'s order within bob\'s price cap', async ({ browser }) => {
+test("a market buy sweeps the market maker's best ask and alice's order within bob's price cap", async ({
+  browser,
+}) => {
   test.setTimeout(300_000);
   const alice = await openTrader(browser, 'alice');
   const bob = await openTrader(browser, 'bob');
   const makerPeer = devnetState().nodes.find((n) => n.name === 'maker')!.peerId;
 
   // The market maker's cheapest ask, and the next dearer price on the book (on a fresh devnet its orders take a few seconds).
-  const sellOrders = async () => (await bob.rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 3, depth: 100 })).orders!.filter((o) => o.side === 'sell');
-  await expect.poll(async () => (await sellOrders()).filter((o) => o.makerPeerId === makerPeer).length, { timeout: 60_000 }).toBeGreaterThan(1);
-  const asks = (await sellOrders()).sort((a, b) => (units(a.price) < units(b.price) ? -1 : units(a.price) > units(b.price) ? 1 : 0));
+  const sellOrders = async () =>
+    (await bob.rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 3, depth: 100 })).orders!.filter(
+      (o) => o.side === 'sell',
+    );
+  await expect
+    .poll(async () => (await sellOrders()).filter((o) => o.makerPeerId === makerPeer).length, { timeout: 60_000 })
+    .toBeGreaterThan(1);
+  const asks = (await sellOrders()).sort((a, b) =>
+    units(a.price) < units(b.price) ? -1 : units(a.price) > units(b.price) ? 1 : 0,
+  );
   const best = asks.find((o) => o.makerPeerId === makerPeer);
   expect(best, 'the devnet market maker keeps asks on the book').toBeDefined();
-  expect(asks[0]!.id, 'the market maker\'s ask is the cheapest').toBe(best!.id);
+  expect(asks[0]!.id, "the market maker's ask is the cheapest").toBe(best!.id);
   const next = asks.find((o) => units(o.price) > units(best!.price));
   // alice asks between the two (4 decimals), so the sweep takes exactly her order after the maker's.
   const gap = next ? (units(next.price) - units(best!.price)) / 2n : units(best!.price) / 100n;
@@ -47,7 +56,8 @@ test('a market buy sweeps the market maker\'s best ask and alice\'s order within
   await bob.page.getByTestId('order-review').click();
 
   const filledBase = units(best!.remainingBase) + units(ALICE_AMOUNT);
-  const quote = quoteUp(units(best!.remainingBase), units(best!.price)) + quoteUp(units(ALICE_AMOUNT), units(alicePrice));
+  const quote =
+    quoteUp(units(best!.remainingBase), units(best!.price)) + quoteUp(units(ALICE_AMOUNT), units(alicePrice));
   await expect(bob.page.getByTestId('preview-dialog')).toBeVisible();
   await expect(bob.page.getByTestId('preview-fills')).toHaveAttribute('data-count', '2');
   await expect(bob.page.getByTestId('preview-get')).toHaveAttribute('data-value', decimal(filledBase));
@@ -64,7 +74,9 @@ test('a market buy sweeps the market maker\'s best ask and alice\'s order within
 
   const links = bob.page.locator('[data-testid^="order-result-swap-"]');
   await expect(links).toHaveCount(2);
-  const swapIds = await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('order-result-swap-', '')));
+  const swapIds = await links.evaluateAll((els) =>
+    els.map((e) => e.getAttribute('data-testid')!.replace('order-result-swap-', '')),
+  );
   const marketOrder = (await bob.page.getByTestId('order-result').getAttribute('data-order-id'))!;
   await shot(bob.page, '21-market-swaps-started');
   for (const id of swapIds) await followSwapOnTrade(bob.page, id, 'completed');
@@ -72,17 +84,25 @@ test('a market buy sweeps the market maker\'s best ask and alice\'s order within
 
   // bob's order is filled for what the cap allowed; alice's order is filled; the dearer ask is untouched.
   await openTab(bob.page, 'history');
-  await expect(bob.page.getByTestId(`order-history-row-${marketOrder}`)).toHaveAttribute('data-state', 'finished', { timeout: SWAP_TIMEOUT });
+  await expect(bob.page.getByTestId(`order-history-row-${marketOrder}`)).toHaveAttribute('data-state', 'finished', {
+    timeout: SWAP_TIMEOUT,
+  });
   const mine = await bob.rpc.call('getOrder', { orderId: marketOrder });
   expect(mine).toMatchObject({ kind: 'market', filledBase: decimal(filledBase), quoteAmount: decimal(quote) });
   await openTab(alice.page, 'history');
-  await expect(alice.page.getByTestId(`order-history-row-${aliceOrder}`)).toHaveAttribute('data-state', 'finished', { timeout: SWAP_TIMEOUT });
+  await expect(alice.page.getByTestId(`order-history-row-${aliceOrder}`)).toHaveAttribute('data-state', 'finished', {
+    timeout: SWAP_TIMEOUT,
+  });
   if (next) expect((await bob.rpc.call('getOrder', { orderId: next.id })).remainingBase).toBe(next.remainingBase);
 
   // Both trades are on bob's list at their own prices.
   await openTab(bob.page, 'mine');
   for (const [i, id] of swapIds.entries()) {
-    await expect(bob.page.getByTestId(`trade-row-${id}`)).toHaveAttribute('data-price', i === 0 ? best!.price : alicePrice, { timeout: SWAP_TIMEOUT });
+    await expect(bob.page.getByTestId(`trade-row-${id}`)).toHaveAttribute(
+      'data-price',
+      i === 0 ? best!.price : alicePrice,
+      { timeout: SWAP_TIMEOUT },
+    );
   }
   await shot(bob.page, '23-market-my-trades');
 

@@ -38,7 +38,11 @@ test('a stop buy waits below its trigger and fires as a market order once a trad
   await expect(stopRow).toHaveAttribute('data-state', 'new');
   await expect(stopRow).toContainText(`\u2265 ${trigger}`);
   const view = await bob.rpc.call('getOrder', { orderId: stopId });
-  expect(view).toMatchObject({ kind: 'stop', state: 'new', stop: { direction: 'above', then: 'market', triggerPrice: trigger } });
+  expect(view).toMatchObject({
+    kind: 'stop',
+    state: 'new',
+    stop: { direction: 'above', then: 'market', triggerPrice: trigger },
+  });
   await shot(bob.page, '31-stop-waiting');
 
   // alice offers a little at the trigger price; nothing has traded there yet, so the stop still waits.

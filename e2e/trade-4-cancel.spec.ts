@@ -7,7 +7,7 @@ import { gotoTrade, openTrader, shot, units, valueOf } from './trader.ts';
 
 const AMOUNT = '2';
 
-test('alice cancels an open order and it leaves bob\'s book', async ({ browser }) => {
+test("alice cancels an open order and it leaves bob's book", async ({ browser }) => {
   test.setTimeout(180_000);
   const alice = await openTrader(browser, 'alice');
   const bob = await openTrader(browser, 'bob');

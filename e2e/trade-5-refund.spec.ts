@@ -23,7 +23,9 @@ async function setConfirmations(page: Page, ticker: string, value: string): Prom
   await expect(input).toHaveValue(value);
 }
 
-test('the maker vanishes after the taker locked: both get their coins back, and each UI says so', async ({ browser }) => {
+test('the maker vanishes after the taker locked: both get their coins back, and each UI says so', async ({
+  browser,
+}) => {
   test.setTimeout(420_000);
   const alice = await openTrader(browser, 'alice');
   const bob = await openTrader(browser, 'bob');
@@ -56,7 +58,9 @@ test('the maker vanishes after the taker locked: both get their coins back, and 
 
     // bob's coins are locked; alice waits for CLAIM_DEPTH blocks on them. Her node dies now.
     await openTab(bob.page, 'swaps');
-    await expect(bob.page.getByTestId(`swap-progress-${swapId}-step-own-lock`)).toHaveAttribute('data-status', 'done', { timeout: SWAP_TIMEOUT });
+    await expect(bob.page.getByTestId(`swap-progress-${swapId}-step-own-lock`)).toHaveAttribute('data-status', 'done', {
+      timeout: SWAP_TIMEOUT,
+    });
     await killNode('alice');
     await expect(alice.page.getByTestId('connection-banner')).toBeVisible();
     await shot(alice.page, '51-refund-maker-gone');
@@ -65,7 +69,9 @@ test('the maker vanishes after the taker locked: both get their coins back, and 
     await shot(bob.page, '52-refund-taker-waiting');
 
     // bob's lock ends, his node refunds by itself, and the screen says what happened and why.
-    await expect(bob.page.getByTestId(`swap-progress-${swapId}`)).toHaveAttribute('data-state', /refunding|refunded/, { timeout: SWAP_TIMEOUT });
+    await expect(bob.page.getByTestId(`swap-progress-${swapId}`)).toHaveAttribute('data-state', /refunding|refunded/, {
+      timeout: SWAP_TIMEOUT,
+    });
     await expect(bob.page.locator('[data-testid="toast"][data-kind="refund"]').first()).toBeVisible();
     await bob.page.getByTestId(`swap-progress-link-${swapId}`).click();
     const detail = bob.page.getByTestId('swap-detail');

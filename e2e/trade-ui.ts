@@ -52,7 +52,12 @@ export async function showBookOrders(page: Page, makerSide: 'buy' | 'sell'): Pro
 }
 
 /** Waits on the Trade screen's Swaps tab until the swap has ended as `state`. */
-export async function followSwapOnTrade(page: Page, swapId: string, state: string, timeout = SWAP_TIMEOUT): Promise<void> {
+export async function followSwapOnTrade(
+  page: Page,
+  swapId: string,
+  state: string,
+  timeout = SWAP_TIMEOUT,
+): Promise<void> {
   await openTab(page, 'swaps');
   await expect(page.getByTestId(`swap-progress-${swapId}`)).toHaveAttribute('data-state', state, { timeout });
 }

@@ -44,7 +44,11 @@ export async function unlockVault(page: Page): Promise<void> {
 }
 
 /** The setup wizard's way to a devnet wallet: detect, pick the devnet daemon, test, connect. */
-export async function connectDevnetWallet(page: Page, ticker: string, opts: { screenshot?: string } = {}): Promise<void> {
+export async function connectDevnetWallet(
+  page: Page,
+  ticker: string,
+  opts: { screenshot?: string } = {},
+): Promise<void> {
   await page.getByTestId(`wallet-setup-${ticker}`).click();
   await expect(page.getByTestId('wallet-setup')).toBeVisible();
   await page.getByTestId('setup-detect').click();

@@ -37,7 +37,24 @@ export function renderApiDocs(): string {
   ];
   for (const name of METHOD_NAMES) {
     const m = methods[name];
-    out.push(`### \`${name}\``, '', m.doc, '', 'Params:', '', '```json', schemaText(m.params), '```', '', 'Result:', '', '```json', schemaText(m.result), '```', '');
+    out.push(
+      `### \`${name}\``,
+      '',
+      m.doc,
+      '',
+      'Params:',
+      '',
+      '```json',
+      schemaText(m.params),
+      '```',
+      '',
+      'Result:',
+      '',
+      '```json',
+      schemaText(m.result),
+      '```',
+      '',
+    );
   }
   out.push('## Events', '', 'Pushed to WebSocket and IPC clients as `{"event":"…","data":…}`.', '');
   for (const [name, schema] of Object.entries(events)) {

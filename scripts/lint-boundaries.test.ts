@@ -11,15 +11,55 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
 }
 
 const cases: Array<[string, string, string, string]> = [
-  ['src-shared imports a Node built-in', 'src-shared/money/x.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'no-restricted-imports'],
-  ['src-shared imports electron', 'src-shared/api/x.ts', "import { app } from 'electron';\nexport const a = app;", 'no-restricted-imports'],
-  ['src-shared imports the node layer', 'src-shared/swap/x.ts', "import { startNode } from '../../src-main/core/node.ts';\nexport const s = startNode;", 'no-restricted-imports'],
-  ['src-shared touches the DOM', 'src-shared/orders/x.ts', 'export const w = window.location;', 'no-restricted-globals'],
+  [
+    'src-shared imports a Node built-in',
+    'src-shared/money/x.ts',
+    "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;",
+    'no-restricted-imports',
+  ],
+  [
+    'src-shared imports electron',
+    'src-shared/api/x.ts',
+    "import { app } from 'electron';\nexport const a = app;",
+    'no-restricted-imports',
+  ],
+  [
+    'src-shared imports the node layer',
+    'src-shared/swap/x.ts',
+    "import { startNode } from '../../src-main/core/node.ts';\nexport const s = startNode;",
+    'no-restricted-imports',
+  ],
+  [
+    'src-shared touches the DOM',
+    'src-shared/orders/x.ts',
+    'export const w = window.location;',
+    'no-restricted-globals',
+  ],
   ['src-shared reads process', 'src-shared/orders/x.ts', 'export const e = process.env;', 'no-restricted-globals'],
-  ['src-main outside the shell imports electron', 'src-main/core/x.ts', "import { app } from 'electron';\nexport const a = app;", 'no-restricted-imports'],
-  ['the renderer imports Node', 'src-renderer/app/x.ts', "import fs from 'node:fs';\nexport const f = fs;", 'no-restricted-imports'],
-  ['the renderer imports the node layer', 'src-renderer/app/x.ts', "import { createVault } from '../../src-main/vault/index.ts';\nexport const v = createVault;", 'no-restricted-imports'],
-  ['the renderer imports electron', 'src-renderer/app/x.ts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;", 'no-restricted-imports'],
+  [
+    'src-main outside the shell imports electron',
+    'src-main/core/x.ts',
+    "import { app } from 'electron';\nexport const a = app;",
+    'no-restricted-imports',
+  ],
+  [
+    'the renderer imports Node',
+    'src-renderer/app/x.ts',
+    "import fs from 'node:fs';\nexport const f = fs;",
+    'no-restricted-imports',
+  ],
+  [
+    'the renderer imports the node layer',
+    'src-renderer/app/x.ts',
+    "import { createVault } from '../../src-main/vault/index.ts';\nexport const v = createVault;",
+    'no-restricted-imports',
+  ],
+  [
+    'the renderer imports electron',
+    'src-renderer/app/x.ts',
+    "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;",
+    'no-restricted-imports',
+  ],
   ['money parsed as a float', 'src-main/coins/x.ts', "export const f = parseFloat('1.5');", 'no-restricted-syntax'],
 ];
 
@@ -29,8 +69,17 @@ describe('layer lint', () => {
   });
 
   it('allows the crossings the architecture allows', async () => {
-    expect(await ruleIds("import { app } from 'electron';\nexport const a = app;", 'src-main/electron/x.ts')).not.toContain('no-restricted-imports');
-    expect(await ruleIds("import { parseAmount } from '../../src-shared/money/index.ts';\nexport const p = parseAmount;", 'src-renderer/app/x.ts')).toEqual([]);
-    expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'src-main/core/x.ts')).toEqual([]);
+    expect(
+      await ruleIds("import { app } from 'electron';\nexport const a = app;", 'src-main/electron/x.ts'),
+    ).not.toContain('no-restricted-imports');
+    expect(
+      await ruleIds(
+        "import { parseAmount } from '../../src-shared/money/index.ts';\nexport const p = parseAmount;",
+        'src-renderer/app/x.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleIds("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'src-main/core/x.ts'),
+    ).toEqual([]);
   });
 });

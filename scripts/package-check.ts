@@ -9,22 +9,43 @@ const asarPath = path.join(resources, 'app.asar');
 const files = listPackage(asarPath, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
 const has = (f: string) => files.includes(f);
 const failures: string[] = [];
-const must = ['/package.json', '/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/node_modules/better-sqlite3/lib/index.js'];
+const must = [
+  '/package.json',
+  '/dist/electron/main.js',
+  '/dist/electron/preload.cjs',
+  '/dist/renderer/index.html',
+  '/node_modules/better-sqlite3/lib/index.js',
+];
 for (const f of must) if (!has(f)) failures.push(`missing ${f}`);
 const forbidden: Array<[RegExp, string]> = [
-  [/^\/src-/, 'source folders'], [/\.ts$/, 'TypeScript sources'], [/\.map$/, 'source maps'], [/\/e2e\//, 'tests'],
-  [/prebuilds\/(darwin|win32|linuxmusl)-/, 'other platforms\' native prebuilds'], [/\/node_modules\/(react|libp2p|electron)\//, 'bundled dependencies'],
+  [/^\/src-/, 'source folders'],
+  [/\.ts$/, 'TypeScript sources'],
+  [/\.map$/, 'source maps'],
+  [/\/e2e\//, 'tests'],
+  [/prebuilds\/(darwin|win32|linuxmusl)-/, "other platforms' native prebuilds"],
+  [/\/node_modules\/(react|libp2p|electron)\//, 'bundled dependencies'],
 ];
 for (const [re, what] of forbidden) {
   const hit = files.find((f) => re.test(f));
   if (hit) failures.push(`ships ${what}: ${hit}`);
 }
-const unpackedNative = path.join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'prebuilds', 'linux-x64.node');
+const unpackedNative = path.join(
+  resources,
+  'app.asar.unpacked',
+  'node_modules',
+  'better-sqlite3',
+  'prebuilds',
+  'linux-x64.node',
+);
 if (!existsSync(unpackedNative)) failures.push(`native module not unpacked: ${unpackedNative}`);
-const pkg = JSON.parse(readFileSync(path.join(resources, '..', '..', '..', 'package.json'), 'utf8')) as { main: string };
+const pkg = JSON.parse(readFileSync(path.join(resources, '..', '..', '..', 'package.json'), 'utf8')) as {
+  main: string;
+};
 if (pkg.main !== 'dist/electron/main.js') failures.push(`package.json main is ${pkg.main}`);
 if (failures.length) {
   console.error('package check failed:\n  ' + failures.join('\n  '));
   process.exit(1);
 }
-console.log(`package check: app.asar holds ${files.length} entries; main, preload, renderer and the linux-x64 SQLite binding present; nothing forbidden.`);
+console.log(
+  `package check: app.asar holds ${files.length} entries; main, preload, renderer and the linux-x64 SQLite binding present; nothing forbidden.`,
+);

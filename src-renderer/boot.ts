@@ -8,9 +8,7 @@ import { takeToken } from './api/token.ts';
 import { httpTokenProbe, WsApiClient } from './api/ws-client.ts';
 
 export type Boot =
-  | { kind: 'ready'; api: ApiClient; connection: ConnectionSource }
-  | { kind: 'no-token' }
-  | { kind: 'no-node' };
+  { kind: 'ready'; api: ApiClient; connection: ConnectionSource } | { kind: 'no-token' } | { kind: 'no-node' };
 
 function sessionStore(win: Window): Storage | null {
   try {
@@ -27,7 +25,11 @@ export function bootTransport(win: Window): Boot {
   const loc = win.location;
   if (loc.protocol !== 'http:' && loc.protocol !== 'https:') return { kind: 'no-node' };
   const storage = sessionStore(win);
-  const token = takeToken({ location: loc, history: win.history, storage: storage ?? { getItem: () => null, setItem: () => {} } });
+  const token = takeToken({
+    location: loc,
+    history: win.history,
+    storage: storage ?? { getItem: () => null, setItem: () => {} },
+  });
   if (!token) return { kind: 'no-token' };
 
   const client = new WsApiClient({

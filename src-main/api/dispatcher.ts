@@ -2,7 +2,15 @@
 // validates results before they leave, and turns every failure into error data with a stable code.
 // All three transports (IPC, WebSocket, JSON-RPC) call this one function.
 import { ZodError, type z } from 'zod';
-import { ApiError, isMethodName, methods, type ApiErrorData, type MethodName, type Methods, type Result } from '../../src-shared/api/index.ts';
+import {
+  ApiError,
+  isMethodName,
+  methods,
+  type ApiErrorData,
+  type MethodName,
+  type Methods,
+  type Result,
+} from '../../src-shared/api/index.ts';
 import type { CallOutcome } from '../../src-shared/api/wire.ts';
 
 export interface CallContext {
@@ -31,15 +39,23 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
   return {
     async call(method, rawParams, ctx) {
       if (!isMethodName(method)) {
-        return fail({ code: 'METHOD_NOT_FOUND', message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` });
+        return fail({
+          code: 'METHOD_NOT_FOUND',
+          message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`,
+        });
       }
       const handler = handlers[method] as ((p: unknown, c: CallContext) => unknown) | undefined;
-      if (!handler) return fail({ code: 'METHOD_NOT_FOUND', message: `method ${method} is not available on this node` });
+      if (!handler)
+        return fail({ code: 'METHOD_NOT_FOUND', message: `method ${method} is not available on this node` });
       const spec = methods[method];
       const parsed = spec.params.safeParse(rawParams ?? {});
       if (!parsed.success) {
         const issues = zodIssues(parsed.error);
-        return fail({ code: 'INVALID_PARAMS', message: `invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, details: issues });
+        return fail({
+          code: 'INVALID_PARAMS',
+          message: `invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          details: issues,
+        });
       }
       try {
         const result = await handler(parsed.data, ctx);
@@ -51,7 +67,7 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
         return { ok: true, result: checked.data };
       } catch (err) {
         if (err instanceof ApiError) return fail(err.toData());
-        log.error('handler failed', { method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+        log.error('handler failed', { method, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
         return fail({ code: 'INTERNAL', message: `internal error in ${method}` });
       }
     },

@@ -1,5 +1,10 @@
 // The node's event bus: services emit contract events, transports fan them out to clients.
-import { events as eventSchemas, type EventName, type EventPayload, type PushedEvent } from '../../src-shared/api/index.ts';
+import {
+  events as eventSchemas,
+  type EventName,
+  type EventPayload,
+  type PushedEvent,
+} from '../../src-shared/api/index.ts';
 
 export interface EventBus {
   emit<E extends EventName>(event: E, data: EventPayload<E>): void;

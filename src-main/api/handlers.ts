@@ -33,7 +33,10 @@ export interface HandlerDeps {
 export function createHandlers(d: HandlerDeps): Handlers {
   const known = (ticker: string): string => {
     if (!d.coins.some((c) => c.ticker === ticker)) {
-      throw new ApiError('NOT_FOUND', `this node does not handle ${ticker} on ${d.config.network} (it handles ${d.coins.map((c) => c.ticker).join(', ')})`);
+      throw new ApiError(
+        'NOT_FOUND',
+        `this node does not handle ${ticker} on ${d.config.network} (it handles ${d.coins.map((c) => c.ticker).join(', ')})`,
+      );
     }
     return ticker;
   };
@@ -61,7 +64,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
   };
   return {
     'node.info': () => ({
-      version: d.version, network: d.config.network, role: d.config.role, peerId: d.p2p.peerId,
+      version: d.version,
+      network: d.config.network,
+      role: d.config.role,
+      peerId: d.p2p.peerId,
       uptimeSec: Math.floor((d.now() - d.startedAt) / 1000),
     }),
 
@@ -83,15 +89,25 @@ export function createHandlers(d: HandlerDeps): Handlers {
       // pass unsigned and strand coins, so the vault stays open until every swap has ended.
       const live = d.swaps?.stats().liveSwaps ?? 0;
       if (live > 0) {
-        throw new ApiError('CONFLICT', `${live} swap${live === 1 ? ' is' : 's are'} in progress and need${live === 1 ? 's' : ''} the vault's keys to claim or refund; the vault can be locked once ${live === 1 ? 'it has' : 'they have'} ended.`, { liveSwaps: live });
+        throw new ApiError(
+          'CONFLICT',
+          `${live} swap${live === 1 ? ' is' : 's are'} in progress and need${live === 1 ? 's' : ''} the vault's keys to claim or refund; the vault can be locked once ${live === 1 ? 'it has' : 'they have'} ended.`,
+          { liveSwaps: live },
+        );
       }
       d.vault.lock();
       return { state: d.vault.status() };
     },
 
-    'coins.list': () => d.coins.map((c) => ({
-      ticker: c.ticker, name: c.name, network: c.network, decimals: c.decimals, blockTimeSec: c.blockTimeSec, defaultConfirmations: c.defaultConfirmations,
-    })),
+    'coins.list': () =>
+      d.coins.map((c) => ({
+        ticker: c.ticker,
+        name: c.name,
+        network: c.network,
+        decimals: c.decimals,
+        blockTimeSec: c.blockTimeSec,
+        defaultConfirmations: c.defaultConfirmations,
+      })),
 
     'wallets.list': () => d.wallets.list(),
     'wallets.detect': (p) => d.wallets.detect(known(p.ticker)),
@@ -108,7 +124,15 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'p2p.dial': async (p) => ({ peerId: await d.p2p.dial(p.addr) }),
 
     'swaps.start': (p) => engine().startSwap({ peerId: p.peerId, sell: leg(p.sell), buy: leg(p.buy) }),
-    'swaps.allow': (p) => ({ ok: true as const, ...engine().allow({ peerId: p.peerId, sell: leg(p.sell), buy: leg(p.buy), ...(p.ttlSec !== undefined ? { ttlMs: p.ttlSec * 1000 } : {}) }) }),
+    'swaps.allow': (p) => ({
+      ok: true as const,
+      ...engine().allow({
+        peerId: p.peerId,
+        sell: leg(p.sell),
+        buy: leg(p.buy),
+        ...(p.ttlSec !== undefined ? { ttlMs: p.ttlSec * 1000 } : {}),
+      }),
+    }),
     'swaps.list': () => engine().list(),
     'swaps.get': (p) => engine().get(p.swapId),
     'swaps.abort': (p) => engine().abort(p.swapId),

@@ -28,14 +28,23 @@ const handlers: Partial<Handlers> = {
   'vault.unlock': () => {
     throw new ApiError('VAULT_WRONG_PASSWORD', 'wrong password');
   },
-  'coins.list': () => [{ ticker: 'not a valid ticker!', name: 'x', network: 'x', decimals: 8, blockTimeSec: 1, defaultConfirmations: 1 }],
+  'coins.list': () => [
+    { ticker: 'not a valid ticker!', name: 'x', network: 'x', decimals: 8, blockTimeSec: 1, defaultConfirmations: 1 },
+  ],
   'wallets.balance': () => {
     throw new Error('database exploded at /secret/path');
   },
 };
 
 beforeAll(async () => {
-  server = await startApiServer({ dispatcher: createDispatcher(handlers, quiet), events, token: TOKEN, port: 0, staticDir, log: quiet });
+  server = await startApiServer({
+    dispatcher: createDispatcher(handlers, quiet),
+    events,
+    token: TOKEN,
+    port: 0,
+    staticDir,
+    log: quiet,
+  });
 });
 afterAll(() => server.close());
 
@@ -86,7 +95,11 @@ describe('JSON-RPC over HTTP', () => {
 
   it('passes service errors through with their code', async () => {
     const r = await rpc({ jsonrpc: '2.0', id: 5, method: 'vault.unlock', params: { password: 'x' } });
-    expect(r.body?.error).toMatchObject({ code: -32000, message: 'wrong password', data: { code: 'VAULT_WRONG_PASSWORD' } });
+    expect(r.body?.error).toMatchObject({
+      code: -32000,
+      message: 'wrong password',
+      data: { code: 'VAULT_WRONG_PASSWORD' },
+    });
   });
 
   it('hides internal errors and contract-breaking results behind INTERNAL', async () => {
@@ -101,22 +114,43 @@ describe('JSON-RPC over HTTP', () => {
     expect((await rpc({ id: 1, method: 'vault.status' })).body?.error.data.code).toBe('BAD_REQUEST');
     expect((await rpc([])).body?.error.data.code).toBe('BAD_REQUEST');
     expect((await rpc('"just a string"')).body?.error.data.code).toBe('BAD_REQUEST');
-    const huge = await fetch(`${server.url}/rpc`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }, body: 'x'.repeat(MAX_BODY_BYTES + 10) }).catch((e: unknown) => e);
+    const huge = await fetch(`${server.url}/rpc`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+      body: 'x'.repeat(MAX_BODY_BYTES + 10),
+    }).catch((e: unknown) => e);
     if (huge instanceof Response) expect(huge.status).toBe(413);
     else expect(String(huge)).toMatch(/fetch failed|socket|reset/i);
-    expect((await rpc({ jsonrpc: '2.0', id: 1, method: 'vault.status' }, { 'Content-Type': 'text/plain' })).status).toBe(415);
-    expect((await rpc({ jsonrpc: '2.0', id: 1, method: 'vault.status' }, { Origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (await rpc({ jsonrpc: '2.0', id: 1, method: 'vault.status' }, { 'Content-Type': 'text/plain' })).status,
+    ).toBe(415);
+    expect(
+      (await rpc({ jsonrpc: '2.0', id: 1, method: 'vault.status' }, { Origin: 'https://evil.example' })).status,
+    ).toBe(403);
   });
 
   it('answers batches and stays silent for notifications', async () => {
-    const r = await rpc([{ jsonrpc: '2.0', id: 1, method: 'vault.status' }, { jsonrpc: '2.0', method: 'vault.status' }, { jsonrpc: '2.0', id: 2, method: 'nope' }]);
+    const r = await rpc([
+      { jsonrpc: '2.0', id: 1, method: 'vault.status' },
+      { jsonrpc: '2.0', method: 'vault.status' },
+      { jsonrpc: '2.0', id: 2, method: 'nope' },
+    ]);
     expect(r.body).toHaveLength(2);
   });
 
   it('refuses requests whose Host is not loopback (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/rpc', method: 'POST', headers: { Host: 'evil.example', Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } }, (res) => resolve(res.statusCode ?? 0));
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/rpc',
+          method: 'POST',
+          headers: { Host: 'evil.example', Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      );
       req.end('{}');
     });
     expect(status).toBe(421);

@@ -16,8 +16,16 @@ const MAX_WS_FRAME_BYTES = 1 << 20;
 const MAX_BATCH = 50;
 
 export const RENDERER_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
 ].join('; ');
 
 export interface ApiServerOptions {
@@ -37,8 +45,14 @@ export interface ApiServer {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
 };
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
@@ -86,13 +100,24 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const bearer = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
     if (!tokenOk(bearer)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="hashlock"');
-      return sendJson(res, 401, rpcError(null, { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token (see api-token in the data directory)' }));
+      return sendJson(
+        res,
+        401,
+        rpcError(null, {
+          code: 'UNAUTHORIZED',
+          message: 'missing or wrong bearer token (see api-token in the data directory)',
+        }),
+      );
     }
     if (req.headers.origin !== undefined && !allowedOrigins().has(req.headers.origin)) {
       return sendJson(res, 403, rpcError(null, { code: 'UNAUTHORIZED', message: 'cross-origin requests are refused' }));
     }
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-      return sendJson(res, 415, rpcError(null, { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' }));
+      return sendJson(
+        res,
+        415,
+        rpcError(null, { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' }),
+      );
     }
     let text: string;
     try {
@@ -100,16 +125,29 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     } catch {
       res.setHeader('Connection', 'close');
       res.once('finish', () => req.destroy());
-      return sendJson(res, 413, rpcError(null, { code: 'BAD_REQUEST', message: `request body over ${MAX_BODY_BYTES} bytes` }));
+      return sendJson(
+        res,
+        413,
+        rpcError(null, { code: 'BAD_REQUEST', message: `request body over ${MAX_BODY_BYTES} bytes` }),
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return sendJson(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: the body is not valid JSON', data: { code: 'BAD_REQUEST' } } });
+      return sendJson(res, 200, {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'parse error: the body is not valid JSON', data: { code: 'BAD_REQUEST' } },
+      });
     }
     if (Array.isArray(body)) {
-      if (body.length === 0 || body.length > MAX_BATCH) return sendJson(res, 200, rpcError(null, { code: 'BAD_REQUEST', message: `a batch holds 1 to ${MAX_BATCH} requests` }));
+      if (body.length === 0 || body.length > MAX_BATCH)
+        return sendJson(
+          res,
+          200,
+          rpcError(null, { code: 'BAD_REQUEST', message: `a batch holds 1 to ${MAX_BATCH} requests` }),
+        );
       const replies = [];
       for (const item of body) {
         const r = await rpcOne(item);
@@ -123,11 +161,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   }
 
   async function rpcOne(msg: unknown): Promise<unknown> {
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return rpcError(null, { code: 'BAD_REQUEST', message: 'a request must be a JSON object' });
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+      return rpcError(null, { code: 'BAD_REQUEST', message: 'a request must be a JSON object' });
     const m = msg as Record<string, unknown>;
     const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : m.id === undefined ? undefined : null;
     if (m.jsonrpc !== '2.0' || typeof m.method !== 'string') {
-      return rpcError(id ?? null, { code: 'BAD_REQUEST', message: 'expected {"jsonrpc":"2.0","method":"...","params":{...},"id":1}' });
+      return rpcError(id ?? null, {
+        code: 'BAD_REQUEST',
+        message: 'expected {"jsonrpc":"2.0","method":"...","params":{...},"id":1}',
+      });
     }
     if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))) {
       return rpcError(id ?? null, { code: 'INVALID_PARAMS', message: 'params must be an object with named fields' });
@@ -176,7 +218,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (req.headers.origin !== undefined && !allowedOrigins().has(req.headers.origin)) return reject(403, 'Forbidden');
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     const tokenProto = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX));
-    const authHeader = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7).trim() : undefined;
+    const authHeader = req.headers.authorization?.startsWith('Bearer ')
+      ? req.headers.authorization.slice(7).trim()
+      : undefined;
     if (!tokenOk(tokenProto?.slice(WS_TOKEN_PREFIX.length) ?? authHeader)) return reject(401, 'Unauthorized');
     if (!offered.includes(WS_PROTOCOL)) return reject(400, 'Bad Request');
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
@@ -197,11 +241,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         } catch {
           return send(ws, { id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'frame is not valid JSON' } });
         }
-        if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number' || typeof frame.method !== 'string') {
-          return send(ws, { id: typeof frame?.id === 'number' ? frame.id : -1, ok: false, error: { code: 'BAD_REQUEST', message: 'expected {"id":1,"method":"...","params":{}}' } });
+        if (
+          typeof frame !== 'object' ||
+          frame === null ||
+          typeof frame.id !== 'number' ||
+          typeof frame.method !== 'string'
+        ) {
+          return send(ws, {
+            id: typeof frame?.id === 'number' ? frame.id : -1,
+            ok: false,
+            error: { code: 'BAD_REQUEST', message: 'expected {"id":1,"method":"...","params":{}}' },
+          });
         }
         const outcome = await dispatcher.call(frame.method, frame.params ?? {}, { transport: 'ws' });
-        send(ws, outcome.ok ? { id: frame.id, ok: true, result: outcome.result } : { id: frame.id, ok: false, error: outcome.error });
+        send(
+          ws,
+          outcome.ok
+            ? { id: frame.id, ok: true, result: outcome.result }
+            : { id: frame.id, ok: false, error: outcome.error },
+        );
       })();
     });
   }
@@ -234,12 +292,19 @@ function send(ws: WebSocket, frame: ReplyFrame): void {
 }
 
 function rpcError(id: string | number | null, e: ApiErrorData): unknown {
-  return { jsonrpc: '2.0', id, error: { code: jsonRpcErrorNumber(e.code), message: e.message, data: { code: e.code, details: e.details } } };
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: jsonRpcErrorNumber(e.code), message: e.message, data: { code: e.code, details: e.details } },
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

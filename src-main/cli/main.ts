@@ -36,7 +36,10 @@ function print(result: unknown): void {
 }
 
 /** Turn `--ticker DEVA --target-blocks 6` into params using the method's schema for types. */
-export function paramsFromOptions(method: keyof typeof methods, opts: Record<string, unknown>): Record<string, unknown> {
+export function paramsFromOptions(
+  method: keyof typeof methods,
+  opts: Record<string, unknown>,
+): Record<string, unknown> {
   const schema = methods[method].params as z.ZodObject;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
@@ -65,44 +68,76 @@ function coerce(field: z.ZodType, text: string): unknown {
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function buildProgram(): Command {
-  const program = new Command('hashlock').version(readVersion()).description('Hashlock: non-custodial atomic-swap exchange node')
+  const program = new Command('hashlock')
+    .version(readVersion())
+    .description('Hashlock: non-custodial atomic-swap exchange node')
     .showHelpAfterError();
   const dataDirOption = () => new Option('--data-dir <dir>', 'node data directory').default(DEFAULT_DATA_DIR);
 
-  const runNode = (role: 'trader' | 'servicenode') => async (o: { dataDir: string; apiPort?: number; passwordFile?: string; createVault?: boolean; staticDir: string }) => {
-    const log = createLogger(role === 'servicenode' ? 'servicenode' : 'node');
-    const password = o.passwordFile ? readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '') : undefined;
-    const node = await startNode({
-      dataDir: o.dataDir, log, serveApi: true, apiPort: o.apiPort, staticDir: existsSync(o.staticDir) ? o.staticDir : undefined, password,
-      createVault: o.createVault === true, ...(role === 'servicenode' ? { role } : {}),
-    });
-    console.log(`Hashlock ${role === 'servicenode' ? 'service node' : 'node'} ${node.peerId}`);
-    console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
-    console.log(`JSON-RPC: ${node.api?.url}/rpc  (Authorization: Bearer <${path.join(o.dataDir, 'api-token')}>)`);
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await node.stop();
-      process.exit(0);
+  const runNode =
+    (role: 'trader' | 'servicenode') =>
+    async (o: {
+      dataDir: string;
+      apiPort?: number;
+      passwordFile?: string;
+      createVault?: boolean;
+      staticDir: string;
+    }) => {
+      const log = createLogger(role === 'servicenode' ? 'servicenode' : 'node');
+      const password = o.passwordFile ? readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '') : undefined;
+      const node = await startNode({
+        dataDir: o.dataDir,
+        log,
+        serveApi: true,
+        apiPort: o.apiPort,
+        staticDir: existsSync(o.staticDir) ? o.staticDir : undefined,
+        password,
+        createVault: o.createVault === true,
+        ...(role === 'servicenode' ? { role } : {}),
+      });
+      console.log(`Hashlock ${role === 'servicenode' ? 'service node' : 'node'} ${node.peerId}`);
+      console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
+      console.log(`JSON-RPC: ${node.api?.url}/rpc  (Authorization: Bearer <${path.join(o.dataDir, 'api-token')}>)`);
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await node.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop());
+      process.on('SIGTERM', () => void stop());
     };
-    process.on('SIGINT', () => void stop());
-    process.on('SIGTERM', () => void stop());
-  };
-  const nodeOptions = (c: Command) => c
+  const nodeOptions = (c: Command) =>
+    c
+      .addOption(dataDirOption())
+      .option('--api-port <port>', 'API/UI port (overrides config.json)', (v) => Number(v))
+      .option('--password-file <file>', 'unlock the vault at start with the password in this file')
+      .option(
+        '--create-vault',
+        'with --password-file: create the vault if there is none (its recovery phrase is printed once)',
+      )
+      .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'));
+
+  nodeOptions(
+    program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1'),
+  ).action(runNode('trader'));
+  nodeOptions(
+    program
+      .command('servicenode')
+      .description(
+        'run a service node: a headless node with the service-node role (config.json needs "servicenode": collateral, fee, coins)',
+      ),
+  ).action(runNode('servicenode'));
+
+  program
+    .command('rpc')
+    .description('call an API method: hashlock rpc wallets.balance \'{"ticker":"DEVA"}\'')
+    .argument('<method>')
+    .argument('[params]', 'JSON object', '{}')
     .addOption(dataDirOption())
-    .option('--api-port <port>', 'API/UI port (overrides config.json)', (v) => Number(v))
-    .option('--password-file <file>', 'unlock the vault at start with the password in this file')
-    .option('--create-vault', 'with --password-file: create the vault if there is none (its recovery phrase is printed once)')
-    .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'));
-
-  nodeOptions(program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1')).action(runNode('trader'));
-  nodeOptions(program.command('servicenode').description('run a service node: a headless node with the service-node role (config.json needs "servicenode": collateral, fee, coins)'))
-    .action(runNode('servicenode'));
-
-  program.command('rpc').description('call an API method: hashlock rpc wallets.balance \'{"ticker":"DEVA"}\'')
-    .argument('<method>').argument('[params]', 'JSON object', '{}')
-    .addOption(dataDirOption()).option('--url <url>', 'node URL').option('--token <token>', 'API token')
+    .option('--url <url>', 'node URL')
+    .option('--token <token>', 'API token')
     .action(async (method: string, paramsText: string, o: { dataDir: string; url?: string; token?: string }) => {
       let params: unknown;
       try {
@@ -123,8 +158,12 @@ export function buildProgram(): Command {
       g = program.command(group!).description(`${group} methods`);
       groups.set(group!, g);
     }
-    const cmd = g.command(kebab(sub)).description(methods[name].doc)
-      .addOption(dataDirOption()).option('--url <url>', 'node URL').option('--token <token>', 'API token');
+    const cmd = g
+      .command(kebab(sub))
+      .description(methods[name].doc)
+      .addOption(dataDirOption())
+      .option('--url <url>', 'node URL')
+      .option('--token <token>', 'API token');
     const shape = (methods[name].params as z.ZodObject).shape;
     for (const key of Object.keys(shape)) cmd.option(`--${kebab(key)} <value>`, key);
     cmd.action(async (o: Record<string, unknown> & { dataDir: string; url?: string; token?: string }) => {

@@ -22,11 +22,16 @@ export function createNodeRpc(baseUrl: string, token: string, timeoutMs = 60_000
     } catch (err) {
       throw new ApiError('PEER_UNREACHABLE', `no Hashlock node answers at ${baseUrl} (${(err as Error).message})`);
     }
-    const body = (await res.json().catch(() => null)) as { result?: unknown; error?: { message: string; data?: { code?: string; details?: unknown } } } | null;
+    const body = (await res.json().catch(() => null)) as {
+      result?: unknown;
+      error?: { message: string; data?: { code?: string; details?: unknown } };
+    } | null;
     if (!body) throw new ApiError('INTERNAL', `the node at ${baseUrl} answered HTTP ${res.status} without JSON`);
     if (body.error) {
       const data = body.error.data;
-      const code = (isApiErrorData({ code: data?.code, message: body.error.message }) ? data?.code : 'INTERNAL') as ErrorCode;
+      const code = (
+        isApiErrorData({ code: data?.code, message: body.error.message }) ? data?.code : 'INTERNAL'
+      ) as ErrorCode;
       throw new ApiError(code, body.error.message, data?.details);
     }
     return body.result;

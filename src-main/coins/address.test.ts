@@ -15,12 +15,16 @@ const VALID: [ticker: string, address: string][] = [
 
 const INVALID: [ticker: string, address: string, why: string][] = [
   ['LTC', 'rltc1qjm7j6a2vsjst2mhexf9v84u7fz57x06sgs5rgh', 'a regtest address offered for mainnet'],
-  ['rLTC', 'bcrt1qjm7j6a2vsjst2mhexf9v84u7fz57x06sgs5rgh', 'another coin\'s prefix'],
+  ['rLTC', 'bcrt1qjm7j6a2vsjst2mhexf9v84u7fz57x06sgs5rgh', "another coin's prefix"],
   ['rLTC', 'rltc1qjm7j6a2vsjst2mhexf9v84u7fz57x06sgs5rgj', 'a broken checksum'],
   ['rLTC', 'rltc1Qjm7j6a2vsjst2mhexf9v84u7fz57x06sgs5rgh', 'mixed case'],
   ['BTC', 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh', 'witness v0 with a bech32m checksum'],
   ['BTC', 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq5zuyut', 'witness v1 with a bech32 checksum'],
-  ['rLTC', 'tmweb1qqvnpqt49fcd7wyde0areu6t9k95za7ut03vdz6fphw5kwazmlu437qhjc9kgakqdcdkmp3xcllk5zqmwmeklc5l376x6klj28j47vs5ykqz2tqg7', 'an MWEB address'],
+  [
+    'rLTC',
+    'tmweb1qqvnpqt49fcd7wyde0areu6t9k95za7ut03vdz6fphw5kwazmlu437qhjc9kgakqdcdkmp3xcllk5zqmwmeklc5l376x6klj28j47vs5ykqz2tqg7',
+    'an MWEB address',
+  ],
   ['rLTC', 'mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn', 'a legacy base58 address'],
   ['rLTC', '', 'nothing'],
 ];

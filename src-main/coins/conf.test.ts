@@ -18,12 +18,19 @@ const VALID: ValidCase[] = [
     name: 'plain key=value with comments and blank lines',
     text: '# my node\n\nserver=1\nrpcuser=alice # who\nrpcpassword=s3cret\n',
     chain: 'main',
-    get: [['main', 'rpcuser', 'alice'], ['main', 'rpcpassword', 's3cret'], ['main', 'server', '1']],
+    get: [
+      ['main', 'rpcuser', 'alice'],
+      ['main', 'rpcpassword', 's3cret'],
+      ['main', 'server', '1'],
+    ],
   },
   {
     name: 'spaces around key and value are trimmed, CRLF line ends too',
     text: '  rpcuser  =  bob  \r\nrpcport = 1234\r\n',
-    get: [['main', 'rpcuser', 'bob'], ['main', 'rpcport', '1234']],
+    get: [
+      ['main', 'rpcuser', 'bob'],
+      ['main', 'rpcport', '1234'],
+    ],
   },
   {
     name: 'first value wins within a section',
@@ -33,24 +40,43 @@ const VALID: ValidCase[] = [
   {
     name: 'the network section beats the top level',
     text: 'rpcuser=top\n[regtest]\nrpcuser=reg\n',
-    get: [['regtest', 'rpcuser', 'reg'], ['main', 'rpcuser', 'top'], ['test', 'rpcuser', 'top']],
+    get: [
+      ['regtest', 'rpcuser', 'reg'],
+      ['main', 'rpcuser', 'top'],
+      ['test', 'rpcuser', 'top'],
+    ],
   },
   {
     name: 'scoped keys equal section entries',
     text: 'regtest.rpcport=18000\ntest.rpcport=18001\n',
-    get: [['regtest', 'rpcport', '18000'], ['test', 'rpcport', '18001'], ['main', 'rpcport', undefined]],
+    get: [
+      ['regtest', 'rpcport', '18000'],
+      ['test', 'rpcport', '18001'],
+      ['main', 'rpcport', undefined],
+    ],
   },
   {
     name: 'network-only keys at top level apply to mainnet only',
     text: 'rpcport=9999\nrpcbind=10.0.0.1\nwallet=w\nrpcuser=u\n',
-    get: [['main', 'rpcport', '9999'], ['regtest', 'rpcport', undefined], ['regtest', 'rpcuser', 'u']],
-    all: [['regtest', 'wallet', []], ['main', 'wallet', ['w']], ['regtest', 'rpcbind', []]],
+    get: [
+      ['main', 'rpcport', '9999'],
+      ['regtest', 'rpcport', undefined],
+      ['regtest', 'rpcuser', 'u'],
+    ],
+    all: [
+      ['regtest', 'wallet', []],
+      ['main', 'wallet', ['w']],
+      ['regtest', 'rpcbind', []],
+    ],
   },
   {
     name: 'regtest=1 at top selects regtest; the section carries its settings',
     text: 'regtest=1\n[regtest]\nrpcport=19555\nconnect=0\n',
     chain: 'regtest',
-    get: [['regtest', 'rpcport', '19555'], ['regtest', 'connect', '0']],
+    get: [
+      ['regtest', 'rpcport', '19555'],
+      ['regtest', 'connect', '0'],
+    ],
   },
   { name: 'testnet=1 selects testnet', text: 'testnet=1\n', chain: 'test' },
   { name: 'chain=regtest selects regtest', text: 'chain=regtest\n', chain: 'regtest' },
@@ -80,7 +106,10 @@ const VALID: ValidCase[] = [
   {
     name: 'an empty section header returns to the top level',
     text: '[regtest]\nrpcuser=r\n[]\nrpcuser=t\n',
-    get: [['main', 'rpcuser', 't'], ['regtest', 'rpcuser', 'r']],
+    get: [
+      ['main', 'rpcuser', 't'],
+      ['regtest', 'rpcuser', 'r'],
+    ],
   },
 ];
 
@@ -98,7 +127,8 @@ describe('parseConf: files the daemon accepts', () => {
       const conf = parseConf(c.text);
       if (c.chain) expect(confChain(conf)).toBe(c.chain);
       for (const [chain, key, want] of c.get ?? []) expect(confGet(conf, chain, key), `${chain}.${key}`).toBe(want);
-      for (const [chain, key, want] of c.all ?? []) expect(confGetAll(conf, chain, key), `${chain}.${key}`).toEqual(want);
+      for (const [chain, key, want] of c.all ?? [])
+        expect(confGetAll(conf, chain, key), `${chain}.${key}`).toEqual(want);
     });
   }
 });

@@ -32,7 +32,15 @@ export class ConfParseError extends Error {
  * Options that Bitcoin Core ignores in the top-level section unless the chain is mainnet
  * (a stray `rpcport=` meant for mainnet must not move the regtest port).
  */
-export const NETWORK_ONLY_KEYS: ReadonlySet<string> = new Set(['addnode', 'connect', 'port', 'bind', 'rpcport', 'rpcbind', 'wallet']);
+export const NETWORK_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'addnode',
+  'connect',
+  'port',
+  'bind',
+  'rpcport',
+  'rpcbind',
+  'wallet',
+]);
 
 const WHITESPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
@@ -53,7 +61,8 @@ export function parseConf(text: string): Conf {
       prefix = section === '' ? '' : `${section}.`;
       continue;
     }
-    if (line.startsWith('-')) throw new ConfParseError(lineNo, `"${line}": options in the conf file are written without a leading -`);
+    if (line.startsWith('-'))
+      throw new ConfParseError(lineNo, `"${line}": options in the conf file are written without a leading -`);
     const eq = line.indexOf('=');
     if (eq < 0) {
       const hint = line.startsWith('no') ? `; to switch an option off write ${line}=1` : '';
@@ -91,7 +100,9 @@ export function interpretBool(value: string): boolean {
 function span(conf: Conf, section: string | undefined, key: string): { values: string[]; negated: boolean } {
   const all = conf.entries.filter((e) => e.section === section && e.key === key);
   let lastNegation = -1;
-  all.forEach((e, i) => { if (e.negated) lastNegation = i; });
+  all.forEach((e, i) => {
+    if (e.negated) lastNegation = i;
+  });
   return { values: all.slice(lastNegation + 1).map((e) => e.value), negated: lastNegation >= 0 };
 }
 

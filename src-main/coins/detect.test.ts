@@ -8,7 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { COINS, getCoin, type Os } from '../../src-shared/coins/registry.ts';
 import { parseConf } from './conf.ts';
-import { createWalletDetector, defaultDataDir, detectWallets, rpcAddressFromConf, type DetectOptions } from './detect.ts';
+import {
+  createWalletDetector,
+  defaultDataDir,
+  detectWallets,
+  rpcAddressFromConf,
+  type DetectOptions,
+} from './detect.ts';
 
 describe('defaultDataDir', () => {
   const CASES: [ticker: string, os: Os, env: Record<string, string>, want: string][] = [
@@ -16,7 +22,12 @@ describe('defaultDataDir', () => {
     ['rBTC', 'linux', {}, '/home/ann/.bitcoin'],
     ['LTC', 'darwin', {}, '/home/ann/Library/Application Support/Litecoin'],
     ['BTC', 'darwin', {}, '/home/ann/Library/Application Support/Bitcoin'],
-    ['LTC', 'win32', { APPDATA: 'D:\\Profiles\\ann\\AppData\\Roaming' }, 'D:\\Profiles\\ann\\AppData\\Roaming\\Litecoin'],
+    [
+      'LTC',
+      'win32',
+      { APPDATA: 'D:\\Profiles\\ann\\AppData\\Roaming' },
+      'D:\\Profiles\\ann\\AppData\\Roaming\\Litecoin',
+    ],
     ['BTC', 'win32', {}, '\\home\\ann\\AppData\\Roaming\\Bitcoin'],
   ];
   for (const [ticker, os, env, want] of CASES) {
@@ -68,7 +79,14 @@ describe('detectWallets in a fake home folder', () => {
     expect(searched).toEqual([path.join(home, '.litecoin')]);
     expect(detections).toHaveLength(1);
     const [d] = detections;
-    expect(d?.candidate).toMatchObject({ ticker: 'rLTC', source: 'conf', auth: 'password', host: '127.0.0.1', port: 19555, confPath: path.join(home, '.litecoin', 'litecoin.conf') });
+    expect(d?.candidate).toMatchObject({
+      ticker: 'rLTC',
+      source: 'conf',
+      auth: 'password',
+      host: '127.0.0.1',
+      port: 19555,
+      confPath: path.join(home, '.litecoin', 'litecoin.conf'),
+    });
     expect(JSON.stringify(d?.candidate)).not.toContain('hunter2');
     expect(d?.connection.auth).toEqual({ username: 'alice', password: 'hunter2hunter2' });
   });
@@ -76,7 +94,9 @@ describe('detectWallets in a fake home folder', () => {
   it('finds a cookie in the network folder when there is no conf at all', async () => {
     put('.litecoin/regtest/.cookie', '__cookie__:abc');
     const { detections } = await detectWallets(getCoin('rLTC'), opts);
-    expect(detections.map((d) => d.candidate)).toEqual([expect.objectContaining({ source: 'cookie', auth: 'cookie', port: 19443 })]);
+    expect(detections.map((d) => d.candidate)).toEqual([
+      expect.objectContaining({ source: 'cookie', auth: 'cookie', port: 19443 }),
+    ]);
     expect(detections[0]?.connection.auth).toEqual({ cookiePath: path.join(home, '.litecoin', 'regtest', '.cookie') });
     expect(detections[0]?.candidate.confPath).toBeUndefined();
   });
@@ -91,10 +111,13 @@ describe('detectWallets in a fake home folder', () => {
   it('offers a conf without credentials, explaining that the daemon is not running yet', async () => {
     put('.litecoin/litecoin.conf', 'server=1\n');
     const { detections } = await detectWallets(getCoin('LTC'), opts);
-    expect(detections[0]?.candidate).toMatchObject({ auth: 'cookie', note: expect.stringMatching(/No cookie file yet/) });
+    expect(detections[0]?.candidate).toMatchObject({
+      auth: 'cookie',
+      note: expect.stringMatching(/No cookie file yet/),
+    });
   });
 
-  it('skips a conf that starts another network, unless that network\'s cookie is there too', async () => {
+  it("skips a conf that starts another network, unless that network's cookie is there too", async () => {
     put('.litecoin/litecoin.conf', 'testnet=1\nrpcuser=u\nrpcpassword=p\n');
     expect((await detectWallets(getCoin('LTC'), opts)).detections).toEqual([]);
     expect((await detectWallets(getCoin('tLTC'), opts)).detections).toHaveLength(1);
@@ -138,9 +161,17 @@ describe('detectWallets in a fake home folder', () => {
     put('.litecoin/regtest/.cookie', '__cookie__:x');
     const chainDir = path.join(home, 'devnet', 'chain-a');
     put('devnet/chain-a/litecoin.conf', 'regtest=1\n[regtest]\nrpcport=19501\nrpcuser=hashlock\nrpcpassword=pw\n');
-    const found = await detectWallets(getCoin('DEVA'), { ...opts, extraDirs: [{ ticker: 'DEVA', dataDir: chainDir, wallet: 'alice' }, { ticker: 'DEVB', dataDir: '/nowhere' }] });
+    const found = await detectWallets(getCoin('DEVA'), {
+      ...opts,
+      extraDirs: [
+        { ticker: 'DEVA', dataDir: chainDir, wallet: 'alice' },
+        { ticker: 'DEVB', dataDir: '/nowhere' },
+      ],
+    });
     expect(found.searched).toEqual([chainDir]);
-    expect(found.detections.map((d) => d.candidate)).toEqual([expect.objectContaining({ source: 'devnet', port: 19501, wallet: 'alice' })]);
+    expect(found.detections.map((d) => d.candidate)).toEqual([
+      expect.objectContaining({ source: 'devnet', port: 19501, wallet: 'alice' }),
+    ]);
   });
 
   it('resolves a candidate id to its full connection, and refuses one that is gone', async () => {
@@ -149,7 +180,10 @@ describe('detectWallets in a fake home folder', () => {
     const { candidates } = await detector.detect('LTC');
     const id = candidates[0]?.id ?? '';
     expect((await detector.detect('LTC')).candidates[0]?.id).toBe(id);
-    expect(await detector.resolveCandidate(id)).toMatchObject({ ticker: 'LTC', auth: { username: 'u', password: 'secretpw' } });
+    expect(await detector.resolveCandidate(id)).toMatchObject({
+      ticker: 'LTC',
+      auth: { username: 'u', password: 'secretpw' },
+    });
     rmSync(path.join(home, '.litecoin'), { recursive: true });
     await expect(detector.resolveCandidate(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(detector.resolveCandidate('nonsense')).rejects.toBeInstanceOf(ApiError);

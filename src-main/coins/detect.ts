@@ -76,7 +76,8 @@ async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw err;
   }
 }
@@ -139,9 +140,19 @@ function candidateId(ticker: string, parts: unknown[]): string {
   return `${ticker}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16)}`;
 }
 
-const CHAIN_WORDS: Record<ChainName, string> = { main: 'mainnet', test: 'testnet', regtest: 'regtest', signet: 'signet' };
+const CHAIN_WORDS: Record<ChainName, string> = {
+  main: 'mainnet',
+  test: 'testnet',
+  regtest: 'regtest',
+  signet: 'signet',
+};
 
-async function inspectDir(coin: CoinParams, dir: string, walletOverride: string | undefined, p: typeof posix): Promise<Detection | undefined> {
+async function inspectDir(
+  coin: CoinParams,
+  dir: string,
+  walletOverride: string | undefined,
+  p: typeof posix,
+): Promise<Detection | undefined> {
   const confPath = p.join(dir, coin.confFile);
   const text = await readOptional(confPath).catch(() => undefined);
   const notes: string[] = [];
@@ -162,28 +173,45 @@ async function inspectDir(coin: CoinParams, dir: string, walletOverride: string 
   const dataDir = dataDirSetting ? (p.isAbsolute(dataDirSetting) ? dataDirSetting : p.join(dir, dataDirSetting)) : dir;
   const netDir = p.join(dataDir, coin.networkSubdir);
   const cookieSetting = confGet(conf, chain, 'rpccookiefile');
-  const cookiePath = cookieSetting ? (p.isAbsolute(cookieSetting) ? cookieSetting : p.join(netDir, cookieSetting)) : p.join(netDir, '.cookie');
+  const cookiePath = cookieSetting
+    ? p.isAbsolute(cookieSetting)
+      ? cookieSetting
+      : p.join(netDir, cookieSetting)
+    : p.join(netDir, '.cookie');
   const cookieExists = await isFile(cookiePath);
 
   if (text === undefined && !cookieExists) return undefined;
   // A conf that starts another network is someone else's daemon, unless a cookie proves
   // that a daemon of this network (started with e.g. -regtest) runs from this folder too.
   if (text !== undefined && confChainName !== chain && !cookieExists) return undefined;
-  if (confChainName !== chain) notes.push(`${coin.confFile} selects ${CHAIN_WORDS[confChainName]}; a ${CHAIN_WORDS[chain]} daemon is also running from this folder.`);
+  if (confChainName !== chain)
+    notes.push(
+      `${coin.confFile} selects ${CHAIN_WORDS[confChainName]}; a ${CHAIN_WORDS[chain]} daemon is also running from this folder.`,
+    );
 
   const { host, port } = rpcAddressFromConf(conf, chain, coin.defaultRpcPort);
   const password = confGet(conf, chain, 'rpcpassword');
-  const auth: RpcAuth = password !== undefined ? { username: confGet(conf, chain, 'rpcuser') ?? '', password } : { cookiePath };
+  const auth: RpcAuth =
+    password !== undefined ? { username: confGet(conf, chain, 'rpcuser') ?? '', password } : { cookiePath };
   if (!('password' in auth) && !cookieExists) {
     notes.push(`No cookie file yet at ${cookiePath}: the daemon writes it when it starts. Start it, then test again.`);
   }
   const wallets = [...new Set([...confGetAll(conf, chain, 'wallet'), ...(await walletsFromSettings(netDir, p))])];
-  if (walletOverride === undefined && wallets.length > 1) notes.push(`Several wallets load at start-up (${wallets.join(', ')}): choose one when connecting.`);
+  if (walletOverride === undefined && wallets.length > 1)
+    notes.push(`Several wallets load at start-up (${wallets.join(', ')}): choose one when connecting.`);
   const wallet = walletOverride ?? (wallets.length === 1 ? wallets[0] : undefined);
 
   const authKind = 'password' in auth ? 'password' : 'cookie';
   const candidate: WalletCandidate = {
-    id: candidateId(coin.ticker, [dataDir, text !== undefined ? confPath : null, host, port, authKind, 'cookiePath' in auth ? auth.cookiePath : null, wallet ?? null]),
+    id: candidateId(coin.ticker, [
+      dataDir,
+      text !== undefined ? confPath : null,
+      host,
+      port,
+      authKind,
+      'cookiePath' in auth ? auth.cookiePath : null,
+      wallet ?? null,
+    ]),
     ticker: coin.ticker,
     source: coin.devnet ? 'devnet' : authKind === 'password' ? 'conf' : 'cookie',
     dataDir,
@@ -194,7 +222,13 @@ async function inspectDir(coin: CoinParams, dir: string, walletOverride: string 
     ...(wallet !== undefined ? { wallet } : {}),
     ...(notes.length > 0 ? { note: notes.join(' ') } : {}),
   };
-  const connection: ResolvedConnection = { ticker: coin.ticker, host, port, auth, ...(wallet !== undefined ? { wallet } : {}) };
+  const connection: ResolvedConnection = {
+    ticker: coin.ticker,
+    host,
+    port,
+    auth,
+    ...(wallet !== undefined ? { wallet } : {}),
+  };
   return { candidate, connection };
 }
 
@@ -242,7 +276,12 @@ export function createWalletDetector(coins: readonly CoinParams[], opts: DetectO
       const ticker = id.slice(0, Math.max(0, id.indexOf(':')));
       const coin = coins.find((c) => c.ticker === ticker);
       const found = coin ? (await detectWallets(coin, opts)).detections.find((d) => d.candidate.id === id) : undefined;
-      if (!found) throw new ApiError('NOT_FOUND', 'That wallet was not found any more (its folder or conf file changed). Search again.', { candidateId: id });
+      if (!found)
+        throw new ApiError(
+          'NOT_FOUND',
+          'That wallet was not found any more (its folder or conf file changed). Search again.',
+          { candidateId: id },
+        );
       return found.connection;
     },
   };

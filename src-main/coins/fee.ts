@@ -18,9 +18,11 @@ export function satPerVbFromPerKvb(perKvb: bigint): bigint {
 }
 
 export function clampFeeRate(estimate: bigint | undefined, bounds: FeeBounds): { satPerVb: bigint; source: FeeSource } {
-  const floor = bounds.minRelayFeeSatPerVb > bounds.walletMinFeeSatPerVb ? bounds.minRelayFeeSatPerVb : bounds.walletMinFeeSatPerVb;
+  const floor =
+    bounds.minRelayFeeSatPerVb > bounds.walletMinFeeSatPerVb ? bounds.minRelayFeeSatPerVb : bounds.walletMinFeeSatPerVb;
   const cap = bounds.maxFeeSatPerVb;
-  if (estimate === undefined || estimate < floor) return floor > cap ? { satPerVb: cap, source: 'cap' } : { satPerVb: floor, source: 'floor' };
+  if (estimate === undefined || estimate < floor)
+    return floor > cap ? { satPerVb: cap, source: 'cap' } : { satPerVb: floor, source: 'floor' };
   if (estimate > cap) return { satPerVb: cap, source: 'cap' };
   return { satPerVb: estimate, source: 'estimate' };
 }

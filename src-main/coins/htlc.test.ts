@@ -7,10 +7,25 @@ import { Transaction, payments, script as bscript } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { describe, expect, it } from 'vitest';
 import { getCoin } from '../../src-shared/coins/registry.ts';
-import { HTLC_CLAIM_MAX_VSIZE, HTLC_REFUND_MAX_VSIZE, decodeHtlcScript, encodeHtlcScript, p2wshOutputScript } from '../../src-shared/swap/script.ts';
+import {
+  HTLC_CLAIM_MAX_VSIZE,
+  HTLC_REFUND_MAX_VSIZE,
+  decodeHtlcScript,
+  encodeHtlcScript,
+  p2wshOutputScript,
+} from '../../src-shared/swap/script.ts';
 import fixtures from './htlc-fixtures.json' with { type: 'json' };
 import {
-  buildClaimTx, buildRefundTx, clampFeeRate, dustThreshold, extractSecret, htlcAddress, htlcOutputScript, htlcScript, networkOf, parseHtlcScript,
+  buildClaimTx,
+  buildRefundTx,
+  clampFeeRate,
+  dustThreshold,
+  extractSecret,
+  htlcAddress,
+  htlcOutputScript,
+  htlcScript,
+  networkOf,
+  parseHtlcScript,
 } from './htlc.ts';
 import type { HtlcParams, SwapSigner } from './htlc.ts';
 
@@ -27,7 +42,12 @@ function testSigner(n: number): SwapSigner & { privateKey: Uint8Array } {
 }
 
 function params(v: { secretHash: string; claimPubkey: string; refundPubkey: string; locktime: number }): HtlcParams {
-  return { secretHash: hexToBytes(v.secretHash), claimPubkey: hexToBytes(v.claimPubkey), refundPubkey: hexToBytes(v.refundPubkey), locktime: v.locktime };
+  return {
+    secretHash: hexToBytes(v.secretHash),
+    claimPubkey: hexToBytes(v.claimPubkey),
+    refundPubkey: hexToBytes(v.refundPubkey),
+    locktime: v.locktime,
+  };
 }
 
 describe('htlc fixtures: valid', () => {
@@ -37,12 +57,17 @@ describe('htlc fixtures: valid', () => {
     // Two independent constructions agree byte for byte.
     expect(bytesToHex(encodeHtlcScript(v))).toBe(v.script);
     expect(parseHtlcScript(script)).toEqual(params(v));
-    expect(decodeHtlcScript(script)).toEqual({ secretHash: v.secretHash, claimPubkey: v.claimPubkey, refundPubkey: v.refundPubkey, locktime: v.locktime });
+    expect(decodeHtlcScript(script)).toEqual({
+      secretHash: v.secretHash,
+      claimPubkey: v.claimPubkey,
+      refundPubkey: v.refundPubkey,
+      locktime: v.locktime,
+    });
     expect(bytesToHex(sha256(hexToBytes(v.secret)))).toBe(v.secretHash);
     for (const [ticker, addr] of Object.entries(v.addresses)) expect(htlcAddress(script, getCoin(ticker))).toBe(addr);
     expect(htlcOutputScript(script)).toEqual(p2wshOutputScript(script));
   });
-  it('addresses carry each coin\'s bech32 prefix (rltc1 for the devnet)', () => {
+  it("addresses carry each coin's bech32 prefix (rltc1 for the devnet)", () => {
     const script = hexToBytes(fixtures.valid[0]!.script);
     expect(htlcAddress(script, DEVA)).toMatch(/^rltc1q/);
     expect(htlcAddress(script, getCoin('DEVB'))).toMatch(/^rltc1q/);
@@ -75,12 +100,26 @@ describe('networkOf', () => {
 const SECRET = hexToBytes('5e'.repeat(32));
 const claimer = testSigner(3);
 const refunder = testSigner(1);
-const htlc: HtlcParams = { secretHash: sha256(SECRET), claimPubkey: claimer.publicKey, refundPubkey: refunder.publicKey, locktime: 264 };
+const htlc: HtlcParams = {
+  secretHash: sha256(SECRET),
+  claimPubkey: claimer.publicKey,
+  refundPubkey: refunder.publicKey,
+  locktime: 264,
+};
 const SCRIPT = htlcScript(htlc);
 const VALUE = 1_000_000n;
 const FUNDING = 'f0'.repeat(32);
-const payout = (n: number, coin = DEVA) => payments.p2wpkh({ pubkey: testSigner(n).publicKey, network: networkOf(coin) }).address!;
-const base = { fundingTxid: FUNDING, vout: 1, value: VALUE, script: SCRIPT, destination: payout(20), feeRateSatPerVb: 10n, coin: DEVA };
+const payout = (n: number, coin = DEVA) =>
+  payments.p2wpkh({ pubkey: testSigner(n).publicKey, network: networkOf(coin) }).address!;
+const base = {
+  fundingTxid: FUNDING,
+  vout: 1,
+  value: VALUE,
+  script: SCRIPT,
+  destination: payout(20),
+  feeRateSatPerVb: 10n,
+  coin: DEVA,
+};
 
 function verifyInputSignature(tx: Transaction, pubkey: Uint8Array): { der: Uint8Array } {
   const der = tx.ins[0]!.witness[0]!;
@@ -118,9 +157,15 @@ describe('buildClaimTx', () => {
     expect(built.txid).toBe(Transaction.fromHex(built.hex).getId());
   });
   it('stays within the size bound used to price minimum amounts, for every output type', () => {
-    const dests = [payout(21), payments.p2wsh({ redeem: { output: SCRIPT }, network: networkOf(DEVA) }).address!, payments.p2pkh({ pubkey: claimer.publicKey, network: networkOf(DEVA) }).address!];
+    const dests = [
+      payout(21),
+      payments.p2wsh({ redeem: { output: SCRIPT }, network: networkOf(DEVA) }).address!,
+      payments.p2pkh({ pubkey: claimer.publicKey, network: networkOf(DEVA) }).address!,
+    ];
     for (const destination of dests) {
-      expect(BigInt(buildClaimTx({ ...base, destination, preimage: SECRET, signer: claimer }).vsize)).toBeLessThanOrEqual(HTLC_CLAIM_MAX_VSIZE);
+      expect(
+        BigInt(buildClaimTx({ ...base, destination, preimage: SECRET, signer: claimer }).vsize),
+      ).toBeLessThanOrEqual(HTLC_CLAIM_MAX_VSIZE);
     }
   });
   it('reveals the secret to extractSecret, by script and by hash, also from hex', () => {
@@ -129,17 +174,25 @@ describe('buildClaimTx', () => {
     expect(extractSecret(built.tx, { script: htlcScript({ ...htlc, locktime: 265 }) })).toBeNull();
   });
   it('refuses a key that is not the claim key', () => {
-    expect(() => buildClaimTx({ ...base, preimage: SECRET, signer: refunder })).toThrow(expect.objectContaining({ code: 'wrong-key' }));
+    expect(() => buildClaimTx({ ...base, preimage: SECRET, signer: refunder })).toThrow(
+      expect.objectContaining({ code: 'wrong-key' }),
+    );
   });
   it('refuses a wrong preimage', () => {
-    expect(() => buildClaimTx({ ...base, preimage: new Uint8Array(32), signer: claimer })).toThrow(expect.objectContaining({ code: 'wrong-preimage' }));
+    expect(() => buildClaimTx({ ...base, preimage: new Uint8Array(32), signer: claimer })).toThrow(
+      expect.objectContaining({ code: 'wrong-preimage' }),
+    );
   });
   it('refuses an address of another chain', () => {
-    expect(() => buildClaimTx({ ...base, destination: payout(20, BTC), preimage: SECRET, signer: claimer })).toThrow(expect.objectContaining({ code: 'bad-destination' }));
+    expect(() => buildClaimTx({ ...base, destination: payout(20, BTC), preimage: SECRET, signer: claimer })).toThrow(
+      expect.objectContaining({ code: 'bad-destination' }),
+    );
   });
-  it('refuses a payout below the coin\'s P2WPKH dust', () => {
+  it("refuses a payout below the coin's P2WPKH dust", () => {
     // A claim to P2WPKH is 139 vB: 1390 sat at 10 sat/vB, so 4300 would leave 2910 < 2940.
-    expect(() => buildClaimTx({ ...base, value: 4300n, preimage: SECRET, signer: claimer })).toThrow(expect.objectContaining({ code: 'output-below-dust' }));
+    expect(() => buildClaimTx({ ...base, value: 4300n, preimage: SECRET, signer: claimer })).toThrow(
+      expect.objectContaining({ code: 'output-below-dust' }),
+    );
     const ok = buildClaimTx({ ...base, value: 2940n + HTLC_CLAIM_MAX_VSIZE * 10n, preimage: SECRET, signer: claimer });
     expect(ok.tx.outs[0]!.value).toBeGreaterThanOrEqual(2940n);
   });
@@ -157,12 +210,16 @@ describe('buildClaimTx', () => {
         }
       },
     };
-    expect(() => buildClaimTx({ ...base, preimage: SECRET, signer: highR })).toThrow(expect.objectContaining({ code: 'bad-signature' }));
+    expect(() => buildClaimTx({ ...base, preimage: SECRET, signer: highR })).toThrow(
+      expect.objectContaining({ code: 'bad-signature' }),
+    );
     const liar: SwapSigner = { publicKey: claimer.publicKey, signDigest: (d) => refunder.signDigest(d) };
     expect(() => buildClaimTx({ ...base, preimage: SECRET, signer: liar })).toThrow(/does not verify/);
   });
   it('refuses a malformed outpoint', () => {
-    expect(() => buildClaimTx({ ...base, fundingTxid: 'xyz', preimage: SECRET, signer: claimer })).toThrow(expect.objectContaining({ code: 'bad-input' }));
+    expect(() => buildClaimTx({ ...base, fundingTxid: 'xyz', preimage: SECRET, signer: claimer })).toThrow(
+      expect.objectContaining({ code: 'bad-input' }),
+    );
   });
 });
 
@@ -186,23 +243,31 @@ describe('buildRefundTx', () => {
     expect(extractSecret(built.tx, { script: SCRIPT })).toBeNull();
     expect(extractSecret(built.hex, { secretHash: htlc.secretHash })).toBeNull();
   });
-  it('refuses the claim key and a locktime other than the script\'s', () => {
+  it("refuses the claim key and a locktime other than the script's", () => {
     expect(() => buildRefundTx({ ...base, signer: claimer })).toThrow(expect.objectContaining({ code: 'wrong-key' }));
-    expect(() => buildRefundTx({ ...base, signer: refunder, locktime: 263 })).toThrow(expect.objectContaining({ code: 'locktime-mismatch' }));
+    expect(() => buildRefundTx({ ...base, signer: refunder, locktime: 263 })).toThrow(
+      expect.objectContaining({ code: 'locktime-mismatch' }),
+    );
   });
 });
 
 describe('dust and fee rules', () => {
   const table: Array<[string, string, bigint]> = [
-    ['P2WPKH', 'DEVA', 2940n], ['P2WSH', 'DEVA', 3300n], ['P2PKH', 'DEVA', 5460n],
-    ['P2WPKH', 'BTC', 294n], ['P2WSH', 'BTC', 330n], ['P2PKH', 'BTC', 546n],
+    ['P2WPKH', 'DEVA', 2940n],
+    ['P2WSH', 'DEVA', 3300n],
+    ['P2PKH', 'DEVA', 5460n],
+    ['P2WPKH', 'BTC', 294n],
+    ['P2WSH', 'BTC', 330n],
+    ['P2PKH', 'BTC', 546n],
   ];
   const scripts: Record<string, Uint8Array> = {
     P2WPKH: Uint8Array.from([0x00, 0x14, ...new Uint8Array(20)]),
     P2WSH: Uint8Array.from([0x00, 0x20, ...new Uint8Array(32)]),
     P2PKH: Uint8Array.from([0x76, 0xa9, 0x14, ...new Uint8Array(20), 0x88, 0xac]),
   };
-  it.each(table)('%s dust on %s is %s', (kind, ticker, dust) => expect(dustThreshold(scripts[kind]!, getCoin(ticker))).toBe(dust));
+  it.each(table)('%s dust on %s is %s', (kind, ticker, dust) =>
+    expect(dustThreshold(scripts[kind]!, getCoin(ticker))).toBe(dust),
+  );
   it('fee rates are clamped to [max(relay, wallet floor), cap]', () => {
     expect(clampFeeRate(0n, DEVA)).toBe(10n);
     expect(clampFeeRate(25n, DEVA)).toBe(25n);

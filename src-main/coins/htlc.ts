@@ -27,7 +27,13 @@ export interface SwapSigner {
 }
 
 export type HtlcTxProblem =
-  | 'wrong-key' | 'wrong-preimage' | 'bad-destination' | 'output-below-dust' | 'bad-signature' | 'locktime-mismatch' | 'bad-input';
+  | 'wrong-key'
+  | 'wrong-preimage'
+  | 'bad-destination'
+  | 'output-below-dust'
+  | 'bad-signature'
+  | 'locktime-mismatch'
+  | 'bad-input';
 
 export class HtlcTxError extends Error {
   override name = 'HtlcTxError';
@@ -59,7 +65,8 @@ export function networkOf(coin: CoinParams): Network {
 function checkParams(p: HtlcParams): void {
   if (p.secretHash.length !== 32) throw new HtlcScriptError('bad-secret-hash', 'the secret hash must be 32 bytes');
   for (const key of [p.claimPubkey, p.refundPubkey]) {
-    if (key.length !== 33 || (key[0] !== 0x02 && key[0] !== 0x03)) throw new HtlcScriptError('bad-pubkey', 'HTLC keys must be 33-byte compressed public keys');
+    if (key.length !== 33 || (key[0] !== 0x02 && key[0] !== 0x03))
+      throw new HtlcScriptError('bad-pubkey', 'HTLC keys must be 33-byte compressed public keys');
   }
   if (!Number.isSafeInteger(p.locktime) || p.locktime < 0 || p.locktime >= LOCKTIME_THRESHOLD) {
     throw new HtlcScriptError('bad-locktime', `locktime ${p.locktime} is not a block height`);
@@ -70,9 +77,21 @@ function checkParams(p: HtlcParams): void {
 export function htlcScript(p: HtlcParams): Uint8Array {
   checkParams(p);
   return bscript.compile([
-    OPS.OP_IF, OPS.OP_SIZE, bscript.number.encode(32), OPS.OP_EQUALVERIFY, OPS.OP_SHA256, p.secretHash, OPS.OP_EQUALVERIFY, p.claimPubkey,
-    OPS.OP_ELSE, bscript.number.encode(p.locktime), OPS.OP_CHECKLOCKTIMEVERIFY, OPS.OP_DROP, p.refundPubkey,
-    OPS.OP_ENDIF, OPS.OP_CHECKSIG,
+    OPS.OP_IF,
+    OPS.OP_SIZE,
+    bscript.number.encode(32),
+    OPS.OP_EQUALVERIFY,
+    OPS.OP_SHA256,
+    p.secretHash,
+    OPS.OP_EQUALVERIFY,
+    p.claimPubkey,
+    OPS.OP_ELSE,
+    bscript.number.encode(p.locktime),
+    OPS.OP_CHECKLOCKTIMEVERIFY,
+    OPS.OP_DROP,
+    p.refundPubkey,
+    OPS.OP_ENDIF,
+    OPS.OP_CHECKSIG,
   ]);
 }
 
@@ -113,7 +132,8 @@ export function parseHtlcScript(bytes: Uint8Array): HtlcParams {
   const fields = { secretHash, claimPubkey, refundPubkey, locktime };
   checkParams(fields);
   // decompile() reads non-minimal pushes as if they were minimal; our script is only the canonical bytes.
-  if (!equalBytes(htlcScript(fields), bytes)) throw new HtlcScriptError('non-canonical', 'HTLC script is not canonical: a push is not minimally encoded');
+  if (!equalBytes(htlcScript(fields), bytes))
+    throw new HtlcScriptError('non-canonical', 'HTLC script is not canonical: a push is not minimally encoded');
   return fields;
 }
 
@@ -151,14 +171,19 @@ export function htlcOutputScript(script: Uint8Array): Uint8Array {
 export function dustThreshold(outputScript: Uint8Array, coin: Pick<CoinParams, 'dustP2wpkh'>): bigint {
   const len = outputScript.length;
   const v = outputScript[0];
-  const isWitnessProgram = len >= 4 && len <= 42 && (v === 0x00 || (v !== undefined && v >= 0x51 && v <= 0x60)) && outputScript[1] === len - 2;
+  const isWitnessProgram =
+    len >= 4 && len <= 42 && (v === 0x00 || (v !== undefined && v >= 0x51 && v <= 0x60)) && outputScript[1] === len - 2;
   const size = 8 + (len < 253 ? 1 : 3) + len + (isWitnessProgram ? 67 : 148);
   return (BigInt(size) * coin.dustP2wpkh + 97n) / 98n;
 }
 
 /** Fee rate used: the asked rate, never below the coin's floors (relay and wallet) nor above its cap. */
-export function clampFeeRate(satPerVb: bigint, coin: Pick<CoinParams, 'minRelayFeeSatPerVb' | 'walletMinFeeSatPerVb' | 'maxFeeSatPerVb'>): bigint {
-  const floor = coin.minRelayFeeSatPerVb > coin.walletMinFeeSatPerVb ? coin.minRelayFeeSatPerVb : coin.walletMinFeeSatPerVb;
+export function clampFeeRate(
+  satPerVb: bigint,
+  coin: Pick<CoinParams, 'minRelayFeeSatPerVb' | 'walletMinFeeSatPerVb' | 'maxFeeSatPerVb'>,
+): bigint {
+  const floor =
+    coin.minRelayFeeSatPerVb > coin.walletMinFeeSatPerVb ? coin.minRelayFeeSatPerVb : coin.walletMinFeeSatPerVb;
   if (satPerVb < floor) return floor;
   if (satPerVb > coin.maxFeeSatPerVb) return coin.maxFeeSatPerVb;
   return satPerVb;
@@ -189,24 +214,37 @@ export interface BuiltTx {
 /** Spend with the secret: witness [sig, preimage, 0x01, script]; nLockTime as given (default 0), sequence 0xffffffff. */
 export function buildClaimTx(p: SpendParams & { readonly preimage: Uint8Array; readonly locktime?: number }): BuiltTx {
   const fields = parseHtlcScript(p.script);
-  if (!equalBytes(p.signer.publicKey, fields.claimPubkey)) throw new HtlcTxError('wrong-key', 'this key cannot claim the HTLC');
+  if (!equalBytes(p.signer.publicKey, fields.claimPubkey))
+    throw new HtlcTxError('wrong-key', 'this key cannot claim the HTLC');
   if (p.preimage.length !== 32 || !equalBytes(sha256(p.preimage), fields.secretHash)) {
-    throw new HtlcTxError('wrong-preimage', 'the secret does not match the HTLC\'s hash');
+    throw new HtlcTxError('wrong-preimage', "the secret does not match the HTLC's hash");
   }
-  return buildSpend(p, { sequence: CLAIM_SEQUENCE, locktime: p.locktime ?? 0, witness: (sig) => [sig, p.preimage, Uint8Array.of(1), p.script] });
+  return buildSpend(p, {
+    sequence: CLAIM_SEQUENCE,
+    locktime: p.locktime ?? 0,
+    witness: (sig) => [sig, p.preimage, Uint8Array.of(1), p.script],
+  });
 }
 
 /** Spend after the lock: witness [sig, <empty>, script]; nLockTime = the script's locktime, sequence 0xfffffffe. */
 export function buildRefundTx(p: SpendParams & { readonly locktime?: number }): BuiltTx {
   const fields = parseHtlcScript(p.script);
-  if (!equalBytes(p.signer.publicKey, fields.refundPubkey)) throw new HtlcTxError('wrong-key', 'this key cannot refund the HTLC');
+  if (!equalBytes(p.signer.publicKey, fields.refundPubkey))
+    throw new HtlcTxError('wrong-key', 'this key cannot refund the HTLC');
   if (p.locktime !== undefined && p.locktime !== fields.locktime) {
     throw new HtlcTxError('locktime-mismatch', `the HTLC unlocks at ${fields.locktime}, not ${p.locktime}`);
   }
-  return buildSpend(p, { sequence: REFUND_SEQUENCE, locktime: fields.locktime, witness: (sig) => [sig, new Uint8Array(0), p.script] });
+  return buildSpend(p, {
+    sequence: REFUND_SEQUENCE,
+    locktime: fields.locktime,
+    witness: (sig) => [sig, new Uint8Array(0), p.script],
+  });
 }
 
-function buildSpend(p: SpendParams, how: { sequence: number; locktime: number; witness: (sig: Uint8Array) => Uint8Array[] }): BuiltTx {
+function buildSpend(
+  p: SpendParams,
+  how: { sequence: number; locktime: number; witness: (sig: Uint8Array) => Uint8Array[] },
+): BuiltTx {
   if (!/^[0-9a-f]{64}$/.test(p.fundingTxid) || !Number.isInteger(p.vout) || p.vout < 0 || p.value <= 0n) {
     throw new HtlcTxError('bad-input', 'the HTLC outpoint or value is malformed');
   }
@@ -223,7 +261,10 @@ function buildSpend(p: SpendParams, how: { sequence: number; locktime: number; w
   const signed = (fee: bigint): Transaction => {
     const out = p.value - fee;
     if (out < dust) {
-      throw new HtlcTxError('output-below-dust', `after a fee of ${fee} the payout of ${out} would be below the ${dust} dust limit`);
+      throw new HtlcTxError(
+        'output-below-dust',
+        `after a fee of ${fee} the payout of ${out} would be below the ${dust} dust limit`,
+      );
     }
     const tx = new Transaction();
     tx.version = 2;
@@ -245,7 +286,10 @@ function buildSpend(p: SpendParams, how: { sequence: number; locktime: number; w
     if (fee >= needed) return { tx, hex: tx.toHex(), txid: tx.getId(), fee, vsize: tx.virtualSize(), feeRate: rate };
     fee = needed;
   }
-  throw new HtlcTxError('bad-signature', 'the signed size did not settle; the signer is not producing low-R signatures');
+  throw new HtlcTxError(
+    'bad-signature',
+    'the signed size did not settle; the signer is not producing low-R signatures',
+  );
 }
 
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
@@ -254,15 +298,20 @@ function checkSignature(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Arr
   if (sig.length !== 64) throw new HtlcTxError('bad-signature', 'the signer must return a 64-byte compact signature');
   // Low-R keeps the DER signature at 70-71 bytes, so re-signing never grows the transaction past its fee.
   if (sig[0]! >= 0x80) throw new HtlcTxError('bad-signature', 'the signer returned a high-R signature');
-  if (BigInt(`0x${bytesToHex(sig.subarray(32))}`) > HALF_ORDER) throw new HtlcTxError('bad-signature', 'the signer returned a high-S signature');
-  if (!ecc.verify(digest, publicKey, sig, true)) throw new HtlcTxError('bad-signature', 'the signature does not verify against the key');
+  if (BigInt(`0x${bytesToHex(sig.subarray(32))}`) > HALF_ORDER)
+    throw new HtlcTxError('bad-signature', 'the signer returned a high-S signature');
+  if (!ecc.verify(digest, publicKey, sig, true))
+    throw new HtlcTxError('bad-signature', 'the signature does not verify against the key');
 }
 
 /**
  * The secret revealed by a claim of our HTLC in `tx` (from the mempool or a block), or null when
  * no input claims it (a refund, or another spend). Match by the exact script or by the hash.
  */
-export function extractSecret(tx: Transaction | string, match: { readonly script: Uint8Array } | { readonly secretHash: Uint8Array }): Uint8Array | null {
+export function extractSecret(
+  tx: Transaction | string,
+  match: { readonly script: Uint8Array } | { readonly secretHash: Uint8Array },
+): Uint8Array | null {
   const t = typeof tx === 'string' ? Transaction.fromHex(tx) : tx;
   const hash = 'secretHash' in match ? match.secretHash : parseHtlcScript(match.script).secretHash;
   for (const input of t.ins) {

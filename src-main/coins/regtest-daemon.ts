@@ -132,10 +132,19 @@ function startupFailure(dataDir: string, exitInfo: string, stderr: string, rpcPo
     // no log yet
   }
   if (/Binding RPC on address \S+ port \d+ failed/.test(log)) {
-    return new RegtestDaemonError(`litecoind in ${dataDir} ${exitInfo}: RPC port ${rpcPort} is already in use by another program`, { portInUse: true });
+    return new RegtestDaemonError(
+      `litecoind in ${dataDir} ${exitInfo}: RPC port ${rpcPort} is already in use by another program`,
+      { portInUse: true },
+    );
   }
-  const errors = log.split('\n').filter((l) => /error/i.test(l)).slice(-3).join(' | ');
-  return new RegtestDaemonError(`litecoind in ${dataDir} ${exitInfo} during start-up: ${[stderr.trim(), errors].filter(Boolean).join(' | ') || 'no reason given'}`);
+  const errors = log
+    .split('\n')
+    .filter((l) => /error/i.test(l))
+    .slice(-3)
+    .join(' | ');
+  return new RegtestDaemonError(
+    `litecoind in ${dataDir} ${exitInfo} during start-up: ${[stderr.trim(), errors].filter(Boolean).join(' | ') || 'no reason given'}`,
+  );
 }
 
 export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<RegtestDaemon> {
@@ -152,7 +161,10 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
   if (!useCookie) {
     const previous = existsSync(confPath) ? safeParse(readFileSync(confPath, 'utf8')) : undefined;
     user = opts.rpcUser ?? (previous ? confGet(previous, 'regtest', 'rpcuser') : undefined) ?? 'hashlock';
-    password = opts.rpcPassword ?? (previous ? confGet(previous, 'regtest', 'rpcpassword') : undefined) ?? randomBytes(18).toString('base64url');
+    password =
+      opts.rpcPassword ??
+      (previous ? confGet(previous, 'regtest', 'rpcpassword') : undefined) ??
+      randomBytes(18).toString('base64url');
   }
   const auth: RpcAuth = useCookie ? { cookiePath } : { username: user ?? '', password: password ?? '' };
 
@@ -163,15 +175,21 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
   let exitInfo: string | undefined;
   let stderr = '';
 
-  const nodeRpc = (): RpcClient => new RpcClient({ host: '127.0.0.1', port: rpcPort, auth, family: 'litecoin', timeoutMs: 120_000 });
+  const nodeRpc = (): RpcClient =>
+    new RpcClient({ host: '127.0.0.1', port: rpcPort, auth, family: 'litecoin', timeoutMs: 120_000 });
   let rpc = nodeRpc().forWallet(walletName);
 
   const spawnOnce = async (): Promise<void> => {
     stderr = '';
     exitInfo = undefined;
-    const proc = spawn(binary, [`-datadir=${dataDir}`, `-conf=${confPath}`, '-printtoconsole=0', ...(opts.extraArgs ?? [])], {
-      stdio: ['ignore', 'ignore', 'pipe'], detached: false,
-    });
+    const proc = spawn(
+      binary,
+      [`-datadir=${dataDir}`, `-conf=${confPath}`, '-printtoconsole=0', ...(opts.extraArgs ?? [])],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: false,
+      },
+    );
     child = proc;
     exited = new Promise((resolve) => {
       proc.once('exit', (code, signal) => {
@@ -181,23 +199,30 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
       });
     });
     proc.stderr?.setEncoding('utf8');
-    proc.stderr?.on('data', (s: string) => { stderr = (stderr + s).slice(-4000); });
+    proc.stderr?.on('data', (s: string) => {
+      stderr = (stderr + s).slice(-4000);
+    });
     const spawnError = new Promise<Error>((resolve) => proc.once('error', resolve));
     const pid = proc.pid;
     if (pid === undefined) {
       const err = await spawnError;
-      throw new RegtestDaemonError(`could not start ${binary}: ${err.message}. Is Litecoin Core installed (apt-get install litecoind)?`);
+      throw new RegtestDaemonError(
+        `could not start ${binary}: ${err.message}. Is Litecoin Core installed (apt-get install litecoind)?`,
+      );
     }
     trackPid(pid);
     startWatchdog(pid);
     const client = nodeRpc();
     try {
-      await waitFor(async () => (await client.call('getblockchaininfo', [], { retry: false, timeoutMs: 5_000 })) !== undefined, {
-        timeoutMs: opts.startTimeoutMs ?? 60_000,
-        intervalMs: 100,
-        what: `litecoind in ${dataDir} to answer RPC on port ${rpcPort}`,
-        abortIf: () => (exitInfo !== undefined ? 'exited' : undefined),
-      });
+      await waitFor(
+        async () => (await client.call('getblockchaininfo', [], { retry: false, timeoutMs: 5_000 })) !== undefined,
+        {
+          timeoutMs: opts.startTimeoutMs ?? 60_000,
+          intervalMs: 100,
+          what: `litecoind in ${dataDir} to answer RPC on port ${rpcPort}`,
+          abortIf: () => (exitInfo !== undefined ? 'exited' : undefined),
+        },
+      );
     } catch (err) {
       const died = exitInfo;
       proc.kill('SIGKILL');
@@ -213,7 +238,13 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
     for (let attempt = 1; ; attempt++) {
       if (pickPorts && opts.rpcPort === undefined) rpcPort = await freePort();
       if (pickPorts && opts.p2pPort === undefined) p2pPort = await freePort();
-      writeConf({ confPath, rpcPort, p2pPort, ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) });
+      writeConf({
+        confPath,
+        rpcPort,
+        p2pPort,
+        ...(user !== undefined ? { user } : {}),
+        ...(password !== undefined ? { password } : {}),
+      });
       rpc = nodeRpc().forWallet(walletName);
       try {
         await spawnOnce();
@@ -233,7 +264,11 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
     try {
       await node.call(onDisk.includes(walletName) ? 'loadwallet' : 'createwallet', [walletName]);
     } catch (err) {
-      if (!(err instanceof ApiError && (err.details as { rpcCode?: number } | undefined)?.rpcCode === RPC_CODE.WALLET_ALREADY_LOADED)) throw err;
+      if (!(
+        err instanceof ApiError &&
+        (err.details as { rpcCode?: number } | undefined)?.rpcCode === RPC_CODE.WALLET_ALREADY_LOADED
+      ))
+        throw err;
     }
   };
 
@@ -262,7 +297,9 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
       await rpc.call('sendtoaddress', [mwebAddress, '1']);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      throw new RegtestDaemonError(`cannot mine past block ${MWEB_ACTIVATION_HEIGHT - 1}: MWEB activation needs a 1-coin peg-in from wallet "${walletName}" (${why})`);
+      throw new RegtestDaemonError(
+        `cannot mine past block ${MWEB_ACTIVATION_HEIGHT - 1}: MWEB activation needs a 1-coin peg-in from wallet "${walletName}" (${why})`,
+      );
     }
   };
 
@@ -275,12 +312,26 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
   }
 
   return {
-    get rpc() { return rpc; },
-    get rpcPort() { return rpcPort; },
-    get p2pPort() { return p2pPort; },
-    dataDir, confPath, cookiePath, walletName, auth,
-    get pid() { return child?.pid ?? 0; },
-    get running() { return child !== undefined && exitInfo === undefined; },
+    get rpc() {
+      return rpc;
+    },
+    get rpcPort() {
+      return rpcPort;
+    },
+    get p2pPort() {
+      return p2pPort;
+    },
+    dataDir,
+    confPath,
+    cookiePath,
+    walletName,
+    auth,
+    get pid() {
+      return child?.pid ?? 0;
+    },
+    get running() {
+      return child !== undefined && exitInfo === undefined;
+    },
 
     async mine(n, address) {
       const to = address ?? (miningAddress ??= await rpc.call<string>('getnewaddress', ['', 'bech32']));
@@ -289,7 +340,8 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
       while (hashes.length < n) {
         const remaining = n - hashes.length;
         if (height === MWEB_ACTIVATION_HEIGHT - 1) await pegIntoMweb();
-        const step = height < MWEB_ACTIVATION_HEIGHT - 1 ? Math.min(remaining, MWEB_ACTIVATION_HEIGHT - 1 - height) : remaining;
+        const step =
+          height < MWEB_ACTIVATION_HEIGHT - 1 ? Math.min(remaining, MWEB_ACTIVATION_HEIGHT - 1 - height) : remaining;
         const got = await rpc.call<string[]>('generatetoaddress', [step, to], { wallet: false });
         if (got.length === 0) throw new RegtestDaemonError(`generatetoaddress made no block at height ${height}`);
         hashes.push(...got);

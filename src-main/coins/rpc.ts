@@ -60,12 +60,44 @@ const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
  * a timed-out `sendtoaddress` may have gone through, and sending it again pays twice.
  */
 export const RETRYABLE_METHODS: ReadonlySet<string> = new Set([
-  'getblockchaininfo', 'getblockcount', 'getbestblockhash', 'getblockhash', 'getblockheader', 'getblock', 'getblockstats',
-  'getchaintips', 'getdifficulty', 'getmempoolinfo', 'getmempoolentry', 'getmempoolancestors', 'getmempooldescendants',
-  'getrawmempool', 'gettxout', 'gettxoutproof', 'getrawtransaction', 'decoderawtransaction', 'decodescript',
-  'getnetworkinfo', 'getpeerinfo', 'getconnectioncount', 'uptime', 'estimatesmartfee', 'validateaddress',
-  'getwalletinfo', 'getbalances', 'getbalance', 'listunspent', 'listwallets', 'listwalletdir', 'listlockunspent',
-  'gettransaction', 'listtransactions', 'listsinceblock', 'getaddressinfo', 'getreceivedbyaddress', 'testmempoolaccept',
+  'getblockchaininfo',
+  'getblockcount',
+  'getbestblockhash',
+  'getblockhash',
+  'getblockheader',
+  'getblock',
+  'getblockstats',
+  'getchaintips',
+  'getdifficulty',
+  'getmempoolinfo',
+  'getmempoolentry',
+  'getmempoolancestors',
+  'getmempooldescendants',
+  'getrawmempool',
+  'gettxout',
+  'gettxoutproof',
+  'getrawtransaction',
+  'decoderawtransaction',
+  'decodescript',
+  'getnetworkinfo',
+  'getpeerinfo',
+  'getconnectioncount',
+  'uptime',
+  'estimatesmartfee',
+  'validateaddress',
+  'getwalletinfo',
+  'getbalances',
+  'getbalance',
+  'listunspent',
+  'listwallets',
+  'listwalletdir',
+  'listlockunspent',
+  'gettransaction',
+  'listtransactions',
+  'listsinceblock',
+  'getaddressinfo',
+  'getreceivedbyaddress',
+  'testmempoolaccept',
 ]);
 
 /**
@@ -118,37 +150,60 @@ export class RpcClient {
   async amount(method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<bigint> {
     const value = await this.call<unknown>(method, params, opts);
     if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new ApiError('WALLET_RPC_ERROR', `The daemon at ${this.endpoint} answered ${method} with something that is not an amount.`, { method });
+      throw new ApiError(
+        'WALLET_RPC_ERROR',
+        `The daemon at ${this.endpoint} answered ${method} with something that is not an amount.`,
+        { method },
+      );
     }
     try {
       return amountFromCoinJson(value, this.options.decimals ?? 8);
     } catch {
-      throw new ApiError('WALLET_RPC_ERROR', `The daemon at ${this.endpoint} answered ${method} with "${String(value).slice(0, 40)}", which is not an amount.`, { method });
+      throw new ApiError(
+        'WALLET_RPC_ERROR',
+        `The daemon at ${this.endpoint} answered ${method} with "${String(value).slice(0, 40)}", which is not an amount.`,
+        { method },
+      );
     }
   }
 
   /** A call whose reply must match `schema`; anything else is WALLET_RPC_ERROR, never a crash later. */
-  async callAs<T>(schema: z.ZodType<T>, method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<T> {
+  async callAs<T>(
+    schema: z.ZodType<T>,
+    method: string,
+    params: readonly unknown[] = [],
+    opts: CallOptions = {},
+  ): Promise<T> {
     const reply = await this.call<unknown>(method, params, opts);
     const parsed = schema.safeParse(reply);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      throw new ApiError('WALLET_RPC_ERROR',
+      throw new ApiError(
+        'WALLET_RPC_ERROR',
         `The daemon at ${this.endpoint} answered ${method} with a reply Hashlock does not understand${where}. Is it a Bitcoin-Core-family daemon?`,
-        { method, issue: issue?.message });
+        { method, issue: issue?.message },
+      );
     }
     return parsed.data;
   }
 
   async call<T = unknown>(method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<T> {
     const routeToWallet = opts.wallet !== false && this.wallet !== undefined;
-    const policy = this.options.retry === false || opts.retry === false || !RETRYABLE_METHODS.has(method) ? undefined : (this.options.retry ?? DEFAULT_RETRY);
+    const policy =
+      this.options.retry === false || opts.retry === false || !RETRYABLE_METHODS.has(method)
+        ? undefined
+        : (this.options.retry ?? DEFAULT_RETRY);
     const started = Date.now();
     let delay = policy?.initialDelayMs ?? 0;
     let cookieReread = false;
     for (;;) {
-      const outcome = await this.attempt(method, params, routeToWallet, opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const outcome = await this.attempt(
+        method,
+        params,
+        routeToWallet,
+        opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
       if (outcome.ok) return outcome.result as T;
       const failure = outcome.failure;
       // A 401 is answered before the method runs, so one more try with a freshly read cookie
@@ -165,7 +220,10 @@ export class RpcClient {
         continue;
       }
       throw mapRpcFailure(failure, {
-        method, host: this.host, port: this.port, family: this.family,
+        method,
+        host: this.host,
+        port: this.port,
+        family: this.family,
         auth: 'cookiePath' in this.auth ? 'cookie' : 'password',
         ...('cookiePath' in this.auth ? { cookiePath: this.auth.cookiePath } : {}),
         ...(routeToWallet ? { wallet: this.wallet } : {}),
@@ -173,8 +231,12 @@ export class RpcClient {
     }
   }
 
-  private async attempt(method: string, params: readonly unknown[], routeToWallet: boolean, timeoutMs: number):
-    Promise<{ ok: true; result: unknown } | { ok: false; failure: RpcFailure }> {
+  private async attempt(
+    method: string,
+    params: readonly unknown[],
+    routeToWallet: boolean,
+    timeoutMs: number,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; failure: RpcFailure }> {
     const authorization = await this.authorization();
     if (typeof authorization !== 'string') return { ok: false, failure: authorization };
     const id = this.nextId++;
@@ -213,7 +275,8 @@ export class RpcClient {
         : { kind: 'cookie-unreadable', cookiePath: auth.cookiePath, cause: code };
     }
     const colon = cookie.indexOf(':');
-    if (colon < 1) return { kind: 'cookie-unreadable', cookiePath: auth.cookiePath, cause: 'not a user:password cookie' };
+    if (colon < 1)
+      return { kind: 'cookie-unreadable', cookiePath: auth.cookiePath, cause: 'not a user:password cookie' };
     this.cookieHeader = basic(cookie.slice(0, colon), cookie.slice(colon + 1));
     return this.cookieHeader;
   }
@@ -271,17 +334,32 @@ function errorCode(x: unknown): string | undefined {
 }
 
 /** Makes sense of an HTTP reply: JSON-RPC 1.0 (errors with HTTP 500/404) or 2.0 (errors with 200). */
-export function interpretReply(status: number, text: string, id: number):
-  { ok: true; result: unknown } | { ok: false; failure: RpcFailure } {
+export function interpretReply(
+  status: number,
+  text: string,
+  id: number,
+): { ok: true; result: unknown } | { ok: false; failure: RpcFailure } {
   if (status === 401 || status === 403 || status === 503) return { ok: false, failure: { kind: 'http', status } };
   let body: unknown;
   try {
     body = text.length > 0 ? parseCoinJson(text) : undefined;
   } catch {
-    return { ok: false, failure: status === 200 ? { kind: 'garbage', reason: 'the body is not JSON', httpStatus: status } : { kind: 'http', status } };
+    return {
+      ok: false,
+      failure:
+        status === 200
+          ? { kind: 'garbage', reason: 'the body is not JSON', httpStatus: status }
+          : { kind: 'http', status },
+    };
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, failure: status === 200 ? { kind: 'garbage', reason: 'the body is not a JSON object', httpStatus: status } : { kind: 'http', status } };
+    return {
+      ok: false,
+      failure:
+        status === 200
+          ? { kind: 'garbage', reason: 'the body is not a JSON object', httpStatus: status }
+          : { kind: 'http', status },
+    };
   }
   const reply = body as { result?: unknown; error?: unknown; id?: unknown };
   if (reply.id !== undefined && reply.id !== null && reply.id !== id) {
@@ -290,11 +368,18 @@ export function interpretReply(status: number, text: string, id: number):
   if (reply.error !== undefined && reply.error !== null) {
     const e = reply.error as { code?: unknown; message?: unknown };
     if (typeof e !== 'object' || typeof e.code !== 'number' || typeof e.message !== 'string') {
-      return { ok: false, failure: { kind: 'garbage', reason: 'the error has no numeric code and message', httpStatus: status } };
+      return {
+        ok: false,
+        failure: { kind: 'garbage', reason: 'the error has no numeric code and message', httpStatus: status },
+      };
     }
     return { ok: false, failure: { kind: 'rpc', code: e.code, message: e.message.slice(0, 2000) } };
   }
   if (status !== 200) return { ok: false, failure: { kind: 'http', status } };
-  if (!('result' in reply)) return { ok: false, failure: { kind: 'garbage', reason: 'the reply has neither result nor error', httpStatus: status } };
+  if (!('result' in reply))
+    return {
+      ok: false,
+      failure: { kind: 'garbage', reason: 'the reply has neither result nor error', httpStatus: status },
+    };
   return { ok: true, result: reply.result };
 }

@@ -20,13 +20,22 @@ let service: WalletService;
 
 function memoryRepo(): WalletConnectionRepo {
   const rows = new Map<string, StoredWalletConnection>();
-  return { get: (t) => rows.get(t), put: (c) => void rows.set(c.ticker, c), delete: (t) => void rows.delete(t), list: () => [...rows.values()] };
+  return {
+    get: (t) => rows.get(t),
+    put: (c) => void rows.set(c.ticker, c),
+    delete: (t) => void rows.delete(t),
+    list: () => [...rows.values()],
+  };
 }
 
 // Cookie logins only here: a password would need the vault, which these cases never reach.
 const noSecrets: SecretBox = {
-  seal: () => { throw new Error('no secret expected'); },
-  open: () => { throw new Error('no secret expected'); },
+  seal: () => {
+    throw new Error('no secret expected');
+  },
+  open: () => {
+    throw new Error('no secret expected');
+  },
 };
 
 beforeEach(async () => {
@@ -41,19 +50,30 @@ beforeEach(async () => {
   };
   server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString('utf8');
+    });
     req.on('end', () => {
       const { id, method } = JSON.parse(body) as { id: number; method: string };
       const result = replies[method];
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(typeof result === 'string' && result.startsWith('RAW:') ? `{"result":${result.slice(4)},"error":null,"id":${id}}` : JSON.stringify({ result: result ?? null, error: null, id }));
+      res.end(
+        typeof result === 'string' && result.startsWith('RAW:')
+          ? `{"result":${result.slice(4)},"error":null,"id":${id}}`
+          : JSON.stringify({ result: result ?? null, error: null, id }),
+      );
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : 0;
-  service = createWalletService({ coins: COINS, repo: memoryRepo(), secrets: noSecrets, detectOptions: { skipDefaultDir: true } });
+  service = createWalletService({
+    coins: COINS,
+    repo: memoryRepo(),
+    secrets: noSecrets,
+    detectOptions: { skipDefaultDir: true },
+  });
 });
 
 afterEach(() => {
@@ -68,14 +88,23 @@ describe('replies the service does not understand', () => {
   it('turn a test into {ok: false, WALLET_RPC_ERROR} instead of a crash', async () => {
     replies.getblockchaininfo = { chain: 5 };
     const r = await service.test('rLTC', cookie());
-    expect(r).toMatchObject({ ok: false, error: { code: 'WALLET_RPC_ERROR', message: expect.stringMatching(/answered getblockchaininfo with a reply Hashlock does not understand at chain/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'WALLET_RPC_ERROR',
+        message: expect.stringMatching(/answered getblockchaininfo with a reply Hashlock does not understand at chain/),
+      },
+    });
   });
 
   it('turn a malformed balance into WALLET_RPC_ERROR', async () => {
     await service.connect('rLTC', cookie());
     replies.getbalances = { mine: { trusted: 'lots', untrusted_pending: '0', immature: '0' } };
     replies.listlockunspent = [];
-    await expect(service.balance('rLTC')).rejects.toMatchObject({ code: 'WALLET_RPC_ERROR', message: expect.stringMatching(/"lots", which is not an amount/) });
+    await expect(service.balance('rLTC')).rejects.toMatchObject({
+      code: 'WALLET_RPC_ERROR',
+      message: expect.stringMatching(/"lots", which is not an amount/),
+    });
   });
 });
 
@@ -98,6 +127,9 @@ describe('addresses', () => {
   it('refuses an address of another network from the wallet', async () => {
     await service.connect('rLTC', cookie());
     replies.getnewaddress = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
-    await expect(service.newAddress('rLTC')).rejects.toMatchObject({ code: 'WALLET_WRONG_NETWORK', message: expect.stringMatching(/not a Litecoin regtest address \(they start with rltc1\)/) });
+    await expect(service.newAddress('rLTC')).rejects.toMatchObject({
+      code: 'WALLET_WRONG_NETWORK',
+      message: expect.stringMatching(/not a Litecoin regtest address \(they start with rltc1\)/),
+    });
   });
 });

@@ -69,10 +69,20 @@ const BlockchainInfo = z.object({ chain: z.string(), blocks: z.number().int() })
 type BlockchainInfo = z.infer<typeof BlockchainInfo>;
 const NetworkInfo = z.object({ version: z.number().int() });
 const WalletInfo = z.object({ walletname: z.string() });
-const Balances = z.object({ mine: z.object({ trusted: CoinAmount, untrusted_pending: CoinAmount, immature: CoinAmount }) });
+const Balances = z.object({
+  mine: z.object({ trusted: CoinAmount, untrusted_pending: CoinAmount, immature: CoinAmount }),
+});
 const LockedOutputs = z.array(z.object({ txid: z.string(), vout: z.number().int() }));
 const TxOut = z.object({ value: CoinAmount }).nullable();
-const Unspent = z.array(z.object({ txid: z.string(), vout: z.number().int().optional(), amount: CoinAmount, confirmations: z.number().int(), address: z.string().optional() }));
+const Unspent = z.array(
+  z.object({
+    txid: z.string(),
+    vout: z.number().int().optional(),
+    amount: CoinAmount,
+    confirmations: z.number().int(),
+    address: z.string().optional(),
+  }),
+);
 const SmartFee = z.object({ feerate: CoinAmount.optional(), errors: z.array(z.string()).optional() });
 const WalletNames = z.array(z.string());
 const AddressValidation = z.object({ isvalid: z.boolean() });
@@ -82,7 +92,11 @@ function amountOf(value: string | number, decimals: number, method: string): big
   try {
     return amountFromCoinJson(value, decimals);
   } catch {
-    throw new ApiError('WALLET_RPC_ERROR', `The daemon answered ${method} with "${String(value).slice(0, 40)}", which is not an amount.`, { method });
+    throw new ApiError(
+      'WALLET_RPC_ERROR',
+      `The daemon answered ${method} with "${String(value).slice(0, 40)}", which is not an amount.`,
+      { method },
+    );
   }
 }
 
@@ -108,7 +122,12 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
     const cached = clients.get(ticker);
     if (cached) return cached;
     const stored = deps.repo.get(ticker);
-    if (!stored) throw new ApiError('WALLET_NOT_CONFIGURED', `No ${coin.name} wallet is connected yet. Connect one under Wallets first.`, { ticker });
+    if (!stored)
+      throw new ApiError(
+        'WALLET_NOT_CONFIGURED',
+        `No ${coin.name} wallet is connected yet. Connect one under Wallets first.`,
+        { ticker },
+      );
     const client = makeClient({ ...endpointOf(stored, deps.secrets), family: coin.family, decimals: coin.decimals });
     clients.set(ticker, client);
     return client;
@@ -119,20 +138,45 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       case 'candidate': {
         const resolved = await detector.resolveCandidate(input.candidateId);
         if (resolved.ticker !== ticker) {
-          throw new ApiError('INVALID_PARAMS', `That wallet was found for ${resolved.ticker}, not for ${ticker}.`, { candidateId: input.candidateId });
+          throw new ApiError('INVALID_PARAMS', `That wallet was found for ${resolved.ticker}, not for ${ticker}.`, {
+            candidateId: input.candidateId,
+          });
         }
         return resolved;
       }
       case 'password':
-        return { ticker, host: input.host, port: input.port, auth: { username: input.username, password: input.password }, ...(input.wallet !== undefined ? { wallet: input.wallet } : {}) };
+        return {
+          ticker,
+          host: input.host,
+          port: input.port,
+          auth: { username: input.username, password: input.password },
+          ...(input.wallet !== undefined ? { wallet: input.wallet } : {}),
+        };
       case 'cookie':
-        return { ticker, host: input.host, port: input.port, auth: { cookiePath: input.cookiePath }, ...(input.wallet !== undefined ? { wallet: input.wallet } : {}) };
+        return {
+          ticker,
+          host: input.host,
+          port: input.port,
+          auth: { cookiePath: input.cookiePath },
+          ...(input.wallet !== undefined ? { wallet: input.wallet } : {}),
+        };
     }
   }
 
   /** Everything wallets.test promises, throwing ApiError on the first problem. */
-  async function checkConnection(coin: CoinParams, conn: ResolvedConnection): Promise<{ chain: string; blocks: number; version: number; wallet: string }> {
-    const node = makeClient({ host: conn.host, port: conn.port, auth: conn.auth, family: coin.family, decimals: coin.decimals, retry: false, timeoutMs: deps.testTimeoutMs ?? 10_000 });
+  async function checkConnection(
+    coin: CoinParams,
+    conn: ResolvedConnection,
+  ): Promise<{ chain: string; blocks: number; version: number; wallet: string }> {
+    const node = makeClient({
+      host: conn.host,
+      port: conn.port,
+      auth: conn.auth,
+      family: coin.family,
+      decimals: coin.decimals,
+      retry: false,
+      timeoutMs: deps.testTimeoutMs ?? 10_000,
+    });
     const info = await node.callAs(BlockchainInfo, 'getblockchaininfo');
     await ensureSameChain(coin, node, info, deps.coins);
     const network = await node.callAs(NetworkInfo, 'getnetworkinfo');
@@ -145,7 +189,9 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
     const stored = deps.repo.get(coin.ticker);
     if (!stored) return { ticker: coin.ticker, name: coin.name, status: 'unconfigured' };
     const base = {
-      ticker: coin.ticker, name: coin.name, endpoint: `${stored.host}:${stored.port}`,
+      ticker: coin.ticker,
+      name: coin.name,
+      endpoint: `${stored.host}:${stored.port}`,
       ...(stored.wallet !== undefined ? { wallet: stored.wallet } : {}),
     };
     try {
@@ -156,7 +202,10 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       const units = await readBalance(coin, client, false);
       return { ...base, status: 'connected', blocks: info.blocks, balance: formatBalance(units, coin.decimals) };
     } catch (err) {
-      const error = err instanceof ApiError ? err.toData() : { code: 'INTERNAL' as const, message: err instanceof Error ? err.message : String(err) };
+      const error =
+        err instanceof ApiError
+          ? err.toData()
+          : { code: 'INTERNAL' as const, message: err instanceof Error ? err.message : String(err) };
       return { ...base, status: 'error', error };
     }
   }
@@ -167,10 +216,12 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
     const amt = (v: string | number): bigint => amountOf(v, coin.decimals, 'getbalances');
     // getbalances still counts coins frozen with lockunspent as trusted; look their values up.
     const frozen = await client.callAs(LockedOutputs, 'listlockunspent', [], opts);
-    const frozenValues = await Promise.all(frozen.map(async (o) => {
-      const out = await client.callAs(TxOut, 'gettxout', [o.txid, o.vout, true], { ...opts, wallet: false });
-      return out ? amt(out.value) : 0n;
-    }));
+    const frozenValues = await Promise.all(
+      frozen.map(async (o) => {
+        const out = await client.callAs(TxOut, 'gettxout', [o.txid, o.vout, true], { ...opts, wallet: false });
+        return out ? amt(out.value) : 0n;
+      }),
+    );
     const frozenTotal = frozenValues.reduce((a, v) => a + v, 0n);
     const reserved = maxBigint(0n, lockedAmount(coin.ticker));
     const walletSpendable = maxBigint(0n, amt(b.mine.trusted) - frozenTotal);
@@ -211,9 +262,25 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       const coin = coinFor(ticker);
       const conn = await resolveInput(ticker, input);
       const checked = await checkConnection(coin, conn);
-      const stored: StoredWalletConnection = 'password' in conn.auth
-        ? { ticker, kind: 'password', host: conn.host, port: conn.port, username: conn.auth.username, passwordSealed: deps.secrets.seal(conn.auth.password), wallet: checked.wallet }
-        : { ticker, kind: 'cookie', host: conn.host, port: conn.port, cookiePath: conn.auth.cookiePath, wallet: checked.wallet };
+      const stored: StoredWalletConnection =
+        'password' in conn.auth
+          ? {
+              ticker,
+              kind: 'password',
+              host: conn.host,
+              port: conn.port,
+              username: conn.auth.username,
+              passwordSealed: deps.secrets.seal(conn.auth.password),
+              wallet: checked.wallet,
+            }
+          : {
+              ticker,
+              kind: 'cookie',
+              host: conn.host,
+              port: conn.port,
+              cookiePath: conn.auth.cookiePath,
+              wallet: checked.wallet,
+            };
       deps.repo.put(stored);
       clients.delete(ticker);
       deps.onChanged?.(ticker);
@@ -245,9 +312,11 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       const coin = coinFor(ticker);
       const address = await clientFor(ticker).callAs(z.string(), 'getnewaddress', [label ?? '', 'bech32']);
       if (!isCoinSegwitAddress(coin, address)) {
-        throw new ApiError('WALLET_WRONG_NETWORK',
+        throw new ApiError(
+          'WALLET_WRONG_NETWORK',
           `The wallet gave the address "${address.slice(0, 100)}", which is not a ${coin.name} address (they start with ${coin.bech32}1). Is the connected daemon running ${coin.name}?`,
-          { address, expectedPrefix: coin.bech32 });
+          { address, expectedPrefix: coin.bech32 },
+        );
       }
       return { address };
     },
@@ -260,8 +329,11 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       return unspent
         .filter((u): u is typeof u & { vout: number } => u.vout !== undefined)
         .map((u) => ({
-          txid: u.txid, vout: u.vout, amount: formatAmount(amountOf(u.amount, coin.decimals, 'listunspent'), coin.decimals),
-          confirmations: u.confirmations, ...(u.address !== undefined ? { address: u.address } : {}),
+          txid: u.txid,
+          vout: u.vout,
+          amount: formatAmount(amountOf(u.amount, coin.decimals, 'listunspent'), coin.decimals),
+          confirmations: u.confirmations,
+          ...(u.address !== undefined ? { address: u.address } : {}),
         }));
     },
 
@@ -269,7 +341,10 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       const coin = coinFor(ticker);
       const r = await clientFor(ticker).callAs(SmartFee, 'estimatesmartfee', [targetBlocks], { wallet: false });
       // Regtest and a freshly started node have no fee data yet ("Insufficient data"): the floor applies.
-      const estimate = r.feerate !== undefined ? satPerVbFromPerKvb(amountOf(r.feerate, coin.decimals, 'estimatesmartfee')) : undefined;
+      const estimate =
+        r.feerate !== undefined
+          ? satPerVbFromPerKvb(amountOf(r.feerate, coin.decimals, 'estimatesmartfee'))
+          : undefined;
       const clamped = clampFeeRate(estimate, coin);
       return { satPerVb: clamped.satPerVb.toString(), source: clamped.source };
     },
@@ -283,48 +358,79 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
 function endpointOf(stored: StoredWalletConnection, secrets: SecretBox): RpcClientOptions {
   const wallet = stored.wallet !== undefined ? { wallet: stored.wallet } : {};
   if (stored.kind === 'cookie') {
-    if (!stored.cookiePath) throw new ApiError('WALLET_NOT_CONFIGURED', `The saved ${stored.ticker} connection has no cookie file. Connect the wallet again.`);
+    if (!stored.cookiePath)
+      throw new ApiError(
+        'WALLET_NOT_CONFIGURED',
+        `The saved ${stored.ticker} connection has no cookie file. Connect the wallet again.`,
+      );
     return { host: stored.host, port: stored.port, auth: { cookiePath: stored.cookiePath }, ...wallet };
   }
-  if (stored.passwordSealed === undefined) throw new ApiError('WALLET_NOT_CONFIGURED', `The saved ${stored.ticker} connection has no password. Connect the wallet again.`);
-  return { host: stored.host, port: stored.port, auth: { username: stored.username ?? '', password: secrets.open(stored.passwordSealed) }, ...wallet };
+  if (stored.passwordSealed === undefined)
+    throw new ApiError(
+      'WALLET_NOT_CONFIGURED',
+      `The saved ${stored.ticker} connection has no password. Connect the wallet again.`,
+    );
+  return {
+    host: stored.host,
+    port: stored.port,
+    auth: { username: stored.username ?? '', password: secrets.open(stored.passwordSealed) },
+    ...wallet,
+  };
 }
 
 function formatBalance(b: BalanceUnits, decimals: number): Balance {
-  return { spendable: formatAmount(b.spendable, decimals), unconfirmed: formatAmount(b.unconfirmed, decimals), locked: formatAmount(b.locked, decimals) };
+  return {
+    spendable: formatAmount(b.spendable, decimals),
+    unconfirmed: formatAmount(b.unconfirmed, decimals),
+    locked: formatAmount(b.locked, decimals),
+  };
 }
 
 function wrongChain(coin: CoinParams, chain: string, coins: readonly CoinParams[]): ApiError {
   const fits = coins.filter((c) => c.chainName === chain && c.family === coin.family).map((c) => c.ticker);
   const hint = fits.length > 0 ? ` It would suit ${fits.join(' or ')}.` : '';
-  return new ApiError('WALLET_WRONG_NETWORK',
+  return new ApiError(
+    'WALLET_WRONG_NETWORK',
     `This daemon is on ${chainWords(chain)}, but ${coin.ticker} (${coin.name}) needs a ${chainWords(coin.chainName)} daemon.${hint}`,
-    { expected: coin.chainName, actual: chain });
+    { expected: coin.chainName, actual: chain },
+  );
 }
 
 /** Same network name is not enough: a Bitcoin regtest daemon is not a Litecoin regtest one. */
-async function ensureSameChain(coin: CoinParams, node: RpcClient, info: BlockchainInfo, coins: readonly CoinParams[]): Promise<void> {
+async function ensureSameChain(
+  coin: CoinParams,
+  node: RpcClient,
+  info: BlockchainInfo,
+  coins: readonly CoinParams[],
+): Promise<void> {
   if (info.chain !== coin.chainName) throw wrongChain(coin, info.chain, coins);
   const probe = probeAddress(coin);
   const v = await node.callAs(AddressValidation, 'validateaddress', [probe]);
   if (!v.isvalid) {
-    throw new ApiError('WALLET_WRONG_NETWORK',
+    throw new ApiError(
+      'WALLET_WRONG_NETWORK',
       `This daemon is on ${chainWords(info.chain)} but does not accept ${coin.name} addresses (${coin.bech32}1...): it runs another coin.`,
-      { expected: coin.ticker, actual: info.chain, probe });
+      { expected: coin.ticker, actual: info.chain, probe },
+    );
   }
 }
 
 /** With no wallet named: the only loaded one, else a clear WALLET_NOT_LOADED. */
 async function pickLoadedWallet(node: RpcClient): Promise<string> {
   const loaded = await node.callAs(WalletNames, 'listwallets');
-  const cli = node.family === 'bitcoin' ? 'bitcoin-cli' : node.family === 'litecoin' ? 'litecoin-cli' : 'the coin\'s CLI';
+  const cli =
+    node.family === 'bitcoin' ? 'bitcoin-cli' : node.family === 'litecoin' ? 'litecoin-cli' : "the coin's CLI";
   if (loaded.length === 1) return loaded[0] ?? '';
   if (loaded.length === 0) {
-    throw new ApiError('WALLET_NOT_LOADED',
+    throw new ApiError(
+      'WALLET_NOT_LOADED',
       `No wallet is loaded in the daemon at ${node.endpoint}. Create one with \`${cli} createwallet "hashlock"\` or load an existing one with \`${cli} loadwallet "<name>"\`.`,
-      { loaded });
+      { loaded },
+    );
   }
-  throw new ApiError('WALLET_NOT_LOADED',
+  throw new ApiError(
+    'WALLET_NOT_LOADED',
     `The daemon at ${node.endpoint} has ${loaded.length} wallets loaded (${loaded.map((w) => `"${w}"`).join(', ')}). Choose which one Hashlock should use.`,
-    { loaded });
+    { loaded },
+  );
 }

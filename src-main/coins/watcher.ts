@@ -14,7 +14,10 @@ import { z } from 'zod';
 import { amountFromCoinJson } from '../../src-shared/money/index.ts';
 import type { RpcClient } from './rpc.ts';
 
-export interface WatchOutpoint { readonly txid: string; readonly vout: number }
+export interface WatchOutpoint {
+  readonly txid: string;
+  readonly vout: number;
+}
 
 /** What one subscriber (a swap) wants watched on this chain. */
 export interface WatchInterest {
@@ -61,7 +64,10 @@ export interface SeenSpend {
   readonly goneSinceHeight?: number;
 }
 
-export interface ChainTip { readonly height: number; readonly hash: string }
+export interface ChainTip {
+  readonly height: number;
+  readonly hash: string;
+}
 
 export interface ChainWatcher {
   readonly ticker: string;
@@ -90,26 +96,47 @@ export interface ChainWatcherOptions {
   pollMs?: number;
   /** Deepest reorg handled by walking back; deeper ones rescan from the fork like a catch-up. */
   maxReorgDepth?: number;
-  log?: { info(msg: string, data?: Record<string, unknown>): void; warn(msg: string, data?: Record<string, unknown>): void };
+  log?: {
+    info(msg: string, data?: Record<string, unknown>): void;
+    warn(msg: string, data?: Record<string, unknown>): void;
+  };
 }
 
 // Shapes of the replies read here (amounts arrive as exact decimal text, see rpc.ts). Loose, and
 // most fields optional: Litecoin's MWEB entries lack some of them and must not stop the watcher.
 const Header = z.object({ hash: z.string(), height: z.number().int(), previousblockhash: z.string().optional() });
 const RawVin = z.object({ txid: z.string().optional(), vout: z.number().int().optional() }).loose();
-const RawVout = z.object({
-  value: z.union([z.string(), z.number()]).optional(), n: z.number().int().optional(),
-  scriptPubKey: z.object({ hex: z.string().optional() }).loose().optional(),
-}).loose();
-const RawTx = z.object({ txid: z.string(), hex: z.string().optional(), vin: z.array(RawVin).default([]), vout: z.array(RawVout).default([]) }).loose();
-const Block = z.object({ hash: z.string(), height: z.number().int(), previousblockhash: z.string().optional(), tx: z.array(RawTx) }).loose();
+const RawVout = z
+  .object({
+    value: z.union([z.string(), z.number()]).optional(),
+    n: z.number().int().optional(),
+    scriptPubKey: z.object({ hex: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+const RawTx = z
+  .object({
+    txid: z.string(),
+    hex: z.string().optional(),
+    vin: z.array(RawVin).default([]),
+    vout: z.array(RawVout).default([]),
+  })
+  .loose();
+const Block = z
+  .object({ hash: z.string(), height: z.number().int(), previousblockhash: z.string().optional(), tx: z.array(RawTx) })
+  .loose();
 type RawTx = z.infer<typeof RawTx>;
 type Block = z.infer<typeof Block>;
 
-interface Out { readonly value: bigint; readonly script: string }
+interface Out {
+  readonly value: bigint;
+  readonly script: string;
+}
 
 /** A transaction reduced to what matching needs: output scripts and values, and spent outpoints in input order. */
-interface Summary { readonly outs: ReadonlyArray<Out | undefined>; readonly ins: readonly string[] }
+interface Summary {
+  readonly outs: ReadonlyArray<Out | undefined>;
+  readonly ins: readonly string[];
+}
 
 interface Tracked extends Summary {
   readonly txid: string;
@@ -177,8 +204,10 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
   }
 
   /** Funding-like: the tx itself or one of its outputs is wanted. */
-  const wantedDirectly = (s: Summary, txid: string): boolean => txids.has(txid) || s.outs.some((x) => x !== undefined && scripts.has(x.script));
-  const wanted = (s: Summary, txid: string): boolean => wantedDirectly(s, txid) || s.ins.some((i) => i !== '' && watchedOutpoint(i));
+  const wantedDirectly = (s: Summary, txid: string): boolean =>
+    txids.has(txid) || s.outs.some((x) => x !== undefined && scripts.has(x.script));
+  const wanted = (s: Summary, txid: string): boolean =>
+    wantedDirectly(s, txid) || s.ins.some((i) => i !== '' && watchedOutpoint(i));
 
   function summaryOf(raw: RawTx): Summary {
     const outs: Array<Out | undefined> = [];
@@ -194,7 +223,7 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
   function processTx(raw: RawTx, where: { block?: { hash: string; height: number }; inMempool: boolean }): void {
     const existing = tracked.get(raw.txid);
     if (existing) {
-      if (where.block && (existing.block?.hash !== where.block.hash)) {
+      if (where.block && existing.block?.hash !== where.block.hash) {
         existing.block = where.block;
         changed = true;
       }
@@ -207,13 +236,20 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
     if (raw.hex === undefined) return;
     const s = summaryOf(raw);
     if (!wanted(s, raw.txid)) return;
-    tracked.set(raw.txid, { txid: raw.txid, hex: raw.hex, ...s, inMempool: where.inMempool, ...(where.block ? { block: where.block } : {}) });
+    tracked.set(raw.txid, {
+      txid: raw.txid,
+      hex: raw.hex,
+      ...s,
+      inMempool: where.inMempool,
+      ...(where.block ? { block: where.block } : {}),
+    });
     changed = true;
   }
 
   /** Forget transactions no interest wants any more (funding first: spends are wanted through it). */
   function prune(): void {
-    for (const t of [...tracked.values()]) if (!wantedDirectly(t, t.txid) && !t.ins.some((i) => i !== '' && outpoints.has(i))) tracked.delete(t.txid);
+    for (const t of [...tracked.values()])
+      if (!wantedDirectly(t, t.txid) && !t.ins.some((i) => i !== '' && outpoints.has(i))) tracked.delete(t.txid);
     for (const t of [...tracked.values()]) if (!wanted(t, t.txid)) tracked.delete(t.txid);
   }
 
@@ -280,7 +316,7 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
     catchUpFrom = undefined;
     try {
       for (let h = from; h <= tipHeight; h++) {
-        const hash = hashes.get(h) ?? await call(z.string(), 'getblockhash', [h]);
+        const hash = hashes.get(h) ?? (await call(z.string(), 'getblockhash', [h]));
         const block = await call(Block, 'getblock', [hash, 2]);
         if (h < base) hashes.set(h, hash);
         scanBlock(block);
@@ -429,9 +465,15 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
       const before = interests.get(k);
       interests.set(k, interest);
       rebuildTargets();
-      const added = (now: readonly string[] | undefined, old: readonly string[] | undefined) => (now ?? []).some((x) => !(old ?? []).includes(x));
+      const added = (now: readonly string[] | undefined, old: readonly string[] | undefined) =>
+        (now ?? []).some((x) => !(old ?? []).includes(x));
       const ops = (i: WatchInterest | undefined) => (i?.outpoints ?? []).map((p) => key(p.txid, p.vout));
-      if (!before || added(interest.scripts, before.scripts) || added(interest.txids, before.txids) || added(ops(interest), ops(before))) {
+      if (
+        !before ||
+        added(interest.scripts, before.scripts) ||
+        added(interest.txids, before.txids) ||
+        added(ops(interest), ops(before))
+      ) {
         catchUpFrom = Math.min(catchUpFrom ?? Number.MAX_SAFE_INTEGER, interest.fromHeight);
         mempoolRescan = true;
         if (running) void poke();
@@ -446,7 +488,15 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
       const found: SeenOutput[] = [];
       for (const t of tracked.values()) {
         t.outs.forEach((out, vout) => {
-          if (out?.script === script) found.push({ txid: t.txid, vout, value: out.value, outputScript: script, confirmations: confirmationsOf(t), ...gone(t) });
+          if (out?.script === script)
+            found.push({
+              txid: t.txid,
+              vout,
+              value: out.value,
+              outputScript: script,
+              confirmations: confirmationsOf(t),
+              ...gone(t),
+            });
         });
       }
       return found;
@@ -455,8 +505,12 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
       const t = tracked.get(txid);
       if (!t) return undefined;
       return {
-        txid, tx: txOf(t), confirmations: confirmationsOf(t), inMempool: t.inMempool,
-        ...(t.block ? { blockHash: t.block.hash, blockHeight: t.block.height } : {}), ...gone(t),
+        txid,
+        tx: txOf(t),
+        confirmations: confirmationsOf(t),
+        inMempool: t.inMempool,
+        ...(t.block ? { blockHash: t.block.hash, blockHeight: t.block.height } : {}),
+        ...gone(t),
       };
     },
     spendsOf(op) {
@@ -464,7 +518,8 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
       const found: SeenSpend[] = [];
       for (const t of tracked.values()) {
         const inputIndex = t.ins.indexOf(k);
-        if (inputIndex >= 0) found.push({ txid: t.txid, tx: txOf(t), inputIndex, confirmations: confirmationsOf(t), ...gone(t) });
+        if (inputIndex >= 0)
+          found.push({ txid: t.txid, tx: txOf(t), inputIndex, confirmations: confirmationsOf(t), ...gone(t) });
       }
       return found;
     },

@@ -12,7 +12,13 @@ export interface BalanceWatcher {
   stop(): void;
 }
 
-export function startBalanceWatcher(d: { wallets: WalletService; coins: CoinParams[]; events: EventBus; log: Logger; intervalMs?: number }): BalanceWatcher {
+export function startBalanceWatcher(d: {
+  wallets: WalletService;
+  coins: CoinParams[];
+  events: EventBus;
+  log: Logger;
+  intervalMs?: number;
+}): BalanceWatcher {
   const last = new Map<string, string>();
   let running = false;
   const check = async () => {

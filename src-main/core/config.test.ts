@@ -18,8 +18,23 @@ describe('parseConfig', () => {
     ['kdf too weak', { vault: { kdf: { N: 2, r: 8, p: 1 } } }, /vault\.kdf\.N/],
     ['not an object', 'devnet', /expected object/i],
     ['a service node without its settings', { role: 'servicenode' }, /servicenode: a service node needs/],
-    ['a collateral txid that is not hex', { servicenode: { collateral: { ticker: 'DEVA', txid: 'xyz', vout: 0 }, fee: { ticker: 'DEVB', amount: '0.001' } } }, /servicenode\.collateral\.txid/],
-    ['a fee amount that is a number', { servicenode: { collateral: { ticker: 'DEVA', txid: 'ab'.repeat(32), vout: 0 }, fee: { ticker: 'DEVB', amount: 0.001 } } }, /servicenode\.fee\.amount/],
+    [
+      'a collateral txid that is not hex',
+      {
+        servicenode: { collateral: { ticker: 'DEVA', txid: 'xyz', vout: 0 }, fee: { ticker: 'DEVB', amount: '0.001' } },
+      },
+      /servicenode\.collateral\.txid/,
+    ],
+    [
+      'a fee amount that is a number',
+      {
+        servicenode: {
+          collateral: { ticker: 'DEVA', txid: 'ab'.repeat(32), vout: 0 },
+          fee: { ticker: 'DEVB', amount: 0.001 },
+        },
+      },
+      /servicenode\.fee\.amount/,
+    ],
     ['a keepalive of 10 ms', { orders: { keepaliveMs: 10 } }, /orders\.keepaliveMs/],
   ];
   it.each(invalid)('rejects %s with CONFIG_INVALID naming the field', (_name, raw, msg) => {
@@ -39,8 +54,14 @@ describe('parseConfig', () => {
     expect(c.orders).toMatchObject({ keepaliveMs: 30_000, offlineAfterMs: 90_000, maxTakerFee: {} });
     expect(marketsOf(c)).toEqual([{ base: 'DEVA', quote: 'DEVB' }]);
     expect(collateralPolicyOf(c)).toEqual({ ticker: 'DEVA', amount: '10', minConfirmations: 1 });
-    const sn = parseConfig({ role: 'servicenode', serviceNodes: { collateral: { ticker: 'DEVB', amount: '5' } },
-      servicenode: { collateral: { ticker: 'DEVB', txid: 'ab'.repeat(32), vout: 1 }, fee: { ticker: 'DEVB', amount: '0.001' } } });
+    const sn = parseConfig({
+      role: 'servicenode',
+      serviceNodes: { collateral: { ticker: 'DEVB', amount: '5' } },
+      servicenode: {
+        collateral: { ticker: 'DEVB', txid: 'ab'.repeat(32), vout: 1 },
+        fee: { ticker: 'DEVB', amount: '0.001' },
+      },
+    });
     expect(collateralPolicyOf(sn)).toEqual({ ticker: 'DEVB', amount: '5', minConfirmations: 1 });
     expect(sn.servicenode?.announceMs).toBe(60_000);
   });

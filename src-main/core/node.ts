@@ -51,7 +51,9 @@ export interface NodeHandle {
 
 export function readVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -93,7 +95,8 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     const late: { swaps?: SwapEngine; orders?: OrderNetwork } = {};
     const wallets = createWalletService({
       coins,
-      lockedAmount: (ticker) => (late.swaps?.lockedAmount(ticker) ?? 0n) + (late.orders?.orders.lockedAmount(ticker) ?? 0n),
+      lockedAmount: (ticker) =>
+        (late.swaps?.lockedAmount(ticker) ?? 0n) + (late.orders?.orders.lockedAmount(ticker) ?? 0n),
       repo: createWalletConnectionRepo(db),
       secrets: vault.secretBox(),
       detectOptions: { extraDirs: config.wallets.searchDirs },
@@ -106,11 +109,23 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     const watcher = startBalanceWatcher({ wallets, coins, events, log });
     stops.push(() => watcher.stop());
     // Our own orders and swaps lock and unlock coins: every open window hears of it at once.
-    stops.push(events.subscribe((e) => {
-      if ((e.event === 'order.updated' && (e.data as EventPayload<'order.updated'>).mine) || e.event === 'swap.updated') void watcher.poke();
-    }));
+    stops.push(
+      events.subscribe((e) => {
+        if (
+          (e.event === 'order.updated' && (e.data as EventPayload<'order.updated'>).mine) ||
+          e.event === 'swap.updated'
+        )
+          void watcher.poke();
+      }),
+    );
 
-    const p2p = createP2pHost({ dataDir, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap, bans: createBanRepo(db), log });
+    const p2p = createP2pHost({
+      dataDir,
+      listen: config.p2p.listen,
+      bootstrap: config.p2p.bootstrap,
+      bans: createBanRepo(db),
+      log,
+    });
     await p2p.start();
     stops.push(() => p2p.stop());
     vault.onStateChange((state) => {
@@ -123,37 +138,83 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     const settingsRepo = createSettingsRepo(db);
     const settings = createSettingsService({ repo: settingsRepo, coins, events });
     const swapEngine = createSwapEngine({
-      coins, repo: createSwapRepo(db), settings: settingsRepo, vault, wallets, p2p, log,
+      coins,
+      repo: createSwapRepo(db),
+      settings: settingsRepo,
+      vault,
+      wallets,
+      p2p,
+      log,
       // An operator's config.json pins confirmations (tests, service setups); otherwise the user's setting.
-      confirmations: (ticker) => config.swaps.confirmations[ticker] ?? settings.confirmations(ticker), pollMs: config.swaps.pollMs,
+      confirmations: (ticker) => config.swaps.confirmations[ticker] ?? settings.confirmations(ticker),
+      pollMs: config.swaps.pollMs,
       onUpdate: (summary) => events.emit('swap.updated', summary),
       // Tests crash the node at a named step (a real SIGKILL) to prove the engine resumes from there.
-      ...(crashPoint ? { crashAt: (point: string) => { if (point === crashPoint) process.kill(process.pid, 'SIGKILL'); } } : {}),
+      ...(crashPoint
+        ? {
+            crashAt: (point: string) => {
+              if (point === crashPoint) process.kill(process.pid, 'SIGKILL');
+            },
+          }
+        : {}),
     });
     late.swaps = swapEngine;
     await swapEngine.start();
     stops.push(() => swapEngine.stop());
 
     // ---- order network: service-node list, books, trade history, orders (and the service-node role)
-    const orderNetwork = await startOrderNetwork({ config, coins, vault, wallets, p2p, db, events, log, swaps: swapEngine });
+    const orderNetwork = await startOrderNetwork({
+      config,
+      coins,
+      vault,
+      wallets,
+      p2p,
+      db,
+      events,
+      log,
+      swaps: swapEngine,
+    });
     late.orders = orderNetwork;
     stops.push(() => orderNetwork.stop());
 
     const startedAt = Date.now();
     const handlers = createHandlers({
-      version: readVersion(), config, coins, vault, wallets, p2p, startedAt, now: Date.now, swaps: swapEngine, settings,
-      orders: orderNetwork.orders, history: orderNetwork.history,
+      version: readVersion(),
+      config,
+      coins,
+      vault,
+      wallets,
+      p2p,
+      startedAt,
+      now: Date.now,
+      swaps: swapEngine,
+      settings,
+      orders: orderNetwork.orders,
+      history: orderNetwork.history,
     });
     const dispatcher = createDispatcher(handlers, log);
 
     let api: ApiServer | undefined;
     if (opts.serveApi) {
-      api = await startApiServer({ dispatcher, events, token, port: opts.apiPort ?? config.api.port, staticDir: opts.staticDir, log });
+      api = await startApiServer({
+        dispatcher,
+        events,
+        token,
+        port: opts.apiPort ?? config.api.port,
+        staticDir: opts.staticDir,
+        log,
+      });
       stops.push(() => api?.close());
     }
     log.info('node started', { network: config.network, role: config.role, peerId: p2p.peerId, api: api?.url });
     return {
-      dataDir, config, dispatcher, events, peerId: p2p.peerId, api, token,
+      dataDir,
+      config,
+      dispatcher,
+      events,
+      peerId: p2p.peerId,
+      api,
+      token,
       async stop() {
         await stopAll();
         vault.lock();

@@ -25,7 +25,11 @@ export function defaultSettings(coins: readonly CoinParams[]): Settings {
   };
 }
 
-export function createSettingsService(d: { repo: SettingsRepo; coins: readonly CoinParams[]; events?: EventBus }): SettingsService {
+export function createSettingsService(d: {
+  repo: SettingsRepo;
+  coins: readonly CoinParams[];
+  events?: EventBus;
+}): SettingsService {
   const defaults = defaultSettings(d.coins);
   const read = (): Settings => {
     const stored = Settings.partial().safeParse(d.repo.get(KEY) ?? {});
@@ -39,7 +43,11 @@ export function createSettingsService(d: { repo: SettingsRepo; coins: readonly C
       const current = read();
       const unknown = Object.keys(patch.confirmations ?? {}).filter((t) => !d.coins.some((c) => c.ticker === t));
       if (unknown.length) throw new ApiError('INVALID_PARAMS', `unknown coin in confirmations: ${unknown.join(', ')}`);
-      const next = Settings.parse({ ...current, ...patch, confirmations: { ...current.confirmations, ...patch.confirmations } });
+      const next = Settings.parse({
+        ...current,
+        ...patch,
+        confirmations: { ...current.confirmations, ...patch.confirmations },
+      });
       d.repo.set(KEY, next);
       d.events?.emit('settings.changed', next);
       return next;

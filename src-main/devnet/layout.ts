@@ -16,7 +16,14 @@ export interface DevnetLayout {
   stateFile: string;
   logFile: string;
   chains: Array<{ ticker: string; dataDir: string; rpcPort: number; p2pPort: number }>;
-  nodes: Array<{ name: string; dataDir: string; apiPort: number; p2pPort: number; role: 'trader' | 'servicenode'; managed: boolean }>;
+  nodes: Array<{
+    name: string;
+    dataDir: string;
+    apiPort: number;
+    p2pPort: number;
+    role: 'trader' | 'servicenode';
+    managed: boolean;
+  }>;
 }
 
 export function devnetLayout(root: string, basePort = 19500): DevnetLayout {
@@ -25,10 +32,19 @@ export function devnetLayout(root: string, basePort = 19500): DevnetLayout {
     root: abs,
     stateFile: path.join(abs, 'state.json'),
     logFile: path.join(abs, 'devnet.log'),
-    chains: DEVNET_CHAINS.map((ticker, i) => ({ ticker, dataDir: path.join(abs, 'chains', ticker), rpcPort: basePort + 1 + i * 10, p2pPort: basePort + 2 + i * 10 })),
+    chains: DEVNET_CHAINS.map((ticker, i) => ({
+      ticker,
+      dataDir: path.join(abs, 'chains', ticker),
+      rpcPort: basePort + 1 + i * 10,
+      p2pPort: basePort + 2 + i * 10,
+    })),
     nodes: [...DEVNET_TRADERS, DEVNET_SERVICE_NODE, DEVNET_MAKER].map((name, i) => ({
-      name, dataDir: path.join(abs, 'nodes', name), apiPort: basePort + 100 + i, p2pPort: basePort + 200 + i,
-      role: name === DEVNET_SERVICE_NODE ? 'servicenode' as const : 'trader' as const, managed: name === DEVNET_SERVICE_NODE || name === DEVNET_MAKER,
+      name,
+      dataDir: path.join(abs, 'nodes', name),
+      apiPort: basePort + 100 + i,
+      p2pPort: basePort + 200 + i,
+      role: name === DEVNET_SERVICE_NODE ? ('servicenode' as const) : ('trader' as const),
+      managed: name === DEVNET_SERVICE_NODE || name === DEVNET_MAKER,
     })),
   };
 }

@@ -45,7 +45,10 @@ export function startMarketMaker(o: MarketMakerOptions): { stop(): void; tick():
     try {
       const market = (await o.rpc.call('getMarkets', {})).find((m) => m.base === o.base && m.quote === o.quote);
       const mid = parseAmount(market?.last ?? o.startPrice ?? '0.5', DECIMALS);
-      const mine = (await o.rpc.call('getMyOrders', {})).filter((x) => x.base === o.base && x.quote === o.quote && x.kind === 'limit' && ['open', 'accepting'].includes(x.state));
+      const mine = (await o.rpc.call('getMyOrders', {})).filter(
+        (x) =>
+          x.base === o.base && x.quote === o.quote && x.kind === 'limit' && ['open', 'accepting'].includes(x.state),
+      );
       for (const side of ['sell', 'buy'] as const) {
         const have = new Set(mine.filter((x) => x.side === side).map((x) => x.price));
         const missing = levelPrices(mid, side, levels, step).filter((p) => !have.has(p));
@@ -53,7 +56,15 @@ export function startMarketMaker(o: MarketMakerOptions): { stop(): void; tick():
         if (mine.filter((x) => x.side === side).length >= levels) continue;
         const price = missing[0];
         if (!price) continue;
-        await o.rpc.call('makeOrder', { base: o.base, quote: o.quote, side, kind: 'limit', amount: o.amount ?? '1', price, minAmount: o.minAmount ?? '0.25' });
+        await o.rpc.call('makeOrder', {
+          base: o.base,
+          quote: o.quote,
+          side,
+          kind: 'limit',
+          amount: o.amount ?? '1',
+          price,
+          minAmount: o.minAmount ?? '0.25',
+        });
         o.log.info('market maker posted an order', { side, price });
       }
       lastProblem = '';

@@ -11,7 +11,14 @@ import { startRegtestDaemon, type RegtestDaemon } from '../coins/regtest-daemon.
 import { readApiToken } from '../core/token.ts';
 import { createNodeRpc } from '../cli/rpc-client.ts';
 import { waitFor } from '../util/net.ts';
-import { DEVNET_MAKER, DEVNET_SERVICE_NODE, DEVNET_TRADERS, devnetLayout, type DevnetLayout, type DevnetState } from './layout.ts';
+import {
+  DEVNET_MAKER,
+  DEVNET_SERVICE_NODE,
+  DEVNET_TRADERS,
+  devnetLayout,
+  type DevnetLayout,
+  type DevnetState,
+} from './layout.ts';
 import { startMarketMaker } from './market-maker.ts';
 
 const COIN = 100_000_000n;
@@ -84,11 +91,19 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   mkdirSync(layout.root, { recursive: true });
   const previous = readState(layout.stateFile);
   if (previous && previous.supervisorPid !== process.pid && isAlive(previous.supervisorPid)) {
-    throw new Error(`a devnet is already running from ${layout.root} (supervisor pid ${previous.supervisorPid}); use \`hashlock devnet status\` or \`down\``);
+    throw new Error(
+      `a devnet is already running from ${layout.root} (supervisor pid ${previous.supervisorPid}); use \`hashlock devnet status\` or \`down\``,
+    );
   }
   if (previous) await reapStale(previous, log);
 
-  const state: DevnetState = { supervisorPid: process.pid, status: 'starting', startedAt: new Date().toISOString(), chains: [], nodes: [] };
+  const state: DevnetState = {
+    supervisorPid: process.pid,
+    status: 'starting',
+    startedAt: new Date().toISOString(),
+    chains: [],
+    nodes: [],
+  };
   const save = () => writeFileSync(layout.stateFile, JSON.stringify(state, null, 2));
   save();
 
@@ -115,7 +130,12 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 
   try {
     for (const chain of layout.chains) {
-      const daemon = await startRegtestDaemon({ dataDir: chain.dataDir, rpcPort: chain.rpcPort, p2pPort: chain.p2pPort, walletName: 'miner' });
+      const daemon = await startRegtestDaemon({
+        dataDir: chain.dataDir,
+        rpcPort: chain.rpcPort,
+        p2pPort: chain.p2pPort,
+        walletName: 'miner',
+      });
       daemons.push(daemon);
       state.chains.push({ ticker: chain.ticker, pid: daemon.pid, rpcPort: daemon.rpcPort, dataDir: chain.dataDir });
       save();
@@ -130,9 +150,11 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     miner = setInterval(() => {
       if (mining) return;
       mining = true;
-      Promise.all(daemons.map((d) => d.mine(1))).catch((err: unknown) => log.warn('mining failed', { error: String(err) })).finally(() => {
-        mining = false;
-      });
+      Promise.all(daemons.map((d) => d.mine(1)))
+        .catch((err: unknown) => log.warn('mining failed', { error: String(err) }))
+        .finally(() => {
+          mining = false;
+        });
     }, interval);
     miner.unref();
 
@@ -140,50 +162,93 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     const collateral = await ensureCollateral(deva, DEVNET_SERVICE_NODE);
     const bootstrap: string[] = [];
     const managed: Array<{ name: string; url: string; token: string }> = [];
-    const writeConfig = (node: DevnetLayout['nodes'][number], peers: readonly string[]) => writeFileSync(path.join(node.dataDir, 'config.json'), JSON.stringify({
-      network: 'devnet',
-      role: node.role,
-      api: { port: node.apiPort },
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${node.p2pPort}`], bootstrap: peers },
-      wallets: { searchDirs: layout.chains.map((c) => ({ ticker: c.ticker, dataDir: c.dataDir, wallet: node.name })) },
-      ...(node.role === 'servicenode' ? {
-        servicenode: { collateral: { ticker: 'DEVA', ...collateral }, fee: { ticker: 'DEVB', amount: '0.001' }, coins: layout.chains.map((c) => c.ticker), announceMs: 5000 },
-      } : {}),
-    }, null, 2));
+    const writeConfig = (node: DevnetLayout['nodes'][number], peers: readonly string[]) =>
+      writeFileSync(
+        path.join(node.dataDir, 'config.json'),
+        JSON.stringify(
+          {
+            network: 'devnet',
+            role: node.role,
+            api: { port: node.apiPort },
+            p2p: { listen: [`/ip4/127.0.0.1/tcp/${node.p2pPort}`], bootstrap: peers },
+            wallets: {
+              searchDirs: layout.chains.map((c) => ({ ticker: c.ticker, dataDir: c.dataDir, wallet: node.name })),
+            },
+            ...(node.role === 'servicenode'
+              ? {
+                  servicenode: {
+                    collateral: { ticker: 'DEVA', ...collateral },
+                    fee: { ticker: 'DEVB', amount: '0.001' },
+                    coins: layout.chains.map((c) => c.ticker),
+                    announceMs: 5000,
+                  },
+                }
+              : {}),
+          },
+          null,
+          2,
+        ),
+      );
     for (const node of layout.nodes) {
       mkdirSync(node.dataDir, { recursive: true, mode: 0o700 });
       writeConfig(node, [...bootstrap]);
       // Trader nodes start without a vault: the person at the UI creates or restores one. The
       // devnet's own nodes (service node, market maker) get one made with a password kept beside them.
       const passwordFile = path.join(node.dataDir, 'password');
-      if (node.managed && !existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
+      if (node.managed && !existsSync(passwordFile))
+        writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
       const args = node.managed ? ['--password-file', passwordFile, '--create-vault'] : [];
-      const child = spawnNode(opts.repoRoot, node.dataDir, path.join(node.dataDir, 'node.log'), node.role === 'servicenode' ? 'servicenode' : 'node', args);
+      const child = spawnNode(
+        opts.repoRoot,
+        node.dataDir,
+        path.join(node.dataDir, 'node.log'),
+        node.role === 'servicenode' ? 'servicenode' : 'node',
+        args,
+      );
       children.push(child);
       const url = `http://127.0.0.1:${node.apiPort}`;
-      const rpc = await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`);
-        const token = readApiToken(node.dataDir);
-        const client = createNodeRpc(url, token, 2000);
-        await client.call('node.info', {});
-        return { client, token };
-      }, { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` });
+      const rpc = await waitFor(
+        async () => {
+          if (child.exitCode !== null)
+            throw new Error(
+              `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
+            );
+          const token = readApiToken(node.dataDir);
+          const client = createNodeRpc(url, token, 2000);
+          await client.call('node.info', {});
+          return { client, token };
+        },
+        { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` },
+      );
       const info = await rpc.client.call('p2p.info', {});
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
       state.nodes.push({ name: node.name, pid: child.pid ?? 0, url, token: rpc.token, peerId: info.peerId });
       save();
       if (node.managed) {
-        await connectWallets(rpc.client, layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })), node.name);
+        await connectWallets(
+          rpc.client,
+          layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })),
+          node.name,
+        );
         managed.push({ name: node.name, url, token: rpc.token });
       }
     }
     // Each node starts knowing only those started before it. A node started again on its own
     // (`hashlock node --data-dir <its dir>` after a crash) should find all the others: every
     // config now lists every other node.
-    for (const [i, node] of layout.nodes.entries()) writeConfig(node, bootstrap.filter((_, j) => j !== i));
+    for (const [i, node] of layout.nodes.entries())
+      writeConfig(
+        node,
+        bootstrap.filter((_, j) => j !== i),
+      );
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
-      marketMaker = startMarketMaker({ rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000), log, base: 'DEVA', quote: 'DEVB' });
+      marketMaker = startMarketMaker({
+        rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000),
+        log,
+        base: 'DEVA',
+        quote: 'DEVB',
+      });
     }
     state.status = 'ready';
     save();
@@ -200,7 +265,9 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 async function ensureWallet(daemon: RegtestDaemon, name: string): Promise<void> {
   const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
   if (loaded.includes(name)) return;
-  const onDisk = (await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })).wallets.map((w) => w.name);
+  const onDisk = (
+    await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })
+  ).wallets.map((w) => w.name);
   if (onDisk.includes(name)) await daemon.rpc.call('loadwallet', [name], { wallet: false });
   else await daemon.rpc.call('createwallet', [name], { wallet: false });
 }
@@ -209,9 +276,10 @@ async function ensureWallet(daemon: RegtestDaemon, name: string): Promise<void> 
 async function fundMaker(daemon: RegtestDaemon, name: string): Promise<void> {
   await ensureWallet(daemon, name);
   const wallet = daemon.rpc.forWallet(name);
-  if (await wallet.amount('getbalance') >= (MAKER_COIN * BigInt(MAKER_COINS)) / 2n) return;
+  if ((await wallet.amount('getbalance')) >= (MAKER_COIN * BigInt(MAKER_COINS)) / 2n) return;
   const outputs: Record<string, string> = {};
-  for (let i = 0; i < MAKER_COINS; i++) outputs[await wallet.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
+  for (let i = 0; i < MAKER_COINS; i++)
+    outputs[await wallet.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
   await daemon.rpc.call('sendmany', ['', outputs]);
   await daemon.mine(1);
 }
@@ -228,19 +296,36 @@ async function ensureCollateral(daemon: RegtestDaemon, name: string): Promise<{ 
   const address = await wallet.call<string>('getnewaddress', ['collateral', 'legacy']);
   const txid = await daemon.rpc.call<string>('sendtoaddress', [address, formatCoins(COLLATERAL)]);
   await daemon.mine(1);
-  const tx = await wallet.call<{ details: Array<{ address?: string; vout: number; category: string }> }>('gettransaction', [txid]);
+  const tx = await wallet.call<{ details: Array<{ address?: string; vout: number; category: string }> }>(
+    'gettransaction',
+    [txid],
+  );
   const out = tx.details.find((x) => x.address === address && x.category === 'receive');
   if (!out) throw new Error('the service node collateral payment is not in its wallet');
   return { txid, vout: out.vout };
 }
 
 /** A devnet-run node's wallets: its own wallet on each chain, with the chain's RPC login. */
-async function connectWallets(rpc: ReturnType<typeof createNodeRpc>, chains: Array<{ ticker: string; daemon: RegtestDaemon }>, wallet: string): Promise<void> {
-  const connected = new Set((await rpc.call('wallets.list', {})).filter((w) => w.status === 'connected').map((w) => w.ticker));
+async function connectWallets(
+  rpc: ReturnType<typeof createNodeRpc>,
+  chains: Array<{ ticker: string; daemon: RegtestDaemon }>,
+  wallet: string,
+): Promise<void> {
+  const connected = new Set(
+    (await rpc.call('wallets.list', {})).filter((w) => w.status === 'connected').map((w) => w.ticker),
+  );
   for (const { ticker, daemon } of chains) {
     if (connected.has(ticker) || !('username' in daemon.auth)) continue;
     await rpc.call('wallets.connect', {
-      ticker, connection: { kind: 'password', host: '127.0.0.1', port: daemon.rpcPort, username: daemon.auth.username, password: daemon.auth.password, wallet },
+      ticker,
+      connection: {
+        kind: 'password',
+        host: '127.0.0.1',
+        port: daemon.rpcPort,
+        username: daemon.auth.username,
+        password: daemon.auth.password,
+        wallet,
+      },
     });
   }
 }
@@ -250,7 +335,9 @@ async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<vo
   const height = await daemon.rpc.call<number>('getblockcount');
   if (height < 110) await daemon.mine(110 - height);
   const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
-  const onDisk = (await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })).wallets.map((w) => w.name);
+  const onDisk = (
+    await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })
+  ).wallets.map((w) => w.name);
   let sent = false;
   for (const name of traders) {
     if (!loaded.includes(name)) {
@@ -262,7 +349,10 @@ async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<vo
     if (balance < TRADER_FUNDS / 2n) {
       const outputs: Record<string, string> = {};
       const coin = (TRADER_FUNDS - balance) / TRADER_COINS;
-      for (let i = 0n; i < TRADER_COINS; i++) outputs[await traderRpc.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(i === 0n ? TRADER_FUNDS - balance - coin * (TRADER_COINS - 1n) : coin);
+      for (let i = 0n; i < TRADER_COINS; i++)
+        outputs[await traderRpc.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(
+          i === 0n ? TRADER_FUNDS - balance - coin * (TRADER_COINS - 1n) : coin,
+        );
       await daemon.rpc.call('sendmany', ['', outputs]);
       sent = true;
     }
@@ -274,11 +364,30 @@ function formatCoins(units: bigint): string {
   return `${units / COIN}.${(units % COIN).toString().padStart(8, '0')}`;
 }
 
-function spawnNode(repoRoot: string, dataDir: string, logFile: string, command: 'node' | 'servicenode' = 'node', extra: string[] = []): ChildProcess {
+function spawnNode(
+  repoRoot: string,
+  dataDir: string,
+  logFile: string,
+  command: 'node' | 'servicenode' = 'node',
+  extra: string[] = [],
+): ChildProcess {
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'src-main', 'cli', 'main.ts'), command, '--data-dir', dataDir, ...extra], {
-    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HASHLOCK_LOG: process.env.HASHLOCK_LOG ?? 'info' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--disable-warning=ExperimentalWarning',
+      path.join(repoRoot, 'src-main', 'cli', 'main.ts'),
+      command,
+      '--data-dir',
+      dataDir,
+      ...extra,
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HASHLOCK_LOG: process.env.HASHLOCK_LOG ?? 'info' },
+    },
+  );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   return child;

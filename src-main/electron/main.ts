@@ -7,7 +7,14 @@ import { pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../../src-shared/api/client.ts';
 import { startNode, type NodeHandle } from '../core/node.ts';
 import { createLogger } from '../core/log.ts';
-import { ALLOWED_PERMISSIONS, CONTENT_SECURITY_POLICY, isAppUrl, shouldBlockNavigation, WEB_PREFERENCES, WINDOW_OPEN_RESPONSE } from './security.ts';
+import {
+  ALLOWED_PERMISSIONS,
+  CONTENT_SECURITY_POLICY,
+  isAppUrl,
+  shouldBlockNavigation,
+  WEB_PREFERENCES,
+  WINDOW_OPEN_RESPONSE,
+} from './security.ts';
 
 const log = createLogger('desktop');
 let node: NodeHandle | undefined;
@@ -30,10 +37,13 @@ if (!app.requestSingleInstanceLock()) {
       return WINDOW_OPEN_RESPONSE;
     });
   });
-  app.whenReady().then(boot).catch((err: unknown) => {
-    log.error('desktop start failed', { error: String(err) });
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(boot)
+    .catch((err: unknown) => {
+      log.error('desktop start failed', { error: String(err) });
+      app.exit(1);
+    });
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (ev) => {
     if (!node) return;
@@ -68,12 +78,25 @@ async function boot(): Promise<void> {
     win?.webContents.send(IPC_CHANNELS.event, { event: e.event, data: e.data });
   });
 
-  Menu.setApplicationMenu(Menu.buildFromTemplate([
-    { role: 'appMenu' as const }, { role: 'editMenu' as const }, { role: 'viewMenu' as const }, { role: 'windowMenu' as const },
-  ].filter((m) => process.platform === 'darwin' || m.role !== 'appMenu')));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      [
+        { role: 'appMenu' as const },
+        { role: 'editMenu' as const },
+        { role: 'viewMenu' as const },
+        { role: 'windowMenu' as const },
+      ].filter((m) => process.platform === 'darwin' || m.role !== 'appMenu'),
+    ),
+  );
 
   win = new BrowserWindow({
-    width: 1440, height: 900, minWidth: 1280, minHeight: 800, show: false, title: 'Hashlock', backgroundColor: '#0e1116',
+    width: 1440,
+    height: 900,
+    minWidth: 1280,
+    minHeight: 800,
+    show: false,
+    title: 'Hashlock',
+    backgroundColor: '#0e1116',
     webPreferences: { ...WEB_PREFERENCES, preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs') },
   });
   win.webContents.on('will-navigate', (ev, url) => {

@@ -5,7 +5,8 @@ import { IPC_CHANNELS } from '../../src-shared/api/client.ts';
 import type { CallOutcome, EventFrame, PreloadBridge } from '../../src-shared/api/wire.ts';
 
 const bridge: PreloadBridge = {
-  call: (method: string, params: unknown) => ipcRenderer.invoke(IPC_CHANNELS.call, String(method), params) as Promise<CallOutcome>,
+  call: (method: string, params: unknown) =>
+    ipcRenderer.invoke(IPC_CHANNELS.call, String(method), params) as Promise<CallOutcome>,
   onEvent(listener: (frame: EventFrame) => void) {
     const wrapped = (_e: IpcRendererEvent, frame: EventFrame) => listener(frame);
     ipcRenderer.on(IPC_CHANNELS.event, wrapped);

@@ -2,7 +2,14 @@
 // Electron binary cannot run here, so these tests pin what main.ts hands to Electron.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_PERMISSIONS, CONTENT_SECURITY_POLICY, isAppUrl, shouldBlockNavigation, WEB_PREFERENCES, WINDOW_OPEN_RESPONSE } from './security.ts';
+import {
+  ALLOWED_PERMISSIONS,
+  CONTENT_SECURITY_POLICY,
+  isAppUrl,
+  shouldBlockNavigation,
+  WEB_PREFERENCES,
+  WINDOW_OPEN_RESPONSE,
+} from './security.ts';
 
 const mainSource = readFileSync(new URL('./main.ts', import.meta.url), 'utf8');
 const preloadSource = readFileSync(new URL('./preload.ts', import.meta.url), 'utf8');
@@ -28,10 +35,12 @@ describe('BrowserWindow webPreferences', () => {
 });
 
 describe('content security policy', () => {
-  const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
-    const [name, ...values] = d.trim().split(/\s+/);
-    return [name, values] as const;
-  }));
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
   it('allows only the app itself', () => {
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
@@ -60,13 +69,17 @@ describe('navigation, windows and instances', () => {
     expect(WINDOW_OPEN_RESPONSE).toEqual({ action: 'deny' });
     expect(mainSource).toMatch(/setWindowOpenHandler\([\s\S]*return WINDOW_OPEN_RESPONSE/);
     expect(mainSource).toMatch(/will-attach-webview', \(ev\) => ev\.preventDefault\(\)/);
-    expect(mainSource).toMatch(/will-navigate', \(ev, url\) => \{\s*if \(shouldBlockNavigation\(url, indexUrl\)\) ev\.preventDefault\(\)/);
+    expect(mainSource).toMatch(
+      /will-navigate', \(ev, url\) => \{\s*if \(shouldBlockNavigation\(url, indexUrl\)\) ev\.preventDefault\(\)/,
+    );
     expect(mainSource).toMatch(/if \(!app\.requestSingleInstanceLock\(\)\) \{\s*app\.quit\(\);/);
     expect(mainSource).toMatch(/app\.enableSandbox\(\)/);
   });
   it('denies permissions except notifications and clipboard writes', () => {
     expect([...ALLOWED_PERMISSIONS].sort()).toEqual(['clipboard-sanitized-write', 'notifications']);
-    expect(mainSource).toMatch(/setPermissionRequestHandler\(\(_wc, permission, cb\) => cb\(ALLOWED_PERMISSIONS\.has\(permission\)\)\)/);
+    expect(mainSource).toMatch(
+      /setPermissionRequestHandler\(\(_wc, permission, cb\) => cb\(ALLOWED_PERMISSIONS\.has\(permission\)\)\)/,
+    );
   });
   it('checks the IPC caller is the app page', () => {
     expect(mainSource).toMatch(/isAppUrl\(ev\.senderFrame\.url, indexUrl\)/);

@@ -13,7 +13,12 @@ type MarketStats = Result<'getOrderHistory'>['stats'];
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { aggregateCandles, candleToApi, INTERVAL_MS, type CandleInterval } from '../../src-shared/history/candles.ts';
 import {
-  assembleTradeRecord, signTradeRecord, tradeOf, validateTradeRecord, type TradeRecord, type TradeRecordFields,
+  assembleTradeRecord,
+  signTradeRecord,
+  tradeOf,
+  validateTradeRecord,
+  type TradeRecord,
+  type TradeRecordFields,
 } from '../../src-shared/history/record.ts';
 import { stats24h, statsToApi } from '../../src-shared/history/stats.ts';
 import { formatAmount, formatPrice, price as makePrice, type Price } from '../../src-shared/money/index.ts';
@@ -29,7 +34,9 @@ import { verifyTradeOnChain, type ChainLookup } from './verify.ts';
 /** Taker → maker: the record the taker signed, for the maker's countersignature. */
 export const TRADE_SIGN_PROTOCOL = '/hashlock/trades/sign/1';
 
-const SignRequest = z.object({ type: z.literal('trade.sign.request'), record: z.record(z.string(), z.unknown()) }).strict();
+const SignRequest = z
+  .object({ type: z.literal('trade.sign.request'), record: z.record(z.string(), z.unknown()) })
+  .strict();
 const SignResponse = z.object({ makerSig: z.string().regex(/^[0-9a-f]{128}$/) }).strict();
 
 /** What the maker's node must find true of a record before it countersigns (from its own fill and swap). */
@@ -57,12 +64,21 @@ export interface TradeHistory {
   fills(opts: { base?: string; quote?: string; mine?: boolean; limit?: number }): TradeView[];
   /** One stored trade as the API shows it (the `trade.new` event), or null. */
   trade(tradeId: string): TradeView | null;
-  history(base: string, quote: string, interval: CandleInterval, from?: number, to?: number): { candles: CandleView[]; stats: MarketStats };
+  history(
+    base: string,
+    quote: string,
+    interval: CandleInterval,
+    from?: number,
+    to?: number,
+  ): { candles: CandleView[]; stats: MarketStats };
   lastPrice(base: string, quote: string): Price | null;
   onTrade(cb: (record: TradeRecord) => void): () => void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms).unref?.(); });
+const sleep = (ms: number) =>
+  new Promise<void>((r) => {
+    setTimeout(r, ms).unref?.();
+  });
 
 export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
   const listeners = new Set<(r: TradeRecord) => void>();
@@ -94,11 +110,18 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
 
   function store(r: TradeRecord): boolean {
     const added = d.repo.add({
-      tradeId: r.tradeId, base: r.market.base, quote: r.market.quote, finishedAt: r.finishedAt, record: wireForm(r), verified: 'pending', mine: isMine(r),
+      tradeId: r.tradeId,
+      base: r.market.base,
+      quote: r.market.quote,
+      finishedAt: r.finishedAt,
+      record: wireForm(r),
+      verified: 'pending',
+      mine: isMine(r),
     });
     if (!added) {
       const held = d.repo.get<Record<string, unknown>>(r.tradeId);
-      if (held && JSON.stringify(held.record) !== JSON.stringify(wireForm(r))) d.log.warn('two different trade records with one id; keeping the first', { tradeId: r.tradeId });
+      if (held && JSON.stringify(held.record) !== JSON.stringify(wireForm(r)))
+        d.log.warn('two different trade records with one id; keeping the first', { tradeId: r.tradeId });
       return false;
     }
     void check(r);
@@ -115,7 +138,8 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
   async function ingest(wire: unknown, _from: string | null): Promise<Validation<TradeRecord>> {
     const v = validateTradeRecord(wire, { now: d.now() });
     if (!v.ok) return v;
-    if (!coinKnown(v.value.market.base) || !coinKnown(v.value.market.quote)) return { ok: false, reason: 'unknown-market', message: 'a market of another network' };
+    if (!coinKnown(v.value.market.base) || !coinKnown(v.value.market.quote))
+      return { ok: false, reason: 'unknown-market', message: 'a market of another network' };
     store(v.value);
     return v;
   }
@@ -124,7 +148,7 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     const r = SignRequest.safeParse(req);
     if (!r.success) throw new ApiError('INVALID_PARAMS', 'not a trade sign request');
     const signer = d.signer();
-    if (!signer) throw new ApiError('VAULT_LOCKED', 'the maker\'s node is locked');
+    if (!signer) throw new ApiError('VAULT_LOCKED', "the maker's node is locked");
     const withoutSigs = { ...r.data.record };
     const takerSig = withoutSigs.takerSig;
     delete withoutSigs.takerSig;
@@ -151,15 +175,32 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     let lastError = '';
     for (let attempt = 0; attempt < 30; attempt++) {
       try {
-        const answer = SignResponse.parse(await d.p2p.request(makerPeerId, TRADE_SIGN_PROTOCOL, { type: 'trade.sign.request', record: unsignedByMaker }, { timeoutMs: 10_000 }));
+        const answer = SignResponse.parse(
+          await d.p2p.request(
+            makerPeerId,
+            TRADE_SIGN_PROTOCOL,
+            { type: 'trade.sign.request', record: unsignedByMaker },
+            { timeoutMs: 10_000 },
+          ),
+        );
         const v = validateTradeRecord(assembleTradeRecord(fields, answer.makerSig, takerSig), { now: d.now() });
         if (!v.ok) throw new Error(`the maker's signature does not check: ${v.message}`);
         store(v.value);
-        await publishMessage(d.p2p, TRADE_TOPIC, assembleTradeRecord(fields, answer.makerSig, takerSig) as { type: 'trade.record' }, d.log);
+        await publishMessage(
+          d.p2p,
+          TRADE_TOPIC,
+          assembleTradeRecord(fields, answer.makerSig, takerSig) as { type: 'trade.record' },
+          d.log,
+        );
         return v.value;
       } catch (err) {
         lastError = (err as Error).message;
-        if (attempt % 5 === 0) d.log.info('the maker has not signed the trade record yet', { tradeId: fields.tradeId, attempt, error: lastError });
+        if (attempt % 5 === 0)
+          d.log.info('the maker has not signed the trade record yet', {
+            tradeId: fields.tradeId,
+            attempt,
+            error: lastError,
+          });
         // The maker's swap finishes when its claim confirms; ours may finish first.
         await sleep(Math.min(500 * (attempt + 1), 5000));
       }
@@ -176,12 +217,22 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     const makerTicker = r.makerSide === 'sell' ? r.market.base : r.market.quote;
     const takerTicker = r.makerSide === 'sell' ? r.market.quote : r.market.base;
     return {
-      id: r.tradeId, base: r.market.base, quote: r.market.quote, side: r.makerSide === 'sell' ? 'buy' : 'sell',
-      price: formatPrice(makePrice(r.price.num, r.price.den), bd, qd), baseAmount: formatAmount(r.baseAmount, bd), quoteAmount: formatAmount(r.quoteAmount, qd),
-      time: r.finishedAt, orderId: r.orderId, ...(row.mine ? { swapId: r.tradeId } : {}), mine: row.mine,
+      id: r.tradeId,
+      base: r.market.base,
+      quote: r.market.quote,
+      side: r.makerSide === 'sell' ? 'buy' : 'sell',
+      price: formatPrice(makePrice(r.price.num, r.price.den), bd, qd),
+      baseAmount: formatAmount(r.baseAmount, bd),
+      quoteAmount: formatAmount(r.quoteAmount, qd),
+      time: r.finishedAt,
+      orderId: r.orderId,
+      ...(row.mine ? { swapId: r.tradeId } : {}),
+      mine: row.mine,
       txids: [
-        { ticker: makerTicker, txid: r.txids.makerLock, what: 'maker lock' }, { ticker: takerTicker, txid: r.txids.takerLock, what: 'taker lock' },
-        { ticker: takerTicker, txid: r.txids.makerClaim, what: 'maker claim' }, { ticker: makerTicker, txid: r.txids.takerClaim, what: 'taker claim' },
+        { ticker: makerTicker, txid: r.txids.makerLock, what: 'maker lock' },
+        { ticker: takerTicker, txid: r.txids.takerLock, what: 'taker lock' },
+        { ticker: takerTicker, txid: r.txids.makerClaim, what: 'maker claim' },
+        { ticker: makerTicker, txid: r.txids.takerClaim, what: 'taker claim' },
       ],
       verified: row.verified,
     };
@@ -196,16 +247,18 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
 
   return {
     async start() {
-      unsubs.push(d.p2p.subscribe(TRADE_TOPIC, (msg) => {
-        const t = gossipType(msg.data, ['trade.record']);
-        if (!t.ok) {
-          d.scorer.refused(msg.from, t.reason, 'trade gossip');
-          return;
-        }
-        void ingest(msg.data, msg.from).then((v) => {
-          if (!v.ok) d.scorer.refused(msg.from, v.reason, `trade.record: ${v.message}`);
-        });
-      }));
+      unsubs.push(
+        d.p2p.subscribe(TRADE_TOPIC, (msg) => {
+          const t = gossipType(msg.data, ['trade.record']);
+          if (!t.ok) {
+            d.scorer.refused(msg.from, t.reason, 'trade gossip');
+            return;
+          }
+          void ingest(msg.data, msg.from).then((v) => {
+            if (!v.ok) d.scorer.refused(msg.from, v.reason, `trade.record: ${v.message}`);
+          });
+        }),
+      );
       await d.p2p.handleRequest(TRADE_SIGN_PROTOCOL, (req, ctx) => onSignRequest(req, ctx.peerId));
     },
     stop() {
@@ -228,10 +281,29 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
       const qd = decimals(quote);
       const candles = aggregateCandles(tradesOf(base, quote, start, end), interval).map((c) => {
         const a = candleToApi(c, bd, qd);
-        return { time: a.openTime, open: a.open, high: a.high, low: a.low, close: a.close, volumeBase: a.volumeBase, volumeQuote: a.volumeQuote, trades: a.trades };
+        return {
+          time: a.openTime,
+          open: a.open,
+          high: a.high,
+          low: a.low,
+          close: a.close,
+          volumeBase: a.volumeBase,
+          volumeQuote: a.volumeQuote,
+          trades: a.trades,
+        };
       });
       const s = statsToApi(stats24h(tradesOf(base, quote, now - 30 * 86_400_000, now + 1), now), bd, qd);
-      return { candles, stats: { last: s.last, change24h: s.changePercent, high24h: s.high, low24h: s.low, volumeBase24h: s.volumeBase, volumeQuote24h: s.volumeQuote } };
+      return {
+        candles,
+        stats: {
+          last: s.last,
+          change24h: s.changePercent,
+          high24h: s.high,
+          low24h: s.low,
+          volumeBase24h: s.volumeBase,
+          volumeQuote24h: s.volumeQuote,
+        },
+      };
     },
     lastPrice(base, quote) {
       const row = d.repo.list<Record<string, unknown>>({ base, quote, limit: 1 })[0];

@@ -20,7 +20,8 @@ async function fetchTx(rpc: RpcClient, txid: string): Promise<Transaction | null
 }
 
 const isP2wsh = (script: Uint8Array): boolean => script.length === 34 && script[0] === 0x00 && script[1] === 0x20;
-const spends = (tx: Transaction, txid: string): boolean => tx.ins.some((i) => bytesToHex(Uint8Array.from(i.hash).reverse()) === txid);
+const spends = (tx: Transaction, txid: string): boolean =>
+  tx.ins.some((i) => bytesToHex(Uint8Array.from(i.hash).reverse()) === txid);
 
 export async function verifyTradeOnChain(r: TradeRecord, chains: ChainLookup): Promise<TradeCheck> {
   const makerTicker = r.makerSide === 'sell' ? r.market.base : r.market.quote;
@@ -31,8 +32,10 @@ export async function verifyTradeOnChain(r: TradeRecord, chains: ChainLookup): P
   const takerChain = chains(takerTicker);
   if (!makerChain || !takerChain) return 'no-chain';
   const [makerLock, takerLock, makerClaim, takerClaim] = await Promise.all([
-    fetchTx(makerChain, r.txids.makerLock), fetchTx(takerChain, r.txids.takerLock),
-    fetchTx(takerChain, r.txids.makerClaim), fetchTx(makerChain, r.txids.takerClaim),
+    fetchTx(makerChain, r.txids.makerLock),
+    fetchTx(takerChain, r.txids.takerLock),
+    fetchTx(takerChain, r.txids.makerClaim),
+    fetchTx(makerChain, r.txids.takerClaim),
   ]);
   if (!makerLock || !takerLock || !makerClaim || !takerClaim) return 'failed';
   if (!makerLock.outs.some((o) => isP2wsh(o.script) && o.value === makerAmount)) return 'failed';

@@ -52,37 +52,67 @@ const Funded = z.object({ hex: z.string() }).loose();
  * coin the maker sells) less a small fee, plus OP_RETURN <orderId>, signed by the wallet. Never
  * broadcast; if anyone does broadcast it the maker loses only that fee.
  */
-export async function buildOwnershipProof(wallet: RpcClient, coin: CoinParams, utxos: ReadonlyArray<Outpoint & { amount: bigint }>, orderId: string, refundAddress: string, feeRate: bigint): Promise<string> {
+export async function buildOwnershipProof(
+  wallet: RpcClient,
+  coin: CoinParams,
+  utxos: ReadonlyArray<Outpoint & { amount: bigint }>,
+  orderId: string,
+  refundAddress: string,
+  feeRate: bigint,
+): Promise<string> {
   const total = utxos.reduce((a, u) => a + u.amount, 0n);
   const fee = feeRate * (11n + 43n + 43n + MAX_INPUT_VBYTES * BigInt(utxos.length));
-  if (total - fee < coin.dustP2wpkh) throw new ApiError('INSUFFICIENT_FUNDS', `The ${coin.ticker} coins chosen for the order are too small to prove.`);
+  if (total - fee < coin.dustP2wpkh)
+    throw new ApiError('INSUFFICIENT_FUNDS', `The ${coin.ticker} coins chosen for the order are too small to prove.`);
   const raw = await wallet.call<string>('createrawtransaction', [
     utxos.map((u) => ({ txid: u.txid, vout: u.vout })),
     [{ data: orderId }, { [refundAddress]: formatAmount(total - fee, coin.decimals) }],
   ]);
   const signed = await wallet.callAs(Signed, 'signrawtransactionwithwallet', [raw]);
-  if (!signed.complete) throw new ApiError('WALLET_RPC_ERROR', `The ${coin.ticker} wallet could not sign for the coins of the order (is it locked?).`);
+  if (!signed.complete)
+    throw new ApiError(
+      'WALLET_RPC_ERROR',
+      `The ${coin.ticker} wallet could not sign for the coins of the order (is it locked?).`,
+    );
   return signed.hex;
 }
 
 export type ChainCheck = { ok: true } | { ok: false; message: string };
 
-const MempoolAccept = z.array(z.object({ allowed: z.boolean().optional(), 'reject-reason': z.string().optional() }).loose()).length(1);
-const TxOut = z.object({ value: z.union([z.string(), z.number()]) }).loose().nullable();
+const MempoolAccept = z
+  .array(z.object({ allowed: z.boolean().optional(), 'reject-reason': z.string().optional() }).loose())
+  .length(1);
+const TxOut = z
+  .object({ value: z.union([z.string(), z.number()]) })
+  .loose()
+  .nullable();
 
 /**
  * The service node's check of a proof: it spends exactly the order's outpoints, carries the order
  * id, and the daemon would accept it now (so every input exists, is unspent and is signed by its
  * owner); together the outpoints hold at least `needed`.
  */
-export async function checkOwnershipProof(node: RpcClient, coin: CoinParams, hex: string, orderId: string, outpoints: readonly string[], needed: bigint): Promise<ChainCheck> {
+export async function checkOwnershipProof(
+  node: RpcClient,
+  coin: CoinParams,
+  hex: string,
+  orderId: string,
+  outpoints: readonly string[],
+  needed: bigint,
+): Promise<ChainCheck> {
   const tx = decodeTx(hex);
   if (!tx) return { ok: false, message: 'the ownership proof is not a transaction' };
   const spent = tx.ins.map((i) => `${txidOf(i)}:${i.index}`);
-  if (spent.length !== outpoints.length || !outpoints.every((o) => spent.includes(o))) return { ok: false, message: 'the ownership proof does not spend exactly the order\'s coins' };
-  if (!tx.outs.some((o) => opReturnData(o.script) === orderId)) return { ok: false, message: 'the ownership proof is not for this order' };
+  if (spent.length !== outpoints.length || !outpoints.every((o) => spent.includes(o)))
+    return { ok: false, message: "the ownership proof does not spend exactly the order's coins" };
+  if (!tx.outs.some((o) => opReturnData(o.script) === orderId))
+    return { ok: false, message: 'the ownership proof is not for this order' };
   const verdict = await node.callAs(MempoolAccept, 'testmempoolaccept', [[hex]], { wallet: false });
-  if (verdict[0]?.allowed !== true) return { ok: false, message: `the maker's coins are spent, unknown or not the maker's (${verdict[0]?.['reject-reason'] ?? 'refused'})` };
+  if (verdict[0]?.allowed !== true)
+    return {
+      ok: false,
+      message: `the maker's coins are spent, unknown or not the maker's (${verdict[0]?.['reject-reason'] ?? 'refused'})`,
+    };
   let total = 0n;
   for (const o of outpoints) {
     const { txid, vout } = parseOutpoint(o);
@@ -90,7 +120,11 @@ export async function checkOwnershipProof(node: RpcClient, coin: CoinParams, hex
     if (!out) return { ok: false, message: `the coin ${o} is spent or unknown` };
     total += amountFromCoinJson(out.value, coin.decimals);
   }
-  if (total < needed) return { ok: false, message: `the order's coins hold ${formatAmount(total, coin.decimals)} ${coin.ticker}, less than the ${formatAmount(needed, coin.decimals)} it offers` };
+  if (total < needed)
+    return {
+      ok: false,
+      message: `the order's coins hold ${formatAmount(total, coin.decimals)} ${coin.ticker}, less than the ${formatAmount(needed, coin.decimals)} it offers`,
+    };
   return { ok: true };
 }
 
@@ -105,12 +139,22 @@ export interface PreparedFee {
  * the accept, and it is broadcast only once the maker acked (a refused accept costs nothing).
  * Its inputs stay locked in the wallet until it is sent or released.
  */
-export async function prepareFeeTx(wallet: RpcClient, coin: CoinParams, feeAddress: string, amount: bigint, orderId: string): Promise<PreparedFee> {
-  const raw = await wallet.call<string>('createrawtransaction', [[], [{ [feeAddress]: formatAmount(amount, coin.decimals) }, { data: orderId }]]);
+export async function prepareFeeTx(
+  wallet: RpcClient,
+  coin: CoinParams,
+  feeAddress: string,
+  amount: bigint,
+  orderId: string,
+): Promise<PreparedFee> {
+  const raw = await wallet.call<string>('createrawtransaction', [
+    [],
+    [{ [feeAddress]: formatAmount(amount, coin.decimals) }, { data: orderId }],
+  ]);
   const funded = await wallet.callAs(Funded, 'fundrawtransaction', [raw, { lockUnspents: true }]);
   const signed = await wallet.callAs(Signed, 'signrawtransactionwithwallet', [funded.hex]);
   const tx = decodeTx(signed.hex);
-  if (!signed.complete || !tx) throw new ApiError('WALLET_RPC_ERROR', `The ${coin.ticker} wallet could not sign the fee payment.`);
+  if (!signed.complete || !tx)
+    throw new ApiError('WALLET_RPC_ERROR', `The ${coin.ticker} wallet could not sign the fee payment.`);
   return { txid: tx.getId(), hex: signed.hex, inputs: tx.ins.map((i) => ({ txid: txidOf(i), vout: i.index })) };
 }
 
@@ -127,7 +171,13 @@ export async function releaseFeeTx(wallet: RpcClient, fee: PreparedFee): Promise
  * The service node's check of a taker's fee: a transaction (in the mempool or a block) paying at
  * least `amount` to `address` with an OP_RETURN of the order id.
  */
-export async function checkFeeTx(node: RpcClient, coin: CoinParams, txid: string, fee: { address: string; amount: bigint }, orderId: string): Promise<ChainCheck> {
+export async function checkFeeTx(
+  node: RpcClient,
+  coin: CoinParams,
+  txid: string,
+  fee: { address: string; amount: bigint },
+  orderId: string,
+): Promise<ChainCheck> {
   let hex: string;
   try {
     hex = await node.call<string>('getrawtransaction', [txid], { wallet: false, retry: false });
@@ -136,7 +186,8 @@ export async function checkFeeTx(node: RpcClient, coin: CoinParams, txid: string
   }
   const tx = decodeTx(hex);
   if (!tx) return { ok: false, message: 'the fee transaction cannot be read' };
-  if (!tx.outs.some((o) => opReturnData(o.script) === orderId)) return { ok: false, message: 'the fee transaction does not name this order' };
+  if (!tx.outs.some((o) => opReturnData(o.script) === orderId))
+    return { ok: false, message: 'the fee transaction does not name this order' };
   const network = networkOf(coin);
   const paid = tx.outs.reduce((sum, o) => {
     try {
@@ -145,18 +196,29 @@ export async function checkFeeTx(node: RpcClient, coin: CoinParams, txid: string
       return sum;
     }
   }, 0n);
-  if (paid < fee.amount) return { ok: false, message: `the fee transaction pays ${formatAmount(paid, coin.decimals)} ${coin.ticker}, less than the fee` };
+  if (paid < fee.amount)
+    return {
+      ok: false,
+      message: `the fee transaction pays ${formatAmount(paid, coin.decimals)} ${coin.ticker}, less than the fee`,
+    };
   return { ok: true };
 }
 
-const TxOutWithScript = z.object({
-  value: z.union([z.string(), z.number()]),
-  confirmations: z.number().int(),
-  scriptPubKey: z.object({ address: z.string().optional(), addresses: z.array(z.string()).optional() }).loose(),
-}).loose().nullable();
+const TxOutWithScript = z
+  .object({
+    value: z.union([z.string(), z.number()]),
+    confirmations: z.number().int(),
+    scriptPubKey: z.object({ address: z.string().optional(), addresses: z.array(z.string()).optional() }).loose(),
+  })
+  .loose()
+  .nullable();
 
 /** What the daemon says about an outpoint (unspent, including the mempool), or null. */
-export async function lookupOutput(node: RpcClient, coin: CoinParams, o: Outpoint): Promise<{ address: string | null; amount: bigint; confirmations: number } | null> {
+export async function lookupOutput(
+  node: RpcClient,
+  coin: CoinParams,
+  o: Outpoint,
+): Promise<{ address: string | null; amount: bigint; confirmations: number } | null> {
   const out = await node.callAs(TxOutWithScript, 'gettxout', [o.txid, o.vout, true], { wallet: false });
   if (!out) return null;
   const address = out.scriptPubKey.address ?? out.scriptPubKey.addresses?.[0] ?? null;

@@ -7,7 +7,15 @@ import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { formatAmount, parseAmount } from '../../src-shared/money/index.ts';
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS, marketTopic, signOrderMessage } from '../../src-shared/protocol/orders.ts';
-import { createOrder, fillQuote, makerReceivesTicker, makerSellsTicker, marketKey, nonceFromBytes, OrderError } from '../../src-shared/orders/order.ts';
+import {
+  createOrder,
+  fillQuote,
+  makerReceivesTicker,
+  makerSellsTicker,
+  marketKey,
+  nonceFromBytes,
+  OrderError,
+} from '../../src-shared/orders/order.ts';
 import { transitionOrder } from '../../src-shared/orders/state.ts';
 import type { Order, OrderTerms, Side } from '../../src-shared/orders/types.ts';
 import { offenceFor, validateAccept, validateSignResponse, type Refusal } from '../../src-shared/orders/validate.ts';
@@ -64,7 +72,9 @@ export interface Maker {
 }
 
 function refusal(r: Refusal): ApiError {
-  return new ApiError(offenceFor(r.reason) ? 'INVALID_PARAMS' : 'PEER_REFUSED', `refused (${r.reason}): ${r.message}`, { reason: r.reason });
+  return new ApiError(offenceFor(r.reason) ? 'INVALID_PARAMS' : 'PEER_REFUSED', `refused (${r.reason}): ${r.message}`, {
+    reason: r.reason,
+  });
 }
 
 export function createMaker(d: MakerDeps): Maker {
@@ -83,7 +93,10 @@ export function createMaker(d: MakerDeps): Maker {
   };
 
   /** Wallet coins for `amount`, largest first, none already backing another of our orders. */
-  async function pickCoins(ticker: string, amount: bigint): Promise<Array<{ txid: string; vout: number; amount: bigint }>> {
+  async function pickCoins(
+    ticker: string,
+    amount: bigint,
+  ): Promise<Array<{ txid: string; vout: number; amount: bigint }>> {
     const coin = coinOf(ticker);
     const reserved = d.reservedOutpoints();
     const utxos = (await d.wallets.utxos(ticker))
@@ -98,7 +111,10 @@ export function createMaker(d: MakerDeps): Maker {
       total += u.amount;
     }
     if (total < amount) {
-      throw new ApiError('INSUFFICIENT_FUNDS', `The ${ticker} wallet has ${formatAmount(total, coin.decimals)} ${ticker} in coins not already backing an order; the order needs ${formatAmount(amount, coin.decimals)}.`);
+      throw new ApiError(
+        'INSUFFICIENT_FUNDS',
+        `The ${ticker} wallet has ${formatAmount(total, coin.decimals)} ${ticker} in coins not already backing an order; the order needs ${formatAmount(amount, coin.decimals)}.`,
+      );
     }
     return picked;
   }
@@ -111,36 +127,76 @@ export function createMaker(d: MakerDeps): Maker {
     const sells = makerSellsTicker(terms0);
     const receives = makerReceivesTicker(terms0);
     const sn = d.registry.serving(spec.base, spec.quote)[0];
-    if (!sn) throw new ApiError('PEER_UNREACHABLE', `No service node that serves ${spec.base}/${spec.quote} is online, so the order cannot be signed now.`);
+    if (!sn)
+      throw new ApiError(
+        'PEER_UNREACHABLE',
+        `No service node that serves ${spec.base}/${spec.quote} is online, so the order cannot be signed now.`,
+      );
     const sellAmount = spec.side === 'sell' ? spec.baseAmount : spec.quoteAmount;
     const coins = await pickCoins(sells, sellAmount);
     const refund = (await d.wallets.newAddress(sells, 'hashlock order refund')).address;
     const payout = (await d.wallets.newAddress(receives, 'hashlock order payout')).address;
     const now = d.now();
     const terms: OrderTerms = {
-      market, side: spec.side, baseAmount: spec.baseAmount, quoteAmount: spec.quoteAmount, partial: spec.partial,
+      market,
+      side: spec.side,
+      baseAmount: spec.baseAmount,
+      quoteAmount: spec.quoteAmount,
+      partial: spec.partial,
       maker: { peerId: d.p2p.peerId, pubkey: signer.publicKey, addresses: { payout, refund } },
-      makerUtxos: coins.map((c) => `${c.txid}:${c.vout}`), createdAt: now, expiresAt: now + d.orderLifetimeMs, nonce: nonceFromBytes(randomBytes(16)),
+      makerUtxos: coins.map((c) => `${c.txid}:${c.vout}`),
+      createdAt: now,
+      expiresAt: now + d.orderLifetimeMs,
+      nonce: nonceFromBytes(randomBytes(16)),
     };
     let made;
     try {
       made = createOrder(terms, signer);
     } catch (err) {
-      if (err instanceof OrderError) throw new ApiError('INVALID_PARAMS', `The order breaks a rule (${err.reason}): ${err.message}`);
+      if (err instanceof OrderError)
+        throw new ApiError('INVALID_PARAMS', `The order breaks a rule (${err.reason}): ${err.message}`);
       throw err;
     }
     const feeRate = BigInt((await d.wallets.feeEstimate(sells, 6)).satPerVb);
     const tx = await buildOwnershipProof(d.wallets.rpc(sells), coinOf(sells), coins, made.id, refund, feeRate);
-    const answer = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.sign, { type: 'order.sign.request', order: wireForm(made), ownership: { tx } }, { timeoutMs: 20_000 });
+    const answer = await requestWithRetry(
+      d.p2p,
+      sn.registration.peerId,
+      ORDER_PROTOCOLS.sign,
+      { type: 'order.sign.request', order: wireForm(made), ownership: { tx } },
+      { timeoutMs: 20_000 },
+    );
     const signed = validateSignResponse(answer, made, sn.registration.pubkey, {});
-    if (!signed.ok) throw new ApiError('PEER_REFUSED', `The service node's answer does not check (${signed.reason}): ${signed.message}`);
+    if (!signed.ok)
+      throw new ApiError(
+        'PEER_REFUSED',
+        `The service node's answer does not check (${signed.reason}): ${signed.message}`,
+      );
     const order = signed.value;
     const announce = { type: 'order.announce' as const, order: wireForm(order) as Record<string, unknown> };
     const rec: OrderRecord = {
-      id: order.id, kind: 'limit', role: 'maker', state: 'new', base: spec.base, quote: spec.quote, side: spec.side,
-      baseAmount: spec.baseAmount, quoteAmount: spec.quoteAmount, price: order.price, partial: spec.partial, remainingBase: spec.baseAmount,
-      order: announce.order, serviceNode: sn.registration.pubkey, expiresAt: order.expiresAt, fills: [], acks: [], stop: null,
-      parentStop: spec.parentStop ?? null, repostOf: spec.repostOf ?? null, createdAt: now, updatedAt: now,
+      id: order.id,
+      kind: 'limit',
+      role: 'maker',
+      state: 'new',
+      base: spec.base,
+      quote: spec.quote,
+      side: spec.side,
+      baseAmount: spec.baseAmount,
+      quoteAmount: spec.quoteAmount,
+      price: order.price,
+      partial: spec.partial,
+      remainingBase: spec.baseAmount,
+      order: announce.order,
+      serviceNode: sn.registration.pubkey,
+      expiresAt: order.expiresAt,
+      fills: [],
+      acks: [],
+      stop: null,
+      parentStop: spec.parentStop ?? null,
+      repostOf: spec.repostOf ?? null,
+      createdAt: now,
+      updatedAt: now,
     };
     d.store.put(rec);
     const listed = d.book.ingest('order.announce', announce, null);
@@ -156,18 +212,30 @@ export function createMaker(d: MakerDeps): Maker {
       const t = transitionOrder(r.state, { type: 'service-node-signed' });
       if (t.ok) r.state = t.state;
     })!;
-    d.log.info('order posted', { orderId: order.id, market: marketKey(market), side: spec.side, baseAmount: spec.baseAmount, serviceNode: sn.registration.pubkey });
+    d.log.info('order posted', {
+      orderId: order.id,
+      market: marketKey(market),
+      side: spec.side,
+      baseAmount: spec.baseAmount,
+      serviceNode: sn.registration.pubkey,
+    });
     return opened;
   }
 
   async function cancel(id: string): Promise<OrderRecord> {
     const rec = d.store.get(id);
-    if (!rec || rec.role !== 'maker' || rec.kind === 'stop') throw new ApiError('NOT_FOUND', `No order ${id} of this node to cancel.`);
-    if (!LISTING_ALIVE.includes(rec.state)) throw new ApiError('CONFLICT', `The order is ${rec.state}: only an order nobody holds yet can be canceled.`);
+    if (!rec || rec.role !== 'maker' || rec.kind === 'stop')
+      throw new ApiError('NOT_FOUND', `No order ${id} of this node to cancel.`);
+    if (!LISTING_ALIVE.includes(rec.state))
+      throw new ApiError('CONFLICT', `The order is ${rec.state}: only an order nobody holds yet can be canceled.`);
     const signer = vaultSigner(d.vault, 'order');
-    const msg = signOrderMessage({ type: 'order.cancel', orderId: id, maker: signer.publicKey, seq: d.seq.next(), ts: d.now() }, signer);
+    const msg = signOrderMessage(
+      { type: 'order.cancel', orderId: id, maker: signer.publicKey, seq: d.seq.next(), ts: d.now() },
+      signer,
+    );
     const v = d.book.ingest('order.cancel', msg, null);
-    if (!v.ok && v.reason !== 'unknown-order') d.log.warn('our own cancel does not check', { orderId: id, reason: v.reason });
+    if (!v.ok && v.reason !== 'unknown-order')
+      d.log.warn('our own cancel does not check', { orderId: id, reason: v.reason });
     await publishMessage(d.p2p, marketTopic(rec.base, rec.quote), msg as { type: 'order.cancel' }, d.log);
     return d.store.update(id, (r) => {
       const t = transitionOrder(r.state, { type: 'canceled' });
@@ -182,14 +250,24 @@ export function createMaker(d: MakerDeps): Maker {
     const signer = vaultSigner(d.vault, 'order');
     const byMarket = new Map<string, string[]>();
     for (const rec of d.store.all()) {
-      if (rec.role !== 'maker' || rec.kind === 'stop' || !LISTING_ALIVE.includes(rec.state) || !d.book.find(rec.id)) continue;
+      if (rec.role !== 'maker' || rec.kind === 'stop' || !LISTING_ALIVE.includes(rec.state) || !d.book.find(rec.id))
+        continue;
       const key = `${rec.base}/${rec.quote}`;
       byMarket.set(key, [...(byMarket.get(key) ?? []), rec.id]);
     }
     for (const [key, ids] of byMarket) {
       const [base, quote] = key.split('/') as [string, string];
       for (let i = 0; i < ids.length; i += 100) {
-        const msg = signOrderMessage({ type: 'order.keepalive', maker: signer.publicKey, orderIds: ids.slice(i, i + 100), seq: d.seq.next(), ts: d.now() }, signer);
+        const msg = signOrderMessage(
+          {
+            type: 'order.keepalive',
+            maker: signer.publicKey,
+            orderIds: ids.slice(i, i + 100),
+            seq: d.seq.next(),
+            ts: d.now(),
+          },
+          signer,
+        );
         d.book.ingest('order.keepalive', msg, null);
         void publishMessage(d.p2p, marketTopic(base, quote), msg as { type: 'order.keepalive' }, d.log);
       }
@@ -198,7 +276,14 @@ export function createMaker(d: MakerDeps): Maker {
 
   function reannounce(): void {
     for (const rec of d.store.all()) {
-      if (rec.role !== 'maker' || rec.kind === 'stop' || !rec.order || !LISTING_ALIVE.includes(rec.state) || d.book.find(rec.id)) continue;
+      if (
+        rec.role !== 'maker' ||
+        rec.kind === 'stop' ||
+        !rec.order ||
+        !LISTING_ALIVE.includes(rec.state) ||
+        d.book.find(rec.id)
+      )
+        continue;
       if ((rec.expiresAt ?? 0) <= d.now()) {
         d.store.update(rec.id, (r) => {
           const t = transitionOrder(r.state, { type: 'expired' });
@@ -221,21 +306,42 @@ export function createMaker(d: MakerDeps): Maker {
     const entry = d.book.find(accept.orderId)!;
     const rec = mine(entry.order);
     if (!rec) throw new ApiError('NOT_FOUND', 'refused: this node did not make that order');
-    if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: an accept must come from the taker\'s own node');
-    if (d.vault.status() !== 'unlocked') throw new ApiError('PEER_REFUSED', 'refused: the maker\'s node is locked');
+    if (accept.taker.peerId !== peerId)
+      throw new ApiError('PEER_REFUSED', "refused: an accept must come from the taker's own node");
+    if (d.vault.status() !== 'unlocked') throw new ApiError('PEER_REFUSED', "refused: the maker's node is locked");
     const now = d.now();
     const signer = vaultSigner(d.vault, 'order');
-    const ackOf = () => signOrderMessage({ type: 'order.ack', acceptId, orderId: accept.orderId, maker: signer.publicKey, seq: d.seq.next(), ts: d.now() }, signer);
+    const ackOf = () =>
+      signOrderMessage(
+        {
+          type: 'order.ack',
+          acceptId,
+          orderId: accept.orderId,
+          maker: signer.publicKey,
+          seq: d.seq.next(),
+          ts: d.now(),
+        },
+        signer,
+      );
     // The same accept again (our answer was lost on the way): the same decision.
     if (rec.acks.some((a) => a.acceptId === acceptId)) return ackOf();
     // The maker takes the first valid accept: while one waits for its hold, others are refused.
     const waiting = rec.acks.some((a) => now - a.at < d.holdTimeoutMs);
-    if (waiting || !['open', 'accepting'].includes(rec.state)) throw new ApiError('PEER_REFUSED', 'refused: the order is being taken by someone else');
+    if (waiting || !['open', 'accepting'].includes(rec.state))
+      throw new ApiError('PEER_REFUSED', 'refused: the order is being taken by someone else');
     const ack = ackOf();
     d.store.update(rec.id, (r) => {
-      r.acks = [...r.acks.filter((a) => now - a.at < 10 * d.holdTimeoutMs), {
-        acceptId, takerPeerId: peerId, baseAmount: accept.baseAmount, quoteAmount: accept.quoteAmount, feeTxid: accept.feeTxid, at: now,
-      }];
+      r.acks = [
+        ...r.acks.filter((a) => now - a.at < 10 * d.holdTimeoutMs),
+        {
+          acceptId,
+          takerPeerId: peerId,
+          baseAmount: accept.baseAmount,
+          quoteAmount: accept.quoteAmount,
+          feeTxid: accept.feeTxid,
+          at: now,
+        },
+      ];
       const t = transitionOrder(r.state, { type: 'accept-sent' });
       if (t.ok) r.state = t.state;
     });
@@ -243,7 +349,8 @@ export function createMaker(d: MakerDeps): Maker {
     const t = setTimeout(() => {
       holdTimers.delete(acceptId);
       d.store.update(rec.id, (r) => {
-        if (r.state !== 'accepting' || r.acks.some((a) => a.acceptId !== acceptId && d.now() - a.at < d.holdTimeoutMs)) return;
+        if (r.state !== 'accepting' || r.acks.some((a) => a.acceptId !== acceptId && d.now() - a.at < d.holdTimeoutMs))
+          return;
         const back = transitionOrder(r.state, { type: 'accept-failed' });
         if (back.ok) r.state = back.state;
       });
@@ -265,9 +372,19 @@ export function createMaker(d: MakerDeps): Maker {
       r.acks = r.acks.filter((a) => a.acceptId !== e.hold.acceptId);
       if (ack) {
         r.fills.push({
-          orderId: r.id, acceptId: ack.acceptId, holdId: e.holdId, counterparty: ack.takerPeerId, baseAmount: e.hold.baseAmount, quoteAmount: e.hold.quoteAmount,
-          feeTxid: ack.feeTxid, state: 'hold', makerPubkey: e.order.maker.pubkey, serviceNode: e.order.serviceNode.pubkey, price: e.order.price,
-          makerSide: e.order.side, at: d.now(),
+          orderId: r.id,
+          acceptId: ack.acceptId,
+          holdId: e.holdId,
+          counterparty: ack.takerPeerId,
+          baseAmount: e.hold.baseAmount,
+          quoteAmount: e.hold.quoteAmount,
+          feeTxid: ack.feeTxid,
+          state: 'hold',
+          makerPubkey: e.order.maker.pubkey,
+          serviceNode: e.order.serviceNode.pubkey,
+          price: e.order.price,
+          makerSide: e.order.side,
+          at: d.now(),
         });
       }
       const t = transitionOrder(r.state, { type: 'held', remainingBase: e.remainingBase });
@@ -283,13 +400,23 @@ export function createMaker(d: MakerDeps): Maker {
   async function startSwap(recId: string, holdId: string, ack: { takerPeerId: string }, order: Order): Promise<void> {
     const fill = d.store.get(recId)?.fills.find((f) => f.holdId === holdId);
     if (!fill || !d.swaps) return;
-    const sell = order.side === 'sell' ? { ticker: order.market.base, amount: fill.baseAmount } : { ticker: order.market.quote, amount: fill.quoteAmount };
-    const buy = order.side === 'sell' ? { ticker: order.market.quote, amount: fill.quoteAmount } : { ticker: order.market.base, amount: fill.baseAmount };
+    const sell =
+      order.side === 'sell'
+        ? { ticker: order.market.base, amount: fill.baseAmount }
+        : { ticker: order.market.quote, amount: fill.quoteAmount };
+    const buy =
+      order.side === 'sell'
+        ? { ticker: order.market.quote, amount: fill.quoteAmount }
+        : { ticker: order.market.base, amount: fill.baseAmount };
     try {
       await d.swaps.startSwap({ peerId: ack.takerPeerId, sell, buy, swapId: holdId, orderId: order.id });
       d.log.info('swap started for a held order', { orderId: order.id, swapId: holdId });
     } catch (err) {
-      d.log.warn('could not start the swap of a held order', { orderId: order.id, swapId: holdId, error: (err as Error).message });
+      d.log.warn('could not start the swap of a held order', {
+        orderId: order.id,
+        swapId: holdId,
+        error: (err as Error).message,
+      });
       d.store.update(recId, (r) => {
         const f = r.fills.find((x) => x.holdId === holdId);
         if (!f) return;
@@ -309,14 +436,26 @@ export function createMaker(d: MakerDeps): Maker {
       if (f) f.reposted = true;
     });
     if (rec.reason === 'canceled by the user') return;
-    const minBase = rec.partial.allowed && rec.partial.minBase < fill.baseAmount ? rec.partial.minBase : fill.baseAmount;
+    const minBase =
+      rec.partial.allowed && rec.partial.minBase < fill.baseAmount ? rec.partial.minBase : fill.baseAmount;
     const quoteAmount = rec.price ? fillQuote(rec.price, fill.baseAmount, rec.side) : fill.quoteAmount;
     void place({
-      base: rec.base, quote: rec.quote, side: rec.side, baseAmount: fill.baseAmount, quoteAmount,
-      partial: { allowed: minBase < fill.baseAmount, minBase }, repostOf: rec.id,
+      base: rec.base,
+      quote: rec.quote,
+      side: rec.side,
+      baseAmount: fill.baseAmount,
+      quoteAmount,
+      partial: { allowed: minBase < fill.baseAmount, minBase },
+      repostOf: rec.id,
     }).then(
-      (r) => d.log.info('reposted what a failed take gave back', { from: recId, orderId: r.id, baseAmount: fill.baseAmount }),
-      (err: unknown) => d.log.warn('could not repost what a failed take gave back', { from: recId, error: (err as Error).message }),
+      (r) =>
+        d.log.info('reposted what a failed take gave back', {
+          from: recId,
+          orderId: r.id,
+          baseAmount: fill.baseAmount,
+        }),
+      (err: unknown) =>
+        d.log.warn('could not repost what a failed take gave back', { from: recId, error: (err as Error).message }),
     );
   }
 
@@ -337,10 +476,23 @@ export function createMaker(d: MakerDeps): Maker {
       // Another service node may serve the market: offer what was left there.
       if (rec.remainingBase > 0n && d.registry.serving(rec.base, rec.quote).length > 0 && rec.price) {
         void place({
-          base: rec.base, quote: rec.quote, side: rec.side, baseAmount: rec.remainingBase, quoteAmount: fillQuote(rec.price, rec.remainingBase, rec.side),
-          partial: { allowed: rec.partial.allowed && rec.partial.minBase < rec.remainingBase, minBase: rec.partial.allowed && rec.partial.minBase < rec.remainingBase ? rec.partial.minBase : rec.remainingBase },
+          base: rec.base,
+          quote: rec.quote,
+          side: rec.side,
+          baseAmount: rec.remainingBase,
+          quoteAmount: fillQuote(rec.price, rec.remainingBase, rec.side),
+          partial: {
+            allowed: rec.partial.allowed && rec.partial.minBase < rec.remainingBase,
+            minBase:
+              rec.partial.allowed && rec.partial.minBase < rec.remainingBase ? rec.partial.minBase : rec.remainingBase,
+          },
           repostOf: rec.id,
-        }).catch((err: unknown) => d.log.warn('could not move an order to another service node', { orderId: rec.id, error: (err as Error).message }));
+        }).catch((err: unknown) =>
+          d.log.warn('could not move an order to another service node', {
+            orderId: rec.id,
+            error: (err as Error).message,
+          }),
+        );
       }
     }
   }
@@ -348,10 +500,12 @@ export function createMaker(d: MakerDeps): Maker {
   return {
     async start() {
       await d.p2p.handleRequest(ORDER_PROTOCOLS.accept, (req, ctx) => onAccept(req, ctx.peerId));
-      unsubs.push(d.book.onEvent((e) => {
-        if (e.type === 'held') onHeld(e);
-        else if (e.type === 'removed') onRemoved(e);
-      }));
+      unsubs.push(
+        d.book.onEvent((e) => {
+          if (e.type === 'held') onHeld(e);
+          else if (e.type === 'removed') onRemoved(e);
+        }),
+      );
       timer = setInterval(sendKeepalives, d.keepaliveMs);
       timer.unref();
       reannounce();

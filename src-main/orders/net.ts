@@ -3,7 +3,12 @@
 // that cuts off peers who send invalid order messages (docs/protocol.md §5 and §7).
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
-import { MAX_ORDER_MESSAGE_BYTES, encodeOrderMessage, messageTypeOf, type OrderMessageType } from '../../src-shared/protocol/orders.ts';
+import {
+  MAX_ORDER_MESSAGE_BYTES,
+  encodeOrderMessage,
+  messageTypeOf,
+  type OrderMessageType,
+} from '../../src-shared/protocol/orders.ts';
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../api/dispatcher.ts';
 import { PeerPenalties } from '../p2p/limits.ts';
@@ -29,7 +34,10 @@ export class SeqCounter {
 }
 
 /** The message type of a gossip payload, or why it cannot be one (checked before anything else). */
-export function gossipType(data: Uint8Array, allowed: readonly OrderMessageType[]): { ok: true; type: OrderMessageType } | { ok: false; reason: 'oversize' | 'malformed' } {
+export function gossipType(
+  data: Uint8Array,
+  allowed: readonly OrderMessageType[],
+): { ok: true; type: OrderMessageType } | { ok: false; reason: 'oversize' | 'malformed' } {
   if (data.length > MAX_ORDER_MESSAGE_BYTES) return { ok: false, reason: 'oversize' };
   let raw: unknown;
   try {
@@ -47,7 +55,13 @@ const RETRYABLE = new Set(['unreachable', 'reset', 'timeout']);
  * A request sent again when it may not have arrived (no connection, reset, no answer): the
  * order-network handlers answer a repeated accept, take or sign request the same way.
  */
-export async function requestWithRetry(p2p: Pick<P2pHost, 'request'>, peerId: string, protocol: string, body: unknown, opts: { timeoutMs: number; attempts?: number }): Promise<unknown> {
+export async function requestWithRetry(
+  p2p: Pick<P2pHost, 'request'>,
+  peerId: string,
+  protocol: string,
+  body: unknown,
+  opts: { timeoutMs: number; attempts?: number },
+): Promise<unknown> {
   const attempts = opts.attempts ?? 3;
   for (let i = 1; ; i++) {
     try {
@@ -59,7 +73,12 @@ export async function requestWithRetry(p2p: Pick<P2pHost, 'request'>, peerId: st
   }
 }
 
-export async function publishMessage(p2p: Pick<P2pHost, 'publish'>, topic: string, msg: { type: OrderMessageType }, log: Logger): Promise<boolean> {
+export async function publishMessage(
+  p2p: Pick<P2pHost, 'publish'>,
+  topic: string,
+  msg: { type: OrderMessageType },
+  log: Logger,
+): Promise<boolean> {
   try {
     await p2p.publish(topic, encodeOrderMessage(msg));
     return true;
@@ -80,13 +99,19 @@ export interface PeerScorer {
  * Penalty points per peer with the p2p host's numbers (docs/p2p.md): enough invalid order messages
  * and the peer is banned through the host, which disconnects and refuses it.
  */
-export function createPeerScorer(d: { p2p: Pick<P2pHost, 'peerId' | 'limits' | 'ban'>; log: Logger; now: () => number }): PeerScorer {
+export function createPeerScorer(d: {
+  p2p: Pick<P2pHost, 'peerId' | 'limits' | 'ban'>;
+  log: Logger;
+  now: () => number;
+}): PeerScorer {
   const penalties = new PeerPenalties(d.p2p.limits.banThreshold, d.p2p.limits.penaltyDecayPerSec);
   const add = (peerId: string, points: number, detail: string) => {
     if (peerId === d.p2p.peerId) return;
     d.log.info('order-network peer penalized', { peerId, detail });
     if (penalties.add(peerId, points, d.now())) {
-      void d.p2p.ban(peerId, `order network: ${detail}`).catch((err: unknown) => d.log.warn('could not ban a peer', { peerId, error: String(err) }));
+      void d.p2p
+        .ban(peerId, `order network: ${detail}`)
+        .catch((err: unknown) => d.log.warn('could not ban a peer', { peerId, error: String(err) }));
     }
   };
   return {

@@ -7,7 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ARRIVAL, KNOWN_SERVICE_NODES, MAKER, SERVICE_NODE, TAKER, ackWire, acceptWire, announceWire, holdWire, keepaliveWire, signedOrder,
+  ARRIVAL,
+  KNOWN_SERVICE_NODES,
+  MAKER,
+  SERVICE_NODE,
+  TAKER,
+  ackWire,
+  acceptWire,
+  announceWire,
+  holdWire,
+  keepaliveWire,
+  signedOrder,
 } from '../../src-shared/orders/testkit.ts';
 import { validateAccept, validateAck, validateTake, type Validation } from '../../src-shared/orders/validate.ts';
 import { createP2pHost } from '../p2p/host.ts';
@@ -25,7 +35,14 @@ function newBook() {
   const p2p = createP2pHost({ dataDir: mkdtempSync(join(dir, 'p2p-')) });
   const scorer = createPeerScorer({ p2p, log: silent, now });
   return createNetworkBook({
-    p2p, log: silent, now, scorer, serviceNodes: () => KNOWN_SERVICE_NODES, markets: [{ base: 'DEVA', quote: 'DEVB' }], offlineAfterMs: 60_000, sweepMs: 1000,
+    p2p,
+    log: silent,
+    now,
+    scorer,
+    serviceNodes: () => KNOWN_SERVICE_NODES,
+    markets: [{ base: 'DEVA', quote: 'DEVB' }],
+    offlineAfterMs: 60_000,
+    sweepMs: 1000,
   });
 }
 
@@ -43,24 +60,34 @@ describe('network book validation contexts', () => {
     expect(reasonOf(book.ingest('order.announce', announceWire(order), null))).toBe('ok');
     expect(reasonOf(book.ingest('order.announce', announceWire(takersOwn), null))).toBe('ok');
     expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([order.id], { seq: 50 }), 'maker-peer'))).toBe('ok');
-    expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([takersOwn.id], { seq: 60 }, TAKER), 'taker-peer'))).toBe('ok');
+    expect(
+      reasonOf(book.ingest('order.keepalive', keepaliveWire([takersOwn.id], { seq: 60 }, TAKER), 'taker-peer')),
+    ).toBe('ok');
 
     const a = validateAccept(accept, { ...book.directContext(), listed: book.find });
     expect(reasonOf(a)).toBe('ok');
     if (!a.ok) return;
     expect(reasonOf(validateAck(ack, a.value, MAKER.pubkey, book.directContext()))).toBe('ok');
     const take = { type: 'order.take', accept, ack };
-    expect(reasonOf(validateTake(take, { ...book.directContext(), listed: book.find, servicePubkey: SERVICE_NODE.pubkey }))).toBe('ok');
+    expect(
+      reasonOf(validateTake(take, { ...book.directContext(), listed: book.find, servicePubkey: SERVICE_NODE.pubkey })),
+    ).toBe('ok');
     // The gossip context is what refused them: it compares with the keepalives' sequence.
-    expect(reasonOf(validateTake(take, { ...book.context(), listed: book.find, servicePubkey: SERVICE_NODE.pubkey }))).toBe('replayed');
+    expect(
+      reasonOf(validateTake(take, { ...book.context(), listed: book.find, servicePubkey: SERVICE_NODE.pubkey })),
+    ).toBe('replayed');
   });
 
   it('gossip keeps its sequence: a keepalive at or below the last one is refused as replayed', () => {
     const book = newBook();
     book.ingest('order.announce', announceWire(order), null);
     expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([order.id], { seq: 50 }), 'maker-peer'))).toBe('ok');
-    expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([order.id], { seq: 50 }), 'maker-peer'))).toBe('replayed');
-    expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([order.id], { seq: 40 }), 'maker-peer'))).toBe('replayed');
+    expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([order.id], { seq: 50 }), 'maker-peer'))).toBe(
+      'replayed',
+    );
+    expect(reasonOf(book.ingest('order.keepalive', keepaliveWire([order.id], { seq: 40 }), 'maker-peer'))).toBe(
+      'replayed',
+    );
   });
 
   it('the direct context still refuses an accept for an order that is no longer listed', () => {

@@ -5,7 +5,11 @@
 // announces are rate-limited per peer and capped per maker (docs/protocol.md §3–§7).
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import {
-  ORDER_PROTOCOLS, decodeOrderMessage, marketTopic, type HoldMessage, type OrderMessageType,
+  ORDER_PROTOCOLS,
+  decodeOrderMessage,
+  marketTopic,
+  type HoldMessage,
+  type OrderMessageType,
 } from '../../src-shared/protocol/orders.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
 import { OrderBook, type BookEntry } from '../../src-shared/orders/book.ts';
@@ -13,8 +17,16 @@ import { marketKey } from '../../src-shared/orders/order.ts';
 import { DEFAULT_REPLAY_LIMITS, ReplayGuard, type SeenView } from '../../src-shared/orders/replay.ts';
 import type { Market, Order } from '../../src-shared/orders/types.ts';
 import {
-  validateCancel, validateHold, validateKeepalive, validateOrderAnnounce, validateSnapshot, validateSnapshotRequest,
-  type KnownServiceNode, type Refusal, type Validation, type ValidationContext,
+  validateCancel,
+  validateHold,
+  validateKeepalive,
+  validateOrderAnnounce,
+  validateSnapshot,
+  validateSnapshotRequest,
+  type KnownServiceNode,
+  type Refusal,
+  type Validation,
+  type ValidationContext,
 } from '../../src-shared/orders/validate.ts';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Logger } from '../api/dispatcher.ts';
@@ -25,7 +37,13 @@ export type RemovedReason = 'canceled' | 'expired' | 'offline' | 'held' | 'servi
 
 export type BookEvent =
   | { readonly type: 'listed'; readonly order: Order; readonly remainingBase: bigint }
-  | { readonly type: 'held'; readonly order: Order; readonly hold: HoldMessage; readonly holdId: string; readonly remainingBase: bigint }
+  | {
+      readonly type: 'held';
+      readonly order: Order;
+      readonly hold: HoldMessage;
+      readonly holdId: string;
+      readonly remainingBase: bigint;
+    }
   | { readonly type: 'removed'; readonly order: Order; readonly reason: RemovedReason };
 
 export interface NetworkBookOptions {
@@ -102,7 +120,12 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     lastSeq: (s) => guard.lastSeq(s),
     orderStatus: (id) => (where.has(id) ? 'live' : guard.orderStatus(id) === 'dead' ? 'dead' : undefined),
   };
-  const context = (): ValidationContext => ({ now: d.now(), seen, knownServiceNodes: d.serviceNodes(), markets: marketSet });
+  const context = (): ValidationContext => ({
+    now: d.now(),
+    seen,
+    knownServiceNodes: d.serviceNodes(),
+    markets: marketSet,
+  });
   const unsequenced: SeenView = { lastSeq: () => undefined, orderStatus: seen.orderStatus };
   const directContext = (): ValidationContext => ({ ...context(), seen: unsequenced });
   const find = (id: string): BookEntry | undefined => where.get(id)?.get(id);
@@ -147,7 +170,8 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
       case 'order.announce': {
         const v = validateOrderAnnounce(wire, ctx);
         if (!v.ok) return v;
-        if ((perMaker.get(v.value.maker.pubkey) ?? 0) >= maxPerMaker) return refuse('duplicate', 'this maker has too many orders listed');
+        if ((perMaker.get(v.value.maker.pubkey) ?? 0) >= maxPerMaker)
+          return refuse('duplicate', 'this maker has too many orders listed');
         list(v.value, v.value.baseAmount, null);
         return v;
       }
@@ -158,7 +182,12 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
         for (const id of v.value.orderIds) where.get(id)?.touch(id, ctx.now);
         // Orders we do not list: we missed their announce (or dropped them as offline). The
         // origin is the maker's node, which lists its own orders: ask it, now and then.
-        if (v.value.unknownOrderIds.length > 0 && from !== null && from !== d.p2p.peerId && ctx.now - (lastHint.get(from) ?? 0) > 5000) {
+        if (
+          v.value.unknownOrderIds.length > 0 &&
+          from !== null &&
+          from !== d.p2p.peerId &&
+          ctx.now - (lastHint.get(from) ?? 0) > 5000
+        ) {
           lastHint.set(from, ctx.now);
           void syncFrom(from);
         }
@@ -212,12 +241,14 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     const all = [...book.list('sell'), ...book.list('buy')];
     const at = r.value.after === null ? -1 : all.findIndex((e) => e.order.id === r.value.after);
     // A page boundary that left the book meanwhile: the asker starts over with a fresh snapshot.
-    if (r.value.after !== null && at < 0) return { type: 'book.snapshot', market: r.value.market, entries: [], next: null };
+    if (r.value.after !== null && at < 0)
+      return { type: 'book.snapshot', market: r.value.market, entries: [], next: null };
     const start = at + 1;
     const page = all.slice(start, start + r.value.limit);
     const more = start + page.length < all.length;
     return {
-      type: 'book.snapshot', market: r.value.market,
+      type: 'book.snapshot',
+      market: r.value.market,
       entries: page.map((e) => ({ order: wireForm(e.order), hold: holds.get(e.order.id) ?? null })),
       next: more && page.length > 0 ? page[page.length - 1]!.order.id : null,
     };
@@ -234,9 +265,18 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
       for (let page = 0; page < MAX_SNAPSHOT_PAGES; page++) {
         let answer: unknown;
         try {
-          answer = await d.p2p.request(peerId, ORDER_PROTOCOLS.snapshot, { type: 'book.snapshot.request', market: book.market, after, limit: SNAPSHOT_PAGE }, { timeoutMs: 10_000 });
+          answer = await d.p2p.request(
+            peerId,
+            ORDER_PROTOCOLS.snapshot,
+            { type: 'book.snapshot.request', market: book.market, after, limit: SNAPSHOT_PAGE },
+            { timeoutMs: 10_000 },
+          );
         } catch (err) {
-          d.log.info('could not pull a book snapshot', { peerId, market: marketKey(book.market), error: (err as Error).message });
+          d.log.info('could not pull a book snapshot', {
+            peerId,
+            market: marketKey(book.market),
+            error: (err as Error).message,
+          });
           break;
         }
         const v = validateSnapshot(answer, book.market, context());
@@ -244,10 +284,13 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
           d.scorer.refused(peerId, v.reason, `book.snapshot: ${v.message}`);
           break;
         }
-        for (const bad of v.value.refused) d.scorer.refused(peerId, bad.reason, `snapshot entry ${bad.index}: ${bad.message}`);
+        for (const bad of v.value.refused)
+          d.scorer.refused(peerId, bad.reason, `snapshot entry ${bad.index}: ${bad.message}`);
         const raw = decodeOrderMessage(answer, 'book.snapshot');
         for (const e of v.value.entries) {
-          const hold = raw.ok ? raw.msg.entries.find((x) => (x.order as { id?: unknown } | null)?.id === e.order.id)?.hold : null;
+          const hold = raw.ok
+            ? raw.msg.entries.find((x) => (x.order as { id?: unknown } | null)?.id === e.order.id)?.hold
+            : null;
           list(e.order, e.remainingBase, (hold ?? null) as Record<string, unknown> | null);
         }
         after = v.value.next;
@@ -294,22 +337,27 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
 
   return {
     async start() {
-      for (const m of books.values()) unsubs.push(d.p2p.subscribe(marketTopic(m.market.base, m.market.quote), (msg) => onGossip(msg.from, msg.data)));
+      for (const m of books.values())
+        unsubs.push(d.p2p.subscribe(marketTopic(m.market.base, m.market.quote), (msg) => onGossip(msg.from, msg.data)));
       await d.p2p.handleRequest(ORDER_PROTOCOLS.snapshot, async (req, ctx) => serveSnapshot(req, ctx.peerId));
-      unsubs.push(d.p2p.onPeersChanged((peers) => {
-        const ids = new Set(peers.map((p) => p.peerId));
-        for (const id of synced) if (!ids.has(id)) synced.delete(id);
-        syncNewPeers();
-      }));
+      unsubs.push(
+        d.p2p.onPeersChanged((peers) => {
+          const ids = new Set(peers.map((p) => p.peerId));
+          for (const id of synced) if (!ids.has(id)) synced.delete(id);
+          syncNewPeers();
+        }),
+      );
       if (d.onServiceNodesChanged) {
         // A newly known service node makes orders it signed valid here: pull the books again.
-        unsubs.push(d.onServiceNodesChanged(() => {
-          clearTimeout(resync);
-          resync = setTimeout(() => {
-            for (const p of d.p2p.peers()) void syncFrom(p.peerId);
-          }, 300);
-          resync.unref();
-        }));
+        unsubs.push(
+          d.onServiceNodesChanged(() => {
+            clearTimeout(resync);
+            resync = setTimeout(() => {
+              for (const p of d.p2p.peers()) void syncFrom(p.peerId);
+            }, 300);
+            resync.unref();
+          }),
+        );
       }
       syncNewPeers();
       timer = setInterval(sweep, d.sweepMs);

@@ -50,11 +50,21 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
   const scorer = createPeerScorer({ p2p: d.p2p, log: d.log, now });
   const policyCfg = collateralPolicyOf(d.config);
   const policyCoin = coinOf(policyCfg.ticker);
-  const policy = { ticker: policyCfg.ticker, amount: parseAmount(policyCfg.amount, policyCoin?.decimals ?? 8), minConfirmations: policyCfg.minConfirmations };
+  const policy = {
+    ticker: policyCfg.ticker,
+    amount: parseAmount(policyCfg.amount, policyCoin?.decimals ?? 8),
+    minConfirmations: policyCfg.minConfirmations,
+  };
   const chainOf = (ticker: string) => (coinOf(ticker) && d.wallets.isConfigured(ticker) ? d.wallets.rpc(ticker) : null);
 
   const registry = createServiceNodeRegistry({
-    p2p: d.p2p, log: d.log, now, policy, scorer, silentAfterMs: cfg.serviceNodeSilentMs, repo: createServiceNodeRepo(d.db),
+    p2p: d.p2p,
+    log: d.log,
+    now,
+    policy,
+    scorer,
+    silentAfterMs: cfg.serviceNodeSilentMs,
+    repo: createServiceNodeRepo(d.db),
     collateral: async (ticker, outpoint) => {
       const coin = coinOf(ticker);
       const rpc = chainOf(ticker);
@@ -63,23 +73,51 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
     },
   });
   const book = createNetworkBook({
-    p2p: d.p2p, log: d.log, now, scorer, markets: marketsOf(d.config), offlineAfterMs: cfg.offlineAfterMs, sweepMs: cfg.sweepMs,
-    serviceNodes: () => registry.known(), onServiceNodesChanged: (cb) => registry.onChange(cb), beforeSync: (peerId) => registry.syncFrom(peerId),
+    p2p: d.p2p,
+    log: d.log,
+    now,
+    scorer,
+    markets: marketsOf(d.config),
+    offlineAfterMs: cfg.offlineAfterMs,
+    sweepMs: cfg.sweepMs,
+    serviceNodes: () => registry.known(),
+    onServiceNodesChanged: (cb) => registry.onChange(cb),
+    beforeSync: (peerId) => registry.syncFrom(peerId),
   });
   const settings = createSettingsService({ repo: createSettingsRepo(d.db), coins: d.coins });
   const late: { orders?: OrderService } = {};
   const history = createTradeHistory({
-    p2p: d.p2p, log: d.log, now, repo: createTradeRepo(d.db), coins: d.coins, scorer, chains: chainOf,
+    p2p: d.p2p,
+    log: d.log,
+    now,
+    repo: createTradeRepo(d.db),
+    coins: d.coins,
+    scorer,
+    chains: chainOf,
     signer: () => (d.vault.status() === 'unlocked' ? vaultSigner(d.vault, 'order') : null),
     makerCheck: (record, peer) => (late.orders ? late.orders.makerCheck(record, peer) : 'the node is starting'),
   });
   const orders = createOrderService({
-    network: d.config.network, markets: marketsOf(d.config), coins: d.coins,
+    network: d.config.network,
+    markets: marketsOf(d.config),
+    coins: d.coins,
     // As the swap engine proposes them: config.json pins a coin, else the user's setting now.
     confirmations: (t) => d.config.swaps.confirmations[t] ?? settings.confirmations(t),
-    keepaliveMs: cfg.keepaliveMs, orderLifetimeMs: cfg.orderLifetimeMs, holdTimeoutMs: cfg.holdTimeoutMs, maxTakerFee: cfg.maxTakerFee,
-    vault: d.vault, wallets: d.wallets, p2p: d.p2p, book, registry, history, ...(d.swaps ? { swaps: d.swaps } : {}), repo: createOrderRepo(d.db),
-    events: d.events, log: d.log, now,
+    keepaliveMs: cfg.keepaliveMs,
+    orderLifetimeMs: cfg.orderLifetimeMs,
+    holdTimeoutMs: cfg.holdTimeoutMs,
+    maxTakerFee: cfg.maxTakerFee,
+    vault: d.vault,
+    wallets: d.wallets,
+    p2p: d.p2p,
+    book,
+    registry,
+    history,
+    ...(d.swaps ? { swaps: d.swaps } : {}),
+    repo: createOrderRepo(d.db),
+    events: d.events,
+    log: d.log,
+    now,
   });
   late.orders = orders;
 
@@ -97,7 +135,16 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
   if (d.config.role === 'servicenode' && d.config.servicenode) {
     const repo = createServiceNodeRepo(d.db);
     role = createServiceNodeRole({
-      config: d.config.servicenode, coins: d.coins, vault: d.vault, wallets: d.wallets, p2p: d.p2p, registry, book, repo, log: d.log, now,
+      config: d.config.servicenode,
+      coins: d.coins,
+      vault: d.vault,
+      wallets: d.wallets,
+      p2p: d.p2p,
+      registry,
+      book,
+      repo,
+      log: d.log,
+      now,
     });
     await role.start();
     const r = role;
@@ -105,7 +152,11 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
     stops.push(history.onTrade((t) => r.traded(t.tradeId)));
   }
   return {
-    orders, history, registry, book, role,
+    orders,
+    history,
+    registry,
+    book,
+    role,
     stop() {
       for (const s of stops.reverse()) s();
     },

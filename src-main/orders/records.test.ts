@@ -4,8 +4,19 @@ import { advanceFill, fillsState, heldFills, type FillRecord } from './records.t
 import { swapPhaseToOrderState } from './views.ts';
 
 const fill = (state: OrderState): FillRecord => ({
-  orderId: 'o', acceptId: 'a', holdId: 'h', counterparty: 'p', baseAmount: 1n, quoteAmount: 1n, feeTxid: 'f', state,
-  makerPubkey: 'm', serviceNode: 's', price: { num: 1n, den: 1n }, makerSide: 'sell', at: 0,
+  orderId: 'o',
+  acceptId: 'a',
+  holdId: 'h',
+  counterparty: 'p',
+  baseAmount: 1n,
+  quoteAmount: 1n,
+  feeTxid: 'f',
+  state,
+  makerPubkey: 'm',
+  serviceNode: 's',
+  price: { num: 1n, den: 1n },
+  makerSide: 'sell',
+  at: 0,
 });
 
 describe('a fill follows its swap through the order state machine', () => {
@@ -57,9 +68,18 @@ describe('what counts as filled', () => {
 
 describe('swap phases as order states', () => {
   it.each<['maker' | 'taker', string, OrderState | null]>([
-    ['maker', 'proposed', 'initialized'], ['maker', 'funding', 'initialized'], ['maker', 'funded', 'created'], ['maker', 'claiming', 'committed'],
-    ['taker', 'accepted', 'initialized'], ['taker', 'funding', 'created'], ['taker', 'funded', 'committed'], ['taker', 'claiming', 'committed'],
-    ['maker', 'completed', 'finished'], ['taker', 'refunded', 'rolledback'], ['taker', 'lost', 'rolledback'], ['maker', 'failedBeforeFunding', 'canceled'],
+    ['maker', 'proposed', 'initialized'],
+    ['maker', 'funding', 'initialized'],
+    ['maker', 'funded', 'created'],
+    ['maker', 'claiming', 'committed'],
+    ['taker', 'accepted', 'initialized'],
+    ['taker', 'funding', 'created'],
+    ['taker', 'funded', 'committed'],
+    ['taker', 'claiming', 'committed'],
+    ['maker', 'completed', 'finished'],
+    ['taker', 'refunded', 'rolledback'],
+    ['taker', 'lost', 'rolledback'],
+    ['maker', 'failedBeforeFunding', 'canceled'],
     ['maker', 'refunding', null],
   ])('%s %s → %s', (role, phase, state) => {
     expect(swapPhaseToOrderState(role, phase)).toBe(state);

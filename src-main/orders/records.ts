@@ -89,7 +89,10 @@ export const LISTING_ALIVE: readonly OrderState[] = ['new', 'open', 'accepting',
 
 const FILL_CHAIN: readonly OrderState[] = ['accepting', 'hold', 'initialized', 'created', 'committed', 'finished'];
 const STEP_EVENT: Partial<Record<OrderState, OrderEvent>> = {
-  initialized: { type: 'swap-initialized' }, created: { type: 'maker-locked' }, committed: { type: 'taker-locked' }, finished: { type: 'swap-completed' },
+  initialized: { type: 'swap-initialized' },
+  created: { type: 'maker-locked' },
+  committed: { type: 'taker-locked' },
+  finished: { type: 'swap-completed' },
 };
 
 /**
@@ -137,7 +140,8 @@ export function heldFills(fills: readonly FillRecord[]): FillRecord[] {
 export function fillsState(fills: readonly FillRecord[]): OrderState | null {
   if (fills.length === 0) return null;
   const live = fills.filter((f) => !isTerminal(f.state));
-  if (live.length > 0) return live.reduce((a, f) => (FILL_CHAIN.indexOf(f.state) < FILL_CHAIN.indexOf(a.state) ? f : a)).state;
+  if (live.length > 0)
+    return live.reduce((a, f) => (FILL_CHAIN.indexOf(f.state) < FILL_CHAIN.indexOf(a.state) ? f : a)).state;
   if (fills.some((f) => f.state === 'finished')) return 'finished';
   if (fills.some((f) => f.state === 'rolledback')) return 'rolledback';
   return 'canceled';
@@ -166,7 +170,15 @@ export function createRecordStore(repo: OrderRepo, log: Logger, now: () => numbe
   const write = (rec: OrderRecord) => {
     rec.updatedAt = now();
     for (const f of rec.fills) if (f.holdId) swaps.set(f.holdId, rec.id);
-    repo.put({ id: rec.id, kind: rec.kind, role: rec.role, state: rec.state, base: rec.base, quote: rec.quote, data: rec });
+    repo.put({
+      id: rec.id,
+      kind: rec.kind,
+      role: rec.role,
+      state: rec.state,
+      base: rec.base,
+      quote: rec.quote,
+      data: rec,
+    });
     for (const cb of [...listeners]) {
       try {
         cb(rec);

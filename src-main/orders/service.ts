@@ -9,7 +9,15 @@ import type { Params, Result } from '../../src-shared/api/contract.ts';
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { TradeRecord, TradeRecordFields } from '../../src-shared/history/record.ts';
-import { AmountError, comparePrice, formatAmount, parseAmount, parsePrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
+import {
+  AmountError,
+  comparePrice,
+  formatAmount,
+  parseAmount,
+  parsePrice,
+  quoteFor,
+  type Price,
+} from '../../src-shared/money/index.ts';
 import { averagePrice } from '../../src-shared/orders/book.ts';
 import { fillQuote, isValidFill, marketKey } from '../../src-shared/orders/order.ts';
 import { isTerminal } from '../../src-shared/orders/state.ts';
@@ -27,10 +35,27 @@ import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
 import { createMaker } from './maker.ts';
 import type { NetworkBook } from './network-book.ts';
 import { SeqCounter, vaultSigner } from './net.ts';
-import { LISTING_ALIVE, advanceFill, createRecordStore, fillsState, heldFills, type FillRecord, type OrderRecord } from './records.ts';
+import {
+  LISTING_ALIVE,
+  advanceFill,
+  createRecordStore,
+  fillsState,
+  heldFills,
+  type FillRecord,
+  type OrderRecord,
+} from './records.ts';
 import { createStopOrders } from './stops.ts';
 import { createTaker } from './taker.ts';
-import { bookView, feePreview, networkOrderView, priceText, swapPhaseToOrderState, type Decimals, type FeePreviewT, type OrderViewT } from './views.ts';
+import {
+  bookView,
+  feePreview,
+  networkOrderView,
+  priceText,
+  swapPhaseToOrderState,
+  type Decimals,
+  type FeePreviewT,
+  type OrderViewT,
+} from './views.ts';
 
 type MakeParams = Params<'makeOrder'> & { kind: 'limit' | 'market' | 'stop' };
 type MakeResult = Result<'makeOrder'>;
@@ -93,7 +118,10 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     if (!c) throw new ApiError('NOT_FOUND', `This node does not handle ${t}.`);
     return c;
   };
-  const decOf = (base: string, quote: string): Decimals => ({ base: coinOf(base).decimals, quote: coinOf(quote).decimals });
+  const decOf = (base: string, quote: string): Decimals => ({
+    base: coinOf(base).decimals,
+    quote: coinOf(quote).decimals,
+  });
   const myKey = (): string | null => (d.vault.status() === 'unlocked' ? vaultSigner(d.vault, 'order').publicKey : null);
 
   const reservedOutpoints = (): Set<string> => {
@@ -106,14 +134,41 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
   };
 
   const maker = createMaker({
-    coins: d.coins, vault: d.vault, wallets: d.wallets, p2p: d.p2p, book: d.book, registry: d.registry, swaps: d.swaps, store, seq, log: d.log, now: d.now,
-    keepaliveMs: d.keepaliveMs, orderLifetimeMs: d.orderLifetimeMs, holdTimeoutMs: d.holdTimeoutMs, reservedOutpoints,
+    coins: d.coins,
+    vault: d.vault,
+    wallets: d.wallets,
+    p2p: d.p2p,
+    book: d.book,
+    registry: d.registry,
+    swaps: d.swaps,
+    store,
+    seq,
+    log: d.log,
+    now: d.now,
+    keepaliveMs: d.keepaliveMs,
+    orderLifetimeMs: d.orderLifetimeMs,
+    holdTimeoutMs: d.holdTimeoutMs,
+    reservedOutpoints,
   });
   const stops = createStopOrders({
-    store, lastPrice: (m) => d.history.lastPrice(m.base, m.quote), fire: (id) => void fire(id), log: d.log, now: d.now,
+    store,
+    lastPrice: (m) => d.history.lastPrice(m.base, m.quote),
+    fire: (id) => void fire(id),
+    log: d.log,
+    now: d.now,
   });
   const taker = createTaker({
-    coins: d.coins, vault: d.vault, wallets: d.wallets, p2p: d.p2p, book: d.book, registry: d.registry, swaps: d.swaps, store, seq, log: d.log, now: d.now,
+    coins: d.coins,
+    vault: d.vault,
+    wallets: d.wallets,
+    p2p: d.p2p,
+    book: d.book,
+    registry: d.registry,
+    swaps: d.swaps,
+    store,
+    seq,
+    log: d.log,
+    now: d.now,
     maxTakerFee: (t) => (d.maxTakerFee[t] === undefined ? null : parseAmount(d.maxTakerFee[t]!, coinOf(t).decimals)),
   });
 
@@ -123,8 +178,15 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     const m = d.markets.find((x) => x.base === base && x.quote === quote);
     if (m) return m;
     const flipped = d.markets.find((x) => x.base === quote && x.quote === base);
-    if (flipped) throw new ApiError('INVALID_PARAMS', `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`);
-    throw new ApiError('NOT_FOUND', `This node does not trade ${base}/${quote} (it trades ${d.markets.map(marketKey).join(', ')}).`);
+    if (flipped)
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`,
+      );
+    throw new ApiError(
+      'NOT_FOUND',
+      `This node does not trade ${base}/${quote} (it trades ${d.markets.map(marketKey).join(', ')}).`,
+    );
   }
   function amountParam(text: string, ticker: string, what: string): bigint {
     try {
@@ -140,12 +202,19 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     try {
       return parsePrice(text, dec.base, dec.quote);
     } catch (err) {
-      throw new ApiError('INVALID_PARAMS', `${what} "${text}" is not a price in ${m.quote} per ${m.base}: ${(err as Error).message}`);
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `${what} "${text}" is not a price in ${m.quote} per ${m.base}: ${(err as Error).message}`,
+      );
     }
   }
   function requireWallets(m: Market): void {
     for (const t of [m.base, m.quote]) {
-      if (!d.wallets.isConfigured(t)) throw new ApiError('WALLET_NOT_CONFIGURED', `Connect a ${t} wallet first: a trade of ${m.base}/${m.quote} needs both.`);
+      if (!d.wallets.isConfigured(t))
+        throw new ApiError(
+          'WALLET_NOT_CONFIGURED',
+          `Connect a ${t} wallet first: a trade of ${m.base}/${m.quote} needs both.`,
+        );
     }
   }
 
@@ -165,14 +234,23 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     const fillsQuote = heldFills(rec.fills).reduce((a, f) => a + f.quoteAmount, 0n);
     const shownPrice = rec.kind === 'market' && filled > 0n ? { num: fillsQuote, den: filled } : rec.price;
     const view: OrderViewT = {
-      id: rec.id, base: rec.base, quote: rec.quote, side: rec.side, kind: rec.kind, state: rec.state,
-      price: priceText(shownPrice && shownPrice.num > 0n ? shownPrice : null, dec), baseAmount: formatAmount(rec.baseAmount, dec.base),
+      id: rec.id,
+      base: rec.base,
+      quote: rec.quote,
+      side: rec.side,
+      kind: rec.kind,
+      state: rec.state,
+      price: priceText(shownPrice && shownPrice.num > 0n ? shownPrice : null, dec),
+      baseAmount: formatAmount(rec.baseAmount, dec.base),
       quoteAmount: formatAmount(rec.kind === 'market' ? fillsQuote : rec.quoteAmount, dec.quote),
       filledBase: formatAmount(filled, dec.base),
       remainingBase: formatAmount(rec.role === 'maker' ? rec.remainingBase : rec.baseAmount - filled, dec.base),
       partial: { allowed: rec.partial.allowed, minBase: formatAmount(rec.partial.minBase, dec.base) },
-      mine: true, makerPeerId: rec.role === 'maker' ? d.p2p.peerId : (rec.fills[0]?.counterparty ?? ''),
-      swapIds: rec.fills.flatMap((f) => (f.holdId ? [f.holdId] : [])), createdAt: rec.createdAt, updatedAt: rec.updatedAt,
+      mine: true,
+      makerPeerId: rec.role === 'maker' ? d.p2p.peerId : (rec.fills[0]?.counterparty ?? ''),
+      swapIds: rec.fills.flatMap((f) => (f.holdId ? [f.holdId] : [])),
+      createdAt: rec.createdAt,
+      updatedAt: rec.updatedAt,
     };
     if (rec.serviceNode) view.serviceNode = rec.serviceNode;
     if (rec.expiresAt !== null) view.expiresAt = rec.expiresAt;
@@ -185,7 +263,12 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
   function stopView(rec: OrderRecord): NonNullable<OrderViewT['stop']> {
     const s = rec.stop!;
     const dec = decOf(rec.base, rec.quote);
-    return { triggerPrice: priceText(s.trigger, dec), direction: s.direction, then: s.then, ...(s.limitPrice ? { limitPrice: priceText(s.limitPrice, dec) } : {}) };
+    return {
+      triggerPrice: priceText(s.trigger, dec),
+      direction: s.direction,
+      then: s.then,
+      ...(s.limitPrice ? { limitPrice: priceText(s.limitPrice, dec) } : {}),
+    };
   }
 
   // ------------------------------------------------------------------ states
@@ -198,7 +281,10 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       return;
     }
     // A maker's order held in full follows its fills; while some is listed, the listing decides.
-    if (r.remainingBase === 0n && !['canceled', 'expired', 'invalid'].includes(r.state) || ['hold', 'initialized', 'created', 'committed'].includes(r.state)) {
+    if (
+      (r.remainingBase === 0n && !['canceled', 'expired', 'invalid'].includes(r.state)) ||
+      ['hold', 'initialized', 'created', 'committed'].includes(r.state)
+    ) {
       r.state = fillsState(r.fills) ?? r.state;
     }
   }
@@ -212,7 +298,13 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     store.update(hit.rec.id, (r) => {
       const f = r.fills.find((x) => x.holdId === s.swapId)!;
       const next = advanceFill(f.state, target);
-      if (next.refused) d.log.warn('an order fill cannot follow its swap', { swapId: s.swapId, from: f.state, to: target, reason: next.refused });
+      if (next.refused)
+        d.log.warn('an order fill cannot follow its swap', {
+          swapId: s.swapId,
+          from: f.state,
+          to: target,
+          reason: next.refused,
+        });
       if (next.state === f.state) return;
       f.state = next.state;
       if (f.state === 'canceled' && s.reason) f.reason = s.reason.message;
@@ -242,15 +334,35 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     if (!rec || !fill || fill.recorded || !d.swaps || !me) return;
     const detail = d.swaps.get(swapId);
     const tx = (kind: string) => detail.txs.find((t) => t.kind === kind)?.txid;
-    const txids = { makerLock: tx('theirFunding'), takerLock: tx('ownFunding'), makerClaim: tx('theirClaim'), takerClaim: tx('claim') };
+    const txids = {
+      makerLock: tx('theirFunding'),
+      takerLock: tx('ownFunding'),
+      makerClaim: tx('theirClaim'),
+      takerClaim: tx('claim'),
+    };
     if (!txids.makerLock || !txids.takerLock || !txids.makerClaim || !txids.takerClaim) {
       d.log.warn('a finished swap lacks a transaction; no trade record', { swapId, txids });
       return;
     }
     const fields: TradeRecordFields = {
-      tradeId: swapId, orderId: fill.orderId, market: { base: rec.base, quote: rec.quote }, makerSide: fill.makerSide, baseAmount: fill.baseAmount,
-      quoteAmount: fill.quoteAmount, price: fill.price, maker: fill.makerPubkey, taker: me, serviceNode: fill.serviceNode,
-      txids: { makerLock: txids.makerLock, takerLock: txids.takerLock, makerClaim: txids.makerClaim, takerClaim: txids.takerClaim }, feeTxid: fill.feeTxid, finishedAt: d.now(),
+      tradeId: swapId,
+      orderId: fill.orderId,
+      market: { base: rec.base, quote: rec.quote },
+      makerSide: fill.makerSide,
+      baseAmount: fill.baseAmount,
+      quoteAmount: fill.quoteAmount,
+      price: fill.price,
+      maker: fill.makerPubkey,
+      taker: me,
+      serviceNode: fill.serviceNode,
+      txids: {
+        makerLock: txids.makerLock,
+        takerLock: txids.takerLock,
+        makerClaim: txids.makerClaim,
+        takerClaim: txids.takerClaim,
+      },
+      feeTxid: fill.feeTxid,
+      finishedAt: d.now(),
     };
     try {
       await d.history.recordAsTaker(fields, fill.counterparty);
@@ -268,15 +380,26 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     if (!hit || hit.rec.role !== 'maker') return 'this node made no such trade';
     const { rec, fill } = hit;
     if (fill.counterparty !== takerPeerId) return 'the trade is with another peer';
-    const same = record.orderId === fill.orderId && record.baseAmount === fill.baseAmount && record.quoteAmount === fill.quoteAmount
-      && record.makerSide === fill.makerSide && record.market.base === rec.base && record.market.quote === rec.quote && record.serviceNode === fill.serviceNode
-      && record.feeTxid === fill.feeTxid && comparePrice(record.price, fill.price) === 0;
+    const same =
+      record.orderId === fill.orderId &&
+      record.baseAmount === fill.baseAmount &&
+      record.quoteAmount === fill.quoteAmount &&
+      record.makerSide === fill.makerSide &&
+      record.market.base === rec.base &&
+      record.market.quote === rec.quote &&
+      record.serviceNode === fill.serviceNode &&
+      record.feeTxid === fill.feeTxid &&
+      comparePrice(record.price, fill.price) === 0;
     if (!same) return 'the record does not match the trade';
     if (!d.swaps) return 'this node runs no swaps';
     const s = d.swaps.get(record.tradeId);
-    if (s.outcome !== 'completed') return 'the swap has not completed on the maker\'s side yet';
+    if (s.outcome !== 'completed') return "the swap has not completed on the maker's side yet";
     const tx = (kind: string) => s.txs.find((t) => t.kind === kind)?.txid;
-    if (tx('ownFunding') !== record.txids.makerLock || tx('theirFunding') !== record.txids.takerLock || tx('claim') !== record.txids.makerClaim) {
+    if (
+      tx('ownFunding') !== record.txids.makerLock ||
+      tx('theirFunding') !== record.txids.takerLock ||
+      tx('claim') !== record.txids.makerClaim
+    ) {
       return 'the record names other transactions than the swap';
     }
     return null;
@@ -293,10 +416,24 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     }
   }
 
-  function fees(m: Market, makerSide: Side, role: 'maker' | 'taker', takerFee: { ticker: string; amount: bigint } | null, shape: { fills?: number; partial?: boolean } = {}): Promise<FeePreviewT> {
+  function fees(
+    m: Market,
+    makerSide: Side,
+    role: 'maker' | 'taker',
+    takerFee: { ticker: string; amount: bigint } | null,
+    shape: { fills?: number; partial?: boolean } = {},
+  ): Promise<FeePreviewT> {
     const sells = makerSide === 'sell' ? m.base : m.quote;
     const receives = makerSide === 'sell' ? m.quote : m.base;
-    return feePreview({ makerSells: coinOf(sells), makerReceives: coinOf(receives), role, feeRate, takerFee, confirmations: d.confirmations, ...shape });
+    return feePreview({
+      makerSells: coinOf(sells),
+      makerReceives: coinOf(receives),
+      role,
+      feeRate,
+      takerFee,
+      confirmations: d.confirmations,
+      ...shape,
+    });
   }
 
   function takerFeeOf(orders: readonly Order[]): { ticker: string; amount: bigint } | null {
@@ -310,15 +447,27 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     return total;
   }
 
-  async function sweepPreview(m: Market, side: Side, amount: bigint, cap: Price | null): Promise<{ preview: Preview; plan: ReturnType<NonNullable<ReturnType<NetworkBook['book']>>['sweep']> }> {
+  async function sweepPreview(
+    m: Market,
+    side: Side,
+    amount: bigint,
+    cap: Price | null,
+  ): Promise<{ preview: Preview; plan: ReturnType<NonNullable<ReturnType<NetworkBook['book']>>['sweep']> }> {
     const book = d.book.book(m)!;
     const plan = book.sweep(side, amount, cap, { excludeMaker: myKey() ?? undefined });
     const dec = decOf(m.base, m.quote);
     const orders = plan.fills.map((f) => d.book.find(f.orderId)!.order);
     const preview: Preview = {
-      fills: plan.fills.map((f) => ({ orderId: f.orderId, baseAmount: formatAmount(f.baseAmount, dec.base), quoteAmount: formatAmount(f.quoteAmount, dec.quote), price: priceText(f.price, dec) })),
-      baseAmount: formatAmount(plan.baseFilled, dec.base), quoteAmount: formatAmount(plan.quoteTotal, dec.quote),
-      averagePrice: plan.baseFilled > 0n ? priceText(averagePrice(plan), dec) : null, unfilled: formatAmount(plan.leftoverBase, dec.base),
+      fills: plan.fills.map((f) => ({
+        orderId: f.orderId,
+        baseAmount: formatAmount(f.baseAmount, dec.base),
+        quoteAmount: formatAmount(f.quoteAmount, dec.quote),
+        price: priceText(f.price, dec),
+      })),
+      baseAmount: formatAmount(plan.baseFilled, dec.base),
+      quoteAmount: formatAmount(plan.quoteTotal, dec.quote),
+      averagePrice: plan.baseFilled > 0n ? priceText(averagePrice(plan), dec) : null,
+      unfilled: formatAmount(plan.leftoverBase, dec.base),
       fees: await fees(m, sideOpposite(side), 'taker', takerFeeOf(orders), { fills: plan.fills.length }),
     };
     return { preview, plan };
@@ -326,19 +475,48 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
 
   // ------------------------------------------------------------------ taking
 
-  function newTakerRecord(m: Market, side: Side, kind: 'market', baseAmount: bigint, cap: Price | null, parentStop: string | null): OrderRecord {
+  function newTakerRecord(
+    m: Market,
+    side: Side,
+    kind: 'market',
+    baseAmount: bigint,
+    cap: Price | null,
+    parentStop: string | null,
+  ): OrderRecord {
     const now = d.now();
     const rec: OrderRecord = {
-      id: randomBytes(32).toString('hex'), kind, role: 'taker', state: 'accepting', base: m.base, quote: m.quote, side, baseAmount, quoteAmount: 0n, price: cap,
-      partial: { allowed: true, minBase: 1n }, remainingBase: baseAmount, order: null, serviceNode: null, expiresAt: null, fills: [], acks: [], stop: null,
-      parentStop, repostOf: null, createdAt: now, updatedAt: now,
+      id: randomBytes(32).toString('hex'),
+      kind,
+      role: 'taker',
+      state: 'accepting',
+      base: m.base,
+      quote: m.quote,
+      side,
+      baseAmount,
+      quoteAmount: 0n,
+      price: cap,
+      partial: { allowed: true, minBase: 1n },
+      remainingBase: baseAmount,
+      order: null,
+      serviceNode: null,
+      expiresAt: null,
+      fills: [],
+      acks: [],
+      stop: null,
+      parentStop,
+      repostOf: null,
+      createdAt: now,
+      updatedAt: now,
     };
     store.put(rec);
     return rec;
   }
 
   /** Takes each planned fill in turn; a fill that fails is recorded and the rest still go. */
-  async function runFills(recId: string, fills: ReadonlyArray<{ orderId: string; baseAmount: bigint }>): Promise<string[]> {
+  async function runFills(
+    recId: string,
+    fills: ReadonlyArray<{ orderId: string; baseAmount: bigint }>,
+  ): Promise<string[]> {
     const swapIds: string[] = [];
     for (const f of fills) {
       if (stopped) break;
@@ -360,7 +538,11 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
         store.update(recId, (r) => {
           r.reason = (err as Error).message;
         });
-        if (err instanceof ApiError && ['VAULT_LOCKED', 'INSUFFICIENT_FUNDS', 'WALLET_NOT_CONFIGURED'].includes(err.code) && swapIds.length === 0) {
+        if (
+          err instanceof ApiError &&
+          ['VAULT_LOCKED', 'INSUFFICIENT_FUNDS', 'WALLET_NOT_CONFIGURED'].includes(err.code) &&
+          swapIds.length === 0
+        ) {
           store.update(recId, (r) => {
             r.state = 'canceled';
           });
@@ -376,11 +558,21 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     return swapIds;
   }
 
-  async function marketOrder(m: Market, side: Side, amount: bigint, cap: Price | null, parentStop: string | null): Promise<{ rec: OrderRecord; swapIds: string[] }> {
+  async function marketOrder(
+    m: Market,
+    side: Side,
+    amount: bigint,
+    cap: Price | null,
+    parentStop: string | null,
+  ): Promise<{ rec: OrderRecord; swapIds: string[] }> {
     requireWallets(m);
     const book = d.book.book(m)!;
     const plan = book.sweep(side, amount, cap, { excludeMaker: myKey() ?? undefined });
-    if (plan.fills.length === 0) throw new ApiError('NOT_FOUND', `No order on the ${m.base}/${m.quote} book can fill this${cap ? ' within the price cap' : ''}.`);
+    if (plan.fills.length === 0)
+      throw new ApiError(
+        'NOT_FOUND',
+        `No order on the ${m.base}/${m.quote} book can fill this${cap ? ' within the price cap' : ''}.`,
+      );
     const rec = newTakerRecord(m, side, 'market', amount, cap, parentStop);
     const swapIds = await runFills(rec.id, plan.fills);
     return { rec: store.get(rec.id)!, swapIds };
@@ -397,8 +589,13 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       let child: OrderRecord;
       if (s.then === 'limit') {
         child = await maker.place({
-          base: m.base, quote: m.quote, side: rec.side, baseAmount: rec.baseAmount, quoteAmount: quoteFor(s.limitPrice!, rec.baseAmount, rec.side === 'sell' ? 'up' : 'down'),
-          partial: rec.partial, parentStop: stopId,
+          base: m.base,
+          quote: m.quote,
+          side: rec.side,
+          baseAmount: rec.baseAmount,
+          quoteAmount: quoteFor(s.limitPrice!, rec.baseAmount, rec.side === 'sell' ? 'up' : 'down'),
+          partial: rec.partial,
+          parentStop: stopId,
         });
       } else {
         child = (await marketOrder(m, rec.side, rec.baseAmount, s.priceCap, stopId)).rec;
@@ -422,8 +619,10 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     const dec = decOf(m.base, m.quote);
     const amount = amountParam(p.amount, m.base, 'amount');
     const minBase = p.minAmount !== undefined ? amountParam(p.minAmount, m.base, 'minAmount') : null;
-    if (minBase !== null && minBase > amount) throw new ApiError('INVALID_PARAMS', 'minAmount must not be more than amount.');
-    const partial = minBase !== null && minBase < amount ? { allowed: true, minBase } : { allowed: false, minBase: amount };
+    if (minBase !== null && minBase > amount)
+      throw new ApiError('INVALID_PARAMS', 'minAmount must not be more than amount.');
+    const partial =
+      minBase !== null && minBase < amount ? { allowed: true, minBase } : { allowed: false, minBase: amount };
     const cap = p.priceCap !== undefined ? priceParam(p.priceCap, m, 'priceCap') : null;
 
     if (p.kind === 'limit') {
@@ -431,8 +630,12 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       const price = priceParam(p.price, m, 'price');
       const quoteAmount = quoteFor(price, amount, p.side === 'sell' ? 'up' : 'down');
       const preview: Preview = {
-        fills: [], baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quoteAmount, dec.quote), averagePrice: priceText(price, dec),
-        unfilled: '0', fees: await fees(m, p.side, 'maker', null, { partial: partial.allowed }),
+        fills: [],
+        baseAmount: formatAmount(amount, dec.base),
+        quoteAmount: formatAmount(quoteAmount, dec.quote),
+        averagePrice: priceText(price, dec),
+        unfilled: '0',
+        fees: await fees(m, p.side, 'maker', null, { partial: partial.allowed }),
       };
       if (p.dryRun) return { order: null, preview, swapIds: [] };
       requireWallets(m);
@@ -440,9 +643,19 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       const me = myKey();
       const other = p.side === 'sell' ? book.bestBid() : book.bestAsk();
       if (other && other.order.maker.pubkey !== me && book.crosses(p.side, price)) {
-        throw new ApiError('CONFLICT', `A ${p.side} at ${p.price} would meet the best ${p.side === 'sell' ? 'bid' : 'ask'} at ${priceText(other.order.price, dec)}: take that order instead (makeOrder kind market, or takeOrder).`);
+        throw new ApiError(
+          'CONFLICT',
+          `A ${p.side} at ${p.price} would meet the best ${p.side === 'sell' ? 'bid' : 'ask'} at ${priceText(other.order.price, dec)}: take that order instead (makeOrder kind market, or takeOrder).`,
+        );
       }
-      const rec = await maker.place({ base: m.base, quote: m.quote, side: p.side, baseAmount: amount, quoteAmount, partial });
+      const rec = await maker.place({
+        base: m.base,
+        quote: m.quote,
+        side: p.side,
+        baseAmount: amount,
+        quoteAmount,
+        partial,
+      });
       return { order: myView(rec), preview, swapIds: [] };
     }
 
@@ -459,33 +672,59 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     const limitPrice = p.price !== undefined ? priceParam(p.price, m, 'price') : null;
     const preview: Preview = limitPrice
       ? {
-        fills: [], baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quoteFor(limitPrice, amount, 'down'), dec.quote), averagePrice: priceText(limitPrice, dec),
-        unfilled: '0', fees: await fees(m, p.side, 'maker', null, { partial: partial.allowed }),
-      }
+          fills: [],
+          baseAmount: formatAmount(amount, dec.base),
+          quoteAmount: formatAmount(quoteFor(limitPrice, amount, 'down'), dec.quote),
+          averagePrice: priceText(limitPrice, dec),
+          unfilled: '0',
+          fees: await fees(m, p.side, 'maker', null, { partial: partial.allowed }),
+        }
       : (await sweepPreview(m, p.side, amount, cap)).preview;
     if (p.dryRun) return { order: null, preview, swapIds: [] };
     requireWallets(m);
-    const rec = stops.hold({ market: m, side: p.side, baseAmount: amount, partial, trigger, limitPrice, priceCap: cap });
+    const rec = stops.hold({
+      market: m,
+      side: p.side,
+      baseAmount: amount,
+      partial,
+      trigger,
+      limitPrice,
+      priceCap: cap,
+    });
     return { order: myView(rec), preview, swapIds: [] };
   }
 
   async function takeOrder(p: { orderId: string; amount?: string; dryRun?: boolean }): Promise<MakeResult> {
     const entry = d.book.find(p.orderId);
-    if (!entry) throw new ApiError('NOT_FOUND', `No order ${p.orderId} is listed (it may have been taken, canceled or expired).`);
+    if (!entry)
+      throw new ApiError('NOT_FOUND', `No order ${p.orderId} is listed (it may have been taken, canceled or expired).`);
     const o = entry.order;
     const m = marketOf(o.market.base, o.market.quote);
     const dec = decOf(m.base, m.quote);
     if (o.maker.pubkey === myKey()) throw new ApiError('CONFLICT', 'That is an order of this node: cancel it instead.');
     const amount = p.amount !== undefined ? amountParam(p.amount, m.base, 'amount') : entry.remainingBase;
     if (!isValidFill(o.partial, entry.remainingBase, amount)) {
-      throw new ApiError('INVALID_PARAMS', o.partial.allowed
-        ? `Take all ${formatAmount(entry.remainingBase, dec.base)} ${m.base}, or between ${formatAmount(o.partial.minBase, dec.base)} and ${formatAmount(entry.remainingBase - o.partial.minBase, dec.base)}.`
-        : `This order is taken whole: ${formatAmount(entry.remainingBase, dec.base)} ${m.base}.`);
+      throw new ApiError(
+        'INVALID_PARAMS',
+        o.partial.allowed
+          ? `Take all ${formatAmount(entry.remainingBase, dec.base)} ${m.base}, or between ${formatAmount(o.partial.minBase, dec.base)} and ${formatAmount(entry.remainingBase - o.partial.minBase, dec.base)}.`
+          : `This order is taken whole: ${formatAmount(entry.remainingBase, dec.base)} ${m.base}.`,
+      );
     }
     const quote = fillQuote(o.price, amount, o.side);
     const preview: Preview = {
-      fills: [{ orderId: o.id, baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quote, dec.quote), price: priceText(o.price, dec) }],
-      baseAmount: formatAmount(amount, dec.base), quoteAmount: formatAmount(quote, dec.quote), averagePrice: priceText(o.price, dec), unfilled: '0',
+      fills: [
+        {
+          orderId: o.id,
+          baseAmount: formatAmount(amount, dec.base),
+          quoteAmount: formatAmount(quote, dec.quote),
+          price: priceText(o.price, dec),
+        },
+      ],
+      baseAmount: formatAmount(amount, dec.base),
+      quoteAmount: formatAmount(quote, dec.quote),
+      averagePrice: priceText(o.price, dec),
+      unfilled: '0',
       fees: await fees(m, o.side, 'taker', takerFeeOf([o])),
     };
     if (p.dryRun) return { order: null, preview, swapIds: [] };
@@ -493,7 +732,10 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     const rec = newTakerRecord(m, sideOpposite(o.side), 'market', amount, o.price, null);
     const swapIds = await runFills(rec.id, [{ orderId: o.id, baseAmount: amount }]);
     const after = store.get(rec.id)!;
-    if (swapIds.length === 0) throw new ApiError('PEER_REFUSED', `The order could not be taken: ${myView(after).reason ?? 'refused'}`, { order: myView(after) });
+    if (swapIds.length === 0)
+      throw new ApiError('PEER_REFUSED', `The order could not be taken: ${myView(after).reason ?? 'refused'}`, {
+        order: myView(after),
+      });
     return { order: myView(after), preview, swapIds };
   }
 
@@ -519,37 +761,51 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
   return {
     async start() {
       await maker.start();
-      unsubs.push(d.events.subscribe((e) => {
-        if (e.event === 'swap.updated') onSwap(e.data as SwapSummary);
-      }));
-      unsubs.push(store.onChange((rec) => {
-        if (!stopped) d.events.emit('order.updated', myView(rec));
-        if (rec.parentStop) {
-          const parent = store.get(rec.parentStop);
-          if (parent && parent.state !== rec.state) store.update(parent.id, (p) => { p.state = rec.state; });
-        }
-      }));
-      unsubs.push(d.book.onEvent((e) => {
-        const key = marketKey(e.order.market);
-        if (bookTimers.has(key)) return;
-        const t = setTimeout(() => {
-          bookTimers.delete(key);
-          if (!stopped) d.events.emit('orderbook.changed', { base: e.order.market.base, quote: e.order.market.quote });
-        }, 50);
-        t.unref();
-        bookTimers.set(key, t);
-      }));
-      unsubs.push(d.history.onTrade((r) => {
-        // Clients fold it into the last price, the candles and the trade lists (no polling).
-        const view = d.history.trade(r.tradeId);
-        if (view && !stopped) d.events.emit('trade.new', view);
-        stops.onTrade(r.market, { num: r.price.num, den: r.price.den });
-      }));
+      unsubs.push(
+        d.events.subscribe((e) => {
+          if (e.event === 'swap.updated') onSwap(e.data as SwapSummary);
+        }),
+      );
+      unsubs.push(
+        store.onChange((rec) => {
+          if (!stopped) d.events.emit('order.updated', myView(rec));
+          if (rec.parentStop) {
+            const parent = store.get(rec.parentStop);
+            if (parent && parent.state !== rec.state)
+              store.update(parent.id, (p) => {
+                p.state = rec.state;
+              });
+          }
+        }),
+      );
+      unsubs.push(
+        d.book.onEvent((e) => {
+          const key = marketKey(e.order.market);
+          if (bookTimers.has(key)) return;
+          const t = setTimeout(() => {
+            bookTimers.delete(key);
+            if (!stopped)
+              d.events.emit('orderbook.changed', { base: e.order.market.base, quote: e.order.market.quote });
+          }, 50);
+          t.unref();
+          bookTimers.set(key, t);
+        }),
+      );
+      unsubs.push(
+        d.history.onTrade((r) => {
+          // Clients fold it into the last price, the candles and the trade lists (no polling).
+          const view = d.history.trade(r.tradeId);
+          if (view && !stopped) d.events.emit('trade.new', view);
+          stops.onTrade(r.market, { num: r.price.num, den: r.price.den });
+        }),
+      );
       unsubs.push(d.registry.onChange(() => maker.reannounce()));
       // Fills of swaps that moved while we were down.
       for (const rec of store.all()) for (const f of rec.fills) if (f.holdId && !isTerminal(f.state)) catchUp(f.holdId);
       for (const rec of store.all()) {
-        for (const f of rec.fills) if (rec.role === 'taker' && f.state === 'finished' && !f.recorded && f.holdId) void recordTrade(rec.id, f.holdId);
+        for (const f of rec.fills)
+          if (rec.role === 'taker' && f.state === 'finished' && !f.recorded && f.holdId)
+            void recordTrade(rec.id, f.holdId);
       }
     },
     stop() {
@@ -563,11 +819,14 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     async cancelOrder(orderId) {
       const rec = store.get(orderId);
       if (rec?.kind === 'stop') {
-        if (rec.state !== 'new') throw new ApiError('CONFLICT', `The stop order already fired (${rec.state}); cancel the order it became.`);
-        return myView(store.update(orderId, (r) => {
-          r.state = 'canceled';
-          r.reason = 'canceled by the user';
-        })!);
+        if (rec.state !== 'new')
+          throw new ApiError('CONFLICT', `The stop order already fired (${rec.state}); cancel the order it became.`);
+        return myView(
+          store.update(orderId, (r) => {
+            r.state = 'canceled';
+            r.reason = 'canceled by the user';
+          })!,
+        );
       }
       return myView(await maker.cancel(orderId));
     },
@@ -575,37 +834,56 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       const rec = store.get(orderId);
       if (rec) return myView(rec);
       const entry = d.book.find(orderId);
-      if (entry) return networkOrderView(entry, decOf(entry.order.market.base, entry.order.market.quote), entry.order.maker.pubkey === myKey());
+      if (entry)
+        return networkOrderView(
+          entry,
+          decOf(entry.order.market.base, entry.order.market.quote),
+          entry.order.maker.pubkey === myKey(),
+        );
       throw new ApiError('NOT_FOUND', `No order ${orderId} is known here.`);
     },
     getOrders(base, quote) {
       const me = myKey();
-      return d.markets.filter((m) => (!base || m.base === base) && (!quote || m.quote === quote)).flatMap((m) => {
-        const book = d.book.book(m)!;
-        const dec = decOf(m.base, m.quote);
-        return [...book.list('sell'), ...book.list('buy')].map((e) => networkOrderView(e, dec, e.order.maker.pubkey === me));
-      });
+      return d.markets
+        .filter((m) => (!base || m.base === base) && (!quote || m.quote === quote))
+        .flatMap((m) => {
+          const book = d.book.book(m)!;
+          const dec = decOf(m.base, m.quote);
+          return [...book.list('sell'), ...book.list('buy')].map((e) =>
+            networkOrderView(e, dec, e.order.maker.pubkey === me),
+          );
+        });
     },
     getMyOrders(includeClosed) {
-      return store.all().filter((r) => includeClosed || !isTerminal(r.state)).sort((a, b) => b.createdAt - a.createdAt).map(myView);
+      return store
+        .all()
+        .filter((r) => includeClosed || !isTerminal(r.state))
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map(myView);
     },
     getOrderBook(p) {
       const m = marketOf(p.base, p.quote);
       return bookView(d.book.book(m)!, p.detail ?? 2, p.depth ?? 50, decOf(m.base, m.quote), myKey(), d.now());
     },
     getMarkets() {
-      return d.markets.map((m) => {
-        const book = d.book.book(m)!;
-        const last = d.history.lastPrice(m.base, m.quote);
-        return {
-          base: m.base, quote: m.quote, bothWalletsConnected: d.wallets.isConfigured(m.base) && d.wallets.isConfigured(m.quote), orders: book.size,
-          last: last ? priceText(last, decOf(m.base, m.quote)) : null,
-        };
-      }).sort((a, b) => Number(b.bothWalletsConnected) - Number(a.bothWalletsConnected));
+      return d.markets
+        .map((m) => {
+          const book = d.book.book(m)!;
+          const last = d.history.lastPrice(m.base, m.quote);
+          return {
+            base: m.base,
+            quote: m.quote,
+            bothWalletsConnected: d.wallets.isConfigured(m.base) && d.wallets.isConfigured(m.quote),
+            orders: book.size,
+            last: last ? priceText(last, decOf(m.base, m.quote)) : null,
+          };
+        })
+        .sort((a, b) => Number(b.bothWalletsConnected) - Number(a.bothWalletsConnected));
     },
     networkTokens() {
       const out = new Set<string>();
-      for (const n of d.registry.known().values()) for (const t of n.coins) if (d.coins.some((c) => c.ticker === t)) out.add(t);
+      for (const n of d.registry.known().values())
+        for (const t of n.coins) if (d.coins.some((c) => c.ticker === t)) out.add(t);
       return [...out].sort();
     },
     serviceNodes() {
@@ -615,9 +893,17 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
         const decimals = d.coins.find((c) => c.ticker === ticker)?.decimals ?? 8;
         const fee = e.announce?.fee;
         return {
-          peerId: e.registration.peerId, pubkey: e.registration.pubkey, coins: [...(e.announce?.coins ?? e.registration.coins)],
+          peerId: e.registration.peerId,
+          pubkey: e.registration.pubkey,
+          coins: [...(e.announce?.coins ?? e.registration.coins)],
           collateral: { ticker, txid, vout: Number(vout), amount: formatAmount(e.collateralAmount ?? 0n, decimals) },
-          verified: e.verified, fee: fee ? { ticker: fee.ticker, amount: formatAmount(fee.amount, d.coins.find((c) => c.ticker === fee.ticker)?.decimals ?? 8) } : null,
+          verified: e.verified,
+          fee: fee
+            ? {
+                ticker: fee.ticker,
+                amount: formatAmount(fee.amount, d.coins.find((c) => c.ticker === fee.ticker)?.decimals ?? 8),
+              }
+            : null,
           lastSeen: e.lastSeen,
         };
       });

@@ -53,15 +53,42 @@ describe('stop orders', () => {
     const store = createRecordStore(createOrderRepo(db), silent, Date.now);
     let last: Price | null = p(80);
     const fired: string[] = [];
-    const stops = createStopOrders({ store, lastPrice: () => last, fire: (id) => fired.push(id), log: silent, now: Date.now });
-    const spec: StopSpec = { market: DEVA_DEVB, side: 'buy', baseAmount: 100_000_000n, partial: { allowed: false, minBase: 100_000_000n }, trigger: p(90), limitPrice: null, priceCap: p(100) };
-    return { store, stops, fired, spec, setLast: (x: Price | null) => { last = x; } };
+    const stops = createStopOrders({
+      store,
+      lastPrice: () => last,
+      fire: (id) => fired.push(id),
+      log: silent,
+      now: Date.now,
+    });
+    const spec: StopSpec = {
+      market: DEVA_DEVB,
+      side: 'buy',
+      baseAmount: 100_000_000n,
+      partial: { allowed: false, minBase: 100_000_000n },
+      trigger: p(90),
+      limitPrice: null,
+      priceCap: p(100),
+    };
+    return {
+      store,
+      stops,
+      fired,
+      spec,
+      setLast: (x: Price | null) => {
+        last = x;
+      },
+    };
   }
 
   it('a stop is held as new, its direction judged against the last price when it is stored', () => {
     const { stops, spec, setLast } = setup();
     const held = stops.hold(spec);
-    expect(held).toMatchObject({ kind: 'stop', state: 'new', role: 'taker', stop: { direction: 'above', then: 'market', firedAt: null } });
+    expect(held).toMatchObject({
+      kind: 'stop',
+      state: 'new',
+      role: 'taker',
+      stop: { direction: 'above', then: 'market', firedAt: null },
+    });
     // A trade recorded before the stop is stored is what its direction is judged against.
     setLast(p(95));
     expect(stops.hold(spec).stop!.direction).toBe('below');

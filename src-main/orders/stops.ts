@@ -57,11 +57,36 @@ export function createStopOrders(d: StopOrdersDeps): StopOrders {
       const now = d.now();
       const quoteAmount = spec.limitPrice ? quoteFor(spec.limitPrice, spec.baseAmount, 'down') : 0n;
       const rec: OrderRecord = {
-        id: randomBytes(32).toString('hex'), kind: 'stop', role: spec.limitPrice ? 'maker' : 'taker', state: 'new', base: spec.market.base, quote: spec.market.quote,
-        side: spec.side, baseAmount: spec.baseAmount, quoteAmount, price: spec.limitPrice ?? spec.priceCap, partial: spec.partial, remainingBase: spec.baseAmount,
-        order: null, serviceNode: null, expiresAt: null, fills: [], acks: [],
-        stop: { trigger: spec.trigger, direction, then: spec.limitPrice ? 'limit' : 'market', limitPrice: spec.limitPrice, priceCap: spec.priceCap, childId: null, firedAt: null },
-        parentStop: null, repostOf: null, createdAt: now, updatedAt: now,
+        id: randomBytes(32).toString('hex'),
+        kind: 'stop',
+        role: spec.limitPrice ? 'maker' : 'taker',
+        state: 'new',
+        base: spec.market.base,
+        quote: spec.market.quote,
+        side: spec.side,
+        baseAmount: spec.baseAmount,
+        quoteAmount,
+        price: spec.limitPrice ?? spec.priceCap,
+        partial: spec.partial,
+        remainingBase: spec.baseAmount,
+        order: null,
+        serviceNode: null,
+        expiresAt: null,
+        fills: [],
+        acks: [],
+        stop: {
+          trigger: spec.trigger,
+          direction,
+          then: spec.limitPrice ? 'limit' : 'market',
+          limitPrice: spec.limitPrice,
+          priceCap: spec.priceCap,
+          childId: null,
+          firedAt: null,
+        },
+        parentStop: null,
+        repostOf: null,
+        createdAt: now,
+        updatedAt: now,
       };
       d.store.put(rec);
       d.log.info('stop order held', { id: rec.id, direction });
@@ -70,7 +95,15 @@ export function createStopOrders(d: StopOrdersDeps): StopOrders {
     onTrade(market, price) {
       for (const rec of d.store.all()) {
         const s = rec.stop;
-        if (rec.kind !== 'stop' || rec.state !== 'new' || !s || s.firedAt !== null || rec.base !== market.base || rec.quote !== market.quote) continue;
+        if (
+          rec.kind !== 'stop' ||
+          rec.state !== 'new' ||
+          !s ||
+          s.firedAt !== null ||
+          rec.base !== market.base ||
+          rec.quote !== market.quote
+        )
+          continue;
         if (!reaches(price, s.trigger, s.direction)) continue;
         // Marked before the order is placed: trades that arrive while it is being placed see it fired.
         d.store.update(rec.id, (r) => {

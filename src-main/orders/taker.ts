@@ -5,7 +5,12 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
-import { ORDER_PROTOCOLS, decodeOrderMessage, signOrderMessage, signedMessageId } from '../../src-shared/protocol/orders.ts';
+import {
+  ORDER_PROTOCOLS,
+  decodeOrderMessage,
+  signOrderMessage,
+  signedMessageId,
+} from '../../src-shared/protocol/orders.ts';
 import { fillQuote, makerReceivesTicker, makerSellsTicker } from '../../src-shared/orders/order.ts';
 import type { Order } from '../../src-shared/orders/types.ts';
 import { validateAck } from '../../src-shared/orders/validate.ts';
@@ -54,7 +59,9 @@ export function createTaker(d: TakerDeps): Taker {
 
   function feeFor(order: Order) {
     const sn = d.registry.get(order.serviceNode.pubkey);
-    return sn?.announce ? { ticker: sn.announce.fee.ticker, amount: sn.announce.fee.amount, address: sn.announce.fee.address } : null;
+    return sn?.announce
+      ? { ticker: sn.announce.fee.ticker, amount: sn.announce.fee.amount, address: sn.announce.fee.address }
+      : null;
   }
 
   function setFill(recId: string, acceptId: string, change: (f: FillRecord) => void): void {
@@ -77,10 +84,17 @@ export function createTaker(d: TakerDeps): Taker {
     if (!d.swaps) throw new ApiError('METHOD_NOT_FOUND', 'This node runs no swap engine, so it cannot take orders.');
     const signer = vaultSigner(d.vault, 'order');
     const fee = feeFor(order);
-    if (!fee) throw new ApiError('PEER_UNREACHABLE', 'The service node of that order is not online, so it cannot be taken now.');
+    if (!fee)
+      throw new ApiError(
+        'PEER_UNREACHABLE',
+        'The service node of that order is not online, so it cannot be taken now.',
+      );
     const max = d.maxTakerFee(fee.ticker);
     if (max !== null && fee.amount > max) {
-      throw new ApiError('CONFLICT', `The service node asks a fee of ${formatAmount(fee.amount, coinOf(fee.ticker).decimals)} ${fee.ticker}, more than the ${formatAmount(max, coinOf(fee.ticker).decimals)} this node is set to pay.`);
+      throw new ApiError(
+        'CONFLICT',
+        `The service node asks a fee of ${formatAmount(fee.amount, coinOf(fee.ticker).decimals)} ${fee.ticker}, more than the ${formatAmount(max, coinOf(fee.ticker).decimals)} this node is set to pay.`,
+      );
     }
     const quoteAmount = fillQuote(order.price, baseAmount, order.side);
     const gets = makerSellsTicker(order);
@@ -90,35 +104,68 @@ export function createTaker(d: TakerDeps): Taker {
     const needed = giveAmount + (fee.ticker === gives ? fee.amount : 0n);
     const balance = await d.wallets.balanceUnits(gives);
     if (balance.spendable < needed) {
-      throw new ApiError('INSUFFICIENT_FUNDS', `Taking this needs ${formatAmount(needed, coinOf(gives).decimals)} ${gives} (with the fee); the wallet has ${formatAmount(balance.spendable, coinOf(gives).decimals)} free.`);
+      throw new ApiError(
+        'INSUFFICIENT_FUNDS',
+        `Taking this needs ${formatAmount(needed, coinOf(gives).decimals)} ${gives} (with the fee); the wallet has ${formatAmount(balance.spendable, coinOf(gives).decimals)} free.`,
+      );
     }
     const payout = (await d.wallets.newAddress(gets, 'hashlock take payout')).address;
     const refund = (await d.wallets.newAddress(gives, 'hashlock take refund')).address;
     const feeWallet = d.wallets.rpc(fee.ticker);
     const prepared: PreparedFee = await prepareFeeTx(feeWallet, coinOf(fee.ticker), fee.address, fee.amount, order.id);
-    const accept = signOrderMessage({
-      type: 'order.accept', orderId: order.id, taker: { peerId: d.p2p.peerId, pubkey: signer.publicKey, addresses: { payout, refund } },
-      baseAmount, quoteAmount, feeTxid: prepared.txid, seq: d.seq.next(), ts: d.now(),
-    }, signer);
+    const accept = signOrderMessage(
+      {
+        type: 'order.accept',
+        orderId: order.id,
+        taker: { peerId: d.p2p.peerId, pubkey: signer.publicKey, addresses: { payout, refund } },
+        baseAmount,
+        quoteAmount,
+        feeTxid: prepared.txid,
+        seq: d.seq.next(),
+        ts: d.now(),
+      },
+      signer,
+    );
     const acceptId = signedMessageId(accept as { type: 'order.accept' });
     d.store.update(recId, (r) => {
       r.fills.push({
-        orderId: order.id, acceptId, holdId: null, counterparty: order.maker.peerId, baseAmount, quoteAmount, feeTxid: prepared.txid, state: 'accepting',
-        makerPubkey: order.maker.pubkey, serviceNode: order.serviceNode.pubkey, price: order.price, makerSide: order.side, at: d.now(),
+        orderId: order.id,
+        acceptId,
+        holdId: null,
+        counterparty: order.maker.peerId,
+        baseAmount,
+        quoteAmount,
+        feeTxid: prepared.txid,
+        state: 'accepting',
+        makerPubkey: order.maker.pubkey,
+        serviceNode: order.serviceNode.pubkey,
+        price: order.price,
+        makerSide: order.side,
+        at: d.now(),
       });
     });
-    const release = () => releaseFeeTx(feeWallet, prepared).catch((err: unknown) => d.log.warn('could not unlock the fee coins', { error: String(err) }));
+    const release = () =>
+      releaseFeeTx(feeWallet, prepared).catch((err: unknown) =>
+        d.log.warn('could not unlock the fee coins', { error: String(err) }),
+      );
 
     let ackWire: unknown;
     try {
-      ackWire = await requestWithRetry(d.p2p, order.maker.peerId, ORDER_PROTOCOLS.accept, accept, { timeoutMs: 15_000 });
+      ackWire = await requestWithRetry(d.p2p, order.maker.peerId, ORDER_PROTOCOLS.accept, accept, {
+        timeoutMs: 15_000,
+      });
     } catch (err) {
       await release();
       return fail(recId, acceptId, `the maker did not take the accept: ${(err as Error).message}`);
     }
     const decodedAccept = decodeOrderMessage(accept, 'order.accept');
     if (!decodedAccept.ok) throw new ApiError('INTERNAL', 'our own accept does not decode');
-    const ack = validateAck(ackWire, { accept: decodedAccept.msg, acceptId }, order.maker.pubkey, d.book.directContext());
+    const ack = validateAck(
+      ackWire,
+      { accept: decodedAccept.msg, acceptId },
+      order.maker.pubkey,
+      d.book.directContext(),
+    );
     if (!ack.ok) {
       await release();
       return fail(recId, acceptId, `the maker's ack does not check (${ack.reason}): ${ack.message}`);
@@ -130,17 +177,33 @@ export function createTaker(d: TakerDeps): Taker {
       return fail(recId, acceptId, `the fee could not be paid: ${(err as Error).message}`);
     }
     // Agree before the hold: the maker starts its swap as soon as it sees the hold.
-    d.swaps.allow({ peerId: order.maker.peerId, sell: { ticker: gives, amount: giveAmount }, buy: { ticker: gets, amount: getAmount }, ttlMs: d.allowTtlMs ?? 10 * 60_000 });
+    d.swaps.allow({
+      peerId: order.maker.peerId,
+      sell: { ticker: gives, amount: giveAmount },
+      buy: { ticker: gets, amount: getAmount },
+      ttlMs: d.allowTtlMs ?? 10 * 60_000,
+    });
     let holdWire: unknown;
     const sn = d.registry.get(order.serviceNode.pubkey);
     try {
       if (!sn) throw new Error('the service node went away');
-      holdWire = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.take, { type: 'order.take', accept, ack: ackWire }, { timeoutMs: 30_000 });
+      holdWire = await requestWithRetry(
+        d.p2p,
+        sn.registration.peerId,
+        ORDER_PROTOCOLS.take,
+        { type: 'order.take', accept, ack: ackWire },
+        { timeoutMs: 30_000 },
+      );
     } catch (err) {
       return fail(recId, acceptId, `the service node did not hold the order: ${(err as Error).message}`);
     }
     const hold = decodeOrderMessage(holdWire, 'order.hold');
-    if (!hold.ok || hold.msg.acceptId !== acceptId || hold.msg.orderId !== order.id || hold.msg.serviceNode !== order.serviceNode.pubkey) {
+    if (
+      !hold.ok ||
+      hold.msg.acceptId !== acceptId ||
+      hold.msg.orderId !== order.id ||
+      hold.msg.serviceNode !== order.serviceNode.pubkey
+    ) {
       return fail(recId, acceptId, 'the service node answered with something that is not our hold');
     }
     // Gossip may have brought the same hold already; either way the book now obeys it.

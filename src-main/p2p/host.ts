@@ -8,7 +8,14 @@ import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify, type Identify } from '@libp2p/identify';
 import { ping, type Ping } from '@libp2p/ping';
-import { gossipsub, StrictSign, TopicValidatorResult, type GossipSub, type Message, type TopicValidatorFn } from '@libp2p/gossipsub';
+import {
+  gossipsub,
+  StrictSign,
+  TopicValidatorResult,
+  type GossipSub,
+  type Message,
+  type TopicValidatorFn,
+} from '@libp2p/gossipsub';
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht';
 import { bootstrap } from '@libp2p/bootstrap';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
@@ -19,7 +26,15 @@ import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
 import { NotJsonEncodableError, encodeJson } from '../../src-shared/protocol/reqres.ts';
 import { loadOrCreatePeerKey } from './identity-key.ts';
-import { PeerPenalties, memoryBanStore, resolveLimits, type BanStore, type Offence, type P2pLimits, type P2pLimitsInput } from './limits.ts';
+import {
+  PeerPenalties,
+  memoryBanStore,
+  resolveLimits,
+  type BanStore,
+  type Offence,
+  type P2pLimits,
+  type P2pLimitsInput,
+} from './limits.ts';
 import { PeerRequestError, askPeer, serveRequest, type RequestHandler } from './reqres.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
@@ -139,7 +154,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (peerId === selfId) return;
     // Rate-limit drops come in floods; the ban they lead to is logged, each drop is not.
     if (offence !== 'rateLimited') log.info('peer penalized', { peerId, offence, detail });
-    if (penalties.add(peerId, limits.penalties[offence], now())) void banPeer(peerId, `${offence}: ${detail}`, limits.banMs);
+    if (penalties.add(peerId, limits.penalties[offence], now()))
+      void banPeer(peerId, `${offence}: ${detail}`, limits.banMs);
   }
 
   const gossipValidator: TopicValidatorFn = (source, msg) => {
@@ -189,7 +205,11 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (peerListeners.size === 0) return;
     const list = peers();
     for (const cb of peerListeners) {
-      try { cb(list); } catch (err) { log.warn('peers listener failed', { error: (err as Error).message }); }
+      try {
+        cb(list);
+      } catch (err) {
+        log.warn('peers listener failed', { error: (err as Error).message });
+      }
     }
   }
 
@@ -199,7 +219,11 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (handlers === undefined) return;
     const delivered: GossipMessage = { from: msg.from.toString(), data: msg.data, topic: msg.topic };
     for (const handler of handlers) {
-      try { handler(delivered); } catch (err) { log.warn('gossip handler failed', { topic: msg.topic, error: (err as Error).message }); }
+      try {
+        handler(delivered);
+      } catch (err) {
+        log.warn('gossip handler failed', { topic: msg.topic, error: (err as Error).message });
+      }
     }
   }
 
@@ -209,21 +233,27 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   }
 
   async function serve(n: Libp2p<Services>, protocol: string, handler: RequestHandler): Promise<void> {
-    await n.handle(protocol, (stream, connection) => {
-      const peerId = connection.remotePeer.toString();
-      if (isBanned(peerId)) {
-        stream.abort(new Error('peer is banned'));
-        return;
-      }
-      return serveRequest(stream, { peerId, protocol }, handler, {
-        maxRequestBytes: limits.maxRequestBytes,
-        maxResponseBytes: limits.maxResponseBytes,
-        timeoutMs: limits.requestTimeoutMs,
-        allowRequest: (id) => requestsPerPeer.take(id, now()),
-        penalize,
-        log: (message) => { log.info(message); },
-      });
-    }, { maxInboundStreams: limits.maxInboundStreamsPerProtocol, force: true });
+    await n.handle(
+      protocol,
+      (stream, connection) => {
+        const peerId = connection.remotePeer.toString();
+        if (isBanned(peerId)) {
+          stream.abort(new Error('peer is banned'));
+          return;
+        }
+        return serveRequest(stream, { peerId, protocol }, handler, {
+          maxRequestBytes: limits.maxRequestBytes,
+          maxResponseBytes: limits.maxResponseBytes,
+          timeoutMs: limits.requestTimeoutMs,
+          allowRequest: (id) => requestsPerPeer.take(id, now()),
+          penalize,
+          log: (message) => {
+            log.info(message);
+          },
+        });
+      },
+      { maxInboundStreams: limits.maxInboundStreamsPerProtocol, force: true },
+    );
   }
 
   async function build(): Promise<Libp2p<Services>> {
@@ -256,7 +286,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           maxInboundDataLength: limits.maxGossipBytes + GOSSIP_FRAME_OVERHEAD,
           // Gossipsub scores down more than 10 peers on one IP (Sybil defence); on a loopback devnet
           // every peer is 127.0.0.1, and past 10 peers they were graylisted and gossip stopped.
-          ...(options.allowPrivateAddrs === false ? {} : { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } }),
+          ...(options.allowPrivateAddrs === false
+            ? {}
+            : { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } }),
         }),
         dht: kadDHT({
           protocol: DHT_PROTOCOL,
@@ -268,10 +300,17 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     n.addEventListener('peer:connect', (evt) => {
       const peerId = evt.detail;
       const id = peerId.toString();
-      if (isBanned(id)) { void n.hangUp(peerId).catch(() => undefined); return; }
+      if (isBanned(id)) {
+        void n.hangUp(peerId).catch(() => undefined);
+        return;
+      }
       emitPeers();
-      n.services.ping.ping(peerId, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
-        .then((ms) => { pingLatency.set(id, ms); }, () => undefined);
+      n.services.ping.ping(peerId, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) }).then(
+        (ms) => {
+          pingLatency.set(id, ms);
+        },
+        () => undefined,
+      );
     });
     n.addEventListener('peer:disconnect', (evt) => {
       const id = evt.detail.toString();
@@ -288,15 +327,23 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       const id = peerId.toString();
       if (!running || id === selfId || isBanned(id) || n.getConnections(peerId).length > 0) return;
       if (n.getConnections().length >= limits.targetPeers) return;
-      n.dial(peerId, { signal: AbortSignal.timeout(limits.requestTimeoutMs) })
-        .catch((err: Error) => { log.info('could not dial a discovered peer', { peerId: id, error: err.message }); });
+      n.dial(peerId, { signal: AbortSignal.timeout(limits.requestTimeoutMs) }).catch((err: Error) => {
+        log.info('could not dial a discovered peer', { peerId: id, error: err.message });
+      });
     });
-    n.services.pubsub.addEventListener('message', (evt) => { deliver(evt.detail); });
+    n.services.pubsub.addEventListener('message', (evt) => {
+      deliver(evt.detail);
+    });
     for (const [protocol, handler] of requestHandlers) await serve(n, protocol, handler);
     return n;
   }
 
-  async function ask(peerId: string, protocol: string, bytes: Uint8Array, timeoutMs: number | undefined): Promise<unknown> {
+  async function ask(
+    peerId: string,
+    protocol: string,
+    bytes: Uint8Array,
+    timeoutMs: number | undefined,
+  ): Promise<unknown> {
     const target = parsePeerId(peerId);
     const n = started();
     if (isBanned(peerId)) throw new PeerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
@@ -304,7 +351,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       openStream: (signal) => n.dialProtocol(target, protocol, { signal }),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
-      penalize: (offence, detail) => { penalize(peerId, offence, `${detail} on ${protocol}`); },
+      penalize: (offence, detail) => {
+        penalize(peerId, offence, `${detail} on ${protocol}`);
+      },
     });
   }
 
@@ -339,7 +388,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       }
       const target = ma.getComponents().find((c) => c.name === 'p2p')?.value;
       if (target === selfId) throw new ApiError('INVALID_PARAMS', 'That address is this node itself.');
-      if (target !== undefined && isBanned(target)) throw new ApiError('PEER_REFUSED', `The peer ${target} is banned for misbehaving.`);
+      if (target !== undefined && isBanned(target))
+        throw new ApiError('PEER_REFUSED', `The peer ${target} is banned for misbehaving.`);
       const n = started();
       try {
         const conn = await n.dial(ma, { signal: AbortSignal.timeout(limits.requestTimeoutMs) });
@@ -350,11 +400,16 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     },
     onPeersChanged(cb) {
       peerListeners.add(cb);
-      return () => { peerListeners.delete(cb); };
+      return () => {
+        peerListeners.delete(cb);
+      };
     },
     async publish(topic, data) {
       if (data.length > limits.maxGossipBytes) {
-        throw new ApiError('INVALID_PARAMS', `The message is ${data.length} bytes; the network accepts at most ${limits.maxGossipBytes}.`);
+        throw new ApiError(
+          'INVALID_PARAMS',
+          `The message is ${data.length} bytes; the network accepts at most ${limits.maxGossipBytes}.`,
+        );
       }
       const n = started();
       try {
@@ -394,7 +449,10 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         throw err;
       }
       if (bytes.length > limits.maxRequestBytes) {
-        throw new PeerRequestError('too-large', `The request is ${bytes.length} bytes; peers accept at most ${limits.maxRequestBytes}.`);
+        throw new PeerRequestError(
+          'too-large',
+          `The request is ${bytes.length} bytes; peers accept at most ${limits.maxRequestBytes}.`,
+        );
       }
       return ask(peerId, protocol, bytes, opts?.timeoutMs);
     },

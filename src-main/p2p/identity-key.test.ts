@@ -50,7 +50,11 @@ describe('peer identity key', () => {
     const dir = await freshDir();
     await writeFile(peerKeyPath(dir), content, { mode: 0o600 });
     let err: unknown;
-    try { loadOrCreatePeerKey(dir); } catch (e) { err = e; }
+    try {
+      loadOrCreatePeerKey(dir);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(PeerKeyCorruptError);
     expect((err as PeerKeyCorruptError).code).toBe('CONFIG_INVALID');
     expect((err as Error).message).toContain(peerKeyPath(dir));

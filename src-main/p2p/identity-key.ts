@@ -1,7 +1,18 @@
 // The node's network identity: an Ed25519 key made once and kept in `<dataDir>/peer-key`
 // (libp2p protobuf encoding, mode 0600), so the peer id survives restarts. A damaged key file
 // is reported, never silently replaced: peers and service-node registrations know us by it.
-import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { privateKeyFromProtobuf, privateKeyFromRaw, privateKeyToProtobuf } from '@libp2p/crypto/keys';
@@ -14,7 +25,11 @@ export class PeerKeyCorruptError extends ApiError {
   override name = 'PeerKeyCorruptError';
   readonly path: string;
   constructor(path: string, why: string) {
-    super('CONFIG_INVALID', `The network identity key file ${path} is damaged (${why}). Restore it from a backup, or move it away to start with a new peer id.`, { path });
+    super(
+      'CONFIG_INVALID',
+      `The network identity key file ${path} is damaged (${why}). Restore it from a backup, or move it away to start with a new peer id.`,
+      { path },
+    );
     this.path = path;
   }
 }
@@ -89,6 +104,10 @@ function writeNewKeyFile(path: string, bytes: Uint8Array): void {
     // link() fails with EEXIST instead of replacing, which rename() would do.
     linkSync(tmp, path);
   } finally {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
   }
 }

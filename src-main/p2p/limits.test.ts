@@ -4,7 +4,11 @@ import { DEFAULT_LIMITS, PeerPenalties, memoryBanStore, resolveLimits } from './
 
 describe('resolveLimits', () => {
   it('overlays partial input on the defaults, including nested buckets and penalties', () => {
-    const limits = resolveLimits({ maxGossipBytes: 1024, gossipPerPeer: { capacity: 5 }, penalties: { oversize: 100 } } as never);
+    const limits = resolveLimits({
+      maxGossipBytes: 1024,
+      gossipPerPeer: { capacity: 5 },
+      penalties: { oversize: 100 },
+    } as never);
     expect(limits.maxGossipBytes).toBe(1024);
     expect(limits.gossipPerPeer).toEqual({ capacity: 5, refillPerSec: DEFAULT_LIMITS.gossipPerPeer.refillPerSec });
     expect(limits.penalties).toEqual({ ...DEFAULT_LIMITS.penalties, oversize: 100 });
@@ -19,7 +23,11 @@ describe('resolveLimits', () => {
     [{ requestsPerPeer: { capacity: 0, refillPerSec: 1 } }],
   ])('refuses %j with CONFIG_INVALID', (input) => {
     let caught: unknown;
-    try { resolveLimits(input); } catch (err) { caught = err; }
+    try {
+      resolveLimits(input);
+    } catch (err) {
+      caught = err;
+    }
     expect(caught).toBeInstanceOf(ApiError);
     expect((caught as ApiError).code).toBe('CONFIG_INVALID');
   });

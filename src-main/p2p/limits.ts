@@ -66,14 +66,28 @@ export function resolveLimits(input: P2pLimitsInput = {}): P2pLimits {
     requestsPerPeer: { ...DEFAULT_LIMITS.requestsPerPeer, ...input.requestsPerPeer },
     penalties: { ...DEFAULT_LIMITS.penalties, ...input.penalties },
   };
-  const positiveInts: (keyof P2pLimits)[] = ['maxGossipBytes', 'maxRequestBytes', 'maxResponseBytes', 'requestTimeoutMs', 'maxConnections', 'inboundConnectionsPerHostPerSec', 'targetPeers', 'maxInboundStreamsPerProtocol', 'banThreshold', 'banMs'];
+  const positiveInts: (keyof P2pLimits)[] = [
+    'maxGossipBytes',
+    'maxRequestBytes',
+    'maxResponseBytes',
+    'requestTimeoutMs',
+    'maxConnections',
+    'inboundConnectionsPerHostPerSec',
+    'targetPeers',
+    'maxInboundStreamsPerProtocol',
+    'banThreshold',
+    'banMs',
+  ];
   for (const key of positiveInts) {
     const v = limits[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ApiError('CONFIG_INVALID', `The p2p limit ${key} must be a whole number above 0.`, { key, value: v });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      throw new ApiError('CONFIG_INVALID', `The p2p limit ${key} must be a whole number above 0.`, { key, value: v });
   }
-  if (!Number.isFinite(limits.penaltyDecayPerSec) || limits.penaltyDecayPerSec < 0) throw new ApiError('CONFIG_INVALID', 'The p2p limit penaltyDecayPerSec must be 0 or more.');
+  if (!Number.isFinite(limits.penaltyDecayPerSec) || limits.penaltyDecayPerSec < 0)
+    throw new ApiError('CONFIG_INVALID', 'The p2p limit penaltyDecayPerSec must be 0 or more.');
   for (const [name, points] of Object.entries(limits.penalties)) {
-    if (!Number.isFinite(points) || points < 0) throw new ApiError('CONFIG_INVALID', `The p2p penalty for ${name} must be 0 or more.`);
+    if (!Number.isFinite(points) || points < 0)
+      throw new ApiError('CONFIG_INVALID', `The p2p penalty for ${name} must be 0 or more.`);
   }
   for (const key of ['gossipPerPeer', 'gossipPerOrigin', 'requestsPerPeer'] as const) {
     try {

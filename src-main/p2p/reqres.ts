@@ -5,7 +5,13 @@ import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
 import type { Stream } from '@libp2p/interface';
 import { ApiError, type ErrorCode } from '../../src-shared/api/errors.ts';
 import {
-  NotJsonEncodableError, decodeJson, decodeResponse, encodeJson, errorResponse, okResponse, sanitizeRemoteText,
+  NotJsonEncodableError,
+  decodeJson,
+  decodeResponse,
+  encodeJson,
+  errorResponse,
+  okResponse,
+  sanitizeRemoteText,
   type ReqResResponse,
 } from '../../src-shared/protocol/reqres.ts';
 import type { Offence } from './limits.ts';
@@ -31,7 +37,12 @@ export interface ServeDeps {
 /** ApiError codes a handler throws when the peer sent a request of the wrong shape. */
 const MALFORMED_CODES: readonly ErrorCode[] = ['INVALID_PARAMS', 'BAD_REQUEST'];
 
-export async function serveRequest(stream: Stream, ctx: RequestContext, handler: RequestHandler, deps: ServeDeps): Promise<void> {
+export async function serveRequest(
+  stream: Stream,
+  ctx: RequestContext,
+  handler: RequestHandler,
+  deps: ServeDeps,
+): Promise<void> {
   const signal = AbortSignal.timeout(deps.timeoutMs);
   const lp = lpStream(stream, { maxDataLength: deps.maxRequestBytes, maxBufferSize: deps.maxRequestBytes + 16 });
   try {
@@ -45,8 +56,10 @@ export async function serveRequest(stream: Stream, ctx: RequestContext, handler:
       frame = (await lp.read({ signal })).subarray();
     } catch (err) {
       const name = (err as Error).name;
-      if (name === 'InvalidDataLengthError') deps.penalize(ctx.peerId, 'oversize', `request over ${deps.maxRequestBytes} bytes on ${ctx.protocol}`);
-      else if (name === 'InvalidDataLengthLengthError' || name === 'InvalidMessageLengthError') deps.penalize(ctx.peerId, 'malformed', `bad length prefix on ${ctx.protocol}`);
+      if (name === 'InvalidDataLengthError')
+        deps.penalize(ctx.peerId, 'oversize', `request over ${deps.maxRequestBytes} bytes on ${ctx.protocol}`);
+      else if (name === 'InvalidDataLengthLengthError' || name === 'InvalidMessageLengthError')
+        deps.penalize(ctx.peerId, 'malformed', `bad length prefix on ${ctx.protocol}`);
       // An oversize frame resets the stream: reading on would mean buffering what we refused.
       stream.abort(err as Error);
       return;
@@ -64,13 +77,19 @@ export async function serveRequest(stream: Stream, ctx: RequestContext, handler:
   }
 }
 
-async function runHandler(handler: RequestHandler, req: unknown, ctx: RequestContext, deps: ServeDeps): Promise<Uint8Array> {
+async function runHandler(
+  handler: RequestHandler,
+  req: unknown,
+  ctx: RequestContext,
+  deps: ServeDeps,
+): Promise<Uint8Array> {
   let response: ReqResResponse;
   try {
     response = okResponse(await handler(req, ctx));
   } catch (err) {
     if (err instanceof ApiError) {
-      if (MALFORMED_CODES.includes(err.code)) deps.penalize(ctx.peerId, 'malformed', `invalid request on ${ctx.protocol}`);
+      if (MALFORMED_CODES.includes(err.code))
+        deps.penalize(ctx.peerId, 'malformed', `invalid request on ${ctx.protocol}`);
       response = { ok: false, error: { code: err.code, message: sanitizeRemoteText(err.message, 500) } };
     } else {
       deps.log(`handler for ${ctx.protocol} failed: ${(err as Error).stack ?? String(err)}`);
@@ -92,12 +111,18 @@ async function runHandler(handler: RequestHandler, req: unknown, ctx: RequestCon
   return bytes;
 }
 
-async function reply(lp: LengthPrefixedStream<Stream>, stream: Stream, response: ReqResResponse | Uint8Array, signal: AbortSignal): Promise<void> {
+async function reply(
+  lp: LengthPrefixedStream<Stream>,
+  stream: Stream,
+  response: ReqResResponse | Uint8Array,
+  signal: AbortSignal,
+): Promise<void> {
   await lp.write(response instanceof Uint8Array ? response : encodeJson(response), { signal });
   await stream.close({ signal });
 }
 
-export type RequestFailure = 'banned' | 'too-large' | 'unreachable' | 'unsupported' | 'timeout' | 'reset' | 'bad-response' | 'remote';
+export type RequestFailure =
+  'banned' | 'too-large' | 'unreachable' | 'unsupported' | 'timeout' | 'reset' | 'bad-response' | 'remote';
 
 const FAILURE_CODES: Record<RequestFailure, ErrorCode> = {
   banned: 'PEER_REFUSED',
@@ -137,7 +162,8 @@ export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps:
     stream = await deps.openStream(signal);
   } catch (err) {
     if (signal.aborted) throw new PeerRequestError('timeout', `The peer ${peerLabel} did not answer in time.`);
-    if ((err as Error).name === 'UnsupportedProtocolError') throw new PeerRequestError('unsupported', `The peer ${peerLabel} does not offer this service.`);
+    if ((err as Error).name === 'UnsupportedProtocolError')
+      throw new PeerRequestError('unsupported', `The peer ${peerLabel} does not offer this service.`);
     throw new PeerRequestError('unreachable', `Could not reach the peer ${peerLabel}: ${(err as Error).message}`);
   }
   let frame: Uint8Array;
@@ -163,5 +189,9 @@ export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps:
   const response = decoded.response;
   if (response.ok) return response.body;
   const code = sanitizeRemoteText(response.error.code, 64);
-  throw new PeerRequestError('remote', `The peer ${peerLabel} refused the request: ${sanitizeRemoteText(response.error.message)}`, code);
+  throw new PeerRequestError(
+    'remote',
+    `The peer ${peerLabel} refused the request: ${sanitizeRemoteText(response.error.message)}`,
+    code,
+  );
 }

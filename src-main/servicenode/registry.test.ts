@@ -30,11 +30,24 @@ describe('service node registry: known() and all() agree', () => {
     const p2p = createP2pHost({ dataDir: dir });
     // This node has no DEVA wallet: the collateral cannot be looked up ('no-chain'), as for a trader without that chain.
     const registry = createServiceNodeRegistry({
-      p2p, log: silent, now, policy: POLICY, collateral: async () => 'no-chain', scorer: createPeerScorer({ p2p, log: silent, now }), silentAfterMs: SILENT_AFTER_MS,
+      p2p,
+      log: silent,
+      now,
+      policy: POLICY,
+      collateral: async () => 'no-chain',
+      scorer: createPeerScorer({ p2p, log: silent, now }),
+      silentAfterMs: SILENT_AFTER_MS,
     });
     const wire = buildRegistration(
-      { peerId: SN_PEER, collateral: { ticker: 'DEVA', outpoint: `${TXID_A}:1`, address: COLLATERAL.address }, coins: ['DEVA', 'DEVB'], seq: 1, ts: ARRIVAL },
-      SERVICE_NODE.signer, (text) => signMessageWithKey(COLLATERAL.secretKey, utf8ToBytes(text), 'litecoin'),
+      {
+        peerId: SN_PEER,
+        collateral: { ticker: 'DEVA', outpoint: `${TXID_A}:1`, address: COLLATERAL.address },
+        coins: ['DEVA', 'DEVB'],
+        seq: 1,
+        ts: ARRIVAL,
+      },
+      SERVICE_NODE.signer,
+      (text) => signMessageWithKey(COLLATERAL.secretKey, utf8ToBytes(text), 'litecoin'),
     );
     expect((await registry.ingestRegistration(wire, null)).ok).toBe(true);
     expect([...registry.known().keys()]).toEqual([SERVICE_NODE.pubkey]);

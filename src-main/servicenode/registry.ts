@@ -8,7 +8,11 @@ import { ORDER_PROTOCOLS, SERVICE_NODE_TOPIC, decodeOrderMessage } from '../../s
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import { ReplayGuard } from '../../src-shared/orders/replay.ts';
 import {
-  checkCollateral, validateServiceNodeAnnounce, validateServiceNodeRegistration, type CollateralOutput, type CollateralPolicy,
+  checkCollateral,
+  validateServiceNodeAnnounce,
+  validateServiceNodeRegistration,
+  type CollateralOutput,
+  type CollateralPolicy,
 } from '../../src-shared/orders/servicenode.ts';
 import type { KnownServiceNode, Refusal, Validation } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../api/dispatcher.ts';
@@ -80,7 +84,8 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
   let timer: NodeJS.Timeout | undefined;
   const unsubs: Array<() => void> = [];
 
-  const live = (e: ServiceNodeEntry, now: number): boolean => e.verified !== 'failed' && now - e.lastSeen < d.silentAfterMs;
+  const live = (e: ServiceNodeEntry, now: number): boolean =>
+    e.verified !== 'failed' && now - e.lastSeen < d.silentAfterMs;
   const coinsOf = (e: ServiceNodeEntry): readonly string[] => e.announce?.coins ?? e.registration.coins;
 
   function liveKnown(now: number): Map<string, KnownServiceNode> {
@@ -106,7 +111,14 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
 
   function put(outpoint: string, e: ServiceNodeEntry): void {
     byOutpoint.set(outpoint, e);
-    d.repo?.putNode({ outpoint, pubkey: e.registration.pubkey, registration: e.registrationWire, announce: e.announceWire, verified: e.verified, lastSeen: e.lastSeen });
+    d.repo?.putNode({
+      outpoint,
+      pubkey: e.registration.pubkey,
+      registration: e.registrationWire,
+      announce: e.announceWire,
+      verified: e.verified,
+      lastSeen: e.lastSeen,
+    });
     refresh();
   }
 
@@ -115,12 +127,17 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
     return undefined;
   };
 
-  async function verify(reg: ServiceNodeRegistration): Promise<{ verified: CollateralVerification; problem: Refusal | null; amount: bigint | null }> {
+  async function verify(
+    reg: ServiceNodeRegistration,
+  ): Promise<{ verified: CollateralVerification; problem: Refusal | null; amount: bigint | null }> {
     let output: CollateralOutput | null | 'no-chain';
     try {
       output = await d.collateral(reg.collateral.ticker, reg.collateral.outpoint);
     } catch (err) {
-      d.log.warn('could not look up a service node\'s collateral', { outpoint: reg.collateral.outpoint, error: (err as Error).message });
+      d.log.warn("could not look up a service node's collateral", {
+        outpoint: reg.collateral.outpoint,
+        error: (err as Error).message,
+      });
       return { verified: 'no-chain', problem: null, amount: null };
     }
     if (output === 'no-chain') return { verified: 'no-chain', problem: null, amount: null };
@@ -129,36 +146,54 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
   }
 
   async function onRegistration(wire: unknown, from: string | null): Promise<Validation<ServiceNodeRegistration>> {
-    const v = validateServiceNodeRegistration(wire, { now: d.now(), policy: d.policy, registeredSeq: (o) => byOutpoint.get(o)?.registration.seq });
+    const v = validateServiceNodeRegistration(wire, {
+      now: d.now(),
+      policy: d.policy,
+      registeredSeq: (o) => byOutpoint.get(o)?.registration.seq,
+    });
     if (!v.ok) return v;
     const reg = v.value;
     // On gossip the origin is authenticated: a registration is published by the service node itself.
-    if (from !== null && from !== reg.peerId && from !== d.p2p.peerId) return no('malformed', 'a registration must come from the registered peer');
+    if (from !== null && from !== reg.peerId && from !== d.p2p.peerId)
+      return no('malformed', 'a registration must come from the registered peer');
     const { verified, problem, amount } = await verify(reg);
     const prev = byOutpoint.get(reg.collateral.outpoint);
     const samePeer = prev && prev.registration.pubkey === reg.pubkey;
     put(reg.collateral.outpoint, {
-      registration: reg, registrationWire: wireForm(reg) as Record<string, unknown>, announce: samePeer ? prev.announce : null,
-      announceWire: samePeer ? prev.announceWire : null, verified, collateralAmount: amount, lastSeen: d.now(), checkedAt: d.now(),
+      registration: reg,
+      registrationWire: wireForm(reg) as Record<string, unknown>,
+      announce: samePeer ? prev.announce : null,
+      announceWire: samePeer ? prev.announceWire : null,
+      verified,
+      collateralAmount: amount,
+      lastSeen: d.now(),
+      checkedAt: d.now(),
     });
     if (problem) {
-      d.log.warn('service node collateral check failed', { pubkey: reg.pubkey, outpoint: reg.collateral.outpoint, reason: problem.message });
+      d.log.warn('service node collateral check failed', {
+        pubkey: reg.pubkey,
+        outpoint: reg.collateral.outpoint,
+        reason: problem.message,
+      });
       return problem;
     }
-    if (!samePeer || prev.verified !== verified) d.log.info('service node registered', { pubkey: reg.pubkey, peerId: reg.peerId, coins: reg.coins, verified });
+    if (!samePeer || prev.verified !== verified)
+      d.log.info('service node registered', { pubkey: reg.pubkey, peerId: reg.peerId, coins: reg.coins, verified });
     return v;
   }
 
   async function onAnnounce(wire: unknown, from: string | null): Promise<Validation<ServiceNodeAnnounce>> {
     const v = validateServiceNodeAnnounce(wire, {
-      now: d.now(), seen,
+      now: d.now(),
+      seen,
       registrationOf: (pubkey) => {
         const e = entryOfKey(pubkey)?.[1];
         return e && e.verified !== 'failed' ? e.registration : undefined;
       },
     });
     if (!v.ok) return v;
-    if (from !== null && from !== v.value.peerId && from !== d.p2p.peerId) return no('malformed', 'a heartbeat must come from the registered peer');
+    if (from !== null && from !== v.value.peerId && from !== d.p2p.peerId)
+      return no('malformed', 'a heartbeat must come from the registered peer');
     seen.commit(v.replay);
     const [outpoint, e] = entryOfKey(v.value.pubkey)!;
     let { verified, checkedAt, collateralAmount } = e;
@@ -166,9 +201,18 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
       const again = await verify(e.registration);
       ({ verified, amount: collateralAmount } = again);
       checkedAt = d.now();
-      if (verified === 'failed') d.log.warn('a service node\'s collateral is gone; dropping it', { pubkey: v.value.pubkey });
+      if (verified === 'failed')
+        d.log.warn("a service node's collateral is gone; dropping it", { pubkey: v.value.pubkey });
     }
-    put(outpoint, { ...e, announce: v.value, announceWire: wireForm(v.value) as Record<string, unknown>, lastSeen: d.now(), verified, checkedAt, collateralAmount });
+    put(outpoint, {
+      ...e,
+      announce: v.value,
+      announceWire: wireForm(v.value) as Record<string, unknown>,
+      lastSeen: d.now(),
+      verified,
+      checkedAt,
+      collateralAmount,
+    });
     return v;
   }
 
@@ -178,22 +222,32 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
       d.scorer.refused(from, t.reason, 'service-node gossip');
       return;
     }
-    void queue.run(async () => {
-      const v = t.type === 'sn.register' ? await onRegistration(data, from) : await onAnnounce(data, from);
-      if (!v.ok) d.scorer.refused(from, v.reason, `${t.type}: ${v.message}`);
-    }).catch((err: unknown) => d.log.warn('service node gossip failed', { error: String(err) }));
+    void queue
+      .run(async () => {
+        const v = t.type === 'sn.register' ? await onRegistration(data, from) : await onAnnounce(data, from);
+        if (!v.ok) d.scorer.refused(from, v.reason, `${t.type}: ${v.message}`);
+      })
+      .catch((err: unknown) => d.log.warn('service node gossip failed', { error: String(err) }));
   }
 
   function serveList(): unknown {
     const now = d.now();
-    const nodes = [...byOutpoint.values()].filter((e) => live(e, now)).slice(0, 200).map((e) => ({ registration: e.registrationWire, announce: e.announceWire }));
+    const nodes = [...byOutpoint.values()]
+      .filter((e) => live(e, now))
+      .slice(0, 200)
+      .map((e) => ({ registration: e.registrationWire, announce: e.announceWire }));
     return { type: 'sn.list', nodes };
   }
 
   async function syncFrom(peerId: string): Promise<void> {
     let answer: unknown;
     try {
-      answer = await d.p2p.request(peerId, ORDER_PROTOCOLS.serviceNodes, { type: 'sn.list.request' }, { timeoutMs: 5000 });
+      answer = await d.p2p.request(
+        peerId,
+        ORDER_PROTOCOLS.serviceNodes,
+        { type: 'sn.list.request' },
+        { timeoutMs: 5000 },
+      );
     } catch (err) {
       d.log.info('could not get the service node list of a peer', { peerId, error: (err as Error).message });
       return;
@@ -206,7 +260,8 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
     await queue.run(async () => {
       for (const n of list.msg.nodes) {
         const r = await onRegistration(n.registration, null);
-        if (!r.ok && r.reason !== 'duplicate' && r.reason !== 'replayed') d.scorer.refused(peerId, r.reason, `sn.list registration: ${r.message}`);
+        if (!r.ok && r.reason !== 'duplicate' && r.reason !== 'replayed')
+          d.scorer.refused(peerId, r.reason, `sn.list registration: ${r.message}`);
         if (n.announce !== null) {
           const a = await onAnnounce(n.announce, null);
           if (!a.ok) d.scorer.refused(peerId, a.reason, `sn.list heartbeat: ${a.message}`);
@@ -230,8 +285,14 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
         const ann = row.announce === null ? null : decodeOrderMessage(row.announce, 'sn.announce');
         if (!reg.ok) continue;
         byOutpoint.set(row.outpoint, {
-          registration: reg.msg, registrationWire: row.registration, announce: ann?.ok ? ann.msg : null, announceWire: ann?.ok ? row.announce : null,
-          verified: row.verified, collateralAmount: null, lastSeen: row.lastSeen, checkedAt: 0,
+          registration: reg.msg,
+          registrationWire: row.registration,
+          announce: ann?.ok ? ann.msg : null,
+          announceWire: ann?.ok ? row.announce : null,
+          verified: row.verified,
+          collateralAmount: null,
+          lastSeen: row.lastSeen,
+          checkedAt: 0,
         });
       }
       refresh();
@@ -241,11 +302,13 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
         if (!r.ok) throw new ApiError('INVALID_PARAMS', r.message);
         return serveList();
       });
-      unsubs.push(d.p2p.onPeersChanged((peers) => {
-        const ids = new Set(peers.map((p) => p.peerId));
-        for (const id of synced) if (!ids.has(id)) synced.delete(id);
-        syncNewPeers();
-      }));
+      unsubs.push(
+        d.p2p.onPeersChanged((peers) => {
+          const ids = new Set(peers.map((p) => p.peerId));
+          for (const id of synced) if (!ids.has(id)) synced.delete(id);
+          syncNewPeers();
+        }),
+      );
       syncNewPeers();
       // Silence is noticed on a timer: a dead service node sends nothing that would tell us.
       timer = setInterval(refresh, Math.max(100, Math.min(5000, Math.floor(d.silentAfterMs / 4))));
@@ -267,7 +330,10 @@ export function createServiceNodeRegistry(d: ServiceNodeRegistryDeps): ServiceNo
     serving(base, quote) {
       const now = d.now();
       return [...byOutpoint.values()]
-        .filter((e) => live(e, now) && e.announce !== null && e.announce.coins.includes(base) && e.announce.coins.includes(quote))
+        .filter(
+          (e) =>
+            live(e, now) && e.announce !== null && e.announce.coins.includes(base) && e.announce.coins.includes(quote),
+        )
         .sort((a, b) => b.lastSeen - a.lastSeen);
     },
     ingestRegistration: (wire, from) => queue.run(() => onRegistration(wire, from)),

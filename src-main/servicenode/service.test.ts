@@ -29,11 +29,31 @@ describe('earlierHold: a take sent again gets the hold it already got', () => {
 
   const cases: Array<[string, unknown, string, 'the hold' | null]> = [
     ['the same take from the same taker gets the hold', take(accept), TAKER_PEER, 'the hold'],
-    ['the same take sent by another peer gets nothing', take(accept), '12D3KooWSomeoneElseSomeoneElseSomeoneElseSomeoneEls', null],
-    ['another accept of the order paying with the same fee gets nothing', take(acceptWire(order, { seq: 21 })), TAKER_PEER, null],
-    ['an accept of another order paying with the same fee gets nothing', take(acceptWire(signedOrder({ nonce: '2b'.repeat(16) }))), TAKER_PEER, null],
+    [
+      'the same take sent by another peer gets nothing',
+      take(accept),
+      '12D3KooWSomeoneElseSomeoneElseSomeoneElseSomeoneEls',
+      null,
+    ],
+    [
+      'another accept of the order paying with the same fee gets nothing',
+      take(acceptWire(order, { seq: 21 })),
+      TAKER_PEER,
+      null,
+    ],
+    [
+      'an accept of another order paying with the same fee gets nothing',
+      take(acceptWire(signedOrder({ nonce: '2b'.repeat(16) }))),
+      TAKER_PEER,
+      null,
+    ],
     ['something that is not a take gets nothing', { type: 'order.take' }, TAKER_PEER, null],
-    ['a take whose accept is not an accept gets nothing', { type: 'order.take', accept: { type: 'order.ack' }, ack: {} }, TAKER_PEER, null],
+    [
+      'a take whose accept is not an accept gets nothing',
+      { type: 'order.take', accept: { type: 'order.ack' }, ack: {} },
+      TAKER_PEER,
+      null,
+    ],
   ];
   it.each(cases)('%s', (_name, req, peerId, expected) => {
     expect(earlierHold(req, peerId, repo)).toEqual(expected === null ? null : hold);

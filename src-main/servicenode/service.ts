@@ -7,10 +7,19 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
 import { signOrderAsServiceNode, isValidFill, makerSellsTicker } from '../../src-shared/orders/order.ts';
-import { buildRegistration, buildServiceNodeAnnounce, registrationSigningText } from '../../src-shared/orders/servicenode.ts';
+import {
+  buildRegistration,
+  buildServiceNodeAnnounce,
+  registrationSigningText,
+} from '../../src-shared/orders/servicenode.ts';
 import { offenceFor, validateSignRequest, validateTake, type Refusal } from '../../src-shared/orders/validate.ts';
 import {
-  ORDER_PROTOCOLS, SERVICE_NODE_TOPIC, decodeOrderMessage, marketTopic, signOrderMessage, signedMessageId,
+  ORDER_PROTOCOLS,
+  SERVICE_NODE_TOPIC,
+  decodeOrderMessage,
+  marketTopic,
+  signOrderMessage,
+  signedMessageId,
 } from '../../src-shared/protocol/orders.ts';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
 import type { Logger } from '../api/dispatcher.ts';
@@ -49,25 +58,36 @@ export interface ServiceNodeRole {
   traded(holdId: string): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms).unref?.(); });
+const sleep = (ms: number) =>
+  new Promise<void>((r) => {
+    setTimeout(r, ms).unref?.();
+  });
 
 /**
  * The hold this service node already gave for a take, when the same taker sends the same take
  * again (its answer was lost on the way, or came too late), else null. Holds are public, so the
  * accept's id, which covers the taker's peer id and the fee transaction, is enough to match.
  */
-export function earlierHold(req: unknown, peerId: string, repo: Pick<ServiceNodeRepo, 'holdByFee'>): Record<string, unknown> | null {
+export function earlierHold(
+  req: unknown,
+  peerId: string,
+  repo: Pick<ServiceNodeRepo, 'holdByFee'>,
+): Record<string, unknown> | null {
   const take = decodeOrderMessage(req, 'order.take');
   if (!take.ok) return null;
   const accept = decodeOrderMessage(take.msg.accept, 'order.accept');
   if (!accept.ok || accept.msg.taker.peerId !== peerId) return null;
   const earlier = repo.holdByFee<Record<string, unknown>>(accept.msg.feeTxid);
-  return earlier && earlier.hold.acceptId === signedMessageId(accept.raw as { type: 'order.accept' }) ? earlier.hold : null;
+  return earlier && earlier.hold.acceptId === signedMessageId(accept.raw as { type: 'order.accept' })
+    ? earlier.hold
+    : null;
 }
 
 /** A refusal as a reqres error: malformed requests cost the sender points in the host. */
 function refusal(r: Refusal): ApiError {
-  return new ApiError(offenceFor(r.reason) ? 'INVALID_PARAMS' : 'PEER_REFUSED', `refused (${r.reason}): ${r.message}`, { reason: r.reason });
+  return new ApiError(offenceFor(r.reason) ? 'INVALID_PARAMS' : 'PEER_REFUSED', `refused (${r.reason}): ${r.message}`, {
+    reason: r.reason,
+  });
 }
 
 export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
@@ -87,7 +107,11 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
 
   const coinOf = (t: string): CoinParams => {
     const c = d.coins.find((x) => x.ticker === t);
-    if (!c) throw new ApiError('CONFIG_INVALID', `The service node is configured with ${t}, which this network does not have.`);
+    if (!c)
+      throw new ApiError(
+        'CONFIG_INVALID',
+        `The service node is configured with ${t}, which this network does not have.`,
+      );
     return c;
   };
   const feeCoin = coinOf(cfg.fee.ticker);
@@ -110,19 +134,33 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
       d.log.error('the service node collateral is spent or unknown; not registering', { outpoint });
       return false;
     }
-    const fields = { peerId: d.p2p.peerId, collateral: { ticker: cfg.collateral.ticker, outpoint, address: out.address }, coins: configuredCoins, seq: seq.next(), ts: d.now() };
+    const fields = {
+      peerId: d.p2p.peerId,
+      collateral: { ticker: cfg.collateral.ticker, outpoint, address: out.address },
+      coins: configuredCoins,
+      seq: seq.next(),
+      ts: d.now(),
+    };
     // signmessage: Core signs only for legacy (P2PKH) addresses of its own wallet.
-    const collateralSig = await wallet.call<string>('signmessage', [out.address, registrationSigningText(fields, s.publicKey)]);
+    const collateralSig = await wallet.call<string>('signmessage', [
+      out.address,
+      registrationSigningText(fields, s.publicKey),
+    ]);
     const wire = buildRegistration(fields, s, () => collateralSig);
     const v = await d.registry.ingestRegistration(wire, null);
     if (!v.ok && v.reason !== 'duplicate') {
-      d.log.error('this service node\'s own registration does not check', { reason: v.reason, message: v.message });
+      d.log.error("this service node's own registration does not check", { reason: v.reason, message: v.message });
       return false;
     }
     signer = s;
     feeAddress ??= (await d.wallets.newAddress(cfg.fee.ticker, 'hashlock service node fees')).address;
     await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.register' }, d.log);
-    if (!registered) d.log.info('this service node is registered', { pubkey: s.publicKey, collateral: outpoint, coins: configuredCoins });
+    if (!registered)
+      d.log.info('this service node is registered', {
+        pubkey: s.publicKey,
+        collateral: outpoint,
+        coins: configuredCoins,
+      });
     return true;
   }
 
@@ -136,7 +174,10 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
       } else if (++beats % 5 === 0) {
         // Now and then the registration again, so peers that joined late hear it by gossip too.
         const collateralCoin = coinOf(cfg.collateral.ticker);
-        const out = await lookupOutput(d.wallets.rpc(cfg.collateral.ticker), collateralCoin, { txid: cfg.collateral.txid, vout: cfg.collateral.vout });
+        const out = await lookupOutput(d.wallets.rpc(cfg.collateral.ticker), collateralCoin, {
+          txid: cfg.collateral.txid,
+          vout: cfg.collateral.vout,
+        });
         if (!out) {
           d.log.error('the service node collateral was spent; this node stops serving', { outpoint });
           registered = false;
@@ -152,9 +193,19 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
         d.log.warn('the service node has no wallet for its coins yet; no heartbeat', { coins: configuredCoins });
         return;
       }
-      const wire = buildServiceNodeAnnounce({ peerId: d.p2p.peerId, coins, fee: { ticker: cfg.fee.ticker, address: feeAddress, amount: feeAmount }, seq: seq.next(), ts: d.now() }, s);
+      const wire = buildServiceNodeAnnounce(
+        {
+          peerId: d.p2p.peerId,
+          coins,
+          fee: { ticker: cfg.fee.ticker, address: feeAddress, amount: feeAmount },
+          seq: seq.next(),
+          ts: d.now(),
+        },
+        s,
+      );
       const v = await d.registry.ingestAnnounce(wire, null);
-      if (!v.ok) d.log.warn('this service node\'s own heartbeat does not check', { reason: v.reason, message: v.message });
+      if (!v.ok)
+        d.log.warn("this service node's own heartbeat does not check", { reason: v.reason, message: v.message });
       await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.announce' }, d.log);
     } catch (err) {
       d.log.warn('service node heartbeat failed', { error: (err as Error).message });
@@ -168,14 +219,26 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
     const v = validateSignRequest(req, d.book.context());
     if (!v.ok) throw refusal(v);
     const o = v.value;
-    if (o.maker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: an order is signed for the maker\'s own node only');
+    if (o.maker.peerId !== peerId)
+      throw new ApiError('PEER_REFUSED', "refused: an order is signed for the maker's own node only");
     const coins = servedCoins();
-    if (!coins.includes(o.market.base) || !coins.includes(o.market.quote)) throw new ApiError('PEER_REFUSED', `refused: this service node does not serve ${o.market.base}/${o.market.quote}`);
+    if (!coins.includes(o.market.base) || !coins.includes(o.market.quote))
+      throw new ApiError(
+        'PEER_REFUSED',
+        `refused: this service node does not serve ${o.market.base}/${o.market.quote}`,
+      );
     const proof = decodeOrderMessage(req, 'order.sign.request');
     if (!proof.ok) throw refusal(proof);
     const sells = makerSellsTicker(o);
     const needed = o.side === 'sell' ? o.baseAmount : o.quoteAmount;
-    const check = await checkOwnershipProof(d.wallets.rpc(sells), coinOf(sells), proof.msg.ownership.tx, o.id, o.makerUtxos, needed);
+    const check = await checkOwnershipProof(
+      d.wallets.rpc(sells),
+      coinOf(sells),
+      proof.msg.ownership.tx,
+      o.id,
+      o.makerUtxos,
+      needed,
+    );
     if (!check.ok) {
       d.log.info('order refused', { orderId: o.id, maker: peerId, reason: check.message });
       throw new ApiError('PEER_REFUSED', `refused: ${check.message}`);
@@ -188,10 +251,17 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
   async function feeOnChain(txid: string, orderId: string): Promise<void> {
     const deadline = d.now() + feeWaitMs;
     for (;;) {
-      const r = await checkFeeTx(d.wallets.rpc(cfg.fee.ticker), feeCoin, txid, { address: feeAddress!, amount: feeAmount }, orderId);
+      const r = await checkFeeTx(
+        d.wallets.rpc(cfg.fee.ticker),
+        feeCoin,
+        txid,
+        { address: feeAddress!, amount: feeAmount },
+        orderId,
+      );
       if (r.ok) return;
       // The taker just sent it: give it a moment to reach our daemon.
-      if (r.message !== 'the fee transaction is not on the chain' || d.now() > deadline) throw new ApiError('PEER_REFUSED', `refused: ${r.message}`);
+      if (r.message !== 'the fee transaction is not on the chain' || d.now() > deadline)
+        throw new ApiError('PEER_REFUSED', `refused: ${r.message}`);
       await sleep(200);
     }
   }
@@ -205,7 +275,8 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
     if (!v.ok) throw refusal(v);
     const { accept, acceptId } = v.value;
     if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: the taker must send its own take');
-    if (d.repo.feeUsed(accept.feeTxid)) throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
+    if (d.repo.feeUsed(accept.feeTxid))
+      throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
     await feeOnChain(accept.feeTxid, accept.orderId);
     // One take at a time: the first that passes wins what is left of the order.
     return takes.run(async () => {
@@ -214,17 +285,46 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
       if (held) return held;
       const entry = d.book.find(accept.orderId);
       if (!entry) throw new ApiError('PEER_REFUSED', 'refused: the order is no longer listed');
-      if (!isValidFill(entry.order.partial, entry.remainingBase, accept.baseAmount)) throw new ApiError('PEER_REFUSED', 'refused: the order no longer has that much left');
-      const hold = signOrderMessage({
-        type: 'order.hold', orderId: accept.orderId, acceptId, taker: accept.taker.pubkey, baseAmount: accept.baseAmount, quoteAmount: accept.quoteAmount,
-        remainingBase: entry.remainingBase - accept.baseAmount, serviceNode: s.publicKey, seq: seq.next(), ts: d.now(),
-      }, s);
+      if (!isValidFill(entry.order.partial, entry.remainingBase, accept.baseAmount))
+        throw new ApiError('PEER_REFUSED', 'refused: the order no longer has that much left');
+      const hold = signOrderMessage(
+        {
+          type: 'order.hold',
+          orderId: accept.orderId,
+          acceptId,
+          taker: accept.taker.pubkey,
+          baseAmount: accept.baseAmount,
+          quoteAmount: accept.quoteAmount,
+          remainingBase: entry.remainingBase - accept.baseAmount,
+          serviceNode: s.publicKey,
+          seq: seq.next(),
+          ts: d.now(),
+        },
+        s,
+      );
       const holdId = signedMessageId(hold as { type: 'order.hold' });
-      if (!d.repo.addHold({ holdId, orderId: accept.orderId, feeTxid: accept.feeTxid, hold })) throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
+      if (!d.repo.addHold({ holdId, orderId: accept.orderId, feeTxid: accept.feeTxid, hold }))
+        throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
       const applied = d.book.ingest('order.hold', hold, null);
-      if (!applied.ok) d.log.warn('our own hold does not apply to our book', { holdId, reason: applied.reason, message: applied.message });
-      await publishMessage(d.p2p, marketTopic(entry.order.market.base, entry.order.market.quote), hold as { type: 'order.hold' }, d.log);
-      d.log.info('order held', { orderId: accept.orderId, holdId, baseAmount: accept.baseAmount, remainingBase: entry.remainingBase - accept.baseAmount, taker: peerId });
+      if (!applied.ok)
+        d.log.warn('our own hold does not apply to our book', {
+          holdId,
+          reason: applied.reason,
+          message: applied.message,
+        });
+      await publishMessage(
+        d.p2p,
+        marketTopic(entry.order.market.base, entry.order.market.quote),
+        hold as { type: 'order.hold' },
+        d.log,
+      );
+      d.log.info('order held', {
+        orderId: accept.orderId,
+        holdId,
+        baseAmount: accept.baseAmount,
+        remainingBase: entry.remainingBase - accept.baseAmount,
+        taker: peerId,
+      });
       return hold;
     });
   }

@@ -27,8 +27,12 @@ export function createBanRepo(db: Database): BanRepo {
       reason = CASE WHEN excluded.until >= until THEN excluded.reason ELSE reason END,
       until = MAX(until, excluded.until)`);
   const remove = db.prepare<[string]>('DELETE FROM peers_banned WHERE peer_id = ?');
-  const active = db.prepare<[string, number], { one: number }>('SELECT 1 AS one FROM peers_banned WHERE peer_id = ? AND until > ?');
-  const selectAll = db.prepare<[number], PeerBan>('SELECT peer_id AS peerId, reason, until FROM peers_banned WHERE until > ? ORDER BY until, peer_id');
+  const active = db.prepare<[string, number], { one: number }>(
+    'SELECT 1 AS one FROM peers_banned WHERE peer_id = ? AND until > ?',
+  );
+  const selectAll = db.prepare<[number], PeerBan>(
+    'SELECT peer_id AS peerId, reason, until FROM peers_banned WHERE until > ? ORDER BY until, peer_id',
+  );
   const purge = db.prepare<[number]>('DELETE FROM peers_banned WHERE until <= ?');
 
   return {

@@ -7,7 +7,10 @@ describe('store JSON codec', () => {
     ['a negative bigint', -5n],
     ['a bigint beyond 2^53', 2n ** 80n],
     ['zero', 0n],
-    ['nested bigints', { amount: 100000000n, legs: [{ fee: 1n }, { fee: 2n, note: 'x' }], ok: true, n: 1.5, none: null }],
+    [
+      'nested bigints',
+      { amount: 100000000n, legs: [{ fee: 1n }, { fee: 2n, note: 'x' }], ok: true, n: 1.5, none: null },
+    ],
     ['a plain string', 'hello'],
     ['an array', [1, '2', null]],
   ])('round-trips %s', (_name, value) => {

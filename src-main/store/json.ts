@@ -11,8 +11,10 @@ const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 export function toJson(value: unknown): string {
   const text = JSON.stringify(value, (key: string, v: unknown) => {
     if (typeof v === 'bigint') return { [BIGINT_KEY]: v.toString() };
-    if (typeof v === 'number' && !Number.isFinite(v)) throw new JsonCodecError(`cannot store ${v} (at "${key}") in JSON`);
-    if (v instanceof Map || v instanceof Set) throw new JsonCodecError(`cannot store a ${v.constructor.name} (at "${key}") in JSON: convert it first`);
+    if (typeof v === 'number' && !Number.isFinite(v))
+      throw new JsonCodecError(`cannot store ${v} (at "${key}") in JSON`);
+    if (v instanceof Map || v instanceof Set)
+      throw new JsonCodecError(`cannot store a ${v.constructor.name} (at "${key}") in JSON: convert it first`);
     if (typeof v === 'object' && v !== null && Object.hasOwn(v, BIGINT_KEY)) {
       throw new JsonCodecError(`the key "${BIGINT_KEY}" is reserved for bigint values`);
     }
@@ -27,7 +29,8 @@ export function fromJson<T = unknown>(text: string): T {
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const keys = Object.keys(v);
       const digits = (v as Record<string, unknown>)[BIGINT_KEY];
-      if (keys.length === 1 && keys[0] === BIGINT_KEY && typeof digits === 'string' && INTEGER.test(digits)) return BigInt(digits);
+      if (keys.length === 1 && keys[0] === BIGINT_KEY && typeof digits === 'string' && INTEGER.test(digits))
+        return BigInt(digits);
     }
     return v;
   }) as T;

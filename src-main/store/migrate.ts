@@ -14,8 +14,10 @@ export class StoreVersionError extends Error {
   readonly databaseVersion: number;
   readonly knownVersion: number;
   constructor(databaseVersion: number, knownVersion: number, where: string) {
-    super(`The database ${where} has schema version ${databaseVersion}, but this version of Hashlock only knows up to ${knownVersion}. `
-      + 'Update Hashlock, or use another data directory.');
+    super(
+      `The database ${where} has schema version ${databaseVersion}, but this version of Hashlock only knows up to ${knownVersion}. ` +
+        'Update Hashlock, or use another data directory.',
+    );
     this.databaseVersion = databaseVersion;
     this.knownVersion = knownVersion;
   }
@@ -32,9 +34,14 @@ export function schemaVersion(db: Database): number {
  * Brings the schema up to `target` (default: the last migration). Returns the versions before
  * and after. Safe when two processes open the same file: each step re-checks inside a write lock.
  */
-export function migrate(db: Database, migrations: readonly Migration[], options: { target?: number; now?: () => number } = {}): { from: number; to: number } {
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[],
+  options: { target?: number; now?: () => number } = {},
+): { from: number; to: number } {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration list is not numbered 1..n: position ${i} has version ${m.version}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration list is not numbered 1..n: position ${i} has version ${m.version}`);
   });
   const latest = migrations.length;
   const target = options.target ?? latest;

@@ -34,11 +34,37 @@ function reopen(): Database {
 describe('order repository', () => {
   it('round-trips an order with bigint data across reopen, keeping created_at on update', () => {
     const repo = createOrderRepo(db, { now });
-    repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'new', base: 'DEVA', quote: 'DEVB', data: { remaining: 5n } });
+    repo.put({
+      id: 'o1',
+      kind: 'limit',
+      role: 'maker',
+      state: 'new',
+      base: 'DEVA',
+      quote: 'DEVB',
+      data: { remaining: 5n },
+    });
     clock = 2_000;
-    repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'open', base: 'DEVA', quote: 'DEVB', data: { remaining: 4n } });
+    repo.put({
+      id: 'o1',
+      kind: 'limit',
+      role: 'maker',
+      state: 'open',
+      base: 'DEVA',
+      quote: 'DEVB',
+      data: { remaining: 4n },
+    });
     const again = createOrderRepo(reopen(), { now });
-    expect(again.get('o1')).toEqual({ id: 'o1', kind: 'limit', role: 'maker', state: 'open', base: 'DEVA', quote: 'DEVB', data: { remaining: 4n }, createdAt: 1_000, updatedAt: 2_000 });
+    expect(again.get('o1')).toEqual({
+      id: 'o1',
+      kind: 'limit',
+      role: 'maker',
+      state: 'open',
+      base: 'DEVA',
+      quote: 'DEVB',
+      data: { remaining: 4n },
+      createdAt: 1_000,
+      updatedAt: 2_000,
+    });
     expect(again.get('nope')).toBeUndefined();
   });
 
@@ -55,13 +81,21 @@ describe('order repository', () => {
 
   it('refuses a state that is not an order state', () => {
     const repo = createOrderRepo(db, { now });
-    expect(() => repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'filled', base: 'DEVA', quote: 'DEVB', data: {} })).toThrow(/CHECK/);
+    expect(() =>
+      repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'filled', base: 'DEVA', quote: 'DEVB', data: {} }),
+    ).toThrow(/CHECK/);
   });
 });
 
 describe('trade repository', () => {
   const row = (tradeId: string, finishedAt: number, over: Partial<{ base: string; mine: boolean }> = {}) => ({
-    tradeId, base: over.base ?? 'DEVA', quote: 'DEVB', finishedAt, record: { baseAmount: 7n, tradeId }, verified: 'pending' as const, mine: over.mine ?? false,
+    tradeId,
+    base: over.base ?? 'DEVA',
+    quote: 'DEVB',
+    finishedAt,
+    record: { baseAmount: 7n, tradeId },
+    verified: 'pending' as const,
+    mine: over.mine ?? false,
   });
 
   it('stores a trade once: a second record with the same id changes nothing', () => {
@@ -89,12 +123,40 @@ describe('trade repository', () => {
 describe('service node repository', () => {
   it('keeps registrations by outpoint with their latest heartbeat', () => {
     const repo = createServiceNodeRepo(db, { now });
-    repo.putNode({ outpoint: 'a:0', pubkey: '02aa', registration: { seq: 1 }, announce: null, verified: 'no-chain', lastSeen: 5 });
-    repo.putNode({ outpoint: 'a:0', pubkey: '02bb', registration: { seq: 2 }, announce: { fee: 3n }, verified: 'yes', lastSeen: 6 });
-    repo.putNode({ outpoint: 'b:1', pubkey: '02cc', registration: { seq: 1 }, announce: null, verified: 'failed', lastSeen: 1 });
+    repo.putNode({
+      outpoint: 'a:0',
+      pubkey: '02aa',
+      registration: { seq: 1 },
+      announce: null,
+      verified: 'no-chain',
+      lastSeen: 5,
+    });
+    repo.putNode({
+      outpoint: 'a:0',
+      pubkey: '02bb',
+      registration: { seq: 2 },
+      announce: { fee: 3n },
+      verified: 'yes',
+      lastSeen: 6,
+    });
+    repo.putNode({
+      outpoint: 'b:1',
+      pubkey: '02cc',
+      registration: { seq: 1 },
+      announce: null,
+      verified: 'failed',
+      lastSeen: 1,
+    });
     const again = createServiceNodeRepo(reopen());
     expect(again.listNodes()).toEqual([
-      { outpoint: 'a:0', pubkey: '02bb', registration: { seq: 2 }, announce: { fee: 3n }, verified: 'yes', lastSeen: 6 },
+      {
+        outpoint: 'a:0',
+        pubkey: '02bb',
+        registration: { seq: 2 },
+        announce: { fee: 3n },
+        verified: 'yes',
+        lastSeen: 6,
+      },
       { outpoint: 'b:1', pubkey: '02cc', registration: { seq: 1 }, announce: null, verified: 'failed', lastSeen: 1 },
     ]);
     again.deleteNode('b:1');
@@ -111,6 +173,16 @@ describe('service node repository', () => {
     expect(repo.addHold({ holdId: 'h2', orderId: 'o1', feeTxid: 'f1', hold: {} })).toBe(false);
     expect(repo.markTraded('h1', 't1')).toBe(true);
     expect(repo.markTraded('h1', 't1')).toBe(false);
-    expect(repo.holds()).toEqual([{ holdId: 'h1', orderId: 'o1', feeTxid: 'f1', hold: { baseAmount: 1n }, status: 'traded', tradeId: 't1', createdAt: 1_000 }]);
+    expect(repo.holds()).toEqual([
+      {
+        holdId: 'h1',
+        orderId: 'o1',
+        feeTxid: 'f1',
+        hold: { baseAmount: 1n },
+        status: 'traded',
+        tradeId: 't1',
+        createdAt: 1_000,
+      },
+    ]);
   });
 });

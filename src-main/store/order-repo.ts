@@ -53,9 +53,19 @@ export function createOrderRepo(db: Database, deps: { now?: () => number } = {})
   const cols = 'id, kind, role, state, base, quote, data, created_at, updated_at';
   const selectOne = db.prepare<[string], Row>(`SELECT ${cols} FROM my_orders WHERE id = ?`);
   const selectAll = db.prepare<[number], Row>(`SELECT ${cols} FROM my_orders ORDER BY created_at DESC, id LIMIT ?`);
-  const selectLive = db.prepare<[number], Row>(`SELECT ${cols} FROM my_orders WHERE state NOT IN ${TERMINAL} ORDER BY created_at DESC, id LIMIT ?`);
+  const selectLive = db.prepare<[number], Row>(
+    `SELECT ${cols} FROM my_orders WHERE state NOT IN ${TERMINAL} ORDER BY created_at DESC, id LIMIT ?`,
+  );
   const fromRow = <T>(r: Row): StoredMyOrder<T> => ({
-    id: r.id, kind: r.kind, role: r.role, state: r.state, base: r.base, quote: r.quote, data: fromJson<T>(r.data), createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    kind: r.kind,
+    role: r.role,
+    state: r.state,
+    base: r.base,
+    quote: r.quote,
+    data: fromJson<T>(r.data),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   });
   return {
     put(o) {

@@ -69,8 +69,22 @@ describe('settings repository', () => {
 });
 
 describe('wallet connection repository', () => {
-  const cookie: StoredWalletConnection = { ticker: 'LTC', kind: 'cookie', host: '127.0.0.1', port: 19443, cookiePath: '/home/u/.litecoin/regtest/.cookie' };
-  const password: StoredWalletConnection = { ticker: 'BTC', kind: 'password', host: '127.0.0.1', port: 18443, username: 'rpc', passwordSealed: 'sb1:AAAA', wallet: 'trading' };
+  const cookie: StoredWalletConnection = {
+    ticker: 'LTC',
+    kind: 'cookie',
+    host: '127.0.0.1',
+    port: 19443,
+    cookiePath: '/home/u/.litecoin/regtest/.cookie',
+  };
+  const password: StoredWalletConnection = {
+    ticker: 'BTC',
+    kind: 'password',
+    host: '127.0.0.1',
+    port: 18443,
+    username: 'rpc',
+    passwordSealed: 'sb1:AAAA',
+    wallet: 'trading',
+  };
 
   it('round-trips both kinds, optional fields absent rather than null', () => {
     const repo = createWalletConnectionRepo(db, { now });
@@ -88,7 +102,13 @@ describe('wallet connection repository', () => {
     repo.put(password);
     clock = 2_000;
     repo.put({ ticker: 'BTC', kind: 'cookie', host: 'localhost', port: 8332, cookiePath: '/c' });
-    expect(repo.get('BTC')).toStrictEqual({ ticker: 'BTC', kind: 'cookie', host: 'localhost', port: 8332, cookiePath: '/c' });
+    expect(repo.get('BTC')).toStrictEqual({
+      ticker: 'BTC',
+      kind: 'cookie',
+      host: 'localhost',
+      port: 8332,
+      cookiePath: '/c',
+    });
     expect(db.prepare('SELECT updated_at FROM wallet_connections WHERE ticker = ?').pluck().get('BTC')).toBe(2_000);
   });
 
@@ -108,7 +128,12 @@ describe('wallet connection repository', () => {
 
 describe('swap repository', () => {
   const snapshot = (over: Partial<SwapSnapshot> = {}): SwapSnapshot => ({
-    swapId: 'swap-1', role: 'maker', state: 'initialized', terminal: false, data: { amount: 150_000_000n, secretHash: 'ab'.repeat(32) }, ...over,
+    swapId: 'swap-1',
+    role: 'maker',
+    state: 'initialized',
+    terminal: false,
+    data: { amount: 150_000_000n, secretHash: 'ab'.repeat(32) },
+    ...over,
   });
 
   it('numbers events 1, 2, 3 per swap and reads them back in order with bigints intact', () => {
@@ -120,7 +145,13 @@ describe('swap repository', () => {
     const again = createSwapRepo(reopen(), { now });
     expect(again.events('swap-1')).toEqual([
       { swapId: 'swap-1', seq: 1, type: 'created', payload: { amount: 1n }, createdAt: 1_000 },
-      { swapId: 'swap-1', seq: 2, type: 'locked', payload: { txid: 'aa', vout: 0, value: 2_100_000_000_000_000n }, createdAt: 1_500 },
+      {
+        swapId: 'swap-1',
+        seq: 2,
+        type: 'locked',
+        payload: { txid: 'aa', vout: 0, value: 2_100_000_000_000_000n },
+        createdAt: 1_500,
+      },
     ]);
     expect(again.events('swap-1', 1).map((e) => e.seq)).toEqual([2]);
     expect(again.events('nothing')).toEqual([]);
@@ -134,7 +165,9 @@ describe('swap repository', () => {
     swaps.upsert(snapshot({ state: 'created', data: { amount: 150_000_000n, txid: 'bb' } }));
     const again = createSwapRepo(reopen(), { now });
     expect(again.get('swap-1')).toEqual({
-      ...snapshot({ state: 'created', data: { amount: 150_000_000n, txid: 'bb' } }), createdAt: 1_000, updatedAt: 3_000,
+      ...snapshot({ state: 'created', data: { amount: 150_000_000n, txid: 'bb' } }),
+      createdAt: 1_000,
+      updatedAt: 3_000,
     });
     expect(again.get('unknown')).toBeUndefined();
   });
@@ -142,7 +175,11 @@ describe('swap repository', () => {
   it('appends an event and updates the snapshot in one transaction', () => {
     const swaps = createSwapRepo(db, { now });
     swaps.upsert(snapshot());
-    const seq = swaps.appendEventAndUpdate('swap-1', { type: 'refunded', payload: { txid: 'cc' } }, snapshot({ state: 'refunded', terminal: true }));
+    const seq = swaps.appendEventAndUpdate(
+      'swap-1',
+      { type: 'refunded', payload: { txid: 'cc' } },
+      snapshot({ state: 'refunded', terminal: true }),
+    );
     expect(seq).toBe(1);
     expect(swaps.get('swap-1')?.state).toBe('refunded');
     expect(swaps.events('swap-1').map((e) => e.type)).toEqual(['refunded']);
@@ -152,17 +189,31 @@ describe('swap repository', () => {
     const swaps = createSwapRepo(db, { now });
     swaps.upsert(snapshot({ state: 'completed', terminal: true }));
     // reopening a finished swap is refused by the database: the event must not be kept either
-    expect(() => swaps.appendEventAndUpdate('swap-1', { type: 'oops', payload: {} }, snapshot({ state: 'locked', terminal: false }))).toThrow(/cannot be reopened/);
+    expect(() =>
+      swaps.appendEventAndUpdate(
+        'swap-1',
+        { type: 'oops', payload: {} },
+        snapshot({ state: 'locked', terminal: false }),
+      ),
+    ).toThrow(/cannot be reopened/);
     expect(swaps.events('swap-1')).toEqual([]);
     // a payload the codec refuses: the snapshot must not change either
-    expect(() => swaps.appendEventAndUpdate('swap-1', { type: 'bad', payload: { x: Number.NaN } }, snapshot({ state: 'completed', terminal: true, data: { changed: true } }))).toThrow();
+    expect(() =>
+      swaps.appendEventAndUpdate(
+        'swap-1',
+        { type: 'bad', payload: { x: Number.NaN } },
+        snapshot({ state: 'completed', terminal: true, data: { changed: true } }),
+      ),
+    ).toThrow();
     expect(swaps.get('swap-1')?.data).toEqual(snapshot().data);
     expect(swaps.events('swap-1')).toEqual([]);
   });
 
   it('refuses an event and snapshot for different swaps', () => {
     const swaps = createSwapRepo(db, { now });
-    expect(() => swaps.appendEventAndUpdate('swap-1', { type: 'x', payload: {} }, snapshot({ swapId: 'swap-2' }))).toThrow(/swap-2/);
+    expect(() =>
+      swaps.appendEventAndUpdate('swap-1', { type: 'x', payload: {} }, snapshot({ swapId: 'swap-2' })),
+    ).toThrow(/swap-2/);
   });
 
   it('lists unfinished swaps oldest first, leaving out finished ones', () => {
@@ -176,7 +227,11 @@ describe('swap repository', () => {
     swaps.upsert(snapshot({ swapId: 'd' }));
     expect(swaps.unfinished().map((s) => s.swapId)).toEqual(['c', 'b', 'd']);
     swaps.upsert(snapshot({ swapId: 'b', state: 'refunded', terminal: true }));
-    expect(createSwapRepo(reopen(), { now }).unfinished().map((s) => s.swapId)).toEqual(['c', 'd']);
+    expect(
+      createSwapRepo(reopen(), { now })
+        .unfinished()
+        .map((s) => s.swapId),
+    ).toEqual(['c', 'd']);
   });
 
   it('cannot change or delete a stored event even with raw SQL', () => {
@@ -191,7 +246,12 @@ describe('swap repository', () => {
     const a = createSwapRepo(db, { now });
     const other = openStore(path);
     const b = createSwapRepo(other, { now });
-    const seqs = [a.appendEvent('s', 'x', 1), b.appendEvent('s', 'y', 2), a.appendEvent('s', 'z', 3), b.appendEvent('s', 'w', 4)];
+    const seqs = [
+      a.appendEvent('s', 'x', 1),
+      b.appendEvent('s', 'y', 2),
+      a.appendEvent('s', 'z', 3),
+      b.appendEvent('s', 'w', 4),
+    ];
     other.close();
     expect(seqs).toEqual([1, 2, 3, 4]);
   });

@@ -42,7 +42,9 @@ describe('openStore', () => {
     const applied = first.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
     first.close();
     const second = openStore(path);
-    expect(second.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all()).toEqual(applied);
+    expect(second.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all()).toEqual(
+      applied,
+    );
     expect(second.prepare('SELECT value FROM settings WHERE key = ?').get('k')).toEqual({ value: '"v"' });
     expect(migrate(second, MIGRATIONS)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
     second.close();
@@ -51,12 +53,18 @@ describe('openStore', () => {
   it('brings an older database forward, recording each step', () => {
     openStore(path, { migrations: MIGRATIONS.slice(0, 2) }).close();
     const db = openStore(path);
-    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
     db.close();
   });
 
   it('refuses a database written by a newer version, with a clear error, and leaves it alone', () => {
-    const future: Migration = { version: MIGRATIONS.length + 1, name: 'from_the_future', up: (db) => void db.exec('CREATE TABLE future (x INTEGER) STRICT') };
+    const future: Migration = {
+      version: MIGRATIONS.length + 1,
+      name: 'from_the_future',
+      up: (db) => void db.exec('CREATE TABLE future (x INTEGER) STRICT'),
+    };
     openStore(path, { migrations: [...MIGRATIONS, future] }).close();
     let error: unknown;
     try {
@@ -66,7 +74,9 @@ describe('openStore', () => {
     }
     expect(error).toBeInstanceOf(StoreVersionError);
     const known = MIGRATIONS.length;
-    expect((error as StoreVersionError).message).toContain(`schema version ${known + 1}, but this version of Hashlock only knows up to ${known}`);
+    expect((error as StoreVersionError).message).toContain(
+      `schema version ${known + 1}, but this version of Hashlock only knows up to ${known}`,
+    );
     expect((error as StoreVersionError).databaseVersion).toBe(known + 1);
     const raw = new BetterSqlite3(path, { readonly: true });
     expect(schemaVersion(raw)).toBe(known + 1);
@@ -75,7 +85,8 @@ describe('openStore', () => {
 
   it('rolls back a migration that fails half way, recording nothing', () => {
     const broken: Migration = {
-      version: MIGRATIONS.length + 1, name: 'broken',
+      version: MIGRATIONS.length + 1,
+      name: 'broken',
       up(db) {
         db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
         throw new Error('boom');

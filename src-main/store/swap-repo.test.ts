@@ -24,7 +24,12 @@ afterEach(() => {
 });
 
 const snapshot = (swapId: string, over: Partial<SwapSnapshot> = {}): SwapSnapshot => ({
-  swapId, role: 'maker', state: 'proposed', terminal: false, data: { amount: 1n }, ...over,
+  swapId,
+  role: 'maker',
+  state: 'proposed',
+  terminal: false,
+  data: { amount: 1n },
+  ...over,
 });
 
 describe('swap repository listing', () => {
@@ -38,7 +43,13 @@ describe('swap repository listing', () => {
     swaps.upsert(snapshot('new'));
     expect(swaps.list().map((s) => s.swapId)).toEqual(['new', 'a-mid', 'b-mid', 'old']);
     expect(swaps.list()[1]).toEqual({
-      swapId: 'a-mid', role: 'taker', state: 'failedBeforeFunding', terminal: true, data: { amount: 1n }, createdAt: 2_000, updatedAt: 2_000,
+      swapId: 'a-mid',
+      role: 'taker',
+      state: 'failedBeforeFunding',
+      terminal: true,
+      data: { amount: 1n },
+      createdAt: 2_000,
+      updatedAt: 2_000,
     });
   });
 
@@ -48,8 +59,15 @@ describe('swap repository listing', () => {
     clock = 2_000;
     swaps.upsert(snapshot('second'));
     clock = 3_000;
-    swaps.appendEventAndUpdate('first', { type: 'RefundConfirmed', payload: {} }, snapshot('first', { state: 'refunded', terminal: true }));
-    expect(swaps.list().map((s) => [s.swapId, s.updatedAt])).toEqual([['second', 2_000], ['first', 3_000]]);
+    swaps.appendEventAndUpdate(
+      'first',
+      { type: 'RefundConfirmed', payload: {} },
+      snapshot('first', { state: 'refunded', terminal: true }),
+    );
+    expect(swaps.list().map((s) => [s.swapId, s.updatedAt])).toEqual([
+      ['second', 2_000],
+      ['first', 3_000],
+    ]);
   });
 
   it('returns at most `limit` swaps, the newest', () => {

@@ -71,19 +71,27 @@ interface EventRow {
 
 export function createSwapRepo(db: Database, deps: { now?: () => number } = {}): SwapRepo {
   const now = deps.now ?? Date.now;
-  const nextSeq = db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM swap_events WHERE swap_id = ?');
+  const nextSeq = db.prepare<[string], { next: number }>(
+    'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM swap_events WHERE swap_id = ?',
+  );
   const insertEvent = db.prepare<[string, number, string, string, number]>(
-    'INSERT INTO swap_events (swap_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?)');
+    'INSERT INTO swap_events (swap_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const selectEvents = db.prepare<[string, number], EventRow>(
-    'SELECT swap_id, seq, type, payload, created_at FROM swap_events WHERE swap_id = ? AND seq > ? ORDER BY seq');
+    'SELECT swap_id, seq, type, payload, created_at FROM swap_events WHERE swap_id = ? AND seq > ? ORDER BY seq',
+  );
   const upsertSwap = db.prepare<[string, string, string, number, string, number, number]>(`
     INSERT INTO swaps (swap_id, role, state, terminal, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (swap_id) DO UPDATE SET
       role = excluded.role, state = excluded.state, terminal = excluded.terminal, data = excluded.data, updated_at = excluded.updated_at`);
   const columns = 'swap_id, role, state, terminal, data, created_at, updated_at';
   const selectSwap = db.prepare<[string], SwapRow>(`SELECT ${columns} FROM swaps WHERE swap_id = ?`);
-  const selectUnfinished = db.prepare<[], SwapRow>(`SELECT ${columns} FROM swaps WHERE terminal = 0 ORDER BY created_at, swap_id`);
-  const selectNewest = db.prepare<[number], SwapRow>(`SELECT ${columns} FROM swaps ORDER BY created_at DESC, swap_id LIMIT ?`);
+  const selectUnfinished = db.prepare<[], SwapRow>(
+    `SELECT ${columns} FROM swaps WHERE terminal = 0 ORDER BY created_at, swap_id`,
+  );
+  const selectNewest = db.prepare<[number], SwapRow>(
+    `SELECT ${columns} FROM swaps ORDER BY created_at DESC, swap_id LIMIT ?`,
+  );
 
   const append = (swapId: string, type: string, payload: unknown): number => {
     const json = toJson(payload); // encode first: a bad payload must not leave a half-done transaction
@@ -110,9 +118,14 @@ export function createSwapRepo(db: Database, deps: { now?: () => number } = {}):
       if (snapshot.swapId !== swapId) throw new Error(`snapshot is for swap ${snapshot.swapId}, event for ${swapId}`);
       return appendAndUpdateTx.immediate(swapId, event, snapshot);
     },
-    events: (swapId, afterSeq = 0) => selectEvents.all(swapId, afterSeq).map((r) => ({
-      swapId: r.swap_id, seq: r.seq, type: r.type, payload: fromJson(r.payload), createdAt: r.created_at,
-    })),
+    events: (swapId, afterSeq = 0) =>
+      selectEvents.all(swapId, afterSeq).map((r) => ({
+        swapId: r.swap_id,
+        seq: r.seq,
+        type: r.type,
+        payload: fromJson(r.payload),
+        createdAt: r.created_at,
+      })),
     get(swapId) {
       const row = selectSwap.get(swapId);
       return row ? swapFromRow(row) : undefined;
@@ -120,7 +133,8 @@ export function createSwapRepo(db: Database, deps: { now?: () => number } = {}):
     upsert: put,
     unfinished: () => selectUnfinished.all().map(swapFromRow),
     list({ limit = DEFAULT_LIST_LIMIT } = {}) {
-      if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`list limit must be a whole number >= 0, not ${limit}`);
+      if (!Number.isInteger(limit) || limit < 0)
+        throw new RangeError(`list limit must be a whole number >= 0, not ${limit}`);
       return selectNewest.all(limit).map(swapFromRow);
     },
   };
@@ -128,7 +142,12 @@ export function createSwapRepo(db: Database, deps: { now?: () => number } = {}):
 
 function swapFromRow(r: SwapRow): StoredSwap {
   return {
-    swapId: r.swap_id, role: r.role, state: r.state, terminal: r.terminal === 1, data: fromJson(r.data),
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    swapId: r.swap_id,
+    role: r.role,
+    state: r.state,
+    terminal: r.terminal === 1,
+    data: fromJson(r.data),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }

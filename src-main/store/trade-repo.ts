@@ -41,21 +41,36 @@ interface Row {
 export function createTradeRepo(db: Database, deps: { now?: () => number } = {}): TradeRepo {
   const now = deps.now ?? Date.now;
   const insert = db.prepare<[string, string, string, number, string, string, number, number]>(
-    'INSERT OR IGNORE INTO trades (trade_id, base, quote, finished_at, record, verified, mine, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    'INSERT OR IGNORE INTO trades (trade_id, base, quote, finished_at, record, verified, mine, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const cols = 'trade_id, base, quote, finished_at, record, verified, mine';
   const selectOne = db.prepare<[string], Row>(`SELECT ${cols} FROM trades WHERE trade_id = ?`);
   const update = db.prepare<[string, string]>('UPDATE trades SET verified = ? WHERE trade_id = ?');
   const selectRange = db.prepare<[string, string, number, number], Row>(
-    `SELECT ${cols} FROM trades WHERE base = ? AND quote = ? AND finished_at >= ? AND finished_at < ? ORDER BY finished_at, trade_id`);
-  const selectList = db.prepare<[{ base: string | null; quote: string | null; mine: number | null; limit: number }], Row>(
+    `SELECT ${cols} FROM trades WHERE base = ? AND quote = ? AND finished_at >= ? AND finished_at < ? ORDER BY finished_at, trade_id`,
+  );
+  const selectList = db.prepare<
+    [{ base: string | null; quote: string | null; mine: number | null; limit: number }],
+    Row
+  >(
     `SELECT ${cols} FROM trades WHERE (@base IS NULL OR base = @base) AND (@quote IS NULL OR quote = @quote) AND (@mine IS NULL OR mine = @mine)
-     ORDER BY finished_at DESC, trade_id LIMIT @limit`);
+     ORDER BY finished_at DESC, trade_id LIMIT @limit`,
+  );
   const fromRow = <T>(r: Row): TradeRow<T> => ({
-    tradeId: r.trade_id, base: r.base, quote: r.quote, finishedAt: r.finished_at, record: fromJson<T>(r.record), verified: r.verified, mine: r.mine === 1,
+    tradeId: r.trade_id,
+    base: r.base,
+    quote: r.quote,
+    finishedAt: r.finished_at,
+    record: fromJson<T>(r.record),
+    verified: r.verified,
+    mine: r.mine === 1,
   });
   return {
     add(t) {
-      return insert.run(t.tradeId, t.base, t.quote, t.finishedAt, toJson(t.record), t.verified, t.mine ? 1 : 0, now()).changes === 1;
+      return (
+        insert.run(t.tradeId, t.base, t.quote, t.finishedAt, toJson(t.record), t.verified, t.mine ? 1 : 0, now())
+          .changes === 1
+      );
     },
     get(tradeId) {
       const r = selectOne.get(tradeId);
@@ -64,7 +79,9 @@ export function createTradeRepo(db: Database, deps: { now?: () => number } = {})
     setVerified: (tradeId, verified) => void update.run(verified, tradeId),
     list(opts = {}) {
       const mine = opts.mine === undefined ? null : opts.mine ? 1 : 0;
-      return selectList.all({ base: opts.base ?? null, quote: opts.quote ?? null, mine, limit: opts.limit ?? 1000 }).map((r) => fromRow(r));
+      return selectList
+        .all({ base: opts.base ?? null, quote: opts.quote ?? null, mine, limit: opts.limit ?? 1000 })
+        .map((r) => fromRow(r));
     },
     range: (base, quote, from, to) => selectRange.all(base, quote, from, to).map((r) => fromRow(r)),
   };

@@ -36,9 +36,15 @@ export function createWalletConnectionRepo(db: Database, deps: { now?: () => num
     },
     put(c) {
       upsert.run({
-        ticker: c.ticker, kind: c.kind, host: c.host, port: c.port,
-        username: c.username ?? null, password_sealed: c.passwordSealed ?? null,
-        cookie_path: c.cookiePath ?? null, wallet: c.wallet ?? null, updated_at: now(),
+        ticker: c.ticker,
+        kind: c.kind,
+        host: c.host,
+        port: c.port,
+        username: c.username ?? null,
+        password_sealed: c.passwordSealed ?? null,
+        cookie_path: c.cookiePath ?? null,
+        wallet: c.wallet ?? null,
+        updated_at: now(),
       });
     },
     delete(ticker) {

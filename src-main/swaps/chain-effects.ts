@@ -9,7 +9,14 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
 import type { Effect } from '../../src-shared/swap/types.ts';
-import { buildClaimTx, buildRefundTx, htlcAddress, htlcOutputScript, type BuiltTx, type SwapSigner } from '../coins/htlc.ts';
+import {
+  buildClaimTx,
+  buildRefundTx,
+  htlcAddress,
+  htlcOutputScript,
+  type BuiltTx,
+  type SwapSigner,
+} from '../coins/htlc.ts';
 import type { RpcClient } from '../coins/rpc.ts';
 
 export type FundEffect = Extract<Effect, { type: 'FundHtlc' }>;
@@ -31,17 +38,38 @@ export interface FundDeps {
   afterSend?(): void;
 }
 
-const WalletTxs = z.array(z.object({
-  category: z.string(), address: z.string().optional(), amount: z.union([z.string(), z.number()]), vout: z.number().int().optional(),
-  txid: z.string(), confirmations: z.number().int(), abandoned: z.boolean().optional(),
-}).loose());
+const WalletTxs = z.array(
+  z
+    .object({
+      category: z.string(),
+      address: z.string().optional(),
+      amount: z.union([z.string(), z.number()]),
+      vout: z.number().int().optional(),
+      txid: z.string(),
+      confirmations: z.number().int(),
+      abandoned: z.boolean().optional(),
+    })
+    .loose(),
+);
 const WalletTx = z.object({ hex: z.string() }).loose();
 
 /** A payment of exactly `amount` to `address` this wallet already made (and that is not conflicted or abandoned). */
-async function existingPayment(wallet: RpcClient, address: string, amount: bigint, decimals: number): Promise<{ txid: string; vout: number } | undefined> {
+async function existingPayment(
+  wallet: RpcClient,
+  address: string,
+  amount: bigint,
+  decimals: number,
+): Promise<{ txid: string; vout: number } | undefined> {
   const txs = await wallet.callAs(WalletTxs, 'listtransactions', ['*', 1000, 0, true]);
-  const hit = txs.find((t) => t.category === 'send' && t.address === address && t.vout !== undefined && t.confirmations >= 0 && t.abandoned !== true
-    && amountFromCoinJson(t.amount, decimals) === -amount);
+  const hit = txs.find(
+    (t) =>
+      t.category === 'send' &&
+      t.address === address &&
+      t.vout !== undefined &&
+      t.confirmations >= 0 &&
+      t.abandoned !== true &&
+      amountFromCoinJson(t.amount, decimals) === -amount,
+  );
   return hit ? { txid: hit.txid, vout: hit.vout! } : undefined;
 }
 
@@ -57,11 +85,24 @@ export async function fundHtlc(e: FundEffect, d: FundDeps): Promise<FundOutcome>
     if (paid) return { type: 'OwnFundingBroadcast', ...paid };
     const height = await d.heightOf(e.notAfter.chain);
     if (height > e.notAfter.height) {
-      return { type: 'OwnFundingFailed', reason: `too late to lock coins: block ${height} is past the last safe block ${e.notAfter.height}` };
+      return {
+        type: 'OwnFundingFailed',
+        reason: `too late to lock coins: block ${height} is past the last safe block ${e.notAfter.height}`,
+      };
     }
     const rate = await d.feeRate();
-    const txid = await d.wallet.callAs(z.string(), 'sendtoaddress',
-      [address, formatAmount(e.amount, d.coin.decimals), '', '', false, false, null, 'unset', null, Number(rate)]);
+    const txid = await d.wallet.callAs(z.string(), 'sendtoaddress', [
+      address,
+      formatAmount(e.amount, d.coin.decimals),
+      '',
+      '',
+      false,
+      false,
+      null,
+      'unset',
+      null,
+      Number(rate),
+    ]);
     d.afterSend?.();
     const tx = Transaction.fromHex((await d.wallet.callAs(WalletTx, 'gettransaction', [txid])).hex);
     const out = bytesToHex(htlcOutputScript(script));
@@ -85,8 +126,13 @@ export interface SpendDeps {
 
 export function buildSpend(e: SpendEffect, d: SpendDeps): BuiltTx {
   const common = {
-    fundingTxid: e.outpoint.txid, vout: e.outpoint.vout, value: e.amount, script: hexToBytes(e.witnessScript),
-    feeRateSatPerVb: d.feeRate, coin: d.coin, signer: d.signer,
+    fundingTxid: e.outpoint.txid,
+    vout: e.outpoint.vout,
+    value: e.amount,
+    script: hexToBytes(e.witnessScript),
+    feeRateSatPerVb: d.feeRate,
+    coin: d.coin,
+    signer: d.signer,
   };
   if (e.type === 'BroadcastClaim') {
     if (!d.secret) throw new Error('a claim needs the secret');
@@ -103,9 +149,11 @@ export async function broadcast(node: RpcClient, hex: string): Promise<Broadcast
     await node.callAs(z.string(), 'sendrawtransaction', [hex], { wallet: false });
     return 'sent';
   } catch (err) {
-    const details = err instanceof ApiError ? (err.details as { rpcCode?: number; rpcMessage?: string } | undefined) : undefined;
+    const details =
+      err instanceof ApiError ? (err.details as { rpcCode?: number; rpcMessage?: string } | undefined) : undefined;
     const message = details?.rpcMessage ?? (err instanceof Error ? err.message : String(err));
-    if (details?.rpcCode === -27 || /already in block chain|txn-already-known|txn-already-in-mempool/i.test(message)) return 'known';
+    if (details?.rpcCode === -27 || /already in block chain|txn-already-known|txn-already-in-mempool/i.test(message))
+      return 'known';
     if (/missingorspent|missing-inputs|txn-mempool-conflict/i.test(message)) return { spent: message };
     return { retry: message };
   }

@@ -13,7 +13,15 @@ import { resumeEffects, transition } from '../../src-shared/swap/machine.ts';
 import { decodeSwapMessage, encodeSwapMessage, messageToEvent } from '../../src-shared/swap/messages.ts';
 import { chainParamsOf, checkProposal, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swap/timelock.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
-import type { Chain, Effect, Heights, SwapEvent, SwapMessage, SwapProposal, SwapState } from '../../src-shared/swap/types.ts';
+import type {
+  Chain,
+  Effect,
+  Heights,
+  SwapEvent,
+  SwapMessage,
+  SwapProposal,
+  SwapState,
+} from '../../src-shared/swap/types.ts';
 import { isTerminal } from '../../src-shared/swap/types.ts';
 import type { Logger } from '../api/dispatcher.ts';
 import { isCoinSegwitAddress } from '../coins/address.ts';
@@ -30,9 +38,22 @@ import { chainEvents, watchTargets, type ChainViews } from './observe.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 import { deriveSwapSecret, secretHashHex } from './secret.ts';
 import { createSerialQueue, type SerialQueue } from './serial.ts';
-import { detailOf, otherChain, ownChain, replay, summaryOf, type Notice, type SwapMeta, type SwapRecord, type ViewContext } from './view.ts';
+import {
+  detailOf,
+  otherChain,
+  ownChain,
+  replay,
+  summaryOf,
+  type Notice,
+  type SwapMeta,
+  type SwapRecord,
+  type ViewContext,
+} from './view.ts';
 
-export interface SwapLeg { readonly ticker: string; readonly amount: bigint }
+export interface SwapLeg {
+  readonly ticker: string;
+  readonly amount: bigint;
+}
 
 export interface StartSwapInput {
   readonly peerId: string;
@@ -138,7 +159,16 @@ const SETTINGS_ALLOWANCES = 'swaps.allowances';
 const LIST_LIMIT = 500;
 const DEFAULT_ALLOW_TTL_MS = 10 * 60_000;
 /** Reasons that mean the counterparty broke the protocol on chain (a wrong HTLC), not bad luck. */
-const BREACH_CODES = new Set(['script-not-htlc', 'wrong-secret-hash', 'wrong-claim-key', 'wrong-refund-key', 'lock-too-short', 'wrong-locktime', 'output-script-mismatch', 'wrong-amount']);
+const BREACH_CODES = new Set([
+  'script-not-htlc',
+  'wrong-secret-hash',
+  'wrong-claim-key',
+  'wrong-refund-key',
+  'lock-too-short',
+  'wrong-locktime',
+  'output-script-mismatch',
+  'wrong-amount',
+]);
 /** Remote answers after which resending the same message is pointless. */
 const FINAL_SEND_FAILURES = new Set(['remote', 'unsupported', 'too-large', 'bad-response', 'banned']);
 const PRE_FUNDING: Record<'maker' | 'taker', ReadonlySet<string>> = {
@@ -146,7 +176,10 @@ const PRE_FUNDING: Record<'maker' | 'taker', ReadonlySet<string>> = {
   taker: new Set(['new', 'accepted', 'funding']),
 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref?.(); });
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref?.();
+  });
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
@@ -165,7 +198,9 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   function loadAllowances(): Allowance[] {
     const stored = z.array(Allowance).safeParse(d.settings.get(SETTINGS_ALLOWANCES) ?? []);
     if (!stored.success) {
-      d.log.warn('stored swap agreements (swaps.allow) are unreadable; they are dropped', { error: stored.error.message });
+      d.log.warn('stored swap agreements (swaps.allow) are unreadable; they are dropped', {
+        error: stored.error.message,
+      });
       return [];
     }
     return stored.data.filter((a) => a.expiresAt > now());
@@ -177,7 +212,12 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
 
   /** Runs a task in the background; a failure is logged, never an unhandled rejection (which ends the process). */
   function background(task: Promise<unknown>, what: string, swapId?: string): void {
-    task.catch((err: unknown) => d.log.error(`swap engine: ${what} failed`, { ...(swapId ? { swapId } : {}), error: err instanceof Error ? err.stack ?? err.message : String(err) }));
+    task.catch((err: unknown) =>
+      d.log.error(`swap engine: ${what} failed`, {
+        ...(swapId ? { swapId } : {}),
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
+    );
   }
 
   // ------------------------------------------------------------ coins, chains, views
@@ -204,7 +244,10 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     const w = watcherFor(ticker);
     if (!w.tip()) await w.poke();
     const tip = w.tip();
-    if (!tip) throw new ApiError('WALLET_UNREACHABLE', `The ${ticker} daemon does not answer, so the swap cannot go on now.`, { ticker });
+    if (!tip)
+      throw new ApiError('WALLET_UNREACHABLE', `The ${ticker} daemon does not answer, so the swap cannot go on now.`, {
+        ticker,
+      });
     return tip.height;
   }
 
@@ -214,21 +257,41 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     return m && t ? { makerChain: m.height, takerChain: t.height } : undefined;
   }
 
-  const viewsOf = (meta: SwapMeta): ChainViews => ({ makerChain: watcherFor(meta.tickers.makerChain), takerChain: watcherFor(meta.tickers.takerChain) });
+  const viewsOf = (meta: SwapMeta): ChainViews => ({
+    makerChain: watcherFor(meta.tickers.makerChain),
+    takerChain: watcherFor(meta.tickers.takerChain),
+  });
 
   const viewContext: ViewContext = {
     decimalsOf: (t) => coinOf(t).decimals,
     heightOf: (t) => watchers.get(t)?.tip()?.height,
     blockTimeOf: (t) => coinOf(t).blockTimeSec,
   };
-  const summary = (live: Live): SwapSummary => summaryOf(live.id, { state: live.state, meta: live.meta }, live, viewContext);
+  const summary = (live: Live): SwapSummary =>
+    summaryOf(live.id, { state: live.state, meta: live.meta }, live, viewContext);
 
   // ------------------------------------------------------------ applying events
 
-  function newLive(id: string, state: SwapState, meta: SwapMeta, times: { createdAt: number; updatedAt: number }): Live {
+  function newLive(
+    id: string,
+    state: SwapState,
+    meta: SwapMeta,
+    times: { createdAt: number; updatedAt: number },
+  ): Live {
     const live: Live = {
-      id, state, meta, createdAt: times.createdAt, updatedAt: times.updatedAt, queue: createSerialQueue(),
-      memo: new Set(), outbox: [], sending: false, funding: false, spends: new Map(), searched: false, searching: false,
+      id,
+      state,
+      meta,
+      createdAt: times.createdAt,
+      updatedAt: times.updatedAt,
+      queue: createSerialQueue(),
+      memo: new Set(),
+      outbox: [],
+      sending: false,
+      funding: false,
+      spends: new Map(),
+      searched: false,
+      searching: false,
     };
     lives.set(id, live);
     return live;
@@ -246,18 +309,34 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     }
     const before = live.state;
     const notice = [...r.effects].reverse().find((e): e is Extract<Effect, { type: 'Notify' }> => e.type === 'Notify');
-    const meta: SwapMeta = notice ? { ...live.meta, notice: { level: notice.level, code: notice.code, message: notice.message } satisfies Notice } : live.meta;
+    const meta: SwapMeta = notice
+      ? { ...live.meta, notice: { level: notice.level, code: notice.code, message: notice.message } satisfies Notice }
+      : live.meta;
     const record: SwapRecord = { state: r.state, meta };
-    d.repo.appendEventAndUpdate(live.id, { type: event.type, payload: event }, {
-      swapId: live.id, role: meta.role, state: r.state.phase, terminal: isTerminal(r.state), data: record,
-    });
+    d.repo.appendEventAndUpdate(
+      live.id,
+      { type: event.type, payload: event },
+      {
+        swapId: live.id,
+        role: meta.role,
+        state: r.state.phase,
+        terminal: isTerminal(r.state),
+        data: record,
+      },
+    );
     live.state = r.state;
     live.meta = meta;
     live.memo.clear();
     live.updatedAt = now();
     d.crashAt?.(`after-event:${event.type}`);
     if (r.state.phase !== before.phase) {
-      d.log.info('swap step', { swapId: live.id, role: meta.role, event: event.type, from: before.phase, to: r.state.phase });
+      d.log.info('swap step', {
+        swapId: live.id,
+        role: meta.role,
+        event: event.type,
+        from: before.phase,
+        to: r.state.phase,
+      });
       d.crashAt?.(`enter:${r.state.phase}`);
     }
     for (const effect of r.effects) runEffect(live, effect);
@@ -304,7 +383,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
         searchCounterpartyChain(live);
         return;
       }
-      for (const e of chainEvents(live.state, viewsOf(live.meta))) apply(live, e.type === 'CounterpartyFundingSeen' ? { ...e, heights } : e);
+      for (const e of chainEvents(live.state, viewsOf(live.meta)))
+        apply(live, e.type === 'CounterpartyFundingSeen' ? { ...e, heights } : e);
     }
     const s = live.state;
     if (heights && 'heights' in s) {
@@ -327,17 +407,21 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     if (live.searching) return;
     live.searching = true;
     const w = watcherFor(live.meta.tickers[otherChain(live.meta.role)]);
-    background((async () => {
-      try {
-        updateInterests(live);
-        await w.poke();
-        // A poll that could not reach the daemon searched nothing: the next evaluation tries again.
-        if (w.tip()) live.searched = true;
-      } finally {
-        live.searching = false;
-      }
-      if (live.searched) await evaluate(live);
-    })(), 'chain search', live.id);
+    background(
+      (async () => {
+        try {
+          updateInterests(live);
+          await w.poke();
+          // A poll that could not reach the daemon searched nothing: the next evaluation tries again.
+          if (w.tip()) live.searched = true;
+        } finally {
+          live.searching = false;
+        }
+        if (live.searched) await evaluate(live);
+      })(),
+      'chain search',
+      live.id,
+    );
   }
 
   const evaluate = (live: Live): Promise<void> => live.queue.run(() => evaluateNow(live));
@@ -347,7 +431,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     const targets = watchTargets(live.state);
     for (const chain of ['makerChain', 'takerChain'] as const) {
       const t = targets[chain];
-      if (t) watcherFor(live.meta.tickers[chain]).setInterest(live.id, { ...t, fromHeight: live.meta.startHeights[chain] });
+      if (t)
+        watcherFor(live.meta.tickers[chain]).setInterest(live.id, { ...t, fromHeight: live.meta.startHeights[chain] });
     }
   }
 
@@ -356,7 +441,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       if (live.meta.tickers.makerChain !== ticker && live.meta.tickers.takerChain !== ticker) continue;
       background(evaluate(live), 'evaluation', live.id);
       if (!tipChanged) continue;
-      for (const [kind, s] of live.spends) if (s.effect.ticker === ticker) background(driveSpend(live, kind), kind, live.id);
+      for (const [kind, s] of live.spends)
+        if (s.effect.ticker === ticker) background(driveSpend(live, kind), kind, live.id);
     }
   }
 
@@ -417,7 +503,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
           });
           return;
         }
-        if (attempt === 1 || attempt % 10 === 0) d.log.warn('funding the HTLC must wait', { swapId: live.id, reason: outcome.reason });
+        if (attempt === 1 || attempt % 10 === 0)
+          d.log.warn('funding the HTLC must wait', { swapId: live.id, reason: outcome.reason });
         await sleep(Math.min(500 * attempt, 3000));
       }
     } finally {
@@ -445,11 +532,20 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
         const coin = coinOf(e.ticker);
         const keyIndex = live.meta.keys[e.chain];
         const feeRate = BigInt((await d.wallets.feeEstimate(e.ticker, kind === 'claim' ? 2 : 6)).satPerVb);
-        const secret = e.type !== 'BroadcastClaim' ? undefined
-          : e.preimage.kind === 'own' ? deriveSwapSecret(d.vault, live.id) : hexToBytes(e.preimage.secret);
+        const secret =
+          e.type !== 'BroadcastClaim'
+            ? undefined
+            : e.preimage.kind === 'own'
+              ? deriveSwapSecret(d.vault, live.id)
+              : hexToBytes(e.preimage.secret);
         pending.built = buildSpend(e, {
-          coin, feeRate, ...(secret ? { secret } : {}),
-          signer: { publicKey: d.vault.swapPublicKey(keyIndex), signDigest: (digest) => d.vault.signSwapDigest(keyIndex, digest) },
+          coin,
+          feeRate,
+          ...(secret ? { secret } : {}),
+          signer: {
+            publicKey: d.vault.swapPublicKey(keyIndex),
+            signDigest: (digest) => d.vault.signSwapDigest(keyIndex, digest),
+          },
         });
       }
       const built = pending.built;
@@ -457,13 +553,19 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       if (!seen || (!seen.inMempool && seen.confirmations === 0)) {
         const outcome = await broadcast(d.wallets.rpc(e.ticker), built.hex);
         if (typeof outcome !== 'string') {
-          d.log.info(`${kind} not accepted by the daemon yet`, { swapId: live.id, txid: built.txid, reason: 'retry' in outcome ? outcome.retry : outcome.spent });
+          d.log.info(`${kind} not accepted by the daemon yet`, {
+            swapId: live.id,
+            txid: built.txid,
+            reason: 'retry' in outcome ? outcome.retry : outcome.spent,
+          });
           return;
         }
         d.crashAt?.(`after-${kind}-send`);
         void watcherFor(e.ticker).poke();
       }
-      await live.queue.run(() => apply(live, { type: kind === 'claim' ? 'ClaimBroadcast' : 'RefundBroadcast', txid: built.txid }));
+      await live.queue.run(() =>
+        apply(live, { type: kind === 'claim' ? 'ClaimBroadcast' : 'RefundBroadcast', txid: built.txid }),
+      );
     } catch (err) {
       d.log.warn(`could not send the ${kind}`, { swapId: live.id, error: errorText(err) });
     } finally {
@@ -515,9 +617,14 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
         } catch (err) {
           const reason = err instanceof PeerRequestError ? err.reason : 'error';
           if (FINAL_SEND_FAILURES.has(reason)) {
-            d.log.info('the peer did not take a swap message', { swapId: live.id, type: m.type, reason: errorText(err) });
+            d.log.info('the peer did not take a swap message', {
+              swapId: live.id,
+              type: m.type,
+              reason: errorText(err),
+            });
             live.outbox.shift();
-            if (m.type === 'swap.propose' && (reason === 'remote' || reason === 'unsupported')) await refused(live, err as PeerRequestError);
+            if (m.type === 'swap.propose' && (reason === 'remote' || reason === 'unsupported'))
+              await refused(live, err as PeerRequestError);
             continue;
           }
           failures += 1;
@@ -544,7 +651,12 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   async function refused(live: Live, err: PeerRequestError): Promise<void> {
     const marker = 'refused the request: ';
     const at = err.message.indexOf(marker);
-    const words = err.reason === 'unsupported' ? 'it does not take part in swaps' : at >= 0 ? err.message.slice(at + marker.length) : err.message;
+    const words =
+      err.reason === 'unsupported'
+        ? 'it does not take part in swaps'
+        : at >= 0
+          ? err.message.slice(at + marker.length)
+          : err.message;
     await live.queue.run(() => apply(live, { type: 'CounterpartyAborted', reason: 'terms-rejected', message: words }));
   }
 
@@ -593,8 +705,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       const { makerChain, takerChain } = live.meta.tickers;
       const a = event.takerAddresses;
       if (!isCoinSegwitAddress(coinOf(takerChain), a.refund) || !isCoinSegwitAddress(coinOf(makerChain), a.payout)) {
-        await breach(ctx.peerId, 'its addresses are not on the swap\'s networks');
-        event = { type: 'Abort', reason: 'the taker sent addresses that are not on the swap\'s networks' };
+        await breach(ctx.peerId, "its addresses are not on the swap's networks");
+        event = { type: 'Abort', reason: "the taker sent addresses that are not on the swap's networks" };
       }
     }
     const e = event;
@@ -616,7 +728,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   }
 
   const pubkeysOf = (keys: Record<Chain, number>) => ({
-    makerChain: bytesToHex(d.vault.swapPublicKey(keys.makerChain)), takerChain: bytesToHex(d.vault.swapPublicKey(keys.takerChain)),
+    makerChain: bytesToHex(d.vault.swapPublicKey(keys.makerChain)),
+    takerChain: bytesToHex(d.vault.swapPublicKey(keys.takerChain)),
   });
 
   async function onPropose(m: Extract<SwapMessage, { type: 'swap.propose' }>, peerId: string): Promise<unknown> {
@@ -627,25 +740,46 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     }
     // Every refusal is an answer the maker records as its reason (SWAP_REFUSED, in plain words), so
     // its swap ends at once instead of waiting out the accept timeout.
-    if (d.vault.status() !== 'unlocked') throw new ApiError('SWAP_REFUSED', 'the node is locked and cannot take part in a swap now');
+    if (d.vault.status() !== 'unlocked')
+      throw new ApiError('SWAP_REFUSED', 'the node is locked and cannot take part in a swap now');
     const makerCoin = d.coins.find((c) => c.ticker === m.makerLeg.ticker);
     const takerCoin = d.coins.find((c) => c.ticker === m.takerLeg.ticker);
-    if (!makerCoin || !takerCoin) throw new ApiError('SWAP_REFUSED', `this node does not handle ${[m.makerLeg.ticker, m.takerLeg.ticker].filter((x) => !d.coins.some((c) => c.ticker === x)).join(' and ')}`);
+    if (!makerCoin || !takerCoin)
+      throw new ApiError(
+        'SWAP_REFUSED',
+        `this node does not handle ${[m.makerLeg.ticker, m.takerLeg.ticker].filter((x) => !d.coins.some((c) => c.ticker === x)).join(' and ')}`,
+      );
     const t = now();
-    const index = allowances.findIndex((a) => a.peerId === peerId && a.expiresAt > t && a.buy.ticker === m.makerLeg.ticker && a.buy.amount === m.makerLeg.amount
-      && a.sell.ticker === m.takerLeg.ticker && a.sell.amount === m.takerLeg.amount);
+    const index = allowances.findIndex(
+      (a) =>
+        a.peerId === peerId &&
+        a.expiresAt > t &&
+        a.buy.ticker === m.makerLeg.ticker &&
+        a.buy.amount === m.makerLeg.amount &&
+        a.sell.ticker === m.takerLeg.ticker &&
+        a.sell.amount === m.takerLeg.amount,
+    );
     if (index < 0) {
       const legs = `${formatAmount(m.takerLeg.amount, takerCoin.decimals)} ${takerCoin.ticker} for ${formatAmount(m.makerLeg.amount, makerCoin.decimals)} ${makerCoin.ticker}`;
       throw new ApiError('SWAP_REFUSED', `this node has not agreed to swap ${legs} with you (no matching swaps.allow)`);
     }
-    if (!isCoinSegwitAddress(makerCoin, m.makerAddresses.refund) || !isCoinSegwitAddress(takerCoin, m.makerAddresses.payout)) {
-      await breach(peerId, 'its addresses are not on the swap\'s networks');
-      throw new ApiError('SWAP_REFUSED', 'the proposal\'s addresses are not on the swap\'s networks');
+    if (
+      !isCoinSegwitAddress(makerCoin, m.makerAddresses.refund) ||
+      !isCoinSegwitAddress(takerCoin, m.makerAddresses.payout)
+    ) {
+      await breach(peerId, "its addresses are not on the swap's networks");
+      throw new ApiError('SWAP_REFUSED', "the proposal's addresses are not on the swap's networks");
     }
-    const heights = { makerChain: await freshHeight(makerCoin.ticker), takerChain: await freshHeight(takerCoin.ticker) };
+    const heights = {
+      makerChain: await freshHeight(makerCoin.ticker),
+      takerChain: await freshHeight(takerCoin.ticker),
+    };
     const chains = { makerChain: chainParamsOf(makerCoin), takerChain: chainParamsOf(takerCoin) };
     const policy = timelockPolicyFor(makerCoin.network);
-    const minConfirmations = { makerChain: confirmationsFor(makerCoin.ticker), takerChain: confirmationsFor(takerCoin.ticker) };
+    const minConfirmations = {
+      makerChain: confirmationsFor(makerCoin.ticker),
+      takerChain: confirmationsFor(takerCoin.ticker),
+    };
     const { type: _type, ...proposal } = m;
     // The same check TakerStarted runs, before keys or addresses are spent on terms we refuse. The
     // agreement stays: the maker may propose again with terms that pass.
@@ -653,22 +787,36 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     if (!check.ok) {
       const words = check.problems.map((x) => x.message).join('; ');
       d.log.info('refused a swap proposal', { swapId: m.swapId, peerId, problems: check.problems.map((x) => x.code) });
-      throw new ApiError('SWAP_REFUSED', `the terms do not pass this node's checks: ${words}`, { problems: check.problems });
+      throw new ApiError('SWAP_REFUSED', `the terms do not pass this node's checks: ${words}`, {
+        problems: check.problems,
+      });
     }
     const refund = (await d.wallets.newAddress(takerCoin.ticker, 'hashlock swap refund')).address;
     const payout = (await d.wallets.newAddress(makerCoin.ticker, 'hashlock swap payout')).address;
     const keys = allocateKeys();
     const meta: SwapMeta = {
-      role: 'taker', peerId, peerAddrs: addrsOf(peerId), keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
-      amounts: { makerChain: m.makerLeg.amount, takerChain: m.takerLeg.amount }, startHeights: heights,
+      role: 'taker',
+      peerId,
+      peerAddrs: addrsOf(peerId),
+      keys,
+      tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
+      amounts: { makerChain: m.makerLeg.amount, takerChain: m.takerLeg.amount },
+      startHeights: heights,
     };
     allowances.splice(index, 1);
     saveAllowances();
     const live = newLive(m.swapId, { role: 'taker', phase: 'new' }, meta, { createdAt: now(), updatedAt: now() });
     await live.queue.run(() => {
       apply(live, {
-        type: 'TakerStarted', proposal: proposal satisfies SwapProposal, takerPubkeys: pubkeysOf(keys), takerAddresses: { refund, payout },
-        minConfirmations, chains, policy, heights, nowMs: now(),
+        type: 'TakerStarted',
+        proposal: proposal satisfies SwapProposal,
+        takerPubkeys: pubkeysOf(keys),
+        takerAddresses: { refund, payout },
+        minConfirmations,
+        chains,
+        policy,
+        heights,
+        nowMs: now(),
       });
       evaluateNow(live);
     });
@@ -682,14 +830,19 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       if (lives.has(stored.swapId)) continue;
       const record = stored.data as SwapRecord;
       const state = replay(record.meta.role, d.repo.events(stored.swapId));
-      if (toJson(state) !== toJson(record.state)) d.log.warn('a swap snapshot disagrees with its log; the log wins', { swapId: stored.swapId });
+      if (toJson(state) !== toJson(record.state))
+        d.log.warn('a swap snapshot disagrees with its log; the log wins', { swapId: stored.swapId });
       const live = newLive(stored.swapId, state, record.meta, stored);
       d.log.info('resuming swap', { swapId: live.id, role: record.meta.role, state: state.phase });
-      background(live.queue.run(() => {
-        for (const e of resumeEffects(state)) runEffect(live, e);
-        updateInterests(live);
-        evaluateNow(live);
-      }), 'resume', live.id);
+      background(
+        live.queue.run(() => {
+          for (const e of resumeEffects(state)) runEffect(live, e);
+          updateInterests(live);
+          evaluateNow(live);
+        }),
+        'resume',
+        live.id,
+      );
     }
   }
 
@@ -725,59 +878,101 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       await Promise.race([Promise.all([...lives.values()].map((l) => l.queue.idle())), sleep(5000)]);
     },
 
-    startSwap: (p) => creation.run(async () => {
-      if (p.peerId === d.p2p.peerId) throw new ApiError('INVALID_PARAMS', 'A node cannot swap with itself.');
-      if (d.p2p.isBanned(p.peerId)) throw new ApiError('PEER_REFUSED', `The peer ${p.peerId} is banned for misbehaving.`);
-      const makerCoin = coinOf(p.sell.ticker);
-      const takerCoin = coinOf(p.buy.ticker);
-      if (makerCoin.ticker === takerCoin.ticker) throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
-      if (d.vault.status() !== 'unlocked') throw new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
-      if (!connected(p.peerId)) throw new ApiError('PEER_UNREACHABLE', `Not connected to ${p.peerId}: connect to it first (p2p.dial).`);
-      const swapId = p.swapId ?? randomBytes(16).toString('hex');
-      if (lives.has(swapId) || d.repo.get(swapId)) throw new ApiError('CONFLICT', `A swap with id ${swapId} already exists.`);
+    startSwap: (p) =>
+      creation.run(async () => {
+        if (p.peerId === d.p2p.peerId) throw new ApiError('INVALID_PARAMS', 'A node cannot swap with itself.');
+        if (d.p2p.isBanned(p.peerId))
+          throw new ApiError('PEER_REFUSED', `The peer ${p.peerId} is banned for misbehaving.`);
+        const makerCoin = coinOf(p.sell.ticker);
+        const takerCoin = coinOf(p.buy.ticker);
+        if (makerCoin.ticker === takerCoin.ticker)
+          throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
+        if (d.vault.status() !== 'unlocked')
+          throw new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
+        if (!connected(p.peerId))
+          throw new ApiError('PEER_UNREACHABLE', `Not connected to ${p.peerId}: connect to it first (p2p.dial).`);
+        const swapId = p.swapId ?? randomBytes(16).toString('hex');
+        if (lives.has(swapId) || d.repo.get(swapId))
+          throw new ApiError('CONFLICT', `A swap with id ${swapId} already exists.`);
 
-      const heights = { makerChain: await freshHeight(makerCoin.ticker), takerChain: await freshHeight(takerCoin.ticker) };
-      const chains = { makerChain: chainParamsOf(makerCoin), takerChain: chainParamsOf(takerCoin) };
-      const policy = timelockPolicyFor(makerCoin.network);
-      const confirmations = { makerChain: confirmationsFor(makerCoin.ticker), takerChain: confirmationsFor(takerCoin.ticker) };
-      const locks = proposeLocktimes({ chains, confirmations, heights, policy });
-      const keys = allocateKeys();
-      const draft: SwapProposal = {
-        swapId, orderId: p.orderId ?? swapId, secretHash: secretHashHex(deriveSwapSecret(d.vault, swapId)),
-        makerLeg: { ticker: makerCoin.ticker, amount: p.sell.amount, locktime: locks.makerChain, confirmations: confirmations.makerChain },
-        takerLeg: { ticker: takerCoin.ticker, amount: p.buy.amount, locktime: locks.takerChain, confirmations: confirmations.takerChain },
-        makerPubkeys: pubkeysOf(keys),
-        // Placeholders for the check below: wallet addresses are asked for only for a sound proposal.
-        makerAddresses: { refund: 'x'.repeat(20), payout: 'x'.repeat(20) },
-      };
-      const check = checkProposal(draft, heights, { chains, policy });
-      if (!check.ok) throw new ApiError('SWAP_REFUSED', check.problems.map((x) => x.message).join('; '), { problems: check.problems });
-      const balance = await d.wallets.balanceUnits(makerCoin.ticker);
-      if (balance.spendable < p.sell.amount) {
-        throw new ApiError('INSUFFICIENT_FUNDS', `The ${makerCoin.ticker} wallet has ${balance.spendable} base units free, less than the ${p.sell.amount} to lock.`);
-      }
-      const proposal: SwapProposal = {
-        ...draft,
-        makerAddresses: {
-          refund: (await d.wallets.newAddress(makerCoin.ticker, 'hashlock swap refund')).address,
-          payout: (await d.wallets.newAddress(takerCoin.ticker, 'hashlock swap payout')).address,
-        },
-      };
-      const meta: SwapMeta = {
-        role: 'maker', peerId: p.peerId, peerAddrs: addrsOf(p.peerId), keys, tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
-        amounts: { makerChain: p.sell.amount, takerChain: p.buy.amount }, startHeights: heights,
-      };
-      const live = newLive(swapId, { role: 'maker', phase: 'new' }, meta, { createdAt: now(), updatedAt: now() });
-      await live.queue.run(() => apply(live, { type: 'MakerStarted', proposal, chains, policy, heights, nowMs: now() }));
-      return summary(live);
-    }),
+        const heights = {
+          makerChain: await freshHeight(makerCoin.ticker),
+          takerChain: await freshHeight(takerCoin.ticker),
+        };
+        const chains = { makerChain: chainParamsOf(makerCoin), takerChain: chainParamsOf(takerCoin) };
+        const policy = timelockPolicyFor(makerCoin.network);
+        const confirmations = {
+          makerChain: confirmationsFor(makerCoin.ticker),
+          takerChain: confirmationsFor(takerCoin.ticker),
+        };
+        const locks = proposeLocktimes({ chains, confirmations, heights, policy });
+        const keys = allocateKeys();
+        const draft: SwapProposal = {
+          swapId,
+          orderId: p.orderId ?? swapId,
+          secretHash: secretHashHex(deriveSwapSecret(d.vault, swapId)),
+          makerLeg: {
+            ticker: makerCoin.ticker,
+            amount: p.sell.amount,
+            locktime: locks.makerChain,
+            confirmations: confirmations.makerChain,
+          },
+          takerLeg: {
+            ticker: takerCoin.ticker,
+            amount: p.buy.amount,
+            locktime: locks.takerChain,
+            confirmations: confirmations.takerChain,
+          },
+          makerPubkeys: pubkeysOf(keys),
+          // Placeholders for the check below: wallet addresses are asked for only for a sound proposal.
+          makerAddresses: { refund: 'x'.repeat(20), payout: 'x'.repeat(20) },
+        };
+        const check = checkProposal(draft, heights, { chains, policy });
+        if (!check.ok)
+          throw new ApiError('SWAP_REFUSED', check.problems.map((x) => x.message).join('; '), {
+            problems: check.problems,
+          });
+        const balance = await d.wallets.balanceUnits(makerCoin.ticker);
+        if (balance.spendable < p.sell.amount) {
+          throw new ApiError(
+            'INSUFFICIENT_FUNDS',
+            `The ${makerCoin.ticker} wallet has ${balance.spendable} base units free, less than the ${p.sell.amount} to lock.`,
+          );
+        }
+        const proposal: SwapProposal = {
+          ...draft,
+          makerAddresses: {
+            refund: (await d.wallets.newAddress(makerCoin.ticker, 'hashlock swap refund')).address,
+            payout: (await d.wallets.newAddress(takerCoin.ticker, 'hashlock swap payout')).address,
+          },
+        };
+        const meta: SwapMeta = {
+          role: 'maker',
+          peerId: p.peerId,
+          peerAddrs: addrsOf(p.peerId),
+          keys,
+          tickers: { makerChain: makerCoin.ticker, takerChain: takerCoin.ticker },
+          amounts: { makerChain: p.sell.amount, takerChain: p.buy.amount },
+          startHeights: heights,
+        };
+        const live = newLive(swapId, { role: 'maker', phase: 'new' }, meta, { createdAt: now(), updatedAt: now() });
+        await live.queue.run(() =>
+          apply(live, { type: 'MakerStarted', proposal, chains, policy, heights, nowMs: now() }),
+        );
+        return summary(live);
+      }),
 
     allow(p) {
       if (p.sell.ticker === p.buy.ticker) throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
       coinOf(p.sell.ticker);
       coinOf(p.buy.ticker);
       const expiresAt = now() + (p.ttlMs ?? DEFAULT_ALLOW_TTL_MS);
-      allowances.push({ peerId: p.peerId, sell: { ticker: p.sell.ticker, amount: p.sell.amount }, buy: { ticker: p.buy.ticker, amount: p.buy.amount }, expiresAt });
+      allowances.push({
+        peerId: p.peerId,
+        sell: { ticker: p.sell.ticker, amount: p.sell.amount },
+        buy: { ticker: p.buy.ticker, amount: p.buy.amount },
+        expiresAt,
+      });
       saveAllowances();
       return { expiresAt };
     },
@@ -789,7 +984,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
         throw new ApiError('NOT_FOUND', `No swap ${swapId}.`);
       }
       const changed = await live.queue.run(() => apply(live, { type: 'Abort', reason }));
-      if (!changed) throw new ApiError('CONFLICT', `The swap cannot be stopped now (${live.state.phase}): it must finish.`);
+      if (!changed)
+        throw new ApiError('CONFLICT', `The swap cannot be stopped now (${live.state.phase}): it must finish.`);
       return summary(live);
     },
 
@@ -804,7 +1000,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       const live = lives.get(swapId);
       const stored = d.repo.get(swapId);
       if (!stored) throw new ApiError('NOT_FOUND', `No swap ${swapId}.`);
-      const record: SwapRecord = live ? { state: live.state, meta: live.meta } : stored.data as SwapRecord;
+      const record: SwapRecord = live ? { state: live.state, meta: live.meta } : (stored.data as SwapRecord);
       return detailOf(swapId, record, live ?? stored, d.repo.events(swapId), viewContext);
     },
 
@@ -812,7 +1008,8 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       let total = 0n;
       for (const live of lives.values()) {
         const own = ownChain(live.meta.role);
-        if (live.meta.tickers[own] === ticker && PRE_FUNDING[live.meta.role].has(live.state.phase)) total += live.meta.amounts[own];
+        if (live.meta.tickers[own] === ticker && PRE_FUNDING[live.meta.role].has(live.state.phase))
+          total += live.meta.amounts[own];
       }
       return total;
     },

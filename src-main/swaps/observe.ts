@@ -35,22 +35,38 @@ function known(s: SwapState): Known | undefined {
   const other: Chain = own === 'makerChain' ? 'takerChain' : 'makerChain';
   switch (s.phase) {
     case 'funding':
-      return { setup: s.setup, own, other, ...('theirFunding' in s && s.theirFunding ? { theirFunding: s.theirFunding } : {}) };
+      return {
+        setup: s.setup,
+        own,
+        other,
+        ...('theirFunding' in s && s.theirFunding ? { theirFunding: s.theirFunding } : {}),
+      };
     case 'accepted':
-      return { setup: s.setup, own, other, ...(s.theirFunding ? { theirFunding: s.theirFunding } : {}), ...(s.theirNotice ? { theirNotice: s.theirNotice } : {}) };
+      return {
+        setup: s.setup,
+        own,
+        other,
+        ...(s.theirFunding ? { theirFunding: s.theirFunding } : {}),
+        ...(s.theirNotice ? { theirNotice: s.theirNotice } : {}),
+      };
     case 'funded':
     case 'claiming':
     case 'refunding':
       return {
-        setup: s.setup, own, other, ownFunding: s.ownFunding,
-        ...(s.theirFunding ? { theirFunding: s.theirFunding } : {}), ...(s.theirNotice ? { theirNotice: s.theirNotice } : {}),
+        setup: s.setup,
+        own,
+        other,
+        ownFunding: s.ownFunding,
+        ...(s.theirFunding ? { theirFunding: s.theirFunding } : {}),
+        ...(s.theirNotice ? { theirNotice: s.theirNotice } : {}),
       };
     default:
       return undefined;
   }
 }
 
-const legOf = (setup: SwapSetup, chain: Chain) => (chain === 'makerChain' ? setup.terms.makerLeg : setup.terms.takerLeg);
+const legOf = (setup: SwapSetup, chain: Chain) =>
+  chain === 'makerChain' ? setup.terms.makerLeg : setup.terms.takerLeg;
 
 function isRefundWitness(witness: readonly Uint8Array[], script: Uint8Array): boolean {
   return witness.length === 3 && witness[1]?.length === 0 && witness[2] !== undefined && equalBytes(witness[2], script);
@@ -71,20 +87,32 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
   const k = known(state);
   if (!k) return [];
   const { setup, own, other } = k;
-  const need = { [own]: legOf(setup, own).confirmations, [other]: legOf(setup, other).confirmations } as Record<Chain, number>;
+  const need = { [own]: legOf(setup, own).confirmations, [other]: legOf(setup, other).confirmations } as Record<
+    Chain,
+    number
+  >;
   const cap = (n: number, chain: Chain) => Math.min(n, need[chain]);
   const events: SwapEvent[] = [];
 
   if (k.ownFunding) {
     const t = views[own].transaction(k.ownFunding.txid);
-    if (t && t.goneSinceHeight === undefined) events.push({ type: 'OwnFundingConfirmed', confirmations: cap(t.confirmations, own) });
+    if (t && t.goneSinceHeight === undefined)
+      events.push({ type: 'OwnFundingConfirmed', confirmations: cap(t.confirmations, own) });
   }
 
   const theirs = expectedScripts(setup.terms, other);
-  const found: HtlcSeen[] = views[other].outputsTo(theirs.outputScript)
+  const found: HtlcSeen[] = views[other]
+    .outputsTo(theirs.outputScript)
     .filter((o) => o.goneSinceHeight === undefined)
     .sort((a, b) => b.confirmations - a.confirmations || a.txid.localeCompare(b.txid) || a.vout - b.vout)
-    .map((o) => ({ txid: o.txid, vout: o.vout, amount: o.value, outputScript: o.outputScript, witnessScript: theirs.witnessScript, confirmations: cap(o.confirmations, other) }));
+    .map((o) => ({
+      txid: o.txid,
+      vout: o.vout,
+      amount: o.value,
+      outputScript: o.outputScript,
+      witnessScript: theirs.witnessScript,
+      confirmations: cap(o.confirmations, other),
+    }));
   events.push(...found.map((htlc) => ({ type: 'CounterpartyFundingSeen' as const, htlc })));
 
   if (k.theirNotice && !found.some((f) => f.txid === k.theirNotice?.txid && f.vout === k.theirNotice.vout)) {
@@ -94,8 +122,12 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
       events.push({
         type: 'CounterpartyFundingSeen',
         htlc: {
-          txid: k.theirNotice.txid, vout: k.theirNotice.vout, amount: out ? out.value : 0n, outputScript: out ? bytesToHex(out.script) : '',
-          witnessScript: k.theirNotice.witnessScript, confirmations: cap(t.confirmations, other),
+          txid: k.theirNotice.txid,
+          vout: k.theirNotice.vout,
+          amount: out ? out.value : 0n,
+          outputScript: out ? bytesToHex(out.script) : '',
+          witnessScript: k.theirNotice.witnessScript,
+          confirmations: cap(t.confirmations, other),
         },
       });
     }
@@ -103,7 +135,8 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
 
   if (k.theirFunding) {
     const t = views[other].transaction(k.theirFunding.txid);
-    if (t && goneLongEnough(t, views[other].tip(), need[other])) events.push({ type: 'CounterpartyFundingGone', txid: k.theirFunding.txid });
+    if (t && goneLongEnough(t, views[other].tip(), need[other]))
+      events.push({ type: 'CounterpartyFundingGone', txid: k.theirFunding.txid });
   }
 
   if (k.ownFunding) {
@@ -112,7 +145,12 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
       if (s.goneSinceHeight !== undefined) continue;
       const secret = extractSecret(s.tx, { script });
       if (secret) {
-        events.push({ type: 'CounterpartyClaimSeen', txid: s.txid, secret: bytesToHex(secret), confirmations: cap(s.confirmations, own) });
+        events.push({
+          type: 'CounterpartyClaimSeen',
+          txid: s.txid,
+          secret: bytesToHex(secret),
+          confirmations: cap(s.confirmations, own),
+        });
       } else if (isRefundWitness(s.tx.ins[s.inputIndex]?.witness ?? [], script)) {
         events.push({ type: 'RefundBroadcast', txid: s.txid });
         if (s.confirmations >= need[own]) events.push({ type: 'RefundConfirmed', txid: s.txid });
@@ -137,14 +175,26 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
 }
 
 /** What the watchers must look for on each chain for this state (scripts, declared txids, outpoints). */
-export function watchTargets(state: SwapState): Partial<Record<Chain, { scripts: string[]; txids: string[]; outpoints: Outpoint[] }>> {
+export function watchTargets(
+  state: SwapState,
+): Partial<Record<Chain, { scripts: string[]; txids: string[]; outpoints: Outpoint[] }>> {
   const k = known(state);
   if (!k) return {};
   const ownScripts = expectedScripts(k.setup.terms, k.own);
   const theirScripts = expectedScripts(k.setup.terms, k.other);
-  const theirOutpoints = [k.theirFunding, k.theirNotice].filter((x): x is Outpoint => x !== undefined).map((x) => ({ txid: x.txid, vout: x.vout }));
+  const theirOutpoints = [k.theirFunding, k.theirNotice]
+    .filter((x): x is Outpoint => x !== undefined)
+    .map((x) => ({ txid: x.txid, vout: x.vout }));
   return {
-    [k.own]: { scripts: [ownScripts.outputScript], txids: k.ownFunding ? [k.ownFunding.txid] : [], outpoints: k.ownFunding ? [{ txid: k.ownFunding.txid, vout: k.ownFunding.vout }] : [] },
-    [k.other]: { scripts: [theirScripts.outputScript], txids: k.theirNotice ? [k.theirNotice.txid] : [], outpoints: theirOutpoints },
+    [k.own]: {
+      scripts: [ownScripts.outputScript],
+      txids: k.ownFunding ? [k.ownFunding.txid] : [],
+      outpoints: k.ownFunding ? [{ txid: k.ownFunding.txid, vout: k.ownFunding.vout }] : [],
+    },
+    [k.other]: {
+      scripts: [theirScripts.outputScript],
+      txids: k.theirNotice ? [k.theirNotice.txid] : [],
+      outpoints: theirOutpoints,
+    },
   };
 }

@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the maker\'s swap secret, derived from the vault', () => {
+describe("the maker's swap secret, derived from the vault", () => {
   it('is the same after the vault is locked and unlocked again (it survives restarts without being stored)', async () => {
     const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST });
     await vault.create(PASSWORD);
@@ -44,7 +44,10 @@ describe('the maker\'s swap secret, derived from the vault', () => {
     const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST });
     await vault.create(PASSWORD);
     const secret = deriveSwapSecret(vault, 'swap-1');
-    const signatureBytes = vault.signSwapDigest(SECRET_KEY_INDEX, sha256(new TextEncoder().encode('hashlock/swap-secret/v1/swap-1')));
+    const signatureBytes = vault.signSwapDigest(
+      SECRET_KEY_INDEX,
+      sha256(new TextEncoder().encode('hashlock/swap-secret/v1/swap-1')),
+    );
     expect(bytesToHex(secret)).not.toBe(bytesToHex(signatureBytes.subarray(0, 32)));
     expect(secretHashHex(secret)).toBe(bytesToHex(sha256(secret)));
   });

@@ -5,7 +5,15 @@ import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import { initialMakerState, initialTakerState, transition } from '../../src-shared/swap/machine.ts';
 import { swapDeadlines, type SwapDeadlines } from '../../src-shared/swap/timelock.ts';
-import type { Chain, Heights, Role, SwapEvent, SwapProposal, SwapSetup, SwapState } from '../../src-shared/swap/types.ts';
+import type {
+  Chain,
+  Heights,
+  Role,
+  SwapEvent,
+  SwapProposal,
+  SwapSetup,
+  SwapState,
+} from '../../src-shared/swap/types.ts';
 import { isTerminal } from '../../src-shared/swap/types.ts';
 import type { StoredSwapEvent } from '../store/index.ts';
 
@@ -59,16 +67,32 @@ function reasonOf(s: SwapState): SwapSummary['reason'] {
   return null;
 }
 
-export function summaryOf(id: string, r: SwapRecord, times: { createdAt: number; updatedAt: number }, ctx: ViewContext): SwapSummary {
+export function summaryOf(
+  id: string,
+  r: SwapRecord,
+  times: { createdAt: number; updatedAt: number },
+  ctx: ViewContext,
+): SwapSummary {
   const { meta, state } = r;
   const own = ownChain(meta.role);
   const other = otherChain(meta.role);
-  const leg = (chain: Chain) => ({ ticker: meta.tickers[chain], amount: formatAmount(meta.amounts[chain], ctx.decimalsOf(meta.tickers[chain])) });
+  const leg = (chain: Chain) => ({
+    ticker: meta.tickers[chain],
+    amount: formatAmount(meta.amounts[chain], ctx.decimalsOf(meta.tickers[chain])),
+  });
   return {
-    swapId: id, role: meta.role, state: state.phase, terminal: isTerminal(state),
+    swapId: id,
+    role: meta.role,
+    state: state.phase,
+    terminal: isTerminal(state),
     outcome: isTerminal(state) ? (state.phase as NonNullable<SwapSummary['outcome']>) : null,
-    counterparty: meta.peerId, sell: leg(own), buy: leg(other),
-    createdAt: times.createdAt, updatedAt: times.updatedAt, reason: reasonOf(state), notice: meta.notice ?? null,
+    counterparty: meta.peerId,
+    sell: leg(own),
+    buy: leg(other),
+    createdAt: times.createdAt,
+    updatedAt: times.updatedAt,
+    reason: reasonOf(state),
+    notice: meta.notice ?? null,
   };
 }
 
@@ -86,8 +110,12 @@ function loggedProposal(events: readonly StoredSwapEvent[]): SwapProposal | unde
 
 /** Who acts at each deadline, what they do, in swap order (docs/swap.md §4). */
 const DEADLINE_ROLES: ReadonlyArray<[keyof SwapDeadlines, Role, SwapDetail['deadlines'][number]['action']]> = [
-  ['makerFundBy', 'maker', 'lock'], ['takerFundBy', 'taker', 'lock'], ['makerClaimBy', 'maker', 'claim'],
-  ['takerRefundAt', 'taker', 'refund'], ['takerClaimBy', 'taker', 'claim'], ['makerRefundAt', 'maker', 'refund'],
+  ['makerFundBy', 'maker', 'lock'],
+  ['takerFundBy', 'taker', 'lock'],
+  ['makerClaimBy', 'maker', 'claim'],
+  ['takerRefundAt', 'taker', 'refund'],
+  ['takerClaimBy', 'taker', 'claim'],
+  ['makerRefundAt', 'maker', 'refund'],
 ];
 
 export function deadlinesOf(setup: SwapSetup, role: Role, ctx: ViewContext): SwapDetail['deadlines'] {
@@ -98,15 +126,30 @@ export function deadlinesOf(setup: SwapSetup, role: Role, ctx: ViewContext): Swa
     const tip = ctx.heightOf(ticker);
     const blocksLeft = tip === undefined ? null : Math.max(0, d.height - tip);
     return {
-      step, party: actor === role ? 'own' as const : 'counterparty' as const, action, ticker, height: d.height,
-      blocksLeft, secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(ticker),
+      step,
+      party: actor === role ? ('own' as const) : ('counterparty' as const),
+      action,
+      ticker,
+      height: d.height,
+      blocksLeft,
+      secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(ticker),
     };
   });
 }
 
 const TX_EVENTS = new Set<SwapEvent['type']>([
-  'OwnFundingBroadcast', 'OwnFundingConfirmed', 'CounterpartyFunded', 'CounterpartyFundingSeen', 'CounterpartyFundingGone', 'CounterpartyClaimed',
-  'CounterpartyClaimSeen', 'CounterpartyRefundSeen', 'ClaimBroadcast', 'ClaimConfirmed', 'RefundBroadcast', 'RefundConfirmed',
+  'OwnFundingBroadcast',
+  'OwnFundingConfirmed',
+  'CounterpartyFunded',
+  'CounterpartyFundingSeen',
+  'CounterpartyFundingGone',
+  'CounterpartyClaimed',
+  'CounterpartyClaimSeen',
+  'CounterpartyRefundSeen',
+  'ClaimBroadcast',
+  'ClaimConfirmed',
+  'RefundBroadcast',
+  'RefundConfirmed',
 ]);
 
 function txidOf(e: SwapEvent): string | undefined {
@@ -121,7 +164,13 @@ function confirmationsOf(e: SwapEvent): number | undefined {
   return undefined;
 }
 
-export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; updatedAt: number }, events: readonly StoredSwapEvent[], ctx: ViewContext): SwapDetail {
+export function detailOf(
+  id: string,
+  r: SwapRecord,
+  times: { createdAt: number; updatedAt: number },
+  events: readonly StoredSwapEvent[],
+  ctx: ViewContext,
+): SwapDetail {
   const { meta, state } = r;
   const own = ownChain(meta.role);
   const other = otherChain(meta.role);
@@ -129,7 +178,10 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
   const agreed = proposal ?? loggedProposal(events);
   const confirmations: SwapDetail['confirmations'] = [];
   if (agreed) {
-    for (const [side, chain] of [['own', own], ['counterparty', other]] as const) {
+    for (const [side, chain] of [
+      ['own', own],
+      ['counterparty', other],
+    ] as const) {
       const leg = chain === 'makerChain' ? agreed.makerLeg : agreed.takerLeg;
       confirmations.push({ side, ticker: leg.ticker, confirmations: leg.confirmations });
     }
@@ -137,11 +189,21 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
   const deadlines = 'setup' in state && state.setup ? deadlinesOf(state.setup, meta.role, ctx) : [];
   const locks: SwapDetail['locks'] = [];
   if (proposal) {
-    for (const [side, chain] of [['own', own], ['counterparty', other]] as const) {
+    for (const [side, chain] of [
+      ['own', own],
+      ['counterparty', other],
+    ] as const) {
       const leg = chain === 'makerChain' ? proposal.makerLeg : proposal.takerLeg;
       const height = ctx.heightOf(leg.ticker) ?? null;
       const blocksLeft = height === null ? null : Math.max(0, leg.locktime - height);
-      locks.push({ side, ticker: leg.ticker, locktime: leg.locktime, height, blocksLeft, secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(leg.ticker) });
+      locks.push({
+        side,
+        ticker: leg.ticker,
+        locktime: leg.locktime,
+        height,
+        blocksLeft,
+        secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(leg.ticker),
+      });
     }
   }
 
@@ -149,25 +211,45 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
   const ownTicker = meta.tickers[own];
   const otherTicker = meta.tickers[other];
   const byKind = new Map<SwapDetail['txs'][number]['kind'], SwapDetail['txs'][number]>();
-  const put = (kind: SwapDetail['txs'][number]['kind'], ticker: string, txid: string, extra: { vout?: number; confirmations?: number } = {}) => {
+  const put = (
+    kind: SwapDetail['txs'][number]['kind'],
+    ticker: string,
+    txid: string,
+    extra: { vout?: number; confirmations?: number } = {},
+  ) => {
     const prev = byKind.get(kind);
     byKind.set(kind, { ...(prev?.txid === txid ? prev : {}), kind, ticker, txid, ...extra });
   };
   for (const stored of events) {
     const e = stored.payload as SwapEvent;
     switch (e.type) {
-      case 'OwnFundingBroadcast': put('ownFunding', ownTicker, e.txid, { vout: e.vout, confirmations: 0 }); break;
+      case 'OwnFundingBroadcast':
+        put('ownFunding', ownTicker, e.txid, { vout: e.vout, confirmations: 0 });
+        break;
       case 'OwnFundingConfirmed': {
         const f = byKind.get('ownFunding');
         if (f) byKind.set('ownFunding', { ...f, confirmations: e.confirmations });
         break;
       }
-      case 'CounterpartyFundingSeen': put('theirFunding', otherTicker, e.htlc.txid, { vout: e.htlc.vout, confirmations: e.htlc.confirmations }); break;
-      case 'ClaimBroadcast': case 'ClaimConfirmed': put('claim', otherTicker, e.txid); break;
-      case 'RefundBroadcast': case 'RefundConfirmed': put('refund', ownTicker, e.txid); break;
-      case 'CounterpartyClaimSeen': put('theirClaim', ownTicker, e.txid, { confirmations: e.confirmations }); break;
-      case 'CounterpartyRefundSeen': put('theirRefund', otherTicker, e.txid, { confirmations: e.confirmations }); break;
-      default: break;
+      case 'CounterpartyFundingSeen':
+        put('theirFunding', otherTicker, e.htlc.txid, { vout: e.htlc.vout, confirmations: e.htlc.confirmations });
+        break;
+      case 'ClaimBroadcast':
+      case 'ClaimConfirmed':
+        put('claim', otherTicker, e.txid);
+        break;
+      case 'RefundBroadcast':
+      case 'RefundConfirmed':
+        put('refund', ownTicker, e.txid);
+        break;
+      case 'CounterpartyClaimSeen':
+        put('theirClaim', ownTicker, e.txid, { confirmations: e.confirmations });
+        break;
+      case 'CounterpartyRefundSeen':
+        put('theirRefund', otherTicker, e.txid, { confirmations: e.confirmations });
+        break;
+      default:
+        break;
     }
   }
   // The final claim and refund are the ones the state settled on.
@@ -185,8 +267,22 @@ export function detailOf(id: string, r: SwapRecord, times: { createdAt: number; 
     if (e.type === 'TimerTick' && s.phase === before) continue;
     const txid = TX_EVENTS.has(e.type) ? txidOf(e) : undefined;
     const confirmations = confirmationsOf(e);
-    timeline.push({ at: stored.createdAt, event: e.type, state: s.phase, ...(txid ? { txid } : {}), ...(confirmations !== undefined ? { confirmations } : {}) });
+    timeline.push({
+      at: stored.createdAt,
+      event: e.type,
+      state: s.phase,
+      ...(txid ? { txid } : {}),
+      ...(confirmations !== undefined ? { confirmations } : {}),
+    });
   }
 
-  return { ...summaryOf(id, r, times, ctx), secretHash: proposal?.secretHash ?? null, locks, confirmations, deadlines, txs, timeline };
+  return {
+    ...summaryOf(id, r, times, ctx),
+    secretHash: proposal?.secretHash ?? null,
+    locks,
+    confirmations,
+    deadlines,
+    txs,
+    timeline,
+  };
 }

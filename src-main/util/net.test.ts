@@ -18,19 +18,32 @@ describe('freePort', () => {
 describe('waitFor', () => {
   it('resolves with the first value that is not undefined, null or false', async () => {
     let n = 0;
-    const got = await waitFor(() => (++n >= 3 ? { n } : n === 1 ? false : undefined), { timeoutMs: 2000, intervalMs: 5, what: 'three tries' });
+    const got = await waitFor(() => (++n >= 3 ? { n } : n === 1 ? false : undefined), {
+      timeoutMs: 2000,
+      intervalMs: 5,
+      what: 'three tries',
+    });
     expect(got).toEqual({ n: 3 });
   });
 
   it('treats a throw as "not yet" and reports the last one on timeout', async () => {
-    const err = await waitFor(() => { throw new Error('connection refused'); }, { timeoutMs: 100, intervalMs: 10, what: 'the daemon' }).catch((e: unknown) => e);
+    const err = await waitFor(
+      () => {
+        throw new Error('connection refused');
+      },
+      { timeoutMs: 100, intervalMs: 10, what: 'the daemon' },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect((err as Error).message).toBe('timed out after 100 ms waiting for the daemon (last error: connection refused)');
+    expect((err as Error).message).toBe(
+      'timed out after 100 ms waiting for the daemon (last error: connection refused)',
+    );
   });
 
   it('stops at once when abortIf gives a reason', async () => {
     const started = Date.now();
-    await expect(waitFor(() => undefined, { timeoutMs: 5000, intervalMs: 10, what: 'x', abortIf: () => 'the process exited' })).rejects.toThrow('the process exited');
+    await expect(
+      waitFor(() => undefined, { timeoutMs: 5000, intervalMs: 10, what: 'x', abortIf: () => 'the process exited' }),
+    ).rejects.toThrow('the process exited');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -38,7 +38,10 @@ export interface WaitForOptions {
  * Call `fn` until it returns something other than undefined/null/false, and resolve with it.
  * A throw from `fn` counts as "not yet"; the last one is reported if time runs out.
  */
-export async function waitFor<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, opts: WaitForOptions): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  opts: WaitForOptions,
+): Promise<T> {
   const interval = opts.intervalMs ?? 100;
   const deadline = Date.now() + opts.timeoutMs;
   let lastError: unknown;

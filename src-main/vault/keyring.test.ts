@@ -5,7 +5,14 @@ import { BIP32Factory } from 'bip32';
 import { script } from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, formatPath, identityKeyPath, ORDER_KEY_PATH, SERVICE_NODE_KEY_PATH, SWAP_KEY_BRANCH } from './keyring.ts';
+import {
+  createKeyRing,
+  formatPath,
+  identityKeyPath,
+  ORDER_KEY_PATH,
+  SERVICE_NODE_KEY_PATH,
+  SWAP_KEY_BRANCH,
+} from './keyring.ts';
 import { secp256k1Verifier, signBody, verifyBody } from '../../src-shared/protocol/canonical.ts';
 import bip32Vectors from './fixtures/bip32-vectors.json' with { type: 'json' };
 import bip39Vectors from './fixtures/bip39-vectors.json' with { type: 'json' };
@@ -25,7 +32,10 @@ function independentPrivateKey(seed: Uint8Array, path: readonly number[]): Uint8
   for (const index of path) {
     const ser = new Uint8Array(4);
     new DataView(ser.buffer).setUint32(0, index);
-    const data = index >= HARDENED ? Uint8Array.from([0, ...k, ...ser]) : Uint8Array.from([...secp256k1.getPublicKey(k, true), ...ser]);
+    const data =
+      index >= HARDENED
+        ? Uint8Array.from([0, ...k, ...ser])
+        : Uint8Array.from([...secp256k1.getPublicKey(k, true), ...ser]);
     I = hmac(sha512, c, data);
     const child = (bigFrom(I.slice(0, 32)) + bigFrom(k)) % CURVE_N;
     k = fromHex(child.toString(16).padStart(64, '0'));
@@ -45,14 +55,20 @@ describe('derivation paths', () => {
     expect(formatPath(SERVICE_NODE_KEY_PATH)).toBe("m/9641'/2'/0'/0/0");
   });
 
-  it.each([['order', ORDER_KEY_PATH], ['serviceNode', SERVICE_NODE_KEY_PATH]] as const)('the %s key matches an independent derivation of its path', (kind, path) => {
+  it.each([
+    ['order', ORDER_KEY_PATH],
+    ['serviceNode', SERVICE_NODE_KEY_PATH],
+  ] as const)('the %s key matches an independent derivation of its path', (kind, path) => {
     const ring = createKeyRing(vectorSeed());
-    expect(hex(ring.networkPublicKey(kind))).toBe(hex(secp256k1.getPublicKey(independentPrivateKey(vectorSeed(), path), true)));
+    expect(hex(ring.networkPublicKey(kind))).toBe(
+      hex(secp256k1.getPublicKey(independentPrivateKey(vectorSeed(), path), true)),
+    );
   });
 
   it('the bip32 package as configured reproduces BIP32 test vector 1', () => {
     const root = BIP32Factory(ecc).fromSeed(Buffer.from(bip32Vectors.seed, 'hex'));
-    for (const d of bip32Vectors.derivations) expect((d.path === 'm' ? root : root.derivePath(d.path)).toBase58()).toBe(d.xprv);
+    for (const d of bip32Vectors.derivations)
+      expect((d.path === 'm' ? root : root.derivePath(d.path)).toBase58()).toBe(d.xprv);
   });
 
   it('the independent CKDpriv reproduces BIP32 test vector 1 too', () => {
@@ -61,23 +77,27 @@ describe('derivation paths', () => {
     expect(hex(independentPrivateKey(fromHex(bip32Vectors.seed), path))).toBe(hex(root.privateKey!));
   });
 
-  it.each([0, 1, 7, 2 ** 31 - 1])('swap key %i matches an independent derivation of m/9641\'/0\'/0\'/0/i', (index) => {
+  it.each([0, 1, 7, 2 ** 31 - 1])("swap key %i matches an independent derivation of m/9641'/0'/0'/0/i", (index) => {
     const ring = createKeyRing(vectorSeed());
     const priv = independentPrivateKey(vectorSeed(), [...SWAP_KEY_BRANCH, index]);
     expect(hex(ring.swapPublicKey(index))).toBe(hex(secp256k1.getPublicKey(priv, true)));
   });
 
-  it.each([0, 1, 5])('identity key for account %i matches an independent derivation of m/302\'/616\'/a\'/0/0', (account) => {
-    const ring = createKeyRing(vectorSeed());
-    const priv = independentPrivateKey(vectorSeed(), identityKeyPath(account));
-    expect(hex(ring.identityPublicKey(account))).toBe(hex(secp256k1.getPublicKey(priv, true)));
-  });
+  it.each([0, 1, 5])(
+    "identity key for account %i matches an independent derivation of m/302'/616'/a'/0/0",
+    (account) => {
+      const ring = createKeyRing(vectorSeed());
+      const priv = independentPrivateKey(vectorSeed(), identityKeyPath(account));
+      expect(hex(ring.identityPublicKey(account))).toBe(hex(secp256k1.getPublicKey(priv, true)));
+    },
+  );
 
   it('keeps producing the pinned keys for the reference phrase (paths never change silently)', () => {
     const ring = createKeyRing(vectorSeed());
     for (const p of pinned.swap) expect(hex(ring.swapPublicKey(p.index))).toBe(p.publicKey);
     for (const p of pinned.identity) expect(hex(ring.identityPublicKey(p.account))).toBe(p.publicKey);
-    for (const p of pinned.network) expect(hex(ring.networkPublicKey(p.kind as 'order' | 'serviceNode'))).toBe(p.publicKey);
+    for (const p of pinned.network)
+      expect(hex(ring.networkPublicKey(p.kind as 'order' | 'serviceNode'))).toBe(p.publicKey);
   });
 
   it('gives the order key and the service-node key apart from every swap key', () => {
@@ -147,7 +167,10 @@ describe('order-network signatures', () => {
 
   it('verify as order-network signatures (low S, compact) under their key and no other', () => {
     for (const kind of ['order', 'serviceNode'] as const) {
-      const signer = { publicKey: hex(ring.networkPublicKey(kind)), signDigest: (d: Uint8Array) => ring.signNetworkDigest(kind, d) };
+      const signer = {
+        publicKey: hex(ring.networkPublicKey(kind)),
+        signDigest: (d: Uint8Array) => ring.signNetworkDigest(kind, d),
+      };
       for (let i = 0; i < 12; i += 1) {
         const body = { n: i, kind };
         const sig = signBody('order.cancel', body, signer);
@@ -177,8 +200,12 @@ describe('identity signatures', () => {
       expect(header).toBeGreaterThanOrEqual(31);
       expect(header).toBeLessThanOrEqual(34);
       const nobleForm = Uint8Array.from([header - 31, ...sig.subarray(1)]);
-      expect(hex(secp256k1.recoverPublicKey(nobleForm, digest, { prehash: false }))).toBe(hex(ring.identityPublicKey(2)));
-      expect(secp256k1.verify(sig.subarray(1), digest, ring.identityPublicKey(2), { prehash: false, lowS: true })).toBe(true);
+      expect(hex(secp256k1.recoverPublicKey(nobleForm, digest, { prehash: false }))).toBe(
+        hex(ring.identityPublicKey(2)),
+      );
+      expect(secp256k1.verify(sig.subarray(1), digest, ring.identityPublicKey(2), { prehash: false, lowS: true })).toBe(
+        true,
+      );
     }
   });
 });

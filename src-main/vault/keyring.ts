@@ -23,10 +23,19 @@ export const SWAP_KEY_BRANCH = [9641 + HARDENED, HARDENED, HARDENED, 0] as const
 export const ORDER_KEY_PATH = [9641 + HARDENED, 1 + HARDENED, HARDENED, 0, 0] as const;
 export const SERVICE_NODE_KEY_PATH = [9641 + HARDENED, 2 + HARDENED, HARDENED, 0, 0] as const;
 export type NetworkKey = 'order' | 'serviceNode';
-const NETWORK_KEY_PATHS: Record<NetworkKey, readonly number[]> = { order: ORDER_KEY_PATH, serviceNode: SERVICE_NODE_KEY_PATH };
+const NETWORK_KEY_PATHS: Record<NetworkKey, readonly number[]> = {
+  order: ORDER_KEY_PATH,
+  serviceNode: SERVICE_NODE_KEY_PATH,
+};
 
 /** did:is identity keys, as Blockcore's wallet derives them: m/302'/616'/{account}'/0/0. */
-export const identityKeyPath = (account: number): number[] => [302 + HARDENED, 616 + HARDENED, account + HARDENED, 0, 0];
+export const identityKeyPath = (account: number): number[] => [
+  302 + HARDENED,
+  616 + HARDENED,
+  account + HARDENED,
+  0,
+  0,
+];
 
 export function formatPath(path: readonly number[]): string {
   return ['m', ...path.map((i) => (i >= HARDENED ? `${i - HARDENED}'` : String(i)))].join('/');
@@ -158,7 +167,8 @@ function wipeNode(node: BIP32Interface): void {
 }
 
 function checkIndex(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 0 || n >= HARDENED) throw new RangeError(`${what} must be an integer from 0 to 2^31-1, got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n >= HARDENED)
+    throw new RangeError(`${what} must be an integer from 0 to 2^31-1, got ${n}`);
 }
 
 function checkDigest(digest: Uint8Array): void {

@@ -41,7 +41,8 @@ describe('bad recovery phrases', () => {
 
 describe('normalisation', () => {
   it('accepts a pasted phrase with capitals, newlines and extra spaces', () => {
-    const pasted = '  Abandon abandon\n abandon  abandon abandon abandon\tabandon abandon abandon abandon ABANDON about \n';
+    const pasted =
+      '  Abandon abandon\n abandon  abandon abandon abandon\tabandon abandon abandon abandon ABANDON about \n';
     expect(checkMnemonic(pasted)).toBe(vectors.valid[0]?.mnemonic);
     expect(normalizeMnemonic(pasted).split(' ')).toHaveLength(12);
   });

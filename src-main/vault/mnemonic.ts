@@ -16,7 +16,13 @@ export function generateMnemonic(words: MnemonicLength): string {
 
 /** Pasted phrases come with capitals, newlines and double spaces; BIP39 wants single spaces. */
 export function normalizeMnemonic(input: string): string {
-  return input.normalize('NFKD').toLowerCase().trim().split(/\s+/).filter((w) => w !== '').join(' ');
+  return input
+    .normalize('NFKD')
+    .toLowerCase()
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .join(' ');
 }
 
 /** Returns the normalised phrase, or throws ApiError VAULT_BAD_MNEMONIC saying what is wrong. */
@@ -24,21 +30,27 @@ export function checkMnemonic(input: string): string {
   const phrase = normalizeMnemonic(input);
   const words = phrase === '' ? [] : phrase.split(' ');
   if (!WORD_COUNTS.includes(words.length)) {
-    throw new ApiError('VAULT_BAD_MNEMONIC',
+    throw new ApiError(
+      'VAULT_BAD_MNEMONIC',
       `A recovery phrase has 12, 15, 18, 21 or 24 words; this one has ${words.length}.`,
-      { reason: 'word-count', count: words.length });
+      { reason: 'word-count', count: words.length },
+    );
   }
   const position = words.findIndex((w) => !WORDS.has(w));
   if (position >= 0) {
     const word = words[position];
-    throw new ApiError('VAULT_BAD_MNEMONIC',
+    throw new ApiError(
+      'VAULT_BAD_MNEMONIC',
       `Word ${position + 1}, "${word}", is not in the BIP39 English word list.`,
-      { reason: 'unknown-word', word, position: position + 1 });
+      { reason: 'unknown-word', word, position: position + 1 },
+    );
   }
   if (!validateMnemonic(phrase, wordlist)) {
-    throw new ApiError('VAULT_BAD_MNEMONIC',
-      'Every word is in the list, but the phrase\'s checksum does not match: a word is probably wrong or out of order.',
-      { reason: 'checksum' });
+    throw new ApiError(
+      'VAULT_BAD_MNEMONIC',
+      "Every word is in the list, but the phrase's checksum does not match: a word is probably wrong or out of order.",
+      { reason: 'checksum' },
+    );
   }
   return phrase;
 }

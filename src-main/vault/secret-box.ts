@@ -24,14 +24,18 @@ export function createSecretBox(dataKey: () => Uint8Array): SecretBox {
     },
     open(sealed) {
       const key = dataKey();
-      if (!sealed.startsWith(PREFIX) || !BASE64.test(sealed.slice(PREFIX.length))) throw unreadable('it is not in a format this program wrote');
+      if (!sealed.startsWith(PREFIX) || !BASE64.test(sealed.slice(PREFIX.length)))
+        throw unreadable('it is not in a format this program wrote');
       const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
       if (raw.length < IV_BYTES + TAG_BYTES) throw unreadable('it is too short');
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
       decipher.setAAD(AAD);
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       try {
-        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
         throw unreadable('it was altered, or saved by a different vault (a restored vault has a new data key)');
       }
@@ -40,5 +44,7 @@ export function createSecretBox(dataKey: () => Uint8Array): SecretBox {
 }
 
 function unreadable(why: string): ApiError {
-  return new ApiError('VAULT_CORRUPT', `A saved secret cannot be decrypted: ${why}. Enter it again.`, { reason: 'sealed-secret' });
+  return new ApiError('VAULT_CORRUPT', `A saved secret cannot be decrypted: ${why}. Enter it again.`, {
+    reason: 'sealed-secret',
+  });
 }

@@ -7,13 +7,32 @@ const FAST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'correct horse battery';
 
 type Envelope = {
-  format: string; version: number; kdf: { name: string; N: number; r: number; p: number; salt: string };
-  cipher: { name: string; iv: string }; check: string; ciphertext: string; tag: string; checksum: string;
+  format: string;
+  version: number;
+  kdf: { name: string; N: number; r: number; p: number; salt: string };
+  cipher: { name: string; iv: string };
+  check: string;
+  ciphertext: string;
+  tag: string;
+  checksum: string;
 };
 
 /** The documented checksum (docs/vault.md), written out again here so a silent format change fails. */
 function withChecksum(e: Envelope): string {
-  const canonical = JSON.stringify([e.format, e.version, e.kdf.name, e.kdf.N, e.kdf.r, e.kdf.p, e.kdf.salt, e.cipher.name, e.cipher.iv, e.check, e.ciphertext, e.tag]);
+  const canonical = JSON.stringify([
+    e.format,
+    e.version,
+    e.kdf.name,
+    e.kdf.N,
+    e.kdf.r,
+    e.kdf.p,
+    e.kdf.salt,
+    e.cipher.name,
+    e.cipher.iv,
+    e.check,
+    e.ciphertext,
+    e.tag,
+  ]);
   return JSON.stringify({ ...e, checksum: createHash('sha256').update(canonical).digest('hex') });
 }
 
@@ -23,7 +42,11 @@ function flip(b64: string): string {
   return b64.slice(0, i) + (b64[i] === 'A' ? 'B' : 'A') + b64.slice(i + 1);
 }
 
-const payload = (): VaultPayload => ({ mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about', passphrase: 'TREZOR', dataKey: new Uint8Array(32).fill(7) });
+const payload = (): VaultPayload => ({
+  mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
+  passphrase: 'TREZOR',
+  dataKey: new Uint8Array(32).fill(7),
+});
 
 async function failure(text: string, password = PASSWORD): Promise<ApiError> {
   try {
@@ -83,22 +106,76 @@ describe('wrong password versus damage', () => {
   });
 
   const cases: { name: string; mutate: (text: string, e: Envelope) => string; reason: string; message?: RegExp }[] = [
-    { name: 'truncated file', mutate: (t) => t.slice(0, Math.floor(t.length / 2)), reason: 'not-json', message: /truncated/ },
+    {
+      name: 'truncated file',
+      mutate: (t) => t.slice(0, Math.floor(t.length / 2)),
+      reason: 'not-json',
+      message: /truncated/,
+    },
     { name: 'empty file', mutate: () => '', reason: 'not-json' },
     { name: 'garbage bytes', mutate: () => '\u0000\u00ff\u0013garbage', reason: 'not-json' },
     { name: 'JSON that is not an object', mutate: () => '[1,2,3]', reason: 'field' },
-    { name: 'another program\'s file', mutate: (_t, e) => JSON.stringify({ ...e, format: 'other-wallet' }), reason: 'format' },
-    { name: 'a newer version', mutate: (_t, e) => withChecksum({ ...e, version: 2 }), reason: 'version', message: /newer version/ },
-    { name: 'a missing ciphertext', mutate: (_t, e) => JSON.stringify({ ...e, ciphertext: undefined }), reason: 'field' },
-    { name: 'a bit flipped in the ciphertext', mutate: (_t, e) => JSON.stringify({ ...e, ciphertext: flip(e.ciphertext) }), reason: 'checksum' },
-    { name: 'a bit flipped in the salt', mutate: (_t, e) => JSON.stringify({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }), reason: 'checksum' },
-    { name: 'a changed scrypt N', mutate: (_t, e) => JSON.stringify({ ...e, kdf: { ...e.kdf, N: 2048 } }), reason: 'checksum' },
-    { name: 'a changed checksum', mutate: (_t, e) => JSON.stringify({ ...e, checksum: '0'.repeat(64) }), reason: 'checksum' },
-    { name: 'an absurd scrypt N (memory bomb) with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, kdf: { ...e.kdf, N: 2 ** 30 } }), reason: 'kdf' },
-    { name: 'a salt that is not base64, checksum redone', mutate: (_t, e) => withChecksum({ ...e, kdf: { ...e.kdf, salt: '!!notbase64!!' } }), reason: 'field' },
-    { name: 'altered ciphertext with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, ciphertext: flip(e.ciphertext) }), reason: 'aead' },
-    { name: 'altered IV (header, bound as AAD) with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, cipher: { ...e.cipher, iv: flip(e.cipher.iv) } }), reason: 'aead' },
-    { name: 'altered tag with the checksum redone', mutate: (_t, e) => withChecksum({ ...e, tag: flip(e.tag) }), reason: 'aead' },
+    {
+      name: "another program's file",
+      mutate: (_t, e) => JSON.stringify({ ...e, format: 'other-wallet' }),
+      reason: 'format',
+    },
+    {
+      name: 'a newer version',
+      mutate: (_t, e) => withChecksum({ ...e, version: 2 }),
+      reason: 'version',
+      message: /newer version/,
+    },
+    {
+      name: 'a missing ciphertext',
+      mutate: (_t, e) => JSON.stringify({ ...e, ciphertext: undefined }),
+      reason: 'field',
+    },
+    {
+      name: 'a bit flipped in the ciphertext',
+      mutate: (_t, e) => JSON.stringify({ ...e, ciphertext: flip(e.ciphertext) }),
+      reason: 'checksum',
+    },
+    {
+      name: 'a bit flipped in the salt',
+      mutate: (_t, e) => JSON.stringify({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }),
+      reason: 'checksum',
+    },
+    {
+      name: 'a changed scrypt N',
+      mutate: (_t, e) => JSON.stringify({ ...e, kdf: { ...e.kdf, N: 2048 } }),
+      reason: 'checksum',
+    },
+    {
+      name: 'a changed checksum',
+      mutate: (_t, e) => JSON.stringify({ ...e, checksum: '0'.repeat(64) }),
+      reason: 'checksum',
+    },
+    {
+      name: 'an absurd scrypt N (memory bomb) with the checksum redone',
+      mutate: (_t, e) => withChecksum({ ...e, kdf: { ...e.kdf, N: 2 ** 30 } }),
+      reason: 'kdf',
+    },
+    {
+      name: 'a salt that is not base64, checksum redone',
+      mutate: (_t, e) => withChecksum({ ...e, kdf: { ...e.kdf, salt: '!!notbase64!!' } }),
+      reason: 'field',
+    },
+    {
+      name: 'altered ciphertext with the checksum redone',
+      mutate: (_t, e) => withChecksum({ ...e, ciphertext: flip(e.ciphertext) }),
+      reason: 'aead',
+    },
+    {
+      name: 'altered IV (header, bound as AAD) with the checksum redone',
+      mutate: (_t, e) => withChecksum({ ...e, cipher: { ...e.cipher, iv: flip(e.cipher.iv) } }),
+      reason: 'aead',
+    },
+    {
+      name: 'altered tag with the checksum redone',
+      mutate: (_t, e) => withChecksum({ ...e, tag: flip(e.tag) }),
+      reason: 'aead',
+    },
   ];
 
   for (const c of cases) {
@@ -114,6 +191,8 @@ describe('wrong password versus damage', () => {
   it('cannot tell a consistently rewritten salt from a wrong password (documented limit)', async () => {
     const text = await sealVaultFile(payload(), PASSWORD, FAST);
     const e = JSON.parse(text) as Envelope;
-    expect((await failure(withChecksum({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }))).code).toBe('VAULT_WRONG_PASSWORD');
+    expect((await failure(withChecksum({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }))).code).toBe(
+      'VAULT_WRONG_PASSWORD',
+    );
   });
 });

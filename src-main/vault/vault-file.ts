@@ -2,7 +2,15 @@
 // encrypted with AES-256-GCM under a key stretched from the password with scrypt. This module
 // only turns (payload, password) into file text and back, and tells a wrong password from damage.
 
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+} from 'node:crypto';
 import { ApiError } from '../../src-shared/api/errors.ts';
 
 export const VAULT_FORMAT = 'hashlock-vault';
@@ -48,10 +56,17 @@ interface Envelope extends Header {
 
 export function assertKdfParams(kdf: KdfParams): void {
   const { N, r, p } = kdf;
-  const ok = Number.isSafeInteger(N) && N >= 2 && (N & (N - 1)) === 0
-    && Number.isSafeInteger(r) && r >= 1 && r <= 32
-    && Number.isSafeInteger(p) && p >= 1 && p <= 16
-    && 128 * N * r <= MAX_SCRYPT_MEMORY;
+  const ok =
+    Number.isSafeInteger(N) &&
+    N >= 2 &&
+    (N & (N - 1)) === 0 &&
+    Number.isSafeInteger(r) &&
+    r >= 1 &&
+    r <= 32 &&
+    Number.isSafeInteger(p) &&
+    p >= 1 &&
+    p <= 16 &&
+    128 * N * r <= MAX_SCRYPT_MEMORY;
   if (!ok) throw new RangeError(`Unsupported scrypt parameters N=${N} r=${r} p=${p}`);
 }
 
@@ -61,9 +76,14 @@ export async function sealVaultFile(payload: VaultPayload, password: string, kdf
   const salt = randomBytes(SALT_BYTES);
   const iv = randomBytes(IV_BYTES);
   const { encKey, checkKey } = await deriveKeys(password, salt, kdf);
-  const plaintext = Buffer.from(JSON.stringify({
-    mnemonic: payload.mnemonic, passphrase: payload.passphrase, dataKey: Buffer.from(payload.dataKey).toString('base64'),
-  }), 'utf8');
+  const plaintext = Buffer.from(
+    JSON.stringify({
+      mnemonic: payload.mnemonic,
+      passphrase: payload.passphrase,
+      dataKey: Buffer.from(payload.dataKey).toString('base64'),
+    }),
+    'utf8',
+  );
   try {
     const header: Header = {
       format: VAULT_FORMAT,
@@ -102,7 +122,9 @@ export async function openVaultFile(text: string, password: string): Promise<Vau
     if (!timingSafeEqual(keyCheck(checkKey), b64(envelope.check, 'check'))) {
       throw new ApiError('VAULT_WRONG_PASSWORD', 'The password is not correct.');
     }
-    const decipher = createDecipheriv('aes-256-gcm', encKey, b64(envelope.cipher.iv, 'cipher.iv'), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', encKey, b64(envelope.cipher.iv, 'cipher.iv'), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(headerBytes(envelope));
     decipher.setAuthTag(b64(envelope.tag, 'tag'));
     try {
@@ -118,13 +140,22 @@ export async function openVaultFile(text: string, password: string): Promise<Vau
   }
 }
 
-async function deriveKeys(password: string, salt: Uint8Array, kdf: KdfParams): Promise<{ encKey: Buffer; checkKey: Buffer }> {
+async function deriveKeys(
+  password: string,
+  salt: Uint8Array,
+  kdf: KdfParams,
+): Promise<{ encKey: Buffer; checkKey: Buffer }> {
   // NFC so the same password typed on differently-composing keyboards gives the same key.
   const secret = Buffer.from(password.normalize('NFC'), 'utf8');
   try {
     const out = await new Promise<Buffer>((resolve, reject) => {
-      scrypt(secret, salt, 64, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 128 * (kdf.N + kdf.p + 2) * kdf.r + 32 * 1024 * 1024 },
-        (err, key) => (err ? reject(err) : resolve(key)));
+      scrypt(
+        secret,
+        salt,
+        64,
+        { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 128 * (kdf.N + kdf.p + 2) * kdf.r + 32 * 1024 * 1024 },
+        (err, key) => (err ? reject(err) : resolve(key)),
+      );
     });
     // Separate halves: the key-check value must reveal nothing about the encryption key.
     return { encKey: out.subarray(0, 32), checkKey: out.subarray(32, 64) };
@@ -139,17 +170,45 @@ function keyCheck(checkKey: Uint8Array): Buffer {
 
 /** The associated data: every header field, in a fixed order, so changing any of them breaks the tag. */
 function headerBytes(h: Header): Buffer {
-  return Buffer.from(JSON.stringify([h.format, h.version, h.kdf.name, h.kdf.N, h.kdf.r, h.kdf.p, h.kdf.salt, h.cipher.name, h.cipher.iv, h.check]), 'utf8');
+  return Buffer.from(
+    JSON.stringify([
+      h.format,
+      h.version,
+      h.kdf.name,
+      h.kdf.N,
+      h.kdf.r,
+      h.kdf.p,
+      h.kdf.salt,
+      h.cipher.name,
+      h.cipher.iv,
+      h.check,
+    ]),
+    'utf8',
+  );
 }
 
 function checksum(body: Omit<Envelope, 'checksum'>): string {
-  const canonical = JSON.stringify([body.format, body.version, body.kdf.name, body.kdf.N, body.kdf.r, body.kdf.p, body.kdf.salt,
-    body.cipher.name, body.cipher.iv, body.check, body.ciphertext, body.tag]);
+  const canonical = JSON.stringify([
+    body.format,
+    body.version,
+    body.kdf.name,
+    body.kdf.N,
+    body.kdf.r,
+    body.kdf.p,
+    body.kdf.salt,
+    body.cipher.name,
+    body.cipher.iv,
+    body.check,
+    body.ciphertext,
+    body.tag,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
 function corrupt(why: string, reason: string): ApiError {
-  return new ApiError('VAULT_CORRUPT', `The vault file cannot be used: ${why}. Restore from your recovery phrase.`, { reason });
+  return new ApiError('VAULT_CORRUPT', `The vault file cannot be used: ${why}. Restore from your recovery phrase.`, {
+    reason,
+  });
 }
 
 function parseEnvelope(text: string): Envelope {
@@ -191,7 +250,10 @@ function parseEnvelope(text: string): Envelope {
   };
   if (checksum(envelope) !== envelope.checksum) throw corrupt('it is damaged (checksum mismatch)', 'checksum');
   const lengths: [string, string, number][] = [
-    ['kdf.salt', envelope.kdf.salt, SALT_BYTES], ['cipher.iv', envelope.cipher.iv, IV_BYTES], ['tag', envelope.tag, TAG_BYTES], ['check', envelope.check, 32],
+    ['kdf.salt', envelope.kdf.salt, SALT_BYTES],
+    ['cipher.iv', envelope.cipher.iv, IV_BYTES],
+    ['tag', envelope.tag, TAG_BYTES],
+    ['check', envelope.check, 32],
   ];
   for (const [name, value, length] of lengths) {
     if (b64(value, name).length !== length) throw corrupt(`field ${name} has the wrong length`, 'field');
@@ -210,11 +272,16 @@ function parsePayload(plaintext: Buffer): VaultPayload {
   const o = record(raw, 'payload');
   const dataKey = b64(str(o.dataKey, 'payload.dataKey'), 'payload.dataKey');
   if (dataKey.length !== 32) throw corrupt('its data key has the wrong length', 'payload');
-  return { mnemonic: str(o.mnemonic, 'payload.mnemonic'), passphrase: str(o.passphrase, 'payload.passphrase'), dataKey };
+  return {
+    mnemonic: str(o.mnemonic, 'payload.mnemonic'),
+    passphrase: str(o.passphrase, 'payload.passphrase'),
+    dataKey,
+  };
 }
 
 function record(x: unknown, name: string): Record<string, unknown> {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw corrupt(`field ${name} is missing or malformed`, 'field');
+  if (typeof x !== 'object' || x === null || Array.isArray(x))
+    throw corrupt(`field ${name} is missing or malformed`, 'field');
   return x as Record<string, unknown>;
 }
 

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -96,15 +105,27 @@ describe('create, lock and unlock', () => {
   it.each([
     ['truncated', (t: string) => t.slice(0, t.length - 40)],
     ['not JSON', () => 'this is not a vault'],
-    ['bit-flipped ciphertext', (t: string) => {
-      const e = JSON.parse(t) as { ciphertext: string };
-      const i = Math.floor(e.ciphertext.length / 2);
-      return JSON.stringify({ ...e, ciphertext: e.ciphertext.slice(0, i) + (e.ciphertext[i] === 'A' ? 'B' : 'A') + e.ciphertext.slice(i + 1) });
-    }],
-    ['bit-flipped salt', (t: string) => {
-      const e = JSON.parse(t) as { kdf: { salt: string } };
-      return JSON.stringify({ ...e, kdf: { ...e.kdf, salt: (e.kdf.salt[0] === 'A' ? 'B' : 'A') + e.kdf.salt.slice(1) } });
-    }],
+    [
+      'bit-flipped ciphertext',
+      (t: string) => {
+        const e = JSON.parse(t) as { ciphertext: string };
+        const i = Math.floor(e.ciphertext.length / 2);
+        return JSON.stringify({
+          ...e,
+          ciphertext: e.ciphertext.slice(0, i) + (e.ciphertext[i] === 'A' ? 'B' : 'A') + e.ciphertext.slice(i + 1),
+        });
+      },
+    ],
+    [
+      'bit-flipped salt',
+      (t: string) => {
+        const e = JSON.parse(t) as { kdf: { salt: string } };
+        return JSON.stringify({
+          ...e,
+          kdf: { ...e.kdf, salt: (e.kdf.salt[0] === 'A' ? 'B' : 'A') + e.kdf.salt.slice(1) },
+        });
+      },
+    ],
     ['wrong version', (t: string) => JSON.stringify({ ...(JSON.parse(t) as object), version: 99 })],
   ])('says VAULT_CORRUPT for a %s file, with the right password', async (_name, mutate) => {
     await open().create(PASSWORD);
@@ -143,7 +164,8 @@ describe('restore', () => {
       expect(hex(b.swapPublicKey(p.index))).toBe(p.publicKey);
     }
     expect(hex(a.identityPublicKey(0))).toBe(pinned.identity[0]!.publicKey);
-    for (const p of pinned.network) expect(hex(b.networkPublicKey(p.kind as 'order' | 'serviceNode'))).toBe(p.publicKey);
+    for (const p of pinned.network)
+      expect(hex(b.networkPublicKey(p.kind as 'order' | 'serviceNode'))).toBe(p.publicKey);
   });
 
   it('gives different keys for a different passphrase', async () => {
@@ -162,12 +184,23 @@ describe('restore', () => {
   });
 
   it.each([
-    ['an unknown word', 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandonx about', /"abandonx"/],
-    ['a wrong checksum', 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon', /checksum/],
+    [
+      'an unknown word',
+      'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandonx about',
+      /"abandonx"/,
+    ],
+    [
+      'a wrong checksum',
+      'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon',
+      /checksum/,
+    ],
     ['a wrong word count', 'abandon abandon abandon', /has 3/],
   ])('refuses a phrase with %s, writing nothing', async (_name, phrase, message) => {
     const vault = open();
-    await expect(vault.restore(phrase, PASSWORD)).rejects.toMatchObject({ code: 'VAULT_BAD_MNEMONIC', message: expect.stringMatching(message) });
+    await expect(vault.restore(phrase, PASSWORD)).rejects.toMatchObject({
+      code: 'VAULT_BAD_MNEMONIC',
+      message: expect.stringMatching(message),
+    });
     expect(existsSync(filePath)).toBe(false);
     expect(vault.status()).toBe('absent');
   });
@@ -214,7 +247,9 @@ describe('signing through the vault', () => {
     await vault.create(PASSWORD);
     const digest = sha256(new TextEncoder().encode('profile'));
     const sig = vault.signIdentityDigest(0, digest);
-    const recovered = secp256k1.recoverPublicKey(Uint8Array.from([sig[0]! - 31, ...sig.subarray(1)]), digest, { prehash: false });
+    const recovered = secp256k1.recoverPublicKey(Uint8Array.from([sig[0]! - 31, ...sig.subarray(1)]), digest, {
+      prehash: false,
+    });
     expect(hex(recovered)).toBe(hex(vault.identityPublicKey(0)));
   });
 

@@ -121,30 +121,40 @@ export function createVault(options: VaultOptions): Vault {
 
   return {
     status,
-    create: (password, opts = {}) => serial(async () => {
-      const words = opts.words ?? 24;
-      if (words !== 12 && words !== 24) throw new ApiError('INVALID_PARAMS', 'A new recovery phrase has 12 or 24 words.');
-      const mnemonic = generateMnemonic(words);
-      await writeNew(mnemonic, password, opts.passphrase ?? '');
-      return { mnemonic };
-    }),
-    restore: (mnemonic, password, passphrase) => serial(async () => {
-      if (existsSync(filePath)) throw existsError();
-      await writeNew(checkMnemonic(mnemonic), password, passphrase ?? '');
-    }),
-    unlock: (password) => serial(async () => {
-      let text: string;
-      try {
-        text = await readFile(filePath, 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new ApiError('VAULT_NOT_CREATED', 'There is no vault yet: create one or restore it from a recovery phrase.');
+    create: (password, opts = {}) =>
+      serial(async () => {
+        const words = opts.words ?? 24;
+        if (words !== 12 && words !== 24)
+          throw new ApiError('INVALID_PARAMS', 'A new recovery phrase has 12 or 24 words.');
+        const mnemonic = generateMnemonic(words);
+        await writeNew(mnemonic, password, opts.passphrase ?? '');
+        return { mnemonic };
+      }),
+    restore: (mnemonic, password, passphrase) =>
+      serial(async () => {
+        if (existsSync(filePath)) throw existsError();
+        await writeNew(checkMnemonic(mnemonic), password, passphrase ?? '');
+      }),
+    unlock: (password) =>
+      serial(async () => {
+        let text: string;
+        try {
+          text = await readFile(filePath, 'utf8');
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+            throw new ApiError(
+              'VAULT_NOT_CREATED',
+              'There is no vault yet: create one or restore it from a recovery phrase.',
+            );
+          }
+          throw new ApiError('VAULT_CORRUPT', 'The vault file cannot be read.', {
+            reason: 'unreadable',
+            cause: (e as Error).message,
+          });
         }
-        throw new ApiError('VAULT_CORRUPT', 'The vault file cannot be read.', { reason: 'unreadable', cause: (e as Error).message });
-      }
-      const payload = await openVaultFile(text, password);
-      await becomeUnlocked(payload.mnemonic, payload.passphrase, payload.dataKey);
-    }),
+        const payload = await openVaultFile(text, password);
+        await becomeUnlocked(payload.mnemonic, payload.passphrase, payload.dataKey);
+      }),
     lock() {
       if (!unlocked) return;
       wipe();
@@ -165,7 +175,8 @@ export function createVault(options: VaultOptions): Vault {
 }
 
 function checkPassword(password: string): void {
-  if (typeof password !== 'string' || password.length === 0) throw new ApiError('INVALID_PARAMS', 'The password must not be empty.');
+  if (typeof password !== 'string' || password.length === 0)
+    throw new ApiError('INVALID_PARAMS', 'The password must not be empty.');
 }
 
 function lockedError(): ApiError {

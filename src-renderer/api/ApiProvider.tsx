@@ -2,7 +2,16 @@
 // events into the query cache. After a reconnect everything is refetched, since events may
 // have been missed while the connection was down.
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, use, useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  use,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import type { ApiClient } from '../../src-shared/api/client.ts';
 import { applyEventToCache } from './cache-events.ts';
 import { createTradeCacheSync } from './trade-cache-events.ts';
@@ -42,10 +51,14 @@ export function ApiProvider(props: { api: ApiClient; connection: ConnectionSourc
   }, [api, qc]);
 
   const wasOpen = useRef(connection.getState().status === 'open');
-  useEffect(() => connection.onState((s) => {
-    if (s.status === 'open' && !wasOpen.current && s.everOpened) void qc.invalidateQueries();
-    wasOpen.current = s.status === 'open';
-  }), [connection, qc]);
+  useEffect(
+    () =>
+      connection.onState((s) => {
+        if (s.status === 'open' && !wasOpen.current && s.everOpened) void qc.invalidateQueries();
+        wasOpen.current = s.status === 'open';
+      }),
+    [connection, qc],
+  );
 
   const value = useMemo(() => ({ api, connection }), [api, connection]);
   return <ApiContext value={value}>{props.children}</ApiContext>;

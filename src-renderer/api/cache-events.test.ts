@@ -52,7 +52,13 @@ describe('events update the cache', () => {
 });
 
 describe('swap.updated keeps the swaps current', () => {
-  const summaryOf = ({ secretHash: _h, locks: _l, txs: _t, timeline: _tl, ...summary }: Result<'swaps.get'>): Result<'swaps.list'>[number] => summary;
+  const summaryOf = ({
+    secretHash: _h,
+    locks: _l,
+    txs: _t,
+    timeline: _tl,
+    ...summary
+  }: Result<'swaps.get'>): Result<'swaps.list'>[number] => summary;
   const older = { ...summaryOf(maker.completed()), swapId: 'older', createdAt: 1000 };
   const newer = { ...summaryOf(taker.funded()), swapId: 'newer', createdAt: 3000 };
 
@@ -67,7 +73,10 @@ describe('swap.updated keeps the swaps current', () => {
   it('puts a swap it has not seen before in start order, newest first', () => {
     const middle = { ...older, swapId: 'middle', createdAt: 2000 };
     expect(upsertSwap([newer, older], middle).map((s) => s.swapId)).toEqual(['newer', 'middle', 'older']);
-    expect(upsertSwap([newer], { ...older, swapId: 'newest', createdAt: 9000 }).map((s) => s.swapId)).toEqual(['newest', 'newer']);
+    expect(upsertSwap([newer], { ...older, swapId: 'newest', createdAt: 9000 }).map((s) => s.swapId)).toEqual([
+      'newest',
+      'newer',
+    ]);
     expect(upsertSwap([newer], older).map((s) => s.swapId)).toEqual(['newer', 'older']);
   });
 

@@ -28,7 +28,9 @@ export function applyEventToCache(qc: QueryClient, e: PushedEvent<EventName>): v
     case 'wallets.balance': {
       const { ticker, balance } = (e as PushedEvent<'wallets.balance'>).data;
       qc.setQueryData(queryKeys.walletBalance(ticker), balance);
-      qc.setQueryData<WalletList>(queryKeys.walletList, (list) => list?.map((w) => (w.ticker === ticker ? { ...w, balance } : w)));
+      qc.setQueryData<WalletList>(queryKeys.walletList, (list) =>
+        list?.map((w) => (w.ticker === ticker ? { ...w, balance } : w)),
+      );
       void qc.invalidateQueries({ queryKey: queryKeys.walletUtxos(ticker) });
       return;
     }

@@ -13,7 +13,7 @@ describe('CallTable', () => {
     expect(table.size).toBe(0);
   });
 
-  it('turns an error reply into an ApiError with the node\'s code', async () => {
+  it("turns an error reply into an ApiError with the node's code", async () => {
     const table = new CallTable();
     const { id, result } = table.open('vault.unlock');
     table.settle({ id, ok: false, error: { code: 'VAULT_WRONG_PASSWORD', message: 'wrong password' } });
@@ -60,8 +60,15 @@ describe('incoming frames', () => {
   });
 
   it('keeps events that match the contract and drops the rest', () => {
-    expect(parseEvent({ event: 'wallets.balance', data: { ticker: 'DEVA', balance: { spendable: '1', unconfirmed: '0', locked: '0' } } }))
-      .toEqual({ event: 'wallets.balance', data: { ticker: 'DEVA', balance: { spendable: '1', unconfirmed: '0', locked: '0' } } });
+    expect(
+      parseEvent({
+        event: 'wallets.balance',
+        data: { ticker: 'DEVA', balance: { spendable: '1', unconfirmed: '0', locked: '0' } },
+      }),
+    ).toEqual({
+      event: 'wallets.balance',
+      data: { ticker: 'DEVA', balance: { spendable: '1', unconfirmed: '0', locked: '0' } },
+    });
     expect(parseEvent({ event: 'wallets.balance', data: { ticker: 'DEVA', balance: { spendable: 1 } } })).toBeNull();
     expect(parseEvent({ event: 'no.such.event', data: {} })).toBeNull();
     expect(parseEvent({ event: 'toString', data: {} })).toBeNull();

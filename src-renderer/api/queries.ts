@@ -38,20 +38,27 @@ export function vaultQueries(api: ApiClient) {
 export function coinQueries(api: ApiClient) {
   return {
     // The registry does not change while the node runs.
-    list: () => queryOptions({ queryKey: queryKeys.coins, queryFn: () => api.call('coins.list', {}), staleTime: Infinity }),
+    list: () =>
+      queryOptions({ queryKey: queryKeys.coins, queryFn: () => api.call('coins.list', {}), staleTime: Infinity }),
   };
 }
 
 export function walletQueries(api: ApiClient) {
   return {
     list: () => queryOptions({ queryKey: queryKeys.walletList, queryFn: () => api.call('wallets.list', {}) }),
-    balance: (ticker: string) => queryOptions({ queryKey: queryKeys.walletBalance(ticker), queryFn: () => api.call('wallets.balance', { ticker }) }),
-    utxos: (ticker: string) => queryOptions({ queryKey: queryKeys.walletUtxos(ticker), queryFn: () => api.call('wallets.utxos', { ticker }) }),
-    fee: (ticker: string, targetBlocks: number) => queryOptions({
-      queryKey: queryKeys.walletFee(ticker, targetBlocks),
-      queryFn: () => api.call('wallets.feeEstimate', { ticker, targetBlocks }),
-      staleTime: 60_000,
-    }),
+    balance: (ticker: string) =>
+      queryOptions({
+        queryKey: queryKeys.walletBalance(ticker),
+        queryFn: () => api.call('wallets.balance', { ticker }),
+      }),
+    utxos: (ticker: string) =>
+      queryOptions({ queryKey: queryKeys.walletUtxos(ticker), queryFn: () => api.call('wallets.utxos', { ticker }) }),
+    fee: (ticker: string, targetBlocks: number) =>
+      queryOptions({
+        queryKey: queryKeys.walletFee(ticker, targetBlocks),
+        queryFn: () => api.call('wallets.feeEstimate', { ticker, targetBlocks }),
+        staleTime: 60_000,
+      }),
   };
 }
 
@@ -65,6 +72,7 @@ export function p2pQueries(api: ApiClient) {
 export function swapQueries(api: ApiClient) {
   return {
     list: () => queryOptions({ queryKey: queryKeys.swapList, queryFn: () => api.call('swaps.list', {}) }),
-    detail: (swapId: string) => queryOptions({ queryKey: queryKeys.swapDetail(swapId), queryFn: () => api.call('swaps.get', { swapId }) }),
+    detail: (swapId: string) =>
+      queryOptions({ queryKey: queryKeys.swapDetail(swapId), queryFn: () => api.call('swaps.get', { swapId }) }),
   };
 }

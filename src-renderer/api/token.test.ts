@@ -26,8 +26,17 @@ function environment(hash: string, stored: string | null) {
   const urls: string[] = [];
   const env: TokenEnvironment = {
     location: { hash, pathname: '/', search: '' },
-    history: { replaceState: (_d: unknown, _t: string, url?: string | URL | null) => { urls.push(String(url)); } },
-    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => { storage.set(k, v); } },
+    history: {
+      replaceState: (_d: unknown, _t: string, url?: string | URL | null) => {
+        urls.push(String(url));
+      },
+    },
+    storage: {
+      getItem: (k) => storage.get(k) ?? null,
+      setItem: (k, v) => {
+        storage.set(k, v);
+      },
+    },
   };
   return { env, storage, urls };
 }

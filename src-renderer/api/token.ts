@@ -17,7 +17,8 @@ export interface FragmentToken {
 /** Read `token=` out of a URL fragment like "#token=abc" or "#token=abc&x=1". */
 export function tokenFromFragment(hash: string): FragmentToken {
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (body.startsWith('/') || body.length === 0) return { token: null, present: false, rest: hash.startsWith('#') ? body : hash };
+  if (body.startsWith('/') || body.length === 0)
+    return { token: null, present: false, rest: hash.startsWith('#') ? body : hash };
   const params = new URLSearchParams(body);
   const raw = params.get('token');
   if (raw === null) return { token: null, present: false, rest: body };

@@ -9,16 +9,50 @@ type TradeView = Result<'getOrderFills'>[number];
 type History = Result<'getOrderHistory'>;
 
 const order = (id: string, over: Partial<OrderView> = {}): OrderView => ({
-  id, base: 'DEVA', quote: 'DEVB', side: 'sell', kind: 'limit', state: 'open', price: '0.25', baseAmount: '2', quoteAmount: '0.5',
-  filledBase: '0', remainingBase: '2', partial: { allowed: false, minBase: '2' }, mine: true, makerPeerId: 'me', swapIds: [],
-  createdAt: 100, updatedAt: 100, ...over,
+  id,
+  base: 'DEVA',
+  quote: 'DEVB',
+  side: 'sell',
+  kind: 'limit',
+  state: 'open',
+  price: '0.25',
+  baseAmount: '2',
+  quoteAmount: '0.5',
+  filledBase: '0',
+  remainingBase: '2',
+  partial: { allowed: false, minBase: '2' },
+  mine: true,
+  makerPeerId: 'me',
+  swapIds: [],
+  createdAt: 100,
+  updatedAt: 100,
+  ...over,
 });
 const HOUR = 3_600_000;
 const T0 = 1_763_700_000_000 - (1_763_700_000_000 % HOUR);
 const trade = (id: string, time: number, price: string, over: Partial<TradeView> = {}): TradeView => ({
-  id, base: 'DEVA', quote: 'DEVB', side: 'buy', price, baseAmount: '1', quoteAmount: price, time, orderId: 'o', mine: false, txids: [], verified: 'yes', ...over,
+  id,
+  base: 'DEVA',
+  quote: 'DEVB',
+  side: 'buy',
+  price,
+  baseAmount: '1',
+  quoteAmount: price,
+  time,
+  orderId: 'o',
+  mine: false,
+  txids: [],
+  verified: 'yes',
+  ...over,
 });
-const stats = { last: '0.25', change24h: '1.2', high24h: '0.3', low24h: '0.2', volumeBase24h: '10', volumeQuote24h: '2.5' };
+const stats = {
+  last: '0.25',
+  change24h: '1.2',
+  high24h: '0.3',
+  low24h: '0.2',
+  volumeBase24h: '10',
+  volumeQuote24h: '2.5',
+};
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -27,9 +61,16 @@ function harness(opts: { bookIntervalMs?: number } = {}) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const frames: Array<() => void> = [];
   let clock = 1000;
-  const sync = createTradeCacheSync(qc, { schedule: (run) => frames.push(run), now: () => clock, bookIntervalMs: opts.bookIntervalMs ?? 200, statsIntervalMs: 3000 });
+  const sync = createTradeCacheSync(qc, {
+    schedule: (run) => frames.push(run),
+    now: () => clock,
+    bookIntervalMs: opts.bookIntervalMs ?? 200,
+    statsIntervalMs: 3000,
+  });
   return {
-    qc, sync, frames,
+    qc,
+    sync,
+    frames,
     frame() {
       const run = frames.splice(0);
       for (const r of run) r();
@@ -54,7 +95,9 @@ describe('order lists', () => {
 
   it('prepends new trades newest first, skips ones already listed and keeps a cap', () => {
     const list = [trade('t2', 20, '1'), trade('t1', 10, '1')];
-    expect(prependTrades(list, [trade('t3', 30, '1'), trade('t2', 20, '1'), trade('t4', 40, '1')], 3).map((t) => t.id)).toEqual(['t4', 't3', 't2']);
+    expect(
+      prependTrades(list, [trade('t3', 30, '1'), trade('t2', 20, '1'), trade('t4', 40, '1')], 3).map((t) => t.id),
+    ).toEqual(['t4', 't3', 't2']);
   });
 });
 
@@ -72,17 +115,44 @@ describe('pushed trading events reach the cache in batches', () => {
 
   it('folds new trades into every cached candle series of the market and patches the last price', () => {
     const h = harness();
-    const history: History = { candles: [{ time: T0, open: '0.25', high: '0.25', low: '0.25', close: '0.25', volumeBase: '1', volumeQuote: '0.25', trades: 1 }], stats };
+    const history: History = {
+      candles: [
+        {
+          time: T0,
+          open: '0.25',
+          high: '0.25',
+          low: '0.25',
+          close: '0.25',
+          volumeBase: '1',
+          volumeQuote: '0.25',
+          trades: 1,
+        },
+      ],
+      stats,
+    };
     h.qc.setQueryData(tradeKeys.candleSeries('DEVA', 'DEVB', '1h'), history);
     h.qc.setQueryData(tradeKeys.candleSeries('DEVA', 'DEVB', '1m'), history);
     h.qc.setQueryData(tradeKeys.stats('DEVA', 'DEVB'), stats);
     h.qc.setQueryData(tradeKeys.marketTrades('DEVA', 'DEVB'), []);
-    h.qc.setQueryData(tradeKeys.markets, [{ base: 'DEVA', quote: 'DEVB', bothWalletsConnected: true, orders: 3, last: '0.25' }]);
+    h.qc.setQueryData(tradeKeys.markets, [
+      { base: 'DEVA', quote: 'DEVB', bothWalletsConnected: true, orders: 3, last: '0.25' },
+    ]);
     h.sync.apply({ event: 'trade.new', data: trade('t1', T0 + 30 * 60_000, '0.3') });
     h.sync.apply({ event: 'trade.new', data: trade('t1', T0 + 30 * 60_000, '0.3') });
     h.frame();
     const hourly = h.qc.getQueryData<History>(tradeKeys.candleSeries('DEVA', 'DEVB', '1h'));
-    expect(hourly?.candles).toEqual([{ time: T0, open: '0.25', high: '0.3', low: '0.25', close: '0.3', volumeBase: '2', volumeQuote: '0.55', trades: 2 }]);
+    expect(hourly?.candles).toEqual([
+      {
+        time: T0,
+        open: '0.25',
+        high: '0.3',
+        low: '0.25',
+        close: '0.3',
+        volumeBase: '2',
+        volumeQuote: '0.55',
+        trades: 2,
+      },
+    ]);
     expect(h.qc.getQueryData<History>(tradeKeys.candleSeries('DEVA', 'DEVB', '1m'))?.candles).toHaveLength(2);
     expect(h.qc.getQueryData<typeof stats>(tradeKeys.stats('DEVA', 'DEVB'))?.last).toBe('0.3');
     expect(h.qc.getQueryData<TradeView[]>(tradeKeys.marketTrades('DEVA', 'DEVB'))?.map((t) => t.id)).toEqual(['t1']);
@@ -92,7 +162,11 @@ describe('pushed trading events reach the cache in batches', () => {
   it('refetches a book at most once per interval however many changes arrive', async () => {
     const h = harness({ bookIntervalMs: 200 });
     let fetches = 0;
-    const obs = new QueryObserver(h.qc, { queryKey: tradeKeys.bookView('DEVA', 'DEVB', 2, 50), queryFn: async () => ({ n: ++fetches }), staleTime: Infinity });
+    const obs = new QueryObserver(h.qc, {
+      queryKey: tradeKeys.bookView('DEVA', 'DEVB', 2, 50),
+      queryFn: async () => ({ n: ++fetches }),
+      staleTime: Infinity,
+    });
     const off = obs.subscribe(() => {});
     await settle();
     expect(fetches).toBe(1);
@@ -118,8 +192,14 @@ describe('pushed trading events reach the cache in batches', () => {
     let release: () => void = () => {};
     let fetches = 0;
     const obs = new QueryObserver(h.qc, {
-      queryKey: tradeKeys.bookView('DEVA', 'DEVB', 2, 50), staleTime: Infinity,
-      queryFn: () => { fetches += 1; return new Promise((r) => { release = () => r({ n: fetches }); }); },
+      queryKey: tradeKeys.bookView('DEVA', 'DEVB', 2, 50),
+      staleTime: Infinity,
+      queryFn: () => {
+        fetches += 1;
+        return new Promise((r) => {
+          release = () => r({ n: fetches });
+        });
+      },
     });
     const off = obs.subscribe(() => {});
     expect(fetches).toBe(1);
@@ -144,10 +224,22 @@ describe('pushed trading events reach the cache in batches', () => {
   it('writes pushed settings and balances at once', () => {
     const h = harness();
     h.qc.setQueryData(tradeKeys.balances, { DEVA: { spendable: '1', unconfirmed: '0', locked: '0' } });
-    h.sync.apply({ event: 'wallets.balance', data: { ticker: 'DEVA', balance: { spendable: '2', unconfirmed: '0', locked: '1' } } });
-    h.sync.apply({ event: 'wallets.balance', data: { ticker: 'DEVC', balance: { spendable: '2', unconfirmed: '0', locked: '1' } } });
+    h.sync.apply({
+      event: 'wallets.balance',
+      data: { ticker: 'DEVA', balance: { spendable: '2', unconfirmed: '0', locked: '1' } },
+    });
+    h.sync.apply({
+      event: 'wallets.balance',
+      data: { ticker: 'DEVC', balance: { spendable: '2', unconfirmed: '0', locked: '1' } },
+    });
     expect(h.qc.getQueryData(tradeKeys.balances)).toEqual({ DEVA: { spendable: '2', unconfirmed: '0', locked: '1' } });
-    const settings = { confirmations: { DEVA: 2 }, feePreference: 'normal' as const, theme: 'light' as const, numberFormat: { groupSeparator: ' ' as const, decimalSeparator: ',' as const }, notifications: { muted: true } };
+    const settings = {
+      confirmations: { DEVA: 2 },
+      feePreference: 'normal' as const,
+      theme: 'light' as const,
+      numberFormat: { groupSeparator: ' ' as const, decimalSeparator: ',' as const },
+      notifications: { muted: true },
+    };
     h.sync.apply({ event: 'settings.changed', data: settings });
     expect(h.qc.getQueryData(tradeKeys.settings)).toEqual(settings);
     expect(h.frames).toHaveLength(0);

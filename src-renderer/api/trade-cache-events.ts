@@ -28,7 +28,9 @@ export function upsertOrder(list: readonly OrderView[], order: OrderView, active
 
 /** New trades in front (newest first), without duplicates, at most `cap` kept. */
 export function prependTrades(list: readonly TradeView[], trades: readonly TradeView[], cap: number): TradeView[] {
-  const fresh = trades.filter((t) => !list.some((o) => o.id === t.id)).sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1));
+  const fresh = trades
+    .filter((t) => !list.some((o) => o.id === t.id))
+    .sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1));
   if (fresh.length === 0) return list as TradeView[];
   return [...fresh, ...list].slice(0, cap);
 }
@@ -50,7 +52,10 @@ export interface TradeCacheSync {
   dispose(): void;
 }
 
-interface MarketRef { base: string; quote: string }
+interface MarketRef {
+  base: string;
+  quote: string;
+}
 
 export function frameOrTimeout(run: () => void): void {
   let done = false;
@@ -90,7 +95,8 @@ export function createTradeCacheSync(qc: QueryClient, opts: TradeCacheSyncOption
     });
   };
 
-  const mark = (m: MarketRef, into: Map<string, MarketRef>) => into.set(`${m.base}/${m.quote}`, { base: m.base, quote: m.quote });
+  const mark = (m: MarketRef, into: Map<string, MarketRef>) =>
+    into.set(`${m.base}/${m.quote}`, { base: m.base, quote: m.quote });
 
   /** Refetch what is under `key` unless it is fetching or was refetched less than `interval` ago. */
   const refetchThrottled = (id: string, key: QueryKey, interval: number): boolean => {
@@ -120,12 +126,17 @@ export function createTradeCacheSync(qc: QueryClient, opts: TradeCacheSyncOption
     }
     const mine = trades.filter((t) => t.mine);
     trades = [];
-    if (mine.length > 0) qc.setQueryData<TradeView[]>(tradeKeys.myTrades, (list) => (list ? prependTrades(list, mine, TRADES_LIMIT) : list));
+    if (mine.length > 0)
+      qc.setQueryData<TradeView[]>(tradeKeys.myTrades, (list) =>
+        list ? prependTrades(list, mine, TRADES_LIMIT) : list,
+      );
     for (const list of byMarket.values()) {
       const first = list[0];
       if (!first) continue;
       const { base, quote } = first;
-      qc.setQueryData<TradeView[]>(tradeKeys.marketTrades(base, quote), (old) => (old ? prependTrades(old, list, TRADES_LIMIT) : old));
+      qc.setQueryData<TradeView[]>(tradeKeys.marketTrades(base, quote), (old) =>
+        old ? prependTrades(old, list, TRADES_LIMIT) : old,
+      );
       for (const [key, data] of qc.getQueriesData<History>({ queryKey: tradeKeys.candles(base, quote) })) {
         if (!data) continue;
         const interval = key[4] as CandleInterval;
@@ -136,7 +147,9 @@ export function createTradeCacheSync(qc: QueryClient, opts: TradeCacheSyncOption
       }
       const latest = list.reduce((a, b) => (b.time >= a.time ? b : a));
       qc.setQueryData<Stats>(tradeKeys.stats(base, quote), (s) => (s ? { ...s, last: latest.price } : s));
-      qc.setQueryData<Markets>(tradeKeys.markets, (ms) => ms?.map((m) => (m.base === base && m.quote === quote ? { ...m, last: latest.price } : m)));
+      qc.setQueryData<Markets>(tradeKeys.markets, (ms) =>
+        ms?.map((m) => (m.base === base && m.quote === quote ? { ...m, last: latest.price } : m)),
+      );
       mark(first, dirtyStats);
     }
   }
@@ -182,7 +195,9 @@ export function createTradeCacheSync(qc: QueryClient, opts: TradeCacheSyncOption
         return;
       case 'wallets.balance': {
         const { ticker, balance } = (e as PushedEvent<'wallets.balance'>).data;
-        qc.setQueryData<Balances>(tradeKeys.balances, (all) => (all && ticker in all ? { ...all, [ticker]: balance } : all));
+        qc.setQueryData<Balances>(tradeKeys.balances, (all) =>
+          all && ticker in all ? { ...all, [ticker]: balance } : all,
+        );
         return;
       }
       case 'wallets.changed':

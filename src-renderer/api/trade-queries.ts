@@ -11,9 +11,11 @@ export const tradeKeys = {
   markets: ['markets'] as const,
   market: (base: string, quote: string) => ['market', base, quote] as const,
   book: (base: string, quote: string) => ['market', base, quote, 'book'] as const,
-  bookView: (base: string, quote: string, detail: BookDetail, depth: number) => ['market', base, quote, 'book', detail, depth] as const,
+  bookView: (base: string, quote: string, detail: BookDetail, depth: number) =>
+    ['market', base, quote, 'book', detail, depth] as const,
   candles: (base: string, quote: string) => ['market', base, quote, 'candles'] as const,
-  candleSeries: (base: string, quote: string, interval: CandleInterval) => ['market', base, quote, 'candles', interval] as const,
+  candleSeries: (base: string, quote: string, interval: CandleInterval) =>
+    ['market', base, quote, 'candles', interval] as const,
   stats: (base: string, quote: string) => ['market', base, quote, 'stats'] as const,
   marketTrades: (base: string, quote: string) => ['market', base, quote, 'trades'] as const,
   orders: ['orders'] as const,
@@ -35,50 +37,64 @@ export const TRADES_LIMIT = 200;
 export function marketQueries(api: ApiClient) {
   return {
     list: () => queryOptions({ queryKey: tradeKeys.markets, queryFn: () => api.call('getMarkets', {}) }),
-    book: (base: string, quote: string, detail: BookDetail, depth: number = BOOK_DEPTH) => queryOptions({
-      queryKey: tradeKeys.bookView(base, quote, detail, depth),
-      queryFn: () => api.call('getOrderBook', { base, quote, detail, depth }),
-      // orderbook.changed keeps it current. Every refetch is a new book: comparing it deeply with
-      // the last one (structural sharing) would cost more than redrawing the few rows shown.
-      staleTime: Infinity,
-      structuralSharing: false,
-    }),
-    candles: (base: string, quote: string, interval: CandleInterval) => queryOptions({
-      queryKey: tradeKeys.candleSeries(base, quote, interval),
-      // `from` is computed at fetch time so the key stays stable; trade.new extends the series.
-      queryFn: () => api.call('getOrderHistory', { base, quote, interval, from: Math.max(0, Date.now() - INTERVAL_MS[interval] * MAX_CANDLES) }),
-      staleTime: Infinity,
-      // Up to 100k candles: trade.new folds keep untouched candles as the same objects already,
-      // and a deep comparison of the whole series on every trade would stall frames.
-      structuralSharing: false,
-      select: (r) => r.candles,
-    }),
-    stats: (base: string, quote: string) => queryOptions({
-      queryKey: tradeKeys.stats(base, quote),
-      queryFn: async () => (await api.call('getOrderHistory', { base, quote, interval: '1h', from: Date.now() - 86_400_000 })).stats,
-      staleTime: Infinity,
-    }),
-    trades: (base: string, quote: string) => queryOptions({
-      queryKey: tradeKeys.marketTrades(base, quote),
-      queryFn: () => api.call('getOrderFills', { base, quote, limit: TRADES_LIMIT }),
-      staleTime: Infinity,
-    }),
+    book: (base: string, quote: string, detail: BookDetail, depth: number = BOOK_DEPTH) =>
+      queryOptions({
+        queryKey: tradeKeys.bookView(base, quote, detail, depth),
+        queryFn: () => api.call('getOrderBook', { base, quote, detail, depth }),
+        // orderbook.changed keeps it current. Every refetch is a new book: comparing it deeply with
+        // the last one (structural sharing) would cost more than redrawing the few rows shown.
+        staleTime: Infinity,
+        structuralSharing: false,
+      }),
+    candles: (base: string, quote: string, interval: CandleInterval) =>
+      queryOptions({
+        queryKey: tradeKeys.candleSeries(base, quote, interval),
+        // `from` is computed at fetch time so the key stays stable; trade.new extends the series.
+        queryFn: () =>
+          api.call('getOrderHistory', {
+            base,
+            quote,
+            interval,
+            from: Math.max(0, Date.now() - INTERVAL_MS[interval] * MAX_CANDLES),
+          }),
+        staleTime: Infinity,
+        // Up to 100k candles: trade.new folds keep untouched candles as the same objects already,
+        // and a deep comparison of the whole series on every trade would stall frames.
+        structuralSharing: false,
+        select: (r) => r.candles,
+      }),
+    stats: (base: string, quote: string) =>
+      queryOptions({
+        queryKey: tradeKeys.stats(base, quote),
+        queryFn: async () =>
+          (await api.call('getOrderHistory', { base, quote, interval: '1h', from: Date.now() - 86_400_000 })).stats,
+        staleTime: Infinity,
+      }),
+    trades: (base: string, quote: string) =>
+      queryOptions({
+        queryKey: tradeKeys.marketTrades(base, quote),
+        queryFn: () => api.call('getOrderFills', { base, quote, limit: TRADES_LIMIT }),
+        staleTime: Infinity,
+      }),
   };
 }
 
 export function orderQueries(api: ApiClient) {
   return {
-    mine: (includeClosed: boolean) => queryOptions({
-      queryKey: tradeKeys.myOrders(includeClosed),
-      queryFn: () => api.call('getMyOrders', { includeClosed }),
-      staleTime: Infinity,
-    }),
-    one: (orderId: string) => queryOptions({ queryKey: tradeKeys.order(orderId), queryFn: () => api.call('getOrder', { orderId }) }),
-    myTrades: () => queryOptions({
-      queryKey: tradeKeys.myTrades,
-      queryFn: () => api.call('getOrderFills', { mine: true, limit: TRADES_LIMIT }),
-      staleTime: Infinity,
-    }),
+    mine: (includeClosed: boolean) =>
+      queryOptions({
+        queryKey: tradeKeys.myOrders(includeClosed),
+        queryFn: () => api.call('getMyOrders', { includeClosed }),
+        staleTime: Infinity,
+      }),
+    one: (orderId: string) =>
+      queryOptions({ queryKey: tradeKeys.order(orderId), queryFn: () => api.call('getOrder', { orderId }) }),
+    myTrades: () =>
+      queryOptions({
+        queryKey: tradeKeys.myTrades,
+        queryFn: () => api.call('getOrderFills', { mine: true, limit: TRADES_LIMIT }),
+        staleTime: Infinity,
+      }),
   };
 }
 
@@ -90,13 +106,15 @@ export function balanceQueries(api: ApiClient) {
 
 export function settingsQueries(api: ApiClient) {
   return {
-    get: () => queryOptions({ queryKey: tradeKeys.settings, queryFn: () => api.call('settings.get', {}), staleTime: Infinity }),
+    get: () =>
+      queryOptions({ queryKey: tradeKeys.settings, queryFn: () => api.call('settings.get', {}), staleTime: Infinity }),
   };
 }
 
 export function networkQueries(api: ApiClient) {
   return {
-    serviceNodes: () => queryOptions({ queryKey: tradeKeys.serviceNodes, queryFn: () => api.call('getServiceNodes', {}) }),
+    serviceNodes: () =>
+      queryOptions({ queryKey: tradeKeys.serviceNodes, queryFn: () => api.call('getServiceNodes', {}) }),
     tokens: () => queryOptions({ queryKey: tradeKeys.networkTokens, queryFn: () => api.call('getNetworkTokens', {}) }),
   };
 }

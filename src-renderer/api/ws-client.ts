@@ -82,7 +82,10 @@ export class WsApiClient implements ApiClient {
     if (socket?.readyState === WebSocket.OPEN) return this.#dispatch(socket, method, params);
     return new Promise<Result<M>>((resolve, reject) => {
       const queued: QueuedCall = {
-        method, params, resolve: resolve as (v: unknown) => void, reject,
+        method,
+        params,
+        resolve: resolve as (v: unknown) => void,
+        reject,
         timer: setTimeout(() => {
           const i = this.#queue.indexOf(queued);
           if (i >= 0) this.#queue.splice(i, 1);
@@ -176,7 +179,11 @@ export class WsApiClient implements ApiClient {
     }
     const attempt = this.#state.attempt + 1;
     const delay = this.#opts.backoffMs(attempt);
-    this.#setState({ status: this.#state.everOpened ? 'reconnecting' : 'connecting', attempt, retryAt: Date.now() + delay });
+    this.#setState({
+      status: this.#state.everOpened ? 'reconnecting' : 'connecting',
+      attempt,
+      retryAt: Date.now() + delay,
+    });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       this.#connect();

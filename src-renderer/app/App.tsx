@@ -29,7 +29,14 @@ export function App() {
     screen = <BackupMnemonic mnemonic={newMnemonic} onDone={() => setNewMnemonic(null)} />;
   } else if (vault.data) {
     const state = vault.data.state;
-    screen = state === 'absent' || creating ? <Welcome onCreated={setNewMnemonic} /> : state === 'locked' ? <UnlockVault /> : <Shell />;
+    screen =
+      state === 'absent' || creating ? (
+        <Welcome onCreated={setNewMnemonic} />
+      ) : state === 'locked' ? (
+        <UnlockVault />
+      ) : (
+        <Shell />
+      );
   } else if (vault.isError && (vault.error instanceof ApiError || connection.status === 'open')) {
     screen = <Splash error={vault.error} onRetry={() => void vault.refetch()} />;
   } else {

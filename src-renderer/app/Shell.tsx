@@ -26,7 +26,12 @@ function NavLink(props: { page: PageId; label: string; icon: IconName; current: 
   const active = props.page === props.current;
   return (
     <li>
-      <a href={href(props.page)} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined} data-testid={`nav-${props.page}`}>
+      <a
+        href={href(props.page)}
+        className={active ? 'nav-link active' : 'nav-link'}
+        aria-current={active ? 'page' : undefined}
+        data-testid={`nav-${props.page}`}
+      >
         <Icon name={props.icon} />
         <span>{props.label}</span>
       </a>
@@ -39,12 +44,22 @@ const TradePage = lazy(() => import('../trade/TradePage.tsx').then((m) => ({ def
 
 function Page(props: { route: Route }) {
   switch (props.route.page) {
-    case 'trade': return <Suspense fallback={<p className="muted">Loading the trading screen{'\u2026'}</p>}><TradePage route={props.route} /></Suspense>;
-    case 'wallets': return <WalletsPage route={props.route} />;
-    case 'swaps': return <SwapsPage route={props.route} />;
-    case 'network': return <NetworkPage />;
-    case 'settings': return <SettingsPage />;
-    default: return <ComingSoonPage page={props.route.page} />;
+    case 'trade':
+      return (
+        <Suspense fallback={<p className="muted">Loading the trading screen{'\u2026'}</p>}>
+          <TradePage route={props.route} />
+        </Suspense>
+      );
+    case 'wallets':
+      return <WalletsPage route={props.route} />;
+    case 'swaps':
+      return <SwapsPage route={props.route} />;
+    case 'network':
+      return <NetworkPage />;
+    case 'settings':
+      return <SettingsPage />;
+    default:
+      return <ComingSoonPage page={props.route.page} />;
   }
 }
 
@@ -66,12 +81,19 @@ export function Shell() {
   return (
     <SettingsProvider>
       <div className="shell">
-        <button type="button" className="skip-link" onClick={() => mainRef.current?.focus()}>Skip to content</button>
+        <button type="button" className="skip-link" onClick={() => mainRef.current?.focus()}>
+          Skip to content
+        </button>
         <aside className="sidebar">
-          <div className="brand"><Logo /><span>Hashlock</span></div>
+          <div className="brand">
+            <Logo />
+            <span>Hashlock</span>
+          </div>
           <nav aria-label="Main" className="nav">
             <ul>
-              {NAV.map((n) => <NavLink key={n.page} {...n} current={route.page} />)}
+              {NAV.map((n) => (
+                <NavLink key={n.page} {...n} current={route.page} />
+              ))}
             </ul>
             <ul className="nav-bottom">
               <NavLink page="settings" label="Settings" icon="settings" current={route.page} />

@@ -15,7 +15,11 @@ export const DEFAULT_ROUTE: Route = { page: 'wallets', rest: [] };
 export function parseRoute(hash: string): Route {
   const body = hash.replace(/^#/, '');
   if (!body.startsWith('/')) return DEFAULT_ROUTE;
-  const segments = body.slice(1).split('/').filter((s) => s.length > 0).map(safeDecode);
+  const segments = body
+    .slice(1)
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(safeDecode);
   const [first, ...rest] = segments;
   const page = PAGES.find((p) => p === first);
   return page ? { page, rest } : DEFAULT_ROUTE;

@@ -24,18 +24,25 @@ interface ThemeValue {
 
 const ThemeContext = createContext<ThemeValue | null>(null);
 
-export function ThemeProvider(props: { initial: Theme; storage: Pick<Storage, 'setItem'> | null; children: ReactNode }) {
+export function ThemeProvider(props: {
+  initial: Theme;
+  storage: Pick<Storage, 'setItem'> | null;
+  children: ReactNode;
+}) {
   const [theme, set] = useState<Theme>(props.initial);
   const { storage } = props;
-  const setTheme = useCallback((next: Theme) => {
-    set(next);
-    applyTheme(next, document.documentElement);
-    try {
-      storage?.setItem(STORAGE_KEY, next);
-    } catch {
-      // Storage can be unavailable (private mode); the choice then lasts for this page only.
-    }
-  }, [storage]);
+  const setTheme = useCallback(
+    (next: Theme) => {
+      set(next);
+      applyTheme(next, document.documentElement);
+      try {
+        storage?.setItem(STORAGE_KEY, next);
+      } catch {
+        // Storage can be unavailable (private mode); the choice then lasts for this page only.
+      }
+    },
+    [storage],
+  );
   const value = useMemo(() => ({ theme, setTheme }), [theme, setTheme]);
   return <ThemeContext value={value}>{props.children}</ThemeContext>;
 }

@@ -4,7 +4,12 @@ import { formatNumber, useNumberFormat } from '../settings/number-format.tsx';
 
 export function Amount(props: { value: string | undefined; decimals?: number; unit?: string; testId?: string }) {
   const fmt = useNumberFormat();
-  if (props.value === undefined) return <span className="num muted" data-testid={props.testId}>{'\u2014'}</span>;
+  if (props.value === undefined)
+    return (
+      <span className="num muted" data-testid={props.testId}>
+        {'\u2014'}
+      </span>
+    );
   return (
     <span className="num" data-testid={props.testId} data-value={props.value}>
       {formatNumber(fmt, props.value, props.decimals ?? 8)}

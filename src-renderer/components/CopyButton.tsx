@@ -11,13 +11,21 @@ export function CopyButton(props: { text: string; label?: string; testId?: strin
   }, [state]);
 
   const copy = () => {
-    navigator.clipboard.writeText(props.text).then(() => setState('copied'), () => setState('failed'));
+    navigator.clipboard.writeText(props.text).then(
+      () => setState('copied'),
+      () => setState('failed'),
+    );
   };
 
   const text = state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : (props.label ?? 'Copy');
   return (
-    <button type="button" className="btn btn-small btn-ghost copy-btn" onClick={copy} data-testid={props.testId}
-      aria-label={state === 'idle' ? `Copy ${props.what ?? 'value'}` : undefined}>
+    <button
+      type="button"
+      className="btn btn-small btn-ghost copy-btn"
+      onClick={copy}
+      data-testid={props.testId}
+      aria-label={state === 'idle' ? `Copy ${props.what ?? 'value'}` : undefined}
+    >
       <span aria-live="polite">{text}</span>
     </button>
   );

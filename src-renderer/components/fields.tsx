@@ -18,9 +18,18 @@ function Chrome(props: FieldChrome & { id: string; children: ReactNode }) {
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
       {props.children}
-      {props.hint ? <div id={`${props.id}-hint`} className="field-hint">{props.hint}</div> : null}
+      {props.hint ? (
+        <div id={`${props.id}-hint`} className="field-hint">
+          {props.hint}
+        </div>
+      ) : null}
       {props.error ? (
-        <div id={`${props.id}-error`} className="field-error" role="alert" data-testid={props.testId ? `${props.testId}-error` : undefined}>
+        <div
+          id={`${props.id}-error`}
+          className="field-error"
+          role="alert"
+          data-testid={props.testId ? `${props.testId}-error` : undefined}
+        >
           {props.error}
         </div>
       ) : null}
@@ -34,8 +43,14 @@ export function TextField(props: FieldChrome & InputHTMLAttributes<HTMLInputElem
   const fieldId = id ?? auto;
   return (
     <Chrome id={fieldId} label={label} hint={hint} error={error} testId={testId}>
-      <input id={fieldId} data-testid={testId} className={className ?? 'input'} aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, hint, error)} {...input} />
+      <input
+        id={fieldId}
+        data-testid={testId}
+        className={className ?? 'input'}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldId, hint, error)}
+        {...input}
+      />
     </Chrome>
   );
 }
@@ -46,8 +61,14 @@ export function TextArea(props: FieldChrome & TextareaHTMLAttributes<HTMLTextAre
   const fieldId = id ?? auto;
   return (
     <Chrome id={fieldId} label={label} hint={hint} error={error} testId={testId}>
-      <textarea id={fieldId} data-testid={testId} className={className ?? 'input'} aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, hint, error)} {...area} />
+      <textarea
+        id={fieldId}
+        data-testid={testId}
+        className={className ?? 'input'}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldId, hint, error)}
+        {...area}
+      />
     </Chrome>
   );
 }

@@ -18,7 +18,11 @@ describe('amount display', () => {
     ['-1234.05', { groupSeparator: '\u202f', decimalSeparator: ',', minFractionDigits: 4 }, '-1\u202f234,0500'],
     ['12', { groupSeparator: '.', decimalSeparator: ',' }, '12'],
     // Digits beyond what a double holds survive, because nothing is parsed into a number.
-    ['123456789012345678901234567890.123456789012345678', {}, '123,456,789,012,345,678,901,234,567,890.123456789012345678'],
+    [
+      '123456789012345678901234567890.123456789012345678',
+      {},
+      '123,456,789,012,345,678,901,234,567,890.123456789012345678',
+    ],
     // Longer fractions are never cut to minFractionDigits.
     ['1.123456789', { minFractionDigits: 8 }, '1.123456789'],
   ];

@@ -36,27 +36,35 @@ export function Notifier() {
   useEffect(() => {
     const t = tracker.current;
     const seed = (key: readonly unknown[], data: unknown) => {
-      if (key[0] === queryKeys.swapList[0] && key[1] === queryKeys.swapList[1]) for (const s of (data as SwapList | undefined) ?? []) t.seedSwap(s);
-      if (key[0] === tradeKeys.orders[0] && key[1] === 'mine') for (const o of (data as OrderList | undefined) ?? []) t.seedOrder(o);
+      if (key[0] === queryKeys.swapList[0] && key[1] === queryKeys.swapList[1])
+        for (const s of (data as SwapList | undefined) ?? []) t.seedSwap(s);
+      if (key[0] === tradeKeys.orders[0] && key[1] === 'mine')
+        for (const o of (data as OrderList | undefined) ?? []) t.seedOrder(o);
     };
     for (const q of qc.getQueryCache().getAll()) seed(q.queryKey, q.state.data);
     return qc.getQueryCache().subscribe((ev) => {
-      if (ev.type === 'updated' && ev.action.type === 'success' && !ev.action.manual) seed(ev.query.queryKey, ev.action.data);
+      if (ev.type === 'updated' && ev.action.type === 'success' && !ev.action.manual)
+        seed(ev.query.queryKey, ev.action.data);
     });
   }, [qc]);
 
-  useEffect(() => api.onEvent((e) => {
-    const t = tracker.current;
-    let notice: Notice | null = null;
-    const format = (d: string) => formatNumber(live.current.fmt, d);
-    if (e.event === 'order.updated') notice = t.order(e.data as Result<'getOrder'>, format);
-    else if (e.event === 'swap.updated') notice = t.swap(e.data as SwapList[number], format);
-    if (!notice || live.current.muted) return;
-    const n = notice;
-    if (document.hidden || !document.hasFocus()) showDesktopNotification({ title: n.title, body: n.body, tag: n.key, link: n.link });
-    setToasts((list) => [n, ...list.filter((x) => x.key !== n.key)].slice(0, MAX_TOASTS));
-    setTimeout(() => setToasts((list) => list.filter((x) => x.key !== n.key)), SHOW_MS);
-  }), [api, qc]);
+  useEffect(
+    () =>
+      api.onEvent((e) => {
+        const t = tracker.current;
+        let notice: Notice | null = null;
+        const format = (d: string) => formatNumber(live.current.fmt, d);
+        if (e.event === 'order.updated') notice = t.order(e.data as Result<'getOrder'>, format);
+        else if (e.event === 'swap.updated') notice = t.swap(e.data as SwapList[number], format);
+        if (!notice || live.current.muted) return;
+        const n = notice;
+        if (document.hidden || !document.hasFocus())
+          showDesktopNotification({ title: n.title, body: n.body, tag: n.key, link: n.link });
+        setToasts((list) => [n, ...list.filter((x) => x.key !== n.key)].slice(0, MAX_TOASTS));
+        setTimeout(() => setToasts((list) => list.filter((x) => x.key !== n.key)), SHOW_MS);
+      }),
+    [api, qc],
+  );
 
   return (
     <div className="toasts" role="status" aria-live="polite" data-testid="toast-stack">
@@ -67,8 +75,17 @@ export function Notifier() {
             <p className="toast-body">{n.body}</p>
           </div>
           <div className="toast-actions">
-            {n.link ? <a className="btn btn-small btn-ghost" href={n.link}>Open</a> : null}
-            <button type="button" className="btn btn-small btn-ghost" aria-label="Dismiss" onClick={() => setToasts((l) => l.filter((x) => x.key !== n.key))}>
+            {n.link ? (
+              <a className="btn btn-small btn-ghost" href={n.link}>
+                Open
+              </a>
+            ) : null}
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              aria-label="Dismiss"
+              onClick={() => setToasts((l) => l.filter((x) => x.key !== n.key))}
+            >
               {'\u00d7'}
             </button>
           </div>

@@ -19,8 +19,13 @@ export interface Notice {
   link: string | null;
 }
 
-export interface OrderSnapshot { state: OrderView['state']; filledBase: string }
-export interface SwapSnapshot { state: SwapSummary['state'] }
+export interface OrderSnapshot {
+  state: OrderView['state'];
+  filledBase: string;
+}
+export interface SwapSnapshot {
+  state: SwapSummary['state'];
+}
 
 /** Formats a decimal string for display (the user's number format). */
 export type Fmt = (decimal: string) => string;
@@ -52,21 +57,28 @@ export function orderNotice(prev: OrderSnapshot | undefined, next: OrderView, fm
       key: swap ? `fill:${swap}` : `order:${next.id}:filled:${next.filledBase}`,
       kind: 'fill',
       title: done ? `Order filled \u00b7 ${market}` : `Order partly filled \u00b7 ${market}`,
-      body: `${verb} ${fmt(next.filledBase)} of ${fmt(next.baseAmount)} ${next.base} at ${fmt(next.price)} ${next.quote}.`
-        + (done || !listed ? '' : ` ${fmt(next.remainingBase)} ${next.base} stays on the book.`)
-        + (next.swapIds.length > 0 ? ' The swap is under way.' : ''),
-      link: next.swapIds.length > 0 ? `#/swaps/${encodeURIComponent(next.swapIds[next.swapIds.length - 1] ?? '')}` : null,
+      body:
+        `${verb} ${fmt(next.filledBase)} of ${fmt(next.baseAmount)} ${next.base} at ${fmt(next.price)} ${next.quote}.` +
+        (done || !listed ? '' : ` ${fmt(next.remainingBase)} ${next.base} stays on the book.`) +
+        (next.swapIds.length > 0 ? ' The swap is under way.' : ''),
+      link:
+        next.swapIds.length > 0 ? `#/swaps/${encodeURIComponent(next.swapIds[next.swapIds.length - 1] ?? '')}` : null,
     };
   }
   // A rolled-back order's swap says it all ("Swap stopped", "Refund complete"): one notice per event, not two.
-  if ((next.state === 'invalid' || (next.state === 'rolledback' && next.swapIds.length === 0)) && prev?.state !== next.state) {
+  if (
+    (next.state === 'invalid' || (next.state === 'rolledback' && next.swapIds.length === 0)) &&
+    prev?.state !== next.state
+  ) {
     return {
       key: `order:${next.id}:${next.state}`,
       kind: 'failure',
       title: next.state === 'rolledback' ? `Trade rolled back \u00b7 ${market}` : `Order stopped \u00b7 ${market}`,
-      body: (next.state === 'rolledback'
-        ? `The swap for your ${next.side} order of ${fmt(next.baseAmount)} ${next.base} did not finish; locked coins come back by refund.`
-        : `Your ${next.side} order of ${fmt(next.baseAmount)} ${next.base} at ${fmt(next.price)} ${next.quote} is no longer valid.`) + reasonText(next.reason),
+      body:
+        (next.state === 'rolledback'
+          ? `The swap for your ${next.side} order of ${fmt(next.baseAmount)} ${next.base} did not finish; locked coins come back by refund.`
+          : `Your ${next.side} order of ${fmt(next.baseAmount)} ${next.base} at ${fmt(next.price)} ${next.quote} is no longer valid.`) +
+        reasonText(next.reason),
       link: '#/trade',
     };
   }
@@ -80,19 +92,45 @@ export function swapNotice(prev: SwapSnapshot | undefined, next: SwapSummary, fm
   const why = reasonText(next.reason?.message);
   switch (next.state) {
     case 'completed':
-      return { key, kind: 'completed', title: 'Swap completed', body: `You received ${leg(next.buy, fmt)} for ${leg(next.sell, fmt)}.`, link };
+      return {
+        key,
+        kind: 'completed',
+        title: 'Swap completed',
+        body: `You received ${leg(next.buy, fmt)} for ${leg(next.sell, fmt)}.`,
+        link,
+      };
     case 'refunding':
       return {
-        key, kind: 'refund', title: 'Swap stopped \u00b7 refund under way',
+        key,
+        kind: 'refund',
+        title: 'Swap stopped \u00b7 refund under way',
         body: `The swap for ${leg(next.buy, fmt)} will not finish.${why} Your ${leg(next.sell, fmt)} comes back to your wallet by itself once its lock time ends; there is nothing you need to do.`,
         link,
       };
     case 'refunded':
-      return { key, kind: 'refund', title: 'Refund complete', body: `Your ${leg(next.sell, fmt)} is back in your wallet. The swap for ${leg(next.buy, fmt)} did not happen.${why}`, link };
+      return {
+        key,
+        kind: 'refund',
+        title: 'Refund complete',
+        body: `Your ${leg(next.sell, fmt)} is back in your wallet. The swap for ${leg(next.buy, fmt)} did not happen.${why}`,
+        link,
+      };
     case 'failedBeforeFunding':
-      return { key, kind: 'failure', title: 'Swap did not start', body: `Nothing was locked and your coins did not move.${why}`, link };
+      return {
+        key,
+        kind: 'failure',
+        title: 'Swap did not start',
+        body: `Nothing was locked and your coins did not move.${why}`,
+        link,
+      };
     case 'lost':
-      return { key, kind: 'failure', title: 'Swap failed', body: `The swap for ${leg(next.buy, fmt)} ended without a claim or refund from this node.${why} Open the swap for details.`, link };
+      return {
+        key,
+        kind: 'failure',
+        title: 'Swap failed',
+        body: `The swap for ${leg(next.buy, fmt)} ended without a claim or refund from this node.${why} Open the swap for details.`,
+        link,
+      };
     default:
       return null;
   }

@@ -16,5 +16,9 @@ export function SettingsProvider(props: { children: ReactNode }) {
     if (wanted) setTheme(wanted);
   }, [wanted, setTheme]);
 
-  return <NumberFormatProvider value={settings.data?.numberFormat ?? DEFAULT_NUMBER_FORMAT}>{props.children}</NumberFormatProvider>;
+  return (
+    <NumberFormatProvider value={settings.data?.numberFormat ?? DEFAULT_NUMBER_FORMAT}>
+      {props.children}
+    </NumberFormatProvider>
+  );
 }

@@ -21,7 +21,11 @@ export function useNumberFormat(): NumberFormat {
 
 /** A decimal string in the user's format, e.g. "1.234,5" (text only: nothing is parsed into a float). */
 export function formatNumber(fmt: NumberFormat, text: string, minFractionDigits = 0): string {
-  return formatDecimalForDisplay(text, { groupSeparator: fmt.groupSeparator, decimalSeparator: fmt.decimalSeparator, minFractionDigits });
+  return formatDecimalForDisplay(text, {
+    groupSeparator: fmt.groupSeparator,
+    decimalSeparator: fmt.decimalSeparator,
+    minFractionDigits,
+  });
 }
 
 export function useFormatDecimal(): (text: string, minFractionDigits?: number) => string {

@@ -15,8 +15,20 @@ describe('number format choice', () => {
 });
 
 describe('confirmations per coin', () => {
-  it.each([['1', 1], ['2', 2], [' 6 ', 6], ['100', 100]])('accepts %j', (text, n) => expect(parseConfirmations(text)).toEqual({ ok: true, value: n }));
-  it.each([['', /Enter/], ['0', /At least 1/], ['1.5', /whole number/], ['-1', /whole number/], ['101', /At most 100/], ['1e2', /whole number/]])('refuses %j', (text, msg) => {
+  it.each([
+    ['1', 1],
+    ['2', 2],
+    [' 6 ', 6],
+    ['100', 100],
+  ])('accepts %j', (text, n) => expect(parseConfirmations(text)).toEqual({ ok: true, value: n }));
+  it.each([
+    ['', /Enter/],
+    ['0', /At least 1/],
+    ['1.5', /whole number/],
+    ['-1', /whole number/],
+    ['101', /At most 100/],
+    ['1e2', /whole number/],
+  ])('refuses %j', (text, msg) => {
     const r = parseConfirmations(text);
     expect(!r.ok && r.message).toMatch(msg);
   });

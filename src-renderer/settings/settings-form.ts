@@ -23,12 +23,17 @@ export const DECIMAL_SEPARATORS: ReadonlyArray<{ value: DecimalSeparator; label:
 export const MAX_CONFIRMATIONS = 100;
 
 export function checkNumberFormat(f: NumberFormat): string | null {
-  return f.groupSeparator === f.decimalSeparator ? 'The group and decimal separators must differ, or numbers could be read two ways.' : null;
+  return f.groupSeparator === f.decimalSeparator
+    ? 'The group and decimal separators must differ, or numbers could be read two ways.'
+    : null;
 }
 
 /** How a number looks in this format, for the example next to the choice. */
 export function numberExample(f: NumberFormat): string {
-  return formatDecimalForDisplay('1234567.89', { groupSeparator: f.groupSeparator, decimalSeparator: f.decimalSeparator });
+  return formatDecimalForDisplay('1234567.89', {
+    groupSeparator: f.groupSeparator,
+    decimalSeparator: f.decimalSeparator,
+  });
 }
 
 export type Parsed = { ok: true; value: number } | { ok: false; message: string };

@@ -39,25 +39,38 @@ export function useSaveSettings() {
     },
   });
   const { mutate } = mutation;
-  const save = useCallback((patch: SettingsPatch) => {
-    void (async () => {
-      // A fetch still under way would land after the change and put the old value back.
-      await qc.cancelQueries({ queryKey: tradeKeys.settings });
-      const before = qc.getQueryData<Settings>(tradeKeys.settings);
-      if (before) qc.setQueryData<Settings>(tradeKeys.settings, mergeSettings(before, patch));
-      mutate({ patch, before });
-    })();
-  }, [qc, mutate]);
-  return { save, error: mutation.error, isPending: mutation.isPending, isSuccess: mutation.isSuccess, variables: mutation.variables, reset: mutation.reset };
+  const save = useCallback(
+    (patch: SettingsPatch) => {
+      void (async () => {
+        // A fetch still under way would land after the change and put the old value back.
+        await qc.cancelQueries({ queryKey: tradeKeys.settings });
+        const before = qc.getQueryData<Settings>(tradeKeys.settings);
+        if (before) qc.setQueryData<Settings>(tradeKeys.settings, mergeSettings(before, patch));
+        mutate({ patch, before });
+      })();
+    },
+    [qc, mutate],
+  );
+  return {
+    save,
+    error: mutation.error,
+    isPending: mutation.isPending,
+    isSuccess: mutation.isSuccess,
+    variables: mutation.variables,
+    reset: mutation.reset,
+  };
 }
 
 /** The theme, switched here and saved in the node (the local copy only avoids a flash at start). */
 export function useThemeSetting(): { theme: Theme; setTheme(theme: Theme): void } {
   const { theme, setTheme: applyLocally } = useTheme();
   const { save } = useSaveSettings();
-  const setTheme = useCallback((next: Theme) => {
-    save({ theme: next });
-    applyLocally(next);
-  }, [applyLocally, save]);
+  const setTheme = useCallback(
+    (next: Theme) => {
+      save({ theme: next });
+      applyLocally(next);
+    },
+    [applyLocally, save],
+  );
   return { theme, setTheme };
 }

@@ -13,8 +13,10 @@ export function SwapsPage(props: { route: Route }) {
   if (swapId !== undefined) return <SwapDetailPage key={swapId} swapId={swapId} coins={coins} />;
   return (
     <section>
-      <PageHeader title="Swaps"
-        description="Atomic swaps with other people's nodes: each side locks coins on its own chain, and either both payments go through or both sides get their coins back. Nobody holds your funds." />
+      <PageHeader
+        title="Swaps"
+        description="Atomic swaps with other people's nodes: each side locks coins on its own chain, and either both payments go through or both sides get their coins back. Nobody holds your funds."
+      />
       <SwapList coins={coins} />
       <StartSwapForm coins={coins} />
     </section>

@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { approxDuration, byBlockText, countdownText, deadlineOf, lockCountdown, nextDeadline, type SwapDeadline, type SwapLock } from './deadlines.ts';
+import {
+  approxDuration,
+  byBlockText,
+  countdownText,
+  deadlineOf,
+  lockCountdown,
+  nextDeadline,
+  type SwapDeadline,
+  type SwapLock,
+} from './deadlines.ts';
 import { deadlinesFor, maker, taker } from './testdata.ts';
 
-const lock = (over: Partial<SwapLock>): SwapLock => ({ side: 'own', ticker: 'DEVA', locktime: 264, height: 210, blocksLeft: 54, secondsLeft: 270, ...over });
+const lock = (over: Partial<SwapLock>): SwapLock => ({
+  side: 'own',
+  ticker: 'DEVA',
+  locktime: 264,
+  height: 210,
+  blocksLeft: 54,
+  secondsLeft: 270,
+  ...over,
+});
 const fiveSeconds = () => 5;
 
 describe('lock countdown', () => {
@@ -27,16 +44,27 @@ describe('lock countdown', () => {
     expect(c.open).toBe(open);
   });
 
-  it.each([[0, 'now'], [-3, 'now'], [20, 'under 1 min'], [29, 'under 1 min'], [30, '~1 min'], [150, '~3 min'], [3600, '~1 h'], [7500, '~2 h 5 min'], [90_000, '~1 d 1 h']])(
-    'writes %d seconds as %s', (sec, text) => {
-      expect(approxDuration(sec)).toBe(text);
-    });
+  it.each([
+    [0, 'now'],
+    [-3, 'now'],
+    [20, 'under 1 min'],
+    [29, 'under 1 min'],
+    [30, '~1 min'],
+    [150, '~3 min'],
+    [3600, '~1 h'],
+    [7500, '~2 h 5 min'],
+    [90_000, '~1 d 1 h'],
+  ])('writes %d seconds as %s', (sec, text) => {
+    expect(approxDuration(sec)).toBe(text);
+  });
 
   it('says how far a lock is in blocks and approximate time', () => {
     expect(countdownText(lockCountdown(lock({ height: 232 }), 5))).toBe('in ~32 blocks (~3 min)');
     expect(countdownText(lockCountdown(lock({ height: 263 }), 5))).toBe('in ~1 block (under 1 min)');
     expect(countdownText(lockCountdown(lock({ height: 264 }), 5))).toBe('now');
-    expect(countdownText(lockCountdown(lock({ height: null, blocksLeft: null, secondsLeft: null }), 5))).toBe('after DEVA block 264');
+    expect(countdownText(lockCountdown(lock({ height: null, blocksLeft: null, secondsLeft: null }), 5))).toBe(
+      'after DEVA block 264',
+    );
   });
 });
 
@@ -47,12 +75,21 @@ describe('next deadline of a swap', () => {
   });
 
   it('counts down to our refund once our coins are locked', () => {
-    expect(nextDeadline(maker.funded(0), fiveSeconds)).toMatchObject({ kind: 'refund', text: 'refund possible in ~54 blocks (~5 min)' });
-    expect(nextDeadline(taker.funded(), fiveSeconds)).toMatchObject({ kind: 'refund', text: 'refund possible in ~22 blocks (~2 min)' });
+    expect(nextDeadline(maker.funded(0), fiveSeconds)).toMatchObject({
+      kind: 'refund',
+      text: 'refund possible in ~54 blocks (~5 min)',
+    });
+    expect(nextDeadline(taker.funded(), fiveSeconds)).toMatchObject({
+      kind: 'refund',
+      text: 'refund possible in ~22 blocks (~2 min)',
+    });
   });
 
   it('while claiming, counts down to the counterparty\u2019s lock, which the claim must beat', () => {
-    expect(nextDeadline(maker.claiming(), fiveSeconds)).toMatchObject({ kind: 'claim', text: 'claim must confirm in ~22 blocks (~2 min)' });
+    expect(nextDeadline(maker.claiming(), fiveSeconds)).toMatchObject({
+      kind: 'claim',
+      text: 'claim must confirm in ~22 blocks (~2 min)',
+    });
   });
 
   it('says a refund is possible now once our lock has ended', () => {
@@ -68,7 +105,16 @@ describe('next deadline of a swap', () => {
 });
 
 describe('give-up deadlines', () => {
-  const dl = (over: Partial<SwapDeadline>): SwapDeadline => ({ step: 'takerFundBy', party: 'counterparty', action: 'lock', ticker: 'DEVB', height: 213, blocksLeft: 3, secondsLeft: 15, ...over });
+  const dl = (over: Partial<SwapDeadline>): SwapDeadline => ({
+    step: 'takerFundBy',
+    party: 'counterparty',
+    action: 'lock',
+    ticker: 'DEVB',
+    height: 213,
+    blocksLeft: 3,
+    secondsLeft: 15,
+    ...over,
+  });
 
   it.each([
     [dl({}), 'by DEVB block 213, in ~3 blocks (under 1 min)'],

@@ -28,10 +28,20 @@ export interface Countdown {
  */
 export function lockCountdown(lock: SwapLock, blockTimeSec: number | undefined): Countdown {
   const blocksLeft = lock.height !== null ? Math.max(0, lock.locktime - lock.height) : lock.blocksLeft;
-  const secondsLeft = blocksLeft === null ? null
-    : blockTimeSec !== undefined && blockTimeSec > 0 ? blocksLeft * blockTimeSec
-      : lock.secondsLeft;
-  return { ticker: lock.ticker, locktime: lock.locktime, height: lock.height, blocksLeft, secondsLeft, open: blocksLeft === 0 };
+  const secondsLeft =
+    blocksLeft === null
+      ? null
+      : blockTimeSec !== undefined && blockTimeSec > 0
+        ? blocksLeft * blockTimeSec
+        : lock.secondsLeft;
+  return {
+    ticker: lock.ticker,
+    locktime: lock.locktime,
+    height: lock.height,
+    blocksLeft,
+    secondsLeft,
+    open: blocksLeft === 0,
+  };
 }
 
 /** 1 → "1 block", 32 → "32 blocks". */
@@ -56,7 +66,10 @@ export function countdownText(c: Countdown): string {
 }
 
 /** Our own lock (when our coins come back) and the counterparty's (when theirs may go back to them). */
-export function swapCountdowns(detail: Pick<SwapDetail, 'locks'>, blockTimeOf: (ticker: string) => number | undefined): { own: Countdown | null; counterparty: Countdown | null } {
+export function swapCountdowns(
+  detail: Pick<SwapDetail, 'locks'>,
+  blockTimeOf: (ticker: string) => number | undefined,
+): { own: Countdown | null; counterparty: Countdown | null } {
   const own = detail.locks.find((l) => l.side === 'own');
   const theirs = detail.locks.find((l) => l.side === 'counterparty');
   return {
@@ -83,7 +96,10 @@ function deadline(kind: NextDeadline['kind'], countdown: Countdown, label: strin
  * The deadline that matters most to the user right now, or null when none does: before our
  * coins are locked nothing of ours is at stake, and a finished swap has no deadlines.
  */
-export function nextDeadline(detail: Pick<SwapDetail, 'state' | 'terminal' | 'locks' | 'txs'>, blockTimeOf: (ticker: string) => number | undefined): NextDeadline | null {
+export function nextDeadline(
+  detail: Pick<SwapDetail, 'state' | 'terminal' | 'locks' | 'txs'>,
+  blockTimeOf: (ticker: string) => number | undefined,
+): NextDeadline | null {
   if (detail.terminal) return null;
   const { own, counterparty } = swapCountdowns(detail, blockTimeOf);
   if (detail.state === 'claiming' && counterparty) {
@@ -97,7 +113,11 @@ export function nextDeadline(detail: Pick<SwapDetail, 'state' | 'terminal' | 'lo
 }
 
 /** The deadline at which `party` must `action` (e.g. the peer must lock), when the node reported one. */
-export function deadlineOf(d: Pick<SwapDetail, 'deadlines'>, party: SwapDeadline['party'], action: SwapDeadline['action']): SwapDeadline | null {
+export function deadlineOf(
+  d: Pick<SwapDetail, 'deadlines'>,
+  party: SwapDeadline['party'],
+  action: SwapDeadline['action'],
+): SwapDeadline | null {
   return d.deadlines.find((x) => x.party === party && x.action === action) ?? null;
 }
 

@@ -32,7 +32,16 @@ export function useCoinFacts(): CoinFacts {
 
 export function StateBadge(props: { state: SwapSummary['state']; testId?: string }) {
   const b = swapBadge(props.state);
-  return <span className={`badge swap-badge tone-${b.tone}`} data-testid={props.testId} data-state={props.state} data-kind={b.kind}>{b.label}</span>;
+  return (
+    <span
+      className={`badge swap-badge tone-${b.tone}`}
+      data-testid={props.testId}
+      data-state={props.state}
+      data-kind={b.kind}
+    >
+      {b.label}
+    </span>
+  );
 }
 
 /** A copy button that is only an icon (dense table rows); says "Copied" to screen readers and in its tooltip. */
@@ -45,12 +54,42 @@ export function CopyIcon(props: { text: string; what: string; testId?: string })
   }, [state]);
   const label = state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : `Copy ${props.what}`;
   return (
-    <button type="button" className={`btn btn-small btn-ghost copy-icon copy-${state}`} title={label} aria-label={label} data-testid={props.testId}
-      onClick={() => navigator.clipboard.writeText(props.text).then(() => setState('copied'), () => setState('failed'))}>
-      <svg viewBox="0 0 24 24" className="icon" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
-        {state === 'copied' ? <path d="M5 12.5l4.5 4.5L19 7.5" /> : <><rect x="8.5" y="8.5" width="11" height="11" rx="2" /><path d="M15.5 8.5V6a1.5 1.5 0 0 0-1.5-1.5H6A1.5 1.5 0 0 0 4.5 6v8A1.5 1.5 0 0 0 6 15.5h2.5" /></>}
+    <button
+      type="button"
+      className={`btn btn-small btn-ghost copy-icon copy-${state}`}
+      title={label}
+      aria-label={label}
+      data-testid={props.testId}
+      onClick={() =>
+        navigator.clipboard.writeText(props.text).then(
+          () => setState('copied'),
+          () => setState('failed'),
+        )
+      }
+    >
+      <svg
+        viewBox="0 0 24 24"
+        className="icon"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.75"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+        focusable="false"
+      >
+        {state === 'copied' ? (
+          <path d="M5 12.5l4.5 4.5L19 7.5" />
+        ) : (
+          <>
+            <rect x="8.5" y="8.5" width="11" height="11" rx="2" />
+            <path d="M15.5 8.5V6a1.5 1.5 0 0 0-1.5-1.5H6A1.5 1.5 0 0 0 4.5 6v8A1.5 1.5 0 0 0 6 15.5h2.5" />
+          </>
+        )}
       </svg>
-      <span className="sr-only" aria-live="polite">{state === 'idle' ? '' : label}</span>
+      <span className="sr-only" aria-live="polite">
+        {state === 'idle' ? '' : label}
+      </span>
     </button>
   );
 }
@@ -58,10 +97,14 @@ export function CopyIcon(props: { text: string; what: string; testId?: string })
 export function PeerId(props: { peerId: string; testId?: string; compact?: boolean }) {
   return (
     <span className="with-copy nowrap">
-      <span className="mono" title={props.peerId} data-testid={props.testId} data-peer-id={props.peerId}>{shortenMiddle(props.peerId, 8, 4)}</span>
-      {props.compact
-        ? <CopyIcon text={props.peerId} what="peer ID" testId={props.testId ? `${props.testId}-copy` : undefined} />
-        : <CopyButton text={props.peerId} what="peer ID" testId={props.testId ? `${props.testId}-copy` : undefined} />}
+      <span className="mono" title={props.peerId} data-testid={props.testId} data-peer-id={props.peerId}>
+        {shortenMiddle(props.peerId, 8, 4)}
+      </span>
+      {props.compact ? (
+        <CopyIcon text={props.peerId} what="peer ID" testId={props.testId ? `${props.testId}-copy` : undefined} />
+      ) : (
+        <CopyButton text={props.peerId} what="peer ID" testId={props.testId ? `${props.testId}-copy` : undefined} />
+      )}
     </span>
   );
 }
@@ -69,21 +112,38 @@ export function PeerId(props: { peerId: string; testId?: string; compact?: boole
 export function Txid(props: { txid: string; testId: string }) {
   return (
     <span className="with-copy txid-line">
-      <code className="mono txid" title={props.txid} data-testid={props.testId} data-txid={props.txid}>{shortenMiddle(props.txid, 12, 12)}</code>
+      <code className="mono txid" title={props.txid} data-testid={props.testId} data-txid={props.txid}>
+        {shortenMiddle(props.txid, 12, 12)}
+      </code>
       <CopyButton text={props.txid} what="transaction ID" testId={`${props.testId}-copy`} />
     </span>
   );
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const thisYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const thisYear = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** Date and time; the year only when it is not this year (dense tables). */
 export function DateTime(props: { ms: number }) {
   const d = new Date(props.ms);
   const short = d.getFullYear() === new Date().getFullYear();
-  return <time dateTime={d.toISOString()} title={dateTime.format(d)} className="nowrap">{(short ? thisYear : dateTime).format(d)}</time>;
+  return (
+    <time dateTime={d.toISOString()} title={dateTime.format(d)} className="nowrap">
+      {(short ? thisYear : dateTime).format(d)}
+    </time>
+  );
 }
 
 const dayOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
@@ -104,7 +164,11 @@ export function DateStacked(props: { ms: number }) {
 
 export function Time(props: { ms: number }) {
   const d = new Date(props.ms);
-  return <time dateTime={d.toISOString()} title={dateTime.format(d)} className="nowrap num">{timeOnly.format(d)}</time>;
+  return (
+    <time dateTime={d.toISOString()} title={dateTime.format(d)} className="nowrap num">
+      {timeOnly.format(d)}
+    </time>
+  );
 }
 
 /** What to do about a refusal, for the codes the swap methods answer with. */

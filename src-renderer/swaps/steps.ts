@@ -45,12 +45,30 @@ const MAIN_PATH: Record<SwapDetail['role'], readonly StepName[]> = {
 
 /** The event that marks each step as having happened, as the node's timeline names it. */
 const STEP_EVENT: Record<SwapDetail['role'], Record<StepName, string>> = {
-  maker: { 'agree': 'CounterpartyAccepted', 'own-lock': 'OwnFundingBroadcast', 'their-lock': 'CounterpartyFundingSeen', 'their-claim': 'CounterpartyClaimSeen', 'claim': 'ClaimBroadcast', 'refund': 'RefundBroadcast' },
-  taker: { 'agree': 'TakerStarted', 'own-lock': 'OwnFundingBroadcast', 'their-lock': 'CounterpartyFundingSeen', 'their-claim': 'CounterpartyClaimSeen', 'claim': 'ClaimBroadcast', 'refund': 'RefundBroadcast' },
+  maker: {
+    agree: 'CounterpartyAccepted',
+    'own-lock': 'OwnFundingBroadcast',
+    'their-lock': 'CounterpartyFundingSeen',
+    'their-claim': 'CounterpartyClaimSeen',
+    claim: 'ClaimBroadcast',
+    refund: 'RefundBroadcast',
+  },
+  taker: {
+    agree: 'TakerStarted',
+    'own-lock': 'OwnFundingBroadcast',
+    'their-lock': 'CounterpartyFundingSeen',
+    'their-claim': 'CounterpartyClaimSeen',
+    claim: 'ClaimBroadcast',
+    refund: 'RefundBroadcast',
+  },
 };
 
 const STEP_TX: Partial<Record<StepName, TxKind>> = {
-  'own-lock': 'ownFunding', 'their-lock': 'theirFunding', 'their-claim': 'theirClaim', 'claim': 'claim', 'refund': 'refund',
+  'own-lock': 'ownFunding',
+  'their-lock': 'theirFunding',
+  'their-claim': 'theirClaim',
+  claim: 'claim',
+  refund: 'refund',
 };
 
 const STOPPED: ReadonlySet<Phase> = new Set(['refunding', 'refunded', 'failedBeforeFunding', 'lost']);
@@ -64,30 +82,51 @@ function titles(d: SwapDetail): Record<StepName, { title: string; note: string |
   const buy = d.buy.ticker;
   const maker = d.role === 'maker';
   return {
-    'agree': maker
-      ? { title: 'The peer accepts the terms', note: `You proposed ${amount(d.sell)} for ${amount(d.buy)}.`, ticker: null }
-      : { title: 'You accept the peer\u2019s terms', note: `${amount(d.buy)} for your ${amount(d.sell)}, as you allowed.`, ticker: null },
+    agree: maker
+      ? {
+          title: 'The peer accepts the terms',
+          note: `You proposed ${amount(d.sell)} for ${amount(d.buy)}.`,
+          ticker: null,
+        }
+      : {
+          title: 'You accept the peer\u2019s terms',
+          note: `${amount(d.buy)} for your ${amount(d.sell)}, as you allowed.`,
+          ticker: null,
+        },
     'own-lock': {
       title: `You lock ${amount(d.sell)}`,
-      note: maker ? 'Your coins go first, into a contract only the peer can claim, and only with your secret.' : 'Only after the peer\u2019s coins are locked deep enough.',
+      note: maker
+        ? 'Your coins go first, into a contract only the peer can claim, and only with your secret.'
+        : 'Only after the peer\u2019s coins are locked deep enough.',
       ticker: sell,
     },
     'their-lock': {
       title: `The peer locks ${amount(d.buy)}`,
-      note: maker ? 'Your node checks the contract, amount and lock time before going on.' : 'Your node checks the contract, amount and lock time before locking anything.',
+      note: maker
+        ? 'Your node checks the contract, amount and lock time before going on.'
+        : 'Your node checks the contract, amount and lock time before locking anything.',
       ticker: buy,
     },
-    'their-claim': { title: `The peer claims your ${sell}`, note: 'Their claim reveals the secret your node needs.', ticker: sell },
-    'claim': {
+    'their-claim': {
+      title: `The peer claims your ${sell}`,
+      note: 'Their claim reveals the secret your node needs.',
+      ticker: sell,
+    },
+    claim: {
       title: `You claim ${amount(d.buy)}`,
-      note: maker ? 'This reveals the secret; the peer then uses it to claim your coins.' : 'With the secret from the peer\u2019s claim.',
+      note: maker
+        ? 'This reveals the secret; the peer then uses it to claim your coins.'
+        : 'With the secret from the peer\u2019s claim.',
       ticker: buy,
     },
-    'refund': {
+    refund: {
       title: `Refund of your ${sell}`,
-      note: d.state === 'refunded' ? 'Your node took your coins back once the lock ended.'
-        : d.state === 'refunding' ? 'Your node sends it by itself once the lock ends.'
-          : 'Only if the swap stops after your coins are locked. Your node sends it by itself.',
+      note:
+        d.state === 'refunded'
+          ? 'Your node took your coins back once the lock ended.'
+          : d.state === 'refunding'
+            ? 'Your node sends it by itself once the lock ends.'
+            : 'Only if the swap stops after your coins are locked. Your node sends it by itself.',
       ticker: sell,
     },
   };
@@ -103,26 +142,37 @@ function txOf(d: SwapDetail, kind: TxKind | undefined) {
 }
 
 /** The depth agreed in the swap's terms for a chain; a node that does not report it leaves the app's setting. */
-export function requiredConfirmations(d: Pick<SwapDetail, 'confirmations'>, ticker: string, ctx: Pick<StepContext, 'confirmationsOf'>): number | undefined {
+export function requiredConfirmations(
+  d: Pick<SwapDetail, 'confirmations'>,
+  ticker: string,
+  ctx: Pick<StepContext, 'confirmationsOf'>,
+): number | undefined {
   return d.confirmations.find((c) => c.ticker === ticker)?.confirmations ?? ctx.confirmationsOf?.(ticker);
 }
 
 /** Which deadline a step still to come is held to: [who acts, what it does]. */
 const STEP_DEADLINE: Partial<Record<StepName, [SwapDeadline['party'], SwapDeadline['action']]>> = {
-  'own-lock': ['own', 'lock'], 'their-lock': ['counterparty', 'lock'], 'their-claim': ['counterparty', 'claim'], 'claim': ['own', 'claim'],
+  'own-lock': ['own', 'lock'],
+  'their-lock': ['counterparty', 'lock'],
+  'their-claim': ['counterparty', 'claim'],
+  claim: ['own', 'claim'],
 };
 
 function happened(d: SwapDetail, step: StepName, ctx: StepContext): boolean {
   switch (step) {
     case 'agree':
-      return reached(d, d.role === 'maker'
-        ? ['funding', 'funded', 'claiming', 'refunding', 'completed', 'refunded', 'lost']
-        : ['accepted', 'funding', 'funded', 'claiming', 'refunding', 'completed', 'refunded', 'lost']);
+      return reached(
+        d,
+        d.role === 'maker'
+          ? ['funding', 'funded', 'claiming', 'refunding', 'completed', 'refunded', 'lost']
+          : ['accepted', 'funding', 'funded', 'claiming', 'refunding', 'completed', 'refunded', 'lost'],
+      );
     case 'own-lock':
       return txOf(d, 'ownFunding') !== undefined;
     case 'their-lock': {
       // The node goes on only once their lock is deep enough, so a later phase proves it.
-      if (reached(d, d.role === 'maker' ? ['claiming', 'completed'] : ['funding', 'funded', 'claiming', 'completed'])) return true;
+      if (reached(d, d.role === 'maker' ? ['claiming', 'completed'] : ['funding', 'funded', 'claiming', 'completed']))
+        return true;
       const tx = txOf(d, 'theirFunding');
       const required = requiredConfirmations(d, d.buy.ticker, ctx);
       return tx?.confirmations !== undefined && required !== undefined && tx.confirmations >= required;
@@ -175,20 +225,34 @@ export function deriveSteps(d: SwapDetail, ctx: StepContext): StepView[] {
     const event = STEP_EVENT[d.role][step];
     const tx = txOf(d, STEP_TX[step]);
     const ticker = tx?.ticker ?? words[step].ticker;
-    const confirmations = tx?.confirmations ?? (step === 'their-lock' || step === 'own-lock' ? lastConfirmations(d, event) : undefined);
+    const confirmations =
+      tx?.confirmations ?? (step === 'their-lock' || step === 'own-lock' ? lastConfirmations(d, event) : undefined);
     const txid = tx?.txid ?? (step === 'agree' ? undefined : d.timeline.find((s) => s.event === event && s.txid)?.txid);
     let countdown: Countdown | null = null;
-    if (step === 'refund' && ownLock && ownLocked && (status === 'waiting' || status === 'current')) countdown = lockCountdown(ownLock, ctx.blockTimeOf(ownLock.ticker));
-    if (step === 'claim' && theirLock && status === 'current') countdown = lockCountdown(theirLock, ctx.blockTimeOf(theirLock.ticker));
+    if (step === 'refund' && ownLock && ownLocked && (status === 'waiting' || status === 'current'))
+      countdown = lockCountdown(ownLock, ctx.blockTimeOf(ownLock.ticker));
+    if (step === 'claim' && theirLock && status === 'current')
+      countdown = lockCountdown(theirLock, ctx.blockTimeOf(theirLock.ticker));
     const held = STEP_DEADLINE[step];
     // Only for what has not happened yet: a claim already sent races the lock (the countdown), not this.
-    const deadline = held && (status === 'waiting' || (status === 'current' && !tx)) ? deadlineOf(d, held[0], held[1]) : null;
+    const deadline =
+      held && (status === 'waiting' || (status === 'current' && !tx)) ? deadlineOf(d, held[0], held[1]) : null;
     const at = stopPoint ? stoppedAt(d) : status === 'waiting' || status === 'skipped' ? null : firstAt(d, event);
     return {
-      name: step, title: words[step].title, note: words[step].note, status, at,
-      ticker, txid: txid ?? null, confirmations: confirmations ?? null,
-      required: ticker !== null && (step === 'own-lock' || step === 'their-lock' || step === 'their-claim') ? requiredConfirmations(d, ticker, ctx) ?? null : null,
-      countdown, deadline,
+      name: step,
+      title: words[step].title,
+      note: words[step].note,
+      status,
+      at,
+      ticker,
+      txid: txid ?? null,
+      confirmations: confirmations ?? null,
+      required:
+        ticker !== null && (step === 'own-lock' || step === 'their-lock' || step === 'their-claim')
+          ? (requiredConfirmations(d, ticker, ctx) ?? null)
+          : null,
+      countdown,
+      deadline,
     };
   };
 

@@ -4,12 +4,24 @@ import { PEER } from './testdata.ts';
 
 const known = { tickers: ['DEVA', 'DEVB'], decimalsOf: () => 8 };
 const form = (over: Partial<SwapFormValues> = {}): SwapFormValues => ({
-  role: 'maker', peerId: PEER, sellTicker: 'DEVA', sellAmount: '1.5', buyTicker: 'DEVB', buyAmount: '0.75', ttlMinutes: '10', ...over,
+  role: 'maker',
+  peerId: PEER,
+  sellTicker: 'DEVA',
+  sellAmount: '1.5',
+  buyTicker: 'DEVB',
+  buyAmount: '0.75',
+  ttlMinutes: '10',
+  ...over,
 });
 
 describe('amounts as typed', () => {
   it.each([
-    ['1', null], ['0.00000001', null], ['1.50000000', null], ['.5', null], ['1.', null], ['12345678901234567890', null],
+    ['1', null],
+    ['0.00000001', null],
+    ['1.50000000', null],
+    ['.5', null],
+    ['1.', null],
+    ['12345678901234567890', null],
     ['', 'Enter an amount.'],
     ['0', 'Enter an amount above zero.'],
     ['0.000000000', 'Use at most 8 decimal places.'],
@@ -28,7 +40,13 @@ describe('amounts as typed', () => {
     expect(amountProblem('0.001', 2)).toBe('Use at most 2 decimal places.');
   });
 
-  it.each([['.5', '0.5'], ['1.', '1'], ['007.10', '7.10'], [' 0.50 ', '0.50'], ['0', '0']])('writes %j as %j for the node', (input, out) => {
+  it.each([
+    ['.5', '0.5'],
+    ['1.', '1'],
+    ['007.10', '7.10'],
+    [' 0.50 ', '0.50'],
+    ['0', '0'],
+  ])('writes %j as %j for the node', (input, out) => {
     expect(normaliseAmount(input)).toBe(out);
   });
 });
@@ -36,18 +54,32 @@ describe('amounts as typed', () => {
 describe('the start-a-swap form', () => {
   it('builds swaps.start for the maker', () => {
     expect(validateSwapForm(form({ sellAmount: '.5' }), known)).toEqual({
-      ok: true, role: 'maker', params: { peerId: PEER, sell: { ticker: 'DEVA', amount: '0.5' }, buy: { ticker: 'DEVB', amount: '0.75' } },
+      ok: true,
+      role: 'maker',
+      params: { peerId: PEER, sell: { ticker: 'DEVA', amount: '0.5' }, buy: { ticker: 'DEVB', amount: '0.75' } },
     });
   });
 
   it('builds swaps.allow with a TTL in seconds for the taker', () => {
-    expect(validateSwapForm(form({ role: 'taker', sellTicker: 'DEVB', buyTicker: 'DEVA', ttlMinutes: '15' }), known)).toEqual({
-      ok: true, role: 'taker', params: { peerId: PEER, sell: { ticker: 'DEVB', amount: '1.5' }, buy: { ticker: 'DEVA', amount: '0.75' }, ttlSec: 900 },
+    expect(
+      validateSwapForm(form({ role: 'taker', sellTicker: 'DEVB', buyTicker: 'DEVA', ttlMinutes: '15' }), known),
+    ).toEqual({
+      ok: true,
+      role: 'taker',
+      params: {
+        peerId: PEER,
+        sell: { ticker: 'DEVB', amount: '1.5' },
+        buy: { ticker: 'DEVA', amount: '0.75' },
+        ttlSec: 900,
+      },
     });
   });
 
   it('names every field that is wrong at once', () => {
-    const r = validateSwapForm(form({ peerId: 'not-a-peer', buyTicker: 'DEVA', sellAmount: '0', buyAmount: 'x' }), known);
+    const r = validateSwapForm(
+      form({ peerId: 'not-a-peer', buyTicker: 'DEVA', sellAmount: '0', buyAmount: 'x' }),
+      known,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(Object.keys(r.errors).sort()).toEqual(['buyAmount', 'buyTicker', 'peerId', 'sellAmount']);

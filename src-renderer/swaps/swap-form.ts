@@ -35,14 +35,16 @@ const MAX_TTL_MINUTES = 24 * 60;
 export function amountProblem(text: string, decimals: number = MAX_DECIMALS): string | null {
   const t = text.trim();
   if (t.length === 0) return 'Enter an amount.';
-  if (!/^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$/.test(t)) return 'Use digits and at most one dot, such as 0.5 (no commas, signs or letters).';
+  if (!/^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$/.test(t))
+    return 'Use digits and at most one dot, such as 0.5 (no commas, signs or letters).';
   const places = Math.min(decimals, MAX_DECIMALS);
   const normalised = normaliseAmount(t);
   let units: bigint;
   try {
     units = parseAmount(normalised, places);
   } catch (err) {
-    if (err instanceof AmountError && /decimal places/.test(err.message)) return `Use at most ${places} decimal places.`;
+    if (err instanceof AmountError && /decimal places/.test(err.message))
+      return `Use at most ${places} decimal places.`;
     if (err instanceof AmountError && /too large/.test(err.message)) return 'That amount is too large.';
     return 'Use digits and at most one dot, such as 0.5.';
   }
@@ -60,16 +62,25 @@ export function normaliseAmount(text: string): string {
   return frac === undefined ? w : `${w}.${frac}`;
 }
 
-export function validateSwapForm(v: SwapFormValues, known: { tickers: readonly string[]; decimalsOf(ticker: string): number | undefined }): SwapFormResult {
+export function validateSwapForm(
+  v: SwapFormValues,
+  known: { tickers: readonly string[]; decimalsOf(ticker: string): number | undefined },
+): SwapFormResult {
   const errors: SwapFormErrors = {};
   const peerId = v.peerId.trim();
-  if (peerId.length === 0) errors.peerId = 'Enter the peer\u2019s ID (the other person finds it on their Network page).';
-  else if (!PeerIdParam.safeParse(peerId).success) errors.peerId = 'That is not a peer ID. It looks like 12D3KooW\u2026 followed by about 44 letters and digits.';
+  if (peerId.length === 0)
+    errors.peerId = 'Enter the peer\u2019s ID (the other person finds it on their Network page).';
+  else if (!PeerIdParam.safeParse(peerId).success)
+    errors.peerId = 'That is not a peer ID. It looks like 12D3KooW\u2026 followed by about 44 letters and digits.';
 
-  for (const [field, ticker] of [['sellTicker', v.sellTicker], ['buyTicker', v.buyTicker]] as const) {
+  for (const [field, ticker] of [
+    ['sellTicker', v.sellTicker],
+    ['buyTicker', v.buyTicker],
+  ] as const) {
     if (!known.tickers.includes(ticker)) errors[field] = 'Choose a coin this node knows.';
   }
-  if (!errors.sellTicker && !errors.buyTicker && v.sellTicker === v.buyTicker) errors.buyTicker = 'A swap needs two different coins.';
+  if (!errors.sellTicker && !errors.buyTicker && v.sellTicker === v.buyTicker)
+    errors.buyTicker = 'A swap needs two different coins.';
 
   const sellProblem = amountProblem(v.sellAmount, known.decimalsOf(v.sellTicker));
   if (sellProblem) errors.sellAmount = sellProblem;
@@ -80,7 +91,8 @@ export function validateSwapForm(v: SwapFormValues, known: { tickers: readonly s
   if (v.role === 'taker') {
     const t = v.ttlMinutes.trim();
     const minutes = /^[0-9]{1,4}$/.test(t) ? Number(t) : Number.NaN;
-    if (!(minutes >= 1 && minutes <= MAX_TTL_MINUTES)) errors.ttlMinutes = `Enter whole minutes from 1 to ${MAX_TTL_MINUTES} (24 hours).`;
+    if (!(minutes >= 1 && minutes <= MAX_TTL_MINUTES))
+      errors.ttlMinutes = `Enter whole minutes from 1 to ${MAX_TTL_MINUTES} (24 hours).`;
     else ttlSec = minutes * 60;
   }
 

@@ -8,9 +8,16 @@ const text = (d: SwapDetail) => explainSwap(d, ctx).paragraphs.join(' ');
 
 describe('state badges', () => {
   it.each([
-    ['proposed', 'in-progress', 'info'], ['accepted', 'in-progress', 'info'], ['funding', 'in-progress', 'info'], ['funded', 'in-progress', 'info'],
-    ['claiming', 'in-progress', 'info'], ['refunding', 'refunding', 'warn'], ['completed', 'completed', 'ok'], ['refunded', 'refunded', 'warn'],
-    ['failedBeforeFunding', 'failed-before-funding', 'muted'], ['lost', 'lost', 'danger'],
+    ['proposed', 'in-progress', 'info'],
+    ['accepted', 'in-progress', 'info'],
+    ['funding', 'in-progress', 'info'],
+    ['funded', 'in-progress', 'info'],
+    ['claiming', 'in-progress', 'info'],
+    ['refunding', 'refunding', 'warn'],
+    ['completed', 'completed', 'ok'],
+    ['refunded', 'refunded', 'warn'],
+    ['failedBeforeFunding', 'failed-before-funding', 'muted'],
+    ['lost', 'lost', 'danger'],
   ] as const)('%s → %s (%s)', (state, kind, tone) => {
     expect(swapBadge(state)).toMatchObject({ kind, tone });
   });
@@ -33,24 +40,38 @@ describe('explanation box', () => {
   it('while waiting for the peer\u2019s lock, says when our coins come back if it never comes', () => {
     const e = explainSwap(maker.funded(), ctx);
     expect(e.title).toBe('Waiting for the peer to lock DEVB');
-    expect(text(maker.funded())).toContain('your DEVA is refunded automatically after DEVA block 264, in ~54 blocks (~5 min), minus the network fee');
+    expect(text(maker.funded())).toContain(
+      'your DEVA is refunded automatically after DEVA block 264, in ~54 blocks (~5 min), minus the network fee',
+    );
   });
 
   it('names the block by which the peer must lock, and by which our node gives up', () => {
-    expect(text(maker.funded())).toContain('The peer must now lock 0.75 DEVB by DEVB block 213, in ~3 blocks (under 1 min); once it is confirmed, your node claims it (it can until DEVB block 226).');
+    expect(text(maker.funded())).toContain(
+      'The peer must now lock 0.75 DEVB by DEVB block 213, in ~3 blocks (under 1 min); once it is confirmed, your node claims it (it can until DEVB block 226).',
+    );
     const t = text(taker.accepted());
-    expect(t).toContain('The peer locks 1.5 DEVA first, by DEVB block 212, in ~2 blocks (under 1 min); your node locks');
-    expect(t).toContain('If the peer\'s lock is not confirmed in time for your node to lock by DEVB block 213, in ~3 blocks (under 1 min), the swap stops');
+    expect(t).toContain(
+      'The peer locks 1.5 DEVA first, by DEVB block 212, in ~2 blocks (under 1 min); your node locks',
+    );
+    expect(t).toContain(
+      "If the peer's lock is not confirmed in time for your node to lock by DEVB block 213, in ~3 blocks (under 1 min), the swap stops",
+    );
   });
 
   it('names the block by which the peer must claim, and the taker\u2019s own claim deadline', () => {
-    expect(text(taker.funded())).toContain('If they don\u2019t claim by DEVB block 226, in ~16 blocks (~1 min), your DEVB is refunded automatically after DEVB block 232');
+    expect(text(taker.funded())).toContain(
+      'If they don\u2019t claim by DEVB block 226, in ~16 blocks (~1 min), your DEVB is refunded automatically after DEVB block 232',
+    );
     const claiming: SwapDetail = { ...taker.funded(), state: 'claiming' };
-    expect(text(claiming)).toContain('It should confirm by DEVA block 258, in ~48 blocks (~4 min), before the peer\'s lock ends at DEVA block 264.');
+    expect(text(claiming)).toContain(
+      "It should confirm by DEVA block 258, in ~48 blocks (~4 min), before the peer's lock ends at DEVA block 264.",
+    );
   });
 
   it('without deadlines from the node, still says "in time" rather than inventing a block', () => {
-    expect(text({ ...maker.funded(), deadlines: [] })).toContain('The peer must now lock 0.75 DEVB; once it is confirmed, your node claims it.');
+    expect(text({ ...maker.funded(), deadlines: [] })).toContain(
+      'The peer must now lock 0.75 DEVB; once it is confirmed, your node claims it.',
+    );
     expect(text({ ...taker.accepted(), deadlines: [] })).toContain('If the peer does not lock in time');
   });
 
@@ -79,7 +100,12 @@ describe('explanation box', () => {
     const m = explainSwap(maker.lost(), ctx);
     expect(m).toMatchObject({ tone: 'danger', title: 'Lost: your DEVA went to the peer' });
     expect(m.paragraphs.join(' ')).toContain('claim did not confirm in time');
-    const lostTaker: SwapDetail = { ...taker.completed(), state: 'lost', outcome: 'lost', reason: { code: 'counterparty-refunded', message: 'the maker took its coins back' } };
+    const lostTaker: SwapDetail = {
+      ...taker.completed(),
+      state: 'lost',
+      outcome: 'lost',
+      reason: { code: 'counterparty-refunded', message: 'the maker took its coins back' },
+    };
     expect(text(lostTaker)).toContain('The peer claimed your 0.75 DEVB');
   });
 });

@@ -18,12 +18,18 @@ export interface Badge {
 
 export function swapBadge(state: Phase): Badge {
   switch (state) {
-    case 'completed': return { kind: 'completed', label: 'Completed', tone: 'ok' };
-    case 'refunded': return { kind: 'refunded', label: 'Refunded', tone: 'warn' };
-    case 'failedBeforeFunding': return { kind: 'failed-before-funding', label: 'Failed before funding', tone: 'muted' };
-    case 'lost': return { kind: 'lost', label: 'Lost', tone: 'danger' };
-    case 'refunding': return { kind: 'refunding', label: 'Refunding', tone: 'warn' };
-    default: return { kind: 'in-progress', label: 'In progress', tone: 'info' };
+    case 'completed':
+      return { kind: 'completed', label: 'Completed', tone: 'ok' };
+    case 'refunded':
+      return { kind: 'refunded', label: 'Refunded', tone: 'warn' };
+    case 'failedBeforeFunding':
+      return { kind: 'failed-before-funding', label: 'Failed before funding', tone: 'muted' };
+    case 'lost':
+      return { kind: 'lost', label: 'Lost', tone: 'danger' };
+    case 'refunding':
+      return { kind: 'refunding', label: 'Refunding', tone: 'warn' };
+    default:
+      return { kind: 'in-progress', label: 'In progress', tone: 'info' };
   }
 }
 
@@ -40,17 +46,28 @@ export function shortStatus(s: SwapSummary): string {
   const buy = s.buy.ticker;
   const maker = s.role === 'maker';
   switch (s.state) {
-    case 'new': return 'Starting';
-    case 'proposed': return 'Waiting for the peer to accept';
-    case 'accepted': return `Waiting for the peer to lock ${buy}`;
-    case 'funding': return `Locking your ${sell}`;
-    case 'funded': return maker ? `Waiting for the peer to lock ${buy}` : `Waiting for the peer to claim your ${sell}`;
-    case 'claiming': return `Claiming ${buy}`;
-    case 'refunding': return `Stopped; your ${sell} comes back after its lock`;
-    case 'completed': return `Received ${amount(s.buy)}`;
-    case 'refunded': return reasonText(s) ?? `Your ${sell} came back`;
-    case 'failedBeforeFunding': return reasonText(s) ?? 'Nothing moved';
-    case 'lost': return `Your ${sell} went to the peer`;
+    case 'new':
+      return 'Starting';
+    case 'proposed':
+      return 'Waiting for the peer to accept';
+    case 'accepted':
+      return `Waiting for the peer to lock ${buy}`;
+    case 'funding':
+      return `Locking your ${sell}`;
+    case 'funded':
+      return maker ? `Waiting for the peer to lock ${buy}` : `Waiting for the peer to claim your ${sell}`;
+    case 'claiming':
+      return `Claiming ${buy}`;
+    case 'refunding':
+      return `Stopped; your ${sell} comes back after its lock`;
+    case 'completed':
+      return `Received ${amount(s.buy)}`;
+    case 'refunded':
+      return reasonText(s) ?? `Your ${sell} came back`;
+    case 'failedBeforeFunding':
+      return reasonText(s) ?? 'Nothing moved';
+    case 'lost':
+      return `Your ${sell} went to the peer`;
   }
 }
 
@@ -66,7 +83,8 @@ export interface WordsContext {
 
 function refundLine(sell: string, lock: Countdown | null, what: string): string {
   if (!lock) return `${what} your ${sell} is refunded automatically once its lock ends.`;
-  if (lock.open) return `${what} your ${sell} can be refunded now: its lock ended at block ${lock.locktime}. Your node sends the refund by itself.`;
+  if (lock.open)
+    return `${what} your ${sell} can be refunded now: its lock ended at block ${lock.locktime}. Your node sends the refund by itself.`;
   const when = lock.blocksLeft === null ? '' : `, ${countdownText(lock)}`;
   return `${what} your ${sell} is refunded automatically after ${lock.ticker} block ${lock.locktime}${when}, minus the network fee.`;
 }
@@ -87,71 +105,109 @@ export function explainSwap(d: SwapDetail, ctx: WordsContext): Explanation {
 
   switch (d.state) {
     case 'new':
-      return { tone: 'info', title: 'Starting the swap', paragraphs: ['Your node is setting up the swap. Nothing has been locked.'] };
+      return {
+        tone: 'info',
+        title: 'Starting the swap',
+        paragraphs: ['Your node is setting up the swap. Nothing has been locked.'],
+      };
     case 'proposed':
       return {
-        tone: 'info', title: 'Waiting for the peer to accept',
-        paragraphs: [`Your node proposed ${amount(d.sell)} for ${amount(d.buy)}. The peer accepts only a swap it agreed to in advance.`,
-          'If it does not answer soon, the swap stops. Nothing has been locked yet, so nothing moves.'],
+        tone: 'info',
+        title: 'Waiting for the peer to accept',
+        paragraphs: [
+          `Your node proposed ${amount(d.sell)} for ${amount(d.buy)}. The peer accepts only a swap it agreed to in advance.`,
+          'If it does not answer soon, the swap stops. Nothing has been locked yet, so nothing moves.',
+        ],
       };
     case 'accepted':
       return {
-        tone: 'info', title: `Waiting for the peer to lock ${buy}`,
-        paragraphs: [`You accepted the peer's terms. The peer locks ${amount(d.buy)} first${theirLockBy ? `, ${byBlockText(theirLockBy)}` : ''}; your node locks your ${amount(d.sell)} only after checking the peer's lock on the ${buy} chain.`,
+        tone: 'info',
+        title: `Waiting for the peer to lock ${buy}`,
+        paragraphs: [
+          `You accepted the peer's terms. The peer locks ${amount(d.buy)} first${theirLockBy ? `, ${byBlockText(theirLockBy)}` : ''}; your node locks your ${amount(d.sell)} only after checking the peer's lock on the ${buy} chain.`,
           ownLockBy
             ? `If the peer's lock is not confirmed in time for your node to lock ${byBlockText(ownLockBy)}, the swap stops and nothing of yours moves.`
-            : 'If the peer does not lock in time, the swap stops and nothing of yours moves.'],
+            : 'If the peer does not lock in time, the swap stops and nothing of yours moves.',
+        ],
       };
     case 'funding':
       return {
-        tone: 'info', title: `Locking your ${sell}`,
-        paragraphs: [`Your wallet is paying ${amount(d.sell)} into the swap's contract on the ${sell} chain.`,
-          refundLine(sell, own, 'If the swap does not go through,')],
+        tone: 'info',
+        title: `Locking your ${sell}`,
+        paragraphs: [
+          `Your wallet is paying ${amount(d.sell)} into the swap's contract on the ${sell} chain.`,
+          refundLine(sell, own, 'If the swap does not go through,'),
+        ],
       };
     case 'funded':
       if (maker) {
         return {
-          tone: 'info', title: `Waiting for the peer to lock ${buy}`,
-          paragraphs: [`Your ${amount(d.sell)} is locked. The peer must now lock ${amount(d.buy)}${theirLockBy ? ` ${byBlockText(theirLockBy)}` : ''}; once it is confirmed, your node claims it${ownClaimBy ? ` (it can until ${ownClaimBy.ticker} block ${ownClaimBy.height})` : ''}.`,
-            refundLine(sell, own, 'If they don\u2019t lock in time, the swap stops and')],
+          tone: 'info',
+          title: `Waiting for the peer to lock ${buy}`,
+          paragraphs: [
+            `Your ${amount(d.sell)} is locked. The peer must now lock ${amount(d.buy)}${theirLockBy ? ` ${byBlockText(theirLockBy)}` : ''}; once it is confirmed, your node claims it${ownClaimBy ? ` (it can until ${ownClaimBy.ticker} block ${ownClaimBy.height})` : ''}.`,
+            refundLine(sell, own, 'If they don\u2019t lock in time, the swap stops and'),
+          ],
         };
       }
       return {
-        tone: 'info', title: `Waiting for the peer to claim your ${sell}`,
-        paragraphs: [`Both sides have locked. When the peer claims your ${amount(d.sell)}, its claim reveals the secret, and your node uses it at once to claim ${amount(d.buy)}.`,
-          refundLine(sell, own, theirClaimBy ? `If they don\u2019t claim ${byBlockText(theirClaimBy)},` : 'If they don\u2019t claim in time,')],
+        tone: 'info',
+        title: `Waiting for the peer to claim your ${sell}`,
+        paragraphs: [
+          `Both sides have locked. When the peer claims your ${amount(d.sell)}, its claim reveals the secret, and your node uses it at once to claim ${amount(d.buy)}.`,
+          refundLine(
+            sell,
+            own,
+            theirClaimBy
+              ? `If they don\u2019t claim ${byBlockText(theirClaimBy)},`
+              : 'If they don\u2019t claim in time,',
+          ),
+        ],
       };
     case 'claiming': {
       // The taker's claim has its own deadline, a margin before the maker's lock ends.
-      const deadline = !maker && ownClaimBy && ownClaimBy.blocksLeft !== 0
-        ? ` It should confirm ${byBlockText(ownClaimBy)}, before the peer's lock ends at ${ownClaimBy.ticker} block ${counterparty?.locktime ?? ownClaimBy.height}.`
-        : counterparty && !counterparty.open
-          ? ` It should confirm before the peer's lock ends at ${counterparty.ticker} block ${counterparty.locktime}${counterparty.blocksLeft === null ? '' : `, ${countdownText(counterparty)}`}.`
-          : '';
+      const deadline =
+        !maker && ownClaimBy && ownClaimBy.blocksLeft !== 0
+          ? ` It should confirm ${byBlockText(ownClaimBy)}, before the peer's lock ends at ${ownClaimBy.ticker} block ${counterparty?.locktime ?? ownClaimBy.height}.`
+          : counterparty && !counterparty.open
+            ? ` It should confirm before the peer's lock ends at ${counterparty.ticker} block ${counterparty.locktime}${counterparty.blocksLeft === null ? '' : `, ${countdownText(counterparty)}`}.`
+            : '';
       return {
-        tone: 'info', title: `Claiming ${buy}`,
-        paragraphs: [maker
-          ? `The peer's ${amount(d.buy)} is locked and confirmed. Your node has claimed it; the claim reveals the secret, so the swap can no longer be stopped.${deadline}`
-          : `The peer claimed your ${sell} and so revealed the secret. Your node is claiming ${amount(d.buy)} with it.${deadline}`],
+        tone: 'info',
+        title: `Claiming ${buy}`,
+        paragraphs: [
+          maker
+            ? `The peer's ${amount(d.buy)} is locked and confirmed. Your node has claimed it; the claim reveals the secret, so the swap can no longer be stopped.${deadline}`
+            : `The peer claimed your ${sell} and so revealed the secret. Your node is claiming ${amount(d.buy)} with it.${deadline}`,
+        ],
       };
     }
     case 'refunding':
       return {
-        tone: 'warn', title: `Stopped: your ${sell} is on its way back`,
+        tone: 'warn',
+        title: `Stopped: your ${sell} is on its way back`,
         paragraphs: [
           ...(why ? [`Why: ${why}`] : []),
-          ownLocked ? refundLine(sell, own, 'Nothing else is needed:') : `Nothing else is needed: your node refunds your ${sell} by itself.`,
-          'Keep the node running around that time; if it is off, it sends the refund as soon as it starts again. You will not receive ' + buy + '.',
+          ownLocked
+            ? refundLine(sell, own, 'Nothing else is needed:')
+            : `Nothing else is needed: your node refunds your ${sell} by itself.`,
+          'Keep the node running around that time; if it is off, it sends the refund as soon as it starts again. You will not receive ' +
+            buy +
+            '.',
         ],
       };
     case 'completed':
       return {
-        tone: 'ok', title: 'Swap completed',
-        paragraphs: [`You received ${amount(d.buy)} for your ${amount(d.sell)}. The ${buy} is in your ${buy} wallet, less the network fee of the claim.`],
+        tone: 'ok',
+        title: 'Swap completed',
+        paragraphs: [
+          `You received ${amount(d.buy)} for your ${amount(d.sell)}. The ${buy} is in your ${buy} wallet, less the network fee of the claim.`,
+        ],
       };
     case 'refunded':
       return {
-        tone: 'warn', title: `Refunded: your ${sell} is back`,
+        tone: 'warn',
+        title: `Refunded: your ${sell} is back`,
         paragraphs: [
           ...(why ? [`Why: ${why}`] : []),
           `The swap did not go through, so your node took back the ${amount(d.sell)} it had locked. It is in your ${sell} wallet again, minus the network fees of the lock and the refund. You did not receive ${buy}.`,
@@ -159,12 +215,17 @@ export function explainSwap(d: SwapDetail, ctx: WordsContext): Explanation {
       };
     case 'failedBeforeFunding':
       return {
-        tone: 'muted', title: 'Stopped before any coins were locked',
-        paragraphs: [...(why ? [`Why: ${why}`] : []), 'Nothing moved: no coins of yours were locked, and no network fees were paid.'],
+        tone: 'muted',
+        title: 'Stopped before any coins were locked',
+        paragraphs: [
+          ...(why ? [`Why: ${why}`] : []),
+          'Nothing moved: no coins of yours were locked, and no network fees were paid.',
+        ],
       };
     case 'lost':
       return {
-        tone: 'danger', title: `Lost: your ${sell} went to the peer`,
+        tone: 'danger',
+        title: `Lost: your ${sell} went to the peer`,
         paragraphs: [
           maker
             ? `Your node claimed the peer's ${buy}, and that claim made the secret public. But the claim did not confirm in time: the peer took its ${buy} back with a refund, then used the secret to claim your ${amount(d.sell)}.`
@@ -181,7 +242,9 @@ export function abortConsequence(d: SwapDetail, ctx: WordsContext): string | nul
   const { own } = swapCountdowns(d, ctx.blockTimeOf);
   const sell = d.sell.ticker;
   const whenBack = own
-    ? own.open ? 'now (its lock has ended)' : `after ${own.ticker} block ${own.locktime}${own.blocksLeft !== null ? `, in about ${blocksText(own.blocksLeft)}` : ''}`
+    ? own.open
+      ? 'now (its lock has ended)'
+      : `after ${own.ticker} block ${own.locktime}${own.blocksLeft !== null ? `, in about ${blocksText(own.blocksLeft)}` : ''}`
     : 'when its lock ends';
   switch (d.state) {
     case 'new':
@@ -201,5 +264,7 @@ export function abortConsequence(d: SwapDetail, ctx: WordsContext): string | nul
 
 /** Why the Stop button is missing while the swap runs (a stopped or finished swap says so in its explanation). */
 export function whyNoAbort(d: Pick<SwapSummary, 'state'>): string | null {
-  return d.state === 'claiming' ? 'This swap can no longer be stopped: a claim has revealed the secret, so it has to finish.' : null;
+  return d.state === 'claiming'
+    ? 'This swap can no longer be stopped: a claim has revealed the secret, so it has to finish.'
+    : null;
 }

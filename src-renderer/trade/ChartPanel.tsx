@@ -4,8 +4,14 @@
 // is a drawing coordinate derived from the node's decimal strings (see decimal.ts).
 import { useQuery } from '@tanstack/react-query';
 import {
-  CandlestickSeries, ColorType, createChart, CrosshairMode, HistogramSeries,
-  type IChartApi, type ISeriesApi, type UTCTimestamp,
+  CandlestickSeries,
+  ColorType,
+  createChart,
+  CrosshairMode,
+  HistogramSeries,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
 } from 'lightweight-charts';
 import { memo, useEffect, useRef, useState } from 'react';
 import { CANDLE_INTERVALS, type CandleInterval } from '../../src-shared/history/candles.ts';
@@ -14,20 +20,45 @@ import { marketQueries } from '../api/trade-queries.ts';
 import { useTheme } from '../app/theme.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { formatNumber, useNumberFormat, type NumberFormat } from '../settings/number-format.tsx';
-import { candleBar, candleChange, chartWindowStart, orderedCandles, pricePrecision, volumeBar, type CandleView } from './candles.ts';
+import {
+  candleBar,
+  candleChange,
+  chartWindowStart,
+  orderedCandles,
+  pricePrecision,
+  volumeBar,
+  type CandleView,
+} from './candles.ts';
 import { depthFrame } from './depth.ts';
 import type { MarketRef } from './market.ts';
 
-interface ChartColors { up: string; down: string; upVol: string; downVol: string; text: string; grid: string; border: string; bg: string; bidFill: string; askFill: string }
+interface ChartColors {
+  up: string;
+  down: string;
+  upVol: string;
+  downVol: string;
+  text: string;
+  grid: string;
+  border: string;
+  bg: string;
+  bidFill: string;
+  askFill: string;
+}
 
 function chartColors(): ChartColors {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
   return {
-    up: v('--chart-up', '#3fb68b'), down: v('--chart-down', '#ef6b63'),
-    upVol: v('--chart-up-vol', 'rgba(63,182,139,0.35)'), downVol: v('--chart-down-vol', 'rgba(239,107,99,0.35)'),
-    text: v('--chart-text', '#8a95a4'), grid: v('--chart-grid', 'rgba(128,128,128,0.08)'), border: v('--chart-border', '#252d38'),
-    bg: v('--chart-bg', '#141920'), bidFill: v('--chart-up-fill', 'rgba(63,182,139,0.18)'), askFill: v('--chart-down-fill', 'rgba(239,107,99,0.18)'),
+    up: v('--chart-up', '#3fb68b'),
+    down: v('--chart-down', '#ef6b63'),
+    upVol: v('--chart-up-vol', 'rgba(63,182,139,0.35)'),
+    downVol: v('--chart-down-vol', 'rgba(239,107,99,0.35)'),
+    text: v('--chart-text', '#8a95a4'),
+    grid: v('--chart-grid', 'rgba(128,128,128,0.08)'),
+    border: v('--chart-border', '#252d38'),
+    bg: v('--chart-bg', '#141920'),
+    bidFill: v('--chart-up-fill', 'rgba(63,182,139,0.18)'),
+    askFill: v('--chart-down-fill', 'rgba(239,107,99,0.18)'),
   };
 }
 
@@ -46,7 +77,10 @@ interface Live {
   colors: ChartColors;
   precision: number;
   /** Converts one candle to the bars the two series take. */
-  bars(c: CandleView): { bar: { time: UTCTimestamp; open: number; high: number; low: number; close: number }; vol: { time: UTCTimestamp; value: number; color: string } };
+  bars(c: CandleView): {
+    bar: { time: UTCTimestamp; open: number; high: number; low: number; close: number };
+    vol: { time: UTCTimestamp; value: number; color: string };
+  };
   /** Hand the chart shown[start..] again (after a reset or when older bars are added). */
   load(): void;
 }
@@ -69,20 +103,40 @@ function PriceChart(props: { market: MarketRef; interval: CandleInterval }) {
       autoSize: true,
       // The attribution logo would inject a <style> element and a remote link, both refused by the CSP;
       // TradingView Lightweight Charts is credited on the Settings page instead.
-      layout: { attributionLogo: false, background: { type: ColorType.Solid, color: colors.bg }, textColor: colors.text, fontSize: 11 },
+      layout: {
+        attributionLogo: false,
+        background: { type: ColorType.Solid, color: colors.bg },
+        textColor: colors.text,
+        fontSize: 11,
+      },
       grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
       crosshair: { mode: CrosshairMode.Normal },
       rightPriceScale: { borderColor: colors.border },
       timeScale: { borderColor: colors.border, timeVisible: true, secondsVisible: false, rightOffset: 4 },
     });
     const candleSeries = chart.addSeries(CandlestickSeries, {
-      upColor: colors.up, downColor: colors.down, wickUpColor: colors.up, wickDownColor: colors.down, borderVisible: false,
+      upColor: colors.up,
+      downColor: colors.down,
+      wickUpColor: colors.up,
+      wickDownColor: colors.down,
+      borderVisible: false,
     });
     candleSeries.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.28 } });
-    const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
+    const volume = chart.addSeries(HistogramSeries, {
+      priceScaleId: 'volume',
+      priceFormat: { type: 'volume' },
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
     chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.78, bottom: 0 } });
     const l: Live = {
-      chart, candles: candleSeries, volume, shown: null, start: 0, colors, precision: -1,
+      chart,
+      candles: candleSeries,
+      volume,
+      shown: null,
+      start: 0,
+      colors,
+      precision: -1,
       bars(c) {
         const b = candleBar(c);
         const v = volumeBar(c);
@@ -129,9 +183,15 @@ function PriceChart(props: { market: MarketRef; interval: CandleInterval }) {
     l.chart.applyOptions({
       layout: { background: { type: ColorType.Solid, color: colors.bg }, textColor: colors.text },
       grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
-      rightPriceScale: { borderColor: colors.border }, timeScale: { borderColor: colors.border },
+      rightPriceScale: { borderColor: colors.border },
+      timeScale: { borderColor: colors.border },
     });
-    l.candles.applyOptions({ upColor: colors.up, downColor: colors.down, wickUpColor: colors.up, wickDownColor: colors.down });
+    l.candles.applyOptions({
+      upColor: colors.up,
+      downColor: colors.down,
+      wickUpColor: colors.up,
+      wickDownColor: colors.down,
+    });
     l.shown = null;
   }, [theme]);
 
@@ -140,7 +200,9 @@ function PriceChart(props: { market: MarketRef; interval: CandleInterval }) {
   useEffect(() => {
     const l = live.current;
     if (!l) return;
-    l.chart.applyOptions({ localization: { priceFormatter: (p: number) => chartLabel(p, Math.max(0, l.precision), numberFormat) } });
+    l.chart.applyOptions({
+      localization: { priceFormatter: (p: number) => chartLabel(p, Math.max(0, l.precision), numberFormat) },
+    });
   }, [numberFormat]);
 
   useEffect(() => {
@@ -173,11 +235,26 @@ function PriceChart(props: { market: MarketRef; interval: CandleInterval }) {
   return (
     <div className="chart-box">
       {/* Without candles the empty chart would draw bare axes behind the note: hidden, not removed (the chart stays built). */}
-      <div ref={box} className={`chart-canvas${data && data.length === 0 ? ' chart-canvas-empty' : ''}`} data-testid="price-chart" data-interval={props.interval} data-candles={data?.length ?? 0}
-        role="img" aria-label={`Price chart of ${base}/${quote}, ${props.interval} candles`} />
+      <div
+        ref={box}
+        className={`chart-canvas${data && data.length === 0 ? ' chart-canvas-empty' : ''}`}
+        data-testid="price-chart"
+        data-interval={props.interval}
+        data-candles={data?.length ?? 0}
+        role="img"
+        aria-label={`Price chart of ${base}/${quote}, ${props.interval} candles`}
+      />
       {candles.isPending ? <div className="chart-overlay muted">Loading candles{'\u2026'}</div> : null}
-      {candles.isError ? <div className="chart-overlay"><ErrorNote error={candles.error} testId="chart-error" /></div> : null}
-      {data && data.length === 0 ? <div className="chart-overlay muted" data-testid="chart-empty">No trades in this market yet: candles appear with the first trade.</div> : null}
+      {candles.isError ? (
+        <div className="chart-overlay">
+          <ErrorNote error={candles.error} testId="chart-error" />
+        </div>
+      ) : null}
+      {data && data.length === 0 ? (
+        <div className="chart-overlay muted" data-testid="chart-empty">
+          No trades in this market yet: candles appear with the first trade.
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -203,21 +280,49 @@ function DepthChart(props: { market: MarketRef }) {
   useEffect(() => {
     const c = canvas.current;
     if (!c || size.w === 0 || size.h === 0) return;
-    const frame = requestAnimationFrame(() => drawDepth(c, size.w, size.h, book.data ? depthFrame(book.data.asks, book.data.bids) : null, chartColors(), numberFormat));
+    const frame = requestAnimationFrame(() =>
+      drawDepth(
+        c,
+        size.w,
+        size.h,
+        book.data ? depthFrame(book.data.asks, book.data.bids) : null,
+        chartColors(),
+        numberFormat,
+      ),
+    );
     return () => cancelAnimationFrame(frame);
   }, [book.data, size, theme, numberFormat]);
 
   return (
     <div ref={wrap} className="chart-box">
       {/* Sized through CSSOM as it follows the box; the CSP allows that. */}
-      <canvas ref={canvas} className="chart-canvas" data-testid="depth-chart" role="img" aria-label={`Depth chart of ${base}/${quote}`}
-        width={Math.round(size.w * devicePixelRatio)} height={Math.round(size.h * devicePixelRatio)} style={{ width: size.w, height: size.h }} />
-      {book.isError ? <div className="chart-overlay"><ErrorNote error={book.error} /></div> : null}
+      <canvas
+        ref={canvas}
+        className="chart-canvas"
+        data-testid="depth-chart"
+        role="img"
+        aria-label={`Depth chart of ${base}/${quote}`}
+        width={Math.round(size.w * devicePixelRatio)}
+        height={Math.round(size.h * devicePixelRatio)}
+        style={{ width: size.w, height: size.h }}
+      />
+      {book.isError ? (
+        <div className="chart-overlay">
+          <ErrorNote error={book.error} />
+        </div>
+      ) : null}
     </div>
   );
 }
 
-function drawDepth(c: HTMLCanvasElement, w: number, h: number, f: ReturnType<typeof depthFrame>, colors: ChartColors, fmt: NumberFormat): void {
+function drawDepth(
+  c: HTMLCanvasElement,
+  w: number,
+  h: number,
+  f: ReturnType<typeof depthFrame>,
+  colors: ChartColors,
+  fmt: NumberFormat,
+): void {
   const ctx = c.getContext('2d');
   if (!ctx) return;
   const dpr = devicePixelRatio;
@@ -281,7 +386,11 @@ function drawDepth(c: HTMLCanvasElement, w: number, h: number, f: ReturnType<typ
   ctx.textAlign = 'left';
   for (let i = 1; i <= 4; i++) {
     const a = (f.maxAmount * i) / 5;
-    ctx.fillText(a >= 1000 ? `${chartLabel(a / 1000, 1, fmt)}K` : chartLabel(a, a < 10 ? 2 : 0, fmt), plotW + 6, y(a) + 4);
+    ctx.fillText(
+      a >= 1000 ? `${chartLabel(a / 1000, 1, fmt)}K` : chartLabel(a, a < 10 ? 2 : 0, fmt),
+      plotW + 6,
+      y(a) + 4,
+    );
   }
 }
 
@@ -294,7 +403,13 @@ export const ChartPanel = memo(function ChartPanel(props: { market: MarketRef })
         <div className="segmented segmented-tiny" role="radiogroup" aria-label="Chart">
           {(['price', 'depth'] as const).map((v) => (
             <label key={v} className="segmented-option">
-              <input type="radio" name="chart-view" checked={view === v} onChange={() => setView(v)} data-testid={`chart-tab-${v}`} />
+              <input
+                type="radio"
+                name="chart-view"
+                checked={view === v}
+                onChange={() => setView(v)}
+                data-testid={`chart-tab-${v}`}
+              />
               <span>{v === 'price' ? 'Price' : 'Depth'}</span>
             </label>
           ))}
@@ -302,13 +417,27 @@ export const ChartPanel = memo(function ChartPanel(props: { market: MarketRef })
         {view === 'price' ? (
           <div className="intervals" role="group" aria-label="Candle interval">
             {CANDLE_INTERVALS.map((i) => (
-              <button key={i} type="button" className={i === interval ? 'interval active' : 'interval'} aria-pressed={i === interval}
-                data-testid={`interval-${i}`} onClick={() => setCandleInterval(i)}>{i}</button>
+              <button
+                key={i}
+                type="button"
+                className={i === interval ? 'interval active' : 'interval'}
+                aria-pressed={i === interval}
+                data-testid={`interval-${i}`}
+                onClick={() => setCandleInterval(i)}
+              >
+                {i}
+              </button>
             ))}
           </div>
-        ) : <span className="small muted">Cumulative amount at each price</span>}
+        ) : (
+          <span className="small muted">Cumulative amount at each price</span>
+        )}
       </div>
-      {view === 'price' ? <PriceChart market={props.market} interval={interval} /> : <DepthChart market={props.market} />}
+      {view === 'price' ? (
+        <PriceChart market={props.market} interval={interval} />
+      ) : (
+        <DepthChart market={props.market} />
+      )}
     </section>
   );
 });

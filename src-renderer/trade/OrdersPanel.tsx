@@ -23,7 +23,6 @@ type OrderView = Result<'getOrder'>;
 type TradeView = Result<'getOrderFills'>[number];
 type Tab = 'open' | 'swaps' | 'history' | 'mine' | 'market';
 
-
 function tone(state: OrderView['state']): string {
   if (state === 'finished') return 'badge-ok';
   if (state === 'invalid' || state === 'rolledback') return 'badge-error';
@@ -36,11 +35,21 @@ function Side(props: { side: 'buy' | 'sell' }) {
 }
 
 function When(props: { ms: number }) {
-  return <time className="num muted" dateTime={new Date(props.ms).toISOString()} title={fullTime(props.ms)}>{shortTime(props.ms)}</time>;
+  return (
+    <time className="num muted" dateTime={new Date(props.ms).toISOString()} title={fullTime(props.ms)}>
+      {shortTime(props.ms)}
+    </time>
+  );
 }
 
 function Empty(props: { cols: number; children: string; testId: string }) {
-  return <tr><td colSpan={props.cols} className="empty muted" data-testid={props.testId}>{props.children}</td></tr>;
+  return (
+    <tr>
+      <td colSpan={props.cols} className="empty muted" data-testid={props.testId}>
+        {props.children}
+      </td>
+    </tr>
+  );
 }
 
 function OrderPrice(props: { o: OrderView }) {
@@ -48,8 +57,12 @@ function OrderPrice(props: { o: OrderView }) {
   const { o } = props;
   if (o.kind === 'stop' && o.stop) {
     return (
-      <span className="num" title={`Fires when the last price goes ${o.stop.direction} ${o.stop.triggerPrice}, then as ${o.stop.then}`}>
-        {o.stop.direction === 'above' ? '\u2265' : '\u2264'} {fmt(o.stop.triggerPrice)}{o.stop.limitPrice ? ` \u2192 ${fmt(o.stop.limitPrice)}` : ''}
+      <span
+        className="num"
+        title={`Fires when the last price goes ${o.stop.direction} ${o.stop.triggerPrice}, then as ${o.stop.then}`}
+      >
+        {o.stop.direction === 'above' ? '\u2265' : '\u2264'} {fmt(o.stop.triggerPrice)}
+        {o.stop.limitPrice ? ` \u2192 ${fmt(o.stop.limitPrice)}` : ''}
       </span>
     );
   }
@@ -74,25 +87,63 @@ function OpenOrderRow(props: { o: OrderView }) {
   return (
     <>
       <tr data-testid={`open-order-row-${o.id}`} data-state={o.state} data-order-id={o.id}>
-        <td><When ms={o.createdAt} /></td>
-        <td>{o.base}/{o.quote}</td>
-        <td><Side side={o.side} /></td>
-        <td className="muted">{o.kind}{o.partial.allowed ? ' \u00b7 partial' : ''}</td>
-        <td className="num"><OrderPrice o={o} /></td>
+        <td>
+          <When ms={o.createdAt} />
+        </td>
+        <td>
+          {o.base}/{o.quote}
+        </td>
+        <td>
+          <Side side={o.side} />
+        </td>
+        <td className="muted">
+          {o.kind}
+          {o.partial.allowed ? ' \u00b7 partial' : ''}
+        </td>
+        <td className="num">
+          <OrderPrice o={o} />
+        </td>
         <td className="num">{fmt(o.baseAmount)}</td>
         <td className="num">{fmt(o.filledBase)}</td>
-        <td><span className={`badge ${tone(o.state)}`} data-testid={`open-order-state-${o.id}`}>{stateWords(o)}</span></td>
+        <td>
+          <span className={`badge ${tone(o.state)}`} data-testid={`open-order-state-${o.id}`}>
+            {stateWords(o)}
+          </span>
+        </td>
         <td className="actions-col">
-          <button type="button" className="btn btn-small" data-testid={`cancel-order-${o.id}`} disabled={!cancellable || cancel.isPending}
-            title={cancellable ? 'Cancel this order' : 'A swap is under way: this order can no longer be canceled'} onClick={() => cancel.mutate()}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid={`cancel-order-${o.id}`}
+            disabled={!cancellable || cancel.isPending}
+            title={cancellable ? 'Cancel this order' : 'A swap is under way: this order can no longer be canceled'}
+            onClick={() => cancel.mutate()}
+          >
             {cancel.isPending ? 'Canceling\u2026' : 'Cancel'}
           </button>
         </td>
       </tr>
       {cancel.isError ? (
-        <tr className="sub-row"><td colSpan={9}><span className="error-text small" role="alert" data-testid={`cancel-order-error-${o.id}`} data-code={describeError(cancel.error).code}>{describeError(cancel.error).message}</span></td></tr>
+        <tr className="sub-row">
+          <td colSpan={9}>
+            <span
+              className="error-text small"
+              role="alert"
+              data-testid={`cancel-order-error-${o.id}`}
+              data-code={describeError(cancel.error).code}
+            >
+              {describeError(cancel.error).message}
+            </span>
+          </td>
+        </tr>
       ) : null}
-      {swapId ? <tr className="sub-row"><td colSpan={9}><SwapProgress swapId={swapId} /></td></tr> : null}
+      {swapId ? (
+        <tr className="sub-row">
+          <td colSpan={9}>
+            <SwapProgress swapId={swapId} />
+          </td>
+        </tr>
+      ) : null}
     </>
   );
 }
@@ -101,11 +152,35 @@ function OpenOrders(props: { orders: ReturnType<typeof useMyOpenOrders> }) {
   const q = props.orders;
   return (
     <table className="table compact ttable" data-testid="open-orders">
-      <thead><tr><th>Time</th><th>Market</th><th>Side</th><th>Type</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Filled</th><th>State</th><th /></tr></thead>
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Market</th>
+          <th>Side</th>
+          <th>Type</th>
+          <th className="num">Price</th>
+          <th className="num">Amount</th>
+          <th className="num">Filled</th>
+          <th>State</th>
+          <th />
+        </tr>
+      </thead>
       <tbody>
-        {q.isError ? <tr><td colSpan={9}><ErrorNote error={q.error} /></td></tr> : null}
-        {q.data?.length === 0 ? <Empty cols={9} testId="open-orders-empty">No open orders. Orders you place appear here until they fill or you cancel them.</Empty> : null}
-        {q.data?.map((o) => <OpenOrderRow key={o.id} o={o} />)}
+        {q.isError ? (
+          <tr>
+            <td colSpan={9}>
+              <ErrorNote error={q.error} />
+            </td>
+          </tr>
+        ) : null}
+        {q.data?.length === 0 ? (
+          <Empty cols={9} testId="open-orders-empty">
+            No open orders. Orders you place appear here until they fill or you cancel them.
+          </Empty>
+        ) : null}
+        {q.data?.map((o) => (
+          <OpenOrderRow key={o.id} o={o} />
+        ))}
       </tbody>
     </table>
   );
@@ -121,9 +196,17 @@ function Swaps(props: { swaps: ReturnType<typeof useRelevantSwaps> }) {
   return (
     <div className="swap-list" data-testid="trade-swaps">
       {query.isError ? <ErrorNote error={query.error} /> : null}
-      {query.data && list.length === 0 ? <p className="empty muted" data-testid="trade-swaps-empty">No swaps in progress or recently ended. When an order fills, its swap is shown here step by step.</p> : null}
-      {list.map((s) => <SwapProgress key={s.swapId} swapId={s.swapId} />)}
-      <p className="small muted"><a href={href('swaps')}>All swaps</a></p>
+      {query.data && list.length === 0 ? (
+        <p className="empty muted" data-testid="trade-swaps-empty">
+          No swaps in progress or recently ended. When an order fills, its swap is shown here step by step.
+        </p>
+      ) : null}
+      {list.map((s) => (
+        <SwapProgress key={s.swapId} swapId={s.swapId} />
+      ))}
+      <p className="small muted">
+        <a href={href('swaps')}>All swaps</a>
+      </p>
     </div>
   );
 }
@@ -141,20 +224,54 @@ function History() {
   const q = useQuery(orderQueries(api).mine(true));
   return (
     <table className="table compact ttable" data-testid="order-history">
-      <thead><tr><th>Time</th><th>Market</th><th>Side</th><th>Type</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Filled</th><th>State</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Market</th>
+          <th>Side</th>
+          <th>Type</th>
+          <th className="num">Price</th>
+          <th className="num">Amount</th>
+          <th className="num">Filled</th>
+          <th>State</th>
+        </tr>
+      </thead>
       <tbody>
-        {q.isError ? <tr><td colSpan={8}><ErrorNote error={q.error} /></td></tr> : null}
-        {q.data?.length === 0 ? <Empty cols={8} testId="order-history-empty">No orders yet.</Empty> : null}
+        {q.isError ? (
+          <tr>
+            <td colSpan={8}>
+              <ErrorNote error={q.error} />
+            </td>
+          </tr>
+        ) : null}
+        {q.data?.length === 0 ? (
+          <Empty cols={8} testId="order-history-empty">
+            No orders yet.
+          </Empty>
+        ) : null}
         {q.data?.map((o) => (
           <tr key={o.id} data-testid={`order-history-row-${o.id}`} data-state={o.state}>
-            <td><When ms={o.updatedAt} /></td>
-            <td>{o.base}/{o.quote}</td>
-            <td><Side side={o.side} /></td>
+            <td>
+              <When ms={o.updatedAt} />
+            </td>
+            <td>
+              {o.base}/{o.quote}
+            </td>
+            <td>
+              <Side side={o.side} />
+            </td>
             <td className="muted">{o.kind}</td>
-            <td className="num"><OrderPrice o={o} /></td>
+            <td className="num">
+              <OrderPrice o={o} />
+            </td>
             <td className="num">{fmt(o.baseAmount)}</td>
             <td className="num">{fmt(o.filledBase)}</td>
-            <td><span className={`badge ${tone(o.state)}`} title={o.reason}>{stateWords(o)}</span>{o.reason ? <span className="small muted"> {o.reason}</span> : null}</td>
+            <td>
+              <span className={`badge ${tone(o.state)}`} title={o.reason}>
+                {stateWords(o)}
+              </span>
+              {o.reason ? <span className="small muted"> {o.reason}</span> : null}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -163,9 +280,18 @@ function History() {
 }
 
 function Verified(props: { v: TradeView['verified'] }) {
-  const words = { 'yes': ['Verified', 'badge-ok', 'Checked against the chain'], 'no-chain': ['Not checked', '', 'This node does not follow that chain'], 'failed': ['Failed', 'badge-error', 'Does not match the chain'], 'pending': ['Pending', 'badge-info', 'Waiting for confirmations'] } as const;
+  const words = {
+    yes: ['Verified', 'badge-ok', 'Checked against the chain'],
+    'no-chain': ['Not checked', '', 'This node does not follow that chain'],
+    failed: ['Failed', 'badge-error', 'Does not match the chain'],
+    pending: ['Pending', 'badge-info', 'Waiting for confirmations'],
+  } as const;
   const [label, cls, title] = words[props.v];
-  return <span className={`badge ${cls}`} title={title}>{label}</span>;
+  return (
+    <span className={`badge ${cls}`} title={title}>
+      {label}
+    </span>
+  );
 }
 
 function TradeRows(props: { trades: readonly TradeView[] | undefined; mineTable: boolean }) {
@@ -173,15 +299,38 @@ function TradeRows(props: { trades: readonly TradeView[] | undefined; mineTable:
   return (
     <>
       {props.trades?.map((t) => (
-        <tr key={t.id} data-testid={props.mineTable ? `trade-row-${t.id}` : `market-trade-row-${t.id}`} data-price={t.price} data-mine={t.mine ? 'true' : 'false'}>
-          <td><When ms={t.time} /></td>
-          {props.mineTable ? <td>{t.base}/{t.quote}</td> : null}
-          <td><Side side={t.side} /></td>
+        <tr
+          key={t.id}
+          data-testid={props.mineTable ? `trade-row-${t.id}` : `market-trade-row-${t.id}`}
+          data-price={t.price}
+          data-mine={t.mine ? 'true' : 'false'}
+        >
+          <td>
+            <When ms={t.time} />
+          </td>
+          {props.mineTable ? (
+            <td>
+              {t.base}/{t.quote}
+            </td>
+          ) : null}
+          <td>
+            <Side side={t.side} />
+          </td>
           <td className="num">{fmt(t.price)}</td>
           <td className="num">{fmt(t.baseAmount)}</td>
           <td className="num">{fmt(t.quoteAmount)}</td>
-          <td><Verified v={t.verified} /></td>
-          <td>{t.swapId ? <a href={href('swaps', t.swapId)} className="mono small">{shortenMiddle(t.swapId, 6, 4)}</a> : t.mine ? null : <span className="muted small">{'\u2014'}</span>}</td>
+          <td>
+            <Verified v={t.verified} />
+          </td>
+          <td>
+            {t.swapId ? (
+              <a href={href('swaps', t.swapId)} className="mono small">
+                {shortenMiddle(t.swapId, 6, 4)}
+              </a>
+            ) : t.mine ? null : (
+              <span className="muted small">{'\u2014'}</span>
+            )}
+          </td>
         </tr>
       ))}
     </>
@@ -193,10 +342,31 @@ function MyTrades() {
   const q = useQuery(orderQueries(api).myTrades());
   return (
     <table className="table compact ttable" data-testid="my-trades">
-      <thead><tr><th>Time</th><th>Market</th><th>Side</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Total</th><th>Record</th><th>Swap</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Market</th>
+          <th>Side</th>
+          <th className="num">Price</th>
+          <th className="num">Amount</th>
+          <th className="num">Total</th>
+          <th>Record</th>
+          <th>Swap</th>
+        </tr>
+      </thead>
       <tbody>
-        {q.isError ? <tr><td colSpan={8}><ErrorNote error={q.error} /></td></tr> : null}
-        {q.data?.length === 0 ? <Empty cols={8} testId="my-trades-empty">No trades yet.</Empty> : null}
+        {q.isError ? (
+          <tr>
+            <td colSpan={8}>
+              <ErrorNote error={q.error} />
+            </td>
+          </tr>
+        ) : null}
+        {q.data?.length === 0 ? (
+          <Empty cols={8} testId="my-trades-empty">
+            No trades yet.
+          </Empty>
+        ) : null}
         <TradeRows trades={q.data} mineTable />
       </tbody>
     </table>
@@ -208,10 +378,30 @@ function MarketTrades(props: { market: MarketRef }) {
   const q = useQuery(marketQueries(api).trades(props.market.base, props.market.quote));
   return (
     <table className="table compact ttable" data-testid="market-trades">
-      <thead><tr><th>Time</th><th>Side</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Total</th><th>Record</th><th>Swap</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Side</th>
+          <th className="num">Price</th>
+          <th className="num">Amount</th>
+          <th className="num">Total</th>
+          <th>Record</th>
+          <th>Swap</th>
+        </tr>
+      </thead>
       <tbody>
-        {q.isError ? <tr><td colSpan={7}><ErrorNote error={q.error} /></td></tr> : null}
-        {q.data?.length === 0 ? <Empty cols={7} testId="market-trades-empty">No trades in this market yet.</Empty> : null}
+        {q.isError ? (
+          <tr>
+            <td colSpan={7}>
+              <ErrorNote error={q.error} />
+            </td>
+          </tr>
+        ) : null}
+        {q.data?.length === 0 ? (
+          <Empty cols={7} testId="market-trades-empty">
+            No trades in this market yet.
+          </Empty>
+        ) : null}
         <TradeRows trades={q.data} mineTable={false} />
       </tbody>
     </table>
@@ -243,9 +433,21 @@ export const OrdersPanel = memo(function OrdersPanel(props: { market: MarketRef 
     <section className="tpanel orders" aria-label="Your orders and trades">
       <div className="tpanel-bar tabs" role="tablist" ref={tabsRef} onKeyDown={onKey} data-testid="orders-tabs">
         {tabs.map((t) => (
-          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`tabpanel-${t.id}`} tabIndex={tab === t.id ? 0 : -1}
-            className={tab === t.id ? 'tab active' : 'tab'} data-tab={t.id} data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>
-            {t.label}{t.count !== undefined ? <span className="count num">{t.count}</span> : null}
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`tabpanel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            data-tab={t.id}
+            data-testid={`tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.count !== undefined ? <span className="count num">{t.count}</span> : null}
           </button>
         ))}
       </div>
@@ -259,4 +461,3 @@ export const OrdersPanel = memo(function OrdersPanel(props: { market: MarketRef 
     </section>
   );
 });
-

@@ -54,39 +54,69 @@ export function PreviewDialog(props: {
   const price = p.averagePrice ?? r.price;
 
   return (
-    <dialog ref={ref} className="dialog preview" data-testid="preview-dialog" aria-labelledby="preview-title"
-      onClose={props.onClose} onCancel={(e) => { if (props.pending) e.preventDefault(); }}>
-      <form method="dialog" className="dialog-body" onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }}>
+    <dialog
+      ref={ref}
+      className="dialog preview"
+      data-testid="preview-dialog"
+      aria-labelledby="preview-title"
+      onClose={props.onClose}
+      onCancel={(e) => {
+        if (props.pending) e.preventDefault();
+      }}
+    >
+      <form
+        method="dialog"
+        className="dialog-body"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onConfirm();
+        }}
+      >
         <h2 id="preview-title">{r.title}</h2>
         {r.stop ? (
           <p className="note note-info small" data-testid="preview-stop">
-            Your node keeps this order until the last trade price reaches {fmt(r.stop.trigger)} {r.quote}; nothing is posted or locked before.
-            The figures below are what it would do if it fired now{r.role === 'taker' ? ': when it fires, it takes the best orders on the book then, within your price cap' : ''}.
+            Your node keeps this order until the last trade price reaches {fmt(r.stop.trigger)} {r.quote}; nothing is
+            posted or locked before. The figures below are what it would do if it fired now
+            {r.role === 'taker'
+              ? ': when it fires, it takes the best orders on the book then, within your price cap'
+              : ''}
+            .
           </p>
         ) : null}
         <dl className="facts preview-facts">
           <dt>{p.fills.length > 1 ? 'Average price' : 'Price'}</dt>
-          <dd className="num" data-testid="preview-price" data-value={price ?? undefined}>{price ? `${fmt(price)} ${r.quote}` : '\u2014'}</dd>
+          <dd className="num" data-testid="preview-price" data-value={price ?? undefined}>
+            {price ? `${fmt(price)} ${r.quote}` : '\u2014'}
+          </dd>
           <dt>You give</dt>
-          <dd className="num" data-testid="preview-give" data-value={pays.amount}>{fmt(pays.amount)} {pays.ticker}</dd>
+          <dd className="num" data-testid="preview-give" data-value={pays.amount}>
+            {fmt(pays.amount)} {pays.ticker}
+          </dd>
           <dt>You get</dt>
-          <dd className="num" data-testid="preview-get" data-value={gets.amount}>{fmt(gets.amount)} {gets.ticker}</dd>
+          <dd className="num" data-testid="preview-get" data-value={gets.amount}>
+            {fmt(gets.amount)} {gets.ticker}
+          </dd>
           {!isZeroDecimal(p.unfilled) ? (
             <>
               <dt>Not filled</dt>
-              <dd className="num" data-testid="preview-unfilled" data-value={p.unfilled}>{fmt(p.unfilled)} {r.base}</dd>
+              <dd className="num" data-testid="preview-unfilled" data-value={p.unfilled}>
+                {fmt(p.unfilled)} {r.base}
+              </dd>
             </>
           ) : null}
           {p.fills.length > 0 ? (
             <>
               <dt>Takes</dt>
-              <dd data-testid="preview-fills" data-count={p.fills.length}>{p.fills.length === 1 ? '1 order' : `${p.fills.length} orders`} from the book</dd>
+              <dd data-testid="preview-fills" data-count={p.fills.length}>
+                {p.fills.length === 1 ? '1 order' : `${p.fills.length} orders`} from the book
+              </dd>
             </>
           ) : null}
         </dl>
         {!isZeroDecimal(p.unfilled) ? (
           <p className="muted small" data-testid="preview-unfilled-note">
-            Not enough orders within your price cap for all of it: the part not filled is not posted, nothing of it is bought or sold.
+            Not enough orders within your price cap for all of it: the part not filled is not posted, nothing of it is
+            bought or sold.
           </p>
         ) : null}
 
@@ -94,34 +124,60 @@ export function PreviewDialog(props: {
         <ul className="fee-lines">
           <li data-testid="preview-taker-fee" data-value={p.fees.takerFee?.amount ?? '0'}>
             <span>Taker fee</span>
-            <span className="num">{p.fees.takerFee ? `${fmt(p.fees.takerFee.amount)} ${p.fees.takerFee.ticker}` : 'None for this order'}</span>
+            <span className="num">
+              {p.fees.takerFee ? `${fmt(p.fees.takerFee.amount)} ${p.fees.takerFee.ticker}` : 'None for this order'}
+            </span>
           </li>
-          {p.fees.takerFee ? <li className="fee-note muted small">Paid to the service node that matched the trade, with the order id on chain.</li> : null}
+          {p.fees.takerFee ? (
+            <li className="fee-note muted small">
+              Paid to the service node that matched the trade, with the order id on chain.
+            </li>
+          ) : null}
           {p.fees.networkFees.map((f, i) => (
-            <li key={`${f.ticker}-${f.what}`} data-testid={`preview-network-fee-${i}`} data-value={f.amount} data-ticker={f.ticker} data-estimate="true">
+            <li
+              key={`${f.ticker}-${f.what}`}
+              data-testid={`preview-network-fee-${i}`}
+              data-value={f.amount}
+              data-ticker={f.ticker}
+              data-estimate="true"
+            >
               <span>Network fee: {f.what}</span>
-              <span className="num" title="An estimate">{'\u2248\u202f'}{fmt(f.amount)} {f.ticker}</span>
+              <span className="num" title="An estimate">
+                {'\u2248\u202f'}
+                {fmt(f.amount)} {f.ticker}
+              </span>
             </li>
           ))}
-          {p.fees.networkFees.length === 0 ? <li className="muted">No network fees reported.</li> : (
+          {p.fees.networkFees.length === 0 ? (
+            <li className="muted">No network fees reported.</li>
+          ) : (
             <li className="fee-note muted small" data-testid="preview-fee-estimates">
-              Network fees ({'\u2248'}) are estimates at today{'\u2019'}s fee rate for typical transaction sizes; each transaction pays its own fee when it is made.
+              Network fees ({'\u2248'}) are estimates at today{'\u2019'}s fee rate for typical transaction sizes; each
+              transaction pays its own fee when it is made.
               {p.fees.takerFee ? ' The taker fee is exact.' : ''}
             </li>
           )}
-          {r.feePreference ? <li className="fee-note muted small">Network fees follow your preference: {r.feePreference} (Settings).</li> : null}
+          {r.feePreference ? (
+            <li className="fee-note muted small">Network fees follow your preference: {r.feePreference} (Settings).</li>
+          ) : null}
         </ul>
 
         <h3>Lock times</h3>
         <ul className="lock-lines">
           {p.fees.locks.map((l, i) => (
             <li key={`${l.who}-${l.ticker}`} data-testid={`preview-lock-${i}`} data-who={l.who} data-blocks={l.blocks}>
-              <span>{l.who === r.role ? 'Your' : 'The other side\u2019s'} {l.ticker} lock ({l.who})</span>
-              <span className="num">{l.blocks} blocks, {minutes(l.approxMinutes)}</span>
+              <span>
+                {l.who === r.role ? 'Your' : 'The other side\u2019s'} {l.ticker} lock ({l.who})
+              </span>
+              <span className="num">
+                {l.blocks} blocks, {minutes(l.approxMinutes)}
+              </span>
             </li>
           ))}
         </ul>
-        <p className="muted small">The maker locks first and for longer; the taker locks second, for about half as long.</p>
+        <p className="muted small">
+          The maker locks first and for longer; the taker locks second, for about half as long.
+        </p>
 
         <div className="note note-warn vanish" data-testid="preview-vanish">
           <p className="note-title">If the other side disappears</p>
@@ -131,8 +187,21 @@ export function PreviewDialog(props: {
         {props.error ? <ErrorNote error={props.error} testId="preview-error" /> : null}
 
         <div className="actions">
-          <button type="button" className="btn" data-testid="preview-cancel" disabled={props.pending} onClick={() => ref.current?.close()}>Back</button>
-          <button type="submit" className={`btn ${r.side === 'buy' ? 'btn-buy' : 'btn-sell'}`} data-testid="preview-confirm" disabled={props.pending}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="preview-cancel"
+            disabled={props.pending}
+            onClick={() => ref.current?.close()}
+          >
+            Back
+          </button>
+          <button
+            type="submit"
+            className={`btn ${r.side === 'buy' ? 'btn-buy' : 'btn-sell'}`}
+            data-testid="preview-confirm"
+            disabled={props.pending}
+          >
             {props.pending ? 'Sending\u2026' : r.role === 'maker' ? 'Place order' : 'Confirm trade'}
           </button>
         </div>

@@ -37,7 +37,13 @@ export function TradePage(props: { route: Route }) {
   // A click on an ask fills a buy at that price for everything up to it; a bid, a sell.
   const onPick = useCallback((side: BookSide, level: BookLevel) => {
     setTaking(null);
-    setForm((f) => ({ ...f, side: side === 'ask' ? 'buy' : 'sell', kind: f.kind === 'market' ? 'limit' : f.kind, price: level.price, amount: level.cumulative }));
+    setForm((f) => ({
+      ...f,
+      side: side === 'ask' ? 'buy' : 'sell',
+      kind: f.kind === 'market' ? 'limit' : f.kind,
+      price: level.price,
+      amount: level.cumulative,
+    }));
   }, []);
   const onTake = useCallback((o: BookOrder) => setTaking(o), []);
   // One object per market, so the memoized panels do not redraw while the user types.
@@ -50,10 +56,18 @@ export function TradePage(props: { route: Route }) {
     return (
       <section className="page-narrow" data-testid="trade-no-markets">
         <PageHeader title="Trade" />
-        {markets.isError ? <ErrorNote error={markets.error} testId="markets-error" title="The node could not list the markets" /> : (
+        {markets.isError ? (
+          <ErrorNote error={markets.error} testId="markets-error" title="The node could not list the markets" />
+        ) : (
           <div className="panel">
-            <p className="prose">{markets.isPending ? 'Loading markets\u2026' : 'No markets yet. Markets appear when service nodes on the network support at least two coins.'}</p>
-            <p className="muted small">Meanwhile connect your coin wallets on the <a href={href('wallets')}>Wallets</a> page.</p>
+            <p className="prose">
+              {markets.isPending
+                ? 'Loading markets\u2026'
+                : 'No markets yet. Markets appear when service nodes on the network support at least two coins.'}
+            </p>
+            <p className="muted small">
+              Meanwhile connect your coin wallets on the <a href={href('wallets')}>Wallets</a> page.
+            </p>
           </div>
         )}
       </section>
@@ -64,10 +78,24 @@ export function TradePage(props: { route: Route }) {
     <section className="trade" data-testid="trade" data-market={id}>
       <MarketBar markets={markets.data ?? []} market={market} />
       <div className="trade-main">
-        <OrderBook key={`book-${id}`} market={ref} baseDecimals={coins.decimalsOf(market.base)} quoteDecimals={coins.decimalsOf(market.quote)}
-          takingId={taking?.id ?? null} onPick={onPick} onTake={onTake} />
+        <OrderBook
+          key={`book-${id}`}
+          market={ref}
+          baseDecimals={coins.decimalsOf(market.base)}
+          quoteDecimals={coins.decimalsOf(market.quote)}
+          takingId={taking?.id ?? null}
+          onPick={onPick}
+          onTake={onTake}
+        />
         <ChartPanel key={`chart-${id}`} market={ref} />
-        <OrderEntry market={market} values={form} setValues={setForm} taking={taking} onStopTaking={stopTaking} lastPrice={market.last} />
+        <OrderEntry
+          market={market}
+          values={form}
+          setValues={setForm}
+          taking={taking}
+          onStopTaking={stopTaking}
+          lastPrice={market.last}
+        />
       </div>
       <OrdersPanel market={ref} />
     </section>

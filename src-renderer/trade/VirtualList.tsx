@@ -20,7 +20,9 @@ export function VirtualList<T>(props: {
     let frame = 0;
     const measure = () => {
       frame = 0;
-      setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+      setView((v) =>
+        v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight },
+      );
     };
     const onScroll = () => {
       if (!frame) frame = requestAnimationFrame(measure);
@@ -41,9 +43,18 @@ export function VirtualList<T>(props: {
   for (let i = w.start; i < w.end; i++) rows.push(props.render(props.items[i] as T, i));
   // Sizes change with the data, so they are set through CSSOM (which the CSP allows), not markup.
   return (
-    <div ref={ref} className={`vlist ${props.className ?? ''}`} data-testid={props.testId} role="list" aria-label={props.label} data-rows={props.items.length}>
+    <div
+      ref={ref}
+      className={`vlist ${props.className ?? ''}`}
+      data-testid={props.testId}
+      role="list"
+      aria-label={props.label}
+      data-rows={props.items.length}
+    >
       <div className="vlist-space" style={{ height: w.total }}>
-        <div className="vlist-rows" style={{ transform: `translateY(${w.offset}px)` }}>{rows}</div>
+        <div className="vlist-rows" style={{ transform: `translateY(${w.offset}px)` }}>
+          {rows}
+        </div>
       </div>
     </div>
   );

@@ -1,16 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { candleBar, candleChange, chartWindowStart, foldTrades, orderedCandles, pricePrecision, volumeBar, type CandleView, type TradeView } from './candles.ts';
+import {
+  candleBar,
+  candleChange,
+  chartWindowStart,
+  foldTrades,
+  orderedCandles,
+  pricePrecision,
+  volumeBar,
+  type CandleView,
+  type TradeView,
+} from './candles.ts';
 
 const MIN = 60_000;
 const T = 1_763_700_000_000 - (1_763_700_000_000 % (60 * MIN));
-const c = (i: number, o: string, h: string, l: string, cl: string, v = '1'): CandleView => ({ time: T + i * MIN, open: o, high: h, low: l, close: cl, volumeBase: v, volumeQuote: '0.25', trades: 1 });
+const c = (i: number, o: string, h: string, l: string, cl: string, v = '1'): CandleView => ({
+  time: T + i * MIN,
+  open: o,
+  high: h,
+  low: l,
+  close: cl,
+  volumeBase: v,
+  volumeQuote: '0.25',
+  trades: 1,
+});
 const trade = (at: number, price: string, amount = '0.5', id = `t${at}`): TradeView => ({
-  id, base: 'DEVA', quote: 'DEVB', side: 'buy', price, baseAmount: amount, quoteAmount: '0.1', time: at, orderId: 'o', mine: false, txids: [], verified: 'yes',
+  id,
+  base: 'DEVA',
+  quote: 'DEVB',
+  side: 'buy',
+  price,
+  baseAmount: amount,
+  quoteAmount: '0.1',
+  time: at,
+  orderId: 'o',
+  mine: false,
+  txids: [],
+  verified: 'yes',
 });
 
 describe('candles for the chart', () => {
   it('maps a candle to bars in seconds (floats only for drawing)', () => {
-    expect(candleBar(c(0, '0.25', '0.3', '0.2', '0.26'))).toEqual({ time: T / 1000, open: 0.25, high: 0.3, low: 0.2, close: 0.26 });
+    expect(candleBar(c(0, '0.25', '0.3', '0.2', '0.26'))).toEqual({
+      time: T / 1000,
+      open: 0.25,
+      high: 0.3,
+      low: 0.2,
+      close: 0.26,
+    });
     expect(volumeBar(c(0, '0.25', '0.3', '0.2', '0.24', '12.5'))).toEqual({ time: T / 1000, value: 12.5, up: false });
   });
 
@@ -34,10 +70,23 @@ describe('folding live trades into the cached candles', () => {
   const history = [c(0, '0.25', '0.26', '0.24', '0.25'), c(1, '0.25', '0.27', '0.25', '0.26', '2')];
 
   it('updates the last candle exactly and keeps the others as they were', () => {
-    const r = foldTrades(history, [trade(T + MIN + 30_000, '0.28', '0.3'), trade(T + MIN + 40_000, '0.245', '0.2')], '1m');
+    const r = foldTrades(
+      history,
+      [trade(T + MIN + 30_000, '0.28', '0.3'), trade(T + MIN + 40_000, '0.245', '0.2')],
+      '1m',
+    );
     expect(r.stale).toBe(false);
     expect(r.candles[0]).toBe(history[0]);
-    expect(r.candles[1]).toEqual({ time: T + MIN, open: '0.25', high: '0.28', low: '0.245', close: '0.245', volumeBase: '2.5', volumeQuote: '0.45', trades: 3 });
+    expect(r.candles[1]).toEqual({
+      time: T + MIN,
+      open: '0.25',
+      high: '0.28',
+      low: '0.245',
+      close: '0.245',
+      volumeBase: '2.5',
+      volumeQuote: '0.45',
+      trades: 3,
+    });
   });
 
   it('opens a new candle for a trade in a later interval, even after a gap', () => {
@@ -74,7 +123,12 @@ describe('what the chart must redraw', () => {
 
   it('redraws everything after a refetch or a different series', () => {
     expect(candleChange(null, history)).toEqual({ kind: 'reset' });
-    expect(candleChange(history, history.map((x) => ({ ...x })))).toEqual({ kind: 'reset' });
+    expect(
+      candleChange(
+        history,
+        history.map((x) => ({ ...x })),
+      ),
+    ).toEqual({ kind: 'reset' });
     expect(candleChange(history, history.slice(0, 2))).toEqual({ kind: 'reset' });
   });
 });

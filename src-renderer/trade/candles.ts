@@ -8,16 +8,36 @@ import { addDecimal, chartNumber, compareDecimal } from './decimal.ts';
 export type CandleView = Result<'getOrderHistory'>['candles'][number];
 export type TradeView = Result<'getOrderFills'>[number];
 
-export interface CandleBar { time: number; open: number; high: number; low: number; close: number }
-export interface VolumeBar { time: number; value: number; up: boolean }
+export interface CandleBar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+export interface VolumeBar {
+  time: number;
+  value: number;
+  up: boolean;
+}
 
 /** One candle as chart bars: time in whole seconds (what lightweight-charts expects). */
 export function candleBar(c: CandleView): CandleBar {
-  return { time: Math.floor(c.time / 1000), open: chartNumber(c.open), high: chartNumber(c.high), low: chartNumber(c.low), close: chartNumber(c.close) };
+  return {
+    time: Math.floor(c.time / 1000),
+    open: chartNumber(c.open),
+    high: chartNumber(c.high),
+    low: chartNumber(c.low),
+    close: chartNumber(c.close),
+  };
 }
 
 export function volumeBar(c: CandleView): VolumeBar {
-  return { time: Math.floor(c.time / 1000), value: chartNumber(c.volumeBase), up: compareDecimal(c.close, c.open) >= 0 };
+  return {
+    time: Math.floor(c.time / 1000),
+    value: chartNumber(c.volumeBase),
+    up: compareDecimal(c.close, c.open) >= 0,
+  };
 }
 
 /**
@@ -46,7 +66,11 @@ export interface FoldResult {
  * their identity so the chart redraws only the tail. A trade older than the last candle is left
  * out and reported as `stale`.
  */
-export function foldTrades(candles: readonly CandleView[], trades: readonly TradeView[], interval: CandleInterval): FoldResult {
+export function foldTrades(
+  candles: readonly CandleView[],
+  trades: readonly TradeView[],
+  interval: CandleInterval,
+): FoldResult {
   const out = candles.slice();
   let stale = false;
   let changed = false;
@@ -55,7 +79,16 @@ export function foldTrades(candles: readonly CandleView[], trades: readonly Trad
     const openTime = candleOpenTime(t.time, interval);
     const last = out[out.length - 1];
     if (!last || openTime > last.time) {
-      out.push({ time: openTime, open: t.price, high: t.price, low: t.price, close: t.price, volumeBase: t.baseAmount, volumeQuote: t.quoteAmount, trades: 1 });
+      out.push({
+        time: openTime,
+        open: t.price,
+        high: t.price,
+        low: t.price,
+        close: t.price,
+        volumeBase: t.baseAmount,
+        volumeQuote: t.quoteAmount,
+        trades: 1,
+      });
       changed = true;
     } else if (openTime === last.time) {
       out[out.length - 1] = {

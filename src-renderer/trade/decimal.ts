@@ -49,10 +49,14 @@ export function powerOfTen(k: number): string {
  * With ',' as the decimal separator a comma is accepted as the point; grouping separators are
  * never accepted (in "1.000" they would be indistinguishable from a decimal point).
  */
-export function normalizeDecimalInput(text: string, decimalSeparator: '.' | ','): { ok: true; value: string } | { ok: false; message: string } {
+export function normalizeDecimalInput(
+  text: string,
+  decimalSeparator: '.' | ',',
+): { ok: true; value: string } | { ok: false; message: string } {
   const t = text.trim();
   if (decimalSeparator === ',') {
-    if (t.includes(',') && t.includes('.')) return { ok: false, message: 'Use one decimal comma and no thousands separators, e.g. 1250,5' };
+    if (t.includes(',') && t.includes('.'))
+      return { ok: false, message: 'Use one decimal comma and no thousands separators, e.g. 1250,5' };
     return { ok: true, value: t.replace(',', '.') };
   }
   if (t.includes(',')) return { ok: false, message: 'Use a dot for decimals and no thousands separators, e.g. 1250.5' };

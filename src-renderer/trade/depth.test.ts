@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { depthCurve, depthFrame, groupingSteps, groupLevels, maxCumulative, ordersBestFirst, spreadOf, type BookLevel } from './depth.ts';
+import {
+  depthCurve,
+  depthFrame,
+  groupingSteps,
+  groupLevels,
+  maxCumulative,
+  ordersBestFirst,
+  spreadOf,
+  type BookLevel,
+} from './depth.ts';
 
-const lvl = (price: string, amount: string, mine = false, count = 1): BookLevel => ({ price, amount, total: '0', cumulative: '0', count, mine });
+const lvl = (price: string, amount: string, mine = false, count = 1): BookLevel => ({
+  price,
+  amount,
+  total: '0',
+  cumulative: '0',
+  count,
+  mine,
+});
 
 const asks = [lvl('0.2513', '1'), lvl('0.2501', '2', true), lvl('0.2519', '0.5', false, 3), lvl('0.2600', '4')];
 const bids = [lvl('0.2488', '1.5'), lvl('0.2499', '1'), lvl('0.2481', '2', true)];
@@ -50,7 +66,9 @@ describe('spread and depth curve', () => {
 
   it('accumulates the depth of each side from the best price outwards', () => {
     expect(depthCurve(bids, 'bid')).toEqual([
-      { price: 0.2499, cumulative: 1 }, { price: 0.2488, cumulative: 2.5 }, { price: 0.2481, cumulative: 4.5 },
+      { price: 0.2499, cumulative: 1 },
+      { price: 0.2488, cumulative: 2.5 },
+      { price: 0.2481, cumulative: 4.5 },
     ]);
     const grouped = groupLevels(asks, null, 'ask');
     expect(maxCumulative(grouped, groupLevels(bids, null, 'bid'))).toBe(7.5);
@@ -59,10 +77,31 @@ describe('spread and depth curve', () => {
 
 describe('orders of one side for taking', () => {
   const o = (id: string, side: 'buy' | 'sell', price: string, createdAt: number) => ({
-    id, base: 'DEVA', quote: 'DEVB', side, kind: 'limit' as const, state: 'open' as const, price, baseAmount: '1', quoteAmount: price,
-    filledBase: '0', remainingBase: '1', partial: { allowed: false, minBase: '1' }, mine: false, makerPeerId: 'p', swapIds: [], createdAt, updatedAt: createdAt,
+    id,
+    base: 'DEVA',
+    quote: 'DEVB',
+    side,
+    kind: 'limit' as const,
+    state: 'open' as const,
+    price,
+    baseAmount: '1',
+    quoteAmount: price,
+    filledBase: '0',
+    remainingBase: '1',
+    partial: { allowed: false, minBase: '1' },
+    mine: false,
+    makerPeerId: 'p',
+    swapIds: [],
+    createdAt,
+    updatedAt: createdAt,
   });
-  const orders = [o('s2', 'sell', '0.26', 1), o('b1', 'buy', '0.24', 1), o('s1', 'sell', '0.25', 5), o('s3', 'sell', '0.25', 2), o('b2', 'buy', '0.245', 9)];
+  const orders = [
+    o('s2', 'sell', '0.26', 1),
+    o('b1', 'buy', '0.24', 1),
+    o('s1', 'sell', '0.25', 5),
+    o('s3', 'sell', '0.25', 2),
+    o('b2', 'buy', '0.245', 9),
+  ];
 
   it('lists asks cheapest first and bids dearest first, older first at the same price', () => {
     expect(ordersBestFirst(orders, 'sell').map((x) => x.id)).toEqual(['s3', 's1', 's2']);

@@ -10,7 +10,7 @@ export type BookSide = 'ask' | 'bid';
 /** Best first: asks by rising price, bids by falling price. */
 export function sortBestFirst(levels: readonly BookLevel[], side: BookSide): BookLevel[] {
   const keyed = levels.map((l) => ({ l, p: decimalUnits(l.price) }));
-  keyed.sort((a, b) => (a.p === b.p ? 0 : (a.p < b.p) === (side === 'ask') ? -1 : 1));
+  keyed.sort((a, b) => (a.p === b.p ? 0 : a.p < b.p === (side === 'ask') ? -1 : 1));
   return keyed.map((k) => k.l);
 }
 
@@ -39,14 +39,28 @@ export function groupLevels(levels: readonly BookLevel[], step: string | null, s
       last.mine ||= l.mine;
     } else {
       // Without a step the node's own price text is kept ("0.2600" stays as sent).
-      out.push({ price: bucket, text: s === null ? l.price : unitsDecimal(bucket), amount: decimalUnits(l.amount), total: decimalUnits(l.total), count: l.count, mine: l.mine });
+      out.push({
+        price: bucket,
+        text: s === null ? l.price : unitsDecimal(bucket),
+        amount: decimalUnits(l.amount),
+        total: decimalUnits(l.total),
+        count: l.count,
+        mine: l.mine,
+      });
     }
   }
   // Recomputed even without a step, so cumulative always runs over exactly the levels shown.
   let cumulative = 0n;
   return out.map((b) => {
     cumulative += b.amount;
-    return { price: b.text, amount: unitsDecimal(b.amount), total: unitsDecimal(b.total), cumulative: unitsDecimal(cumulative), count: b.count, mine: b.mine };
+    return {
+      price: b.text,
+      amount: unitsDecimal(b.amount),
+      total: unitsDecimal(b.total),
+      cumulative: unitsDecimal(cumulative),
+      count: b.count,
+      mine: b.mine,
+    };
   });
 }
 
@@ -70,7 +84,10 @@ export function spreadOf(asks: readonly BookLevel[], bids: readonly BookLevel[])
   return d >= 0n ? unitsDecimal(d) : null;
 }
 
-export interface DepthPoint { price: number; cumulative: number }
+export interface DepthPoint {
+  price: number;
+  cumulative: number;
+}
 
 /** The depth curve of one side, best first, as chart coordinates (display only). */
 export function depthCurve(levels: readonly BookLevel[], side: BookSide): DepthPoint[] {
@@ -97,7 +114,7 @@ type BookOrder = NonNullable<Result<'getOrderBook'>['orders']>[number];
 export function ordersBestFirst(orders: readonly BookOrder[], makerSide: 'sell' | 'buy'): BookOrder[] {
   const keyed = orders.filter((o) => o.side === makerSide).map((o) => ({ o, p: decimalUnits(o.price) }));
   keyed.sort((a, b) => {
-    if (a.p !== b.p) return (a.p < b.p) === (makerSide === 'sell') ? -1 : 1;
+    if (a.p !== b.p) return a.p < b.p === (makerSide === 'sell') ? -1 : 1;
     return a.o.createdAt - b.o.createdAt;
   });
   return keyed.map((k) => k.o);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { groupMarkets, marketFromRoute, pickMarket, type MarketView } from './market.ts';
 
-const m = (base: string, quote: string, ready: boolean): MarketView => ({ base, quote, bothWalletsConnected: ready, orders: 0, last: null });
+const m = (base: string, quote: string, ready: boolean): MarketView => ({
+  base,
+  quote,
+  bothWalletsConnected: ready,
+  orders: 0,
+  last: null,
+});
 const markets = [m('DEVA', 'DEVC', false), m('DEVA', 'DEVB', true), m('DEVB', 'DEVC', false)];
 
 describe('market selection', () => {

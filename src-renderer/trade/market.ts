@@ -3,7 +3,10 @@
 import type { Result } from '../../src-shared/api/contract.ts';
 
 export type MarketView = Result<'getMarkets'>[number];
-export interface MarketRef { base: string; quote: string }
+export interface MarketRef {
+  base: string;
+  quote: string;
+}
 
 export function marketId(m: MarketRef): string {
   return `${m.base}/${m.quote}`;
@@ -18,7 +21,10 @@ export function marketFromRoute(rest: readonly string[]): MarketRef | null {
 
 /** Tradable markets (both wallets connected) first, then the rest, each group in the node's order. */
 export function groupMarkets(markets: readonly MarketView[]): { ready: MarketView[]; other: MarketView[] } {
-  return { ready: markets.filter((m) => m.bothWalletsConnected), other: markets.filter((m) => !m.bothWalletsConnected) };
+  return {
+    ready: markets.filter((m) => m.bothWalletsConnected),
+    other: markets.filter((m) => !m.bothWalletsConnected),
+  };
 }
 
 /** The market to show: the one asked for if the node knows it, else the first tradable, else the first. */

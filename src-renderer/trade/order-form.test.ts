@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { checkOrder, checkTake, EMPTY_ORDER_FORM, maxAmount, type OrderFormContext, type OrderFormValues, type OrderView } from './order-form.ts';
+import {
+  checkOrder,
+  checkTake,
+  EMPTY_ORDER_FORM,
+  maxAmount,
+  type OrderFormContext,
+  type OrderFormValues,
+  type OrderView,
+} from './order-form.ts';
 
 const ctx: OrderFormContext = {
-  base: 'DEVA', quote: 'DEVB', baseDecimals: 8, quoteDecimals: 8, decimalSeparator: '.',
+  base: 'DEVA',
+  quote: 'DEVB',
+  baseDecimals: 8,
+  quoteDecimals: 8,
+  decimalSeparator: '.',
   spendable: { base: '2.5', quote: '1' },
 };
 const form = (v: Partial<OrderFormValues>): OrderFormValues => ({ ...EMPTY_ORDER_FORM, ...v });
@@ -25,14 +37,36 @@ describe('order form: params sent to the node are exact decimal strings', () => 
 
   it('sends a market order with its price cap and no limit price', () => {
     const r = checkOrder(form({ side: 'sell', kind: 'market', amount: '2', priceCap: '0.2' }), ctx);
-    expect(r.params).toEqual({ base: 'DEVA', quote: 'DEVB', side: 'sell', kind: 'market', amount: '2', priceCap: '0.2' });
+    expect(r.params).toEqual({
+      base: 'DEVA',
+      quote: 'DEVB',
+      side: 'sell',
+      kind: 'market',
+      amount: '2',
+      priceCap: '0.2',
+    });
   });
 
   it('sends a stop order with its trigger, firing as market or as limit', () => {
-    const asMarket = checkOrder(form({ side: 'sell', kind: 'stop', amount: '1', triggerPrice: '0.2', priceCap: '0.19' }), ctx);
+    const asMarket = checkOrder(
+      form({ side: 'sell', kind: 'stop', amount: '1', triggerPrice: '0.2', priceCap: '0.19' }),
+      ctx,
+    );
     expect(asMarket.params).toMatchObject({ kind: 'stop', triggerPrice: '0.2', priceCap: '0.19' });
     expect(asMarket.params).not.toHaveProperty('price');
-    const asLimit = checkOrder(form({ side: 'sell', kind: 'stop', stopThen: 'limit', amount: '1', triggerPrice: '0.2', price: '0.195', partial: true, minAmount: '0.1' }), ctx);
+    const asLimit = checkOrder(
+      form({
+        side: 'sell',
+        kind: 'stop',
+        stopThen: 'limit',
+        amount: '1',
+        triggerPrice: '0.2',
+        price: '0.195',
+        partial: true,
+        minAmount: '0.1',
+      }),
+      ctx,
+    );
     expect(asLimit.params).toMatchObject({ kind: 'stop', triggerPrice: '0.2', price: '0.195', minAmount: '0.1' });
   });
 
@@ -42,11 +76,20 @@ describe('order form: params sent to the node are exact decimal strings', () => 
   });
 
   it('allows partial fills only with a minimum no larger than the amount', () => {
-    expect(checkOrder(form({ side: 'sell', amount: '1', price: '1', partial: true, minAmount: '0.25' }), ctx).params).toMatchObject({ minAmount: '0.25' });
-    expect(checkOrder(form({ side: 'sell', amount: '1', price: '1', partial: true, minAmount: '2' }), ctx).errors.minAmount).toMatch(/cannot be more than the amount/);
-    expect(checkOrder(form({ side: 'sell', amount: '1', price: '1', partial: true }), ctx).errors.minAmount).toMatch(/Enter a minimum fill/);
+    expect(
+      checkOrder(form({ side: 'sell', amount: '1', price: '1', partial: true, minAmount: '0.25' }), ctx).params,
+    ).toMatchObject({ minAmount: '0.25' });
+    expect(
+      checkOrder(form({ side: 'sell', amount: '1', price: '1', partial: true, minAmount: '2' }), ctx).errors.minAmount,
+    ).toMatch(/cannot be more than the amount/);
+    expect(checkOrder(form({ side: 'sell', amount: '1', price: '1', partial: true }), ctx).errors.minAmount).toMatch(
+      /Enter a minimum fill/,
+    );
     // Market orders never rest on the book, so a minimum does not apply.
-    expect(checkOrder(form({ side: 'sell', kind: 'market', amount: '1', priceCap: '1', partial: true, minAmount: '5' }), ctx).params).not.toHaveProperty('minAmount');
+    expect(
+      checkOrder(form({ side: 'sell', kind: 'market', amount: '1', priceCap: '1', partial: true, minAmount: '5' }), ctx)
+        .params,
+    ).not.toHaveProperty('minAmount');
   });
 });
 
@@ -69,8 +112,12 @@ describe('order form: what is wrong, in words, per field', () => {
   });
 
   it('refuses more than the spendable balance, in the coin that is spent', () => {
-    expect(checkOrder(form({ side: 'sell', amount: '2.50000001', price: '1' }), ctx).errors.amount).toBe('You can spend 2.5 DEVA.');
-    expect(checkOrder(form({ side: 'buy', amount: '4.00000001', price: '0.25' }), ctx).errors.amount).toMatch(/costs up to 1.00000001 DEVB; you can spend 1 DEVB/);
+    expect(checkOrder(form({ side: 'sell', amount: '2.50000001', price: '1' }), ctx).errors.amount).toBe(
+      'You can spend 2.5 DEVA.',
+    );
+    expect(checkOrder(form({ side: 'buy', amount: '4.00000001', price: '0.25' }), ctx).errors.amount).toMatch(
+      /costs up to 1.00000001 DEVB; you can spend 1 DEVB/,
+    );
     expect(checkOrder(form({ side: 'buy', amount: '4', price: '0.25' }), ctx).errors).toEqual({});
   });
 
@@ -106,14 +153,34 @@ describe('max amount', () => {
 
 describe('taking one order', () => {
   const order = (over: Partial<OrderView> = {}): OrderView => ({
-    id: 'a'.repeat(64), base: 'DEVA', quote: 'DEVB', side: 'sell', kind: 'limit', state: 'open', price: '0.25', baseAmount: '2', quoteAmount: '0.5',
-    filledBase: '0', remainingBase: '2', partial: { allowed: true, minBase: '0.5' }, mine: false, makerPeerId: 'peer', swapIds: [],
-    createdAt: 1, updatedAt: 1, ...over,
+    id: 'a'.repeat(64),
+    base: 'DEVA',
+    quote: 'DEVB',
+    side: 'sell',
+    kind: 'limit',
+    state: 'open',
+    price: '0.25',
+    baseAmount: '2',
+    quoteAmount: '0.5',
+    filledBase: '0',
+    remainingBase: '2',
+    partial: { allowed: true, minBase: '0.5' },
+    mine: false,
+    makerPeerId: 'peer',
+    swapIds: [],
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
   });
 
   it('takes the whole remainder when no amount is given', () => {
     const r = checkTake(order(), '', ctx);
-    expect(r).toEqual({ error: null, params: { orderId: 'a'.repeat(64) }, spend: { ticker: 'DEVB', amount: '0.5' }, receive: { ticker: 'DEVA', amount: '2' } });
+    expect(r).toEqual({
+      error: null,
+      params: { orderId: 'a'.repeat(64) },
+      spend: { ticker: 'DEVB', amount: '0.5' },
+      receive: { ticker: 'DEVA', amount: '2' },
+    });
   });
 
   it('takes part of a partial order within the maker\u2019s minimum', () => {
@@ -126,6 +193,8 @@ describe('taking one order', () => {
     const r = checkTake(order({ side: 'buy', partial: { allowed: false, minBase: '2' } }), '1', ctx);
     expect(r.params).toEqual({ orderId: 'a'.repeat(64) });
     expect(r.spend).toEqual({ ticker: 'DEVA', amount: '2' });
-    expect(checkTake(order({ side: 'buy', remainingBase: '3', partial: { allowed: false, minBase: '3' } }), '', ctx).error).toMatch(/needs 3 DEVA; you can spend 2.5 DEVA/);
+    expect(
+      checkTake(order({ side: 'buy', remainingBase: '3', partial: { allowed: false, minBase: '3' } }), '', ctx).error,
+    ).toMatch(/needs 3 DEVA; you can spend 2.5 DEVA/);
   });
 });

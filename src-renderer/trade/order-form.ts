@@ -2,7 +2,14 @@
 // as they type against the coins' decimals and their spendable balance, and turned into the
 // exact params of makeOrder / takeOrder. All arithmetic is bigint (src-shared/money).
 import type { Params, Result } from '../../src-shared/api/contract.ts';
-import { AmountError, formatAmount, parseAmount, parsePrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
+import {
+  AmountError,
+  formatAmount,
+  parseAmount,
+  parsePrice,
+  quoteFor,
+  type Price,
+} from '../../src-shared/money/index.ts';
 import { normalizeDecimalInput } from './decimal.ts';
 
 export type OrderSide = 'buy' | 'sell';
@@ -24,7 +31,15 @@ export interface OrderFormValues {
 }
 
 export const EMPTY_ORDER_FORM: OrderFormValues = {
-  side: 'buy', kind: 'limit', amount: '', price: '', priceCap: '', triggerPrice: '', stopThen: 'market', partial: false, minAmount: '',
+  side: 'buy',
+  kind: 'limit',
+  amount: '',
+  price: '',
+  priceCap: '',
+  triggerPrice: '',
+  stopThen: 'market',
+  partial: false,
+  minAmount: '',
 };
 
 export interface OrderFormContext {
@@ -37,7 +52,10 @@ export interface OrderFormContext {
   spendable: { base?: string | undefined; quote?: string | undefined };
 }
 
-export interface Leg { ticker: string; amount: string }
+export interface Leg {
+  ticker: string;
+  amount: string;
+}
 
 export interface OrderCheck {
   /** One message per field that is wrong or missing. */
@@ -73,7 +91,13 @@ function readPrice(raw: string, ctx: OrderFormContext, what: string): Parsed<Pri
     const p = parsePrice(n.value, ctx.baseDecimals, ctx.quoteDecimals);
     return { ok: true, value: p, text: formatAmount(parseAmount(n.value, ctx.quoteDecimals), ctx.quoteDecimals) };
   } catch (err) {
-    return { ok: false, message: err instanceof AmountError && /greater than zero/.test(err.message) ? `${capital(what)} must be more than zero.` : amountMessage(err, ctx.quoteDecimals) };
+    return {
+      ok: false,
+      message:
+        err instanceof AmountError && /greater than zero/.test(err.message)
+          ? `${capital(what)} must be more than zero.`
+          : amountMessage(err, ctx.quoteDecimals),
+    };
   }
 }
 
@@ -129,7 +153,8 @@ export function checkOrder(v: OrderFormValues, ctx: OrderFormContext): OrderChec
   if (partialApplies(v) && v.partial) {
     min = readAmount(v.minAmount, ctx.baseDecimals, ctx.decimalSeparator, 'a minimum fill');
     if (!min.ok) errors.minAmount = min.message;
-    else if (amount.ok && min.value > amount.value) errors.minAmount = 'The minimum fill cannot be more than the amount.';
+    else if (amount.ok && min.value > amount.value)
+      errors.minAmount = 'The minimum fill cannot be more than the amount.';
   }
 
   let spend: Leg | null = null;
@@ -137,9 +162,14 @@ export function checkOrder(v: OrderFormValues, ctx: OrderFormContext): OrderChec
   if (amount.ok && v.side === 'sell') {
     // A sell spends its amount whatever the price, so the balance is checked as soon as it is typed.
     spend = { ticker: ctx.base, amount: amount.text };
-    if (price.ok) receive = { ticker: ctx.quote, amount: formatAmount(quoteFor(price.value, amount.value, 'down'), ctx.quoteDecimals) };
+    if (price.ok)
+      receive = {
+        ticker: ctx.quote,
+        amount: formatAmount(quoteFor(price.value, amount.value, 'down'), ctx.quoteDecimals),
+      };
     const have = spendableUnits(ctx.spendable.base, ctx.baseDecimals);
-    if (have !== null && amount.value > have) errors.amount = `You can spend ${formatAmount(have, ctx.baseDecimals)} ${ctx.base}.`;
+    if (have !== null && amount.value > have)
+      errors.amount = `You can spend ${formatAmount(have, ctx.baseDecimals)} ${ctx.base}.`;
   } else if (amount.ok) {
     receive = { ticker: ctx.base, amount: amount.text };
     if (price.ok) {
@@ -203,20 +233,43 @@ export function checkTake(order: OrderView, amountText: string, ctx: OrderFormCo
     if (!a.ok) return { error: a.message, params: null, spend: null, receive: null };
     units = a.value;
     const minBase = parseAmount(order.partial.minBase, ctx.baseDecimals);
-    if (units > remaining) return { error: `This order has ${order.remainingBase} ${ctx.base} left.`, params: null, spend: null, receive: null };
-    if (units < minBase && units !== remaining) return { error: `The maker accepts fills of at least ${order.partial.minBase} ${ctx.base}.`, params: null, spend: null, receive: null };
+    if (units > remaining)
+      return {
+        error: `This order has ${order.remainingBase} ${ctx.base} left.`,
+        params: null,
+        spend: null,
+        receive: null,
+      };
+    if (units < minBase && units !== remaining)
+      return {
+        error: `The maker accepts fills of at least ${order.partial.minBase} ${ctx.base}.`,
+        params: null,
+        spend: null,
+        receive: null,
+      };
   }
   const p = parsePrice(order.price, ctx.baseDecimals, ctx.quoteDecimals);
   const amount = formatAmount(units, ctx.baseDecimals);
   const takerBuys = order.side === 'sell';
   const quoteUp = quoteFor(p, units, 'up');
   const quoteDown = quoteFor(p, units, 'down');
-  const spend = takerBuys ? { ticker: ctx.quote, amount: formatAmount(quoteUp, ctx.quoteDecimals) } : { ticker: ctx.base, amount };
-  const receive = takerBuys ? { ticker: ctx.base, amount } : { ticker: ctx.quote, amount: formatAmount(quoteDown, ctx.quoteDecimals) };
-  const have = takerBuys ? spendableUnits(ctx.spendable.quote, ctx.quoteDecimals) : spendableUnits(ctx.spendable.base, ctx.baseDecimals);
+  const spend = takerBuys
+    ? { ticker: ctx.quote, amount: formatAmount(quoteUp, ctx.quoteDecimals) }
+    : { ticker: ctx.base, amount };
+  const receive = takerBuys
+    ? { ticker: ctx.base, amount }
+    : { ticker: ctx.quote, amount: formatAmount(quoteDown, ctx.quoteDecimals) };
+  const have = takerBuys
+    ? spendableUnits(ctx.spendable.quote, ctx.quoteDecimals)
+    : spendableUnits(ctx.spendable.base, ctx.baseDecimals);
   const need = takerBuys ? quoteUp : units;
   if (have !== null && need > have) {
-    return { error: `This needs ${spend.amount} ${spend.ticker}; you can spend ${formatAmount(have, takerBuys ? ctx.quoteDecimals : ctx.baseDecimals)} ${spend.ticker}.`, params: null, spend, receive };
+    return {
+      error: `This needs ${spend.amount} ${spend.ticker}; you can spend ${formatAmount(have, takerBuys ? ctx.quoteDecimals : ctx.baseDecimals)} ${spend.ticker}.`,
+      params: null,
+      spend,
+      receive,
+    };
   }
   const params: Params<'takeOrder'> = { orderId: order.id };
   if (order.partial.allowed && units !== remaining) params.amount = amount;

@@ -3,8 +3,19 @@
 import type { OrderView } from '../../src-shared/api/order-schemas.ts';
 
 const STATE_WORDS: Record<OrderView['state'], string> = {
-  new: 'Waiting for a service node', open: 'Open', accepting: 'Taker found', hold: 'Matched', initialized: 'Swap starting', created: 'Swap running',
-  committed: 'Settling', finished: 'Filled', canceled: 'Canceled', expired: 'Expired', offline: 'Offline', invalid: 'Invalid', rolledback: 'Rolled back',
+  new: 'Waiting for a service node',
+  open: 'Open',
+  accepting: 'Taker found',
+  hold: 'Matched',
+  initialized: 'Swap starting',
+  created: 'Swap running',
+  committed: 'Settling',
+  finished: 'Filled',
+  canceled: 'Canceled',
+  expired: 'Expired',
+  offline: 'Offline',
+  invalid: 'Invalid',
+  rolledback: 'Rolled back',
 };
 
 export function stateWords(o: Pick<OrderView, 'kind' | 'state'>): string {

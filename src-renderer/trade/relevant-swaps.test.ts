@@ -3,8 +3,12 @@ import { relevantSwaps } from './relevant-swaps.ts';
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
-const swap = (id: string, outcome: 'completed' | 'refunded' | 'failedBeforeFunding' | null, agoMs: number) =>
-  ({ id, terminal: outcome !== null, outcome, updatedAt: NOW - agoMs });
+const swap = (id: string, outcome: 'completed' | 'refunded' | 'failedBeforeFunding' | null, agoMs: number) => ({
+  id,
+  terminal: outcome !== null,
+  outcome,
+  updatedAt: NOW - agoMs,
+});
 
 describe('the Swaps tab of the Trade screen', () => {
   it('keeps a swap that just completed in view, and counts only running swaps', () => {

@@ -12,7 +12,13 @@ export interface RowWindow {
   total: number;
 }
 
-export function rowWindow(scrollTop: number, viewportHeight: number, rowHeight: number, count: number, overscan = 6): RowWindow {
+export function rowWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  count: number,
+  overscan = 6,
+): RowWindow {
   const total = count * rowHeight;
   if (count === 0 || rowHeight <= 0) return { start: 0, end: 0, offset: 0, total };
   const top = Math.min(Math.max(0, scrollTop), Math.max(0, total - viewportHeight));

@@ -40,11 +40,22 @@ export function BackupMnemonic(props: { mnemonic: string; onDone(): void }) {
           ))}
         </ol>
         <label className="check">
-          <input type="checkbox" checked={written} onChange={(e) => setWritten(e.target.checked)} data-testid="mnemonic-written" />
+          <input
+            type="checkbox"
+            checked={written}
+            onChange={(e) => setWritten(e.target.checked)}
+            data-testid="mnemonic-written"
+          />
           <span>I have written down all {words.length} words, in order.</span>
         </label>
         <div className="actions">
-          <button type="button" className="btn btn-primary" disabled={!written} onClick={() => setStep('check')} data-testid="mnemonic-continue">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!written}
+            onClick={() => setStep('check')}
+            data-testid="mnemonic-continue"
+          >
             Continue
           </button>
         </div>
@@ -66,15 +77,34 @@ export function BackupMnemonic(props: { mnemonic: string; onDone(): void }) {
       </p>
       <form onSubmit={submit} noValidate className="stack">
         {positions.map((p) => (
-          <TextField key={p} label={`Word #${p}`} testId={`mnemonic-check-${p}`} data-word-index={p} autoComplete="off" autoCapitalize="none"
-            spellCheck={false} value={answers[p] ?? ''} onChange={(e) => setAnswers({ ...answers, [p]: e.target.value })}
-            error={wrong.includes(p) ? `That is not word #${p}. Check your copy.` : null} />
+          <TextField
+            key={p}
+            label={`Word #${p}`}
+            testId={`mnemonic-check-${p}`}
+            data-word-index={p}
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={answers[p] ?? ''}
+            onChange={(e) => setAnswers({ ...answers, [p]: e.target.value })}
+            error={wrong.includes(p) ? `That is not word #${p}. Check your copy.` : null}
+          />
         ))}
         <div className="actions">
-          <button type="button" className="btn btn-ghost" onClick={() => { setStep('show'); setWrong([]); }} data-testid="mnemonic-back">
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => {
+              setStep('show');
+              setWrong([]);
+            }}
+            data-testid="mnemonic-back"
+          >
             Show the phrase again
           </button>
-          <button type="submit" className="btn btn-primary" data-testid="mnemonic-confirm">Confirm</button>
+          <button type="submit" className="btn btn-primary" data-testid="mnemonic-confirm">
+            Confirm
+          </button>
         </div>
       </form>
     </VaultLayout>

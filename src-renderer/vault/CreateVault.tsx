@@ -22,7 +22,8 @@ export function CreateVault(props: { onCreated(mnemonic: string): void; onBack()
 
   const create = useMutation({
     mutationKey: CREATE_VAULT_MUTATION,
-    mutationFn: () => api.call('vault.create', { password: pair.password, words, ...(passphrase ? { passphrase } : {}) }),
+    mutationFn: () =>
+      api.call('vault.create', { password: pair.password, words, ...(passphrase ? { passphrase } : {}) }),
     onSuccess: (r) => {
       // The phrase screen must take over before the unlocked vault shows the main app.
       props.onCreated(r.mnemonic);
@@ -47,7 +48,14 @@ export function CreateVault(props: { onCreated(mnemonic: string): void; onBack()
           <div className="segmented">
             {([12, 24] as const).map((n) => (
               <label key={n} className="segmented-option">
-                <input type="radio" name="words" value={n} checked={words === n} onChange={() => setWords(n)} data-testid={`vault-words-${n}`} />
+                <input
+                  type="radio"
+                  name="words"
+                  value={n}
+                  checked={words === n}
+                  onChange={() => setWords(n)}
+                  data-testid={`vault-words-${n}`}
+                />
                 <span>{n} words</span>
               </label>
             ))}
@@ -59,13 +67,26 @@ export function CreateVault(props: { onCreated(mnemonic: string): void; onBack()
             A passphrase is an extra secret added to the recovery phrase. Restoring then needs both; if you lose the
             passphrase, the words alone will not bring your keys back. Most people leave this empty.
           </p>
-          <TextField label="Passphrase (optional)" type="password" autoComplete="off" testId="vault-passphrase"
-            value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          <TextField
+            label="Passphrase (optional)"
+            type="password"
+            autoComplete="off"
+            testId="vault-passphrase"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
         </details>
         {create.isError ? <ErrorNote error={create.error} testId="vault-create-error" /> : null}
         <div className="actions">
-          <button type="button" className="btn btn-ghost" onClick={props.onBack}>Back</button>
-          <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="create-vault-submit">
+          <button type="button" className="btn btn-ghost" onClick={props.onBack}>
+            Back
+          </button>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={create.isPending}
+            data-testid="create-vault-submit"
+          >
             {create.isPending ? 'Creating\u2026' : 'Create vault'}
           </button>
         </div>

@@ -28,12 +28,31 @@ export function UnlockVault() {
   return (
     <VaultLayout title="Unlock your vault" testId="vault-unlock">
       <form onSubmit={submit} noValidate className="stack">
-        <TextField label="Password" type="password" autoComplete="current-password" autoFocus testId="unlock-password"
-          value={password} onChange={(e) => { setPassword(e.target.value); if (unlock.isError) unlock.reset(); }}
-          error={wrongPassword ? 'That password is not right. Check Caps Lock and your keyboard layout, then try again.' : null} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          autoFocus
+          testId="unlock-password"
+          value={password}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            if (unlock.isError) unlock.reset();
+          }}
+          error={
+            wrongPassword
+              ? 'That password is not right. Check Caps Lock and your keyboard layout, then try again.'
+              : null
+          }
+        />
         {err && !wrongPassword ? <ErrorNote error={unlock.error} testId="unlock-error" /> : null}
         <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={unlock.isPending || password.length === 0} data-testid="unlock-submit">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={unlock.isPending || password.length === 0}
+            data-testid="unlock-submit"
+          >
             {unlock.isPending ? 'Unlocking\u2026' : 'Unlock'}
           </button>
         </div>

@@ -6,7 +6,10 @@ export function VaultLayout(props: { title: string; children: ReactNode; wide?: 
   return (
     <div className="onboarding">
       <main className={props.wide ? 'onboarding-card wide' : 'onboarding-card'} data-testid={props.testId}>
-        <div className="onboarding-brand"><Logo /><span>Hashlock</span></div>
+        <div className="onboarding-brand">
+          <Logo />
+          <span>Hashlock</span>
+        </div>
         <h1>{props.title}</h1>
         {props.children}
       </main>

@@ -2,7 +2,10 @@
 // user types back a few words at random positions before the app moves on.
 
 export function splitMnemonic(mnemonic: string): string[] {
-  return mnemonic.trim().split(/\s+/).filter((w) => w.length > 0);
+  return mnemonic
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
 }
 
 /** Tidy a typed or pasted phrase: lower case, single spaces, no numbering like "1." or "1)". */

@@ -18,7 +18,10 @@ const FEE_TARGET_BLOCKS = 6;
 function StatusCell(props: { wallet: WalletSummary }) {
   const w = props.wallet;
   if (w.status === 'connected') {
-    const facts = [w.blocks !== undefined ? `block ${w.blocks}` : null, w.wallet ? `wallet \u201c${w.wallet}\u201d` : null].filter((x) => x !== null);
+    const facts = [
+      w.blocks !== undefined ? `block ${w.blocks}` : null,
+      w.wallet ? `wallet \u201c${w.wallet}\u201d` : null,
+    ].filter((x) => x !== null);
     return (
       <td data-testid={`wallet-status-${w.ticker}`} data-status="connected">
         <span className="status-line">
@@ -34,7 +37,9 @@ function StatusCell(props: { wallet: WalletSummary }) {
     return (
       <td data-testid={`wallet-status-${w.ticker}`} data-status="error">
         <span className="badge badge-error">Not reachable</span>
-        <div className="sub error-text" title={d?.hint ?? undefined}>{d?.message ?? 'The wallet does not answer.'}</div>
+        <div className="sub error-text" title={d?.hint ?? undefined}>
+          {d?.message ?? 'The wallet does not answer.'}
+        </div>
       </td>
     );
   }
@@ -45,20 +50,38 @@ function StatusCell(props: { wallet: WalletSummary }) {
   );
 }
 
-function ReceiveBlock(props: { ticker: string; address: Result<'wallets.newAddress'> | undefined; pending: boolean; error: unknown; onNew(): void }) {
+function ReceiveBlock(props: {
+  ticker: string;
+  address: Result<'wallets.newAddress'> | undefined;
+  pending: boolean;
+  error: unknown;
+  onNew(): void;
+}) {
   const { ticker } = props;
   return (
     <div className="detail-block">
       <h3>Receive</h3>
       {props.address ? (
         <div className="address-line">
-          <code className="mono address" data-testid={`receive-address-${ticker}`}>{props.address.address}</code>
+          <code className="mono address" data-testid={`receive-address-${ticker}`}>
+            {props.address.address}
+          </code>
           <CopyButton text={props.address.address} what={`${ticker} address`} testId={`receive-copy-${ticker}`} />
         </div>
-      ) : props.pending ? <p className="muted">Asking the wallet for an address&hellip;</p> : null}
+      ) : props.pending ? (
+        <p className="muted">Asking the wallet for an address&hellip;</p>
+      ) : null}
       {props.error ? <ErrorNote error={props.error} testId={`receive-error-${ticker}`} /> : null}
-      <p className="muted small">Each address comes from your own wallet. A fresh one for every payment keeps them apart.</p>
-      <button type="button" className="btn btn-small" onClick={props.onNew} disabled={props.pending} data-testid={`receive-new-${ticker}`}>
+      <p className="muted small">
+        Each address comes from your own wallet. A fresh one for every payment keeps them apart.
+      </p>
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={props.onNew}
+        disabled={props.pending}
+        data-testid={`receive-new-${ticker}`}
+      >
         {props.address ? 'Another address' : 'Get an address'}
       </button>
     </div>
@@ -68,15 +91,27 @@ function ReceiveBlock(props: { ticker: string; address: Result<'wallets.newAddre
 function FeeBlock(props: { ticker: string }) {
   const api = useApi();
   const fee = useQuery(walletQueries(api).fee(props.ticker, FEE_TARGET_BLOCKS));
-  const source = fee.data?.source === 'floor' ? 'the coin\u2019s minimum' : fee.data?.source === 'cap' ? 'capped at the coin\u2019s maximum' : 'the wallet\u2019s estimate';
+  const source =
+    fee.data?.source === 'floor'
+      ? 'the coin\u2019s minimum'
+      : fee.data?.source === 'cap'
+        ? 'capped at the coin\u2019s maximum'
+        : 'the wallet\u2019s estimate';
   return (
     <div className="detail-block">
       <h3>Network fee</h3>
       {fee.data ? (
         <p data-testid={`wallet-fee-${props.ticker}`}>
-          <span className="num strong">{fee.data.satPerVb}</span> sat/vB <span className="muted">for confirmation within {FEE_TARGET_BLOCKS} blocks ({source})</span>
+          <span className="num strong">{fee.data.satPerVb}</span> sat/vB{' '}
+          <span className="muted">
+            for confirmation within {FEE_TARGET_BLOCKS} blocks ({source})
+          </span>
         </p>
-      ) : fee.isError ? <ErrorNote error={fee.error} /> : <p className="muted">Loading&hellip;</p>}
+      ) : fee.isError ? (
+        <ErrorNote error={fee.error} />
+      ) : (
+        <p className="muted">Loading&hellip;</p>
+      )}
     </div>
   );
 }
@@ -86,24 +121,43 @@ function UtxoBlock(props: { ticker: string; decimals: number }) {
   const [open, setOpen] = useState(false);
   const utxos = useQuery({ ...walletQueries(api).utxos(props.ticker), enabled: open });
   return (
-    <details className="detail-block utxos" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid={`wallet-utxos-${props.ticker}`}>
+    <details
+      className="detail-block utxos"
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      data-testid={`wallet-utxos-${props.ticker}`}
+    >
       <summary>Unspent outputs{utxos.data ? ` (${utxos.data.length})` : ''}</summary>
       {utxos.isError ? <ErrorNote error={utxos.error} /> : null}
       {utxos.isPending && open ? <p className="muted">Loading&hellip;</p> : null}
-      {utxos.data && utxos.data.length === 0 ? <p className="muted">No unspent outputs: the wallet holds no coins yet.</p> : null}
+      {utxos.data && utxos.data.length === 0 ? (
+        <p className="muted">No unspent outputs: the wallet holds no coins yet.</p>
+      ) : null}
       {utxos.data && utxos.data.length > 0 ? (
         <div className="scroll-y">
           <table className="table compact">
             <thead>
-              <tr><th scope="col">Output</th><th scope="col">Address</th><th scope="col" className="num">Confirmations</th><th scope="col" className="num">Amount</th></tr>
+              <tr>
+                <th scope="col">Output</th>
+                <th scope="col">Address</th>
+                <th scope="col" className="num">
+                  Confirmations
+                </th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+              </tr>
             </thead>
             <tbody>
               {utxos.data.map((u) => (
                 <tr key={`${u.txid}:${u.vout}`}>
-                  <td className="mono" title={`${u.txid}:${u.vout}`}>{shortenMiddle(u.txid, 10, 6)}:{u.vout}</td>
+                  <td className="mono" title={`${u.txid}:${u.vout}`}>
+                    {shortenMiddle(u.txid, 10, 6)}:{u.vout}
+                  </td>
                   <td className="mono">{u.address ? shortenMiddle(u.address, 12, 8) : '\u2014'}</td>
                   <td className="num">{u.confirmations}</td>
-                  <td className="num"><Amount value={u.amount} decimals={props.decimals} /></td>
+                  <td className="num">
+                    <Amount value={u.amount} decimals={props.decimals} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -128,16 +182,31 @@ function DisconnectConfirm(props: { wallet: WalletSummary; onDone(): void }) {
   });
   useEffect(() => confirmRef.current?.focus(), []);
   return (
-    <div className="confirm" role="group" aria-label={`Disconnect ${ticker}?`} onKeyDown={(e) => { if (e.key === 'Escape') props.onDone(); }}>
+    <div
+      className="confirm"
+      role="group"
+      aria-label={`Disconnect ${ticker}?`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') props.onDone();
+      }}
+    >
       <p>
         Disconnect <strong>{ticker}</strong>? Hashlock forgets how to reach this wallet. The wallet and its coins are
         not touched, and you can set it up again at any time.
       </p>
       {disconnect.isError ? <ErrorNote error={disconnect.error} /> : null}
       <div className="actions">
-        <button type="button" className="btn btn-small" onClick={props.onDone}>Cancel</button>
-        <button type="button" ref={confirmRef} className="btn btn-small btn-danger" onClick={() => disconnect.mutate()} disabled={disconnect.isPending}
-          data-testid={`wallet-disconnect-confirm-${ticker}`}>
+        <button type="button" className="btn btn-small" onClick={props.onDone}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          ref={confirmRef}
+          className="btn btn-small btn-danger"
+          onClick={() => disconnect.mutate()}
+          disabled={disconnect.isPending}
+          data-testid={`wallet-disconnect-confirm-${ticker}`}
+        >
           Disconnect
         </button>
       </div>
@@ -167,22 +236,53 @@ export function WalletRows(props: { wallet: WalletSummary; decimals: number }) {
           <span className="sub muted nowrap">{w.name}</span>
         </th>
         <StatusCell wallet={w} />
-        <td className="num"><Amount value={w.balance?.spendable} decimals={props.decimals} testId={`wallet-balance-${w.ticker}-spendable`} /></td>
-        <td className="num"><Amount value={w.balance?.unconfirmed} decimals={props.decimals} testId={`wallet-balance-${w.ticker}-unconfirmed`} /></td>
-        <td className="num"><Amount value={w.balance?.locked} decimals={props.decimals} testId={`wallet-balance-${w.ticker}-locked`} /></td>
+        <td className="num">
+          <Amount
+            value={w.balance?.spendable}
+            decimals={props.decimals}
+            testId={`wallet-balance-${w.ticker}-spendable`}
+          />
+        </td>
+        <td className="num">
+          <Amount
+            value={w.balance?.unconfirmed}
+            decimals={props.decimals}
+            testId={`wallet-balance-${w.ticker}-unconfirmed`}
+          />
+        </td>
+        <td className="num">
+          <Amount value={w.balance?.locked} decimals={props.decimals} testId={`wallet-balance-${w.ticker}-locked`} />
+        </td>
         <td className="actions-col">
           <div className="row-actions">
             {w.status === 'connected' ? (
-              <button type="button" className="btn btn-small" onClick={openReceive} data-testid={`wallet-receive-${w.ticker}`}>Receive</button>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={openReceive}
+                data-testid={`wallet-receive-${w.ticker}`}
+              >
+                Receive
+              </button>
             ) : null}
             {w.status !== 'connected' ? (
-              <a className="btn btn-small btn-primary" href={href('wallets', 'setup', w.ticker)} data-testid={`wallet-setup-${w.ticker}`}>
+              <a
+                className="btn btn-small btn-primary"
+                href={href('wallets', 'setup', w.ticker)}
+                data-testid={`wallet-setup-${w.ticker}`}
+              >
                 {w.status === 'error' ? 'Fix connection' : 'Set up'}
               </a>
             ) : null}
             {configured ? (
-              <button type="button" className="btn btn-small btn-ghost details-toggle" aria-expanded={open} aria-controls={detailsId}
-                onClick={() => setOpen(!open)} data-testid={`wallet-details-toggle-${w.ticker}`}>
+              <button
+                type="button"
+                className="btn btn-small btn-ghost details-toggle"
+                aria-expanded={open}
+                aria-controls={detailsId}
+                onClick={() => setOpen(!open)}
+                data-testid={`wallet-details-toggle-${w.ticker}`}
+              >
                 Details <span className="chevron" aria-hidden="true" />
               </button>
             ) : null}
@@ -194,16 +294,29 @@ export function WalletRows(props: { wallet: WalletSummary; decimals: number }) {
           <td colSpan={6}>
             {w.status === 'connected' ? (
               <div className="detail-grid">
-                <ReceiveBlock ticker={w.ticker} address={receive.data} pending={receive.isPending} error={receive.isError ? receive.error : null} onNew={() => receive.mutate()} />
+                <ReceiveBlock
+                  ticker={w.ticker}
+                  address={receive.data}
+                  pending={receive.isPending}
+                  error={receive.isError ? receive.error : null}
+                  onNew={() => receive.mutate()}
+                />
                 <FeeBlock ticker={w.ticker} />
                 <UtxoBlock ticker={w.ticker} decimals={props.decimals} />
               </div>
-            ) : w.error ? <ErrorNote error={w.error} /> : null}
+            ) : w.error ? (
+              <ErrorNote error={w.error} />
+            ) : null}
             <div className="detail-footer">
               {confirming ? (
                 <DisconnectConfirm wallet={w} onDone={() => setConfirming(false)} />
               ) : (
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirming(true)} data-testid={`wallet-disconnect-${w.ticker}`}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  onClick={() => setConfirming(true)}
+                  data-testid={`wallet-disconnect-${w.ticker}`}
+                >
                   Disconnect {w.ticker}&hellip;
                 </button>
               )}

@@ -1,31 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { buildConnectionInput, defaultManualConnection, sameConnection, type ManualConnection } from './connection-form.ts';
+import {
+  buildConnectionInput,
+  defaultManualConnection,
+  sameConnection,
+  type ManualConnection,
+} from './connection-form.ts';
 
 const manual = (over: Partial<ManualConnection>): ManualConnection => ({ ...defaultManualConnection('DEVA'), ...over });
 
 describe('wallet setup form', () => {
-  it('starts manual entry at the coin\'s default RPC port on this computer', () => {
+  it("starts manual entry at the coin's default RPC port on this computer", () => {
     expect(defaultManualConnection('DEVA')).toMatchObject({ host: '127.0.0.1', port: '19501', auth: 'password' });
     expect(defaultManualConnection('NOPE').port).toBe('');
   });
 
   it('asks for a choice before anything else', () => {
-    expect(buildConnectionInput({ kind: 'none' }, manual({}))).toEqual({ ok: false, errors: { choice: expect.any(String) } });
+    expect(buildConnectionInput({ kind: 'none' }, manual({}))).toEqual({
+      ok: false,
+      errors: { choice: expect.any(String) },
+    });
   });
 
   it('passes a detected candidate through by id', () => {
-    expect(buildConnectionInput({ kind: 'candidate', candidateId: 'devnet:DEVA' }, manual({})))
-      .toEqual({ ok: true, input: { kind: 'candidate', candidateId: 'devnet:DEVA' } });
+    expect(buildConnectionInput({ kind: 'candidate', candidateId: 'devnet:DEVA' }, manual({}))).toEqual({
+      ok: true,
+      input: { kind: 'candidate', candidateId: 'devnet:DEVA' },
+    });
   });
 
   it('builds a password connection, leaving out an empty wallet name', () => {
-    expect(buildConnectionInput({ kind: 'manual' }, manual({ username: 'u', password: 'p', port: ' 19501 ' })))
-      .toEqual({ ok: true, input: { kind: 'password', host: '127.0.0.1', port: 19501, username: 'u', password: 'p' } });
+    expect(buildConnectionInput({ kind: 'manual' }, manual({ username: 'u', password: 'p', port: ' 19501 ' }))).toEqual(
+      { ok: true, input: { kind: 'password', host: '127.0.0.1', port: 19501, username: 'u', password: 'p' } },
+    );
   });
 
   it('builds a cookie connection with a wallet name', () => {
-    expect(buildConnectionInput({ kind: 'manual' }, manual({ auth: 'cookie', cookiePath: '/d/regtest/.cookie', wallet: 'swaps' })))
-      .toEqual({ ok: true, input: { kind: 'cookie', host: '127.0.0.1', port: 19501, cookiePath: '/d/regtest/.cookie', wallet: 'swaps' } });
+    expect(
+      buildConnectionInput(
+        { kind: 'manual' },
+        manual({ auth: 'cookie', cookiePath: '/d/regtest/.cookie', wallet: 'swaps' }),
+      ),
+    ).toEqual({
+      ok: true,
+      input: { kind: 'cookie', host: '127.0.0.1', port: 19501, cookiePath: '/d/regtest/.cookie', wallet: 'swaps' },
+    });
   });
 
   it.each([

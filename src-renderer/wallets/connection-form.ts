@@ -31,25 +31,36 @@ const FIELD_MESSAGES: Record<ManualField, string> = {
 
 export function defaultManualConnection(ticker: string): ManualConnection {
   const coin = findCoin(ticker);
-  return { host: '127.0.0.1', port: coin ? String(coin.defaultRpcPort) : '', auth: 'password', username: '', password: '', cookiePath: '', wallet: '' };
+  return {
+    host: '127.0.0.1',
+    port: coin ? String(coin.defaultRpcPort) : '',
+    auth: 'password',
+    username: '',
+    password: '',
+    cookiePath: '',
+    wallet: '',
+  };
 }
 
 export function buildConnectionInput(choice: ConnectionChoice, manual: ManualConnection): BuildResult {
-  if (choice.kind === 'none') return { ok: false, errors: { choice: 'Choose a detected wallet, or enter the connection yourself.' } };
+  if (choice.kind === 'none')
+    return { ok: false, errors: { choice: 'Choose a detected wallet, or enter the connection yourself.' } };
   if (choice.kind === 'candidate') return { ok: true, input: { kind: 'candidate', candidateId: choice.candidateId } };
 
   const port = /^[0-9]{1,5}$/.test(manual.port.trim()) ? Number(manual.port.trim()) : Number.NaN;
   const wallet = manual.wallet.trim();
   const base = { host: manual.host.trim(), port, ...(wallet ? { wallet } : {}) };
-  const candidate = manual.auth === 'password'
-    ? { kind: 'password' as const, ...base, username: manual.username, password: manual.password }
-    : { kind: 'cookie' as const, ...base, cookiePath: manual.cookiePath.trim() };
+  const candidate =
+    manual.auth === 'password'
+      ? { kind: 'password' as const, ...base, username: manual.username, password: manual.password }
+      : { kind: 'cookie' as const, ...base, cookiePath: manual.cookiePath.trim() };
   const checked = WalletConnectionInput.safeParse(candidate);
   if (checked.success) return { ok: true, input: checked.data };
   const errors: FormErrors = {};
   for (const issue of checked.error.issues) {
     const field = issue.path[0];
-    if (typeof field === 'string' && field in FIELD_MESSAGES) errors[field as ManualField] = FIELD_MESSAGES[field as ManualField];
+    if (typeof field === 'string' && field in FIELD_MESSAGES)
+      errors[field as ManualField] = FIELD_MESSAGES[field as ManualField];
   }
   if (Object.keys(errors).length === 0) errors.choice = 'These connection details cannot be used.';
   return { ok: false, errors };

@@ -49,21 +49,33 @@ export class ApiError extends Error {
     this.details = details;
   }
   toData(): ApiErrorData {
-    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
   }
 }
 
 export function isApiErrorData(x: unknown): x is ApiErrorData {
-  return typeof x === 'object' && x !== null && typeof (x as ApiErrorData).code === 'string' && typeof (x as ApiErrorData).message === 'string';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as ApiErrorData).code === 'string' &&
+    typeof (x as ApiErrorData).message === 'string'
+  );
 }
 
 /** JSON-RPC 2.0 error numbers for the transport-level codes; app codes use -32000. */
 export function jsonRpcErrorNumber(code: ErrorCode): number {
   switch (code) {
-    case 'BAD_REQUEST': return -32600;
-    case 'METHOD_NOT_FOUND': return -32601;
-    case 'INVALID_PARAMS': return -32602;
-    case 'INTERNAL': return -32603;
-    default: return -32000;
+    case 'BAD_REQUEST':
+      return -32600;
+    case 'METHOD_NOT_FOUND':
+      return -32601;
+    case 'INVALID_PARAMS':
+      return -32602;
+    case 'INTERNAL':
+      return -32603;
+    default:
+      return -32000;
   }
 }

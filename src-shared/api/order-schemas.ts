@@ -30,7 +30,14 @@ export const OrderView = z.object({
   makerPeerId: z.string(),
   serviceNode: z.string().optional(),
   /** Stop orders: the last-trade price that fires them, and how they fire. */
-  stop: z.object({ triggerPrice: DecimalAmount, direction: z.enum(['above', 'below']), then: z.enum(['market', 'limit']), limitPrice: DecimalAmount.optional() }).optional(),
+  stop: z
+    .object({
+      triggerPrice: DecimalAmount,
+      direction: z.enum(['above', 'below']),
+      then: z.enum(['market', 'limit']),
+      limitPrice: DecimalAmount.optional(),
+    })
+    .optional(),
   swapIds: z.array(z.string()),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -39,35 +46,46 @@ export const OrderView = z.object({
 });
 export type OrderView = z.infer<typeof OrderView>;
 
-export const MakeOrderParams = z.object({
-  base: Ticker,
-  quote: Ticker,
-  side: OrderSide,
-  kind: OrderKind.default('limit'),
-  /** Base amount. */
-  amount: DecimalAmount,
-  /** Limit price (limit orders, and stop orders that fire as limit). */
-  price: DecimalAmount.optional(),
-  /** Market orders: worst price accepted (a buy pays at most this, a sell gets at least this). */
-  priceCap: DecimalAmount.optional(),
-  /** Stop orders: fire when the last trade price crosses this. */
-  triggerPrice: DecimalAmount.optional(),
-  /** Partial fills allowed down to this base amount; absent = exact (all or nothing). */
-  minAmount: DecimalAmount.optional(),
-  /** Validate and preview only; nothing is posted or locked. */
-  dryRun: z.boolean().optional(),
-}).strict();
+export const MakeOrderParams = z
+  .object({
+    base: Ticker,
+    quote: Ticker,
+    side: OrderSide,
+    kind: OrderKind.default('limit'),
+    /** Base amount. */
+    amount: DecimalAmount,
+    /** Limit price (limit orders, and stop orders that fire as limit). */
+    price: DecimalAmount.optional(),
+    /** Market orders: worst price accepted (a buy pays at most this, a sell gets at least this). */
+    priceCap: DecimalAmount.optional(),
+    /** Stop orders: fire when the last trade price crosses this. */
+    triggerPrice: DecimalAmount.optional(),
+    /** Partial fills allowed down to this base amount; absent = exact (all or nothing). */
+    minAmount: DecimalAmount.optional(),
+    /** Validate and preview only; nothing is posted or locked. */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
 
 export const FeePreview = z.object({
   takerFee: z.object({ ticker: Ticker, amount: DecimalAmount }).nullable(),
   networkFees: z.array(z.object({ ticker: Ticker, amount: DecimalAmount, what: z.string() })),
   /** Lock times of each side, in blocks and approximate minutes. */
-  locks: z.array(z.object({ ticker: Ticker, blocks: z.number().int(), approxMinutes: z.number().int(), who: z.enum(['maker', 'taker']) })),
+  locks: z.array(
+    z.object({
+      ticker: Ticker,
+      blocks: z.number().int(),
+      approxMinutes: z.number().int(),
+      who: z.enum(['maker', 'taker']),
+    }),
+  ),
   ifCounterpartyVanishes: z.string(),
 });
 
 export const OrderPreview = z.object({
-  fills: z.array(z.object({ orderId: z.string(), baseAmount: DecimalAmount, quoteAmount: DecimalAmount, price: DecimalAmount })),
+  fills: z.array(
+    z.object({ orderId: z.string(), baseAmount: DecimalAmount, quoteAmount: DecimalAmount, price: DecimalAmount }),
+  ),
   baseAmount: DecimalAmount,
   quoteAmount: DecimalAmount,
   averagePrice: DecimalAmount.nullable(),
@@ -76,9 +94,20 @@ export const OrderPreview = z.object({
   fees: FeePreview,
 });
 
-export const MakeOrderResult = z.object({ order: OrderView.nullable(), preview: OrderPreview, swapIds: z.array(z.string()) });
+export const MakeOrderResult = z.object({
+  order: OrderView.nullable(),
+  preview: OrderPreview,
+  swapIds: z.array(z.string()),
+});
 
-export const BookLevel = z.object({ price: DecimalAmount, amount: DecimalAmount, total: DecimalAmount, cumulative: DecimalAmount, count: z.number().int(), mine: z.boolean() });
+export const BookLevel = z.object({
+  price: DecimalAmount,
+  amount: DecimalAmount,
+  total: DecimalAmount,
+  cumulative: DecimalAmount,
+  count: z.number().int(),
+  mine: z.boolean(),
+});
 
 export const OrderBookView = z.object({
   base: Ticker,
@@ -110,12 +139,21 @@ export const TradeView = z.object({
 export const CandleInterval = z.enum(CANDLE_INTERVALS);
 export const CandleView = z.object({
   time: z.number().int(),
-  open: DecimalAmount, high: DecimalAmount, low: DecimalAmount, close: DecimalAmount,
-  volumeBase: DecimalAmount, volumeQuote: DecimalAmount, trades: z.number().int(),
+  open: DecimalAmount,
+  high: DecimalAmount,
+  low: DecimalAmount,
+  close: DecimalAmount,
+  volumeBase: DecimalAmount,
+  volumeQuote: DecimalAmount,
+  trades: z.number().int(),
 });
 export const MarketStats = z.object({
-  last: DecimalAmount.nullable(), change24h: z.string().nullable(), high24h: DecimalAmount.nullable(), low24h: DecimalAmount.nullable(),
-  volumeBase24h: DecimalAmount, volumeQuote24h: DecimalAmount,
+  last: DecimalAmount.nullable(),
+  change24h: z.string().nullable(),
+  high24h: DecimalAmount.nullable(),
+  low24h: DecimalAmount.nullable(),
+  volumeBase24h: DecimalAmount,
+  volumeQuote24h: DecimalAmount,
 });
 
 export const ServiceNodeView = z.object({
@@ -129,6 +167,12 @@ export const ServiceNodeView = z.object({
   lastSeen: z.number().int(),
 });
 
-export const MarketView = z.object({ base: Ticker, quote: Ticker, bothWalletsConnected: z.boolean(), orders: z.number().int(), last: DecimalAmount.nullable() });
+export const MarketView = z.object({
+  base: Ticker,
+  quote: Ticker,
+  bothWalletsConnected: z.boolean(),
+  orders: z.number().int(),
+  last: DecimalAmount.nullable(),
+});
 
 export { Balance };

@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { TICKER_PATTERN } from '../coins/registry.ts';
 
 export const Ticker = z.string().regex(TICKER_PATTERN, 'not a ticker');
-export const DecimalAmount = z.string().regex(/^(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$/, 'amount must be a decimal string like "1.25"');
-export const SignedDecimalAmount = z.string().regex(/^-?(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$/, 'amount must be a decimal string');
+export const DecimalAmount = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$/, 'amount must be a decimal string like "1.25"');
+export const SignedDecimalAmount = z
+  .string()
+  .regex(/^-?(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$/, 'amount must be a decimal string');
 export const Empty = z.object({}).strict();
 export const Ok = z.object({ ok: z.literal(true) });
 
@@ -23,17 +27,35 @@ export const Balance = z.object({
 });
 export type Balance = z.infer<typeof Balance>;
 
-export const Host = z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, 'not a host name or address');
+export const Host = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'not a host name or address');
 export const Port = z.number().int().min(1).max(65535);
 export const WalletName = z.string().max(200);
 
 export const WalletConnectionInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('candidate'), candidateId: z.string().min(1).max(500) }).strict(),
-  z.object({
-    kind: z.literal('password'), host: Host, port: Port, username: z.string().min(1).max(500),
-    password: z.string().min(1).max(1000), wallet: WalletName.optional(),
-  }).strict(),
-  z.object({ kind: z.literal('cookie'), host: Host, port: Port, cookiePath: z.string().min(1).max(4096), wallet: WalletName.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('password'),
+      host: Host,
+      port: Port,
+      username: z.string().min(1).max(500),
+      password: z.string().min(1).max(1000),
+      wallet: WalletName.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('cookie'),
+      host: Host,
+      port: Port,
+      cookiePath: z.string().min(1).max(4096),
+      wallet: WalletName.optional(),
+    })
+    .strict(),
 ]);
 export type WalletConnectionInput = z.infer<typeof WalletConnectionInput>;
 
@@ -74,10 +96,20 @@ export const WalletTestResult = z.object({
   error: ApiErrorSchema.optional(),
 });
 
-export const Utxo = z.object({ txid: z.string(), vout: z.number().int(), amount: DecimalAmount, confirmations: z.number().int(), address: z.string().optional() });
+export const Utxo = z.object({
+  txid: z.string(),
+  vout: z.number().int(),
+  amount: DecimalAmount,
+  confirmations: z.number().int(),
+  address: z.string().optional(),
+});
 
 export const CoinInfo = z.object({
-  ticker: Ticker, name: z.string(), network: z.string(), decimals: z.number().int(), blockTimeSec: z.number().int(),
+  ticker: Ticker,
+  name: z.string(),
+  network: z.string(),
+  decimals: z.number().int(),
+  blockTimeSec: z.number().int(),
   defaultConfirmations: z.number().int(),
 });
 
@@ -96,7 +128,17 @@ export const SwapLegInput = z.object({ ticker: Ticker, amount: DecimalAmount }).
 export const SwapIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a swap id');
 export const PeerIdParam = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{40,100}$/, 'not a peer id');
 export const SwapPhase = z.enum([
-  'new', 'proposed', 'accepted', 'funding', 'funded', 'claiming', 'refunding', 'completed', 'refunded', 'failedBeforeFunding', 'lost',
+  'new',
+  'proposed',
+  'accepted',
+  'funding',
+  'funded',
+  'claiming',
+  'refunding',
+  'completed',
+  'refunded',
+  'failedBeforeFunding',
+  'lost',
 ]);
 export const SwapOutcome = z.enum(['completed', 'refunded', 'failedBeforeFunding', 'lost']);
 

@@ -17,14 +17,20 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const SettingsPatch = z.object({
-  confirmations: z.record(Ticker, z.number().int().min(1).max(100)).optional(),
-  feePreference: FeePreference.optional(),
-  theme: z.enum(['dark', 'light']).optional(),
-  numberFormat: z.object({
-    groupSeparator: z.enum([',', '.', ' ', '\u202f', '']),
-    decimalSeparator: z.enum(['.', ',']),
-  }).strict().refine((f) => f.groupSeparator !== f.decimalSeparator, 'group and decimal separators must differ').optional(),
-  notifications: z.object({ muted: z.boolean() }).strict().optional(),
-}).strict();
+export const SettingsPatch = z
+  .object({
+    confirmations: z.record(Ticker, z.number().int().min(1).max(100)).optional(),
+    feePreference: FeePreference.optional(),
+    theme: z.enum(['dark', 'light']).optional(),
+    numberFormat: z
+      .object({
+        groupSeparator: z.enum([',', '.', ' ', '\u202f', '']),
+        decimalSeparator: z.enum(['.', ',']),
+      })
+      .strict()
+      .refine((f) => f.groupSeparator !== f.decimalSeparator, 'group and decimal separators must differ')
+      .optional(),
+    notifications: z.object({ muted: z.boolean() }).strict().optional(),
+  })
+  .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -3,10 +3,17 @@
 import type { ApiErrorData } from './errors.ts';
 
 /** client → node */
-export interface CallFrame { id: number; method: string; params: unknown }
+export interface CallFrame {
+  id: number;
+  method: string;
+  params: unknown;
+}
 /** node → client */
 export type ReplyFrame = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ApiErrorData };
-export interface EventFrame { event: string; data: unknown }
+export interface EventFrame {
+  event: string;
+  data: unknown;
+}
 
 /** The outcome of one call, as the preload bridge returns it (errors are data, never thrown across IPC). */
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorData };

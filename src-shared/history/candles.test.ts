@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { price, type Price } from '../money/price.ts';
 import { seededRandom } from '../orders/book-bench.ts';
-import { CANDLE_INTERVALS, CandleSeries, INTERVAL_MS, aggregateCandles, candleOpenTime, candleToApi, updateCandle } from './candles.ts';
+import {
+  CANDLE_INTERVALS,
+  CandleSeries,
+  INTERVAL_MS,
+  aggregateCandles,
+  candleOpenTime,
+  candleToApi,
+  updateCandle,
+} from './candles.ts';
 import type { Trade } from './record.ts';
 
 const COIN = 100_000_000n;
@@ -11,7 +19,13 @@ let n = 0;
 function trade(time: number, perCoin: bigint, base = COIN): Trade {
   n += 1;
   const p: Price = price(perCoin, COIN);
-  return { id: n.toString(16).padStart(64, '0'), time, price: p, baseAmount: base, quoteAmount: (base * perCoin) / COIN };
+  return {
+    id: n.toString(16).padStart(64, '0'),
+    time,
+    price: p,
+    baseAmount: base,
+    quoteAmount: (base * perCoin) / COIN,
+  };
 }
 
 describe('candle intervals', () => {
@@ -30,15 +44,23 @@ describe('candle intervals', () => {
 
 describe('aggregateCandles', () => {
   const trades = [
-    trade(DAY0 + 1_000, 25_000_000n), trade(DAY0 + 20_000, 27_000_000n, 2n * COIN), trade(DAY0 + 40_000, 24_000_000n), trade(DAY0 + 59_999, 26_000_000n),
+    trade(DAY0 + 1_000, 25_000_000n),
+    trade(DAY0 + 20_000, 27_000_000n, 2n * COIN),
+    trade(DAY0 + 40_000, 24_000_000n),
+    trade(DAY0 + 59_999, 26_000_000n),
     trade(DAY0 + 180_000, 30_000_000n),
   ];
   it('gives open, high, low, close and volumes per minute, skipping empty minutes', () => {
     const c = aggregateCandles(trades, '1m');
     expect(c.map((x) => x.openTime)).toEqual([DAY0, DAY0 + 180_000]);
     expect(c[0]).toMatchObject({
-      open: price(25n, 100n), high: price(27n, 100n), low: price(24n, 100n), close: price(26n, 100n),
-      volumeBase: 5n * COIN, volumeQuote: 25_000_000n + 54_000_000n + 24_000_000n + 26_000_000n, trades: 4,
+      open: price(25n, 100n),
+      high: price(27n, 100n),
+      low: price(24n, 100n),
+      close: price(26n, 100n),
+      volumeBase: 5n * COIN,
+      volumeQuote: 25_000_000n + 54_000_000n + 24_000_000n + 26_000_000n,
+      trades: 4,
     });
   });
   it('rolls the same trades into one 5m candle', () => {
@@ -48,7 +70,14 @@ describe('aggregateCandles', () => {
   });
   it('prints prices with formatPrice and volumes as decimal amounts for the API', () => {
     expect(candleToApi(aggregateCandles(trades, '1m')[0]!, 8, 8)).toEqual({
-      openTime: DAY0, open: '0.25', high: '0.27', low: '0.24', close: '0.26', volumeBase: '5', volumeQuote: '1.29', trades: 4,
+      openTime: DAY0,
+      open: '0.25',
+      high: '0.27',
+      low: '0.24',
+      close: '0.26',
+      volumeBase: '5',
+      volumeQuote: '1.29',
+      trades: 4,
     });
   });
   it('keeps prices exact: a third prints truncated but compares exactly', () => {
@@ -62,7 +91,9 @@ describe('aggregateCandles', () => {
 describe('incremental updates', () => {
   it('give the same candles whatever order the trades arrive in', () => {
     const random = seededRandom(3);
-    const trades = Array.from({ length: 300 }, () => trade(DAY0 + Math.floor(random() * 2 * 3_600_000), BigInt(20_000_000 + Math.floor(random() * 10_000_000))));
+    const trades = Array.from({ length: 300 }, () =>
+      trade(DAY0 + Math.floor(random() * 2 * 3_600_000), BigInt(20_000_000 + Math.floor(random() * 10_000_000))),
+    );
     // Two trades at the very same time: the smaller id is the open.
     trades.push({ ...trade(DAY0, 1n), id: '0'.repeat(64) }, { ...trade(DAY0, 99_000_000n), id: 'f'.repeat(64) });
     for (const interval of CANDLE_INTERVALS) {
@@ -76,7 +107,13 @@ describe('incremental updates', () => {
     const s = new CandleSeries('1m');
     s.apply(trade(DAY0 + 30_000, 25_000_000n));
     const c = s.apply(trade(DAY0 + 10_000, 20_000_000n));
-    expect([c.open, c.close, c.low, c.volumeBase, c.trades]).toEqual([price(20n, 100n), price(25n, 100n), price(20n, 100n), 2n * COIN, 2]);
+    expect([c.open, c.close, c.low, c.volumeBase, c.trades]).toEqual([
+      price(20n, 100n),
+      price(25n, 100n),
+      price(20n, 100n),
+      2n * COIN,
+      2,
+    ]);
   });
   it('returns the candle a new trade changed and lists candles in a time range', () => {
     const s = new CandleSeries('1h');
@@ -86,7 +123,7 @@ describe('incremental updates', () => {
     expect(s.candles(DAY0 + 3_600_000, DAY0 + 2 * 3_600_000).map((c) => c.openTime)).toEqual([DAY0 + 3_600_000]);
     expect(s.candles().map((c) => c.openTime)).toEqual([DAY0, DAY0 + 3_600_000, DAY0 + 7_200_000]);
   });
-  it('refuses to put a trade into another interval\'s candle', () => {
+  it("refuses to put a trade into another interval's candle", () => {
     const c = updateCandle(undefined, trade(DAY0, 1n), '1m');
     expect(() => updateCandle(c, trade(DAY0 + 60_000, 1n), '1m')).toThrow(RangeError);
   });

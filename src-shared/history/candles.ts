@@ -8,7 +8,12 @@ export const CANDLE_INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
 
 export const INTERVAL_MS: Readonly<Record<CandleInterval, number>> = {
-  '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000,
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
 };
 
 export interface TradeKey {
@@ -46,11 +51,20 @@ export function updateCandle(candle: Candle | undefined, trade: Trade, interval:
   const key = { time: trade.time, id: trade.id };
   if (!candle) {
     return {
-      openTime, open: trade.price, high: trade.price, low: trade.price, close: trade.price,
-      volumeBase: trade.baseAmount, volumeQuote: trade.quoteAmount, trades: 1, openTrade: key, closeTrade: key,
+      openTime,
+      open: trade.price,
+      high: trade.price,
+      low: trade.price,
+      close: trade.price,
+      volumeBase: trade.baseAmount,
+      volumeQuote: trade.quoteAmount,
+      trades: 1,
+      openTrade: key,
+      closeTrade: key,
     };
   }
-  if (candle.openTime !== openTime) throw new RangeError(`trade at ${trade.time} is not in the ${interval} candle of ${candle.openTime}`);
+  if (candle.openTime !== openTime)
+    throw new RangeError(`trade at ${trade.time} is not in the ${interval} candle of ${candle.openTime}`);
   const earlier = before(key, candle.openTrade);
   const later = before(candle.closeTrade, key);
   return {
@@ -86,7 +100,9 @@ export class CandleSeries {
 
   /** Candles with openTime in [from, to), oldest first; intervals without trades have no candle. */
   candles(from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): Candle[] {
-    return [...this.#byOpen.values()].filter((c) => c.openTime >= from && c.openTime < to).sort((a, b) => a.openTime - b.openTime);
+    return [...this.#byOpen.values()]
+      .filter((c) => c.openTime >= from && c.openTime < to)
+      .sort((a, b) => a.openTime - b.openTime);
   }
 }
 
@@ -112,7 +128,13 @@ export interface ApiCandle {
 export function candleToApi(c: Candle, baseDecimals: number, quoteDecimals: number): ApiCandle {
   const p = (x: Price) => formatPrice(x, baseDecimals, quoteDecimals);
   return {
-    openTime: c.openTime, open: p(c.open), high: p(c.high), low: p(c.low), close: p(c.close),
-    volumeBase: formatAmount(c.volumeBase, baseDecimals), volumeQuote: formatAmount(c.volumeQuote, quoteDecimals), trades: c.trades,
+    openTime: c.openTime,
+    open: p(c.open),
+    high: p(c.high),
+    low: p(c.low),
+    close: p(c.close),
+    volumeBase: formatAmount(c.volumeBase, baseDecimals),
+    volumeQuote: formatAmount(c.volumeQuote, quoteDecimals),
+    trades: c.trades,
   };
 }

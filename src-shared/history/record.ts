@@ -2,7 +2,14 @@
 // (pair, amounts, exact price, time, the four HTLC txids). Records are gossiped and stored; any
 // node checks both signatures here and may check the txids against chain data.
 import { price as makePrice, type Price } from '../money/price.ts';
-import { secp256k1Verifier, signBody, verifyBody, wireForm, type Signer, type Verifier } from '../protocol/canonical.ts';
+import {
+  secp256k1Verifier,
+  signBody,
+  verifyBody,
+  wireForm,
+  type Signer,
+  type Verifier,
+} from '../protocol/canonical.ts';
 import { decodeOrderMessage, unsigned, type TradeRecordMessage, type WireOrderMessage } from '../protocol/orders.ts';
 import { fillQuote, marketKey, registryCoins, type CoinLookup } from '../orders/order.ts';
 import { DEFAULT_REPLAY_LIMITS, type ReplayLimits } from '../orders/replay.ts';
@@ -29,11 +36,16 @@ function body(fields: TradeRecordFields): Record<string, unknown> {
 
 /** One party's signature of the record; maker and taker sign the same bytes. */
 export function signTradeRecord(fields: TradeRecordFields, signer: Signer): string {
-  if (signer.publicKey !== fields.maker && signer.publicKey !== fields.taker) throw new Error('only the maker or the taker of a trade signs its record');
+  if (signer.publicKey !== fields.maker && signer.publicKey !== fields.taker)
+    throw new Error('only the maker or the taker of a trade signs its record');
   return signBody(TRADE_SIG_TYPE, body(fields), signer);
 }
 
-export function assembleTradeRecord(fields: TradeRecordFields, makerSig: string, takerSig: string): WireOrderMessage<'trade.record'> {
+export function assembleTradeRecord(
+  fields: TradeRecordFields,
+  makerSig: string,
+  takerSig: string,
+): WireOrderMessage<'trade.record'> {
   return { ...body(fields), makerSig, takerSig } as WireOrderMessage<'trade.record'>;
 }
 
@@ -61,19 +73,31 @@ export function validateTradeRecord(input: unknown, ctx: TradeRecordContext): Va
   if (!d.ok) return d;
   const m = d.msg;
   const coins = ctx.coins ?? registryCoins;
-  if (!coins(m.market.base) || !coins(m.market.quote) || m.market.base === m.market.quote) return no('unknown-market', `no market ${marketKey(m.market)}`);
+  if (!coins(m.market.base) || !coins(m.market.quote) || m.market.base === m.market.quote)
+    return no('unknown-market', `no market ${marketKey(m.market)}`);
   if (gcd(m.price.num, m.price.den) !== 1n) return no('price-inconsistent', 'the price is not in lowest terms');
-  if (m.quoteAmount !== fillQuote(m.price, m.baseAmount, m.makerSide)) return no('price-inconsistent', 'the quote amount does not match the price');
+  if (m.quoteAmount !== fillQuote(m.price, m.baseAmount, m.makerSide))
+    return no('price-inconsistent', 'the quote amount does not match the price');
   if (m.maker === m.taker) return no('malformed', 'maker and taker are the same key');
-  if (new Set(Object.values(m.txids)).size !== 4) return no('malformed', 'the four swap transactions must be different');
-  if (m.finishedAt > ctx.now + (ctx.limits ?? DEFAULT_REPLAY_LIMITS).maxSkewMs) return no('future', 'the trade is dated in the future');
+  if (new Set(Object.values(m.txids)).size !== 4)
+    return no('malformed', 'the four swap transactions must be different');
+  if (m.finishedAt > ctx.now + (ctx.limits ?? DEFAULT_REPLAY_LIMITS).maxSkewMs)
+    return no('future', 'the trade is dated in the future');
   const signed = unsigned(d.raw, 'makerSig', 'takerSig');
   const verifier = ctx.verifier ?? secp256k1Verifier;
-  if (!verifyBody(TRADE_SIG_TYPE, signed, m.makerSig, m.maker, verifier)) return no('forged-maker-sig', 'the maker did not sign this record');
-  if (!verifyBody(TRADE_SIG_TYPE, signed, m.takerSig, m.taker, verifier)) return no('forged-taker-sig', 'the taker did not sign this record');
+  if (!verifyBody(TRADE_SIG_TYPE, signed, m.makerSig, m.maker, verifier))
+    return no('forged-maker-sig', 'the maker did not sign this record');
+  if (!verifyBody(TRADE_SIG_TYPE, signed, m.takerSig, m.taker, verifier))
+    return no('forged-taker-sig', 'the taker did not sign this record');
   return { ok: true, value: m, replay: [] };
 }
 
 export function tradeOf(r: TradeRecord): Trade {
-  return { id: r.tradeId, time: r.finishedAt, price: makePrice(r.price.num, r.price.den), baseAmount: r.baseAmount, quoteAmount: r.quoteAmount };
+  return {
+    id: r.tradeId,
+    time: r.finishedAt,
+    price: makePrice(r.price.num, r.price.den),
+    baseAmount: r.baseAmount,
+    quoteAmount: r.quoteAmount,
+  };
 }

@@ -46,7 +46,15 @@ export function stats24h(trades: Iterable<Trade>, now: number): MarketStats {
     volumeQuote += t.quoteAmount;
     count += 1;
   }
-  return { last: last?.price ?? null, reference: (before ?? first)?.price ?? null, high, low, volumeBase, volumeQuote, trades: count };
+  return {
+    last: last?.price ?? null,
+    reference: (before ?? first)?.price ?? null,
+    high,
+    low,
+    volumeBase,
+    volumeQuote,
+    trades: count,
+  };
 }
 
 export interface ApiMarketStats {
@@ -83,7 +91,10 @@ export function statsToApi(s: MarketStats, baseDecimals: number, quoteDecimals: 
     last: p(s.last),
     change: both ? formatChange(both.last, both.ref, baseDecimals, quoteDecimals) : null,
     changePercent: both ? formatPercent(both.last, both.ref) : null,
-    high: p(s.high), low: p(s.low),
-    volumeBase: formatAmount(s.volumeBase, baseDecimals), volumeQuote: formatAmount(s.volumeQuote, quoteDecimals), trades: s.trades,
+    high: p(s.high),
+    low: p(s.low),
+    volumeBase: formatAmount(s.volumeBase, baseDecimals),
+    volumeQuote: formatAmount(s.volumeQuote, quoteDecimals),
+    trades: s.trades,
   };
 }

@@ -4,15 +4,28 @@ import { comparePrice, formatPrice, parsePrice, price, priceOf, quoteFor } from 
 
 describe('parseAmount', () => {
   const valid: Array<[string, number, bigint]> = [
-    ['0', 8, 0n], ['1', 8, 100_000_000n], ['0.00000001', 8, 1n], ['21000000', 8, 2_100_000_000_000_000n],
-    ['1.5', 8, 150_000_000n], [' 2.25 ', 8, 225_000_000n], ['10.1', 2, 1010n],
+    ['0', 8, 0n],
+    ['1', 8, 100_000_000n],
+    ['0.00000001', 8, 1n],
+    ['21000000', 8, 2_100_000_000_000_000n],
+    ['1.5', 8, 150_000_000n],
+    [' 2.25 ', 8, 225_000_000n],
+    ['10.1', 2, 1010n],
   ];
   it.each(valid)('parses %s with %i decimals', (text, d, units) => expect(parseAmount(text, d)).toBe(units));
 
   const invalid: Array<[string, RegExp]> = [
-    ['', /not a decimal/], ['-1', /not a decimal/], ['1e8', /not a decimal/], ['0x10', /not a decimal/],
-    ['1.', /not a decimal/], ['.5', /not a decimal/], ['01', /not a decimal/], ['1.000000001', /more than 8 decimal/],
-    ['NaN', /not a decimal/], ['1,5', /not a decimal/], ['9'.repeat(31), /too large/],
+    ['', /not a decimal/],
+    ['-1', /not a decimal/],
+    ['1e8', /not a decimal/],
+    ['0x10', /not a decimal/],
+    ['1.', /not a decimal/],
+    ['.5', /not a decimal/],
+    ['01', /not a decimal/],
+    ['1.000000001', /more than 8 decimal/],
+    ['NaN', /not a decimal/],
+    ['1,5', /not a decimal/],
+    ['9'.repeat(31), /too large/],
   ];
   it.each(invalid)('rejects %j', (text, msg) => expect(() => parseAmount(text, 8)).toThrow(msg));
   it('rejects non-strings', () => expect(() => parseAmount(1 as unknown as string, 8)).toThrow(AmountError));
@@ -20,7 +33,8 @@ describe('parseAmount', () => {
 
 describe('formatAmount', () => {
   it('round-trips', () => {
-    for (const s of ['0', '1', '0.00000001', '123.456', '20999999.99999999']) expect(formatAmount(parseAmount(s, 8), 8)).toBe(s);
+    for (const s of ['0', '1', '0.00000001', '123.456', '20999999.99999999'])
+      expect(formatAmount(parseAmount(s, 8), 8)).toBe(s);
   });
   it('prints fixed and negative', () => {
     expect(formatAmount(150_000_000n, 8, { fixed: true })).toBe('1.50000000');

@@ -19,8 +19,8 @@ describe('decodeAddress', () => {
   it.each(valid)('reads %s', (_n, address, coin, kind) => expect(decodeAddress(address, coin)?.kind).toBe(kind));
 
   const refused: Array<[string, string, typeof rltc]> = [
-    ['another chain\'s bech32', 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', rltc],
-    ['another chain\'s base58', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', rltc],
+    ["another chain's bech32", 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', rltc],
+    ["another chain's base58", '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', rltc],
     ['a bad bech32 checksum', 'rltc1q0tg3cqx7e8ae248n2pt9sgmxs8g46acfwzrvgh', rltc],
     ['a bad base58 checksum', 'n1JXrT3XYyqTKsU3snDBde5p6esCp8sctj', rltc],
     ['mixed case', 'bc1qW508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', btc],

@@ -27,13 +27,33 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** An order with the given shape and placeholder keys and signatures. */
-export function syntheticOrder(i: number, side: Side, baseAmount: bigint, quoteAmount: bigint, createdAt: number, minBase: bigint = baseAmount): Order {
+export function syntheticOrder(
+  i: number,
+  side: Side,
+  baseAmount: bigint,
+  quoteAmount: bigint,
+  createdAt: number,
+  minBase: bigint = baseAmount,
+): Order {
   const id = i.toString(16).padStart(64, '0');
   return {
-    id, market: { base: 'DEVA', quote: 'DEVB' }, side, baseAmount, quoteAmount, price: priceOf(baseAmount, quoteAmount),
+    id,
+    market: { base: 'DEVA', quote: 'DEVB' },
+    side,
+    baseAmount,
+    quoteAmount,
+    price: priceOf(baseAmount, quoteAmount),
     partial: { allowed: minBase < baseAmount, minBase },
-    maker: { peerId: '12D3KooWSynthetic', pubkey: `02${(i % 97).toString(16).padStart(64, '0')}`, addresses: { payout: 'x', refund: 'y' } },
-    makerUtxos: [`${id}:0`], createdAt, expiresAt: createdAt + 3_600_000, nonce: '00'.repeat(16), makerSig: '',
+    maker: {
+      peerId: '12D3KooWSynthetic',
+      pubkey: `02${(i % 97).toString(16).padStart(64, '0')}`,
+      addresses: { payout: 'x', refund: 'y' },
+    },
+    makerUtxos: [`${id}:0`],
+    createdAt,
+    expiresAt: createdAt + 3_600_000,
+    nonce: '00'.repeat(16),
+    makerSig: '',
     serviceNode: { pubkey: '', signedAt: createdAt, sig: '' },
   };
 }
@@ -46,7 +66,10 @@ function rate(ops: number, ms: number): number {
  * Times each book operation on `n` random orders (half bids, half asks, prices spread ±20%).
  * `clock` returns milliseconds; it defaults to performance.now, the only clock in this module.
  */
-export function benchmarkOrderBook(n: number, options: { clock?: () => number; seed?: number } = {}): OrderBookBenchmark {
+export function benchmarkOrderBook(
+  n: number,
+  options: { clock?: () => number; seed?: number } = {},
+): OrderBookBenchmark {
   const clock = options.clock ?? (() => performance.now());
   const random = seededRandom(options.seed ?? 1);
   const t0 = 1_700_000_000_000;
@@ -84,5 +107,12 @@ export function benchmarkOrderBook(n: number, options: { clock?: () => number; s
   const removeMs = clock() - start;
   if (sink < 0 || book.size !== 0) throw new Error('benchmark book is inconsistent');
 
-  return { n, addPerSec: rate(n, addMs), bestPerSec: rate(bestOps, bestMs), removePerSec: rate(n, removeMs), depthPerSec: rate(depthOps, depthMs), sweepPerSec: rate(sweepOps, sweepMs) };
+  return {
+    n,
+    addPerSec: rate(n, addMs),
+    bestPerSec: rate(bestOps, bestMs),
+    removePerSec: rate(n, removeMs),
+    depthPerSec: rate(depthOps, depthMs),
+    sweepPerSec: rate(sweepOps, sweepMs),
+  };
 }

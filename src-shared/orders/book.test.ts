@@ -11,9 +11,21 @@ const COIN = 100_000_000n;
 
 let counter = 0;
 /** An order of `base` whole-coin hundredths at `quotePerCoin` quote units per whole base coin. */
-function o(side: Side, baseUnits: bigint, quotePerCoin: bigint, opts: { t?: number; minBase?: bigint; maker?: number } = {}): Order {
+function o(
+  side: Side,
+  baseUnits: bigint,
+  quotePerCoin: bigint,
+  opts: { t?: number; minBase?: bigint; maker?: number } = {},
+): Order {
   counter += 1;
-  const order = syntheticOrder(counter, side, baseUnits, (baseUnits * quotePerCoin) / COIN, opts.t ?? NOW + counter, opts.minBase ?? baseUnits);
+  const order = syntheticOrder(
+    counter,
+    side,
+    baseUnits,
+    (baseUnits * quotePerCoin) / COIN,
+    opts.t ?? NOW + counter,
+    opts.minBase ?? baseUnits,
+  );
   return opts.maker === undefined ? order : { ...order, maker: { ...order.maker, pubkey: `maker-${opts.maker}` } };
 }
 
@@ -25,7 +37,13 @@ function book(...orders: Order[]): OrderBook {
 
 describe('price-time priority', () => {
   it('the best ask is the cheapest, the best bid the dearest', () => {
-    const b = book(o('sell', COIN, 30n), o('sell', COIN, 25n), o('buy', COIN, 20n), o('buy', COIN, 22n), o('sell', COIN, 27n));
+    const b = book(
+      o('sell', COIN, 30n),
+      o('sell', COIN, 25n),
+      o('buy', COIN, 20n),
+      o('buy', COIN, 22n),
+      o('sell', COIN, 27n),
+    );
     expect(b.bestAsk()?.order.price).toEqual(price(25n, COIN));
     expect(b.bestBid()?.order.price).toEqual(price(22n, COIN));
     expect(b.list('sell').map((e) => e.order.price.num)).toEqual([25n, 27n, 30n].map((n) => price(n, COIN).num));
@@ -39,7 +57,9 @@ describe('price-time priority', () => {
     expect(b.list('sell').map((e) => e.order.id)).toEqual([early.id, sameTimeA.id, sameTimeB.id, late.id]);
   });
   it('arrival order does not matter: every node builds the same book', () => {
-    const orders = Array.from({ length: 40 }, (_, i) => o(i % 2 ? 'buy' : 'sell', COIN, BigInt(20 + (i % 7)), { t: NOW + (i % 5) }));
+    const orders = Array.from({ length: 40 }, (_, i) =>
+      o(i % 2 ? 'buy' : 'sell', COIN, BigInt(20 + (i % 7)), { t: NOW + (i % 5) }),
+    );
     const a = book(...orders);
     const b = book(...[...orders].reverse());
     expect(b.list('sell').map((e) => e.order.id)).toEqual(a.list('sell').map((e) => e.order.id));
@@ -83,7 +103,11 @@ describe('add, remove, replace, shrink', () => {
     expect(b.shrink(x.id, 0n)).toBeUndefined();
     expect(b.size).toBe(0);
   });
-  it.each([['the same amount', COIN], ['more', COIN + 1n], ['a negative amount', -1n]])('refuses a shrink to %s', (_n, amount) => {
+  it.each([
+    ['the same amount', COIN],
+    ['more', COIN + 1n],
+    ['a negative amount', -1n],
+  ])('refuses a shrink to %s', (_n, amount) => {
     const x = o('sell', COIN, 25n);
     expect(() => book(x).shrink(x.id, amount)).toThrow(BookError);
   });
@@ -100,13 +124,23 @@ describe('add, remove, replace, shrink', () => {
     const b = book(old);
     expect(() => b.replace(old.id, o('sell', COIN, 26n, { maker: 2 }), NOW)).toThrow(/same maker/);
     expect(() => b.replace('ff'.repeat(32), o('sell', COIN, 26n, { maker: 1 }), NOW)).toThrow(/not listed/);
-    expect(() => b.replace(old.id, { ...o('sell', COIN, 26n, { maker: 1 }), market: { base: 'X1', quote: 'X2' } }, NOW)).toThrow(BookError);
+    expect(() =>
+      b.replace(old.id, { ...o('sell', COIN, 26n, { maker: 1 }), market: { base: 'X1', quote: 'X2' } }, NOW),
+    ).toThrow(BookError);
     expect(b.has(old.id)).toBe(true);
   });
   it('lists real signed orders', () => {
     const b = new OrderBook(MARKET);
     const sell = signedOrder();
-    const buy = signedOrder({ side: 'buy', quoteAmount: 20_000_000n, maker: { peerId: '12D3KooWBuyer', pubkey: testKey(1).pubkey, addresses: { payout: testKey(11).address, refund: testKey(1).address } } });
+    const buy = signedOrder({
+      side: 'buy',
+      quoteAmount: 20_000_000n,
+      maker: {
+        peerId: '12D3KooWBuyer',
+        pubkey: testKey(1).pubkey,
+        addresses: { payout: testKey(11).address, refund: testKey(1).address },
+      },
+    });
     expect(b.add(sell, NOW)).toBe(true);
     expect(b.add(buy, NOW)).toBe(true);
     expect(b.isCrossed()).toBe(false);
@@ -115,21 +149,37 @@ describe('add, remove, replace, shrink', () => {
 
 describe('depth and crossing', () => {
   const b = book(
-    o('sell', COIN, 25n), o('sell', 2n * COIN, 25n), o('sell', COIN, 26n), o('sell', 5n * COIN, 30n),
-    o('buy', COIN, 24n), o('buy', 3n * COIN, 23n), o('buy', COIN, 24n),
+    o('sell', COIN, 25n),
+    o('sell', 2n * COIN, 25n),
+    o('sell', COIN, 26n),
+    o('sell', 5n * COIN, 30n),
+    o('buy', COIN, 24n),
+    o('buy', 3n * COIN, 23n),
+    o('buy', COIN, 24n),
   );
   it('aggregates asks by price with running totals, best first', () => {
-    expect(b.depth('sell').map((l) => [l.price.num * COIN / l.price.den, l.baseAmount, l.cumulativeBase, l.orders])).toEqual([
-      [25n, 3n * COIN, 3n * COIN, 2], [26n, COIN, 4n * COIN, 1], [30n, 5n * COIN, 9n * COIN, 1],
+    expect(
+      b.depth('sell').map((l) => [(l.price.num * COIN) / l.price.den, l.baseAmount, l.cumulativeBase, l.orders]),
+    ).toEqual([
+      [25n, 3n * COIN, 3n * COIN, 2],
+      [26n, COIN, 4n * COIN, 1],
+      [30n, 5n * COIN, 9n * COIN, 1],
     ]);
   });
   it('aggregates bids dearest first and stops at maxLevels', () => {
-    expect(b.depth('buy', 1).map((l) => [l.baseAmount, l.cumulativeBase, l.orders])).toEqual([[2n * COIN, 2n * COIN, 2]]);
+    expect(b.depth('buy', 1).map((l) => [l.baseAmount, l.cumulativeBase, l.orders])).toEqual([
+      [2n * COIN, 2n * COIN, 2],
+    ]);
     expect(b.depth('buy')).toHaveLength(2);
     expect(b.depth('sell', 0)).toEqual([]);
   });
   it.each<[Side, bigint, boolean]>([
-    ['sell', 24n, true], ['sell', 23n, true], ['sell', 25n, false], ['buy', 25n, true], ['buy', 26n, true], ['buy', 24n, false],
+    ['sell', 24n, true],
+    ['sell', 23n, true],
+    ['sell', 25n, false],
+    ['buy', 25n, true],
+    ['buy', 26n, true],
+    ['buy', 24n, false],
   ])('a %s at %i crosses: %s', (side, perCoin, crosses) => expect(b.crosses(side, price(perCoin, COIN))).toBe(crosses));
   it('an empty side crosses nothing, a book with a bid above the ask is crossed', () => {
     expect(new OrderBook(MARKET).crosses('sell', price(1n, 1n))).toBe(false);
@@ -143,7 +193,10 @@ describe('sweep (market orders)', () => {
     const a = o('sell', COIN, 25n);
     const c = o('sell', COIN, 27n);
     const plan = book(c, a).sweep('buy', 3n * COIN, null);
-    expect(plan.fills.map((f) => [f.orderId, f.baseAmount, f.quoteAmount])).toEqual([[a.id, COIN, 25n], [c.id, COIN, 27n]]);
+    expect(plan.fills.map((f) => [f.orderId, f.baseAmount, f.quoteAmount])).toEqual([
+      [a.id, COIN, 25n],
+      [c.id, COIN, 27n],
+    ]);
     expect([plan.baseFilled, plan.quoteTotal, plan.leftoverBase]).toEqual([2n * COIN, 52n, COIN]);
     expect(averagePrice(plan)).toEqual(price(52n, 2n * COIN));
   });
@@ -173,7 +226,7 @@ describe('sweep (market orders)', () => {
     expect([plan.fills.length, plan.leftoverBase]).toEqual([0, COIN]);
     expect(averagePrice(plan)).toBeNull();
   });
-  it('rounds each quote in the maker\'s favour', () => {
+  it("rounds each quote in the maker's favour", () => {
     // 1/3 quote unit per base unit: 10 base is 3.33… quote.
     const ask = syntheticOrder(9001, 'sell', 30n, 10n, NOW, 10n);
     const bid = syntheticOrder(9002, 'buy', 30n, 10n, NOW, 10n);
@@ -182,7 +235,7 @@ describe('sweep (market orders)', () => {
     expect(b.sweep('sell', 10n, null).fills[0]?.quoteAmount).toBe(3n); // maker pays down
     expect(b.sweep('buy', 30n, null).fills[0]?.quoteAmount).toBe(10n); // the whole order is exact
   });
-  it('leaves out the taker\'s own orders and stops at maxFills', () => {
+  it("leaves out the taker's own orders and stops at maxFills", () => {
     const mine = o('sell', COIN, 24n, { maker: 7 });
     const b = book(mine, o('sell', COIN, 25n), o('sell', COIN, 26n), o('sell', COIN, 27n));
     const plan = b.sweep('buy', 10n * COIN, null, { excludeMaker: 'maker-7', maxFills: 2 });
@@ -220,7 +273,8 @@ describe('expire', () => {
     expect(b.expire(NOW + 999)).toEqual([]);
     b.touch(chatty.id, NOW + 30_000);
     expect(b.expire(NOW + 60_000).sort((x, y) => x.reason.localeCompare(y.reason))).toEqual([
-      { id: expiring.id, reason: 'expired' }, { id: quiet.id, reason: 'offline' },
+      { id: expiring.id, reason: 'expired' },
+      { id: quiet.id, reason: 'offline' },
     ]);
     expect(b.list('sell').map((e) => e.order.id)).toEqual([chatty.id]);
     expect(b.list('buy')).toEqual([]);
@@ -237,7 +291,10 @@ describe('consistency under random operations', () => {
       const r = random();
       const ids = [...model.keys()];
       if (r < 0.55 || ids.length === 0) {
-        const x = o(random() < 0.5 ? 'sell' : 'buy', COIN, BigInt(20 + Math.floor(random() * 10)), { t: NOW + Math.floor(random() * 50), minBase: COIN / 4n });
+        const x = o(random() < 0.5 ? 'sell' : 'buy', COIN, BigInt(20 + Math.floor(random() * 10)), {
+          t: NOW + Math.floor(random() * 50),
+          minBase: COIN / 4n,
+        });
         b.add(x, NOW);
         model.set(x.id, { order: x, remaining: COIN });
       } else if (r < 0.85) {
@@ -253,10 +310,15 @@ describe('consistency under random operations', () => {
         else m.remaining = next;
       }
     }
-    const expected = (side: Side) => [...model.values()].filter((m) => m.order.side === side).sort((x, y) => {
-      const c = side === 'sell' ? comparePrice(x.order.price, y.order.price) : comparePrice(y.order.price, x.order.price);
-      return c || x.order.createdAt - y.order.createdAt || (x.order.id < y.order.id ? -1 : 1);
-    }).map((m) => [m.order.id, m.remaining]);
+    const expected = (side: Side) =>
+      [...model.values()]
+        .filter((m) => m.order.side === side)
+        .sort((x, y) => {
+          const c =
+            side === 'sell' ? comparePrice(x.order.price, y.order.price) : comparePrice(y.order.price, x.order.price);
+          return c || x.order.createdAt - y.order.createdAt || (x.order.id < y.order.id ? -1 : 1);
+        })
+        .map((m) => [m.order.id, m.remaining]);
     expect(b.list('sell').map((e) => [e.order.id, e.remainingBase])).toEqual(expected('sell'));
     expect(b.list('buy').map((e) => [e.order.id, e.remainingBase])).toEqual(expected('buy'));
     expect(b.size).toBe(model.size);
@@ -268,7 +330,8 @@ describe('benchmarkOrderBook', () => {
     let t = 0;
     const r = benchmarkOrderBook(200, { clock: () => (t += 1) });
     expect(r.n).toBe(200);
-    for (const v of [r.addPerSec, r.bestPerSec, r.removePerSec, r.depthPerSec, r.sweepPerSec]) expect(v).toBeGreaterThan(0);
+    for (const v of [r.addPerSec, r.bestPerSec, r.removePerSec, r.depthPerSec, r.sweepPerSec])
+      expect(v).toBeGreaterThan(0);
   });
   it('handles 10,000 orders quickly', () => {
     const r = benchmarkOrderBook(10_000);

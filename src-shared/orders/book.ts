@@ -52,8 +52,10 @@ function compareTime(a: MutableEntry, b: MutableEntry): number {
   return a.order.id < b.order.id ? -1 : a.order.id > b.order.id ? 1 : 0;
 }
 // Asks: cheapest first. Bids: dearest first. Earlier orders first at equal prices.
-const compareAsks = (a: MutableEntry, b: MutableEntry): number => comparePrice(a.order.price, b.order.price) || compareTime(a, b);
-const compareBids = (a: MutableEntry, b: MutableEntry): number => comparePrice(b.order.price, a.order.price) || compareTime(a, b);
+const compareAsks = (a: MutableEntry, b: MutableEntry): number =>
+  comparePrice(a.order.price, b.order.price) || compareTime(a, b);
+const compareBids = (a: MutableEntry, b: MutableEntry): number =>
+  comparePrice(b.order.price, a.order.price) || compareTime(a, b);
 
 /** Index of the first element not before `x` (binary search). */
 function lowerBound(list: MutableEntry[], x: MutableEntry, cmp: (a: MutableEntry, b: MutableEntry) => number): number {
@@ -111,7 +113,8 @@ export class OrderBook {
     if (order.market.base !== this.market.base || order.market.quote !== this.market.quote) {
       throw new BookError(`order ${order.id} is for ${marketKey(order.market)}, not ${marketKey(this.market)}`);
     }
-    if (remainingBase <= 0n || remainingBase > order.baseAmount) throw new BookError(`remaining amount of order ${order.id} is out of range`);
+    if (remainingBase <= 0n || remainingBase > order.baseAmount)
+      throw new BookError(`remaining amount of order ${order.id} is out of range`);
     const existing = this.#byId.get(order.id);
     if (existing) {
       existing.lastSeenAt = Math.max(existing.lastSeenAt, now);
@@ -153,7 +156,8 @@ export class OrderBook {
   shrink(id: string, remainingBase: bigint): BookEntry | undefined {
     const e = this.#byId.get(id);
     if (!e) return undefined;
-    if (remainingBase < 0n || remainingBase >= e.remainingBase) throw new BookError(`a hold must leave less than the ${e.remainingBase} remaining`);
+    if (remainingBase < 0n || remainingBase >= e.remainingBase)
+      throw new BookError(`a hold must leave less than the ${e.remainingBase} remaining`);
     if (remainingBase === 0n) {
       this.remove(id);
       return undefined;
@@ -230,7 +234,12 @@ export class OrderBook {
    * cannot give a valid fill is skipped). Quotes are rounded in each maker's favour. The book is
    * not changed: fills happen when service nodes hold them.
    */
-  sweep(takerSide: Side, baseAmount: bigint, priceCap: Price | null, options: { excludeMaker?: string; maxFills?: number } = {}): SweepPlan {
+  sweep(
+    takerSide: Side,
+    baseAmount: bigint,
+    priceCap: Price | null,
+    options: { excludeMaker?: string; maxFills?: number } = {},
+  ): SweepPlan {
     if (baseAmount <= 0n) throw new BookError('a market order needs a positive amount');
     const maxFills = options.maxFills ?? 20;
     const makerSide: Side = takerSide === 'buy' ? 'sell' : 'buy';

@@ -1,10 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { price } from '../money/price.ts';
 import {
-  OrderError, checkOrderTerms, computeOrderId, createOrder, fillQuote, isValidFill, largestFillUpTo, makerReceivesTicker, makerSellsTicker,
-  nonceFromBytes, orderTermsBody, verifyMakerSig, verifyServiceNodeSig, withinCap,
+  OrderError,
+  checkOrderTerms,
+  computeOrderId,
+  createOrder,
+  fillQuote,
+  isValidFill,
+  largestFillUpTo,
+  makerReceivesTicker,
+  makerSellsTicker,
+  nonceFromBytes,
+  orderTermsBody,
+  verifyMakerSig,
+  verifyServiceNodeSig,
+  withinCap,
 } from './order.ts';
-import { MAKER, NOW, SERVICE_NODE, STRANGER, TXID_A, TXID_B, makerOrder, orderTerms, signedOrder, testKey } from './testkit.ts';
+import {
+  MAKER,
+  NOW,
+  SERVICE_NODE,
+  STRANGER,
+  TXID_A,
+  TXID_B,
+  makerOrder,
+  orderTerms,
+  signedOrder,
+  testKey,
+} from './testkit.ts';
 import type { OrderTerms, PartialTerms } from './types.ts';
 
 describe('order id and signatures', () => {
@@ -26,8 +49,16 @@ describe('order id and signatures', () => {
     ['nonce', { nonce: '1f'.repeat(16) }],
     ['expiry', { expiresAt: NOW + 3_600_001 }],
     ['outpoints', { makerUtxos: [`${TXID_B}:0`] }],
-    ['side', { side: 'buy', maker: { ...orderTerms().maker, addresses: { payout: testKey(11).address, refund: MAKER.address } } }],
-  ])('a different %s gives a different id', (_n, over) => expect(computeOrderId(orderTerms(over))).not.toBe(computeOrderId(orderTerms())));
+    [
+      'side',
+      {
+        side: 'buy',
+        maker: { ...orderTerms().maker, addresses: { payout: testKey(11).address, refund: MAKER.address } },
+      },
+    ],
+  ])('a different %s gives a different id', (_n, over) =>
+    expect(computeOrderId(orderTerms(over))).not.toBe(computeOrderId(orderTerms())),
+  );
 
   it('maker and service-node signatures verify', () => {
     const o = signedOrder();
@@ -46,7 +77,9 @@ describe('order id and signatures', () => {
     const a = signedOrder();
     const b = signedOrder({ nonce: '2e'.repeat(16) });
     expect(verifyServiceNodeSig({ ...b, serviceNode: a.serviceNode })).toBe(false);
-    expect(verifyServiceNodeSig({ ...a, serviceNode: { ...a.serviceNode, signedAt: a.serviceNode.signedAt + 1 } })).toBe(false);
+    expect(
+      verifyServiceNodeSig({ ...a, serviceNode: { ...a.serviceNode, signedAt: a.serviceNode.signedAt + 1 } }),
+    ).toBe(false);
   });
   it('refuses to sign with a key that is not the named maker key', () => {
     expect(() => createOrder(orderTerms(), STRANGER.signer)).toThrow(/not the maker key/);
@@ -61,17 +94,38 @@ describe('order terms', () => {
     ['a zero quote amount', { quoteAmount: 0n }, 'price-inconsistent'],
     ['a minimum above the amount', { partial: { allowed: true, minBase: 100_000_001n } }, 'price-inconsistent'],
     ['a zero minimum', { partial: { allowed: true, minBase: 0n } }, 'price-inconsistent'],
-    ['an exact order with a smaller minimum', { partial: { allowed: false, minBase: 10_000_000n } }, 'price-inconsistent'],
+    [
+      'an exact order with a smaller minimum',
+      { partial: { allowed: false, minBase: 10_000_000n } },
+      'price-inconsistent',
+    ],
     ['an expiry before creation', { expiresAt: NOW }, 'expired'],
     ['a lifetime over 24 hours', { expiresAt: NOW + 86_400_001 }, 'malformed'],
     ['no outpoints', { makerUtxos: [] }, 'malformed'],
     ['51 outpoints', { makerUtxos: Array.from({ length: 51 }, (_, i) => `${TXID_A}:${i}`) }, 'malformed'],
     ['an outpoint named twice', { makerUtxos: [`${TXID_A}:0`, `${TXID_A}:0`] }, 'malformed'],
-    ['a refund address of another chain', { maker: { ...base.maker, addresses: { ...base.maker.addresses, refund: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4' } } }, 'malformed'],
-    ['a payout address that is not an address', { maker: { ...base.maker, addresses: { ...base.maker.addresses, payout: 'rltc1qnotreallyanaddress0000' } } }, 'malformed'],
+    [
+      'a refund address of another chain',
+      {
+        maker: {
+          ...base.maker,
+          addresses: { ...base.maker.addresses, refund: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4' },
+        },
+      },
+      'malformed',
+    ],
+    [
+      'a payout address that is not an address',
+      { maker: { ...base.maker, addresses: { ...base.maker.addresses, payout: 'rltc1qnotreallyanaddress0000' } } },
+      'malformed',
+    ],
     ['a minimum fill below base dust', { partial: { allowed: true, minBase: 3299n } }, 'dust'],
     ['a minimum fill paying quote dust', { partial: { allowed: true, minBase: 13_199n } }, 'dust'],
-    ['a whole order below quote dust', { baseAmount: 10_000n, quoteAmount: 3_000n, partial: { allowed: false, minBase: 10_000n } }, 'dust'],
+    [
+      'a whole order below quote dust',
+      { baseAmount: 10_000n, quoteAmount: 3_000n, partial: { allowed: false, minBase: 10_000n } },
+      'dust',
+    ],
   ];
   it.each(refused)('refuses %s', (_n, over, reason) => {
     expect(checkOrderTerms(orderTerms(over))?.reason).toBe(reason);
@@ -117,7 +171,7 @@ describe('fill rules', () => {
     if (got > 0n) expect(isValidFill(p, remaining, got)).toBe(true);
   });
 
-  it('rounds the quote in the maker\'s favour', () => {
+  it("rounds the quote in the maker's favour", () => {
     const p = price(1n, 3n);
     expect(fillQuote(p, 10n, 'sell')).toBe(4n); // the taker pays the selling maker
     expect(fillQuote(p, 10n, 'buy')).toBe(3n); // the buying maker pays the taker

@@ -3,7 +3,14 @@
 // maker signed and the maker's signature is a signature of the id.
 import { findCoin } from '../coins/registry.ts';
 import { comparePrice, priceOf, priceToJson, quoteFor, type Price } from '../money/price.ts';
-import { digestHex, secp256k1Verifier, signBody, verifyDigestHex, type Signer, type Verifier } from '../protocol/canonical.ts';
+import {
+  digestHex,
+  secp256k1Verifier,
+  signBody,
+  verifyDigestHex,
+  type Signer,
+  type Verifier,
+} from '../protocol/canonical.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeAddress, type AddressParams } from './address.ts';
 import type { Market, MakerSignedOrder, Order, OrderTerms, PartialTerms, Side } from './types.ts';
@@ -55,7 +62,11 @@ export function orderTermsBody(t: OrderTerms): Record<string, unknown> {
     quoteAmount: t.quoteAmount.toString(),
     price: priceToJson(priceOf(t.baseAmount, t.quoteAmount)),
     partial: { allowed: t.partial.allowed, minBase: t.partial.minBase.toString() },
-    maker: { peerId: t.maker.peerId, pubkey: t.maker.pubkey, addresses: { payout: t.maker.addresses.payout, refund: t.maker.addresses.refund } },
+    maker: {
+      peerId: t.maker.peerId,
+      pubkey: t.maker.pubkey,
+      addresses: { payout: t.maker.addresses.payout, refund: t.maker.addresses.refund },
+    },
     makerUtxos: [...t.makerUtxos],
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
@@ -73,36 +84,56 @@ export type OrderTermsProblem = 'malformed' | 'dust' | 'price-inconsistent' | 'u
  * Meaning checks on an order's terms (the wire schema has checked their shape). Returns the
  * first problem or null. `coins` decides which tickers exist and their dust limits.
  */
-export function checkOrderTerms(t: OrderTerms, coins: CoinLookup = registryCoins): { reason: OrderTermsProblem; message: string } | null {
+export function checkOrderTerms(
+  t: OrderTerms,
+  coins: CoinLookup = registryCoins,
+): { reason: OrderTermsProblem; message: string } | null {
   const base = coins(t.market.base);
   const quote = coins(t.market.quote);
-  if (!base || !quote || t.market.base === t.market.quote) return { reason: 'unknown-market', message: `no market ${marketKey(t.market)}` };
-  if (t.baseAmount <= 0n || t.quoteAmount <= 0n) return { reason: 'price-inconsistent', message: 'amounts must be positive' };
+  if (!base || !quote || t.market.base === t.market.quote)
+    return { reason: 'unknown-market', message: `no market ${marketKey(t.market)}` };
+  if (t.baseAmount <= 0n || t.quoteAmount <= 0n)
+    return { reason: 'price-inconsistent', message: 'amounts must be positive' };
   const { allowed, minBase } = t.partial;
-  if (minBase <= 0n || minBase > t.baseAmount) return { reason: 'price-inconsistent', message: 'partial minimum must be between 1 and the base amount' };
-  if (!allowed && minBase !== t.baseAmount) return { reason: 'price-inconsistent', message: 'an exact order has its whole base amount as minimum' };
+  if (minBase <= 0n || minBase > t.baseAmount)
+    return { reason: 'price-inconsistent', message: 'partial minimum must be between 1 and the base amount' };
+  if (!allowed && minBase !== t.baseAmount)
+    return { reason: 'price-inconsistent', message: 'an exact order has its whole base amount as minimum' };
   if (t.expiresAt <= t.createdAt) return { reason: 'expired', message: 'order expires before it was created' };
-  if (t.expiresAt - t.createdAt > MAX_ORDER_LIFETIME_MS) return { reason: 'malformed', message: 'order lifetime is longer than 24 hours' };
-  if (t.makerUtxos.length === 0 || t.makerUtxos.length > MAX_MAKER_UTXOS) return { reason: 'malformed', message: `an order names 1 to ${MAX_MAKER_UTXOS} outpoints` };
-  if (new Set(t.makerUtxos).size !== t.makerUtxos.length) return { reason: 'malformed', message: 'an outpoint is named twice' };
+  if (t.expiresAt - t.createdAt > MAX_ORDER_LIFETIME_MS)
+    return { reason: 'malformed', message: 'order lifetime is longer than 24 hours' };
+  if (t.makerUtxos.length === 0 || t.makerUtxos.length > MAX_MAKER_UTXOS)
+    return { reason: 'malformed', message: `an order names 1 to ${MAX_MAKER_UTXOS} outpoints` };
+  if (new Set(t.makerUtxos).size !== t.makerUtxos.length)
+    return { reason: 'malformed', message: 'an outpoint is named twice' };
   const [sells, receives] = t.side === 'sell' ? [base, quote] : [quote, base];
-  if (!decodeAddress(t.maker.addresses.refund, sells)) return { reason: 'malformed', message: `the refund address is not a ${makerSellsTicker(t)} address` };
-  if (!decodeAddress(t.maker.addresses.payout, receives)) return { reason: 'malformed', message: `the payout address is not a ${makerReceivesTicker(t)} address` };
+  if (!decodeAddress(t.maker.addresses.refund, sells))
+    return { reason: 'malformed', message: `the refund address is not a ${makerSellsTicker(t)} address` };
+  if (!decodeAddress(t.maker.addresses.payout, receives))
+    return { reason: 'malformed', message: `the payout address is not a ${makerReceivesTicker(t)} address` };
   // Every fill is at least minBase (or the whole remainder, itself never below minBase), so
   // checking the smallest fill keeps every HTLC of this order above dust on both chains.
   const p = priceOf(t.baseAmount, t.quoteAmount);
-  if (minBase < base.dustP2wsh) return { reason: 'dust', message: `the smallest fill is below ${t.market.base}'s dust limit` };
-  if (quoteFor(p, minBase, 'down') < quote.dustP2wsh) return { reason: 'dust', message: `the smallest fill pays less than ${t.market.quote}'s dust limit` };
+  if (minBase < base.dustP2wsh)
+    return { reason: 'dust', message: `the smallest fill is below ${t.market.base}'s dust limit` };
+  if (quoteFor(p, minBase, 'down') < quote.dustP2wsh)
+    return { reason: 'dust', message: `the smallest fill pays less than ${t.market.quote}'s dust limit` };
   return null;
 }
 
 /** Builds and maker-signs an order. Throws OrderError when the terms break a rule. */
 export function createOrder(t: OrderTerms, signer: Signer, coins: CoinLookup = registryCoins): MakerSignedOrder {
-  if (signer.publicKey !== t.maker.pubkey) throw new OrderError('malformed', 'the signing key is not the maker key named in the order');
+  if (signer.publicKey !== t.maker.pubkey)
+    throw new OrderError('malformed', 'the signing key is not the maker key named in the order');
   const problem = checkOrderTerms(t, coins);
   if (problem) throw new OrderError(problem.reason, problem.message);
   const id = computeOrderId(t);
-  return { ...t, id, price: priceOf(t.baseAmount, t.quoteAmount), makerSig: signBody(ORDER_SIG_TYPE, orderTermsBody(t), signer) };
+  return {
+    ...t,
+    id,
+    price: priceOf(t.baseAmount, t.quoteAmount),
+    makerSig: signBody(ORDER_SIG_TYPE, orderTermsBody(t), signer),
+  };
 }
 
 export function serviceNodeBody(orderId: string, pubkey: string, signedAt: number): Record<string, unknown> {
@@ -121,7 +152,12 @@ export function verifyMakerSig(o: MakerSignedOrder, verifier: Verifier = secp256
 
 export function verifyServiceNodeSig(o: Order, verifier: Verifier = secp256k1Verifier): boolean {
   const sn = o.serviceNode;
-  return verifyDigestHex(digestHex(ORDER_SN_SIG_TYPE, serviceNodeBody(o.id, sn.pubkey, sn.signedAt)), sn.sig, sn.pubkey, verifier);
+  return verifyDigestHex(
+    digestHex(ORDER_SN_SIG_TYPE, serviceNodeBody(o.id, sn.pubkey, sn.signedAt)),
+    sn.sig,
+    sn.pubkey,
+    verifier,
+  );
 }
 
 /**

@@ -17,14 +17,20 @@ describe('checkFreshness', () => {
     ['exactly maxSkew ahead', 6, NOW + DEFAULT_REPLAY_LIMITS.maxSkewMs, null],
     ['further ahead than maxSkew', 6, NOW + DEFAULT_REPLAY_LIMITS.maxSkewMs + 1, 'future'],
   ];
-  it.each(cases)('%s → %s', (_n, seq, ts, reason) => expect(checkFreshness(guard, { sender: A, seq, ts }, NOW)?.reason ?? null).toBe(reason));
-  it('a sender never seen may start at any sequence', () => expect(checkFreshness(guard, { sender: 'b', seq: 1, ts: NOW }, NOW)).toBeNull());
+  it.each(cases)('%s → %s', (_n, seq, ts, reason) =>
+    expect(checkFreshness(guard, { sender: A, seq, ts }, NOW)?.reason ?? null).toBe(reason),
+  );
+  it('a sender never seen may start at any sequence', () =>
+    expect(checkFreshness(guard, { sender: 'b', seq: 1, ts: NOW }, NOW)).toBeNull());
 });
 
 describe('ReplayGuard', () => {
   it('never lowers a remembered sequence', () => {
     const g = new ReplayGuard();
-    g.commit([{ sender: A, seq: 9, ts: NOW }, { sender: A, seq: 3, ts: NOW + 1 }]);
+    g.commit([
+      { sender: A, seq: 9, ts: NOW },
+      { sender: A, seq: 3, ts: NOW + 1 },
+    ]);
     expect(g.lastSeq(A)).toBe(9);
   });
   it('a dead order stays dead even if it is marked live again', () => {
@@ -37,7 +43,10 @@ describe('ReplayGuard', () => {
   });
   it('forgets senders past the window and orders past their expiry, and a forgotten replay is still stale', () => {
     const g = new ReplayGuard();
-    g.commit([{ sender: A, seq: 5, ts: NOW }, { sender: 'b', seq: 1, ts: NOW + 100_000 }]);
+    g.commit([
+      { sender: A, seq: 5, ts: NOW },
+      { sender: 'b', seq: 1, ts: NOW + 100_000 },
+    ]);
     g.markDead('o1', NOW + 1000);
     g.markDead('o2', NOW + 1_000_000);
     const later = NOW + DEFAULT_REPLAY_LIMITS.maxAgeMs + DEFAULT_REPLAY_LIMITS.maxSkewMs + 1;

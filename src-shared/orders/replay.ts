@@ -29,11 +29,18 @@ export interface ReplayRecord {
 export type FreshnessProblem = { reason: 'stale' | 'future' | 'replayed'; message: string };
 
 /** Whether a message (sender, seq, ts) may be accepted now; null when it may. */
-export function checkFreshness(seen: SeenView, r: ReplayRecord, now: number, limits: ReplayLimits = DEFAULT_REPLAY_LIMITS): FreshnessProblem | null {
-  if (r.ts > now + limits.maxSkewMs) return { reason: 'future', message: `message is dated ${r.ts - now} ms ahead of this node's clock` };
+export function checkFreshness(
+  seen: SeenView,
+  r: ReplayRecord,
+  now: number,
+  limits: ReplayLimits = DEFAULT_REPLAY_LIMITS,
+): FreshnessProblem | null {
+  if (r.ts > now + limits.maxSkewMs)
+    return { reason: 'future', message: `message is dated ${r.ts - now} ms ahead of this node's clock` };
   if (r.ts < now - limits.maxAgeMs) return { reason: 'stale', message: `message is ${now - r.ts} ms old` };
   const last = seen.lastSeq(r.sender);
-  if (last !== undefined && r.seq <= last) return { reason: 'replayed', message: `sequence ${r.seq} is not above ${last}` };
+  if (last !== undefined && r.seq <= last)
+    return { reason: 'replayed', message: `sequence ${r.seq} is not above ${last}` };
   return null;
 }
 
@@ -73,7 +80,8 @@ export class ReplayGuard implements SeenView {
   }
 
   prune(now: number, limits: ReplayLimits = DEFAULT_REPLAY_LIMITS): void {
-    for (const [sender, last] of this.#senders) if (last.ts < now - limits.maxAgeMs - limits.maxSkewMs) this.#senders.delete(sender);
+    for (const [sender, last] of this.#senders)
+      if (last.ts < now - limits.maxAgeMs - limits.maxSkewMs) this.#senders.delete(sender);
     for (const [id, o] of this.#orders) if (o.until <= now) this.#orders.delete(id);
   }
 

@@ -3,9 +3,21 @@
 // announce says which coins it serves and what taker fee it charges. Pure checks; the chain
 // lookup of the collateral is the caller's, its answer is judged by checkCollateral.
 import { findCoin } from '../coins/registry.ts';
-import { secp256k1Verifier, signBody, signingText, verifyBody, wireForm, type Signer, type Verifier } from '../protocol/canonical.ts';
 import {
-  decodeOrderMessage, unsigned, type ServiceNodeAnnounce, type ServiceNodeRegistration, type WireOrderMessage,
+  secp256k1Verifier,
+  signBody,
+  signingText,
+  verifyBody,
+  wireForm,
+  type Signer,
+  type Verifier,
+} from '../protocol/canonical.ts';
+import {
+  decodeOrderMessage,
+  unsigned,
+  type ServiceNodeAnnounce,
+  type ServiceNodeRegistration,
+  type WireOrderMessage,
 } from '../protocol/orders.ts';
 import { decodeAddress } from './address.ts';
 import { DEFAULT_REPLAY_LIMITS, checkFreshness, type ReplayLimits, type SeenView } from './replay.ts';
@@ -39,10 +51,18 @@ export function registrationSigningText(fields: RegistrationFields, pubkey: stri
  * given, made by the collateral address's key (the wallet's `signmessage`, which Bitcoin and
  * Litecoin Core offer for legacy addresses only; P2WPKH works with other signers).
  */
-export function buildRegistration(fields: RegistrationFields, signer: Signer, signCollateral: (text: string) => string): WireOrderMessage<'sn.register'> {
+export function buildRegistration(
+  fields: RegistrationFields,
+  signer: Signer,
+  signCollateral: (text: string) => string,
+): WireOrderMessage<'sn.register'> {
   const body = wireForm({ type: 'sn.register', pubkey: signer.publicKey, ...fields }) as Record<string, unknown>;
   const collateralSig = signCollateral(signingText(REGISTRATION_SIG_TYPE, body));
-  return { ...body, collateralSig, sig: signBody(REGISTRATION_SIG_TYPE, body, signer) } as WireOrderMessage<'sn.register'>;
+  return {
+    ...body,
+    collateralSig,
+    sig: signBody(REGISTRATION_SIG_TYPE, body, signer),
+  } as WireOrderMessage<'sn.register'>;
 }
 
 export interface RegistrationContext {
@@ -60,18 +80,24 @@ export interface RegistrationContext {
  * same outpoint replaces the old one (e.g. a new key); the same seq again is a duplicate. The
  * caller then checks the outpoint on chain with checkCollateral before trusting the node.
  */
-export function validateServiceNodeRegistration(input: unknown, ctx: RegistrationContext): Validation<ServiceNodeRegistration> {
+export function validateServiceNodeRegistration(
+  input: unknown,
+  ctx: RegistrationContext,
+): Validation<ServiceNodeRegistration> {
   const d = decodeOrderMessage(input, 'sn.register');
   if (!d.ok) return d;
   const m = d.msg;
   const coins = ctx.coins ?? registryCoins;
-  if (m.collateral.ticker !== ctx.policy.ticker) return no('collateral-invalid', `collateral must be on ${ctx.policy.ticker}`);
+  if (m.collateral.ticker !== ctx.policy.ticker)
+    return no('collateral-invalid', `collateral must be on ${ctx.policy.ticker}`);
   const collateralCoin = coins(m.collateral.ticker);
-  if (!collateralCoin || !decodeAddress(m.collateral.address, collateralCoin)) return no('collateral-invalid', `the collateral address is not a ${m.collateral.ticker} address`);
+  if (!collateralCoin || !decodeAddress(m.collateral.address, collateralCoin))
+    return no('collateral-invalid', `the collateral address is not a ${m.collateral.ticker} address`);
   if (new Set(m.coins).size !== m.coins.length) return no('malformed', 'a coin is listed twice');
   const unknown = m.coins.find((t) => !coins(t));
   if (unknown) return no('malformed', `unknown coin ${unknown}`);
-  if (m.ts > ctx.now + (ctx.limits ?? DEFAULT_REPLAY_LIMITS).maxSkewMs) return no('future', 'the registration is dated in the future');
+  if (m.ts > ctx.now + (ctx.limits ?? DEFAULT_REPLAY_LIMITS).maxSkewMs)
+    return no('future', 'the registration is dated in the future');
   const held = ctx.registeredSeq(m.collateral.outpoint);
   if (held !== undefined && m.seq < held) return no('replayed', 'a newer registration for this collateral is known');
   if (held !== undefined && m.seq === held) return no('duplicate', 'this registration is already known');
@@ -94,11 +120,17 @@ export interface CollateralOutput {
 }
 
 /** Whether the collateral output exists unspent, pays the registered address, and is large and deep enough. */
-export function checkCollateral(reg: ServiceNodeRegistration, output: CollateralOutput | null, policy: CollateralPolicy): Refusal | null {
+export function checkCollateral(
+  reg: ServiceNodeRegistration,
+  output: CollateralOutput | null,
+  policy: CollateralPolicy,
+): Refusal | null {
   if (!output) return no('collateral-invalid', 'the collateral output is spent or does not exist');
-  if (output.address !== reg.collateral.address) return no('collateral-invalid', 'the collateral output pays another address');
+  if (output.address !== reg.collateral.address)
+    return no('collateral-invalid', 'the collateral output pays another address');
   if (output.amount < policy.amount) return no('collateral-invalid', 'the collateral output is smaller than required');
-  if (output.confirmations < policy.minConfirmations) return no('collateral-invalid', 'the collateral output does not have enough confirmations yet');
+  if (output.confirmations < policy.minConfirmations)
+    return no('collateral-invalid', 'the collateral output does not have enough confirmations yet');
   return null;
 }
 
@@ -134,7 +166,8 @@ export function validateServiceNodeAnnounce(input: unknown, ctx: AnnounceContext
   if (outside) return no('malformed', `${outside} is not among the registered coins`);
   if (new Set(m.coins).size !== m.coins.length) return no('malformed', 'a coin is listed twice');
   const feeCoin = (ctx.coins ?? registryCoins)(m.fee.ticker);
-  if (!m.coins.includes(m.fee.ticker) || !feeCoin || !decodeAddress(m.fee.address, feeCoin)) return no('malformed', 'the fee address is not an address of a served coin');
+  if (!m.coins.includes(m.fee.ticker) || !feeCoin || !decodeAddress(m.fee.address, feeCoin))
+    return no('malformed', 'the fee address is not an address of a served coin');
   if (!verifyBody(ANNOUNCE_SIG_TYPE, unsigned(d.raw, 'sig'), m.sig, m.pubkey, ctx.verifier ?? secp256k1Verifier)) {
     return no('forged-service-node-sig', 'the announce signature does not verify');
   }

@@ -45,7 +45,12 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
  * BIP137 address-type hint is ignored (Core's signmessagewithprivkey always writes the P2PKH
  * header), only the recovery id and compression flag are read from it.
  */
-export function verifySignedMessage(address: string, signatureBase64: string, message: Uint8Array, coin: MessageCoin): boolean {
+export function verifySignedMessage(
+  address: string,
+  signatureBase64: string,
+  message: Uint8Array,
+  coin: MessageCoin,
+): boolean {
   const decoded = decodeAddress(address, coin);
   if (!decoded || decoded.kind === 'p2wsh' || decoded.kind === 'p2tr') return false;
   let raw: Uint8Array;
@@ -67,9 +72,12 @@ export function verifySignedMessage(address: string, signatureBase64: string, me
   }
   const keyHash = hash160(pubkey);
   switch (decoded.kind) {
-    case 'p2pkh': return equal(keyHash, decoded.hash);
-    case 'p2wpkh': return compressed && equal(keyHash, decoded.hash);
-    case 'p2sh': return compressed && equal(hash160(concatBytes(Uint8Array.of(0x00, 0x14), keyHash)), decoded.hash);
+    case 'p2pkh':
+      return equal(keyHash, decoded.hash);
+    case 'p2wpkh':
+      return compressed && equal(keyHash, decoded.hash);
+    case 'p2sh':
+      return compressed && equal(hash160(concatBytes(Uint8Array.of(0x00, 0x14), keyHash)), decoded.hash);
   }
 }
 

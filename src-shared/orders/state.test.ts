@@ -1,13 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LISTED_ORDER_STATES, ORDER_STATES, ORDER_TRANSITIONS, TERMINAL_ORDER_STATES, canTransition, isTerminal, transitionOrder, type OrderEvent,
+  LISTED_ORDER_STATES,
+  ORDER_STATES,
+  ORDER_TRANSITIONS,
+  TERMINAL_ORDER_STATES,
+  canTransition,
+  isTerminal,
+  transitionOrder,
+  type OrderEvent,
 } from './state.ts';
 import type { OrderState } from './types.ts';
 
 describe('order states', () => {
-  it('are exactly the design\'s states, in lifecycle order', () => {
-    expect(ORDER_STATES).toEqual(['new', 'open', 'accepting', 'hold', 'initialized', 'created', 'committed', 'finished',
-      'canceled', 'expired', 'offline', 'invalid', 'rolledback']);
+  it("are exactly the design's states, in lifecycle order", () => {
+    expect(ORDER_STATES).toEqual([
+      'new',
+      'open',
+      'accepting',
+      'hold',
+      'initialized',
+      'created',
+      'committed',
+      'finished',
+      'canceled',
+      'expired',
+      'offline',
+      'invalid',
+      'rolledback',
+    ]);
   });
   it('allow moving only along the table', () => {
     expect(canTransition('open', 'hold')).toBe(true);
@@ -28,7 +48,12 @@ describe('order states', () => {
     for (const s of ORDER_STATES) {
       const seen = new Set<OrderState>([s]);
       const todo = [s];
-      while (todo.length) for (const n of ORDER_TRANSITIONS[todo.pop()!]) if (!seen.has(n)) { seen.add(n); todo.push(n); }
+      while (todo.length)
+        for (const n of ORDER_TRANSITIONS[todo.pop()!])
+          if (!seen.has(n)) {
+            seen.add(n);
+            todo.push(n);
+          }
       expect([...seen].some(isTerminal)).toBe(true);
     }
   });
@@ -72,7 +97,9 @@ describe('transitionOrder', () => {
     ['created', { type: 'swap-refunded' }, 'rolledback'],
     ['committed', { type: 'swap-refunded' }, 'rolledback'],
   ];
-  it.each(allowed)('%s + %o → %s', (from, event, to) => expect(transitionOrder(from, event)).toEqual({ ok: true, state: to }));
+  it.each(allowed)('%s + %o → %s', (from, event, to) =>
+    expect(transitionOrder(from, event)).toEqual({ ok: true, state: to }),
+  );
 
   const refused: Array<[OrderState, OrderEvent]> = [
     ['new', { type: 'accept-sent' }],
@@ -96,6 +123,9 @@ describe('transitionOrder', () => {
     expect(r.ok).toBe(false);
   });
   it('explains a refusal in words', () => {
-    expect(transitionOrder('finished', { type: 'canceled' })).toEqual({ ok: false, reason: 'an order that is finished cannot become canceled (canceled)' });
+    expect(transitionOrder('finished', { type: 'canceled' })).toEqual({
+      ok: false,
+      reason: 'an order that is finished cannot become canceled (canceled)',
+    });
   });
 });

@@ -23,7 +23,9 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
   rolledback: [],
 };
 
-export const TERMINAL_ORDER_STATES: readonly OrderState[] = ORDER_STATES.filter((s) => ORDER_TRANSITIONS[s].length === 0);
+export const TERMINAL_ORDER_STATES: readonly OrderState[] = ORDER_STATES.filter(
+  (s) => ORDER_TRANSITIONS[s].length === 0,
+);
 /** States in which an order is listed in books and can be taken. */
 export const LISTED_ORDER_STATES: readonly OrderState[] = ['open', 'accepting'];
 
@@ -60,22 +62,38 @@ export type OrderTransition = { ok: true; state: OrderState } | { ok: false; rea
 
 function target(e: OrderEvent): OrderState {
   switch (e.type) {
-    case 'service-node-signed': return 'open';
-    case 'service-node-refused': return 'invalid';
-    case 'accept-sent': return 'accepting';
-    case 'accept-failed': return 'open';
-    case 'held': return e.remainingBase > 0n ? 'open' : 'hold';
-    case 'swap-initialized': return 'initialized';
-    case 'maker-locked': return 'created';
-    case 'taker-locked': return 'committed';
-    case 'swap-completed': return 'finished';
-    case 'swap-refunded': return 'rolledback';
-    case 'swap-aborted': return 'canceled';
-    case 'canceled': return 'canceled';
-    case 'expired': return 'expired';
-    case 'maker-silent': return 'offline';
-    case 'maker-back': return 'open';
-    case 'invalidated': return 'invalid';
+    case 'service-node-signed':
+      return 'open';
+    case 'service-node-refused':
+      return 'invalid';
+    case 'accept-sent':
+      return 'accepting';
+    case 'accept-failed':
+      return 'open';
+    case 'held':
+      return e.remainingBase > 0n ? 'open' : 'hold';
+    case 'swap-initialized':
+      return 'initialized';
+    case 'maker-locked':
+      return 'created';
+    case 'taker-locked':
+      return 'committed';
+    case 'swap-completed':
+      return 'finished';
+    case 'swap-refunded':
+      return 'rolledback';
+    case 'swap-aborted':
+      return 'canceled';
+    case 'canceled':
+      return 'canceled';
+    case 'expired':
+      return 'expired';
+    case 'maker-silent':
+      return 'offline';
+    case 'maker-back':
+      return 'open';
+    case 'invalidated':
+      return 'invalid';
   }
 }
 
@@ -90,11 +108,14 @@ const EVENT_SOURCES: Partial<Record<OrderEvent['type'], readonly OrderState[]>> 
 
 /** The state after `event`, or why the event cannot happen in `state`. Never throws. */
 export function transitionOrder(state: OrderState, event: OrderEvent): OrderTransition {
-  if (event.type === 'held' && event.remainingBase < 0n) return { ok: false, reason: 'a hold cannot leave a negative remainder' };
+  if (event.type === 'held' && event.remainingBase < 0n)
+    return { ok: false, reason: 'a hold cannot leave a negative remainder' };
   const next = target(event);
   // A partial hold keeps a listed order listed: same state, smaller remainder.
-  if (event.type === 'held' && next === 'open' && (state === 'open' || state === 'accepting' || state === 'offline')) return { ok: true, state: 'open' };
+  if (event.type === 'held' && next === 'open' && (state === 'open' || state === 'accepting' || state === 'offline'))
+    return { ok: true, state: 'open' };
   const sources = EVENT_SOURCES[event.type];
-  if (!canTransition(state, next) || (sources && !sources.includes(state))) return { ok: false, reason: `an order that is ${state} cannot become ${next} (${event.type})` };
+  if (!canTransition(state, next) || (sources && !sources.includes(state)))
+    return { ok: false, reason: `an order that is ${state} cannot become ${next} (${event.type})` };
   return { ok: true, state: next };
 }

@@ -52,7 +52,11 @@ export function orderTerms(over: Partial<OrderTerms> = {}): OrderTerms {
     baseAmount: 100_000_000n,
     quoteAmount: 25_000_000n,
     partial: { allowed: true, minBase: 10_000_000n },
-    maker: { peerId: MAKER_PEER, pubkey: MAKER.pubkey, addresses: { payout: MAKER.address, refund: testKey(11).address } },
+    maker: {
+      peerId: MAKER_PEER,
+      pubkey: MAKER.pubkey,
+      addresses: { payout: MAKER.address, refund: testKey(11).address },
+    },
     makerUtxos: [`${TXID_A}:0`],
     createdAt: NOW,
     expiresAt: NOW + 3_600_000,
@@ -62,17 +66,36 @@ export function orderTerms(over: Partial<OrderTerms> = {}): OrderTerms {
 }
 
 export function makerOrder(over: Partial<OrderTerms> = {}, maker: TestKey = MAKER): MakerSignedOrder {
-  return createOrder(orderTerms({ maker: { peerId: MAKER_PEER, pubkey: maker.pubkey, addresses: { payout: maker.address, refund: testKey(11).address } }, ...over }), maker.signer);
+  return createOrder(
+    orderTerms({
+      maker: {
+        peerId: MAKER_PEER,
+        pubkey: maker.pubkey,
+        addresses: { payout: maker.address, refund: testKey(11).address },
+      },
+      ...over,
+    }),
+    maker.signer,
+  );
 }
 
-export function signedOrder(over: Partial<OrderTerms> = {}, opts: { maker?: TestKey; serviceNode?: TestKey; signedAt?: number } = {}): Order {
-  return signOrderAsServiceNode(makerOrder(over, opts.maker), (opts.serviceNode ?? SERVICE_NODE).signer, opts.signedAt ?? (over.createdAt ?? NOW) + 100);
+export function signedOrder(
+  over: Partial<OrderTerms> = {},
+  opts: { maker?: TestKey; serviceNode?: TestKey; signedAt?: number } = {},
+): Order {
+  return signOrderAsServiceNode(
+    makerOrder(over, opts.maker),
+    (opts.serviceNode ?? SERVICE_NODE).signer,
+    opts.signedAt ?? (over.createdAt ?? NOW) + 100,
+  );
 }
 
 // ---- wire messages as the network sends them ------------------------------------------------
 
 export const MARKETS: ReadonlySet<string> = new Set(['DEVA/DEVB']);
-export const KNOWN_SERVICE_NODES: ReadonlyMap<string, KnownServiceNode> = new Map([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB', 'rLTC'] }]]);
+export const KNOWN_SERVICE_NODES: ReadonlyMap<string, KnownServiceNode> = new Map([
+  [SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB', 'rLTC'] }],
+]);
 /** When the test messages arrive: one second after the order was made. */
 export const ARRIVAL = NOW + 1000;
 
@@ -84,35 +107,104 @@ export function announceWire(order: Order): Record<string, unknown> {
   return wireForm({ type: 'order.announce', order }) as Record<string, unknown>;
 }
 
-export function keepaliveWire(orderIds: string[], over: { seq?: number; ts?: number } = {}, maker: TestKey = MAKER): Record<string, unknown> {
-  return signOrderMessage({ type: 'order.keepalive', maker: maker.pubkey, orderIds, seq: over.seq ?? 10, ts: over.ts ?? ARRIVAL }, maker.signer);
+export function keepaliveWire(
+  orderIds: string[],
+  over: { seq?: number; ts?: number } = {},
+  maker: TestKey = MAKER,
+): Record<string, unknown> {
+  return signOrderMessage(
+    { type: 'order.keepalive', maker: maker.pubkey, orderIds, seq: over.seq ?? 10, ts: over.ts ?? ARRIVAL },
+    maker.signer,
+  );
 }
 
-export function cancelWire(orderId: string, over: { seq?: number; ts?: number } = {}, maker: TestKey = MAKER): Record<string, unknown> {
-  return signOrderMessage({ type: 'order.cancel', orderId, maker: maker.pubkey, seq: over.seq ?? 11, ts: over.ts ?? ARRIVAL }, maker.signer);
+export function cancelWire(
+  orderId: string,
+  over: { seq?: number; ts?: number } = {},
+  maker: TestKey = MAKER,
+): Record<string, unknown> {
+  return signOrderMessage(
+    { type: 'order.cancel', orderId, maker: maker.pubkey, seq: over.seq ?? 11, ts: over.ts ?? ARRIVAL },
+    maker.signer,
+  );
 }
 
-export function acceptWire(order: Order, over: Partial<{ baseAmount: bigint; quoteAmount: bigint; seq: number; ts: number; payout: string; refund: string }> = {}, taker: TestKey = TAKER): Record<string, unknown> {
+export function acceptWire(
+  order: Order,
+  over: Partial<{
+    baseAmount: bigint;
+    quoteAmount: bigint;
+    seq: number;
+    ts: number;
+    payout: string;
+    refund: string;
+  }> = {},
+  taker: TestKey = TAKER,
+): Record<string, unknown> {
   const baseAmount = over.baseAmount ?? order.baseAmount;
-  return signOrderMessage({
-    type: 'order.accept', orderId: order.id,
-    taker: { peerId: TAKER_PEER, pubkey: taker.pubkey, addresses: { payout: over.payout ?? taker.address, refund: over.refund ?? testKey(12).address } },
-    baseAmount, quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side), feeTxid: TXID_B, seq: over.seq ?? 20, ts: over.ts ?? ARRIVAL,
-  }, taker.signer);
+  return signOrderMessage(
+    {
+      type: 'order.accept',
+      orderId: order.id,
+      taker: {
+        peerId: TAKER_PEER,
+        pubkey: taker.pubkey,
+        addresses: { payout: over.payout ?? taker.address, refund: over.refund ?? testKey(12).address },
+      },
+      baseAmount,
+      quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side),
+      feeTxid: TXID_B,
+      seq: over.seq ?? 20,
+      ts: over.ts ?? ARRIVAL,
+    },
+    taker.signer,
+  );
 }
 
-export function ackWire(accept: Record<string, unknown>, over: { seq?: number; ts?: number; acceptId?: string } = {}, maker: TestKey = MAKER): Record<string, unknown> {
-  return signOrderMessage({
-    type: 'order.ack', acceptId: over.acceptId ?? signedMessageId(accept as { type: 'order.accept' }), orderId: accept.orderId, maker: maker.pubkey,
-    seq: over.seq ?? 30, ts: over.ts ?? ARRIVAL,
-  }, maker.signer);
+export function ackWire(
+  accept: Record<string, unknown>,
+  over: { seq?: number; ts?: number; acceptId?: string } = {},
+  maker: TestKey = MAKER,
+): Record<string, unknown> {
+  return signOrderMessage(
+    {
+      type: 'order.ack',
+      acceptId: over.acceptId ?? signedMessageId(accept as { type: 'order.accept' }),
+      orderId: accept.orderId,
+      maker: maker.pubkey,
+      seq: over.seq ?? 30,
+      ts: over.ts ?? ARRIVAL,
+    },
+    maker.signer,
+  );
 }
 
-export function holdWire(order: Order, over: Partial<{ baseAmount: bigint; quoteAmount: bigint; remainingBase: bigint; seq: number; ts: number; acceptId: string }> = {}, serviceNode: TestKey = SERVICE_NODE): Record<string, unknown> {
+export function holdWire(
+  order: Order,
+  over: Partial<{
+    baseAmount: bigint;
+    quoteAmount: bigint;
+    remainingBase: bigint;
+    seq: number;
+    ts: number;
+    acceptId: string;
+  }> = {},
+  serviceNode: TestKey = SERVICE_NODE,
+): Record<string, unknown> {
   const baseAmount = over.baseAmount ?? order.baseAmount;
-  return signOrderMessage({
-    type: 'order.hold', orderId: order.id, acceptId: over.acceptId ?? 'ac'.repeat(32), taker: TAKER.pubkey, baseAmount,
-    quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side), remainingBase: over.remainingBase ?? order.baseAmount - baseAmount,
-    serviceNode: serviceNode.pubkey, seq: over.seq ?? 40, ts: over.ts ?? ARRIVAL,
-  }, serviceNode.signer);
+  return signOrderMessage(
+    {
+      type: 'order.hold',
+      orderId: order.id,
+      acceptId: over.acceptId ?? 'ac'.repeat(32),
+      taker: TAKER.pubkey,
+      baseAmount,
+      quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side),
+      remainingBase: over.remainingBase ?? order.baseAmount - baseAmount,
+      serviceNode: serviceNode.pubkey,
+      seq: over.seq ?? 40,
+      ts: over.ts ?? ARRIVAL,
+    },
+    serviceNode.signer,
+  );
 }

@@ -7,8 +7,19 @@ import type { Price } from '../money/price.ts';
  * import this list; never copy it.
  */
 export const ORDER_STATES = [
-  'new', 'open', 'accepting', 'hold', 'initialized', 'created', 'committed', 'finished',
-  'canceled', 'expired', 'offline', 'invalid', 'rolledback',
+  'new',
+  'open',
+  'accepting',
+  'hold',
+  'initialized',
+  'created',
+  'committed',
+  'finished',
+  'canceled',
+  'expired',
+  'offline',
+  'invalid',
+  'rolledback',
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 

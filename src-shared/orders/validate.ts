@@ -5,20 +5,59 @@
 import { priceOf } from '../money/price.ts';
 import { digestHex, secp256k1Verifier, verifyBody, type Verifier } from '../protocol/canonical.ts';
 import {
-  decodeOrderMessage, unsigned, type AcceptMessage, type AckMessage, type Decoded, type HoldMessage, type OrderMessage, type OrderMessageType,
+  decodeOrderMessage,
+  unsigned,
+  type AcceptMessage,
+  type AckMessage,
+  type Decoded,
+  type HoldMessage,
+  type OrderMessage,
+  type OrderMessageType,
 } from '../protocol/orders.ts';
 import { decodeAddress } from './address.ts';
 import {
-  checkOrderTerms, computeOrderId, fillQuote, isValidFill, makerReceivesTicker, makerSellsTicker, marketKey, registryCoins, verifyMakerSig,
-  verifyServiceNodeSig, type CoinLookup,
+  checkOrderTerms,
+  computeOrderId,
+  fillQuote,
+  isValidFill,
+  makerReceivesTicker,
+  makerSellsTicker,
+  marketKey,
+  registryCoins,
+  verifyMakerSig,
+  verifyServiceNodeSig,
+  type CoinLookup,
 } from './order.ts';
-import { DEFAULT_REPLAY_LIMITS, checkFreshness, type ReplayLimits, type ReplayRecord, type SeenView } from './replay.ts';
+import {
+  DEFAULT_REPLAY_LIMITS,
+  checkFreshness,
+  type ReplayLimits,
+  type ReplayRecord,
+  type SeenView,
+} from './replay.ts';
 import type { Market, MakerSignedOrder, Order } from './types.ts';
 
 export const REFUSAL_REASONS = [
-  'malformed', 'oversize', 'forged-maker-sig', 'forged-service-node-sig', 'forged-taker-sig', 'forged-collateral-sig',
-  'unknown-service-node', 'wrong-service-node', 'expired', 'stale', 'future', 'replayed', 'duplicate', 'price-inconsistent',
-  'amount-invalid', 'dust', 'unknown-market', 'unknown-order', 'not-maker', 'collateral-invalid',
+  'malformed',
+  'oversize',
+  'forged-maker-sig',
+  'forged-service-node-sig',
+  'forged-taker-sig',
+  'forged-collateral-sig',
+  'unknown-service-node',
+  'wrong-service-node',
+  'expired',
+  'stale',
+  'future',
+  'replayed',
+  'duplicate',
+  'price-inconsistent',
+  'amount-invalid',
+  'dust',
+  'unknown-market',
+  'unknown-order',
+  'not-maker',
+  'collateral-invalid',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 export type Refusal = { ok: false; reason: RefusalReason; message: string };
@@ -31,9 +70,18 @@ export type Validation<T> = { ok: true; value: T; replay: readonly ReplayRecord[
  */
 export function offenceFor(reason: RefusalReason): 'oversize' | 'malformed' | null {
   switch (reason) {
-    case 'oversize': return 'oversize';
-    case 'duplicate': case 'replayed': case 'expired': case 'stale': case 'future': case 'unknown-order': case 'unknown-service-node': return null;
-    default: return 'malformed';
+    case 'oversize':
+      return 'oversize';
+    case 'duplicate':
+    case 'replayed':
+    case 'expired':
+    case 'stale':
+    case 'future':
+    case 'unknown-order':
+    case 'unknown-service-node':
+      return null;
+    default:
+      return 'malformed';
   }
 }
 
@@ -77,11 +125,13 @@ const verifierOf = (ctx: ValidationContext): Verifier => ctx.verifier ?? secp256
 
 /** Checks on a maker-signed order that every receiver and the signing service node make. */
 function checkMakerOrder(o: MakerSignedOrder, ctx: ValidationContext): Refusal | null {
-  if (!ctx.markets.has(marketKey(o.market))) return no('unknown-market', `this node does not trade ${marketKey(o.market)}`);
+  if (!ctx.markets.has(marketKey(o.market)))
+    return no('unknown-market', `this node does not trade ${marketKey(o.market)}`);
   const problem = checkOrderTerms(o, ctx.coins ?? registryCoins);
   if (problem) return no(problem.reason, problem.message);
   const derived = priceOf(o.baseAmount, o.quoteAmount);
-  if (o.price.num !== derived.num || o.price.den !== derived.den) return no('price-inconsistent', 'the price is not the reduced ratio of the amounts');
+  if (o.price.num !== derived.num || o.price.den !== derived.den)
+    return no('price-inconsistent', 'the price is not the reduced ratio of the amounts');
   if (o.expiresAt <= ctx.now) return no('expired', 'the order has expired');
   if (o.createdAt > ctx.now + limitsOf(ctx).maxSkewMs) return no('future', 'the order is dated in the future');
   return null;
@@ -108,7 +158,8 @@ function checkFullOrder(o: Order, ctx: ValidationContext): Refusal | null {
 function checkSignatures(o: Order, ctx: ValidationContext): Refusal | null {
   if (computeOrderId(o) !== o.id) return no('forged-maker-sig', 'the order id does not match its terms');
   if (!verifyMakerSig(o, verifierOf(ctx))) return no('forged-maker-sig', 'the maker signature does not verify');
-  if (!verifyServiceNodeSig(o, verifierOf(ctx))) return no('forged-service-node-sig', 'the service node signature does not verify');
+  if (!verifyServiceNodeSig(o, verifierOf(ctx)))
+    return no('forged-service-node-sig', 'the service node signature does not verify');
   return null;
 }
 
@@ -143,20 +194,29 @@ export function validateSignRequest(input: unknown, ctx: ValidationContext): Val
   const o = d.msg.order;
   const bad = checkMakerOrder(o, ctx);
   if (bad) return bad;
-  if (o.createdAt < ctx.now - limitsOf(ctx).maxAgeMs) return no('stale', 'the order was made too long ago to be signed now');
+  if (o.createdAt < ctx.now - limitsOf(ctx).maxAgeMs)
+    return no('stale', 'the order was made too long ago to be signed now');
   if (ctx.seen.orderStatus(o.id) === 'dead') return no('replayed', 'the order was canceled, filled or expired');
-  if (computeOrderId(o) !== o.id || !verifyMakerSig(o, verifierOf(ctx))) return no('forged-maker-sig', 'the maker signature does not verify');
+  if (computeOrderId(o) !== o.id || !verifyMakerSig(o, verifierOf(ctx)))
+    return no('forged-maker-sig', 'the maker signature does not verify');
   return yes({ ...o, price: priceOf(o.baseAmount, o.quoteAmount) });
 }
 
 /** Service node → maker: the countersignature for `order`, from the service node that was asked. */
-export function validateSignResponse(input: unknown, order: MakerSignedOrder, serviceNodePubkey: string, ctx: Pick<ValidationContext, 'verifier'>): Validation<Order> {
+export function validateSignResponse(
+  input: unknown,
+  order: MakerSignedOrder,
+  serviceNodePubkey: string,
+  ctx: Pick<ValidationContext, 'verifier'>,
+): Validation<Order> {
   const d = decoded(input, 'order.sign.response');
   if (!d.ok) return d;
   if (d.msg.orderId !== order.id) return no('malformed', 'the response is for another order');
-  if (d.msg.serviceNode.pubkey !== serviceNodePubkey) return no('wrong-service-node', 'the response is signed by another service node');
+  if (d.msg.serviceNode.pubkey !== serviceNodePubkey)
+    return no('wrong-service-node', 'the response is signed by another service node');
   const full: Order = { ...order, serviceNode: d.msg.serviceNode };
-  if (!verifyServiceNodeSig(full, ctx.verifier ?? secp256k1Verifier)) return no('forged-service-node-sig', 'the service node signature does not verify');
+  if (!verifyServiceNodeSig(full, ctx.verifier ?? secp256k1Verifier))
+    return no('forged-service-node-sig', 'the service node signature does not verify');
   return yes(full);
 }
 
@@ -176,7 +236,10 @@ export interface Keepalive {
 }
 
 /** A maker's keepalive for its orders. Naming another maker's order refuses the whole message. */
-export function validateKeepalive(input: unknown, ctx: ValidationContext & { readonly makerOf: (orderId: string) => string | undefined }): Validation<Keepalive> {
+export function validateKeepalive(
+  input: unknown,
+  ctx: ValidationContext & { readonly makerOf: (orderId: string) => string | undefined },
+): Validation<Keepalive> {
   const d = decoded(input, 'order.keepalive');
   if (!d.ok) return d;
   const m = d.msg;
@@ -184,7 +247,8 @@ export function validateKeepalive(input: unknown, ctx: ValidationContext & { rea
   const stale = fresh(ctx, r);
   if (stale) return stale;
   if (new Set(m.orderIds).size !== m.orderIds.length) return no('malformed', 'an order id is named twice');
-  if (!verifyBody('order.keepalive', unsigned(d.raw, 'sig'), m.sig, m.maker, verifierOf(ctx))) return no('forged-maker-sig', 'the keepalive signature does not verify');
+  if (!verifyBody('order.keepalive', unsigned(d.raw, 'sig'), m.sig, m.maker, verifierOf(ctx)))
+    return no('forged-maker-sig', 'the keepalive signature does not verify');
   const known: string[] = [];
   const unknown: string[] = [];
   for (const id of m.orderIds) {
@@ -197,7 +261,10 @@ export function validateKeepalive(input: unknown, ctx: ValidationContext & { rea
 }
 
 /** A maker's cancel. The caller removes the order and tombstones it (ReplayGuard.markDead). */
-export function validateCancel(input: unknown, ctx: ValidationContext & { readonly makerOf: (orderId: string) => string | undefined }): Validation<{ orderId: string; maker: string }> {
+export function validateCancel(
+  input: unknown,
+  ctx: ValidationContext & { readonly makerOf: (orderId: string) => string | undefined },
+): Validation<{ orderId: string; maker: string }> {
   const d = decoded(input, 'order.cancel');
   if (!d.ok) return d;
   const m = d.msg;
@@ -207,7 +274,8 @@ export function validateCancel(input: unknown, ctx: ValidationContext & { readon
   const maker = ctx.makerOf(m.orderId);
   if (maker === undefined) return no('unknown-order', 'no such order is listed');
   if (maker !== m.maker) return no('not-maker', 'only the maker can cancel an order');
-  if (!verifyBody('order.cancel', unsigned(d.raw, 'sig'), m.sig, m.maker, verifierOf(ctx))) return no('forged-maker-sig', 'the cancel signature does not verify');
+  if (!verifyBody('order.cancel', unsigned(d.raw, 'sig'), m.sig, m.maker, verifierOf(ctx)))
+    return no('forged-maker-sig', 'the cancel signature does not verify');
   return yes({ orderId: m.orderId, maker: m.maker }, [r]);
 }
 
@@ -219,7 +287,10 @@ export interface ValidAccept {
   readonly acceptId: string;
 }
 
-function checkAccept(d: Decoded<AcceptMessage>, ctx: ValidationContext & { readonly listed: OrderLookup }): Validation<ValidAccept> {
+function checkAccept(
+  d: Decoded<AcceptMessage>,
+  ctx: ValidationContext & { readonly listed: OrderLookup },
+): Validation<ValidAccept> {
   if (!d.ok) return d;
   const m = d.msg;
   const r = { sender: m.taker.pubkey, seq: m.seq, ts: m.ts };
@@ -228,36 +299,56 @@ function checkAccept(d: Decoded<AcceptMessage>, ctx: ValidationContext & { reado
   const entry = ctx.listed(m.orderId);
   if (!entry) return no('unknown-order', 'no such order is listed');
   const o = entry.order;
-  if (!isValidFill(o.partial, entry.remainingBase, m.baseAmount)) return no('amount-invalid', 'the amount is not a valid fill of the order');
-  if (m.quoteAmount !== fillQuote(o.price, m.baseAmount, o.side)) return no('price-inconsistent', 'the quote amount does not match the order price');
+  if (!isValidFill(o.partial, entry.remainingBase, m.baseAmount))
+    return no('amount-invalid', 'the amount is not a valid fill of the order');
+  if (m.quoteAmount !== fillQuote(o.price, m.baseAmount, o.side))
+    return no('price-inconsistent', 'the quote amount does not match the order price');
   const coins = ctx.coins ?? registryCoins;
   const takerGets = coins(makerSellsTicker(o));
   const takerGives = coins(makerReceivesTicker(o));
-  if (!takerGets || !decodeAddress(m.taker.addresses.payout, takerGets)) return no('malformed', `the payout address is not a ${makerSellsTicker(o)} address`);
-  if (!takerGives || !decodeAddress(m.taker.addresses.refund, takerGives)) return no('malformed', `the refund address is not a ${makerReceivesTicker(o)} address`);
-  if (!verifyBody('order.accept', unsigned(d.raw, 'sig'), m.sig, m.taker.pubkey, verifierOf(ctx))) return no('forged-taker-sig', 'the accept signature does not verify');
+  if (!takerGets || !decodeAddress(m.taker.addresses.payout, takerGets))
+    return no('malformed', `the payout address is not a ${makerSellsTicker(o)} address`);
+  if (!takerGives || !decodeAddress(m.taker.addresses.refund, takerGives))
+    return no('malformed', `the refund address is not a ${makerReceivesTicker(o)} address`);
+  if (!verifyBody('order.accept', unsigned(d.raw, 'sig'), m.sig, m.taker.pubkey, verifierOf(ctx)))
+    return no('forged-taker-sig', 'the accept signature does not verify');
   return yes({ accept: m, acceptId: digestHex('order.accept', unsigned(d.raw, 'sig')) }, [r]);
 }
 
 /** Taker → maker (and inside order.take, → service node): a request to trade `baseAmount` of a listed order. */
-export function validateAccept(input: unknown, ctx: ValidationContext & { readonly listed: OrderLookup }): Validation<ValidAccept> {
+export function validateAccept(
+  input: unknown,
+  ctx: ValidationContext & { readonly listed: OrderLookup },
+): Validation<ValidAccept> {
   return checkAccept(decoded(input, 'order.accept'), ctx);
 }
 
-function checkAck(d: Decoded<AckMessage>, accept: ValidAccept, makerPubkey: string, ctx: ValidationContext): Validation<AckMessage> {
+function checkAck(
+  d: Decoded<AckMessage>,
+  accept: ValidAccept,
+  makerPubkey: string,
+  ctx: ValidationContext,
+): Validation<AckMessage> {
   if (!d.ok) return d;
   const m = d.msg;
   const r = { sender: m.maker, seq: m.seq, ts: m.ts };
   const stale = fresh(ctx, r);
   if (stale) return stale;
-  if (m.acceptId !== accept.acceptId || m.orderId !== accept.accept.orderId) return no('malformed', 'the ack is for another accept');
-  if (m.maker !== makerPubkey) return no('not-maker', 'the ack is not from the order\'s maker');
-  if (!verifyBody('order.ack', unsigned(d.raw, 'sig'), m.sig, m.maker, verifierOf(ctx))) return no('forged-maker-sig', 'the ack signature does not verify');
+  if (m.acceptId !== accept.acceptId || m.orderId !== accept.accept.orderId)
+    return no('malformed', 'the ack is for another accept');
+  if (m.maker !== makerPubkey) return no('not-maker', "the ack is not from the order's maker");
+  if (!verifyBody('order.ack', unsigned(d.raw, 'sig'), m.sig, m.maker, verifierOf(ctx)))
+    return no('forged-maker-sig', 'the ack signature does not verify');
   return yes(m, [r]);
 }
 
 /** Maker → taker: the maker takes this accept (the first valid one it got). */
-export function validateAck(input: unknown, accept: ValidAccept, makerPubkey: string, ctx: ValidationContext): Validation<AckMessage> {
+export function validateAck(
+  input: unknown,
+  accept: ValidAccept,
+  makerPubkey: string,
+  ctx: ValidationContext,
+): Validation<AckMessage> {
   return checkAck(decoded(input, 'order.ack'), accept, makerPubkey, ctx);
 }
 
@@ -265,13 +356,17 @@ export function validateAck(input: unknown, accept: ValidAccept, makerPubkey: st
  * Taker → the order's service node: the accept with the maker's ack. The service node then checks
  * the fee transaction (feeTxid, on chain) and holds the order for this taker.
  */
-export function validateTake(input: unknown, ctx: ValidationContext & { readonly listed: OrderLookup; readonly servicePubkey: string }): Validation<ValidAccept & { ack: AckMessage }> {
+export function validateTake(
+  input: unknown,
+  ctx: ValidationContext & { readonly listed: OrderLookup; readonly servicePubkey: string },
+): Validation<ValidAccept & { ack: AckMessage }> {
   const d = decoded(input, 'order.take');
   if (!d.ok) return d;
   const accept = checkAccept(decoded(d.msg.accept, 'order.accept'), ctx);
   if (!accept.ok) return accept;
   const entry = ctx.listed(accept.value.accept.orderId)!;
-  if (entry.order.serviceNode.pubkey !== ctx.servicePubkey) return no('wrong-service-node', 'the order is signed by another service node');
+  if (entry.order.serviceNode.pubkey !== ctx.servicePubkey)
+    return no('wrong-service-node', 'the order is signed by another service node');
   const ack = checkAck(decoded(d.msg.ack, 'order.ack'), accept.value, entry.order.maker.pubkey, ctx);
   if (!ack.ok) return ack;
   return yes({ ...accept.value, ack: ack.value }, [...accept.replay, ...ack.replay]);
@@ -288,11 +383,16 @@ function checkHoldFor(d: Decoded<HoldMessage>, entry: ListedOrder, verifier: Ver
   const m = d.msg;
   const o = entry.order;
   if (m.orderId !== o.id) return no('malformed', 'the hold is for another order');
-  if (m.serviceNode !== o.serviceNode.pubkey) return no('wrong-service-node', 'only the service node that signed the order can hold it');
-  if (m.remainingBase + m.baseAmount > entry.remainingBase) return no('amount-invalid', 'the hold takes more than the order has left');
-  if (!isValidFill(o.partial, m.remainingBase + m.baseAmount, m.baseAmount)) return no('amount-invalid', 'the held amount is not a valid fill of the order');
-  if (m.quoteAmount !== fillQuote(o.price, m.baseAmount, o.side)) return no('price-inconsistent', 'the held quote amount does not match the order price');
-  if (!verifyBody('order.hold', unsigned(d.raw, 'sig'), m.sig, m.serviceNode, verifier)) return no('forged-service-node-sig', 'the hold signature does not verify');
+  if (m.serviceNode !== o.serviceNode.pubkey)
+    return no('wrong-service-node', 'only the service node that signed the order can hold it');
+  if (m.remainingBase + m.baseAmount > entry.remainingBase)
+    return no('amount-invalid', 'the hold takes more than the order has left');
+  if (!isValidFill(o.partial, m.remainingBase + m.baseAmount, m.baseAmount))
+    return no('amount-invalid', 'the held amount is not a valid fill of the order');
+  if (m.quoteAmount !== fillQuote(o.price, m.baseAmount, o.side))
+    return no('price-inconsistent', 'the held quote amount does not match the order price');
+  if (!verifyBody('order.hold', unsigned(d.raw, 'sig'), m.sig, m.serviceNode, verifier))
+    return no('forged-service-node-sig', 'the hold signature does not verify');
   return yes({ hold: m, holdId: digestHex('order.hold', unsigned(d.raw, 'sig')) });
 }
 
@@ -301,7 +401,10 @@ function checkHoldFor(d: Decoded<HoldMessage>, entry: ListedOrder, verifier: Ver
  * `remainingBase` (removes it at zero). The service node's remainder is authoritative, so a node
  * that missed an earlier hold catches up.
  */
-export function validateHold(input: unknown, ctx: ValidationContext & { readonly listed: OrderLookup }): Validation<ValidHold> {
+export function validateHold(
+  input: unknown,
+  ctx: ValidationContext & { readonly listed: OrderLookup },
+): Validation<ValidHold> {
   const d = decoded(input, 'order.hold');
   if (!d.ok) return d;
   const r = { sender: d.msg.serviceNode, seq: d.msg.seq, ts: d.msg.ts };
@@ -315,10 +418,14 @@ export function validateHold(input: unknown, ctx: ValidationContext & { readonly
 
 // ---- book snapshots --------------------------------------------------------------------------
 
-export function validateSnapshotRequest(input: unknown, ctx: Pick<ValidationContext, 'markets'>): Validation<{ market: Market; after: string | null; limit: number }> {
+export function validateSnapshotRequest(
+  input: unknown,
+  ctx: Pick<ValidationContext, 'markets'>,
+): Validation<{ market: Market; after: string | null; limit: number }> {
   const d = decoded(input, 'book.snapshot.request');
   if (!d.ok) return d;
-  if (!ctx.markets.has(marketKey(d.msg.market))) return no('unknown-market', `this node does not trade ${marketKey(d.msg.market)}`);
+  if (!ctx.markets.has(marketKey(d.msg.market)))
+    return no('unknown-market', `this node does not trade ${marketKey(d.msg.market)}`);
   return yes({ market: d.msg.market, after: d.msg.after, limit: d.msg.limit });
 }
 

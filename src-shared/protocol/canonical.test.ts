@@ -3,20 +3,39 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import {
-  CanonicalJsonError, canonicalJson, digestHex, findDuplicateKey, signBody, signingDigest, signingPayload, verifyBody, verifyDigestHex,
+  CanonicalJsonError,
+  canonicalJson,
+  digestHex,
+  findDuplicateKey,
+  signBody,
+  signingDigest,
+  signingPayload,
+  verifyBody,
+  verifyDigestHex,
   type Signer,
 } from './canonical.ts';
 
 function keySigner(n: number): Signer {
   const sk = new Uint8Array(32);
   sk[31] = n;
-  return { publicKey: bytesToHex(secp256k1.getPublicKey(sk, true)), signDigest: (d) => secp256k1.sign(d, sk, { prehash: false }) };
+  return {
+    publicKey: bytesToHex(secp256k1.getPublicKey(sk, true)),
+    signDigest: (d) => secp256k1.sign(d, sk, { prehash: false }),
+  };
 }
 
 describe('canonicalJson', () => {
   const valid: Array<[string, unknown, string]> = [
-    ['sorts keys at every level', { b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } }, '{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}'],
-    ['sorts keys by code unit, upper case first', { b: 1, B: 2, a: 3, _: 4, '10': 5, '9': 6 }, '{"10":5,"9":6,"B":2,"_":4,"a":3,"b":1}'],
+    [
+      'sorts keys at every level',
+      { b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } },
+      '{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}',
+    ],
+    [
+      'sorts keys by code unit, upper case first',
+      { b: 1, B: 2, a: 3, _: 4, '10': 5, '9': 6 },
+      '{"10":5,"9":6,"B":2,"_":4,"a":3,"b":1}',
+    ],
     ['has no whitespace', { a: [1, 2], b: 'x y' }, '{"a":[1,2],"b":"x y"}'],
     ['escapes strings as JSON does', { s: 'line\n"quoted"\u0001é' }, '{"s":"line\\n\\"quoted\\"\\u0001é"}'],
     ['keeps amounts as strings', { amount: '150000000' }, '{"amount":"150000000"}'],
@@ -80,10 +99,14 @@ describe('findDuplicateKey', () => {
 
 describe('signing payload', () => {
   it('is the domain tag, a newline and the canonical JSON', () => {
-    expect(new TextDecoder().decode(signingPayload('order', { b: '2', a: 1 }))).toBe('hashlock:order:v1\n{"a":1,"b":"2"}');
+    expect(new TextDecoder().decode(signingPayload('order', { b: '2', a: 1 }))).toBe(
+      'hashlock:order:v1\n{"a":1,"b":"2"}',
+    );
   });
   it('digest is SHA-256 of the payload', () => {
-    expect(bytesToHex(signingDigest('order.cancel', { a: 1 }))).toBe(bytesToHex(sha256(new TextEncoder().encode('hashlock:order.cancel:v1\n{"a":1}'))));
+    expect(bytesToHex(signingDigest('order.cancel', { a: 1 }))).toBe(
+      bytesToHex(sha256(new TextEncoder().encode('hashlock:order.cancel:v1\n{"a":1}'))),
+    );
     expect(digestHex('order.cancel', { a: 1 })).toBe(bytesToHex(signingDigest('order.cancel', { a: 1 })));
   });
   it('separates domains: the same body under two types has two digests', () => {
@@ -109,7 +132,10 @@ describe('sign and verify', () => {
     ['another key', () => verifyBody('order.cancel', body, sig, bob.publicKey)],
     ['another type', () => verifyBody('order.keepalive', body, sig, alice.publicKey)],
     ['a changed body', () => verifyBody('order.cancel', { ...body, seq: 4 }, sig, alice.publicKey)],
-    ['a flipped signature bit', () => verifyBody('order.cancel', body, (sig[0] === '0' ? '1' : '0') + sig.slice(1), alice.publicKey)],
+    [
+      'a flipped signature bit',
+      () => verifyBody('order.cancel', body, (sig[0] === '0' ? '1' : '0') + sig.slice(1), alice.publicKey),
+    ],
     ['upper-case hex', () => verifyBody('order.cancel', body, sig.toUpperCase(), alice.publicKey)],
     ['a short signature', () => verifyBody('order.cancel', body, sig.slice(2), alice.publicKey)],
     ['a public key that is not on the curve', () => verifyBody('order.cancel', body, sig, `02${'ff'.repeat(32)}`)],

@@ -24,21 +24,30 @@ export function canonicalJson(value: unknown): string {
 }
 
 function encode(value: unknown, depth: number, path: string): string {
-  if (depth > MAX_CANONICAL_DEPTH) throw new CanonicalJsonError(`${path}: nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
+  if (depth > MAX_CANONICAL_DEPTH)
+    throw new CanonicalJsonError(`${path}: nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
   if (value === null) return 'null';
   switch (typeof value) {
-    case 'boolean': return value ? 'true' : 'false';
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'string':
       if (!value.isWellFormed()) throw new CanonicalJsonError(`${path}: string has a lone surrogate`);
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isSafeInteger(value)) throw new CanonicalJsonError(`${path}: only safe integers may be numbers (got ${String(value)}); send amounts as strings`);
+      if (!Number.isSafeInteger(value))
+        throw new CanonicalJsonError(
+          `${path}: only safe integers may be numbers (got ${String(value)}); send amounts as strings`,
+        );
       if (Object.is(value, -0)) throw new CanonicalJsonError(`${path}: -0 is not canonical`);
       return String(value);
-    case 'bigint': throw new CanonicalJsonError(`${path}: bigint must be sent as a decimal string`);
-    case 'undefined': throw new CanonicalJsonError(`${path}: undefined has no JSON form`);
-    case 'object': break;
-    default: throw new CanonicalJsonError(`${path}: a ${typeof value} has no JSON form`);
+    case 'bigint':
+      throw new CanonicalJsonError(`${path}: bigint must be sent as a decimal string`);
+    case 'undefined':
+      throw new CanonicalJsonError(`${path}: undefined has no JSON form`);
+    case 'object':
+      break;
+    default:
+      throw new CanonicalJsonError(`${path}: a ${typeof value} has no JSON form`);
   }
   if (Array.isArray(value)) {
     const parts: string[] = [];
@@ -49,7 +58,8 @@ function encode(value: unknown, depth: number, path: string): string {
     return `[${parts.join(',')}]`;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) throw new CanonicalJsonError(`${path}: only plain objects have a JSON form`);
+  if (proto !== Object.prototype && proto !== null)
+    throw new CanonicalJsonError(`${path}: only plain objects have a JSON form`);
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
   const parts = keys.map((k) => {
@@ -154,7 +164,13 @@ export function signBody(type: string, body: unknown, signer: Signer): string {
 }
 
 /** Whether `sigHex` is `pubkeyHex`'s signature of `body` under `type`. Never throws: malformed input is just false. */
-export function verifyBody(type: string, body: unknown, sigHex: string, pubkeyHex: string, verifier: Verifier = secp256k1Verifier): boolean {
+export function verifyBody(
+  type: string,
+  body: unknown,
+  sigHex: string,
+  pubkeyHex: string,
+  verifier: Verifier = secp256k1Verifier,
+): boolean {
   if (!SIG_HEX.test(sigHex) || !PUBKEY_HEX.test(pubkeyHex)) return false;
   let digest: Uint8Array;
   try {
@@ -166,7 +182,12 @@ export function verifyBody(type: string, body: unknown, sigHex: string, pubkeyHe
 }
 
 /** Same as verifyBody for a digest already computed (e.g. an order id). */
-export function verifyDigestHex(digestHexValue: string, sigHex: string, pubkeyHex: string, verifier: Verifier = secp256k1Verifier): boolean {
+export function verifyDigestHex(
+  digestHexValue: string,
+  sigHex: string,
+  pubkeyHex: string,
+  verifier: Verifier = secp256k1Verifier,
+): boolean {
   if (!/^[0-9a-f]{64}$/.test(digestHexValue) || !SIG_HEX.test(sigHex) || !PUBKEY_HEX.test(pubkeyHex)) return false;
   return verifier.verifyDigest(hexToBytes(sigHex), hexToBytes(digestHexValue), hexToBytes(pubkeyHex));
 }

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { TXID_A, acceptWire, announceWire, cancelWire, holdWire, keepaliveWire, signedOrder } from '../orders/testkit.ts';
 import {
-  MAX_ORDER_MESSAGE_BYTES, ORDER_MESSAGE_CAPS, ORDER_MESSAGE_TYPES, OrderMessageTooLargeError, decodeOrderMessage, encodeOrderMessage, marketTopic,
-  messageTypeOf, signedMessageId, type OrderMessageType,
+  TXID_A,
+  acceptWire,
+  announceWire,
+  cancelWire,
+  holdWire,
+  keepaliveWire,
+  signedOrder,
+} from '../orders/testkit.ts';
+import {
+  MAX_ORDER_MESSAGE_BYTES,
+  ORDER_MESSAGE_CAPS,
+  ORDER_MESSAGE_TYPES,
+  OrderMessageTooLargeError,
+  decodeOrderMessage,
+  encodeOrderMessage,
+  marketTopic,
+  messageTypeOf,
+  signedMessageId,
+  type OrderMessageType,
 } from './orders.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -23,23 +39,62 @@ describe('decodeOrderMessage', () => {
   });
   it('encodes a message held with bigints back to the same wire JSON', () => {
     const wire = announceWire(order);
-    expect(new TextDecoder().decode(encodeOrderMessage({ type: 'order.announce', order } as never))).toBe(JSON.stringify(wire));
+    expect(new TextDecoder().decode(encodeOrderMessage({ type: 'order.announce', order } as never))).toBe(
+      JSON.stringify(wire),
+    );
   });
 
-  const wire = () => JSON.parse(JSON.stringify(announceWire(order))) as { order: Record<string, unknown> } & Record<string, unknown>;
+  const wire = () =>
+    JSON.parse(JSON.stringify(announceWire(order))) as { order: Record<string, unknown> } & Record<string, unknown>;
   const malformed: Array<[string, () => unknown, RegExp]> = [
-    ['an amount as a number', () => ({ ...wire(), order: { ...wire().order, baseAmount: 100000000 } }), /order.baseAmount/],
+    [
+      'an amount as a number',
+      () => ({ ...wire(), order: { ...wire().order, baseAmount: 100000000 } }),
+      /order.baseAmount/,
+    ],
     ['a decimal amount', () => ({ ...wire(), order: { ...wire().order, quoteAmount: '0.25' } }), /order.quoteAmount/],
-    ['an amount with a leading zero', () => ({ ...wire(), order: { ...wire().order, quoteAmount: '025000000' } }), /order.quoteAmount/],
+    [
+      'an amount with a leading zero',
+      () => ({ ...wire(), order: { ...wire().order, quoteAmount: '025000000' } }),
+      /order.quoteAmount/,
+    ],
     ['a price as a decimal', () => ({ ...wire(), order: { ...wire().order, price: '0.25' } }), /order.price/],
-    ['a zero price denominator', () => ({ ...wire(), order: { ...wire().order, price: { num: '1', den: '0' } } }), /order.price.den/],
+    [
+      'a zero price denominator',
+      () => ({ ...wire(), order: { ...wire().order, price: { num: '1', den: '0' } } }),
+      /order.price.den/,
+    ],
     ['an unknown field', () => ({ ...wire(), order: { ...wire().order, bonus: '1' } }), /unrecognized|bonus/i],
-    ['a missing service-node signature', () => { const w = wire(); delete w.order.serviceNode; return w; }, /order.serviceNode/],
-    ['upper-case hex in the id', () => ({ ...wire(), order: { ...wire().order, id: (wire().order.id as string).toUpperCase() } }), /order.id/],
-    ['an outpoint without vout', () => ({ ...wire(), order: { ...wire().order, makerUtxos: [TXID_A] } }), /order.makerUtxos/],
+    [
+      'a missing service-node signature',
+      () => {
+        const w = wire();
+        delete w.order.serviceNode;
+        return w;
+      },
+      /order.serviceNode/,
+    ],
+    [
+      'upper-case hex in the id',
+      () => ({ ...wire(), order: { ...wire().order, id: (wire().order.id as string).toUpperCase() } }),
+      /order.id/,
+    ],
+    [
+      'an outpoint without vout',
+      () => ({ ...wire(), order: { ...wire().order, makerUtxos: [TXID_A] } }),
+      /order.makerUtxos/,
+    ],
     ['a fractional timestamp', () => ({ ...wire(), order: { ...wire().order, createdAt: 1.5 } }), /order.createdAt/],
-    ['a side that is neither buy nor sell', () => ({ ...wire(), order: { ...wire().order, side: 'short' } }), /order.side/],
-    ['a bad ticker', () => ({ ...wire(), order: { ...wire().order, market: { base: 'D', quote: 'DEVB' } } }), /order.market.base/],
+    [
+      'a side that is neither buy nor sell',
+      () => ({ ...wire(), order: { ...wire().order, side: 'short' } }),
+      /order.side/,
+    ],
+    [
+      'a bad ticker',
+      () => ({ ...wire(), order: { ...wire().order, market: { base: 'D', quote: 'DEVB' } } }),
+      /order.market.base/,
+    ],
     ['another type', () => ({ ...wire(), type: 'order.cancel' }), /type/],
     ['not an object', () => 'hello', /invalid order.announce/],
     ['a bigint that never became a string', () => ({ ...wire(), extra: 1n }), /no JSON form/],
@@ -55,8 +110,18 @@ describe('decodeOrderMessage', () => {
   const bytesCases: Array<[string, Uint8Array, string, RegExp]> = [
     ['bytes that are not UTF-8', Uint8Array.of(0x7b, 0xff, 0x7d), 'malformed', /UTF-8/],
     ['text that is not JSON', utf8('{"type":'), 'malformed', /not JSON/],
-    ['a duplicate key (two meanings for one signature)', utf8('{"type":"order.cancel","orderId":"x","orderId":"y"}'), 'malformed', /twice/],
-    ['bytes over the cap, before parsing them', new Uint8Array(ORDER_MESSAGE_CAPS['order.cancel'] + 1), 'oversize', /over the 1024-byte cap/],
+    [
+      'a duplicate key (two meanings for one signature)',
+      utf8('{"type":"order.cancel","orderId":"x","orderId":"y"}'),
+      'malformed',
+      /twice/,
+    ],
+    [
+      'bytes over the cap, before parsing them',
+      new Uint8Array(ORDER_MESSAGE_CAPS['order.cancel'] + 1),
+      'oversize',
+      /over the 1024-byte cap/,
+    ],
   ];
   it.each(bytesCases)('refuses %s', (_n, bytes, reason, msg) => {
     const d = decodeOrderMessage(bytes, 'order.cancel');
@@ -67,7 +132,9 @@ describe('decodeOrderMessage', () => {
     expect(d.ok ? null : d.reason).toBe('oversize');
   });
   it('refuses to encode a message over its cap', () => {
-    expect(() => encodeOrderMessage({ type: 'order.cancel', pad: 'x'.repeat(2000) } as never)).toThrow(OrderMessageTooLargeError);
+    expect(() => encodeOrderMessage({ type: 'order.cancel', pad: 'x'.repeat(2000) } as never)).toThrow(
+      OrderMessageTooLargeError,
+    );
   });
 });
 
@@ -87,7 +154,12 @@ describe('size caps', () => {
   });
   it('a snapshot page of 100 of the largest orders fits its cap and the 1 MiB response limit', () => {
     const entry = { order: announceWire(bigOrder).order, hold: holdWire(order) };
-    const page = { type: 'book.snapshot', market: { base: 'DEVA', quote: 'DEVB' }, entries: Array.from({ length: 100 }, () => entry), next: null };
+    const page = {
+      type: 'book.snapshot',
+      market: { base: 'DEVA', quote: 'DEVB' },
+      entries: Array.from({ length: 100 }, () => entry),
+      next: null,
+    };
     expect(utf8(JSON.stringify(page)).length).toBeLessThan(ORDER_MESSAGE_CAPS['book.snapshot']);
     expect(MAX_ORDER_MESSAGE_BYTES).toBeLessThan(1024 * 1024);
   });

@@ -6,9 +6,22 @@ import { TICKER_PATTERN } from '../coins/registry.ts';
 import { digestHex, findDuplicateKey, signBody, wireForm, type Signer } from './canonical.ts';
 
 export const ORDER_MESSAGE_TYPES = [
-  'order.announce', 'order.keepalive', 'order.cancel', 'book.snapshot.request', 'book.snapshot',
-  'order.sign.request', 'order.sign.response', 'order.accept', 'order.ack', 'order.take', 'order.hold',
-  'sn.register', 'sn.announce', 'sn.list.request', 'sn.list', 'trade.record',
+  'order.announce',
+  'order.keepalive',
+  'order.cancel',
+  'book.snapshot.request',
+  'book.snapshot',
+  'order.sign.request',
+  'order.sign.response',
+  'order.accept',
+  'order.ack',
+  'order.take',
+  'order.hold',
+  'sn.register',
+  'sn.announce',
+  'sn.list.request',
+  'sn.list',
+  'trade.record',
 ] as const;
 export type OrderMessageType = (typeof ORDER_MESSAGE_TYPES)[number];
 
@@ -68,9 +81,18 @@ export const Nonce = z.string().regex(/^[0-9a-f]{32}$/, 'not 16 bytes of lowerca
 export const Time = z.number().int().min(0);
 /** Per-sender sequence number; strictly increasing across that sender's messages. */
 export const Seq = z.number().int().min(1);
-export const BaseUnits = z.string().regex(/^[1-9][0-9]{0,18}$/, 'not a positive whole number of base units').transform(BigInt);
-export const BaseUnitsOrZero = z.string().regex(/^(0|[1-9][0-9]{0,18})$/, 'not a whole number of base units').transform(BigInt);
-const RatioPart = z.string().regex(/^[1-9][0-9]{0,37}$/, 'not a positive integer').transform(BigInt);
+export const BaseUnits = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, 'not a positive whole number of base units')
+  .transform(BigInt);
+export const BaseUnitsOrZero = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,18})$/, 'not a whole number of base units')
+  .transform(BigInt);
+const RatioPart = z
+  .string()
+  .regex(/^[1-9][0-9]{0,37}$/, 'not a positive integer')
+  .transform(BigInt);
 export const PriceRatio = z.object({ num: RatioPart, den: RatioPart }).strict();
 /** Bitcoin signed-message signature: 65 bytes, base64. */
 export const MessageSig = z.string().regex(/^[A-Za-z0-9+/]{86}[AEIMQUYcgkosw048]=$/, 'not a 65-byte base64 signature');
@@ -100,57 +122,135 @@ const makerOrderFields = {
 export const MakerSignedOrderSchema = z.object(makerOrderFields).strict();
 export const OrderSchema = z.object({ ...makerOrderFields, serviceNode: ServiceNodeSig }).strict();
 
-export const HoldSchema = z.object({
-  type: z.literal('order.hold'), orderId: Hash, acceptId: Hash, taker: Pubkey, baseAmount: BaseUnits, quoteAmount: BaseUnits,
-  remainingBase: BaseUnitsOrZero, serviceNode: Pubkey, seq: Seq, ts: Time, sig: Sig,
-}).strict();
+export const HoldSchema = z
+  .object({
+    type: z.literal('order.hold'),
+    orderId: Hash,
+    acceptId: Hash,
+    taker: Pubkey,
+    baseAmount: BaseUnits,
+    quoteAmount: BaseUnits,
+    remainingBase: BaseUnitsOrZero,
+    serviceNode: Pubkey,
+    seq: Seq,
+    ts: Time,
+    sig: Sig,
+  })
+  .strict();
 
-export const AcceptSchema = z.object({
-  type: z.literal('order.accept'), orderId: Hash,
-  taker: z.object({ peerId: PeerId, pubkey: Pubkey, addresses: Addresses }).strict(),
-  baseAmount: BaseUnits, quoteAmount: BaseUnits, feeTxid: Hash, seq: Seq, ts: Time, sig: Sig,
-}).strict();
+export const AcceptSchema = z
+  .object({
+    type: z.literal('order.accept'),
+    orderId: Hash,
+    taker: z.object({ peerId: PeerId, pubkey: Pubkey, addresses: Addresses }).strict(),
+    baseAmount: BaseUnits,
+    quoteAmount: BaseUnits,
+    feeTxid: Hash,
+    seq: Seq,
+    ts: Time,
+    sig: Sig,
+  })
+  .strict();
 
-export const AckSchema = z.object({ type: z.literal('order.ack'), acceptId: Hash, orderId: Hash, maker: Pubkey, seq: Seq, ts: Time, sig: Sig }).strict();
+export const AckSchema = z
+  .object({ type: z.literal('order.ack'), acceptId: Hash, orderId: Hash, maker: Pubkey, seq: Seq, ts: Time, sig: Sig })
+  .strict();
 
-export const ServiceNodeRegistrationSchema = z.object({
-  type: z.literal('sn.register'), pubkey: Pubkey, peerId: PeerId,
-  collateral: z.object({ ticker: Ticker, outpoint: Outpoint, address: Address }).strict(),
-  coins: z.array(Ticker).min(1).max(MAX_SERVICE_NODE_COINS), seq: Seq, ts: Time, collateralSig: MessageSig, sig: Sig,
-}).strict();
+export const ServiceNodeRegistrationSchema = z
+  .object({
+    type: z.literal('sn.register'),
+    pubkey: Pubkey,
+    peerId: PeerId,
+    collateral: z.object({ ticker: Ticker, outpoint: Outpoint, address: Address }).strict(),
+    coins: z.array(Ticker).min(1).max(MAX_SERVICE_NODE_COINS),
+    seq: Seq,
+    ts: Time,
+    collateralSig: MessageSig,
+    sig: Sig,
+  })
+  .strict();
 
-export const ServiceNodeAnnounceSchema = z.object({
-  type: z.literal('sn.announce'), pubkey: Pubkey, peerId: PeerId, coins: z.array(Ticker).min(1).max(MAX_SERVICE_NODE_COINS),
-  fee: z.object({ ticker: Ticker, address: Address, amount: BaseUnits }).strict(), seq: Seq, ts: Time, sig: Sig,
-}).strict();
+export const ServiceNodeAnnounceSchema = z
+  .object({
+    type: z.literal('sn.announce'),
+    pubkey: Pubkey,
+    peerId: PeerId,
+    coins: z.array(Ticker).min(1).max(MAX_SERVICE_NODE_COINS),
+    fee: z.object({ ticker: Ticker, address: Address, amount: BaseUnits }).strict(),
+    seq: Seq,
+    ts: Time,
+    sig: Sig,
+  })
+  .strict();
 
-export const TradeRecordSchema = z.object({
-  type: z.literal('trade.record'), tradeId: Hash, orderId: Hash, market: MarketSchema, makerSide: z.enum(['buy', 'sell']),
-  baseAmount: BaseUnits, quoteAmount: BaseUnits, price: PriceRatio, maker: Pubkey, taker: Pubkey, serviceNode: Pubkey,
-  txids: z.object({ makerLock: Hash, takerLock: Hash, makerClaim: Hash, takerClaim: Hash }).strict(),
-  feeTxid: Hash, finishedAt: Time, makerSig: Sig, takerSig: Sig,
-}).strict();
+export const TradeRecordSchema = z
+  .object({
+    type: z.literal('trade.record'),
+    tradeId: Hash,
+    orderId: Hash,
+    market: MarketSchema,
+    makerSide: z.enum(['buy', 'sell']),
+    baseAmount: BaseUnits,
+    quoteAmount: BaseUnits,
+    price: PriceRatio,
+    maker: Pubkey,
+    taker: Pubkey,
+    serviceNode: Pubkey,
+    txids: z.object({ makerLock: Hash, takerLock: Hash, makerClaim: Hash, takerClaim: Hash }).strict(),
+    feeTxid: Hash,
+    finishedAt: Time,
+    makerSig: Sig,
+    takerSig: Sig,
+  })
+  .strict();
 
 export const ORDER_MESSAGE_SCHEMAS = {
   'order.announce': z.object({ type: z.literal('order.announce'), order: OrderSchema }).strict(),
-  'order.keepalive': z.object({
-    type: z.literal('order.keepalive'), maker: Pubkey, orderIds: z.array(Hash).min(1).max(MAX_KEEPALIVE_ORDERS), seq: Seq, ts: Time, sig: Sig,
-  }).strict(),
-  'order.cancel': z.object({ type: z.literal('order.cancel'), orderId: Hash, maker: Pubkey, seq: Seq, ts: Time, sig: Sig }).strict(),
-  'book.snapshot.request': z.object({
-    type: z.literal('book.snapshot.request'), market: MarketSchema, after: Hash.nullable(), limit: z.number().int().min(1).max(MAX_SNAPSHOT_ENTRIES),
-  }).strict(),
-  'book.snapshot': z.object({
-    type: z.literal('book.snapshot'), market: MarketSchema,
-    // Entries stay raw here: each is validated on its own, so one bad order does not void the page.
-    entries: z.array(z.object({ order: z.unknown(), hold: z.unknown().nullable() }).strict()).max(MAX_SNAPSHOT_ENTRIES),
-    next: Hash.nullable(),
-  }).strict(),
+  'order.keepalive': z
+    .object({
+      type: z.literal('order.keepalive'),
+      maker: Pubkey,
+      orderIds: z.array(Hash).min(1).max(MAX_KEEPALIVE_ORDERS),
+      seq: Seq,
+      ts: Time,
+      sig: Sig,
+    })
+    .strict(),
+  'order.cancel': z
+    .object({ type: z.literal('order.cancel'), orderId: Hash, maker: Pubkey, seq: Seq, ts: Time, sig: Sig })
+    .strict(),
+  'book.snapshot.request': z
+    .object({
+      type: z.literal('book.snapshot.request'),
+      market: MarketSchema,
+      after: Hash.nullable(),
+      limit: z.number().int().min(1).max(MAX_SNAPSHOT_ENTRIES),
+    })
+    .strict(),
+  'book.snapshot': z
+    .object({
+      type: z.literal('book.snapshot'),
+      market: MarketSchema,
+      // Entries stay raw here: each is validated on its own, so one bad order does not void the page.
+      entries: z
+        .array(z.object({ order: z.unknown(), hold: z.unknown().nullable() }).strict())
+        .max(MAX_SNAPSHOT_ENTRIES),
+      next: Hash.nullable(),
+    })
+    .strict(),
   // `ownership`: a transaction, signed by the maker's wallet and never broadcast, that spends exactly
   // the order's outpoints back to the maker and carries the order id in an OP_RETURN: the service
   // node's daemon accepting it (testmempoolaccept) proves the coins exist, are unspent and are the maker's.
-  'order.sign.request': z.object({ type: z.literal('order.sign.request'), order: MakerSignedOrderSchema, ownership: z.object({ tx: RawTxHex }).strict() }).strict(),
-  'order.sign.response': z.object({ type: z.literal('order.sign.response'), orderId: Hash, serviceNode: ServiceNodeSig }).strict(),
+  'order.sign.request': z
+    .object({
+      type: z.literal('order.sign.request'),
+      order: MakerSignedOrderSchema,
+      ownership: z.object({ tx: RawTxHex }).strict(),
+    })
+    .strict(),
+  'order.sign.response': z
+    .object({ type: z.literal('order.sign.response'), orderId: Hash, serviceNode: ServiceNodeSig })
+    .strict(),
   'order.accept': AcceptSchema,
   'order.ack': AckSchema,
   'order.take': z.object({ type: z.literal('order.take'), accept: z.unknown(), ack: z.unknown() }).strict(),
@@ -158,10 +258,14 @@ export const ORDER_MESSAGE_SCHEMAS = {
   'sn.register': ServiceNodeRegistrationSchema,
   'sn.announce': ServiceNodeAnnounceSchema,
   'sn.list.request': z.object({ type: z.literal('sn.list.request') }).strict(),
-  'sn.list': z.object({
-    type: z.literal('sn.list'),
-    nodes: z.array(z.object({ registration: z.unknown(), announce: z.unknown().nullable() }).strict()).max(MAX_SERVICE_NODES_PER_LIST),
-  }).strict(),
+  'sn.list': z
+    .object({
+      type: z.literal('sn.list'),
+      nodes: z
+        .array(z.object({ registration: z.unknown(), announce: z.unknown().nullable() }).strict())
+        .max(MAX_SERVICE_NODES_PER_LIST),
+    })
+    .strict(),
   'trade.record': TradeRecordSchema,
 } as const satisfies Record<OrderMessageType, z.ZodType>;
 
@@ -202,7 +306,11 @@ function refuse(reason: DecodeRefusal['reason'], message: string): DecodeRefusal
  * already-parsed JSON value (e.g. a snapshot entry). Refuses duplicate keys, wrong types, unknown
  * fields and anything over the type's cap. Never throws.
  */
-export function decodeOrderMessage<K extends OrderMessageType>(input: unknown, type: K, cap = ORDER_MESSAGE_CAPS[type]): Decoded<OrderMessage<K>> {
+export function decodeOrderMessage<K extends OrderMessageType>(
+  input: unknown,
+  type: K,
+  cap = ORDER_MESSAGE_CAPS[type],
+): Decoded<OrderMessage<K>> {
   let raw: unknown;
   let bytes: number;
   if (input instanceof Uint8Array) {
@@ -231,7 +339,10 @@ export function decodeOrderMessage<K extends OrderMessageType>(input: unknown, t
   const parsed = ORDER_MESSAGE_SCHEMAS[type].safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return refuse('malformed', `invalid ${type}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}`);
+    return refuse(
+      'malformed',
+      `invalid ${type}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}`,
+    );
   }
   return { ok: true, msg: parsed.data as OrderMessage<K>, raw: raw as Record<string, unknown>, bytes };
 }
@@ -240,7 +351,9 @@ export function decodeOrderMessage<K extends OrderMessageType>(input: unknown, t
 export function messageTypeOf(raw: unknown): OrderMessageType | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const t = (raw as { type?: unknown }).type;
-  return typeof t === 'string' && (ORDER_MESSAGE_TYPES as readonly string[]).includes(t) ? (t as OrderMessageType) : null;
+  return typeof t === 'string' && (ORDER_MESSAGE_TYPES as readonly string[]).includes(t)
+    ? (t as OrderMessageType)
+    : null;
 }
 
 export class OrderMessageTooLargeError extends Error {
@@ -251,7 +364,8 @@ export class OrderMessageTooLargeError extends Error {
 export function encodeOrderMessage(msg: { type: OrderMessageType }): Uint8Array {
   const bytes = utf8.encode(JSON.stringify(wireForm(msg)));
   const cap = ORDER_MESSAGE_CAPS[msg.type];
-  if (bytes.length > cap) throw new OrderMessageTooLargeError(`${msg.type} would be ${bytes.length} bytes, over the ${cap}-byte cap`);
+  if (bytes.length > cap)
+    throw new OrderMessageTooLargeError(`${msg.type} would be ${bytes.length} bytes, over the ${cap}-byte cap`);
   return bytes;
 }
 
@@ -266,7 +380,10 @@ export function unsigned(raw: Record<string, unknown>, ...sigFields: string[]): 
  * Signs a message whose signature field is `sig` (keepalive, cancel, accept, ack, hold, announce):
  * the signature covers every other field, under the message's own type as domain tag.
  */
-export function signOrderMessage<K extends OrderMessageType>(body: { type: K } & Record<string, unknown>, signer: Signer): WireOrderMessage<K> {
+export function signOrderMessage<K extends OrderMessageType>(
+  body: { type: K } & Record<string, unknown>,
+  signer: Signer,
+): WireOrderMessage<K> {
   const wire = wireForm(body) as Record<string, unknown>;
   return { ...wire, sig: signBody(body.type, wire, signer) } as WireOrderMessage<K>;
 }

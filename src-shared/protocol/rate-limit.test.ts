@@ -51,7 +51,11 @@ describe('token bucket', () => {
 describe('keyed rate limiter', () => {
   it('keeps a separate bucket per peer, so a flooder does not starve an honest peer', () => {
     const limiter = new KeyedRateLimiter({ capacity: 2, refillPerSec: 1 });
-    expect([limiter.take('flooder', 0), limiter.take('flooder', 0), limiter.take('flooder', 0)]).toEqual([true, true, false]);
+    expect([limiter.take('flooder', 0), limiter.take('flooder', 0), limiter.take('flooder', 0)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(limiter.take('honest', 0)).toBe(true);
     expect(limiter.available('honest', 0)).toBe(1);
     expect(limiter.available('stranger', 0)).toBe(2);

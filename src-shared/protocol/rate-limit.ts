@@ -19,8 +19,10 @@ export class InvalidRateLimitError extends Error {
 }
 
 export function assertBucketConfig(config: TokenBucketConfig): void {
-  if (!Number.isFinite(config.capacity) || config.capacity < 1) throw new InvalidRateLimitError(`capacity must be at least 1, got ${config.capacity}`);
-  if (!Number.isFinite(config.refillPerSec) || config.refillPerSec < 0) throw new InvalidRateLimitError(`refillPerSec must be 0 or more, got ${config.refillPerSec}`);
+  if (!Number.isFinite(config.capacity) || config.capacity < 1)
+    throw new InvalidRateLimitError(`capacity must be at least 1, got ${config.capacity}`);
+  if (!Number.isFinite(config.refillPerSec) || config.refillPerSec < 0)
+    throw new InvalidRateLimitError(`refillPerSec must be 0 or more, got ${config.refillPerSec}`);
 }
 
 /** A full bucket as of `nowMs`. */
@@ -36,7 +38,12 @@ export function refill(bucket: TokenBucket, config: TokenBucketConfig, nowMs: nu
 }
 
 /** Takes `cost` tokens if there are enough; a refused take costs nothing. */
-export function take(bucket: TokenBucket, config: TokenBucketConfig, nowMs: number, cost = 1): { allowed: boolean; bucket: TokenBucket } {
+export function take(
+  bucket: TokenBucket,
+  config: TokenBucketConfig,
+  nowMs: number,
+  cost = 1,
+): { allowed: boolean; bucket: TokenBucket } {
   const refilled = refill(bucket, config, nowMs);
   if (refilled.tokens + 1e-9 < cost) return { allowed: false, bucket: refilled };
   return { allowed: true, bucket: { tokens: refilled.tokens - cost, updatedMs: refilled.updatedMs } };
@@ -54,7 +61,8 @@ export class KeyedRateLimiter {
 
   constructor(config: TokenBucketConfig, maxKeys = 10_000) {
     assertBucketConfig(config);
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new InvalidRateLimitError(`maxKeys must be a positive integer, got ${maxKeys}`);
+    if (!Number.isInteger(maxKeys) || maxKeys < 1)
+      throw new InvalidRateLimitError(`maxKeys must be a positive integer, got ${maxKeys}`);
     this.config = { ...config };
     this.maxKeys = maxKeys;
   }

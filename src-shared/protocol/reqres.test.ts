@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NotJsonEncodableError, decodeJson, decodeResponse, encodeJson, errorResponse, okResponse, sanitizeRemoteText } from './reqres.ts';
+import {
+  NotJsonEncodableError,
+  decodeJson,
+  decodeResponse,
+  encodeJson,
+  errorResponse,
+  okResponse,
+  sanitizeRemoteText,
+} from './reqres.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -33,7 +41,14 @@ describe('encodeJson', () => {
   it.each([
     ['a bigint', 10n],
     ['undefined', undefined],
-    ['a cycle', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      })(),
+    ],
   ])('refuses %s', (_name, value) => {
     expect(() => encodeJson(value)).toThrow(NotJsonEncodableError);
   });

@@ -4,7 +4,14 @@
 import { z } from 'zod';
 
 /** Codes a responder may put in `{ok:false, error}`. Peers may send others; treat unknown ones as errors. */
-export const REQRES_ERROR_CODES = ['BAD_REQUEST', 'RATE_LIMITED', 'TOO_LARGE', 'NOT_FOUND', 'REFUSED', 'INTERNAL'] as const;
+export const REQRES_ERROR_CODES = [
+  'BAD_REQUEST',
+  'RATE_LIMITED',
+  'TOO_LARGE',
+  'NOT_FOUND',
+  'REFUSED',
+  'INTERNAL',
+] as const;
 export type ReqResErrorCode = (typeof REQRES_ERROR_CODES)[number];
 
 export const MAX_REMOTE_ERROR_CODE_CHARS = 64;
@@ -54,7 +61,8 @@ export function encodeJson(value: unknown): Uint8Array {
   } catch (err) {
     throw new NotJsonEncodableError(`value cannot be sent as JSON: ${(err as Error).message}`);
   }
-  if (text === undefined) throw new NotJsonEncodableError('value cannot be sent as JSON: it is undefined or a function');
+  if (text === undefined)
+    throw new NotJsonEncodableError('value cannot be sent as JSON: it is undefined or a function');
   return utf8Encoder.encode(text);
 }
 
@@ -66,7 +74,8 @@ export function errorResponse(code: ReqResErrorCode, message: string): ReqResRes
   return { ok: false, error: { code, message: truncate(message, MAX_REMOTE_ERROR_MESSAGE_CHARS) } };
 }
 
-export type ResponseDecodeResult = { ok: true; response: ReqResResponse } | { ok: false; reason: 'not-utf8' | 'not-json' | 'bad-envelope' };
+export type ResponseDecodeResult =
+  { ok: true; response: ReqResResponse } | { ok: false; reason: 'not-utf8' | 'not-json' | 'bad-envelope' };
 
 /** Decodes a response frame; anything but a well-formed envelope is refused. */
 export function decodeResponse(bytes: Uint8Array): ResponseDecodeResult {

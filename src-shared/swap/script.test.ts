@@ -1,15 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { HtlcScriptError, decodeHtlcScript, encodeHtlcScript, htlcOutputScriptHex, p2wshOutputScript, secretMatches } from './script.ts';
+import {
+  HtlcScriptError,
+  decodeHtlcScript,
+  encodeHtlcScript,
+  htlcOutputScriptHex,
+  p2wshOutputScript,
+  secretMatches,
+} from './script.ts';
 import { MAKER_KEYS, SECRET, SECRET_HASH, TAKER_KEYS } from './testkit.ts';
 
-const fields = { secretHash: SECRET_HASH, claimPubkey: TAKER_KEYS.makerChain, refundPubkey: MAKER_KEYS.makerChain, locktime: 264 };
+const fields = {
+  secretHash: SECRET_HASH,
+  claimPubkey: TAKER_KEYS.makerChain,
+  refundPubkey: MAKER_KEYS.makerChain,
+  locktime: 264,
+};
 
 describe('HTLC script codec (pure)', () => {
   // Locktime and the push that encodes it (minimal script numbers).
   const pushes: Array<[number, string]> = [
-    [0, '00'], [1, '51'], [16, '60'], [17, '0111'], [127, '017f'], [128, '028000'], [255, '02ff00'], [256, '020001'],
-    [32767, '02ff7f'], [32768, '03008000'], [8_388_607, '03ffff7f'], [8_388_608, '0400008000'], [499_999_999, '04ff64cd1d'],
+    [0, '00'],
+    [1, '51'],
+    [16, '60'],
+    [17, '0111'],
+    [127, '017f'],
+    [128, '028000'],
+    [255, '02ff00'],
+    [256, '020001'],
+    [32767, '02ff7f'],
+    [32768, '03008000'],
+    [8_388_607, '03ffff7f'],
+    [8_388_608, '0400008000'],
+    [499_999_999, '04ff64cd1d'],
   ];
   it.each(pushes)('locktime %i is pushed as %s and read back', (locktime, push) => {
     const hex = bytesToHex(encodeHtlcScript({ ...fields, locktime }));
@@ -18,7 +41,9 @@ describe('HTLC script codec (pure)', () => {
   });
   it('lays out the opcodes exactly as specified', () => {
     const hex = bytesToHex(encodeHtlcScript(fields));
-    expect(hex).toBe(`6382012088a820${SECRET_HASH}8821${TAKER_KEYS.makerChain}67020801b17521${MAKER_KEYS.makerChain}68ac`);
+    expect(hex).toBe(
+      `6382012088a820${SECRET_HASH}8821${TAKER_KEYS.makerChain}67020801b17521${MAKER_KEYS.makerChain}68ac`,
+    );
   });
   const bad: Array<[string, string, string]> = [
     ['a non-minimal locktime push', '0301010067', 'non-canonical'],
@@ -38,10 +63,18 @@ describe('HTLC script codec (pure)', () => {
     expect(() => decodeHtlcScript(new Uint8Array())).toThrow(/not a Hashlock HTLC/);
   });
   it('refuses to encode malformed fields', () => {
-    expect(() => encodeHtlcScript({ ...fields, secretHash: 'ab' })).toThrow(expect.objectContaining({ code: 'bad-secret-hash' }));
-    expect(() => encodeHtlcScript({ ...fields, claimPubkey: '04' + 'ab'.repeat(32) })).toThrow(expect.objectContaining({ code: 'bad-pubkey' }));
-    expect(() => encodeHtlcScript({ ...fields, locktime: 500_000_000 })).toThrow(expect.objectContaining({ code: 'bad-locktime' }));
-    expect(() => encodeHtlcScript({ ...fields, locktime: -1 })).toThrow(expect.objectContaining({ code: 'bad-locktime' }));
+    expect(() => encodeHtlcScript({ ...fields, secretHash: 'ab' })).toThrow(
+      expect.objectContaining({ code: 'bad-secret-hash' }),
+    );
+    expect(() => encodeHtlcScript({ ...fields, claimPubkey: '04' + 'ab'.repeat(32) })).toThrow(
+      expect.objectContaining({ code: 'bad-pubkey' }),
+    );
+    expect(() => encodeHtlcScript({ ...fields, locktime: 500_000_000 })).toThrow(
+      expect.objectContaining({ code: 'bad-locktime' }),
+    );
+    expect(() => encodeHtlcScript({ ...fields, locktime: -1 })).toThrow(
+      expect.objectContaining({ code: 'bad-locktime' }),
+    );
   });
   it('P2WSH output is OP_0 followed by the script SHA-256', () => {
     const out = p2wshOutputScript(encodeHtlcScript(fields));

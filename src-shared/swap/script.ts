@@ -77,7 +77,8 @@ function encodeLocktime(n: number): number[] {
 }
 
 export function encodeHtlcScript(f: HtlcFields): Uint8Array {
-  if (!isSecretHashHex(f.secretHash)) throw new HtlcScriptError('bad-secret-hash', 'secret hash must be 32 bytes of lowercase hex');
+  if (!isSecretHashHex(f.secretHash))
+    throw new HtlcScriptError('bad-secret-hash', 'secret hash must be 32 bytes of lowercase hex');
   if (!isCompressedPubkeyHex(f.claimPubkey) || !isCompressedPubkeyHex(f.refundPubkey)) {
     throw new HtlcScriptError('bad-pubkey', 'keys must be 33-byte compressed public keys in lowercase hex');
   }
@@ -85,10 +86,25 @@ export function encodeHtlcScript(f: HtlcFields): Uint8Array {
     throw new HtlcScriptError('bad-locktime', `locktime ${f.locktime} is not a block height`);
   }
   return Uint8Array.from([
-    OP_IF, OP_SIZE, 0x01, 0x20, OP_EQUALVERIFY, OP_SHA256, 0x20, ...hexToBytes(f.secretHash), OP_EQUALVERIFY,
-    0x21, ...hexToBytes(f.claimPubkey),
-    OP_ELSE, ...encodeLocktime(f.locktime), OP_CHECKLOCKTIMEVERIFY, OP_DROP, 0x21, ...hexToBytes(f.refundPubkey),
-    OP_ENDIF, OP_CHECKSIG,
+    OP_IF,
+    OP_SIZE,
+    0x01,
+    0x20,
+    OP_EQUALVERIFY,
+    OP_SHA256,
+    0x20,
+    ...hexToBytes(f.secretHash),
+    OP_EQUALVERIFY,
+    0x21,
+    ...hexToBytes(f.claimPubkey),
+    OP_ELSE,
+    ...encodeLocktime(f.locktime),
+    OP_CHECKLOCKTIMEVERIFY,
+    OP_DROP,
+    0x21,
+    ...hexToBytes(f.refundPubkey),
+    OP_ENDIF,
+    OP_CHECKSIG,
   ]);
 }
 
@@ -141,8 +157,14 @@ export function decodeHtlcScript(script: Uint8Array): HtlcFields {
   function decodeLocktime(): number {
     const op = script[i];
     if (op === undefined) throw notHtlc('locktime missing');
-    if (op === OP_0) { i += 1; return 0; }
-    if (op >= OP_1 && op <= OP_16) { i += 1; return op - OP_1 + 1; }
+    if (op === OP_0) {
+      i += 1;
+      return 0;
+    }
+    if (op >= OP_1 && op <= OP_16) {
+      i += 1;
+      return op - OP_1 + 1;
+    }
     if (op === OP_1NEGATE) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
     if (isPushData(op)) throw nonCanonical('the locktime uses OP_PUSHDATA');
     if (op < 1 || op > 5) throw notHtlc('locktime is not a number push');
@@ -154,7 +176,8 @@ export function decodeHtlcScript(script: Uint8Array): HtlcFields {
     if (!minimal || (bytes.length === 1 && last <= 16)) throw nonCanonical('the locktime is not minimally encoded');
     let n = 0;
     for (let k = bytes.length - 1; k >= 0; k--) n = n * 256 + bytes[k]!;
-    if (n >= LOCKTIME_THRESHOLD) throw new HtlcScriptError('bad-locktime', `locktime ${n} is a timestamp, not a block height`);
+    if (n >= LOCKTIME_THRESHOLD)
+      throw new HtlcScriptError('bad-locktime', `locktime ${n} is a timestamp, not a block height`);
     return n;
   }
 }

@@ -7,7 +7,17 @@ import { getCoin } from '../coins/registry.ts';
 import { initialMakerState, initialTakerState, transitionMaker, transitionTaker } from './machine.ts';
 import { REGTEST_TIMELOCK_POLICY, chainParamsOf, proposeLocktimes } from './timelock.ts';
 import type {
-  Chain, Heights, HtlcSeen, MakerEvent, MakerState, SwapProposal, SwapSetup, SwapTerms, TakerEvent, TakerState, TransitionResult,
+  Chain,
+  Heights,
+  HtlcSeen,
+  MakerEvent,
+  MakerState,
+  SwapProposal,
+  SwapSetup,
+  SwapTerms,
+  TakerEvent,
+  TakerState,
+  TransitionResult,
 } from './types.ts';
 import { expectedScripts } from './verify.ts';
 
@@ -30,12 +40,21 @@ export const POLICY = REGTEST_TIMELOCK_POLICY;
 export const NOW = 1_700_000_000_000;
 
 export function proposal(over: Partial<SwapProposal> = {}): SwapProposal {
-  const locks = proposeLocktimes({ chains: CHAINS, confirmations: { makerChain: 1, takerChain: 1 }, heights: START, policy: POLICY });
+  const locks = proposeLocktimes({
+    chains: CHAINS,
+    confirmations: { makerChain: 1, takerChain: 1 },
+    heights: START,
+    policy: POLICY,
+  });
   return {
-    swapId: 'swap-1', orderId: 'order-1', secretHash: SECRET_HASH,
+    swapId: 'swap-1',
+    orderId: 'order-1',
+    secretHash: SECRET_HASH,
     makerLeg: { ticker: 'DEVA', amount: 1_000_000n, locktime: locks.makerChain, confirmations: 1 },
     takerLeg: { ticker: 'DEVB', amount: 4_000_000n, locktime: locks.takerChain, confirmations: 1 },
-    makerPubkeys: MAKER_KEYS, makerAddresses: MAKER_ADDRESSES, ...over,
+    makerPubkeys: MAKER_KEYS,
+    makerAddresses: MAKER_ADDRESSES,
+    ...over,
   };
 }
 
@@ -50,13 +69,24 @@ export function setup(t: SwapTerms = terms()): SwapSetup {
 /** The HTLC output the terms call for on `chain`, as a watcher would report it. */
 export function seen(chain: Chain, over: Partial<HtlcSeen> = {}, t: SwapTerms = terms()): HtlcSeen {
   const leg = chain === 'makerChain' ? t.makerLeg : t.takerLeg;
-  return { txid: (chain === 'makerChain' ? 'a1' : 'b1').repeat(32), vout: 0, amount: leg.amount, ...expectedScripts(t, chain), confirmations: 1, ...over };
+  return {
+    txid: (chain === 'makerChain' ? 'a1' : 'b1').repeat(32),
+    vout: 0,
+    amount: leg.amount,
+    ...expectedScripts(t, chain),
+    confirmations: 1,
+    ...over,
+  };
 }
 
 export const MAKER_FUNDING_TXID = 'a1'.repeat(32);
 export const TAKER_FUNDING_TXID = 'b1'.repeat(32);
 
-export function tick(makerChain: number, takerChain: number, nowMs = NOW): { type: 'TimerTick'; heights: Heights; nowMs: number } {
+export function tick(
+  makerChain: number,
+  takerChain: number,
+  nowMs = NOW,
+): { type: 'TimerTick'; heights: Heights; nowMs: number } {
   return { type: 'TimerTick', heights: { makerChain, takerChain }, nowMs };
 }
 
@@ -80,8 +110,19 @@ export function driveTaker(events: TakerEvent[], from: TakerState = initialTaker
 }
 
 // Event paths that reach each maker and taker state the way a real swap does.
-export const makerStarted: MakerEvent = { type: 'MakerStarted', proposal: proposal(), chains: CHAINS, policy: POLICY, heights: START, nowMs: NOW };
-export const takerAccepted: MakerEvent = { type: 'CounterpartyAccepted', takerPubkeys: TAKER_KEYS, takerAddresses: TAKER_ADDRESSES };
+export const makerStarted: MakerEvent = {
+  type: 'MakerStarted',
+  proposal: proposal(),
+  chains: CHAINS,
+  policy: POLICY,
+  heights: START,
+  nowMs: NOW,
+};
+export const takerAccepted: MakerEvent = {
+  type: 'CounterpartyAccepted',
+  takerPubkeys: TAKER_KEYS,
+  takerAddresses: TAKER_ADDRESSES,
+};
 export const makerFundingBroadcast: MakerEvent = { type: 'OwnFundingBroadcast', txid: MAKER_FUNDING_TXID, vout: 0 };
 export const takerHtlcConfirmed: MakerEvent = { type: 'CounterpartyFundingSeen', htlc: seen('takerChain') };
 
@@ -94,12 +135,24 @@ export const MAKER_PATH = {
 } satisfies Record<string, MakerEvent[]>;
 
 export const takerStarted: TakerEvent = {
-  type: 'TakerStarted', proposal: proposal(), takerPubkeys: TAKER_KEYS, takerAddresses: TAKER_ADDRESSES,
-  minConfirmations: { makerChain: 1, takerChain: 1 }, chains: CHAINS, policy: POLICY, heights: START, nowMs: NOW,
+  type: 'TakerStarted',
+  proposal: proposal(),
+  takerPubkeys: TAKER_KEYS,
+  takerAddresses: TAKER_ADDRESSES,
+  minConfirmations: { makerChain: 1, takerChain: 1 },
+  chains: CHAINS,
+  policy: POLICY,
+  heights: START,
+  nowMs: NOW,
 };
 export const makerHtlcConfirmed: TakerEvent = { type: 'CounterpartyFundingSeen', htlc: seen('makerChain') };
 export const takerFundingBroadcast: TakerEvent = { type: 'OwnFundingBroadcast', txid: TAKER_FUNDING_TXID, vout: 0 };
-export const makerClaimSeen: TakerEvent = { type: 'CounterpartyClaimSeen', txid: 'c1'.repeat(32), secret: SECRET, confirmations: 0 };
+export const makerClaimSeen: TakerEvent = {
+  type: 'CounterpartyClaimSeen',
+  txid: 'c1'.repeat(32),
+  secret: SECRET,
+  confirmations: 0,
+};
 
 export const TAKER_PATH = {
   accepted: [takerStarted],

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { getCoin } from '../coins/registry.ts';
 import {
-  DEFAULT_TIMELOCK_POLICY, REGTEST_TIMELOCK_POLICY, chainParamsOf, checkProposal, checkTerms, makerMayClaim, marginBlocks, minHtlcAmount,
-  proposeLocktimes, refundOpen, swapDeadlines, takerMayFund, timelockPolicyFor,
+  DEFAULT_TIMELOCK_POLICY,
+  REGTEST_TIMELOCK_POLICY,
+  chainParamsOf,
+  checkProposal,
+  checkTerms,
+  makerMayClaim,
+  marginBlocks,
+  minHtlcAmount,
+  proposeLocktimes,
+  refundOpen,
+  swapDeadlines,
+  takerMayFund,
+  timelockPolicyFor,
 } from './timelock.ts';
 import type { TermsCheck } from './timelock.ts';
 import { CHAINS, MAKER_KEYS, POLICY, START, TAKER_KEYS, pubkeyOf, setup, terms } from './testkit.ts';
@@ -41,7 +52,12 @@ describe('proposeLocktimes', () => {
     it('passes its own checks', () => expect(checkTerms(proposed, heights, ctx)).toEqual({ ok: true }));
     it('makes the maker lock about twice the taker lock, ending after it', () => {
       expect(remM).toBeGreaterThanOrEqual(2 * remT);
-      expect(remM).toBeLessThan(2 * remT + chains.makerChain.blockTimeSec + policy.fundingSlackSec + marginBlocks(chains.makerChain, policy) * chains.makerChain.blockTimeSec);
+      expect(remM).toBeLessThan(
+        2 * remT +
+          chains.makerChain.blockTimeSec +
+          policy.fundingSlackSec +
+          marginBlocks(chains.makerChain, policy) * chains.makerChain.blockTimeSec,
+      );
     });
     it('stays acceptable after one slack of delay on both chains', () => {
       const later = {
@@ -51,7 +67,10 @@ describe('proposeLocktimes', () => {
       expect(checkTerms(proposed, later, ctx)).toEqual({ ok: true });
     });
     it('is refused as too short once the taker chain has used up more than one slack and its confirmations', () => {
-      const late = { ...heights, takerChain: swapDeadlines({ terms: proposed, chains, policy }).makerFundBy.height + 1 };
+      const late = {
+        ...heights,
+        takerChain: swapDeadlines({ terms: proposed, chains, policy }).makerFundBy.height + 1,
+      };
       expect(codes(checkTerms(proposed, late, ctx))).toContain('lock-too-short');
     });
     it('orders the deadlines: maker funds, taker funds, maker claims, taker refunds; taker claims before maker refunds', () => {
@@ -76,38 +95,93 @@ describe('checkTerms refuses bad terms, each with its own code', () => {
     ['an empty order id', { ...t, orderId: '' }, 'bad-order-id'],
     ['a 31-byte secret hash', { ...t, secretHash: 'ab'.repeat(31) }, 'bad-secret-hash'],
     ['an upper-case secret hash', { ...t, secretHash: t.secretHash.toUpperCase() }, 'bad-secret-hash'],
-    ['an uncompressed key', { ...t, makerPubkeys: { ...MAKER_KEYS, makerChain: '04' + 'ab'.repeat(32) } }, 'bad-pubkey'],
-    ['a key that is not on the curve', { ...t, takerPubkeys: { ...TAKER_KEYS, takerChain: '02' + 'ff'.repeat(32) } }, 'bad-pubkey'],
-    ['the same claim and refund key on the maker chain', { ...t, takerPubkeys: { ...TAKER_KEYS, makerChain: MAKER_KEYS.makerChain } }, 'same-key'],
-    ['the same claim and refund key on the taker chain', { ...t, takerPubkeys: { ...TAKER_KEYS, takerChain: MAKER_KEYS.takerChain } }, 'same-key'],
+    [
+      'an uncompressed key',
+      { ...t, makerPubkeys: { ...MAKER_KEYS, makerChain: '04' + 'ab'.repeat(32) } },
+      'bad-pubkey',
+    ],
+    [
+      'a key that is not on the curve',
+      { ...t, takerPubkeys: { ...TAKER_KEYS, takerChain: '02' + 'ff'.repeat(32) } },
+      'bad-pubkey',
+    ],
+    [
+      'the same claim and refund key on the maker chain',
+      { ...t, takerPubkeys: { ...TAKER_KEYS, makerChain: MAKER_KEYS.makerChain } },
+      'same-key',
+    ],
+    [
+      'the same claim and refund key on the taker chain',
+      { ...t, takerPubkeys: { ...TAKER_KEYS, takerChain: MAKER_KEYS.takerChain } },
+      'same-key',
+    ],
     ['both legs on one coin', { ...t, takerLeg: { ...t.takerLeg, ticker: 'DEVA' } }, 'same-chain'],
     ['a malformed address', { ...t, takerAddresses: { ...t.takerAddresses, payout: 'x' } }, 'bad-address'],
     ['a zero amount', { ...t, makerLeg: { ...t.makerLeg, amount: 0n } }, 'bad-amount'],
-    ['an amount below what can be locked and claimed', { ...t, takerLeg: { ...t.takerLeg, amount: minHtlcAmount(CHAINS.takerChain) - 1n } }, 'amount-below-dust'],
+    [
+      'an amount below what can be locked and claimed',
+      { ...t, takerLeg: { ...t.takerLeg, amount: minHtlcAmount(CHAINS.takerChain) - 1n } },
+      'amount-below-dust',
+    ],
     ['zero confirmations', { ...t, makerLeg: { ...t.makerLeg, confirmations: 0 } }, 'bad-confirmations'],
     ['a lock at the current height', { ...t, takerLeg: { ...t.takerLeg, locktime: START.takerChain } }, 'bad-locktime'],
-    ['a lock that CLTV would read as a timestamp', { ...t, makerLeg: { ...t.makerLeg, locktime: 500_000_000 } }, 'bad-locktime'],
-    ['a maker lock ending before the taker lock', { ...t, makerLeg: { ...t.makerLeg, locktime: START.makerChain + 20 } }, 'locks-inverted'],
-    ['a taker lock too short to finish', { ...t, takerLeg: { ...t.takerLeg, locktime: START.takerChain + 15 } }, 'lock-too-short'],
-    ['a maker lock barely after the taker lock', { ...t, makerLeg: { ...t.makerLeg, locktime: START.makerChain + 33 } }, 'lock-too-short'],
-    ['a maker lock of days', { ...t, makerLeg: { ...t.makerLeg, locktime: START.makerChain + 40_000 } }, 'lock-too-long'],
+    [
+      'a lock that CLTV would read as a timestamp',
+      { ...t, makerLeg: { ...t.makerLeg, locktime: 500_000_000 } },
+      'bad-locktime',
+    ],
+    [
+      'a maker lock ending before the taker lock',
+      { ...t, makerLeg: { ...t.makerLeg, locktime: START.makerChain + 20 } },
+      'locks-inverted',
+    ],
+    [
+      'a taker lock too short to finish',
+      { ...t, takerLeg: { ...t.takerLeg, locktime: START.takerChain + 15 } },
+      'lock-too-short',
+    ],
+    [
+      'a maker lock barely after the taker lock',
+      { ...t, makerLeg: { ...t.makerLeg, locktime: START.makerChain + 33 } },
+      'lock-too-short',
+    ],
+    [
+      'a maker lock of days',
+      { ...t, makerLeg: { ...t.makerLeg, locktime: START.makerChain + 40_000 } },
+      'lock-too-long',
+    ],
   ];
   it.each(cases)('%s', (_name, bad, code, heights) => {
     expect(codes(checkTerms(bad, heights ?? START, ctx))).toEqual([code]);
   });
-  it('confirmations below the checking user\'s risk setting', () => {
-    expect(codes(checkTerms(t, START, { ...ctx, minConfirmations: { makerChain: 1, takerChain: 2 } }))).toEqual(['confirmations-below-risk-setting']);
+  it("confirmations below the checking user's risk setting", () => {
+    expect(codes(checkTerms(t, START, { ...ctx, minConfirmations: { makerChain: 1, takerChain: 2 } }))).toEqual([
+      'confirmations-below-risk-setting',
+    ]);
   });
   it('reports every problem at once', () => {
-    expect(codes(checkTerms({ ...t, swapId: '', secretHash: 'zz' }, START, ctx))).toEqual(['bad-swap-id', 'bad-secret-hash']);
+    expect(codes(checkTerms({ ...t, swapId: '', secretHash: 'zz' }, START, ctx))).toEqual([
+      'bad-swap-id',
+      'bad-secret-hash',
+    ]);
   });
   it('the smallest lockable amount passes', () => {
-    expect(checkTerms({ ...t, takerLeg: { ...t.takerLeg, amount: minHtlcAmount(CHAINS.takerChain) } }, START, ctx)).toEqual({ ok: true });
+    expect(
+      checkTerms({ ...t, takerLeg: { ...t.takerLeg, amount: minHtlcAmount(CHAINS.takerChain) } }, START, ctx),
+    ).toEqual({ ok: true });
   });
   it('checkProposal checks the maker part without taker keys', () => {
     const { takerPubkeys: _k, takerAddresses: _a, ...p } = t;
     expect(checkProposal(p, START, ctx)).toEqual({ ok: true });
-    expect(codes(checkProposal({ ...p, makerPubkeys: { ...MAKER_KEYS, takerChain: pubkeyOf(5).replace(/^0./, '05') } }, START, ctx))).toEqual(['bad-pubkey']);
+    expect(
+      codes(
+        checkProposal(
+          { ...p, makerPubkeys: { ...MAKER_KEYS, takerChain: pubkeyOf(5).replace(/^0./, '05') } },
+          START,
+          ctx,
+        ),
+      ),
+    ).toEqual(['bad-pubkey']);
   });
 });
 
@@ -125,10 +199,15 @@ describe('guards at their boundaries', () => {
   const d = swapDeadlines(s);
   it('takerMayFund until takerFundBy, not after', () => {
     expect(takerMayFund(s, { makerChain: START.makerChain, takerChain: d.takerFundBy.height })).toEqual({ ok: true });
-    expect(takerMayFund(s, { makerChain: START.makerChain, takerChain: d.takerFundBy.height + 1 })).toMatchObject({ ok: false, code: 'deadline-passed' });
+    expect(takerMayFund(s, { makerChain: START.makerChain, takerChain: d.takerFundBy.height + 1 })).toMatchObject({
+      ok: false,
+      code: 'deadline-passed',
+    });
   });
   it('takerMayFund refuses when the maker chain ran ahead so its lock ends too close to ours', () => {
-    expect(takerMayFund(s, { makerChain: s.terms.makerLeg.locktime - 20, takerChain: START.takerChain })).toMatchObject({ ok: false, code: 'maker-lock-too-close' });
+    expect(takerMayFund(s, { makerChain: s.terms.makerLeg.locktime - 20, takerChain: START.takerChain })).toMatchObject(
+      { ok: false, code: 'maker-lock-too-close' },
+    );
   });
   it('makerMayClaim strictly below makerClaimBy', () => {
     expect(makerMayClaim(s, { makerChain: 0, takerChain: d.makerClaimBy.height - 1 })).toBe(true);
@@ -149,7 +228,12 @@ describe('policy', () => {
     expect(timelockPolicyFor('testnet')).toBe(DEFAULT_TIMELOCK_POLICY);
   });
   const margins: Array<[string, TimelockPolicy, number]> = [
-    ['BTC', DEFAULT_TIMELOCK_POLICY, 6], ['LTC', DEFAULT_TIMELOCK_POLICY, 12], ['DEVA', REGTEST_TIMELOCK_POLICY, 6], ['DEVA', DEFAULT_TIMELOCK_POLICY, 360],
+    ['BTC', DEFAULT_TIMELOCK_POLICY, 6],
+    ['LTC', DEFAULT_TIMELOCK_POLICY, 12],
+    ['DEVA', REGTEST_TIMELOCK_POLICY, 6],
+    ['DEVA', DEFAULT_TIMELOCK_POLICY, 360],
   ];
-  it.each(margins)('margin on %s', (ticker, policy, blocks) => expect(marginBlocks(chainParamsOf(getCoin(ticker)), policy)).toBe(blocks));
+  it.each(margins)('margin on %s', (ticker, policy, blocks) =>
+    expect(marginBlocks(chainParamsOf(getCoin(ticker)), policy)).toBe(blocks),
+  );
 });

@@ -4,14 +4,31 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { HTLC_CLAIM_MAX_VSIZE, LOCKTIME_THRESHOLD, isCompressedPubkeyHex, isSecretHashHex } from './script.ts';
 import type { CoinParams } from '../coins/registry.ts';
-import type { Chain, ChainParams, Heights, LegTerms, SwapProposal, SwapSetup, SwapTerms, TimelockPolicy } from './types.ts';
+import type {
+  Chain,
+  ChainParams,
+  Heights,
+  LegTerms,
+  SwapProposal,
+  SwapSetup,
+  SwapTerms,
+  TimelockPolicy,
+} from './types.ts';
 
 export const DEFAULT_TIMELOCK_POLICY: TimelockPolicy = {
-  fundingSlackSec: 600, safetyMarginSec: 1800, minMarginBlocks: 6, maxLockSec: 172_800, acceptTimeoutMs: 60_000,
+  fundingSlackSec: 600,
+  safetyMarginSec: 1800,
+  minMarginBlocks: 6,
+  maxLockSec: 172_800,
+  acceptTimeoutMs: 60_000,
 };
 /** Regtest chains mine on demand; short margins keep devnet swaps (and refund tests) quick. */
 export const REGTEST_TIMELOCK_POLICY: TimelockPolicy = {
-  fundingSlackSec: 60, safetyMarginSec: 30, minMarginBlocks: 6, maxLockSec: 172_800, acceptTimeoutMs: 30_000,
+  fundingSlackSec: 60,
+  safetyMarginSec: 30,
+  minMarginBlocks: 6,
+  maxLockSec: 172_800,
+  acceptTimeoutMs: 30_000,
 };
 
 export function timelockPolicyFor(network: 'mainnet' | 'testnet' | 'regtest'): TimelockPolicy {
@@ -23,8 +40,11 @@ type Chains = SwapSetup['chains'];
 /** The part of a coin's registry entry the swap needs; stored in the swap so replays never depend on the registry. */
 export function chainParamsOf(c: CoinParams): ChainParams {
   return {
-    blockTimeSec: c.blockTimeSec, dustP2wpkh: c.dustP2wpkh, dustP2wsh: c.dustP2wsh,
-    minRelayFeeSatPerVb: c.minRelayFeeSatPerVb, walletMinFeeSatPerVb: c.walletMinFeeSatPerVb,
+    blockTimeSec: c.blockTimeSec,
+    dustP2wpkh: c.dustP2wpkh,
+    dustP2wsh: c.dustP2wsh,
+    minRelayFeeSatPerVb: c.minRelayFeeSatPerVb,
+    walletMinFeeSatPerVb: c.walletMinFeeSatPerVb,
   };
 }
 
@@ -43,8 +63,12 @@ function confSec(chain: ChainParams, confirmations: number): number {
 
 /** Least time the taker's lock must still have when the maker funds: the rest of the swap up to the maker's claim. */
 function takerLockMinSec(chains: Chains, conf: Heights, policy: TimelockPolicy): number {
-  return policy.fundingSlackSec + confSec(chains.makerChain, conf.makerChain) + confSec(chains.takerChain, conf.takerChain)
-    + marginBlocks(chains.takerChain, policy) * chains.takerChain.blockTimeSec;
+  return (
+    policy.fundingSlackSec +
+    confSec(chains.makerChain, conf.makerChain) +
+    confSec(chains.takerChain, conf.takerChain) +
+    marginBlocks(chains.takerChain, policy) * chains.takerChain.blockTimeSec
+  );
 }
 
 /** Least time the maker's lock must outlast the taker's: the taker reacts to the secret and its claim confirms. */
@@ -71,13 +95,22 @@ export interface LockInputs {
  */
 export function proposeLocktimes(i: LockInputs): Heights {
   const { chains, policy } = i;
-  const takerBlocks = blocksFor(policy.fundingSlackSec + takerLockMinSec(chains, i.confirmations, policy), chains.takerChain);
+  const takerBlocks = blocksFor(
+    policy.fundingSlackSec + takerLockMinSec(chains, i.confirmations, policy),
+    chains.takerChain,
+  );
   const takerSec = takerBlocks * chains.takerChain.blockTimeSec;
   const makerSec = Math.max(2 * takerSec, takerSec + policy.fundingSlackSec + lockGapMinSec(chains, policy));
-  return { makerChain: i.heights.makerChain + blocksFor(makerSec, chains.makerChain), takerChain: i.heights.takerChain + takerBlocks };
+  return {
+    makerChain: i.heights.makerChain + blocksFor(makerSec, chains.makerChain),
+    takerChain: i.heights.takerChain + takerBlocks,
+  };
 }
 
-export interface Deadline { readonly chain: Chain; readonly height: number }
+export interface Deadline {
+  readonly chain: Chain;
+  readonly height: number;
+}
 
 export interface SwapDeadlines {
   /** Maker funds only while the taker chain is at or below this. */
@@ -102,8 +135,14 @@ export function swapDeadlines(setup: SwapSetup): SwapDeadlines {
   const marginT = marginBlocks(chains.takerChain, policy);
   const makerClaimBy = lT - marginT;
   return {
-    makerFundBy: { chain: 'takerChain', height: lT - blocksFor(takerLockMinSec(chains, conf, policy), chains.takerChain) },
-    takerFundBy: { chain: 'takerChain', height: makerClaimBy - conf.takerChain - blocksFor(policy.fundingSlackSec, chains.takerChain) },
+    makerFundBy: {
+      chain: 'takerChain',
+      height: lT - blocksFor(takerLockMinSec(chains, conf, policy), chains.takerChain),
+    },
+    takerFundBy: {
+      chain: 'takerChain',
+      height: makerClaimBy - conf.takerChain - blocksFor(policy.fundingSlackSec, chains.takerChain),
+    },
     makerClaimBy: { chain: 'takerChain', height: makerClaimBy },
     takerRefundAt: { chain: 'takerChain', height: lT },
     takerClaimBy: { chain: 'makerChain', height: lM - marginBlocks(chains.makerChain, policy) },
@@ -111,18 +150,30 @@ export function swapDeadlines(setup: SwapSetup): SwapDeadlines {
   };
 }
 
-export type GuardResult = { readonly ok: true } | { readonly ok: false; readonly code: 'deadline-passed' | 'maker-lock-too-close'; readonly message: string };
+export type GuardResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: 'deadline-passed' | 'maker-lock-too-close'; readonly message: string };
 
 /** May the taker still lock its coins? Both its own fund-by height and the maker's lock must leave room. */
 export function takerMayFund(setup: SwapSetup, heights: Heights): GuardResult {
   const d = swapDeadlines(setup);
   if (heights.takerChain > d.takerFundBy.height) {
-    return { ok: false, code: 'deadline-passed', message: `too late to lock: the maker would not have time to claim before block ${setup.terms.takerLeg.locktime}` };
+    return {
+      ok: false,
+      code: 'deadline-passed',
+      message: `too late to lock: the maker would not have time to claim before block ${setup.terms.takerLeg.locktime}`,
+    };
   }
   const { chains, policy, terms } = setup;
-  const gap = remainingSec(terms.makerLeg.locktime, heights.makerChain, chains.makerChain) - remainingSec(terms.takerLeg.locktime, heights.takerChain, chains.takerChain);
+  const gap =
+    remainingSec(terms.makerLeg.locktime, heights.makerChain, chains.makerChain) -
+    remainingSec(terms.takerLeg.locktime, heights.takerChain, chains.takerChain);
   if (gap < lockGapMinSec(chains, policy)) {
-    return { ok: false, code: 'maker-lock-too-close', message: 'the maker\'s lock ends too soon after ours: we might not have time to claim' };
+    return {
+      ok: false,
+      code: 'maker-lock-too-close',
+      message: "the maker's lock ends too soon after ours: we might not have time to claim",
+    };
   }
   return { ok: true };
 }
@@ -141,11 +192,26 @@ export function refundOpen(terms: SwapTerms, chain: Chain, heights: Heights): bo
 // ---------------------------------------------------------------- terms validation
 
 export type TermsProblemCode =
-  | 'bad-swap-id' | 'bad-order-id' | 'bad-secret-hash' | 'bad-pubkey' | 'same-key' | 'same-chain' | 'bad-address'
-  | 'bad-amount' | 'amount-below-dust' | 'bad-confirmations' | 'confirmations-below-risk-setting'
-  | 'bad-locktime' | 'locks-inverted' | 'lock-too-short' | 'lock-too-long';
+  | 'bad-swap-id'
+  | 'bad-order-id'
+  | 'bad-secret-hash'
+  | 'bad-pubkey'
+  | 'same-key'
+  | 'same-chain'
+  | 'bad-address'
+  | 'bad-amount'
+  | 'amount-below-dust'
+  | 'bad-confirmations'
+  | 'confirmations-below-risk-setting'
+  | 'bad-locktime'
+  | 'locks-inverted'
+  | 'lock-too-short'
+  | 'lock-too-long';
 
-export interface TermsProblem { readonly code: TermsProblemCode; readonly message: string }
+export interface TermsProblem {
+  readonly code: TermsProblemCode;
+  readonly message: string;
+}
 export type TermsCheck = { readonly ok: true } | { readonly ok: false; readonly problems: readonly TermsProblem[] };
 
 export interface CheckContext {
@@ -160,7 +226,8 @@ const MAX_AMOUNT = 2n ** 63n - 1n;
 
 /** Smallest HTLC value that is relayable and still leaves a non-dust payout after a claim at the floor fee. */
 export function minHtlcAmount(chain: ChainParams): bigint {
-  const floor = chain.minRelayFeeSatPerVb > chain.walletMinFeeSatPerVb ? chain.minRelayFeeSatPerVb : chain.walletMinFeeSatPerVb;
+  const floor =
+    chain.minRelayFeeSatPerVb > chain.walletMinFeeSatPerVb ? chain.minRelayFeeSatPerVb : chain.walletMinFeeSatPerVb;
   const claimable = chain.dustP2wpkh + HTLC_CLAIM_MAX_VSIZE * floor;
   return claimable > chain.dustP2wsh ? claimable : chain.dustP2wsh;
 }
@@ -184,33 +251,63 @@ export function checkTerms(terms: SwapTerms, heights: Heights, ctx: CheckContext
   return check(terms, { pubkeys: terms.takerPubkeys, addresses: terms.takerAddresses }, heights, ctx);
 }
 
-function check(p: SwapProposal, taker: { pubkeys: SwapTerms['takerPubkeys']; addresses: SwapTerms['takerAddresses'] } | undefined, heights: Heights, ctx: CheckContext): TermsCheck {
+function check(
+  p: SwapProposal,
+  taker: { pubkeys: SwapTerms['takerPubkeys']; addresses: SwapTerms['takerAddresses'] } | undefined,
+  heights: Heights,
+  ctx: CheckContext,
+): TermsCheck {
   const problems: TermsProblem[] = [];
   const add = (code: TermsProblemCode, message: string) => problems.push({ code, message });
   const { chains, policy } = ctx;
 
   if (!ID.test(p.swapId)) add('bad-swap-id', 'the swap id must be 1-64 letters, digits, _ or -');
   if (!ID.test(p.orderId)) add('bad-order-id', 'the order id must be 1-64 letters, digits, _ or -');
-  if (!isSecretHashHex(p.secretHash)) add('bad-secret-hash', 'the secret hash must be 32 bytes written as 64 lowercase hex digits');
+  if (!isSecretHashHex(p.secretHash))
+    add('bad-secret-hash', 'the secret hash must be 32 bytes written as 64 lowercase hex digits');
 
-  const keys = [p.makerPubkeys.makerChain, p.makerPubkeys.takerChain, ...(taker ? [taker.pubkeys.makerChain, taker.pubkeys.takerChain] : [])];
+  const keys = [
+    p.makerPubkeys.makerChain,
+    p.makerPubkeys.takerChain,
+    ...(taker ? [taker.pubkeys.makerChain, taker.pubkeys.takerChain] : []),
+  ];
   if (keys.some((k) => !validPubkey(k))) add('bad-pubkey', 'a public key is not a valid compressed secp256k1 key');
-  if (taker && (taker.pubkeys.makerChain === p.makerPubkeys.makerChain || taker.pubkeys.takerChain === p.makerPubkeys.takerChain)) {
+  if (
+    taker &&
+    (taker.pubkeys.makerChain === p.makerPubkeys.makerChain || taker.pubkeys.takerChain === p.makerPubkeys.takerChain)
+  ) {
     add('same-key', 'the claim key and the refund key of an HTLC must differ');
   }
-  const addresses = [p.makerAddresses.refund, p.makerAddresses.payout, ...(taker ? [taker.addresses.refund, taker.addresses.payout] : [])];
-  if (addresses.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9]{14,100}$/.test(a))) add('bad-address', 'an address is missing or malformed');
+  const addresses = [
+    p.makerAddresses.refund,
+    p.makerAddresses.payout,
+    ...(taker ? [taker.addresses.refund, taker.addresses.payout] : []),
+  ];
+  if (addresses.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9]{14,100}$/.test(a)))
+    add('bad-address', 'an address is missing or malformed');
   if (p.makerLeg.ticker === p.takerLeg.ticker) add('same-chain', 'both sides of a swap are on the same coin');
 
-  const legs: Array<[Chain, LegTerms]> = [['makerChain', p.makerLeg], ['takerChain', p.takerLeg]];
+  const legs: Array<[Chain, LegTerms]> = [
+    ['makerChain', p.makerLeg],
+    ['takerChain', p.takerLeg],
+  ];
   let locksValid = true;
   for (const [chain, leg] of legs) {
     const params = chains[chain];
-    if (typeof leg.amount !== 'bigint' || leg.amount <= 0n || leg.amount > MAX_AMOUNT) add('bad-amount', `the ${leg.ticker} amount is not a positive number of base units`);
-    else if (leg.amount < minHtlcAmount(params)) add('amount-below-dust', `the ${leg.ticker} amount is below ${minHtlcAmount(params)} base units, too small to lock and claim`);
-    if (!Number.isInteger(leg.confirmations) || leg.confirmations < 1 || leg.confirmations > 1000) add('bad-confirmations', `the ${leg.ticker} confirmations must be a whole number from 1 to 1000`);
+    if (typeof leg.amount !== 'bigint' || leg.amount <= 0n || leg.amount > MAX_AMOUNT)
+      add('bad-amount', `the ${leg.ticker} amount is not a positive number of base units`);
+    else if (leg.amount < minHtlcAmount(params))
+      add(
+        'amount-below-dust',
+        `the ${leg.ticker} amount is below ${minHtlcAmount(params)} base units, too small to lock and claim`,
+      );
+    if (!Number.isInteger(leg.confirmations) || leg.confirmations < 1 || leg.confirmations > 1000)
+      add('bad-confirmations', `the ${leg.ticker} confirmations must be a whole number from 1 to 1000`);
     else if (ctx.minConfirmations && leg.confirmations < ctx.minConfirmations[chain]) {
-      add('confirmations-below-risk-setting', `${leg.confirmations} ${leg.ticker} confirmations is fewer than your setting of ${ctx.minConfirmations[chain]}`);
+      add(
+        'confirmations-below-risk-setting',
+        `${leg.confirmations} ${leg.ticker} confirmations is fewer than your setting of ${ctx.minConfirmations[chain]}`,
+      );
     }
     if (!Number.isInteger(leg.locktime) || leg.locktime <= heights[chain] || leg.locktime >= LOCKTIME_THRESHOLD) {
       add('bad-locktime', `the ${leg.ticker} lock must be a block height above the current ${heights[chain]}`);
@@ -222,12 +319,21 @@ function check(p: SwapProposal, taker: { pubkeys: SwapTerms['takerPubkeys']; add
     const remT = remainingSec(p.takerLeg.locktime, heights.takerChain, chains.takerChain);
     const conf = { makerChain: p.makerLeg.confirmations, takerChain: p.takerLeg.confirmations };
     if (remM <= remT) {
-      add('locks-inverted', 'the maker\'s lock must end well after the taker\'s, or the taker could lose its coins');
+      add('locks-inverted', "the maker's lock must end well after the taker's, or the taker could lose its coins");
     } else {
-      if (remT < takerLockMinSec(chains, conf, policy)) add('lock-too-short', `the ${p.takerLeg.ticker} lock leaves too little time to finish the swap`);
-      if (remM - remT < lockGapMinSec(chains, policy)) add('lock-too-short', `the ${p.makerLeg.ticker} lock does not leave the taker enough time to claim after the secret is revealed`);
+      if (remT < takerLockMinSec(chains, conf, policy))
+        add('lock-too-short', `the ${p.takerLeg.ticker} lock leaves too little time to finish the swap`);
+      if (remM - remT < lockGapMinSec(chains, policy))
+        add(
+          'lock-too-short',
+          `the ${p.makerLeg.ticker} lock does not leave the taker enough time to claim after the secret is revealed`,
+        );
     }
-    if (remM > policy.maxLockSec) add('lock-too-long', `the ${p.makerLeg.ticker} lock would tie coins up for more than ${Math.round(policy.maxLockSec / 3600)} hours`);
+    if (remM > policy.maxLockSec)
+      add(
+        'lock-too-long',
+        `the ${p.makerLeg.ticker} lock would tie coins up for more than ${Math.round(policy.maxLockSec / 3600)} hours`,
+      );
   }
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }

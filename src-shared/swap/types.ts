@@ -103,21 +103,50 @@ export interface HtlcSeen extends Outpoint {
 // ---------------------------------------------------------------- messages (internal form)
 
 export type AbortReason =
-  | 'user-abort' | 'terms-rejected' | 'accept-timeout' | 'funding-failed' | 'counterparty-htlc-invalid'
-  | 'deadline-passed' | 'counterparty-vanished';
+  | 'user-abort'
+  | 'terms-rejected'
+  | 'accept-timeout'
+  | 'funding-failed'
+  | 'counterparty-htlc-invalid'
+  | 'deadline-passed'
+  | 'counterparty-vanished';
 
 export type SwapMessage =
   | ({ readonly type: 'swap.propose' } & SwapProposal)
-  | { readonly type: 'swap.accept'; readonly swapId: string; readonly takerPubkeys: ChainKeys; readonly takerAddresses: PartyAddresses }
-  | { readonly type: 'swap.makerFunded'; readonly swapId: string; readonly txid: Hex; readonly vout: number; readonly witnessScript: Hex }
-  | { readonly type: 'swap.takerFunded'; readonly swapId: string; readonly txid: Hex; readonly vout: number; readonly witnessScript: Hex }
+  | {
+      readonly type: 'swap.accept';
+      readonly swapId: string;
+      readonly takerPubkeys: ChainKeys;
+      readonly takerAddresses: PartyAddresses;
+    }
+  | {
+      readonly type: 'swap.makerFunded';
+      readonly swapId: string;
+      readonly txid: Hex;
+      readonly vout: number;
+      readonly witnessScript: Hex;
+    }
+  | {
+      readonly type: 'swap.takerFunded';
+      readonly swapId: string;
+      readonly txid: Hex;
+      readonly vout: number;
+      readonly witnessScript: Hex;
+    }
   | { readonly type: 'swap.makerClaimed'; readonly swapId: string; readonly txid: Hex }
   | { readonly type: 'swap.abort'; readonly swapId: string; readonly reason: AbortReason; readonly message: string };
 
 // ---------------------------------------------------------------- events
 
-export interface TimerTick { readonly type: 'TimerTick'; readonly heights: Heights; readonly nowMs: number }
-export interface Abort { readonly type: 'Abort'; readonly reason: string }
+export interface TimerTick {
+  readonly type: 'TimerTick';
+  readonly heights: Heights;
+  readonly nowMs: number;
+}
+export interface Abort {
+  readonly type: 'Abort';
+  readonly reason: string;
+}
 
 export interface MakerStarted {
   readonly type: 'MakerStarted';
@@ -141,16 +170,42 @@ export interface TakerStarted {
   readonly nowMs: number;
 }
 
-export interface CounterpartyAccepted { readonly type: 'CounterpartyAccepted'; readonly takerPubkeys: ChainKeys; readonly takerAddresses: PartyAddresses }
-export interface CounterpartyAborted { readonly type: 'CounterpartyAborted'; readonly reason: AbortReason; readonly message: string }
+export interface CounterpartyAccepted {
+  readonly type: 'CounterpartyAccepted';
+  readonly takerPubkeys: ChainKeys;
+  readonly takerAddresses: PartyAddresses;
+}
+export interface CounterpartyAborted {
+  readonly type: 'CounterpartyAborted';
+  readonly reason: AbortReason;
+  readonly message: string;
+}
 /** The counterparty's funding notice (a hint; the chain decides). */
-export interface CounterpartyFunded { readonly type: 'CounterpartyFunded'; readonly txid: Hex; readonly vout: number; readonly witnessScript: Hex }
+export interface CounterpartyFunded {
+  readonly type: 'CounterpartyFunded';
+  readonly txid: Hex;
+  readonly vout: number;
+  readonly witnessScript: Hex;
+}
 /** The maker's claim notice (a hint; the taker reads the secret from the chain). */
-export interface CounterpartyClaimed { readonly type: 'CounterpartyClaimed'; readonly txid: Hex }
+export interface CounterpartyClaimed {
+  readonly type: 'CounterpartyClaimed';
+  readonly txid: Hex;
+}
 
-export interface OwnFundingBroadcast { readonly type: 'OwnFundingBroadcast'; readonly txid: Hex; readonly vout: number }
-export interface OwnFundingFailed { readonly type: 'OwnFundingFailed'; readonly reason: string }
-export interface OwnFundingConfirmed { readonly type: 'OwnFundingConfirmed'; readonly confirmations: number }
+export interface OwnFundingBroadcast {
+  readonly type: 'OwnFundingBroadcast';
+  readonly txid: Hex;
+  readonly vout: number;
+}
+export interface OwnFundingFailed {
+  readonly type: 'OwnFundingFailed';
+  readonly reason: string;
+}
+export interface OwnFundingConfirmed {
+  readonly type: 'OwnFundingConfirmed';
+  readonly confirmations: number;
+}
 
 export interface CounterpartyFundingSeen {
   readonly type: 'CounterpartyFundingSeen';
@@ -163,24 +218,59 @@ export interface CounterpartyFundingSeen {
   readonly heights?: Heights;
 }
 /** The counterparty's funding was conflicted (reorg + double spend) at the agreed depth. */
-export interface CounterpartyFundingGone { readonly type: 'CounterpartyFundingGone'; readonly txid: Hex }
+export interface CounterpartyFundingGone {
+  readonly type: 'CounterpartyFundingGone';
+  readonly txid: Hex;
+}
 /** Our HTLC was spent by the claim path; the secret is in the witness. */
-export interface CounterpartyClaimSeen { readonly type: 'CounterpartyClaimSeen'; readonly txid: Hex; readonly secret: Hex; readonly confirmations: number }
+export interface CounterpartyClaimSeen {
+  readonly type: 'CounterpartyClaimSeen';
+  readonly txid: Hex;
+  readonly secret: Hex;
+  readonly confirmations: number;
+}
 /** Their HTLC was spent by their refund. */
-export interface CounterpartyRefundSeen { readonly type: 'CounterpartyRefundSeen'; readonly txid: Hex; readonly confirmations: number }
+export interface CounterpartyRefundSeen {
+  readonly type: 'CounterpartyRefundSeen';
+  readonly txid: Hex;
+  readonly confirmations: number;
+}
 
-export interface ClaimBroadcast { readonly type: 'ClaimBroadcast'; readonly txid: Hex }
+export interface ClaimBroadcast {
+  readonly type: 'ClaimBroadcast';
+  readonly txid: Hex;
+}
 /** Our claim reached the chain's agreed confirmations. */
-export interface ClaimConfirmed { readonly type: 'ClaimConfirmed'; readonly txid: Hex }
-export interface RefundBroadcast { readonly type: 'RefundBroadcast'; readonly txid: Hex }
+export interface ClaimConfirmed {
+  readonly type: 'ClaimConfirmed';
+  readonly txid: Hex;
+}
+export interface RefundBroadcast {
+  readonly type: 'RefundBroadcast';
+  readonly txid: Hex;
+}
 /** Our refund reached the chain's agreed confirmations. */
-export interface RefundConfirmed { readonly type: 'RefundConfirmed'; readonly txid: Hex }
+export interface RefundConfirmed {
+  readonly type: 'RefundConfirmed';
+  readonly txid: Hex;
+}
 
 type CommonEvent =
-  | TimerTick | Abort | CounterpartyAborted | CounterpartyFunded
-  | OwnFundingBroadcast | OwnFundingFailed | OwnFundingConfirmed
-  | CounterpartyFundingSeen | CounterpartyFundingGone | CounterpartyClaimSeen | CounterpartyRefundSeen
-  | ClaimBroadcast | ClaimConfirmed | RefundBroadcast | RefundConfirmed;
+  | TimerTick
+  | Abort
+  | CounterpartyAborted
+  | CounterpartyFunded
+  | OwnFundingBroadcast
+  | OwnFundingFailed
+  | OwnFundingConfirmed
+  | CounterpartyFundingSeen
+  | CounterpartyFundingGone
+  | CounterpartyClaimSeen
+  | CounterpartyRefundSeen
+  | ClaimBroadcast
+  | ClaimConfirmed
+  | RefundBroadcast
+  | RefundConfirmed;
 
 export type MakerEvent = CommonEvent | MakerStarted | CounterpartyAccepted;
 export type TakerEvent = CommonEvent | TakerStarted | CounterpartyClaimed;
@@ -193,38 +283,78 @@ export type Preimage = { readonly kind: 'own' } | { readonly kind: 'learned'; re
 export type Effect =
   | { readonly type: 'SendMessage'; readonly message: SwapMessage }
   | {
-      readonly type: 'FundHtlc'; readonly chain: Chain; readonly ticker: string; readonly amount: bigint;
-      readonly witnessScript: Hex; readonly outputScript: Hex;
+      readonly type: 'FundHtlc';
+      readonly chain: Chain;
+      readonly ticker: string;
+      readonly amount: bigint;
+      readonly witnessScript: Hex;
+      readonly outputScript: Hex;
       /** Do not broadcast once this chain's tip is above this height; report OwnFundingFailed instead. */
       readonly notAfter: { readonly chain: Chain; readonly height: number };
     }
-  | { readonly type: 'WatchHtlc'; readonly chain: Chain; readonly ticker: string; readonly side: 'own' | 'counterparty'; readonly witnessScript: Hex; readonly outputScript: Hex }
   | {
-      readonly type: 'BroadcastClaim'; readonly chain: Chain; readonly ticker: string; readonly outpoint: Outpoint; readonly amount: bigint;
-      readonly witnessScript: Hex; readonly preimage: Preimage; readonly payoutAddress: string;
+      readonly type: 'WatchHtlc';
+      readonly chain: Chain;
+      readonly ticker: string;
+      readonly side: 'own' | 'counterparty';
+      readonly witnessScript: Hex;
+      readonly outputScript: Hex;
+    }
+  | {
+      readonly type: 'BroadcastClaim';
+      readonly chain: Chain;
+      readonly ticker: string;
+      readonly outpoint: Outpoint;
+      readonly amount: bigint;
+      readonly witnessScript: Hex;
+      readonly preimage: Preimage;
+      readonly payoutAddress: string;
       /** Height on `chain` by which the claim should be confirmed; drives the fee choice. */
       readonly deadline: number;
     }
   | {
-      readonly type: 'BroadcastRefund'; readonly chain: Chain; readonly ticker: string; readonly outpoint: Outpoint; readonly amount: bigint;
-      readonly witnessScript: Hex; readonly locktime: number; readonly refundAddress: string;
+      readonly type: 'BroadcastRefund';
+      readonly chain: Chain;
+      readonly ticker: string;
+      readonly outpoint: Outpoint;
+      readonly amount: bigint;
+      readonly witnessScript: Hex;
+      readonly locktime: number;
+      readonly refundAddress: string;
     }
-  | { readonly type: 'Notify'; readonly level: 'info' | 'warning' | 'error'; readonly code: string; readonly message: string };
+  | {
+      readonly type: 'Notify';
+      readonly level: 'info' | 'warning' | 'error';
+      readonly code: string;
+      readonly message: string;
+    };
 
 // ---------------------------------------------------------------- states
 
 export type Outcome = 'completed' | 'refunded' | 'failedBeforeFunding' | 'lost';
 
 /** Why a swap stopped going forward before a claim. */
-export interface StopReason { readonly code: string; readonly message: string }
+export interface StopReason {
+  readonly code: string;
+  readonly message: string;
+}
 
 /** A transaction we asked for and what became of it. */
-export interface OwnSpend { readonly requested: true; readonly txid?: Hex; readonly confirmed?: boolean }
+export interface OwnSpend {
+  readonly requested: true;
+  readonly txid?: Hex;
+  readonly confirmed?: boolean;
+}
 
 /** A spend by the counterparty as last seen. */
-export interface TheirSpend { readonly txid: Hex; readonly confirmations: number }
+export interface TheirSpend {
+  readonly txid: Hex;
+  readonly confirmations: number;
+}
 
-interface Base<R extends Role> { readonly role: R }
+interface Base<R extends Role> {
+  readonly role: R;
+}
 
 /** Fields every post-funding state carries: our HTLC and theirs as far as we know them. */
 interface Funded {
@@ -236,49 +366,93 @@ interface Funded {
 }
 
 export type Terminal<R extends Role> =
-  | (Base<R> & { readonly phase: 'completed'; readonly setup: SwapSetup; readonly claimTxid: Hex; readonly refundTxid?: Hex })
-  | (Base<R> & { readonly phase: 'refunded'; readonly setup: SwapSetup; readonly refundTxid: Hex; readonly reason: StopReason })
+  | (Base<R> & {
+      readonly phase: 'completed';
+      readonly setup: SwapSetup;
+      readonly claimTxid: Hex;
+      readonly refundTxid?: Hex;
+    })
+  | (Base<R> & {
+      readonly phase: 'refunded';
+      readonly setup: SwapSetup;
+      readonly refundTxid: Hex;
+      readonly reason: StopReason;
+    })
   | (Base<R> & { readonly phase: 'failedBeforeFunding'; readonly reason: StopReason; readonly swapId: string })
   | (Base<R> & { readonly phase: 'lost'; readonly setup: SwapSetup; readonly reason: StopReason });
 
 export type MakerState =
   | (Base<'maker'> & { readonly phase: 'new' })
   | (Base<'maker'> & {
-      readonly phase: 'proposed'; readonly proposal: SwapProposal; readonly chains: SwapSetup['chains'];
-      readonly policy: TimelockPolicy; readonly heights: Heights; readonly acceptByMs: number;
+      readonly phase: 'proposed';
+      readonly proposal: SwapProposal;
+      readonly chains: SwapSetup['chains'];
+      readonly policy: TimelockPolicy;
+      readonly heights: Heights;
+      readonly acceptByMs: number;
     })
-  | (Base<'maker'> & { readonly phase: 'funding'; readonly setup: SwapSetup; readonly heights: Heights; readonly stop?: StopReason })
+  | (Base<'maker'> & {
+      readonly phase: 'funding';
+      readonly setup: SwapSetup;
+      readonly heights: Heights;
+      readonly stop?: StopReason;
+    })
   | (Base<'maker'> & Funded & { readonly phase: 'funded' })
-  | (Base<'maker'> & Funded & {
-      readonly phase: 'claiming'; readonly theirFunding: HtlcSeen; readonly claim: OwnSpend;
-      /** The taker's claim of our HTLC, once seen (expected: that is how the taker gets paid). */
-      readonly theirClaim?: TheirSpend;
-    })
-  | (Base<'maker'> & Funded & {
-      readonly phase: 'refunding'; readonly reason: StopReason;
-      /** True when our claim was broadcast and then lost: the secret is public. */
-      readonly claimLost: boolean; readonly refund?: OwnSpend; readonly theirClaim?: TheirSpend;
-    })
+  | (Base<'maker'> &
+      Funded & {
+        readonly phase: 'claiming';
+        readonly theirFunding: HtlcSeen;
+        readonly claim: OwnSpend;
+        /** The taker's claim of our HTLC, once seen (expected: that is how the taker gets paid). */
+        readonly theirClaim?: TheirSpend;
+      })
+  | (Base<'maker'> &
+      Funded & {
+        readonly phase: 'refunding';
+        readonly reason: StopReason;
+        /** True when our claim was broadcast and then lost: the secret is public. */
+        readonly claimLost: boolean;
+        readonly refund?: OwnSpend;
+        readonly theirClaim?: TheirSpend;
+      })
   | Terminal<'maker'>;
 
 export type TakerState =
   | (Base<'taker'> & { readonly phase: 'new' })
   | (Base<'taker'> & {
-      readonly phase: 'accepted'; readonly setup: SwapSetup; readonly heights: Heights;
-      readonly theirFunding?: HtlcSeen; readonly theirNotice?: Outpoint & { readonly witnessScript: Hex };
+      readonly phase: 'accepted';
+      readonly setup: SwapSetup;
+      readonly heights: Heights;
+      readonly theirFunding?: HtlcSeen;
+      readonly theirNotice?: Outpoint & { readonly witnessScript: Hex };
     })
-  | (Base<'taker'> & { readonly phase: 'funding'; readonly setup: SwapSetup; readonly heights: Heights; readonly theirFunding: HtlcSeen; readonly stop?: StopReason })
+  | (Base<'taker'> & {
+      readonly phase: 'funding';
+      readonly setup: SwapSetup;
+      readonly heights: Heights;
+      readonly theirFunding: HtlcSeen;
+      readonly stop?: StopReason;
+    })
   | (Base<'taker'> & Funded & { readonly phase: 'funded'; readonly theirFunding: HtlcSeen })
-  | (Base<'taker'> & Funded & {
-      readonly phase: 'claiming'; readonly theirFunding: HtlcSeen; readonly secret: Hex; readonly claim: OwnSpend;
-      /** The maker's claim of our HTLC that revealed the secret. */
-      readonly theirClaim: TheirSpend; readonly refund?: OwnSpend;
-    })
-  | (Base<'taker'> & Funded & {
-      readonly phase: 'refunding'; readonly reason: StopReason; readonly refund?: OwnSpend;
-      /** Set once their HTLC can no longer be claimed (refunded by them or conflicted away, at the agreed depth). */
-      readonly theirGone?: { readonly how: 'refunded' | 'conflicted'; readonly txid: Hex }; readonly theirClaim?: TheirSpend;
-    })
+  | (Base<'taker'> &
+      Funded & {
+        readonly phase: 'claiming';
+        readonly theirFunding: HtlcSeen;
+        readonly secret: Hex;
+        readonly claim: OwnSpend;
+        /** The maker's claim of our HTLC that revealed the secret. */
+        readonly theirClaim: TheirSpend;
+        readonly refund?: OwnSpend;
+      })
+  | (Base<'taker'> &
+      Funded & {
+        readonly phase: 'refunding';
+        readonly reason: StopReason;
+        readonly refund?: OwnSpend;
+        /** Set once their HTLC can no longer be claimed (refunded by them or conflicted away, at the agreed depth). */
+        readonly theirGone?: { readonly how: 'refunded' | 'conflicted'; readonly txid: Hex };
+        readonly theirClaim?: TheirSpend;
+      })
   | Terminal<'taker'>;
 
 export type SwapState = MakerState | TakerState;

@@ -8,8 +8,14 @@ import { makerMayClaim, takerMayFund } from './timelock.ts';
 import type { Chain, Heights, HtlcSeen, SwapSetup, SwapTerms } from './types.ts';
 
 export type HtlcProblemCode =
-  | 'script-not-htlc' | 'wrong-secret-hash' | 'wrong-claim-key' | 'wrong-refund-key'
-  | 'lock-too-short' | 'wrong-locktime' | 'output-script-mismatch' | 'wrong-amount';
+  | 'script-not-htlc'
+  | 'wrong-secret-hash'
+  | 'wrong-claim-key'
+  | 'wrong-refund-key'
+  | 'lock-too-short'
+  | 'wrong-locktime'
+  | 'output-script-mismatch'
+  | 'wrong-amount';
 
 export type HtlcVerdict =
   | { readonly status: 'valid' }
@@ -30,8 +36,14 @@ export function expectedHtlc(terms: SwapTerms, chain: Chain): ExpectedHtlc {
   const claimPubkey = chain === 'makerChain' ? terms.takerPubkeys.makerChain : terms.makerPubkeys.takerChain;
   const refundPubkey = chain === 'makerChain' ? terms.makerPubkeys.makerChain : terms.takerPubkeys.takerChain;
   return {
-    chain, ticker: leg.ticker, amount: leg.amount, confirmations: leg.confirmations,
-    secretHash: terms.secretHash, claimPubkey, refundPubkey, locktime: leg.locktime,
+    chain,
+    ticker: leg.ticker,
+    amount: leg.amount,
+    confirmations: leg.confirmations,
+    secretHash: terms.secretHash,
+    claimPubkey,
+    refundPubkey,
+    locktime: leg.locktime,
   };
 }
 
@@ -41,7 +53,10 @@ export function expectedScripts(terms: SwapTerms, chain: Chain): { witnessScript
 }
 
 /** Script, output and amount: the parts that make an HTLC wrong whatever the time. Null when right. */
-export function htlcMismatch(expected: ExpectedHtlc, seen: HtlcSeen): Extract<HtlcVerdict, { status: 'invalid' }> | null {
+export function htlcMismatch(
+  expected: ExpectedHtlc,
+  seen: HtlcSeen,
+): Extract<HtlcVerdict, { status: 'invalid' }> | null {
   const invalid = (code: HtlcProblemCode, message: string) => ({ status: 'invalid' as const, code, message });
   if (!/^([0-9a-f]{2})+$/.test(seen.witnessScript)) return invalid('script-not-htlc', 'the declared script is not hex');
   const script = hexToBytes(seen.witnessScript);
@@ -52,13 +67,26 @@ export function htlcMismatch(expected: ExpectedHtlc, seen: HtlcSeen): Extract<Ht
     if (e instanceof HtlcScriptError) return invalid('script-not-htlc', e.message);
     throw e;
   }
-  if (fields.secretHash !== expected.secretHash) return invalid('wrong-secret-hash', 'the HTLC locks to a different secret hash than agreed');
-  if (fields.claimPubkey !== expected.claimPubkey) return invalid('wrong-claim-key', 'the HTLC cannot be claimed with our key');
-  if (fields.refundPubkey !== expected.refundPubkey) return invalid('wrong-refund-key', 'the HTLC refunds to a different key than agreed');
-  if (fields.locktime < expected.locktime) return invalid('lock-too-short', `the HTLC unlocks at block ${fields.locktime}, before the agreed ${expected.locktime}`);
-  if (fields.locktime !== expected.locktime) return invalid('wrong-locktime', `the HTLC unlocks at block ${fields.locktime}, not the agreed ${expected.locktime}`);
-  if (seen.outputScript !== bytesToHex(p2wshOutputScript(script))) return invalid('output-script-mismatch', 'the output does not pay to the declared HTLC script');
-  if (seen.amount !== expected.amount) return invalid('wrong-amount', `the HTLC holds ${seen.amount} base units, not the agreed ${expected.amount}`);
+  if (fields.secretHash !== expected.secretHash)
+    return invalid('wrong-secret-hash', 'the HTLC locks to a different secret hash than agreed');
+  if (fields.claimPubkey !== expected.claimPubkey)
+    return invalid('wrong-claim-key', 'the HTLC cannot be claimed with our key');
+  if (fields.refundPubkey !== expected.refundPubkey)
+    return invalid('wrong-refund-key', 'the HTLC refunds to a different key than agreed');
+  if (fields.locktime < expected.locktime)
+    return invalid(
+      'lock-too-short',
+      `the HTLC unlocks at block ${fields.locktime}, before the agreed ${expected.locktime}`,
+    );
+  if (fields.locktime !== expected.locktime)
+    return invalid(
+      'wrong-locktime',
+      `the HTLC unlocks at block ${fields.locktime}, not the agreed ${expected.locktime}`,
+    );
+  if (seen.outputScript !== bytesToHex(p2wshOutputScript(script)))
+    return invalid('output-script-mismatch', 'the output does not pay to the declared HTLC script');
+  if (seen.amount !== expected.amount)
+    return invalid('wrong-amount', `the HTLC holds ${seen.amount} base units, not the agreed ${expected.amount}`);
   return null;
 }
 
@@ -84,7 +112,11 @@ export function verifyTakerHtlc(setup: SwapSetup, seen: HtlcSeen, heights: Heigh
   const wrong = htlcMismatch(expected, seen);
   if (wrong) return wrong;
   if (!makerMayClaim(setup, heights)) {
-    return { status: 'expired', code: 'deadline-passed', message: 'too late to claim safely before the taker\'s lock ends' };
+    return {
+      status: 'expired',
+      code: 'deadline-passed',
+      message: "too late to claim safely before the taker's lock ends",
+    };
   }
   return confirmationVerdict(expected, seen);
 }

@@ -23,11 +23,18 @@ const PASSWORD = 'order test password';
 export const COIN = 100_000_000n;
 
 const live = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
 
 /** Order-network timings for tests: seconds, not minutes. */
 export const FAST_ORDERS = {
-  keepaliveMs: 500, offlineAfterMs: 4000, sweepMs: 250, holdTimeoutMs: 8000, serviceNodeSilentMs: 4000, orderLifetimeMs: 3_600_000,
+  keepaliveMs: 500,
+  offlineAfterMs: 4000,
+  sweepMs: 250,
+  holdTimeoutMs: 8000,
+  serviceNodeSilentMs: 4000,
+  orderLifetimeMs: 3_600_000,
 };
 export const COLLATERAL = { ticker: 'DEVA', amount: '10', minConfirmations: 1 } as const;
 
@@ -79,7 +86,8 @@ export class OrderNode {
       const parts = BigInt(o.splitInto ?? 1);
       if (amount > 0n) {
         const outs: Record<string, string> = {};
-        for (let i = 0n; i < parts; i++) outs[await node.wallet(t).call<string>('getnewaddress', ['', 'bech32'])] = formatAmount(amount / parts, 8);
+        for (let i = 0n; i < parts; i++)
+          outs[await node.wallet(t).call<string>('getnewaddress', ['', 'bech32'])] = formatAmount(amount / parts, 8);
         await o.chains[t].rpc.call('sendmany', ['', outs]);
       }
     }
@@ -90,24 +98,46 @@ export class OrderNode {
     for (const t of TICKERS) {
       const chain = o.chains[t];
       const auth = chain.auth as { username: string; password: string };
-      await node.call('wallets.connect', { ticker: t, connection: { kind: 'password', host: '127.0.0.1', port: chain.rpcPort, username: auth.username, password: auth.password, wallet: name } });
+      await node.call('wallets.connect', {
+        ticker: t,
+        connection: {
+          kind: 'password',
+          host: '127.0.0.1',
+          port: chain.rpcPort,
+          username: auth.username,
+          password: auth.password,
+          wallet: name,
+        },
+      });
     }
     for (const b of bootstrap) await node.call('p2p.dial', { addr: b.addr }).catch(() => undefined);
     return node;
   }
 
   /** A service node: collateral of COLLATERAL.amount on a legacy address of its DEVA wallet, a DEVB fee. */
-  static async createServiceNode(name: string, o: Omit<OrderNodeOptions, 'role' | 'servicenode'> & { fee?: string; announceMs?: number }, bootstrap: OrderNode[] = []): Promise<OrderNode> {
+  static async createServiceNode(
+    name: string,
+    o: Omit<OrderNodeOptions, 'role' | 'servicenode'> & { fee?: string; announceMs?: number },
+    bootstrap: OrderNode[] = [],
+  ): Promise<OrderNode> {
     const deva = o.chains.DEVA;
     await deva.rpc.call('createwallet', [name], { wallet: false });
     const legacy = await deva.rpc.forWallet(name).call<string>('getnewaddress', ['collateral', 'legacy']);
     const txid = await deva.rpc.call<string>('sendtoaddress', [legacy, COLLATERAL.amount]);
     await deva.mine(1);
-    const tx = await deva.rpc.forWallet(name).call<{ details: Array<{ address: string; vout: number; category: string }> }>('gettransaction', [txid]);
+    const tx = await deva.rpc
+      .forWallet(name)
+      .call<{ details: Array<{ address: string; vout: number; category: string }> }>('gettransaction', [txid]);
     const vout = tx.details.find((x) => x.address === legacy && x.category === 'receive')!.vout;
     const node = new OrderNode(name, {
-      ...o, role: 'servicenode',
-      servicenode: { collateral: { ticker: 'DEVA', txid, vout }, fee: { ticker: 'DEVB', amount: o.fee ?? '0.001' }, coins: ['DEVA', 'DEVB'], announceMs: o.announceMs ?? 500 },
+      ...o,
+      role: 'servicenode',
+      servicenode: {
+        collateral: { ticker: 'DEVA', txid, vout },
+        fee: { ticker: 'DEVB', amount: o.fee ?? '0.001' },
+        coins: ['DEVA', 'DEVB'],
+        announceMs: o.announceMs ?? 500,
+      },
     });
     node.apiPort = await freePort();
     node.p2pPort = await freePort();
@@ -120,7 +150,17 @@ export class OrderNode {
     for (const t of TICKERS) {
       const chain = o.chains[t];
       const auth = chain.auth as { username: string; password: string };
-      await node.call('wallets.connect', { ticker: t, connection: { kind: 'password', host: '127.0.0.1', port: chain.rpcPort, username: auth.username, password: auth.password, wallet: name } });
+      await node.call('wallets.connect', {
+        ticker: t,
+        connection: {
+          kind: 'password',
+          host: '127.0.0.1',
+          port: chain.rpcPort,
+          username: auth.username,
+          password: auth.password,
+          wallet: name,
+        },
+      });
     }
     for (const b of bootstrap) await node.call('p2p.dial', { addr: b.addr }).catch(() => undefined);
     return node;
@@ -140,16 +180,19 @@ export class OrderNode {
 
   #writeConfig(): void {
     const o = this.#o;
-    writeFileSync(path.join(this.dataDir, 'config.json'), JSON.stringify({
-      network: 'devnet',
-      api: { port: this.apiPort },
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`], bootstrap: this.#bootstrap },
-      vault: { kdf: { N: 1024, r: 8, p: 1 } },
-      swaps: { pollMs: o.pollMs ?? 100 },
-      orders: { ...FAST_ORDERS, ...o.orders },
-      serviceNodes: { collateral: COLLATERAL },
-      ...(o.servicenode ? { servicenode: o.servicenode } : {}),
-    }));
+    writeFileSync(
+      path.join(this.dataDir, 'config.json'),
+      JSON.stringify({
+        network: 'devnet',
+        api: { port: this.apiPort },
+        p2p: { listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`], bootstrap: this.#bootstrap },
+        vault: { kdf: { N: 1024, r: 8, p: 1 } },
+        swaps: { pollMs: o.pollMs ?? 100 },
+        orders: { ...FAST_ORDERS, ...o.orders },
+        serviceNodes: { collateral: COLLATERAL },
+        ...(o.servicenode ? { servicenode: o.servicenode } : {}),
+      }),
+    );
   }
 
   async start(): Promise<void> {
@@ -158,25 +201,42 @@ export class OrderNode {
     const logFd = openSync(this.logFile, 'a');
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', HASHLOCK_LOG: 'info' };
     delete env.HASHLOCK_TEST_CRASH_AT;
-    const args = [this.role === 'servicenode' ? 'servicenode' : 'node', '--data-dir', this.dataDir, '--password-file', path.join(this.dataDir, 'password')];
+    const args = [
+      this.role === 'servicenode' ? 'servicenode' : 'node',
+      '--data-dir',
+      this.dataDir,
+      '--password-file',
+      path.join(this.dataDir, 'password'),
+    ];
     const child = spawn(path.join(REPO, 'bin/hashlock'), args, { cwd: REPO, stdio: ['ignore', logFd, logFd], env });
     closeSync(logFd);
     live.add(child);
     child.once('exit', () => live.delete(child));
     this.child = child;
-    const token = await waitFor(() => {
-      if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
-      try {
-        return readFileSync(path.join(this.dataDir, 'api-token'), 'utf8').trim() || undefined;
-      } catch {
-        return undefined;
-      }
-    }, { timeoutMs: 30_000, intervalMs: 50, what: `${this.name} API token` });
+    const token = await waitFor(
+      () => {
+        if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
+        try {
+          return readFileSync(path.join(this.dataDir, 'api-token'), 'utf8').trim() || undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: `${this.name} API token` },
+    );
     this.#rpc = createNodeRpc(`http://127.0.0.1:${this.apiPort}`, token, 60_000);
-    const info = await waitFor(async () => {
-      if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
-      return this.call('node.info', {});
-    }, { timeoutMs: 30_000, intervalMs: 50, what: `${this.name} API`, abortIf: () => (this.running ? undefined : `${this.name} exited during start-up\n${this.logTail()}`) });
+    const info = await waitFor(
+      async () => {
+        if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
+        return this.call('node.info', {});
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        what: `${this.name} API`,
+        abortIf: () => (this.running ? undefined : `${this.name} exited during start-up\n${this.logTail()}`),
+      },
+    );
     this.peerId = info.peerId;
   }
 
@@ -237,12 +297,17 @@ export class OrderNode {
   async until<T>(read: () => Promise<T>, done: (x: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
     let last: T | undefined;
     try {
-      return await waitFor(async () => {
-        last = await read();
-        return done(last) ? last : undefined;
-      }, { timeoutMs, intervalMs: 100, what: `${this.name}: ${what}` });
+      return await waitFor(
+        async () => {
+          last = await read();
+          return done(last) ? last : undefined;
+        },
+        { timeoutMs, intervalMs: 100, what: `${this.name}: ${what}` },
+      );
     } catch (err) {
-      throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last)?.slice(0, 2000)}\n${this.logTail()}`, { cause: err });
+      throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last)?.slice(0, 2000)}\n${this.logTail()}`, {
+        cause: err,
+      });
     }
   }
 }
@@ -261,7 +326,9 @@ export async function startOrderNet(): Promise<OrderNet> {
   const root = await mkdtemp(path.join(tmpdir(), 'hashlock-orders-'));
   const nodes: OrderNode[] = [];
   return {
-    dev, root, nodes,
+    dev,
+    root,
+    nodes,
     async cleanup() {
       await Promise.all(nodes.map((n) => n.kill()));
       await chains.cleanup();
@@ -274,6 +341,7 @@ export async function startOrderNet(): Promise<OrderNet> {
 /** Connects every node to every other, so gossip meshes form at once. */
 export async function connectAll(nodes: readonly OrderNode[]): Promise<void> {
   for (let i = 0; i < nodes.length; i++) {
-    for (let j = i + 1; j < nodes.length; j++) await nodes[i]!.call('p2p.dial', { addr: nodes[j]!.addr }).catch(() => undefined);
+    for (let j = i + 1; j < nodes.length; j++)
+      await nodes[i]!.call('p2p.dial', { addr: nodes[j]!.addr }).catch(() => undefined);
   }
 }

@@ -79,7 +79,9 @@ export class P2pProc {
       this.#stderr.push(line);
       if (this.#stderr.length > 200) this.#stderr.shift();
     });
-    createInterface({ input: this.child.stdout }).on('line', (line) => { this.#onLine(line); });
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      this.#onLine(line);
+    });
   }
 
   /** Waits for the child's ready line and records its peer id and addresses. */
@@ -89,7 +91,10 @@ export class P2pProc {
   }
 
   #onLine(line: string): void {
-    let msg: { id?: number; ok?: boolean; result?: unknown; error?: ControlError['data']; event?: string } & Record<string, unknown>;
+    let msg: { id?: number; ok?: boolean; result?: unknown; error?: ControlError['data']; event?: string } & Record<
+      string,
+      unknown
+    >;
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -100,7 +105,12 @@ export class P2pProc {
       this.peerId = msg.peerId as string;
       this.addrs = msg.addrs as string[];
     } else if (msg.event === 'message') {
-      this.messages.push({ topic: msg.topic as string, from: msg.from as string, size: msg.size as number, text: msg.text as string });
+      this.messages.push({
+        topic: msg.topic as string,
+        from: msg.from as string,
+        size: msg.size as number,
+        text: msg.text as string,
+      });
     } else if (msg.event === 'fatal') {
       this.#stderr.push(`fatal: ${JSON.stringify(msg.error)}`);
     } else if (typeof msg.id === 'number') {
@@ -133,7 +143,11 @@ export class P2pProc {
   }
 
   /** Like call, but resolves to the error data when the command fails. */
-  async callExpectingError(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<ControlError['data']> {
+  async callExpectingError(
+    cmd: string,
+    args: Record<string, unknown> = {},
+    timeoutMs = 30_000,
+  ): Promise<ControlError['data']> {
     try {
       const result = await this.call(cmd, args, timeoutMs);
       throw new Error(`${this.name}: ${cmd} was expected to fail but returned ${JSON.stringify(result).slice(0, 300)}`);
@@ -147,18 +161,33 @@ export class P2pProc {
   waitUntil(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
     return new Promise((res, rej) => {
       const check = (): void => {
-        if (predicate()) { done(); res(); } else if (this.#exited) { done(); rej(new Error(`${this.name} exited while waiting for ${what}\n${this.stderrTail()}`)); }
+        if (predicate()) {
+          done();
+          res();
+        } else if (this.#exited) {
+          done();
+          rej(new Error(`${this.name} exited while waiting for ${what}\n${this.stderrTail()}`));
+        }
       };
       const interval = setInterval(check, 100);
-      const timer = setTimeout(() => { done(); rej(new Error(`${this.name}: timed out after ${timeoutMs} ms waiting for ${what}\n${this.stderrTail()}`)); }, timeoutMs);
-      const done = (): void => { clearInterval(interval); clearTimeout(timer); this.#waiters.delete(check); };
+      const timer = setTimeout(() => {
+        done();
+        rej(new Error(`${this.name}: timed out after ${timeoutMs} ms waiting for ${what}\n${this.stderrTail()}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearInterval(interval);
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+      };
       this.#waiters.add(check);
       check();
     });
   }
 
   waitForMessage(predicate: (m: GossipEvent) => boolean, timeoutMs = 15_000): Promise<GossipEvent> {
-    return this.waitUntil(() => this.messages.some(predicate), timeoutMs, 'a gossip message').then(() => this.messages.find(predicate) as GossipEvent);
+    return this.waitUntil(() => this.messages.some(predicate), timeoutMs, 'a gossip message').then(
+      () => this.messages.find(predicate) as GossipEvent,
+    );
   }
 
   stderrTail(lines = 30): string {
@@ -173,7 +202,9 @@ export class P2pProc {
   async stop(timeoutMs = 5_000): Promise<void> {
     if (this.#exited) return;
     await this.call('stop', {}, timeoutMs).catch(() => undefined);
-    const timer = setTimeout(() => { this.kill(); }, timeoutMs);
+    const timer = setTimeout(() => {
+      this.kill();
+    }, timeoutMs);
     await this.exited;
     clearTimeout(timer);
   }
@@ -195,14 +226,20 @@ export class P2pProcs {
 
   /** Starts a host process; `dataDir` defaults to a fresh temp dir named after it. */
   async start(name: string, config: P2pProcConfig = {}): Promise<P2pProc> {
-    const dataDir = config.dataDir ?? await this.tempDir(name);
+    const dataDir = config.dataDir ?? (await this.tempDir(name));
     const proc = new P2pProc(name, dataDir, config);
     this.#procs.push(proc);
     return proc.ready();
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(this.#procs.map((p) => p.stop().catch(() => { p.kill(); })));
+    await Promise.all(
+      this.#procs.map((p) =>
+        p.stop().catch(() => {
+          p.kill();
+        }),
+      ),
+    );
   }
 
   /** For afterAll: stop gracefully, kill what is left, remove temp dirs. */

@@ -4,7 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatAmount } from '../../src-shared/money/index.ts';
-import { startRegtestDaemon, type RegtestDaemon, type RegtestDaemonOptions } from '../../src-main/coins/regtest-daemon.ts';
+import {
+  startRegtestDaemon,
+  type RegtestDaemon,
+  type RegtestDaemonOptions,
+} from '../../src-main/coins/regtest-daemon.ts';
 
 export interface Chains {
   chains: RegtestDaemon[];
@@ -30,8 +34,11 @@ export async function startChains(n = 2, opts: StartChainsOptions = {}): Promise
     await rm(root, { recursive: true, force: true });
   };
   try {
-    const results = await Promise.allSettled(Array.from({ length: n }, (_, i) =>
-      startRegtestDaemon({ ...daemonOpts, dataDir: path.join(root, `chain-${i}`) })));
+    const results = await Promise.allSettled(
+      Array.from({ length: n }, (_, i) =>
+        startRegtestDaemon({ ...daemonOpts, dataDir: path.join(root, `chain-${i}`) }),
+      ),
+    );
     for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -44,7 +51,12 @@ export async function startChains(n = 2, opts: StartChainsOptions = {}): Promise
 }
 
 /** Send `amount` (base units) from the chain's wallet to `address`; mines a block to confirm unless told not to. */
-export async function fundAddress(chain: RegtestDaemon, address: string, amount: bigint, opts: { confirm?: boolean } = {}): Promise<string> {
+export async function fundAddress(
+  chain: RegtestDaemon,
+  address: string,
+  amount: bigint,
+  opts: { confirm?: boolean } = {},
+): Promise<string> {
   const txid = await chain.rpc.call<string>('sendtoaddress', [address, formatAmount(amount, 8)]);
   if (opts.confirm !== false) await chain.mine(1);
   return txid;

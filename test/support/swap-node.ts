@@ -21,7 +21,9 @@ export type Ticker = (typeof TICKERS)[number];
 export type DevChains = Record<Ticker, RegtestDaemon>;
 
 const live = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
 
 export interface SwapNodeOptions {
   root: string;
@@ -52,7 +54,10 @@ export class SwapNode {
   }
 
   /** A node with its vault created and both wallets connected (each wallet funded with `funds` per chain). */
-  static async create(name: string, o: SwapNodeOptions & { funds?: Partial<Record<Ticker, bigint>> }): Promise<SwapNode> {
+  static async create(
+    name: string,
+    o: SwapNodeOptions & { funds?: Partial<Record<Ticker, bigint>> },
+  ): Promise<SwapNode> {
     const node = new SwapNode(name, o, { api: await freePort(), p2p: await freePort() });
     mkdirSync(node.dataDir, { recursive: true });
     writeFileSync(path.join(node.dataDir, 'password'), PASSWORD);
@@ -60,15 +65,29 @@ export class SwapNode {
       // load_on_startup: the wallet is back when the test restarts the daemon.
       await o.chains[t].rpc.call('createwallet', [name, false, false, '', false, false, true], { wallet: false });
       const amount = o.funds?.[t] ?? 0n;
-      if (amount > 0n) await o.chains[t].rpc.call('sendtoaddress', [await node.wallet(t).call<string>('getnewaddress', ['', 'bech32']), formatAmount(amount, 8)]);
+      if (amount > 0n)
+        await o.chains[t].rpc.call('sendtoaddress', [
+          await node.wallet(t).call<string>('getnewaddress', ['', 'bech32']),
+          formatAmount(amount, 8),
+        ]);
     }
-    await Promise.all(TICKERS.map((t) => (o.funds?.[t] ?? 0n) > 0n ? o.chains[t].mine(1) : undefined));
+    await Promise.all(TICKERS.map((t) => ((o.funds?.[t] ?? 0n) > 0n ? o.chains[t].mine(1) : undefined)));
     await node.start();
     await node.call('vault.create', { password: PASSWORD, words: 12 });
     for (const t of TICKERS) {
       const chain = o.chains[t];
       const auth = chain.auth as { username: string; password: string };
-      await node.call('wallets.connect', { ticker: t, connection: { kind: 'password', host: '127.0.0.1', port: chain.rpcPort, username: auth.username, password: auth.password, wallet: name } });
+      await node.call('wallets.connect', {
+        ticker: t,
+        connection: {
+          kind: 'password',
+          host: '127.0.0.1',
+          port: chain.rpcPort,
+          username: auth.username,
+          password: auth.password,
+          wallet: name,
+        },
+      });
     }
     return node;
   }
@@ -87,13 +106,16 @@ export class SwapNode {
   }
 
   #writeConfig(): void {
-    writeFileSync(path.join(this.dataDir, 'config.json'), JSON.stringify({
-      network: 'devnet',
-      api: { port: this.apiPort },
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`], bootstrap: this.#bootstrap },
-      vault: { kdf: { N: 1024, r: 8, p: 1 } },
-      swaps: { pollMs: this.pollMs },
-    }));
+    writeFileSync(
+      path.join(this.dataDir, 'config.json'),
+      JSON.stringify({
+        network: 'devnet',
+        api: { port: this.apiPort },
+        p2p: { listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`], bootstrap: this.#bootstrap },
+        vault: { kdf: { N: 1024, r: 8, p: 1 } },
+        swaps: { pollMs: this.pollMs },
+      }),
+    );
   }
 
   /** Starts the process; `crashAt` makes it SIGKILL itself at that engine step. */
@@ -104,26 +126,43 @@ export class SwapNode {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', HASHLOCK_LOG: 'info' };
     if (opts.crashAt) env.HASHLOCK_TEST_CRASH_AT = opts.crashAt;
     else delete env.HASHLOCK_TEST_CRASH_AT;
-    const child = spawn(path.join(REPO, 'bin/hashlock'), ['node', '--data-dir', this.dataDir, '--password-file', path.join(this.dataDir, 'password')], {
-      cwd: REPO, stdio: ['ignore', logFd, logFd], env,
-    });
+    const child = spawn(
+      path.join(REPO, 'bin/hashlock'),
+      ['node', '--data-dir', this.dataDir, '--password-file', path.join(this.dataDir, 'password')],
+      {
+        cwd: REPO,
+        stdio: ['ignore', logFd, logFd],
+        env,
+      },
+    );
     closeSync(logFd);
     live.add(child);
     child.once('exit', () => live.delete(child));
     this.child = child;
-    const token = await waitFor(() => {
-      if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
-      try {
-        return readFileSync(path.join(this.dataDir, 'api-token'), 'utf8').trim() || undefined;
-      } catch {
-        return undefined;
-      }
-    }, { timeoutMs: 30_000, intervalMs: 50, what: `${this.name} API token` });
+    const token = await waitFor(
+      () => {
+        if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
+        try {
+          return readFileSync(path.join(this.dataDir, 'api-token'), 'utf8').trim() || undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: `${this.name} API token` },
+    );
     this.#rpc = createNodeRpc(`http://127.0.0.1:${this.apiPort}`, token, 30_000);
-    const info = await waitFor(async () => {
-      if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
-      return this.call('node.info', {});
-    }, { timeoutMs: 30_000, intervalMs: 50, what: `${this.name} API`, abortIf: () => (this.running ? undefined : `${this.name} exited during start-up\n${this.logTail()}`) });
+    const info = await waitFor(
+      async () => {
+        if (!this.running) throw new Error(`${this.name} exited during start-up\n${this.logTail()}`);
+        return this.call('node.info', {});
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        what: `${this.name} API`,
+        abortIf: () => (this.running ? undefined : `${this.name} exited during start-up\n${this.logTail()}`),
+      },
+    );
     this.peerId = info.peerId;
   }
 
@@ -132,8 +171,14 @@ export class SwapNode {
     const child = this.child;
     if (!child || !this.running) return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms\n${this.logTail()}`)), timeoutMs);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(
+        () => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms\n${this.logTail()}`)),
+        timeoutMs,
+      );
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -191,7 +236,11 @@ export class SwapNode {
 
   /** Waits until this node has an open connection to `peerId` (after a restart, bootstrap redials). */
   async waitConnected(peerId: string, timeoutMs = 20_000): Promise<void> {
-    await waitFor(async () => (await this.call('p2p.peers', {})).some((p) => p.peerId === peerId), { timeoutMs, intervalMs: 50, what: `${this.name} connected to ${peerId}` });
+    await waitFor(async () => (await this.call('p2p.peers', {})).some((p) => p.peerId === peerId), {
+      timeoutMs,
+      intervalMs: 50,
+      what: `${this.name} connected to ${peerId}`,
+    });
   }
 
   async swap(swapId: string): Promise<SwapDetail> {
@@ -199,15 +248,26 @@ export class SwapNode {
   }
 
   /** Polls swaps.get until `done` holds (the node may be restarting meanwhile). */
-  async waitSwap(swapId: string, done: (s: SwapDetail) => boolean, what: string, timeoutMs = 60_000): Promise<SwapDetail> {
+  async waitSwap(
+    swapId: string,
+    done: (s: SwapDetail) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<SwapDetail> {
     let last: SwapDetail | undefined;
     try {
-      return await waitFor(async () => {
-        last = await this.swap(swapId);
-        return done(last) ? last : undefined;
-      }, { timeoutMs, intervalMs: 50, what: `${this.name}: ${what}` });
+      return await waitFor(
+        async () => {
+          last = await this.swap(swapId);
+          return done(last) ? last : undefined;
+        },
+        { timeoutMs, intervalMs: 50, what: `${this.name}: ${what}` },
+      );
     } catch (err) {
-      throw new Error(`${(err as Error).message}\nlast state: ${last?.state} ${JSON.stringify(last?.reason)}\n${this.logTail()}`, { cause: err });
+      throw new Error(
+        `${(err as Error).message}\nlast state: ${last?.state} ${JSON.stringify(last?.reason)}\n${this.logTail()}`,
+        { cause: err },
+      );
     }
   }
 }
@@ -255,14 +315,24 @@ export function autoMine(chains: DevChains, intervalMs = 25): AutoMiner {
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
-  return Object.assign(miner, { stop: async () => { stopped = true; await loop; } });
+  return Object.assign(miner, {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  });
 }
 
 /**
  * Lets time pass on both chains (a block on each every `intervalMs`) until `done` holds; for the
  * deadlines of a swap whose counterparty is gone.
  */
-export async function passTime(chains: DevChains, done: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+export async function passTime(
+  chains: DevChains,
+  done: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`time passed for ${timeoutMs} ms without ${what}`);
@@ -298,7 +368,10 @@ export async function feeOf(chain: RegtestDaemon, txid: string): Promise<bigint>
   return inputs - tx.outs.reduce((a, o) => a + o.value, 0n);
 }
 
-export interface Balances { maker: Record<Ticker, bigint>; taker: Record<Ticker, bigint> }
+export interface Balances {
+  maker: Record<Ticker, bigint>;
+  taker: Record<Ticker, bigint>;
+}
 
 export async function balancesOf(maker: SwapNode, taker: SwapNode): Promise<Balances> {
   return {
@@ -314,7 +387,11 @@ const txOf = (s: SwapDetail, kind: SwapDetail['txs'][number]['kind']) => s.txs.f
  * transactions on chain: what it locked and the funding fee, and what its claim or refund paid
  * back (the HTLC's value less that transaction's fee). Checks the HTLC outputs hold the amounts.
  */
-export async function expectedAfter(node: SwapNode, s: SwapDetail, before: Record<Ticker, bigint>): Promise<Record<Ticker, bigint>> {
+export async function expectedAfter(
+  node: SwapNode,
+  s: SwapDetail,
+  before: Record<Ticker, bigint>,
+): Promise<Record<Ticker, bigint>> {
   const sell = s.sell.ticker as Ticker;
   const buy = s.buy.ticker as Ticker;
   const sellAmount = parseAmount(s.sell.amount, 8);
@@ -323,12 +400,13 @@ export async function expectedAfter(node: SwapNode, s: SwapDetail, before: Recor
   const funding = s.txs.find((t) => t.kind === 'ownFunding');
   if (funding) {
     const tx = await rawTx(node.chains[sell], funding.txid);
-    if (tx.outs[funding.vout!]!.value !== sellAmount) throw new Error(`${node.name}: the HTLC holds ${tx.outs[funding.vout!]!.value}, not ${sellAmount}`);
-    after[sell] -= sellAmount + await feeOf(node.chains[sell], funding.txid);
+    if (tx.outs[funding.vout!]!.value !== sellAmount)
+      throw new Error(`${node.name}: the HTLC holds ${tx.outs[funding.vout!]!.value}, not ${sellAmount}`);
+    after[sell] -= sellAmount + (await feeOf(node.chains[sell], funding.txid));
   }
   const refund = txOf(s, 'refund');
-  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - await feeOf(node.chains[sell], refund);
+  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - (await feeOf(node.chains[sell], refund));
   const claim = txOf(s, 'claim');
-  if (claim && s.outcome === 'completed') after[buy] += buyAmount - await feeOf(node.chains[buy], claim);
+  if (claim && s.outcome === 'completed') after[buy] += buyAmount - (await feeOf(node.chains[buy], claim));
   return after;
 }

@@ -10,13 +10,17 @@ describe('migration 0001 settings', () => {
     expect(f.version()).toBe(0);
     f.migrateTo(1);
     expect(f.version()).toBe(1);
-    expect(f.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'settings' }]);
+    expect(f.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+      { version: 1, name: 'settings' },
+    ]);
     f.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('ui.theme', '"dark"');
     expect(f.db.prepare('SELECT value FROM settings WHERE key = ?').get('ui.theme')).toEqual({ value: '"dark"' });
   });
 
   it('rejects a value that is not JSON', () => {
     f = databaseAtVersion(1);
-    expect(() => f.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('k', 'not json')).toThrow(/CHECK constraint/);
+    expect(() => f.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('k', 'not json')).toThrow(
+      /CHECK constraint/,
+    );
   });
 });

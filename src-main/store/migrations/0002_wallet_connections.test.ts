@@ -10,14 +10,28 @@ const insert = `INSERT INTO wallet_connections (ticker, kind, host, port, userna
 describe('migration 0002 wallet_connections', () => {
   it('keeps version-1 settings and adds wallet_connections', () => {
     f = databaseAtVersion(1);
-    f.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)').run('ui.theme', '"dark"', 'risk.confirmations', '{"LTC":2}');
+    f.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)')
+      .run('ui.theme', '"dark"', 'risk.confirmations', '{"LTC":2}');
     f.migrateTo(2);
     expect(f.version()).toBe(2);
     expect(f.db.prepare('SELECT key, value FROM settings ORDER BY key').all()).toEqual([
-      { key: 'risk.confirmations', value: '{"LTC":2}' }, { key: 'ui.theme', value: '"dark"' },
+      { key: 'risk.confirmations', value: '{"LTC":2}' },
+      { key: 'ui.theme', value: '"dark"' },
     ]);
-    f.db.prepare(insert).run({ ticker: 'LTC', kind: 'cookie', host: '127.0.0.1', port: 19443, username: null, password_sealed: null, cookie_path: '/x/.cookie', wallet: null });
-    expect(f.db.prepare('SELECT ticker, kind, cookie_path FROM wallet_connections').all()).toEqual([{ ticker: 'LTC', kind: 'cookie', cookie_path: '/x/.cookie' }]);
+    f.db.prepare(insert).run({
+      ticker: 'LTC',
+      kind: 'cookie',
+      host: '127.0.0.1',
+      port: 19443,
+      username: null,
+      password_sealed: null,
+      cookie_path: '/x/.cookie',
+      wallet: null,
+    });
+    expect(f.db.prepare('SELECT ticker, kind, cookie_path FROM wallet_connections').all()).toEqual([
+      { ticker: 'LTC', kind: 'cookie', cookie_path: '/x/.cookie' },
+    ]);
   });
 
   it.each([
@@ -26,7 +40,16 @@ describe('migration 0002 wallet_connections', () => {
     ['port 65536', { kind: 'password', port: 65536 }],
   ])('rejects %s', (_name, bad) => {
     f = databaseAtVersion(2);
-    expect(() => f.db.prepare(insert).run({ ticker: 'BTC', host: 'h', username: 'u', password_sealed: 'sb1:x', cookie_path: null, wallet: null, ...bad }))
-      .toThrow(/CHECK constraint/);
+    expect(() =>
+      f.db.prepare(insert).run({
+        ticker: 'BTC',
+        host: 'h',
+        username: 'u',
+        password_sealed: 'sb1:x',
+        cookie_path: null,
+        wallet: null,
+        ...bad,
+      }),
+    ).toThrow(/CHECK constraint/);
   });
 });

@@ -5,17 +5,24 @@ let f: MigrationFixture;
 afterEach(() => f.close());
 
 const insertEvent = 'INSERT INTO swap_events (swap_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?)';
-const insertSwap = 'INSERT INTO swaps (swap_id, role, state, terminal, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const insertSwap =
+  'INSERT INTO swaps (swap_id, role, state, terminal, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
 
 describe('migration 0003 swaps', () => {
   it('keeps version-2 settings and wallet connections and adds the swap tables', () => {
     f = databaseAtVersion(2);
     f.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('a', '1');
-    f.db.prepare(`INSERT INTO wallet_connections (ticker, kind, host, port, password_sealed, updated_at) VALUES ('LTC', 'password', 'h', 9332, 'sb1:abc', 5)`).run();
+    f.db
+      .prepare(
+        `INSERT INTO wallet_connections (ticker, kind, host, port, password_sealed, updated_at) VALUES ('LTC', 'password', 'h', 9332, 'sb1:abc', 5)`,
+      )
+      .run();
     f.migrateTo(3);
     expect(f.version()).toBe(3);
     expect(f.db.prepare('SELECT key, value FROM settings').all()).toEqual([{ key: 'a', value: '1' }]);
-    expect(f.db.prepare('SELECT ticker, password_sealed, updated_at FROM wallet_connections').all()).toEqual([{ ticker: 'LTC', password_sealed: 'sb1:abc', updated_at: 5 }]);
+    expect(f.db.prepare('SELECT ticker, password_sealed, updated_at FROM wallet_connections').all()).toEqual([
+      { ticker: 'LTC', password_sealed: 'sb1:abc', updated_at: 5 },
+    ]);
     f.db.prepare(insertEvent).run('s1', 1, 'created', '{}', 10);
     f.db.prepare(insertSwap).run('s1', 'maker', 'new', 0, '{}', 10, 10);
     expect(f.db.prepare('SELECT COUNT(*) AS n FROM swap_events').get()).toEqual({ n: 1 });
@@ -24,7 +31,9 @@ describe('migration 0003 swaps', () => {
   it('makes swap_events append-only: UPDATE and DELETE fail in the database itself', () => {
     f = databaseAtVersion(3);
     f.db.prepare(insertEvent).run('s1', 1, 'created', '{"x":1}', 10);
-    expect(() => f.db.prepare("UPDATE swap_events SET payload = '{}' WHERE swap_id = 's1'").run()).toThrow(/append-only/);
+    expect(() => f.db.prepare("UPDATE swap_events SET payload = '{}' WHERE swap_id = 's1'").run()).toThrow(
+      /append-only/,
+    );
     expect(() => f.db.prepare("DELETE FROM swap_events WHERE swap_id = 's1'").run()).toThrow(/append-only/);
     expect(() => f.db.prepare('DELETE FROM swap_events').run()).toThrow(/append-only/);
     expect(f.db.prepare('SELECT payload FROM swap_events').all()).toEqual([{ payload: '{"x":1}' }]);
@@ -40,7 +49,9 @@ describe('migration 0003 swaps', () => {
   it('never reopens a finished swap but lets it be updated while finished', () => {
     f = databaseAtVersion(3);
     f.db.prepare(insertSwap).run('s1', 'taker', 'completed', 1, '{}', 1, 1);
-    expect(() => f.db.prepare("UPDATE swaps SET terminal = 0, state = 'locked' WHERE swap_id = 's1'").run()).toThrow(/cannot be reopened/);
+    expect(() => f.db.prepare("UPDATE swaps SET terminal = 0, state = 'locked' WHERE swap_id = 's1'").run()).toThrow(
+      /cannot be reopened/,
+    );
     f.db.prepare("UPDATE swaps SET data = '{\"note\":1}' WHERE swap_id = 's1'").run();
   });
 

@@ -4,12 +4,16 @@ import { databaseAtVersion, type MigrationFixture } from './test-support.ts';
 let f: MigrationFixture;
 afterEach(() => f.close());
 
-const insert = 'INSERT INTO trades (trade_id, base, quote, finished_at, record, verified, mine, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const insert =
+  'INSERT INTO trades (trade_id, base, quote, finished_at, record, verified, mine, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 describe('migration 0006 trades', () => {
   it('keeps version-5 orders and adds trades', () => {
     f = databaseAtVersion(5);
-    f.db.prepare('INSERT INTO my_orders (id, kind, role, state, base, quote, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    f.db
+      .prepare(
+        'INSERT INTO my_orders (id, kind, role, state, base, quote, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run('o1', 'stop', 'taker', 'new', 'DEVA', 'DEVB', '{}', 1, 1);
     f.migrateTo(6);
     expect(f.version()).toBe(6);
@@ -22,7 +26,9 @@ describe('migration 0006 trades', () => {
   it('never changes a stored record, its market or its time', () => {
     f = databaseAtVersion(6);
     f.db.prepare(insert).run('t1', 'DEVA', 'DEVB', 100, '{"a":1}', 'pending', 1, 101);
-    expect(() => f.db.prepare("UPDATE trades SET record = '{\"a\":2}' WHERE trade_id = 't1'").run()).toThrow(/cannot be changed/);
+    expect(() => f.db.prepare("UPDATE trades SET record = '{\"a\":2}' WHERE trade_id = 't1'").run()).toThrow(
+      /cannot be changed/,
+    );
     expect(() => f.db.prepare('UPDATE trades SET finished_at = 5').run()).toThrow(/cannot be changed/);
     expect(() => f.db.prepare(insert).run('t1', 'DEVA', 'DEVB', 100, '{"a":3}', 'pending', 0, 102)).toThrow(/UNIQUE/);
   });

@@ -25,8 +25,15 @@ beforeAll(async () => {
   await devnetDaemon.rpc.call('createwallet', ['alice'], { wallet: false });
   store = await openPersistence(path.join(home, 'node'));
   service = createWalletService({
-    coins: COINS, repo: store.repo, secrets: store.vault.secretBox(),
-    detectOptions: { os: 'linux', homeDir: home, env: {}, extraDirs: [{ ticker: 'DEVA', dataDir: devnetDaemon.dataDir, wallet: 'alice' }] },
+    coins: COINS,
+    repo: store.repo,
+    secrets: store.vault.secretBox(),
+    detectOptions: {
+      os: 'linux',
+      homeDir: home,
+      env: {},
+      extraDirs: [{ ticker: 'DEVA', dataDir: devnetDaemon.dataDir, wallet: 'alice' }],
+    },
   });
 }, 120_000);
 
@@ -40,10 +47,17 @@ describe('a daemon in the default Linux data dir', () => {
   it('is found with its port and cookie', async () => {
     const { candidates, searched } = await service.detect('rLTC');
     expect(searched).toEqual([path.join(home, '.litecoin')]);
-    expect(candidates).toEqual([expect.objectContaining({
-      ticker: 'rLTC', source: 'cookie', auth: 'cookie', host: '127.0.0.1', port: userDaemon.rpcPort,
-      dataDir: path.join(home, '.litecoin'), confPath: path.join(home, '.litecoin', 'litecoin.conf'),
-    })]);
+    expect(candidates).toEqual([
+      expect.objectContaining({
+        ticker: 'rLTC',
+        source: 'cookie',
+        auth: 'cookie',
+        host: '127.0.0.1',
+        port: userDaemon.rpcPort,
+        dataDir: path.join(home, '.litecoin'),
+        confPath: path.join(home, '.litecoin', 'litecoin.conf'),
+      }),
+    ]);
   });
 
   it('is not offered for LTC mainnet, because its conf starts regtest', async () => {
@@ -53,10 +67,21 @@ describe('a daemon in the default Linux data dir', () => {
   it('tests and connects by candidate id, saving only the cookie path', async () => {
     const [candidate] = (await service.detect('rLTC')).candidates;
     if (!candidate) throw new Error('no candidate');
-    expect(await service.test('rLTC', { kind: 'candidate', candidateId: candidate.id })).toMatchObject({ ok: true, chain: 'regtest', wallet: 'mine' });
+    expect(await service.test('rLTC', { kind: 'candidate', candidateId: candidate.id })).toMatchObject({
+      ok: true,
+      chain: 'regtest',
+      wallet: 'mine',
+    });
     const summary = await service.connect('rLTC', { kind: 'candidate', candidateId: candidate.id });
     expect(summary.status).toBe('connected');
-    expect(store.repo.get('rLTC')).toEqual({ ticker: 'rLTC', kind: 'cookie', host: '127.0.0.1', port: userDaemon.rpcPort, cookiePath: userDaemon.cookiePath, wallet: 'mine' });
+    expect(store.repo.get('rLTC')).toEqual({
+      ticker: 'rLTC',
+      kind: 'cookie',
+      host: '127.0.0.1',
+      port: userDaemon.rpcPort,
+      cookiePath: userDaemon.cookiePath,
+      wallet: 'mine',
+    });
   });
 
   it('refuses a candidate of one coin offered for another', async () => {
@@ -67,9 +92,11 @@ describe('a daemon in the default Linux data dir', () => {
 });
 
 describe('a devnet daemon in a folder the node was told about', () => {
-  it('is offered with this node\'s wallet and without its password', async () => {
+  it("is offered with this node's wallet and without its password", async () => {
     const { candidates } = await service.detect('DEVA');
-    expect(candidates).toEqual([expect.objectContaining({ source: 'devnet', auth: 'password', port: devnetDaemon.rpcPort, wallet: 'alice' })]);
+    expect(candidates).toEqual([
+      expect.objectContaining({ source: 'devnet', auth: 'password', port: devnetDaemon.rpcPort, wallet: 'alice' }),
+    ]);
     if (!('password' in devnetDaemon.auth)) throw new Error('expected password auth');
     expect(JSON.stringify(candidates)).not.toContain(devnetDaemon.auth.password);
   });
@@ -78,7 +105,12 @@ describe('a devnet daemon in a folder the node was told about', () => {
     const [candidate] = (await service.detect('DEVA')).candidates;
     await service.connect('DEVA', { kind: 'candidate', candidateId: candidate?.id ?? '' });
     const saved = store.repo.get('DEVA');
-    expect(saved).toMatchObject({ kind: 'password', username: 'hashlock', wallet: 'alice', passwordSealed: expect.stringMatching(/^sb1:/) });
+    expect(saved).toMatchObject({
+      kind: 'password',
+      username: 'hashlock',
+      wallet: 'alice',
+      passwordSealed: expect.stringMatching(/^sb1:/),
+    });
     if (!('password' in devnetDaemon.auth)) throw new Error('expected password auth');
     expect(store.vault.secretBox().open(saved?.passwordSealed ?? '')).toBe(devnetDaemon.auth.password);
     expect(service.rpc('DEVA').wallet).toBe('alice');

@@ -23,5 +23,13 @@ export async function openPersistence(dir: string, opts: { unlock?: boolean } = 
   const vault = createVault({ filePath: path.join(dir, 'vault.json'), kdf: { N: 1024, r: 8, p: 1 } });
   if (vault.status() === 'absent') await vault.create(VAULT_PASSWORD);
   else if (opts.unlock !== false) await vault.unlock(VAULT_PASSWORD);
-  return { repo: createWalletConnectionRepo(db), vault, dbPath, close: () => { vault.lock(); db.close(); } };
+  return {
+    repo: createWalletConnectionRepo(db),
+    vault,
+    dbPath,
+    close: () => {
+      vault.lock();
+      db.close();
+    },
+  };
 }

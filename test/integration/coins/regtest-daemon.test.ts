@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MWEB_ACTIVATION_HEIGHT, startRegtestDaemon, RegtestDaemonError } from '../../../src-main/coins/regtest-daemon.ts';
+import {
+  MWEB_ACTIVATION_HEIGHT,
+  startRegtestDaemon,
+  RegtestDaemonError,
+} from '../../../src-main/coins/regtest-daemon.ts';
 import { freePort, waitFor } from '../../../src-main/util/net.ts';
 import { fundAddress, startChains } from '../../support/regtest.ts';
 
@@ -42,7 +46,9 @@ describe('startChains', () => {
       expect(await a.rpc.call<number>('getconnectioncount', [], { wallet: false })).toBe(0);
       const address = await b.rpc.call<string>('getnewaddress', ['', 'bech32']);
       const txid = await fundAddress(a, address, 2_50000000n);
-      expect(await b.rpc.call('getrawtransaction', [txid], { wallet: false }).catch((e: Error) => e.message)).toMatch(/No such mempool or blockchain transaction/);
+      expect(await b.rpc.call('getrawtransaction', [txid], { wallet: false }).catch((e: Error) => e.message)).toMatch(
+        /No such mempool or blockchain transaction/,
+      );
     } finally {
       await cleanup();
     }
@@ -107,16 +113,26 @@ describe('daemon lifecycle', () => {
   it('explains a port that is already taken', async () => {
     const taken = await startRegtestDaemon({ dataDir: path.join(root, 'taken-a') });
     try {
-      const err = await startRegtestDaemon({ dataDir: path.join(root, 'taken-b'), rpcPort: taken.rpcPort, p2pPort: await freePort(), startTimeoutMs: 20_000 }).catch((e: unknown) => e);
+      const err = await startRegtestDaemon({
+        dataDir: path.join(root, 'taken-b'),
+        rpcPort: taken.rpcPort,
+        p2pPort: await freePort(),
+        startTimeoutMs: 20_000,
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RegtestDaemonError);
-      expect((err as Error).message).toMatch(new RegExp(`exited with code 1: RPC port ${taken.rpcPort} is already in use`));
+      expect((err as Error).message).toMatch(
+        new RegExp(`exited with code 1: RPC port ${taken.rpcPort} is already in use`),
+      );
     } finally {
       await taken.stop();
     }
   });
 
   it('explains a missing litecoind binary', async () => {
-    const err = await startRegtestDaemon({ dataDir: path.join(root, 'nobin'), binary: path.join(root, 'no-such-litecoind') }).catch((e: unknown) => e);
+    const err = await startRegtestDaemon({
+      dataDir: path.join(root, 'nobin'),
+      binary: path.join(root, 'no-such-litecoind'),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegtestDaemonError);
     expect((err as Error).message).toMatch(/could not start .*no-such-litecoind.*Is Litecoin Core installed/);
   });
@@ -124,21 +140,36 @@ describe('daemon lifecycle', () => {
   it('does not leave the daemon running when its owner process is SIGKILLed', async () => {
     const moduleUrl = new URL('../../../src-main/coins/regtest-daemon.ts', import.meta.url).href;
     const script = path.join(root, 'owner.ts');
-    writeFileSync(script, [
-      `import { startRegtestDaemon } from ${JSON.stringify(moduleUrl)};`,
-      `const d = await startRegtestDaemon({ dataDir: ${JSON.stringify(path.join(root, 'orphan'))} });`,
-      'process.stdout.write(`${d.pid}\\n`);',
-      'setInterval(() => {}, 1000);',
-    ].join('\n'));
-    const owner = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: path.dirname(fileURLToPath(import.meta.url)) });
+    writeFileSync(
+      script,
+      [
+        `import { startRegtestDaemon } from ${JSON.stringify(moduleUrl)};`,
+        `const d = await startRegtestDaemon({ dataDir: ${JSON.stringify(path.join(root, 'orphan'))} });`,
+        'process.stdout.write(`${d.pid}\\n`);',
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    const owner = spawn(process.execPath, [script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: path.dirname(fileURLToPath(import.meta.url)),
+    });
     let out = '';
     owner.stdout.setEncoding('utf8');
-    owner.stdout.on('data', (s: string) => { out += s; });
+    owner.stdout.on('data', (s: string) => {
+      out += s;
+    });
     try {
-      const daemonPid = await waitFor(() => (/^\d+\n/.test(out) ? Number(out.trim()) : undefined), { timeoutMs: 60_000, what: 'the owner to start its daemon' });
+      const daemonPid = await waitFor(() => (/^\d+\n/.test(out) ? Number(out.trim()) : undefined), {
+        timeoutMs: 60_000,
+        what: 'the owner to start its daemon',
+      });
       expect(alive(daemonPid)).toBe(true);
       owner.kill('SIGKILL');
-      await waitFor(() => !alive(daemonPid), { timeoutMs: 10_000, intervalMs: 100, what: `daemon ${daemonPid} to be gone after its owner died` });
+      await waitFor(() => !alive(daemonPid), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: `daemon ${daemonPid} to be gone after its owner died`,
+      });
     } finally {
       if (owner.exitCode === null && owner.signalCode === null) owner.kill('SIGKILL');
     }

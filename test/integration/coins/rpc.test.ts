@@ -39,7 +39,14 @@ async function failure(p: Promise<unknown>): Promise<ApiError> {
 }
 
 function clientFor(d: RegtestDaemon, extra: Partial<ConstructorParameters<typeof RpcClient>[0]> = {}): RpcClient {
-  return new RpcClient({ host: '127.0.0.1', port: d.rpcPort, auth: d.auth, family: 'litecoin', wallet: d.walletName, ...extra });
+  return new RpcClient({
+    host: '127.0.0.1',
+    port: d.rpcPort,
+    auth: d.auth,
+    family: 'litecoin',
+    wallet: d.walletName,
+    ...extra,
+  });
 }
 
 describe('answers from a real daemon', () => {
@@ -64,9 +71,13 @@ describe('answers from a real daemon', () => {
 
 describe('failures a user can cause, in plain words', () => {
   it('a wrong password is WALLET_AUTH_FAILED', async () => {
-    const err = await failure(clientFor(daemon, { auth: { username: 'hashlock', password: 'wrong-password' } }).call('getblockchaininfo'));
+    const err = await failure(
+      clientFor(daemon, { auth: { username: 'hashlock', password: 'wrong-password' } }).call('getblockchaininfo'),
+    );
     expect(err.code).toBe('WALLET_AUTH_FAILED');
-    expect(err.message).toMatch(/refused the RPC user name or password\. Check rpcuser and rpcpassword in litecoin\.conf/);
+    expect(err.message).toMatch(
+      /refused the RPC user name or password\. Check rpcuser and rpcpassword in litecoin\.conf/,
+    );
   });
 
   it('a port with nothing listening is WALLET_UNREACHABLE', async () => {
@@ -111,7 +122,7 @@ describe('failures a user can cause, in plain words', () => {
     expect(err.code).toBe('INSUFFICIENT_FUNDS');
   });
 
-  it('other daemon errors are WALLET_RPC_ERROR with the daemon\'s code and message', async () => {
+  it("other daemon errors are WALLET_RPC_ERROR with the daemon's code and message", async () => {
     const unknown = await failure(clientFor(daemon).call('nosuchmethod'));
     expect(unknown.code).toBe('WALLET_RPC_ERROR');
     expect(unknown.details).toEqual({ rpcCode: -32601, rpcMessage: 'Method not found', method: 'nosuchmethod' });
@@ -131,7 +142,9 @@ describe('cookie auth', () => {
   });
 
   it('a cookie from another daemon is WALLET_AUTH_FAILED', async () => {
-    const err = await failure(clientFor(daemon, { auth: { cookiePath: cookieDaemon.cookiePath } }).call('getblockchaininfo'));
+    const err = await failure(
+      clientFor(daemon, { auth: { cookiePath: cookieDaemon.cookiePath } }).call('getblockchaininfo'),
+    );
     expect(err.code).toBe('WALLET_AUTH_FAILED');
     expect(err.message).toContain(cookieDaemon.cookiePath);
   });

@@ -23,7 +23,13 @@ let reserved = 0n;
 
 const password = (d: RegtestDaemon) => {
   if (!('password' in d.auth)) throw new Error('expected a password daemon');
-  return { kind: 'password' as const, host: '127.0.0.1', port: d.rpcPort, username: d.auth.username, password: d.auth.password };
+  return {
+    kind: 'password' as const,
+    host: '127.0.0.1',
+    port: d.rpcPort,
+    username: d.auth.username,
+    password: d.auth.password,
+  };
 };
 
 beforeAll(async () => {
@@ -37,9 +43,17 @@ beforeAll(async () => {
   if (!c) throw new Error('no cookie chain');
   cookieChain = c;
   const cleanupBoth = chains.cleanup;
-  chains.cleanup = async () => { await Promise.all([cleanupBoth(), cookies.cleanup()]); };
+  chains.cleanup = async () => {
+    await Promise.all([cleanupBoth(), cookies.cleanup()]);
+  };
   store = await openPersistence(dir);
-  service = createWalletService({ coins: COINS, repo: store.repo, secrets: store.vault.secretBox(), detectOptions: { skipDefaultDir: true }, lockedAmount: (t) => (t === 'rLTC' ? reserved : 0n) });
+  service = createWalletService({
+    coins: COINS,
+    repo: store.repo,
+    secrets: store.vault.secretBox(),
+    detectOptions: { skipDefaultDir: true },
+    lockedAmount: (t) => (t === 'rLTC' ? reserved : 0n),
+  });
 });
 
 afterAll(async () => {
@@ -51,7 +65,13 @@ afterAll(async () => {
 describe('wallets.test explains what is wrong, and changes nothing', () => {
   it('accepts a Litecoin regtest daemon for rLTC and names its wallet', async () => {
     const r = await service.test('rLTC', password(chain));
-    expect(r).toEqual({ ok: true, chain: 'regtest', blocks: 105, version: expect.any(Number), wallet: chain.walletName });
+    expect(r).toEqual({
+      ok: true,
+      chain: 'regtest',
+      blocks: 105,
+      version: expect.any(Number),
+      wallet: chain.walletName,
+    });
     expect(store.repo.list()).toEqual([]);
   });
 
@@ -59,7 +79,9 @@ describe('wallets.test explains what is wrong, and changes nothing', () => {
     const r = await service.test('LTC', password(chain));
     expect(r.ok).toBe(false);
     expect(r.error?.code).toBe('WALLET_WRONG_NETWORK');
-    expect(r.error?.message).toBe('This daemon is on regtest, but LTC (Litecoin) needs a mainnet daemon. It would suit rLTC or DEVA or DEVB.');
+    expect(r.error?.message).toBe(
+      'This daemon is on regtest, but LTC (Litecoin) needs a mainnet daemon. It would suit rLTC or DEVA or DEVB.',
+    );
   });
 
   it('refuses a Litecoin daemon for a Bitcoin coin on the same network name', async () => {
@@ -78,16 +100,25 @@ describe('wallets.test explains what is wrong, and changes nothing', () => {
     await node.call('unloadwallet', [chain.walletName]);
     try {
       const none = await service.test('rLTC', password(chain));
-      expect(none.error).toMatchObject({ code: 'WALLET_NOT_LOADED', message: expect.stringMatching(/No wallet is loaded .*litecoin-cli createwallet/) });
+      expect(none.error).toMatchObject({
+        code: 'WALLET_NOT_LOADED',
+        message: expect.stringMatching(/No wallet is loaded .*litecoin-cli createwallet/),
+      });
       await node.call('loadwallet', [chain.walletName]);
       await node.call('createwallet', ['spare']);
       const several = await service.test('rLTC', password(chain));
-      expect(several.error).toMatchObject({ code: 'WALLET_NOT_LOADED', message: expect.stringMatching(/2 wallets loaded \(.*"spare".*\)\. Choose which one/) });
+      expect(several.error).toMatchObject({
+        code: 'WALLET_NOT_LOADED',
+        message: expect.stringMatching(/2 wallets loaded \(.*"spare".*\)\. Choose which one/),
+      });
       expect(several.error?.details).toEqual({ loaded: expect.arrayContaining([chain.walletName, 'spare']) });
       const named = await service.test('rLTC', { ...password(chain), wallet: 'spare' });
       expect(named).toMatchObject({ ok: true, wallet: 'spare' });
       const missing = await service.test('rLTC', { ...password(chain), wallet: 'nope' });
-      expect(missing.error).toMatchObject({ code: 'WALLET_NOT_LOADED', message: expect.stringContaining('loadwallet "nope"') });
+      expect(missing.error).toMatchObject({
+        code: 'WALLET_NOT_LOADED',
+        message: expect.stringContaining('loadwallet "nope"'),
+      });
     } finally {
       const loaded = await node.call<string[]>('listwallets');
       if (loaded.includes('spare')) await node.call('unloadwallet', ['spare']);
@@ -98,14 +129,22 @@ describe('wallets.test explains what is wrong, and changes nothing', () => {
 
 describe('a connected password wallet', () => {
   it('refuses to save a connection that does not work', async () => {
-    await expect(service.connect('rLTC', { ...password(chain), password: 'wrong' })).rejects.toMatchObject({ code: 'WALLET_AUTH_FAILED' });
+    await expect(service.connect('rLTC', { ...password(chain), password: 'wrong' })).rejects.toMatchObject({
+      code: 'WALLET_AUTH_FAILED',
+    });
     expect(store.repo.get('rLTC')).toBeUndefined();
   });
 
   it('connects and stores the password only sealed by the vault', async () => {
     const { password: secret } = password(chain);
     const summary = await service.connect('rLTC', password(chain));
-    expect(summary).toMatchObject({ ticker: 'rLTC', status: 'connected', endpoint: `127.0.0.1:${chain.rpcPort}`, wallet: chain.walletName, blocks: 105 });
+    expect(summary).toMatchObject({
+      ticker: 'rLTC',
+      status: 'connected',
+      endpoint: `127.0.0.1:${chain.rpcPort}`,
+      wallet: chain.walletName,
+      blocks: 105,
+    });
     const saved = store.repo.get('rLTC');
     expect(saved).toMatchObject({ kind: 'password', username: 'hashlock', wallet: chain.walletName });
     expect(saved?.passwordSealed).toMatch(/^sb1:/);
@@ -172,10 +211,22 @@ describe('a connected password wallet', () => {
 
 describe('a connected cookie wallet', () => {
   it('stores only the cookie path and keeps working when the daemon restarts', async () => {
-    const summary = await service.connect('DEVA', { kind: 'cookie', host: '127.0.0.1', port: cookieChain.rpcPort, cookiePath: cookieChain.cookiePath });
+    const summary = await service.connect('DEVA', {
+      kind: 'cookie',
+      host: '127.0.0.1',
+      port: cookieChain.rpcPort,
+      cookiePath: cookieChain.cookiePath,
+    });
     expect(summary.status).toBe('connected');
     const saved = store.repo.get('DEVA');
-    expect(saved).toEqual({ ticker: 'DEVA', kind: 'cookie', host: '127.0.0.1', port: cookieChain.rpcPort, cookiePath: cookieChain.cookiePath, wallet: cookieChain.walletName });
+    expect(saved).toEqual({
+      ticker: 'DEVA',
+      kind: 'cookie',
+      host: '127.0.0.1',
+      port: cookieChain.rpcPort,
+      cookiePath: cookieChain.cookiePath,
+      wallet: cookieChain.walletName,
+    });
     await cookieChain.restart();
     expect(await service.balance('DEVA')).toEqual({ spendable: '0', unconfirmed: '0', locked: '0' });
   });
@@ -185,7 +236,10 @@ describe('wallets.list and disconnect', () => {
   it('lists every coin: connected ones with balance, the rest unconfigured, a stopped daemon as an error', async () => {
     const list = await service.list();
     expect(list.map((s) => s.ticker)).toEqual(COINS.map((c) => c.ticker));
-    expect(list.find((s) => s.ticker === 'rLTC')).toMatchObject({ status: 'connected', balance: { spendable: expect.any(String) } });
+    expect(list.find((s) => s.ticker === 'rLTC')).toMatchObject({
+      status: 'connected',
+      balance: { spendable: expect.any(String) },
+    });
     expect(list.find((s) => s.ticker === 'BTC')).toEqual({ ticker: 'BTC', name: 'Bitcoin', status: 'unconfigured' });
     await cookieChain.stop();
     try {

@@ -37,8 +37,15 @@ describe('hashlock devnet', () => {
     expect(pids(first).every(isAlive)).toBe(true);
     // A node started again on its own (after a crash) finds every other node, alice (started first) too.
     for (const n of first.nodes) {
-      const config = JSON.parse(readFileSync(path.join(dir, 'nodes', n.name, 'config.json'), 'utf8')) as { p2p: { bootstrap: string[] } };
-      expect(config.p2p.bootstrap.map((a) => a.split('/p2p/')[1]).sort()).toEqual(first.nodes.filter((o) => o !== n).map((o) => o.peerId).sort());
+      const config = JSON.parse(readFileSync(path.join(dir, 'nodes', n.name, 'config.json'), 'utf8')) as {
+        p2p: { bootstrap: string[] };
+      };
+      expect(config.p2p.bootstrap.map((a) => a.split('/p2p/')[1]).sort()).toEqual(
+        first.nodes
+          .filter((o) => o !== n)
+          .map((o) => o.peerId)
+          .sort(),
+      );
     }
   });
 
@@ -50,7 +57,10 @@ describe('hashlock devnet', () => {
       const { candidates } = await rpc.call('wallets.detect', { ticker });
       const mine = candidates.find((c) => c.source === 'devnet' && c.wallet === 'alice');
       expect(mine, `devnet candidate for ${ticker}`).toBeDefined();
-      const summary = await rpc.call('wallets.connect', { ticker, connection: { kind: 'candidate', candidateId: mine!.id } });
+      const summary = await rpc.call('wallets.connect', {
+        ticker,
+        connection: { kind: 'candidate', candidateId: mine!.id },
+      });
       expect(summary.status).toBe('connected');
       expect(summary.balance?.spendable).toBe('50');
       // In several coins: each open order is backed by coins of its own, so one coin would allow one order.
@@ -68,11 +78,17 @@ describe('hashlock devnet', () => {
     const alice = first.nodes[0]!;
     const rpc = createNodeRpc(alice.url, alice.token);
     const sn = first.nodes.find((n) => n.name === 'servicenode')!;
-    await waitFor(async () => (await rpc.call('getServiceNodes', {})).some((x) => x.peerId === sn.peerId && x.fee !== null), { timeoutMs: 60_000, intervalMs: 500, what: 'the service node listed at alice' });
-    const book = await waitFor(async () => {
-      const b = await rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB' });
-      return b.asks.length >= 2 && b.bids.length >= 2 ? b : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 500, what: 'market maker orders on both sides' });
+    await waitFor(
+      async () => (await rpc.call('getServiceNodes', {})).some((x) => x.peerId === sn.peerId && x.fee !== null),
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the service node listed at alice' },
+    );
+    const book = await waitFor(
+      async () => {
+        const b = await rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB' });
+        return b.asks.length >= 2 && b.bids.length >= 2 ? b : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: 'market maker orders on both sides' },
+    );
     expect(parseAmount(book.asks[0]!.price, 8)).toBeGreaterThan(parseAmount(book.bids[0]!.price, 8));
   });
 

@@ -51,7 +51,10 @@ describe('hashlock node and CLI calls', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ network: 'devnet', vault: { kdf: { N: 1024, r: 8, p: 1 } } }));
+    writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ network: 'devnet', vault: { kdf: { N: 1024, r: 8, p: 1 } } }),
+    );
     node = spawn(CLI, ['node', '--data-dir', dir, '--api-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
     node.stdout?.on('data', (d) => (out += String(d)));
     await waitFor(() => out.includes('UI:'), { timeoutMs: 60_000, what: 'node start' });
@@ -83,7 +86,15 @@ describe('hashlock node and CLI calls', () => {
     expect(weak.stderr).toMatch(/INVALID_PARAMS: .*password must have at least 8 characters/);
     const badTicker = await cli(['wallets', 'balance', '--ticker', 'BTC', ...flags()]);
     expect(badTicker.stderr).toMatch(/NOT_FOUND: this node does not handle BTC on devnet/);
-    const wrongToken = await cli(['info', '--data-dir', dir, '--url', `http://127.0.0.1:${port}`, '--token', 'f'.repeat(64)]);
+    const wrongToken = await cli([
+      'info',
+      '--data-dir',
+      dir,
+      '--url',
+      `http://127.0.0.1:${port}`,
+      '--token',
+      'f'.repeat(64),
+    ]);
     expect(wrongToken.stderr).toMatch(/UNAUTHORIZED/);
     const status = await cli(['vault', 'status', ...flags()]);
     expect(JSON.parse(status.stdout)).toEqual({ state: 'absent' });

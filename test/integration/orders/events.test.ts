@@ -40,13 +40,27 @@ beforeAll(async () => {
   sn = await OrderNode.createServiceNode('sn', { root: net.root, chains: net.dev });
   net.nodes.push(sn);
   [maker, taker] = await Promise.all([
-    OrderNode.create('maker', { root: net.root, chains: net.dev, funds: { DEVA: 5n * COIN, DEVB: 1n * COIN }, splitInto: 2 }, [sn]),
-    OrderNode.create('taker', { root: net.root, chains: net.dev, funds: { DEVB: 5n * COIN, DEVA: 1n * COIN }, splitInto: 2 }, [sn]),
+    OrderNode.create(
+      'maker',
+      { root: net.root, chains: net.dev, funds: { DEVA: 5n * COIN, DEVB: 1n * COIN }, splitInto: 2 },
+      [sn],
+    ),
+    OrderNode.create(
+      'taker',
+      { root: net.root, chains: net.dev, funds: { DEVB: 5n * COIN, DEVA: 1n * COIN }, splitInto: 2 },
+      [sn],
+    ),
   ]);
   net.nodes.push(maker, taker);
   await connectAll(net.nodes);
   miner = autoMine(net.dev);
-  for (const n of net.nodes) await n.until(() => n.call('getServiceNodes', {}), (l) => l.some((x) => x.fee !== null && x.verified === 'yes'), 'service node listed', 30_000);
+  for (const n of net.nodes)
+    await n.until(
+      () => n.call('getServiceNodes', {}),
+      (l) => l.some((x) => x.fee !== null && x.verified === 'yes'),
+      'service node listed',
+      30_000,
+    );
 });
 
 afterAll(async () => {
@@ -58,23 +72,56 @@ afterAll(async () => {
 describe('events pushed to the UI during a trade', () => {
   it('a take is not reported filled before its hold, and every node pushes the finished trade as trade.new', async () => {
     const events = { maker: await listen(maker), taker: await listen(taker), sn: await listen(sn) };
-    const made = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '0.75' });
+    const made = await maker.call('makeOrder', {
+      base: 'DEVA',
+      quote: 'DEVB',
+      side: 'sell',
+      amount: '1',
+      price: '0.75',
+    });
     const orderId = made.order!.id;
-    await taker.until(() => taker.call('getOrders', {}), (l) => l.some((o) => o.id === orderId), 'order listed', 15_000);
+    await taker.until(
+      () => taker.call('getOrders', {}),
+      (l) => l.some((o) => o.id === orderId),
+      'order listed',
+      15_000,
+    );
     const took = await taker.call('takeOrder', { orderId });
     const swapId = took.swapIds[0]!;
-    await taker.until(() => taker.call('getOrder', { orderId: took.order!.id }), (o) => o.state === 'finished', 'take finished', 120_000);
+    await taker.until(
+      () => taker.call('getOrder', { orderId: took.order!.id }),
+      (o) => o.state === 'finished',
+      'take finished',
+      120_000,
+    );
 
-    const takerOrder = events.taker.filter((f) => f.event === 'order.updated').map((f) => f.data as { id: string; filledBase: string; swapIds: string[]; state: string }).filter((o) => o.id === took.order!.id);
+    const takerOrder = events.taker
+      .filter((f) => f.event === 'order.updated')
+      .map((f) => f.data as { id: string; filledBase: string; swapIds: string[]; state: string })
+      .filter((o) => o.id === took.order!.id);
     expect(takerOrder.length).toBeGreaterThan(1);
     expect(takerOrder.filter((o) => o.filledBase !== '0' && o.swapIds.length === 0)).toEqual([]);
     expect(takerOrder.find((o) => o.state === 'accepting')?.filledBase).toBe('0');
 
     for (const [who, frames] of Object.entries(events)) {
       const node = who === 'maker' ? maker : who === 'taker' ? taker : sn;
-      await node.until(async () => frames.filter((f) => f.event === 'trade.new'), (l) => l.length > 0, `${who}: trade.new pushed`, 30_000);
+      await node.until(
+        async () => frames.filter((f) => f.event === 'trade.new'),
+        (l) => l.length > 0,
+        `${who}: trade.new pushed`,
+        30_000,
+      );
       const trades = frames.filter((f) => f.event === 'trade.new').map((f) => f.data);
-      expect(trades).toEqual([expect.objectContaining({ id: swapId, orderId, price: '0.75', baseAmount: '1', quoteAmount: '0.75', mine: who !== 'sn' })]);
+      expect(trades).toEqual([
+        expect.objectContaining({
+          id: swapId,
+          orderId,
+          price: '0.75',
+          baseAmount: '1',
+          quoteAmount: '0.75',
+          mine: who !== 'sn',
+        }),
+      ]);
     }
   });
 });

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     dial: async (c) => ({ peerId: await host.dial(str(c.addr)) }),
     peers: async () => host.peers().map((p) => p.peerId),
     subscribe: async (c) => {
-      host.subscribe(str(c.topic), (m) => send({ event: 'message', topic: m.topic, from: m.from, text: dec.decode(m.data) }));
+      host.subscribe(str(c.topic), (m) =>
+        send({ event: 'message', topic: m.topic, from: m.from, text: dec.decode(m.data) }),
+      );
       return {};
     },
     publish: async (c) => host.publish(str(c.topic), enc.encode(str(c.text))),
@@ -39,19 +41,31 @@ async function main(): Promise<void> {
       return { sent };
     },
     request: async (c) => host.request(str(c.peerId), str(c.protocol), c.body, { timeoutMs: 20_000 }),
-    'request-raw': async (c) => host.requestRaw(str(c.peerId), str(c.protocol), enc.encode(str(c.text)), { timeoutMs: 10_000 }),
+    'request-raw': async (c) =>
+      host.requestRaw(str(c.peerId), str(c.protocol), enc.encode(str(c.text)), { timeoutMs: 10_000 }),
   };
-  createInterface({ input: process.stdin }).on('line', (line) => {
-    const c = JSON.parse(line) as Command;
-    const run = commands[c.cmd];
-    if (!run) return send({ id: c.id, ok: false, error: { message: `unknown command ${c.cmd}` } });
-    run(c).then(
-      (result) => send({ id: c.id, ok: true, result: result ?? null }),
-      (err: unknown) => send({ id: c.id, ok: false, error: { message: (err as Error).message, code: (err as { code?: string }).code, reason: err instanceof PeerRequestError ? err.reason : undefined } }),
-    );
-  }).on('close', () => {
-    void host.stop().finally(() => process.exit(0));
-  });
+  createInterface({ input: process.stdin })
+    .on('line', (line) => {
+      const c = JSON.parse(line) as Command;
+      const run = commands[c.cmd];
+      if (!run) return send({ id: c.id, ok: false, error: { message: `unknown command ${c.cmd}` } });
+      run(c).then(
+        (result) => send({ id: c.id, ok: true, result: result ?? null }),
+        (err: unknown) =>
+          send({
+            id: c.id,
+            ok: false,
+            error: {
+              message: (err as Error).message,
+              code: (err as { code?: string }).code,
+              reason: err instanceof PeerRequestError ? err.reason : undefined,
+            },
+          }),
+      );
+    })
+    .on('close', () => {
+      void host.stop().finally(() => process.exit(0));
+    });
   send({ event: 'ready', peerId: host.peerId, addrs: host.listenAddrs() });
 }
 

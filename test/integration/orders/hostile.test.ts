@@ -31,11 +31,25 @@ class HostilePeer {
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.child = spawn(nodeBinary(), [path.join(import.meta.dirname, 'hostile-peer.ts'), dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    this.child = spawn(nodeBinary(), [path.join(import.meta.dirname, 'hostile-peer.ts'), dataDir], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     let ready: () => void;
-    this.#ready = new Promise((r) => { ready = r; });
+    this.#ready = new Promise((r) => {
+      ready = r;
+    });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as { id?: number; ok?: boolean; result?: unknown; error?: { message: string; code?: string }; event?: string; peerId?: string; topic?: string; text?: string };
+      const m = JSON.parse(line) as {
+        id?: number;
+        ok?: boolean;
+        result?: unknown;
+        error?: { message: string; code?: string };
+        event?: string;
+        peerId?: string;
+        topic?: string;
+        text?: string;
+      };
       if (m.event === 'ready') {
         this.peerId = m.peerId!;
         ready();
@@ -97,11 +111,25 @@ async function newHostile(name: string): Promise<HostilePeer> {
   // and mends a connection lost meanwhile; a dial may also be refused for a while, since nodes
   // accept a few new connections per second from one address and on loopback all peers are one.
   const probe = testKey(44);
-  await waitFor(async () => {
-    for (const n of [sn, maker, watcher]) await h.call('dial', { addr: n.addr }).catch(() => undefined);
-    const text = JSON.stringify(signOrderMessage({ type: 'order.keepalive', maker: probe.pubkey, orderIds: [randomBytes(32).toString('hex')], seq: Date.now(), ts: Date.now() }, probe.signer));
-    return (await h.call<{ recipients: number }>('publish', { topic: TOPIC, text })).recipients >= 3;
-  }, { timeoutMs: 60_000, intervalMs: 500, what: `${name} connected to the three nodes, its gossip reaching them` });
+  await waitFor(
+    async () => {
+      for (const n of [sn, maker, watcher]) await h.call('dial', { addr: n.addr }).catch(() => undefined);
+      const text = JSON.stringify(
+        signOrderMessage(
+          {
+            type: 'order.keepalive',
+            maker: probe.pubkey,
+            orderIds: [randomBytes(32).toString('hex')],
+            seq: Date.now(),
+            ts: Date.now(),
+          },
+          probe.signer,
+        ),
+      );
+      return (await h.call<{ recipients: number }>('publish', { topic: TOPIC, text })).recipients >= 3;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, what: `${name} connected to the three nodes, its gossip reaching them` },
+  );
   return h;
 }
 
@@ -109,9 +137,17 @@ async function newHostile(name: string): Promise<HostilePeer> {
 function forgedTerms(maker: TestKey, peerId: string, over: Partial<OrderTerms> = {}): OrderTerms {
   const now = Date.now();
   return {
-    market: { base: 'DEVA', quote: 'DEVB' }, side: 'sell', baseAmount: 100_000_000n, quoteAmount: 50_000_000n, partial: { allowed: false, minBase: 100_000_000n },
+    market: { base: 'DEVA', quote: 'DEVB' },
+    side: 'sell',
+    baseAmount: 100_000_000n,
+    quoteAmount: 50_000_000n,
+    partial: { allowed: false, minBase: 100_000_000n },
     maker: { peerId, pubkey: maker.pubkey, addresses: { payout: maker.address, refund: testKey(40).address } },
-    makerUtxos: [`${'ab'.repeat(32)}:0`], createdAt: now, expiresAt: now + 3_600_000, nonce: now.toString(16).padStart(32, '0').slice(-32), ...over,
+    makerUtxos: [`${'ab'.repeat(32)}:0`],
+    createdAt: now,
+    expiresAt: now + 3_600_000,
+    nonce: now.toString(16).padStart(32, '0').slice(-32),
+    ...over,
   };
 }
 const announce = (o: Order) => JSON.stringify(wireForm({ type: 'order.announce', order: o }));
@@ -127,7 +163,13 @@ beforeAll(async () => {
   net.nodes.push(maker, watcher);
   await connectAll(net.nodes);
   miner = autoMine(net.dev);
-  for (const n of net.nodes) await n.until(() => n.call('getServiceNodes', {}), (l) => l.some((x) => x.fee !== null), 'service node listed', 30_000);
+  for (const n of net.nodes)
+    await n.until(
+      () => n.call('getServiceNodes', {}),
+      (l) => l.some((x) => x.fee !== null),
+      'service node listed',
+      30_000,
+    );
   snKey = (await watcher.call('getServiceNodes', {}))[0]!.pubkey;
   hostile = await newHostile('hostile');
 });
@@ -141,36 +183,87 @@ afterAll(async () => {
 describe('hostile peers', () => {
   it('forged, unsigned and unknown-service-node orders are never shown', async () => {
     const bad = testKey(41);
-    const unknownSn = signOrderAsServiceNode(createOrder(forgedTerms(bad, hostile.peerId), bad.signer), STRANGER.signer, Date.now());
-    const forgedSn = { ...signOrderAsServiceNode(createOrder(forgedTerms(bad, hostile.peerId, { nonce: '11'.repeat(16) }), bad.signer), STRANGER.signer, Date.now()) };
+    const unknownSn = signOrderAsServiceNode(
+      createOrder(forgedTerms(bad, hostile.peerId), bad.signer),
+      STRANGER.signer,
+      Date.now(),
+    );
+    const forgedSn = {
+      ...signOrderAsServiceNode(
+        createOrder(forgedTerms(bad, hostile.peerId, { nonce: '11'.repeat(16) }), bad.signer),
+        STRANGER.signer,
+        Date.now(),
+      ),
+    };
     const claimsRealSn: Order = { ...forgedSn, serviceNode: { ...forgedSn.serviceNode, pubkey: snKey } };
-    const unsigned: Order = { ...signOrderAsServiceNode(createOrder(forgedTerms(bad, hostile.peerId, { nonce: '22'.repeat(16) }), bad.signer), STRANGER.signer, Date.now()), makerSig: '00'.repeat(64) };
-    const texts = [announce(unknownSn), announce(claimsRealSn), announce({ ...unsigned, serviceNode: { ...unsigned.serviceNode, pubkey: snKey } })];
+    const unsigned: Order = {
+      ...signOrderAsServiceNode(
+        createOrder(forgedTerms(bad, hostile.peerId, { nonce: '22'.repeat(16) }), bad.signer),
+        STRANGER.signer,
+        Date.now(),
+      ),
+      makerSig: '00'.repeat(64),
+    };
+    const texts = [
+      announce(unknownSn),
+      announce(claimsRealSn),
+      announce({ ...unsigned, serviceNode: { ...unsigned.serviceNode, pubkey: snKey } }),
+    ];
     for (const text of texts) await hostile.call('publish', { topic: TOPIC, text });
     await sleep(2000);
     for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
-    for (const o of [unknownSn, claimsRealSn, unsigned]) await expect(watcher.call('getOrder', { orderId: o.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    for (const o of [unknownSn, claimsRealSn, unsigned])
+      await expect(watcher.call('getOrder', { orderId: o.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('the service node refuses orders backed by foreign, spent or too few coins, and signs one backed by the maker\'s own', async () => {
+  it("the service node refuses orders backed by foreign, spent or too few coins, and signs one backed by the maker's own", async () => {
     const chain = net.dev.DEVA;
     const wallet = chain.rpc; // the chain's own wallet plays a maker with real coins
-    const unspent = await wallet.call<Array<{ txid: string; vout: number; amount: string; address: string }>>('listunspent', [1]);
+    const unspent = await wallet.call<Array<{ txid: string; vout: number; amount: string; address: string }>>(
+      'listunspent',
+      [1],
+    );
     const [own, foreign] = [unspent[0]!, unspent[1]!];
     const refund = await wallet.call<string>('getnewaddress', ['', 'bech32']);
     const m = testKey(42);
-    const orderOn = (coin: { txid: string; vout: number }, amount = 100_000_000n) => createOrder({
-      ...forgedTerms(m, hostile.peerId, { baseAmount: amount, quoteAmount: amount / 2n, partial: { allowed: false, minBase: amount } }), makerUtxos: [`${coin.txid}:${coin.vout}`],
-    }, m.signer);
-    const proofFor = async (coin: { txid: string; vout: number; amount: string }, orderIdHex: string, sign: boolean) => {
-      const raw = await wallet.call<string>('createrawtransaction', [[{ txid: coin.txid, vout: coin.vout }], [{ data: orderIdHex }, { [refund]: (Number(coin.amount) - 0.001).toFixed(8) }]]);
+    const orderOn = (coin: { txid: string; vout: number }, amount = 100_000_000n) =>
+      createOrder(
+        {
+          ...forgedTerms(m, hostile.peerId, {
+            baseAmount: amount,
+            quoteAmount: amount / 2n,
+            partial: { allowed: false, minBase: amount },
+          }),
+          makerUtxos: [`${coin.txid}:${coin.vout}`],
+        },
+        m.signer,
+      );
+    const proofFor = async (
+      coin: { txid: string; vout: number; amount: string },
+      orderIdHex: string,
+      sign: boolean,
+    ) => {
+      const raw = await wallet.call<string>('createrawtransaction', [
+        [{ txid: coin.txid, vout: coin.vout }],
+        [{ data: orderIdHex }, { [refund]: (Number(coin.amount) - 0.001).toFixed(8) }],
+      ]);
       return sign ? (await wallet.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex : raw;
     };
     /** The order id is inside the proof: make the order, then its proof. */
-    const ask = async (coin: { txid: string; vout: number; amount: string }, opts: { sign: boolean; amount?: bigint; proof?: (id: string) => Promise<string> }) => {
+    const ask = async (
+      coin: { txid: string; vout: number; amount: string },
+      opts: { sign: boolean; amount?: bigint; proof?: (id: string) => Promise<string> },
+    ) => {
       const made = orderOn(coin, opts.amount);
       const proof = await (opts.proof ?? ((id: string) => proofFor(coin, id, opts.sign)))(made.id);
-      return { id: made.id, answer: hostile.call<{ orderId: string }>('request', { peerId: sn.peerId, protocol: ORDER_PROTOCOLS.sign, body: wireForm({ type: 'order.sign.request', order: made, ownership: { tx: proof } }) }) };
+      return {
+        id: made.id,
+        answer: hostile.call<{ orderId: string }>('request', {
+          peerId: sn.peerId,
+          protocol: ORDER_PROTOCOLS.sign,
+          body: wireForm({ type: 'order.sign.request', order: made, ownership: { tx: proof } }),
+        }),
+      };
     };
     // Foreign: a proof nobody signed (the hostile peer does not hold those keys).
     await expect((await ask(foreign, { sign: false })).answer).rejects.toThrow(/not the maker's/);
@@ -178,27 +271,61 @@ describe('hostile peers', () => {
     const tooMuch = BigInt(Math.round(Number(own.amount) * 1e8)) * 2n;
     await expect((await ask(own, { sign: true, amount: tooMuch })).answer).rejects.toThrow(/less than/);
     // A proof made for another order does not count.
-    await expect((await ask(own, { sign: true, proof: () => proofFor(own, 'cd'.repeat(32), true) })).answer).rejects.toThrow(/not for this order/);
+    await expect(
+      (await ask(own, { sign: true, proof: () => proofFor(own, 'cd'.repeat(32), true) })).answer,
+    ).rejects.toThrow(/not for this order/);
     // Honest: the coin's owner signed the proof.
     const fine = await ask(own, { sign: true });
     expect(await fine.answer).toMatchObject({ orderId: fine.id, serviceNode: { pubkey: snKey } });
     // Spent: a proof made while the coin was there, used after it is gone.
     const made = orderOn(own);
     const spent = await proofFor(own, made.id, true);
-    const drain = await wallet.call<string>('createrawtransaction', [[{ txid: own.txid, vout: own.vout }], [{ [refund]: (Number(own.amount) - 0.01).toFixed(8) }]]);
-    await wallet.call('sendrawtransaction', [(await wallet.call<{ hex: string }>('signrawtransactionwithwallet', [drain])).hex]);
-    await expect(hostile.call('request', { peerId: sn.peerId, protocol: ORDER_PROTOCOLS.sign, body: wireForm({ type: 'order.sign.request', order: made, ownership: { tx: spent } }) }))
-      .rejects.toThrow(/spent|not the maker's/);
+    const drain = await wallet.call<string>('createrawtransaction', [
+      [{ txid: own.txid, vout: own.vout }],
+      [{ [refund]: (Number(own.amount) - 0.01).toFixed(8) }],
+    ]);
+    await wallet.call('sendrawtransaction', [
+      (await wallet.call<{ hex: string }>('signrawtransactionwithwallet', [drain])).hex,
+    ]);
+    await expect(
+      hostile.call('request', {
+        peerId: sn.peerId,
+        protocol: ORDER_PROTOCOLS.sign,
+        body: wireForm({ type: 'order.sign.request', order: made, ownership: { tx: spent } }),
+      }),
+    ).rejects.toThrow(/spent|not the maker's/);
   });
 
   it('replayed announces, cancels and keepalives change nothing', async () => {
-    const made = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '0.5' });
+    const made = await maker.call('makeOrder', {
+      base: 'DEVA',
+      quote: 'DEVB',
+      side: 'sell',
+      amount: '1',
+      price: '0.5',
+    });
     const id = made.order!.id;
-    await watcher.until(() => watcher.call('getOrders', {}), (l) => l.some((o) => o.id === id), 'listed', 15_000);
-    const captured = (type: string) => hostile.seen.find((m) => m.text.includes(`"type":"${type}"`) && m.text.includes(id))?.text;
-    await watcher.until(async () => captured('order.keepalive') !== undefined, Boolean, 'a keepalive seen by the hostile peer', 10_000);
+    await watcher.until(
+      () => watcher.call('getOrders', {}),
+      (l) => l.some((o) => o.id === id),
+      'listed',
+      15_000,
+    );
+    const captured = (type: string) =>
+      hostile.seen.find((m) => m.text.includes(`"type":"${type}"`) && m.text.includes(id))?.text;
+    await watcher.until(
+      async () => captured('order.keepalive') !== undefined,
+      Boolean,
+      'a keepalive seen by the hostile peer',
+      10_000,
+    );
     await maker.call('cancelOrder', { orderId: id });
-    await watcher.until(() => watcher.call('getOrders', {}), (l) => !l.some((o) => o.id === id), 'canceled', 15_000);
+    await watcher.until(
+      () => watcher.call('getOrders', {}),
+      (l) => !l.some((o) => o.id === id),
+      'canceled',
+      15_000,
+    );
     await hostile.call('publish', { topic: TOPIC, text: captured('order.announce')! });
     await hostile.call('publish', { topic: TOPIC, text: captured('order.keepalive')! });
     await hostile.call('publish', { topic: TOPIC, text: captured('order.cancel')! });
@@ -210,16 +337,29 @@ describe('hostile peers', () => {
 
   it('oversize and malformed gossip gets the sender cut off by every node; nothing is shown', async () => {
     const junk = [
-      '{', 'null', '[]', '{"type":"order.announce"}', '{"type":"order.announce","order":{}}',
-      JSON.stringify({ type: 'order.announce', pad: 'x'.repeat(7000) }), '{"type":"order.cancel","orderId":"00","orderId":"11"}',
+      '{',
+      'null',
+      '[]',
+      '{"type":"order.announce"}',
+      '{"type":"order.announce","order":{}}',
+      JSON.stringify({ type: 'order.announce', pad: 'x'.repeat(7000) }),
+      '{"type":"order.cancel","orderId":"00","orderId":"11"}',
     ];
     for (const text of junk) await hostile.call('publish', { topic: TOPIC, text }).catch(() => undefined);
     for (const n of [sn, maker, watcher]) {
-      await n.until(() => n.call('p2p.peers', {}), (l) => !l.some((p) => p.peerId === hostile.peerId), 'hostile peer cut off', 15_000);
+      await n.until(
+        () => n.call('p2p.peers', {}),
+        (l) => !l.some((p) => p.peerId === hostile.peerId),
+        'hostile peer cut off',
+        15_000,
+      );
     }
     // Dialling again gets it nowhere: the connection is refused or closed as soon as it opens.
     await hostile.call('dial', { addr: watcher.addr }).catch(() => undefined);
-    await waitFor(async () => !(await hostile.call<string[]>('peers')).includes(watcher.peerId), { timeoutMs: 15_000, what: 'the banned peer\'s new connection closed' });
+    await waitFor(async () => !(await hostile.call<string[]>('peers')).includes(watcher.peerId), {
+      timeoutMs: 15_000,
+      what: "the banned peer's new connection closed",
+    });
     for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
     // Banned everywhere, it would go on dialling; on loopback those refused dials use up the new
     // connections per second that every node allows one address, and the next peer's are refused.
@@ -229,17 +369,41 @@ describe('hostile peers', () => {
   it('a flood of orders is rate-limited and cut off while the nodes keep answering; honest orders still flow', async () => {
     const flooder = await newHostile('flooder');
     const key = testKey(43);
-    const texts = Array.from({ length: 600 }, (_, i) => announce(signOrderAsServiceNode(createOrder(forgedTerms(key, flooder.peerId, { nonce: (i + 1).toString(16).padStart(32, '0') }), key.signer), STRANGER.signer, Date.now())));
+    const texts = Array.from({ length: 600 }, (_, i) =>
+      announce(
+        signOrderAsServiceNode(
+          createOrder(forgedTerms(key, flooder.peerId, { nonce: (i + 1).toString(16).padStart(32, '0') }), key.signer),
+          STRANGER.signer,
+          Date.now(),
+        ),
+      ),
+    );
     const flood = flooder.call<{ sent: number }>('publish-many', { topic: TOPIC, texts });
     const started = Date.now();
     expect(Array.isArray(await watcher.call('getOrders', {}))).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     await flood;
     for (const n of [sn, watcher]) {
-      await n.until(() => n.call('p2p.peers', {}), (l) => !l.some((p) => p.peerId === flooder.peerId), 'flooder cut off', 30_000);
+      await n.until(
+        () => n.call('p2p.peers', {}),
+        (l) => !l.some((p) => p.peerId === flooder.peerId),
+        'flooder cut off',
+        30_000,
+      );
     }
     for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
-    const honest = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '0.7' });
-    await watcher.until(() => watcher.call('getOrders', {}), (l) => l.some((o) => o.id === honest.order!.id), 'honest order listed', 15_000);
+    const honest = await maker.call('makeOrder', {
+      base: 'DEVA',
+      quote: 'DEVB',
+      side: 'sell',
+      amount: '1',
+      price: '0.7',
+    });
+    await watcher.until(
+      () => watcher.call('getOrders', {}),
+      (l) => l.some((o) => o.id === honest.order!.id),
+      'honest order listed',
+      15_000,
+    );
   });
 });

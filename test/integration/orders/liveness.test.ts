@@ -14,22 +14,48 @@ let shortLived: OrderNode;
 let taker: OrderNode;
 let miner: ReturnType<typeof autoMine>;
 
-const listedAt = (n: OrderNode, id: string) => n.until(() => n.call('getOrders', {}), (l) => l.some((o) => o.id === id), `order ${id.slice(0, 8)} listed`, 20_000);
-const goneAt = (n: OrderNode, id: string, ms = 20_000) => n.until(() => n.call('getOrders', {}), (l) => !l.some((o) => o.id === id), `order ${id.slice(0, 8)} gone`, ms);
+const listedAt = (n: OrderNode, id: string) =>
+  n.until(
+    () => n.call('getOrders', {}),
+    (l) => l.some((o) => o.id === id),
+    `order ${id.slice(0, 8)} listed`,
+    20_000,
+  );
+const goneAt = (n: OrderNode, id: string, ms = 20_000) =>
+  n.until(
+    () => n.call('getOrders', {}),
+    (l) => !l.some((o) => o.id === id),
+    `order ${id.slice(0, 8)} gone`,
+    ms,
+  );
 
 beforeAll(async () => {
   net = await startOrderNet();
   sn = await OrderNode.createServiceNode('sn', { root: net.root, chains: net.dev });
   net.nodes.push(sn);
   [maker, shortLived, taker] = await Promise.all([
-    OrderNode.create('maker', { root: net.root, chains: net.dev, funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 }, [sn]),
-    OrderNode.create('shortlived', { root: net.root, chains: net.dev, funds: { DEVA: 5n * COIN }, orders: { orderLifetimeMs: 4000 } }, [sn]),
+    OrderNode.create(
+      'maker',
+      { root: net.root, chains: net.dev, funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
+      [sn],
+    ),
+    OrderNode.create(
+      'shortlived',
+      { root: net.root, chains: net.dev, funds: { DEVA: 5n * COIN }, orders: { orderLifetimeMs: 4000 } },
+      [sn],
+    ),
     OrderNode.create('taker', { root: net.root, chains: net.dev, funds: { DEVB: 20n * COIN }, splitInto: 2 }, [sn]),
   ]);
   net.nodes.push(maker, shortLived, taker);
   await connectAll(net.nodes);
   miner = autoMine(net.dev);
-  for (const n of net.nodes) await n.until(() => n.call('getServiceNodes', {}), (l) => l.some((x) => x.fee !== null), 'service node listed', 30_000);
+  for (const n of net.nodes)
+    await n.until(
+      () => n.call('getServiceNodes', {}),
+      (l) => l.some((x) => x.fee !== null),
+      'service node listed',
+      30_000,
+    );
 });
 
 afterAll(async () => {
@@ -41,10 +67,23 @@ describe('order network liveness', () => {
   it('a node that joins late pulls the service-node list and the book from the one peer it knows', async () => {
     const a = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '2' });
     const b = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'buy', amount: '1', price: '1' });
-    const late = await OrderNode.create('late', { root: net.root, chains: net.dev, orders: { maxTakerFee: { DEVB: '0.0005' } } }, [maker]);
+    const late = await OrderNode.create(
+      'late',
+      { root: net.root, chains: net.dev, orders: { maxTakerFee: { DEVB: '0.0005' } } },
+      [maker],
+    );
     net.nodes.push(late);
-    const nodes = await late.until(() => late.call('getServiceNodes', {}), (l) => l.length === 1, 'service node learnt', 20_000);
-    expect(nodes[0]).toMatchObject({ peerId: sn.peerId, coins: ['DEVA', 'DEVB'], fee: { ticker: 'DEVB', amount: '0.001' } });
+    const nodes = await late.until(
+      () => late.call('getServiceNodes', {}),
+      (l) => l.length === 1,
+      'service node learnt',
+      20_000,
+    );
+    expect(nodes[0]).toMatchObject({
+      peerId: sn.peerId,
+      coins: ['DEVA', 'DEVB'],
+      fee: { ticker: 'DEVB', amount: '0.001' },
+    });
     await listedAt(late, a.order!.id);
     await listedAt(late, b.order!.id);
     const book = await late.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 1 });
@@ -52,19 +91,36 @@ describe('order network liveness', () => {
     expect(book.bids).toMatchObject([{ price: '1', amount: '1' }]);
     expect(await late.call('getNetworkTokens', {})).toEqual(['DEVA', 'DEVB']);
     // This node pays at most 0.0005 DEVB per fill; the service node asks 0.001.
-    expect((await late.call('takeOrder', { orderId: a.order!.id, dryRun: true })).preview.fees.takerFee).toEqual({ ticker: 'DEVB', amount: '0.001' });
-    await expect(late.call('takeOrder', { orderId: a.order!.id })).rejects.toMatchObject({ code: 'PEER_REFUSED', message: expect.stringMatching(/fee of 0\.001 DEVB, more than the 0\.0005/) });
+    expect((await late.call('takeOrder', { orderId: a.order!.id, dryRun: true })).preview.fees.takerFee).toEqual({
+      ticker: 'DEVB',
+      amount: '0.001',
+    });
+    await expect(late.call('takeOrder', { orderId: a.order!.id })).rejects.toMatchObject({
+      code: 'PEER_REFUSED',
+      message: expect.stringMatching(/fee of 0\.001 DEVB, more than the 0\.0005/),
+    });
     await maker.call('cancelOrder', { orderId: a.order!.id });
     await maker.call('cancelOrder', { orderId: b.order!.id });
     await goneAt(late, a.order!.id);
   });
 
   it('an order leaves every book at its expiry, and its maker sees it expired', async () => {
-    const o = await shortLived.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '3' });
+    const o = await shortLived.call('makeOrder', {
+      base: 'DEVA',
+      quote: 'DEVB',
+      side: 'sell',
+      amount: '1',
+      price: '3',
+    });
     expect(o.order!.expiresAt! - o.order!.createdAt).toBe(4000);
     await listedAt(taker, o.order!.id);
     for (const n of [sn, maker, taker]) await goneAt(n, o.order!.id, 15_000);
-    await shortLived.until(() => shortLived.call('getOrder', { orderId: o.order!.id }), (x) => x.state === 'expired', 'expired', 10_000);
+    await shortLived.until(
+      () => shortLived.call('getOrder', { orderId: o.order!.id }),
+      (x) => x.state === 'expired',
+      'expired',
+      10_000,
+    );
   });
 
   it('orders of a maker that falls silent leave every book, and come back when it returns', async () => {
@@ -85,7 +141,12 @@ describe('order network liveness', () => {
     const took = await taker.call('takeOrder', { orderId: o.order!.id });
     expect(took.swapIds).toHaveLength(1);
     await taker.kill(); // gone before it locks anything
-    const back = await maker.until(() => maker.call('getMyOrders', {}), (l) => l.some((x) => x.id !== o.order!.id && x.price === '5' && x.state === 'open'), 'reposted', 90_000);
+    const back = await maker.until(
+      () => maker.call('getMyOrders', {}),
+      (l) => l.some((x) => x.id !== o.order!.id && x.price === '5' && x.state === 'open'),
+      'reposted',
+      90_000,
+    );
     const repost = back.find((x) => x.id !== o.order!.id && x.price === '5')!;
     expect(repost).toMatchObject({ baseAmount: '1.5', side: 'sell' });
     expect((await maker.call('getOrder', { orderId: o.order!.id })).state).toBe('canceled');
@@ -100,12 +161,19 @@ describe('order network liveness', () => {
     await listedAt(taker, o.order!.id);
     await sn.kill();
     for (const n of [maker, taker]) {
-      await n.until(() => n.call('getServiceNodes', {}), (l) => l.length === 0, 'service node dropped', 15_000);
+      await n.until(
+        () => n.call('getServiceNodes', {}),
+        (l) => l.length === 0,
+        'service node dropped',
+        15_000,
+      );
       await goneAt(n, o.order!.id);
     }
     const mine = await maker.call('getOrder', { orderId: o.order!.id });
     expect(mine).toMatchObject({ state: 'invalid', reason: 'its service node went away' });
-    await expect(maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '6' })).rejects.toMatchObject({ code: 'PEER_UNREACHABLE' });
+    await expect(
+      maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '6' }),
+    ).rejects.toMatchObject({ code: 'PEER_UNREACHABLE' });
     expect(await taker.call('getNetworkTokens', {})).toEqual([]);
   });
 });

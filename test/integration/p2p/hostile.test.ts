@@ -34,7 +34,8 @@ async function gossipGetsThrough(from: P2pProc, to: P2pProc, label: string): Pro
   const text = `${label} ${Date.now()} ${Math.random()}`;
   const deadline = Date.now() + 20_000;
   for (let i = 0; !to.messages.some((m) => m.text.startsWith(text)); i++) {
-    if (Date.now() > deadline) throw new Error(`${label}: gossip from ${from.name} never reached ${to.name}\n${to.stderrTail()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${label}: gossip from ${from.name} never reached ${to.name}\n${to.stderrTail()}`);
     await from.call('publish', { topic: TOPIC, text: `${text} #${i}` });
     await sleep(250);
   }
@@ -43,7 +44,10 @@ async function gossipGetsThrough(from: P2pProc, to: P2pProc, label: string): Pro
 async function honestStillServed(label: string): Promise<void> {
   expect(receiver.alive).toBe(true);
   await gossipGetsThrough(honest, receiver, `${label}: honest gossip`);
-  expect(await honest.call('request', { peerId: receiver.peerId, protocol: ECHO, body: { label } })).toEqual({ echo: { label }, from: honest.peerId });
+  expect(await honest.call('request', { peerId: receiver.peerId, protocol: ECHO, body: { label } })).toEqual({
+    echo: { label },
+    from: honest.peerId,
+  });
 }
 
 /** A peer that ignores the limits the receiver enforces (its own caps are raised). */
@@ -80,7 +84,10 @@ describe('a receiver under attack', () => {
       const { recipients } = await big.call<{ recipients: number }>('publish', { topic: TOPIC, size: 100 * KiB });
       expect(recipients).toBeGreaterThan(0);
     }
-    await eventually('the oversize sender banned', async () => (await receiver.call<{ banned: boolean }>('is-banned', { peerId: big.peerId })).banned);
+    await eventually(
+      'the oversize sender banned',
+      async () => (await receiver.call<{ banned: boolean }>('is-banned', { peerId: big.peerId })).banned,
+    );
     await eventually('the oversize sender disconnected', async () => !(await connectedTo(receiver, big.peerId)));
     expect(receiver.messages.filter((m) => m.size > 64 * KiB)).toEqual([]);
     expect(honest.messages.filter((m) => m.size > 64 * KiB)).toEqual([]);
@@ -98,10 +105,17 @@ describe('a receiver under attack', () => {
 
   it('resets an oversize request without answering it and keeps serving others', async () => {
     const big = await startHostile('big-request', { maxRequestBytes: 1024 * KiB });
-    const err = await big.callExpectingError('request', { peerId: receiver.peerId, protocol: ECHO, padBytes: 200 * KiB });
+    const err = await big.callExpectingError('request', {
+      peerId: receiver.peerId,
+      protocol: ECHO,
+      padBytes: 200 * KiB,
+    });
     expect(err).toMatchObject({ code: 'PEER_UNREACHABLE', reason: 'reset' });
     // The same peer with a request inside the cap is still answered: one offence is not a ban.
-    expect(await big.call('request', { peerId: receiver.peerId, protocol: ECHO, body: 'small' })).toEqual({ echo: 'small', from: big.peerId });
+    expect(await big.call('request', { peerId: receiver.peerId, protocol: ECHO, body: 'small' })).toEqual({
+      echo: 'small',
+      from: big.peerId,
+    });
     await honestStillServed('after an oversize request');
   });
 
@@ -121,7 +135,10 @@ describe('a receiver under attack', () => {
     const flood = flooder.call<{ sent: number }>('flood', { topic: TOPIC, count: 400 }, 120_000);
     await gossipGetsThrough(honest, receiver, 'honest during the flood');
     expect((await flood).sent).toBeGreaterThan(0);
-    await eventually('the flooder banned', async () => (await receiver.call<{ banned: boolean }>('is-banned', { peerId: flooder.peerId })).banned);
+    await eventually(
+      'the flooder banned',
+      async () => (await receiver.call<{ banned: boolean }>('is-banned', { peerId: flooder.peerId })).banned,
+    );
     await eventually('the flooder disconnected', async () => !(await connectedTo(receiver, flooder.peerId)));
     const delivered = receiver.messages.filter((m) => m.from === flooder.peerId).length - before;
     // Burst of 20 plus refill at 5/s during the flood; far fewer than the 400 sent.
@@ -132,9 +149,17 @@ describe('a receiver under attack', () => {
     // Banned: the receiver's gater refuses it. The dial itself may look fine from the flooder's side
     // (Noise completes for the dialer before the receiver learns who it is), but it never holds.
     await flooder.call('dial', { addr: receiver.addrs[0] }).catch(() => undefined);
-    await eventually('the flooder to lose the connection again', async () => !(await connectedTo(flooder, receiver.peerId)));
+    await eventually(
+      'the flooder to lose the connection again',
+      async () => !(await connectedTo(flooder, receiver.peerId)),
+    );
     expect(await connectedTo(receiver, flooder.peerId)).toBe(false);
-    const reqErr = await flooder.callExpectingError('request', { peerId: receiver.peerId, protocol: ECHO, body: {}, timeoutMs: 5_000 });
+    const reqErr = await flooder.callExpectingError('request', {
+      peerId: receiver.peerId,
+      protocol: ECHO,
+      body: {},
+      timeoutMs: 5_000,
+    });
     expect(reqErr.code).toBe('PEER_UNREACHABLE');
   });
 

@@ -16,7 +16,10 @@ async function waitForPeer(p: P2pProc, peerId: string, present = true, timeoutMs
   for (;;) {
     const peers = await p.call<PeerInfo[]>('peers');
     if (peers.some((x) => x.peerId === peerId) === present) return peers;
-    if (Date.now() > deadline) throw new Error(`${p.name}: peer ${peerId} still ${present ? 'absent' : 'present'} after ${timeoutMs} ms: ${JSON.stringify(peers)}\n${p.stderrTail()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${p.name}: peer ${peerId} still ${present ? 'absent' : 'present'} after ${timeoutMs} ms: ${JSON.stringify(peers)}\n${p.stderrTail()}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -45,7 +48,10 @@ describe('p2p network between processes', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     const bInfo = peers.find((p) => p.peerId === b.peerId);
-    expect(bInfo).toMatchObject({ direction: 'inbound', addrs: [expect.stringMatching(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/)] });
+    expect(bInfo).toMatchObject({
+      direction: 'inbound',
+      addrs: [expect.stringMatching(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/)],
+    });
     expect(bInfo?.latencyMs).toBeGreaterThanOrEqual(0);
     expect(bInfo?.protocols).toEqual(expect.arrayContaining(['/hashlock/kad/1.0.0', '/meshsub/1.1.0']));
   });
@@ -71,12 +77,20 @@ describe('p2p network between processes', () => {
 
   it('answers a request with the handler result and the asker identified', async () => {
     await a.call('handle-echo', { protocol: '/hashlock/test/echo/1' });
-    const result = await c.call('request', { peerId: a.peerId, protocol: '/hashlock/test/echo/1', body: { q: 'ping', n: [1, 2] } });
+    const result = await c.call('request', {
+      peerId: a.peerId,
+      protocol: '/hashlock/test/echo/1',
+      body: { q: 'ping', n: [1, 2] },
+    });
     expect(result).toEqual({ echo: { q: 'ping', n: [1, 2] }, from: c.peerId });
   });
 
   it('reports a protocol the peer does not serve as refused', async () => {
-    const err = await c.callExpectingError('request', { peerId: a.peerId, protocol: '/hashlock/test/nothing/1', body: {} });
+    const err = await c.callExpectingError('request', {
+      peerId: a.peerId,
+      protocol: '/hashlock/test/nothing/1',
+      body: {},
+    });
     expect(err).toMatchObject({ code: 'PEER_REFUSED', reason: 'unsupported' });
   });
 
@@ -97,7 +111,9 @@ describe('p2p network between processes', () => {
     const dataDir = await procs.tempDir('damaged');
     await mkdir(dataDir, { recursive: true });
     await writeFile(join(dataDir, 'peer-key'), 'garbage', { mode: 0o600 });
-    await expect(procs.start('damaged', { dataDir })).rejects.toThrow(/network identity key file .*peer-key is damaged/);
+    await expect(procs.start('damaged', { dataDir })).rejects.toThrow(
+      /network identity key file .*peer-key is damaged/,
+    );
     expect(await readFile(join(dataDir, 'peer-key'), 'utf8')).toBe('garbage');
   });
 

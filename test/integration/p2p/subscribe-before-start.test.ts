@@ -26,9 +26,12 @@ it('a topic subscribed before start receives gossip once started', async () => {
   await a.start();
   await b.start();
   await b.dial(a.listenAddrs()[0]!);
-  await waitFor(async () => {
-    await a.publish('early', new TextEncoder().encode('hello'));
-    return got.includes('hello');
-  }, { timeoutMs: 20_000, intervalMs: 500, what: 'gossip on a topic subscribed before start' });
+  await waitFor(
+    async () => {
+      await a.publish('early', new TextEncoder().encode('hello'));
+      return got.includes('hello');
+    },
+    { timeoutMs: 20_000, intervalMs: 500, what: 'gossip on a topic subscribed before start' },
+  );
   expect(got).toContain('hello');
 });

@@ -12,7 +12,8 @@ function send(line: unknown): void {
 }
 
 function errorData(err: unknown): unknown {
-  if (err instanceof PeerRequestError) return { name: err.name, code: err.code, message: err.message, reason: err.reason, remoteCode: err.remoteCode };
+  if (err instanceof PeerRequestError)
+    return { name: err.name, code: err.code, message: err.message, reason: err.reason, remoteCode: err.remoteCode };
   if (err instanceof ApiError) return { name: err.name, code: err.code, message: err.message };
   return { name: (err as Error).name, message: (err as Error).message };
 }
@@ -25,9 +26,11 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as P2pHostOptions;
-  const write = (level: string) => (msg: string, data?: Record<string, unknown>): void => {
-    process.stderr.write(`[host ${level}] ${msg}${data === undefined ? '' : ` ${JSON.stringify(data)}`}\n`);
-  };
+  const write =
+    (level: string) =>
+    (msg: string, data?: Record<string, unknown>): void => {
+      process.stderr.write(`[host ${level}] ${msg}${data === undefined ? '' : ` ${JSON.stringify(data)}`}\n`);
+    };
   const host = createP2pHost({ ...config, log: { info: write('info'), warn: write('warn') } });
   await host.start();
   const encoder = new TextEncoder();
@@ -40,7 +43,13 @@ async function main(): Promise<void> {
     subscribe: async (c) => {
       const topic = str(c.topic, 'topic');
       host.subscribe(topic, (msg) => {
-        send({ event: 'message', topic: msg.topic, from: msg.from, size: msg.data.length, text: decoder.decode(msg.data.subarray(0, 200)) });
+        send({
+          event: 'message',
+          topic: msg.topic,
+          from: msg.from,
+          size: msg.data.length,
+          text: decoder.decode(msg.data.subarray(0, 200)),
+        });
       });
       return { topic };
     },
@@ -69,10 +78,18 @@ async function main(): Promise<void> {
     },
     request: async (c) => {
       const body = typeof c.padBytes === 'number' ? { pad: 'p'.repeat(c.padBytes) } : c.body;
-      return host.request(str(c.peerId, 'peerId'), str(c.protocol, 'protocol'), body, { timeoutMs: num(c.timeoutMs, 10_000) });
+      return host.request(str(c.peerId, 'peerId'), str(c.protocol, 'protocol'), body, {
+        timeoutMs: num(c.timeoutMs, 10_000),
+      });
     },
-    'request-raw': async (c) => host.requestRaw(str(c.peerId, 'peerId'), str(c.protocol, 'protocol'), encoder.encode(str(c.text, 'text')), { timeoutMs: num(c.timeoutMs, 10_000) }),
-    ban: async (c) => { await host.ban(str(c.peerId, 'peerId'), 'test', num(c.ms, 60_000)); return {}; },
+    'request-raw': async (c) =>
+      host.requestRaw(str(c.peerId, 'peerId'), str(c.protocol, 'protocol'), encoder.encode(str(c.text, 'text')), {
+        timeoutMs: num(c.timeoutMs, 10_000),
+      }),
+    ban: async (c) => {
+      await host.ban(str(c.peerId, 'peerId'), 'test', num(c.ms, 60_000));
+      return {};
+    },
     'is-banned': async (c) => ({ banned: host.isBanned(str(c.peerId, 'peerId')) }),
     stop: async () => {
       await host.stop();
@@ -96,8 +113,12 @@ async function main(): Promise<void> {
       return;
     }
     run(command).then(
-      (result) => { send({ id: command.id, ok: true, result: result ?? null }); },
-      (err: unknown) => { send({ id: command.id, ok: false, error: errorData(err) }); },
+      (result) => {
+        send({ id: command.id, ok: true, result: result ?? null });
+      },
+      (err: unknown) => {
+        send({ id: command.id, ok: false, error: errorData(err) });
+      },
     );
   });
   // The test runner died or closed our stdin: never outlive it.

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('a daemon restarts mid-swap', () => {
-  it('the taker chain\'s daemon is down when the taker must lock: funding waits, then the swap completes', async () => {
+  it("the taker chain's daemon is down when the taker must lock: funding waits, then the swap completes", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
     const miner = autoMine(dev);
@@ -40,7 +40,7 @@ describe('a daemon restarts mid-swap', () => {
     }
   });
 
-  it('the taker chain\'s daemon restarts while the maker\'s claim is unconfirmed: the claim survives and both complete', async () => {
+  it("the taker chain's daemon restarts while the maker's claim is unconfirmed: the claim survives and both complete", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
     const miner = autoMine(dev);
@@ -62,7 +62,7 @@ describe('a daemon restarts mid-swap', () => {
     }
   });
 
-  it('a reorg takes the maker\'s funding out of its block before the taker locks: the taker waits until it is confirmed again at the agreed depth', async () => {
+  it("a reorg takes the maker's funding out of its block before the taker locks: the taker waits until it is confirmed again at the agreed depth", async () => {
     const { maker, taker, dev } = pair;
     // The maker asks for 2 DEVA confirmations, so one block is not yet enough for the taker.
     await maker.call('settings.set', { confirmations: { DEVA: 2 } });
@@ -74,10 +74,11 @@ describe('a daemon restarts mid-swap', () => {
       const funded = await maker.waitSwap(swapId, (s) => s.state === 'funded', 'maker locked');
       expect(funded.confirmations).toContainEqual({ side: 'own', ticker: 'DEVA', confirmations: 2 });
       const fundingTxid = funded.txs.find((x) => x.kind === 'ownFunding')!.txid;
-      const theirDepth = (s: Awaited<ReturnType<typeof taker.swap>>) => s.txs.find((x) => x.kind === 'theirFunding' && x.txid === fundingTxid)?.confirmations;
+      const theirDepth = (s: Awaited<ReturnType<typeof taker.swap>>) =>
+        s.txs.find((x) => x.kind === 'theirFunding' && x.txid === fundingTxid)?.confirmations;
 
       const [blockA] = await dev.DEVA.mine(1);
-      await taker.waitSwap(swapId, (s) => theirDepth(s) === 1, 'taker saw the maker\'s HTLC 1 deep');
+      await taker.waitSwap(swapId, (s) => theirDepth(s) === 1, "taker saw the maker's HTLC 1 deep");
       // The block holding the funding is orphaned; two empty blocks replace it. Counted against the
       // old block the HTLC would now be 2 deep; it is back in the mempool.
       await dev.DEVA.rpc.call('invalidateblock', [blockA], { wallet: false });
@@ -98,8 +99,15 @@ describe('a daemon restarts mid-swap', () => {
       await taker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'ownFunding'), 'taker locked');
       miner.paused.delete('DEVA');
       // The taker's claim on DEVA must reach 2 confirmations too: let blocks come.
-      await passTime(dev, async () => (await taker.swap(swapId)).terminal && (await maker.swap(swapId)).terminal, 'both finished');
-      expect([(await maker.swap(swapId)).outcome, (await taker.swap(swapId)).outcome]).toEqual(['completed', 'completed']);
+      await passTime(
+        dev,
+        async () => (await taker.swap(swapId)).terminal && (await maker.swap(swapId)).terminal,
+        'both finished',
+      );
+      expect([(await maker.swap(swapId)).outcome, (await taker.swap(swapId)).outcome]).toEqual([
+        'completed',
+        'completed',
+      ]);
       await reconcile(pair, swapId, before);
     } finally {
       await miner.stop();

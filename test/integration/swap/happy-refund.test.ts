@@ -42,40 +42,84 @@ describe('swap between two nodes on two regtest chains', () => {
     const before = await balancesOf(maker, taker);
     const miner = autoMine(dev);
     try {
-      await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: '4.25' }, buy: { ticker: 'DEVA', amount: '1.5' } });
-      const s = await cli(maker, ['swaps', 'start', '--peer-id', taker.peerId, '--sell', '{"ticker":"DEVA","amount":"1.5"}', '--buy', '{"ticker":"DEVB","amount":"4.25"}']) as { swapId: string };
-      expect(s).toMatchObject({ role: 'maker', state: 'proposed', counterparty: taker.peerId, sell: { ticker: 'DEVA', amount: '1.5' } });
+      await taker.call('swaps.allow', {
+        peerId: maker.peerId,
+        sell: { ticker: 'DEVB', amount: '4.25' },
+        buy: { ticker: 'DEVA', amount: '1.5' },
+      });
+      const s = (await cli(maker, [
+        'swaps',
+        'start',
+        '--peer-id',
+        taker.peerId,
+        '--sell',
+        '{"ticker":"DEVA","amount":"1.5"}',
+        '--buy',
+        '{"ticker":"DEVB","amount":"4.25"}',
+      ])) as { swapId: string };
+      expect(s).toMatchObject({
+        role: 'maker',
+        state: 'proposed',
+        counterparty: taker.peerId,
+        sell: { ticker: 'DEVA', amount: '1.5' },
+      });
       const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker finished');
       const t = await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished');
       expect(m.outcome).toBe('completed');
       expect(t.outcome).toBe('completed');
-      expect(t).toMatchObject({ role: 'taker', counterparty: maker.peerId, sell: { ticker: 'DEVB', amount: '4.25' }, buy: { ticker: 'DEVA', amount: '1.5' } });
-      expect(m.timeline.map((x) => x.state)).toEqual(expect.arrayContaining(['proposed', 'funding', 'funded', 'claiming', 'completed']));
+      expect(t).toMatchObject({
+        role: 'taker',
+        counterparty: maker.peerId,
+        sell: { ticker: 'DEVB', amount: '4.25' },
+        buy: { ticker: 'DEVA', amount: '1.5' },
+      });
+      expect(m.timeline.map((x) => x.state)).toEqual(
+        expect.arrayContaining(['proposed', 'funding', 'funded', 'claiming', 'completed']),
+      );
       expect(m.locks.map((l) => l.side)).toEqual(['own', 'counterparty']);
-      expect(await cli(taker, ['swaps', 'get', '--swap-id', s.swapId])).toMatchObject({ swapId: s.swapId, role: 'taker', state: 'completed' });
+      expect(await cli(taker, ['swaps', 'get', '--swap-id', s.swapId])).toMatchObject({
+        swapId: s.swapId,
+        role: 'taker',
+        state: 'completed',
+      });
     } finally {
       await miner.stop();
     }
     const { m } = await reconcile((await maker.call('swaps.list', {}))[0]!.swapId, before);
     expect(m.txs.map((x) => x.kind)).toEqual(expect.arrayContaining(['ownFunding', 'theirFunding', 'claim']));
     // The agreed depth per chain, and every step's deadline with the chain it is counted on.
-    expect(m.confirmations).toEqual([{ side: 'own', ticker: 'DEVA', confirmations: 1 }, { side: 'counterparty', ticker: 'DEVB', confirmations: 1 }]);
+    expect(m.confirmations).toEqual([
+      { side: 'own', ticker: 'DEVA', confirmations: 1 },
+      { side: 'counterparty', ticker: 'DEVB', confirmations: 1 },
+    ]);
     const theirLock = m.locks.find((l) => l.side === 'counterparty')!.locktime;
     expect(m.deadlines.map((x) => [x.step, x.party, x.ticker])).toEqual([
-      ['makerFundBy', 'own', 'DEVB'], ['takerFundBy', 'counterparty', 'DEVB'], ['makerClaimBy', 'own', 'DEVB'],
-      ['takerRefundAt', 'counterparty', 'DEVB'], ['takerClaimBy', 'counterparty', 'DEVA'], ['makerRefundAt', 'own', 'DEVA'],
+      ['makerFundBy', 'own', 'DEVB'],
+      ['takerFundBy', 'counterparty', 'DEVB'],
+      ['makerClaimBy', 'own', 'DEVB'],
+      ['takerRefundAt', 'counterparty', 'DEVB'],
+      ['takerClaimBy', 'counterparty', 'DEVA'],
+      ['makerRefundAt', 'own', 'DEVA'],
     ]);
     expect(m.deadlines.find((x) => x.step === 'takerRefundAt')?.height).toBe(theirLock);
   });
 
-  it('an agreement (swaps.allow) survives the taker\'s restart: the proposal after it is accepted and the swap completes', async () => {
+  it("an agreement (swaps.allow) survives the taker's restart: the proposal after it is accepted and the swap completes", async () => {
     const before = await balancesOf(maker, taker);
-    await taker.call('swaps.allow', { peerId: maker.peerId, sell: { ticker: 'DEVB', amount: '2' }, buy: { ticker: 'DEVA', amount: '0.5' } });
+    await taker.call('swaps.allow', {
+      peerId: maker.peerId,
+      sell: { ticker: 'DEVB', amount: '2' },
+      buy: { ticker: 'DEVA', amount: '0.5' },
+    });
     await taker.restart();
     await maker.waitConnected(taker.peerId);
     const miner = autoMine(dev);
     try {
-      const s = await maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: '0.5' }, buy: { ticker: 'DEVB', amount: '2' } });
+      const s = await maker.call('swaps.start', {
+        peerId: taker.peerId,
+        sell: { ticker: 'DEVA', amount: '0.5' },
+        buy: { ticker: 'DEVB', amount: '2' },
+      });
       const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker finished');
       expect(m).toMatchObject({ outcome: 'completed', reason: null });
       expect((await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished')).outcome).toBe('completed');
@@ -130,7 +174,11 @@ describe('swap between two nodes on two regtest chains', () => {
     try {
       // The maker comes back and locks while the taker is away; its HTLC confirms.
       await maker.start();
-      const m = await maker.waitSwap(swapId, (x) => x.txs.some((tx) => tx.kind === 'ownFunding' && tx.confirmations === 1), 'maker locked, confirmed');
+      const m = await maker.waitSwap(
+        swapId,
+        (x) => x.txs.some((tx) => tx.kind === 'ownFunding' && tx.confirmations === 1),
+        'maker locked, confirmed',
+      );
       // The taker returns only after its own deadline to lock has passed on the taker chain.
       const takerFundBy = m.deadlines.find((x) => x.step === 'takerFundBy')!;
       expect(takerFundBy).toMatchObject({ party: 'counterparty', action: 'lock', ticker: 'DEVB' });
@@ -138,9 +186,13 @@ describe('swap between two nodes on two regtest chains', () => {
       await taker.start();
       const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker gave up');
       expect(t).toMatchObject({ outcome: 'failedBeforeFunding', reason: { code: 'deadline-passed' } });
-      expect(t.reason?.message).toMatch(/^the maker locked its coins, but too little time was left for us to lock ours safely when we saw it/);
+      expect(t.reason?.message).toMatch(
+        /^the maker locked its coins, but too little time was left for us to lock ours safely when we saw it/,
+      );
       // It looked at the chain: the maker's HTLC is on record as seen, never answered with our coins.
-      expect(t.txs.map((x) => [x.kind, x.txid])).toEqual([['theirFunding', m.txs.find((x) => x.kind === 'ownFunding')!.txid]]);
+      expect(t.txs.map((x) => [x.kind, x.txid])).toEqual([
+        ['theirFunding', m.txs.find((x) => x.kind === 'ownFunding')!.txid],
+      ]);
       await mineTo(dev.DEVA, m.locks.find((l) => l.side === 'own')!.locktime);
       expect((await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded')).outcome).toBe('refunded');
     } finally {

@@ -7,7 +7,14 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { SwapSummary } from '../../../src-shared/api/schemas.ts';
 import { startChains, type Chains } from '../../support/regtest.ts';
-import { SwapNode, balancesOf, expectedAfter, killAllNodes, type Balances, type DevChains } from '../../support/swap-node.ts';
+import {
+  SwapNode,
+  balancesOf,
+  expectedAfter,
+  killAllNodes,
+  type Balances,
+  type DevChains,
+} from '../../support/swap-node.ts';
 
 const COIN = 100_000_000n;
 
@@ -49,8 +56,16 @@ export async function setupPair(): Promise<Pair> {
 
 /** The taker agrees, then the maker proposes: DEVA (maker) for DEVB (taker). */
 export async function startSwap(p: Pair, sell = '1', buy = '4'): Promise<SwapSummary> {
-  await p.taker.call('swaps.allow', { peerId: p.maker.peerId, sell: { ticker: 'DEVB', amount: buy }, buy: { ticker: 'DEVA', amount: sell } });
-  return p.maker.call('swaps.start', { peerId: p.taker.peerId, sell: { ticker: 'DEVA', amount: sell }, buy: { ticker: 'DEVB', amount: buy } });
+  await p.taker.call('swaps.allow', {
+    peerId: p.maker.peerId,
+    sell: { ticker: 'DEVB', amount: buy },
+    buy: { ticker: 'DEVA', amount: sell },
+  });
+  return p.maker.call('swaps.start', {
+    peerId: p.taker.peerId,
+    sell: { ticker: 'DEVA', amount: sell },
+    buy: { ticker: 'DEVB', amount: buy },
+  });
 }
 
 /** Both wallets of both parties hold exactly what the swap's transactions on chain say. */

@@ -40,12 +40,22 @@ export interface HostileConfig {
 const ECPair = ECPairFactory(ecc);
 const out = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const cfg = JSON.parse(process.argv[2] ?? '{}') as HostileConfig;
-const rpc = (t: 'DEVA' | 'DEVB') => new RpcClient({ host: '127.0.0.1', port: cfg.chains[t].port, auth: { username: cfg.chains[t].username, password: cfg.chains[t].password }, family: 'litecoin', wallet: cfg.wallet });
+const rpc = (t: 'DEVA' | 'DEVB') =>
+  new RpcClient({
+    host: '127.0.0.1',
+    port: cfg.chains[t].port,
+    auth: { username: cfg.chains[t].username, password: cfg.chains[t].password },
+    family: 'litecoin',
+    wallet: cfg.wallet,
+  });
 const height = (t: 'DEVA' | 'DEVB') => rpc(t).call<number>('getblockcount', [], { wallet: false });
 const newAddress = (t: 'DEVA' | 'DEVB') => rpc(t).call<string>('getnewaddress', ['', 'bech32']);
 const pubkey = () => bytesToHex(ECPair.makeRandom().publicKey);
 
-const host = createP2pHost({ dataDir: cfg.dataDir, log: { info: () => undefined, warn: (m, d) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`) } });
+const host = createP2pHost({
+  dataDir: cfg.dataDir,
+  log: { info: () => undefined, warn: (m, d) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`) },
+});
 let terms: SwapTerms | undefined;
 let proposal: SwapProposal | undefined;
 
@@ -62,22 +72,53 @@ async function send(m: SwapMessage): Promise<void> {
 async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Promise<void> {
   const e = expectedHtlc(t, chain);
   const coin = getCoin(e.ticker);
-  const fields = { secretHash: hexToBytes(e.secretHash), claimPubkey: hexToBytes(e.claimPubkey), refundPubkey: hexToBytes(e.refundPubkey), locktime: e.locktime };
+  const fields = {
+    secretHash: hexToBytes(e.secretHash),
+    claimPubkey: hexToBytes(e.claimPubkey),
+    refundPubkey: hexToBytes(e.refundPubkey),
+    locktime: e.locktime,
+  };
   let script: Uint8Array;
   let amount = e.amount;
   switch (cfg.fault) {
-    case 'wrong-amount': script = htlcScript(fields); amount = e.amount - 10_000n; break;
-    case 'wrong-hash': script = htlcScript({ ...fields, secretHash: sha256(randomBytes(32)) }); break;
-    case 'short-lock': script = htlcScript({ ...fields, locktime: e.locktime - 10 }); break;
-    case 'wrong-script': script = Uint8Array.of(0x51); break; // OP_TRUE: anyone can spend it
+    case 'wrong-amount':
+      script = htlcScript(fields);
+      amount = e.amount - 10_000n;
+      break;
+    case 'wrong-hash':
+      script = htlcScript({ ...fields, secretHash: sha256(randomBytes(32)) });
+      break;
+    case 'short-lock':
+      script = htlcScript({ ...fields, locktime: e.locktime - 10 });
+      break;
+    case 'wrong-script':
+      script = Uint8Array.of(0x51);
+      break; // OP_TRUE: anyone can spend it
   }
   const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
-  const txid = await wallet.call<string>('sendtoaddress', [address, formatAmount(amount, 8), '', '', false, false, null, 'unset', null, 10]);
+  const txid = await wallet.call<string>('sendtoaddress', [
+    address,
+    formatAmount(amount, 8),
+    '',
+    '',
+    false,
+    false,
+    null,
+    'unset',
+    null,
+    10,
+  ]);
   const tx = Transaction.fromHex(await wallet.call<string>('getrawtransaction', [txid], { wallet: false }));
   const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(htlcOutputScript(script)));
   out({ event: 'funded', txid, vout, amount: amount.toString(), ticker: e.ticker });
-  await send({ type: chain === 'makerChain' ? 'swap.makerFunded' : 'swap.takerFunded', swapId: t.swapId, txid, vout, witnessScript: bytesToHex(script) });
+  await send({
+    type: chain === 'makerChain' ? 'swap.makerFunded' : 'swap.takerFunded',
+    swapId: t.swapId,
+    txid,
+    vout,
+    witnessScript: bytesToHex(script),
+  });
 }
 
 /** P2WSH address of any script (htlcAddress insists on an HTLC). */
@@ -93,17 +134,36 @@ async function main(): Promise<void> {
     if (cfg.role === 'maker' && m.type === 'swap.accept' && proposal && !terms) {
       terms = { ...proposal, takerPubkeys: m.takerPubkeys, takerAddresses: m.takerAddresses };
       const t = terms;
-      setTimeout(() => void fundWrong(t, 'makerChain').catch((err: Error) => out({ event: 'error', error: err.message })), 0);
+      setTimeout(
+        () => void fundWrong(t, 'makerChain').catch((err: Error) => out({ event: 'error', error: err.message })),
+        0,
+      );
     }
     if (cfg.role === 'taker' && m.type === 'swap.propose' && !terms) {
       const { type: _type, ...p } = m;
-      terms = { ...p, takerPubkeys: { makerChain: pubkey(), takerChain: pubkey() }, takerAddresses: { refund: await newAddress('DEVB'), payout: await newAddress('DEVA') } };
+      terms = {
+        ...p,
+        takerPubkeys: { makerChain: pubkey(), takerChain: pubkey() },
+        takerAddresses: { refund: await newAddress('DEVB'), payout: await newAddress('DEVA') },
+      };
       const t = terms;
-      setTimeout(() => void send({ type: 'swap.accept', swapId: t.swapId, takerPubkeys: t.takerPubkeys, takerAddresses: t.takerAddresses }), 0);
+      setTimeout(
+        () =>
+          void send({
+            type: 'swap.accept',
+            swapId: t.swapId,
+            takerPubkeys: t.takerPubkeys,
+            takerAddresses: t.takerAddresses,
+          }),
+        0,
+      );
     }
     if (cfg.role === 'taker' && m.type === 'swap.makerFunded' && terms) {
       const t = terms;
-      setTimeout(() => void fundWrong(t, 'takerChain').catch((err: Error) => out({ event: 'error', error: err.message })), 0);
+      setTimeout(
+        () => void fundWrong(t, 'takerChain').catch((err: Error) => out({ event: 'error', error: err.message })),
+        0,
+      );
     }
     return { ok: true };
   });
@@ -117,11 +177,28 @@ async function main(): Promise<void> {
     void (async () => {
       const heights = { makerChain: await height('DEVA'), takerChain: await height('DEVB') };
       const chains = { makerChain: chainParamsOf(getCoin('DEVA')), takerChain: chainParamsOf(getCoin('DEVB')) };
-      const locks = proposeLocktimes({ chains, confirmations: { makerChain: 1, takerChain: 1 }, heights, policy: REGTEST_TIMELOCK_POLICY });
+      const locks = proposeLocktimes({
+        chains,
+        confirmations: { makerChain: 1, takerChain: 1 },
+        heights,
+        policy: REGTEST_TIMELOCK_POLICY,
+      });
       proposal = {
-        swapId: `hostile-${randomBytes(6).toString('hex')}`, orderId: 'hostile-order', secretHash: bytesToHex(sha256(randomBytes(32))),
-        makerLeg: { ticker: 'DEVA', amount: BigInt(cfg.makerAmount ?? '100000000'), locktime: locks.makerChain, confirmations: 1 },
-        takerLeg: { ticker: 'DEVB', amount: BigInt(cfg.takerAmount ?? '400000000'), locktime: locks.takerChain, confirmations: 1 },
+        swapId: `hostile-${randomBytes(6).toString('hex')}`,
+        orderId: 'hostile-order',
+        secretHash: bytesToHex(sha256(randomBytes(32))),
+        makerLeg: {
+          ticker: 'DEVA',
+          amount: BigInt(cfg.makerAmount ?? '100000000'),
+          locktime: locks.makerChain,
+          confirmations: 1,
+        },
+        takerLeg: {
+          ticker: 'DEVB',
+          amount: BigInt(cfg.takerAmount ?? '400000000'),
+          locktime: locks.takerChain,
+          confirmations: 1,
+        },
         makerPubkeys: { makerChain: pubkey(), takerChain: pubkey() },
         makerAddresses: { refund: await newAddress('DEVA'), payout: await newAddress('DEVB') },
       };

@@ -24,7 +24,10 @@ export class Hostile {
   private constructor(config: HostileConfig, dev: DevChains) {
     this.wallet = config.wallet;
     this.dev = dev;
-    this.child = spawn(nodeBinary(), [SCRIPT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    this.child = spawn(nodeBinary(), [SCRIPT, JSON.stringify(config)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     createInterface({ input: this.child.stdout }).on('line', (l) => {
       try {
         this.events.push(JSON.parse(l) as HostileEvent);
@@ -36,18 +39,35 @@ export class Hostile {
   }
 
   /** A hostile peer with its own funded wallet on both chains, connected to `target`. */
-  static async start(o: { root: string; name: string; role: 'maker' | 'taker'; fault: Fault; target: SwapNode; dev: DevChains }): Promise<Hostile> {
+  static async start(o: {
+    root: string;
+    name: string;
+    role: 'maker' | 'taker';
+    fault: Fault;
+    target: SwapNode;
+    dev: DevChains;
+  }): Promise<Hostile> {
     for (const t of ['DEVA', 'DEVB'] as const) {
       await o.dev[t].rpc.call('createwallet', [o.name], { wallet: false });
       const address = await o.dev[t].rpc.forWallet(o.name).call<string>('getnewaddress', ['', 'bech32']);
       await o.dev[t].rpc.call('sendtoaddress', [address, formatAmount(10_00000000n, 8)]);
       await o.dev[t].mine(1);
     }
-    const auth = (t: 'DEVA' | 'DEVB') => ({ port: o.dev[t].rpcPort, ...(o.dev[t].auth as { username: string; password: string }) });
-    const h = new Hostile({
-      dataDir: path.join(o.root, o.name), role: o.role, fault: o.fault, target: { peerId: o.target.peerId, addr: o.target.addr },
-      chains: { DEVA: auth('DEVA'), DEVB: auth('DEVB') }, wallet: o.name,
-    }, o.dev);
+    const auth = (t: 'DEVA' | 'DEVB') => ({
+      port: o.dev[t].rpcPort,
+      ...(o.dev[t].auth as { username: string; password: string }),
+    });
+    const h = new Hostile(
+      {
+        dataDir: path.join(o.root, o.name),
+        role: o.role,
+        fault: o.fault,
+        target: { peerId: o.target.peerId, addr: o.target.addr },
+        chains: { DEVA: auth('DEVA'), DEVB: auth('DEVB') },
+        wallet: o.name,
+      },
+      o.dev,
+    );
     await h.waitFor('ready');
     return h;
   }
@@ -59,11 +79,14 @@ export class Hostile {
   /** The first event named `event` (and matching `fields`), waiting for it. */
   async waitFor(event: string, fields: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<HostileEvent> {
     const matches = (e: HostileEvent) => e.event === event && Object.entries(fields).every(([k, v]) => e[k] === v);
-    return waitFor(() => {
-      const err = this.events.find((e) => e.event === 'error');
-      if (err) throw new Error(`hostile peer failed: ${String(err.error)}\n${this.#stderr.join('\n')}`);
-      return this.events.find(matches);
-    }, { timeoutMs, intervalMs: 25, what: `hostile peer event ${event}\n${this.#stderr.slice(-10).join('\n')}` });
+    return waitFor(
+      () => {
+        const err = this.events.find((e) => e.event === 'error');
+        if (err) throw new Error(`hostile peer failed: ${String(err.error)}\n${this.#stderr.join('\n')}`);
+        return this.events.find(matches);
+      },
+      { timeoutMs, intervalMs: 25, what: `hostile peer event ${event}\n${this.#stderr.slice(-10).join('\n')}` },
+    );
   }
 
   go(): void {
@@ -85,14 +108,20 @@ export class Hostile {
 
 /** Waits for the honest node to record a ban of `peerId` (it bans once its abort had its chance to go out). */
 export async function waitBan(node: SwapNode, peerId: string): Promise<{ reason: string; until: number }> {
-  return waitFor(() => banOf(node, peerId), { timeoutMs: 15_000, intervalMs: 50, what: `${node.name} to ban ${peerId}` });
+  return waitFor(() => banOf(node, peerId), {
+    timeoutMs: 15_000,
+    intervalMs: 50,
+    what: `${node.name} to ban ${peerId}`,
+  });
 }
 
 /** The ban the honest node recorded for `peerId`, read from its SQLite file (WAL allows a reader). */
 export function banOf(node: SwapNode, peerId: string): { reason: string; until: number } | undefined {
   const db = new Database(path.join(node.dataDir, 'node.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[string], { reason: string; until: number }>('SELECT reason, until FROM peers_banned WHERE peer_id = ?').get(peerId);
+    return db
+      .prepare<[string], { reason: string; until: number }>('SELECT reason, until FROM peers_banned WHERE peer_id = ?')
+      .get(peerId);
   } finally {
     db.close();
   }

@@ -45,7 +45,18 @@ function rpcText(err: unknown): string {
 /** Pay `amount` to the HTLC from the swap wallet; returns the outpoint and the wallet fee paid. */
 async function fund(script: Uint8Array, amount: bigint): Promise<{ txid: string; vout: number; fee: bigint }> {
   const address = htlcAddress(script, DEVA);
-  const txid = await swapWallet.call<string>('sendtoaddress', [address, formatAmount(amount, 8), '', '', false, false, null, 'unset', null, FEE_RATE]);
+  const txid = await swapWallet.call<string>('sendtoaddress', [
+    address,
+    formatAmount(amount, 8),
+    '',
+    '',
+    false,
+    false,
+    null,
+    'unset',
+    null,
+    FEE_RATE,
+  ]);
   const wtx = await swapWallet.call<{ fee: number; hex: string }>('gettransaction', [txid]);
   const tx = Transaction.fromHex(wtx.hex);
   const out = p2wshOutputScript(script);
@@ -63,7 +74,18 @@ beforeAll(async () => {
   await node().call('createwallet', ['swap'], { wallet: false });
   swapWallet = node().forWallet('swap');
   const start = 10_00000000n;
-  await node().call('sendtoaddress', [await swapWallet.call<string>('getnewaddress'), formatAmount(start, 8), '', '', false, false, null, 'unset', null, FEE_RATE]);
+  await node().call('sendtoaddress', [
+    await swapWallet.call<string>('getnewaddress'),
+    formatAmount(start, 8),
+    '',
+    '',
+    false,
+    false,
+    null,
+    'unset',
+    null,
+    FEE_RATE,
+  ]);
   await mineElsewhere(1);
   expected = start;
   expect(await balance()).toBe(expected);
@@ -79,19 +101,38 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     const claimer = testSigner();
     const refunder = testSigner();
     const locktime = (await height()) + 8;
-    const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: refunder.publicKey, locktime });
+    const script = htlcScript({
+      secretHash: sha256(secret),
+      claimPubkey: claimer.publicKey,
+      refundPubkey: refunder.publicKey,
+      locktime,
+    });
     const amount = 1_25000000n;
 
     const funding = await fund(script, amount);
     expected -= amount + funding.fee;
     await mineElsewhere(1);
-    const utxo = await node().call<{ value: number; scriptPubKey: { hex: string } }>('gettxout', [funding.txid, funding.vout], { wallet: false });
+    const utxo = await node().call<{ value: number; scriptPubKey: { hex: string } }>(
+      'gettxout',
+      [funding.txid, funding.vout],
+      { wallet: false },
+    );
     expect(amountFromCoinJson(utxo.value, 8)).toBe(amount);
     expect(utxo.scriptPubKey.hex).toBe(bytesToHex(p2wshOutputScript(script)));
     expect(decodeHtlcScript(script).locktime).toBe(locktime);
 
     const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
-    const claim = buildClaimTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, preimage: secret, feeRateSatPerVb: BigInt(FEE_RATE), coin: DEVA, signer: claimer });
+    const claim = buildClaimTx({
+      fundingTxid: funding.txid,
+      vout: funding.vout,
+      value: amount,
+      script,
+      destination,
+      preimage: secret,
+      feeRateSatPerVb: BigInt(FEE_RATE),
+      coin: DEVA,
+      signer: claimer,
+    });
     expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
 
     // Any watcher can read the secret from the mempool before the claim confirms.
@@ -99,7 +140,9 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     expect(extractSecret(inMempool, { secretHash: sha256(secret) })).toEqual(secret);
 
     const [blockHash] = await mineElsewhere(1);
-    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], { wallet: false });
+    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], {
+      wallet: false,
+    });
     const mined = block.tx.find((t) => t.txid === claim.txid);
     expect(mined).toBeDefined();
     expect(extractSecret(mined!.hex, { script })).toEqual(secret);
@@ -110,8 +153,19 @@ describe('HTLC on a real Litecoin regtest chain', () => {
 
     // Once claimed, the refund can never happen: after the lock it finds its input spent.
     await mineElsewhere(Math.max(0, locktime - (await height())));
-    const refund = buildRefundTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, feeRateSatPerVb: BigInt(FEE_RATE), coin: DEVA, signer: refunder });
-    await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) => /missingorspent|missing-inputs|already/i.test(rpcText(e)));
+    const refund = buildRefundTx({
+      fundingTxid: funding.txid,
+      vout: funding.vout,
+      value: amount,
+      script,
+      destination,
+      feeRateSatPerVb: BigInt(FEE_RATE),
+      coin: DEVA,
+      signer: refunder,
+    });
+    await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) =>
+      /missingorspent|missing-inputs|already/i.test(rpcText(e)),
+    );
   });
 
   it('refund: refused before the lock, accepted at it, and reveals no secret', async () => {
@@ -119,7 +173,12 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     const claimer = testSigner();
     const refunder = testSigner();
     const locktime = (await height()) + 6;
-    const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: refunder.publicKey, locktime });
+    const script = htlcScript({
+      secretHash: sha256(secret),
+      claimPubkey: claimer.publicKey,
+      refundPubkey: refunder.publicKey,
+      locktime,
+    });
     const amount = 50000000n;
 
     const funding = await fund(script, amount);
@@ -127,19 +186,32 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     await mineElsewhere(1);
 
     const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
-    const refund = buildRefundTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, feeRateSatPerVb: BigInt(FEE_RATE), coin: DEVA, signer: refunder });
+    const refund = buildRefundTx({
+      fundingTxid: funding.txid,
+      vout: funding.vout,
+      value: amount,
+      script,
+      destination,
+      feeRateSatPerVb: BigInt(FEE_RATE),
+      coin: DEVA,
+      signer: refunder,
+    });
     expect(refund.tx.locktime).toBe(locktime);
 
     // One block short of the lock: the refund is not final yet.
     await mineElsewhere(locktime - 1 - (await height()));
     expect(await height()).toBe(locktime - 1);
-    await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) => /non-final/i.test(rpcText(e)));
+    await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) =>
+      /non-final/i.test(rpcText(e)),
+    );
 
     // Tip at the lock: the next block is above it, so the refund is valid.
     await mineElsewhere(1);
     expect(await node().call<string>('sendrawtransaction', [refund.hex], { wallet: false })).toBe(refund.txid);
     const [blockHash] = await mineElsewhere(1);
-    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], { wallet: false });
+    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], {
+      wallet: false,
+    });
     const mined = block.tx.find((t) => t.txid === refund.txid);
     expect(mined).toBeDefined();
     expect(extractSecret(mined!.hex, { script })).toBeNull();
@@ -152,13 +224,28 @@ describe('HTLC on a real Litecoin regtest chain', () => {
   it('a claim asked at 0 sat/vB is built at the wallet floor and relays', async () => {
     const secret = sha256(new TextEncoder().encode('floor test secret'));
     const claimer = testSigner();
-    const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: testSigner().publicKey, locktime: (await height()) + 50 });
+    const script = htlcScript({
+      secretHash: sha256(secret),
+      claimPubkey: claimer.publicKey,
+      refundPubkey: testSigner().publicKey,
+      locktime: (await height()) + 50,
+    });
     const amount = 10000n;
     const funding = await fund(script, amount);
     expected -= amount + funding.fee;
     await mineElsewhere(1);
     const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
-    const claim = buildClaimTx({ fundingTxid: funding.txid, vout: funding.vout, value: amount, script, destination, preimage: secret, feeRateSatPerVb: 0n, coin: DEVA, signer: claimer });
+    const claim = buildClaimTx({
+      fundingTxid: funding.txid,
+      vout: funding.vout,
+      value: amount,
+      script,
+      destination,
+      preimage: secret,
+      feeRateSatPerVb: 0n,
+      coin: DEVA,
+      signer: claimer,
+    });
     expect(claim.feeRate).toBe(10n);
     expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
     await mineElsewhere(1);

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('swaps that stop early', () => {
-  it('the taker\'s wallet cannot pay: it fails before funding, tells the maker, and the maker refunds at its lock', async () => {
+  it("the taker's wallet cannot pay: it fails before funding, tells the maker, and the maker refunds at its lock", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
     const miner = autoMine(dev);
@@ -36,29 +36,37 @@ describe('swaps that stop early', () => {
     }
   });
 
-  it('a proposal the peer never agreed to is refused at once: the maker fails before funding with the peer\'s words', async () => {
+  it("a proposal the peer never agreed to is refused at once: the maker fails before funding with the peer's words", async () => {
     const { maker, taker } = pair;
     const before = await balancesOf(maker, taker);
     const started = Date.now();
-    const s = await maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: '1' }, buy: { ticker: 'DEVB', amount: '3' } });
+    const s = await maker.call('swaps.start', {
+      peerId: taker.peerId,
+      sell: { ticker: 'DEVA', amount: '1' },
+      buy: { ticker: 'DEVB', amount: '3' },
+    });
     const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker heard the refusal', 10_000);
     // Far sooner than the 30 s accept timeout that silence would take.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(m).toMatchObject({ outcome: 'failedBeforeFunding', reason: { code: 'refused' } });
-    expect(m.reason?.message).toBe('the peer refused the proposal: this node has not agreed to swap 3 DEVB for 1 DEVA with you (no matching swaps.allow)');
+    expect(m.reason?.message).toBe(
+      'the peer refused the proposal: this node has not agreed to swap 3 DEVB for 1 DEVA with you (no matching swaps.allow)',
+    );
     await expect(taker.call('swaps.get', { swapId: s.swapId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(maker.call('swaps.abort', { swapId: s.swapId })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await balancesOf(maker, taker)).toEqual(before);
   });
 
-  it('terms the taker\'s checks refuse (fewer confirmations than its setting) end the maker\'s swap at once with the reason', async () => {
+  it("terms the taker's checks refuse (fewer confirmations than its setting) end the maker's swap at once with the reason", async () => {
     const { maker, taker } = pair;
     await taker.call('settings.set', { confirmations: { DEVA: 3 } });
     try {
       const s = await startSwap(pair, '1', '3');
       const m = await maker.waitSwap(s.swapId, (x) => x.terminal, 'maker heard the refusal', 10_000);
       expect(m).toMatchObject({ outcome: 'failedBeforeFunding', reason: { code: 'refused' } });
-      expect(m.reason?.message).toMatch(/^the peer refused the proposal: the terms do not pass this node's checks: 1 DEVA confirmations is fewer than .* 3$/);
+      expect(m.reason?.message).toMatch(
+        /^the peer refused the proposal: the terms do not pass this node's checks: 1 DEVA confirmations is fewer than .* 3$/,
+      );
       // Nothing was set up on the taker's side for terms it refused.
       await expect(taker.call('swaps.get', { swapId: s.swapId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
@@ -66,20 +74,28 @@ describe('swaps that stop early', () => {
     }
   });
 
-  it('funds promised to a swap not yet locked show as locked; the user\'s abort before any lock ends it and frees them', async () => {
+  it("funds promised to a swap not yet locked show as locked; the user's abort before any lock ends it and frees them", async () => {
     const { maker, taker } = pair;
     const before = await balancesOf(maker, taker);
     const free = await maker.call('wallets.balance', { ticker: 'DEVA' });
     // A taker that hangs (its process stopped) keeps the proposal unanswered.
     taker.child!.kill('SIGSTOP');
     try {
-      const s = await maker.call('swaps.start', { peerId: taker.peerId, sell: { ticker: 'DEVA', amount: '2.5' }, buy: { ticker: 'DEVB', amount: '3' } });
+      const s = await maker.call('swaps.start', {
+        peerId: taker.peerId,
+        sell: { ticker: 'DEVA', amount: '2.5' },
+        buy: { ticker: 'DEVB', amount: '3' },
+      });
       const held = await maker.call('wallets.balance', { ticker: 'DEVA' });
       expect(held.locked).toBe('2.5');
       expect(held.spendable).not.toBe(free.spendable);
       expect((await maker.swap(s.swapId)).state).toBe('proposed');
       const aborted = await maker.call('swaps.abort', { swapId: s.swapId });
-      expect(aborted).toMatchObject({ state: 'failedBeforeFunding', outcome: 'failedBeforeFunding', reason: { code: 'user-abort' } });
+      expect(aborted).toMatchObject({
+        state: 'failedBeforeFunding',
+        outcome: 'failedBeforeFunding',
+        reason: { code: 'user-abort' },
+      });
       expect((await maker.call('wallets.balance', { ticker: 'DEVA' })).locked).toBe('0');
     } finally {
       taker.child!.kill('SIGCONT');
@@ -113,7 +129,11 @@ describe('swaps that stop early', () => {
       await mineTo(dev.DEVB, takerLock);
       const tDone = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
       expect(tDone.outcome).toBe('refunded');
-      const refund = Transaction.fromHex(await dev.DEVB.rpc.call<string>('getrawtransaction', [tDone.txs.find((x) => x.kind === 'refund')!.txid], { wallet: false }));
+      const refund = Transaction.fromHex(
+        await dev.DEVB.rpc.call<string>('getrawtransaction', [tDone.txs.find((x) => x.kind === 'refund')!.txid], {
+          wallet: false,
+        }),
+      );
       expect(refund.locktime).toBe(takerLock);
 
       await mineTo(dev.DEVA, makerLock);

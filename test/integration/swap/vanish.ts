@@ -29,25 +29,36 @@ export function vanishMatrix(victim: 'maker' | 'taker', cases: readonly VanishCa
   });
 
   describe(`${victim} vanishes at each step: both sides still end, never stranded`, () => {
-    it.each(cases)(`${victim} vanishes $when: the other ends $survivor, it ends $returned on return`, async ({ at, survivor, returned }) => {
-      const gone = pair[victim];
-      const other = victim === 'maker' ? pair.taker : pair.maker;
-      await gone.restart({ crashAt: at });
-      await pair.maker.waitConnected(pair.taker.peerId);
-      const before = await balancesOf(pair.maker, pair.taker);
-      const miner = autoMine(pair.dev);
-      try {
-        const { swapId } = await startSwap(pair);
-        await gone.exited();
-        await passTime(pair.dev, async () => (await other.swap(swapId)).terminal, `the ${victim === 'maker' ? 'taker' : 'maker'} ending alone`);
-        expect((await other.swap(swapId)).outcome).toBe(survivor);
-        await gone.start();
-        await passTime(pair.dev, async () => (await gone.swap(swapId)).terminal, `the ${victim} ending after its return`);
-        expect((await gone.swap(swapId)).outcome).toBe(returned);
-        await reconcile(pair, swapId, before);
-      } finally {
-        await miner.stop();
-      }
-    });
+    it.each(cases)(
+      `${victim} vanishes $when: the other ends $survivor, it ends $returned on return`,
+      async ({ at, survivor, returned }) => {
+        const gone = pair[victim];
+        const other = victim === 'maker' ? pair.taker : pair.maker;
+        await gone.restart({ crashAt: at });
+        await pair.maker.waitConnected(pair.taker.peerId);
+        const before = await balancesOf(pair.maker, pair.taker);
+        const miner = autoMine(pair.dev);
+        try {
+          const { swapId } = await startSwap(pair);
+          await gone.exited();
+          await passTime(
+            pair.dev,
+            async () => (await other.swap(swapId)).terminal,
+            `the ${victim === 'maker' ? 'taker' : 'maker'} ending alone`,
+          );
+          expect((await other.swap(swapId)).outcome).toBe(survivor);
+          await gone.start();
+          await passTime(
+            pair.dev,
+            async () => (await gone.swap(swapId)).terminal,
+            `the ${victim} ending after its return`,
+          );
+          expect((await gone.swap(swapId)).outcome).toBe(returned);
+          await reconcile(pair, swapId, before);
+        } finally {
+          await miner.stop();
+        }
+      },
+    );
   });
 }

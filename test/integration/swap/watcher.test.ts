@@ -11,7 +11,13 @@ import { ECPairFactory } from 'ecpair';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCoin } from '../../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount } from '../../../src-shared/money/index.ts';
-import { buildClaimTx, extractSecret, htlcAddress, htlcOutputScript, htlcScript } from '../../../src-main/coins/htlc.ts';
+import {
+  buildClaimTx,
+  extractSecret,
+  htlcAddress,
+  htlcOutputScript,
+  htlcScript,
+} from '../../../src-main/coins/htlc.ts';
 import type { RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
 import { createChainWatcher, type ChainWatcher } from '../../../src-main/coins/watcher.ts';
 import { startChains, type Chains } from '../../support/regtest.ts';
@@ -38,16 +44,33 @@ function newHtlc(locktimeOffset = 50) {
   const secret = sha256(new TextEncoder().encode(`secret ${Math.random()}`));
   const claimer = ECPair.makeRandom();
   return {
-    secret, claimer,
+    secret,
+    claimer,
     build: async () => {
-      const script = htlcScript({ secretHash: sha256(secret), claimPubkey: claimer.publicKey, refundPubkey: ECPair.makeRandom().publicKey, locktime: (await height()) + locktimeOffset });
+      const script = htlcScript({
+        secretHash: sha256(secret),
+        claimPubkey: claimer.publicKey,
+        refundPubkey: ECPair.makeRandom().publicKey,
+        locktime: (await height()) + locktimeOffset,
+      });
       return { script, outputScript: bytesToHex(htlcOutputScript(script)), address: htlcAddress(script, DEVA) };
     },
   };
 }
 
 async function pay(address: string, amount: bigint): Promise<string> {
-  return node().call<string>('sendtoaddress', [address, formatAmount(amount, 8), '', '', false, false, null, 'unset', null, FEE_RATE]);
+  return node().call<string>('sendtoaddress', [
+    address,
+    formatAmount(amount, 8),
+    '',
+    '',
+    false,
+    false,
+    null,
+    'unset',
+    null,
+    FEE_RATE,
+  ]);
 }
 
 beforeAll(async () => {
@@ -67,7 +90,13 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
     await chain.mine(3);
     // A real client aimed at a port nobody listens on: every call fails the way a stopped daemon's would.
     const { RpcClient } = await import('../../../src-main/coins/rpc.ts');
-    const dead = new RpcClient({ host: '127.0.0.1', port: 1, auth: { username: 'x', password: 'x' }, retry: false, timeoutMs: 2000 });
+    const dead = new RpcClient({
+      host: '127.0.0.1',
+      port: 1,
+      auth: { username: 'x', password: 'x' },
+      retry: false,
+      timeoutMs: 2000,
+    });
     let failing = false;
     const w = createChainWatcher({ ticker: 'DEVA', rpc: () => (failing ? dead : chain.rpc), pollMs: 60_000 });
     watchers.push(w);
@@ -103,7 +132,14 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
     const vout = outs[0]!.vout;
     const destination = await node().call<string>('getnewaddress', ['', 'bech32']);
     const claim = buildClaimTx({
-      fundingTxid: txid, vout, value: amount, script, destination, preimage: h.secret, feeRateSatPerVb: 10n, coin: DEVA,
+      fundingTxid: txid,
+      vout,
+      value: amount,
+      script,
+      destination,
+      preimage: h.secret,
+      feeRateSatPerVb: 10n,
+      coin: DEVA,
       signer: { publicKey: h.claimer.publicKey, signDigest: (d) => h.claimer.sign(d, true) },
     });
     await node().call('sendrawtransaction', [claim.hex], { wallet: false });
@@ -153,10 +189,15 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
     const funding = Transaction.fromHex(await node().call<string>('getrawtransaction', [txid], { wallet: false }));
     const input = funding.ins[0]!;
     const prevTxid = bytesToHex(Uint8Array.from(input.hash).reverse());
-    const prev = await node().call<{ vout: Array<{ value: string }> }>('getrawtransaction', [prevTxid, true], { wallet: false });
+    const prev = await node().call<{ vout: Array<{ value: string }> }>('getrawtransaction', [prevTxid, true], {
+      wallet: false,
+    });
     const value = amountFromCoinJson(prev.vout[input.index]!.value, 8);
     const elsewhere = await node().call<string>('getnewaddress', ['', 'bech32']);
-    const raw = await node().call<string>('createrawtransaction', [[{ txid: prevTxid, vout: input.index }], { [elsewhere]: formatAmount(value - 10_000n, 8) }]);
+    const raw = await node().call<string>('createrawtransaction', [
+      [{ txid: prevTxid, vout: input.index }],
+      { [elsewhere]: formatAmount(value - 10_000n, 8) },
+    ]);
     const signed = await node().call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [raw]);
     expect(signed.complete).toBe(true);
     await node().call('generateblock', [elsewhere, [signed.hex]], { wallet: false });
