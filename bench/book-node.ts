@@ -11,7 +11,7 @@ import { encodeOrderMessage, marketTopic } from '../src-shared/protocol/orders.t
 import { createOrder, signOrderAsServiceNode } from '../src-shared/orders/order.ts';
 import { SERVICE_NODE, testKey } from '../src-shared/orders/testkit.ts';
 import type { KnownServiceNode } from '../src-shared/orders/validate.ts';
-import type { Logger } from '../src-main/api/dispatcher.ts';
+import type { Logger } from '../src-main/kernel/log.ts';
 import { createNetworkBook } from '../src-main/orders/network-book.ts';
 import { createPeerScorer } from '../src-main/orders/net.ts';
 import { createP2pHost } from '../src-main/p2p/host.ts';

@@ -25,7 +25,7 @@ const cases: Array<[string, string, string, string]> = [
   ],
   [
     'src-shared imports the node layer',
-    'src-shared/swap/x.ts',
+    'src-shared/swaps/x.ts',
     "import { startNode } from '../../src-main/core/node.ts';\nexport const s = startNode;",
     'no-restricted-imports',
   ],
@@ -60,7 +60,7 @@ const cases: Array<[string, string, string, string]> = [
     "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;",
     'no-restricted-imports',
   ],
-  ['money parsed as a float', 'src-main/coins/x.ts', "export const f = parseFloat('1.5');", 'no-restricted-syntax'],
+  ['money parsed as a float', 'src-main/chain/x.ts', "export const f = parseFloat('1.5');", 'no-restricted-syntax'],
 ];
 
 describe('layer lint', () => {

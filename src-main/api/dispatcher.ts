@@ -12,6 +12,7 @@ import {
   type Result,
 } from '../../src-shared/api/index.ts';
 import type { CallOutcome } from '../../src-shared/api/wire.ts';
+import type { Logger } from '../kernel/log.ts';
 
 export interface CallContext {
   transport: 'ipc' | 'ws' | 'http' | 'internal';
@@ -20,12 +21,6 @@ export interface CallContext {
 export type Handlers = {
   [M in MethodName]: (params: z.output<Methods[M]['params']>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
 };
-
-export interface Logger {
-  info(msg: string, data?: Record<string, unknown>): void;
-  warn(msg: string, data?: Record<string, unknown>): void;
-  error(msg: string, data?: Record<string, unknown>): void;
-}
 
 export interface Dispatcher {
   call(method: unknown, params: unknown, ctx: CallContext): Promise<CallOutcome>;

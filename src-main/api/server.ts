@@ -8,7 +8,8 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { jsonRpcErrorNumber, WS_PROTOCOL, WS_TOKEN_PREFIX, type ApiErrorData } from '../../src-shared/api/index.ts';
 import { RPC_PATH, WS_PATH, type CallFrame, type ReplyFrame } from '../../src-shared/api/wire.ts';
-import type { Dispatcher, Logger } from './dispatcher.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { EventBus } from './events.ts';
 
 export const MAX_BODY_BYTES = 1 << 20;

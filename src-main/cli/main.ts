@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { methods, METHOD_NAMES } from '../../src-shared/api/contract.ts';
-import { createLogger } from '../core/log.ts';
+import { createLogger } from '../kernel/log.ts';
 import { readVersion, startNode } from '../core/node.ts';
 import { loadConfig } from '../core/config.ts';
 import { readApiToken } from '../core/token.ts';

@@ -3,7 +3,8 @@
 // a node through here, so they run the same code.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDispatcher, type Dispatcher, type Logger } from '../api/dispatcher.ts';
+import { createDispatcher, type Dispatcher } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import { createEventBus, type EventBus } from '../api/events.ts';
 import type { EventPayload } from '../../src-shared/api/contract.ts';
 import { createHandlers } from '../api/handlers.ts';
@@ -11,12 +12,15 @@ import { startApiServer, type ApiServer } from '../api/server.ts';
 import { coinsForNetwork, loadConfig, parseConfig, type NodeConfig } from './config.ts';
 import { ensureApiToken } from './token.ts';
 import { createVault } from '../vault/index.ts';
-import { openStore, createBanRepo, createWalletConnectionRepo } from '../store/index.ts';
-import { createWalletService } from '../coins/wallet-service.ts';
+import { openStore } from '../store/index.ts';
+import { createBanRepo } from '../p2p/ban-repo.ts';
+import { createWalletConnectionRepo } from '../wallets/connection-repo.ts';
+import { createWalletService } from '../wallets/wallet-service.ts';
 import { createP2pHost } from '../p2p/host.ts';
-import { startBalanceWatcher } from './balance-watcher.ts';
-import { createSettingsService } from './settings.ts';
-import { createSettingsRepo, createSwapRepo } from '../store/index.ts';
+import { startBalanceWatcher } from '../wallets/balance-watcher.ts';
+import { createSettingsService } from '../settings/service.ts';
+import { createSwapRepo } from '../swaps/repo.ts';
+import { createSettingsRepo } from '../settings/repo.ts';
 import { createSwapEngine, type SwapEngine } from '../swaps/engine.ts';
 import { startOrderNetwork, type OrderNetwork } from '../orders/network.ts';
 

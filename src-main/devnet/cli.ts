@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger } from '../core/log.ts';
+import { createLogger } from '../kernel/log.ts';
 import { devnetLayout, type DevnetState } from './layout.ts';
 import { isAlive, readState, reapStale, runDevnet } from './supervisor.ts';
 

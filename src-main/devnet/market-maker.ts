@@ -1,7 +1,7 @@
 // The devnet's market maker: a loop that trades through a node's JSON-RPC API, as a bot would,
 // keeping a few limit orders on each side of one book around the last trade price, so the demo
 // shows a live market. Orders that are taken, expire or fail are simply replaced on the next tick.
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { NodeRpc } from '../cli/rpc-client.ts';
 import { formatAmount, parseAmount } from '../../src-shared/money/index.ts';
 

@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../api/dispatcher.ts';
-import { startRegtestDaemon, type RegtestDaemon } from '../coins/regtest-daemon.ts';
+import type { Logger } from '../kernel/log.ts';
+import { startRegtestDaemon, type RegtestDaemon } from '../chain/regtest-daemon.ts';
 import { readApiToken } from '../core/token.ts';
 import { createNodeRpc } from '../cli/rpc-client.ts';
-import { waitFor } from '../util/net.ts';
+import { waitFor } from '../kernel/time.ts';
 import {
   DEVNET_MAKER,
   DEVNET_SERVICE_NODE,

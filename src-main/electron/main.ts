@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../../src-shared/api/client.ts';
 import { startNode, type NodeHandle } from '../core/node.ts';
-import { createLogger } from '../core/log.ts';
+import { createLogger } from '../kernel/log.ts';
 import {
   ALLOWED_PERMISSIONS,
   CONTENT_SECURITY_POLICY,

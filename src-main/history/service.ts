@@ -25,11 +25,12 @@ import { formatAmount, formatPrice, price as makePrice, type Price } from '../..
 import { wireForm, type Signer } from '../../src-shared/protocol/canonical.ts';
 import { TRADE_TOPIC, decodeOrderMessage } from '../../src-shared/protocol/orders.ts';
 import type { Validation } from '../../src-shared/orders/validate.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/host.ts';
-import type { TradeRepo, TradeRow, TradeVerification } from '../store/index.ts';
+import type { TradeVerification, TradeRow, TradeRepo } from './repo.ts';
 import { gossipType, publishMessage, type PeerScorer } from '../orders/net.ts';
 import { verifyTradeOnChain, type ChainLookup } from './verify.ts';
+import { sleep } from '../kernel/time.ts';
 
 /** Taker → maker: the record the taker signed, for the maker's countersignature. */
 export const TRADE_SIGN_PROTOCOL = '/hashlock/trades/sign/1';
@@ -74,11 +75,6 @@ export interface TradeHistory {
   lastPrice(base: string, quote: string): Price | null;
   onTrade(cb: (record: TradeRecord) => void): () => void;
 }
-
-const sleep = (ms: number) =>
-  new Promise<void>((r) => {
-    setTimeout(r, ms).unref?.();
-  });
 
 export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
   const listeners = new Set<(r: TradeRecord) => void>();

@@ -4,7 +4,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Transaction } from 'bitcoinjs-lib';
 import type { TradeRecord } from '../../src-shared/history/record.ts';
-import type { RpcClient } from '../coins/rpc.ts';
+import type { RpcClient } from '../chain/rpc.ts';
 
 export type TradeCheck = 'yes' | 'no-chain' | 'failed';
 

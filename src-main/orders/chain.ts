@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
-import { networkOf } from '../coins/htlc.ts';
-import type { RpcClient } from '../coins/rpc.ts';
+import { networkOf } from '../chain/htlc.ts';
+import type { RpcClient } from '../chain/rpc.ts';
 
 export interface Outpoint {
   readonly txid: string;

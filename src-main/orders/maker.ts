@@ -19,8 +19,8 @@ import {
 import { transitionOrder } from '../../src-shared/orders/state.ts';
 import type { Order, OrderTerms, Side } from '../../src-shared/orders/types.ts';
 import { offenceFor, validateAccept, validateSignResponse, type Refusal } from '../../src-shared/orders/validate.ts';
-import type { Logger } from '../api/dispatcher.ts';
-import type { WalletService } from '../coins/wallet-service.ts';
+import type { Logger } from '../kernel/log.ts';
+import type { WalletService } from '../wallets/wallet-service.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
 import type { Vault } from '../vault/index.ts';

@@ -10,7 +10,7 @@ import {
   type OrderMessageType,
 } from '../../src-shared/protocol/orders.ts';
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import { PeerPenalties } from '../p2p/limits.ts';
 import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
 import type { NetworkKey, Vault } from '../vault/index.ts';

@@ -29,7 +29,7 @@ import {
   type ValidationContext,
 } from '../../src-shared/orders/validate.ts';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import { gossipType, type PeerScorer } from './net.ts';
 

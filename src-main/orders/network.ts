@@ -3,14 +3,17 @@
 // service-node role. Core calls this once; stop() takes it all down in reverse.
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { EventBus } from '../api/events.ts';
-import type { WalletService } from '../coins/wallet-service.ts';
+import type { WalletService } from '../wallets/wallet-service.ts';
 import { collateralPolicyOf, marketsOf, type NodeConfig } from '../core/config.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { StoreDatabase } from '../store/index.ts';
-import { createOrderRepo, createServiceNodeRepo, createSettingsRepo, createTradeRepo } from '../store/index.ts';
-import { createSettingsService } from '../core/settings.ts';
+import { createServiceNodeRepo } from '../servicenode/repo.ts';
+import { createTradeRepo } from '../history/repo.ts';
+import { createOrderRepo } from './repo.ts';
+import { createSettingsRepo } from '../settings/repo.ts';
+import { createSettingsService } from '../settings/service.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
 import type { Vault } from '../vault/index.ts';
 import { createTradeHistory, type TradeHistory } from '../history/service.ts';

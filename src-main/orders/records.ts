@@ -5,8 +5,8 @@
 import type { Price } from '../../src-shared/money/index.ts';
 import { isTerminal, transitionOrder, type OrderEvent } from '../../src-shared/orders/state.ts';
 import type { OrderState, Side } from '../../src-shared/orders/types.ts';
-import type { Logger } from '../api/dispatcher.ts';
-import type { OrderRepo } from '../store/index.ts';
+import type { Logger } from '../kernel/log.ts';
+import type { OrderRepo } from './repo.ts';
 
 export interface FillRecord {
   /** The network order the fill takes from. */

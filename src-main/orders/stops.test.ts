@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { price, type Price } from '../../src-shared/money/index.ts';
 import type { Side } from '../../src-shared/orders/types.ts';
-import { createOrderRepo, openStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
+import { createOrderRepo } from './repo.ts';
 import { createRecordStore } from './records.ts';
 import { createStopOrders, reaches, stopDirection, type StopSpec } from './stops.ts';
 

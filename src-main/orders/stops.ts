@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { comparePrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
 import type { Market, Side } from '../../src-shared/orders/types.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { OrderRecord, RecordStore } from './records.ts';
 
 export interface StopSpec {

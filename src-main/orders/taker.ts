@@ -14,8 +14,8 @@ import {
 import { fillQuote, makerReceivesTicker, makerSellsTicker } from '../../src-shared/orders/order.ts';
 import type { Order } from '../../src-shared/orders/types.ts';
 import { validateAck } from '../../src-shared/orders/validate.ts';
-import type { Logger } from '../api/dispatcher.ts';
-import type { WalletService } from '../coins/wallet-service.ts';
+import type { Logger } from '../kernel/log.ts';
+import type { WalletService } from '../wallets/wallet-service.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
 import type { Vault } from '../vault/index.ts';

@@ -9,7 +9,7 @@ import { formatAmount, formatPrice, quoteFor, type Price } from '../../src-share
 import type { BookEntry, OrderBook } from '../../src-shared/orders/book.ts';
 import type { Side } from '../../src-shared/orders/types.ts';
 import type { OrderState } from '../../src-shared/orders/types.ts';
-import { chainParamsOf, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swap/timelock.ts';
+import { chainParamsOf, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swaps/timelock.ts';
 
 export type OrderViewT = z.infer<typeof OrderView>;
 export type FeePreviewT = z.infer<typeof FeePreview>;

@@ -15,10 +15,10 @@ import {
   type CollateralPolicy,
 } from '../../src-shared/orders/servicenode.ts';
 import type { KnownServiceNode, Refusal, Validation } from '../../src-shared/orders/validate.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/host.ts';
-import type { CollateralVerification, ServiceNodeRepo } from '../store/index.ts';
-import { createSerialQueue } from '../swaps/serial.ts';
+import type { ServiceNodeRepo, CollateralVerification } from './repo.ts';
+import { createSerialQueue } from '../kernel/serial.ts';
 import { gossipType, type PeerScorer } from '../orders/net.ts';
 
 export interface ServiceNodeEntry {

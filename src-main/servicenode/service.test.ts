@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedMessageId } from '../../src-shared/protocol/orders.ts';
 import { TAKER_PEER, ackWire, acceptWire, holdWire, signedOrder, TXID_B } from '../../src-shared/orders/testkit.ts';
-import { createServiceNodeRepo, openStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
+import { createServiceNodeRepo } from './repo.ts';
 import { earlierHold } from './service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hashlock-sn-take-'));

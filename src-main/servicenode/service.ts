@@ -22,17 +22,18 @@ import {
   signedMessageId,
 } from '../../src-shared/protocol/orders.ts';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
-import type { Logger } from '../api/dispatcher.ts';
-import type { WalletService } from '../coins/wallet-service.ts';
+import type { Logger } from '../kernel/log.ts';
+import type { WalletService } from '../wallets/wallet-service.ts';
 import type { ServiceNodeConfig } from '../core/config.ts';
 import type { P2pHost } from '../p2p/host.ts';
-import type { ServiceNodeRepo } from '../store/index.ts';
-import { createSerialQueue } from '../swaps/serial.ts';
+import type { ServiceNodeRepo } from './repo.ts';
+import { createSerialQueue } from '../kernel/serial.ts';
 import type { Vault } from '../vault/index.ts';
 import { checkFeeTx, checkOwnershipProof, lookupOutput } from '../orders/chain.ts';
 import type { NetworkBook } from '../orders/network-book.ts';
 import { SeqCounter, publishMessage, vaultSigner } from '../orders/net.ts';
 import type { ServiceNodeRegistry } from './registry.ts';
+import { sleep } from '../kernel/time.ts';
 
 export interface ServiceNodeRoleDeps {
   config: ServiceNodeConfig;
@@ -57,11 +58,6 @@ export interface ServiceNodeRole {
   /** A trade record for one of our holds arrived: the trade went through. */
   traded(holdId: string): void;
 }
-
-const sleep = (ms: number) =>
-  new Promise<void>((r) => {
-    setTimeout(r, ms).unref?.();
-  });
 
 /**
  * The hold this service node already gave for a take, when the same taker sends the same take

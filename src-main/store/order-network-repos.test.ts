@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './db.ts';
-import { createOrderRepo } from './order-repo.ts';
-import { createServiceNodeRepo } from './service-node-repo.ts';
-import { createTradeRepo } from './trade-repo.ts';
+import { createOrderRepo } from '../orders/repo.ts';
+import { createServiceNodeRepo } from '../servicenode/repo.ts';
+import { createTradeRepo } from '../history/repo.ts';
 
 let dir: string;
 let path: string;

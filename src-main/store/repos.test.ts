@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredWalletConnection } from '../coins/connection-store.ts';
-import { createBanRepo } from './ban-repo.ts';
+import type { StoredWalletConnection } from '../wallets/connection-store.ts';
+import { createBanRepo } from '../p2p/ban-repo.ts';
 import { openStore } from './db.ts';
-import { createSettingsRepo } from './settings-repo.ts';
-import { createSwapRepo, type SwapSnapshot } from './swap-repo.ts';
-import { createWalletConnectionRepo } from './wallet-connection-repo.ts';
+import { createSettingsRepo } from '../settings/repo.ts';
+import { createSwapRepo, type SwapSnapshot } from '../swaps/repo.ts';
+import { createWalletConnectionRepo } from '../wallets/connection-repo.ts';
 
 let dir: string;
 let path: string;

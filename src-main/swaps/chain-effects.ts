@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
-import type { Effect } from '../../src-shared/swap/types.ts';
+import type { Effect } from '../../src-shared/swaps/types.ts';
 import {
   buildClaimTx,
   buildRefundTx,
@@ -16,8 +16,8 @@ import {
   htlcOutputScript,
   type BuiltTx,
   type SwapSigner,
-} from '../coins/htlc.ts';
-import type { RpcClient } from '../coins/rpc.ts';
+} from '../chain/htlc.ts';
+import type { RpcClient } from '../chain/rpc.ts';
 
 export type FundEffect = Extract<Effect, { type: 'FundHtlc' }>;
 export type SpendEffect = Extract<Effect, { type: 'BroadcastClaim' | 'BroadcastRefund' }>;

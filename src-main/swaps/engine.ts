@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { resumeEffects, transition } from '../../src-shared/swap/machine.ts';
-import { decodeSwapMessage, encodeSwapMessage, messageToEvent } from '../../src-shared/swap/messages.ts';
-import { chainParamsOf, checkProposal, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swap/timelock.ts';
+import { resumeEffects, transition } from '../../src-shared/swaps/machine.ts';
+import { decodeSwapMessage, encodeSwapMessage, messageToEvent } from '../../src-shared/swaps/messages.ts';
+import { chainParamsOf, checkProposal, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swaps/timelock.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import type {
   Chain,
@@ -21,23 +21,24 @@ import type {
   SwapMessage,
   SwapProposal,
   SwapState,
-} from '../../src-shared/swap/types.ts';
-import { isTerminal } from '../../src-shared/swap/types.ts';
-import type { Logger } from '../api/dispatcher.ts';
-import { isCoinSegwitAddress } from '../coins/address.ts';
-import type { BuiltTx } from '../coins/htlc.ts';
-import type { WalletService } from '../coins/wallet-service.ts';
-import { createChainWatcher, type ChainWatcher } from '../coins/watcher.ts';
+} from '../../src-shared/swaps/types.ts';
+import { isTerminal } from '../../src-shared/swaps/types.ts';
+import type { Logger } from '../kernel/log.ts';
+import { isCoinSegwitAddress } from '../chain/address.ts';
+import type { BuiltTx } from '../chain/htlc.ts';
+import type { WalletService } from '../wallets/wallet-service.ts';
+import { createChainWatcher, type ChainWatcher } from '../chain/watcher.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import { PeerRequestError } from '../p2p/reqres.ts';
-import type { SettingsRepo, SwapRepo } from '../store/index.ts';
+import type { SwapRepo } from './repo.ts';
+import type { SettingsRepo } from '../settings/repo.ts';
 import { toJson } from '../store/index.ts';
 import type { Vault } from '../vault/index.ts';
 import { broadcast, buildSpend, fundHtlc, type FundEffect, type SpendEffect } from './chain-effects.ts';
 import { chainEvents, watchTargets, type ChainViews } from './observe.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 import { deriveSwapSecret, secretHashHex } from './secret.ts';
-import { createSerialQueue, type SerialQueue } from './serial.ts';
+import { createSerialQueue, type SerialQueue } from '../kernel/serial.ts';
 import {
   detailOf,
   otherChain,
@@ -49,6 +50,8 @@ import {
   type SwapRecord,
   type ViewContext,
 } from './view.ts';
+import { sleep } from '../kernel/time.ts';
+import { errorText } from '../kernel/log.ts';
 
 export interface SwapLeg {
   readonly ticker: string;
@@ -175,12 +178,6 @@ const PRE_FUNDING: Record<'maker' | 'taker', ReadonlySet<string>> = {
   maker: new Set(['new', 'proposed', 'funding']),
   taker: new Set(['new', 'accepted', 'funding']),
 };
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref?.();
-  });
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   const now = d.now ?? Date.now;

@@ -14,12 +14,12 @@ import {
   TAKER_FUNDING_TXID,
   driveMaker,
   terms,
-} from '../../src-shared/swap/testkit.ts';
-import type { SwapEvent } from '../../src-shared/swap/types.ts';
-import { expectedScripts } from '../../src-shared/swap/verify.ts';
-import { probeAddress } from '../coins/address.ts';
-import { buildClaimTx, buildRefundTx, type SwapSigner } from '../coins/htlc.ts';
-import type { ChainTip, SeenOutput, SeenSpend, SeenTx, WatchOutpoint } from '../coins/watcher.ts';
+} from '../../src-shared/swaps/testkit.ts';
+import type { SwapEvent } from '../../src-shared/swaps/types.ts';
+import { expectedScripts } from '../../src-shared/swaps/verify.ts';
+import { probeAddress } from '../chain/address.ts';
+import { buildClaimTx, buildRefundTx, type SwapSigner } from '../chain/htlc.ts';
+import type { ChainTip, SeenOutput, SeenSpend, SeenTx, WatchOutpoint } from '../chain/watcher.ts';
 import { chainEvents, watchTargets, type ChainView } from './observe.ts';
 
 const ECPair = ECPairFactory(ecc);

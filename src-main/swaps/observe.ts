@@ -5,10 +5,10 @@
 // feeds them and the machine decides what each one means in the current state.
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { equalBytes } from '@noble/curves/utils.js';
-import { expectedScripts } from '../../src-shared/swap/verify.ts';
-import type { Chain, HtlcSeen, Outpoint, SwapEvent, SwapSetup, SwapState } from '../../src-shared/swap/types.ts';
-import { extractSecret } from '../coins/htlc.ts';
-import type { ChainTip, SeenSpend, SeenTx, WatchOutpoint, SeenOutput } from '../coins/watcher.ts';
+import { expectedScripts } from '../../src-shared/swaps/verify.ts';
+import type { Chain, HtlcSeen, Outpoint, SwapEvent, SwapSetup, SwapState } from '../../src-shared/swaps/types.ts';
+import { extractSecret } from '../chain/htlc.ts';
+import type { ChainTip, SeenSpend, SeenTx, WatchOutpoint, SeenOutput } from '../chain/watcher.ts';
 
 /** The read side of a chain watcher. */
 export interface ChainView {

@@ -1,10 +1,10 @@
 // The swap detail the API shows, built from a real event log: the agreed confirmations from the
 // terms, and every step's give-up deadline from the pure swapDeadlines, with blocks left at the tip.
 import { describe, expect, it } from 'vitest';
-import { swapDeadlines } from '../../src-shared/swap/timelock.ts';
-import { MAKER_PATH, START, TAKER_PATH, proposal, setup, takerStarted } from '../../src-shared/swap/testkit.ts';
-import type { Role, SwapEvent } from '../../src-shared/swap/types.ts';
-import type { StoredSwapEvent } from '../store/index.ts';
+import { swapDeadlines } from '../../src-shared/swaps/timelock.ts';
+import { MAKER_PATH, START, TAKER_PATH, proposal, setup, takerStarted } from '../../src-shared/swaps/testkit.ts';
+import type { Role, SwapEvent } from '../../src-shared/swaps/types.ts';
+import type { StoredSwapEvent } from './repo.ts';
 import { detailOf, replay, type SwapMeta, type ViewContext } from './view.ts';
 
 const meta = (role: Role): SwapMeta => ({

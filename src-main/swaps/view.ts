@@ -3,8 +3,8 @@
 // pure swapDeadlines), transactions and a timeline rebuilt from the event log.
 import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
-import { initialMakerState, initialTakerState, transition } from '../../src-shared/swap/machine.ts';
-import { swapDeadlines, type SwapDeadlines } from '../../src-shared/swap/timelock.ts';
+import { initialMakerState, initialTakerState, transition } from '../../src-shared/swaps/machine.ts';
+import { swapDeadlines, type SwapDeadlines } from '../../src-shared/swaps/timelock.ts';
 import type {
   Chain,
   Heights,
@@ -13,9 +13,9 @@ import type {
   SwapProposal,
   SwapSetup,
   SwapState,
-} from '../../src-shared/swap/types.ts';
-import { isTerminal } from '../../src-shared/swap/types.ts';
-import type { StoredSwapEvent } from '../store/index.ts';
+} from '../../src-shared/swaps/types.ts';
+import { isTerminal } from '../../src-shared/swaps/types.ts';
+import type { StoredSwapEvent } from './repo.ts';
 
 export type Notice = NonNullable<SwapSummary['notice']>;
 

@@ -11,8 +11,9 @@ import path from 'node:path';
 import type { MethodName, Params, Result } from '../../src-shared/api/contract.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
 import { createNodeRpc, type NodeRpc } from '../../src-main/cli/rpc-client.ts';
-import type { RpcClient } from '../../src-main/coins/rpc.ts';
-import { freePort, waitFor } from '../../src-main/util/net.ts';
+import type { RpcClient } from '../../src-main/chain/rpc.ts';
+import { freePort } from '../../src-main/kernel/ports.ts';
+import { waitFor } from '../../src-main/kernel/time.ts';
 import { startChains, type Chains } from './regtest.ts';
 import { TICKERS, type DevChains, type Ticker } from './swap-node.ts';
 

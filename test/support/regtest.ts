@@ -8,7 +8,7 @@ import {
   startRegtestDaemon,
   type RegtestDaemon,
   type RegtestDaemonOptions,
-} from '../../src-main/coins/regtest-daemon.ts';
+} from '../../src-main/chain/regtest-daemon.ts';
 
 export interface Chains {
   chains: RegtestDaemon[];

@@ -10,9 +10,10 @@ import type { MethodName, Params, Result } from '../../src-shared/api/contract.t
 import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import { amountFromCoinJson, formatAmount, parseAmount } from '../../src-shared/money/index.ts';
 import { createNodeRpc, type NodeRpc } from '../../src-main/cli/rpc-client.ts';
-import type { RegtestDaemon } from '../../src-main/coins/regtest-daemon.ts';
-import type { RpcClient } from '../../src-main/coins/rpc.ts';
-import { freePort, waitFor } from '../../src-main/util/net.ts';
+import type { RegtestDaemon } from '../../src-main/chain/regtest-daemon.ts';
+import type { RpcClient } from '../../src-main/chain/rpc.ts';
+import { freePort } from '../../src-main/kernel/ports.ts';
+import { waitFor } from '../../src-main/kernel/time.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'swap test password';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COINS } from '../../../src-shared/coins/registry.ts';
-import { startRegtestDaemon, type RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
-import { createWalletService, type WalletService } from '../../../src-main/coins/wallet-service.ts';
+import { startRegtestDaemon, type RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
+import { createWalletService, type WalletService } from '../../../src-main/wallets/wallet-service.ts';
 import { openPersistence, type Persistence } from './helpers.ts';
 
 let home: string;

@@ -2,9 +2,10 @@
 // scrypt), as the node builds them, in a temp dir the test removes.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createWalletConnectionRepo, openStore } from '../../../src-main/store/index.ts';
+import { openStore } from '../../../src-main/store/index.ts';
+import { createWalletConnectionRepo } from '../../../src-main/wallets/connection-repo.ts';
 import { createVault, type Vault } from '../../../src-main/vault/index.ts';
-import type { WalletConnectionRepo } from '../../../src-main/coins/connection-store.ts';
+import type { WalletConnectionRepo } from '../../../src-main/wallets/connection-store.ts';
 
 export const VAULT_PASSWORD = 'correct horse battery';
 

@@ -11,8 +11,9 @@ import {
   MWEB_ACTIVATION_HEIGHT,
   startRegtestDaemon,
   RegtestDaemonError,
-} from '../../../src-main/coins/regtest-daemon.ts';
-import { freePort, waitFor } from '../../../src-main/util/net.ts';
+} from '../../../src-main/chain/regtest-daemon.ts';
+import { freePort } from '../../../src-main/kernel/ports.ts';
+import { waitFor } from '../../../src-main/kernel/time.ts';
 import { fundAddress, startChains } from '../../support/regtest.ts';
 
 let root: string;
@@ -138,7 +139,7 @@ describe('daemon lifecycle', () => {
   });
 
   it('does not leave the daemon running when its owner process is SIGKILLed', async () => {
-    const moduleUrl = new URL('../../../src-main/coins/regtest-daemon.ts', import.meta.url).href;
+    const moduleUrl = new URL('../../../src-main/chain/regtest-daemon.ts', import.meta.url).href;
     const script = path.join(root, 'owner.ts');
     writeFileSync(
       script,

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/api/errors.ts';
-import { startRegtestDaemon, type RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
-import { RpcClient } from '../../../src-main/coins/rpc.ts';
-import { freePort } from '../../../src-main/util/net.ts';
+import { startRegtestDaemon, type RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
+import { RpcClient } from '../../../src-main/chain/rpc.ts';
+import { freePort } from '../../../src-main/kernel/ports.ts';
 
 let root: string;
 let daemon: RegtestDaemon;

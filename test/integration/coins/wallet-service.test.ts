@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/api/errors.ts';
 import { COINS } from '../../../src-shared/coins/registry.ts';
-import { createWalletService, type WalletService } from '../../../src-main/coins/wallet-service.ts';
-import type { RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
+import { createWalletService, type WalletService } from '../../../src-main/wallets/wallet-service.ts';
+import type { RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
 import { fundAddress, startChains, type Chains } from '../../support/regtest.ts';
 import { openPersistence, type Persistence } from './helpers.ts';
 

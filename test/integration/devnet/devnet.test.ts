@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeRpc } from '../../../src-main/cli/rpc-client.ts';
 import type { DevnetState } from '../../../src-main/devnet/layout.ts';
 import { isAlive } from '../../../src-main/devnet/supervisor.ts';
-import { waitFor } from '../../../src-main/util/net.ts';
+import { waitFor } from '../../../src-main/kernel/time.ts';
 import { parseAmount } from '../../../src-shared/money/index.ts';
 
 const run = promisify(execFile);

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '../../../src-main/util/net.ts';
+import { freePort } from '../../../src-main/kernel/ports.ts';
+import { waitFor } from '../../../src-main/kernel/time.ts';
 
 const run = promisify(execFile);
 const CLI = path.resolve('bin/hashlock');

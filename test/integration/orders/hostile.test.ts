@@ -13,14 +13,12 @@ import { ORDER_PROTOCOLS, marketTopic, signOrderMessage } from '../../../src-sha
 import { createOrder, signOrderAsServiceNode } from '../../../src-shared/orders/order.ts';
 import { STRANGER, testKey, type TestKey } from '../../../src-shared/orders/testkit.ts';
 import type { Order, OrderTerms } from '../../../src-shared/orders/types.ts';
-import { waitFor } from '../../../src-main/util/net.ts';
+import { waitFor, sleep } from '../../../src-main/kernel/time.ts';
 import { nodeBinary } from '../../support/p2p-proc.ts';
 import { autoMine } from '../../support/swap-node.ts';
 import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
 
 const TOPIC = marketTopic('DEVA', 'DEVB');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 class HostilePeer {
   readonly child: ChildProcessWithoutNullStreams;
   peerId = '';

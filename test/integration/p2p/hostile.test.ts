@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
 import type { PeerInfo } from '../../../src-shared/api/schemas.ts';
+import { sleep } from '../../../src-main/kernel/time.ts';
 
 const TOPIC = '/hashlock/test/hostile/1';
 const ECHO = '/hashlock/test/echo/1';
@@ -14,8 +15,6 @@ afterAll(() => procs.cleanup());
 
 let receiver: P2pProc;
 let honest: P2pProc;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function connectedTo(p: P2pProc, peerId: string): Promise<boolean> {
   return (await p.call<PeerInfo[]>('peers')).some((x) => x.peerId === peerId);

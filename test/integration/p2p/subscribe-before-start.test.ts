@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createP2pHost, type P2pHost } from '../../../src-main/p2p/host.ts';
-import { waitFor } from '../../../src-main/util/net.ts';
+import { waitFor } from '../../../src-main/kernel/time.ts';
 
 const hosts: P2pHost[] = [];
 afterAll(async () => {

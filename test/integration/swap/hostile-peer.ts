@@ -13,12 +13,12 @@ import { Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { getCoin } from '../../../src-shared/coins/registry.ts';
 import { formatAmount } from '../../../src-shared/money/index.ts';
-import { decodeSwapMessage, encodeSwapMessage } from '../../../src-shared/swap/messages.ts';
-import { REGTEST_TIMELOCK_POLICY, chainParamsOf, proposeLocktimes } from '../../../src-shared/swap/timelock.ts';
-import type { SwapMessage, SwapProposal, SwapTerms } from '../../../src-shared/swap/types.ts';
-import { expectedHtlc } from '../../../src-shared/swap/verify.ts';
-import { htlcAddress, htlcOutputScript, htlcScript } from '../../../src-main/coins/htlc.ts';
-import { RpcClient } from '../../../src-main/coins/rpc.ts';
+import { decodeSwapMessage, encodeSwapMessage } from '../../../src-shared/swaps/messages.ts';
+import { REGTEST_TIMELOCK_POLICY, chainParamsOf, proposeLocktimes } from '../../../src-shared/swaps/timelock.ts';
+import type { SwapMessage, SwapProposal, SwapTerms } from '../../../src-shared/swaps/types.ts';
+import { expectedHtlc } from '../../../src-shared/swaps/verify.ts';
+import { htlcAddress, htlcOutputScript, htlcScript } from '../../../src-main/chain/htlc.ts';
+import { RpcClient } from '../../../src-main/chain/rpc.ts';
 import { createP2pHost } from '../../../src-main/p2p/host.ts';
 import { SWAP_PROTOCOL } from '../../../src-main/swaps/protocol.ts';
 
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
   });
 }
 
-/** bech32 for the raw P2WSH address, via @scure/base (as src-main/coins/address.ts uses it). */
+/** bech32 for the raw P2WSH address, via @scure/base (as src-main/chain/address.ts uses it). */
 function bech32Address(prefix: string, program: Uint8Array): string {
   return bech32.encode(prefix, [0, ...bech32.toWords(program)]);
 }

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { formatAmount } from '../../../src-shared/money/index.ts';
 import { nodeBinary } from '../../support/p2p-proc.ts';
 import type { DevChains, SwapNode } from '../../support/swap-node.ts';
-import { waitFor } from '../../../src-main/util/net.ts';
+import { waitFor } from '../../../src-main/kernel/time.ts';
 import type { Fault, HostileConfig } from './hostile-peer.ts';
 
 const SCRIPT = path.join(import.meta.dirname, 'hostile-peer.ts');

@@ -10,11 +10,11 @@ import { ECPairFactory } from 'ecpair';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCoin } from '../../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount } from '../../../src-shared/money/index.ts';
-import { decodeHtlcScript, p2wshOutputScript } from '../../../src-shared/swap/script.ts';
-import { buildClaimTx, buildRefundTx, extractSecret, htlcAddress, htlcScript } from '../../../src-main/coins/htlc.ts';
-import type { SwapSigner } from '../../../src-main/coins/htlc.ts';
-import type { RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
-import type { RpcClient } from '../../../src-main/coins/rpc.ts';
+import { decodeHtlcScript, p2wshOutputScript } from '../../../src-shared/swaps/script.ts';
+import { buildClaimTx, buildRefundTx, extractSecret, htlcAddress, htlcScript } from '../../../src-main/chain/htlc.ts';
+import type { SwapSigner } from '../../../src-main/chain/htlc.ts';
+import type { RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
+import type { RpcClient } from '../../../src-main/chain/rpc.ts';
 import { startChains, type Chains } from '../../support/regtest.ts';
 
 const DEVA = getCoin('DEVA');

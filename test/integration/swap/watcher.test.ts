@@ -17,9 +17,9 @@ import {
   htlcAddress,
   htlcOutputScript,
   htlcScript,
-} from '../../../src-main/coins/htlc.ts';
-import type { RegtestDaemon } from '../../../src-main/coins/regtest-daemon.ts';
-import { createChainWatcher, type ChainWatcher } from '../../../src-main/coins/watcher.ts';
+} from '../../../src-main/chain/htlc.ts';
+import type { RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
+import { createChainWatcher, type ChainWatcher } from '../../../src-main/chain/watcher.ts';
 import { startChains, type Chains } from '../../support/regtest.ts';
 
 const DEVA = getCoin('DEVA');
@@ -89,7 +89,7 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
     const txid = await pay(address, 50_000n);
     await chain.mine(3);
     // A real client aimed at a port nobody listens on: every call fails the way a stopped daemon's would.
-    const { RpcClient } = await import('../../../src-main/coins/rpc.ts');
+    const { RpcClient } = await import('../../../src-main/chain/rpc.ts');
     const dead = new RpcClient({
       host: '127.0.0.1',
       port: 1,

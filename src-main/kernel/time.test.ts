@@ -3,7 +3,8 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitFor, WaitTimeoutError } from './net.ts';
+import { freePort } from './ports.ts';
+import { waitFor, WaitTimeoutError } from './time.ts';
 
 describe('freePort', () => {
   it('returns a loopback port that can be listened on', async () => {

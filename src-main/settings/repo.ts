@@ -2,7 +2,7 @@
 // parses what it reads (e.g. with its zod schema).
 
 import type { Database } from 'better-sqlite3';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../store/json.ts';
 
 export interface SettingsRepo {
   get<T = unknown>(key: string): T | undefined;

@@ -13,7 +13,7 @@ import {
   decodeHtlcScript,
   encodeHtlcScript,
   p2wshOutputScript,
-} from '../../src-shared/swap/script.ts';
+} from '../../src-shared/swaps/script.ts';
 import fixtures from './htlc-fixtures.json' with { type: 'json' };
 import {
   buildClaimTx,

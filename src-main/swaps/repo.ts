@@ -2,7 +2,7 @@
 // latest snapshot. appendEventAndUpdate writes both in one transaction, so they never disagree.
 
 import type { Database } from 'better-sqlite3';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../store/json.ts';
 
 export type SwapRole = 'maker' | 'taker';
 

@@ -3,7 +3,7 @@
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { Settings, type SettingsPatch } from '../../src-shared/api/settings-schemas.ts';
-import type { SettingsRepo } from '../store/settings-repo.ts';
+import type { SettingsRepo } from './repo.ts';
 import type { EventBus } from '../api/events.ts';
 
 const KEY = 'user-settings';

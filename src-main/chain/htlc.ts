@@ -8,7 +8,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Transaction, address as baddress, payments, script as bscript } from 'bitcoinjs-lib';
 import type { Network } from 'bitcoinjs-lib';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { HtlcScriptError, LOCKTIME_THRESHOLD } from '../../src-shared/swap/script.ts';
+import { HtlcScriptError, LOCKTIME_THRESHOLD } from '../../src-shared/swaps/script.ts';
 
 export { HtlcScriptError };
 

@@ -2,7 +2,7 @@
 // NULL in SQL and absent on the returned objects.
 
 import type { Database } from 'better-sqlite3';
-import type { StoredWalletConnection, WalletConnectionRepo } from '../coins/connection-store.ts';
+import type { StoredWalletConnection, WalletConnectionRepo } from './connection-store.ts';
 
 interface Row {
   ticker: string;

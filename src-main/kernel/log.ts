@@ -1,5 +1,11 @@
-// Structured logs as JSON lines on stderr, so stdout stays free for command output.
-import type { Logger } from '../api/dispatcher.ts';
+// Structured logs as JSON lines on stderr, so stdout stays free for command output. Every part
+// of the node receives a Logger; none creates its own.
+
+export interface Logger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 } as const;
 export type LogLevel = keyof typeof LEVELS;
@@ -24,4 +30,12 @@ export function createLogger(
     error: (m, d) => emit('error', m, d),
     child: (sub) => createLogger(`${name}.${sub}`, level, write),
   };
+}
+
+/** A logger that drops everything (unit tests). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** An error's words for a log line or a message. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

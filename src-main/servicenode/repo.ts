@@ -2,7 +2,7 @@
 // service node itself the holds it signed: each taker fee transaction pays for one hold only.
 
 import type { Database } from 'better-sqlite3';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../store/json.ts';
 
 export type CollateralVerification = 'yes' | 'no-chain' | 'failed';
 

@@ -2,7 +2,7 @@
 // refuses it), only whether this node could check it against chain data.
 
 import type { Database } from 'better-sqlite3';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../store/json.ts';
 
 export type TradeVerification = 'yes' | 'no-chain' | 'failed' | 'pending';
 

@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { freePort, waitFor } from '../util/net.ts';
-import { confGet, parseConf } from './conf.ts';
+import { freePort } from '../kernel/ports.ts';
+import { waitFor } from '../kernel/time.ts';
+import { confGet, parseConf } from '../wallets/conf.ts';
 import { RPC_CODE } from './rpc-errors.ts';
 import { RpcClient, type RpcAuth } from './rpc.ts';
 

@@ -7,11 +7,11 @@ import type { Result } from '../../src-shared/api/contract.ts';
 import type { WalletConnectionInput } from '../../src-shared/api/schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount, maxBigint } from '../../src-shared/money/index.ts';
-import { isCoinSegwitAddress, probeAddress } from './address.ts';
+import { isCoinSegwitAddress, probeAddress } from '../chain/address.ts';
 import type { SecretBox, StoredWalletConnection, WalletConnectionRepo } from './connection-store.ts';
 import { createWalletDetector, type DetectOptions, type ResolvedConnection } from './detect.ts';
-import { clampFeeRate, satPerVbFromPerKvb } from './fee.ts';
-import { RpcClient, type RpcClientOptions } from './rpc.ts';
+import { clampFeeRate, satPerVbFromPerKvb } from '../chain/fee.ts';
+import { RpcClient, type RpcClientOptions } from '../chain/rpc.ts';
 
 export type WalletSummary = Result<'wallets.list'>[number];
 export type WalletTestResult = Result<'wallets.test'>;

@@ -1,5 +1,5 @@
 // The HTLC witness script as bytes, encoded and decoded without a Bitcoin library so the pure
-// swap machine can check a counterparty's HTLC. src-main/coins/htlc.ts builds the same bytes with
+// swap machine can check a counterparty's HTLC. src-main/chain/htlc.ts builds the same bytes with
 // bitcoinjs-lib; its tests check that the two independent constructions agree byte for byte.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from './db.ts';
-import { createSwapRepo, type SwapSnapshot } from './swap-repo.ts';
+import { openStore } from '../store/db.ts';
+import { createSwapRepo, type SwapSnapshot } from './repo.ts';
 
 let dir: string;
 let db: Database;

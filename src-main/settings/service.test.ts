@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { coinsForNetwork } from './config.ts';
-import { createSettingsService, defaultSettings } from './settings.ts';
-import { openStore, createSettingsRepo } from '../store/index.ts';
+import { coinsForNetwork } from '../core/config.ts';
+import { createSettingsService, defaultSettings } from './service.ts';
+import { openStore } from '../store/index.ts';
+import { createSettingsRepo } from './repo.ts';
 import { createEventBus } from '../api/events.ts';
 import { SettingsPatch } from '../../src-shared/api/settings-schemas.ts';
 

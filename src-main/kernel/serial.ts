@@ -1,5 +1,5 @@
-// A per-swap serial queue: tasks run one after another in the order given, so one swap is never
-// worked on twice at once (two events, or an event and a resume, cannot interleave).
+// A serial queue: tasks run one after another in the order given, so one thing (a swap, a fill)
+// is never worked on twice at once.
 
 export interface SerialQueue {
   /** Runs `task` after every task queued before it; a failing task does not stop the queue. */

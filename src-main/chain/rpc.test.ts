@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { freePort } from '../util/net.ts';
+import { freePort } from '../kernel/ports.ts';
 import { parseCoinJson, RpcClient, type RpcClientOptions } from './rpc.ts';
 
 interface Seen {

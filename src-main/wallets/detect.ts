@@ -9,7 +9,7 @@ import type { WalletCandidate } from '../../src-shared/api/schemas.ts';
 import type { CoinParams, Os } from '../../src-shared/coins/registry.ts';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { confChain, confGet, confGetAll, ConfParseError, parseConf, type ChainName, type Conf } from './conf.ts';
-import type { RpcAuth } from './rpc.ts';
+import type { RpcAuth } from '../chain/rpc.ts';
 
 /** A daemon data dir to look in besides the coin's default one (the devnet passes its chains'). */
 export interface SearchDir {

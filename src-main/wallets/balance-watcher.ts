@@ -2,9 +2,9 @@
 // nothing over JSON-RPC (ZMQ is not enabled on users' daemons), so the node asks the daemon on
 // a timer; clients never poll — they get the event.
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import type { Logger } from '../api/dispatcher.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { EventBus } from '../api/events.ts';
-import type { WalletService } from '../coins/wallet-service.ts';
+import type { WalletService } from './wallet-service.ts';
 
 export interface BalanceWatcher {
   /** Check now (used after our own actions, e.g. funding a swap). */

@@ -2,7 +2,7 @@
 // columns plus the order service's data as JSON (bigints survive). put() keeps created_at.
 
 import type { Database } from 'better-sqlite3';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../store/json.ts';
 
 export type MyOrderKind = 'limit' | 'market' | 'stop';
 export type MyOrderRole = 'maker' | 'taker';

@@ -1,18 +1,9 @@
-// Small process-level helpers shared by daemons, tests and the devnet: find a free loopback
-// port, and poll until something becomes true (a daemon answers, a file appears).
-import { createServer } from 'node:net';
+// Waiting: a sleep that never keeps the process alive, and a poll until something holds.
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; bind soon to keep it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('the OS gave no port'))));
-    });
+/** Resolves after `ms`; the timer does not keep the process alive. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms).unref?.();
   });
 }
 
@@ -58,10 +49,6 @@ export async function waitFor<T>(
       const suffix = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new WaitTimeoutError(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${suffix}`, lastError);
     }
-    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
+    await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - Date.now()))));
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
