@@ -2,6 +2,7 @@
 // and result schema, and each pushed event. Implemented once in src-main/api; reached through
 // Electron IPC, WebSocket and JSON-RPC. Add methods here first; the type system does the rest.
 import { z } from 'zod';
+import { method } from './method.ts';
 import {
   Balance,
   CoinInfo,
@@ -34,10 +35,6 @@ import {
   TradeView,
 } from './order-schemas.ts';
 import { Settings, SettingsPatch } from './settings-schemas.ts';
-
-function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
-  return { params, result, doc };
-}
 
 export const methods = {
   'node.info': method(
@@ -287,10 +284,8 @@ export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export interface PushedEvent<E extends EventName = EventName> {
-  event: E;
-  data: EventPayload<E>;
-}
+/** A pushed event; with no argument, the union of every event, narrowed by `event` without casts. */
+export type PushedEvent<E extends EventName = EventName> = { [K in E]: { event: K; data: EventPayload<K> } }[E];
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 
