@@ -1,26 +1,11 @@
 // Binds the contract (src-shared/api) to handlers: validates params before any handler runs,
 // validates results before they leave, and turns every failure into error data with a stable code.
 // All three transports (IPC, WebSocket, JSON-RPC) call this one function.
-import { ZodError, type z } from 'zod';
-import {
-  ApiError,
-  isMethodName,
-  methods,
-  type ApiErrorData,
-  type MethodName,
-  type Methods,
-  type Result,
-} from '../../src-shared/api/index.ts';
+import { ZodError } from 'zod';
+import { ApiError, isMethodName, methods, type ApiErrorData } from '../../src-shared/api/index.ts';
 import type { CallOutcome } from '../../src-shared/api/wire.ts';
 import type { Logger } from '../kernel/log.ts';
-
-export interface CallContext {
-  transport: 'ipc' | 'ws' | 'http' | 'internal';
-}
-
-export type Handlers = {
-  [M in MethodName]: (params: z.output<Methods[M]['params']>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
-};
+import type { CallContext, Handlers } from '../kernel/module.ts';
 
 export interface Dispatcher {
   call(method: unknown, params: unknown, ctx: CallContext): Promise<CallOutcome>;

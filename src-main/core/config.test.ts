@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { coinsForNetwork, collateralPolicyOf, marketsOf, parseConfig } from './config.ts';
+import { coinsForNetwork } from '../../src-shared/coins/networks.ts';
+import { collateralPolicyOf, marketsOf, parseConfig } from './config.ts';
 
 describe('parseConfig', () => {
   it('fills defaults for an empty file', () => {

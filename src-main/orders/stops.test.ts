@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { price, type Price } from '../../src-shared/money/index.ts';
 import type { Side } from '../../src-shared/orders/types.ts';
-import { openStore } from '../store/index.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createOrderRepo } from './repo.ts';
 import { createRecordStore } from './records.ts';
 import { createStopOrders, reaches, stopDirection, type StopSpec } from './stops.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hashlock-stops-'));
-const dbs: Array<ReturnType<typeof openStore>> = [];
+const dbs: Array<ReturnType<typeof openTestStore>> = [];
 afterAll(() => {
   for (const db of dbs) db.close();
   rmSync(dir, { recursive: true, force: true });
@@ -49,7 +49,7 @@ describe('stopDirection and reaches', () => {
 
 describe('stop orders', () => {
   function setup() {
-    const db = openStore(join(dir, `node-${dbs.length}.sqlite`));
+    const db = openTestStore(join(dir, `node-${dbs.length}.sqlite`));
     dbs.push(db);
     const store = createRecordStore(createOrderRepo(db), silent, Date.now);
     let last: Price | null = p(80);

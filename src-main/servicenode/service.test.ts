@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedMessageId } from '../../src-shared/protocol/orders.ts';
 import { TAKER_PEER, ackWire, acceptWire, holdWire, signedOrder, TXID_B } from '../../src-shared/orders/testkit.ts';
-import { openStore } from '../store/index.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createServiceNodeRepo } from './repo.ts';
 import { earlierHold } from './service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hashlock-sn-take-'));
-const db = openStore(join(dir, 'node.sqlite'));
+const db = openTestStore(join(dir, 'node.sqlite'));
 afterAll(() => {
   db.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { coinsForNetwork } from '../core/config.ts';
+import { coinsForNetwork } from '../../src-shared/coins/networks.ts';
 import { createSettingsService, defaultSettings } from './service.ts';
-import { openStore } from '../store/index.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createSettingsRepo } from './repo.ts';
 import { createEventBus } from '../api/events.ts';
 import { SettingsPatch } from '../../src-shared/api/settings-schemas.ts';
@@ -9,7 +9,7 @@ import { SettingsPatch } from '../../src-shared/api/settings-schemas.ts';
 const coins = coinsForNetwork('devnet');
 
 function service() {
-  const db = openStore(':memory:');
+  const db = openTestStore(':memory:');
   const repo = createSettingsRepo(db);
   const events = createEventBus();
   const seen: unknown[] = [];

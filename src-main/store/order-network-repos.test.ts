@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from './db.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createOrderRepo } from '../orders/repo.ts';
 import { createServiceNodeRepo } from '../servicenode/repo.ts';
 import { createTradeRepo } from '../history/repo.ts';
@@ -17,7 +17,7 @@ const now = (): number => clock;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hashlock-order-repos-'));
   path = join(dir, 'node.sqlite');
-  db = openStore(path);
+  db = openTestStore(path);
   clock = 1_000;
 });
 afterEach(() => {
@@ -27,7 +27,7 @@ afterEach(() => {
 
 function reopen(): Database {
   db.close();
-  db = openStore(path);
+  db = openTestStore(path);
   return db;
 }
 

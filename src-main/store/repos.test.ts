@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredWalletConnection } from '../wallets/connection-store.ts';
 import { createBanRepo } from '../p2p/ban-repo.ts';
-import { openStore } from './db.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createSettingsRepo } from '../settings/repo.ts';
 import { createSwapRepo, type SwapSnapshot } from '../swaps/repo.ts';
 import { createWalletConnectionRepo } from '../wallets/connection-repo.ts';
@@ -19,7 +19,7 @@ const now = (): number => clock;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hashlock-repos-'));
   path = join(dir, 'node.sqlite');
-  db = openStore(path);
+  db = openTestStore(path);
   clock = 1_000;
 });
 afterEach(() => {
@@ -30,7 +30,7 @@ afterEach(() => {
 /** Reopen from disk, so round trips prove persistence rather than a cache. */
 function reopen(): Database {
   db.close();
-  db = openStore(path);
+  db = openTestStore(path);
   return db;
 }
 
@@ -244,7 +244,7 @@ describe('swap repository', () => {
 
   it('gives distinct seqs to two connections appending to the same swap', () => {
     const a = createSwapRepo(db, { now });
-    const other = openStore(path);
+    const other = openTestStore(path);
     const b = createSwapRepo(other, { now });
     const seqs = [
       a.appendEvent('s', 'x', 1),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../store/db.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createSwapRepo, type SwapSnapshot } from './repo.ts';
 
 let dir: string;
@@ -15,7 +15,7 @@ const now = (): number => clock;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hashlock-swap-repo-'));
-  db = openStore(join(dir, 'node.sqlite'));
+  db = openTestStore(join(dir, 'node.sqlite'));
   clock = 1_000;
 });
 afterEach(() => {

@@ -14,6 +14,12 @@ describe('coin table', () => {
     expect(table.tickers).toEqual(['DEVA', 'DEVB']);
   });
 
+  it('names the network in its refusal when it knows it', () => {
+    expect(() => createCoinTable(devnet, 'devnet').get('BTC')).toThrow(
+      'this node does not handle BTC on devnet (it handles DEVA, DEVB)',
+    );
+  });
+
   it('refuses a coin it does not handle with NOT_FOUND naming what it handles', () => {
     expect(table.find('BTC')).toBeUndefined();
     expect(table.has('BTC')).toBe(false);

@@ -13,16 +13,18 @@ export interface CoinTable {
   decimals(ticker: string): number;
 }
 
-export function createCoinTable(coins: readonly CoinParams[], where = 'this node'): CoinTable {
+/** `network` names the node's network in the refusal: "this node does not handle BTC on devnet". */
+export function createCoinTable(coins: readonly CoinParams[], network?: string): CoinTable {
   const byTicker = new Map(coins.map((c) => [c.ticker, c]));
   const tickers = coins.map((c) => c.ticker);
+  const on = network ? ` on ${network}` : '';
   const table: CoinTable = {
     all: coins,
     tickers,
     get(ticker) {
       const coin = byTicker.get(ticker);
       if (!coin) {
-        throw new ApiError('NOT_FOUND', `${where} does not handle ${ticker} (it handles ${tickers.join(', ')})`, {
+        throw new ApiError('NOT_FOUND', `this node does not handle ${ticker}${on} (it handles ${tickers.join(', ')})`, {
           ticker,
         });
       }

@@ -2,7 +2,7 @@
 // scrypt), as the node builds them, in a temp dir the test removes.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../../../src-main/store/index.ts';
+import { openTestStore } from '../../../src-main/core/test-store.ts';
 import { createWalletConnectionRepo } from '../../../src-main/wallets/connection-repo.ts';
 import { createVault, type Vault } from '../../../src-main/vault/index.ts';
 import type { WalletConnectionRepo } from '../../../src-main/wallets/connection-store.ts';
@@ -20,7 +20,7 @@ export interface Persistence {
 export async function openPersistence(dir: string, opts: { unlock?: boolean } = {}): Promise<Persistence> {
   mkdirSync(dir, { recursive: true });
   const dbPath = path.join(dir, 'node.sqlite');
-  const db = openStore(dbPath);
+  const db = openTestStore(dbPath);
   const vault = createVault({ filePath: path.join(dir, 'vault.json'), kdf: { N: 1024, r: 8, p: 1 } });
   if (vault.status() === 'absent') await vault.create(VAULT_PASSWORD);
   else if (opts.unlock !== false) await vault.unlock(VAULT_PASSWORD);

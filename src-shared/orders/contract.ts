@@ -1,0 +1,67 @@
+// Contract slice of the orders domain. The order network (src-main/orders; docs/protocol.md). Named after the dx API that market-making bots know.
+import { z } from 'zod';
+import { method } from '../api/method.ts';
+import { DecimalAmount, Empty, Ticker } from '../api/schemas.ts';
+import {
+  MakeOrderParams,
+  MakeOrderResult,
+  MarketView,
+  OrderBookView,
+  OrderIdParam,
+  OrderView,
+} from '../api/order-schemas.ts';
+
+export const methods = {
+  makeOrder: method(
+    MakeOrderParams,
+    MakeOrderResult,
+    "Place an order. limit: posted to the network (needs a service node's signature). market: takes the best orders up to `amount` within `priceCap` now. stop: held locally until the last trade price crosses `triggerPrice`, then fires as market (`priceCap`) or limit (`price`). `minAmount` allows partial fills. `dryRun` previews price, fills and fees.",
+  ),
+  takeOrder: method(
+    z.object({ orderId: OrderIdParam, amount: DecimalAmount.optional(), dryRun: z.boolean().optional() }).strict(),
+    MakeOrderResult,
+    'Take one order from the book (all of it, or `amount` of base if it allows partial fills).',
+  ),
+  cancelOrder: method(
+    z.object({ orderId: OrderIdParam }).strict(),
+    OrderView,
+    "Cancel one of this node's orders; the cancel propagates to every book.",
+  ),
+  getOrder: method(
+    z.object({ orderId: OrderIdParam }).strict(),
+    OrderView,
+    "One order, from the network book or this node's own.",
+  ),
+  getOrders: method(
+    z.object({ base: Ticker.optional(), quote: Ticker.optional() }).strict(),
+    z.array(OrderView),
+    'Every open order this node sees on the network.',
+  ),
+  getMyOrders: method(
+    z.object({ includeClosed: z.boolean().optional() }).strict(),
+    z.array(OrderView),
+    "This node's orders (open ones, or all with includeClosed).",
+  ),
+  getOrderBook: method(
+    z
+      .object({
+        base: Ticker,
+        quote: Ticker,
+        detail: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+        depth: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    OrderBookView,
+    'The book of one market. detail 1: best bid and ask; 2: aggregated price levels (default); 3: every order.',
+  ),
+  getMarkets: method(
+    Empty,
+    z.array(MarketView),
+    'Markets of the coins this network trades, those with both wallets connected first.',
+  ),
+} as const;
+
+export const events = {
+  'order.updated': OrderView,
+  'orderbook.changed': z.object({ base: Ticker, quote: Ticker }),
+} as const;
