@@ -28,6 +28,14 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
       if (!handler)
         return fail({ code: 'METHOD_NOT_FOUND', message: `method ${method} is not available on this node` });
       const spec = methods[method];
+      const proto = protoKeyPath(rawParams ?? {});
+      if (proto !== undefined) {
+        // JSON.parse makes "__proto__" an own key; schemas would silently drop it from a record.
+        return fail({
+          code: 'INVALID_PARAMS',
+          message: `invalid params for ${method}: ${proto}: a __proto__ key is not allowed`,
+        });
+      }
       const parsed = spec.params.safeParse(rawParams ?? {});
       if (!parsed.success) {
         const issues = zodIssues(parsed.error);
@@ -52,6 +60,17 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
       }
     },
   };
+}
+
+/** Where a "__proto__" own key sits in parsed JSON, or undefined. */
+function protoKeyPath(value: unknown, at = '(root)', depth = 0): string | undefined {
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  if (Object.hasOwn(value, '__proto__')) return at;
+  for (const [k, v] of Object.entries(value)) {
+    const found = protoKeyPath(v, at === '(root)' ? k : `${at}.${k}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function fail(error: ApiErrorData): CallOutcome {

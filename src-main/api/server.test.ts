@@ -16,6 +16,7 @@ const TOKEN = 'a'.repeat(64);
 const quiet = { info() {}, warn() {}, error() {} };
 let server: ApiServer;
 let locks = 0;
+let settingsChanges = 0;
 const events = createEventBus();
 const staticDir = mkdtempSync(path.join(os.tmpdir(), 'hl-static-'));
 writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Hashlock</title>');
@@ -25,6 +26,10 @@ const handlers: Partial<Handlers> = {
   'vault.lock': () => {
     locks++;
     return { state: 'locked' };
+  },
+  'settings.set': () => {
+    settingsChanges++;
+    throw new ApiError('CONFLICT', 'not in this test');
   },
   'vault.unlock': () => {
     throw new ApiError('VAULT_WRONG_PASSWORD', 'wrong password');
@@ -72,6 +77,65 @@ describe('JSON-RPC over HTTP', () => {
       expect(r.body?.error.data.code).toBe('UNAUTHORIZED');
     }
     expect(locks).toBe(before);
+  });
+
+  it('refuses a request whose id is an object or a list, answering id null and running nothing', async () => {
+    const before = locks;
+    for (const id of [{ a: 1 }, [1], true]) {
+      const r = await rpc({ jsonrpc: '2.0', id, method: 'vault.lock' });
+      expect(r.body).toMatchObject({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, data: { code: 'BAD_REQUEST' } },
+      });
+      expect(r.body?.error.message).toMatch(/id must be a string, a number or null/);
+    }
+    expect(locks).toBe(before);
+  });
+
+  it('refuses a declared Content-Length over the cap before any of the body arrives', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(server.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/rpc',
+          method: 'POST',
+          headers: {
+            Host: url.host,
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${TOKEN}`,
+            'Content-Length': String(MAX_BODY_BYTES + 1),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      // Only the headers are sent: a server that waits for the body never answers.
+      req.flushHeaders();
+      setTimeout(() => reject(new Error('no answer before the body was sent')), 3000).unref();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('refuses params carrying a __proto__ key at any depth, and runs nothing', async () => {
+    const before = locks;
+    for (const body of [
+      '{"jsonrpc":"2.0","id":3,"method":"vault.lock","params":{"__proto__":{"x":1}}}',
+      '{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"__proto__":3}}}',
+      '{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"DEVA":2,"__proto__":{"DEVB":1}}}}',
+    ]) {
+      const r = await rpc(body);
+      expect(r.body).toMatchObject({ id: 3, error: { data: { code: 'INVALID_PARAMS' } } });
+      expect(r.body?.error.message).toMatch(/__proto__/);
+    }
+    expect(locks).toBe(before);
+    expect(settingsChanges).toBe(0);
   });
 
   it('gives a parse error for bad JSON', async () => {

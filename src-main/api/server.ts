@@ -120,8 +120,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         rpcError(null, { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' }),
       );
     }
+    const declared = Number(req.headers['content-length'] ?? 0);
     let text: string;
     try {
+      // A declared length over the cap is refused before a byte of the body is read.
+      if (declared > MAX_BODY_BYTES) throw new Error('too large');
       text = await readBody(req, MAX_BODY_BYTES);
     } catch {
       res.setHeader('Connection', 'close');
@@ -165,7 +168,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
       return rpcError(null, { code: 'BAD_REQUEST', message: 'a request must be a JSON object' });
     const m = msg as Record<string, unknown>;
-    const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : m.id === undefined ? undefined : null;
+    // JSON-RPC 2.0: an id is a string, a number or null; anything else makes the request invalid.
+    if (m.id !== undefined && m.id !== null && typeof m.id !== 'string' && typeof m.id !== 'number') {
+      return rpcError(null, { code: 'BAD_REQUEST', message: 'the id must be a string, a number or null' });
+    }
+    const id = m.id as string | number | null | undefined;
     if (m.jsonrpc !== '2.0' || typeof m.method !== 'string') {
       return rpcError(id ?? null, {
         code: 'BAD_REQUEST',

@@ -37,6 +37,11 @@ describe('parseConfig', () => {
       /servicenode\.fee\.amount/,
     ],
     ['a keepalive of 10 ms', { orders: { keepaliveMs: 10 } }, /orders\.keepaliveMs/],
+    [
+      'a test-strength vault on mainnet',
+      { network: 'mainnet', vault: { kdf: { N: 1024, r: 8, p: 1 } } },
+      /vault\.kdf\.N: below 32768 is allowed only on devnet and regtest/,
+    ],
   ];
   it.each(invalid)('rejects %s with CONFIG_INVALID naming the field', (_name, raw, msg) => {
     try {

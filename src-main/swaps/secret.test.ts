@@ -18,7 +18,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the maker's swap secret, derived from the vault", () => {
   it('is the same after the vault is locked and unlocked again (it survives restarts without being stored)', async () => {
-    const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST });
+    const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST, minKdfN: FAST.N });
     await vault.create(PASSWORD);
     const first = deriveSwapSecret(vault, 'swap-1');
     vault.lock();
@@ -28,11 +28,11 @@ describe("the maker's swap secret, derived from the vault", () => {
   });
 
   it('is the same for a vault restored from its recovery phrase, and differs per swap and per seed', async () => {
-    const a = createVault({ filePath: join(dir, 'a.json'), kdf: FAST });
+    const a = createVault({ filePath: join(dir, 'a.json'), kdf: FAST, minKdfN: FAST.N });
     const { mnemonic } = await a.create(PASSWORD);
-    const restored = createVault({ filePath: join(dir, 'b.json'), kdf: FAST });
+    const restored = createVault({ filePath: join(dir, 'b.json'), kdf: FAST, minKdfN: FAST.N });
     await restored.restore(mnemonic, PASSWORD);
-    const other = createVault({ filePath: join(dir, 'c.json'), kdf: FAST });
+    const other = createVault({ filePath: join(dir, 'c.json'), kdf: FAST, minKdfN: FAST.N });
     await other.create(PASSWORD);
     const s = bytesToHex(deriveSwapSecret(a, 'swap-1'));
     expect(bytesToHex(deriveSwapSecret(restored, 'swap-1'))).toBe(s);
@@ -41,7 +41,7 @@ describe("the maker's swap secret, derived from the vault", () => {
   });
 
   it('is not the signature itself, and its hash is SHA256 of it (as OP_SHA256 checks)', async () => {
-    const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST });
+    const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST, minKdfN: FAST.N });
     await vault.create(PASSWORD);
     const secret = deriveSwapSecret(vault, 'swap-1');
     const signatureBytes = vault.signSwapDigest(
@@ -53,7 +53,7 @@ describe("the maker's swap secret, derived from the vault", () => {
   });
 
   it('needs the unlocked vault', async () => {
-    const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST });
+    const vault = createVault({ filePath: join(dir, 'vault.json'), kdf: FAST, minKdfN: FAST.N });
     await vault.create(PASSWORD);
     vault.lock();
     expect(() => deriveSwapSecret(vault, 'swap-1')).toThrow(/locked/);

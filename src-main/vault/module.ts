@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { defineModule } from '../kernel/module.ts';
 import { VaultConfig } from './config.ts';
+import { KDF_FLOOR_N } from './vault-file.ts';
 import { createVault, type Vault } from './vault.ts';
 
 /** Says why the vault must stay unlocked now, or undefined when it may lock. */
@@ -21,13 +22,27 @@ declare module '../kernel/module.ts' {
   }
 }
 
+/** Only these networks may lower the scrypt cost below the floor (fast tests and the devnet). */
+const TEST_NETWORKS: ReadonlySet<string> = new Set(['devnet', 'regtest']);
+const MIN_TEST_KDF_N = 1024;
+
 export const vaultModule = defineModule({
   name: 'vault',
   config: { vault: VaultConfig },
+  checkConfig(base, config) {
+    const n = config.vault.kdf?.N;
+    return n !== undefined && n < KDF_FLOOR_N && !TEST_NETWORKS.has(base.network)
+      ? [{ path: 'vault.kdf.N', message: `below ${KDF_FLOOR_N} is allowed only on devnet and regtest` }]
+      : [];
+  },
   needs: [],
   provides: ['vault', 'lockGuards'],
   create(c, config) {
-    const vault = createVault({ filePath: path.join(c.dataDir, 'vault.json'), kdf: config.vault.kdf });
+    const vault = createVault({
+      filePath: path.join(c.dataDir, 'vault.json'),
+      kdf: config.vault.kdf,
+      minKdfN: TEST_NETWORKS.has(c.network) ? MIN_TEST_KDF_N : KDF_FLOOR_N,
+    });
     vault.onStateChange((state) => c.events.emit('vault.state', { state }));
     const guards = new Set<LockGuard>();
     return {

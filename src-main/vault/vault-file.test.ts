@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { DEFAULT_KDF, openVaultFile, sealVaultFile, type VaultPayload } from './vault-file.ts';
+import { DEFAULT_KDF, KDF_FLOOR_N, openVaultFile, sealVaultFile, type VaultPayload } from './vault-file.ts';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'correct horse battery';
@@ -50,7 +50,7 @@ const payload = (): VaultPayload => ({
 
 async function failure(text: string, password = PASSWORD): Promise<ApiError> {
   try {
-    await openVaultFile(text, password);
+    await openVaultFile(text, password, FAST.N);
   } catch (e) {
     if (e instanceof ApiError) return e;
     throw e;
@@ -61,7 +61,7 @@ async function failure(text: string, password = PASSWORD): Promise<ApiError> {
 describe('vault file round trip', () => {
   it('opens what it sealed, with the payload intact', async () => {
     const text = await sealVaultFile(payload(), PASSWORD, FAST);
-    const opened = await openVaultFile(text, PASSWORD);
+    const opened = await openVaultFile(text, PASSWORD, FAST.N);
     expect(opened.mnemonic).toBe(payload().mnemonic);
     expect(opened.passphrase).toBe('TREZOR');
     expect(Array.from(opened.dataKey)).toEqual(Array.from(payload().dataKey));
@@ -83,13 +83,13 @@ describe('vault file round trip', () => {
 
   it('treats passwords that differ only in Unicode composition as the same', async () => {
     const text = await sealVaultFile(payload(), 'caf\u00e9 au lait', FAST);
-    await expect(openVaultFile(text, 'cafe\u0301 au lait')).resolves.toBeDefined();
+    await expect(openVaultFile(text, 'cafe\u0301 au lait', FAST.N)).resolves.toBeDefined();
   });
 
   it('works with the default scrypt parameters (N=2^17, r=8, p=1) within the memory limit', async () => {
     const text = await sealVaultFile(payload(), PASSWORD, DEFAULT_KDF);
     expect((JSON.parse(text) as Envelope).kdf).toMatchObject({ name: 'scrypt', N: 131072, r: 8, p: 1 });
-    await expect(openVaultFile(text, PASSWORD)).resolves.toBeDefined();
+    await expect(openVaultFile(text, PASSWORD, FAST.N)).resolves.toBeDefined();
   });
 
   it('refuses to write with parameters outside the supported range', async () => {
@@ -194,5 +194,22 @@ describe('wrong password versus damage', () => {
     expect((await failure(withChecksum({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt) } }))).code).toBe(
       'VAULT_WRONG_PASSWORD',
     );
+  });
+});
+
+describe('the scrypt floor', () => {
+  it('refuses a file whose key derivation is cheaper than the floor, before deriving anything', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, FAST);
+    const started = Date.now();
+    const err = await openVaultFile(text, PASSWORD).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('VAULT_CORRUPT');
+    expect((err as ApiError).message).toContain(`scrypt N=1024, at least ${KDF_FLOOR_N}`);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('opens a file at the floor', async () => {
+    const text = await sealVaultFile(payload(), PASSWORD, { N: KDF_FLOOR_N, r: 8, p: 1 });
+    await expect(openVaultFile(text, PASSWORD)).resolves.toBeDefined();
   });
 });

@@ -25,6 +25,12 @@ export interface KdfParams {
 
 /** About 128 MiB and a few hundred milliseconds per unlock on a desktop. */
 export const DEFAULT_KDF: KdfParams = { N: 2 ** 17, r: 8, p: 1 };
+/**
+ * The weakest scrypt cost a vault file may carry on a real network (32 MiB with r = 8). A file is
+ * opened with the cost written in it, so without a floor a file written (or swapped in) with a
+ * tiny cost would keep the seed behind almost no work. Test networks may go lower (devnet, tests).
+ */
+export const KDF_FLOOR_N = 2 ** 15;
 
 export interface VaultPayload {
   mnemonic: string;
@@ -113,8 +119,15 @@ export async function sealVaultFile(payload: VaultPayload, password: string, kdf
  * 3. AES-GCM with the header as associated data: failing with a matching key check means the
  *    ciphertext or header was altered and the checksum recomputed, so VAULT_CORRUPT.
  */
-export async function openVaultFile(text: string, password: string): Promise<VaultPayload> {
+export async function openVaultFile(text: string, password: string, minN = KDF_FLOOR_N): Promise<VaultPayload> {
   const envelope = parseEnvelope(text);
+  if (envelope.kdf.N < minN) {
+    throw new ApiError(
+      'VAULT_CORRUPT',
+      `The vault file's key derivation is weaker than this node accepts (scrypt N=${envelope.kdf.N}, at least ${minN}); it was not written by this node's settings.`,
+      { field: 'kdf.N' },
+    );
+  }
   const salt = b64(envelope.kdf.salt, 'kdf.salt');
   const { encKey, checkKey } = await deriveKeys(password, salt, envelope.kdf);
   let plaintext: Buffer | undefined;

@@ -26,7 +26,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 let dir: string;
 let filePath: string;
-const open = (path = filePath): Vault => createVault({ filePath: path, kdf: FAST });
+const open = (path = filePath): Vault => createVault({ filePath: path, kdf: FAST, minKdfN: FAST.N });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hashlock-vault-'));
@@ -150,6 +150,7 @@ describe('create, lock and unlock', () => {
 
   it('refuses scrypt parameters outside the supported range at construction', () => {
     expect(() => createVault({ filePath, kdf: { N: 3, r: 8, p: 1 } })).toThrow(RangeError);
+    expect(() => createVault({ filePath, kdf: FAST })).toThrow(`scrypt N=1024 is below this node's floor of 32768`);
   });
 });
 
@@ -313,7 +314,7 @@ describe('state events', () => {
 
   it('reports a throwing listener without failing the operation or starving other listeners', async () => {
     const errors: unknown[] = [];
-    const vault = createVault({ filePath, kdf: FAST, onListenerError: (e) => errors.push(e) });
+    const vault = createVault({ filePath, kdf: FAST, minKdfN: FAST.N, onListenerError: (e) => errors.push(e) });
     const seen: VaultStatus[] = [];
     vault.onStateChange(() => {
       throw new Error('listener bug');

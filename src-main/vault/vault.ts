@@ -11,7 +11,14 @@ import { FileExistsError, writeFileAtomic } from './atomic-file.ts';
 import { createKeyRing, type KeyRing, type NetworkKey } from './keyring.ts';
 import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';
 import { createSecretBox } from './secret-box.ts';
-import { assertKdfParams, DEFAULT_KDF, openVaultFile, sealVaultFile, type KdfParams } from './vault-file.ts';
+import {
+  assertKdfParams,
+  DEFAULT_KDF,
+  KDF_FLOOR_N,
+  openVaultFile,
+  sealVaultFile,
+  type KdfParams,
+} from './vault-file.ts';
 
 export type VaultStatus = 'absent' | 'locked' | 'unlocked';
 
@@ -19,6 +26,8 @@ export interface VaultOptions {
   filePath: string;
   /** scrypt parameters for newly written files; tests pass a small N. Reading uses the file's own. */
   kdf?: KdfParams;
+  /** The weakest scrypt N accepted for writing and reading (default KDF_FLOOR_N; test networks lower it). */
+  minKdfN?: number;
   /** Where a throwing state listener is reported; default console.error. It never fails the operation. */
   onListenerError?: (error: unknown) => void;
 }
@@ -56,6 +65,8 @@ export function createVault(options: VaultOptions): Vault {
   const kdf = options.kdf ?? DEFAULT_KDF;
   const onListenerError = options.onListenerError ?? ((e: unknown) => console.error('vault state listener failed:', e));
   assertKdfParams(kdf);
+  const minKdfN = options.minKdfN ?? KDF_FLOOR_N;
+  if (kdf.N < minKdfN) throw new RangeError(`scrypt N=${kdf.N} is below this node's floor of ${minKdfN}`);
   let unlocked: Unlocked | undefined;
   const listeners = new Set<(state: VaultStatus) => void>();
   // create/restore/unlock are async; run them one at a time so two unlocks cannot interleave.
@@ -152,7 +163,7 @@ export function createVault(options: VaultOptions): Vault {
             cause: (e as Error).message,
           });
         }
-        const payload = await openVaultFile(text, password);
+        const payload = await openVaultFile(text, password, minKdfN);
         await becomeUnlocked(payload.mnemonic, payload.passphrase, payload.dataKey);
       }),
     lock() {

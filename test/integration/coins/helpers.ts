@@ -21,7 +21,7 @@ export async function openPersistence(dir: string, opts: { unlock?: boolean } = 
   mkdirSync(dir, { recursive: true });
   const dbPath = path.join(dir, 'node.sqlite');
   const db = openTestStore(dbPath);
-  const vault = createVault({ filePath: path.join(dir, 'vault.json'), kdf: { N: 1024, r: 8, p: 1 } });
+  const vault = createVault({ filePath: path.join(dir, 'vault.json'), kdf: { N: 1024, r: 8, p: 1 }, minKdfN: 1024 });
   if (vault.status() === 'absent') await vault.create(VAULT_PASSWORD);
   else if (opts.unlock !== false) await vault.unlock(VAULT_PASSWORD);
   return {
