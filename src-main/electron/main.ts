@@ -1,7 +1,16 @@
 // The Electron shell: starts the same core the headless node runs, opens one sandboxed window
 // on the packaged renderer, and bridges the API contract over one IPC channel pair. Thin on
 // purpose: every decision worth testing lives in core/ or security.ts.
-import { app, BrowserWindow, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../../src-shared/api/client.ts';
@@ -9,10 +18,11 @@ import { startNode, type NodeHandle } from '../core/node.ts';
 import { createLogger } from '../kernel/log.ts';
 import {
   ALLOWED_PERMISSIONS,
+  applicationMenu,
   CONTENT_SECURITY_POLICY,
   isAppUrl,
   shouldBlockNavigation,
-  WEB_PREFERENCES,
+  webPreferencesFor,
   WINDOW_OPEN_RESPONSE,
 } from './security.ts';
 
@@ -79,14 +89,7 @@ async function boot(): Promise<void> {
   });
 
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      [
-        { role: 'appMenu' as const },
-        { role: 'editMenu' as const },
-        { role: 'viewMenu' as const },
-        { role: 'windowMenu' as const },
-      ].filter((m) => process.platform === 'darwin' || m.role !== 'appMenu'),
-    ),
+    Menu.buildFromTemplate(applicationMenu(process.platform, app.isPackaged) as MenuItemConstructorOptions[]),
   );
 
   win = new BrowserWindow({
@@ -97,7 +100,10 @@ async function boot(): Promise<void> {
     show: false,
     title: 'Hashlock',
     backgroundColor: '#0e1116',
-    webPreferences: { ...WEB_PREFERENCES, preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs') },
+    webPreferences: {
+      ...webPreferencesFor(app.isPackaged),
+      preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'),
+    },
   });
   win.webContents.on('will-navigate', (ev, url) => {
     if (shouldBlockNavigation(url, indexUrl)) ev.preventDefault();

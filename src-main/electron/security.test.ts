@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ALLOWED_PERMISSIONS,
+  applicationMenu,
+  webPreferencesFor,
   CONTENT_SECURITY_POLICY,
   isAppUrl,
   shouldBlockNavigation,
@@ -27,7 +29,7 @@ describe('BrowserWindow webPreferences', () => {
     expect(WEB_PREFERENCES.webviewTag).toBe(false);
   });
   it('is what main.ts passes to the window, with nothing overriding it', () => {
-    expect(mainSource).toMatch(/webPreferences:\s*\{\s*\.\.\.WEB_PREFERENCES,\s*preload:/);
+    expect(mainSource).toMatch(/webPreferences:\s*\{\s*\.\.\.webPreferencesFor\(app\.isPackaged\),\s*preload:/);
     for (const key of ['contextIsolation', 'sandbox', 'nodeIntegration', 'webSecurity']) {
       expect(mainSource).not.toMatch(new RegExp(`${key}\\s*:`));
     }
@@ -91,5 +93,30 @@ describe('preload', () => {
     expect(preloadSource.match(/exposeInMainWorld/g)).toHaveLength(1);
     expect(preloadSource).toMatch(/exposeInMainWorld\('hashlock', bridge\)/);
     expect(preloadSource).not.toMatch(/require\(|process\.|ipcRenderer\s*[,}]\s*\)/);
+  });
+});
+
+describe('the packaged app', () => {
+  const roles = (packaged: boolean, platform = 'linux') =>
+    JSON.stringify(applicationMenu(platform, packaged)).match(/"role":"[^"]+"/g) ?? [];
+
+  it('has no reload and no developer tools in its menu, on every platform', () => {
+    for (const platform of ['linux', 'win32', 'darwin']) {
+      const packaged = roles(true, platform).join(' ');
+      expect(packaged).not.toMatch(/reload|forceReload|toggleDevTools/);
+      expect(packaged).toMatch(/zoomIn/);
+    }
+    expect(roles(false).join(' ')).toMatch(/toggleDevTools/);
+  });
+
+  it('turns developer tools off in the window itself, not only in the menu', () => {
+    expect(webPreferencesFor(true).devTools).toBe(false);
+    expect(webPreferencesFor(false).devTools).toBe(true);
+    expect(webPreferencesFor(true).sandbox).toBe(true);
+  });
+
+  it('main.ts builds its menu from applicationMenu with app.isPackaged', () => {
+    expect(mainSource).toMatch(/applicationMenu\(process\.platform, app\.isPackaged\)/);
+    expect(mainSource).not.toMatch(/role: 'viewMenu'/);
   });
 });

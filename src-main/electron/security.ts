@@ -39,3 +39,49 @@ export function shouldBlockNavigation(targetUrl: string, appIndexUrl: string): b
 }
 
 export const WINDOW_OPEN_RESPONSE = { action: 'deny' } as const;
+
+/** Menu entries as Electron roles. */
+export type MenuEntry =
+  | { role: 'appMenu' | 'editMenu' | 'windowMenu' }
+  | { label: string; submenu: Array<{ role: string } | { type: 'separator' }> };
+
+/**
+ * The application menu. A packaged app has no reload (a reload mid-flow would drop what the user
+ * typed, and tells nothing a user needs) and no developer tools (a console in the window that
+ * shows balances and signs is a door for "paste this to get free coins" scams); both stay in
+ * development builds.
+ */
+export function applicationMenu(platform: string, packaged: boolean): MenuEntry[] {
+  const view: MenuEntry = packaged
+    ? {
+        label: 'View',
+        submenu: [
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
+      }
+    : {
+        label: 'View',
+        submenu: [
+          { role: 'reload' },
+          { role: 'forceReload' },
+          { role: 'toggleDevTools' },
+          { type: 'separator' },
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
+      };
+  const menu: MenuEntry[] = [{ role: 'editMenu' }, view, { role: 'windowMenu' }];
+  return platform === 'darwin' ? [{ role: 'appMenu' }, ...menu] : menu;
+}
+
+/** webPreferences for the window: developer tools only in development builds. */
+export function webPreferencesFor(packaged: boolean): typeof WEB_PREFERENCES & { devTools: boolean } {
+  return { ...WEB_PREFERENCES, devTools: !packaged };
+}
