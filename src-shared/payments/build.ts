@@ -5,7 +5,7 @@
 import type { CoinParams } from '../coins/registry.ts';
 import { belongsTo, checkPayable, decodeAnyAddress, networksOf, shorten } from './address.ts';
 import { formatUriAmount } from './amount.ts';
-import { encodeBase64url, type BindingFields, type BindingParams } from './binding.ts';
+import { checkDid, encodeBase64url, type BindingFields, type BindingParams } from './binding.ts';
 import { PaymentError } from './errors.ts';
 import { percentEncode } from './query.ts';
 import { schemeOf } from './schemes.ts';
@@ -68,7 +68,9 @@ export function buildPaymentUri(input: RequestInput): string {
   if (input.message !== undefined && input.message !== '') params.push(`message=${percentEncode(input.message)}`);
   const id = input.identity;
   if (id) {
-    params.push(`identity=${percentEncode(id.did)}`);
+    // Written raw: a checked did:is identifier is letters, digits and colons, all query-safe.
+    checkDid(id.did);
+    params.push(`identity=${id.did}`);
     if (id.key) params.push(`identity-key=${encodeBase64url(id.key)}`);
     if (id.binding) {
       params.push(`identity-expires=${id.binding.expires}`);
