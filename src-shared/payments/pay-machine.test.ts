@@ -1,0 +1,396 @@
+import { describe, expect, it } from 'vitest';
+import {
+  findSentPayment,
+  lookupBackoff,
+  newPayment,
+  paymentKey,
+  payTransition,
+  SEND_SETTLE_MS,
+  type CardVerdict,
+  type PayEffect,
+  type PayEvent,
+  type PayState,
+  type WalletTx,
+} from './pay-machine.ts';
+
+const T0 = 1_790_000_000_000;
+const OK_CARD: CardVerdict = { state: 'known', blocked: false, confirm: false };
+const ADDRESS = 'bc1qxvenxvenxvenxvenxvenxvenxvenxven2ymjt8';
+const KEY = paymentKey({ ticker: 'BTC', address: ADDRESS, amount: 100_000n });
+
+/** null: the request does not expire (undefined would take the default). */
+function fresh(expiresAt: number | null = T0 + 3_600_000): PayState {
+  return newPayment({
+    key: KEY,
+    ticker: 'BTC',
+    address: ADDRESS,
+    amount: 100_000n,
+    expiresAt: expiresAt ?? undefined,
+    requiredConfirmations: 3,
+    at: T0,
+  });
+}
+
+const confirm = (at = T0 + 1_000, card = OK_CARD, acknowledged = false): PayEvent => ({
+  type: 'confirm',
+  at,
+  card,
+  acknowledged,
+});
+
+/** Runs events in order; returns the last state and every effect asked for. */
+function run(state: PayState, ...events: PayEvent[]): { state: PayState; effects: PayEffect[]; refused: string[] } {
+  const effects: PayEffect[] = [];
+  const refused: string[] = [];
+  for (const e of events) {
+    const step = payTransition(state, e);
+    if (step.refused) {
+      refused.push(step.refused.code);
+      expect(step.state).toBe(state);
+      expect(step.effects).toEqual([]);
+    }
+    state = step.state;
+    effects.push(...step.effects);
+  }
+  return { state, effects, refused };
+}
+
+const sending = () => run(fresh(), confirm()).state;
+const reconciling = () => run(sending(), { type: 'restarted', at: T0 + 5_000 }).state;
+const sentState = () => run(sending(), { type: 'send-ok', at: T0 + 2_000, txid: 'aa' }).state;
+
+describe('pay machine transitions', () => {
+  it('ready + confirm → sending, and the send carries the comment that finds it again', () => {
+    const r = run(fresh(), confirm());
+    expect(r.state).toMatchObject({ phase: 'sending', attempts: 1, sendingSince: T0 + 1_000 });
+    expect(r.effects).toEqual([
+      { type: 'send', key: KEY, ticker: 'BTC', address: ADDRESS, amount: 100_000n, comment: `hashlock:pay:${KEY}` },
+    ]);
+  });
+
+  it('a blocked card refuses the payment', () => {
+    expect(run(fresh(), confirm(T0, { state: 'deleted', blocked: true, confirm: false })).refused).toEqual([
+      'CARD_BLOCKED',
+    ]);
+  });
+
+  it('a card that needs confirmation refuses until the user acknowledges', () => {
+    const card = { state: 'lookalike', blocked: false, confirm: true };
+    expect(run(fresh(), confirm(T0, card, false)).refused).toEqual(['CONFIRMATION_NEEDED']);
+    expect(run(fresh(), confirm(T0, card, true)).state.phase).toBe('sending');
+  });
+
+  it('confirm after expiry is refused', () => {
+    expect(run(fresh(T0 + 10), confirm(T0 + 10)).refused).toEqual(['REQUEST_EXPIRED']);
+    expect(run(fresh(T0 + 10), confirm(T0 + 9)).state.phase).toBe('sending');
+    expect(run(fresh(null), confirm(T0 + 10 ** 12)).state.phase).toBe('sending');
+  });
+
+  it('a second confirm while sending sends nothing', () => {
+    const r = run(fresh(), confirm(), confirm(T0 + 1_100));
+    expect(r.refused).toEqual(['ALREADY_SENDING']);
+    expect(r.effects.filter((e) => e.type === 'send')).toHaveLength(1);
+  });
+
+  it('sending + send-ok → sent, recorded and watched', () => {
+    const r = run(sending(), { type: 'send-ok', at: T0 + 2_000, txid: 'aa' });
+    expect(r.state).toMatchObject({ phase: 'sent', txid: 'aa', confirmations: 0 });
+    expect(r.effects).toEqual([
+      { type: 'record', key: KEY, txid: 'aa' },
+      { type: 'watch', key: KEY, ticker: 'BTC', txid: 'aa' },
+    ]);
+  });
+
+  it('a definite wallet error → failed, and retrying sends again', () => {
+    const error = { code: 'INSUFFICIENT_FUNDS', message: 'not enough BTC' };
+    const failed = run(sending(), { type: 'send-failed', at: T0 + 2_000, definite: true, error });
+    expect(failed.state).toMatchObject({ phase: 'failed', lastError: error });
+    expect(failed.effects).toEqual([]);
+    const retry = run(failed.state, confirm(T0 + 3_000));
+    expect(retry.state).toMatchObject({ phase: 'sending', attempts: 2, lastError: undefined });
+    expect(retry.effects.map((e) => e.type)).toEqual(['send']);
+  });
+
+  it('a timeout → reconciling, looking the payment up only after the settle time', () => {
+    const error = { code: 'WALLET_TIMEOUT', message: 'no answer' };
+    const r = run(sending(), { type: 'send-failed', at: T0 + 31_000, definite: false, error });
+    expect(r.state.phase).toBe('reconciling');
+    expect(r.effects).toEqual([expect.objectContaining({ type: 'lookup', notBefore: T0 + 1_000 + SEND_SETTLE_MS })]);
+  });
+
+  it('restarted while sending → reconciling with a lookup', () => {
+    const r = run(sending(), { type: 'restarted', at: T0 + 5_000 });
+    expect(r.state.phase).toBe('reconciling');
+    expect(r.effects).toEqual([
+      expect.objectContaining({ type: 'lookup', comment: `hashlock:pay:${KEY}`, notBefore: T0 + 1_000 + SEND_SETTLE_MS }),
+    ]);
+  });
+
+  it('reconciling + lookup-found → sent, recorded and watched', () => {
+    const r = run(reconciling(), { type: 'lookup-found', at: T0 + SEND_SETTLE_MS + 2_000, txid: 'bb' });
+    expect(r.state).toMatchObject({ phase: 'sent', txid: 'bb' });
+    expect(r.effects.map((e) => e.type)).toEqual(['record', 'watch']);
+  });
+
+  it('a lookup before the settle time does not conclude', () => {
+    const r = run(reconciling(), { type: 'lookup-not-found', at: T0 + 60_000 });
+    expect(r.state.phase).toBe('reconciling');
+    expect(r.effects).toEqual([expect.objectContaining({ type: 'lookup', notBefore: T0 + 1_000 + SEND_SETTLE_MS })]);
+  });
+
+  it('not found after the settle time → ready with "not sent", never resent by itself', () => {
+    const r = run(reconciling(), { type: 'lookup-not-found', at: T0 + 1_000 + SEND_SETTLE_MS });
+    expect(r.state).toMatchObject({ phase: 'ready', note: 'not-sent', attempts: 1 });
+    expect(r.effects).toEqual([]);
+  });
+
+  it('failed lookups back off from 5 seconds, doubling to 5 minutes', () => {
+    expect([1, 2, 3, 4, 10, 20].map(lookupBackoff)).toEqual([5_000, 10_000, 20_000, 40_000, 300_000, 300_000]);
+    const error = { code: 'WALLET_UNREACHABLE', message: 'connection refused' };
+    const at = T0 + 1_000_000;
+    const r = run(reconciling(), { type: 'lookup-failed', at, error }, { type: 'lookup-failed', at, error });
+    expect(r.state.failedLookups).toBe(2);
+    expect(r.effects.map((e) => (e.type === 'lookup' ? e.notBefore - at : -1))).toEqual([5_000, 10_000]);
+  });
+
+  it('reconciling + restarted looks again; confirm and cancel are refused', () => {
+    const r = run(reconciling(), { type: 'restarted', at: T0 + 9_000 }, confirm(T0 + 9_001), {
+      type: 'cancel',
+      at: T0 + 9_002,
+    });
+    expect(r.effects.map((e) => e.type)).toEqual(['lookup']);
+    expect(r.refused).toEqual(['ALREADY_SENDING', 'ALREADY_SENDING']);
+  });
+
+  it("the wallet's late answer while reconciling is believed", () => {
+    expect(run(reconciling(), { type: 'send-ok', at: T0 + 40_000, txid: 'cc' }).state).toMatchObject({
+      phase: 'sent',
+      txid: 'cc',
+    });
+  });
+
+  it('sent → confirmed at the required depth, counting below it', () => {
+    const shallow = run(sentState(), { type: 'confirmations', at: T0 + 700_000, count: 2 });
+    expect(shallow.state).toMatchObject({ phase: 'sent', confirmations: 2 });
+    const deep = run(shallow.state, { type: 'confirmations', at: T0 + 900_000, count: 3 });
+    expect(deep.state).toMatchObject({ phase: 'confirmed', confirmations: 3 });
+  });
+
+  it('sent + restarted re-runs record and watch (idempotent) without changing state', () => {
+    const s = sentState();
+    const r = run(s, { type: 'restarted', at: T0 + 50_000 });
+    expect(r.state).toBe(s);
+    expect(r.effects.map((e) => e.type)).toEqual(['record', 'watch']);
+  });
+
+  it('confirm on a sent or confirmed payment is refused', () => {
+    const confirmed = run(sentState(), { type: 'confirmations', at: T0, count: 9 }).state;
+    expect(run(sentState(), confirm()).refused).toEqual(['ALREADY_SENT']);
+    expect(run(confirmed, confirm()).refused).toEqual(['ALREADY_SENT']);
+  });
+
+  it('a second txid for a sent payment is refused, not recorded', () => {
+    expect(run(sentState(), { type: 'send-ok', at: T0, txid: 'zz' }).refused).toEqual(['NOT_ALLOWED']);
+    expect(run(sentState(), { type: 'send-ok', at: T0, txid: 'aa' }).refused).toEqual([]);
+  });
+
+  it('ready and failed can be canceled; sent cannot; canceled stays canceled', () => {
+    const canceled = run(fresh(), { type: 'cancel', at: T0 }).state;
+    expect(canceled.phase).toBe('canceled');
+    expect(run(canceled, confirm()).refused).toEqual(['NOT_ALLOWED']);
+    expect(run(sentState(), { type: 'cancel', at: T0 }).refused).toEqual(['ALREADY_SENT']);
+    const failed = run(sending(), {
+      type: 'send-failed',
+      at: T0,
+      definite: true,
+      error: { code: 'X', message: 'x' },
+    }).state;
+    expect(run(failed, { type: 'cancel', at: T0 }).state.phase).toBe('canceled');
+  });
+
+  it('events that do not apply to a phase change nothing', () => {
+    const s = fresh();
+    for (const e of [
+      { type: 'lookup-found', at: T0, txid: 'x' },
+      { type: 'lookup-not-found', at: T0 },
+      { type: 'confirmations', at: T0, count: 5 },
+      { type: 'send-failed', at: T0, definite: false, error: { code: 'X', message: 'x' } },
+      { type: 'restarted', at: T0 },
+    ] as PayEvent[]) {
+      const r = run(s, e);
+      expect(r.state).toBe(s);
+      expect(r.effects).toEqual([]);
+    }
+  });
+});
+
+/** A node and its wallet: every state is persisted before effects run, and the process can die anywhere. */
+class World {
+  now = T0;
+  stored: PayState = fresh();
+  pending: PayEffect[] = [];
+  wallet: WalletTx[] = [];
+  book = new Map<string, string>();
+  walletUp = true;
+  private n = 0;
+
+  event(e: PayEvent): void {
+    const step = payTransition(this.stored, e);
+    this.stored = step.state; // persisted
+    this.pending.push(...step.effects);
+  }
+  /** Runs pending effects; `crashBefore` names an effect type at which the process dies. */
+  drain(crashBefore?: PayEffect['type'] | 'send-reply'): void {
+    while (this.pending.length > 0) {
+      const eff = this.pending.shift()!;
+      if (eff.type === crashBefore) return this.crash();
+      if (eff.type === 'send') {
+        if (!this.walletUp) {
+          this.event({ type: 'send-failed', at: this.now, definite: true, error: { code: 'WALLET_UNREACHABLE', message: 'down' } });
+          continue;
+        }
+        const txid = `tx${++this.n}`;
+        this.wallet.push({ txid, category: 'send', address: eff.address, amount: -eff.amount, comment: eff.comment });
+        if (crashBefore === 'send-reply') return this.crash();
+        this.event({ type: 'send-ok', at: this.now, txid });
+      } else if (eff.type === 'lookup') {
+        this.now = Math.max(this.now, eff.notBefore);
+        if (!this.walletUp) {
+          this.event({ type: 'lookup-failed', at: this.now, error: { code: 'WALLET_UNREACHABLE', message: 'down' } });
+          return; // the runner waits for the back-off; the test moves on
+        }
+        const txid = findSentPayment(this.wallet, eff.comment);
+        this.event(txid ? { type: 'lookup-found', at: this.now, txid } : { type: 'lookup-not-found', at: this.now });
+      } else if (eff.type === 'record') {
+        this.book.set(eff.key, eff.txid);
+      }
+    }
+  }
+  crash(): void {
+    this.pending = [];
+  }
+  restart(): void {
+    this.now += 1_000;
+    this.event({ type: 'restarted', at: this.now });
+    this.drain();
+  }
+  sends(): number {
+    return this.wallet.filter((t) => t.comment === this.stored.comment).length;
+  }
+}
+
+describe('crash cases', () => {
+  it('crash between persist and send: nothing was sent, the user is asked again, one payment in the end', () => {
+    const w = new World();
+    w.event(confirm(w.now));
+    expect(w.stored.phase).toBe('sending');
+    w.drain('send');
+    expect(w.sends()).toBe(0);
+    w.restart();
+    expect(w.stored).toMatchObject({ phase: 'ready', note: 'not-sent' });
+    expect(w.sends()).toBe(0);
+    w.event(confirm(w.now));
+    w.drain();
+    expect(w.stored.phase).toBe('sent');
+    expect(w.sends()).toBe(1);
+  });
+
+  it('crash after send before record: found by its comment, recorded once, nothing resent', () => {
+    const w = new World();
+    w.event(confirm(w.now));
+    w.drain('send-reply');
+    expect(w.sends()).toBe(1);
+    expect(w.book.size).toBe(0);
+    w.restart();
+    expect(w.stored).toMatchObject({ phase: 'sent', txid: 'tx1' });
+    expect(w.book.get(KEY)).toBe('tx1');
+    w.event(confirm(w.now));
+    w.drain();
+    expect(w.sends()).toBe(1);
+  });
+
+  it('crash after sent is stored but before it is recorded: the restart records it', () => {
+    const w = new World();
+    w.event(confirm(w.now));
+    w.drain('record');
+    expect(w.stored.phase).toBe('sent');
+    expect(w.book.size).toBe(0);
+    w.restart();
+    expect(w.book.get(KEY)).toBe('tx1');
+    expect(w.sends()).toBe(1);
+  });
+
+  it('wallet disconnected mid-payment: lookups back off and nothing is resent', () => {
+    const w = new World();
+    w.event(confirm(w.now));
+    w.drain('send-reply'); // the wallet took the payment, then the connection died
+    w.walletUp = false;
+    w.event({ type: 'send-failed', at: w.now + 30_000, definite: false, error: { code: 'WALLET_TIMEOUT', message: 'x' } });
+    for (let i = 0; i < 4; i++) w.drain();
+    // drain stops after each failed lookup; each run re-queues the next lookup
+    expect(w.stored).toMatchObject({ phase: 'reconciling', failedLookups: 4 });
+    w.event(confirm(w.now));
+    expect(w.pending.filter((e) => e.type === 'send')).toHaveLength(0);
+    w.walletUp = true;
+    w.drain();
+    expect(w.stored.phase).toBe('sent');
+    expect(w.sends()).toBe(1);
+  });
+
+  it('wallet unreachable before the send: a definite failure, safe to retry', () => {
+    const w = new World();
+    w.walletUp = false;
+    w.event(confirm(w.now));
+    w.drain();
+    expect(w.stored.phase).toBe('failed');
+    w.walletUp = true;
+    w.event(confirm(w.now));
+    w.drain();
+    expect(w.stored.phase).toBe('sent');
+    expect(w.sends()).toBe(1);
+  });
+
+  it('any crash point, any number of restarts and clicks: at most one payment leaves the wallet', () => {
+    const points = ['send', 'send-reply', 'record', 'watch', undefined] as const;
+    for (const first of points) {
+      for (const second of points) {
+        const w = new World();
+        w.event(confirm(w.now));
+        w.event(confirm(w.now));
+        w.drain(first);
+        w.restart();
+        w.event(confirm(w.now));
+        w.drain(second);
+        w.restart();
+        expect(w.sends()).toBeLessThanOrEqual(1);
+        expect(['sent', 'ready', 'sending']).toContain(w.stored.phase);
+      }
+    }
+  });
+});
+
+describe('payment key', () => {
+  it('the same request gives the same key; another amount, nonce or repeat another', () => {
+    const base = { ticker: 'BTC', address: ADDRESS, amount: 100_000n };
+    expect(paymentKey(base)).toBe(KEY);
+    expect(paymentKey({ ...base, again: 0 })).toBe(KEY);
+    const others = [
+      paymentKey({ ...base, amount: 100_001n }),
+      paymentKey({ ...base, ticker: 'tBTC' }),
+      paymentKey({ ...base, nonce: new Uint8Array(16) }),
+      paymentKey({ ...base, again: 1 }),
+    ];
+    expect(new Set([KEY, ...others]).size).toBe(5);
+    expect(KEY).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('finds a payment only by a send with its comment', () => {
+    const txs: WalletTx[] = [
+      { txid: 'r', category: 'receive', amount: 5n, comment: 'hashlock:pay:k' },
+      { txid: 'o', category: 'send', amount: -5n, comment: 'hashlock:pay:other' },
+      { txid: 's', category: 'send', amount: -5n, comment: 'hashlock:pay:k' },
+    ];
+    expect(findSentPayment(txs, 'hashlock:pay:k')).toBe('s');
+    expect(findSentPayment(txs, 'hashlock:pay:none')).toBeUndefined();
+  });
+});
