@@ -24,7 +24,14 @@ bitcoin.initEccLib(ecc);
 // bitcoinjs-lib is an independent encoder: every address it writes for a registry coin must
 // decode here to the script it would pay.
 function network(c: CoinParams): bitcoin.Network {
-  return { messagePrefix: '', bech32: c.bech32, bip32: c.bip32, pubKeyHash: c.pubKeyHash, scriptHash: c.scriptHash, wif: c.wif };
+  return {
+    messagePrefix: '',
+    bech32: c.bech32,
+    bip32: c.bip32,
+    pubKeyHash: c.pubKeyHash,
+    scriptHash: c.scriptHash,
+    wif: c.wif,
+  };
 }
 
 describe('BIP350 vectors', () => {

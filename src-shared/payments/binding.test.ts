@@ -147,9 +147,9 @@ describe('what the binding defeats', () => {
   });
 
   it('a replaced nonce fails the binding', () => {
-    expect(statusOf(uri.replace('identity-nonce=AAECAwQFBgcICQoLDA0ODw', 'identity-nonce=AQECAwQFBgcICQoLDA0ODw'))).toBe(
-      'invalid',
-    );
+    expect(
+      statusOf(uri.replace('identity-nonce=AAECAwQFBgcICQoLDA0ODw', 'identity-nonce=AQECAwQFBgcICQoLDA0ODw')),
+    ).toBe('invalid');
   });
 
   it('an added identity-key fails the binding', () => {
@@ -188,7 +188,11 @@ describe('what the binding defeats', () => {
   });
 
   it('a devnet A binding does not verify on devnet B', () => {
-    const onA = signedUri({ ...coffee, coin: getCoin('DEVA'), address: 'rltc1qxvenxvenxvenxvenxvenxvenxvenxvenuxr9sr' });
+    const onA = signedUri({
+      ...coffee,
+      coin: getCoin('DEVA'),
+      address: 'rltc1qxvenxvenxvenxvenxvenxvenxvenxvenuxr9sr',
+    });
     expect(onA.startsWith('deva:')).toBe(true);
     expect(statusOf(onA)).toBe('valid');
     expect(statusOf(onA.replace(/^deva:/, 'devb:'))).toBe('invalid');

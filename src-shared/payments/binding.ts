@@ -2,7 +2,14 @@
 // the identity key signs, and the check that the signature holds for the request being paid.
 // docs/payments.md §3 is the specification other wallets can follow.
 import { base64urlnopad } from '@scure/base';
-import { addressOfKey, decodeAddress, DID_IS_VERSION, doubleSha256, recoverCompact, signCompact } from '../identity/compact.ts';
+import {
+  addressOfKey,
+  decodeAddress,
+  DID_IS_VERSION,
+  doubleSha256,
+  recoverCompact,
+  signCompact,
+} from '../identity/compact.ts';
 import type { CoinParams } from '../coins/registry.ts';
 import { PaymentError } from './errors.ts';
 import type { PaymentScheme } from './schemes.ts';
@@ -164,11 +171,7 @@ function decodeFixed(value: string, key: 'identity-key' | 'identity-sig', size: 
   return bytes;
 }
 
-function decodeBase64url(
-  value: string,
-  key: string,
-  code: 'IDENTITY_KEY_INVALID' | 'BINDING_INVALID',
-): Uint8Array {
+function decodeBase64url(value: string, key: string, code: 'IDENTITY_KEY_INVALID' | 'BINDING_INVALID'): Uint8Array {
   try {
     return base64urlnopad.decode(value);
   } catch {

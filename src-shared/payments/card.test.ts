@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideMerchantCard, MERCHANT_STATES, type MerchantCardInput, type MerchantState, type ProfileState } from './card.ts';
+import {
+  decideMerchantCard,
+  MERCHANT_STATES,
+  type MerchantCardInput,
+  type MerchantState,
+  type ProfileState,
+} from './card.ts';
 import fixtures from './fixtures/cards.json' with { type: 'json' };
 import type { BindingCheck } from './verify.ts';
 

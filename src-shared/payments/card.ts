@@ -6,18 +6,22 @@ import { shorten } from './address.ts';
 import { findLookalike, type Contact } from './lookalike.ts';
 import type { BindingCheck } from './verify.ts';
 
-export type MerchantState =
-  | 'known'
-  | 'verified'
-  | 'new'
-  | 'anonymous'
-  | 'unbound'
-  | 'lookalike'
-  | 'mismatch'
-  | 'expired'
-  | 'deleted';
-export type Severity = 'ok' | 'info' | 'neutral' | 'warning' | 'danger';
-export type Colour = 'green' | 'blue' | 'grey' | 'amber' | 'red';
+export const MERCHANT_STATE_NAMES = [
+  'known',
+  'verified',
+  'new',
+  'anonymous',
+  'unbound',
+  'lookalike',
+  'mismatch',
+  'expired',
+  'deleted',
+] as const;
+export type MerchantState = (typeof MERCHANT_STATE_NAMES)[number];
+export const SEVERITIES = ['ok', 'info', 'neutral', 'warning', 'danger'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const COLOURS = ['green', 'blue', 'grey', 'amber', 'red'] as const;
+export type Colour = (typeof COLOURS)[number];
 
 export interface StateStyle {
   readonly title: string;
@@ -42,7 +46,14 @@ export const MERCHANT_STATES: Readonly<Record<MerchantState, StateStyle>> = {
     verified: true,
   },
   new: { title: 'New identity', severity: 'info', colour: 'blue', blocked: false, confirm: false, verified: true },
-  anonymous: { title: 'No identity', severity: 'neutral', colour: 'grey', blocked: false, confirm: false, verified: false },
+  anonymous: {
+    title: 'No identity',
+    severity: 'neutral',
+    colour: 'grey',
+    blocked: false,
+    confirm: false,
+    verified: false,
+  },
   unbound: {
     title: 'Identity not signed',
     severity: 'warning',
@@ -67,8 +78,22 @@ export const MERCHANT_STATES: Readonly<Record<MerchantState, StateStyle>> = {
     confirm: false,
     verified: false,
   },
-  expired: { title: 'Request expired', severity: 'danger', colour: 'red', blocked: true, confirm: false, verified: false },
-  deleted: { title: 'Identity deleted', severity: 'danger', colour: 'red', blocked: true, confirm: false, verified: false },
+  expired: {
+    title: 'Request expired',
+    severity: 'danger',
+    colour: 'red',
+    blocked: true,
+    confirm: false,
+    verified: false,
+  },
+  deleted: {
+    title: 'Identity deleted',
+    severity: 'danger',
+    colour: 'red',
+    blocked: true,
+    confirm: false,
+    verified: false,
+  },
 };
 
 export type ProfileState =
@@ -181,11 +206,9 @@ function decideBound(input: MerchantCardInput, binding: Extract<BindingCheck, { 
     );
   }
   if (input.now >= binding.expiresAt) {
-    return card(
-      'expired',
-      `This request expired at ${utcWords(binding.expiresAt)}. Ask the merchant for a new one.`,
-      { did },
-    );
+    return card('expired', `This request expired at ${utcWords(binding.expiresAt)}. Ask the merchant for a new one.`, {
+      did,
+    });
   }
   const profileName = profile.state === 'active' && profile.name ? profile.name : undefined;
   const look = findLookalike([profileName, input.label], did, input.contacts);

@@ -2,41 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   findSentPayment,
   lookupBackoff,
-  newPayment,
   paymentKey,
   payTransition,
   SEND_SETTLE_MS,
-  type CardVerdict,
   type PayEffect,
   type PayEvent,
   type PayState,
   type WalletTx,
 } from './pay-machine.ts';
-
-const T0 = 1_790_000_000_000;
-const OK_CARD: CardVerdict = { state: 'known', blocked: false, confirm: false };
-const ADDRESS = 'bc1qxvenxvenxvenxvenxvenxvenxvenxven2ymjt8';
-const KEY = paymentKey({ ticker: 'BTC', address: ADDRESS, amount: 100_000n });
-
-/** null: the request does not expire (undefined would take the default). */
-function fresh(expiresAt: number | null = T0 + 3_600_000): PayState {
-  return newPayment({
-    key: KEY,
-    ticker: 'BTC',
-    address: ADDRESS,
-    amount: 100_000n,
-    expiresAt: expiresAt ?? undefined,
-    requiredConfirmations: 3,
-    at: T0,
-  });
-}
-
-const confirm = (at = T0 + 1_000, card = OK_CARD, acknowledged = false): PayEvent => ({
-  type: 'confirm',
-  at,
-  card,
-  acknowledged,
-});
+import { ADDRESS, confirm, fresh, KEY, T0 } from './pay-testkit.ts';
 
 /** Runs events in order; returns the last state and every effect asked for. */
 function run(state: PayState, ...events: PayEvent[]): { state: PayState; effects: PayEffect[]; refused: string[] } {
@@ -122,7 +96,11 @@ describe('pay machine transitions', () => {
     const r = run(sending(), { type: 'restarted', at: T0 + 5_000 });
     expect(r.state.phase).toBe('reconciling');
     expect(r.effects).toEqual([
-      expect.objectContaining({ type: 'lookup', comment: `hashlock:pay:${KEY}`, notBefore: T0 + 1_000 + SEND_SETTLE_MS }),
+      expect.objectContaining({
+        type: 'lookup',
+        comment: `hashlock:pay:${KEY}`,
+        notBefore: T0 + 1_000 + SEND_SETTLE_MS,
+      }),
     ]);
   });
 
@@ -220,151 +198,6 @@ describe('pay machine transitions', () => {
       const r = run(s, e);
       expect(r.state).toBe(s);
       expect(r.effects).toEqual([]);
-    }
-  });
-});
-
-/** A node and its wallet: every state is persisted before effects run, and the process can die anywhere. */
-class World {
-  now = T0;
-  stored: PayState = fresh();
-  pending: PayEffect[] = [];
-  wallet: WalletTx[] = [];
-  book = new Map<string, string>();
-  walletUp = true;
-  private n = 0;
-
-  event(e: PayEvent): void {
-    const step = payTransition(this.stored, e);
-    this.stored = step.state; // persisted
-    this.pending.push(...step.effects);
-  }
-  /** Runs pending effects; `crashBefore` names an effect type at which the process dies. */
-  drain(crashBefore?: PayEffect['type'] | 'send-reply'): void {
-    while (this.pending.length > 0) {
-      const eff = this.pending.shift()!;
-      if (eff.type === crashBefore) return this.crash();
-      if (eff.type === 'send') {
-        if (!this.walletUp) {
-          this.event({ type: 'send-failed', at: this.now, definite: true, error: { code: 'WALLET_UNREACHABLE', message: 'down' } });
-          continue;
-        }
-        const txid = `tx${++this.n}`;
-        this.wallet.push({ txid, category: 'send', address: eff.address, amount: -eff.amount, comment: eff.comment });
-        if (crashBefore === 'send-reply') return this.crash();
-        this.event({ type: 'send-ok', at: this.now, txid });
-      } else if (eff.type === 'lookup') {
-        this.now = Math.max(this.now, eff.notBefore);
-        if (!this.walletUp) {
-          this.event({ type: 'lookup-failed', at: this.now, error: { code: 'WALLET_UNREACHABLE', message: 'down' } });
-          return; // the runner waits for the back-off; the test moves on
-        }
-        const txid = findSentPayment(this.wallet, eff.comment);
-        this.event(txid ? { type: 'lookup-found', at: this.now, txid } : { type: 'lookup-not-found', at: this.now });
-      } else if (eff.type === 'record') {
-        this.book.set(eff.key, eff.txid);
-      }
-    }
-  }
-  crash(): void {
-    this.pending = [];
-  }
-  restart(): void {
-    this.now += 1_000;
-    this.event({ type: 'restarted', at: this.now });
-    this.drain();
-  }
-  sends(): number {
-    return this.wallet.filter((t) => t.comment === this.stored.comment).length;
-  }
-}
-
-describe('crash cases', () => {
-  it('crash between persist and send: nothing was sent, the user is asked again, one payment in the end', () => {
-    const w = new World();
-    w.event(confirm(w.now));
-    expect(w.stored.phase).toBe('sending');
-    w.drain('send');
-    expect(w.sends()).toBe(0);
-    w.restart();
-    expect(w.stored).toMatchObject({ phase: 'ready', note: 'not-sent' });
-    expect(w.sends()).toBe(0);
-    w.event(confirm(w.now));
-    w.drain();
-    expect(w.stored.phase).toBe('sent');
-    expect(w.sends()).toBe(1);
-  });
-
-  it('crash after send before record: found by its comment, recorded once, nothing resent', () => {
-    const w = new World();
-    w.event(confirm(w.now));
-    w.drain('send-reply');
-    expect(w.sends()).toBe(1);
-    expect(w.book.size).toBe(0);
-    w.restart();
-    expect(w.stored).toMatchObject({ phase: 'sent', txid: 'tx1' });
-    expect(w.book.get(KEY)).toBe('tx1');
-    w.event(confirm(w.now));
-    w.drain();
-    expect(w.sends()).toBe(1);
-  });
-
-  it('crash after sent is stored but before it is recorded: the restart records it', () => {
-    const w = new World();
-    w.event(confirm(w.now));
-    w.drain('record');
-    expect(w.stored.phase).toBe('sent');
-    expect(w.book.size).toBe(0);
-    w.restart();
-    expect(w.book.get(KEY)).toBe('tx1');
-    expect(w.sends()).toBe(1);
-  });
-
-  it('wallet disconnected mid-payment: lookups back off and nothing is resent', () => {
-    const w = new World();
-    w.event(confirm(w.now));
-    w.drain('send-reply'); // the wallet took the payment, then the connection died
-    w.walletUp = false;
-    w.event({ type: 'send-failed', at: w.now + 30_000, definite: false, error: { code: 'WALLET_TIMEOUT', message: 'x' } });
-    for (let i = 0; i < 4; i++) w.drain();
-    // drain stops after each failed lookup; each run re-queues the next lookup
-    expect(w.stored).toMatchObject({ phase: 'reconciling', failedLookups: 4 });
-    w.event(confirm(w.now));
-    expect(w.pending.filter((e) => e.type === 'send')).toHaveLength(0);
-    w.walletUp = true;
-    w.drain();
-    expect(w.stored.phase).toBe('sent');
-    expect(w.sends()).toBe(1);
-  });
-
-  it('wallet unreachable before the send: a definite failure, safe to retry', () => {
-    const w = new World();
-    w.walletUp = false;
-    w.event(confirm(w.now));
-    w.drain();
-    expect(w.stored.phase).toBe('failed');
-    w.walletUp = true;
-    w.event(confirm(w.now));
-    w.drain();
-    expect(w.stored.phase).toBe('sent');
-    expect(w.sends()).toBe(1);
-  });
-
-  it('any crash point, any number of restarts and clicks: at most one payment leaves the wallet', () => {
-    const points = ['send', 'send-reply', 'record', 'watch', undefined] as const;
-    for (const first of points) {
-      for (const second of points) {
-        const w = new World();
-        w.event(confirm(w.now));
-        w.event(confirm(w.now));
-        w.drain(first);
-        w.restart();
-        w.event(confirm(w.now));
-        w.drain(second);
-        w.restart();
-        expect(w.sends()).toBeLessThanOrEqual(1);
-        expect(['sent', 'ready', 'sending']).toContain(w.stored.phase);
-      }
     }
   });
 });

@@ -13,7 +13,8 @@ export const LOOKUP_BACKOFF_MIN_MS = 5_000;
 export const LOOKUP_BACKOFF_MAX_MS = 300_000;
 export const COMMENT_PREFIX = 'hashlock:pay:';
 
-export type PayPhase = 'ready' | 'sending' | 'reconciling' | 'sent' | 'confirmed' | 'failed' | 'canceled';
+export const PAY_PHASES = ['ready', 'sending', 'reconciling', 'sent', 'confirmed', 'failed', 'canceled'] as const;
+export type PayPhase = (typeof PAY_PHASES)[number];
 
 export interface PayState {
   /** paymentKey(): one per request (and per deliberate repeat). */
@@ -214,7 +215,11 @@ export function payTransition(s: PayState, e: PayEvent): PayStep {
     case 'send-ok':
       if (s.phase === 'sending' || s.phase === 'reconciling') return sent(s, e.txid, e.at);
       if (s.txid !== undefined && s.txid !== e.txid) {
-        return refuse(s, 'NOT_ALLOWED', `the wallet reported a second transaction ${e.txid} for a payment already sent`);
+        return refuse(
+          s,
+          'NOT_ALLOWED',
+          `the wallet reported a second transaction ${e.txid} for a payment already sent`,
+        );
       }
       return unchanged(s);
     case 'send-failed':

@@ -109,11 +109,10 @@ function splitQuery(query: string): QueryParam[] {
     if (rawKey === '') throw new PaymentError('URI_MALFORMED', `the parameter "${part}" has no name`);
     const key = asciiLower(percentDecode(rawKey, 'a parameter name'));
     if ([...key].length > MAX_KEY_LENGTH) {
-      throw new PaymentError(
-        'PARAM_TOO_LONG',
-        `a parameter name is longer than ${MAX_KEY_LENGTH} characters`,
-        { key: key.slice(0, MAX_KEY_LENGTH), max: MAX_KEY_LENGTH },
-      );
+      throw new PaymentError('PARAM_TOO_LONG', `a parameter name is longer than ${MAX_KEY_LENGTH} characters`, {
+        key: key.slice(0, MAX_KEY_LENGTH),
+        max: MAX_KEY_LENGTH,
+      });
     }
     const value = eq < 0 ? '' : percentDecode(part.slice(eq + 1), `"${key}"`);
     const cap = VALUE_CAPS[capKey(key)] ?? DEFAULT_VALUE_CAP;
@@ -144,7 +143,7 @@ export function percentDecode(raw: string, what: string): string {
   if (!raw.includes('%')) return raw;
   const bytes = new Uint8Array(raw.length);
   let n = 0;
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     if (raw[i] === '%') {
       const hex = raw.slice(i + 1, i + 3);
       if (!HEX2.test(hex)) {
@@ -185,6 +184,7 @@ export function percentEncode(text: string): string {
 }
 
 // C0, DEL, C1, and bidirectional marks, embeddings, overrides and isolates.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** Refuses text that could hide or reorder what the confirm dialog shows. */

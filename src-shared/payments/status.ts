@@ -23,7 +23,16 @@ export interface SeenPayment {
   readonly seenAt: number;
 }
 
-export type RequestStatusName = 'waiting' | 'seen' | 'confirmed' | 'underpaid' | 'overpaid' | 'expired' | 'paid-late';
+export const REQUEST_STATUS_NAMES = [
+  'waiting',
+  'seen',
+  'confirmed',
+  'underpaid',
+  'overpaid',
+  'expired',
+  'paid-late',
+] as const;
+export type RequestStatusName = (typeof REQUEST_STATUS_NAMES)[number];
 
 export interface RequestStatus {
   readonly status: RequestStatusName;

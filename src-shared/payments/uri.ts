@@ -77,7 +77,7 @@ export function parsePaymentUri(uri: string, options: ParseOptions = {}): Paymen
   }
   const decoded = onchain.map((o) => decodeInstruction(scheme, o.key, o.value, schemeCoins));
   const coin =
-    decoded.length > 0 ? resolveCoin(decoded, expected, options.coins) : expected ?? soleCoin(schemeCoins, options);
+    decoded.length > 0 ? resolveCoin(decoded, expected, options.coins) : (expected ?? soleCoin(schemeCoins, options));
 
   const amountText = params.single.get('amount');
   // Every coin of one scheme is one family, so the amount reads the same on each network.

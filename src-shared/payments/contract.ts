@@ -1,0 +1,110 @@
+// The payments slice of the API contract. Naming: `payments.<noun>` reads one, `payments.<noun>s`
+// lists, `payments.<noun><Verb>` changes a stored noun, a bare verb acts on no stored noun
+// (`parse`, `pay`); `payments.book` is the payment book. Events: `payments.<noun>Updated`.
+// URI refusals reach clients as INVALID_PARAMS with details.code = a PaymentErrorCode.
+import { z } from 'zod';
+import { method } from '../api/method.ts';
+import { DecimalAmount, Ticker } from '../api/schemas.ts';
+import {
+  Did,
+  Label,
+  Message,
+  MerchantCardView,
+  ParsedRequestView,
+  PaymentKey,
+  PaymentUri,
+  PaymentView,
+  RequestId,
+  RequestView,
+} from './views.ts';
+import { REQUEST_STATUS_NAMES } from './status.ts';
+
+const Limit = z.number().int().min(1).max(1000);
+/** One minute to one year and a day. */
+const ExpiresIn = z
+  .number()
+  .int()
+  .min(60)
+  .max(366 * 86_400);
+
+export const methods = {
+  'payments.parse': method(
+    z.object({ uri: PaymentUri, ticker: Ticker.optional() }).strict(),
+    z.object({ request: ParsedRequestView, card: MerchantCardView }),
+    'Read a payment request (bitcoin:, litecoin:, deva:, devb:) and decide its merchant card. ' +
+      'ticker pins the coin when a test-network address could mean several. Changes nothing.',
+  ),
+  'payments.requestCreate': method(
+    z
+      .object({
+        ticker: Ticker,
+        amount: DecimalAmount.optional(),
+        label: Label.optional(),
+        message: Message.optional(),
+        expiresInSec: ExpiresIn.optional(),
+        /** One of this node's identities: it signs the binding (then expiresInSec defaults to a day). */
+        identity: Did.optional(),
+        /** Add the identity-key that opens the identity's private metadata. */
+        includeIdentityKey: z.boolean().optional(),
+      })
+      .strict(),
+    RequestView,
+    "Make a payment request to a fresh address of this node's wallet, signed by one of its identities if asked.",
+  ),
+  'payments.requests': method(
+    z
+      .object({
+        status: z.enum(REQUEST_STATUS_NAMES).optional(),
+        ticker: Ticker.optional(),
+        limit: Limit.optional(),
+      })
+      .strict(),
+    z.array(RequestView),
+    "This node's requests with what each has received, newest first.",
+  ),
+  'payments.request': method(
+    z.object({ id: RequestId }).strict(),
+    RequestView,
+    "One of this node's requests with its payments and status.",
+  ),
+  'payments.requestCancel': method(
+    z.object({ id: RequestId }).strict(),
+    RequestView,
+    'Stop offering a request. Payments that still arrive are shown; the address is not reused.',
+  ),
+  'payments.pay': method(
+    z
+      .object({
+        uri: PaymentUri,
+        ticker: Ticker.optional(),
+        /** Only for a request without an amount. */
+        amount: DecimalAmount.optional(),
+        /** The user ticked "I checked" on a card that asks for it. */
+        acknowledged: z.boolean().optional(),
+        /** Pay the same request again on purpose (1, 2, …); otherwise a repeat returns the first payment. */
+        again: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    PaymentView,
+    'Pay a request on-chain from the wallet, at most once: the same request sent twice returns the same payment. ' +
+      'Refused when its card blocks it or asks for a confirmation not given.',
+  ),
+  'payments.payment': method(z.object({ key: PaymentKey }).strict(), PaymentView, 'One payment of the payment book.'),
+  'payments.paymentCancel': method(
+    z.object({ key: PaymentKey }).strict(),
+    PaymentView,
+    'Drop a payment that was not sent (ready, failed, or interrupted and not found in the wallet).',
+  ),
+  'payments.book': method(
+    z.object({ did: Did.optional(), ticker: Ticker.optional(), limit: Limit.optional() }).strict(),
+    z.array(PaymentView),
+    "This node's payments, newest first; with did, those to one identity.",
+  ),
+} as const;
+
+export const events = {
+  'payments.requestUpdated': RequestView,
+  'payments.paymentUpdated': PaymentView,
+} as const;
+
+export const paymentsContract = { methods, events } as const;
