@@ -3,7 +3,7 @@ import { getCoin } from '../coins/registry.ts';
 import { PaymentError } from './errors.ts';
 import fixtures from './fixtures/uris.json' with { type: 'json' };
 import { MAX_URI_LENGTH } from './query.ts';
-import { onchainTarget, parsePaymentUri, type ParseOptions } from './uri.ts';
+import { onchainTarget, parsePaymentUri, paymentTarget, type ParseOptions } from './uri.ts';
 
 interface FixtureOptions {
   ticker?: string;
@@ -131,5 +131,21 @@ describe('parser details', () => {
 
   it('refuses a non-string input instead of throwing a TypeError', () => {
     expect(refusal(() => parsePaymentUri(42 as unknown as string)).code).toBe('URI_NOT_PAYMENT');
+  });
+
+  it("a request's amount is paid as asked and cannot be changed", () => {
+    const r = parsePaymentUri(`bitcoin:${btc}?amount=0.5`);
+    expect(paymentTarget(r).amount).toBe(50_000_000n);
+    expect(paymentTarget(r, 50_000_000n).amount).toBe(50_000_000n);
+    expect(refusal(() => paymentTarget(r, 50_000_001n)).code).toBe('AMOUNT_FIXED');
+  });
+
+  it('a request without amount needs the payer to choose one within the rules', () => {
+    const r = parsePaymentUri(`bitcoin:${btc}`);
+    expect(refusal(() => paymentTarget(r)).code).toBe('AMOUNT_MISSING');
+    expect(paymentTarget(r, 1n)).toMatchObject({ address: btc, amount: 1n });
+    expect(refusal(() => paymentTarget(r, 0n)).code).toBe('AMOUNT_ZERO');
+    expect(refusal(() => paymentTarget(r, -5n)).code).toBe('AMOUNT_ZERO');
+    expect(refusal(() => paymentTarget(r, 2_100_000_000_000_001n)).code).toBe('AMOUNT_TOO_LARGE');
   });
 });

@@ -3,6 +3,7 @@
 // the texts, the identity extension, and every other instruction kept for the record.
 // docs/payments.md §2 is the grammar; every refusal is a PaymentError with a stable code.
 import { COINS, findCoin, type CoinParams } from '../coins/registry.ts';
+import { formatAmount } from '../money/amount.ts';
 import { belongsTo, checkPayable, decodeAnyAddress, networksOf, shorten, type DecodedAddress } from './address.ts';
 import { parseUriAmount } from './amount.ts';
 import { IDENTITY_PARAMS, parseIdentityParams, type IdentityParamKey, type IdentityParams } from './binding.ts';
@@ -118,6 +119,31 @@ export function onchainTarget(request: PaymentRequest): { coin: CoinParams; addr
     `this request can only be paid with ${offered.join(' or ')}; Hashlock pays on-chain from your own wallet`,
     { methods: offered },
   );
+}
+
+/**
+ * What the wallet will send: the on-chain target and the amount, which is the request's own or,
+ * for a request without one, the payer's choice. A request's amount is never overridden.
+ */
+export function paymentTarget(
+  request: PaymentRequest,
+  chosen?: bigint,
+): { coin: CoinParams; address: string; amount: bigint } {
+  const { coin, address } = onchainTarget(request);
+  if (request.amount !== undefined) {
+    if (chosen !== undefined && chosen !== request.amount) {
+      throw new PaymentError(
+        'AMOUNT_FIXED',
+        `this request asks for exactly ${formatAmount(request.amount, coin.decimals)} ${coin.ticker}; the amount cannot be changed`,
+      );
+    }
+    return { coin, address, amount: request.amount };
+  }
+  if (chosen === undefined) {
+    throw new PaymentError('AMOUNT_MISSING', 'this request lets you choose the amount: enter how much to send');
+  }
+  // The same rules as a written amount: more than zero, at most the coin's supply.
+  return { coin, address, amount: parseUriAmount(formatAmount(chosen < 0n ? 0n : chosen, coin.decimals), coin) };
 }
 
 function expectedCoin(scheme: PaymentScheme, ticker: string | undefined): CoinParams | undefined {
