@@ -1,0 +1,125 @@
+// Every kind of record the registry stores, verified into one shape: which slot it fills, its iat,
+// whether it is a tombstone, and its id. Ingest, replication and the API all go through
+// verifyRecord, so a record is judged the same way wherever it comes from.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { fail } from './errors.ts';
+import { asciiBytes, parseJsonObject } from './jws.ts';
+import {
+  LINK_TYPE,
+  MAX_LINK_REVOCATION_CHARS,
+  checkLinkPayload,
+  checkLinkRevocation,
+  knownChain,
+  linkTarget,
+  type ChainLookup,
+  type LinkPayload,
+  type LinkRevocation,
+} from './links.ts';
+import { METADATA_TYPE, MAX_METADATA_JWS_CHARS, checkMetadataPayload, type MetadataPayload } from './metadata.ts';
+import {
+  MAX_PROFILE_JWS_CHARS,
+  PROFILE_TYPE,
+  STATE_DELETED,
+  checkProfilePayload,
+  type ProfilePayload,
+} from './profile.ts';
+import { DID_IS_PREFIX, verifyDidIsJws, type KeyCache, type Sha256Verifier } from './verify.ts';
+
+export type RecordKind = 'profile' | 'metadata' | 'link';
+
+/** The largest record of any kind, checked before anything is decoded. */
+export const MAX_RECORD_CHARS = MAX_PROFILE_JWS_CHARS;
+
+interface RecordBase {
+  readonly did: string;
+  readonly address: string;
+  /** `did`, `did#metadata` or `did#link:<target>`: one current record per slot. */
+  readonly slot: string;
+  readonly iat: number;
+  readonly tombstone: boolean;
+  /** 64 hex: SHA-256 over the signed bytes (header byte of a did:is signature left out). */
+  readonly id: string;
+  readonly content: string;
+}
+
+export type VerifiedRecord =
+  | (RecordBase & { kind: 'profile'; profile: ProfilePayload; publicKey: Uint8Array })
+  | (RecordBase & { kind: 'metadata'; metadata: MetadataPayload; publicKey: Uint8Array })
+  | (RecordBase & { kind: 'link'; link: LinkPayload; publicKey: Uint8Array })
+  | (RecordBase & { kind: 'link'; revocation: LinkRevocation; publicKey?: undefined });
+
+export interface RecordOptions {
+  readonly verifier?: Sha256Verifier;
+  readonly keys?: KeyCache;
+  readonly keyHint?: Uint8Array;
+  readonly chains?: ChainLookup;
+}
+
+export function linkSlot(did: string, target: string): string {
+  return `${did}#link:${target}`;
+}
+
+export function metadataSlot(did: string): string {
+  return `${did}#metadata`;
+}
+
+function verifyRevocation(content: string, chains: ChainLookup): VerifiedRecord {
+  if (content.length > MAX_LINK_REVOCATION_CHARS) fail('JWS_TOO_LARGE', 'a link revocation is at most 1 KiB');
+  const value = parseJsonObject(asciiBytes(content));
+  if (!value) fail('PAYLOAD_NOT_JSON', 'a link revocation is a JSON object');
+  const revocation = checkLinkRevocation(value, chains);
+  const did = revocation.identifier;
+  return {
+    kind: 'link',
+    did,
+    address: did.slice(DID_IS_PREFIX.length),
+    slot: linkSlot(did, revocation.account),
+    iat: revocation.iat,
+    tombstone: true,
+    id: bytesToHex(sha256(asciiBytes(content))),
+    content,
+    revocation,
+  };
+}
+
+/** Verifies any record (signature, shape, limits); throws IdentityError naming the reason. */
+export function verifyRecord(content: unknown, opts: RecordOptions = {}): VerifiedRecord {
+  const chains = opts.chains ?? knownChain;
+  if (typeof content === 'string' && content.startsWith('{')) return verifyRevocation(content, chains);
+  const jws = verifyDidIsJws(content, {
+    maxChars: MAX_RECORD_CHARS,
+    verifier: opts.verifier,
+    keys: opts.keys,
+    keyHint: opts.keyHint,
+  });
+  const did = `${DID_IS_PREFIX}${jws.address}`;
+  if (jws.payload.identifier !== did) {
+    fail('KID_MISMATCH', `the payload's identifier is not ${did}, the DID of the kid`);
+  }
+  const base = { did, address: jws.address, iat: 0, id: jws.recordId, content: jws.content, publicKey: jws.publicKey };
+  const payloadType = jws.payload['@type'];
+  if (payloadType === undefined || payloadType === PROFILE_TYPE) {
+    const profile = checkProfilePayload(jws.payload);
+    return {
+      ...base,
+      kind: 'profile',
+      slot: did,
+      iat: profile.iat,
+      tombstone: profile['@state'] === STATE_DELETED,
+      profile,
+    };
+  }
+  if (payloadType === METADATA_TYPE) {
+    if (jws.content.length > MAX_METADATA_JWS_CHARS) fail('JWS_TOO_LARGE', 'a metadata record is at most 16 KiB');
+    const metadata = checkMetadataPayload(jws.payload);
+    const tombstone = metadata['@state'] === STATE_DELETED;
+    return { ...base, kind: 'metadata', slot: metadataSlot(did), iat: metadata.iat, tombstone, metadata };
+  }
+  if (payloadType === LINK_TYPE) {
+    const link = checkLinkPayload(jws.payload, chains);
+    const slot = linkSlot(did, linkTarget(link));
+    return { ...base, kind: 'link', slot, iat: link.iat, tombstone: link['@state'] === STATE_DELETED, link };
+  }
+  return fail('TYPE_UNKNOWN', `@type ${JSON.stringify(payloadType)?.slice(0, 40)} is not a record this registry keeps`);
+}
