@@ -1,0 +1,90 @@
+// Wire messages of identity replication (docs/identity.md §5): the gossip push, the reconcile and
+// fetch request/response bodies, their caps, and which refusals are peer offences. main's module
+// moves bytes; everything it accepts passes these schemas and then verifyRecord.
+import { z } from 'zod';
+import { isConflict, type IdentityReason } from './errors.ts';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { b64urlFromBytes, b64urlToBytes } from './jws.ts';
+import type { ReconcileItem } from './reconcile-set.ts';
+import { MAX_RECORD_CHARS } from './records.ts';
+import { ReconcileMessage } from './reconcile.ts';
+
+export const IDENTITY_TOPIC = '/hashlock/identity/records/1';
+export const RECONCILE_PROTOCOL = '/hashlock/identity/reconcile/1';
+export const FETCH_PROTOCOL = '/hashlock/identity/fetch/1';
+
+export const MAX_PUSH_BYTES = 40 * 1024;
+export const MAX_FETCH_IDS = 1024;
+export const MAX_FETCH_RESPONSE_BYTES = 960 * 1024;
+
+/** A 33-byte compressed key as base64url: the signer's key, a hint that saves recovery. */
+const KeyHint = z.string().regex(/^[A-Za-z0-9_-]{44}$/);
+const RecordContent = z.string().min(1).max(MAX_RECORD_CHARS);
+const RecordId = z.string().regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/);
+
+export const WireRecord = z.object({ content: RecordContent, key: KeyHint.optional() }).strict();
+export type WireRecord = z.infer<typeof WireRecord>;
+
+export const PushMessage = z.object({ v: z.literal(1), content: RecordContent, key: KeyHint.optional() }).strict();
+export type PushMessage = z.infer<typeof PushMessage>;
+
+export const FetchRequest = z
+  .object({ v: z.literal(1), ids: z.array(RecordId).min(1).max(MAX_FETCH_IDS) })
+  .strict()
+  .refine((r) => new Set(r.ids).size === r.ids.length, 'ids repeat');
+export type FetchRequest = z.infer<typeof FetchRequest>;
+
+export const FetchResponse = z.object({ v: z.literal(1), records: z.array(WireRecord).max(MAX_FETCH_IDS) }).strict();
+export type FetchResponse = z.infer<typeof FetchResponse>;
+
+export { ReconcileMessage };
+
+/** The reconciliation item of a stored record: its iat and its id's bytes. */
+export function reconcileItemOf(record: { readonly iat: number; readonly id: string }): ReconcileItem {
+  return { ts: record.iat, id: hexToBytes(record.id) };
+}
+
+/** A record id (64 hex, as stored) as it travels in reconcile and fetch messages (base64url). */
+export function wireId(hexId: string): string {
+  return b64urlFromBytes(hexToBytes(hexId));
+}
+
+/** The key hint's bytes, or undefined when absent or not 33 bytes. */
+export function keyHintBytes(key: string | undefined): Uint8Array | undefined {
+  if (key === undefined) return undefined;
+  const bytes = b64urlToBytes(key);
+  return bytes?.length === 33 ? bytes : undefined;
+}
+
+/**
+ * The records a fetch answer may carry, in order, until the byte cap: the caller looks each id up
+ * and passes what it has. What does not fit is asked for again.
+ */
+export function packFetchResponse(records: readonly WireRecord[], maxBytes = MAX_FETCH_RESPONSE_BYTES): FetchResponse {
+  const out: WireRecord[] = [];
+  let bytes = '{"v":1,"records":[]}'.length;
+  for (const r of records) {
+    const size = JSON.stringify(r).length + 1;
+    if (bytes + size > maxBytes) break;
+    out.push(r);
+    bytes += size;
+  }
+  return { v: 1, records: out };
+}
+
+/** Offences of docs/p2p.md a peer earns for what it sent; undefined when it is no offence. */
+export type ReplicationOffence = 'malformed' | 'badResponse' | 'oversize';
+
+/** A record a peer pushed or sent in a fetch answer was refused with `reason`: is that an offence? */
+export function offenceFor(reason: IdentityReason, where: 'push' | 'fetch'): ReplicationOffence | undefined {
+  if (isConflict(reason)) return undefined;
+  if (reason === 'JWS_TOO_LARGE') return where === 'push' ? 'oversize' : 'badResponse';
+  // A chain this node does not link is a choice of ours, not a peer's fault.
+  if (reason === 'LINK_CHAIN_UNKNOWN') return undefined;
+  return where === 'push' ? 'malformed' : 'badResponse';
+}
+
+/** Ids in a fetch answer that were not asked for: the whole answer is refused as a bad response. */
+export function unaskedIds(asked: ReadonlySet<string>, answeredIds: readonly string[]): string[] {
+  return answeredIds.filter((id) => !asked.has(id));
+}
