@@ -9,6 +9,15 @@ import { addressOfKey } from '../src-shared/identity/compact.ts';
 import { b64urlFromBytes, b64urlFromText, b64urlToBytes } from '../src-shared/identity/jws.ts';
 import { buildProfilePayload, buildTombstonePayload, didOf } from '../src-shared/identity/profile.ts';
 import { didIsHeaderJson, keySigner, signDidIsJws } from '../src-shared/identity/verify.ts';
+import {
+  KNOWN_CHAINS,
+  addressForKey,
+  buildLinkRevocation,
+  linkStatement,
+  signStatement,
+  type LinkChain,
+  type SingleKeyAddressType,
+} from '../src-shared/identity/links.ts';
 import vectors from '../src-shared/identity/fixtures/did-is-vectors.json' with { type: 'json' };
 
 const key = (label: string) => sha256(new TextEncoder().encode(label));
@@ -182,6 +191,167 @@ const out = {
   valid,
   invalid,
 };
-const path = new URL('../src-shared/identity/fixtures/profiles.json', import.meta.url);
-writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${valid.length} valid and ${invalid.length} invalid records to ${path.pathname}`);
+write('profiles.json', out);
+
+// ---- links: the address's key (wallet) signs the statement, alice's DID signs the record ----
+const wallet = key('hashlock identity fixture: wallet');
+const walletPub = secp256k1.getPublicKey(wallet, true);
+const btc = KNOWN_CHAINS.find((c) => c.name === 'Bitcoin')!;
+const ltc = KNOWN_CHAINS.find((c) => c.name === 'Litecoin')!;
+const account = (chain: LinkChain, type: SingleKeyAddressType) =>
+  `${chain.caip2}:${addressForKey(chain, type === 'p2pkh-uncompressed' ? secp256k1.getPublicKey(wallet, false) : walletPub, type)}`;
+const linkPayload = (acct: string | null, iat: number, signature: string | null, extra: Record<string, unknown> = {}) =>
+  json({
+    identifier: didOf(A),
+    iat,
+    '@type': 'identity-link',
+    '@state': 0,
+    account: acct,
+    origin: null,
+    signature,
+    ...extra,
+  });
+function link(chain: LinkChain, type: SingleKeyAddressType, iat = IAT, statementDid = didOf(A), statementIat = iat) {
+  const acct = account(chain, type);
+  return sign(
+    linkPayload(acct, iat, signStatement(wallet, linkStatement(statementDid, acct, statementIat), chain, type)),
+  );
+}
+const ltcAccount = account(ltc, 'p2wpkh');
+const links = {
+  _comment:
+    'Link records (did:is JWS by alice, proof by the wallet key via BIP137) and link revocations (JSON by the wallet). Made by scripts/identity-fixtures.ts.',
+  valid: [
+    { name: 'Bitcoin P2PKH, compressed key', content: link(btc, 'p2pkh'), tombstone: false },
+    { name: 'Bitcoin P2PKH, uncompressed key', content: link(btc, 'p2pkh-uncompressed'), tombstone: false },
+    { name: 'Bitcoin P2SH-P2WPKH', content: link(btc, 'p2sh-p2wpkh'), tombstone: false },
+    { name: 'Litecoin P2WPKH', content: link(ltc, 'p2wpkh'), tombstone: false },
+    {
+      name: 'domain link',
+      content: sign(
+        json({
+          identifier: didOf(A),
+          iat: IAT,
+          '@type': 'identity-link',
+          '@state': 0,
+          account: null,
+          origin: 'https://alice.example',
+          signature: null,
+        }),
+      ),
+      tombstone: false,
+    },
+    {
+      name: 'link removed by the DID',
+      content: sign(
+        json({
+          identifier: didOf(A),
+          iat: IAT + 1,
+          '@type': 'identity-link',
+          '@state': 999,
+          account: ltcAccount,
+          origin: null,
+          signature: null,
+        }),
+      ),
+      tombstone: true,
+    },
+    {
+      name: 'link revoked by the address',
+      content: buildLinkRevocation(
+        didOf(A),
+        ltcAccount,
+        IAT + 2,
+        signStatement(wallet, linkStatement(didOf(A), ltcAccount, IAT + 2, true), ltc, 'p2wpkh'),
+      ),
+      tombstone: true,
+    },
+  ],
+  invalid: [
+    {
+      name: 'statement signed by another key',
+      content: sign(
+        linkPayload(
+          ltcAccount,
+          IAT,
+          signStatement(key('someone else'), linkStatement(didOf(A), ltcAccount, IAT), ltc, 'p2wpkh'),
+        ),
+      ),
+      reason: 'LINK_PROOF_INVALID',
+    },
+    { name: 'statement naming another DID', content: link(ltc, 'p2wpkh', IAT, didOf(B)), reason: 'LINK_PROOF_INVALID' },
+    {
+      name: 'statement of an older iat replayed',
+      content: link(ltc, 'p2wpkh', IAT + 5, didOf(A), IAT),
+      reason: 'LINK_PROOF_INVALID',
+    },
+    {
+      name: 'Bitcoin magic used for a Litecoin address',
+      content: sign(
+        linkPayload(
+          ltcAccount,
+          IAT,
+          signStatement(wallet, linkStatement(didOf(A), ltcAccount, IAT), { ...ltc, family: 'bitcoin' }, 'p2wpkh'),
+        ),
+      ),
+      reason: 'LINK_PROOF_INVALID',
+    },
+    {
+      name: 'unknown chain',
+      content: sign(linkPayload(`bip122:${'ab'.repeat(16)}:${ltcAccount.split(':')[2]}`, IAT, 'x')),
+      reason: 'LINK_CHAIN_UNKNOWN',
+    },
+    {
+      name: 'address of another chain',
+      content: sign(linkPayload(`${btc.caip2}:${ltcAccount.split(':')[2]}`, IAT, 'x')),
+      reason: 'LINK_INVALID',
+    },
+    {
+      name: 'account and origin both',
+      content: sign(linkPayload(ltcAccount, IAT, null, { origin: 'https://alice.example' })),
+      reason: 'LINK_INVALID',
+    },
+    {
+      name: 'http origin',
+      content: sign(linkPayload(null, IAT, null, { origin: 'http://alice.example' })),
+      reason: 'LINK_INVALID',
+    },
+    {
+      name: 'origin with a path',
+      content: sign(linkPayload(null, IAT, null, { origin: 'https://alice.example/x' })),
+      reason: 'LINK_INVALID',
+    },
+    {
+      name: 'removed link still carrying a signature',
+      content: sign(linkPayload(ltcAccount, IAT, 'x', { '@state': 999 })),
+      reason: 'TOMBSTONE_NOT_EMPTY',
+    },
+    {
+      name: 'revocation signed by another key',
+      content: buildLinkRevocation(
+        didOf(A),
+        ltcAccount,
+        IAT + 2,
+        signStatement(key('someone else'), linkStatement(didOf(A), ltcAccount, IAT + 2, true), ltc, 'p2wpkh'),
+      ),
+      reason: 'LINK_PROOF_INVALID',
+    },
+    {
+      name: 'revocation using the link statement (not the revoke one)',
+      content: buildLinkRevocation(
+        didOf(A),
+        ltcAccount,
+        IAT,
+        signStatement(wallet, linkStatement(didOf(A), ltcAccount, IAT), ltc, 'p2wpkh'),
+      ),
+      reason: 'LINK_PROOF_INVALID',
+    },
+  ],
+};
+write('links.json', links);
+
+function write(name: string, value: unknown) {
+  const path = new URL(`../src-shared/identity/fixtures/${name}`, import.meta.url);
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  console.log(`wrote ${path.pathname}`);
+}
