@@ -1,0 +1,60 @@
+// Replication wire rules: schemas and caps, which refusals are peer offences, and fetch answers
+// packed under their byte cap.
+import { describe, expect, it } from 'vitest';
+import {
+  FetchRequest,
+  PushMessage,
+  keyHintBytes,
+  offenceFor,
+  packFetchResponse,
+  reconcileItemOf,
+  wireId,
+} from './replication.ts';
+
+const ID = 'A'.repeat(43);
+
+describe('replication messages', () => {
+  it('a fetch asks for 1 to 1024 distinct ids', () => {
+    expect(FetchRequest.safeParse({ v: 1, ids: [ID] }).success).toBe(true);
+    expect(FetchRequest.safeParse({ v: 1, ids: [] }).success).toBe(false);
+    expect(FetchRequest.safeParse({ v: 1, ids: [ID, ID] }).success).toBe(false);
+    expect(
+      FetchRequest.safeParse({
+        v: 1,
+        ids: Array.from({ length: 1025 }, (_, i) => `${'A'.repeat(38)}${String(i).padStart(4, '0')}A`),
+      }).success,
+    ).toBe(false);
+  });
+
+  it('a push carries one record of at most 32 KiB and an optional 33-byte key hint', () => {
+    expect(PushMessage.safeParse({ v: 1, content: 'a.b.c', key: 'A'.repeat(44) }).success).toBe(true);
+    expect(PushMessage.safeParse({ v: 1, content: 'x'.repeat(32 * 1024 + 1) }).success).toBe(false);
+    expect(PushMessage.safeParse({ v: 1, content: 'a.b.c', extra: 1 }).success).toBe(false);
+    expect(keyHintBytes('A'.repeat(44))).toHaveLength(33);
+    expect(keyHintBytes('A'.repeat(43))).toBeUndefined();
+  });
+
+  it('stale and repeated records are no offence; forged ones are', () => {
+    expect(offenceFor('IAT_NOT_NEWER', 'push')).toBeUndefined();
+    expect(offenceFor('REPLAY_AFTER_DELETE', 'push')).toBeUndefined();
+    expect(offenceFor('TIE_LOST', 'fetch')).toBeUndefined();
+    expect(offenceFor('SIGNATURE_WRONG_KEY', 'push')).toBe('malformed');
+    expect(offenceFor('SIGNATURE_WRONG_KEY', 'fetch')).toBe('badResponse');
+    expect(offenceFor('JWS_TOO_LARGE', 'push')).toBe('oversize');
+    expect(offenceFor('LINK_CHAIN_UNKNOWN', 'push')).toBeUndefined();
+  });
+
+  it('packs a fetch answer up to its byte cap and no further', () => {
+    const records = Array.from({ length: 100 }, () => ({ content: 'x'.repeat(1000) }));
+    const packed = packFetchResponse(records, 20_000);
+    expect(packed.records.length).toBeGreaterThan(15);
+    expect(packed.records.length).toBeLessThan(20);
+    expect(JSON.stringify(packed).length).toBeLessThanOrEqual(20_000);
+  });
+
+  it('a stored record id becomes a reconcile item and a wire id of the same bytes', () => {
+    const hex = 'ff'.repeat(32);
+    expect(reconcileItemOf({ iat: 5, id: hex })).toEqual({ ts: 5, id: new Uint8Array(32).fill(255) });
+    expect(wireId(hex)).toBe('_'.repeat(42) + '8');
+  });
+});
