@@ -49,6 +49,14 @@ beforeAll(async () => {
     token: TOKEN,
     port: 0,
     staticDir,
+    routes: [
+      { method: 'GET', path: '/api/echo/:word', handle: (r) => ({ status: 200, body: { word: r.params.word } }) },
+      {
+        method: 'PUT',
+        path: '/api/echo',
+        handle: (r) => ({ status: 201, contentType: 'text/plain', body: `got ${r.body.length} bytes` }),
+      },
+    ],
     log: quiet,
   });
 });
@@ -265,5 +273,29 @@ describe('WebSocket', () => {
     events.emit('vault.state', { state: 'unlocked' });
     expect(await pushed).toEqual({ event: 'vault.state', data: { state: 'unlocked' } });
     ws.close();
+  });
+});
+
+describe('module routes', () => {
+  const call = (method: string, p: string, init: { token?: string; body?: string } = {}) =>
+    fetch(`${server.url}${p}`, {
+      method,
+      headers: init.token === undefined ? {} : { Authorization: `Bearer ${init.token}` },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
+
+  it('serve with the token, decoding named parts, and pass the body', async () => {
+    const get = await call('GET', '/api/echo/did%3Ais%3AP1', { token: TOKEN });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ word: 'did:is:P1' });
+    const put = await call('PUT', '/api/echo', { token: TOKEN, body: 'hello' });
+    expect(put.status).toBe(201);
+    expect(put.headers.get('content-type')).toBe('text/plain');
+    expect(await put.text()).toBe('got 5 bytes');
+  });
+
+  it('refuse a request without the token or with a wrong one', async () => {
+    expect((await call('GET', '/api/echo/x')).status).toBe(401);
+    expect((await call('GET', '/api/echo/x', { token: 'nope' })).status).toBe(401);
   });
 });

@@ -10,6 +10,8 @@ import { jsonRpcErrorNumber, WS_PROTOCOL, WS_TOKEN_PREFIX, type ApiErrorData } f
 import { RPC_PATH, WS_PATH, type CallFrame, type ReplyFrame } from '../../src-shared/api/wire.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Logger } from '../kernel/log.ts';
+import type { HttpRoute } from '../kernel/module.ts';
+import { matchRoute } from './routes.ts';
 import type { EventBus } from './events.ts';
 
 export const MAX_BODY_BYTES = 1 << 20;
@@ -36,6 +38,8 @@ export interface ApiServerOptions {
   port: number;
   /** Folder with the built renderer (index.html); omitted → API only. */
   staticDir?: string;
+  /** Modules' own HTTP routes (token-checked like /rpc). */
+  routes?: readonly HttpRoute[];
   log: Logger;
 }
 
@@ -88,11 +92,62 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       await handleRpc(req, res);
       return;
     }
+    const route = matchRoute(opts.routes ?? [], req.method ?? 'GET', url.pathname);
+    if (route) {
+      await handleRoute(route, url, req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { error: 'method not allowed' });
       return;
     }
     await serveStatic(url.pathname, res);
+  }
+
+  /** Host was checked; the token and Origin are checked here like /rpc. */
+  function authorized(req: IncomingMessage, res: ServerResponse): boolean {
+    const auth = req.headers.authorization ?? '';
+    const bearer = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    if (!tokenOk(bearer)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="hashlock"');
+      sendJson(res, 401, { error: 'missing or wrong bearer token (see api-token in the data directory)' });
+      return false;
+    }
+    if (req.headers.origin !== undefined && !allowedOrigins().has(req.headers.origin)) {
+      sendJson(res, 403, { error: 'cross-origin requests are refused' });
+      return false;
+    }
+    return true;
+  }
+
+  async function handleRoute(
+    match: { route: HttpRoute; params: Record<string, string> },
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (!authorized(req, res)) return;
+    let body = '';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      try {
+        if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new Error('too large');
+        body = await readBody(req, MAX_BODY_BYTES);
+      } catch {
+        res.setHeader('Connection', 'close');
+        res.once('finish', () => req.destroy());
+        return sendJson(res, 413, { error: `request body over ${MAX_BODY_BYTES} bytes` });
+      }
+    }
+    const reply = await match.route.handle({
+      method: req.method ?? 'GET',
+      params: match.params,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    });
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json' });
+    res.end(text);
   }
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse): Promise<void> {

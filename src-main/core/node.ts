@@ -13,7 +13,7 @@ import { startApiServer, type ApiServer } from '../api/server.ts';
 import { createInternalBus } from '../kernel/bus.ts';
 import { createLifecycle } from '../kernel/lifecycle.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { Components, Handlers, HostOptions, NodeBase } from '../kernel/module.ts';
+import type { Components, Handlers, HostOptions, HttpRoute, NodeBase } from '../kernel/module.ts';
 import { openStore } from '../store/index.ts';
 import { loadConfig, parseConfig, sliceFor, type NodeConfig } from './config.ts';
 import { MODULES, schemasOf, type AnyModule } from './modules.ts';
@@ -87,7 +87,7 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     host: { password: opts.password, createVault: opts.createVault, crashAt: opts.crashAt },
   };
   try {
-    const { handlers, components } = await startModules(modules, base, config as Record<string, unknown>, life);
+    const { handlers, components, routes } = await startModules(modules, base, config as Record<string, unknown>, life);
     const dispatcher = createDispatcher(handlers, log);
     let api: ApiServer | undefined;
     if (opts.serveApi) {
@@ -97,6 +97,7 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
         token,
         port: opts.apiPort ?? config.api.port,
         staticDir: opts.staticDir,
+        routes,
         log,
       });
       const server = api;
@@ -129,8 +130,9 @@ async function startModules(
   base: NodeBase,
   config: Record<string, unknown>,
   life: ReturnType<typeof createLifecycle>,
-): Promise<{ handlers: Partial<Handlers>; components: Partial<Components> }> {
+): Promise<{ handlers: Partial<Handlers>; components: Partial<Components>; routes: HttpRoute[] }> {
   const components: Record<string, unknown> = {};
+  const routes: HttpRoute[] = [];
   const handlers: Record<string, unknown> = {};
   for (const m of modules) {
     const slice = sliceFor(m, config);
@@ -152,7 +154,13 @@ async function startModules(
       if (Object.hasOwn(handlers, method)) throw new Error(`method ${method} is handled by two modules`);
       handlers[method] = handler;
     }
+    for (const route of instance.routes ?? []) {
+      if (routes.some((r) => r.method === route.method && r.path === route.path)) {
+        throw new Error(`route ${route.method} ${route.path} is served by two modules`);
+      }
+      routes.push(route);
+    }
     await life.start(m.name, instance);
   }
-  return { handlers: handlers as Partial<Handlers>, components: components as Partial<Components> };
+  return { handlers: handlers as Partial<Handlers>, components: components as Partial<Components>, routes };
 }

@@ -59,9 +59,41 @@ export interface HostOptions {
   readonly crashAt?: (point: string) => void;
 }
 
+/** A request to one of a module's HTTP routes; the server has checked Host, Origin and the token. */
+export interface HttpRequest {
+  readonly method: string;
+  /** Named path parts (`/api/identity/:address` gives `params.address`), percent-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as text (at most the server's cap; empty for GET). */
+  readonly body: string;
+}
+
+export interface HttpReply {
+  status: number;
+  /** Defaults to application/json. */
+  contentType?: string;
+  /** A string is sent as is; anything else as JSON. */
+  body: unknown;
+}
+
+/**
+ * An HTTP route a module serves on the node's loopback API port next to /rpc (e.g. the identity
+ * registry's Blockcore-compatible REST and DID resolution). Every route needs the API token.
+ */
+export interface HttpRoute {
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** A path with `:name` parts, e.g. `/1.0/identifiers/:did`. */
+  readonly path: string;
+  handle(req: HttpRequest): HttpReply | Promise<HttpReply>;
+}
+
 export interface ModuleInstance<P extends ComponentName = never> {
   /** Handlers of the module's contract methods. */
   readonly handlers?: Partial<Handlers>;
+  /** HTTP routes on the API port (headless nodes). */
+  readonly routes?: readonly HttpRoute[];
   /** Components for the modules after it. */
   readonly provides?: Pick<Components, P>;
   start?(): void | Promise<void>;
