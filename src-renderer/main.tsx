@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from '../src-shared/api/errors.ts';
 import { ApiProvider } from './api/ApiProvider.tsx';
 import { App } from './app/App.tsx';
+import { FEATURE_EVENTS } from './app/events.ts';
 import { NoToken } from './app/NoToken.tsx';
 import { applyTheme, readStoredTheme, ThemeProvider } from './app/theme.tsx';
 import { bootTransport } from './boot.ts';
@@ -44,7 +45,7 @@ createRoot(rootElement).render(
     <ThemeProvider initial={theme} storage={storage}>
       {boot.kind === 'ready' ? (
         <QueryClientProvider client={queryClient}>
-          <ApiProvider api={boot.api} connection={boot.connection}>
+          <ApiProvider api={boot.api} connection={boot.connection} features={FEATURE_EVENTS}>
             <App />
           </ApiProvider>
         </QueryClientProvider>

@@ -1,27 +1,22 @@
 // Always-visible status: which network the node runs, how many peers, whether the link to
 // the node is up, the theme switch, and the vault lock.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useApi, useConnection } from '../api/ApiProvider.tsx';
-import { nodeQueries, p2pQueries, queryKeys } from '../api/queries.ts';
+import { nodeQueries } from '../api/node.ts';
 import { Icon } from '../components/icons.tsx';
+import { p2pQueries } from '../p2p/index.ts';
+import { useThemeSetting } from '../settings/index.ts';
+import { useLockVault } from '../vault/index.ts';
 import { href } from './routes.ts';
-import { useThemeSetting } from '../settings/use-settings.ts';
 
 export function Header() {
   const api = useApi();
-  const qc = useQueryClient();
   const connection = useConnection();
   const { theme, setTheme } = useThemeSetting();
   const node = useQuery(nodeQueries(api).info());
   const peers = useQuery(p2pQueries(api).peers());
 
-  const lock = useMutation({
-    mutationFn: () => api.call('vault.lock', {}),
-    onSuccess: (r) => {
-      qc.removeQueries({ queryKey: queryKeys.wallets });
-      qc.setQueryData(queryKeys.vault, { state: r.state });
-    },
-  });
+  const lock = useLockVault();
 
   const linkUp = connection.status === 'open';
   const peerCount = peers.data?.length;

@@ -1,66 +1,49 @@
 // The main app frame: navigation on the left, status header on top, the current page below.
-import { lazy, Suspense, useEffect, useRef } from 'react';
-import { Icon, Logo, type IconName } from '../components/icons.tsx';
-import { NetworkPage } from '../network/NetworkPage.tsx';
-import { ComingSoonPage } from '../pages/ComingSoon.tsx';
-import { Notifier } from '../notifications/Notifier.tsx';
-import { SettingsPage } from '../settings/SettingsPage.tsx';
-import { SettingsProvider } from '../settings/SettingsProvider.tsx';
-import { SwapsPage } from '../swaps/SwapsPage.tsx';
-import { WalletsPage } from '../wallets/WalletsPage.tsx';
+import { Suspense, useEffect, useRef } from 'react';
+import { Icon, Logo } from '../components/icons.tsx';
+import { Notifier } from '../notifications/index.ts';
+import { SettingsProvider, useSettings } from '../settings/index.ts';
 import { Header } from './Header.tsx';
+import { navigation, pageOf, type AnyPage } from './pages.ts';
 import { href, type PageId, type Route } from './routes.ts';
 import { useRoute } from './useRoute.ts';
 
-const NAV: ReadonlyArray<{ page: PageId; label: string; icon: IconName }> = [
-  { page: 'trade', label: 'Trade', icon: 'trade' },
-  { page: 'swaps', label: 'Swaps', icon: 'swaps' },
-  { page: 'wallets', label: 'Wallets', icon: 'wallets' },
-  { page: 'pay', label: 'Pay', icon: 'pay' },
-  { page: 'identity', label: 'Identity', icon: 'identity' },
-  { page: 'communities', label: 'Communities', icon: 'communities' },
-  { page: 'network', label: 'Network', icon: 'network' },
-];
+const NAV = navigation();
 
-function NavLink(props: { page: PageId; label: string; icon: IconName; current: PageId }) {
-  const active = props.page === props.current;
+function NavLink(props: { page: AnyPage; current: PageId }) {
+  const { id, nav } = props.page;
+  const active = id === props.current;
   return (
     <li>
       <a
-        href={href(props.page)}
+        href={href(id)}
         className={active ? 'nav-link active' : 'nav-link'}
         aria-current={active ? 'page' : undefined}
-        data-testid={`nav-${props.page}`}
+        data-testid={`nav-${id}`}
       >
-        <Icon name={props.icon} />
-        <span>{props.label}</span>
+        <Icon name={nav.icon} />
+        <span>{nav.label}</span>
       </a>
     </li>
   );
 }
 
-// The Trade page brings the chart library; it loads when first opened, not with the app.
-const TradePage = lazy(() => import('../trade/TradePage.tsx').then((m) => ({ default: m.TradePage })));
-
 function Page(props: { route: Route }) {
-  switch (props.route.page) {
-    case 'trade':
-      return (
-        <Suspense fallback={<p className="muted">Loading the trading screen{'\u2026'}</p>}>
-          <TradePage route={props.route} />
-        </Suspense>
-      );
-    case 'wallets':
-      return <WalletsPage route={props.route} />;
-    case 'swaps':
-      return <SwapsPage route={props.route} />;
-    case 'network':
-      return <NetworkPage />;
-    case 'settings':
-      return <SettingsPage />;
-    default:
-      return <ComingSoonPage page={props.route.page} />;
-  }
+  const entry = pageOf(props.route.page);
+  if (!entry) return null;
+  const Component = entry.component;
+  // One boundary per page: a lazy page shows its loading line on its first visit only.
+  return (
+    <Suspense key={entry.id} fallback={<p className="muted">{entry.loading ?? 'Loading\u2026'}</p>}>
+      <Component rest={props.route.rest} />
+    </Suspense>
+  );
+}
+
+/** Notices follow Settings → Notifications; muted, none are shown. */
+function Notices() {
+  const settings = useSettings();
+  return <Notifier muted={settings.data?.notifications.muted ?? false} />;
 }
 
 export function Shell() {
@@ -91,12 +74,14 @@ export function Shell() {
           </div>
           <nav aria-label="Main" className="nav">
             <ul>
-              {NAV.map((n) => (
-                <NavLink key={n.page} {...n} current={route.page} />
+              {NAV.main.map((p) => (
+                <NavLink key={p.id} page={p} current={route.page} />
               ))}
             </ul>
             <ul className="nav-bottom">
-              <NavLink page="settings" label="Settings" icon="settings" current={route.page} />
+              {NAV.bottom.map((p) => (
+                <NavLink key={p.id} page={p} current={route.page} />
+              ))}
             </ul>
           </nav>
         </aside>
@@ -106,7 +91,7 @@ export function Shell() {
             <Page route={route} />
           </main>
         </div>
-        <Notifier />
+        <Notices />
       </div>
     </SettingsProvider>
   );

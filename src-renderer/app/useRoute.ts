@@ -1,5 +1,6 @@
-// The current hash route as React state.
+// The current hash route as React state, read against the page registry.
 import { useSyncExternalStore } from 'react';
+import { DEFAULT_PAGE, PAGE_IDS } from './pages.ts';
 import { parseRoute, type Route } from './routes.ts';
 
 function subscribe(changed: () => void): () => void {
@@ -12,9 +13,5 @@ export function useRouteHash(): string {
 }
 
 export function useRoute(): Route {
-  return parseRoute(useRouteHash());
-}
-
-export function navigate(hash: string): void {
-  window.location.hash = hash;
+  return parseRoute(useRouteHash(), PAGE_IDS, DEFAULT_PAGE);
 }

@@ -1,6 +1,6 @@
 // An amount as the node sent it (a decimal string), grouped and padded for aligned columns, in
 // the user's number format (Settings).
-import { formatNumber, useNumberFormat } from '../settings/number-format.tsx';
+import { formatNumber, useNumberFormat } from '../format/number-format.tsx';
 
 export function Amount(props: { value: string | undefined; decimals?: number; unit?: string; testId?: string }) {
   const fmt = useNumberFormat();

@@ -1,14 +1,13 @@
 // Tells the user when their coins move: order fills, swap completions, refunds and failures,
 // from pushed events. A desktop notification when the window is in the background (and
 // permitted), and always a short in-app notice. Settings → Notifications mutes both.
-import { useQueryClient } from '@tanstack/react-query';
+import { partialMatchKey, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { Result } from '../../src-shared/api/contract.ts';
-import { useApi } from '../api/ApiProvider.tsx';
-import { queryKeys } from '../api/queries.ts';
-import { tradeKeys } from '../api/trade-queries.ts';
-import { formatNumber, useNumberFormat } from '../settings/number-format.tsx';
-import { useSettings } from '../settings/use-settings.ts';
+import { useEvents } from '../api/ApiProvider.tsx';
+import { formatNumber, useNumberFormat } from '../format/number-format.tsx';
+import { orderKeys } from '../orders/index.ts';
+import { swapKeys } from '../swaps/index.ts';
 import { NoticeTracker, type Notice } from './derive.ts';
 import { showDesktopNotification } from './permission.ts';
 import '../styles/trade.css';
@@ -19,27 +18,21 @@ const MAX_TOASTS = 4;
 type OrderList = Result<'getMyOrders'>;
 type SwapList = Result<'swaps.list'>;
 
-export function Notifier() {
-  const api = useApi();
+/** `muted`: Settings → Notifications; then neither a notice nor a desktop notification is shown. */
+export function Notifier(props: { muted: boolean }) {
   const qc = useQueryClient();
-  const settings = useSettings();
   const fmt = useNumberFormat();
   const [toasts, setToasts] = useState<Notice[]>([]);
   const tracker = useRef(new NoticeTracker());
-  // Read inside the event handler without resubscribing on every settings change.
-  const live = useRef({ muted: false, fmt });
-  live.current = { muted: settings.data?.notifications.muted ?? false, fmt };
 
   // The baseline is what the node reported when the user's lists were fetched (already on
   // screen, not news). Seeded from fetches only: by the time an event reaches this listener the
   // cache has already been updated from that same event.
   useEffect(() => {
     const t = tracker.current;
-    const seed = (key: readonly unknown[], data: unknown) => {
-      if (key[0] === queryKeys.swapList[0] && key[1] === queryKeys.swapList[1])
-        for (const s of (data as SwapList | undefined) ?? []) t.seedSwap(s);
-      if (key[0] === tradeKeys.orders[0] && key[1] === 'mine')
-        for (const o of (data as OrderList | undefined) ?? []) t.seedOrder(o);
+    const seed = (key: QueryKey, data: unknown) => {
+      if (partialMatchKey(key, swapKeys.list)) for (const s of (data as SwapList | undefined) ?? []) t.seedSwap(s);
+      if (partialMatchKey(key, orderKeys.mine)) for (const o of (data as OrderList | undefined) ?? []) t.seedOrder(o);
     };
     for (const q of qc.getQueryCache().getAll()) seed(q.queryKey, q.state.data);
     return qc.getQueryCache().subscribe((ev) => {
@@ -48,23 +41,19 @@ export function Notifier() {
     });
   }, [qc]);
 
-  useEffect(
-    () =>
-      api.onEvent((e) => {
-        const t = tracker.current;
-        let notice: Notice | null = null;
-        const format = (d: string) => formatNumber(live.current.fmt, d);
-        if (e.event === 'order.updated') notice = t.order(e.data as Result<'getOrder'>, format);
-        else if (e.event === 'swap.updated') notice = t.swap(e.data as SwapList[number], format);
-        if (!notice || live.current.muted) return;
-        const n = notice;
-        if (document.hidden || !document.hasFocus())
-          showDesktopNotification({ title: n.title, body: n.body, tag: n.key, link: n.link });
-        setToasts((list) => [n, ...list.filter((x) => x.key !== n.key)].slice(0, MAX_TOASTS));
-        setTimeout(() => setToasts((list) => list.filter((x) => x.key !== n.key)), SHOW_MS);
-      }),
-    [api, qc],
-  );
+  const show = (notice: Notice | null) => {
+    if (!notice || props.muted) return;
+    const n = notice;
+    if (document.hidden || !document.hasFocus())
+      showDesktopNotification({ title: n.title, body: n.body, tag: n.key, link: n.link });
+    setToasts((list) => [n, ...list.filter((x) => x.key !== n.key)].slice(0, MAX_TOASTS));
+    setTimeout(() => setToasts((list) => list.filter((x) => x.key !== n.key)), SHOW_MS);
+  };
+  const format = (d: string) => formatNumber(fmt, d);
+  useEvents({
+    'order.updated': (order) => show(tracker.current.order(order, format)),
+    'swap.updated': (swap) => show(tracker.current.swap(swap, format)),
+  });
 
   return (
     <div className="toasts" role="status" aria-live="polite" data-testid="toast-stack">

@@ -2,7 +2,7 @@
 // order.updated / swap.updated payloads and the state seen before, as plain words. Pure, so the
 // wording and the transitions that deserve a notification are tested without a browser.
 import type { EventPayload } from '../../src-shared/api/contract.ts';
-import { compareDecimal, decimalUnits } from '../trade/decimal.ts';
+import { compareDecimal, decimalUnits } from '../format/decimal.ts';
 
 export type OrderView = EventPayload<'order.updated'>;
 export type SwapSummary = EventPayload<'swap.updated'>;

@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { coinQueries, nodeQueries } from '../api/queries.ts';
+import { nodeQueries } from '../api/node.ts';
 import type { Theme } from '../app/theme.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
@@ -15,7 +15,7 @@ import {
   requestNotificationPermission,
   showDesktopNotification,
   type NotificationPermissionState,
-} from '../notifications/permission.ts';
+} from '../notifications/index.ts';
 import {
   checkNumberFormat,
   confirmationsMeaning,
@@ -239,7 +239,7 @@ function ConfirmationRow(props: {
 
 function Risk(props: { settings: Settings; save: Save }) {
   const api = useApi();
-  const coins = useQuery(coinQueries(api).list());
+  const coins = useQuery(nodeQueries(api).coins());
   return (
     <div className="stack">
       <p className="muted">

@@ -2,7 +2,7 @@
 // restart changed it) and the number format every amount is printed with.
 import { useEffect, type ReactNode } from 'react';
 import { useTheme } from '../app/theme.tsx';
-import { DEFAULT_NUMBER_FORMAT, NumberFormatProvider } from './number-format.tsx';
+import { DEFAULT_NUMBER_FORMAT, NumberFormatProvider } from '../format/number-format.tsx';
 import { useSettings } from './use-settings.ts';
 
 export function SettingsProvider(props: { children: ReactNode }) {

@@ -5,15 +5,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { Params, Result } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { settingsQueries, tradeKeys } from '../api/trade-queries.ts';
 import { useTheme, type Theme } from '../app/theme.tsx';
+import { settingsKeys, settingsQueries } from './queries.ts';
 
 export type Settings = Result<'settings.get'>;
 export type SettingsPatch = Params<'settings.set'>;
 
 export function useSettings() {
   const api = useApi();
-  return useQuery(settingsQueries(api).get());
+  return useQuery(settingsQueries(api).current());
 }
 
 /** Merge a patch the way the node does (confirmations per coin merge; everything else replaces). */
@@ -32,10 +32,10 @@ export function useSaveSettings() {
     mutationKey: ['settings', 'set'],
     mutationFn: (v: { patch: SettingsPatch; before: Settings | undefined }) => api.call('settings.set', v.patch),
     onError: (_err, v) => {
-      if (v.before) qc.setQueryData(tradeKeys.settings, v.before);
+      if (v.before) qc.setQueryData(settingsKeys.current, v.before);
     },
     onSuccess: (saved) => {
-      qc.setQueryData(tradeKeys.settings, saved);
+      qc.setQueryData(settingsKeys.current, saved);
     },
   });
   const { mutate } = mutation;
@@ -43,9 +43,9 @@ export function useSaveSettings() {
     (patch: SettingsPatch) => {
       void (async () => {
         // A fetch still under way would land after the change and put the old value back.
-        await qc.cancelQueries({ queryKey: tradeKeys.settings });
-        const before = qc.getQueryData<Settings>(tradeKeys.settings);
-        if (before) qc.setQueryData<Settings>(tradeKeys.settings, mergeSettings(before, patch));
+        await qc.cancelQueries({ queryKey: settingsKeys.current });
+        const before = qc.getQueryData<Settings>(settingsKeys.current);
+        if (before) qc.setQueryData<Settings>(settingsKeys.current, mergeSettings(before, patch));
         mutate({ patch, before });
       })();
     },

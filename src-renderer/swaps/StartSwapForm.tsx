@@ -3,15 +3,14 @@
 // (swaps.start) and locks first. Amounts are validated as typed and sent as decimal strings.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { Params, Result } from '../../src-shared/api/contract.ts';
+import type { Params } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { upsertSwap } from '../api/cache-events.ts';
-import { p2pQueries, queryKeys } from '../api/queries.ts';
-import { href } from '../app/routes.ts';
-import { navigate } from '../app/useRoute.ts';
+import { href, navigate } from '../app/routes.ts';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { TextField } from '../components/fields.tsx';
 import { shortenMiddle } from '../format/text.ts';
+import { p2pQueries } from '../p2p/index.ts';
+import { putSwapInList } from './events.ts';
 import { DateTime, SwapErrorNote, type CoinFacts } from './parts.tsx';
 import {
   DEFAULT_TTL_MINUTES,
@@ -151,7 +150,7 @@ export function StartSwapForm(props: { coins: CoinFacts }) {
   const start = useMutation({
     mutationFn: (params: Params<'swaps.start'>) => api.call('swaps.start', params),
     onSuccess: (summary) => {
-      qc.setQueryData<Result<'swaps.list'>>(queryKeys.swapList, (list) => (list ? upsertSwap(list, summary) : list));
+      putSwapInList(qc, summary);
       navigate(href('swaps', summary.swapId));
     },
   });

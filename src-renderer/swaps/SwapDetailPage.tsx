@@ -3,16 +3,15 @@
 // where the node still allows it. Kept current by swap.updated (no polling).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { Result } from '../../src-shared/api/contract.ts';
 import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { upsertSwap } from '../api/cache-events.ts';
-import { queryKeys, swapQueries } from '../api/queries.ts';
 import { href } from '../app/routes.ts';
 import { Amount } from '../components/Amount.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { countdownText, swapCountdowns, type Countdown } from './deadlines.ts';
+import { putSwapInList } from './events.ts';
 import { CopyIcon, DateTime, PeerId, StateBadge, SwapErrorNote, Txid, type CoinFacts } from './parts.tsx';
+import { swapKeys, swapQueries } from './queries.ts';
 import { deriveSteps, requiredConfirmations } from './steps.ts';
 import { abortConsequence, explainSwap, shortStatus, whyNoAbort } from './swap-words.ts';
 import { SwapTimeline } from './SwapTimeline.tsx';
@@ -167,12 +166,12 @@ function AbortSwap(props: { detail: SwapDetail; coins: CoinFacts }) {
   const abort = useMutation({
     mutationFn: () => api.call('swaps.abort', { swapId: d.swapId }),
     onSuccess: (summary) => {
-      qc.setQueryData<Result<'swaps.list'>>(queryKeys.swapList, (list) => (list ? upsertSwap(list, summary) : list));
-      void qc.invalidateQueries({ queryKey: queryKeys.swapDetail(d.swapId) });
+      putSwapInList(qc, summary);
+      void qc.invalidateQueries({ queryKey: swapKeys.detail(d.swapId) });
       setConfirming(false);
     },
     // The swap may have moved on (CONFLICT): show where it stands now.
-    onError: () => void qc.invalidateQueries({ queryKey: queryKeys.swapDetail(d.swapId) }),
+    onError: () => void qc.invalidateQueries({ queryKey: swapKeys.detail(d.swapId) }),
   });
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();

@@ -1,13 +1,13 @@
-// The swaps table, newest first. Kept current by swap.updated events (api/cache-events.ts); the
+// The swaps table, newest first. Kept current by swap.updated events (events.ts); the
 // next-deadline cell reads each unfinished swap's detail, which those events refresh too.
 import { useQuery } from '@tanstack/react-query';
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { swapQueries } from '../api/queries.ts';
 import { href } from '../app/routes.ts';
 import { Amount } from '../components/Amount.tsx';
 import { nextDeadline } from './deadlines.ts';
 import { DateStacked, PeerId, StateBadge, SwapErrorNote, type CoinFacts } from './parts.tsx';
+import { swapQueries } from './queries.ts';
 import { shortStatus } from './swap-words.ts';
 
 function DeadlineCell(props: { swap: SwapSummary; coins: CoinFacts }) {

@@ -1,15 +1,15 @@
 // Swaps: the list of this node's atomic swaps (#/swaps) with the form to start one directly
 // with a peer, and one swap's detail (#/swaps/<id>).
-import type { Route } from '../app/routes.ts';
+import type { PageProps } from '../app/routes.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useCoinFacts } from './parts.tsx';
 import { StartSwapForm } from './StartSwapForm.tsx';
 import { SwapDetailPage } from './SwapDetailPage.tsx';
 import { SwapList } from './SwapList.tsx';
 
-export function SwapsPage(props: { route: Route }) {
+export function SwapsPage(props: PageProps) {
   const coins = useCoinFacts();
-  const swapId = props.route.rest[0];
+  const swapId = props.rest[0];
   if (swapId !== undefined) return <SwapDetailPage key={swapId} swapId={swapId} coins={coins} />;
   return (
     <section>

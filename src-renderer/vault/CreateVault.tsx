@@ -1,12 +1,12 @@
 // Create a vault: password (twice), phrase length, optional passphrase. The node returns the
 // new recovery phrase once; the parent shows it before anything else happens.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { queryKeys } from '../api/queries.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextField } from '../components/fields.tsx';
 import { PasswordPair, passwordPairErrors, type PasswordPairValue } from './PasswordPair.tsx';
+import { useApplyVaultState } from './use-vault-state.ts';
 import { VaultLayout } from './VaultLayout.tsx';
 
 /** App keeps this flow on screen while the node creates the vault, even if 'unlocked' is pushed first. */
@@ -14,7 +14,7 @@ export const CREATE_VAULT_MUTATION = ['vault', 'create'] as const;
 
 export function CreateVault(props: { onCreated(mnemonic: string): void; onBack(): void }) {
   const api = useApi();
-  const qc = useQueryClient();
+  const applyVaultState = useApplyVaultState();
   const [pair, setPair] = useState<PasswordPairValue>({ password: '', confirm: '' });
   const [words, setWords] = useState<12 | 24>(12);
   const [passphrase, setPassphrase] = useState('');
@@ -27,7 +27,7 @@ export function CreateVault(props: { onCreated(mnemonic: string): void; onBack()
     onSuccess: (r) => {
       // The phrase screen must take over before the unlocked vault shows the main app.
       props.onCreated(r.mnemonic);
-      qc.setQueryData(queryKeys.vault, { state: r.state });
+      applyVaultState(r.state);
     },
   });
 

@@ -1,14 +1,14 @@
 // Restore a vault from a recovery phrase (and its passphrase, if one was used), under a new
 // password. Problems with the phrase are shown next to the phrase.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { queryKeys } from '../api/queries.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextArea, TextField } from '../components/fields.tsx';
 import { describeError } from '../format/errors.ts';
 import { normalizeMnemonic, VALID_WORD_COUNTS } from './mnemonic.ts';
 import { PasswordPair, passwordPairErrors, type PasswordPairValue } from './PasswordPair.tsx';
+import { useApplyVaultState } from './use-vault-state.ts';
 import { VaultLayout } from './VaultLayout.tsx';
 
 function phraseProblem(phrase: string): string | null {
@@ -21,7 +21,7 @@ function phraseProblem(phrase: string): string | null {
 
 export function RestoreVault(props: { onBack(): void }) {
   const api = useApi();
-  const qc = useQueryClient();
+  const applyVaultState = useApplyVaultState();
   const [phraseText, setPhraseText] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [pair, setPair] = useState<PasswordPairValue>({ password: '', confirm: '' });
@@ -31,7 +31,7 @@ export function RestoreVault(props: { onBack(): void }) {
   const restore = useMutation({
     mutationFn: () =>
       api.call('vault.restore', { mnemonic: phrase, password: pair.password, ...(passphrase ? { passphrase } : {}) }),
-    onSuccess: (r) => qc.setQueryData(queryKeys.vault, { state: r.state }),
+    onSuccess: (r) => applyVaultState(r.state),
   });
 
   const localPhrase = submitted ? phraseProblem(phrase) : null;

@@ -1,21 +1,21 @@
 // The vault exists but is locked: one password field. A wrong password is said plainly.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { queryKeys } from '../api/queries.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextField } from '../components/fields.tsx';
 import { describeError } from '../format/errors.ts';
+import { useApplyVaultState } from './use-vault-state.ts';
 import { VaultLayout } from './VaultLayout.tsx';
 
 export function UnlockVault() {
   const api = useApi();
-  const qc = useQueryClient();
+  const applyVaultState = useApplyVaultState();
   const [password, setPassword] = useState('');
 
   const unlock = useMutation({
     mutationFn: () => api.call('vault.unlock', { password }),
-    onSuccess: (r) => qc.setQueryData(queryKeys.vault, { state: r.state }),
+    onSuccess: (r) => applyVaultState(r.state),
   });
 
   const err = unlock.isError ? describeError(unlock.error) : null;

@@ -5,9 +5,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Result } from '../../src-shared/api/contract.ts';
 import type { WalletCandidate, WalletConnectionInput, WalletSummary } from '../../src-shared/api/schemas.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { queryKeys, walletQueries } from '../api/queries.ts';
-import { href } from '../app/routes.ts';
-import { navigate } from '../app/useRoute.ts';
+import { href, navigate } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextField } from '../components/fields.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -18,6 +16,7 @@ import {
   type ConnectionChoice,
   type ManualConnection,
 } from './connection-form.ts';
+import { walletKeys, walletQueries } from './queries.ts';
 
 const SOURCE_TEXT: Record<WalletCandidate['source'], string> = {
   devnet: 'Devnet daemon',
@@ -228,7 +227,7 @@ export function SetupWizard(props: { ticker: string | null; onConnected(w: Walle
     mutationFn: (connection: WalletConnectionInput) =>
       api.call('wallets.connect', { ticker: ticker ?? '', connection }),
     onSuccess: (summary) => {
-      void qc.invalidateQueries({ queryKey: queryKeys.wallets });
+      void qc.invalidateQueries({ queryKey: walletKeys.all });
       props.onConnected(summary);
     },
   });

@@ -5,13 +5,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { Result } from '../../src-shared/api/contract.ts';
 import type { WalletSummary } from '../../src-shared/api/schemas.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { queryKeys, walletQueries } from '../api/queries.ts';
 import { href } from '../app/routes.ts';
 import { Amount } from '../components/Amount.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { describeError } from '../format/errors.ts';
 import { shortenMiddle } from '../format/text.ts';
+import { walletKeys, walletQueries } from './queries.ts';
 
 const FEE_TARGET_BLOCKS = 6;
 
@@ -176,7 +176,7 @@ function DisconnectConfirm(props: { wallet: WalletSummary; onDone(): void }) {
   const disconnect = useMutation({
     mutationFn: () => api.call('wallets.disconnect', { ticker }),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: queryKeys.wallets });
+      void qc.invalidateQueries({ queryKey: walletKeys.all });
       props.onDone();
     },
   });

@@ -2,23 +2,23 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { coinQueries, queryKeys, walletQueries } from '../api/queries.ts';
-import { href, type Route } from '../app/routes.ts';
-import { navigate } from '../app/useRoute.ts';
+import { nodeQueries } from '../api/node.ts';
+import { href, navigate, type PageProps } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { walletKeys, walletQueries } from './queries.ts';
 import { SetupWizard } from './SetupWizard.tsx';
 import { WalletRows } from './WalletRows.tsx';
 
-export function WalletsPage(props: { route: Route }) {
+export function WalletsPage(props: PageProps) {
   const api = useApi();
   const qc = useQueryClient();
   const [flash, setFlash] = useState<string | null>(null);
   const wallets = useQuery(walletQueries(api).list());
-  const coins = useQuery(coinQueries(api).list());
+  const coins = useQuery(nodeQueries(api).coins());
 
-  if (props.route.rest[0] === 'setup') {
-    const ticker = props.route.rest[1] ?? null;
+  if (props.rest[0] === 'setup') {
+    const ticker = props.rest[1] ?? null;
     return (
       <SetupWizard
         key={ticker ?? ''}
@@ -42,7 +42,7 @@ export function WalletsPage(props: { route: Route }) {
             <button
               type="button"
               className="btn"
-              onClick={() => void qc.invalidateQueries({ queryKey: queryKeys.wallets })}
+              onClick={() => void qc.invalidateQueries({ queryKey: walletKeys.all })}
               data-testid="wallets-refresh"
             >
               Refresh

@@ -1,0 +1,2 @@
+// Communities' public surface: what other features and the app may use.
+export { communitiesPage } from './page.tsx';

@@ -1,0 +1,2 @@
+// Identity's public surface: what other features and the app may use.
+export { identityPage } from './page.tsx';

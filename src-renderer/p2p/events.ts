@@ -1,0 +1,11 @@
+// p2p.peers carries only the count: the peer list is refetched.
+import type { FeatureEventsFactory } from '../api/events.ts';
+import { p2pKeys } from './queries.ts';
+
+export const p2pEvents: FeatureEventsFactory = ({ qc }) => ({
+  on: {
+    'p2p.peers': () => {
+      void qc.invalidateQueries({ queryKey: p2pKeys.peers });
+    },
+  },
+});

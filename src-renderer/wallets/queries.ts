@@ -1,0 +1,50 @@
+// The wallets' queries under the one root key ['wallets'], general → specific: the list, every
+// connected wallet's balance (getTokenBalances), then one coin's balance, UTXOs and fee. Every
+// key here needs the unlocked vault, so the whole root is dropped when it locks.
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { ApiClient } from '../../src-shared/api/client.ts';
+
+const all = ['wallets'] as const;
+// 'coin' sits before the ticker so no ticker (any [A-Za-z][A-Za-z0-9]{1,9}) can equal 'list'.
+const coin = (ticker: string) => [...all, 'coin', ticker] as const;
+
+export const walletKeys = {
+  all,
+  list: [...all, 'list'] as const,
+  balances: [...all, 'balances'] as const,
+  coin,
+  balance: (ticker: string) => [...coin(ticker), 'balance'] as const,
+  utxos: (ticker: string) => [...coin(ticker), 'utxos'] as const,
+  fee: (ticker: string, targetBlocks: number) => [...coin(ticker), 'fee', targetBlocks] as const,
+};
+
+export function walletQueries(api: ApiClient) {
+  return {
+    list: () => queryOptions({ queryKey: walletKeys.list, queryFn: () => api.call('wallets.list', {}) }),
+    /** Balances of every connected wallet (locked = reserved by orders and swaps). */
+    balances: () => queryOptions({ queryKey: walletKeys.balances, queryFn: () => api.call('getTokenBalances', {}) }),
+    balance: (ticker: string) =>
+      queryOptions({
+        queryKey: walletKeys.balance(ticker),
+        queryFn: () => api.call('wallets.balance', { ticker }),
+      }),
+    utxos: (ticker: string) =>
+      queryOptions({ queryKey: walletKeys.utxos(ticker), queryFn: () => api.call('wallets.utxos', { ticker }) }),
+    fee: (ticker: string, targetBlocks: number) =>
+      queryOptions({
+        queryKey: walletKeys.fee(ticker, targetBlocks),
+        queryFn: () => api.call('wallets.feeEstimate', { ticker, targetBlocks }),
+        staleTime: 60_000,
+      }),
+  };
+}
+
+/**
+ * After placing or canceling an order: what it reserves changed, so fetch the balances now. The
+ * node's balance watcher pushes a change only if its own poll saw one, and a cancel right after
+ * the placing can put the balance back before that poll ever saw it reserved.
+ */
+export function refreshBalances(qc: QueryClient): void {
+  void qc.invalidateQueries({ queryKey: walletKeys.balances });
+  void qc.invalidateQueries({ queryKey: walletKeys.list });
+}
