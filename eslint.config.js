@@ -1,7 +1,8 @@
 // Lint enforces the layer matrix (docs/architecture.md):
 //   src-shared   pure: no node:*, no DOM globals, no electron, no src-main/src-renderer
 //   src-main     Node; only src-main/electron may import electron
-//   src-renderer DOM; imports only src-shared, its own code and browser libraries
+//   src-renderer DOM; imports only src-shared, its own code and browser libraries; a feature
+//                folder is reached from outside only through its index.ts (docs/ui.md)
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -28,6 +29,23 @@ const nodeBuiltins = [
   'process',
   'buffer',
 ];
+
+// The renderer's feature folders, one per domain. Code outside a feature imports it only from
+// its public surface, <feature>/index.ts: a deep import ('../swaps/steps.ts') is refused.
+const rendererFeatures = [
+  'vault',
+  'wallets',
+  'orders',
+  'history',
+  'swaps',
+  'p2p',
+  'settings',
+  'notifications',
+  'identity',
+  'payments',
+  'communities',
+];
+const featureDeepImport = `^(?:\\.\\.?/)+(?:${rendererFeatures.join('|')})/(?!index\\.ts$)`;
 
 export default tseslint.config(
   {
@@ -135,6 +153,12 @@ export default tseslint.config(
                 'bip32',
               ],
               message: 'The renderer imports only src-shared and its own code.',
+            },
+            {
+              regex: featureDeepImport,
+              caseSensitive: true,
+              message:
+                "Another feature is reached only through its index.ts (its public surface), e.g. '../swaps/index.ts'.",
             },
           ],
         },

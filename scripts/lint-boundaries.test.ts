@@ -60,6 +60,18 @@ const cases: Array<[string, string, string, string]> = [
     "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;",
     'no-restricted-imports',
   ],
+  [
+    'a renderer feature deep-imports another feature',
+    'src-renderer/orders/x.ts',
+    "import { deriveSteps } from '../swaps/steps.ts';\nexport const d = deriveSteps;",
+    'no-restricted-imports',
+  ],
+  [
+    'the renderer shell deep-imports a feature',
+    'src-renderer/app/x.ts',
+    "import { walletKeys } from '../wallets/queries.ts';\nexport const k = walletKeys;",
+    'no-restricted-imports',
+  ],
   ['money parsed as a float', 'src-main/chain/x.ts', "export const f = parseFloat('1.5');", 'no-restricted-syntax'],
 ];
 
@@ -80,6 +92,25 @@ describe('layer lint', () => {
     ).toEqual([]);
     expect(
       await ruleIds("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'src-main/core/x.ts'),
+    ).toEqual([]);
+    // A feature reaches another through its index.ts, and its own files directly.
+    expect(
+      await ruleIds(
+        "import { swapQueries } from '../swaps/index.ts';\nexport const q = swapQueries;",
+        'src-renderer/orders/x.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleIds(
+        "import { deriveSteps } from './steps.ts';\nexport const d = deriveSteps;",
+        'src-renderer/swaps/x.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleIds(
+        "import { canTransition } from '../../src-shared/orders/state.ts';\nexport const c = canTransition;",
+        'src-renderer/orders/x.ts',
+      ),
     ).toEqual([]);
   });
 });
