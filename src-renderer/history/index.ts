@@ -1,5 +1,6 @@
-// The trade history's public surface: its queries, the candle arithmetic the price chart draws
-// with, and the trades tables; the history has no page of its own (they sit on the Trade screen).
+// The trade history's public surface: its queries and the candle arithmetic the price chart
+// draws with. The history has no page: what shows it (price chart, trades tables) sits on the
+// Trade screen in orders/, which loads with that page; this file loads with the app.
 export {
   candleBar,
   candleChange,
@@ -11,4 +12,3 @@ export {
 } from './candles.ts';
 export { historyEvents } from './events.ts';
 export { historyKeys, historyQueries } from './queries.ts';
-export { MarketTrades, MyTrades } from './TradeTables.tsx';

@@ -11,13 +11,13 @@ import { EmptyRow, Side, When } from '../components/cells.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { describeError } from '../format/errors.ts';
 import { useFormatDecimal } from '../format/number-format.tsx';
-import { MarketTrades, MyTrades } from '../history/index.ts';
 import { swapQueries, SwapProgress } from '../swaps/index.ts';
 import { refreshBalances } from '../wallets/index.ts';
 import type { MarketRef } from './market.ts';
 import { stateWords } from './order-states.ts';
 import { orderKeys, orderQueries } from './queries.ts';
 import { relevantSwaps } from './relevant-swaps.ts';
+import { MarketTrades, MyTrades } from './TradeTables.tsx';
 import { useCoins } from './use-trade-context.ts';
 
 type OrderView = Result<'getOrder'>;

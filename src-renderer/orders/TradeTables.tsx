@@ -8,7 +8,7 @@ import { EmptyRow, Side, When } from '../components/cells.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { useFormatDecimal } from '../format/number-format.tsx';
 import { shortenMiddle } from '../format/text.ts';
-import { historyQueries } from './queries.ts';
+import { historyQueries } from '../history/index.ts';
 
 type TradeView = Result<'getOrderFills'>[number];
 
