@@ -33,6 +33,7 @@ const nodeBuiltins = [
 // The renderer's feature folders, one per domain. Code outside a feature imports it only from
 // its public surface, <feature>/index.ts: a deep import ('../swaps/steps.ts') is refused.
 const rendererFeatures = [
+  'node',
   'vault',
   'wallets',
   'orders',

@@ -2,8 +2,8 @@
 // the node is up, the theme switch, and the vault lock.
 import { useQuery } from '@tanstack/react-query';
 import { useApi, useConnection } from '../api/ApiProvider.tsx';
-import { nodeQueries } from '../api/node.ts';
 import { Icon } from '../components/icons.tsx';
+import { nodeQueries } from '../node/index.ts';
 import { p2pQueries } from '../p2p/index.ts';
 import { useThemeSetting } from '../settings/index.ts';
 import { useLockVault } from '../vault/index.ts';

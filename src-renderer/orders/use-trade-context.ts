@@ -4,8 +4,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { nodeQueries } from '../api/node.ts';
 import { useSettings } from '../settings/index.ts';
+import { walletQueries } from '../wallets/index.ts';
 
 export interface CoinFacts {
   decimalsOf(ticker: string): number;
@@ -16,7 +16,7 @@ export interface CoinFacts {
 
 export function useCoins(): CoinFacts {
   const api = useApi();
-  const coins = useQuery(nodeQueries(api).coins());
+  const coins = useQuery(walletQueries(api).coins());
   const settings = useSettings();
   return useMemo(() => {
     const find = (t: string) => coins.data?.find((c) => c.ticker === t);

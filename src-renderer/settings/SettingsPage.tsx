@@ -4,18 +4,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { nodeQueries } from '../api/node.ts';
 import type { Theme } from '../app/theme.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDuration } from '../format/text.ts';
+import { nodeQueries } from '../node/index.ts';
 import {
   notificationPermission,
   requestNotificationPermission,
   showDesktopNotification,
   type NotificationPermissionState,
 } from '../notifications/index.ts';
+import { walletQueries } from '../wallets/index.ts';
 import {
   checkNumberFormat,
   confirmationsMeaning,
@@ -239,7 +240,7 @@ function ConfirmationRow(props: {
 
 function Risk(props: { settings: Settings; save: Save }) {
   const api = useApi();
-  const coins = useQuery(nodeQueries(api).coins());
+  const coins = useQuery(walletQueries(api).coins());
   return (
     <div className="stack">
       <p className="muted">

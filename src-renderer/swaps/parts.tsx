@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import { useApi } from '../api/ApiProvider.tsx';
-import { nodeQueries } from '../api/node.ts';
+import { walletQueries } from '../wallets/index.ts';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { describeError } from '../format/errors.ts';
 import { shortenMiddle } from '../format/text.ts';
@@ -20,7 +20,7 @@ export interface CoinFacts {
 /** Per-coin facts the swap pages compute with; empty until coins.list has answered. */
 export function useCoinFacts(): CoinFacts {
   const api = useApi();
-  const coins = useQuery(nodeQueries(api).coins());
+  const coins = useQuery(walletQueries(api).coins());
   const find = (t: string) => coins.data?.find((c) => c.ticker === t);
   return {
     tickers: coins.data?.map((c) => c.ticker) ?? [],

@@ -2,7 +2,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import { nodeQueries } from '../api/node.ts';
 import { href, navigate, type PageProps } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -15,7 +14,7 @@ export function WalletsPage(props: PageProps) {
   const qc = useQueryClient();
   const [flash, setFlash] = useState<string | null>(null);
   const wallets = useQuery(walletQueries(api).list());
-  const coins = useQuery(nodeQueries(api).coins());
+  const coins = useQuery(walletQueries(api).coins());
 
   if (props.rest[0] === 'setup') {
     const ticker = props.rest[1] ?? null;

@@ -46,8 +46,12 @@ describe('wallet events update the wallets', () => {
     expect(h.qc.getQueryState(walletKeys.utxos('DEVB'))?.isInvalidated).toBe(false);
   });
 
-  it('drops every wallet query when the vault locks, and keeps them when it unlocks', () => {
+  it('drops every wallet query but the coin table when the vault locks, and keeps them when it unlocks', () => {
     const h = eventHarness([vaultEvents, walletsEvents]);
+    const coins: Result<'coins.list'> = [
+      { ticker: 'DEVA', name: 'Devnet A', network: 'devnet', decimals: 8, blockTimeSec: 1, defaultConfirmations: 1 },
+    ];
+    h.qc.setQueryData(walletKeys.coins, coins);
     h.qc.setQueryData(walletKeys.list, list);
     h.qc.setQueryData(walletKeys.balances, { DEVA: zero });
     h.events.dispatch({ event: 'vault.state', data: { state: 'unlocked' } });
@@ -56,5 +60,6 @@ describe('wallet events update the wallets', () => {
     expect(h.qc.getQueryData(vaultKeys.status)).toEqual({ state: 'locked' });
     expect(h.qc.getQueryData(walletKeys.list)).toBeUndefined();
     expect(h.qc.getQueryData(walletKeys.balances)).toBeUndefined();
+    expect(h.qc.getQueryData(walletKeys.coins)).toEqual(coins);
   });
 });

@@ -1,6 +1,7 @@
 // Wallet events → the wallets' cache: a pushed balance is written in place (the list, the coin's
 // balance, the balances of every wallet), a changed wallet is refetched, and nothing that needed
 // the unlocked vault stays on screen after it locks.
+import { partialMatchKey } from '@tanstack/react-query';
 import type { FeatureEventsFactory } from '../api/events.ts';
 import type { Result } from '../../src-shared/api/contract.ts';
 import { walletKeys } from './queries.ts';
@@ -11,7 +12,9 @@ type Balances = Result<'getTokenBalances'>;
 export const walletsEvents: FeatureEventsFactory = ({ qc }) => ({
   on: {
     'vault.state': ({ state }) => {
-      if (state !== 'unlocked') qc.removeQueries({ queryKey: walletKeys.all });
+      if (state === 'unlocked') return;
+      // The coin table needs no vault: it stays, so amounts keep their decimals after an unlock.
+      qc.removeQueries({ queryKey: walletKeys.all, predicate: (q) => !partialMatchKey(q.queryKey, walletKeys.coins) });
     },
     'wallets.balance': ({ ticker, balance }) => {
       qc.setQueryData(walletKeys.balance(ticker), balance);

@@ -1,6 +1,6 @@
-// The wallets' queries under the one root key ['wallets'], general → specific: the list, every
-// connected wallet's balance (getTokenBalances), then one coin's balance, UTXOs and fee. Every
-// key here needs the unlocked vault, so the whole root is dropped when it locks.
+// The wallets' queries under the one root key ['wallets'], general → specific: the coins this
+// node knows (coins.list), the wallet list, every connected wallet's balance (getTokenBalances),
+// then one coin's balance, UTXOs and fee. All but the coins need the unlocked vault.
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../src-shared/api/client.ts';
 
@@ -10,6 +10,8 @@ const coin = (ticker: string) => [...all, 'coin', ticker] as const;
 
 export const walletKeys = {
   all,
+  /** The coin table (coins.list): needs no vault and does not change while the node runs. */
+  coins: [...all, 'coins'] as const,
   list: [...all, 'list'] as const,
   balances: [...all, 'balances'] as const,
   coin,
@@ -20,6 +22,8 @@ export const walletKeys = {
 
 export function walletQueries(api: ApiClient) {
   return {
+    coins: () =>
+      queryOptions({ queryKey: walletKeys.coins, queryFn: () => api.call('coins.list', {}), staleTime: Infinity }),
     list: () => queryOptions({ queryKey: walletKeys.list, queryFn: () => api.call('wallets.list', {}) }),
     /** Balances of every connected wallet (locked = reserved by orders and swaps). */
     balances: () => queryOptions({ queryKey: walletKeys.balances, queryFn: () => api.call('getTokenBalances', {}) }),
