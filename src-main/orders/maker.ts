@@ -3,7 +3,7 @@
 // when the service node's hold arrives, cancel, and repost what a failed take gave back.
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { CoinParams } from '../../src-shared/coins/registry.ts';
+import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { formatAmount, parseAmount } from '../../src-shared/money/index.ts';
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS, marketTopic, signOrderMessage } from '../../src-shared/protocol/orders.ts';
@@ -31,13 +31,13 @@ import { LISTING_ALIVE, type OrderRecord, type RecordStore } from './records.ts'
 import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
 
 export interface MakerDeps {
-  coins: readonly CoinParams[];
+  coins: CoinTable;
   vault: Pick<Vault, 'status' | 'networkPublicKey' | 'signNetworkDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'utxos' | 'feeEstimate' | 'balanceUnits'>;
   p2p: Pick<P2pHost, 'peerId' | 'publish' | 'handleRequest' | 'request'>;
   book: NetworkBook;
   registry: ServiceNodeRegistry;
-  swaps: Pick<SwapEngine, 'startSwap'> | undefined;
+  swaps?: Pick<SwapEngine, 'startSwap'>;
   store: RecordStore;
   seq: SeqCounter;
   log: Logger;
@@ -82,11 +82,7 @@ export function createMaker(d: MakerDeps): Maker {
   const holdTimers = new Map<string, NodeJS.Timeout>();
   let timer: NodeJS.Timeout | undefined;
 
-  const coinOf = (t: string): CoinParams => {
-    const c = d.coins.find((x) => x.ticker === t);
-    if (!c) throw new ApiError('NOT_FOUND', `This node does not handle ${t}.`);
-    return c;
-  };
+  const coinOf = (t: string) => d.coins.get(t);
   const mine = (order: Order): OrderRecord | undefined => {
     const rec = d.store.get(order.id);
     return rec && rec.role === 'maker' && rec.kind !== 'stop' ? rec : undefined;

@@ -1,27 +1,34 @@
-// Builds the order network of one node from its config: the service-node list, the network
-// book, the trade history, the order service behind the API, and (role 'servicenode') the
-// service-node role. Core calls this once; stop() takes it all down in reverse.
+// Builds the order network of one node from its config, each part before the parts that use it:
+// the service-node list, the network book, this node's order records and the maker's check of
+// trade records (both read by the trade history and the order service), the trade history, the
+// order service behind the API, and (role 'servicenode') the service-node role. Parts tell each
+// other facts on the internal bus. Core calls this once; stop() takes it all down in reverse.
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
+import { createCoinTable, type CoinTable } from '../../src-shared/coins/table.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
-import type { Logger } from '../kernel/log.ts';
 import type { EventBus } from '../api/events.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
 import { collateralPolicyOf, marketsOf, type NodeConfig } from '../core/config.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { StoreDatabase } from '../store/index.ts';
-import { createServiceNodeRepo } from '../servicenode/repo.ts';
 import { createTradeRepo } from '../history/repo.ts';
-import { createOrderRepo } from './repo.ts';
+import { createTradeHistory, type TradeHistory } from '../history/service.ts';
+import { createInternalBus, type InternalBus } from '../kernel/bus.ts';
+import { errorText, type Logger } from '../kernel/log.ts';
+import type { P2pHost } from '../p2p/host.ts';
+import { createServiceNodeRegistry, type ServiceNodeRegistry } from '../servicenode/registry.ts';
+import { createServiceNodeRepo } from '../servicenode/repo.ts';
+import { createServiceNodeRole, type ServiceNodeRole } from '../servicenode/service.ts';
 import { createSettingsRepo } from '../settings/repo.ts';
 import { createSettingsService } from '../settings/service.ts';
+import type { StoreDatabase } from '../store/index.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
+import '../swaps/facts.ts';
 import type { Vault } from '../vault/index.ts';
-import { createTradeHistory, type TradeHistory } from '../history/service.ts';
-import { createServiceNodeRegistry, type ServiceNodeRegistry } from '../servicenode/registry.ts';
-import { createServiceNodeRole, type ServiceNodeRole } from '../servicenode/service.ts';
+import type { WalletService } from '../wallets/wallet-service.ts';
 import { lookupOutput, parseOutpoint } from './chain.ts';
+import { createMakerCheck } from './maker-check.ts';
+import { createPeerScorer, vaultSigner, type PeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
-import { createPeerScorer, vaultSigner } from './net.ts';
+import { createRecordStore } from './records.ts';
+import { createOrderRepo } from './repo.ts';
 import { createOrderService, type OrderService } from './service.ts';
 
 export interface OrderNetworkDeps {
@@ -35,6 +42,16 @@ export interface OrderNetworkDeps {
   log: Logger;
   swaps?: SwapEngine;
   now?: () => number;
+  /**
+   * The internal bus the swap engine tells 'swap.updated' on; the order network tells
+   * 'trade.recorded' on it. Absent: a bus of its own, fed from the client bus's 'swap.updated'.
+   */
+  bus?: InternalBus;
+  /**
+   * Confirmations per coin as the swap engine proposes them (for the lock times in previews).
+   * Absent: config.json's pin, else the user's setting read from the store.
+   */
+  confirmations?: (ticker: string) => number;
 }
 
 export interface OrderNetwork {
@@ -46,66 +63,98 @@ export interface OrderNetwork {
   stop(): void;
 }
 
-export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwork> {
-  const now = d.now ?? Date.now;
-  const cfg = d.config.orders;
-  const coinOf = (t: string) => d.coins.find((c) => c.ticker === t);
-  const scorer = createPeerScorer({ p2p: d.p2p, log: d.log, now });
-  const policyCfg = collateralPolicyOf(d.config);
-  const policyCoin = coinOf(policyCfg.ticker);
-  const policy = {
-    ticker: policyCfg.ticker,
-    amount: parseAmount(policyCfg.amount, policyCoin?.decimals ?? 8),
-    minConfirmations: policyCfg.minConfirmations,
-  };
-  const chainOf = (ticker: string) => (coinOf(ticker) && d.wallets.isConfigured(ticker) ? d.wallets.rpc(ticker) : null);
+/** What every part shares. */
+interface Ctx {
+  d: OrderNetworkDeps;
+  coins: CoinTable;
+  bus: InternalBus;
+  now: () => number;
+  scorer: PeerScorer;
+  /** A coin's daemon, when this node handles the coin and has a wallet on it. */
+  chainOf: (ticker: string) => ReturnType<WalletService['rpc']> | null;
+}
 
-  const registry = createServiceNodeRegistry({
+/**
+ * Compatibility with a caller that passes no bus (core/node.ts before it builds one): a bus of
+ * this network's own, told the swap engine's updates as the client bus carries them.
+ */
+function ownBus(d: OrderNetworkDeps): { bus: InternalBus; unbridge: () => void } {
+  const bus = createInternalBus((err, event) =>
+    d.log.warn('internal listener failed', { event, error: errorText(err) }),
+  );
+  const unbridge = d.events.subscribe((e) => {
+    if (e.event === 'swap.updated') bus.emit('swap.updated', e.data);
+  });
+  return { bus, unbridge };
+}
+
+/** Compatibility with a caller that passes no `confirmations`: as core gives them to the swap engine. */
+function storedConfirmations(d: OrderNetworkDeps): (ticker: string) => number {
+  const settings = createSettingsService({ repo: createSettingsRepo(d.db), coins: d.coins });
+  return (t) => d.config.swaps.confirmations[t] ?? settings.confirmations(t);
+}
+
+function buildRegistry(c: Ctx): ServiceNodeRegistry {
+  const { d } = c;
+  const policyCfg = collateralPolicyOf(d.config);
+  return createServiceNodeRegistry({
     p2p: d.p2p,
     log: d.log,
-    now,
-    policy,
-    scorer,
-    silentAfterMs: cfg.serviceNodeSilentMs,
+    now: c.now,
+    policy: {
+      ticker: policyCfg.ticker,
+      amount: parseAmount(policyCfg.amount, c.coins.find(policyCfg.ticker)?.decimals ?? 8),
+      minConfirmations: policyCfg.minConfirmations,
+    },
+    scorer: c.scorer,
+    silentAfterMs: d.config.orders.serviceNodeSilentMs,
     repo: createServiceNodeRepo(d.db),
     collateral: async (ticker, outpoint) => {
-      const coin = coinOf(ticker);
-      const rpc = chainOf(ticker);
+      const coin = c.coins.find(ticker);
+      const rpc = c.chainOf(ticker);
       if (!coin || !rpc) return 'no-chain';
       return lookupOutput(rpc, coin, parseOutpoint(outpoint));
     },
   });
-  const book = createNetworkBook({
+}
+
+function buildBook(c: Ctx, registry: ServiceNodeRegistry): NetworkBook {
+  const { d } = c;
+  return createNetworkBook({
     p2p: d.p2p,
     log: d.log,
-    now,
-    scorer,
+    now: c.now,
+    scorer: c.scorer,
     markets: marketsOf(d.config),
-    offlineAfterMs: cfg.offlineAfterMs,
-    sweepMs: cfg.sweepMs,
+    offlineAfterMs: d.config.orders.offlineAfterMs,
+    sweepMs: d.config.orders.sweepMs,
     serviceNodes: () => registry.known(),
     onServiceNodesChanged: (cb) => registry.onChange(cb),
     beforeSync: (peerId) => registry.syncFrom(peerId),
   });
-  const settings = createSettingsService({ repo: createSettingsRepo(d.db), coins: d.coins });
-  const late: { orders?: OrderService } = {};
+}
+
+/** This node's orders, the maker's check over them, the trade history that asks it, and the order service. */
+function buildTrading(c: Ctx, registry: ServiceNodeRegistry, book: NetworkBook) {
+  const { d, coins, bus, now } = c;
+  const records = createRecordStore(createOrderRepo(d.db), d.log, now);
   const history = createTradeHistory({
     p2p: d.p2p,
     log: d.log,
     now,
     repo: createTradeRepo(d.db),
-    coins: d.coins,
-    scorer,
-    chains: chainOf,
+    coins,
+    bus,
+    scorer: c.scorer,
+    chains: c.chainOf,
     signer: () => (d.vault.status() === 'unlocked' ? vaultSigner(d.vault, 'order') : null),
-    makerCheck: (record, peer) => (late.orders ? late.orders.makerCheck(record, peer) : 'the node is starting'),
+    makerCheck: createMakerCheck({ records, ...(d.swaps ? { swaps: d.swaps } : {}) }),
   });
+  const cfg = d.config.orders;
   const orders = createOrderService({
-    network: d.config.network,
     markets: marketsOf(d.config),
-    coins: d.coins,
-    // As the swap engine proposes them: config.json pins a coin, else the user's setting now.
-    confirmations: (t) => d.config.swaps.confirmations[t] ?? settings.confirmations(t),
+    coins,
+    confirmations: d.confirmations ?? storedConfirmations(d),
     keepaliveMs: cfg.keepaliveMs,
     orderLifetimeMs: cfg.orderLifetimeMs,
     holdTimeoutMs: cfg.holdTimeoutMs,
@@ -117,43 +166,63 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
     registry,
     history,
     ...(d.swaps ? { swaps: d.swaps } : {}),
-    repo: createOrderRepo(d.db),
+    records,
+    bus,
     events: d.events,
     log: d.log,
     now,
   });
-  late.orders = orders;
+  return { history, orders };
+}
 
+async function startRole(c: Ctx, registry: ServiceNodeRegistry, book: NetworkBook): Promise<ServiceNodeRole | null> {
+  const { d } = c;
+  if (d.config.role !== 'servicenode' || !d.config.servicenode) return null;
+  const role = createServiceNodeRole({
+    config: d.config.servicenode,
+    coins: c.coins,
+    vault: d.vault,
+    wallets: d.wallets,
+    p2p: d.p2p,
+    registry,
+    book,
+    repo: createServiceNodeRepo(d.db),
+    bus: c.bus,
+    log: d.log,
+    now: c.now,
+  });
+  await role.start();
+  return role;
+}
+
+export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwork> {
+  const now = d.now ?? Date.now;
   const stops: Array<() => void> = [];
-  await registry.start();
-  stops.push(() => registry.stop());
-  await book.start();
-  stops.push(() => book.stop());
-  await history.start();
-  stops.push(() => history.stop());
-  await orders.start();
-  stops.push(() => orders.stop());
-
-  let role: ServiceNodeRole | null = null;
-  if (d.config.role === 'servicenode' && d.config.servicenode) {
-    const repo = createServiceNodeRepo(d.db);
-    role = createServiceNodeRole({
-      config: d.config.servicenode,
-      coins: d.coins,
-      vault: d.vault,
-      wallets: d.wallets,
-      p2p: d.p2p,
-      registry,
-      book,
-      repo,
-      log: d.log,
-      now,
-    });
-    await role.start();
-    const r = role;
-    stops.push(() => r.stop());
-    stops.push(history.onTrade((t) => r.traded(t.tradeId)));
+  let bus = d.bus;
+  if (!bus) {
+    const own = ownBus(d);
+    bus = own.bus;
+    stops.push(own.unbridge);
   }
+  const coins = createCoinTable(d.coins);
+  const c: Ctx = {
+    d,
+    coins,
+    bus,
+    now,
+    scorer: createPeerScorer({ p2p: d.p2p, log: d.log, now }),
+    chainOf: (ticker) => (coins.has(ticker) && d.wallets.isConfigured(ticker) ? d.wallets.rpc(ticker) : null),
+  };
+  const registry = buildRegistry(c);
+  const book = buildBook(c, registry);
+  const { history, orders } = buildTrading(c, registry, book);
+
+  for (const part of [registry, book, history, orders]) {
+    await part.start();
+    stops.push(() => part.stop());
+  }
+  const role = await startRole(c, registry, book);
+  if (role) stops.push(() => role.stop());
   return {
     orders,
     history,

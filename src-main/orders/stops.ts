@@ -1,6 +1,7 @@
 // Stop orders held in this node until the market's trades reach their trigger: holding one
 // (its direction judged against the last trade price, in the same step as it is stored), and
-// judging every trade record that arrives, so each stop fires exactly once.
+// judging every trade record that arrives, so each stop fires exactly once; once fired, its
+// state follows the order it became.
 import { randomBytes } from 'node:crypto';
 import { comparePrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
 import type { Market, Side } from '../../src-shared/orders/types.ts';
@@ -48,6 +49,18 @@ export function stopDirection(trigger: Price, last: Price | null, side: Side): '
 export function reaches(price: Price, trigger: Price, direction: 'above' | 'below'): boolean {
   const c = comparePrice(price, trigger);
   return direction === 'above' ? c >= 0 : c <= 0;
+}
+
+/** A fired stop's state follows the order it became; returns what stops following. */
+export function followFiredOrders(records: Pick<RecordStore, 'onChange' | 'get' | 'update'>): () => void {
+  return records.onChange((rec) => {
+    if (!rec.parentStop) return;
+    const parent = records.get(rec.parentStop);
+    if (parent && parent.state !== rec.state)
+      records.update(parent.id, (p) => {
+        p.state = rec.state;
+      });
+  });
 }
 
 export function createStopOrders(d: StopOrdersDeps): StopOrders {

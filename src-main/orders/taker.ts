@@ -3,7 +3,7 @@
 // advance (engine.allow) and ask the service node for the hold. From the hold on, the swap engine
 // runs the trade; the fill follows it.
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { CoinParams } from '../../src-shared/coins/registry.ts';
+import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import {
   ORDER_PROTOCOLS,
@@ -26,13 +26,13 @@ import { requestWithRetry, vaultSigner, type SeqCounter } from './net.ts';
 import { advanceFill, type FillRecord, type RecordStore } from './records.ts';
 
 export interface TakerDeps {
-  coins: readonly CoinParams[];
+  coins: CoinTable;
   vault: Pick<Vault, 'status' | 'networkPublicKey' | 'signNetworkDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits'>;
   p2p: Pick<P2pHost, 'peerId' | 'request'>;
   book: NetworkBook;
   registry: ServiceNodeRegistry;
-  swaps: Pick<SwapEngine, 'allow'> | undefined;
+  swaps?: Pick<SwapEngine, 'allow'>;
   store: RecordStore;
   seq: SeqCounter;
   log: Logger;
@@ -51,11 +51,7 @@ export interface Taker {
 }
 
 export function createTaker(d: TakerDeps): Taker {
-  const coinOf = (t: string): CoinParams => {
-    const c = d.coins.find((x) => x.ticker === t);
-    if (!c) throw new ApiError('NOT_FOUND', `This node does not handle ${t}.`);
-    return c;
-  };
+  const coinOf = (t: string) => d.coins.get(t);
 
   function feeFor(order: Order) {
     const sn = d.registry.get(order.serviceNode.pubkey);

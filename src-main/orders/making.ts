@@ -1,0 +1,158 @@
+// makeOrder and cancelOrder as the user asks them: a limit order posted by the maker (refused
+// when it would cross another maker's best price), a market order swept by the taker, a stop
+// order held here until it fires, each previewed first (dryRun stops there). A stop fires once,
+// as a limit order at its price or a market order within its cap.
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { Result } from '../../src-shared/api/contract.ts';
+import { quoteFor } from '../../src-shared/money/index.ts';
+import type { Logger } from '../kernel/log.ts';
+import { errorText } from '../kernel/log.ts';
+import type { Maker } from './maker.ts';
+import type { NetworkBook } from './network-book.ts';
+import type { MakeParams, OrderParams, OrderTermsParams } from './params.ts';
+import type { OrderPreview } from './preview.ts';
+import type { OrderRecord, RecordStore } from './records.ts';
+import type { StopOrders } from './stops.ts';
+import type { Taking } from './taking.ts';
+import { priceText, type OrderViewT } from './views.ts';
+
+type MakeResult = Result<'makeOrder'>;
+
+export interface MakingDeps {
+  records: RecordStore;
+  book: Pick<NetworkBook, 'book'>;
+  maker: Pick<Maker, 'place' | 'cancel'>;
+  taking: Pick<Taking, 'marketOrder'>;
+  stops: Pick<StopOrders, 'hold'>;
+  params: OrderParams;
+  preview: OrderPreview;
+  view: (rec: OrderRecord) => OrderViewT;
+  myKey: () => string | null;
+}
+
+export interface Making {
+  makeOrder(p: MakeParams): Promise<MakeResult>;
+  cancelOrder(orderId: string): Promise<OrderViewT>;
+}
+
+export function createMaking(d: MakingDeps): Making {
+  async function limit(p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
+    const { market: m, dec, amount, partial } = t;
+    if (p.price === undefined) throw new ApiError('INVALID_PARAMS', 'A limit order needs a price.');
+    const price = d.params.price(p.price, m, 'price');
+    const quoteAmount = quoteFor(price, amount, p.side === 'sell' ? 'up' : 'down');
+    const preview = await d.preview.atPrice(m, p.side, amount, quoteAmount, price, partial.allowed);
+    if (p.dryRun) return { order: null, preview, swapIds: [] };
+    d.params.requireWallets(m);
+    const book = d.book.book(m)!;
+    const other = p.side === 'sell' ? book.bestBid() : book.bestAsk();
+    if (other && other.order.maker.pubkey !== d.myKey() && book.crosses(p.side, price)) {
+      throw new ApiError(
+        'CONFLICT',
+        `A ${p.side} at ${p.price} would meet the best ${p.side === 'sell' ? 'bid' : 'ask'} at ${priceText(other.order.price, dec)}: take that order instead (makeOrder kind market, or takeOrder).`,
+      );
+    }
+    const rec = await d.maker.place({
+      base: m.base,
+      quote: m.quote,
+      side: p.side,
+      baseAmount: amount,
+      quoteAmount,
+      partial,
+    });
+    return { order: d.view(rec), preview, swapIds: [] };
+  }
+
+  async function market(p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
+    const { preview } = await d.preview.sweep(t.market, p.side, t.amount, t.cap);
+    if (p.dryRun) return { order: null, preview, swapIds: [] };
+    const { rec, swapIds } = await d.taking.marketOrder(t.market, p.side, t.amount, t.cap, null);
+    return { order: d.view(rec), preview, swapIds };
+  }
+
+  async function stop(p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
+    const { market: m, amount, partial, cap } = t;
+    if (p.triggerPrice === undefined) throw new ApiError('INVALID_PARAMS', 'A stop order needs a triggerPrice.');
+    const trigger = d.params.price(p.triggerPrice, m, 'triggerPrice');
+    const limitPrice = p.price !== undefined ? d.params.price(p.price, m, 'price') : null;
+    const preview = limitPrice
+      ? await d.preview.atPrice(m, p.side, amount, quoteFor(limitPrice, amount, 'down'), limitPrice, partial.allowed)
+      : (await d.preview.sweep(m, p.side, amount, cap)).preview;
+    if (p.dryRun) return { order: null, preview, swapIds: [] };
+    d.params.requireWallets(m);
+    const rec = d.stops.hold({
+      market: m,
+      side: p.side,
+      baseAmount: amount,
+      partial,
+      trigger,
+      limitPrice,
+      priceCap: cap,
+    });
+    return { order: d.view(rec), preview, swapIds: [] };
+  }
+
+  return {
+    async makeOrder(p) {
+      // What every kind shares is checked first, in the order a user fixes it; then each kind its way.
+      const t = d.params.terms(p);
+      if (p.kind === 'limit') return limit(p, t);
+      if (p.kind === 'market') return market(p, t);
+      return stop(p, t);
+    },
+    async cancelOrder(orderId) {
+      const rec = d.records.get(orderId);
+      if (rec?.kind === 'stop') {
+        if (rec.state !== 'new')
+          throw new ApiError('CONFLICT', `The stop order already fired (${rec.state}); cancel the order it became.`);
+        return d.view(
+          d.records.update(orderId, (r) => {
+            r.state = 'canceled';
+            r.reason = 'canceled by the user';
+          })!,
+        );
+      }
+      return d.view(await d.maker.cancel(orderId));
+    },
+  };
+}
+
+export interface StopFiringDeps {
+  records: RecordStore;
+  maker: Pick<Maker, 'place'>;
+  taking: Pick<Taking, 'marketOrder'>;
+  log: Logger;
+}
+
+/** Places the order a stop becomes; from then on the stop's state follows that order (or it is invalid, and why). */
+export async function fireStop(d: StopFiringDeps, stopId: string): Promise<void> {
+  const rec = d.records.get(stopId)!;
+  const s = rec.stop!;
+  const m = { base: rec.base, quote: rec.quote };
+  d.log.info('stop order fires', { stopId, then: s.then });
+  try {
+    let child: OrderRecord;
+    if (s.then === 'limit') {
+      child = await d.maker.place({
+        base: m.base,
+        quote: m.quote,
+        side: rec.side,
+        baseAmount: rec.baseAmount,
+        quoteAmount: quoteFor(s.limitPrice!, rec.baseAmount, rec.side === 'sell' ? 'up' : 'down'),
+        partial: rec.partial,
+        parentStop: stopId,
+      });
+    } else {
+      child = (await d.taking.marketOrder(m, rec.side, rec.baseAmount, s.priceCap, stopId)).rec;
+    }
+    d.records.update(stopId, (r) => {
+      r.stop!.childId = child.id;
+      r.state = child.state;
+    });
+  } catch (err) {
+    d.records.update(stopId, (r) => {
+      r.state = 'invalid';
+      r.reason = `the stop order fired but could not be placed: ${errorText(err)}`;
+    });
+  }
+}

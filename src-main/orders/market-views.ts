@@ -1,0 +1,104 @@
+// The network as the API lists it: the markets this node follows (with the last trade price),
+// their books by price level, the orders listed on them, the coins the service nodes serve, and
+// the service nodes themselves. Read-only views over the network book and the registry.
+import type { Result } from '../../src-shared/api/contract.ts';
+import type { CoinTable } from '../../src-shared/coins/table.ts';
+import { formatAmount, type Price } from '../../src-shared/money/index.ts';
+import type { Market } from '../../src-shared/orders/types.ts';
+import type { ServiceNodeEntry, ServiceNodeRegistry } from '../servicenode/registry.ts';
+import type { NetworkBook } from './network-book.ts';
+import type { OrderParams } from './params.ts';
+import { bookView, networkOrderView, priceText, type OrderViewT } from './views.ts';
+
+type ServiceNodeView = Result<'getServiceNodes'>[number];
+
+export interface MarketViewsDeps {
+  markets: readonly Market[];
+  coins: CoinTable;
+  params: Pick<OrderParams, 'market' | 'decimals'>;
+  book: Pick<NetworkBook, 'book' | 'find'>;
+  registry: Pick<ServiceNodeRegistry, 'known' | 'all'>;
+  lastPrice: (base: string, quote: string) => Price | null;
+  isConfigured: (ticker: string) => boolean;
+  myKey: () => string | null;
+  now: () => number;
+}
+
+export interface MarketViews {
+  /** A listed order of the network book, or undefined. */
+  listed(orderId: string): OrderViewT | undefined;
+  orders(base?: string, quote?: string): OrderViewT[];
+  orderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'getOrderBook'>;
+  /** Markets with both wallets connected first. */
+  markets(): Result<'getMarkets'>;
+  /** Coins some listed service node serves and this node handles. */
+  networkTokens(): string[];
+  serviceNodes(): Result<'getServiceNodes'>;
+}
+
+/** A service node as getServiceNodes shows it: collateral and fee in the coins' own decimals (8 when unknown). */
+export function serviceNodeView(e: ServiceNodeEntry, coins: CoinTable): ServiceNodeView {
+  const [txid = '', vout = '0'] = e.registration.collateral.outpoint.split(':');
+  const ticker = e.registration.collateral.ticker;
+  const decimals = coins.find(ticker)?.decimals ?? 8;
+  const fee = e.announce?.fee;
+  return {
+    peerId: e.registration.peerId,
+    pubkey: e.registration.pubkey,
+    coins: [...(e.announce?.coins ?? e.registration.coins)],
+    collateral: { ticker, txid, vout: Number(vout), amount: formatAmount(e.collateralAmount ?? 0n, decimals) },
+    verified: e.verified,
+    fee: fee ? { ticker: fee.ticker, amount: formatAmount(fee.amount, coins.find(fee.ticker)?.decimals ?? 8) } : null,
+    lastSeen: e.lastSeen,
+  };
+}
+
+export function createMarketViews(d: MarketViewsDeps): MarketViews {
+  return {
+    listed(orderId) {
+      const entry = d.book.find(orderId);
+      if (!entry) return undefined;
+      const m = entry.order.market;
+      return networkOrderView(entry, d.params.decimals(m.base, m.quote), entry.order.maker.pubkey === d.myKey());
+    },
+    orders(base, quote) {
+      const me = d.myKey();
+      return d.markets
+        .filter((m) => (!base || m.base === base) && (!quote || m.quote === quote))
+        .flatMap((m) => {
+          const book = d.book.book(m)!;
+          const dec = d.params.decimals(m.base, m.quote);
+          return [...book.list('sell'), ...book.list('buy')].map((e) =>
+            networkOrderView(e, dec, e.order.maker.pubkey === me),
+          );
+        });
+    },
+    orderBook(p) {
+      const m = d.params.market(p.base, p.quote);
+      const dec = d.params.decimals(m.base, m.quote);
+      return bookView(d.book.book(m)!, p.detail ?? 2, p.depth ?? 50, dec, d.myKey(), d.now());
+    },
+    markets() {
+      return d.markets
+        .map((m) => {
+          const last = d.lastPrice(m.base, m.quote);
+          return {
+            base: m.base,
+            quote: m.quote,
+            bothWalletsConnected: d.isConfigured(m.base) && d.isConfigured(m.quote),
+            orders: d.book.book(m)!.size,
+            last: last ? priceText(last, d.params.decimals(m.base, m.quote)) : null,
+          };
+        })
+        .sort((a, b) => Number(b.bothWalletsConnected) - Number(a.bothWalletsConnected));
+    },
+    networkTokens() {
+      const out = new Set<string>();
+      for (const n of d.registry.known().values()) for (const t of n.coins) if (d.coins.has(t)) out.add(t);
+      return [...out].sort();
+    },
+    serviceNodes() {
+      return d.registry.all().map((e) => serviceNodeView(e, d.coins));
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// The API's decimal strings turned into an order's exact terms (market, amounts, prices, partial
+// fills), with the words a user reads when one is wrong. Nothing here touches the network.
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { Params } from '../../src-shared/api/contract.ts';
+import type { CoinTable } from '../../src-shared/coins/table.ts';
+import { AmountError, parseAmount, parsePrice, type Price } from '../../src-shared/money/index.ts';
+import { marketKey } from '../../src-shared/orders/order.ts';
+import type { Market } from '../../src-shared/orders/types.ts';
+import { errorText } from '../kernel/log.ts';
+import type { Decimals } from './views.ts';
+
+export type MakeParams = Params<'makeOrder'> & { kind: 'limit' | 'market' | 'stop' };
+
+/** What every kind of order shares, checked in the order a user fixes them. */
+export interface OrderTermsParams {
+  market: Market;
+  dec: Decimals;
+  amount: bigint;
+  partial: { allowed: boolean; minBase: bigint };
+  /** A market order's (or a stop's) price cap; null: none. */
+  cap: Price | null;
+}
+
+export interface OrderParams {
+  /** The market as this node trades it; a flipped pair is explained, not guessed. */
+  market(base: string, quote: string): Market;
+  decimals(base: string, quote: string): Decimals;
+  /** A positive amount of `ticker`; `what` names the field in the error. */
+  amount(text: string, ticker: string, what: string): bigint;
+  price(text: string, m: Market, what: string): Price;
+  terms(p: MakeParams): OrderTermsParams;
+  /** Refuses a trade before a wallet on each side of the market is connected. */
+  requireWallets(m: Market): void;
+}
+
+export function createOrderParams(d: {
+  markets: readonly Market[];
+  coins: CoinTable;
+  isConfigured: (ticker: string) => boolean;
+}): OrderParams {
+  const decimals = (base: string, quote: string): Decimals => ({
+    base: d.coins.decimals(base),
+    quote: d.coins.decimals(quote),
+  });
+
+  function market(base: string, quote: string): Market {
+    const m = d.markets.find((x) => x.base === base && x.quote === quote);
+    if (m) return m;
+    const flipped = d.markets.find((x) => x.base === quote && x.quote === base);
+    if (flipped)
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`,
+      );
+    throw new ApiError(
+      'NOT_FOUND',
+      `This node does not trade ${base}/${quote} (it trades ${d.markets.map(marketKey).join(', ')}).`,
+    );
+  }
+
+  function amount(text: string, ticker: string, what: string): bigint {
+    try {
+      const v = parseAmount(text, d.coins.decimals(ticker));
+      if (v <= 0n) throw new AmountError('must be more than 0');
+      return v;
+    } catch (err) {
+      throw new ApiError('INVALID_PARAMS', `${what} "${text}" is not a ${ticker} amount: ${errorText(err)}`);
+    }
+  }
+
+  function price(text: string, m: Market, what: string): Price {
+    const dec = decimals(m.base, m.quote);
+    try {
+      return parsePrice(text, dec.base, dec.quote);
+    } catch (err) {
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `${what} "${text}" is not a price in ${m.quote} per ${m.base}: ${errorText(err)}`,
+      );
+    }
+  }
+
+  function terms(p: MakeParams): OrderTermsParams {
+    const m = market(p.base, p.quote);
+    const dec = decimals(m.base, m.quote);
+    const total = amount(p.amount, m.base, 'amount');
+    const minBase = p.minAmount !== undefined ? amount(p.minAmount, m.base, 'minAmount') : null;
+    if (minBase !== null && minBase > total)
+      throw new ApiError('INVALID_PARAMS', 'minAmount must not be more than amount.');
+    const partial =
+      minBase !== null && minBase < total ? { allowed: true, minBase } : { allowed: false, minBase: total };
+    const cap = p.priceCap !== undefined ? price(p.priceCap, m, 'priceCap') : null;
+    return { market: m, dec, amount: total, partial, cap };
+  }
+
+  function requireWallets(m: Market): void {
+    for (const t of [m.base, m.quote]) {
+      if (!d.isConfigured(t))
+        throw new ApiError(
+          'WALLET_NOT_CONFIGURED',
+          `Connect a ${t} wallet first: a trade of ${m.base}/${m.quote} needs both.`,
+        );
+    }
+  }
+
+  return { market, decimals, amount, price, terms, requireWallets };
+}
