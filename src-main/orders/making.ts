@@ -35,86 +35,91 @@ export interface Making {
   cancelOrder(orderId: string): Promise<OrderViewT>;
 }
 
+/** A limit order: refused when it would meet another maker's best price (take that instead). */
+async function limit(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
+  const { market: m, dec, amount, partial } = t;
+  if (p.price === undefined) throw new ApiError('INVALID_PARAMS', 'A limit order needs a price.');
+  const price = d.params.price(p.price, m, 'price');
+  const quoteAmount = quoteFor(price, amount, p.side === 'sell' ? 'up' : 'down');
+  const preview = await d.preview.atPrice(m, p.side, amount, quoteAmount, price, partial.allowed);
+  if (p.dryRun) return { order: null, preview, swapIds: [] };
+  d.params.requireWallets(m);
+  const book = d.book.book(m)!;
+  const other = p.side === 'sell' ? book.bestBid() : book.bestAsk();
+  if (other && other.order.maker.pubkey !== d.myKey() && book.crosses(p.side, price)) {
+    throw new ApiError(
+      'CONFLICT',
+      `A ${p.side} at ${p.price} would meet the best ${p.side === 'sell' ? 'bid' : 'ask'} at ${priceText(other.order.price, dec)}: take that order instead (makeOrder kind market, or takeOrder).`,
+    );
+  }
+  const rec = await d.maker.place({
+    base: m.base,
+    quote: m.quote,
+    side: p.side,
+    baseAmount: amount,
+    quoteAmount,
+    partial,
+  });
+  return { order: d.view(rec), preview, swapIds: [] };
+}
+
+/** A market order: the taker sweeps the book within the price cap now. */
+async function market(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
+  const { preview } = await d.preview.sweep(t.market, p.side, t.amount, t.cap);
+  if (p.dryRun) return { order: null, preview, swapIds: [] };
+  const { rec, swapIds } = await d.taking.marketOrder(t.market, p.side, t.amount, t.cap, null);
+  return { order: d.view(rec), preview, swapIds };
+}
+
+/** A stop order: held here, its direction judged against the last trade price when it is stored. */
+async function stop(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
+  const { market: m, amount, partial, cap } = t;
+  if (p.triggerPrice === undefined) throw new ApiError('INVALID_PARAMS', 'A stop order needs a triggerPrice.');
+  const trigger = d.params.price(p.triggerPrice, m, 'triggerPrice');
+  const limitPrice = p.price !== undefined ? d.params.price(p.price, m, 'price') : null;
+  const preview = limitPrice
+    ? await d.preview.atPrice(m, p.side, amount, quoteFor(limitPrice, amount, 'down'), limitPrice, partial.allowed)
+    : (await d.preview.sweep(m, p.side, amount, cap)).preview;
+  if (p.dryRun) return { order: null, preview, swapIds: [] };
+  d.params.requireWallets(m);
+  const rec = d.stops.hold({
+    market: m,
+    side: p.side,
+    baseAmount: amount,
+    partial,
+    trigger,
+    limitPrice,
+    priceCap: cap,
+  });
+  return { order: d.view(rec), preview, swapIds: [] };
+}
+
+async function makeOrder(d: MakingDeps, p: MakeParams): Promise<MakeResult> {
+  // What every kind shares is checked first, in the order a user fixes it; then each kind its way.
+  const t = d.params.terms(p);
+  if (p.kind === 'limit') return limit(d, p, t);
+  if (p.kind === 'market') return market(d, p, t);
+  return stop(d, p, t);
+}
+
+/** Cancels a stop this node still holds, or a listed order of its own. */
+async function cancelOrder(d: MakingDeps, orderId: string): Promise<OrderViewT> {
+  const rec = d.records.get(orderId);
+  if (rec?.kind === 'stop') {
+    if (rec.state !== 'new')
+      throw new ApiError('CONFLICT', `The stop order already fired (${rec.state}); cancel the order it became.`);
+    return d.view(
+      d.records.update(orderId, (r) => {
+        r.state = 'canceled';
+        r.reason = 'canceled by the user';
+      })!,
+    );
+  }
+  return d.view(await d.maker.cancel(orderId));
+}
+
 export function createMaking(d: MakingDeps): Making {
-  async function limit(p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
-    const { market: m, dec, amount, partial } = t;
-    if (p.price === undefined) throw new ApiError('INVALID_PARAMS', 'A limit order needs a price.');
-    const price = d.params.price(p.price, m, 'price');
-    const quoteAmount = quoteFor(price, amount, p.side === 'sell' ? 'up' : 'down');
-    const preview = await d.preview.atPrice(m, p.side, amount, quoteAmount, price, partial.allowed);
-    if (p.dryRun) return { order: null, preview, swapIds: [] };
-    d.params.requireWallets(m);
-    const book = d.book.book(m)!;
-    const other = p.side === 'sell' ? book.bestBid() : book.bestAsk();
-    if (other && other.order.maker.pubkey !== d.myKey() && book.crosses(p.side, price)) {
-      throw new ApiError(
-        'CONFLICT',
-        `A ${p.side} at ${p.price} would meet the best ${p.side === 'sell' ? 'bid' : 'ask'} at ${priceText(other.order.price, dec)}: take that order instead (makeOrder kind market, or takeOrder).`,
-      );
-    }
-    const rec = await d.maker.place({
-      base: m.base,
-      quote: m.quote,
-      side: p.side,
-      baseAmount: amount,
-      quoteAmount,
-      partial,
-    });
-    return { order: d.view(rec), preview, swapIds: [] };
-  }
-
-  async function market(p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
-    const { preview } = await d.preview.sweep(t.market, p.side, t.amount, t.cap);
-    if (p.dryRun) return { order: null, preview, swapIds: [] };
-    const { rec, swapIds } = await d.taking.marketOrder(t.market, p.side, t.amount, t.cap, null);
-    return { order: d.view(rec), preview, swapIds };
-  }
-
-  async function stop(p: MakeParams, t: OrderTermsParams): Promise<MakeResult> {
-    const { market: m, amount, partial, cap } = t;
-    if (p.triggerPrice === undefined) throw new ApiError('INVALID_PARAMS', 'A stop order needs a triggerPrice.');
-    const trigger = d.params.price(p.triggerPrice, m, 'triggerPrice');
-    const limitPrice = p.price !== undefined ? d.params.price(p.price, m, 'price') : null;
-    const preview = limitPrice
-      ? await d.preview.atPrice(m, p.side, amount, quoteFor(limitPrice, amount, 'down'), limitPrice, partial.allowed)
-      : (await d.preview.sweep(m, p.side, amount, cap)).preview;
-    if (p.dryRun) return { order: null, preview, swapIds: [] };
-    d.params.requireWallets(m);
-    const rec = d.stops.hold({
-      market: m,
-      side: p.side,
-      baseAmount: amount,
-      partial,
-      trigger,
-      limitPrice,
-      priceCap: cap,
-    });
-    return { order: d.view(rec), preview, swapIds: [] };
-  }
-
-  return {
-    async makeOrder(p) {
-      // What every kind shares is checked first, in the order a user fixes it; then each kind its way.
-      const t = d.params.terms(p);
-      if (p.kind === 'limit') return limit(p, t);
-      if (p.kind === 'market') return market(p, t);
-      return stop(p, t);
-    },
-    async cancelOrder(orderId) {
-      const rec = d.records.get(orderId);
-      if (rec?.kind === 'stop') {
-        if (rec.state !== 'new')
-          throw new ApiError('CONFLICT', `The stop order already fired (${rec.state}); cancel the order it became.`);
-        return d.view(
-          d.records.update(orderId, (r) => {
-            r.state = 'canceled';
-            r.reason = 'canceled by the user';
-          })!,
-        );
-      }
-      return d.view(await d.maker.cancel(orderId));
-    },
-  };
+  return { makeOrder: (p) => makeOrder(d, p), cancelOrder: (orderId) => cancelOrder(d, orderId) };
 }
 
 export interface StopFiringDeps {

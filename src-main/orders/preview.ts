@@ -52,90 +52,117 @@ export function takerFeeOf(
   return total;
 }
 
-export function createOrderPreview(d: PreviewDeps): OrderPreview {
-  const decimals = (m: Market): Decimals => ({ base: d.coins.decimals(m.base), quote: d.coins.decimals(m.quote) });
+const decimals = (d: PreviewDeps, m: Market): Decimals => ({
+  base: d.coins.decimals(m.base),
+  quote: d.coins.decimals(m.quote),
+});
 
-  async function feeRate(t: string): Promise<bigint> {
-    if (!d.wallets.isConfigured(t)) return d.coins.get(t).walletMinFeeSatPerVb;
-    try {
-      return BigInt((await d.wallets.feeEstimate(t, 2)).satPerVb);
-    } catch {
-      return d.coins.get(t).walletMinFeeSatPerVb;
-    }
+/** Today's fee rate on a coin: its wallet's estimate, else the wallet's minimum. */
+async function feeRate(d: PreviewDeps, t: string): Promise<bigint> {
+  if (!d.wallets.isConfigured(t)) return d.coins.get(t).walletMinFeeSatPerVb;
+  try {
+    return BigInt((await d.wallets.feeEstimate(t, 2)).satPerVb);
+  } catch {
+    return d.coins.get(t).walletMinFeeSatPerVb;
   }
+}
 
-  function fees(
-    m: Market,
-    makerSide: Side,
-    role: 'maker' | 'taker',
-    takerFee: TakerFee,
-    shape: { fills?: number; partial?: boolean } = {},
-  ): Promise<FeePreviewT> {
-    const sells = makerSide === 'sell' ? m.base : m.quote;
-    const receives = makerSide === 'sell' ? m.quote : m.base;
-    return feePreview({
-      makerSells: d.coins.get(sells),
-      makerReceives: d.coins.get(receives),
-      role,
-      feeRate,
-      takerFee,
-      confirmations: d.confirmations,
-      ...shape,
-    });
-  }
+/** Fees and lock times of a trade on `m` in which the maker sells `makerSide`; this node is `role`. */
+function fees(
+  d: PreviewDeps,
+  m: Market,
+  makerSide: Side,
+  role: 'maker' | 'taker',
+  takerFee: TakerFee,
+  shape: { fills?: number; partial?: boolean } = {},
+): Promise<FeePreviewT> {
+  const sells = makerSide === 'sell' ? m.base : m.quote;
+  const receives = makerSide === 'sell' ? m.quote : m.base;
+  return feePreview({
+    makerSells: d.coins.get(sells),
+    makerReceives: d.coins.get(receives),
+    role,
+    feeRate: (t) => feeRate(d, t),
+    takerFee,
+    confirmations: d.confirmations,
+    ...shape,
+  });
+}
 
+/** A maker's order at a fixed price (a limit order, or a stop that fires as one). */
+async function atPrice(
+  d: PreviewDeps,
+  m: Market,
+  side: Side,
+  amount: bigint,
+  quoteAmount: bigint,
+  price: Price,
+  partial: boolean,
+): Promise<Preview> {
+  const dec = decimals(d, m);
   return {
-    async atPrice(m, side, amount, quoteAmount, price, partial) {
-      const dec = decimals(m);
-      return {
-        fills: [],
-        baseAmount: formatAmount(amount, dec.base),
-        quoteAmount: formatAmount(quoteAmount, dec.quote),
-        averagePrice: priceText(price, dec),
-        unfilled: '0',
-        fees: await fees(m, side, 'maker', null, { partial }),
-      };
-    },
+    fills: [],
+    baseAmount: formatAmount(amount, dec.base),
+    quoteAmount: formatAmount(quoteAmount, dec.quote),
+    averagePrice: priceText(price, dec),
+    unfilled: '0',
+    fees: await fees(d, m, side, 'maker', null, { partial }),
+  };
+}
 
-    async sweep(m, side, amount, cap) {
-      const plan = d.book.book(m)!.sweep(side, amount, cap, { excludeMaker: d.myKey() ?? undefined });
-      const dec = decimals(m);
-      const orders = plan.fills.map((f) => d.book.find(f.orderId)!.order);
-      const preview: Preview = {
-        fills: plan.fills.map((f) => ({
-          orderId: f.orderId,
-          baseAmount: formatAmount(f.baseAmount, dec.base),
-          quoteAmount: formatAmount(f.quoteAmount, dec.quote),
-          price: priceText(f.price, dec),
-        })),
-        baseAmount: formatAmount(plan.baseFilled, dec.base),
-        quoteAmount: formatAmount(plan.quoteTotal, dec.quote),
-        averagePrice: plan.baseFilled > 0n ? priceText(averagePrice(plan), dec) : null,
-        unfilled: formatAmount(plan.leftoverBase, dec.base),
-        fees: await fees(m, sideOpposite(side), 'taker', takerFeeOf(orders, d.feeFor), { fills: plan.fills.length }),
-      };
-      return { preview, plan };
-    },
+/** A market order: the plan that sweeps the book within `cap`, and its preview. */
+async function sweep(
+  d: PreviewDeps,
+  m: Market,
+  side: Side,
+  amount: bigint,
+  cap: Price | null,
+): Promise<{ preview: Preview; plan: SweepPlan }> {
+  const plan = d.book.book(m)!.sweep(side, amount, cap, { excludeMaker: d.myKey() ?? undefined });
+  const dec = decimals(d, m);
+  const orders = plan.fills.map((f) => d.book.find(f.orderId)!.order);
+  const preview: Preview = {
+    fills: plan.fills.map((f) => ({
+      orderId: f.orderId,
+      baseAmount: formatAmount(f.baseAmount, dec.base),
+      quoteAmount: formatAmount(f.quoteAmount, dec.quote),
+      price: priceText(f.price, dec),
+    })),
+    baseAmount: formatAmount(plan.baseFilled, dec.base),
+    quoteAmount: formatAmount(plan.quoteTotal, dec.quote),
+    averagePrice: plan.baseFilled > 0n ? priceText(averagePrice(plan), dec) : null,
+    unfilled: formatAmount(plan.leftoverBase, dec.base),
+    fees: await fees(d, m, sideOpposite(side), 'taker', takerFeeOf(orders, d.feeFor), { fills: plan.fills.length }),
+  };
+  return { preview, plan };
+}
 
-    async take(entry, amount) {
-      const o = entry.order;
-      const dec = decimals(o.market);
-      const quote = fillQuote(o.price, amount, o.side);
-      return {
-        fills: [
-          {
-            orderId: o.id,
-            baseAmount: formatAmount(amount, dec.base),
-            quoteAmount: formatAmount(quote, dec.quote),
-            price: priceText(o.price, dec),
-          },
-        ],
+/** Taking `amount` of one listed order. */
+async function take(d: PreviewDeps, entry: BookEntry, amount: bigint): Promise<Preview> {
+  const o = entry.order;
+  const dec = decimals(d, o.market);
+  const quote = fillQuote(o.price, amount, o.side);
+  return {
+    fills: [
+      {
+        orderId: o.id,
         baseAmount: formatAmount(amount, dec.base),
         quoteAmount: formatAmount(quote, dec.quote),
-        averagePrice: priceText(o.price, dec),
-        unfilled: '0',
-        fees: await fees(o.market, o.side, 'taker', takerFeeOf([o], d.feeFor)),
-      };
-    },
+        price: priceText(o.price, dec),
+      },
+    ],
+    baseAmount: formatAmount(amount, dec.base),
+    quoteAmount: formatAmount(quote, dec.quote),
+    averagePrice: priceText(o.price, dec),
+    unfilled: '0',
+    fees: await fees(d, o.market, o.side, 'taker', takerFeeOf([o], d.feeFor)),
+  };
+}
+
+export function createOrderPreview(d: PreviewDeps): OrderPreview {
+  return {
+    atPrice: (m, side, amount, quoteAmount, price, partial) => atPrice(d, m, side, amount, quoteAmount, price, partial),
+    sweep: (m, side, amount, cap) => sweep(d, m, side, amount, cap),
+    take: (entry, amount) => take(d, entry, amount),
   };
 }

@@ -91,7 +91,7 @@ function buildParts(d: OrderServiceDeps) {
   const myKey = (): string | null => (d.vault.status() === 'unlocked' ? vaultSigner(d.vault, 'order').publicKey : null);
   const isConfigured = (t: string) => d.wallets.isConfigured(t);
   const params = createOrderParams({ markets: d.markets, coins: d.coins, isConfigured });
-  const net = { ...d, store: records, seq };
+  const net = { ...d, seq };
   const maker = createMaker({ ...net, reservedOutpoints: () => reservedOutpoints(records.all()) });
   const taker = createTaker({
     ...net,

@@ -18,6 +18,7 @@ import type { Taker } from './taker.ts';
 import type { OrderViewT } from './views.ts';
 
 type MakeResult = Result<'makeOrder'>;
+type TakeParams = { orderId: string; amount?: string; dryRun?: boolean };
 
 export interface TakingDeps {
   records: RecordStore;
@@ -44,7 +45,7 @@ export interface Taking {
     cap: Price | null,
     parentStop: string | null,
   ): Promise<{ rec: OrderRecord; swapIds: string[] }>;
-  takeOrder(p: { orderId: string; amount?: string; dryRun?: boolean }): Promise<MakeResult>;
+  takeOrder(p: TakeParams): Promise<MakeResult>;
 }
 
 const sideOpposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy');
@@ -86,102 +87,118 @@ export function newTakerRecord(
   };
 }
 
-export function createTaking(d: TakingDeps): Taking {
-  const note = (recId: string, reason: string) =>
-    d.records.update(recId, (r) => {
-      r.reason = reason;
-    });
+/** Why (part of) a take did not go through, as the user will read it. */
+const note = (d: TakingDeps, recId: string, reason: string) =>
+  d.records.update(recId, (r) => {
+    r.reason = reason;
+  });
 
-  /** Takes each planned fill in turn; a fill that fails is recorded and the rest still go. */
-  async function runFills(
-    recId: string,
-    fills: ReadonlyArray<{ orderId: string; baseAmount: bigint }>,
-  ): Promise<string[]> {
-    const swapIds: string[] = [];
-    for (const f of fills) {
-      if (d.stopped()) break;
-      const entry = d.book.find(f.orderId);
-      if (!entry || !isValidFill(entry.order.partial, entry.remainingBase, f.baseAmount)) {
-        note(recId, 'an order of the plan was taken by someone else first');
-        continue;
+/** Takes each planned fill in turn; a fill that fails is recorded and the rest still go. */
+async function runFills(
+  d: TakingDeps,
+  recId: string,
+  fills: ReadonlyArray<{ orderId: string; baseAmount: bigint }>,
+): Promise<string[]> {
+  const swapIds: string[] = [];
+  for (const f of fills) {
+    if (d.stopped()) break;
+    const entry = d.book.find(f.orderId);
+    if (!entry || !isValidFill(entry.order.partial, entry.remainingBase, f.baseAmount)) {
+      note(d, recId, 'an order of the plan was taken by someone else first');
+      continue;
+    }
+    try {
+      const holdId = await d.taker.takeFill(recId, entry.order, f.baseAmount);
+      if (holdId) {
+        swapIds.push(holdId);
+        d.catchUp(holdId);
       }
-      try {
-        const holdId = await d.taker.takeFill(recId, entry.order, f.baseAmount);
-        if (holdId) {
-          swapIds.push(holdId);
-          d.catchUp(holdId);
-        }
-      } catch (err) {
-        d.log.warn('a fill could not be taken', { orderId: f.orderId, error: errorText(err) });
-        note(recId, errorText(err));
-        if (err instanceof ApiError && STOPS_THE_TAKE.includes(err.code) && swapIds.length === 0) {
-          d.records.update(recId, (r) => {
-            r.state = 'canceled';
-          });
-          throw err;
-        }
+    } catch (err) {
+      d.log.warn('a fill could not be taken', { orderId: f.orderId, error: errorText(err) });
+      note(d, recId, errorText(err));
+      if (err instanceof ApiError && STOPS_THE_TAKE.includes(err.code) && swapIds.length === 0) {
+        d.records.update(recId, (r) => {
+          r.state = 'canceled';
+        });
+        throw err;
       }
     }
-    d.records.update(recId, (r) => {
-      r.quoteAmount = heldFills(r.fills).reduce((a, x) => a + x.quoteAmount, 0n);
-      settle(r);
-      if (r.fills.length === 0) r.state = 'canceled';
+  }
+  d.records.update(recId, (r) => {
+    r.quoteAmount = heldFills(r.fills).reduce((a, x) => a + x.quoteAmount, 0n);
+    settle(r);
+    if (r.fills.length === 0) r.state = 'canceled';
+  });
+  return swapIds;
+}
+
+/** A new taker's record, stored before its first fill is taken. */
+function openTake(
+  d: TakingDeps,
+  m: Market,
+  side: Side,
+  amount: bigint,
+  cap: Price | null,
+  parentStop: string | null,
+): OrderRecord {
+  const rec = newTakerRecord(m, side, amount, cap, parentStop, d.now());
+  d.records.put(rec);
+  return rec;
+}
+
+async function marketOrder(
+  d: TakingDeps,
+  m: Market,
+  side: Side,
+  amount: bigint,
+  cap: Price | null,
+  parentStop: string | null,
+): Promise<{ rec: OrderRecord; swapIds: string[] }> {
+  d.params.requireWallets(m);
+  const plan = d.book.book(m)!.sweep(side, amount, cap, { excludeMaker: d.myKey() ?? undefined });
+  if (plan.fills.length === 0)
+    throw new ApiError(
+      'NOT_FOUND',
+      `No order on the ${m.base}/${m.quote} book can fill this${cap ? ' within the price cap' : ''}.`,
+    );
+  const rec = openTake(d, m, side, amount, cap, parentStop);
+  const swapIds = await runFills(d, rec.id, plan.fills);
+  return { rec: d.records.get(rec.id)!, swapIds };
+}
+
+async function takeOrder(d: TakingDeps, p: TakeParams): Promise<MakeResult> {
+  const entry = d.book.find(p.orderId);
+  if (!entry)
+    throw new ApiError('NOT_FOUND', `No order ${p.orderId} is listed (it may have been taken, canceled or expired).`);
+  const o = entry.order;
+  const m = d.params.market(o.market.base, o.market.quote);
+  const dec = d.params.decimals(m.base, m.quote);
+  if (o.maker.pubkey === d.myKey()) throw new ApiError('CONFLICT', 'That is an order of this node: cancel it instead.');
+  const amount = p.amount !== undefined ? d.params.amount(p.amount, m.base, 'amount') : entry.remainingBase;
+  if (!isValidFill(o.partial, entry.remainingBase, amount)) {
+    throw new ApiError(
+      'INVALID_PARAMS',
+      o.partial.allowed
+        ? `Take all ${formatAmount(entry.remainingBase, dec.base)} ${m.base}, or between ${formatAmount(o.partial.minBase, dec.base)} and ${formatAmount(entry.remainingBase - o.partial.minBase, dec.base)}.`
+        : `This order is taken whole: ${formatAmount(entry.remainingBase, dec.base)} ${m.base}.`,
+    );
+  }
+  const preview = await d.preview.take(entry, amount);
+  if (p.dryRun) return { order: null, preview, swapIds: [] };
+  d.params.requireWallets(m);
+  const rec = openTake(d, m, sideOpposite(o.side), amount, o.price, null);
+  const swapIds = await runFills(d, rec.id, [{ orderId: o.id, baseAmount: amount }]);
+  const after = d.records.get(rec.id)!;
+  if (swapIds.length === 0)
+    throw new ApiError('PEER_REFUSED', `The order could not be taken: ${d.view(after).reason ?? 'refused'}`, {
+      order: d.view(after),
     });
-    return swapIds;
-  }
+  return { order: d.view(after), preview, swapIds };
+}
 
-  function start(m: Market, side: Side, amount: bigint, cap: Price | null, parentStop: string | null): OrderRecord {
-    const rec = newTakerRecord(m, side, amount, cap, parentStop, d.now());
-    d.records.put(rec);
-    return rec;
-  }
-
+export function createTaking(d: TakingDeps): Taking {
   return {
-    async marketOrder(m, side, amount, cap, parentStop) {
-      d.params.requireWallets(m);
-      const plan = d.book.book(m)!.sweep(side, amount, cap, { excludeMaker: d.myKey() ?? undefined });
-      if (plan.fills.length === 0)
-        throw new ApiError(
-          'NOT_FOUND',
-          `No order on the ${m.base}/${m.quote} book can fill this${cap ? ' within the price cap' : ''}.`,
-        );
-      const rec = start(m, side, amount, cap, parentStop);
-      const swapIds = await runFills(rec.id, plan.fills);
-      return { rec: d.records.get(rec.id)!, swapIds };
-    },
-
-    async takeOrder(p) {
-      const entry = d.book.find(p.orderId);
-      if (!entry)
-        throw new ApiError(
-          'NOT_FOUND',
-          `No order ${p.orderId} is listed (it may have been taken, canceled or expired).`,
-        );
-      const o = entry.order;
-      const m = d.params.market(o.market.base, o.market.quote);
-      const dec = d.params.decimals(m.base, m.quote);
-      if (o.maker.pubkey === d.myKey())
-        throw new ApiError('CONFLICT', 'That is an order of this node: cancel it instead.');
-      const amount = p.amount !== undefined ? d.params.amount(p.amount, m.base, 'amount') : entry.remainingBase;
-      if (!isValidFill(o.partial, entry.remainingBase, amount)) {
-        throw new ApiError(
-          'INVALID_PARAMS',
-          o.partial.allowed
-            ? `Take all ${formatAmount(entry.remainingBase, dec.base)} ${m.base}, or between ${formatAmount(o.partial.minBase, dec.base)} and ${formatAmount(entry.remainingBase - o.partial.minBase, dec.base)}.`
-            : `This order is taken whole: ${formatAmount(entry.remainingBase, dec.base)} ${m.base}.`,
-        );
-      }
-      const preview = await d.preview.take(entry, amount);
-      if (p.dryRun) return { order: null, preview, swapIds: [] };
-      d.params.requireWallets(m);
-      const rec = start(m, sideOpposite(o.side), amount, o.price, null);
-      const swapIds = await runFills(rec.id, [{ orderId: o.id, baseAmount: amount }]);
-      const after = d.records.get(rec.id)!;
-      if (swapIds.length === 0)
-        throw new ApiError('PEER_REFUSED', `The order could not be taken: ${d.view(after).reason ?? 'refused'}`, {
-          order: d.view(after),
-        });
-      return { order: d.view(after), preview, swapIds };
-    },
+    marketOrder: (m, side, amount, cap, parentStop) => marketOrder(d, m, side, amount, cap, parentStop),
+    takeOrder: (p) => takeOrder(d, p),
   };
 }

@@ -14,7 +14,7 @@ import {
   signedMessageId,
 } from '../../src-shared/protocol/orders.ts';
 import type { Logger } from '../kernel/log.ts';
-import { createSerialQueue } from '../kernel/serial.ts';
+import { createSerialQueue, type SerialQueue } from '../kernel/serial.ts';
 import { sleep } from '../kernel/time.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { WalletService } from '../wallets/wallet-service.ts';
@@ -73,125 +73,135 @@ function refusal(r: Refusal): ApiError {
   });
 }
 
-export function createHolds(d: HoldsDeps): Holds {
-  const takes = createSerialQueue();
-  const needSigner = (): Signer => {
-    const s = d.signer();
-    if (!s) throw new ApiError('PEER_REFUSED', 'the service node is not running yet');
-    return s;
-  };
+type TakeAccept = Extract<ReturnType<typeof validateTake>, { ok: true }>['value']['accept'];
 
-  async function onSign(req: unknown, peerId: string): Promise<unknown> {
-    const s = needSigner();
-    const v = validateSignRequest(req, d.book.context());
-    if (!v.ok) throw refusal(v);
-    const o = v.value;
-    if (o.maker.peerId !== peerId)
-      throw new ApiError('PEER_REFUSED', "refused: an order is signed for the maker's own node only");
-    const coins = d.served();
-    if (!coins.includes(o.market.base) || !coins.includes(o.market.quote))
-      throw new ApiError(
-        'PEER_REFUSED',
-        `refused: this service node does not serve ${o.market.base}/${o.market.quote}`,
-      );
-    const proof = decodeOrderMessage(req, 'order.sign.request');
-    if (!proof.ok) throw refusal(proof);
-    const sells = makerSellsTicker(o);
-    const needed = o.side === 'sell' ? o.baseAmount : o.quoteAmount;
-    const tx = proof.msg.ownership.tx;
-    const check = await checkOwnershipProof(d.wallets.rpc(sells), d.coinOf(sells), tx, o.id, o.makerUtxos, needed);
-    if (!check.ok) {
-      d.log.info('order refused', { orderId: o.id, maker: peerId, reason: check.message });
-      throw new ApiError('PEER_REFUSED', `refused: ${check.message}`);
-    }
-    const signed = signOrderAsServiceNode(o, s, d.now());
-    d.log.info('order signed', { orderId: o.id, market: `${o.market.base}/${o.market.quote}`, side: o.side });
-    return { type: 'order.sign.response', orderId: o.id, serviceNode: signed.serviceNode };
+/** The deps and the queue that lets one take at a time through. */
+type Ctx = HoldsDeps & { takes: SerialQueue };
+
+const needSigner = (d: Ctx): Signer => {
+  const s = d.signer();
+  if (!s) throw new ApiError('PEER_REFUSED', 'the service node is not running yet');
+  return s;
+};
+
+/** order.sign: the maker's order countersigned once its coins check on chain. */
+async function onSign(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
+  const s = needSigner(d);
+  const v = validateSignRequest(req, d.book.context());
+  if (!v.ok) throw refusal(v);
+  const o = v.value;
+  if (o.maker.peerId !== peerId)
+    throw new ApiError('PEER_REFUSED', "refused: an order is signed for the maker's own node only");
+  const coins = d.served();
+  if (!coins.includes(o.market.base) || !coins.includes(o.market.quote))
+    throw new ApiError('PEER_REFUSED', `refused: this service node does not serve ${o.market.base}/${o.market.quote}`);
+  const proof = decodeOrderMessage(req, 'order.sign.request');
+  if (!proof.ok) throw refusal(proof);
+  const sells = makerSellsTicker(o);
+  const needed = o.side === 'sell' ? o.baseAmount : o.quoteAmount;
+  const tx = proof.msg.ownership.tx;
+  const check = await checkOwnershipProof(d.wallets.rpc(sells), d.coinOf(sells), tx, o.id, o.makerUtxos, needed);
+  if (!check.ok) {
+    d.log.info('order refused', { orderId: o.id, maker: peerId, reason: check.message });
+    throw new ApiError('PEER_REFUSED', `refused: ${check.message}`);
   }
-
-  async function feeOnChain(txid: string, orderId: string): Promise<void> {
-    const deadline = d.now() + d.feeWaitMs;
-    const wallet = () => d.wallets.rpc(d.fee.coin.ticker);
-    for (;;) {
-      const r = await checkFeeTx(
-        wallet(),
-        d.fee.coin,
-        txid,
-        { address: d.fee.address()!, amount: d.fee.amount },
-        orderId,
-      );
-      if (r.ok) return;
-      // The taker just sent it: give it a moment to reach our daemon.
-      if (r.message !== 'the fee transaction is not on the chain' || d.now() > deadline)
-        throw new ApiError('PEER_REFUSED', `refused: ${r.message}`);
-      await sleep(200);
-    }
-  }
-
-  /** Inside the one-at-a-time section: the hold of what is left, signed, stored, applied and published. */
-  async function hold(req: unknown, peerId: string, s: Signer, accept: TakeAccept, acceptId: string): Promise<unknown> {
-    // The same take may have come again while this one waited for the fee: one hold for both.
-    const held = earlierHold(req, peerId, d.repo);
-    if (held) return held;
-    const entry = d.book.find(accept.orderId);
-    if (!entry) throw new ApiError('PEER_REFUSED', 'refused: the order is no longer listed');
-    if (!isValidFill(entry.order.partial, entry.remainingBase, accept.baseAmount))
-      throw new ApiError('PEER_REFUSED', 'refused: the order no longer has that much left');
-    const remainingBase = entry.remainingBase - accept.baseAmount;
-    const hold = signOrderMessage(
-      {
-        type: 'order.hold',
-        orderId: accept.orderId,
-        acceptId,
-        taker: accept.taker.pubkey,
-        baseAmount: accept.baseAmount,
-        quoteAmount: accept.quoteAmount,
-        remainingBase,
-        serviceNode: s.publicKey,
-        seq: d.seq.next(),
-        ts: d.now(),
-      },
-      s,
-    );
-    const holdId = signedMessageId(hold as { type: 'order.hold' });
-    if (!d.repo.addHold({ holdId, orderId: accept.orderId, feeTxid: accept.feeTxid, hold }))
-      throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
-    const applied = d.book.ingest('order.hold', hold, null);
-    if (!applied.ok)
-      d.log.warn('our own hold does not apply to our book', {
-        holdId,
-        reason: applied.reason,
-        message: applied.message,
-      });
-    const topic = marketTopic(entry.order.market.base, entry.order.market.quote);
-    await publishMessage(d.p2p, topic, hold as { type: 'order.hold' }, d.log);
-    d.log.info('order held', {
-      orderId: accept.orderId,
-      holdId,
-      baseAmount: accept.baseAmount,
-      remainingBase,
-      taker: peerId,
-    });
-    return hold;
-  }
-
-  async function onTake(req: unknown, peerId: string): Promise<unknown> {
-    const s = needSigner();
-    // Before the listing is checked: our own hold may have taken the order off the book.
-    const again = earlierHold(req, peerId, d.repo);
-    if (again) return again;
-    const v = validateTake(req, { ...d.book.directContext(), listed: d.book.find, servicePubkey: s.publicKey });
-    if (!v.ok) throw refusal(v);
-    const { accept, acceptId } = v.value;
-    if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: the taker must send its own take');
-    if (d.repo.feeUsed(accept.feeTxid))
-      throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
-    await feeOnChain(accept.feeTxid, accept.orderId);
-    // One take at a time: the first that passes wins what is left of the order.
-    return takes.run(() => hold(req, peerId, s, accept, acceptId));
-  }
-
-  return { onSign, onTake };
+  const signed = signOrderAsServiceNode(o, s, d.now());
+  d.log.info('order signed', { orderId: o.id, market: `${o.market.base}/${o.market.quote}`, side: o.side });
+  return { type: 'order.sign.response', orderId: o.id, serviceNode: signed.serviceNode };
 }
 
-type TakeAccept = Extract<ReturnType<typeof validateTake>, { ok: true }>['value']['accept'];
+/** The taker's fee transaction pays us for this order; it may take a moment to reach our daemon. */
+async function feeOnChain(d: Ctx, txid: string, orderId: string): Promise<void> {
+  const deadline = d.now() + d.feeWaitMs;
+  const wallet = () => d.wallets.rpc(d.fee.coin.ticker);
+  for (;;) {
+    const r = await checkFeeTx(
+      wallet(),
+      d.fee.coin,
+      txid,
+      { address: d.fee.address()!, amount: d.fee.amount },
+      orderId,
+    );
+    if (r.ok) return;
+    // The taker just sent it: give it a moment to reach our daemon.
+    if (r.message !== 'the fee transaction is not on the chain' || d.now() > deadline)
+      throw new ApiError('PEER_REFUSED', `refused: ${r.message}`);
+    await sleep(200);
+  }
+}
+
+/** Inside the one-at-a-time section: the hold of what is left, signed, stored, applied and published. */
+async function hold(
+  d: Ctx,
+  req: unknown,
+  peerId: string,
+  s: Signer,
+  accept: TakeAccept,
+  acceptId: string,
+): Promise<unknown> {
+  // The same take may have come again while this one waited for the fee: one hold for both.
+  const held = earlierHold(req, peerId, d.repo);
+  if (held) return held;
+  const entry = d.book.find(accept.orderId);
+  if (!entry) throw new ApiError('PEER_REFUSED', 'refused: the order is no longer listed');
+  if (!isValidFill(entry.order.partial, entry.remainingBase, accept.baseAmount))
+    throw new ApiError('PEER_REFUSED', 'refused: the order no longer has that much left');
+  const remainingBase = entry.remainingBase - accept.baseAmount;
+  const hold = signOrderMessage(
+    {
+      type: 'order.hold',
+      orderId: accept.orderId,
+      acceptId,
+      taker: accept.taker.pubkey,
+      baseAmount: accept.baseAmount,
+      quoteAmount: accept.quoteAmount,
+      remainingBase,
+      serviceNode: s.publicKey,
+      seq: d.seq.next(),
+      ts: d.now(),
+    },
+    s,
+  );
+  const holdId = signedMessageId(hold as { type: 'order.hold' });
+  if (!d.repo.addHold({ holdId, orderId: accept.orderId, feeTxid: accept.feeTxid, hold }))
+    throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
+  const applied = d.book.ingest('order.hold', hold, null);
+  if (!applied.ok)
+    d.log.warn('our own hold does not apply to our book', {
+      holdId,
+      reason: applied.reason,
+      message: applied.message,
+    });
+  const topic = marketTopic(entry.order.market.base, entry.order.market.quote);
+  await publishMessage(d.p2p, topic, hold as { type: 'order.hold' }, d.log);
+  d.log.info('order held', {
+    orderId: accept.orderId,
+    holdId,
+    baseAmount: accept.baseAmount,
+    remainingBase,
+    taker: peerId,
+  });
+  return hold;
+}
+
+/** order.take: the taker the maker acked, its fee paid, gets the hold of what it takes. */
+async function onTake(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
+  const s = needSigner(d);
+  // Before the listing is checked: our own hold may have taken the order off the book.
+  const again = earlierHold(req, peerId, d.repo);
+  if (again) return again;
+  const v = validateTake(req, { ...d.book.directContext(), listed: d.book.find, servicePubkey: s.publicKey });
+  if (!v.ok) throw refusal(v);
+  const { accept, acceptId } = v.value;
+  if (accept.taker.peerId !== peerId) throw new ApiError('PEER_REFUSED', 'refused: the taker must send its own take');
+  if (d.repo.feeUsed(accept.feeTxid))
+    throw new ApiError('PEER_REFUSED', 'refused: that fee transaction already paid for another trade');
+  await feeOnChain(d, accept.feeTxid, accept.orderId);
+  // One take at a time: the first that passes wins what is left of the order.
+  return d.takes.run(() => hold(d, req, peerId, s, accept, acceptId));
+}
+
+export function createHolds(deps: HoldsDeps): Holds {
+  const d: Ctx = { ...deps, takes: createSerialQueue() };
+  return { onSign: (req, peerId) => onSign(d, req, peerId), onTake: (req, peerId) => onTake(d, req, peerId) };
+}

@@ -49,103 +49,122 @@ export interface Presence {
   stop(): void;
 }
 
-export function createPresence(d: PresenceDeps): Presence {
-  const cfg = d.config;
-  const outpoint = `${cfg.collateral.txid}:${cfg.collateral.vout}`;
-  const collateral = { txid: cfg.collateral.txid, vout: cfg.collateral.vout };
-  let signer: Signer | null = null;
-  let feeAddress: string | null = cfg.fee.address ?? null;
-  let beats = 0;
-  let registered = false;
-  let stopped = false;
-  let beating = false;
+interface PresenceState {
+  signer: Signer | null;
+  feeAddress: string | null;
+  beats: number;
+  registered: boolean;
+  stopped: boolean;
+  beating: boolean;
+}
 
-  async function register(): Promise<boolean> {
-    const s = vaultSigner(d.vault, 'serviceNode');
-    const collateralCoin = d.coinOf(cfg.collateral.ticker);
-    const wallet = d.wallets.rpc(cfg.collateral.ticker);
-    const out = await lookupOutput(wallet, collateralCoin, collateral);
-    if (!out || !out.address) {
-      d.log.error('the service node collateral is spent or unknown; not registering', { outpoint });
-      return false;
-    }
-    const fields = {
-      peerId: d.p2p.peerId,
-      collateral: { ticker: cfg.collateral.ticker, outpoint, address: out.address },
-      coins: d.coins,
-      seq: d.seq.next(),
-      ts: d.now(),
-    };
-    // signmessage: Core signs only for legacy (P2PKH) addresses of its own wallet.
-    const collateralSig = await wallet.call<string>('signmessage', [
-      out.address,
-      registrationSigningText(fields, s.publicKey),
-    ]);
-    const wire = buildRegistration(fields, s, () => collateralSig);
-    const v = await d.registry.ingestRegistration(wire, null);
-    if (!v.ok && v.reason !== 'duplicate') {
-      d.log.error("this service node's own registration does not check", { reason: v.reason, message: v.message });
-      return false;
-    }
-    signer = s;
-    feeAddress ??= (await d.wallets.newAddress(cfg.fee.ticker, 'hashlock service node fees')).address;
-    await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.register' }, d.log);
-    if (!registered)
-      d.log.info('this service node is registered', { pubkey: s.publicKey, collateral: outpoint, coins: d.coins });
-    return true;
+type Ctx = PresenceDeps & { st: PresenceState };
+
+const outpointOf = (cfg: ServiceNodeConfig) => `${cfg.collateral.txid}:${cfg.collateral.vout}`;
+const collateralOf = (cfg: ServiceNodeConfig) => ({ txid: cfg.collateral.txid, vout: cfg.collateral.vout });
+
+/** Registration signed by the service-node key and by the collateral's own address, checked here and published. */
+async function register(d: Ctx): Promise<boolean> {
+  const outpoint = outpointOf(d.config);
+  const s = vaultSigner(d.vault, 'serviceNode');
+  const collateralCoin = d.coinOf(d.config.collateral.ticker);
+  const wallet = d.wallets.rpc(d.config.collateral.ticker);
+  const out = await lookupOutput(wallet, collateralCoin, collateralOf(d.config));
+  if (!out || !out.address) {
+    d.log.error('the service node collateral is spent or unknown; not registering', { outpoint });
+    return false;
   }
-
-  /** Registered now (again every fifth beat); false when it is not and cannot be. */
-  async function stayRegistered(): Promise<boolean> {
-    if (!registered) return (registered = await register());
-    if (++beats % 5 !== 0) return true;
-    // Now and then the registration again, so peers that joined late hear it by gossip too.
-    const collateralCoin = d.coinOf(cfg.collateral.ticker);
-    const out = await lookupOutput(d.wallets.rpc(cfg.collateral.ticker), collateralCoin, collateral);
-    if (!out) {
-      d.log.error('the service node collateral was spent; this node stops serving', { outpoint });
-      registered = false;
-      signer = null;
-      return false;
-    }
-    return (registered = await register());
+  const fields = {
+    peerId: d.p2p.peerId,
+    collateral: { ticker: d.config.collateral.ticker, outpoint, address: out.address },
+    coins: d.coins,
+    seq: d.seq.next(),
+    ts: d.now(),
+  };
+  // signmessage: Core signs only for legacy (P2PKH) addresses of its own wallet.
+  const collateralSig = await wallet.call<string>('signmessage', [
+    out.address,
+    registrationSigningText(fields, s.publicKey),
+  ]);
+  const wire = buildRegistration(fields, s, () => collateralSig);
+  const v = await d.registry.ingestRegistration(wire, null);
+  if (!v.ok && v.reason !== 'duplicate') {
+    d.log.error("this service node's own registration does not check", { reason: v.reason, message: v.message });
+    return false;
   }
+  d.st.signer = s;
+  d.st.feeAddress ??= (await d.wallets.newAddress(d.config.fee.ticker, 'hashlock service node fees')).address;
+  await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.register' }, d.log);
+  if (!d.st.registered)
+    d.log.info('this service node is registered', { pubkey: s.publicKey, collateral: outpoint, coins: d.coins });
+  return true;
+}
 
-  async function announce(s: Signer): Promise<void> {
-    const coins = d.served();
-    if (coins.length === 0 || !coins.includes(cfg.fee.ticker) || !feeAddress) {
-      d.log.warn('the service node has no wallet for its coins yet; no heartbeat', { coins: d.coins });
-      return;
-    }
-    const fee = { ticker: cfg.fee.ticker, address: feeAddress, amount: d.feeAmount };
-    const wire = buildServiceNodeAnnounce({ peerId: d.p2p.peerId, coins, fee, seq: d.seq.next(), ts: d.now() }, s);
-    const v = await d.registry.ingestAnnounce(wire, null);
-    if (!v.ok) d.log.warn("this service node's own heartbeat does not check", { reason: v.reason, message: v.message });
-    await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.announce' }, d.log);
+/** Registered now (again every fifth beat); false when it is not and cannot be. */
+async function stayRegistered(d: Ctx): Promise<boolean> {
+  if (!d.st.registered) return (d.st.registered = await register(d));
+  if (++d.st.beats % 5 !== 0) return true;
+  // Now and then the registration again, so peers that joined late hear it by gossip too.
+  const collateralCoin = d.coinOf(d.config.collateral.ticker);
+  const out = await lookupOutput(d.wallets.rpc(d.config.collateral.ticker), collateralCoin, collateralOf(d.config));
+  if (!out) {
+    d.log.error('the service node collateral was spent; this node stops serving', { outpoint: outpointOf(d.config) });
+    d.st.registered = false;
+    d.st.signer = null;
+    return false;
   }
+  return (d.st.registered = await register(d));
+}
 
+/** The heartbeat: the coins it can check now and its fee, once it has a wallet for them. */
+async function announce(d: Ctx, s: Signer): Promise<void> {
+  const coins = d.served();
+  if (coins.length === 0 || !coins.includes(d.config.fee.ticker) || !d.st.feeAddress) {
+    d.log.warn('the service node has no wallet for its coins yet; no heartbeat', { coins: d.coins });
+    return;
+  }
+  const fee = { ticker: d.config.fee.ticker, address: d.st.feeAddress, amount: d.feeAmount };
+  const wire = buildServiceNodeAnnounce({ peerId: d.p2p.peerId, coins, fee, seq: d.seq.next(), ts: d.now() }, s);
+  const v = await d.registry.ingestAnnounce(wire, null);
+  if (!v.ok) d.log.warn("this service node's own heartbeat does not check", { reason: v.reason, message: v.message });
+  await publishMessage(d.p2p, SERVICE_NODE_TOPIC, wire as { type: 'sn.announce' }, d.log);
+}
+
+/** Registers if it has not yet, and sends a heartbeat; one at a time, never after stop(). */
+async function heartbeat(d: Ctx): Promise<void> {
+  if (d.st.stopped || d.st.beating || d.vault.status() !== 'unlocked') return;
+  d.st.beating = true;
+  try {
+    if (!(await stayRegistered(d))) return;
+    if (!d.st.signer) throw new Error('the service node is not running yet');
+    await announce(d, d.st.signer);
+  } catch (err) {
+    d.log.warn('service node heartbeat failed', { error: errorText(err) });
+  } finally {
+    d.st.beating = false;
+  }
+}
+
+export function createPresence(deps: PresenceDeps): Presence {
+  const st: PresenceState = {
+    signer: null,
+    feeAddress: deps.config.fee.address ?? null,
+    beats: 0,
+    registered: false,
+    stopped: false,
+    beating: false,
+  };
+  const d: Ctx = { ...deps, st };
   return {
-    async heartbeat() {
-      if (stopped || beating || d.vault.status() !== 'unlocked') return;
-      beating = true;
-      try {
-        if (!(await stayRegistered())) return;
-        if (!signer) throw new Error('the service node is not running yet');
-        await announce(signer);
-      } catch (err) {
-        d.log.warn('service node heartbeat failed', { error: errorText(err) });
-      } finally {
-        beating = false;
-      }
-    },
-    signer: () => signer,
-    feeAddress: () => feeAddress,
+    heartbeat: () => heartbeat(d),
+    signer: () => st.signer,
+    feeAddress: () => st.feeAddress,
     forget() {
-      signer = null;
-      registered = false;
+      st.signer = null;
+      st.registered = false;
     },
     stop() {
-      stopped = true;
+      st.stopped = true;
     },
   };
 }

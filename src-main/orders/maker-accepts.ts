@@ -1,0 +1,178 @@
+// A maker answering takers: the first valid accept of an open order gets the maker's ack (the
+// same accept again gets it again; others are refused while it waits for its hold), an
+// abandoned take gives the order back after holdTimeoutMs, and the service node's hold starts
+// the swap (swap id = hold id). A swap that cannot start gives the fill back to be reposted.
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { signOrderMessage } from '../../src-shared/protocol/orders.ts';
+import { transitionOrder } from '../../src-shared/orders/state.ts';
+import type { Order } from '../../src-shared/orders/types.ts';
+import { offenceFor, validateAccept, type Refusal } from '../../src-shared/orders/validate.ts';
+import { errorText, type Logger } from '../kernel/log.ts';
+import type { P2pHost } from '../p2p/host.ts';
+import type { SwapEngine } from '../swaps/engine.ts';
+import type { Vault } from '../vault/index.ts';
+import { ownListing } from './maker-listing.ts';
+import type { BookEvent, NetworkBook } from './network-book.ts';
+import { vaultSigner, type SeqCounter } from './net.ts';
+import type { AckRecord, OrderRecord, RecordStore } from './records.ts';
+
+export interface AcceptsDeps {
+  vault: Pick<Vault, 'status' | 'networkPublicKey' | 'signNetworkDigest'>;
+  p2p: Pick<P2pHost, 'peerId'>;
+  book: Pick<NetworkBook, 'find' | 'directContext'>;
+  swaps?: Pick<SwapEngine, 'startSwap'>;
+  records: RecordStore;
+  seq: SeqCounter;
+  log: Logger;
+  now: () => number;
+  holdTimeoutMs: number;
+  /** A fill that failed before coins were locked, to be offered again (Listing.release). */
+  release: (recId: string, holdId: string) => void;
+}
+
+export interface Accepts {
+  onAccept(req: unknown, peerId: string): Promise<unknown>;
+  onHeld(e: Extract<BookEvent, { type: 'held' }>): void;
+  stop(): void;
+}
+
+function refusal(r: Refusal): ApiError {
+  return new ApiError(offenceFor(r.reason) ? 'INVALID_PARAMS' : 'PEER_REFUSED', `refused (${r.reason}): ${r.message}`, {
+    reason: r.reason,
+  });
+}
+
+/** The fill a hold of our order starts, from the ack it answers. */
+function heldFill(e: Extract<BookEvent, { type: 'held' }>, ack: AckRecord, at: number): OrderRecord['fills'][number] {
+  return {
+    orderId: e.order.id,
+    acceptId: ack.acceptId,
+    holdId: e.holdId,
+    counterparty: ack.takerPeerId,
+    baseAmount: e.hold.baseAmount,
+    quoteAmount: e.hold.quoteAmount,
+    feeTxid: ack.feeTxid,
+    state: 'hold',
+    makerPubkey: e.order.maker.pubkey,
+    serviceNode: e.order.serviceNode.pubkey,
+    price: e.order.price,
+    makerSide: e.order.side,
+    at,
+  };
+}
+
+/** The deps and the timers of accepts waiting for their hold. */
+type Ctx = AcceptsDeps & { holdTimers: Map<string, NodeJS.Timeout> };
+
+/** The order goes back to the next taker when no hold came for this accept in time. */
+function awaitHold(d: Ctx, recId: string, acceptId: string): void {
+  const t = setTimeout(() => {
+    d.holdTimers.delete(acceptId);
+    d.records.update(recId, (r) => {
+      if (r.state !== 'accepting' || r.acks.some((a) => a.acceptId !== acceptId && d.now() - a.at < d.holdTimeoutMs))
+        return;
+      const back = transitionOrder(r.state, { type: 'accept-failed' });
+      if (back.ok) r.state = back.state;
+    });
+  }, d.holdTimeoutMs);
+  t.unref();
+  d.holdTimers.set(acceptId, t);
+}
+
+async function onAccept(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
+  const v = validateAccept(req, { ...d.book.directContext(), listed: d.book.find });
+  if (!v.ok) throw refusal(v);
+  const { accept, acceptId } = v.value;
+  const rec = ownListing(d.records, d.book.find(accept.orderId)!.order);
+  if (!rec) throw new ApiError('NOT_FOUND', 'refused: this node did not make that order');
+  if (accept.taker.peerId !== peerId)
+    throw new ApiError('PEER_REFUSED', "refused: an accept must come from the taker's own node");
+  if (d.vault.status() !== 'unlocked') throw new ApiError('PEER_REFUSED', "refused: the maker's node is locked");
+  const now = d.now();
+  const signer = vaultSigner(d.vault, 'order');
+  const { orderId } = accept;
+  const ackOf = () =>
+    signOrderMessage(
+      { type: 'order.ack', acceptId, orderId, maker: signer.publicKey, seq: d.seq.next(), ts: d.now() },
+      signer,
+    );
+  // The same accept again (our answer was lost on the way): the same decision.
+  if (rec.acks.some((a) => a.acceptId === acceptId)) return ackOf();
+  // The maker takes the first valid accept: while one waits for its hold, others are refused.
+  const waiting = rec.acks.some((a) => now - a.at < d.holdTimeoutMs);
+  if (waiting || !['open', 'accepting'].includes(rec.state))
+    throw new ApiError('PEER_REFUSED', 'refused: the order is being taken by someone else');
+  const ack = ackOf();
+  const { baseAmount, quoteAmount, feeTxid } = accept;
+  d.records.update(rec.id, (r) => {
+    const recent = r.acks.filter((a) => now - a.at < 10 * d.holdTimeoutMs);
+    r.acks = [...recent, { acceptId, takerPeerId: peerId, baseAmount, quoteAmount, feeTxid, at: now }];
+    const t = transitionOrder(r.state, { type: 'accept-sent' });
+    if (t.ok) r.state = t.state;
+  });
+  awaitHold(d, rec.id, acceptId);
+  d.log.info('accept taken', { orderId, acceptId, taker: peerId, baseAmount });
+  return ack;
+}
+
+async function startSwap(
+  d: Ctx,
+  recId: string,
+  holdId: string,
+  ack: { takerPeerId: string },
+  order: Order,
+): Promise<void> {
+  const fill = d.records.get(recId)?.fills.find((f) => f.holdId === holdId);
+  if (!fill || !d.swaps) return;
+  const base = { ticker: order.market.base, amount: fill.baseAmount };
+  const quote = { ticker: order.market.quote, amount: fill.quoteAmount };
+  const [sell, buy] = order.side === 'sell' ? [base, quote] : [quote, base];
+  try {
+    await d.swaps.startSwap({ peerId: ack.takerPeerId, sell, buy, swapId: holdId, orderId: order.id });
+    d.log.info('swap started for a held order', { orderId: order.id, swapId: holdId });
+  } catch (err) {
+    d.log.warn('could not start the swap of a held order', {
+      orderId: order.id,
+      swapId: holdId,
+      error: errorText(err),
+    });
+    d.records.update(recId, (r) => {
+      const f = r.fills.find((x) => x.holdId === holdId);
+      if (!f) return;
+      f.state = 'canceled';
+      f.reason = `the swap could not start: ${errorText(err)}`;
+    });
+    d.release(recId, holdId);
+  }
+}
+
+function onHeld(d: Ctx, e: Extract<BookEvent, { type: 'held' }>): void {
+  const rec = ownListing(d.records, e.order);
+  if (!rec) return;
+  const ack = rec.acks.find((a) => a.acceptId === e.hold.acceptId);
+  clearTimeout(d.holdTimers.get(e.hold.acceptId));
+  d.holdTimers.delete(e.hold.acceptId);
+  d.records.update(rec.id, (r) => {
+    r.remainingBase = e.remainingBase;
+    r.acks = r.acks.filter((a) => a.acceptId !== e.hold.acceptId);
+    if (ack) r.fills.push(heldFill(e, ack, d.now()));
+    const t = transitionOrder(r.state, { type: 'held', remainingBase: e.remainingBase });
+    if (t.ok) r.state = t.state;
+  });
+  if (!ack) {
+    d.log.warn('a hold of our order for an accept we never acked', { orderId: rec.id, acceptId: e.hold.acceptId });
+    return;
+  }
+  void startSwap(d, rec.id, e.holdId, ack, e.order);
+}
+
+export function createAccepts(deps: AcceptsDeps): Accepts {
+  const d: Ctx = { ...deps, holdTimers: new Map() };
+  return {
+    onAccept: (req, peerId) => onAccept(d, req, peerId),
+    onHeld: (e) => onHeld(d, e),
+    stop() {
+      for (const t of d.holdTimers.values()) clearTimeout(t);
+    },
+  };
+}
