@@ -10,7 +10,8 @@ import {
   type OrderMessageType,
 } from '../../src-shared/protocol/orders.ts';
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
-import type { Logger } from '../kernel/log.ts';
+import { errorText, type Logger } from '../kernel/log.ts';
+import { sleep } from '../kernel/time.ts';
 import { PeerPenalties } from '../p2p/limits.ts';
 import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
 import type { NetworkKey, Vault } from '../vault/index.ts';
@@ -68,7 +69,7 @@ export async function requestWithRetry(
       return await p2p.request(peerId, protocol, body, { timeoutMs: opts.timeoutMs });
     } catch (err) {
       if (i >= attempts || !(err instanceof PeerRequestError) || !RETRYABLE.has(err.reason)) throw err;
-      await new Promise((r) => setTimeout(r, 300 * i));
+      await sleep(300 * i);
     }
   }
 }
@@ -83,7 +84,7 @@ export async function publishMessage(
     await p2p.publish(topic, encodeOrderMessage(msg));
     return true;
   } catch (err) {
-    log.warn('could not publish an order-network message', { type: msg.type, topic, error: (err as Error).message });
+    log.warn('could not publish an order-network message', { type: msg.type, topic, error: errorText(err) });
     return false;
   }
 }
