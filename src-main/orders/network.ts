@@ -78,7 +78,7 @@ interface Ctx {
  * Compatibility with a caller that passes no bus (core/node.ts before it builds one): a bus of
  * this network's own, told the swap engine's updates as the client bus carries them.
  */
-function ownBus(d: OrderNetworkDeps): { bus: InternalBus; unbridge: () => void } {
+export function ownBus(d: Pick<OrderNetworkDeps, 'events' | 'log'>): { bus: InternalBus; unbridge: () => void } {
   const bus = createInternalBus((err, event) =>
     d.log.warn('internal listener failed', { event, error: errorText(err) }),
   );

@@ -9,7 +9,7 @@ import type { Side } from '../../src-shared/orders/types.ts';
 import { openTestStore } from '../core/test-store.ts';
 import { createOrderRepo } from './repo.ts';
 import { createRecordStore } from './records.ts';
-import { createStopOrders, reaches, stopDirection, type StopSpec } from './stops.ts';
+import { createStopOrders, followFiredOrders, reaches, stopDirection, type StopSpec } from './stops.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hashlock-stops-'));
 const dbs: Array<ReturnType<typeof openTestStore>> = [];
@@ -125,5 +125,32 @@ describe('stop orders', () => {
     expect(held).toMatchObject({ role: 'maker', price: p(92), quoteAmount: 92_000_000n, stop: { then: 'limit' } });
     stops.onTrade(DEVA_DEVB, p(91));
     expect(fired).toContain(held.id);
+  });
+});
+
+describe('a fired stop follows the order it became', () => {
+  it("the stop's state is its child's, every time the child changes", () => {
+    const db = openTestStore(join(dir, `node-${dbs.length}.sqlite`));
+    dbs.push(db);
+    const store = createRecordStore(createOrderRepo(db), silent, Date.now);
+    const stop = followFiredOrders(store);
+    const stops = createStopOrders({ store, lastPrice: () => null, fire: () => {}, log: silent, now: Date.now });
+    const held = stops.hold({
+      market: DEVA_DEVB,
+      side: 'buy',
+      baseAmount: 100_000_000n,
+      partial: { allowed: false, minBase: 100_000_000n },
+      trigger: p(90),
+      limitPrice: p(92),
+      priceCap: null,
+    });
+    const child = { ...store.get(held.id)!, id: 'child', kind: 'limit' as const, stop: null, parentStop: held.id };
+    store.put({ ...child, state: 'open' });
+    expect(store.get(held.id)!.state).toBe('open');
+    store.update('child', (r) => void (r.state = 'hold'));
+    expect(store.get(held.id)!.state).toBe('hold');
+    stop();
+    store.update('child', (r) => void (r.state = 'finished'));
+    expect(store.get(held.id)!.state).toBe('hold');
   });
 });

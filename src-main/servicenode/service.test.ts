@@ -1,62 +1,88 @@
-// The service node's answer to a take sent again: the taker's first request may have been held
-// while its answer was lost (or came after the taker gave up), and by then the hold has taken the
-// order off the book, so the repeat must find the earlier hold before anything checks the listing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { signedMessageId } from '../../src-shared/protocol/orders.ts';
-import { TAKER_PEER, ackWire, acceptWire, holdWire, signedOrder, TXID_B } from '../../src-shared/orders/testkit.ts';
+// The service-node role as a whole: a coin it is configured with that the network does not have
+// is refused before anything is announced, and every trade record stored (the internal fact
+// 'trade.recorded') marks the hold it names as traded, until the role stops.
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { signedOrder, TXID_A } from '../../src-shared/orders/testkit.ts';
+import { createInternalBus } from '../kernel/bus.ts';
+import { silentLogger } from '../kernel/log.ts';
 import { openTestStore } from '../core/test-store.ts';
+import { DEVNET } from '../orders/testkit.ts';
+import '../history/facts.ts';
 import { createServiceNodeRepo } from './repo.ts';
-import { earlierHold } from './service.ts';
+import { createServiceNodeRole, type ServiceNodeRoleDeps } from './service.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'hashlock-sn-take-'));
-const db = openTestStore(join(dir, 'node.sqlite'));
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+const CONFIG: ServiceNodeRoleDeps['config'] = {
+  collateral: { ticker: 'DEVA', txid: TXID_A, vout: 0 },
+  fee: { ticker: 'DEVB', amount: '0.001' },
+  announceMs: 60_000,
+};
+
+function role(config = CONFIG) {
+  const repo = createServiceNodeRepo(openTestStore());
+  const bus = createInternalBus();
+  const handled: string[] = [];
+  const r = createServiceNodeRole({
+    config,
+    coins: DEVNET,
+    // Locked: it registers nothing, so the test needs no chain.
+    vault: {
+      status: () => 'locked',
+      onStateChange: () => () => {},
+      networkPublicKey: () => new Uint8Array(33),
+      signNetworkDigest: () => new Uint8Array(64),
+    },
+    wallets: { rpc: () => ({}) as never, newAddress: async () => ({ address: 'x' }), isConfigured: () => true },
+    p2p: {
+      peerId: 'sn-peer',
+      publish: async () => ({ recipients: 0 }),
+      handleRequest: async (protocol) => void handled.push(protocol),
+    },
+    registry: {} as never,
+    book: {} as never,
+    repo,
+    bus,
+    log: silentLogger,
+    now: () => 1,
+  });
+  return { r, repo, bus, handled };
+}
+
+const trade = (id: string) => ({
+  id,
+  base: 'DEVA',
+  quote: 'DEVB',
+  side: 'buy' as const,
+  price: '0.25',
+  baseAmount: '1',
+  quoteAmount: '0.25',
+  time: 1,
+  orderId: 'o',
+  mine: false,
+  txids: [],
+  verified: 'pending' as const,
 });
 
-describe('earlierHold: a take sent again gets the hold it already got', () => {
-  const repo = createServiceNodeRepo(db, { now: () => 1_000 });
-  const order = signedOrder();
-  const accept = acceptWire(order);
-  const acceptId = signedMessageId(accept as { type: 'order.accept' });
-  const hold = holdWire(order, { acceptId });
-  // acceptWire pays its fee with TXID_B: the hold is stored under that fee, as onTake stores it.
-  repo.addHold({ holdId: signedMessageId(hold as { type: 'order.hold' }), orderId: order.id, feeTxid: TXID_B, hold });
-  const take = (a: Record<string, unknown>) => ({ type: 'order.take', accept: a, ack: ackWire(a) });
+describe('the service-node role', () => {
+  it('refuses a coin the network does not have when it is built', () => {
+    const bad = () => role({ ...CONFIG, coins: ['DEVA', 'BTC'] });
+    expect(bad).toThrow(ApiError);
+    expect(bad).toThrow('The service node is configured with BTC, which this network does not have.');
+    expect(() => role({ ...CONFIG, fee: { ticker: 'LTC', amount: '1' } })).toThrow(/configured with LTC/);
+  });
 
-  const cases: Array<[string, unknown, string, 'the hold' | null]> = [
-    ['the same take from the same taker gets the hold', take(accept), TAKER_PEER, 'the hold'],
-    [
-      'the same take sent by another peer gets nothing',
-      take(accept),
-      '12D3KooWSomeoneElseSomeoneElseSomeoneElseSomeoneEls',
-      null,
-    ],
-    [
-      'another accept of the order paying with the same fee gets nothing',
-      take(acceptWire(order, { seq: 21 })),
-      TAKER_PEER,
-      null,
-    ],
-    [
-      'an accept of another order paying with the same fee gets nothing',
-      take(acceptWire(signedOrder({ nonce: '2b'.repeat(16) }))),
-      TAKER_PEER,
-      null,
-    ],
-    ['something that is not a take gets nothing', { type: 'order.take' }, TAKER_PEER, null],
-    [
-      'a take whose accept is not an accept gets nothing',
-      { type: 'order.take', accept: { type: 'order.ack' }, ack: {} },
-      TAKER_PEER,
-      null,
-    ],
-  ];
-  it.each(cases)('%s', (_name, req, peerId, expected) => {
-    expect(earlierHold(req, peerId, repo)).toEqual(expected === null ? null : hold);
+  it("marks its hold traded when the trade's record is stored, and stops listening when stopped", async () => {
+    const { r, repo, bus, handled } = role();
+    const order = signedOrder();
+    repo.addHold({ holdId: 'hold-1', orderId: order.id, feeTxid: 'f1', hold: {} });
+    repo.addHold({ holdId: 'hold-2', orderId: order.id, feeTxid: 'f2', hold: {} });
+    await r.start();
+    expect(handled).toHaveLength(2);
+    bus.emit('trade.recorded', trade('hold-1'));
+    bus.emit('trade.recorded', trade('not-ours'));
+    r.stop();
+    bus.emit('trade.recorded', trade('hold-2'));
+    const status = Object.fromEntries(repo.holds().map((h) => [h.holdId, [h.status, h.tradeId]]));
+    expect(status).toEqual({ 'hold-1': ['traded', 'hold-1'], 'hold-2': ['held', null] });
   });
 });

@@ -21,8 +21,6 @@ import { createPresence } from './presence.ts';
 import type { ServiceNodeRegistry } from './registry.ts';
 import type { ServiceNodeRepo } from './repo.ts';
 
-export { earlierHold } from './holds.ts';
-
 export interface ServiceNodeRoleDeps {
   config: ServiceNodeConfig;
   coins: CoinTable;

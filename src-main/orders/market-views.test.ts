@@ -1,0 +1,127 @@
+// The network as the API lists it: markets with both wallets connected first and their last
+// price, the orders listed (ours marked), the coins service nodes serve that this node handles,
+// and a service node's collateral and fee in each coin's own decimals.
+import { describe, expect, it } from 'vitest';
+import { price } from '../../src-shared/money/index.ts';
+import { OrderBook } from '../../src-shared/orders/book.ts';
+import { MAKER, NOW, SERVICE_NODE, signedOrder } from '../../src-shared/orders/testkit.ts';
+import type { Market } from '../../src-shared/orders/types.ts';
+import type { ServiceNodeEntry } from '../servicenode/registry.ts';
+import { createMarketViews, serviceNodeView } from './market-views.ts';
+import { createOrderParams } from './params.ts';
+import { DEVA_DEVB, DEVNET } from './testkit.ts';
+
+const OTHER: Market = { base: 'DEVB', quote: 'DEVA' };
+const ask = signedOrder();
+const bid = signedOrder({ side: 'buy', nonce: '1b'.repeat(16) });
+
+function views(opts: { myKey?: string | null; connected?: string[] } = {}) {
+  const books = new Map([
+    ['DEVA/DEVB', new OrderBook(DEVA_DEVB)],
+    ['DEVB/DEVA', new OrderBook(OTHER)],
+  ]);
+  books.get('DEVA/DEVB')!.add(ask, NOW);
+  books.get('DEVA/DEVB')!.add(bid, NOW);
+  const markets = [OTHER, DEVA_DEVB];
+  const connected = new Set(opts.connected ?? ['DEVA', 'DEVB']);
+  return createMarketViews({
+    markets,
+    coins: DEVNET,
+    params: createOrderParams({ markets, coins: DEVNET, isConfigured: () => true }),
+    book: {
+      book: (m) => books.get(`${m.base}/${m.quote}`),
+      find: (id) => [...books.values()].map((b) => b.get(id)).find((e) => e !== undefined),
+    },
+    registry: {
+      known: () =>
+        new Map([
+          ['sn1', { coins: ['DEVB', 'LTC', 'DEVA'] }],
+          ['sn2', { coins: ['DEVA'] }],
+        ]),
+      all: () => [],
+    },
+    lastPrice: (base) => (base === 'DEVA' ? price(1n, 4n) : null),
+    isConfigured: (t) => connected.has(t),
+    myKey: () => opts.myKey ?? null,
+    now: () => NOW,
+  });
+}
+
+describe('market views', () => {
+  it('markets with both wallets connected come first, with their order count and last price', () => {
+    expect(
+      views()
+        .markets()
+        .map((m) => [m.base, m.orders, m.last]),
+    ).toEqual([
+      ['DEVB', 0, null],
+      ['DEVA', 2, '0.25'],
+    ]);
+    const partly = views({ connected: ['DEVA'] }).markets();
+    expect(partly.every((m) => !m.bothWalletsConnected)).toBe(true);
+  });
+
+  it("the listed orders of a market, this node's own marked as mine", () => {
+    const list = views({ myKey: MAKER.pubkey }).orders('DEVA', 'DEVB');
+    expect(list.map((o) => [o.id, o.side, o.mine])).toEqual([
+      [ask.id, 'sell', true],
+      [bid.id, 'buy', true],
+    ]);
+    expect(views().orders('DEVB').length).toBe(0);
+    expect(views().listed(ask.id)).toMatchObject({ id: ask.id, state: 'open', mine: false });
+    expect(views().listed('nope')).toBeUndefined();
+  });
+
+  it("a book asked for the wrong way round is explained (the params' refusal)", () => {
+    expect(() => views().orderBook({ base: 'DEVA', quote: 'LTC' })).toThrow(/does not trade DEVA\/LTC/);
+    expect(views().orderBook({ base: 'DEVA', quote: 'DEVB' })).toMatchObject({ asks: [{ price: '0.25' }], bids: [{}] });
+  });
+
+  it('the coins service nodes serve, only those this node handles, sorted', () => {
+    expect(views().networkTokens()).toEqual(['DEVA', 'DEVB']);
+  });
+});
+
+describe('a service node as getServiceNodes shows it', () => {
+  const entry = (over: Partial<ServiceNodeEntry>): ServiceNodeEntry =>
+    ({
+      registration: {
+        peerId: 'peer',
+        pubkey: SERVICE_NODE.pubkey,
+        coins: ['DEVA', 'DEVB'],
+        collateral: { ticker: 'DEVA', outpoint: `${'ab'.repeat(32)}:3`, address: 'x' },
+      },
+      announce: null,
+      verified: 'yes',
+      collateralAmount: 1_000_000_000n,
+      lastSeen: NOW,
+      ...over,
+    }) as ServiceNodeEntry;
+
+  it('collateral split into txid and vout, in the coin decimals; no fee before its first heartbeat', () => {
+    expect(serviceNodeView(entry({}), DEVNET)).toEqual({
+      peerId: 'peer',
+      pubkey: SERVICE_NODE.pubkey,
+      coins: ['DEVA', 'DEVB'],
+      collateral: { ticker: 'DEVA', txid: 'ab'.repeat(32), vout: 3, amount: '10' },
+      verified: 'yes',
+      fee: null,
+      lastSeen: NOW,
+    });
+  });
+
+  it('the heartbeat names its coins and fee; collateral not looked up shows as 0', () => {
+    const announced = entry({
+      collateralAmount: null,
+      announce: {
+        coins: ['DEVB'],
+        fee: { ticker: 'DEVB', amount: 100_000n, address: 'y' },
+      } as ServiceNodeEntry['announce'],
+    });
+    expect(serviceNodeView(announced, DEVNET)).toMatchObject({
+      coins: ['DEVB'],
+      fee: { ticker: 'DEVB', amount: '0.001' },
+      collateral: { amount: '0' },
+    });
+  });
+});
