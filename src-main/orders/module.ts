@@ -1,7 +1,6 @@
 // The orders module: the order network (service-node list, books, trade history, the user's
 // orders, and on a service node the service-node role) as a part of the node (docs/protocol.md).
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { NodeConfig } from '../core/config.ts';
 import { defineModule } from '../kernel/module.ts';
 import { OrdersConfig } from './config.ts';
 import { m0001Orders } from './migrations/0001_orders.ts';
@@ -21,25 +20,17 @@ export const ordersModule = defineModule({
     };
     return {
       async start() {
-        // startOrderNetwork still reads a whole config; it gets the sections it reads.
-        const nodeConfig = {
-          network: c.network,
-          role: c.role,
-          orders: config.orders,
-          ...c.serviceNodeConfig,
-          // Read when asked, like the swap engine: config.json pins a coin, else the user's setting now.
-          swaps: {
-            confirmations: new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? c.confirmations(k) : undefined) }),
-          },
-        } as unknown as NodeConfig;
         net = await startOrderNetwork({
-          config: nodeConfig,
-          coins: c.coins.all,
+          config: { network: c.network, role: c.role, orders: config.orders, ...c.serviceNodeConfig },
+          coins: c.coins,
           vault: c.vault,
           wallets: c.wallets,
           p2p: c.p2p,
           db: c.db,
           events: c.events,
+          bus: c.bus,
+          // As the swap engine proposes them: config.json pins a coin, else the user's setting now.
+          confirmations: c.confirmations,
           log: c.log,
           swaps: c.swaps,
         });

@@ -2,28 +2,27 @@
 // the service-node list, the network book, this node's order records and the maker's check of
 // trade records (both read by the trade history and the order service), the trade history, the
 // order service behind the API, and (role 'servicenode') the service-node role. Parts tell each
-// other facts on the internal bus. Core calls this once; stop() takes it all down in reverse.
-import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { createCoinTable, type CoinTable } from '../../src-shared/coins/table.ts';
+// other facts on the internal bus. The orders module (module.ts) calls this once; stop() takes it
+// all down in reverse.
+import type { CoinTable } from '../../src-shared/coins/table.ts';
+import type { NetworkName } from '../../src-shared/coins/networks.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
 import type { EventBus } from '../api/events.ts';
-import { collateralPolicyOf, marketsOf, type NodeConfig } from '../core/config.ts';
 import { createTradeRepo } from '../history/repo.ts';
 import { createTradeHistory, type TradeHistory } from '../history/service.ts';
-import { createInternalBus, type InternalBus } from '../kernel/bus.ts';
-import { errorText, type Logger } from '../kernel/log.ts';
+import type { InternalBus } from '../kernel/bus.ts';
+import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import { createServiceNodeRegistry, type ServiceNodeRegistry } from '../servicenode/registry.ts';
+import { collateralPolicyOf, type ServiceNodeConfig, type ServiceNodesConfig } from '../servicenode/config.ts';
 import { createServiceNodeRepo } from '../servicenode/repo.ts';
 import { createServiceNodeRole, type ServiceNodeRole } from '../servicenode/service.ts';
-import { createSettingsRepo } from '../settings/repo.ts';
-import { createSettingsService } from '../settings/service.ts';
 import type { StoreDatabase } from '../store/index.ts';
 import type { SwapEngine } from '../swaps/engine.ts';
-import '../swaps/facts.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/wallet-service.ts';
 import { lookupOutput, parseOutpoint } from './chain.ts';
+import { marketsOf, type OrdersConfig } from './config.ts';
 import { createMakerCheck } from './maker-check.ts';
 import { createPeerScorer, vaultSigner, type PeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
@@ -31,27 +30,31 @@ import { createRecordStore } from './records.ts';
 import { createOrderRepo } from './repo.ts';
 import { createOrderService, type OrderService } from './service.ts';
 
+/** The sections of config.json the order network reads. */
+export interface OrderNetworkConfig {
+  network: NetworkName;
+  role: 'trader' | 'servicenode';
+  orders: OrdersConfig;
+  serviceNodes: ServiceNodesConfig;
+  servicenode?: ServiceNodeConfig | undefined;
+}
+
 export interface OrderNetworkDeps {
-  config: NodeConfig;
-  coins: readonly CoinParams[];
+  config: OrderNetworkConfig;
+  coins: CoinTable;
   vault: Vault;
   wallets: WalletService;
   p2p: P2pHost;
   db: StoreDatabase;
+  /** The client event bus: the order service pushes 'order.updated', 'orderbook.changed', 'trade.new'. */
   events: EventBus;
+  /** The node's internal bus: 'swap.updated' heard (the swap engine tells it), 'trade.recorded' told. */
+  bus: InternalBus;
+  /** Least confirmations per coin as the swap engine proposes them (lock times in previews). */
+  confirmations: (ticker: string) => number;
   log: Logger;
   swaps?: SwapEngine;
   now?: () => number;
-  /**
-   * The internal bus the swap engine tells 'swap.updated' on; the order network tells
-   * 'trade.recorded' on it. Absent: a bus of its own, fed from the client bus's 'swap.updated'.
-   */
-  bus?: InternalBus;
-  /**
-   * Confirmations per coin as the swap engine proposes them (for the lock times in previews).
-   * Absent: config.json's pin, else the user's setting read from the store.
-   */
-  confirmations?: (ticker: string) => number;
 }
 
 export interface OrderNetwork {
@@ -74,29 +77,9 @@ interface Ctx {
   chainOf: (ticker: string) => ReturnType<WalletService['rpc']> | null;
 }
 
-/**
- * Compatibility with a caller that passes no bus (core/node.ts before it builds one): a bus of
- * this network's own, told the swap engine's updates as the client bus carries them.
- */
-export function ownBus(d: Pick<OrderNetworkDeps, 'events' | 'log'>): { bus: InternalBus; unbridge: () => void } {
-  const bus = createInternalBus((err, event) =>
-    d.log.warn('internal listener failed', { event, error: errorText(err) }),
-  );
-  const unbridge = d.events.subscribe((e) => {
-    if (e.event === 'swap.updated') bus.emit('swap.updated', e.data);
-  });
-  return { bus, unbridge };
-}
-
-/** Compatibility with a caller that passes no `confirmations`: as core gives them to the swap engine. */
-function storedConfirmations(d: OrderNetworkDeps): (ticker: string) => number {
-  const settings = createSettingsService({ repo: createSettingsRepo(d.db), coins: d.coins });
-  return (t) => d.config.swaps.confirmations[t] ?? settings.confirmations(t);
-}
-
 function buildRegistry(c: Ctx): ServiceNodeRegistry {
   const { d } = c;
-  const policyCfg = collateralPolicyOf(d.config);
+  const policyCfg = collateralPolicyOf(d.config.network, d.config.serviceNodes);
   return createServiceNodeRegistry({
     p2p: d.p2p,
     log: d.log,
@@ -125,7 +108,7 @@ function buildBook(c: Ctx, registry: ServiceNodeRegistry): NetworkBook {
     log: d.log,
     now: c.now,
     scorer: c.scorer,
-    markets: marketsOf(d.config),
+    markets: marketsOf(d.config.network, d.config.orders),
     offlineAfterMs: d.config.orders.offlineAfterMs,
     sweepMs: d.config.orders.sweepMs,
     serviceNodes: () => registry.known(),
@@ -152,9 +135,9 @@ function buildTrading(c: Ctx, registry: ServiceNodeRegistry, book: NetworkBook) 
   });
   const cfg = d.config.orders;
   const orders = createOrderService({
-    markets: marketsOf(d.config),
+    markets: marketsOf(d.config.network, d.config.orders),
     coins,
-    confirmations: d.confirmations ?? storedConfirmations(d),
+    confirmations: d.confirmations,
     keepaliveMs: cfg.keepaliveMs,
     orderLifetimeMs: cfg.orderLifetimeMs,
     holdTimeoutMs: cfg.holdTimeoutMs,
@@ -198,17 +181,11 @@ async function startRole(c: Ctx, registry: ServiceNodeRegistry, book: NetworkBoo
 export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwork> {
   const now = d.now ?? Date.now;
   const stops: Array<() => void> = [];
-  let bus = d.bus;
-  if (!bus) {
-    const own = ownBus(d);
-    bus = own.bus;
-    stops.push(own.unbridge);
-  }
-  const coins = createCoinTable(d.coins);
+  const { coins } = d;
   const c: Ctx = {
     d,
     coins,
-    bus,
+    bus: d.bus,
     now,
     scorer: createPeerScorer({ p2p: d.p2p, log: d.log, now }),
     chainOf: (ticker) => (coins.has(ticker) && d.wallets.isConfigured(ticker) ? d.wallets.rpc(ticker) : null),
