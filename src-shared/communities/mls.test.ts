@@ -114,6 +114,20 @@ describe('MLS communities', () => {
     expect(await broadcast(ctx, c.groups, 'ser-bob', 'reply', ['ser-owner'])).toEqual({
       'ser-owner': 'reply from ser-bob',
     });
+    // A snapshot stays good after a group restored from it was used (and its secrets wiped).
+    const used = await commit(
+      ctx,
+      deserializeGroup(ctx, serializeGroup(c.groups.get('ser-owner')!)),
+      { remove: [] },
+      T0,
+    );
+    const ownerSnapshot = serializeGroup(c.groups.get('ser-owner')!);
+    await commit(ctx, deserializeGroup(ctx, ownerSnapshot), {}, T0);
+    const second = await commit(ctx, deserializeGroup(ctx, ownerSnapshot), {}, T0);
+    expect(second.ref.parent).toBe(used.ref.parent);
+    expect(
+      (await receive(ctx, deserializeGroup(ctx, serializeGroup(c.groups.get('ser-bob')!)), second.commit, T0)).kind,
+    ).toBe('commit');
     expect(() => deserializeGroup(ctx, bytes.subarray(0, bytes.length - 3))).toThrow(/damaged/);
     expect(() => deserializeGroup(ctx, Uint8Array.of(9, ...bytes.subarray(1)))).toThrow(/format/);
   });

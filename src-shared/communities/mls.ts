@@ -183,17 +183,29 @@ export async function commit(ctx: MlsContext, group: Group, plan: CommitPlan, no
   const me = ownLeaf(group);
   const verdict = authorizeCommit(view, { committer: me, proposals: views });
   if (!verdict.ok) throw new CommunityError(verdict.code, verdict.reason);
-  let state: ClientState = { ...group.state, clientConfig: clientConfig(ctx, { kind: 'strict', at: now }) };
+  let state: ClientState = group.state;
   if (plan.renew) {
     if (proposals.length > 0) throw new CommunityError('renew-alone', 'a renewal commit carries nothing else');
     state = withOwnCredential(state, plan.renew);
   }
   const parent = tagOf(group.state);
   const rank = RANK[roleOf(view.descriptor.descriptor, view.leaves.get(me)!)];
-  const result = await createCommit(
-    { state, cipherSuite: ctx.impl },
-    { extraProposals: proposals, ratchetTreeExtension: true, authenticatedData: encodeCanonical({ v: 1, t: now }) },
-  );
+  let refusal: { code: string; reason: string } | undefined;
+  state = {
+    ...state,
+    clientConfig: clientConfig(ctx, { kind: 'strict', at: now }, (v) => (refusal = v.ok ? undefined : v)),
+  };
+  let result;
+  try {
+    result = await createCommit(
+      { state, cipherSuite: ctx.impl },
+      { extraProposals: proposals, ratchetTreeExtension: true, authenticatedData: encodeCanonical({ v: 1, t: now }) },
+    );
+  } catch (err) {
+    throw refusal
+      ? new CommunityError(refusal.code, refusal.reason)
+      : new CommunityError('mls-invalid', (err as Error).message);
+  }
   result.consumed.forEach(zeroOutUint8Array);
   const bytes = encodeMlsMessage(result.commit);
   const next = { state: { ...result.newState, clientConfig: clientConfig(ctx, { kind: 'membership' }) } };
@@ -280,7 +292,9 @@ export function deserializeGroup(ctx: MlsContext, bytes: Uint8Array): Group {
   if (bytes[0] !== STATE_FORMAT) throw new CommunityError('state-format', 'unknown group state format');
   let decoded;
   try {
-    decoded = decodeGroupState(bytes.subarray(1), 0);
+    // A copy: decoded secrets are views into the buffer, and wiping them after use must never
+    // reach the caller's snapshot bytes.
+    decoded = decodeGroupState(bytes.slice(1), 0);
   } catch {
     decoded = undefined;
   }
