@@ -23,9 +23,13 @@ function view(roster: Roster = EMPTY_ROSTER, descriptor: SignedDescriptor = sign
   ]);
   return { descriptor, roster, leaves };
 }
-const judge = (committer: number, proposals: ProposalView[], v = view()) => authorizeCommit(v, { committer, proposals });
-const ext = (descriptor: SignedDescriptor | 'malformed' | undefined, roster: Roster | 'malformed' | undefined, others: number[] = []) =>
-  ({ type: 'extensions', descriptor, roster, others }) as const;
+const judge = (committer: number, proposals: ProposalView[], v = view()) =>
+  authorizeCommit(v, { committer, proposals });
+const ext = (
+  descriptor: SignedDescriptor | 'malformed' | undefined,
+  roster: Roster | 'malformed' | undefined,
+  others: number[] = [],
+) => ({ type: 'extensions', descriptor, roster, others }) as const;
 
 describe('commit authorisation', () => {
   it('a member may not commit, not even an empty commit', () => {
@@ -39,7 +43,12 @@ describe('commit authorisation', () => {
   });
 
   it('an admin may add and remove members', () => {
-    expect(judge(LEAF.admin, [{ type: 'add', did: dave!.did }, { type: 'remove', leaf: LEAF.bob }])).toEqual({ ok: true });
+    expect(
+      judge(LEAF.admin, [
+        { type: 'add', did: dave!.did },
+        { type: 'remove', leaf: LEAF.bob },
+      ]),
+    ).toEqual({ ok: true });
   });
 
   it('an admin may not remove an admin; the owner may', () => {
@@ -75,7 +84,9 @@ describe('commit authorisation', () => {
     const banned = view(editRoster(EMPTY_ROSTER, { ban: [dave!.did] }));
     expect(judge(LEAF.owner, [{ type: 'add', did: dave!.did }], banned)).toMatchObject({ code: 'banned' });
     // Unbanning in the same commit lets it in.
-    expect(judge(LEAF.owner, [ext(signed, EMPTY_ROSTER), { type: 'add', did: dave!.did }], banned)).toEqual({ ok: true });
+    expect(judge(LEAF.owner, [ext(signed, EMPTY_ROSTER), { type: 'add', did: dave!.did }], banned)).toEqual({
+      ok: true,
+    });
   });
 
   it('a descriptor not signed by the owner is refused, even committed by an admin', async () => {

@@ -8,7 +8,8 @@ import { identity, T0 } from './testkit.ts';
 type Case = (typeof fixtures.invalid)[number];
 const mode = (c: { mode: string; at: number }): BindingMode =>
   c.mode === 'strict' ? { kind: 'strict', at: c.at } : { kind: 'membership' };
-const check = (c: Omit<Case, 'error'>) => new BindingCache().check(utf8ToBytes(c.credential), hexToBytes(c.key), mode(c));
+const check = (c: Omit<Case, 'error'>) =>
+  new BindingCache().check(utf8ToBytes(c.credential), hexToBytes(c.key), mode(c));
 const byName = (part: string) => fixtures.invalid.find((c) => c.description.includes(part))!;
 
 describe('credential binding', () => {
@@ -52,6 +53,8 @@ describe('credential binding', () => {
       code: 'binding-expired',
     });
     // The same bytes with another key were never verified for that key.
-    expect(cache.check(bytes, hexToBytes('b2'.repeat(32)), { kind: 'membership' })).toMatchObject({ code: 'binding-key' });
+    expect(cache.check(bytes, hexToBytes('b2'.repeat(32)), { kind: 'membership' })).toMatchObject({
+      code: 'binding-key',
+    });
   });
 });

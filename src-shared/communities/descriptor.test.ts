@@ -79,7 +79,14 @@ describe('descriptor', () => {
 
   it('a dm names its peer as its only admin', () => {
     const bob = identity('bob');
-    const d = draftDescriptor({ owner: alice.did, nonce: nonceOf('dm'), issuedAt: T0, name: '', kind: 'dm', peer: bob.did });
+    const d = draftDescriptor({
+      owner: alice.did,
+      nonce: nonceOf('dm'),
+      issuedAt: T0,
+      name: '',
+      kind: 'dm',
+      peer: bob.did,
+    });
     expect(d.admins).toEqual([bob.did]);
     expect(Descriptor.safeParse({ ...d, admins: [] }).success).toBe(false);
   });

@@ -12,6 +12,7 @@ import {
   epochOf,
   isActive,
   joinFromWelcome,
+  keyPackageDid,
   members,
   receive,
   rosterOf,
@@ -22,7 +23,17 @@ import {
 import type { Group, MlsContext } from './mls.ts';
 import { editRoster } from './roster.ts';
 import { signBinding } from './binding.ts';
-import { bytesToHex } from './ids.ts';
+import { b64, bytesToHex, hexToBytes } from './ids.ts';
+import {
+  checkJoinRequest,
+  inviteKeys,
+  inviteLink,
+  inviteRecord,
+  makeJoinRequest,
+  openJoinRequest,
+  parseInviteLink,
+  sealJoinRequest,
+} from './invite.ts';
 import { community, descriptorFor, device, identity, resign, T0 } from './testkit.ts';
 
 const ctx = await createMlsContext();
@@ -223,6 +234,63 @@ describe('MLS communities', () => {
     const unban = editRoster(rosterOf(c.groups.get('bn-owner')!), { unban: [bob.did] });
     const back = await commit(ctx, c.groups.get('bn-owner')!, { add: [again.bundle.publicPackage], roster: unban }, T0);
     expect(members(back.group).map((m) => m.did)).toContain(bob.did);
+  });
+
+  it('an invitation admits a joiner in one commit that records it as used', async () => {
+    const c = await community(ctx, 'iv-owner', ['iv-admin', 'iv-bob'], ['iv-admin']);
+    const d = descriptorOf(c.groups.get('iv-owner')!).descriptor;
+    // bob (a member) may not invite under the default policy; the admin may.
+    const keys = inviteKeys(d.id, hexToBytes('0f'.repeat(16)));
+    const record = inviteRecord(keys, T0 + 864e5);
+    const link = inviteLink(d.id, hexToBytes('0f'.repeat(16)));
+    // The joiner, from the link alone.
+    const joinerDevice = await device(ctx, identity('iv-joiner'));
+    const parsed = parseInviteLink(link);
+    const req = await makeJoinRequest({
+      community: parsed.community,
+      invite: inviteKeys(parsed.community, parsed.secret),
+      signer: joinerDevice.who.signer,
+      keyPackage: joinerDevice.bundle.bytes,
+      at: T0,
+    });
+    const sealed = await sealJoinRequest(req, inviteKeys(parsed.community, parsed.secret).sealKey);
+    // The admin (owner offline) opens and checks it, then admits.
+    const admin = c.groups.get('iv-admin')!;
+    const opened = (await openJoinRequest(sealed, d.id, hexToBytes(record.sealKey)))!;
+    const kp = decodeKeyPackage(b64.decode(opened.keyPackage));
+    const verdict = checkJoinRequest({
+      request: opened,
+      descriptor: d,
+      roster: rosterOf(admin),
+      record,
+      creatorRole: 'admin',
+      keyPackageDid: keyPackageDid(kp),
+      now: T0,
+    });
+    expect(verdict).toEqual({ ok: true });
+    const roster = editRoster(rosterOf(admin), { useInvite: { id: record.inviteId, exp: record.expiresAt } });
+    const out = await commit(ctx, admin, { add: [kp], roster }, T0);
+    c.groups.set('iv-admin', out.group);
+    expect(await deliver(c.groups, out.commit, ['iv-owner', 'iv-bob'])).toEqual({
+      'iv-owner': 'commit',
+      'iv-bob': 'commit',
+    });
+    c.groups.set('iv-joiner', await joinFromWelcome(ctx, out.welcome!, joinerDevice.bundle));
+    expect(await broadcast(ctx, c.groups, 'iv-joiner', 'thanks', ['iv-bob'])).toEqual({
+      'iv-bob': 'thanks from iv-joiner',
+    });
+    // The same invitation again is used, for every admin alike.
+    expect(
+      checkJoinRequest({
+        request: opened,
+        descriptor: d,
+        roster: rosterOf(c.groups.get('iv-owner')!),
+        record,
+        creatorRole: 'admin',
+        keyPackageDid: keyPackageDid(kp),
+        now: T0,
+      }),
+    ).toMatchObject({ code: 'invite-used' });
   });
 
   it('the owner renews its binding with an empty commit that members accept', async () => {

@@ -7,7 +7,12 @@ import type { Chain, CommitRef } from './sequencing.ts';
 const h = (s: string) => bytesToHex(sha256(utf8ToBytes(s))).slice(0, 32);
 /** In this model processing a commit is deterministic: its resulting tag hashes parent and id. */
 const tagAfter = (c: CommitRef) => h(`${c.parent}/${c.id}`);
-const ref = (parent: string, epoch: number, id: string, rank: number): CommitRef => ({ id: h(id), epoch, parent, rank });
+const ref = (parent: string, epoch: number, id: string, rank: number): CommitRef => ({
+  id: h(id),
+  epoch,
+  parent,
+  rank,
+});
 const ROOT = h('root');
 
 /** A member applying what arrives: held commits are retried after every change, as main does. */
@@ -27,7 +32,7 @@ function deliver(order: CommitRef[], chain = startChain(0, ROOT)): Chain {
   };
   for (const c of order) {
     if (!offer(c)) continue;
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       const retry = held;
       held = [];
       changed = retry.map(offer).some(Boolean);
@@ -38,7 +43,7 @@ function deliver(order: CommitRef[], chain = startChain(0, ROOT)): Chain {
 
 function seeded(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('epoch sequencing', () => {
@@ -107,7 +112,10 @@ describe('epoch sequencing', () => {
       const expected = canonicalChain(commits, ROOT, tagAfter);
       const expectedHead = expected.length ? tagAfter(expected[expected.length - 1]!) : ROOT;
       for (let k = 0; k < 8; k++) {
-        const order = commits.map((c) => [random(), c] as const).sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+        const order = commits
+          .map((c) => [random(), c] as const)
+          .sort((a, b) => a[0] - b[0])
+          .map(([, c]) => c);
         const chain = deliver(order);
         expect(head(chain).tag).toBe(expectedHead);
         expect(chain.links.flatMap((l) => (l.next ? [l.next.id] : []))).toEqual(expected.map((c) => c.id).slice(-15));

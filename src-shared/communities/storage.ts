@@ -254,10 +254,12 @@ export function verifyPage(
   if (page.topic !== r.topic || page.items.some((i) => i.envelope.topic !== r.topic))
     return refuse('storage-wrong-topic', 'the page holds items of another topic');
   if (page.items.length > r.limit) return refuse('storage-page', 'the page is longer than asked');
+  if (page.items.some((item, i) => i > 0 && item.seq <= page.items[i - 1]!.seq))
+    return refuse('storage-page', 'items are not in increasing order');
   let expect = Math.max(r.after + 1, page.floor);
   for (const item of page.items) {
-    if (item.seq !== expect) {
-      if (item.seq < expect) return refuse('storage-page', 'items are not in increasing order');
+    if (item.seq < expect) return refuse('storage-page', 'an item is before the asked range');
+    if (item.seq > expect) {
       return {
         ...refuse('storage-dropped-range', `items ${expect}–${item.seq - 1} are missing`),
         missing: [expect, item.seq - 1],
