@@ -121,8 +121,18 @@ export interface Member {
   role: Role;
 }
 
+/**
+ * Decoded bindings by credential bytes. ts-mls states share unchanged leaves, so the same bytes
+ * come back for every member on every read; a weak map forgets them with the states.
+ */
+const decoded = new WeakMap<Uint8Array, Binding | null>();
+
 export function leafBinding(leaf: LeafNode): Binding | undefined {
-  return leaf.credential.credentialType === 'basic' ? decodeBinding(leaf.credential.identity) : undefined;
+  if (leaf.credential.credentialType !== 'basic') return undefined;
+  const bytes = leaf.credential.identity;
+  let binding = decoded.get(bytes);
+  if (binding === undefined) decoded.set(bytes, (binding = decodeBinding(bytes) ?? null));
+  return binding ?? undefined;
 }
 
 /** The group's descriptor and roster; a state without them was never a community (refused on join). */

@@ -77,13 +77,23 @@ async function senderOf(
 export async function commitRef(ctx: MlsContext, group: Group, bytes: Uint8Array): Promise<CommitRef | Refusal> {
   const pm = privateMessageOf(bytes);
   if (isRefusal(pm)) return pm;
+  return refOf(ctx, group, pm, bytes, viewOf(group.state));
+}
+
+async function refOf(
+  ctx: MlsContext,
+  group: Group,
+  pm: PrivateMessage,
+  bytes: Uint8Array,
+  view: GroupView,
+): Promise<CommitRef | Refusal> {
   if (pm.contentType !== 'commit') return { ok: false, code: 'not-a-commit', reason: 'not a commit' };
   if (pm.epoch !== group.state.groupContext.epoch)
     return { ok: false, code: 'commit-epoch', reason: 'the commit is for another epoch of this state' };
   const sender = await senderOf(ctx, group.state, pm);
-  const did = sender === undefined ? undefined : viewOf(group.state).leaves.get(sender.leaf);
+  const did = sender === undefined ? undefined : view.leaves.get(sender.leaf);
   if (did === undefined) return { ok: false, code: 'not-a-member', reason: 'the commit’s sender is no member' };
-  const role = roleOf(viewOf(group.state).descriptor.descriptor, did);
+  const role = roleOf(view.descriptor.descriptor, did);
   return { id: bytesToHex(sha256(bytes)), epoch: epochOf(group.state), parent: tagOf(group.state), rank: RANK[role] };
 }
 
@@ -128,9 +138,9 @@ export async function receive(ctx: MlsContext, group: Group, bytes: Uint8Array, 
 async function receiveCommit(ctx: MlsContext, group: Group, pm: PrivateMessage, bytes: Uint8Array): Promise<Incoming> {
   const aad = decodeCanonical(pm.authenticatedData, CommitAad, 64);
   if (!aad) return refused(group, 'commit-format', 'the commit carries no time');
-  const ref = await commitRef(ctx, group, bytes);
-  if (isRefusal(ref)) return refused(group, ref.code, ref.reason);
   const view = viewOf(group.state);
+  const ref = await refOf(ctx, group, pm, bytes, view);
+  if (isRefusal(ref)) return refused(group, ref.code, ref.reason);
   let verdict: Verdict | undefined;
   let credentialRefusal: Verdict | undefined;
   const callback = (

@@ -15,7 +15,7 @@ export interface Received {
   readonly inner: Inner;
 }
 
-export interface MessageView {
+export interface TimelineMessage {
   id: string;
   did: string;
   device: string;
@@ -42,7 +42,7 @@ export interface Gap {
 }
 
 export interface Timeline {
-  channels: Map<string, MessageView[]>;
+  channels: Map<string, TimelineMessage[]>;
   gaps: Gap[];
 }
 
@@ -70,7 +70,7 @@ export function buildTimeline(messages: readonly Received[], opts: TimelineOptio
   const missing = (d: string, s: number) => gaps.some((g) => g.device === d && s >= g.from && s <= g.to);
   const ordered = causalOrder(all, bySlot);
   const folded = foldFollowUps(all, byId, opts);
-  const channels = new Map<string, MessageView[]>();
+  const channels = new Map<string, TimelineMessage[]>();
   for (const m of ordered) {
     if (m.inner.kind !== 'post') continue;
     const view = folded(m);
@@ -173,7 +173,7 @@ function foldFollowUps(all: readonly Received[], byId: ReadonlyMap<string, Recei
       reactions.set(target.id, perTarget);
     }
   }
-  return (m: Received): MessageView => {
+  return (m: Received): TimelineMessage => {
     const post = m.inner as Extract<Inner, { kind: 'post' }>;
     const edit = edits.get(m.id)?.inner as Extract<Inner, { kind: 'edit' }> | undefined;
     const deleted = deletes.has(m.id);
@@ -214,8 +214,8 @@ export interface ReadPosition {
 }
 
 /** Posts after the read position that are not mine and not deleted. */
-export function unreadCount(view: readonly MessageView[], read: ReadPosition | undefined, me: string): number {
-  const counts = (m: MessageView) => m.did !== me && !m.deleted;
+export function unreadCount(view: readonly TimelineMessage[], read: ReadPosition | undefined, me: string): number {
+  const counts = (m: TimelineMessage) => m.did !== me && !m.deleted;
   const i = read?.id === undefined ? -1 : view.findIndex((m) => m.id === read.id);
   if (i >= 0) return view.slice(i + 1).filter(counts).length;
   const since = read?.at;

@@ -1,0 +1,102 @@
+// The shapes communities take on the API: summaries and details of communities and DMs, members
+// with roles, ordered messages with gaps, join requests. Times are unix milliseconds; message and
+// gap fields are those of timeline.ts, so the node returns what the pure timeline computed.
+import { z } from 'zod';
+import { ChannelId, InvitePolicy, Persistence } from './descriptor.ts';
+import { DeviceId, Did, Hex16, Hex32, Millis } from './ids.ts';
+
+export const CommunityId = Hex32;
+export const MessageId = Hex32;
+export const RoleView = z.enum(['owner', 'admin', 'member']);
+export const PersistenceMode = z.enum(['relay', 'store']);
+
+export const ChannelView = z.object({
+  id: ChannelId,
+  name: z.string(),
+  topic: z.string().optional(),
+  unread: z.number().int().min(0),
+});
+
+export const CommunitySummary = z.object({
+  id: CommunityId,
+  kind: z.enum(['community', 'dm']),
+  /** For a dm, the peer's name as this node knows it (or its DID). */
+  name: z.string(),
+  /** The other party of a dm. */
+  peer: Did.optional(),
+  picture: z.object({ sha256: Hex32, mime: z.string() }).nullable(),
+  role: RoleView,
+  members: z.number().int().min(0),
+  unread: z.number().int().min(0),
+  mentions: z.number().int().min(0),
+  persistence: PersistenceMode,
+  /** joined, or waiting for an admin to admit this node's request. */
+  state: z.enum(['joined', 'requested', 'removed']),
+  lastMessageAt: Millis.nullable(),
+});
+
+export const MemberView = z.object({
+  did: Did,
+  role: RoleView,
+  devices: z.number().int().min(1),
+  /** A device whose binding has run out: shown as not verified until it renews. */
+  bindingExpired: z.boolean(),
+});
+
+export const CommunityDetail = CommunitySummary.extend({
+  description: z.string(),
+  owner: Did,
+  version: z.number().int().min(1),
+  invite: InvitePolicy,
+  persistenceDetail: Persistence,
+  channels: z.array(ChannelView),
+  memberList: z.array(MemberView),
+  /** Only for the owner and admins. */
+  bans: z.array(Did).optional(),
+  epoch: z.number().int().min(0),
+});
+
+export const AttachmentView = z.object({
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int().min(1),
+  sha256: Hex32,
+});
+
+export const MessageView = z.object({
+  id: MessageId,
+  did: Did,
+  device: DeviceId,
+  seq: z.number().int().min(1),
+  at: Millis,
+  ch: ChannelId,
+  text: z.string(),
+  replyTo: z.object({ id: MessageId, known: z.boolean() }).optional(),
+  mentions: z.array(Did),
+  mentionsMe: z.boolean(),
+  attachments: z.array(AttachmentView),
+  edited: z.boolean(),
+  deleted: z.boolean(),
+  reactions: z.array(z.object({ emoji: z.string(), count: z.number().int().min(1), mine: z.boolean() })),
+  afterGap: z.boolean(),
+  /** Sent by this node and not yet seen back from the network. */
+  pending: z.boolean().optional(),
+});
+
+export const GapView = z.object({
+  device: DeviceId,
+  did: Did.optional(),
+  from: z.number().int().min(1),
+  to: z.number().int().min(1),
+});
+
+export const JoinRequestView = z.object({
+  requestId: Hex32,
+  community: CommunityId,
+  did: Did,
+  at: Millis,
+  via: z.enum(['invite', 'knock']),
+  inviteId: Hex16.nullable(),
+  /** Why an admin cannot admit it as is (e.g. invite-used, banned), if so. */
+  problem: z.string().optional(),
+});
