@@ -4,9 +4,10 @@
 // binding checks). Members each run on their own machine, so the per-member time is the latency;
 // the total is the CPU the whole group spends. A sample of members is measured (all with --all).
 // Writes bench/results/mls.json and prints it.
-//   npx node bench/mls.bench.ts [--all] [--members 200]      or      npm run bench -- mls
+//   npx node bench/mls.bench.ts [--all] [--noble] [--members 200]      or      npm run bench -- mls
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nobleCryptoProvider } from 'ts-mls';
 import { fileURLToPath } from 'node:url';
 import { encodeEnvelope } from '../src-shared/communities/envelope.ts';
 import { b64, topicOf } from '../src-shared/communities/ids.ts';
@@ -34,6 +35,8 @@ export interface MlsBenchOptions {
   /** How many remaining members process the commit (spread over the tree); all when undefined and `all`. */
   sample?: number;
   all?: boolean;
+  /** ts-mls's crypto provider: WebCrypto (the default) or @noble/* (synchronous, pure JS). */
+  provider?: 'webcrypto' | 'noble';
   out?: string;
 }
 
@@ -72,7 +75,8 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 export async function run(opts: MlsBenchOptions = {}) {
   const size = opts.members ?? 200;
   const sample = opts.all ? size - 2 : Math.min(opts.sample ?? 20, size - 2);
-  const ctx = await createMlsContext();
+  const provider = opts.provider ?? 'webcrypto';
+  const ctx = await createMlsContext(provider === 'noble' ? nobleCryptoProvider : undefined);
 
   const setup = await timed(async () => {
     const owner = await device(ctx, identity('bench-owner'));
@@ -141,6 +145,7 @@ export async function run(opts: MlsBenchOptions = {}) {
   const result = {
     suite: 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519',
     library: 'ts-mls 1.6.4',
+    provider,
     members: size,
     removal: {
       commitBytes: removal.commit.length,
@@ -178,5 +183,10 @@ export async function run(opts: MlsBenchOptions = {}) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const n = args.indexOf('--members');
-  await run({ all: args.includes('--all'), ...(n >= 0 ? { members: Number(args[n + 1]) } : {}) });
+  await run({
+    all: args.includes('--all'),
+    ...(args.includes('--noble') ? { provider: 'noble' as const } : {}),
+    ...(n >= 0 ? { members: Number(args[n + 1]) } : {}),
+    out: path.join(ROOT, 'bench', 'results', args.includes('--noble') ? 'mls-noble.json' : 'mls.json'),
+  });
 }

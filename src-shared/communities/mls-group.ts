@@ -105,12 +105,19 @@ export function readExtensions(extensions: readonly Extension[]): {
   const others: number[] = [];
   for (const e of extensions) {
     if (e.extensionType === DESCRIPTOR_EXTENSION && descriptor === undefined)
-      descriptor = decodeDescriptor(e.extensionData) ?? 'malformed';
+      descriptor = remember(e.extensionData, decodeDescriptor) ?? 'malformed';
     else if (e.extensionType === ROSTER_EXTENSION && roster === undefined)
-      roster = decodeRoster(e.extensionData) ?? 'malformed';
+      roster = remember(e.extensionData, decodeRoster) ?? 'malformed';
     else others.push(typeof e.extensionType === 'number' ? e.extensionType : -1);
   }
   return { descriptor, roster, others };
+}
+
+/** Parsed values by their bytes: states share unchanged bytes, and a weak map forgets them with the states. */
+const parsed = new WeakMap<Uint8Array, unknown>();
+function remember<T>(bytes: Uint8Array, parse: (b: Uint8Array) => T | undefined): T | undefined {
+  if (!parsed.has(bytes)) parsed.set(bytes, parse(bytes) ?? null);
+  return (parsed.get(bytes) as T | null) ?? undefined;
 }
 
 export interface Member {
@@ -121,18 +128,8 @@ export interface Member {
   role: Role;
 }
 
-/**
- * Decoded bindings by credential bytes. ts-mls states share unchanged leaves, so the same bytes
- * come back for every member on every read; a weak map forgets them with the states.
- */
-const decoded = new WeakMap<Uint8Array, Binding | null>();
-
 export function leafBinding(leaf: LeafNode): Binding | undefined {
-  if (leaf.credential.credentialType !== 'basic') return undefined;
-  const bytes = leaf.credential.identity;
-  let binding = decoded.get(bytes);
-  if (binding === undefined) decoded.set(bytes, (binding = decodeBinding(bytes) ?? null));
-  return binding ?? undefined;
+  return leaf.credential.credentialType === 'basic' ? remember(leaf.credential.identity, decodeBinding) : undefined;
 }
 
 /** The group's descriptor and roster; a state without them was never a community (refused on join). */

@@ -117,12 +117,13 @@ export function members(group: Group): Member[] {
   return membersOf(group.state);
 }
 
+/** A copy: parsed extensions are shared between states. */
 export function descriptorOf(group: Group): SignedDescriptor {
-  return contextOf(group.state).descriptor;
+  return structuredClone(contextOf(group.state).descriptor);
 }
 
 export function rosterOf(group: Group): Roster {
-  return contextOf(group.state).roster;
+  return structuredClone(contextOf(group.state).roster);
 }
 
 export function ownLeaf(group: Group): number {
