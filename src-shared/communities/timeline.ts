@@ -117,26 +117,27 @@ function causalOrder(all: readonly Received[], bySlot: ReadonlyMap<string, Recei
   const succs = new Map<string, string[]>();
   const seqsOf = new Map<string, number[]>();
   for (const m of all) (seqsOf.get(m.device) ?? seqsOf.set(m.device, []).get(m.device)!).push(m.inner.seq);
-  for (const list of seqsOf.values()) list.sort((a, b) => a - b);
+  const previous = new Map<string, number>();
+  for (const [device, list] of seqsOf) {
+    list.sort((a, b) => a - b);
+    for (let i = 1; i < list.length; i++) previous.set(key(device, list[i]!), list[i - 1]!);
+  }
   const edge = (from: Received | undefined, to: Received) => {
     if (!from || from.id === to.id) return;
     (preds.get(to.id) ?? preds.set(to.id, new Set()).get(to.id)!).add(from.id);
     (succs.get(from.id) ?? succs.set(from.id, []).get(from.id)!).push(to.id);
   };
   for (const m of all) {
-    const list = seqsOf.get(m.device)!;
-    const i = list.indexOf(m.inner.seq);
-    if (i > 0) edge(bySlot.get(key(m.device, list[i - 1]!)), m);
+    const before = previous.get(key(m.device, m.inner.seq));
+    if (before !== undefined) edge(bySlot.get(key(m.device, before)), m);
     for (const d of m.inner.deps) edge(bySlot.get(key(d.d, d.s)), m);
   }
   const byId = new Map(all.map((m) => [m.id, m]));
-  const ready = all.filter((m) => !preds.get(m.id)?.size);
+  const ready = new Heap<Received>((a, b) => later(b, a));
+  for (const m of all) if (!preds.get(m.id)?.size) ready.push(m);
   const out: Received[] = [];
   const done = new Set<string>();
-  while (ready.length > 0) {
-    let best = 0;
-    for (let i = 1; i < ready.length; i++) if (later(ready[best]!, ready[i]!)) best = i;
-    const m = ready.splice(best, 1)[0]!;
+  for (let m = ready.pop(); m !== undefined; m = ready.pop()) {
     out.push(m);
     done.add(m.id);
     for (const s of succs.get(m.id) ?? []) {
@@ -148,6 +149,42 @@ function causalOrder(all: readonly Received[], bySlot: ReadonlyMap<string, Recei
   // Deps that form a cycle can only come from lying senders; their messages go last, by (at, id).
   const rest = all.filter((m) => !done.has(m.id)).sort((a, b) => (later(a, b) ? 1 : -1));
   return [...out, ...rest];
+}
+
+/** A binary min-heap: `before(a, b)` when a comes out first. Keeps ordering O(n log n) for long channels. */
+class Heap<T> {
+  readonly #items: T[] = [];
+  readonly #before: (a: T, b: T) => boolean;
+  constructor(before: (a: T, b: T) => boolean) {
+    this.#before = before;
+  }
+  push(item: T): void {
+    const xs = this.#items;
+    xs.push(item);
+    for (let i = xs.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (!this.#before(xs[i]!, xs[parent]!)) break;
+      [xs[i], xs[parent]] = [xs[parent]!, xs[i]!];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const xs = this.#items;
+    const top = xs[0];
+    const last = xs.pop();
+    if (xs.length === 0 || last === undefined) return top;
+    xs[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let best = i;
+      if (l < xs.length && this.#before(xs[l]!, xs[best]!)) best = l;
+      if (r < xs.length && this.#before(xs[r]!, xs[best]!)) best = r;
+      if (best === i) return top;
+      [xs[i], xs[best]] = [xs[best]!, xs[i]!];
+      i = best;
+    }
+  }
 }
 
 function foldFollowUps(all: readonly Received[], byId: ReadonlyMap<string, Received>, opts: TimelineOptions) {
