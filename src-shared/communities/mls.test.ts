@@ -10,6 +10,8 @@ import {
   deserializeGroup,
   encrypt,
   epochOf,
+  exportKeyPackage,
+  importKeyPackage,
   isActive,
   joinFromWelcome,
   keyPackageDid,
@@ -141,6 +143,19 @@ describe('MLS communities', () => {
     ).toBe('commit');
     expect(() => deserializeGroup(ctx, bytes.subarray(0, bytes.length - 3))).toThrow(/damaged/);
     expect(() => deserializeGroup(ctx, Uint8Array.of(9, ...bytes.subarray(1)))).toThrow(/format/);
+  });
+
+  it('a key package waiting for its Welcome survives export and import', async () => {
+    const owner = await device(ctx, identity('kp-owner'));
+    const later = await device(ctx, identity('kp-later'));
+    const sealed = exportKeyPackage(later.bundle);
+    const back = importKeyPackage(sealed);
+    expect(back.bytes).toEqual(later.bundle.bytes);
+    const g = await createGroup(ctx, { descriptor: await descriptorFor(owner.who), own: owner.bundle });
+    const out = await commit(ctx, g, { add: [decodeKeyPackage(back.bytes)] }, T0);
+    const joined = await joinFromWelcome(ctx, out.welcome!, back);
+    expect(tagOf(joined.state)).toBe(out.tag);
+    expect(() => importKeyPackage(sealed.subarray(1))).toThrow(expect.objectContaining({ code: 'state-format' }));
   });
 
   it('a removed member cannot decrypt messages sent after its removal', async () => {

@@ -25,7 +25,19 @@ import { encodeBinding, verifyBinding } from './binding.ts';
 import type { Binding } from './binding.ts';
 import { acceptDescriptor } from './descriptor.ts';
 import type { SignedDescriptor } from './descriptor.ts';
-import { bytesToHex, CommunityError, encodeCanonical, hexToBytes, topicOf, utf8ToBytes } from './ids.ts';
+import { z } from 'zod';
+import {
+  b64,
+  Base64Url,
+  bytesToHex,
+  CommunityError,
+  decodeCanonical,
+  encodeCanonical,
+  hexToBytes,
+  topicOf,
+  utf8ToBytes,
+} from './ids.ts';
+import { MAX_KEY_PACKAGE_BYTES } from './invite.ts';
 import {
   capabilities,
   clientConfig,
@@ -87,6 +99,43 @@ export function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
   const msg = decodeMls(bytes);
   if (msg.wireformat !== 'mls_key_package') throw new CommunityError('mls-format', 'not a key package');
   return msg.keyPackage;
+}
+
+const SealedKeyPackage = z
+  .object({
+    v: z.literal(1),
+    keyPackage: Base64Url(MAX_KEY_PACKAGE_BYTES),
+    init: Base64Url(128),
+    hpke: Base64Url(128),
+    signature: Base64Url(128),
+  })
+  .strict();
+
+/** A key package with its private keys, for the vault to seal while a join request waits for its Welcome. */
+export function exportKeyPackage(bundle: KeyPackageBundle): Uint8Array {
+  const p = bundle.privatePackage;
+  return encodeCanonical({
+    v: 1,
+    keyPackage: b64.encode(bundle.bytes),
+    init: b64.encode(p.initPrivateKey),
+    hpke: b64.encode(p.hpkePrivateKey),
+    signature: b64.encode(p.signaturePrivateKey),
+  });
+}
+
+export function importKeyPackage(bytes: Uint8Array): KeyPackageBundle {
+  const sealed = decodeCanonical(bytes, SealedKeyPackage, 8 * 1024);
+  if (!sealed) throw new CommunityError('state-format', 'not an exported key package');
+  const kpBytes = b64.decode(sealed.keyPackage);
+  return {
+    publicPackage: decodeKeyPackage(kpBytes),
+    privatePackage: {
+      initPrivateKey: b64.decode(sealed.init),
+      hpkePrivateKey: b64.decode(sealed.hpke),
+      signaturePrivateKey: b64.decode(sealed.signature),
+    },
+    bytes: kpBytes,
+  };
 }
 
 /** The DID a key package's binding names (unverified: MLS checks it when the package is added). */
