@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     p2p: host,
     log: quiet,
     now: Date.now,
-    scorer: createPeerScorer({ p2p: host, log: quiet, now: Date.now }),
+    scorer: createPeerScorer({ p2p: host }),
     markets: [MARKET],
     offlineAfterMs: 3_600_000,
     sweepMs: 60_000,

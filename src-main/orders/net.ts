@@ -12,7 +12,6 @@ import {
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep } from '../kernel/time.ts';
-import { PeerPenalties } from '../p2p/limits.ts';
 import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
 import type { NetworkKey, Vault } from '../vault/index.ts';
 
@@ -97,31 +96,17 @@ export interface PeerScorer {
 }
 
 /**
- * Penalty points per peer with the p2p host's numbers (docs/p2p.md): enough invalid order messages
- * and the peer is banned through the host, which disconnects and refuses it.
+ * Order-network refusals as offences on the p2p host's one count per peer (docs/p2p.md): enough
+ * invalid order messages and the host bans the peer, which disconnects and refuses it.
  */
-export function createPeerScorer(d: {
-  p2p: Pick<P2pHost, 'peerId' | 'limits' | 'ban'>;
-  log: Logger;
-  now: () => number;
-}): PeerScorer {
-  const penalties = new PeerPenalties(d.p2p.limits.banThreshold, d.p2p.limits.penaltyDecayPerSec);
-  const add = (peerId: string, points: number, detail: string) => {
-    if (peerId === d.p2p.peerId) return;
-    d.log.info('order-network peer penalized', { peerId, detail });
-    if (penalties.add(peerId, points, d.now())) {
-      void d.p2p
-        .ban(peerId, `order network: ${detail}`)
-        .catch((err: unknown) => d.log.warn('could not ban a peer', { peerId, error: String(err) }));
-    }
-  };
+export function createPeerScorer(d: { p2p: Pick<P2pHost, 'penalize'> }): PeerScorer {
   return {
     refused(peerId, reason, detail) {
       const offence = offenceFor(reason);
-      if (offence) add(peerId, d.p2p.limits.penalties[offence], `${reason}: ${detail}`);
+      if (offence) d.p2p.penalize(peerId, offence, `order network: ${reason}: ${detail}`);
     },
     flooding(peerId, detail) {
-      add(peerId, d.p2p.limits.penalties.rateLimited, `rate limited: ${detail}`);
+      d.p2p.penalize(peerId, 'rateLimited', `order network: ${detail}`);
     },
   };
 }

@@ -33,7 +33,7 @@ const now = () => ARRIVAL;
 function newBook() {
   // A real host, never started: ingest() only reads its peer id, and scoring its limits.
   const p2p = createP2pHost({ dataDir: mkdtempSync(join(dir, 'p2p-')) });
-  const scorer = createPeerScorer({ p2p, log: silent, now });
+  const scorer = createPeerScorer({ p2p });
   return createNetworkBook({
     p2p,
     log: silent,

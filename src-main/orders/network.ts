@@ -187,7 +187,7 @@ export async function startOrderNetwork(d: OrderNetworkDeps): Promise<OrderNetwo
     coins,
     bus: d.bus,
     now,
-    scorer: createPeerScorer({ p2p: d.p2p, log: d.log, now }),
+    scorer: createPeerScorer({ p2p: d.p2p }),
     chainOf: (ticker) => (coins.has(ticker) && d.wallets.isConfigured(ticker) ? d.wallets.rpc(ticker) : null),
   };
   const registry = buildRegistry(c);

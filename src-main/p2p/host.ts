@@ -97,6 +97,11 @@ export interface P2pHost {
   requestRaw(peerId: string, protocol: string, bytes: Uint8Array, opts?: { timeoutMs?: number }): Promise<unknown>;
   ban(peerId: string, reason: string, ms?: number): Promise<void>;
   isBanned(peerId: string): boolean;
+  /**
+   * Counts an offence against a peer (docs/p2p.md: points per offence, decaying); enough points and
+   * the peer is banned. One count per peer for every protocol and domain of this node.
+   */
+  penalize(peerId: string, offence: Offence, detail: string): void;
 }
 
 type Services = {
@@ -462,6 +467,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       await banPeer(peerId, reason, ms);
     },
     isBanned,
+    penalize,
   };
 }
 

@@ -35,7 +35,7 @@ describe('service node registry: known() and all() agree', () => {
       now,
       policy: POLICY,
       collateral: async () => 'no-chain',
-      scorer: createPeerScorer({ p2p, log: silent, now }),
+      scorer: createPeerScorer({ p2p }),
       silentAfterMs: SILENT_AFTER_MS,
     });
     const wire = buildRegistration(
