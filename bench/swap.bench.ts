@@ -4,15 +4,13 @@
 // inside the mining calls, and the nodes' CPU time per swap (process.cpuUsage via swaps.stats,
 // polling and API included). Writes bench/results/swap.json.
 //   npx node bench/swap.bench.ts      or      npm run bench -- swap
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startChains } from '../test/support/regtest.ts';
-import { SwapNode, autoMine, type DevChains } from '../test/support/swap-node.ts';
+import { COIN, DevNet, type DevNode } from '../test/support/dev-node.ts';
+import { autoMine } from '../test/support/regtest.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const COIN = 100_000_000n;
 const TARGET_MS = 2000;
 
 export interface SwapBenchOptions {
@@ -35,12 +33,12 @@ function stats(xs: number[]): Stats {
   return { min: r(s[0] ?? 0), median: r(s[Math.floor(s.length / 2)] ?? 0), max: r(s[s.length - 1] ?? 0) };
 }
 
-async function cpuMs(node: SwapNode): Promise<number> {
+async function cpuMs(node: DevNode): Promise<number> {
   const s = await node.call('swaps.stats', {});
   return (s.cpuUserMicros + s.cpuSystemMicros) / 1000;
 }
 
-async function untilTerminal(node: SwapNode, swapId: string): Promise<void> {
+async function untilTerminal(node: DevNode, swapId: string): Promise<void> {
   for (;;) {
     // The taker knows the swap only once the proposal reached it.
     const s = await node.call('swaps.get', { swapId }).catch((err: { code?: string }) => {
@@ -59,16 +57,15 @@ async function untilTerminal(node: SwapNode, swapId: string): Promise<void> {
 export async function run(opts: SwapBenchOptions = {}) {
   const count = opts.swaps ?? 5;
   const pollMs = opts.pollMs ?? 50;
-  const chains = await startChains(2);
-  const dev: DevChains = { DEVA: chains.chains[0]!, DEVB: chains.chains[1]! };
-  const root = await mkdtemp(path.join(tmpdir(), 'hashlock-bench-'));
-  const nodes: SwapNode[] = [];
+  const net = new DevNet();
   try {
+    await net.start();
+    const dev = net.dev;
+    const swaps = { pollMs };
     const [maker, taker] = await Promise.all([
-      SwapNode.create('maker', { root, chains: dev, pollMs, funds: { DEVA: 50n * COIN } }),
-      SwapNode.create('taker', { root, chains: dev, pollMs, funds: { DEVB: 50n * COIN } }),
+      net.node('maker', { config: { swaps }, funds: { DEVA: 50n * COIN } }),
+      net.node('taker', { config: { swaps }, funds: { DEVB: 50n * COIN } }),
     ]);
-    nodes.push(maker, taker);
     await maker.call('p2p.dial', { addr: taker.addr });
 
     const runs: Array<{
@@ -136,9 +133,7 @@ export async function run(opts: SwapBenchOptions = {}) {
     await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    await Promise.all(nodes.map((n) => n.kill()));
-    await chains.cleanup();
-    await rm(root, { recursive: true, force: true });
+    await net.cleanup();
   }
 }
 

@@ -2,11 +2,7 @@
 // unknown-service-node orders, orders backed by foreign, spent or too few coins, replayed
 // messages, oversize and malformed gossip, and floods. Nothing invalid is ever shown, the honest
 // nodes keep working, and the senders are scored down until they are cut off.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wireForm } from '../../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS, marketTopic, signOrderMessage } from '../../../src-shared/protocol/orders.ts';
@@ -14,95 +10,29 @@ import { createOrder, signOrderAsServiceNode } from '../../../src-shared/orders/
 import { STRANGER, testKey, type TestKey } from '../../../src-shared/orders/testkit.ts';
 import type { Order, OrderTerms } from '../../../src-shared/orders/types.ts';
 import { waitFor, sleep } from '../../../src-main/kernel/time.ts';
-import { nodeBinary } from '../../support/p2p-proc.ts';
-import { autoMine } from '../../support/swap-node.ts';
-import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
+import type { DevNode } from '../../support/dev-node.ts';
+import { COIN, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
+import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
 
 const TOPIC = marketTopic('DEVA', 'DEVB');
-class HostilePeer {
-  readonly child: ChildProcessWithoutNullStreams;
-  peerId = '';
-  readonly seen: Array<{ topic: string; text: string }> = [];
-  #next = 1;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly #ready: Promise<void>;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.child = spawn(nodeBinary(), [path.join(import.meta.dirname, 'hostile-peer.ts'), dataDir], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let ready: () => void;
-    this.#ready = new Promise((r) => {
-      ready = r;
-    });
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as {
-        id?: number;
-        ok?: boolean;
-        result?: unknown;
-        error?: { message: string; code?: string };
-        event?: string;
-        peerId?: string;
-        topic?: string;
-        text?: string;
-      };
-      if (m.event === 'ready') {
-        this.peerId = m.peerId!;
-        ready();
-      } else if (m.event === 'message') this.seen.push({ topic: m.topic!, text: m.text! });
-      else if (m.id !== undefined) {
-        const p = this.#pending.get(m.id);
-        this.#pending.delete(m.id);
-        if (m.ok) p?.resolve(m.result);
-        else p?.reject(Object.assign(new Error(m.error?.message ?? 'failed'), { code: m.error?.code }));
-      }
-    });
-    this.child.stderr.resume();
-    // Once it is gone, writes to it fail (EPIPE) and nothing answers: every waiting call fails.
-    const gone = (why: string) => {
-      for (const p of this.#pending.values()) p.reject(new Error(`the hostile peer ${why}`));
-      this.#pending.clear();
-    };
-    this.child.stdin.on('error', (err) => gone(`cannot be written to: ${err.message}`));
-    this.child.once('exit', (code, signal) => gone(`exited (${signal ?? code})`));
-  }
-
-  async ready(): Promise<this> {
-    await this.#ready;
-    return this;
-  }
-
-  call<T = unknown>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd, ...args })}\n`);
-    });
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    await gone;
-  }
-}
-
-let net: OrderNet;
-let sn: OrderNode;
-let maker: OrderNode;
-let watcher: OrderNode;
-let hostile: HostilePeer;
+const net = useOrderNet({
+  maker: { funds: { DEVA: 10n * COIN }, splitInto: 2 },
+  watcher: {},
+});
+let sn: DevNode;
+let maker: DevNode;
+let watcher: DevNode;
+// Hostile peers are bare p2p hosts (test/integration/p2p/test-node.ts) that publish whatever bytes
+// the test hands them, flood, send raw requests and keep every gossip message they see in full.
+const procs = new P2pProcs();
+let hostile: P2pProc;
 let snKey: string;
-let miner: ReturnType<typeof autoMine>;
-const hostiles: HostilePeer[] = [];
 
-async function newHostile(name: string): Promise<HostilePeer> {
-  const h = await new HostilePeer(path.join(net.root, name)).ready();
-  hostiles.push(h);
-  await h.call('subscribe', { topic: TOPIC });
+async function newHostile(name: string): Promise<P2pProc> {
+  // Every node shares its one loopback address: the hostile host must let them all connect.
+  const h = await procs.start(name, { limits: { inboundConnectionsPerHostPerSec: 1000 } });
+  await h.call('subscribe', { topic: TOPIC, full: true });
   // Connected to all three nodes, and gossipsub knows all three subscribe (it publishes only to
   // peers it knows do): probe until a message reaches three. The probe is a keepalive for an
   // order nobody lists, which costs the sender nothing. Dialling again is a no-op while connected
@@ -148,34 +78,20 @@ function forgedTerms(maker: TestKey, peerId: string, over: Partial<OrderTerms> =
     ...over,
   };
 }
+const peersOf = async (p: P2pProc) => (await p.call<Array<{ peerId: string }>>('peers')).map((x) => x.peerId);
 const announce = (o: Order) => JSON.stringify(wireForm({ type: 'order.announce', order: o }));
 
 beforeAll(async () => {
-  net = await startOrderNet();
-  sn = await OrderNode.createServiceNode('sn', { root: net.root, chains: net.dev });
-  net.nodes.push(sn);
-  [maker, watcher] = await Promise.all([
-    OrderNode.create('maker', { root: net.root, chains: net.dev, funds: { DEVA: 10n * COIN }, splitInto: 2 }, [sn]),
-    OrderNode.create('watcher', { root: net.root, chains: net.dev }, [sn]),
-  ]);
-  net.nodes.push(maker, watcher);
-  await connectAll(net.nodes);
-  miner = autoMine(net.dev);
-  for (const n of net.nodes)
-    await n.until(
-      () => n.call('getServiceNodes', {}),
-      (l) => l.some((x) => x.fee !== null),
-      'service node listed',
-      30_000,
-    );
+  ({
+    sn,
+    traders: { maker, watcher },
+  } = net);
   snKey = (await watcher.call('getServiceNodes', {}))[0]!.pubkey;
   hostile = await newHostile('hostile');
 });
 
 afterAll(async () => {
-  await Promise.all(hostiles.map((h) => h.kill()));
-  await miner?.stop();
-  await net?.cleanup();
+  await procs.cleanup();
 });
 
 describe('hostile peers', () => {
@@ -260,6 +176,7 @@ describe('hostile peers', () => {
           peerId: sn.peerId,
           protocol: ORDER_PROTOCOLS.sign,
           body: wireForm({ type: 'order.sign.request', order: made, ownership: { tx: proof } }),
+          timeoutMs: 20_000,
         }),
       };
     };
@@ -290,6 +207,7 @@ describe('hostile peers', () => {
         peerId: sn.peerId,
         protocol: ORDER_PROTOCOLS.sign,
         body: wireForm({ type: 'order.sign.request', order: made, ownership: { tx: spent } }),
+        timeoutMs: 20_000,
       }),
     ).rejects.toThrow(/spent|not the maker's/);
   });
@@ -303,14 +221,9 @@ describe('hostile peers', () => {
       price: '0.5',
     });
     const id = made.order!.id;
-    await watcher.until(
-      () => watcher.call('getOrders', {}),
-      (l) => l.some((o) => o.id === id),
-      'listed',
-      15_000,
-    );
+    await listedAt(watcher, id, 15_000);
     const captured = (type: string) =>
-      hostile.seen.find((m) => m.text.includes(`"type":"${type}"`) && m.text.includes(id))?.text;
+      hostile.messages.find((m) => m.text.includes(`"type":"${type}"`) && m.text.includes(id))?.text;
     await watcher.until(
       async () => captured('order.keepalive') !== undefined,
       Boolean,
@@ -318,19 +231,14 @@ describe('hostile peers', () => {
       10_000,
     );
     await maker.call('cancelOrder', { orderId: id });
-    await watcher.until(
-      () => watcher.call('getOrders', {}),
-      (l) => !l.some((o) => o.id === id),
-      'canceled',
-      15_000,
-    );
+    await goneAt(watcher, id, 15_000);
     await hostile.call('publish', { topic: TOPIC, text: captured('order.announce')! });
     await hostile.call('publish', { topic: TOPIC, text: captured('order.keepalive')! });
     await hostile.call('publish', { topic: TOPIC, text: captured('order.cancel')! });
     await sleep(1500);
     for (const n of [sn, watcher]) expect((await n.call('getOrders', {})).some((o) => o.id === id)).toBe(false);
     // A replayed announce is not an offence (gossip repeats): the peer is still connected.
-    expect(await hostile.call<string[]>('peers')).toContain(watcher.peerId);
+    expect(await peersOf(hostile)).toContain(watcher.peerId);
   });
 
   it('oversize and malformed gossip gets the sender cut off by every node; nothing is shown', async () => {
@@ -354,14 +262,14 @@ describe('hostile peers', () => {
     }
     // Dialling again gets it nowhere: the connection is refused or closed as soon as it opens.
     await hostile.call('dial', { addr: watcher.addr }).catch(() => undefined);
-    await waitFor(async () => !(await hostile.call<string[]>('peers')).includes(watcher.peerId), {
+    await waitFor(async () => !(await peersOf(hostile)).includes(watcher.peerId), {
       timeoutMs: 15_000,
       what: "the banned peer's new connection closed",
     });
     for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
     // Banned everywhere, it would go on dialling; on loopback those refused dials use up the new
     // connections per second that every node allows one address, and the next peer's are refused.
-    await hostile.kill();
+    hostile.kill();
   });
 
   it('a flood of orders is rate-limited and cut off while the nodes keep answering; honest orders still flow', async () => {
@@ -376,7 +284,7 @@ describe('hostile peers', () => {
         ),
       ),
     );
-    const flood = flooder.call<{ sent: number }>('publish-many', { topic: TOPIC, texts });
+    const flood = flooder.call<{ sent: number }>('publish-many', { topic: TOPIC, texts }, 120_000);
     const started = Date.now();
     expect(Array.isArray(await watcher.call('getOrders', {}))).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -397,11 +305,6 @@ describe('hostile peers', () => {
       amount: '1',
       price: '0.7',
     });
-    await watcher.until(
-      () => watcher.call('getOrders', {}),
-      (l) => l.some((o) => o.id === honest.order!.id),
-      'honest order listed',
-      15_000,
-    );
+    await listedAt(watcher, honest.order!.id, 15_000);
   });
 });

@@ -3,76 +3,32 @@
 // and when their maker falls silent (and come back when it returns); a take that is abandoned after
 // the hold gives the order back (reposted); a service node that goes away drops out of every list
 // and its orders with it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoMine } from '../../support/swap-node.ts';
-import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DevNode } from '../../support/dev-node.ts';
+import { COIN, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
 
-let net: OrderNet;
-let sn: OrderNode;
-let maker: OrderNode;
-let shortLived: OrderNode;
-let taker: OrderNode;
-let miner: ReturnType<typeof autoMine>;
-
-const listedAt = (n: OrderNode, id: string) =>
-  n.until(
-    () => n.call('getOrders', {}),
-    (l) => l.some((o) => o.id === id),
-    `order ${id.slice(0, 8)} listed`,
-    20_000,
-  );
-const goneAt = (n: OrderNode, id: string, ms = 20_000) =>
-  n.until(
-    () => n.call('getOrders', {}),
-    (l) => !l.some((o) => o.id === id),
-    `order ${id.slice(0, 8)} gone`,
-    ms,
-  );
-
-beforeAll(async () => {
-  net = await startOrderNet();
-  sn = await OrderNode.createServiceNode('sn', { root: net.root, chains: net.dev });
-  net.nodes.push(sn);
-  [maker, shortLived, taker] = await Promise.all([
-    OrderNode.create(
-      'maker',
-      { root: net.root, chains: net.dev, funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
-      [sn],
-    ),
-    OrderNode.create(
-      'shortlived',
-      { root: net.root, chains: net.dev, funds: { DEVA: 5n * COIN }, orders: { orderLifetimeMs: 4000 } },
-      [sn],
-    ),
-    OrderNode.create('taker', { root: net.root, chains: net.dev, funds: { DEVB: 20n * COIN }, splitInto: 2 }, [sn]),
-  ]);
-  net.nodes.push(maker, shortLived, taker);
-  await connectAll(net.nodes);
-  miner = autoMine(net.dev);
-  for (const n of net.nodes)
-    await n.until(
-      () => n.call('getServiceNodes', {}),
-      (l) => l.some((x) => x.fee !== null),
-      'service node listed',
-      30_000,
-    );
+const net = useOrderNet({
+  maker: { funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
+  shortlived: { funds: { DEVA: 5n * COIN }, orders: { orderLifetimeMs: 4000 } },
+  taker: { funds: { DEVB: 20n * COIN }, splitInto: 2 },
 });
+let sn: DevNode;
+let maker: DevNode;
+let shortLived: DevNode;
+let taker: DevNode;
 
-afterAll(async () => {
-  await miner?.stop();
-  await net?.cleanup();
+beforeAll(() => {
+  ({
+    sn,
+    traders: { maker, shortlived: shortLived, taker },
+  } = net);
 });
 
 describe('order network liveness', () => {
   it('a node that joins late pulls the service-node list and the book from the one peer it knows', async () => {
     const a = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '2' });
     const b = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'buy', amount: '1', price: '1' });
-    const late = await OrderNode.create(
-      'late',
-      { root: net.root, chains: net.dev, orders: { maxTakerFee: { DEVB: '0.0005' } } },
-      [maker],
-    );
-    net.nodes.push(late);
+    const late = await net.addTrader('late', { orders: { maxTakerFee: { DEVB: '0.0005' } } }, [maker]);
     const nodes = await late.until(
       () => late.call('getServiceNodes', {}),
       (l) => l.length === 1,

@@ -2,69 +2,27 @@
 // limit order is signed by the service node and shows in every book; a taker takes it; the swap
 // completes; the trade record, signed by both, and its candle reach every node. Partial fills keep
 // the remainder listed; a cancel leaves every book.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoMine } from '../../support/swap-node.ts';
-import { COIN, OrderNode, connectAll, startOrderNet, type OrderNet } from '../../support/order-node.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DevNode } from '../../support/dev-node.ts';
+import { COIN, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
 
-let net: OrderNet;
-let sn: OrderNode;
-let maker: OrderNode;
-let taker: OrderNode;
-let watcher: OrderNode;
-let maker2: OrderNode;
-let miner: ReturnType<typeof autoMine>;
-
-const run = promisify(execFile);
-/** `bin/hashlock <command> ...` against a node, as a bot or a user at a shell would run it; parses the JSON it prints. */
-async function cli(node: OrderNode, args: string[]): Promise<unknown> {
-  const { stdout } = await run(
-    path.resolve('bin/hashlock'),
-    [...args, '--data-dir', node.dataDir, '--url', `http://127.0.0.1:${node.apiPort}`],
-    { timeout: 60_000 },
-  );
-  return JSON.parse(stdout);
-}
-
-beforeAll(async () => {
-  net = await startOrderNet();
-  sn = await OrderNode.createServiceNode('sn', { root: net.root, chains: net.dev });
-  net.nodes.push(sn);
-  [maker, maker2, taker, watcher] = await Promise.all([
-    OrderNode.create(
-      'maker',
-      { root: net.root, chains: net.dev, funds: { DEVA: 30n * COIN, DEVB: 1n * COIN }, splitInto: 6 },
-      [sn],
-    ),
-    OrderNode.create(
-      'maker2',
-      { root: net.root, chains: net.dev, funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
-      [sn],
-    ),
-    OrderNode.create(
-      'taker',
-      { root: net.root, chains: net.dev, funds: { DEVB: 40n * COIN, DEVA: 1n * COIN }, splitInto: 4 },
-      [sn],
-    ),
-    OrderNode.create('watcher', { root: net.root, chains: net.dev }, [sn]),
-  ]);
-  net.nodes.push(maker, maker2, taker, watcher);
-  await connectAll(net.nodes);
-  miner = autoMine(net.dev);
-  for (const n of net.nodes)
-    await n.until(
-      () => n.call('getServiceNodes', {}),
-      (l) => l.some((x) => x.fee !== null && x.verified === 'yes'),
-      'service node listed',
-      30_000,
-    );
+const net = useOrderNet({
+  maker: { funds: { DEVA: 30n * COIN, DEVB: 1n * COIN }, splitInto: 6 },
+  maker2: { funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
+  taker: { funds: { DEVB: 40n * COIN, DEVA: 1n * COIN }, splitInto: 4 },
+  watcher: {},
 });
+let sn: DevNode;
+let maker: DevNode;
+let taker: DevNode;
+let watcher: DevNode;
+let maker2: DevNode;
 
-afterAll(async () => {
-  await miner?.stop();
-  await net?.cleanup();
+beforeAll(() => {
+  ({
+    sn,
+    traders: { maker, maker2, taker, watcher },
+  } = net);
 });
 
 describe('order network: make, see, take, trade', () => {
@@ -102,12 +60,7 @@ describe('order network: make, see, take, trade', () => {
     expect(took.swapIds).toHaveLength(1);
     const swapId = took.swapIds[0]!;
     for (const n of [sn, maker, watcher]) {
-      await n.until(
-        () => n.call('getOrders', {}),
-        (l) => !l.some((o) => o.id === id),
-        'held order left the book',
-        15_000,
-      );
+      await goneAt(n, id, 15_000);
     }
     const done = await taker.until(
       () => taker.call('getOrder', { orderId: took.order!.id }),
@@ -159,12 +112,7 @@ describe('order network: make, see, take, trade', () => {
     });
     const id = made.order!.id;
     expect(made.order).toMatchObject({ partial: { allowed: true, minBase: '1' }, remainingBase: '4' });
-    await taker.until(
-      () => taker.call('getOrders', {}),
-      (l) => l.some((o) => o.id === id),
-      'order listed',
-      15_000,
-    );
+    await listedAt(taker, id, 15_000);
     await expect(taker.call('takeOrder', { orderId: id, amount: '3.5' })).rejects.toMatchObject({
       code: 'INVALID_PARAMS',
       message: expect.stringMatching(/between 1 and 3/),
@@ -279,12 +227,7 @@ describe('order network: make, see, take, trade', () => {
       amount: '1',
       price: '0.95',
     });
-    await taker.until(
-      () => taker.call('getOrders', {}),
-      (l) => l.some((o) => o.id === high.order!.id),
-      'ask listed',
-      15_000,
-    );
+    await listedAt(taker, high.order!.id, 15_000);
     const stop = await taker.call('makeOrder', {
       base: 'DEVA',
       quote: 'DEVB',
@@ -335,23 +278,11 @@ describe('order network: make, see, take, trade', () => {
     });
     const id = made.order!.id;
     expect(Number(await locked()) - Number(before)).toBe(3);
-    for (const n of [sn, taker, watcher])
-      await n.until(
-        () => n.call('getOrders', {}),
-        (l) => l.some((o) => o.id === id),
-        'order listed',
-        15_000,
-      );
+    for (const n of [sn, taker, watcher]) await listedAt(n, id, 15_000);
     const canceled = await maker.call('cancelOrder', { orderId: id });
     expect(canceled.state).toBe('canceled');
     expect(await locked()).toBe(before);
-    for (const n of [sn, taker, watcher])
-      await n.until(
-        () => n.call('getOrders', {}),
-        (l) => !l.some((o) => o.id === id),
-        'order gone',
-        15_000,
-      );
+    for (const n of [sn, taker, watcher]) await goneAt(n, id, 15_000);
     await expect(taker.call('takeOrder', { orderId: id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(maker.call('cancelOrder', { orderId: id })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await maker.call('getMyOrders', {})).some((o) => o.id === id)).toBe(false);
@@ -359,7 +290,7 @@ describe('order network: make, see, take, trade', () => {
   });
 
   it('the CLI makes, shows and cancels orders with the same methods (make-order, get-order-book, cancel-order)', async () => {
-    const dry = (await cli(maker, [
+    const dry = (await maker.cli([
       'make-order',
       '--base',
       'DEVA',
@@ -375,7 +306,7 @@ describe('order network: make, see, take, trade', () => {
       'true',
     ])) as { order: null; preview: { quoteAmount: string } };
     expect(dry).toMatchObject({ order: null, preview: { quoteAmount: '2.5' } });
-    const made = (await cli(maker, [
+    const made = (await maker.cli([
       'make-order',
       '--base',
       'DEVA',
@@ -393,16 +324,16 @@ describe('order network: make, see, take, trade', () => {
     expect(made.order.state).toBe('open');
     await watcher.until(
       () =>
-        cli(watcher, ['get-order-book', '--base', 'DEVA', '--quote', 'DEVB', '--detail', '3']) as Promise<{
+        watcher.cli(['get-order-book', '--base', 'DEVA', '--quote', 'DEVB', '--detail', '3']) as Promise<{
           orders: Array<{ id: string }>;
         }>,
       (b) => b.orders.some((o) => o.id === made.order.id),
       'order in the CLI book',
       15_000,
     );
-    const canceled = (await cli(maker, ['cancel-order', '--order-id', made.order.id])) as { state: string };
+    const canceled = (await maker.cli(['cancel-order', '--order-id', made.order.id])) as { state: string };
     expect(canceled.state).toBe('canceled');
-    await expect(cli(maker, ['take-order', '--order-id', made.order.id])).rejects.toMatchObject({
+    await expect(maker.cli(['take-order', '--order-id', made.order.id])).rejects.toMatchObject({
       stderr: expect.stringMatching(/error (NOT_FOUND|CONFLICT)/),
     });
   });

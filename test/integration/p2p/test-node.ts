@@ -40,15 +40,17 @@ async function main(): Promise<void> {
     info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
     dial: async (c) => ({ peerId: await host.dial(str(c.addr, 'addr')) }),
     peers: async () => host.peers(),
+    // `full`: each message's whole text (to replay it), not only its first 200 bytes.
     subscribe: async (c) => {
       const topic = str(c.topic, 'topic');
+      const shown = c.full === true ? Infinity : 200;
       host.subscribe(topic, (msg) => {
         send({
           event: 'message',
           topic: msg.topic,
           from: msg.from,
           size: msg.data.length,
-          text: decoder.decode(msg.data.subarray(0, 200)),
+          text: decoder.decode(msg.data.subarray(0, shown)),
         });
       });
       return { topic };
@@ -68,6 +70,20 @@ async function main(): Promise<void> {
           sent++;
         } catch {
           // keep flooding: connection loss is the point of the test
+        }
+      }
+      return { sent };
+    },
+    // Publishes the given texts in turn; one cut off half way stops counting, not the loop.
+    'publish-many': async (c) => {
+      const topic = str(c.topic, 'topic');
+      let sent = 0;
+      for (const text of c.texts as string[]) {
+        try {
+          await host.publish(topic, encoder.encode(text));
+          sent++;
+        } catch {
+          // cut off half way: that is what the test wants to see
         }
       }
       return { sent };

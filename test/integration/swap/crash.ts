@@ -1,9 +1,9 @@
 // The crash matrix: a node SIGKILLs itself at a named step of a swap (a real kill at an exact
-// point: HASHLOCK_TEST_CRASH_AT), is started again, resumes from its log, and the swap still ends
-// completed for both, with no coin paid twice (wallets reconcile to the satoshi).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoMine, balancesOf } from '../../support/swap-node.ts';
-import { reconcile, setupPair, startSwap, type Pair } from './harness.ts';
+// point, asked for with `start({ crashAt })`), is started again, resumes from its log, and the
+// swap still ends completed for both, with no coin paid twice (wallets reconcile to the satoshi).
+import { describe, expect, it } from 'vitest';
+import { withMiner } from '../../support/regtest.ts';
+import { armCrash, balancesOf, reconcile, startSwap, usePair, type Side } from './harness.ts';
 
 export interface CrashCase {
   /** The engine step at which the node dies (see SwapEngineDeps.crashAt). */
@@ -12,24 +12,14 @@ export interface CrashCase {
   readonly when: string;
 }
 
-export function crashMatrix(victim: 'maker' | 'taker', cases: readonly CrashCase[]): void {
-  let pair: Pair;
-  beforeAll(async () => {
-    pair = await setupPair();
-  });
-  afterAll(async () => {
-    await pair?.cleanup();
-  });
+export function crashMatrix(victim: Side, cases: readonly CrashCase[]): void {
+  const pair = usePair();
 
   describe(`${victim} SIGKILLed at each step, restarted: the swap completes for both`, () => {
     it.each(cases)(`${victim} killed $when ($at)`, async ({ at }) => {
-      const node = pair[victim];
-      const other = victim === 'maker' ? pair.taker : pair.maker;
-      await node.restart({ crashAt: at });
-      await pair.maker.waitConnected(pair.taker.peerId);
+      const { node, other } = await armCrash(pair, victim, at);
       const before = await balancesOf(pair.maker, pair.taker);
-      const miner = autoMine(pair.dev);
-      try {
+      await withMiner(pair.dev, async () => {
         let swapId: string | undefined;
         try {
           swapId = (await startSwap(pair)).swapId;
@@ -44,9 +34,7 @@ export function crashMatrix(victim: 'maker' | 'taker', cases: readonly CrashCase
         const a = await node.waitSwap(swapId, (s) => s.terminal, `${victim} finished after its restart`);
         const b = await other.waitSwap(swapId, (s) => s.terminal, 'the other side finished');
         expect([a.outcome, b.outcome]).toEqual(['completed', 'completed']);
-      } finally {
-        await miner.stop();
-      }
+      });
       const swapId = (await pair.maker.call('swaps.list', {}))[0]!.swapId;
       await reconcile(pair, swapId, before);
     });

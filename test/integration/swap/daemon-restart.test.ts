@@ -2,26 +2,18 @@
 // engines keep polling, the effect that needs it (a funding, a claim) waits and goes through once
 // it answers. A reorg takes the maker's funding out of its block: the taker does not lock until it
 // is confirmed again. Each swap completes for both with wallets reconciled to the satoshi.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoMine, balancesOf, passTime } from '../../support/swap-node.ts';
-import { reconcile, setupPair, startSwap, type Pair } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { passTime, withMiner } from '../../support/regtest.ts';
+import { balancesOf, reconcile, startSwap, usePair } from './harness.ts';
 
-let pair: Pair;
-
-beforeAll(async () => {
-  pair = await setupPair();
-});
-afterAll(async () => {
-  await pair?.cleanup();
-});
+const pair = usePair();
 
 describe('a daemon restarts mid-swap', () => {
   it("the taker chain's daemon is down when the taker must lock: funding waits, then the swap completes", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
-    const miner = autoMine(dev);
-    miner.paused.add('DEVA');
-    try {
+    await withMiner(dev, async (miner) => {
+      miner.paused.add('DEVA');
       const { swapId } = await startSwap(pair);
       await maker.waitSwap(swapId, (s) => s.state === 'funded', 'maker locked');
       await dev.DEVB.stop();
@@ -35,17 +27,14 @@ describe('a daemon restarts mid-swap', () => {
       const m = await maker.waitSwap(swapId, (s) => s.terminal, 'maker finished');
       expect([m.outcome, t.outcome]).toEqual(['completed', 'completed']);
       await reconcile(pair, swapId, before);
-    } finally {
-      await miner.stop();
-    }
+    });
   });
 
   it("the taker chain's daemon restarts while the maker's claim is unconfirmed: the claim survives and both complete", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
-    const miner = autoMine(dev);
-    miner.paused.add('DEVB');
-    try {
+    await withMiner(dev, async (miner) => {
+      miner.paused.add('DEVB');
       const { swapId } = await startSwap(pair);
       await taker.waitSwap(swapId, (s) => s.state === 'funded', 'taker locked');
       await dev.DEVB.mine(1); // confirms the taker's HTLC only; the maker's claim then waits in the mempool
@@ -57,9 +46,7 @@ describe('a daemon restarts mid-swap', () => {
       const t = await taker.waitSwap(swapId, (s) => s.terminal, 'taker finished');
       expect([m.outcome, t.outcome]).toEqual(['completed', 'completed']);
       await reconcile(pair, swapId, before);
-    } finally {
-      await miner.stop();
-    }
+    });
   });
 
   it("a reorg takes the maker's funding out of its block before the taker locks: the taker waits until it is confirmed again at the agreed depth", async () => {
@@ -67,50 +54,50 @@ describe('a daemon restarts mid-swap', () => {
     // The maker asks for 2 DEVA confirmations, so one block is not yet enough for the taker.
     await maker.call('settings.set', { confirmations: { DEVA: 2 } });
     const before = await balancesOf(maker, taker);
-    const miner = autoMine(dev);
-    miner.paused.add('DEVA');
     try {
-      const { swapId } = await startSwap(pair);
-      const funded = await maker.waitSwap(swapId, (s) => s.state === 'funded', 'maker locked');
-      expect(funded.confirmations).toContainEqual({ side: 'own', ticker: 'DEVA', confirmations: 2 });
-      const fundingTxid = funded.txs.find((x) => x.kind === 'ownFunding')!.txid;
-      const theirDepth = (s: Awaited<ReturnType<typeof taker.swap>>) =>
-        s.txs.find((x) => x.kind === 'theirFunding' && x.txid === fundingTxid)?.confirmations;
+      await withMiner(dev, async (miner) => {
+        miner.paused.add('DEVA');
+        const { swapId } = await startSwap(pair);
+        const funded = await maker.waitSwap(swapId, (s) => s.state === 'funded', 'maker locked');
+        expect(funded.confirmations).toContainEqual({ side: 'own', ticker: 'DEVA', confirmations: 2 });
+        const fundingTxid = funded.txs.find((x) => x.kind === 'ownFunding')!.txid;
+        const theirDepth = (s: Awaited<ReturnType<typeof taker.swap>>) =>
+          s.txs.find((x) => x.kind === 'theirFunding' && x.txid === fundingTxid)?.confirmations;
 
-      const [blockA] = await dev.DEVA.mine(1);
-      await taker.waitSwap(swapId, (s) => theirDepth(s) === 1, "taker saw the maker's HTLC 1 deep");
-      // The block holding the funding is orphaned; two empty blocks replace it. Counted against the
-      // old block the HTLC would now be 2 deep; it is back in the mempool.
-      await dev.DEVA.rpc.call('invalidateblock', [blockA], { wallet: false });
-      const to = await dev.DEVA.rpc.call<string>('getnewaddress', ['', 'bech32']);
-      for (let i = 0; i < 2; i++) await dev.DEVA.rpc.call('generateblock', [to, []], { wallet: false });
-      expect(await dev.DEVA.rpc.call<string[]>('getrawmempool', [], { wallet: false })).toContain(fundingTxid);
-      await taker.waitSwap(swapId, (s) => theirDepth(s) === 0, 'taker saw the HTLC back in the mempool');
-      await new Promise((r) => setTimeout(r, 1000));
-      let t = await taker.swap(swapId);
-      expect(t.state).toBe('accepted');
-      expect(t.txs.some((x) => x.kind === 'ownFunding')).toBe(false);
+        const [blockA] = await dev.DEVA.mine(1);
+        await taker.waitSwap(swapId, (s) => theirDepth(s) === 1, "taker saw the maker's HTLC 1 deep");
+        // The block holding the funding is orphaned; two empty blocks replace it. Counted against the
+        // old block the HTLC would now be 2 deep; it is back in the mempool.
+        await dev.DEVA.rpc.call('invalidateblock', [blockA], { wallet: false });
+        const to = await dev.DEVA.rpc.call<string>('getnewaddress', ['', 'bech32']);
+        for (let i = 0; i < 2; i++) await dev.DEVA.rpc.call('generateblock', [to, []], { wallet: false });
+        expect(await dev.DEVA.rpc.call<string[]>('getrawmempool', [], { wallet: false })).toContain(fundingTxid);
+        await taker.waitSwap(swapId, (s) => theirDepth(s) === 0, 'taker saw the HTLC back in the mempool');
+        await new Promise((r) => setTimeout(r, 1000));
+        let t = await taker.swap(swapId);
+        expect(t.state).toBe('accepted');
+        expect(t.txs.some((x) => x.kind === 'ownFunding')).toBe(false);
 
-      // Mined again: at 1 of 2 the taker still waits, at 2 it locks and the swap goes on.
-      await dev.DEVA.mine(1);
-      t = await taker.waitSwap(swapId, (s) => theirDepth(s) === 1, 'HTLC 1 deep again');
-      expect(t.state).toBe('accepted');
-      await dev.DEVA.mine(1);
-      await taker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'ownFunding'), 'taker locked');
-      miner.paused.delete('DEVA');
-      // The taker's claim on DEVA must reach 2 confirmations too: let blocks come.
-      await passTime(
-        dev,
-        async () => (await taker.swap(swapId)).terminal && (await maker.swap(swapId)).terminal,
-        'both finished',
-      );
-      expect([(await maker.swap(swapId)).outcome, (await taker.swap(swapId)).outcome]).toEqual([
-        'completed',
-        'completed',
-      ]);
-      await reconcile(pair, swapId, before);
+        // Mined again: at 1 of 2 the taker still waits, at 2 it locks and the swap goes on.
+        await dev.DEVA.mine(1);
+        t = await taker.waitSwap(swapId, (s) => theirDepth(s) === 1, 'HTLC 1 deep again');
+        expect(t.state).toBe('accepted');
+        await dev.DEVA.mine(1);
+        await taker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'ownFunding'), 'taker locked');
+        miner.paused.delete('DEVA');
+        // The taker's claim on DEVA must reach 2 confirmations too: let blocks come.
+        await passTime(
+          dev,
+          async () => (await taker.swap(swapId)).terminal && (await maker.swap(swapId)).terminal,
+          'both finished',
+        );
+        expect([(await maker.swap(swapId)).outcome, (await taker.swap(swapId)).outcome]).toEqual([
+          'completed',
+          'completed',
+        ]);
+        await reconcile(pair, swapId, before);
+      });
     } finally {
-      await miner.stop();
       await maker.call('settings.set', { confirmations: { DEVA: 1 } });
     }
   });

@@ -2,35 +2,21 @@
 // the happy path (also after the taker restarted between agreeing and the proposal), the two
 // refund paths, and a taker that was away while the maker locked. Each ends with both parties'
 // wallets reconciled to the satoshi against the swap's own transactions on chain.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoMine, balancesOf, height, mineTo, type SwapNode, type DevChains } from '../../support/swap-node.ts';
-import { reconcile as reconcileBoth, setupPair, startSwap as start, type Pair } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DevNode } from '../../support/dev-node.ts';
+import { height, mineTo, withMiner, type DevChains } from '../../support/regtest.ts';
+import { balancesOf, reconcile as reconcileBoth, startSwap as start, usePair } from './harness.ts';
 
-let pair: Pair;
+const pair = usePair();
 let dev: DevChains;
-let maker: SwapNode;
-let taker: SwapNode;
+let maker: DevNode;
+let taker: DevNode;
 
-beforeAll(async () => {
-  pair = await setupPair();
+beforeAll(() => {
   ({ dev, maker, taker } = pair);
 });
 
-afterAll(async () => {
-  await pair?.cleanup();
-});
-
 const startSwap = (sell?: string, buy?: string) => start(pair, sell, buy);
-
-/** The `hashlock` command, generated from the contract, against a running node. */
-async function cli(node: SwapNode, args: string[]): Promise<unknown> {
-  const bin = path.resolve(import.meta.dirname, '../../../bin/hashlock');
-  const { stdout } = await promisify(execFile)(bin, [...args, '--data-dir', node.dataDir], { encoding: 'utf8' });
-  return JSON.parse(stdout);
-}
 
 async function reconcile(swapId: string, before: Awaited<ReturnType<typeof balancesOf>>) {
   await reconcileBoth(pair, swapId, before);
@@ -40,14 +26,13 @@ async function reconcile(swapId: string, before: Awaited<ReturnType<typeof balan
 describe('swap between two nodes on two regtest chains', () => {
   it('happy path: maker and taker both complete, wallets reconcile to the satoshi', async () => {
     const before = await balancesOf(maker, taker);
-    const miner = autoMine(dev);
-    try {
+    await withMiner(dev, async () => {
       await taker.call('swaps.allow', {
         peerId: maker.peerId,
         sell: { ticker: 'DEVB', amount: '4.25' },
         buy: { ticker: 'DEVA', amount: '1.5' },
       });
-      const s = (await cli(maker, [
+      const s = (await maker.cli([
         'swaps',
         'start',
         '--peer-id',
@@ -77,14 +62,12 @@ describe('swap between two nodes on two regtest chains', () => {
         expect.arrayContaining(['proposed', 'funding', 'funded', 'claiming', 'completed']),
       );
       expect(m.locks.map((l) => l.side)).toEqual(['own', 'counterparty']);
-      expect(await cli(taker, ['swaps', 'get', '--swap-id', s.swapId])).toMatchObject({
+      expect(await taker.cli(['swaps', 'get', '--swap-id', s.swapId])).toMatchObject({
         swapId: s.swapId,
         role: 'taker',
         state: 'completed',
       });
-    } finally {
-      await miner.stop();
-    }
+    });
     const { m } = await reconcile((await maker.call('swaps.list', {}))[0]!.swapId, before);
     expect(m.txs.map((x) => x.kind)).toEqual(expect.arrayContaining(['ownFunding', 'theirFunding', 'claim']));
     // The agreed depth per chain, and every step's deadline with the chain it is counted on.
@@ -113,8 +96,7 @@ describe('swap between two nodes on two regtest chains', () => {
     });
     await taker.restart();
     await maker.waitConnected(taker.peerId);
-    const miner = autoMine(dev);
-    try {
+    await withMiner(dev, async () => {
       const s = await maker.call('swaps.start', {
         peerId: taker.peerId,
         sell: { ticker: 'DEVA', amount: '0.5' },
@@ -124,18 +106,15 @@ describe('swap between two nodes on two regtest chains', () => {
       expect(m).toMatchObject({ outcome: 'completed', reason: null });
       expect((await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished')).outcome).toBe('completed');
       await reconcile(s.swapId, before);
-    } finally {
-      await miner.stop();
-    }
+    });
   });
 
   it('taker never funds: the maker refunds at its lock; the taker ends before funding', async () => {
     const before = await balancesOf(maker, taker);
     const { swapId } = await startSwap();
-    const miner = autoMine(dev);
-    // The maker's HTLC stays unconfirmed until the taker is gone, so the taker cannot lock first.
-    miner.paused.add('DEVA');
-    try {
+    await withMiner(dev, async (miner) => {
+      // The maker's HTLC stays unconfirmed until the taker is gone, so the taker cannot lock first.
+      miner.paused.add('DEVA');
       await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
       await taker.kill();
       // Its refund needs the vault's key: the vault refuses to lock while the swap runs.
@@ -152,9 +131,7 @@ describe('swap between two nodes on two regtest chains', () => {
       const m = await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded');
       expect(m.outcome).toBe('refunded');
       expect(m.reason?.code).toBe('deadline-passed');
-    } finally {
-      await miner.stop();
-    }
+    });
     await taker.start();
     const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker gave up');
     expect(t.outcome).toBe('failedBeforeFunding');
@@ -170,8 +147,7 @@ describe('swap between two nodes on two regtest chains', () => {
     await maker.exited();
     expect((await taker.waitSwap(swapId, (x) => x.state === 'accepted', 'taker accepted')).txs).toEqual([]);
     await taker.kill();
-    const miner = autoMine(dev);
-    try {
+    await withMiner(dev, async () => {
       // The maker comes back and locks while the taker is away; its HTLC confirms.
       await maker.start();
       const m = await maker.waitSwap(
@@ -195,17 +171,14 @@ describe('swap between two nodes on two regtest chains', () => {
       ]);
       await mineTo(dev.DEVA, m.locks.find((l) => l.side === 'own')!.locktime);
       expect((await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded')).outcome).toBe('refunded');
-    } finally {
-      await miner.stop();
-    }
+    });
     await reconcile(swapId, before);
   });
 
   it('maker never claims: both refund at their locks', async () => {
     const before = await balancesOf(maker, taker);
     const { swapId } = await startSwap();
-    const miner = autoMine(dev);
-    try {
+    await withMiner(dev, async (miner) => {
       // The taker locked its coins; the maker disappears before that HTLC confirms, so before it can claim.
       await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
       miner.paused.add('DEVB');
@@ -222,9 +195,7 @@ describe('swap between two nodes on two regtest chains', () => {
       await mineTo(dev.DEVA, locks.find((l) => l.side === 'counterparty')!.locktime);
       const m = await maker.waitSwap(swapId, (x) => x.terminal, 'maker refunded');
       expect(m.outcome).toBe('refunded');
-    } finally {
-      await miner.stop();
-    }
+    });
     await reconcile(swapId, before);
     expect(await height(dev.DEVA)).toBeLessThan(431);
   });

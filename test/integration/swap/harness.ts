@@ -1,57 +1,52 @@
 // Shared set-up for swap integration tests: two regtest chains as DEVA and DEVB, a maker and a
 // taker node (real processes) that find each other again after restarts, and helpers to start a
 // swap between them and reconcile both parties' wallets to the satoshi when it ended.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { expect } from 'vitest';
-import type { SwapSummary } from '../../../src-shared/api/schemas.ts';
-import { startChains, type Chains } from '../../support/regtest.ts';
-import {
-  SwapNode,
-  balancesOf,
-  expectedAfter,
-  killAllNodes,
-  type Balances,
-  type DevChains,
-} from '../../support/swap-node.ts';
-
-const COIN = 100_000_000n;
+import { beforeAll, expect } from 'vitest';
+import type { SwapDetail, SwapSummary } from '../../../src-shared/api/schemas.ts';
+import { parseAmount } from '../../../src-shared/money/index.ts';
+import { COIN, useDevNet, type DevNode } from '../../support/dev-node.ts';
+import { feeOf, outputValue, type DevChains, type Ticker } from '../../support/regtest.ts';
 
 export interface Pair {
   dev: DevChains;
-  maker: SwapNode;
-  taker: SwapNode;
+  maker: DevNode;
+  taker: DevNode;
   root: string;
-  cleanup(): Promise<void>;
 }
 
-export async function setupPair(): Promise<Pair> {
-  const chains: Chains = await startChains(2);
-  const dev = { DEVA: chains.chains[0]!, DEVB: chains.chains[1]! };
-  const root = await mkdtemp(path.join(tmpdir(), 'hashlock-swap-'));
-  const nodes: SwapNode[] = [];
-  const cleanup = async () => {
-    await killAllNodes(nodes);
-    await chains.cleanup();
-    // HASHLOCK_KEEP_TEST_DIRS=1 keeps the nodes' data dirs and logs for a post-mortem.
-    if (process.env.HASHLOCK_KEEP_TEST_DIRS) console.log(`swap test dirs kept in ${root}`);
-    else await rm(root, { recursive: true, force: true });
-  };
-  try {
+export type Side = 'maker' | 'taker';
+
+/**
+ * A maker (20 DEVA) and a taker (50 DEVB) for this test file, connected and each other's bootstrap
+ * peer; filled in before the file's tests, killed with the chains after them.
+ */
+export function usePair(): Pair {
+  const net = useDevNet();
+  const pair = {} as Pair;
+  beforeAll(async () => {
     const [maker, taker] = await Promise.all([
-      SwapNode.create('maker', { root, chains: dev, funds: { DEVA: 20n * COIN } }),
-      SwapNode.create('taker', { root, chains: dev, funds: { DEVB: 50n * COIN } }),
+      net.node('maker', { funds: { DEVA: 20n * COIN } }),
+      net.node('taker', { funds: { DEVB: 50n * COIN } }),
     ]);
-    nodes.push(maker, taker);
-    maker.setBootstrap([taker.addr]);
-    taker.setBootstrap([maker.addr]);
+    maker.bootstrap = [taker.addr];
+    taker.bootstrap = [maker.addr];
     await maker.call('p2p.dial', { addr: taker.addr });
-    return { dev, maker, taker, root, cleanup };
-  } catch (err) {
-    await cleanup();
-    throw err;
-  }
+    Object.assign(pair, { dev: net.dev, root: net.root, maker, taker });
+  });
+  return pair;
+}
+
+/** The two nodes of a pair as the one a test acts on and the other. */
+export function sides(p: Pair, victim: Side): { node: DevNode; other: DevNode } {
+  return victim === 'maker' ? { node: p.maker, other: p.taker } : { node: p.taker, other: p.maker };
+}
+
+/** Restarts `victim` so that it SIGKILLs itself at `crashAt`, with the pair connected again. */
+export async function armCrash(p: Pair, victim: Side, crashAt: string): Promise<{ node: DevNode; other: DevNode }> {
+  const s = sides(p, victim);
+  await s.node.restart({ crashAt });
+  await p.maker.waitConnected(p.taker.peerId);
+  return s;
 }
 
 /** The taker agrees, then the maker proposes: DEVA (maker) for DEVB (taker). */
@@ -66,6 +61,47 @@ export async function startSwap(p: Pair, sell = '1', buy = '4'): Promise<SwapSum
     sell: { ticker: 'DEVA', amount: sell },
     buy: { ticker: 'DEVB', amount: buy },
   });
+}
+
+export type Wallets = Record<Ticker, bigint>;
+
+export interface Balances {
+  maker: Wallets;
+  taker: Wallets;
+}
+
+export async function walletsOf(node: DevNode): Promise<Wallets> {
+  return { DEVA: await node.balance('DEVA'), DEVB: await node.balance('DEVB') };
+}
+
+export async function balancesOf(maker: DevNode, taker: DevNode): Promise<Balances> {
+  return { maker: await walletsOf(maker), taker: await walletsOf(taker) };
+}
+
+const txOf = (s: SwapDetail, kind: SwapDetail['txs'][number]['kind']) => s.txs.find((t) => t.kind === kind)?.txid;
+
+/**
+ * What a party's two wallets must hold after its swap ended, to the satoshi, from the swap's own
+ * transactions on chain: what it locked and the funding fee, and what its claim or refund paid
+ * back (the HTLC's value less that transaction's fee). Checks the HTLC outputs hold the amounts.
+ */
+export async function expectedAfter(node: DevNode, s: SwapDetail, before: Wallets): Promise<Wallets> {
+  const sell = s.sell.ticker as Ticker;
+  const buy = s.buy.ticker as Ticker;
+  const sellAmount = parseAmount(s.sell.amount, 8);
+  const buyAmount = parseAmount(s.buy.amount, 8);
+  const after = { ...before };
+  const funding = s.txs.find((t) => t.kind === 'ownFunding');
+  if (funding) {
+    const locked = await outputValue(node.chains[sell], funding.txid, funding.vout!);
+    if (locked !== sellAmount) throw new Error(`${node.name}: the HTLC holds ${locked}, not ${sellAmount}`);
+    after[sell] -= sellAmount + (await feeOf(node.chains[sell], funding.txid));
+  }
+  const refund = txOf(s, 'refund');
+  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - (await feeOf(node.chains[sell], refund));
+  const claim = txOf(s, 'claim');
+  if (claim && s.outcome === 'completed') after[buy] += buyAmount - (await feeOf(node.chains[buy], claim));
+  return after;
 }
 
 /** Both wallets of both parties hold exactly what the swap's transactions on chain say. */

@@ -12,7 +12,6 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { getCoin } from '../../../src-shared/coins/registry.ts';
-import { formatAmount } from '../../../src-shared/money/index.ts';
 import { decodeSwapMessage, encodeSwapMessage } from '../../../src-shared/swaps/messages.ts';
 import { REGTEST_TIMELOCK_POLICY, chainParamsOf, proposeLocktimes } from '../../../src-shared/swaps/timelock.ts';
 import type { SwapMessage, SwapProposal, SwapTerms } from '../../../src-shared/swaps/types.ts';
@@ -21,6 +20,7 @@ import { htlcAddress, htlcOutputScript, htlcScript } from '../../../src-main/cha
 import { RpcClient } from '../../../src-main/chain/rpc.ts';
 import { createP2pHost } from '../../../src-main/p2p/host.ts';
 import { SWAP_PROTOCOL } from '../../../src-main/swaps/protocol.ts';
+import { payAt } from '../../support/regtest.ts';
 
 export type Fault = 'wrong-amount' | 'wrong-script' | 'wrong-hash' | 'short-lock';
 
@@ -97,18 +97,7 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
   }
   const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
-  const txid = await wallet.call<string>('sendtoaddress', [
-    address,
-    formatAmount(amount, 8),
-    '',
-    '',
-    false,
-    false,
-    null,
-    'unset',
-    null,
-    10,
-  ]);
+  const txid = await payAt(wallet, address, amount);
   const tx = Transaction.fromHex(await wallet.call<string>('getrawtransaction', [txid], { wallet: false }));
   const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(htlcOutputScript(script)));
   out({ event: 'funded', txid, vout, amount: amount.toString(), ticker: e.ticker });
@@ -206,6 +195,8 @@ async function main(): Promise<void> {
       await send({ type: 'swap.propose', ...proposal });
     })().catch((err: Error) => out({ event: 'error', error: err.message }));
   });
+  // The test that started it is gone (its end of the pipe closed): so is this peer.
+  process.stdin.once('close', () => void host.stop().finally(() => process.exit(0)));
 }
 
 /** bech32 for the raw P2WSH address, via @scure/base (as src-main/chain/address.ts uses it). */

@@ -1,14 +1,26 @@
 // Runs hostile-peer.ts as a child process and follows its JSON-line events; checks what the
-// honest node recorded about it (its ban, straight from the node's SQLite file).
+// honest node recorded about it (its ban, straight from the node's SQLite file) and what it paid.
+// `useHostiles` gives a test file the honest pair and hostile peers, all killed after the file.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { afterAll, expect } from 'vitest';
 import { formatAmount } from '../../../src-shared/money/index.ts';
 import { nodeBinary } from '../../support/p2p-proc.ts';
-import type { DevChains, SwapNode } from '../../support/swap-node.ts';
+import type { DevNode } from '../../support/dev-node.ts';
+import { feeOf, type DevChains } from '../../support/regtest.ts';
 import { waitFor } from '../../../src-main/kernel/time.ts';
+import { usePair, type Pair, type Side } from './harness.ts';
 import type { Fault, HostileConfig } from './hostile-peer.ts';
+
+/** Each wrong HTLC a hostile party locks, and the reason code the honest party gives for it. */
+export const FAULT_CASES = [
+  { fault: 'wrong-amount', code: 'wrong-amount' },
+  { fault: 'wrong-script', code: 'script-not-htlc' },
+  { fault: 'wrong-hash', code: 'wrong-secret-hash' },
+  { fault: 'short-lock', code: 'lock-too-short' },
+] as const;
 
 const SCRIPT = path.join(import.meta.dirname, 'hostile-peer.ts');
 
@@ -44,7 +56,7 @@ export class Hostile {
     name: string;
     role: 'maker' | 'taker';
     fault: Fault;
-    target: SwapNode;
+    target: DevNode;
     dev: DevChains;
   }): Promise<Hostile> {
     for (const t of ['DEVA', 'DEVB'] as const) {
@@ -107,7 +119,7 @@ export class Hostile {
 }
 
 /** Waits for the honest node to record a ban of `peerId` (it bans once its abort had its chance to go out). */
-export async function waitBan(node: SwapNode, peerId: string): Promise<{ reason: string; until: number }> {
+export async function waitBan(node: DevNode, peerId: string): Promise<{ reason: string; until: number }> {
   return waitFor(() => banOf(node, peerId), {
     timeoutMs: 15_000,
     intervalMs: 50,
@@ -116,7 +128,7 @@ export async function waitBan(node: SwapNode, peerId: string): Promise<{ reason:
 }
 
 /** The ban the honest node recorded for `peerId`, read from its SQLite file (WAL allows a reader). */
-export function banOf(node: SwapNode, peerId: string): { reason: string; until: number } | undefined {
+export function banOf(node: DevNode, peerId: string): { reason: string; until: number } | undefined {
   const db = new Database(path.join(node.dataDir, 'node.sqlite'), { readonly: true, fileMustExist: true });
   try {
     return db
@@ -125,4 +137,40 @@ export function banOf(node: SwapNode, peerId: string): { reason: string; until: 
   } finally {
     db.close();
   }
+}
+
+/** The hostile peer's wallet paid exactly its wrong HTLC and that transaction's fee, nothing else. */
+export async function expectPaidOnlyItsHtlc(h: Hostile, before: bigint, funded: HostileEvent): Promise<void> {
+  const t = funded.ticker as 'DEVA' | 'DEVB';
+  const fee = await feeOf(h.dev[t], funded.txid as string);
+  expect(await h.balance(t)).toBe(before - BigInt(funded.amount as string) - fee);
+}
+
+export interface Hostiles {
+  pair: Pair;
+  /** A hostile `role` locking an HTLC with `fault`, against the honest other side of the pair. */
+  start(role: Side, fault: Fault): Promise<Hostile>;
+}
+
+export function useHostiles(): Hostiles {
+  const pair = usePair();
+  const started: Hostile[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((h) => h.kill()));
+  });
+  return {
+    pair,
+    async start(role, fault) {
+      const h = await Hostile.start({
+        root: pair.root,
+        name: `hostile-${role}-${fault}`,
+        role,
+        fault,
+        target: role === 'maker' ? pair.taker : pair.maker,
+        dev: pair.dev,
+      });
+      started.push(h);
+      return h;
+    },
+  };
 }

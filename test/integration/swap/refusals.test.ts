@@ -2,26 +2,18 @@
 // funds" from litecoind), a proposal the peer never agreed to or whose terms it refuses (answered
 // at once, not by silence), and the user's abort before and after its coins are locked. Wallets
 // reconcile to the satoshi.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Transaction } from 'bitcoinjs-lib';
-import { autoMine, balancesOf, height, mineTo } from '../../support/swap-node.ts';
-import { reconcile, setupPair, startSwap, type Pair } from './harness.ts';
+import { height, mineTo, withMiner } from '../../support/regtest.ts';
+import { balancesOf, reconcile, startSwap, usePair } from './harness.ts';
 
-let pair: Pair;
-
-beforeAll(async () => {
-  pair = await setupPair();
-});
-afterAll(async () => {
-  await pair?.cleanup();
-});
+const pair = usePair();
 
 describe('swaps that stop early', () => {
   it("the taker's wallet cannot pay: it fails before funding, tells the maker, and the maker refunds at its lock", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
-    const miner = autoMine(dev);
-    try {
+    await withMiner(dev, async () => {
       const { swapId } = await startSwap(pair, '1', '80'); // the taker's wallet holds 50
       const t = await taker.waitSwap(swapId, (s) => s.terminal, 'taker gave up');
       expect(t.outcome).toBe('failedBeforeFunding');
@@ -31,9 +23,7 @@ describe('swaps that stop early', () => {
       await mineTo(dev.DEVA, m.locks.find((l) => l.side === 'own')!.locktime);
       expect((await maker.waitSwap(swapId, (s) => s.terminal, 'maker refunded')).outcome).toBe('refunded');
       await reconcile(pair, swapId, before);
-    } finally {
-      await miner.stop();
-    }
+    });
   });
 
   it("a proposal the peer never agreed to is refused at once: the maker fails before funding with the peer's words", async () => {
@@ -79,7 +69,7 @@ describe('swaps that stop early', () => {
     const before = await balancesOf(maker, taker);
     const free = await maker.call('wallets.balance', { ticker: 'DEVA' });
     // A taker that hangs (its process stopped) keeps the proposal unanswered.
-    taker.child!.kill('SIGSTOP');
+    taker.pause();
     try {
       const s = await maker.call('swaps.start', {
         peerId: taker.peerId,
@@ -98,7 +88,7 @@ describe('swaps that stop early', () => {
       });
       expect((await maker.call('wallets.balance', { ticker: 'DEVA' })).locked).toBe('0');
     } finally {
-      taker.child!.kill('SIGCONT');
+      taker.resume();
     }
     expect(await balancesOf(maker, taker)).toEqual(before);
   });
@@ -106,10 +96,9 @@ describe('swaps that stop early', () => {
   it('swaps.abort after our coins are locked: the swap stops, both coins come back at their own locks, never earlier', async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
-    const miner = autoMine(dev);
-    // The maker cannot claim before the abort: the taker's lock stays unconfirmed until then.
-    miner.paused.add('DEVB');
-    try {
+    await withMiner(dev, async (miner) => {
+      // The maker cannot claim before the abort: the taker's lock stays unconfirmed until then.
+      miner.paused.add('DEVB');
       const { swapId } = await startSwap(pair);
       await taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker locked');
       const stopped = await taker.call('swaps.abort', { swapId });
@@ -142,8 +131,6 @@ describe('swaps that stop early', () => {
       expect(mDone.txs.some((x) => x.kind === 'claim')).toBe(false);
       await reconcile(pair, swapId, before);
       expect(await height(dev.DEVA)).toBeLessThan(431);
-    } finally {
-      await miner.stop();
-    }
+    });
   });
 });

@@ -2,11 +2,11 @@
 // blocks pass on both chains. The party left behind must end on its own (failed before funding,
 // refunded, or completed); the one that vanished ends correctly when it comes back. Wallets of
 // both reconcile to the satoshi.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SwapOutcome } from '../../../src-shared/api/schemas.ts';
 import type { z } from 'zod';
-import { autoMine, balancesOf, passTime } from '../../support/swap-node.ts';
-import { reconcile, setupPair, startSwap, type Pair } from './harness.ts';
+import { passTime, withMiner } from '../../support/regtest.ts';
+import { armCrash, balancesOf, reconcile, startSwap, usePair, type Side } from './harness.ts';
 
 type Outcome = z.infer<typeof SwapOutcome>;
 
@@ -19,26 +19,16 @@ export interface VanishCase {
   readonly returned: Outcome;
 }
 
-export function vanishMatrix(victim: 'maker' | 'taker', cases: readonly VanishCase[]): void {
-  let pair: Pair;
-  beforeAll(async () => {
-    pair = await setupPair();
-  });
-  afterAll(async () => {
-    await pair?.cleanup();
-  });
+export function vanishMatrix(victim: Side, cases: readonly VanishCase[]): void {
+  const pair = usePair();
 
   describe(`${victim} vanishes at each step: both sides still end, never stranded`, () => {
     it.each(cases)(
       `${victim} vanishes $when: the other ends $survivor, it ends $returned on return`,
       async ({ at, survivor, returned }) => {
-        const gone = pair[victim];
-        const other = victim === 'maker' ? pair.taker : pair.maker;
-        await gone.restart({ crashAt: at });
-        await pair.maker.waitConnected(pair.taker.peerId);
+        const { node: gone, other } = await armCrash(pair, victim, at);
         const before = await balancesOf(pair.maker, pair.taker);
-        const miner = autoMine(pair.dev);
-        try {
+        await withMiner(pair.dev, async () => {
           const { swapId } = await startSwap(pair);
           await gone.exited();
           await passTime(
@@ -55,9 +45,7 @@ export function vanishMatrix(victim: 'maker' | 'taker', cases: readonly VanishCa
           );
           expect((await gone.swap(swapId)).outcome).toBe(returned);
           await reconcile(pair, swapId, before);
-        } finally {
-          await miner.stop();
-        }
+        });
       },
     );
   });
