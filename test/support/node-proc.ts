@@ -18,7 +18,8 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO, 'bin/hashlock');
 const TOKEN_FILE = 'api-token';
 const execFileAsync = promisify(execFile);
-const START_TIMEOUT_MS = 30_000;
+// Generous: on a loaded machine a node takes a while to load its modules and open its store.
+const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
 
 /**
