@@ -1,59 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStore } from '../core/test-store.ts';
+// The order-network repositories (orders, trades, service nodes) against a real SQLite store:
+// round trips across reopen, listing order, and what the schema refuses.
+import { describe, expect, it } from 'vitest';
 import { createOrderRepo } from '../orders/repo.ts';
 import { createServiceNodeRepo } from '../servicenode/repo.ts';
 import { createTradeRepo } from '../history/repo.ts';
+import { useTempStore } from '../../test/support/temp-store.ts';
 
-let dir: string;
-let path: string;
-let db: Database;
-let clock: number;
-const now = (): number => clock;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hashlock-order-repos-'));
-  path = join(dir, 'node.sqlite');
-  db = openTestStore(path);
-  clock = 1_000;
-});
-afterEach(() => {
-  if (db.open) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function reopen(): Database {
-  db.close();
-  db = openTestStore(path);
-  return db;
-}
+const store = useTempStore();
 
 describe('order repository', () => {
+  type Row = Parameters<ReturnType<typeof createOrderRepo>['put']>[0];
+  const row = (over: Partial<Row> = {}): Row => ({
+    id: 'o1',
+    kind: 'limit',
+    role: 'maker',
+    state: 'new',
+    base: 'DEVA',
+    quote: 'DEVB',
+    data: {},
+    ...over,
+  });
+
   it('round-trips an order with bigint data across reopen, keeping created_at on update', () => {
-    const repo = createOrderRepo(db, { now });
-    repo.put({
-      id: 'o1',
-      kind: 'limit',
-      role: 'maker',
-      state: 'new',
-      base: 'DEVA',
-      quote: 'DEVB',
-      data: { remaining: 5n },
-    });
-    clock = 2_000;
-    repo.put({
-      id: 'o1',
-      kind: 'limit',
-      role: 'maker',
-      state: 'open',
-      base: 'DEVA',
-      quote: 'DEVB',
-      data: { remaining: 4n },
-    });
-    const again = createOrderRepo(reopen(), { now });
+    const repo = createOrderRepo(store.db, { now: store.now });
+    repo.put(row({ data: { remaining: 5n } }));
+    store.clock = 2_000;
+    repo.put(row({ state: 'open', data: { remaining: 4n } }));
+    const again = createOrderRepo(store.reopen(), { now: store.now });
     expect(again.get('o1')).toEqual({
       id: 'o1',
       kind: 'limit',
@@ -69,10 +42,10 @@ describe('order repository', () => {
   });
 
   it('lists newest first, and only live orders when asked', () => {
-    const repo = createOrderRepo(db, { now });
+    const repo = createOrderRepo(store.db, { now: store.now });
     for (const [i, state] of (['open', 'finished', 'hold', 'canceled'] as const).entries()) {
-      clock = 1_000 + i;
-      repo.put({ id: `o${i}`, kind: 'limit', role: 'maker', state, base: 'DEVA', quote: 'DEVB', data: {} });
+      store.clock = 1_000 + i;
+      repo.put(row({ id: `o${i}`, state }));
     }
     expect(repo.list().map((o) => o.id)).toEqual(['o3', 'o2', 'o1', 'o0']);
     expect(repo.list({ live: true }).map((o) => o.id)).toEqual(['o2', 'o0']);
@@ -80,10 +53,8 @@ describe('order repository', () => {
   });
 
   it('refuses a state that is not an order state', () => {
-    const repo = createOrderRepo(db, { now });
-    expect(() =>
-      repo.put({ id: 'o1', kind: 'limit', role: 'maker', state: 'filled', base: 'DEVA', quote: 'DEVB', data: {} }),
-    ).toThrow(/CHECK/);
+    const repo = createOrderRepo(store.db, { now: store.now });
+    expect(() => repo.put(row({ state: 'filled' }))).toThrow(/CHECK/);
   });
 });
 
@@ -99,14 +70,14 @@ describe('trade repository', () => {
   });
 
   it('stores a trade once: a second record with the same id changes nothing', () => {
-    const repo = createTradeRepo(db, { now });
+    const repo = createTradeRepo(store.db, { now: store.now });
     expect(repo.add(row('t1', 10))).toBe(true);
     expect(repo.add({ ...row('t1', 99), record: { other: true } })).toBe(false);
-    expect(createTradeRepo(reopen()).get('t1')).toEqual(row('t1', 10));
+    expect(createTradeRepo(store.reopen()).get('t1')).toEqual(row('t1', 10));
   });
 
   it('records the chain check and lists by market, mine and time', () => {
-    const repo = createTradeRepo(db, { now });
+    const repo = createTradeRepo(store.db, { now: store.now });
     repo.add(row('t1', 10));
     repo.add(row('t2', 30, { mine: true }));
     repo.add(row('t3', 20, { base: 'DEVC' }));
@@ -122,7 +93,7 @@ describe('trade repository', () => {
 
 describe('service node repository', () => {
   it('keeps registrations by outpoint with their latest heartbeat', () => {
-    const repo = createServiceNodeRepo(db, { now });
+    const repo = createServiceNodeRepo(store.db, { now: store.now });
     repo.putNode({
       outpoint: 'a:0',
       pubkey: '02aa',
@@ -147,7 +118,7 @@ describe('service node repository', () => {
       verified: 'failed',
       lastSeen: 1,
     });
-    const again = createServiceNodeRepo(reopen());
+    const again = createServiceNodeRepo(store.reopen());
     expect(again.listNodes()).toEqual([
       {
         outpoint: 'a:0',
@@ -164,7 +135,7 @@ describe('service node repository', () => {
   });
 
   it('lets a fee transaction pay for one hold, and marks a hold traded once', () => {
-    const repo = createServiceNodeRepo(db, { now });
+    const repo = createServiceNodeRepo(store.db, { now: store.now });
     expect(repo.addHold({ holdId: 'h1', orderId: 'o1', feeTxid: 'f1', hold: { baseAmount: 1n } })).toBe(true);
     expect(repo.feeUsed('f1')).toBe(true);
     expect(repo.feeUsed('f2')).toBe(false);

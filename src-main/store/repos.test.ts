@@ -1,46 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The node's repositories (settings, wallet connections, swaps, bans) against a real SQLite store:
+// round trips across reopen, append-only swap events, transactions, and injection attempts.
+import { describe, expect, it } from 'vitest';
 import type { StoredWalletConnection } from '../wallets/connection-store.ts';
 import { createBanRepo } from '../p2p/ban-repo.ts';
-import { openTestStore } from '../core/test-store.ts';
 import { createSettingsRepo } from '../settings/repo.ts';
 import { createSwapRepo, type SwapSnapshot } from '../swaps/repo.ts';
 import { createWalletConnectionRepo } from '../wallets/connection-repo.ts';
+import { openTestStore } from '../core/test-store.ts';
+import { useTempStore } from '../../test/support/temp-store.ts';
 
-let dir: string;
-let path: string;
-let db: Database;
-let clock: number;
-const now = (): number => clock;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hashlock-repos-'));
-  path = join(dir, 'node.sqlite');
-  db = openTestStore(path);
-  clock = 1_000;
-});
-afterEach(() => {
-  if (db.open) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Reopen from disk, so round trips prove persistence rather than a cache. */
-function reopen(): Database {
-  db.close();
-  db = openTestStore(path);
-  return db;
-}
+const store = useTempStore();
 
 describe('settings repository', () => {
   it('round-trips JSON values, bigints included, across reopen', () => {
-    const settings = createSettingsRepo(db);
+    const settings = createSettingsRepo(store.db);
     settings.set('risk', { confirmations: { LTC: 2 }, maxAmount: 5_000_000_000n });
     settings.set('theme', 'dark');
     settings.set('theme', 'light');
-    const again = createSettingsRepo(reopen());
+    const again = createSettingsRepo(store.reopen());
     expect(again.get('risk')).toEqual({ confirmations: { LTC: 2 }, maxAmount: 5_000_000_000n });
     expect(again.get<string>('theme')).toBe('light');
     expect(again.get('missing')).toBeUndefined();
@@ -50,7 +27,7 @@ describe('settings repository', () => {
   });
 
   it('stores an SQL injection attempt in a key or value literally', () => {
-    const settings = createSettingsRepo(db);
+    const settings = createSettingsRepo(store.db);
     const key = "x'); DROP TABLE settings; --";
     settings.set(key, "'; DELETE FROM settings; --");
     settings.set('other', 1);
@@ -59,7 +36,7 @@ describe('settings repository', () => {
   });
 
   it('returns a "__proto__" key as data without touching the prototype', () => {
-    const settings = createSettingsRepo(db);
+    const settings = createSettingsRepo(store.db);
     settings.set('__proto__', { polluted: true });
     const all = settings.all();
     expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
@@ -87,10 +64,10 @@ describe('wallet connection repository', () => {
   };
 
   it('round-trips both kinds, optional fields absent rather than null', () => {
-    const repo = createWalletConnectionRepo(db, { now });
+    const repo = createWalletConnectionRepo(store.db, { now: store.now });
     repo.put(cookie);
     repo.put(password);
-    const again = createWalletConnectionRepo(reopen(), { now });
+    const again = createWalletConnectionRepo(store.reopen(), { now: store.now });
     expect(again.get('LTC')).toStrictEqual(cookie);
     expect(again.get('BTC')).toStrictEqual(password);
     expect(again.list().map((c) => c.ticker)).toEqual(['BTC', 'LTC']);
@@ -98,9 +75,9 @@ describe('wallet connection repository', () => {
   });
 
   it('replaces a connection on put, clearing fields the new one lacks, and stamps updated_at', () => {
-    const repo = createWalletConnectionRepo(db, { now });
+    const repo = createWalletConnectionRepo(store.db, { now: store.now });
     repo.put(password);
-    clock = 2_000;
+    store.clock = 2_000;
     repo.put({ ticker: 'BTC', kind: 'cookie', host: 'localhost', port: 8332, cookiePath: '/c' });
     expect(repo.get('BTC')).toStrictEqual({
       ticker: 'BTC',
@@ -109,11 +86,13 @@ describe('wallet connection repository', () => {
       port: 8332,
       cookiePath: '/c',
     });
-    expect(db.prepare('SELECT updated_at FROM wallet_connections WHERE ticker = ?').pluck().get('BTC')).toBe(2_000);
+    expect(store.db.prepare('SELECT updated_at FROM wallet_connections WHERE ticker = ?').pluck().get('BTC')).toBe(
+      2_000,
+    );
   });
 
   it('deletes', () => {
-    const repo = createWalletConnectionRepo(db, { now });
+    const repo = createWalletConnectionRepo(store.db, { now: store.now });
     repo.put(cookie);
     repo.delete('LTC');
     repo.delete('LTC');
@@ -121,7 +100,7 @@ describe('wallet connection repository', () => {
   });
 
   it('refuses an invalid port rather than storing it', () => {
-    const repo = createWalletConnectionRepo(db, { now });
+    const repo = createWalletConnectionRepo(store.db, { now: store.now });
     expect(() => repo.put({ ...cookie, port: 70000 })).toThrow(/CHECK constraint/);
   });
 });
@@ -137,12 +116,12 @@ describe('swap repository', () => {
   });
 
   it('numbers events 1, 2, 3 per swap and reads them back in order with bigints intact', () => {
-    const swaps = createSwapRepo(db, { now });
+    const swaps = createSwapRepo(store.db, { now: store.now });
     expect(swaps.appendEvent('swap-1', 'created', { amount: 1n })).toBe(1);
     expect(swaps.appendEvent('swap-2', 'created', {})).toBe(1);
-    clock = 1_500;
+    store.clock = 1_500;
     expect(swaps.appendEvent('swap-1', 'locked', { txid: 'aa', vout: 0, value: 2_100_000_000_000_000n })).toBe(2);
-    const again = createSwapRepo(reopen(), { now });
+    const again = createSwapRepo(store.reopen(), { now: store.now });
     expect(again.events('swap-1')).toEqual([
       { swapId: 'swap-1', seq: 1, type: 'created', payload: { amount: 1n }, createdAt: 1_000 },
       {
@@ -159,11 +138,11 @@ describe('swap repository', () => {
   });
 
   it('upserts snapshots, keeping created_at and moving updated_at', () => {
-    const swaps = createSwapRepo(db, { now });
+    const swaps = createSwapRepo(store.db, { now: store.now });
     swaps.upsert(snapshot());
-    clock = 3_000;
+    store.clock = 3_000;
     swaps.upsert(snapshot({ state: 'created', data: { amount: 150_000_000n, txid: 'bb' } }));
-    const again = createSwapRepo(reopen(), { now });
+    const again = createSwapRepo(store.reopen(), { now: store.now });
     expect(again.get('swap-1')).toEqual({
       ...snapshot({ state: 'created', data: { amount: 150_000_000n, txid: 'bb' } }),
       createdAt: 1_000,
@@ -173,7 +152,7 @@ describe('swap repository', () => {
   });
 
   it('appends an event and updates the snapshot in one transaction', () => {
-    const swaps = createSwapRepo(db, { now });
+    const swaps = createSwapRepo(store.db, { now: store.now });
     swaps.upsert(snapshot());
     const seq = swaps.appendEventAndUpdate(
       'swap-1',
@@ -186,7 +165,7 @@ describe('swap repository', () => {
   });
 
   it('writes neither the event nor the snapshot when either part fails', () => {
-    const swaps = createSwapRepo(db, { now });
+    const swaps = createSwapRepo(store.db, { now: store.now });
     swaps.upsert(snapshot({ state: 'completed', terminal: true }));
     // reopening a finished swap is refused by the database: the event must not be kept either
     expect(() =>
@@ -210,42 +189,42 @@ describe('swap repository', () => {
   });
 
   it('refuses an event and snapshot for different swaps', () => {
-    const swaps = createSwapRepo(db, { now });
+    const swaps = createSwapRepo(store.db, { now: store.now });
     expect(() =>
       swaps.appendEventAndUpdate('swap-1', { type: 'x', payload: {} }, snapshot({ swapId: 'swap-2' })),
     ).toThrow(/swap-2/);
   });
 
   it('lists unfinished swaps oldest first, leaving out finished ones', () => {
-    const swaps = createSwapRepo(db, { now });
-    clock = 5;
+    const swaps = createSwapRepo(store.db, { now: store.now });
+    store.clock = 5;
     swaps.upsert(snapshot({ swapId: 'b' }));
-    clock = 1;
+    store.clock = 1;
     swaps.upsert(snapshot({ swapId: 'c', role: 'taker' }));
-    clock = 9;
+    store.clock = 9;
     swaps.upsert(snapshot({ swapId: 'a', state: 'completed', terminal: true }));
     swaps.upsert(snapshot({ swapId: 'd' }));
     expect(swaps.unfinished().map((s) => s.swapId)).toEqual(['c', 'b', 'd']);
     swaps.upsert(snapshot({ swapId: 'b', state: 'refunded', terminal: true }));
     expect(
-      createSwapRepo(reopen(), { now })
+      createSwapRepo(store.reopen(), { now: store.now })
         .unfinished()
         .map((s) => s.swapId),
     ).toEqual(['c', 'd']);
   });
 
   it('cannot change or delete a stored event even with raw SQL', () => {
-    const swaps = createSwapRepo(db, { now });
+    const swaps = createSwapRepo(store.db, { now: store.now });
     swaps.appendEvent('swap-1', 'created', { a: 1 });
-    expect(() => db.prepare("UPDATE swap_events SET type = 'forged'").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM swap_events').run()).toThrow(/append-only/);
+    expect(() => store.db.prepare("UPDATE swap_events SET type = 'forged'").run()).toThrow(/append-only/);
+    expect(() => store.db.prepare('DELETE FROM swap_events').run()).toThrow(/append-only/);
     expect(swaps.events('swap-1').map((e) => e.type)).toEqual(['created']);
   });
 
   it('gives distinct seqs to two connections appending to the same swap', () => {
-    const a = createSwapRepo(db, { now });
-    const other = openTestStore(path);
-    const b = createSwapRepo(other, { now });
+    const a = createSwapRepo(store.db, { now: store.now });
+    const other = openTestStore(store.path);
+    const b = createSwapRepo(other, { now: store.now });
     const seqs = [
       a.appendEvent('s', 'x', 1),
       b.appendEvent('s', 'y', 2),
@@ -259,7 +238,7 @@ describe('swap repository', () => {
 
 describe('ban repository', () => {
   it('bans until a time, then not', () => {
-    const bans = createBanRepo(db);
+    const bans = createBanRepo(store.db);
     bans.ban('peerA', 'invalid signature', 10_000);
     expect(bans.isBanned('peerA', 9_999)).toBe(true);
     expect(bans.isBanned('peerA', 10_000)).toBe(false);
@@ -267,16 +246,16 @@ describe('ban repository', () => {
   });
 
   it('never shortens a ban when banned again, but extends it', () => {
-    const bans = createBanRepo(db);
+    const bans = createBanRepo(store.db);
     bans.ban('peerA', 'spam', 10_000);
     bans.ban('peerA', 'minor', 5_000);
     expect(bans.list()).toEqual([{ peerId: 'peerA', reason: 'spam', until: 10_000 }]);
     bans.ban('peerA', 'worse', 20_000);
-    expect(createBanRepo(reopen()).list()).toEqual([{ peerId: 'peerA', reason: 'worse', until: 20_000 }]);
+    expect(createBanRepo(store.reopen()).list()).toEqual([{ peerId: 'peerA', reason: 'worse', until: 20_000 }]);
   });
 
   it('lists, unbans and purges expired bans', () => {
-    const bans = createBanRepo(db);
+    const bans = createBanRepo(store.db);
     bans.ban('old', 'a', 100);
     bans.ban('new', 'b', 1_000);
     bans.ban('lifted', 'c', 1_000);
@@ -288,13 +267,13 @@ describe('ban repository', () => {
   });
 
   it('stores an injection attempt in a peer id literally', () => {
-    const bans = createBanRepo(db);
+    const bans = createBanRepo(store.db);
     bans.ban("p' OR '1'='1", 'x', 50);
     expect(bans.isBanned('anyone', 0)).toBe(false);
     expect(bans.isBanned("p' OR '1'='1", 0)).toBe(true);
   });
 
   it('refuses a non-integer ban end', () => {
-    expect(() => createBanRepo(db).ban('p', 'x', 1.5)).toThrow(RangeError);
+    expect(() => createBanRepo(store.db).ban('p', 'x', 1.5)).toThrow(RangeError);
   });
 });

@@ -3,6 +3,7 @@
 // happen in seconds. `useOrderNet` sets one up for a test file (every node sees the service node
 // before the tests run) and tears it down after; `listedAt`/`goneAt` wait on a node's book.
 import { afterAll, beforeAll } from 'vitest';
+import type { Result } from '../../src-shared/api/contract.ts';
 import type { DevNode, DevNodeOptions } from './dev-node.ts';
 import { connectAll, useDevNet, type DevNet } from './dev-node.ts';
 import { autoMine, type AutoMiner, type DevChains } from './regtest.ts';
@@ -19,6 +20,8 @@ export const FAST_ORDERS = {
   orderLifetimeMs: 3_600_000,
 };
 export const COLLATERAL = { ticker: 'DEVA', amount: '10', minConfirmations: 1 } as const;
+/** The one market of the test chains, as method params name it. */
+export const DEVA_DEVB = { base: 'DEVA', quote: 'DEVB' } as const;
 
 export interface TraderOptions extends Pick<DevNodeOptions, 'funds' | 'splitInto'> {
   /** Merged over FAST_ORDERS. */
@@ -122,6 +125,17 @@ export function useOrderNet<N extends string>(traders: Record<N, TraderOptions>)
     traders: made,
     addTrader: (name, o, bootstrap) => createTrader(net, name, o, bootstrap),
   };
+}
+
+/** Waits until `node`'s view of the order `orderId` satisfies `done`. */
+export function orderAt(
+  node: DevNode,
+  orderId: string,
+  done: (o: Result<'getOrder'>) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<Result<'getOrder'>> {
+  return node.until(() => node.call('getOrder', { orderId }), done, what, timeoutMs);
 }
 
 /** Waits until `node` lists the order `id` in its book. */

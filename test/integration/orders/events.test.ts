@@ -4,7 +4,7 @@
 // `trade.new`, which the UI folds into the last price, the candles and the trade lists.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
-import { COIN, listedAt, useOrderNet } from '../../support/order-node.ts';
+import { COIN, DEVA_DEVB, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
 const net = useOrderNet({
   maker: { funds: { DEVA: 5n * COIN, DEVB: 1n * COIN }, splitInto: 2 },
@@ -24,23 +24,12 @@ beforeAll(() => {
 describe('events pushed to the UI during a trade', () => {
   it('a take is not reported filled before its hold, and every node pushes the finished trade as trade.new', async () => {
     const events = { maker: await maker.listen(), taker: await taker.listen(), sn: await sn.listen() };
-    const made = await maker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '1',
-      price: '0.75',
-    });
+    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.75' });
     const orderId = made.order!.id;
     await listedAt(taker, orderId, 15_000);
     const took = await taker.call('takeOrder', { orderId });
     const swapId = took.swapIds[0]!;
-    await taker.until(
-      () => taker.call('getOrder', { orderId: took.order!.id }),
-      (o) => o.state === 'finished',
-      'take finished',
-      120_000,
-    );
+    await orderAt(taker, took.order!.id, (o) => o.state === 'finished', 'take finished', 120_000);
 
     const takerOrder = events.taker
       .flatMap((f) => (f.event === 'order.updated' ? [f.data] : []))

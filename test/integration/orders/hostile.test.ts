@@ -11,7 +11,7 @@ import { STRANGER, testKey, type TestKey } from '../../../src-shared/orders/test
 import type { Order, OrderTerms } from '../../../src-shared/orders/types.ts';
 import { waitFor, sleep } from '../../../src-main/kernel/time.ts';
 import type { DevNode } from '../../support/dev-node.ts';
-import { COIN, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
+import { COIN, DEVA_DEVB, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
 import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
 
 const TOPIC = marketTopic('DEVA', 'DEVB');
@@ -213,13 +213,7 @@ describe('hostile peers', () => {
   });
 
   it('replayed announces, cancels and keepalives change nothing', async () => {
-    const made = await maker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '1',
-      price: '0.5',
-    });
+    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
     const id = made.order!.id;
     await listedAt(watcher, id, 15_000);
     const captured = (type: string) =>
@@ -298,13 +292,7 @@ describe('hostile peers', () => {
       );
     }
     for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
-    const honest = await maker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '1',
-      price: '0.7',
-    });
+    const honest = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.7' });
     await listedAt(watcher, honest.order!.id, 15_000);
   });
 });

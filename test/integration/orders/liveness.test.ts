@@ -5,7 +5,7 @@
 // and its orders with it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
-import { COIN, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
+import { COIN, DEVA_DEVB, goneAt, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
 const net = useOrderNet({
   maker: { funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
@@ -26,8 +26,8 @@ beforeAll(() => {
 
 describe('order network liveness', () => {
   it('a node that joins late pulls the service-node list and the book from the one peer it knows', async () => {
-    const a = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '2' });
-    const b = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'buy', amount: '1', price: '1' });
+    const a = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '2' });
+    const b = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'buy', amount: '1', price: '1' });
     const late = await net.addTrader('late', { orders: { maxTakerFee: { DEVB: '0.0005' } } }, [maker]);
     const nodes = await late.until(
       () => late.call('getServiceNodes', {}),
@@ -42,7 +42,7 @@ describe('order network liveness', () => {
     });
     await listedAt(late, a.order!.id);
     await listedAt(late, b.order!.id);
-    const book = await late.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 1 });
+    const book = await late.call('getOrderBook', { ...DEVA_DEVB, detail: 1 });
     expect(book.asks).toMatchObject([{ price: '2', amount: '1' }]);
     expect(book.bids).toMatchObject([{ price: '1', amount: '1' }]);
     expect(await late.call('getNetworkTokens', {})).toEqual(['DEVA', 'DEVB']);
@@ -61,26 +61,15 @@ describe('order network liveness', () => {
   });
 
   it('an order leaves every book at its expiry, and its maker sees it expired', async () => {
-    const o = await shortLived.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '1',
-      price: '3',
-    });
+    const o = await shortLived.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '3' });
     expect(o.order!.expiresAt! - o.order!.createdAt).toBe(4000);
     await listedAt(taker, o.order!.id);
     for (const n of [sn, maker, taker]) await goneAt(n, o.order!.id, 15_000);
-    await shortLived.until(
-      () => shortLived.call('getOrder', { orderId: o.order!.id }),
-      (x) => x.state === 'expired',
-      'expired',
-      10_000,
-    );
+    await orderAt(shortLived, o.order!.id, (x) => x.state === 'expired', 'expired', 10_000);
   });
 
   it('orders of a maker that falls silent leave every book, and come back when it returns', async () => {
-    const o = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '4' });
+    const o = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '4' });
     await listedAt(taker, o.order!.id);
     await maker.kill();
     for (const n of [sn, taker]) await goneAt(n, o.order!.id, 15_000);
@@ -92,7 +81,7 @@ describe('order network liveness', () => {
   });
 
   it('a take abandoned after the hold gives the order back: the maker reposts it', async () => {
-    const o = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1.5', price: '5' });
+    const o = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1.5', price: '5' });
     await listedAt(taker, o.order!.id);
     const took = await taker.call('takeOrder', { orderId: o.order!.id });
     expect(took.swapIds).toHaveLength(1);
@@ -113,7 +102,7 @@ describe('order network liveness', () => {
   });
 
   it('a service node that goes away drops out of every list, and its orders with it', async () => {
-    const o = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '6' });
+    const o = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '6' });
     await listedAt(taker, o.order!.id);
     await sn.kill();
     for (const n of [maker, taker]) {
@@ -128,7 +117,7 @@ describe('order network liveness', () => {
     const mine = await maker.call('getOrder', { orderId: o.order!.id });
     expect(mine).toMatchObject({ state: 'invalid', reason: 'its service node went away' });
     await expect(
-      maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '6' }),
+      maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '6' }),
     ).rejects.toMatchObject({ code: 'PEER_UNREACHABLE' });
     expect(await taker.call('getNetworkTokens', {})).toEqual([]);
   });

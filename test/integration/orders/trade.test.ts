@@ -4,7 +4,7 @@
 // the remainder listed; a cancel leaves every book.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
-import { COIN, goneAt, listedAt, useOrderNet } from '../../support/order-node.ts';
+import { COIN, DEVA_DEVB, goneAt, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
 const net = useOrderNet({
   maker: { funds: { DEVA: 30n * COIN, DEVB: 1n * COIN }, splitInto: 6 },
@@ -27,13 +27,7 @@ beforeAll(() => {
 
 describe('order network: make, see, take, trade', () => {
   it('a limit order signed by the service node shows in every book, and a taker swaps it to completion', async () => {
-    const made = await maker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '2',
-      price: '0.5',
-    });
+    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '2', price: '0.5' });
     expect(made.order).toMatchObject({
       state: 'open',
       side: 'sell',
@@ -51,7 +45,7 @@ describe('order network: make, see, take, trade', () => {
         15_000,
       );
     }
-    const book = await watcher.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 2 });
+    const book = await watcher.call('getOrderBook', { ...DEVA_DEVB, detail: 2 });
     expect(book.asks[0]).toMatchObject({ price: '0.5', amount: '2', count: 1 });
 
     const preview = await taker.call('takeOrder', { orderId: id, dryRun: true });
@@ -62,19 +56,9 @@ describe('order network: make, see, take, trade', () => {
     for (const n of [sn, maker, watcher]) {
       await goneAt(n, id, 15_000);
     }
-    const done = await taker.until(
-      () => taker.call('getOrder', { orderId: took.order!.id }),
-      (o) => o.state === 'finished',
-      'take finished',
-      120_000,
-    );
+    const done = await orderAt(taker, took.order!.id, (o) => o.state === 'finished', 'take finished', 120_000);
     expect(done.swapIds).toEqual([swapId]);
-    await maker.until(
-      () => maker.call('getOrder', { orderId: id }),
-      (o) => o.state === 'finished',
-      'maker order finished',
-      60_000,
-    );
+    await orderAt(maker, id, (o) => o.state === 'finished', 'maker order finished', 60_000);
     for (const n of [sn, maker, taker, watcher]) {
       const fills = await n.until(
         () => n.call('getOrderFills', { base: 'DEVA', quote: 'DEVB' }),
@@ -88,7 +72,7 @@ describe('order network: make, see, take, trade', () => {
         quoteAmount: '1',
         orderId: id,
       });
-      const h = await n.call('getOrderHistory', { base: 'DEVA', quote: 'DEVB', interval: '1m' });
+      const h = await n.call('getOrderHistory', { ...DEVA_DEVB, interval: '1m' });
       expect(h.candles.at(-1)).toMatchObject({ open: '0.5', close: '0.5', volumeBase: '2', trades: 1 });
       expect(h.stats.last).toBe('0.5');
     }
@@ -103,8 +87,7 @@ describe('order network: make, see, take, trade', () => {
 
   it('a partial take shrinks the order in every book; the remainder stays listed and can be taken', async () => {
     const made = await maker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
+      ...DEVA_DEVB,
       side: 'sell',
       amount: '4',
       price: '0.6',
@@ -120,51 +103,30 @@ describe('order network: make, see, take, trade', () => {
     const first = await taker.call('takeOrder', { orderId: id, amount: '1.5' });
     expect(first.preview).toMatchObject({ baseAmount: '1.5', quoteAmount: '0.9' });
     for (const n of [sn, watcher, maker2]) {
-      await n.until(
-        () => n.call('getOrder', { orderId: id }),
-        (o) => o.remainingBase === '2.5' && o.filledBase === '1.5',
-        'order shrunk',
-        15_000,
-      );
+      await orderAt(n, id, (o) => o.remainingBase === '2.5' && o.filledBase === '1.5', 'order shrunk', 15_000);
     }
-    await taker.until(
-      () => taker.call('getOrder', { orderId: first.order!.id }),
-      (o) => o.state === 'finished',
-      'first fill finished',
-      60_000,
-    );
+    await orderAt(taker, first.order!.id, (o) => o.state === 'finished', 'first fill finished', 60_000);
     const mine = await maker.call('getOrder', { orderId: id });
     expect(mine).toMatchObject({ state: 'open', remainingBase: '2.5', filledBase: '1.5' });
     expect(mine.swapIds).toEqual(first.swapIds);
     const rest = await taker.call('takeOrder', { orderId: id });
     expect(rest.preview.baseAmount).toBe('2.5');
-    await taker.until(
-      () => taker.call('getOrder', { orderId: rest.order!.id }),
-      (o) => o.state === 'finished',
-      'second fill finished',
-      60_000,
-    );
-    const end = await maker.until(
-      () => maker.call('getOrder', { orderId: id }),
-      (o) => o.state === 'finished',
-      'maker order finished',
-      60_000,
-    );
+    await orderAt(taker, rest.order!.id, (o) => o.state === 'finished', 'second fill finished', 60_000);
+    const end = await orderAt(maker, id, (o) => o.state === 'finished', 'maker order finished', 60_000);
     expect(end).toMatchObject({ remainingBase: '0', filledBase: '4' });
     expect(end.swapIds).toHaveLength(2);
   });
 
   it('a market order sweeps the best orders of several makers within the price cap', async () => {
-    const a = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '0.7' });
+    const a = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.7' });
     const b = await maker2.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
+      ...DEVA_DEVB,
       side: 'sell',
       amount: '1',
       price: '0.8',
       minAmount: '0.25',
     });
-    const c = await maker.call('makeOrder', { base: 'DEVA', quote: 'DEVB', side: 'sell', amount: '1', price: '0.9' });
+    const c = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.9' });
     await taker.until(
       () => taker.call('getOrders', {}),
       (l) => [a, b, c].every((x) => l.some((o) => o.id === x.order!.id)),
@@ -172,8 +134,7 @@ describe('order network: make, see, take, trade', () => {
       15_000,
     );
     const dry = await taker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
+      ...DEVA_DEVB,
       side: 'buy',
       kind: 'market',
       amount: '1.5',
@@ -193,23 +154,18 @@ describe('order network: make, see, take, trade', () => {
     ]);
     expect(dry.preview.fees.takerFee).toEqual({ ticker: 'DEVB', amount: '0.002' });
     const r = await taker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
+      ...DEVA_DEVB,
       side: 'buy',
       kind: 'market',
       amount: '1.5',
       priceCap: '0.85',
     });
     expect(r.swapIds).toHaveLength(2);
-    const done = await taker.until(
-      () => taker.call('getOrder', { orderId: r.order!.id }),
-      (o) => o.state === 'finished',
-      'market order finished',
-      90_000,
-    );
+    const done = await orderAt(taker, r.order!.id, (o) => o.state === 'finished', 'market order finished', 90_000);
     expect(done).toMatchObject({ kind: 'market', filledBase: '1.5', quoteAmount: '1.1' });
-    await maker2.until(
-      () => maker2.call('getOrder', { orderId: b.order!.id }),
+    await orderAt(
+      maker2,
+      b.order!.id,
       (o) => o.remainingBase === '0.5' && o.state === 'open',
       'partly filled ask',
       30_000,
@@ -220,17 +176,10 @@ describe('order network: make, see, take, trade', () => {
   });
 
   it('a stop order waits for the last trade price to cross its trigger, then fires as a market order', async () => {
-    const high = await maker2.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '1',
-      price: '0.95',
-    });
+    const high = await maker2.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.95' });
     await listedAt(taker, high.order!.id, 15_000);
     const stop = await taker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
+      ...DEVA_DEVB,
       side: 'buy',
       kind: 'stop',
       amount: '1',
@@ -247,35 +196,19 @@ describe('order network: make, see, take, trade', () => {
     expect((await taker.call('getOrder', { orderId: stop.order!.id })).state).toBe('new');
     expect((await watcher.call('getOrder', { orderId: high.order!.id })).remainingBase).toBe('1');
     // A trade at 0.9 (the taker takes the 0.9 ask) crosses the trigger.
-    const asks = (await taker.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 3 })).orders!.filter(
+    const asks = (await taker.call('getOrderBook', { ...DEVA_DEVB, detail: 3 })).orders!.filter(
       (o) => o.side === 'sell' && o.price === '0.9',
     );
     await taker.call('takeOrder', { orderId: asks[0]!.id });
-    const fired = await taker.until(
-      () => taker.call('getOrder', { orderId: stop.order!.id }),
-      (o) => o.state === 'finished',
-      'stop fired and filled',
-      120_000,
-    );
+    const fired = await orderAt(taker, stop.order!.id, (o) => o.state === 'finished', 'stop fired and filled', 120_000);
     expect(fired).toMatchObject({ kind: 'stop', filledBase: '1', quoteAmount: '0.95' });
-    await maker2.until(
-      () => maker2.call('getOrder', { orderId: high.order!.id }),
-      (o) => o.state === 'finished',
-      'high ask filled',
-      60_000,
-    );
+    await orderAt(maker2, high.order!.id, (o) => o.state === 'finished', 'high ask filled', 60_000);
   });
 
   it('an open order locks its coins; a cancel unlocks them and leaves every book', async () => {
     const locked = async () => (await maker.call('getTokenBalances', {})).DEVA!.locked;
     const before = await locked();
-    const made = await maker.call('makeOrder', {
-      base: 'DEVA',
-      quote: 'DEVB',
-      side: 'sell',
-      amount: '3',
-      price: '1.5',
-    });
+    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '3', price: '1.5' });
     const id = made.order!.id;
     expect(Number(await locked()) - Number(before)).toBe(3);
     for (const n of [sn, taker, watcher]) await listedAt(n, id, 15_000);
@@ -290,41 +223,15 @@ describe('order network: make, see, take, trade', () => {
   });
 
   it('the CLI makes, shows and cancels orders with the same methods (make-order, get-order-book, cancel-order)', async () => {
-    const dry = (await maker.cli([
-      'make-order',
-      '--base',
-      'DEVA',
-      '--quote',
-      'DEVB',
-      '--side',
-      'sell',
-      '--amount',
-      '1',
-      '--price',
-      '2.5',
-      '--dry-run',
-      'true',
-    ])) as { order: null; preview: { quoteAmount: string } };
+    const market = ['--base', 'DEVA', '--quote', 'DEVB'];
+    const sell = ['make-order', ...market, '--side', 'sell', '--amount', '1', '--price', '2.5'];
+    const dry = (await maker.cli([...sell, '--dry-run', 'true'])) as { order: null; preview: { quoteAmount: string } };
     expect(dry).toMatchObject({ order: null, preview: { quoteAmount: '2.5' } });
-    const made = (await maker.cli([
-      'make-order',
-      '--base',
-      'DEVA',
-      '--quote',
-      'DEVB',
-      '--side',
-      'sell',
-      '--amount',
-      '1',
-      '--price',
-      '2.5',
-      '--min-amount',
-      '0.5',
-    ])) as { order: { id: string; state: string } };
+    const made = (await maker.cli([...sell, '--min-amount', '0.5'])) as { order: { id: string; state: string } };
     expect(made.order.state).toBe('open');
     await watcher.until(
       () =>
-        watcher.cli(['get-order-book', '--base', 'DEVA', '--quote', 'DEVB', '--detail', '3']) as Promise<{
+        watcher.cli(['get-order-book', ...market, '--detail', '3']) as Promise<{
           orders: Array<{ id: string }>;
         }>,
       (b) => b.orders.some((o) => o.id === made.order.id),
@@ -350,7 +257,7 @@ describe('order network: make, see, take, trade', () => {
             'all trades',
             30_000,
           ),
-          n.call('getOrderHistory', { base: 'DEVA', quote: 'DEVB', interval: '1d' })
+          n.call('getOrderHistory', { ...DEVA_DEVB, interval: '1d' })
         ),
       ),
     );
