@@ -9,17 +9,16 @@ import { Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCoin } from '../../../src-shared/coins/registry.ts';
-import { amountFromCoinJson, formatAmount } from '../../../src-shared/money/index.ts';
+import { amountFromCoinJson } from '../../../src-shared/money/index.ts';
 import { decodeHtlcScript, p2wshOutputScript } from '../../../src-shared/swaps/script.ts';
 import { buildClaimTx, buildRefundTx, extractSecret, htlcAddress, htlcScript } from '../../../src-main/chain/htlc.ts';
 import type { SwapSigner } from '../../../src-main/chain/htlc.ts';
 import type { RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
 import type { RpcClient } from '../../../src-main/chain/rpc.ts';
-import { startChains, type Chains } from '../../support/regtest.ts';
+import { WALLET_FEE_RATE as FEE_RATE, payAt, startChains, type Chains } from '../../support/regtest.ts';
 
 const DEVA = getCoin('DEVA');
 const ECPair = ECPairFactory(ecc);
-const FEE_RATE = 10; // sat/vB: the Litecoin wallet refuses less (STACK.md)
 
 function testSigner(): SwapSigner {
   const pair = ECPair.makeRandom();
@@ -44,19 +43,7 @@ function rpcText(err: unknown): string {
 
 /** Pay `amount` to the HTLC from the swap wallet; returns the outpoint and the wallet fee paid. */
 async function fund(script: Uint8Array, amount: bigint): Promise<{ txid: string; vout: number; fee: bigint }> {
-  const address = htlcAddress(script, DEVA);
-  const txid = await swapWallet.call<string>('sendtoaddress', [
-    address,
-    formatAmount(amount, 8),
-    '',
-    '',
-    false,
-    false,
-    null,
-    'unset',
-    null,
-    FEE_RATE,
-  ]);
+  const txid = await payAt(swapWallet, htlcAddress(script, DEVA), amount);
   const wtx = await swapWallet.call<{ fee: number; hex: string }>('gettransaction', [txid]);
   const tx = Transaction.fromHex(wtx.hex);
   const out = p2wshOutputScript(script);
@@ -68,24 +55,42 @@ async function fund(script: Uint8Array, amount: bigint): Promise<{ txid: string;
   return { txid, vout, fee };
 }
 
+/** A fresh HTLC: its secret, both parties' signers, and its script locked `lockIn` blocks from the tip. */
+async function newHtlc(label: string, lockIn: number) {
+  const secret = sha256(new TextEncoder().encode(`${label} test secret`));
+  const claimer = testSigner();
+  const refunder = testSigner();
+  const locktime = (await height()) + lockIn;
+  const script = htlcScript({
+    secretHash: sha256(secret),
+    claimPubkey: claimer.publicKey,
+    refundPubkey: refunder.publicKey,
+    locktime,
+  });
+  return { secret, claimer, refunder, locktime, script };
+}
+
+/** What a claim or a refund of `funding` spends and where it pays, at the wallet's fee rate. */
+function spendOf(funding: { txid: string; vout: number }, value: bigint, script: Uint8Array, destination: string) {
+  const feeRateSatPerVb = BigInt(FEE_RATE);
+  return { fundingTxid: funding.txid, vout: funding.vout, value, script, destination, feeRateSatPerVb, coin: DEVA };
+}
+
+/** A transaction as mined in the block `blockHash`, or undefined. */
+async function minedIn(blockHash: string, txid: string): Promise<{ txid: string; hex: string } | undefined> {
+  const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], {
+    wallet: false,
+  });
+  return block.tx.find((t) => t.txid === txid);
+}
+
 beforeAll(async () => {
   chains = await startChains(1);
   chain = chains.chains[0]!;
   await node().call('createwallet', ['swap'], { wallet: false });
   swapWallet = node().forWallet('swap');
   const start = 10_00000000n;
-  await node().call('sendtoaddress', [
-    await swapWallet.call<string>('getnewaddress'),
-    formatAmount(start, 8),
-    '',
-    '',
-    false,
-    false,
-    null,
-    'unset',
-    null,
-    FEE_RATE,
-  ]);
+  await payAt(node(), await swapWallet.call<string>('getnewaddress'), start);
   await mineElsewhere(1);
   expected = start;
   expect(await balance()).toBe(expected);
@@ -97,16 +102,7 @@ afterAll(async () => {
 
 describe('HTLC on a real Litecoin regtest chain', () => {
   it('claim: funded from the wallet, claimed with the secret, which appears in the mempool and the block', async () => {
-    const secret = sha256(new TextEncoder().encode('claim test secret'));
-    const claimer = testSigner();
-    const refunder = testSigner();
-    const locktime = (await height()) + 8;
-    const script = htlcScript({
-      secretHash: sha256(secret),
-      claimPubkey: claimer.publicKey,
-      refundPubkey: refunder.publicKey,
-      locktime,
-    });
+    const { secret, claimer, refunder, locktime, script } = await newHtlc('claim', 8);
     const amount = 1_25000000n;
 
     const funding = await fund(script, amount);
@@ -122,17 +118,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     expect(decodeHtlcScript(script).locktime).toBe(locktime);
 
     const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
-    const claim = buildClaimTx({
-      fundingTxid: funding.txid,
-      vout: funding.vout,
-      value: amount,
-      script,
-      destination,
-      preimage: secret,
-      feeRateSatPerVb: BigInt(FEE_RATE),
-      coin: DEVA,
-      signer: claimer,
-    });
+    const claim = buildClaimTx({ ...spendOf(funding, amount, script, destination), preimage: secret, signer: claimer });
     expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
 
     // Any watcher can read the secret from the mempool before the claim confirms.
@@ -140,10 +126,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     expect(extractSecret(inMempool, { secretHash: sha256(secret) })).toEqual(secret);
 
     const [blockHash] = await mineElsewhere(1);
-    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], {
-      wallet: false,
-    });
-    const mined = block.tx.find((t) => t.txid === claim.txid);
+    const mined = await minedIn(blockHash!, claim.txid);
     expect(mined).toBeDefined();
     expect(extractSecret(mined!.hex, { script })).toEqual(secret);
 
@@ -153,32 +136,14 @@ describe('HTLC on a real Litecoin regtest chain', () => {
 
     // Once claimed, the refund can never happen: after the lock it finds its input spent.
     await mineElsewhere(Math.max(0, locktime - (await height())));
-    const refund = buildRefundTx({
-      fundingTxid: funding.txid,
-      vout: funding.vout,
-      value: amount,
-      script,
-      destination,
-      feeRateSatPerVb: BigInt(FEE_RATE),
-      coin: DEVA,
-      signer: refunder,
-    });
+    const refund = buildRefundTx({ ...spendOf(funding, amount, script, destination), signer: refunder });
     await expect(node().call('sendrawtransaction', [refund.hex], { wallet: false })).rejects.toSatisfy((e: unknown) =>
       /missingorspent|missing-inputs|already/i.test(rpcText(e)),
     );
   });
 
   it('refund: refused before the lock, accepted at it, and reveals no secret', async () => {
-    const secret = sha256(new TextEncoder().encode('refund test secret'));
-    const claimer = testSigner();
-    const refunder = testSigner();
-    const locktime = (await height()) + 6;
-    const script = htlcScript({
-      secretHash: sha256(secret),
-      claimPubkey: claimer.publicKey,
-      refundPubkey: refunder.publicKey,
-      locktime,
-    });
+    const { refunder, locktime, script } = await newHtlc('refund', 6);
     const amount = 50000000n;
 
     const funding = await fund(script, amount);
@@ -186,16 +151,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     await mineElsewhere(1);
 
     const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
-    const refund = buildRefundTx({
-      fundingTxid: funding.txid,
-      vout: funding.vout,
-      value: amount,
-      script,
-      destination,
-      feeRateSatPerVb: BigInt(FEE_RATE),
-      coin: DEVA,
-      signer: refunder,
-    });
+    const refund = buildRefundTx({ ...spendOf(funding, amount, script, destination), signer: refunder });
     expect(refund.tx.locktime).toBe(locktime);
 
     // One block short of the lock: the refund is not final yet.
@@ -209,10 +165,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     await mineElsewhere(1);
     expect(await node().call<string>('sendrawtransaction', [refund.hex], { wallet: false })).toBe(refund.txid);
     const [blockHash] = await mineElsewhere(1);
-    const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], {
-      wallet: false,
-    });
-    const mined = block.tx.find((t) => t.txid === refund.txid);
+    const mined = await minedIn(blockHash!, refund.txid);
     expect(mined).toBeDefined();
     expect(extractSecret(mined!.hex, { script })).toBeNull();
 
@@ -222,28 +175,16 @@ describe('HTLC on a real Litecoin regtest chain', () => {
   });
 
   it('a claim asked at 0 sat/vB is built at the wallet floor and relays', async () => {
-    const secret = sha256(new TextEncoder().encode('floor test secret'));
-    const claimer = testSigner();
-    const script = htlcScript({
-      secretHash: sha256(secret),
-      claimPubkey: claimer.publicKey,
-      refundPubkey: testSigner().publicKey,
-      locktime: (await height()) + 50,
-    });
+    const { secret, claimer, script } = await newHtlc('floor', 50);
     const amount = 10000n;
     const funding = await fund(script, amount);
     expected -= amount + funding.fee;
     await mineElsewhere(1);
     const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
     const claim = buildClaimTx({
-      fundingTxid: funding.txid,
-      vout: funding.vout,
-      value: amount,
-      script,
-      destination,
-      preimage: secret,
+      ...spendOf(funding, amount, script, destination),
       feeRateSatPerVb: 0n,
-      coin: DEVA,
+      preimage: secret,
       signer: claimer,
     });
     expect(claim.feeRate).toBe(10n);

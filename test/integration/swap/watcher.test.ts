@@ -20,11 +20,10 @@ import {
 } from '../../../src-main/chain/htlc.ts';
 import type { RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
 import { createChainWatcher, type ChainWatcher } from '../../../src-main/chain/watcher.ts';
-import { startChains, type Chains } from '../../support/regtest.ts';
+import { payAt, startChains, type Chains } from '../../support/regtest.ts';
 
 const DEVA = getCoin('DEVA');
 const ECPair = ECPairFactory(ecc);
-const FEE_RATE = 10;
 
 let chains: Chains;
 let chain: RegtestDaemon;
@@ -58,20 +57,7 @@ function newHtlc(locktimeOffset = 50) {
   };
 }
 
-async function pay(address: string, amount: bigint): Promise<string> {
-  return node().call<string>('sendtoaddress', [
-    address,
-    formatAmount(amount, 8),
-    '',
-    '',
-    false,
-    false,
-    null,
-    'unset',
-    null,
-    FEE_RATE,
-  ]);
-}
+const pay = (address: string, amount: bigint) => payAt(node(), address, amount);
 
 beforeAll(async () => {
   chains = await startChains(1);
