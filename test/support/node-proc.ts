@@ -24,7 +24,7 @@ const STOP_GRACE_MS = 10_000;
 
 /**
  * The one way a test asks a node to crash: the node SIGKILLs itself when its swap engine reaches
- * the named step (read by src-main/core/node.ts). Only `start({ crashAt })` sets it.
+ * the named step (read at start-up by src-main/cli/main.ts). Only `start({ crashAt })` sets it.
  */
 const CRASH_AT_ENV = 'HASHLOCK_TEST_CRASH_AT';
 
