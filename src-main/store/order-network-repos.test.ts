@@ -93,43 +93,36 @@ describe('trade repository', () => {
 
 describe('service node repository', () => {
   it('keeps registrations by outpoint with their latest heartbeat', () => {
+    type Node = Parameters<ReturnType<typeof createServiceNodeRepo>['putNode']>[0];
     const repo = createServiceNodeRepo(store.db, { now: store.now });
-    repo.putNode({
+    const first: Node = {
       outpoint: 'a:0',
       pubkey: '02aa',
       registration: { seq: 1 },
       announce: null,
       verified: 'no-chain',
       lastSeen: 5,
-    });
-    repo.putNode({
+    };
+    const latest: Node = {
       outpoint: 'a:0',
       pubkey: '02bb',
       registration: { seq: 2 },
       announce: { fee: 3n },
       verified: 'yes',
       lastSeen: 6,
-    });
-    repo.putNode({
+    };
+    const other: Node = {
       outpoint: 'b:1',
       pubkey: '02cc',
       registration: { seq: 1 },
       announce: null,
       verified: 'failed',
       lastSeen: 1,
-    });
+    };
+    for (const node of [first, latest, other]) repo.putNode(node);
     const again = createServiceNodeRepo(store.reopen());
-    expect(again.listNodes()).toEqual([
-      {
-        outpoint: 'a:0',
-        pubkey: '02bb',
-        registration: { seq: 2 },
-        announce: { fee: 3n },
-        verified: 'yes',
-        lastSeen: 6,
-      },
-      { outpoint: 'b:1', pubkey: '02cc', registration: { seq: 1 }, announce: null, verified: 'failed', lastSeen: 1 },
-    ]);
+    // The second registration of a:0 replaced the first.
+    expect(again.listNodes()).toEqual([latest, other]);
     again.deleteNode('b:1');
     expect(again.listNodes().map((n) => n.outpoint)).toEqual(['a:0']);
   });
