@@ -32,15 +32,20 @@ function orderConfig(orders: Record<string, unknown> = {}): Record<string, unkno
   return { orders: { ...FAST_ORDERS, ...orders }, serviceNodes: { collateral: COLLATERAL } };
 }
 
-/** A trader node: wallets funded as asked, connected to `bootstrap`. */
+/** A trader node with its wallets funded as asked, not started yet. */
+function prepareTrader(net: DevNet, name: string, o: TraderOptions = {}): Promise<DevNode> {
+  const { orders, ...wallets } = o;
+  return net.prepare(name, { ...wallets, config: orderConfig(orders) });
+}
+
+/** A running trader node, connected to `bootstrap`. */
 export async function createTrader(
   net: DevNet,
   name: string,
   o: TraderOptions = {},
   bootstrap: readonly DevNode[] = [],
 ): Promise<DevNode> {
-  const { orders, ...wallets } = o;
-  return net.node(name, { ...wallets, config: orderConfig(orders) }, bootstrap);
+  return (await prepareTrader(net, name, o)).launch(bootstrap);
 }
 
 /** A service node: collateral of COLLATERAL.amount on a legacy address of its DEVA wallet, a DEVB fee. */
@@ -82,31 +87,41 @@ export interface OrderNet<N extends string> {
   addTrader(name: string, o: TraderOptions, bootstrap: readonly DevNode[]): Promise<DevNode>;
 }
 
+/** A set-up of several node processes is slow on a loaded machine: more than the default hook time. */
+const SETUP_TIMEOUT_MS = 600_000;
+
 /**
  * For this test file: one service node `sn` and the named traders (bootstrapped to it, then all
  * connected), blocks mined whenever a transaction waits, and every node listing the service node
- * with its fee and a verified collateral before the first test.
+ * with its fee (and, with `verified`, its collateral checked on chain) before the first test.
  */
-export function useOrderNet<N extends string>(traders: Record<N, TraderOptions>): OrderNet<N> {
+export function useOrderNet<N extends string>(
+  traders: Record<N, TraderOptions>,
+  o: { verified?: boolean } = {},
+): OrderNet<N> {
   const net = useDevNet({ blocks: 110 });
   let miner: AutoMiner | undefined;
   let sn: DevNode | undefined;
   const made = {} as Record<N, DevNode>;
   beforeAll(async () => {
-    sn = await createServiceNode(net, 'sn');
     const names = Object.keys(traders) as N[];
-    const nodes = await Promise.all(names.map((n) => createTrader(net, n, traders[n], [sn!])));
-    names.forEach((n, i) => (made[n] = nodes[i]!));
+    // The traders' wallets are made and funded while the service node comes up.
+    const [service, ...prepared] = await Promise.all([
+      createServiceNode(net, 'sn'),
+      ...names.map((n) => prepareTrader(net, n, traders[n])),
+    ]);
+    sn = service;
+    await Promise.all(prepared.map((t, i) => t.launch([service]).then((node) => (made[names[i]!] = node))));
     await connectAll(net.nodes);
     miner = autoMine(net.dev);
     for (const n of net.nodes)
       await n.until(
         () => n.call('getServiceNodes', {}),
-        (l) => l.some((x) => x.fee !== null && x.verified === 'yes'),
+        (l) => l.some((x) => x.fee !== null && (!o.verified || x.verified === 'yes')),
         'service node listed',
         30_000,
       );
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await miner?.stop();
   });

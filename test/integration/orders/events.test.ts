@@ -6,10 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
 import { COIN, DEVA_DEVB, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
-const net = useOrderNet({
-  maker: { funds: { DEVA: 5n * COIN, DEVB: 1n * COIN }, splitInto: 2 },
-  taker: { funds: { DEVB: 5n * COIN, DEVA: 1n * COIN }, splitInto: 2 },
-});
+const net = useOrderNet(
+  {
+    maker: { funds: { DEVA: 5n * COIN, DEVB: 1n * COIN }, splitInto: 2 },
+    taker: { funds: { DEVB: 5n * COIN, DEVA: 1n * COIN }, splitInto: 2 },
+  },
+  { verified: true },
+);
 let sn: DevNode;
 let maker: DevNode;
 let taker: DevNode;

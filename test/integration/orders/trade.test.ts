@@ -6,12 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
 import { COIN, DEVA_DEVB, goneAt, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
-const net = useOrderNet({
-  maker: { funds: { DEVA: 30n * COIN, DEVB: 1n * COIN }, splitInto: 6 },
-  maker2: { funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
-  taker: { funds: { DEVB: 40n * COIN, DEVA: 1n * COIN }, splitInto: 4 },
-  watcher: {},
-});
+const net = useOrderNet(
+  {
+    maker: { funds: { DEVA: 30n * COIN, DEVB: 1n * COIN }, splitInto: 6 },
+    maker2: { funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
+    taker: { funds: { DEVB: 40n * COIN, DEVA: 1n * COIN }, splitInto: 4 },
+    watcher: {},
+  },
+  { verified: true },
+);
 let sn: DevNode;
 let maker: DevNode;
 let taker: DevNode;

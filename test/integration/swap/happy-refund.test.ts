@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
 import { height, mineTo, withMiner, type DevChains } from '../../support/regtest.ts';
-import { balancesOf, reconcile as reconcileBoth, startSwap as start, usePair } from './harness.ts';
+import { balancesOf, reconcile as reconcileBoth, reconnected, startSwap as start, usePair } from './harness.ts';
 
 const pair = usePair();
 let dev: DevChains;
@@ -95,7 +95,7 @@ describe('swap between two nodes on two regtest chains', () => {
       buy: { ticker: 'DEVA', amount: '0.5' },
     });
     await taker.restart();
-    await maker.waitConnected(taker.peerId);
+    await reconnected(pair);
     await withMiner(dev, async () => {
       const s = await maker.call('swaps.start', {
         peerId: taker.peerId,
@@ -142,7 +142,7 @@ describe('swap between two nodes on two regtest chains', () => {
     const before = await balancesOf(maker, taker);
     // The maker stops right after the taker accepted, before paying into its HTLC.
     await maker.restart({ crashAt: 'enter:funding' });
-    await maker.waitConnected(taker.peerId);
+    await reconnected(pair);
     const { swapId } = await startSwap();
     await maker.exited();
     expect((await taker.waitSwap(swapId, (x) => x.state === 'accepted', 'taker accepted')).txs).toEqual([]);

@@ -23,6 +23,7 @@ export type Side = 'maker' | 'taker';
 export function usePair(): Pair {
   const net = useDevNet();
   const pair = {} as Pair;
+  // Two node processes on a loaded machine can take longer than the default hook time.
   beforeAll(async () => {
     const [maker, taker] = await Promise.all([
       net.node('maker', { funds: { DEVA: 20n * COIN } }),
@@ -32,8 +33,17 @@ export function usePair(): Pair {
     taker.bootstrap = [maker.addr];
     await maker.call('p2p.dial', { addr: taker.addr });
     Object.assign(pair, { dev: net.dev, root: net.root, maker, taker });
-  });
+  }, 600_000);
   return pair;
+}
+
+/**
+ * Waits until maker and taker each hold a connection to the other. After a restart the one that
+ * stayed up may still list its connection to the old process for a moment; the restarted one
+ * lists only a connection that is live.
+ */
+export async function reconnected(p: Pair): Promise<void> {
+  await Promise.all([p.maker.waitConnected(p.taker.peerId), p.taker.waitConnected(p.maker.peerId)]);
 }
 
 /** The two nodes of a pair as the one a test acts on and the other. */
@@ -45,7 +55,7 @@ export function sides(p: Pair, victim: Side): { node: DevNode; other: DevNode } 
 export async function armCrash(p: Pair, victim: Side, crashAt: string): Promise<{ node: DevNode; other: DevNode }> {
   const s = sides(p, victim);
   await s.node.restart({ crashAt });
-  await p.maker.waitConnected(p.taker.peerId);
+  await reconnected(p);
   return s;
 }
 
