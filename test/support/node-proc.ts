@@ -203,6 +203,8 @@ export class NodeProc {
       });
       this.peerId = info.peerId;
     } catch (err) {
+      // A node that never answered is not left running behind the failure.
+      if (this.running) await this.kill();
       throw new Error(`${(err as Error).message}\n${this.logTail()}`, { cause: err });
     }
   }
