@@ -95,30 +95,24 @@ describe('service node repository', () => {
   it('keeps registrations by outpoint with their latest heartbeat', () => {
     type Node = Parameters<ReturnType<typeof createServiceNodeRepo>['putNode']>[0];
     const repo = createServiceNodeRepo(store.db, { now: store.now });
-    const first: Node = {
+    const registration = (over: Partial<Node>): Node => ({
       outpoint: 'a:0',
       pubkey: '02aa',
       registration: { seq: 1 },
       announce: null,
       verified: 'no-chain',
       lastSeen: 5,
-    };
-    const latest: Node = {
-      outpoint: 'a:0',
+      ...over,
+    });
+    const first = registration({});
+    const latest = registration({
       pubkey: '02bb',
       registration: { seq: 2 },
       announce: { fee: 3n },
       verified: 'yes',
       lastSeen: 6,
-    };
-    const other: Node = {
-      outpoint: 'b:1',
-      pubkey: '02cc',
-      registration: { seq: 1 },
-      announce: null,
-      verified: 'failed',
-      lastSeen: 1,
-    };
+    });
+    const other = registration({ outpoint: 'b:1', pubkey: '02cc', verified: 'failed', lastSeen: 1 });
     for (const node of [first, latest, other]) repo.putNode(node);
     const again = createServiceNodeRepo(store.reopen());
     // The second registration of a:0 replaced the first.
