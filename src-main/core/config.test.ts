@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { coinsForNetwork } from '../../src-shared/coins/networks.ts';
-import { collateralPolicyOf, marketsOf, parseConfig } from './config.ts';
+import { parseConfig } from './config.ts';
+import { marketsOf } from '../orders/config.ts';
+import { collateralPolicyOf } from '../servicenode/config.ts';
 
 describe('parseConfig', () => {
   it('fills defaults for an empty file', () => {
@@ -58,8 +60,12 @@ describe('parseConfig', () => {
   it('gives order timings, markets and the collateral policy defaults per network', () => {
     const c = parseConfig({});
     expect(c.orders).toMatchObject({ keepaliveMs: 30_000, offlineAfterMs: 90_000, maxTakerFee: {} });
-    expect(marketsOf(c)).toEqual([{ base: 'DEVA', quote: 'DEVB' }]);
-    expect(collateralPolicyOf(c)).toEqual({ ticker: 'DEVA', amount: '10', minConfirmations: 1 });
+    expect(marketsOf(c.network, c.orders)).toEqual([{ base: 'DEVA', quote: 'DEVB' }]);
+    expect(collateralPolicyOf(c.network, c.serviceNodes)).toEqual({
+      ticker: 'DEVA',
+      amount: '10',
+      minConfirmations: 1,
+    });
     const sn = parseConfig({
       role: 'servicenode',
       serviceNodes: { collateral: { ticker: 'DEVB', amount: '5' } },
@@ -68,7 +74,11 @@ describe('parseConfig', () => {
         fee: { ticker: 'DEVB', amount: '0.001' },
       },
     });
-    expect(collateralPolicyOf(sn)).toEqual({ ticker: 'DEVB', amount: '5', minConfirmations: 1 });
+    expect(collateralPolicyOf(sn.network, sn.serviceNodes)).toEqual({
+      ticker: 'DEVB',
+      amount: '5',
+      minConfirmations: 1,
+    });
     expect(sn.servicenode?.announceMs).toBe(60_000);
   });
 

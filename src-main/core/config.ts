@@ -9,13 +9,7 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import { NETWORKS, type NetworkName } from '../../src-shared/coins/networks.ts';
 import { zodIssues } from '../api/dispatcher.ts';
 import type { ConfigIssue, ConfigOf, ConfigSlice, DomainModule } from '../kernel/module.ts';
-import { marketsOf as marketsOfNetwork } from '../orders/config.ts';
-import { collateralPolicyOf as collateralPolicyOfNetwork } from '../servicenode/config.ts';
 import { MODULES, type AnyModule } from './modules.ts';
-
-export type { NetworkName } from '../../src-shared/coins/networks.ts';
-export type { OrdersConfig } from '../orders/config.ts';
-export type { ServiceNodeConfig } from '../servicenode/config.ts';
 
 const BaseConfig = {
   network: z.enum(NETWORKS).default('devnet'),
@@ -76,12 +70,4 @@ export function loadConfig(dataDir: string): NodeConfig {
     throw new ApiError('CONFIG_INVALID', `${file} is not valid JSON: ${(err as Error).message}`);
   }
   return parseConfig(raw, file);
-}
-
-export function marketsOf(config: NodeConfig): Array<{ base: string; quote: string }> {
-  return marketsOfNetwork(config.network, config.orders);
-}
-
-export function collateralPolicyOf(config: NodeConfig): { ticker: string; amount: string; minConfirmations: number } {
-  return collateralPolicyOfNetwork(config.network, config.serviceNodes);
 }

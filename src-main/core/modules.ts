@@ -5,8 +5,10 @@ import { historyModule } from '../history/module.ts';
 import type { DomainModule } from '../kernel/module.ts';
 import { nodeModule } from '../node/module.ts';
 import { ordersModule } from '../orders/module.ts';
+import { orderRecordsModule } from '../orders/records-module.ts';
 import { p2pModule } from '../p2p/module.ts';
 import { servicenodeModule } from '../servicenode/module.ts';
+import { servicenodeRoleModule } from '../servicenode/role-module.ts';
 import { settingsModule } from '../settings/module.ts';
 import type { DomainSchema } from '../store/index.ts';
 import { swapsModule } from '../swaps/module.ts';
@@ -20,9 +22,11 @@ export const MODULES = [
   nodeModule,
   walletsModule,
   swapsModule,
-  historyModule,
   servicenodeModule,
+  orderRecordsModule,
+  historyModule,
   ordersModule,
+  servicenodeRoleModule,
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of modules of any needs and config

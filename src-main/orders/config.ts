@@ -23,8 +23,6 @@ export const OrdersConfig = z
     holdTimeoutMs: z.number().int().min(500).max(600_000).default(30_000),
     /** Most taker fee this node pays per fill, by fee coin; a coin not listed has no limit. */
     maxTakerFee: z.record(z.string(), ConfigDecimal).default({}),
-    /** A service node not heard from (heartbeat) this long is dropped from the list. */
-    serviceNodeSilentMs: z.number().int().min(500).max(3_600_000).default(180_000),
   })
   .strict();
 

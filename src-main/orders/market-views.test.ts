@@ -1,13 +1,11 @@
 // The network as the API lists it: markets with both wallets connected first and their last
-// price, the orders listed (ours marked), the coins service nodes serve that this node handles,
-// and a service node's collateral and fee in each coin's own decimals.
+// price, and the orders listed (ours marked).
 import { describe, expect, it } from 'vitest';
 import { price } from '../../src-shared/money/index.ts';
 import { OrderBook } from '../../src-shared/orders/book.ts';
-import { MAKER, NOW, SERVICE_NODE, signedOrder } from '../../src-shared/orders/testkit.ts';
+import { MAKER, NOW, signedOrder } from '../../src-shared/orders/testkit.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
-import type { ServiceNodeEntry } from '../servicenode/registry.ts';
-import { createMarketViews, serviceNodeView } from './market-views.ts';
+import { createMarketViews } from './market-views.ts';
 import { createOrderParams } from './params.ts';
 import { DEVA_DEVB, DEVNET } from './testkit.ts';
 
@@ -31,14 +29,6 @@ function views(opts: { myKey?: string | null; connected?: string[] } = {}) {
     book: {
       book: (m) => books.get(`${m.base}/${m.quote}`),
       find: (id) => [...books.values()].map((b) => b.get(id)).find((e) => e !== undefined),
-    },
-    registry: {
-      known: () =>
-        new Map([
-          ['sn1', { coins: ['DEVB', 'LTC', 'DEVA'] }],
-          ['sn2', { coins: ['DEVA'] }],
-        ]),
-      all: () => [],
     },
     lastPrice: (base) => (base === 'DEVA' ? price(1n, 4n) : null),
     isConfigured: (t) => connected.has(t),
@@ -75,53 +65,5 @@ describe('market views', () => {
   it("a book asked for the wrong way round is explained (the params' refusal)", () => {
     expect(() => views().orderBook({ base: 'DEVA', quote: 'LTC' })).toThrow(/does not trade DEVA\/LTC/);
     expect(views().orderBook({ base: 'DEVA', quote: 'DEVB' })).toMatchObject({ asks: [{ price: '0.25' }], bids: [{}] });
-  });
-
-  it('the coins service nodes serve, only those this node handles, sorted', () => {
-    expect(views().networkTokens()).toEqual(['DEVA', 'DEVB']);
-  });
-});
-
-describe('a service node as getServiceNodes shows it', () => {
-  const entry = (over: Partial<ServiceNodeEntry>): ServiceNodeEntry =>
-    ({
-      registration: {
-        peerId: 'peer',
-        pubkey: SERVICE_NODE.pubkey,
-        coins: ['DEVA', 'DEVB'],
-        collateral: { ticker: 'DEVA', outpoint: `${'ab'.repeat(32)}:3`, address: 'x' },
-      },
-      announce: null,
-      verified: 'yes',
-      collateralAmount: 1_000_000_000n,
-      lastSeen: NOW,
-      ...over,
-    }) as ServiceNodeEntry;
-
-  it('collateral split into txid and vout, in the coin decimals; no fee before its first heartbeat', () => {
-    expect(serviceNodeView(entry({}), DEVNET)).toEqual({
-      peerId: 'peer',
-      pubkey: SERVICE_NODE.pubkey,
-      coins: ['DEVA', 'DEVB'],
-      collateral: { ticker: 'DEVA', txid: 'ab'.repeat(32), vout: 3, amount: '10' },
-      verified: 'yes',
-      fee: null,
-      lastSeen: NOW,
-    });
-  });
-
-  it('the heartbeat names its coins and fee; collateral not looked up shows as 0', () => {
-    const announced = entry({
-      collateralAmount: null,
-      announce: {
-        coins: ['DEVB'],
-        fee: { ticker: 'DEVB', amount: 100_000n, address: 'y' },
-      } as ServiceNodeEntry['announce'],
-    });
-    expect(serviceNodeView(announced, DEVNET)).toMatchObject({
-      coins: ['DEVB'],
-      fee: { ticker: 'DEVB', amount: '0.001' },
-      collateral: { amount: '0' },
-    });
   });
 });

@@ -1,23 +1,18 @@
 // The network as the API lists it: the markets this node follows (with the last trade price),
-// their books by price level, the orders listed on them, the coins the service nodes serve, and
-// the service nodes themselves. Read-only views over the network book and the registry.
+// their books by price level and the orders listed on them. Read-only views over the network book.
 import type { Result } from '../../src-shared/api/contract.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
-import { formatAmount, type Price } from '../../src-shared/money/index.ts';
+import type { Price } from '../../src-shared/money/index.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
-import type { ServiceNodeEntry, ServiceNodeRegistry } from '../servicenode/registry.ts';
 import type { NetworkBook } from './network-book.ts';
 import type { OrderParams } from './params.ts';
 import { bookView, networkOrderView, priceText, type OrderViewT } from './views.ts';
-
-type ServiceNodeView = Result<'getServiceNodes'>[number];
 
 export interface MarketViewsDeps {
   markets: readonly Market[];
   coins: CoinTable;
   params: Pick<OrderParams, 'market' | 'decimals'>;
   book: Pick<NetworkBook, 'book' | 'find'>;
-  registry: Pick<ServiceNodeRegistry, 'known' | 'all'>;
   lastPrice: (base: string, quote: string) => Price | null;
   isConfigured: (ticker: string) => boolean;
   myKey: () => string | null;
@@ -31,26 +26,6 @@ export interface MarketViews {
   orderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'getOrderBook'>;
   /** Markets with both wallets connected first. */
   markets(): Result<'getMarkets'>;
-  /** Coins some listed service node serves and this node handles. */
-  networkTokens(): string[];
-  serviceNodes(): Result<'getServiceNodes'>;
-}
-
-/** A service node as getServiceNodes shows it: collateral and fee in the coins' own decimals (8 when unknown). */
-export function serviceNodeView(e: ServiceNodeEntry, coins: CoinTable): ServiceNodeView {
-  const [txid = '', vout = '0'] = e.registration.collateral.outpoint.split(':');
-  const ticker = e.registration.collateral.ticker;
-  const decimals = coins.find(ticker)?.decimals ?? 8;
-  const fee = e.announce?.fee;
-  return {
-    peerId: e.registration.peerId,
-    pubkey: e.registration.pubkey,
-    coins: [...(e.announce?.coins ?? e.registration.coins)],
-    collateral: { ticker, txid, vout: Number(vout), amount: formatAmount(e.collateralAmount ?? 0n, decimals) },
-    verified: e.verified,
-    fee: fee ? { ticker: fee.ticker, amount: formatAmount(fee.amount, coins.find(fee.ticker)?.decimals ?? 8) } : null,
-    lastSeen: e.lastSeen,
-  };
 }
 
 export function createMarketViews(d: MarketViewsDeps): MarketViews {
@@ -91,14 +66,6 @@ export function createMarketViews(d: MarketViewsDeps): MarketViews {
           };
         })
         .sort((a, b) => Number(b.bothWalletsConnected) - Number(a.bothWalletsConnected));
-    },
-    networkTokens() {
-      const out = new Set<string>();
-      for (const n of d.registry.known().values()) for (const t of n.coins) if (d.coins.has(t)) out.add(t);
-      return [...out].sort();
-    },
-    serviceNodes() {
-      return d.registry.all().map((e) => serviceNodeView(e, d.coins));
     },
   };
 }

@@ -1,40 +1,79 @@
-// The orders module: the order network (service-node list, books, trade history, the user's
-// orders, and on a service node the service-node role) as a part of the node (docs/protocol.md).
-import { ApiError } from '../../src-shared/api/errors.ts';
+// The orders module: the network book of the markets this node follows and the order service
+// behind the API (limit, market and stop orders, takes, cancels, the user's orders), with the
+// coins its open orders reserve (docs/protocol.md §12).
 import { defineModule } from '../kernel/module.ts';
-import { OrdersConfig } from './config.ts';
+import { marketsOf, OrdersConfig } from './config.ts';
 import { m0001Orders } from './migrations/0001_orders.ts';
-import { startOrderNetwork, type OrderNetwork } from './network.ts';
+import { createPeerScorer } from './net.ts';
+import { createNetworkBook, type NetworkBook } from './network-book.ts';
+import { createOrderService } from './service.ts';
+
+declare module '../kernel/module.ts' {
+  interface Components {
+    book: NetworkBook;
+  }
+}
 
 export const ordersModule = defineModule({
   name: 'orders',
   config: { orders: OrdersConfig.default(() => OrdersConfig.parse({})) },
   schema: { domain: 'orders', migrations: [m0001Orders] },
-  needs: ['vault', 'wallets', 'p2p', 'swaps', 'confirmations', 'reservations', 'serviceNodeConfig'],
+  needs: [
+    'vault',
+    'wallets',
+    'p2p',
+    'swaps',
+    'confirmations',
+    'reservations',
+    'serviceNodes',
+    'history',
+    'orderRecords',
+  ],
+  provides: ['book'],
   create(c, config) {
-    let net: OrderNetwork | undefined;
+    const cfg = config.orders;
+    const markets = marketsOf(c.network, cfg);
+    const registry = c.serviceNodes;
+    const book = createNetworkBook({
+      p2p: c.p2p,
+      log: c.log,
+      now: c.now,
+      scorer: createPeerScorer({ p2p: c.p2p }),
+      markets,
+      offlineAfterMs: cfg.offlineAfterMs,
+      sweepMs: cfg.sweepMs,
+      serviceNodes: () => registry.known(),
+      onServiceNodesChanged: (cb) => registry.onChange(cb),
+      beforeSync: (peerId) => registry.syncFrom(peerId),
+    });
+    const orders = createOrderService({
+      markets,
+      coins: c.coins,
+      // As the swap engine proposes them: config.json pins a coin, else the user's setting now.
+      confirmations: c.confirmations,
+      keepaliveMs: cfg.keepaliveMs,
+      orderLifetimeMs: cfg.orderLifetimeMs,
+      holdTimeoutMs: cfg.holdTimeoutMs,
+      maxTakerFee: cfg.maxTakerFee,
+      vault: c.vault,
+      wallets: c.wallets,
+      p2p: c.p2p,
+      book,
+      registry,
+      history: c.history,
+      swaps: c.swaps,
+      records: c.orderRecords,
+      bus: c.bus,
+      events: c.events,
+      log: c.log,
+      now: c.now,
+    });
     const offs: Array<() => void> = [];
-    const running = (): OrderNetwork => {
-      if (!net) throw new ApiError('METHOD_NOT_FOUND', 'This node runs no order network.');
-      return net;
-    };
     return {
+      provides: { book },
       async start() {
-        net = await startOrderNetwork({
-          config: { network: c.network, role: c.role, orders: config.orders, ...c.serviceNodeConfig },
-          coins: c.coins,
-          vault: c.vault,
-          wallets: c.wallets,
-          p2p: c.p2p,
-          db: c.db,
-          events: c.events,
-          bus: c.bus,
-          // As the swap engine proposes them: config.json pins a coin, else the user's setting now.
-          confirmations: c.confirmations,
-          log: c.log,
-          swaps: c.swaps,
-        });
-        const orders = net.orders;
+        await book.start();
+        await orders.start();
         offs.push(c.reservations.addSource('orders', (ticker) => orders.lockedAmount(ticker)));
         offs.push(
           c.events.subscribe((e) => {
@@ -44,25 +83,18 @@ export const ordersModule = defineModule({
       },
       stop() {
         for (const off of offs.splice(0)) off();
-        net?.stop();
+        orders.stop();
+        book.stop();
       },
       handlers: {
-        makeOrder: (p) => running().orders.makeOrder(p),
-        takeOrder: (p) => running().orders.takeOrder(p),
-        cancelOrder: (p) => running().orders.cancelOrder(p.orderId),
-        getOrder: (p) => running().orders.getOrder(p.orderId),
-        getOrders: (p) => running().orders.getOrders(p.base, p.quote),
-        getMyOrders: (p) => running().orders.getMyOrders(p.includeClosed ?? false),
-        getOrderBook: (p) => running().orders.getOrderBook(p),
-        getMarkets: () => running().orders.getMarkets(),
-        getOrderFills: (p) => running().history.fills(p),
-        getOrderHistory: (p) => {
-          c.coins.get(p.base);
-          c.coins.get(p.quote);
-          return running().history.history(p.base, p.quote, p.interval, p.from, p.to);
-        },
-        getNetworkTokens: () => running().orders.networkTokens(),
-        getServiceNodes: () => running().orders.serviceNodes(),
+        makeOrder: (p) => orders.makeOrder(p),
+        takeOrder: (p) => orders.takeOrder(p),
+        cancelOrder: (p) => orders.cancelOrder(p.orderId),
+        getOrder: (p) => orders.getOrder(p.orderId),
+        getOrders: (p) => orders.getOrders(p.base, p.quote),
+        getMyOrders: (p) => orders.getMyOrders(p.includeClosed ?? false),
+        getOrderBook: (p) => orders.getOrderBook(p),
+        getMarkets: () => orders.getMarkets(),
       },
     };
   },

@@ -76,8 +76,6 @@ export interface OrderService {
   getMyOrders(includeClosed: boolean): OrderViewT[];
   getOrderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'getOrderBook'>;
   getMarkets(): Result<'getMarkets'>;
-  networkTokens(): string[];
-  serviceNodes(): Result<'getServiceNodes'>;
   /** Coins of `ticker` reserved by open orders and takes not yet handed to the swap engine. */
   lockedAmount(ticker: string): bigint;
 }
@@ -170,8 +168,6 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     getMyOrders: p.mine.list,
     getOrderBook: p.views.orderBook,
     getMarkets: p.views.markets,
-    networkTokens: p.views.networkTokens,
-    serviceNodes: p.views.serviceNodes,
     lockedAmount: (ticker) => lockedAmount(d.records.all(), ticker),
   };
 }

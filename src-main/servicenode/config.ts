@@ -14,7 +14,14 @@ const CollateralPolicyConfig = z
   .strict();
 
 /** Network policy for service-node collateral; default per network (NETWORK_COLLATERAL). */
-export const ServiceNodesConfig = z.object({ collateral: CollateralPolicyConfig.optional() }).strict().default({});
+export const ServiceNodesConfig = z
+  .object({
+    collateral: CollateralPolicyConfig.optional(),
+    /** A service node not heard from (heartbeat) this long leaves the list. */
+    silentMs: z.number().int().min(500).max(3_600_000).default(180_000),
+  })
+  .strict()
+  .default({ silentMs: 180_000 });
 export type ServiceNodesConfig = z.output<typeof ServiceNodesConfig>;
 
 /** The service-node role's own settings (role: 'servicenode'). */

@@ -1,27 +1,57 @@
-// The servicenode module: the network's collateral policy (every node checks service nodes
-// against it) and, on a service node, the role's own settings (docs/protocol.md §12).
+// The servicenode module: the list of service nodes every node keeps (registrations checked
+// against the network's collateral policy, heartbeats, silence) and what the API shows of it. The
+// service-node ROLE, on service nodes, is its own module (role-module.ts) after the order book.
+import { parseAmount } from '../../src-shared/money/index.ts';
 import { defineModule } from '../kernel/module.ts';
-import { ServiceNodeConfig, ServiceNodesConfig } from './config.ts';
+import { lookupOutput, parseOutpoint } from '../orders/chain.ts';
+import { createPeerScorer } from '../orders/net.ts';
+import { collateralPolicyOf, ServiceNodesConfig } from './config.ts';
 import { m0001ServiceNodes } from './migrations/0001_service_nodes.ts';
+import { createServiceNodeRegistry, type ServiceNodeRegistry } from './registry.ts';
+import { createServiceNodeRepo } from './repo.ts';
+import { networkTokens, serviceNodeView } from './views.ts';
 
 declare module '../kernel/module.ts' {
   interface Components {
-    serviceNodeConfig: { serviceNodes: ServiceNodesConfig; servicenode: ServiceNodeConfig | undefined };
+    serviceNodes: ServiceNodeRegistry;
   }
 }
 
 export const servicenodeModule = defineModule({
   name: 'servicenode',
-  config: { serviceNodes: ServiceNodesConfig, servicenode: ServiceNodeConfig.optional() },
+  config: { serviceNodes: ServiceNodesConfig },
   schema: { domain: 'servicenode', migrations: [m0001ServiceNodes] },
-  checkConfig(base, config) {
-    return base.role === 'servicenode' && !config.servicenode
-      ? [{ path: 'servicenode', message: 'a service node needs its collateral and fee settings' }]
-      : [];
-  },
-  needs: [],
-  provides: ['serviceNodeConfig'],
-  create(_c, config) {
-    return { provides: { serviceNodeConfig: { serviceNodes: config.serviceNodes, servicenode: config.servicenode } } };
+  needs: ['p2p', 'wallets'],
+  provides: ['serviceNodes'],
+  create(c, config) {
+    const policy = collateralPolicyOf(c.network, config.serviceNodes);
+    const registry = createServiceNodeRegistry({
+      p2p: c.p2p,
+      log: c.log,
+      now: c.now,
+      policy: {
+        ticker: policy.ticker,
+        amount: parseAmount(policy.amount, c.coins.find(policy.ticker)?.decimals ?? 8),
+        minConfirmations: policy.minConfirmations,
+      },
+      scorer: createPeerScorer({ p2p: c.p2p }),
+      silentAfterMs: config.serviceNodes.silentMs,
+      repo: createServiceNodeRepo(c.db),
+      // Collateral is checked where this node has that coin's daemon; elsewhere it is "no-chain".
+      collateral: async (ticker, outpoint) => {
+        const coin = c.coins.find(ticker);
+        if (!coin || !c.wallets.isConfigured(ticker)) return 'no-chain';
+        return lookupOutput(c.wallets.rpc(ticker), coin, parseOutpoint(outpoint));
+      },
+    });
+    return {
+      provides: { serviceNodes: registry },
+      start: () => registry.start(),
+      stop: () => registry.stop(),
+      handlers: {
+        getServiceNodes: () => registry.all().map((e) => serviceNodeView(e, c.coins)),
+        getNetworkTokens: () => networkTokens(registry.known(), c.coins),
+      },
+    };
   },
 });

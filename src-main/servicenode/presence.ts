@@ -10,7 +10,7 @@ import {
 } from '../../src-shared/orders/servicenode.ts';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
 import { SERVICE_NODE_TOPIC } from '../../src-shared/protocol/orders.ts';
-import type { ServiceNodeConfig } from '../core/config.ts';
+import type { ServiceNodeConfig } from './config.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { Vault } from '../vault/index.ts';

@@ -7,7 +7,7 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
 import { ORDER_PROTOCOLS } from '../../src-shared/protocol/orders.ts';
-import type { ServiceNodeConfig } from '../core/config.ts';
+import type { ServiceNodeConfig } from './config.ts';
 import type { InternalBus } from '../kernel/bus.ts';
 import type { Logger } from '../kernel/log.ts';
 import '../history/facts.ts';

@@ -16,7 +16,6 @@ export const FAST_ORDERS = {
   offlineAfterMs: 4000,
   sweepMs: 250,
   holdTimeoutMs: 8000,
-  serviceNodeSilentMs: 4000,
   orderLifetimeMs: 3_600_000,
 };
 export const COLLATERAL = { ticker: 'DEVA', amount: '10', minConfirmations: 1 } as const;
@@ -29,7 +28,7 @@ export interface TraderOptions extends Pick<DevNodeOptions, 'funds' | 'splitInto
 }
 
 function orderConfig(orders: Record<string, unknown> = {}): Record<string, unknown> {
-  return { orders: { ...FAST_ORDERS, ...orders }, serviceNodes: { collateral: COLLATERAL } };
+  return { orders: { ...FAST_ORDERS, ...orders }, serviceNodes: { collateral: COLLATERAL, silentMs: 4000 } };
 }
 
 /** A trader node with its wallets funded as asked, not started yet. */
