@@ -1,6 +1,7 @@
 // The swap HTLC on Bitcoin-Core-family chains (docs/swap.md §2): its script and P2WSH address,
 // and the claim and refund transactions that spend it. Keys never come here: a signer from the
 // vault signs sighash digests, and every signature is checked before a transaction is returned.
+import { CodedError } from '../../src-shared/errors.ts';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { equalBytes } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -8,9 +9,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Transaction, address as baddress, payments, script as bscript } from 'bitcoinjs-lib';
 import type { Network } from 'bitcoinjs-lib';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { HtlcScriptError, LOCKTIME_THRESHOLD } from '../../src-shared/swaps/script.ts';
-
-export { HtlcScriptError };
+import { htlcScriptError, LOCKTIME_THRESHOLD } from '../../src-shared/swaps/script.ts';
 
 export interface HtlcParams {
   readonly secretHash: Uint8Array;
@@ -35,14 +34,7 @@ export type HtlcTxProblem =
   | 'locktime-mismatch'
   | 'bad-input';
 
-export class HtlcTxError extends Error {
-  override name = 'HtlcTxError';
-  readonly code: HtlcTxProblem;
-  constructor(code: HtlcTxProblem, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+const htlcTxError = (code: HtlcTxProblem, message: string) => new CodedError(code, message);
 
 const { OPS } = bscript;
 const SIGHASH_ALL = Transaction.SIGHASH_ALL;
@@ -63,13 +55,13 @@ export function networkOf(coin: CoinParams): Network {
 }
 
 function checkParams(p: HtlcParams): void {
-  if (p.secretHash.length !== 32) throw new HtlcScriptError('bad-secret-hash', 'the secret hash must be 32 bytes');
+  if (p.secretHash.length !== 32) throw htlcScriptError('bad-secret-hash', 'the secret hash must be 32 bytes');
   for (const key of [p.claimPubkey, p.refundPubkey]) {
     if (key.length !== 33 || (key[0] !== 0x02 && key[0] !== 0x03))
-      throw new HtlcScriptError('bad-pubkey', 'HTLC keys must be 33-byte compressed public keys');
+      throw htlcScriptError('bad-pubkey', 'HTLC keys must be 33-byte compressed public keys');
   }
   if (!Number.isSafeInteger(p.locktime) || p.locktime < 0 || p.locktime >= LOCKTIME_THRESHOLD) {
-    throw new HtlcScriptError('bad-locktime', `locktime ${p.locktime} is not a block height`);
+    throw htlcScriptError('bad-locktime', `locktime ${p.locktime} is not a block height`);
   }
 }
 
@@ -95,10 +87,10 @@ export function htlcScript(p: HtlcParams): Uint8Array {
   ]);
 }
 
-/** Reads an HTLC script (e.g. the counterparty's) back into its fields; anything but our exact canonical script throws HtlcScriptError. */
+/** Reads an HTLC script (e.g. the counterparty's) back into its fields; anything but our exact canonical script throws an HTLC script problem. */
 export function parseHtlcScript(bytes: Uint8Array): HtlcParams {
   const chunks = bscript.decompile(bytes);
-  const notHtlc = (what: string) => new HtlcScriptError('not-htlc', `not a Hashlock HTLC script: ${what}`);
+  const notHtlc = (what: string) => htlcScriptError('not-htlc', `not a Hashlock HTLC script: ${what}`);
   if (!chunks) throw notHtlc('it does not decode');
   let k = 0;
   const op = (expected: number, name: string) => {
@@ -133,7 +125,7 @@ export function parseHtlcScript(bytes: Uint8Array): HtlcParams {
   checkParams(fields);
   // decompile() reads non-minimal pushes as if they were minimal; our script is only the canonical bytes.
   if (!equalBytes(htlcScript(fields), bytes))
-    throw new HtlcScriptError('non-canonical', 'HTLC script is not canonical: a push is not minimally encoded');
+    throw htlcScriptError('non-canonical', 'HTLC script is not canonical: a push is not minimally encoded');
   return fields;
 }
 
@@ -141,22 +133,22 @@ function readLocktime(chunk: number | Uint8Array | undefined, notHtlc: (what: st
   if (typeof chunk === 'number') {
     if (chunk === OPS.OP_0) return 0;
     if (chunk >= OPS.OP_1 && chunk <= OPS.OP_16) return chunk - OPS.OP_1 + 1;
-    if (chunk === OPS.OP_1NEGATE) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
+    if (chunk === OPS.OP_1NEGATE) throw htlcScriptError('bad-locktime', 'locktime is negative');
     throw notHtlc('the locktime is not a number');
   }
   if (!chunk || chunk.length > 5) throw notHtlc('the locktime is not a number');
-  if ((chunk[chunk.length - 1]! & 0x80) !== 0) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
+  if ((chunk[chunk.length - 1]! & 0x80) !== 0) throw htlcScriptError('bad-locktime', 'locktime is negative');
   try {
     return bscript.number.decode(chunk, 5, true);
   } catch {
-    throw new HtlcScriptError('non-canonical', 'HTLC script is not canonical: the locktime is not minimally encoded');
+    throw htlcScriptError('non-canonical', 'HTLC script is not canonical: the locktime is not minimally encoded');
   }
 }
 
 /** The P2WSH address paying to the script, with the coin's bech32 prefix. */
 export function htlcAddress(script: Uint8Array, coin: CoinParams): string {
   const p = payments.p2wsh({ redeem: { output: script }, network: networkOf(coin) });
-  if (!p.address) throw new HtlcScriptError('not-htlc', 'no address for this script');
+  if (!p.address) throw htlcScriptError('not-htlc', 'no address for this script');
   return p.address;
 }
 
@@ -215,9 +207,9 @@ export interface BuiltTx {
 export function buildClaimTx(p: SpendParams & { readonly preimage: Uint8Array; readonly locktime?: number }): BuiltTx {
   const fields = parseHtlcScript(p.script);
   if (!equalBytes(p.signer.publicKey, fields.claimPubkey))
-    throw new HtlcTxError('wrong-key', 'this key cannot claim the HTLC');
+    throw htlcTxError('wrong-key', 'this key cannot claim the HTLC');
   if (p.preimage.length !== 32 || !equalBytes(sha256(p.preimage), fields.secretHash)) {
-    throw new HtlcTxError('wrong-preimage', "the secret does not match the HTLC's hash");
+    throw htlcTxError('wrong-preimage', "the secret does not match the HTLC's hash");
   }
   return buildSpend(p, {
     sequence: CLAIM_SEQUENCE,
@@ -230,9 +222,9 @@ export function buildClaimTx(p: SpendParams & { readonly preimage: Uint8Array; r
 export function buildRefundTx(p: SpendParams & { readonly locktime?: number }): BuiltTx {
   const fields = parseHtlcScript(p.script);
   if (!equalBytes(p.signer.publicKey, fields.refundPubkey))
-    throw new HtlcTxError('wrong-key', 'this key cannot refund the HTLC');
+    throw htlcTxError('wrong-key', 'this key cannot refund the HTLC');
   if (p.locktime !== undefined && p.locktime !== fields.locktime) {
-    throw new HtlcTxError('locktime-mismatch', `the HTLC unlocks at ${fields.locktime}, not ${p.locktime}`);
+    throw htlcTxError('locktime-mismatch', `the HTLC unlocks at ${fields.locktime}, not ${p.locktime}`);
   }
   return buildSpend(p, {
     sequence: REFUND_SEQUENCE,
@@ -246,13 +238,13 @@ function buildSpend(
   how: { sequence: number; locktime: number; witness: (sig: Uint8Array) => Uint8Array[] },
 ): BuiltTx {
   if (!/^[0-9a-f]{64}$/.test(p.fundingTxid) || !Number.isInteger(p.vout) || p.vout < 0 || p.value <= 0n) {
-    throw new HtlcTxError('bad-input', 'the HTLC outpoint or value is malformed');
+    throw htlcTxError('bad-input', 'the HTLC outpoint or value is malformed');
   }
   let outScript: Uint8Array;
   try {
     outScript = baddress.toOutputScript(p.destination, networkOf(p.coin));
   } catch {
-    throw new HtlcTxError('bad-destination', `${p.destination} is not a ${p.coin.name} address`);
+    throw htlcTxError('bad-destination', `${p.destination} is not a ${p.coin.name} address`);
   }
   const rate = clampFeeRate(p.feeRateSatPerVb, p.coin);
   const dust = dustThreshold(outScript, p.coin);
@@ -261,7 +253,7 @@ function buildSpend(
   const signed = (fee: bigint): Transaction => {
     const out = p.value - fee;
     if (out < dust) {
-      throw new HtlcTxError(
+      throw htlcTxError(
         'output-below-dust',
         `after a fee of ${fee} the payout of ${out} would be below the ${dust} dust limit`,
       );
@@ -286,22 +278,19 @@ function buildSpend(
     if (fee >= needed) return { tx, hex: tx.toHex(), txid: tx.getId(), fee, vsize: tx.virtualSize(), feeRate: rate };
     fee = needed;
   }
-  throw new HtlcTxError(
-    'bad-signature',
-    'the signed size did not settle; the signer is not producing low-R signatures',
-  );
+  throw htlcTxError('bad-signature', 'the signed size did not settle; the signer is not producing low-R signatures');
 }
 
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 function checkSignature(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): void {
-  if (sig.length !== 64) throw new HtlcTxError('bad-signature', 'the signer must return a 64-byte compact signature');
+  if (sig.length !== 64) throw htlcTxError('bad-signature', 'the signer must return a 64-byte compact signature');
   // Low-R keeps the DER signature at 70-71 bytes, so re-signing never grows the transaction past its fee.
-  if (sig[0]! >= 0x80) throw new HtlcTxError('bad-signature', 'the signer returned a high-R signature');
+  if (sig[0]! >= 0x80) throw htlcTxError('bad-signature', 'the signer returned a high-R signature');
   if (BigInt(`0x${bytesToHex(sig.subarray(32))}`) > HALF_ORDER)
-    throw new HtlcTxError('bad-signature', 'the signer returned a high-S signature');
+    throw htlcTxError('bad-signature', 'the signer returned a high-S signature');
   if (!ecc.verify(digest, publicKey, sig, true))
-    throw new HtlcTxError('bad-signature', 'the signature does not verify against the key');
+    throw htlcTxError('bad-signature', 'the signature does not verify against the key');
 }
 
 /**

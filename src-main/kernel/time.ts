@@ -1,19 +1,11 @@
 // Waiting: a sleep that never keeps the process alive, and a poll until something holds.
+import { CodedError } from '../../src-shared/errors.ts';
 
 /** Resolves after `ms`; the timer does not keep the process alive. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
     setTimeout(resolve, ms).unref?.();
   });
-}
-
-export class WaitTimeoutError extends Error {
-  override name = 'WaitTimeoutError';
-  readonly lastError: unknown;
-  constructor(message: string, lastError: unknown) {
-    super(message);
-    this.lastError = lastError;
-  }
 }
 
 export interface WaitForOptions {
@@ -47,7 +39,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const suffix = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new WaitTimeoutError(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${suffix}`, lastError);
+      throw new CodedError('WAIT_TIMEOUT', `timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${suffix}`, {
+        lastError,
+      });
     }
     await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - Date.now()))));
   }

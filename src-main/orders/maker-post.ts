@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
+import { isCoded } from '../../src-shared/errors.ts';
 import { formatAmount, parseAmount } from '../../src-shared/money/index.ts';
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS, marketTopic } from '../../src-shared/protocol/orders.ts';
@@ -14,7 +15,7 @@ import {
   makerSellsTicker,
   marketKey,
   nonceFromBytes,
-  OrderError,
+  type OrderTermsError,
 } from '../../src-shared/orders/order.ts';
 import { transitionOrder } from '../../src-shared/orders/state.ts';
 import type { MakerSignedOrder, Order, OrderTerms, Side } from '../../src-shared/orders/types.ts';
@@ -161,8 +162,11 @@ async function signedByServiceNode(
   try {
     made = createOrder(terms, signer);
   } catch (err) {
-    if (err instanceof OrderError)
-      throw new ApiError('INVALID_PARAMS', `The order breaks a rule (${err.reason}): ${err.message}`);
+    if (isCoded(err, 'ORDER_TERMS'))
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `The order breaks a rule (${(err as OrderTermsError).details.reason}): ${err.message}`,
+      );
     throw err;
   }
   const feeRate = BigInt((await d.wallets.feeEstimate(sells, 6)).satPerVb);

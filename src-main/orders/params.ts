@@ -3,7 +3,7 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Params } from '../../src-shared/api/contract.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
-import { AmountError, parseAmount, parsePrice, type Price } from '../../src-shared/money/index.ts';
+import { amountError, parseAmount, parsePrice, type Price } from '../../src-shared/money/index.ts';
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
 import { errorText } from '../kernel/log.ts';
@@ -61,7 +61,7 @@ export function createOrderParams(d: {
   function amount(text: string, ticker: string, what: string): bigint {
     try {
       const v = parseAmount(text, d.coins.decimals(ticker));
-      if (v <= 0n) throw new AmountError('must be more than 0');
+      if (v <= 0n) throw amountError('AMOUNT_NOT_POSITIVE', 'must be more than 0');
       return v;
     } catch (err) {
       throw new ApiError('INVALID_PARAMS', `${what} "${text}" is not a ${ticker} amount: ${errorText(err)}`);

@@ -24,7 +24,8 @@ import type { Connection, PeerId } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
-import { NotJsonEncodableError, encodeJson } from '../../src-shared/protocol/reqres.ts';
+import { encodeJson } from '../../src-shared/protocol/reqres.ts';
+import { isCoded } from '../../src-shared/errors.ts';
 import { loadOrCreatePeerKey } from './identity-key.ts';
 import {
   PeerPenalties,
@@ -450,7 +451,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       try {
         bytes = encodeJson(body);
       } catch (err) {
-        if (err instanceof NotJsonEncodableError) throw new ApiError('INVALID_PARAMS', err.message);
+        if (isCoded(err, 'NOT_JSON_ENCODABLE')) throw new ApiError('INVALID_PARAMS', err.message);
         throw err;
       }
       if (bytes.length > limits.maxRequestBytes) {

@@ -1,10 +1,11 @@
+import { ApiError } from '../../src-shared/api/errors.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { PeerKeyCorruptError, loadOrCreatePeerKey, peerKeyPath } from './identity-key.ts';
+import { loadOrCreatePeerKey, peerKeyPath } from './identity-key.ts';
 
 const dirs: string[] = [];
 async function freshDir(): Promise<string> {
@@ -55,8 +56,8 @@ describe('peer identity key', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(PeerKeyCorruptError);
-    expect((err as PeerKeyCorruptError).code).toBe('CONFIG_INVALID');
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('CONFIG_INVALID');
     expect((err as Error).message).toContain(peerKeyPath(dir));
     expect(new Uint8Array(await readFile(peerKeyPath(dir)))).toEqual(content);
   });

@@ -21,17 +21,12 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 
 export const PEER_KEY_FILE = 'peer-key';
 
-export class PeerKeyCorruptError extends ApiError {
-  override name = 'PeerKeyCorruptError';
-  readonly path: string;
-  constructor(path: string, why: string) {
-    super(
-      'CONFIG_INVALID',
-      `The network identity key file ${path} is damaged (${why}). Restore it from a backup, or move it away to start with a new peer id.`,
-      { path },
-    );
-    this.path = path;
-  }
+function peerKeyCorrupt(path: string, why: string): ApiError {
+  return new ApiError(
+    'CONFIG_INVALID',
+    `The network identity key file ${path} is damaged (${why}). Restore it from a backup, or move it away to start with a new peer id.`,
+    { path },
+  );
 }
 
 export function peerKeyPath(dataDir: string): string {
@@ -77,14 +72,14 @@ function readKeyFile(path: string): PrivateKey | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  if (bytes.length === 0) throw new PeerKeyCorruptError(path, 'it is empty');
+  if (bytes.length === 0) throw peerKeyCorrupt(path, 'it is empty');
   let key: PrivateKey;
   try {
     key = privateKeyFromProtobuf(bytes);
   } catch (err) {
-    throw new PeerKeyCorruptError(path, `it is not a key: ${(err as Error).message}`);
+    throw peerKeyCorrupt(path, `it is not a key: ${(err as Error).message}`);
   }
-  if (key.type !== 'Ed25519') throw new PeerKeyCorruptError(path, `it holds a ${key.type} key, not Ed25519`);
+  if (key.type !== 'Ed25519') throw peerKeyCorrupt(path, `it holds a ${key.type} key, not Ed25519`);
   // A key readable by other users is a leak waiting to happen; tighten it rather than refuse to start.
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   return key;

@@ -1,11 +1,11 @@
 // Request/response over libp2p streams: one length-prefixed JSON request, one length-prefixed JSON
 // response `{ok:true, body} | {ok:false, error:{code,message}}` per stream, under a deadline.
 // The serving side bounds, rate-limits and scores; the asking side bounds and checks the answer.
+import { isCoded } from '../../src-shared/errors.ts';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
 import type { Stream } from '@libp2p/interface';
 import { ApiError, type ErrorCode } from '../../src-shared/api/errors.ts';
 import {
-  NotJsonEncodableError,
   decodeJson,
   decodeResponse,
   encodeJson,
@@ -100,7 +100,7 @@ async function runHandler(
   try {
     bytes = encodeJson(response);
   } catch (err) {
-    if (!(err instanceof NotJsonEncodableError)) throw err;
+    if (!isCoded(err, 'NOT_JSON_ENCODABLE')) throw err;
     deps.log(`handler for ${ctx.protocol} returned a value that is not JSON: ${err.message}`);
     bytes = encodeJson(errorResponse('INTERNAL', 'The peer could not encode its answer.'));
   }

@@ -2,5 +2,5 @@
 // repositories and migrations next to its code (src-main/<domain>/repo.ts, migrations/).
 
 export { openStore, type OpenStoreOptions, type StoreDatabase } from './db.ts';
-export { migrate, schemaVersions, StoreVersionError, type DomainSchema, type Migration } from './migrate.ts';
-export { fromJson, JsonCodecError, toJson } from './json.ts';
+export { migrate, schemaVersions, type DomainSchema, type Migration } from './migrate.ts';
+export { fromJson, toJson } from './json.ts';

@@ -3,6 +3,7 @@
 // independently. Each step runs once, in its own transaction. A database that holds a newer
 // schema for any domain (or a domain this code does not know) is refused rather than guessed at.
 
+import { CodedError } from '../../src-shared/errors.ts';
 import type { Database } from 'better-sqlite3';
 
 export interface Migration {
@@ -18,23 +19,17 @@ export interface DomainSchema {
   migrations: readonly Migration[];
 }
 
-export class StoreVersionError extends Error {
-  override name = 'StoreVersionError';
-  readonly domain: string;
-  readonly databaseVersion: number;
-  readonly knownVersion: number;
-  constructor(domain: string, databaseVersion: number, knownVersion: number, where: string) {
-    super(
-      knownVersion === 0
-        ? `The database ${where} holds tables of "${domain}", which this version of Hashlock does not know. ` +
-            'Update Hashlock, or use another data directory.'
-        : `The database ${where} has ${domain} schema version ${databaseVersion}, but this version of Hashlock only knows up to ${knownVersion}. ` +
-            'Update Hashlock, or use another data directory.',
-    );
-    this.domain = domain;
-    this.databaseVersion = databaseVersion;
-    this.knownVersion = knownVersion;
-  }
+/** The database was written by a newer Hashlock (code STORE_VERSION): refuse rather than guess. */
+export function storeVersionError(domain: string, databaseVersion: number, knownVersion: number, where: string) {
+  return new CodedError(
+    'STORE_VERSION',
+    knownVersion === 0
+      ? `The database ${where} holds tables of "${domain}", which this version of Hashlock does not know. ` +
+          'Update Hashlock, or use another data directory.'
+      : `The database ${where} has ${domain} schema version ${databaseVersion}, but this version of Hashlock only knows up to ${knownVersion}. ` +
+          'Update Hashlock, or use another data directory.',
+    { domain, databaseVersion, knownVersion },
+  );
 }
 
 /**
@@ -64,7 +59,7 @@ function upgradeLegacyTable(db: Database): void {
       applied_at: number;
     }>;
     for (const r of rows) {
-      if (!LEGACY_VERSIONS[r.version]) throw new StoreVersionError('store', r.version, 7, `at ${db.name}`);
+      if (!LEGACY_VERSIONS[r.version]) throw storeVersionError('store', r.version, 7, `at ${db.name}`);
     }
     db.exec('ALTER TABLE schema_migrations RENAME TO schema_migrations_legacy');
     createTable(db);
@@ -134,7 +129,7 @@ export function migrate(
   const known = new Map(schemas.map((s) => [s.domain, s.migrations.length]));
   for (const [domain, version] of Object.entries(from)) {
     const k = known.get(domain) ?? 0;
-    if (version > k) throw new StoreVersionError(domain, version, k, where);
+    if (version > k) throw storeVersionError(domain, version, k, where);
   }
 
   const applied = db.prepare('SELECT 1 FROM schema_migrations WHERE domain = ? AND version = ?');

@@ -1,25 +1,17 @@
 // Crash-safe file replacement for secrets: write a 0600 temp file, fsync, then move it into place,
 // so a power cut leaves either the old file or the new one, never half of one.
 
+import { CodedError } from '../../src-shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { access, link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-
-export class FileExistsError extends Error {
-  override name = 'FileExistsError';
-  readonly path: string;
-  constructor(path: string) {
-    super(`${path} already exists`);
-    this.path = path;
-  }
-}
 
 /** Filesystems without hard links answer link() with one of these; we then fall back to rename. */
 const NO_HARDLINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 /**
  * Writes `data` to `filePath` atomically with mode 0600. With `exclusive`, an existing file is
- * never replaced (FileExistsError): link() fails atomically when the target exists, unlike rename().
+ * never replaced (FILE_EXISTS): link() fails atomically when the target exists, unlike rename().
  */
 export async function writeFileAtomic(filePath: string, data: string, options: { exclusive: boolean }): Promise<void> {
   const dir = dirname(filePath);
@@ -50,9 +42,9 @@ async function placeExclusive(tmp: string, filePath: string): Promise<void> {
     await link(tmp, filePath);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new FileExistsError(filePath);
+    if (code === 'EEXIST') throw new CodedError('FILE_EXISTS', `${filePath} already exists`, { path: filePath });
     if (code === undefined || !NO_HARDLINKS.has(code)) throw e;
-    if (await exists(filePath)) throw new FileExistsError(filePath);
+    if (await exists(filePath)) throw new CodedError('FILE_EXISTS', `${filePath} already exists`, { path: filePath });
     await rename(tmp, filePath);
   }
 }

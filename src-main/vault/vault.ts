@@ -1,13 +1,14 @@
 // The vault: the one place keys live. It creates or restores a BIP39 seed, keeps it encrypted on
 // disk, and while unlocked derives keys and signs with them; nothing private is ever returned.
 
+import { isCoded } from '../../src-shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { mnemonicToSeed } from '@scure/bip39';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SecretBox } from '../wallets/connection-store.ts';
-import { FileExistsError, writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from './atomic-file.ts';
 import { createKeyRing, type KeyRing, type NetworkKey } from './keyring.ts';
 import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';
 import { createSecretBox } from './secret-box.ts';
@@ -120,7 +121,7 @@ export function createVault(options: VaultOptions): Vault {
       await writeFileAtomic(filePath, text, { exclusive: true });
     } catch (e) {
       dataKey.fill(0);
-      throw e instanceof FileExistsError ? existsError() : e;
+      throw isCoded(e, 'FILE_EXISTS') ? existsError() : e;
     }
     await becomeUnlocked(mnemonic, passphrase, dataKey);
   };

@@ -1,7 +1,7 @@
 // Conf files as Bitcoin Core reads them: each valid case lists what the daemon would use on a
 // chain; each invalid case names the line the daemon would refuse to start on.
 import { describe, expect, it } from 'vitest';
-import { confChain, confGet, confGetAll, ConfParseError, parseConf, type ChainName } from './conf.ts';
+import { confChain, confGet, confGetAll, parseConf, type ConfParseError, type ChainName } from './conf.ts';
 
 interface ValidCase {
   name: string;
@@ -142,8 +142,8 @@ describe('parseConf: files the daemon refuses', () => {
       } catch (err) {
         error = err;
       }
-      expect(error).toBeInstanceOf(ConfParseError);
-      expect((error as ConfParseError).line).toBe(c.line);
+      expect(error).toMatchObject({ code: 'CONF_PARSE' });
+      expect((error as ConfParseError).details.line).toBe(c.line);
       expect((error as Error).message).toMatch(c.message);
     });
   }

@@ -1,6 +1,7 @@
 // Reads bitcoin.conf / litecoin.conf the way Bitcoin Core does, so wallet detection finds the
 // port and credentials the daemon really uses: [main]/[test]/[regtest] sections, `regtest.key=`
 // scoped keys, `nokey=1` negation, first value wins, and network-only keys ignored at top level.
+import { CodedError } from '../../src-shared/errors.ts';
 
 export type ChainName = 'main' | 'test' | 'regtest' | 'signet';
 
@@ -19,14 +20,9 @@ export interface Conf {
 }
 
 /** The daemon refuses to start with such a file, so detection reports it instead of guessing. */
-export class ConfParseError extends Error {
-  override name = 'ConfParseError';
-  readonly line: number;
-  constructor(line: number, message: string) {
-    super(`line ${line}: ${message}`);
-    this.line = line;
-  }
-}
+export type ConfParseError = CodedError<'CONF_PARSE', { line: number }>;
+const confParseError = (line: number, message: string): ConfParseError =>
+  new CodedError('CONF_PARSE', `line ${line}: ${message}`, { line });
 
 /**
  * Options that Bitcoin Core ignores in the top-level section unless the chain is mainnet
@@ -62,21 +58,21 @@ export function parseConf(text: string): Conf {
       continue;
     }
     if (line.startsWith('-'))
-      throw new ConfParseError(lineNo, `"${line}": options in the conf file are written without a leading -`);
+      throw confParseError(lineNo, `"${line}": options in the conf file are written without a leading -`);
     const eq = line.indexOf('=');
     if (eq < 0) {
       const hint = line.startsWith('no') ? `; to switch an option off write ${line}=1` : '';
-      throw new ConfParseError(lineNo, `"${line}" is not a key=value line${hint}`);
+      throw confParseError(lineNo, `"${line}" is not a key=value line${hint}`);
     }
     const name = prefix + line.slice(0, eq).replace(WHITESPACE, '');
     const value = line.slice(eq + 1).replace(WHITESPACE, '');
     if (usedHash && name.includes('rpcpassword')) {
-      throw new ConfParseError(lineNo, 'a # in rpcpassword is ambiguous (everything after # is a comment)');
+      throw confParseError(lineNo, 'a # in rpcpassword is ambiguous (everything after # is a comment)');
     }
     const dot = name.indexOf('.');
     const section = dot >= 0 ? name.slice(0, dot) : undefined;
     let key = dot >= 0 ? name.slice(dot + 1) : name;
-    if (key === '') throw new ConfParseError(lineNo, `"${line}" has no option name`);
+    if (key === '') throw confParseError(lineNo, `"${line}" has no option name`);
     let negated = false;
     let effective = value;
     if (key.startsWith('no') && key.length > 2) {
@@ -143,7 +139,7 @@ export function confChain(conf: Conf): ChainName {
   const testnet = flag('testnet');
   const signet = flag('signet');
   if (Number(regtest) + Number(testnet) + Number(signet) > 1) {
-    throw new ConfParseError(0, 'more than one of regtest=1, testnet=1 and signet=1 is set');
+    throw confParseError(0, 'more than one of regtest=1, testnet=1 and signet=1 is set');
   }
   if (regtest) return 'regtest';
   if (testnet) return 'test';
@@ -151,5 +147,5 @@ export function confChain(conf: Conf): ChainName {
   const chain = top('chain');
   if (chain === undefined || chain === 'main') return 'main';
   if (chain === 'test' || chain === 'regtest' || chain === 'signet') return chain;
-  throw new ConfParseError(0, `chain=${chain} is not one of main, test, regtest, signet`);
+  throw confParseError(0, `chain=${chain} is not one of main, test, regtest, signet`);
 }

@@ -1,6 +1,7 @@
 // Finds the user's local daemons for a coin the way a desktop user expects: the coin's default
 // data directory for this OS (plus any extra folders, e.g. the devnet's), its conf file and its
 // .cookie. Candidates shown to the UI never carry a password; resolveCandidate() does, server-side.
+import { isCoded } from '../../src-shared/errors.ts';
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -8,7 +9,7 @@ import { posix, win32 } from 'node:path';
 import type { WalletCandidate } from '../../src-shared/api/schemas.ts';
 import type { CoinParams, Os } from '../../src-shared/coins/registry.ts';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { confChain, confGet, confGetAll, ConfParseError, parseConf, type ChainName, type Conf } from './conf.ts';
+import { confChain, confGet, confGetAll, parseConf, type ChainName, type Conf } from './conf.ts';
 import type { RpcAuth } from '../chain/rpc.ts';
 
 /** A daemon data dir to look in besides the coin's default one (the devnet passes its chains'). */
@@ -163,7 +164,7 @@ async function inspectDir(
       conf = parseConf(text);
       confChainName = confChain(conf);
     } catch (err) {
-      if (!(err instanceof ConfParseError)) throw err;
+      if (!isCoded(err, 'CONF_PARSE')) throw err;
       notes.push(`${coin.confFile} has an error (${err.message}); the daemon will not start until it is fixed.`);
       conf = { entries: [] };
     }

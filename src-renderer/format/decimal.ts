@@ -6,7 +6,7 @@ import { formatAmount, parseAmount } from '../../src-shared/money/index.ts';
 
 const SCALE = 18;
 
-/** "1.5" → 1_500_000_000_000_000_000n (units of 1e-18). Throws AmountError on anything else. */
+/** "1.5" → 1_500_000_000_000_000_000n (units of 1e-18). Throws a CodedError (AMOUNT_*) on anything else. */
 export function decimalUnits(text: string): bigint {
   return parseAmount(text, SCALE);
 }

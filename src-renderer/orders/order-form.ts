@@ -2,14 +2,8 @@
 // as they type against the coins' decimals and their spendable balance, and turned into the
 // exact params of makeOrder / takeOrder. All arithmetic is bigint (src-shared/money).
 import type { Params, Result } from '../../src-shared/api/contract.ts';
-import {
-  AmountError,
-  formatAmount,
-  parseAmount,
-  parsePrice,
-  quoteFor,
-  type Price,
-} from '../../src-shared/money/index.ts';
+import { isCoded } from '../../src-shared/errors.ts';
+import { formatAmount, parseAmount, parsePrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
 import { normalizeDecimalInput } from '../format/decimal.ts';
 
 export type OrderSide = 'buy' | 'sell';
@@ -93,10 +87,9 @@ function readPrice(raw: string, ctx: OrderFormContext, what: string): Parsed<Pri
   } catch (err) {
     return {
       ok: false,
-      message:
-        err instanceof AmountError && /greater than zero/.test(err.message)
-          ? `${capital(what)} must be more than zero.`
-          : amountMessage(err, ctx.quoteDecimals),
+      message: isCoded(err, 'PRICE_NOT_POSITIVE', 'AMOUNT_NOT_POSITIVE')
+        ? `${capital(what)} must be more than zero.`
+        : amountMessage(err, ctx.quoteDecimals),
     };
   }
 }

@@ -1,7 +1,8 @@
 // The "start a swap with a peer" form → swaps.start (this node locks first, as the maker) or
 // swaps.allow (this node agrees in advance and locks second, as the taker). Amounts are checked
 // as typed text and sent as the same decimal strings; nothing is parsed into a float.
-import { AmountError, parseAmount } from '../../src-shared/money/index.ts';
+import { isCoded } from '../../src-shared/errors.ts';
+import { parseAmount } from '../../src-shared/money/index.ts';
 import type { Params } from '../../src-shared/api/contract.ts';
 import { PeerIdParam } from '../../src-shared/api/schemas.ts';
 
@@ -43,9 +44,8 @@ export function amountProblem(text: string, decimals: number = MAX_DECIMALS): st
   try {
     units = parseAmount(normalised, places);
   } catch (err) {
-    if (err instanceof AmountError && /decimal places/.test(err.message))
-      return `Use at most ${places} decimal places.`;
-    if (err instanceof AmountError && /too large/.test(err.message)) return 'That amount is too large.';
+    if (isCoded(err, 'AMOUNT_TOO_PRECISE')) return `Use at most ${places} decimal places.`;
+    if (isCoded(err, 'AMOUNT_TOO_LARGE')) return 'That amount is too large.';
     return 'Use digits and at most one dot, such as 0.5.';
   }
   if (units <= 0n) return 'Enter an amount above zero.';

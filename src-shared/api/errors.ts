@@ -1,5 +1,6 @@
 // Errors cross every boundary (IPC, WebSocket, JSON-RPC, CLI) as data with a stable code.
 // Codes are part of the public API: never rename one, only add.
+import { CodedError } from '../errors.ts';
 
 export const ERROR_CODES = [
   'UNAUTHORIZED',
@@ -38,15 +39,11 @@ export interface ApiErrorData {
   details?: unknown;
 }
 
-/** The one error type services throw when the caller should see a specific code. */
-export class ApiError extends Error {
+/** A CodedError whose code is on the public list: what services throw when the caller should see it. */
+export class ApiError extends CodedError<ErrorCode> {
   override name = 'ApiError';
-  readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: ErrorOptions) {
+    super(code, message, details, options);
   }
   toData(): ApiErrorData {
     return this.details === undefined

@@ -1,22 +1,33 @@
 // Amounts are bigint base units (satoshis for Bitcoin-family coins). They cross every
 // boundary (API, wire, UI) as decimal strings and are parsed here, never through floats.
 
-export class AmountError extends Error {
-  override name = 'AmountError';
-}
+import { CodedError } from '../errors.ts';
+
+/** Why an amount or price was refused; the renderer words each one for people. */
+export type AmountCode =
+  | 'AMOUNT_NOT_DECIMAL'
+  | 'AMOUNT_TOO_PRECISE'
+  | 'AMOUNT_TOO_LARGE'
+  | 'AMOUNT_NOT_FINITE'
+  | 'AMOUNT_NOT_POSITIVE'
+  | 'PRICE_NOT_POSITIVE';
+
+export const amountError = (code: AmountCode, message: string) => new CodedError(code, message);
 
 const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
 /** Parse a non-negative decimal string ("1.5", "0.00000001") into base units. */
 export function parseAmount(text: string, decimals: number): bigint {
-  if (typeof text !== 'string') throw new AmountError('amount must be a decimal string');
+  if (typeof text !== 'string') throw amountError('AMOUNT_NOT_DECIMAL', 'amount must be a decimal string');
   const trimmed = text.trim();
   const m = DECIMAL.exec(trimmed);
-  if (!m) throw new AmountError(`"${text}" is not a decimal amount (use digits and one dot, e.g. 1.25)`);
+  if (!m)
+    throw amountError('AMOUNT_NOT_DECIMAL', `"${text}" is not a decimal amount (use digits and one dot, e.g. 1.25)`);
   const whole = m[1] ?? '0';
   const frac = m[2] ?? '';
-  if (frac.length > decimals) throw new AmountError(`"${text}" has more than ${decimals} decimal places`);
-  if (whole.length > 30) throw new AmountError(`"${text}" is too large`);
+  if (frac.length > decimals)
+    throw amountError('AMOUNT_TOO_PRECISE', `"${text}" has more than ${decimals} decimal places`);
+  if (whole.length > 30) throw amountError('AMOUNT_TOO_LARGE', `"${text}" is too large`);
   return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
 }
 
@@ -43,7 +54,7 @@ export function amountFromCoinJson(value: number | string, decimals: number): bi
 // JSON numbers from bitcoind are printed with at most 8 decimals; toFixed(decimals) renders the
 // shortest round-trip double exactly at that precision, so no float arithmetic happens here.
 function numberToPlainDecimal(value: number, decimals: number): string {
-  if (!Number.isFinite(value)) throw new AmountError('amount is not a finite number');
+  if (!Number.isFinite(value)) throw amountError('AMOUNT_NOT_FINITE', 'amount is not a finite number');
   return value.toFixed(decimals);
 }
 

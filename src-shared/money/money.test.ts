@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { AmountError, amountFromCoinJson, formatAmount, parseAmount } from './amount.ts';
+import { isCoded } from '../errors.ts';
+import { amountFromCoinJson, formatAmount, parseAmount } from './amount.ts';
 import { comparePrice, formatPrice, parsePrice, price, priceOf, quoteFor } from './price.ts';
+
+function expectCode(run: () => unknown, code: string): void {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(isCoded(thrown, code), `expected ${code}, got ${String(thrown)}`).toBe(true);
+}
 
 describe('parseAmount', () => {
   const valid: Array<[string, number, bigint]> = [
@@ -28,7 +39,7 @@ describe('parseAmount', () => {
     ['9'.repeat(31), /too large/],
   ];
   it.each(invalid)('rejects %j', (text, msg) => expect(() => parseAmount(text, 8)).toThrow(msg));
-  it('rejects non-strings', () => expect(() => parseAmount(1 as unknown as string, 8)).toThrow(AmountError));
+  it('rejects non-strings', () => expectCode(() => parseAmount(1 as unknown as string, 8), 'AMOUNT_NOT_DECIMAL'));
 });
 
 describe('formatAmount', () => {
@@ -50,7 +61,7 @@ describe('amountFromCoinJson', () => {
     expect(amountFromCoinJson(-0.5, 8)).toBe(-50_000_000n);
     expect(amountFromCoinJson('1.23', 8)).toBe(123_000_000n);
   });
-  it('rejects non-finite', () => expect(() => amountFromCoinJson(Infinity, 8)).toThrow(AmountError));
+  it('rejects non-finite', () => expectCode(() => amountFromCoinJson(Infinity, 8), 'AMOUNT_NOT_FINITE'));
 });
 
 describe('price', () => {

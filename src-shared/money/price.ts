@@ -1,6 +1,6 @@
 // Prices are exact ratios of base units: quote units per base unit, kept as a reduced fraction.
 // "1 DEVA = 0.25 DEVB" with 8 decimals each is {num: 25_000_000n, den: 100_000_000n} → {1n, 4n}.
-import { AmountError, formatAmount, parseAmount } from './amount.ts';
+import { amountError, formatAmount, parseAmount } from './amount.ts';
 
 export interface Price {
   readonly num: bigint; // quote base units
@@ -13,22 +13,22 @@ function gcd(a: bigint, b: bigint): bigint {
 }
 
 export function price(num: bigint, den: bigint): Price {
-  if (den <= 0n) throw new AmountError('price denominator must be positive');
-  if (num < 0n) throw new AmountError('price must not be negative');
+  if (den <= 0n) throw amountError('PRICE_NOT_POSITIVE', 'price denominator must be positive');
+  if (num < 0n) throw amountError('PRICE_NOT_POSITIVE', 'price must not be negative');
   const g = gcd(num, den) || 1n;
   return { num: num / g, den: den / g };
 }
 
 /** Price from base and quote amounts of one order (quote/base). */
 export function priceOf(baseUnits: bigint, quoteUnits: bigint): Price {
-  if (baseUnits <= 0n) throw new AmountError('base amount must be positive');
+  if (baseUnits <= 0n) throw amountError('AMOUNT_NOT_POSITIVE', 'base amount must be positive');
   return price(quoteUnits, baseUnits);
 }
 
 /** Parse a decimal price "quote per 1 whole base coin" into a ratio of base units. */
 export function parsePrice(text: string, baseDecimals: number, quoteDecimals: number): Price {
   const quotePerWhole = parseAmount(text, quoteDecimals);
-  if (quotePerWhole === 0n) throw new AmountError('price must be greater than zero');
+  if (quotePerWhole === 0n) throw amountError('PRICE_NOT_POSITIVE', 'price must be greater than zero');
   return price(quotePerWhole, 10n ** BigInt(baseDecimals));
 }
 

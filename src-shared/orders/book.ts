@@ -1,13 +1,13 @@
 // One market's order book: signed orders kept in price-time priority (price, then the maker's
 // createdAt, then id, so every node orders the same orders the same way), with what a taker needs:
 // best prices, depth, a sweep plan for market orders, and expiry. Pure: time is passed in.
+import { CodedError } from '../errors.ts';
 import { comparePrice, price as makePrice, type Price } from '../money/price.ts';
 import { fillQuote, largestFillUpTo, marketKey, withinCap } from './order.ts';
 import type { Fill, Market, Order, Side } from './types.ts';
 
-export class BookError extends Error {
-  override name = 'BookError';
-}
+/** A book operation the caller should not have asked for (wrong market, unknown id, bad amount). */
+const bookError = (message: string) => new CodedError('BOOK_REFUSED', message);
 
 export interface BookEntry {
   readonly order: Order;
@@ -111,10 +111,10 @@ export class OrderBook {
    */
   add(order: Order, now: number, remainingBase: bigint = order.baseAmount): boolean {
     if (order.market.base !== this.market.base || order.market.quote !== this.market.quote) {
-      throw new BookError(`order ${order.id} is for ${marketKey(order.market)}, not ${marketKey(this.market)}`);
+      throw bookError(`order ${order.id} is for ${marketKey(order.market)}, not ${marketKey(this.market)}`);
     }
     if (remainingBase <= 0n || remainingBase > order.baseAmount)
-      throw new BookError(`remaining amount of order ${order.id} is out of range`);
+      throw bookError(`remaining amount of order ${order.id} is out of range`);
     const existing = this.#byId.get(order.id);
     if (existing) {
       existing.lastSeenAt = Math.max(existing.lastSeenAt, now);
@@ -133,7 +133,7 @@ export class OrderBook {
     if (!e) return undefined;
     const { list, cmp } = this.#side(e.order.side);
     const i = lowerBound(list, e, cmp);
-    if (list[i] !== e) throw new BookError(`book index lost order ${id}`);
+    if (list[i] !== e) throw bookError(`book index lost order ${id}`);
     list.splice(i, 1);
     this.#byId.delete(id);
     return view(e);
@@ -142,9 +142,9 @@ export class OrderBook {
   /** A maker's new order takes the place of an old one of theirs (e.g. a new price), atomically. */
   replace(oldId: string, order: Order, now: number): void {
     const old = this.#byId.get(oldId);
-    if (!old) throw new BookError(`order ${oldId} is not listed`);
-    if (old.order.maker.pubkey !== order.maker.pubkey) throw new BookError('only the same maker can replace an order');
-    if (this.#byId.has(order.id)) throw new BookError(`order ${order.id} is already listed`);
+    if (!old) throw bookError(`order ${oldId} is not listed`);
+    if (old.order.maker.pubkey !== order.maker.pubkey) throw bookError('only the same maker can replace an order');
+    if (this.#byId.has(order.id)) throw bookError(`order ${order.id} is already listed`);
     this.add(order, now); // checks market and amounts before the old order goes
     this.remove(oldId);
   }
@@ -157,7 +157,7 @@ export class OrderBook {
     const e = this.#byId.get(id);
     if (!e) return undefined;
     if (remainingBase < 0n || remainingBase >= e.remainingBase)
-      throw new BookError(`a hold must leave less than the ${e.remainingBase} remaining`);
+      throw bookError(`a hold must leave less than the ${e.remainingBase} remaining`);
     if (remainingBase === 0n) {
       this.remove(id);
       return undefined;
@@ -240,7 +240,7 @@ export class OrderBook {
     priceCap: Price | null,
     options: { excludeMaker?: string; maxFills?: number } = {},
   ): SweepPlan {
-    if (baseAmount <= 0n) throw new BookError('a market order needs a positive amount');
+    if (baseAmount <= 0n) throw bookError('a market order needs a positive amount');
     const maxFills = options.maxFills ?? 20;
     const makerSide: Side = takerSide === 'buy' ? 'sell' : 'buy';
     const fills: Fill[] = [];

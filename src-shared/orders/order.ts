@@ -12,17 +12,14 @@ import {
   type Verifier,
 } from '../protocol/canonical.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { CodedError } from '../errors.ts';
 import { decodeAddress, type AddressParams } from './address.ts';
 import type { Market, MakerSignedOrder, Order, OrderTerms, PartialTerms, Side } from './types.ts';
 
-export class OrderError extends Error {
-  override name = 'OrderError';
-  readonly reason: OrderTermsProblem;
-  constructor(reason: OrderTermsProblem, message: string) {
-    super(message);
-    this.reason = reason;
-  }
-}
+/** Terms that break a rule: code ORDER_TERMS, the rule in details.reason. */
+export type OrderTermsError = CodedError<'ORDER_TERMS', { reason: OrderTermsProblem }>;
+const orderTermsError = (reason: OrderTermsProblem, message: string): OrderTermsError =>
+  new CodedError('ORDER_TERMS', message, { reason });
 
 /** Longest an order may stay listed; makers repost to stay longer. */
 export const MAX_ORDER_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -121,12 +118,12 @@ export function checkOrderTerms(
   return null;
 }
 
-/** Builds and maker-signs an order. Throws OrderError when the terms break a rule. */
+/** Builds and maker-signs an order. Throws ORDER_TERMS when the terms break a rule. */
 export function createOrder(t: OrderTerms, signer: Signer, coins: CoinLookup = registryCoins): MakerSignedOrder {
   if (signer.publicKey !== t.maker.pubkey)
-    throw new OrderError('malformed', 'the signing key is not the maker key named in the order');
+    throw orderTermsError('malformed', 'the signing key is not the maker key named in the order');
   const problem = checkOrderTerms(t, coins);
-  if (problem) throw new OrderError(problem.reason, problem.message);
+  if (problem) throw orderTermsError(problem.reason, problem.message);
   const id = computeOrderId(t);
   return {
     ...t,
@@ -196,6 +193,6 @@ export function withinCap(p: Price, makerSide: Side, cap: Price): boolean {
 
 /** A fresh order nonce from 16 bytes the caller got from a CSPRNG (the core owns randomness). */
 export function nonceFromBytes(bytes: Uint8Array): string {
-  if (bytes.length !== 16) throw new OrderError('malformed', 'an order nonce is 16 random bytes');
+  if (bytes.length !== 16) throw orderTermsError('malformed', 'an order nonce is 16 random bytes');
   return bytesToHex(bytes);
 }

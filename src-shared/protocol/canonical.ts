@@ -1,13 +1,13 @@
 // Canonical bytes for everything the order network signs: one JSON form per value (sorted keys,
 // no whitespace, integers only, amounts as strings), prefixed by a domain tag so a signature for
 // one message type can never be replayed as another. Signing itself goes through Signer/Verifier.
+import { CodedError } from '../errors.ts';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
-export class CanonicalJsonError extends Error {
-  override name = 'CanonicalJsonError';
-}
+/** A value with no canonical JSON form (code CANONICAL_JSON). */
+const canonicalError = (message: string) => new CodedError('CANONICAL_JSON', message);
 
 /** Nesting deeper than this is refused; no real message comes close. */
 export const MAX_CANONICAL_DEPTH = 16;
@@ -24,46 +24,45 @@ export function canonicalJson(value: unknown): string {
 }
 
 function encode(value: unknown, depth: number, path: string): string {
-  if (depth > MAX_CANONICAL_DEPTH)
-    throw new CanonicalJsonError(`${path}: nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
+  if (depth > MAX_CANONICAL_DEPTH) throw canonicalError(`${path}: nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'string':
-      if (!value.isWellFormed()) throw new CanonicalJsonError(`${path}: string has a lone surrogate`);
+      if (!value.isWellFormed()) throw canonicalError(`${path}: string has a lone surrogate`);
       return JSON.stringify(value);
     case 'number':
       if (!Number.isSafeInteger(value))
-        throw new CanonicalJsonError(
+        throw canonicalError(
           `${path}: only safe integers may be numbers (got ${String(value)}); send amounts as strings`,
         );
-      if (Object.is(value, -0)) throw new CanonicalJsonError(`${path}: -0 is not canonical`);
+      if (Object.is(value, -0)) throw canonicalError(`${path}: -0 is not canonical`);
       return String(value);
     case 'bigint':
-      throw new CanonicalJsonError(`${path}: bigint must be sent as a decimal string`);
+      throw canonicalError(`${path}: bigint must be sent as a decimal string`);
     case 'undefined':
-      throw new CanonicalJsonError(`${path}: undefined has no JSON form`);
+      throw canonicalError(`${path}: undefined has no JSON form`);
     case 'object':
       break;
     default:
-      throw new CanonicalJsonError(`${path}: a ${typeof value} has no JSON form`);
+      throw canonicalError(`${path}: a ${typeof value} has no JSON form`);
   }
   if (Array.isArray(value)) {
     const parts: string[] = [];
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) throw new CanonicalJsonError(`${path}[${i}]: sparse arrays have no JSON form`);
+      if (!(i in value)) throw canonicalError(`${path}[${i}]: sparse arrays have no JSON form`);
       parts.push(encode(value[i], depth + 1, `${path}[${i}]`));
     }
     return `[${parts.join(',')}]`;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null)
-    throw new CanonicalJsonError(`${path}: only plain objects have a JSON form`);
+    throw canonicalError(`${path}: only plain objects have a JSON form`);
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
   const parts = keys.map((k) => {
-    if (!k.isWellFormed()) throw new CanonicalJsonError(`${path}: key has a lone surrogate`);
+    if (!k.isWellFormed()) throw canonicalError(`${path}: key has a lone surrogate`);
     return `${JSON.stringify(k)}:${encode(record[k], depth + 1, `${path}.${k}`)}`;
   });
   return `{${parts.join(',')}}`;
@@ -112,7 +111,7 @@ const utf8 = new TextEncoder();
 
 /** `hashlock:<type>:v1\n<canonical json>`: the text every order-network signature covers. */
 export function signingText(type: string, body: unknown): string {
-  if (!TYPE_TAG.test(type)) throw new CanonicalJsonError(`"${type}" is not a message type tag`);
+  if (!TYPE_TAG.test(type)) throw canonicalError(`"${type}" is not a message type tag`);
   return `hashlock:${type}:v1\n${canonicalJson(body)}`;
 }
 

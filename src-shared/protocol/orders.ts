@@ -1,6 +1,7 @@
 // Wire form of the order-network messages (docs/protocol.md): zod schemas, size caps, topic and
 // protocol names, and a decoder that never throws. Amounts are base-unit integer strings that
 // decode to bigint; hex is lowercase. Decoding checks shape and size; orders/validate.ts checks meaning.
+import { CodedError } from '../errors.ts';
 import { z } from 'zod';
 import { TICKER_PATTERN } from '../coins/registry.ts';
 import { digestHex, findDuplicateKey, signBody, wireForm, type Signer } from './canonical.ts';
@@ -356,16 +357,15 @@ export function messageTypeOf(raw: unknown): OrderMessageType | null {
     : null;
 }
 
-export class OrderMessageTooLargeError extends Error {
-  override name = 'OrderMessageTooLargeError';
-}
-
 /** UTF-8 JSON bytes of a message held with bigints; refuses to produce anything over its cap. */
 export function encodeOrderMessage(msg: { type: OrderMessageType }): Uint8Array {
   const bytes = utf8.encode(JSON.stringify(wireForm(msg)));
   const cap = ORDER_MESSAGE_CAPS[msg.type];
   if (bytes.length > cap)
-    throw new OrderMessageTooLargeError(`${msg.type} would be ${bytes.length} bytes, over the ${cap}-byte cap`);
+    throw new CodedError(
+      'ORDER_MESSAGE_TOO_LARGE',
+      `${msg.type} would be ${bytes.length} bytes, over the ${cap}-byte cap`,
+    );
   return bytes;
 }
 

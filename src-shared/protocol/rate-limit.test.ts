@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRateLimitError, KeyedRateLimiter, fullBucket, take } from './rate-limit.ts';
+import { KeyedRateLimiter, fullBucket, take } from './rate-limit.ts';
 
 describe('token bucket', () => {
   const config = { capacity: 3, refillPerSec: 2 };
@@ -44,7 +44,7 @@ describe('token bucket', () => {
     [{ capacity: 1, refillPerSec: -1 }],
     [{ capacity: 1, refillPerSec: Number.POSITIVE_INFINITY }],
   ])('rejects the invalid config %j', (bad) => {
-    expect(() => new KeyedRateLimiter(bad)).toThrow(InvalidRateLimitError);
+    expect(() => new KeyedRateLimiter(bad)).toThrow(expect.objectContaining({ code: 'RATE_LIMIT_INVALID' }));
   });
 });
 

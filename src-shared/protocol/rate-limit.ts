@@ -1,6 +1,7 @@
 // Token-bucket rate limiting for inbound network traffic, keyed by peer. Pure: the caller passes
 // the clock in, so the same limiter runs in the p2p host and in deterministic unit tests.
 // A bucket holds up to `capacity` tokens and refills continuously at `refillPerSec`.
+import { CodedError } from '../errors.ts';
 
 export interface TokenBucketConfig {
   /** Largest burst a peer may send at once. */
@@ -14,15 +15,13 @@ export interface TokenBucket {
   updatedMs: number;
 }
 
-export class InvalidRateLimitError extends Error {
-  override name = 'InvalidRateLimitError';
-}
+const rateLimitError = (message: string) => new CodedError('RATE_LIMIT_INVALID', message);
 
 export function assertBucketConfig(config: TokenBucketConfig): void {
   if (!Number.isFinite(config.capacity) || config.capacity < 1)
-    throw new InvalidRateLimitError(`capacity must be at least 1, got ${config.capacity}`);
+    throw rateLimitError(`capacity must be at least 1, got ${config.capacity}`);
   if (!Number.isFinite(config.refillPerSec) || config.refillPerSec < 0)
-    throw new InvalidRateLimitError(`refillPerSec must be 0 or more, got ${config.refillPerSec}`);
+    throw rateLimitError(`refillPerSec must be 0 or more, got ${config.refillPerSec}`);
 }
 
 /** A full bucket as of `nowMs`. */
@@ -62,7 +61,7 @@ export class KeyedRateLimiter {
   constructor(config: TokenBucketConfig, maxKeys = 10_000) {
     assertBucketConfig(config);
     if (!Number.isInteger(maxKeys) || maxKeys < 1)
-      throw new InvalidRateLimitError(`maxKeys must be a positive integer, got ${maxKeys}`);
+      throw rateLimitError(`maxKeys must be a positive integer, got ${maxKeys}`);
     this.config = { ...config };
     this.maxKeys = maxKeys;
   }

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  NotJsonEncodableError,
-  decodeJson,
-  decodeResponse,
-  encodeJson,
-  errorResponse,
-  okResponse,
-  sanitizeRemoteText,
-} from './reqres.ts';
+import { decodeJson, decodeResponse, encodeJson, errorResponse, okResponse, sanitizeRemoteText } from './reqres.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -50,7 +42,7 @@ describe('encodeJson', () => {
       })(),
     ],
   ])('refuses %s', (_name, value) => {
-    expect(() => encodeJson(value)).toThrow(NotJsonEncodableError);
+    expect(() => encodeJson(value)).toThrow(expect.objectContaining({ code: 'NOT_JSON_ENCODABLE' }));
   });
 });
 

@@ -1,6 +1,7 @@
 // Wire framing for the p2p request/response protocols: one JSON request and one JSON response per
 // stream, each a single length-prefixed frame. Bytes from peers are hostile, so decoding never
 // throws: it reports why the bytes were refused, and the caller scores the peer.
+import { CodedError } from '../errors.ts';
 import { z } from 'zod';
 
 /** Codes a responder may put in `{ok:false, error}`. Peers may send others; treat unknown ones as errors. */
@@ -49,20 +50,16 @@ export function decodeJson(bytes: Uint8Array): JsonDecodeResult {
   }
 }
 
-export class NotJsonEncodableError extends Error {
-  override name = 'NotJsonEncodableError';
-}
-
 /** JSON bytes of `value`. bigint and undefined at the top level are refused: amounts travel as decimal strings. */
 export function encodeJson(value: unknown): Uint8Array {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch (err) {
-    throw new NotJsonEncodableError(`value cannot be sent as JSON: ${(err as Error).message}`);
+    throw new CodedError('NOT_JSON_ENCODABLE', `value cannot be sent as JSON: ${(err as Error).message}`);
   }
   if (text === undefined)
-    throw new NotJsonEncodableError('value cannot be sent as JSON: it is undefined or a function');
+    throw new CodedError('NOT_JSON_ENCODABLE', 'value cannot be sent as JSON: it is undefined or a function');
   return utf8Encoder.encode(text);
 }
 

@@ -1,15 +1,12 @@
 // Wire form of the swap messages (docs/swap.md §3): zod schemas, amounts as base-unit integer
 // strings, lowercase hex. Decoding checks shape and size; the machine checks meaning.
+import { CodedError } from '../errors.ts';
 import { z } from 'zod';
 import { TICKER_PATTERN } from '../coins/registry.ts';
 import type { Role, SwapEvent, SwapMessage } from './types.ts';
 
 /** Largest accepted encoded message; the largest real one (propose) is well under 1.5 KB. */
 export const MAX_SWAP_MESSAGE_BYTES = 4096;
-
-export class SwapMessageError extends Error {
-  override name = 'SwapMessageError';
-}
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const Hash = z.string().regex(/^[0-9a-f]{64}$/);
@@ -77,12 +74,13 @@ export function encodeSwapMessage(m: SwapMessage): SwapWireMessage {
   return { ...m, makerLeg: leg(m.makerLeg), takerLeg: leg(m.takerLeg) };
 }
 
-/** Parse and check an incoming message (already JSON-decoded); throws SwapMessageError with the first problem. */
+/** Parse and check an incoming message (already JSON-decoded); throws SWAP_MESSAGE_INVALID with the first problem. */
 export function decodeSwapMessage(json: unknown): SwapMessage {
   const parsed = SwapWireMessage.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new SwapMessageError(
+    throw new CodedError(
+      'SWAP_MESSAGE_INVALID',
       `invalid swap message: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}`,
     );
   }

@@ -1,6 +1,7 @@
 // The HTLC witness script as bytes, encoded and decoded without a Bitcoin library so the pure
 // swap machine can check a counterparty's HTLC. src-main/chain/htlc.ts builds the same bytes with
 // bitcoinjs-lib; its tests check that the two independent constructions agree byte for byte.
+import { CodedError, isCoded } from '../errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
@@ -16,16 +17,17 @@ export interface HtlcFields {
 }
 
 /** not-htlc: another layout; non-canonical: the HTLC layout with a push that is not minimally encoded. */
-export type HtlcScriptProblem = 'not-htlc' | 'non-canonical' | 'bad-secret-hash' | 'bad-pubkey' | 'bad-locktime';
+export const HTLC_SCRIPT_PROBLEMS = [
+  'not-htlc',
+  'non-canonical',
+  'bad-secret-hash',
+  'bad-pubkey',
+  'bad-locktime',
+] as const;
+export type HtlcScriptProblem = (typeof HTLC_SCRIPT_PROBLEMS)[number];
 
-export class HtlcScriptError extends Error {
-  override name = 'HtlcScriptError';
-  readonly code: HtlcScriptProblem;
-  constructor(code: HtlcScriptProblem, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export const htlcScriptError = (code: HtlcScriptProblem, message: string) => new CodedError(code, message);
+export const isHtlcScriptError = (err: unknown) => isCoded(err, ...HTLC_SCRIPT_PROBLEMS);
 
 /**
  * Upper bounds, in vbytes, of a signed claim and refund (one HTLC input, one output of at most
@@ -78,12 +80,12 @@ function encodeLocktime(n: number): number[] {
 
 export function encodeHtlcScript(f: HtlcFields): Uint8Array {
   if (!isSecretHashHex(f.secretHash))
-    throw new HtlcScriptError('bad-secret-hash', 'secret hash must be 32 bytes of lowercase hex');
+    throw htlcScriptError('bad-secret-hash', 'secret hash must be 32 bytes of lowercase hex');
   if (!isCompressedPubkeyHex(f.claimPubkey) || !isCompressedPubkeyHex(f.refundPubkey)) {
-    throw new HtlcScriptError('bad-pubkey', 'keys must be 33-byte compressed public keys in lowercase hex');
+    throw htlcScriptError('bad-pubkey', 'keys must be 33-byte compressed public keys in lowercase hex');
   }
   if (!Number.isSafeInteger(f.locktime) || f.locktime < 0 || f.locktime >= LOCKTIME_THRESHOLD) {
-    throw new HtlcScriptError('bad-locktime', `locktime ${f.locktime} is not a block height`);
+    throw htlcScriptError('bad-locktime', `locktime ${f.locktime} is not a block height`);
   }
   return Uint8Array.from([
     OP_IF,
@@ -111,8 +113,8 @@ export function encodeHtlcScript(f: HtlcFields): Uint8Array {
 /** Reads a script back into its fields; anything but the exact canonical layout is an error. */
 export function decodeHtlcScript(script: Uint8Array): HtlcFields {
   let i = 0;
-  const notHtlc = (what: string) => new HtlcScriptError('not-htlc', `not a Hashlock HTLC script: ${what} at byte ${i}`);
-  const nonCanonical = (what: string) => new HtlcScriptError('non-canonical', `HTLC script is not canonical: ${what}`);
+  const notHtlc = (what: string) => htlcScriptError('not-htlc', `not a Hashlock HTLC script: ${what} at byte ${i}`);
+  const nonCanonical = (what: string) => htlcScriptError('non-canonical', `HTLC script is not canonical: ${what}`);
   const expect = (...ops: number[]) => {
     for (const op of ops) {
       if (script[i] !== op) throw notHtlc(`expected opcode 0x${op.toString(16)}`);
@@ -150,7 +152,7 @@ export function decodeHtlcScript(script: Uint8Array): HtlcFields {
   const claimPubkey = bytesToHex(claim);
   const refundPubkey = bytesToHex(refund);
   if (!isCompressedPubkeyHex(claimPubkey) || !isCompressedPubkeyHex(refundPubkey)) {
-    throw new HtlcScriptError('bad-pubkey', 'HTLC keys must be compressed public keys');
+    throw htlcScriptError('bad-pubkey', 'HTLC keys must be compressed public keys');
   }
   return { secretHash: bytesToHex(hash), claimPubkey, refundPubkey, locktime };
 
@@ -165,19 +167,19 @@ export function decodeHtlcScript(script: Uint8Array): HtlcFields {
       i += 1;
       return op - OP_1 + 1;
     }
-    if (op === OP_1NEGATE) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
+    if (op === OP_1NEGATE) throw htlcScriptError('bad-locktime', 'locktime is negative');
     if (isPushData(op)) throw nonCanonical('the locktime uses OP_PUSHDATA');
     if (op < 1 || op > 5) throw notHtlc('locktime is not a number push');
     i += 1;
     const bytes = take(op, 'locktime');
     const last = bytes[bytes.length - 1]!;
-    if ((last & 0x80) !== 0) throw new HtlcScriptError('bad-locktime', 'locktime is negative');
+    if ((last & 0x80) !== 0) throw htlcScriptError('bad-locktime', 'locktime is negative');
     const minimal = last !== 0 || (bytes.length > 1 && (bytes[bytes.length - 2]! & 0x80) !== 0);
     if (!minimal || (bytes.length === 1 && last <= 16)) throw nonCanonical('the locktime is not minimally encoded');
     let n = 0;
     for (let k = bytes.length - 1; k >= 0; k--) n = n * 256 + bytes[k]!;
     if (n >= LOCKTIME_THRESHOLD)
-      throw new HtlcScriptError('bad-locktime', `locktime ${n} is a timestamp, not a block height`);
+      throw htlcScriptError('bad-locktime', `locktime ${n} is a timestamp, not a block height`);
     return n;
   }
 }

@@ -2,7 +2,7 @@
 // the maker's before locking its own coins, the maker checks the taker's before revealing the
 // secret. Pure; every way it can be wrong has its own code so logs and the UI can say which.
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { HtlcScriptError, decodeHtlcScript, encodeHtlcScript, p2wshOutputScript } from './script.ts';
+import { decodeHtlcScript, isHtlcScriptError, encodeHtlcScript, p2wshOutputScript } from './script.ts';
 import type { HtlcFields } from './script.ts';
 import { makerMayClaim, takerMayFund } from './timelock.ts';
 import type { Chain, Heights, HtlcSeen, SwapSetup, SwapTerms } from './types.ts';
@@ -64,7 +64,7 @@ export function htlcMismatch(
   try {
     fields = decodeHtlcScript(script);
   } catch (e) {
-    if (e instanceof HtlcScriptError) return invalid('script-not-htlc', e.message);
+    if (isHtlcScriptError(e)) return invalid('script-not-htlc', e.message);
     throw e;
   }
   if (fields.secretHash !== expected.secretHash)
