@@ -37,9 +37,9 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-type OrderView = Result<'getOrder'>;
-type TradeView = Result<'getOrderFills'>[number];
-type Candle = Result<'getOrderHistory'>['candles'][number];
+type OrderView = Result<'orders.get'>;
+type TradeView = Result<'history.fills'>[number];
+type Candle = Result<'history.candles'>['candles'][number];
 export type Handlers = { [M in MethodName]?: (params: Params<M>) => Result<M> | Promise<Result<M>> };
 
 // ------------------------------------------------------------------ canned market data
@@ -175,7 +175,7 @@ export class FakeMarket {
     return t;
   }
 
-  book(detail: 1 | 2 | 3, depth: number): Result<'getOrderBook'> {
+  book(detail: 1 | 2 | 3, depth: number): Result<'orders.book'> {
     const side = (s: 'buy' | 'sell') => {
       const byPrice = new Map<
         string,
@@ -257,7 +257,7 @@ export class FakeMarket {
     return out;
   }
 
-  stats(): Result<'getOrderHistory'>['stats'] {
+  stats(): Result<'history.candles'>['stats'] {
     return {
       last: units8(this.last),
       change24h: '1.84',
@@ -318,17 +318,17 @@ export function marketHandlers(m: FakeMarket): Handlers {
       } as Result<'settings.get'>;
       return settings;
     },
-    getMarkets: () => [
+    'orders.markets': () => [
       { base: 'DEVA', quote: 'DEVB', bothWalletsConnected: true, orders: m.orders.size, last: units8(m.last) },
       { base: 'DEVA', quote: 'DEVC', bothWalletsConnected: false, orders: 0, last: null },
     ],
-    getTokenBalances: () => ({
+    'wallets.balances': () => ({
       DEVA: { spendable: '125.5', unconfirmed: '0', locked: '2' },
       DEVB: { spendable: '40.25', unconfirmed: '0', locked: '0' },
       DEVC: zero,
     }),
-    getOrderBook: (p) => m.book(p.detail ?? 2, p.depth ?? 50),
-    getOrderHistory: (p) => {
+    'orders.book': (p) => m.book(p.detail ?? 2, p.depth ?? 50),
+    'history.candles': (p) => {
       const all = m.candles(p.interval);
       const from = p.from ?? -Infinity;
       return {
@@ -336,8 +336,8 @@ export function marketHandlers(m: FakeMarket): Handlers {
         stats: m.stats(),
       };
     },
-    getOrderFills: (p) => (p.mine ? m.trades.filter((t) => t.mine) : m.trades).slice(0, p.limit ?? 200),
-    getMyOrders: (p) => [...m.orders.values()].filter((o) => o.mine && (p.includeClosed || o.state === 'open')),
+    'history.fills': (p) => (p.mine ? m.trades.filter((t) => t.mine) : m.trades).slice(0, p.limit ?? 200),
+    'orders.mine': (p) => [...m.orders.values()].filter((o) => o.mine && (p.includeClosed || o.state === 'open')),
   };
 }
 
@@ -502,13 +502,13 @@ export async function runUiRenderBench(
     let tick = 0;
     churn = setInterval(() => {
       for (const o of market.churn(25)) {
-        node.emit('order.updated', o);
+        node.emit('orders.updated', o);
         events += 1;
       }
-      node.emit('orderbook.changed', { base: market.base, quote: market.quote });
+      node.emit('orders.bookChanged', { base: market.base, quote: market.quote });
       events += 1;
       if (tick++ % 5 === 0) {
-        node.emit('trade.new', market.trade());
+        node.emit('history.trade', market.trade());
         events += 1;
       }
     }, 100);

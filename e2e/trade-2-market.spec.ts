@@ -23,7 +23,7 @@ test("a market buy sweeps the market maker's best ask and alice's order within b
 
   // The market maker's cheapest ask, and the next dearer price on the book (on a fresh devnet its orders take a few seconds).
   const sellOrders = async () =>
-    (await bob.rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 3, depth: 100 })).orders!.filter(
+    (await bob.rpc.call('orders.book', { base: 'DEVA', quote: 'DEVB', detail: 3, depth: 100 })).orders!.filter(
       (o) => o.side === 'sell',
     );
   await expect
@@ -87,13 +87,13 @@ test("a market buy sweeps the market maker's best ask and alice's order within b
   await expect(bob.page.getByTestId(`order-history-row-${marketOrder}`)).toHaveAttribute('data-state', 'finished', {
     timeout: SWAP_TIMEOUT,
   });
-  const mine = await bob.rpc.call('getOrder', { orderId: marketOrder });
+  const mine = await bob.rpc.call('orders.get', { orderId: marketOrder });
   expect(mine).toMatchObject({ kind: 'market', filledBase: decimal(filledBase), quoteAmount: decimal(quote) });
   await openTab(alice.page, 'history');
   await expect(alice.page.getByTestId(`order-history-row-${aliceOrder}`)).toHaveAttribute('data-state', 'finished', {
     timeout: SWAP_TIMEOUT,
   });
-  if (next) expect((await bob.rpc.call('getOrder', { orderId: next.id })).remainingBase).toBe(next.remainingBase);
+  if (next) expect((await bob.rpc.call('orders.get', { orderId: next.id })).remainingBase).toBe(next.remainingBase);
 
   // Both trades are on bob's list at their own prices.
   await openTab(bob.page, 'mine');

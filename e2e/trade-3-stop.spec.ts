@@ -14,7 +14,7 @@ test('a stop buy waits below its trigger and fires as a market order once a trad
   const alice = await openTrader(browser, 'alice');
   const bob = await openTrader(browser, 'bob');
   const trigger = await priceAboveBook(bob.rpc);
-  const last = (await bob.rpc.call('getMarkets', {})).find((m) => m.base === 'DEVA')?.last ?? null;
+  const last = (await bob.rpc.call('orders.markets', {})).find((m) => m.base === 'DEVA')?.last ?? null;
 
   // bob's stop: buy 0.5 DEVA at market, paying at most the trigger, once a trade happens at or above it.
   await gotoTrade(bob.page);
@@ -37,7 +37,7 @@ test('a stop buy waits below its trigger and fires as a market order once a trad
   const stopRow = bob.page.getByTestId(`open-order-row-${stopId}`);
   await expect(stopRow).toHaveAttribute('data-state', 'new');
   await expect(stopRow).toContainText(`\u2265 ${trigger}`);
-  const view = await bob.rpc.call('getOrder', { orderId: stopId });
+  const view = await bob.rpc.call('orders.get', { orderId: stopId });
   expect(view).toMatchObject({
     kind: 'stop',
     state: 'new',
@@ -66,7 +66,7 @@ test('a stop buy waits below its trigger and fires as a market order once a trad
   await expect(stopHistory).not.toHaveAttribute('data-state', 'new', { timeout: SWAP_TIMEOUT });
   await shot(bob.page, '32-stop-fired');
   await expect(stopHistory).toHaveAttribute('data-state', 'finished', { timeout: SWAP_TIMEOUT });
-  const fired = await bob.rpc.call('getOrder', { orderId: stopId });
+  const fired = await bob.rpc.call('orders.get', { orderId: stopId });
   expect(fired).toMatchObject({ kind: 'stop', filledBase: STOP_AMOUNT });
   expect(fired.swapIds).toHaveLength(1);
   await openTab(bob.page, 'swaps');

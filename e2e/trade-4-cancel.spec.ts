@@ -42,7 +42,7 @@ test("alice cancels an open order and it leaves bob's book", async ({ browser })
   await bob.page.getByTestId('book-mode-levels').check();
   await expect(level).toHaveCount(0);
   await shot(bob.page, '42-cancel-after');
-  await expect(bob.rpc.call('takeOrder', { orderId, dryRun: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  await expect(bob.rpc.call('orders.take', { orderId, dryRun: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);

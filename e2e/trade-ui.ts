@@ -64,7 +64,7 @@ export async function followSwapOnTrade(
 
 /** Prices of the book as it is now: everything any maker (the devnet's market maker too) asks or bids. */
 export async function bookPrices(rpc: NodeRpc): Promise<{ asks: string[]; bids: string[]; all: string[] }> {
-  const book = await rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB', detail: 2, depth: 100 });
+  const book = await rpc.call('orders.book', { base: 'DEVA', quote: 'DEVB', detail: 2, depth: 100 });
   const asks = book.asks.map((l) => l.price);
   const bids = book.bids.map((l) => l.price);
   return { asks, bids, all: [...asks, ...bids] };
@@ -73,7 +73,7 @@ export async function bookPrices(rpc: NodeRpc): Promise<{ asks: string[]; bids: 
 /** A sell price no bid reaches and no ask undercuts: above everything on the book, by pct percent. */
 export async function priceAboveBook(rpc: NodeRpc, pct = 120n): Promise<string> {
   const { all } = await bookPrices(rpc);
-  const market = (await rpc.call('getMarkets', {})).find((m) => m.base === 'DEVA' && m.quote === 'DEVB');
+  const market = (await rpc.call('orders.markets', {})).find((m) => m.base === 'DEVA' && m.quote === 'DEVB');
   const top = [...all, market?.last ?? '0.5'].reduce((a, b) => (units(b) > units(a) ? b : a), '0.5');
   return scalePrice(top, pct);
 }

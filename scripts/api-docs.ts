@@ -1,7 +1,7 @@
 // Renders docs/api.md from the contract, so the reference cannot drift from the code.
 // `node scripts/api-docs.ts` rewrites it; a unit test fails when it is stale.
 import { z } from 'zod';
-import { events, methods, METHOD_NAMES } from '../src-shared/api/contract.ts';
+import { ALIASES, events, methods, METHOD_NAMES } from '../src-shared/api/contract.ts';
 import { ERROR_CODES } from '../src-shared/api/errors.ts';
 
 function schemaText(schema: z.ZodType): string {
@@ -31,6 +31,16 @@ export function renderApiDocs(): string {
     '## Error codes',
     '',
     ERROR_CODES.map((c) => `\`${c}\``).join(', '),
+    '',
+    '## Naming',
+    '',
+    'Methods are `<domain>.<verb>` and events `<domain>.<fact>`, one domain per slice',
+    '(src-shared/<domain>/contract.ts). The dx-style names of Blocknet XBridge are kept as aliases: a call',
+    'to an alias runs its method, the CLI has them as top-level commands (`hashlock make-order`).',
+    '',
+    '| Alias | Method |',
+    '| --- | --- |',
+    ...Object.entries(ALIASES).map(([alias, name]) => `| \`${alias}\` | \`${name}\` |`),
     '',
     '## Methods',
     '',

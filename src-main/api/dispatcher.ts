@@ -2,7 +2,7 @@
 // validates results before they leave, and turns every failure into error data with a stable code.
 // All three transports (IPC, WebSocket, JSON-RPC) call this one function.
 import { ZodError } from 'zod';
-import { ApiError, isMethodName, methods, type ApiErrorData } from '../../src-shared/api/index.ts';
+import { ApiError, methods, resolveMethodName, type ApiErrorData } from '../../src-shared/api/index.ts';
 import type { CallOutcome } from '../../src-shared/api/wire.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { CallContext, Handlers } from '../kernel/module.ts';
@@ -17,11 +17,13 @@ export function zodIssues(err: ZodError): Array<{ path: string; message: string 
 
 export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Dispatcher {
   return {
-    async call(method, rawParams, ctx) {
-      if (!isMethodName(method)) {
+    async call(name, rawParams, ctx) {
+      // A dx-style alias (makeOrder) calls its method (orders.make); errors name the method.
+      const method = resolveMethodName(name);
+      if (method === undefined) {
         return fail({
           code: 'METHOD_NOT_FOUND',
-          message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`,
+          message: `unknown method ${JSON.stringify(String(name)).slice(0, 80)}`,
         });
       }
       const handler = handlers[method] as ((p: unknown, c: CallContext) => unknown) | undefined;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { methods, METHOD_NAMES } from '../../src-shared/api/contract.ts';
+import { ALIASES, methods, METHOD_NAMES, type MethodName } from '../../src-shared/api/contract.ts';
 import { createLogger } from '../kernel/log.ts';
 import { readVersion, startNode } from '../core/node.ts';
 import { loadConfig } from '../core/config.ts';
@@ -150,18 +150,10 @@ export function buildProgram(): Command {
     });
 
   const groups = new Map<string, Command>();
-  for (const name of METHOD_NAMES) {
-    const [group, sub] = name.includes('.') ? (name.split('.') as [string, string]) : [undefined, name];
-    // `hashlock node` runs a node, so node.* methods are top-level (`hashlock info`), as are the
-    // dx-style order methods (`hashlock make-order`).
-    let g = group === undefined || group === 'node' ? program : groups.get(group);
-    if (!g) {
-      g = program.command(group!).description(`${group} methods`);
-      groups.set(group!, g);
-    }
-    const cmd = g
-      .command(kebab(sub))
-      .description(methods[name].doc)
+  const addMethod = (parent: Command, command: string, name: MethodName, doc: string) => {
+    const cmd = parent
+      .command(command)
+      .description(doc)
       .addOption(dataDirOption())
       .option('--url <url>', 'node URL')
       .option('--token <token>', 'API token');
@@ -170,7 +162,28 @@ export function buildProgram(): Command {
     cmd.action(async (o: Record<string, unknown> & { dataDir: string; url?: string; token?: string }) => {
       print(await rpcFor(o).call(name, paramsFromOptions(name, o) as never));
     });
+  };
+  // Every part but the last is a command group (`identity.links.add` is `hashlock identity links add`);
+  // `hashlock node` runs a node, so node.* methods are top-level (`hashlock info`).
+  const groupFor = (path: string[]): Command => {
+    if (path.length === 0 || (path.length === 1 && path[0] === 'node')) return program;
+    const key = path.join('.');
+    let g = groups.get(key);
+    if (!g) {
+      const parent = groupFor(path.slice(0, -1));
+      const word = kebab(path[path.length - 1]!);
+      // `hashlock servicenode` runs a service node; its methods are its subcommands (`servicenode list`).
+      g = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${key} methods`);
+      groups.set(key, g);
+    }
+    return g;
+  };
+  for (const name of METHOD_NAMES) {
+    const parts = name.split('.');
+    addMethod(groupFor(parts.slice(0, -1)), kebab(parts[parts.length - 1]!), name, methods[name].doc);
   }
+  // The dx-style aliases are top-level commands too (`hashlock make-order` = `hashlock orders make`).
+  for (const [alias, name] of Object.entries(ALIASES)) addMethod(program, kebab(alias), name, `Same as ${name}.`);
 
   program.addCommand(devnetCommand(REPO_ROOT));
   return program;

@@ -43,9 +43,9 @@ export function startMarketMaker(o: MarketMakerOptions): { stop(): void; tick():
     if (busy || stopped) return;
     busy = true;
     try {
-      const market = (await o.rpc.call('getMarkets', {})).find((m) => m.base === o.base && m.quote === o.quote);
+      const market = (await o.rpc.call('orders.markets', {})).find((m) => m.base === o.base && m.quote === o.quote);
       const mid = parseAmount(market?.last ?? o.startPrice ?? '0.5', DECIMALS);
-      const mine = (await o.rpc.call('getMyOrders', {})).filter(
+      const mine = (await o.rpc.call('orders.mine', {})).filter(
         (x) =>
           x.base === o.base && x.quote === o.quote && x.kind === 'limit' && ['open', 'accepting'].includes(x.state),
       );
@@ -56,7 +56,7 @@ export function startMarketMaker(o: MarketMakerOptions): { stop(): void; tick():
         if (mine.filter((x) => x.side === side).length >= levels) continue;
         const price = missing[0];
         if (!price) continue;
-        await o.rpc.call('makeOrder', {
+        await o.rpc.call('orders.make', {
           base: o.base,
           quote: o.quote,
           side,

@@ -37,8 +37,8 @@ export const historyModule = defineModule({
       start: () => history.start(),
       stop: () => history.stop(),
       handlers: {
-        getOrderFills: (p) => history.fills(p),
-        getOrderHistory: (p) => {
+        'history.fills': (p) => history.fills(p),
+        'history.candles': (p) => {
           c.coins.get(p.base);
           c.coins.get(p.quote);
           return history.history(p.base, p.quote, p.interval, p.from, p.to);

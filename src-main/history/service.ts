@@ -43,7 +43,7 @@ export interface TradeHistory {
   /** As the taker of a completed swap: sign, get the maker's signature, store and publish. Retries while the maker is not ready. */
   recordAsTaker(fields: TradeRecordFields, makerPeerId: string): Promise<TradeRecord>;
   fills(opts: { base?: string; quote?: string; mine?: boolean; limit?: number }): TradeView[];
-  /** One stored trade as the API shows it (the `trade.new` event), or null. */
+  /** One stored trade as the API shows it (the `history.trade` event), or null. */
   trade(tradeId: string): TradeView | null;
   history(
     base: string,

@@ -10,9 +10,9 @@ import { formatAmount, formatPrice, price as makePrice, type Price } from '../..
 import { decodeOrderMessage } from '../../src-shared/protocol/orders.ts';
 import type { TradeRepo, TradeRow } from './repo.ts';
 
-export type TradeView = Result<'getOrderFills'>[number];
-export type CandleView = Result<'getOrderHistory'>['candles'][number];
-export type MarketStats = Result<'getOrderHistory'>['stats'];
+export type TradeView = Result<'history.fills'>[number];
+export type CandleView = Result<'history.candles'>['candles'][number];
+export type MarketStats = Result<'history.candles'>['stats'];
 
 /** Decimals of a coin this node may not handle (a record's market is checked on ingest): 8. */
 const decimalsOf = (coins: CoinTable, t: string): number => coins.find(t)?.decimals ?? 8;

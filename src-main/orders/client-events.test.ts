@@ -1,6 +1,6 @@
 // What clients hear from the order network: every change of one of this node's orders, at most
-// one 'orderbook.changed' per market per window however many book events came, every trade
-// record stored (heard as the internal fact) as 'trade.new', and nothing once stopped.
+// one 'orders.bookChanged' per market per window however many book events came, every trade
+// record stored (heard as the internal fact) as 'history.trade', and nothing once stopped.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PushedEvent } from '../../src-shared/api/index.ts';
 import { signedOrder } from '../../src-shared/orders/testkit.ts';
@@ -58,7 +58,7 @@ describe('client events of the order network', () => {
     const s = setup();
     s.records.put(makerRecord());
     s.records.update('order-1', (r) => void (r.state = 'canceled'));
-    expect(s.heard.map((e) => (e.event === 'order.updated' ? e.data.state : e.event))).toEqual(['open', 'canceled']);
+    expect(s.heard.map((e) => (e.event === 'orders.updated' ? e.data.state : e.event))).toEqual(['open', 'canceled']);
   });
 
   it('book events of one market within 50 ms make one orderbook.changed', () => {
@@ -68,16 +68,16 @@ describe('client events of the order network', () => {
     s.bookEvent({ type: 'removed', order, reason: 'canceled' });
     expect(s.names()).toEqual([]);
     vi.advanceTimersByTime(50);
-    expect(s.heard).toEqual([{ event: 'orderbook.changed', data: { base: 'DEVA', quote: 'DEVB' } }]);
+    expect(s.heard).toEqual([{ event: 'orders.bookChanged', data: { base: 'DEVA', quote: 'DEVB' } }]);
     s.bookEvent({ type: 'listed', order, remainingBase: 1n });
     vi.advanceTimersByTime(50);
-    expect(s.names()).toEqual(['orderbook.changed', 'orderbook.changed']);
+    expect(s.names()).toEqual(['orders.bookChanged', 'orders.bookChanged']);
   });
 
   it('a recorded trade (the internal fact) is pushed as trade.new', () => {
     const s = setup();
     s.bus.emit('trade.recorded', TRADE);
-    expect(s.heard).toEqual([{ event: 'trade.new', data: TRADE }]);
+    expect(s.heard).toEqual([{ event: 'history.trade', data: TRADE }]);
   });
 
   it('once stopped, nothing more is pushed, not even a book change already waiting', () => {

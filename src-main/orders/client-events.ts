@@ -1,6 +1,6 @@
 // What the order network tells clients (windows, bots) on the client event bus: each change of
-// one of this node's orders ('order.updated'), a book that changed ('orderbook.changed', at most
-// one per market every 50 ms), and every trade record stored ('trade.new', heard as the internal
+// one of this node's orders ('orders.updated'), a book that changed ('orders.bookChanged', at most
+// one per market every 50 ms), and every trade record stored ('history.trade', heard as the internal
 // fact 'trade.recorded'), so UIs update without polling.
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { EventBus } from '../api/events.ts';
@@ -26,20 +26,20 @@ export function startClientEvents(d: ClientEventsDeps): () => void {
   const bookTimers = new Map<string, NodeJS.Timeout>();
   const unsubs = [
     d.records.onChange((rec) => {
-      if (!stopped) d.events.emit('order.updated', d.view(rec));
+      if (!stopped) d.events.emit('orders.updated', d.view(rec));
     }),
     d.book.onEvent((e) => {
       const key = marketKey(e.order.market);
       if (bookTimers.has(key)) return;
       const t = setTimeout(() => {
         bookTimers.delete(key);
-        if (!stopped) d.events.emit('orderbook.changed', { base: e.order.market.base, quote: e.order.market.quote });
+        if (!stopped) d.events.emit('orders.bookChanged', { base: e.order.market.base, quote: e.order.market.quote });
       }, d.bookDebounceMs ?? 50);
       t.unref();
       bookTimers.set(key, t);
     }),
     d.bus.on('trade.recorded', (trade) => {
-      if (!stopped) d.events.emit('trade.new', trade);
+      if (!stopped) d.events.emit('history.trade', trade);
     }),
   ];
   return () => {

@@ -1,4 +1,4 @@
-// Fills follow their swaps (the internal fact 'swap.updated'): each update moves the fill of its
+// Fills follow their swaps (the internal fact 'swaps.updated'): each update moves the fill of its
 // hold id one lifecycle step at a time, the order follows its fills, a maker's fill that failed
 // before coins were locked is given back, a taker's finished fill is recorded, and an update the
 // order machine refuses changes nothing and is logged.

@@ -1,7 +1,7 @@
 // Fills follow their swaps: every swap update moves the fill it belongs to (by hold id = swap
 // id) through the order state machine, and the order's state follows its fills. A maker's fill
 // that ended before coins were locked is offered again; a taker's finished fill becomes a trade
-// record. Swap updates arrive as the internal fact 'swap.updated'.
+// record. Swap updates arrive as the internal fact 'swaps.updated'.
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import { isTerminal } from '../../src-shared/orders/state.ts';
 import type { Logger } from '../kernel/log.ts';

@@ -16,7 +16,7 @@ import type { StopOrders } from './stops.ts';
 import type { Taking } from './taking.ts';
 import { priceText, type OrderViewT } from './views.ts';
 
-type MakeResult = Result<'makeOrder'>;
+type MakeResult = Result<'orders.make'>;
 
 export interface MakingDeps {
   records: RecordStore;

@@ -23,9 +23,9 @@ export interface MarketViews {
   /** A listed order of the network book, or undefined. */
   listed(orderId: string): OrderViewT | undefined;
   orders(base?: string, quote?: string): OrderViewT[];
-  orderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'getOrderBook'>;
+  orderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'orders.book'>;
   /** Markets with both wallets connected first. */
-  markets(): Result<'getMarkets'>;
+  markets(): Result<'orders.markets'>;
 }
 
 export function createMarketViews(d: MarketViewsDeps): MarketViews {

@@ -75,11 +75,8 @@ export const ordersModule = defineModule({
         await book.start();
         await orders.start();
         offs.push(c.reservations.addSource('orders', (ticker) => orders.lockedAmount(ticker)));
-        offs.push(
-          c.events.subscribe((e) => {
-            if (e.event === 'order.updated' && e.data.mine) c.reservations.changed('orders');
-          }),
-        );
+        // Any change of one of our orders may lock or free coins.
+        offs.push(c.orderRecords.onChange(() => c.reservations.changed('orders')));
       },
       stop() {
         for (const off of offs.splice(0)) off();
@@ -87,14 +84,14 @@ export const ordersModule = defineModule({
         book.stop();
       },
       handlers: {
-        makeOrder: (p) => orders.makeOrder(p),
-        takeOrder: (p) => orders.takeOrder(p),
-        cancelOrder: (p) => orders.cancelOrder(p.orderId),
-        getOrder: (p) => orders.getOrder(p.orderId),
-        getOrders: (p) => orders.getOrders(p.base, p.quote),
-        getMyOrders: (p) => orders.getMyOrders(p.includeClosed ?? false),
-        getOrderBook: (p) => orders.getOrderBook(p),
-        getMarkets: () => orders.getMarkets(),
+        'orders.make': (p) => orders.makeOrder(p),
+        'orders.take': (p) => orders.takeOrder(p),
+        'orders.cancel': (p) => orders.cancelOrder(p.orderId),
+        'orders.get': (p) => orders.getOrder(p.orderId),
+        'orders.list': (p) => orders.getOrders(p.base, p.quote),
+        'orders.mine': (p) => orders.getMyOrders(p.includeClosed ?? false),
+        'orders.book': (p) => orders.getOrderBook(p),
+        'orders.markets': () => orders.getMarkets(),
       },
     };
   },

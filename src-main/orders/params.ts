@@ -9,7 +9,7 @@ import type { Market } from '../../src-shared/orders/types.ts';
 import { errorText } from '../kernel/log.ts';
 import type { Decimals } from './views.ts';
 
-export type MakeParams = Params<'makeOrder'> & { kind: 'limit' | 'market' | 'stop' };
+export type MakeParams = Params<'orders.make'> & { kind: 'limit' | 'market' | 'stop' };
 
 /** What every kind of order shares, checked in the order a user fixes them. */
 export interface OrderTermsParams {

@@ -11,7 +11,7 @@ import type { WalletService } from '../wallets/wallet-service.ts';
 import type { NetworkBook } from './network-book.ts';
 import { feePreview, priceText, type Decimals, type FeePreviewT } from './views.ts';
 
-export type Preview = Result<'makeOrder'>['preview'];
+export type Preview = Result<'orders.make'>['preview'];
 type TakerFee = { ticker: string; amount: bigint } | null;
 
 export interface PreviewDeps {

@@ -1,7 +1,7 @@
 // The order service behind the dx-named API, wired from its parts: params (the API's strings as
 // exact terms), preview (the dry run), making (limit, market and stop orders, cancels), taking,
 // the maker and taker sides of the network protocol, fill tracking (fills follow their swaps,
-// heard as the internal fact 'swap.updated'), the taker's trade records, the user's view of its
+// heard as the internal fact 'swaps.updated'), the taker's trade records, the user's view of its
 // own orders, market views and client events. Coins backing open orders count as locked.
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Result } from '../../src-shared/api/contract.ts';
@@ -36,7 +36,7 @@ import { createTakerRecords } from './taker-record.ts';
 import { createTaking } from './taking.ts';
 import type { OrderViewT } from './views.ts';
 
-type MakeResult = Result<'makeOrder'>;
+type MakeResult = Result<'orders.make'>;
 
 export interface OrderServiceDeps {
   markets: readonly Market[];
@@ -57,9 +57,9 @@ export interface OrderServiceDeps {
   swaps?: Pick<SwapEngine, 'startSwap' | 'allow' | 'get'>;
   /** This node's own orders (shared with the maker's check of trade records). */
   records: RecordStore;
-  /** Internal facts: 'swap.updated' in, 'trade.recorded' heard for clients. */
+  /** Internal facts: 'swaps.updated' in, 'trade.recorded' heard for clients. */
   bus: Pick<InternalBus, 'on'>;
-  /** The client event bus: 'order.updated', 'orderbook.changed', 'trade.new' out. */
+  /** The client event bus: 'orders.updated', 'orders.bookChanged', 'history.trade' out. */
   events: EventBus;
   log: Logger;
   now: () => number;
@@ -74,8 +74,8 @@ export interface OrderService {
   getOrder(orderId: string): OrderViewT;
   getOrders(base?: string, quote?: string): OrderViewT[];
   getMyOrders(includeClosed: boolean): OrderViewT[];
-  getOrderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'getOrderBook'>;
-  getMarkets(): Result<'getMarkets'>;
+  getOrderBook(p: { base: string; quote: string; detail?: 1 | 2 | 3; depth?: number }): Result<'orders.book'>;
+  getMarkets(): Result<'orders.markets'>;
   /** Coins of `ticker` reserved by open orders and takes not yet handed to the swap engine. */
   lockedAmount(ticker: string): bigint;
 }
@@ -134,7 +134,7 @@ function buildParts(d: OrderServiceDeps) {
 
 async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): Promise<void> {
   await p.maker.start();
-  unsubs.push(d.bus.on('swap.updated', p.fills.onSwap));
+  unsubs.push(d.bus.on('swaps.updated', p.fills.onSwap));
   // Clients hear of a change before a fired stop follows it (the stop's own change comes next).
   unsubs.push(startClientEvents({ ...d, view: p.mine.view }));
   unsubs.push(followFiredOrders(d.records));

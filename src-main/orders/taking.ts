@@ -17,7 +17,7 @@ import { settle } from './fill-tracking.ts';
 import type { Taker } from './taker.ts';
 import type { OrderViewT } from './views.ts';
 
-type MakeResult = Result<'makeOrder'>;
+type MakeResult = Result<'orders.make'>;
 type TakeParams = { orderId: string; amount?: string; dryRun?: boolean };
 
 export interface TakingDeps {

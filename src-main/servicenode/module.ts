@@ -49,8 +49,8 @@ export const servicenodeModule = defineModule({
       start: () => registry.start(),
       stop: () => registry.stop(),
       handlers: {
-        getServiceNodes: () => registry.all().map((e) => serviceNodeView(e, c.coins)),
-        getNetworkTokens: () => networkTokens(registry.known(), c.coins),
+        'servicenode.list': () => registry.all().map((e) => serviceNodeView(e, c.coins)),
+        'servicenode.tokens': () => networkTokens(registry.known(), c.coins),
       },
     };
   },

@@ -4,7 +4,7 @@ import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import type { ServiceNodeEntry } from './registry.ts';
 
-type ServiceNodeView = Result<'getServiceNodes'>[number];
+type ServiceNodeView = Result<'servicenode.list'>[number];
 
 /** A service node as getServiceNodes shows it: collateral and fee in the coins' own decimals (8 when unknown). */
 export function serviceNodeView(e: ServiceNodeEntry, coins: CoinTable): ServiceNodeView {

@@ -3,7 +3,7 @@ import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 
 declare module '../kernel/bus.ts' {
   interface InternalEvents {
-    /** A swap changed state (the same summary clients get as `swap.updated`). */
-    'swap.updated': SwapSummary;
+    /** A swap changed state (the same summary clients get as `swaps.updated`). */
+    'swaps.updated': SwapSummary;
   }
 }

@@ -37,8 +37,8 @@ export const swapsModule = defineModule({
       confirmations,
       pollMs: config.swaps.pollMs,
       onUpdate: (summary) => {
-        c.events.emit('swap.updated', summary);
-        c.bus.emit('swap.updated', summary);
+        c.events.emit('swaps.updated', summary);
+        c.bus.emit('swaps.updated', summary);
         c.reservations.changed('swaps');
       },
       ...(c.host.crashAt ? { crashAt: c.host.crashAt } : {}),
@@ -87,8 +87,6 @@ export const swapsModule = defineModule({
         'swaps.get': (p) => engine.get(p.swapId),
         'swaps.abort': (p) => engine.abort(p.swapId),
         'swaps.stats': () => engine.stats(),
-        getSwap: (p) => engine.get(p.swapId),
-        getSwaps: () => engine.list(),
       },
     };
   },

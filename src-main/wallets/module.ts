@@ -72,16 +72,15 @@ export const walletsModule = defineModule({
         'wallets.newAddress': (p) => wallets.newAddress(known(p.ticker), p.label),
         'wallets.utxos': (p) => wallets.utxos(known(p.ticker)),
         'wallets.feeEstimate': (p) => wallets.feeEstimate(known(p.ticker), p.targetBlocks),
-        getLocalTokens: () =>
+        'wallets.connected': () =>
           c.coins.all.filter((coin) => wallets.isConfigured(coin.ticker)).map((coin) => coin.ticker),
-        getTokenBalances: async () => {
+        'wallets.balances': async () => {
           const out: Record<string, Awaited<ReturnType<WalletService['balance']>>> = {};
           for (const coin of c.coins.all) {
             if (wallets.isConfigured(coin.ticker)) out[coin.ticker] = await wallets.balance(coin.ticker);
           }
           return out;
         },
-        getNewTokenAddress: (p) => wallets.newAddress(known(p.ticker)),
       },
     };
   },

@@ -20,7 +20,7 @@ describe('the event dispatcher', () => {
     ]);
     h.events.dispatch({ event: 'wallets.changed', data: { ticker: 'DEVA' } });
     h.events.dispatch({ event: 'p2p.peers', data: { count: 2 } });
-    h.events.dispatch({ event: 'orderbook.changed', data: { base: 'DEVA', quote: 'DEVB' } });
+    h.events.dispatch({ event: 'orders.bookChanged', data: { base: 'DEVA', quote: 'DEVB' } });
     expect(log).toEqual(['wallets:wallets.changed', 'orders:wallets.changed', 'p2p:p2p.peers']);
   });
 
@@ -38,7 +38,7 @@ describe('the event dispatcher', () => {
 
   it('calls listening components after every feature, with their latest handlers, until they unsubscribe', () => {
     const log: string[] = [];
-    const h = eventHarness([recorder('swaps', log, ['swap.updated'])]);
+    const h = eventHarness([recorder('swaps', log, ['swaps.updated'])]);
     let handlers = { 'p2p.peers': () => log.push('first') };
     const off = h.events.listen(() => handlers);
     h.events.dispatch({ event: 'p2p.peers', data: { count: 1 } });
@@ -54,7 +54,7 @@ describe('the event dispatcher', () => {
     let waiting = 2;
     const h = eventHarness([
       ({ requestFlush }) => ({
-        on: { 'orderbook.changed': () => requestFlush() },
+        on: { 'orders.bookChanged': () => requestFlush() },
         flush: () => {
           flushes += 1;
           waiting -= 1;
@@ -62,7 +62,7 @@ describe('the event dispatcher', () => {
         },
       }),
     ]);
-    for (let i = 0; i < 10; i++) h.events.dispatch({ event: 'orderbook.changed', data: { base: 'A1', quote: 'B1' } });
+    for (let i = 0; i < 10; i++) h.events.dispatch({ event: 'orders.bookChanged', data: { base: 'A1', quote: 'B1' } });
     expect(h.frames).toHaveLength(1);
     expect(flushes).toBe(0);
     h.frame();

@@ -5,8 +5,8 @@ import type { Result } from '../../src-shared/api/contract.ts';
 import { candleOpenTime, type CandleInterval } from '../../src-shared/history/candles.ts';
 import { addDecimal, chartNumber, compareDecimal } from '../format/decimal.ts';
 
-export type CandleView = Result<'getOrderHistory'>['candles'][number];
-export type TradeView = Result<'getOrderFills'>[number];
+export type CandleView = Result<'history.candles'>['candles'][number];
+export type TradeView = Result<'history.fills'>[number];
 
 export interface CandleBar {
   time: number;

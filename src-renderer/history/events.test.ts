@@ -5,8 +5,8 @@ import { createHistoryEvents, prependTrades } from './events.ts';
 import { historyKeys } from './queries.ts';
 import { trade } from './testdata.ts';
 
-type TradeView = Result<'getOrderFills'>[number];
-type History = Result<'getOrderHistory'>;
+type TradeView = Result<'history.fills'>[number];
+type History = Result<'history.candles'>;
 
 const HOUR = 3_600_000;
 const T0 = 1_763_700_000_000 - (1_763_700_000_000 % HOUR);
@@ -52,8 +52,8 @@ describe('trade.new reaches the history in batches', () => {
     h.qc.setQueryData(historyKeys.candleSeries('DEVA', 'DEVB', '1m'), history);
     h.qc.setQueryData(historyKeys.stats('DEVA', 'DEVB'), stats);
     h.qc.setQueryData(historyKeys.trades('DEVA', 'DEVB'), []);
-    h.events.dispatch({ event: 'trade.new', data: trade('t1', T0 + 30 * 60_000, '0.3') });
-    h.events.dispatch({ event: 'trade.new', data: trade('t1', T0 + 30 * 60_000, '0.3') });
+    h.events.dispatch({ event: 'history.trade', data: trade('t1', T0 + 30 * 60_000, '0.3') });
+    h.events.dispatch({ event: 'history.trade', data: trade('t1', T0 + 30 * 60_000, '0.3') });
     expect(h.qc.getQueryData<History>(historyKeys.candleSeries('DEVA', 'DEVB', '1h'))).toEqual(history);
     h.frame();
     expect(h.qc.getQueryData<History>(historyKeys.candleSeries('DEVA', 'DEVB', '1h'))?.candles).toEqual([
@@ -78,7 +78,7 @@ describe('trade.new reaches the history in batches', () => {
     const other = { ...history };
     h.qc.setQueryData(historyKeys.candleSeries('DEVA', 'DEVB', '1h'), history);
     h.qc.setQueryData(historyKeys.candleSeries('DEVA', 'DEVC', '1h'), other);
-    h.events.dispatch({ event: 'trade.new', data: trade('old', T0 - 2 * HOUR, '0.2') });
+    h.events.dispatch({ event: 'history.trade', data: trade('old', T0 - 2 * HOUR, '0.2') });
     h.frame();
     expect(h.qc.getQueryState(historyKeys.candleSeries('DEVA', 'DEVB', '1h'))?.isInvalidated).toBe(true);
     expect(h.qc.getQueryState(historyKeys.candleSeries('DEVA', 'DEVC', '1h'))?.isInvalidated).toBe(false);
@@ -87,8 +87,8 @@ describe('trade.new reaches the history in batches', () => {
   it('puts only the user’s own trades into their list, and drops that list when the vault locks', () => {
     const h = harness();
     h.qc.setQueryData<TradeView[]>(historyKeys.mine, []);
-    h.events.dispatch({ event: 'trade.new', data: trade('theirs', T0, '0.3') });
-    h.events.dispatch({ event: 'trade.new', data: trade('mine', T0, '0.3', { mine: true }) });
+    h.events.dispatch({ event: 'history.trade', data: trade('theirs', T0, '0.3') });
+    h.events.dispatch({ event: 'history.trade', data: trade('mine', T0, '0.3', { mine: true }) });
     h.frame();
     expect(h.qc.getQueryData<TradeView[]>(historyKeys.mine)?.map((t) => t.id)).toEqual(['mine']);
     h.qc.setQueryData(historyKeys.trades('DEVA', 'DEVB'), []);

@@ -7,8 +7,8 @@ import { recentIds, type FeatureEventsFactory } from '../api/events.ts';
 import { foldTrades } from './candles.ts';
 import { historyKeys, TRADES_LIMIT } from './queries.ts';
 
-type TradeView = Result<'getOrderFills'>[number];
-type History = Result<'getOrderHistory'>;
+type TradeView = Result<'history.fills'>[number];
+type History = Result<'history.candles'>;
 type Stats = History['stats'];
 
 /** New trades in front (newest first), without duplicates, at most `cap` kept. */
@@ -74,7 +74,7 @@ export function createHistoryEvents(opts: HistoryEventsOptions = {}): FeatureEve
 
     return {
       on: {
-        'trade.new': (t) => {
+        'history.trade': (t) => {
           if (!seenTrades.firstTime(t.id)) return;
           trades.push(t);
           requestFlush();

@@ -31,7 +31,7 @@ export function historyQueries(api: ApiClient) {
         queryKey: historyKeys.candleSeries(base, quote, interval),
         // `from` is computed at fetch time so the key stays stable; trade.new extends the series.
         queryFn: () =>
-          api.call('getOrderHistory', {
+          api.call('history.candles', {
             base,
             quote,
             interval,
@@ -47,19 +47,19 @@ export function historyQueries(api: ApiClient) {
       queryOptions({
         queryKey: historyKeys.stats(base, quote),
         queryFn: async () =>
-          (await api.call('getOrderHistory', { base, quote, interval: '1h', from: Date.now() - 86_400_000 })).stats,
+          (await api.call('history.candles', { base, quote, interval: '1h', from: Date.now() - 86_400_000 })).stats,
         staleTime: Infinity,
       }),
     trades: (base: string, quote: string) =>
       queryOptions({
         queryKey: historyKeys.trades(base, quote),
-        queryFn: () => api.call('getOrderFills', { base, quote, limit: TRADES_LIMIT }),
+        queryFn: () => api.call('history.fills', { base, quote, limit: TRADES_LIMIT }),
         staleTime: Infinity,
       }),
     mine: () =>
       queryOptions({
         queryKey: historyKeys.mine,
-        queryFn: () => api.call('getOrderFills', { mine: true, limit: TRADES_LIMIT }),
+        queryFn: () => api.call('history.fills', { mine: true, limit: TRADES_LIMIT }),
         staleTime: Infinity,
       }),
   };

@@ -15,7 +15,7 @@ import '../styles/trade.css';
 const SHOW_MS = 8000;
 const MAX_TOASTS = 4;
 
-type OrderList = Result<'getMyOrders'>;
+type OrderList = Result<'orders.mine'>;
 type SwapList = Result<'swaps.list'>;
 
 /** `muted`: Settings → Notifications; then neither a notice nor a desktop notification is shown. */
@@ -51,8 +51,8 @@ export function Notifier(props: { muted: boolean }) {
   };
   const format = (d: string) => formatNumber(fmt, d);
   useEvents({
-    'order.updated': (order) => show(tracker.current.order(order, format)),
-    'swap.updated': (swap) => show(tracker.current.swap(swap, format)),
+    'orders.updated': (order) => show(tracker.current.order(order, format)),
+    'swaps.updated': (swap) => show(tracker.current.swap(swap, format)),
   });
 
   return (

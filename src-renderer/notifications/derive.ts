@@ -4,8 +4,8 @@
 import type { EventPayload } from '../../src-shared/api/contract.ts';
 import { compareDecimal, decimalUnits } from '../format/decimal.ts';
 
-export type OrderView = EventPayload<'order.updated'>;
-export type SwapSummary = EventPayload<'swap.updated'>;
+export type OrderView = EventPayload<'orders.updated'>;
+export type SwapSummary = EventPayload<'swaps.updated'>;
 
 export type NoticeKind = 'fill' | 'completed' | 'refund' | 'failure';
 

@@ -22,7 +22,7 @@ import type { MarketRef } from './market.ts';
 import { orderQueries } from './queries.ts';
 import { VirtualList } from './VirtualList.tsx';
 
-export type BookOrder = NonNullable<Result<'getOrderBook'>['orders']>[number];
+export type BookOrder = NonNullable<Result<'orders.book'>['orders']>[number];
 
 /** Levels drawn per side: more than fit at 1280x800, few enough to draw in well under a frame. */
 const MAX_LEVEL_ROWS = 40;

@@ -41,8 +41,8 @@ import { orderKeys } from './queries.ts';
 import { useCoins } from './use-trade-context.ts';
 
 type Pending =
-  | { kind: 'make'; params: Params<'makeOrder'>; request: PreviewRequest }
-  | { kind: 'take'; params: Params<'takeOrder'>; request: PreviewRequest };
+  | { kind: 'make'; params: Params<'orders.make'>; request: PreviewRequest }
+  | { kind: 'take'; params: Params<'orders.take'>; request: PreviewRequest };
 
 const FIELD_IDS: Record<OrderField, string> = {
   amount: 'order-amount',
@@ -172,10 +172,10 @@ export const OrderEntry = memo(function OrderEntry(props: {
 
   const preview = useMutation({
     mutationFn: async (
-      p: { kind: 'make'; params: Params<'makeOrder'> } | { kind: 'take'; params: Params<'takeOrder'> },
+      p: { kind: 'make'; params: Params<'orders.make'> } | { kind: 'take'; params: Params<'orders.take'> },
     ): Promise<Pending> => {
       if (p.kind === 'make') {
-        const r = await api.call('makeOrder', { ...p.params, dryRun: true });
+        const r = await api.call('orders.make', { ...p.params, dryRun: true });
         // A stop that fires as a market order takes from the book: its fees and locks are a taker's.
         const role =
           p.params.kind === 'market' || (p.params.kind === 'stop' && p.params.price === undefined) ? 'taker' : 'maker';
@@ -197,7 +197,7 @@ export const OrderEntry = memo(function OrderEntry(props: {
           },
         };
       }
-      const r = await api.call('takeOrder', { ...p.params, dryRun: true });
+      const r = await api.call('orders.take', { ...p.params, dryRun: true });
       const side = props.taking?.side === 'sell' ? 'buy' : 'sell';
       return {
         kind: 'take',
@@ -219,7 +219,8 @@ export const OrderEntry = memo(function OrderEntry(props: {
   });
 
   const confirm = useMutation({
-    mutationFn: (p: Pending) => (p.kind === 'make' ? api.call('makeOrder', p.params) : api.call('takeOrder', p.params)),
+    mutationFn: (p: Pending) =>
+      p.kind === 'make' ? api.call('orders.make', p.params) : api.call('orders.take', p.params),
     onSuccess: (r, p) => {
       setPending(null);
       setResult(r);

@@ -20,7 +20,7 @@ import { relevantSwaps } from './relevant-swaps.ts';
 import { MarketTrades, MyTrades } from './TradeTables.tsx';
 import { useCoins } from './use-trade-context.ts';
 
-type OrderView = Result<'getOrder'>;
+type OrderView = Result<'orders.get'>;
 type Tab = 'open' | 'swaps' | 'history' | 'mine' | 'market';
 
 function tone(state: OrderView['state']): string {
@@ -54,7 +54,7 @@ function OpenOrderRow(props: { o: OrderView }) {
   const fmt = useFormatDecimal();
   const { o } = props;
   const cancel = useMutation({
-    mutationFn: () => api.call('cancelOrder', { orderId: o.id }),
+    mutationFn: () => api.call('orders.cancel', { orderId: o.id }),
     onSuccess: (updated) => {
       qc.setQueryData<OrderView[]>(orderKeys.myOrders(false), (list) => list?.filter((x) => x.id !== updated.id));
       void qc.invalidateQueries({ queryKey: orderKeys.myOrders(true) });

@@ -7,7 +7,7 @@ import { ErrorNote } from '../components/ErrorNote.tsx';
 import { isZeroDecimal } from '../format/amount.ts';
 import { useFormatDecimal } from '../format/number-format.tsx';
 
-export type MakeOrderResult = Result<'makeOrder'>;
+export type MakeOrderResult = Result<'orders.make'>;
 
 export interface PreviewRequest {
   title: string;

@@ -10,7 +10,7 @@ import { useFormatDecimal } from '../format/number-format.tsx';
 import { shortenMiddle } from '../format/text.ts';
 import { historyQueries } from '../history/index.ts';
 
-type TradeView = Result<'getOrderFills'>[number];
+type TradeView = Result<'history.fills'>[number];
 
 function Verified(props: { v: TradeView['verified'] }) {
   const words = {

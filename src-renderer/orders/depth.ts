@@ -4,7 +4,7 @@
 import type { Result } from '../../src-shared/api/contract.ts';
 import { chartNumber, decimalUnits, powerOfTen, unitsDecimal } from '../format/decimal.ts';
 
-export type BookLevel = Result<'getOrderBook'>['asks'][number];
+export type BookLevel = Result<'orders.book'>['asks'][number];
 export type BookSide = 'ask' | 'bid';
 
 /** Best first: asks by rising price, bids by falling price. */
@@ -108,7 +108,7 @@ export function maxCumulative(...sides: ReadonlyArray<readonly BookLevel[]>): nu
   return max;
 }
 
-type BookOrder = NonNullable<Result<'getOrderBook'>['orders']>[number];
+type BookOrder = NonNullable<Result<'orders.book'>['orders']>[number];
 
 /** One side's orders (maker side 'sell' = asks), best price first, then oldest first (time priority). */
 export function ordersBestFirst(orders: readonly BookOrder[], makerSide: 'sell' | 'buy'): BookOrder[] {

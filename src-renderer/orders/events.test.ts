@@ -6,9 +6,9 @@ import { createOrdersEvents, upsertOrder } from './events.ts';
 import { orderKeys } from './queries.ts';
 import { order } from './testdata.ts';
 
-type OrderView = Result<'getOrder'>;
-type TradeView = Result<'getOrderFills'>[number];
-type Markets = Result<'getMarkets'>;
+type OrderView = Result<'orders.get'>;
+type TradeView = Result<'history.fills'>[number];
+type Markets = Result<'orders.markets'>;
 
 const harness = (bookIntervalMs = 200) => eventHarness([createOrdersEvents({ bookIntervalMs })]);
 
@@ -44,8 +44,8 @@ describe('pushed order events reach the cache in batches', () => {
   it('applies nothing until the frame, then everything at once', () => {
     const h = harness();
     h.qc.setQueryData(orderKeys.myOrders(false), [order('a')]);
-    h.events.dispatch({ event: 'order.updated', data: order('a', { state: 'hold' }) });
-    h.events.dispatch({ event: 'order.updated', data: order('a', { state: 'initialized' }) });
+    h.events.dispatch({ event: 'orders.updated', data: order('a', { state: 'hold' }) });
+    h.events.dispatch({ event: 'orders.updated', data: order('a', { state: 'initialized' }) });
     expect(h.qc.getQueryData<OrderView[]>(orderKeys.myOrders(false))?.[0]?.state).toBe('open');
     expect(h.frames).toHaveLength(1);
     h.frame();
@@ -55,11 +55,11 @@ describe('pushed order events reach the cache in batches', () => {
   it('writes the latest trade of each market as its last price, a repeated or older trade changing nothing', () => {
     const h = harness();
     h.qc.setQueryData<Markets>(orderKeys.markets, [market, { ...market, base: 'DEVC', last: '9' }]);
-    h.events.dispatch({ event: 'trade.new', data: tradeAt('t2', 2000, '0.31') });
-    h.events.dispatch({ event: 'trade.new', data: tradeAt('t1', 1000, '0.3') });
+    h.events.dispatch({ event: 'history.trade', data: tradeAt('t2', 2000, '0.31') });
+    h.events.dispatch({ event: 'history.trade', data: tradeAt('t1', 1000, '0.3') });
     h.frame();
     expect(h.qc.getQueryData<Markets>(orderKeys.markets)?.map((m) => m.last)).toEqual(['0.31', '9']);
-    h.events.dispatch({ event: 'trade.new', data: tradeAt('t1', 1000, '0.3') });
+    h.events.dispatch({ event: 'history.trade', data: tradeAt('t1', 1000, '0.3') });
     h.frame();
     expect(h.qc.getQueryData<Markets>(orderKeys.markets)?.[0]?.last).toBe('0.31');
   });
@@ -76,12 +76,12 @@ describe('pushed order events reach the cache in batches', () => {
     await settle();
     expect(fetches).toBe(1);
     for (let i = 0; i < 50; i++)
-      h.events.dispatch({ event: 'orderbook.changed', data: { base: 'DEVA', quote: 'DEVB' } });
+      h.events.dispatch({ event: 'orders.bookChanged', data: { base: 'DEVA', quote: 'DEVB' } });
     h.frame();
     await settle();
     expect(fetches).toBe(2);
     // Within the interval: the change waits, frame after frame, without a fetch.
-    h.events.dispatch({ event: 'orderbook.changed', data: { base: 'DEVA', quote: 'DEVB' } });
+    h.events.dispatch({ event: 'orders.bookChanged', data: { base: 'DEVA', quote: 'DEVB' } });
     h.frame();
     h.frame();
     await settle();
@@ -111,11 +111,11 @@ describe('pushed order events reach the cache in batches', () => {
     expect(fetches).toBe(1);
     release();
     await settle();
-    h.events.dispatch({ event: 'orderbook.changed', data: { base: 'DEVA', quote: 'DEVB' } });
+    h.events.dispatch({ event: 'orders.bookChanged', data: { base: 'DEVA', quote: 'DEVB' } });
     h.frame();
     expect(fetches).toBe(2);
     // Still fetching: the next change waits instead of cancelling the fetch under way.
-    h.events.dispatch({ event: 'orderbook.changed', data: { base: 'DEVA', quote: 'DEVB' } });
+    h.events.dispatch({ event: 'orders.bookChanged', data: { base: 'DEVA', quote: 'DEVB' } });
     h.frame();
     h.frame();
     expect(fetches).toBe(2);

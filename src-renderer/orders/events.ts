@@ -8,9 +8,9 @@ import { recentIds, type FeatureEventsFactory } from '../api/events.ts';
 import { marketId, type MarketRef } from './market.ts';
 import { orderKeys } from './queries.ts';
 
-type OrderView = Result<'getOrder'>;
-type TradeView = Result<'getOrderFills'>[number];
-type Markets = Result<'getMarkets'>;
+type OrderView = Result<'orders.get'>;
+type TradeView = Result<'history.fills'>[number];
+type Markets = Result<'orders.markets'>;
 
 /** The list with this order replaced in place or inserted newest first; with activeOnly, finished orders leave it. */
 export function upsertOrder(list: readonly OrderView[], order: OrderView, activeOnly: boolean): OrderView[] {
@@ -66,17 +66,17 @@ export function createOrdersEvents(opts: OrdersEventsOptions = {}): FeatureEvent
 
     return {
       on: {
-        'order.updated': (o) => {
+        'orders.updated': (o) => {
           orders.set(o.id, o);
           markBook(o);
           requestFlush();
         },
-        'orderbook.changed': (m) => {
+        'orders.bookChanged': (m) => {
           markBook(m);
           marketsDirty = true;
           requestFlush();
         },
-        'trade.new': (t) => {
+        'history.trade': (t) => {
           if (!seenTrades.firstTime(t.id)) return;
           const id = marketId(t);
           const before = lastTrades.get(id);

@@ -2,7 +2,7 @@
 // selector (markets where both wallets are connected first), and labelled for people.
 import type { Result } from '../../src-shared/api/contract.ts';
 
-export type MarketView = Result<'getMarkets'>[number];
+export type MarketView = Result<'orders.markets'>[number];
 export interface MarketRef {
   base: string;
   quote: string;

@@ -55,7 +55,7 @@ export interface OrderCheck {
   /** One message per field that is wrong or missing. */
   errors: Partial<Record<OrderField, string>>;
   /** The exact makeOrder params when everything is valid. */
-  params: Params<'makeOrder'> | null;
+  params: Params<'orders.make'> | null;
   /** Most the order spends (a buy at its price or cap, rounded up; a sell's amount). */
   spend: Leg | null;
   /** Least the order receives, when a price bounds it. */
@@ -176,7 +176,7 @@ export function checkOrder(v: OrderFormValues, ctx: OrderFormContext): OrderChec
   }
 
   const valid = Object.keys(errors).length === 0 && amount.ok && price.ok;
-  let params: Params<'makeOrder'> | null = null;
+  let params: Params<'orders.make'> | null = null;
   if (valid) {
     params = { base: ctx.base, quote: ctx.quote, side: v.side, kind: v.kind, amount: amount.text };
     if (priceField === 'price') params.price = price.text;
@@ -203,11 +203,11 @@ export function maxAmount(v: OrderFormValues, ctx: OrderFormContext): string | n
   return formatAmount((have * price.value.den) / price.value.num, ctx.baseDecimals);
 }
 
-export type OrderView = Result<'getOrder'>;
+export type OrderView = Result<'orders.get'>;
 
 export interface TakeCheck {
   error: string | null;
-  params: Params<'takeOrder'> | null;
+  params: Params<'orders.take'> | null;
   spend: Leg | null;
   receive: Leg | null;
 }
@@ -264,7 +264,7 @@ export function checkTake(order: OrderView, amountText: string, ctx: OrderFormCo
       receive,
     };
   }
-  const params: Params<'takeOrder'> = { orderId: order.id };
+  const params: Params<'orders.take'> = { orderId: order.id };
   if (order.partial.allowed && units !== remaining) params.amount = amount;
   return { error: null, params, spend, receive };
 }

@@ -30,11 +30,11 @@ export const BOOK_DEPTH = 200;
 
 export function orderQueries(api: ApiClient) {
   return {
-    markets: () => queryOptions({ queryKey: orderKeys.markets, queryFn: () => api.call('getMarkets', {}) }),
+    markets: () => queryOptions({ queryKey: orderKeys.markets, queryFn: () => api.call('orders.markets', {}) }),
     book: (base: string, quote: string, detail: BookDetail, depth: number = BOOK_DEPTH) =>
       queryOptions({
         queryKey: orderKeys.bookView(base, quote, detail, depth),
-        queryFn: () => api.call('getOrderBook', { base, quote, detail, depth }),
+        queryFn: () => api.call('orders.book', { base, quote, detail, depth }),
         // orderbook.changed keeps it current. Every refetch is a new book: comparing it deeply with
         // the last one (structural sharing) would cost more than redrawing the few rows shown.
         staleTime: Infinity,
@@ -43,10 +43,10 @@ export function orderQueries(api: ApiClient) {
     mine: (includeClosed: boolean) =>
       queryOptions({
         queryKey: orderKeys.myOrders(includeClosed),
-        queryFn: () => api.call('getMyOrders', { includeClosed }),
+        queryFn: () => api.call('orders.mine', { includeClosed }),
         staleTime: Infinity,
       }),
     one: (orderId: string) =>
-      queryOptions({ queryKey: orderKeys.one(orderId), queryFn: () => api.call('getOrder', { orderId }) }),
+      queryOptions({ queryKey: orderKeys.one(orderId), queryFn: () => api.call('orders.get', { orderId }) }),
   };
 }

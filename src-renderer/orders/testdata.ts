@@ -1,7 +1,7 @@
 // Orders as the node sends them (getOrder, order.updated), for the orders' tests.
 import type { Result } from '../../src-shared/api/contract.ts';
 
-type OrderView = Result<'getOrder'>;
+type OrderView = Result<'orders.get'>;
 
 export const order = (id: string, over: Partial<OrderView> = {}): OrderView => ({
   id,

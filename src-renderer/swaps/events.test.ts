@@ -25,7 +25,7 @@ describe('swap.updated keeps the swaps current', () => {
     const qc = new QueryClient();
     qc.setQueryData(swapKeys.list, [newer, older]);
     const updated = { ...older, state: 'refunded' as const, terminal: true };
-    applyEventToCache(qc, { event: 'swap.updated', data: updated });
+    applyEventToCache(qc, { event: 'swaps.updated', data: updated });
     expect(qc.getQueryData(swapKeys.list)).toEqual([newer, updated]);
   });
 
@@ -41,7 +41,7 @@ describe('swap.updated keeps the swaps current', () => {
 
   it('does not invent a list nobody asked for', () => {
     const qc = new QueryClient();
-    applyEventToCache(qc, { event: 'swap.updated', data: older });
+    applyEventToCache(qc, { event: 'swaps.updated', data: older });
     expect(qc.getQueryData(swapKeys.list)).toBeUndefined();
   });
 
@@ -51,7 +51,7 @@ describe('swap.updated keeps the swaps current', () => {
     const other = { ...taker.accepted(), swapId: 'other' };
     qc.setQueryData(swapKeys.detail('newer'), detail);
     qc.setQueryData(swapKeys.detail('other'), other);
-    applyEventToCache(qc, { event: 'swap.updated', data: { ...summaryOf(detail), state: 'claiming' } });
+    applyEventToCache(qc, { event: 'swaps.updated', data: { ...summaryOf(detail), state: 'claiming' } });
     const after = qc.getQueryData<Result<'swaps.get'>>(swapKeys.detail('newer'));
     expect(after?.state).toBe('claiming');
     expect(after?.timeline).toEqual(detail.timeline);

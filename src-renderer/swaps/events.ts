@@ -6,7 +6,7 @@ import type { FeatureEventsFactory } from '../api/events.ts';
 import { swapKeys } from './queries.ts';
 
 type SwapList = Result<'swaps.list'>;
-type SwapSummary = EventPayload<'swap.updated'>;
+type SwapSummary = EventPayload<'swaps.updated'>;
 
 /** The list with this swap replaced in place, or inserted by start time (the node lists newest first). */
 export function upsertSwap(list: SwapList, swap: SwapSummary): SwapList {
@@ -23,7 +23,7 @@ export function putSwapInList(qc: QueryClient, swap: SwapSummary): void {
 
 export const swapsEvents: FeatureEventsFactory = ({ qc }) => ({
   on: {
-    'swap.updated': (swap) => {
+    'swaps.updated': (swap) => {
       putSwapInList(qc, swap);
       // The summary part is current at once; locks, transactions and the timeline come with a refetch.
       qc.setQueryData<Result<'swaps.get'>>(swapKeys.detail(swap.swapId), (d) => (d ? { ...d, ...swap } : d));

@@ -7,7 +7,7 @@ import type { Result } from '../../src-shared/api/contract.ts';
 import { walletKeys } from './queries.ts';
 
 type WalletList = Result<'wallets.list'>;
-type Balances = Result<'getTokenBalances'>;
+type Balances = Result<'wallets.balances'>;
 
 export const walletsEvents: FeatureEventsFactory = ({ qc }) => ({
   on: {

@@ -26,7 +26,7 @@ export function walletQueries(api: ApiClient) {
       queryOptions({ queryKey: walletKeys.coins, queryFn: () => api.call('coins.list', {}), staleTime: Infinity }),
     list: () => queryOptions({ queryKey: walletKeys.list, queryFn: () => api.call('wallets.list', {}) }),
     /** Balances of every connected wallet (locked = reserved by orders and swaps). */
-    balances: () => queryOptions({ queryKey: walletKeys.balances, queryFn: () => api.call('getTokenBalances', {}) }),
+    balances: () => queryOptions({ queryKey: walletKeys.balances, queryFn: () => api.call('wallets.balances', {}) }),
     balance: (ticker: string) =>
       queryOptions({
         queryKey: walletKeys.balance(ticker),

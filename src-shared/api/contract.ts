@@ -21,6 +21,8 @@ type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I
 
 export const methods = mergeSlices('methods') as Readonly<Merge<Slice['methods']>>;
 export const events = mergeSlices('events') as Readonly<Merge<Slice['events']>>;
+/** Other names a method answers to (the dx-style names of XBridge), each naming its method. */
+export const ALIASES: Readonly<Record<string, MethodName>> = mergeAliases();
 
 /** One record of every slice's methods (or events); a name declared twice is a bug caught at load. */
 function mergeSlices(part: 'methods' | 'events'): Record<string, unknown> {
@@ -29,6 +31,19 @@ function mergeSlices(part: 'methods' | 'events'): Record<string, unknown> {
     for (const [name, spec] of Object.entries(slice[part])) {
       if (Object.hasOwn(out, name)) throw new Error(`contract: ${part} ${name} is declared by two domains`);
       out[name] = spec;
+    }
+  }
+  return out;
+}
+
+function mergeAliases(): Record<string, MethodName> {
+  const out: Record<string, MethodName> = {};
+  for (const slice of SLICES) {
+    if (!('aliases' in slice)) continue;
+    for (const [alias, name] of Object.entries(slice.aliases as Record<string, MethodName>)) {
+      if (Object.hasOwn(out, alias) || Object.hasOwn(methods, alias))
+        throw new Error(`contract: the alias ${alias} is declared twice or names a method`);
+      out[alias] = name;
     }
   }
   return out;
@@ -48,4 +63,10 @@ export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 
 export function isMethodName(x: unknown): x is MethodName {
   return typeof x === 'string' && Object.hasOwn(methods, x);
+}
+
+/** The method a name (its own or an alias) calls, or undefined. */
+export function resolveMethodName(x: unknown): MethodName | undefined {
+  if (isMethodName(x)) return x;
+  return typeof x === 'string' && Object.hasOwn(ALIASES, x) ? ALIASES[x] : undefined;
 }

@@ -5,7 +5,7 @@ import { Ticker } from '../api/schemas.ts';
 import { CandleInterval, CandleView, MarketStats, TradeView } from '../api/order-schemas.ts';
 
 export const methods = {
-  getOrderFills: method(
+  'history.fills': method(
     z
       .object({
         base: Ticker.optional(),
@@ -17,7 +17,7 @@ export const methods = {
     z.array(TradeView),
     'Finished trades (signed trade records), newest first.',
   ),
-  getOrderHistory: method(
+  'history.candles': method(
     z
       .object({
         base: Ticker,
@@ -33,5 +33,11 @@ export const methods = {
 } as const;
 
 export const events = {
-  'trade.new': TradeView,
+  'history.trade': TradeView,
 } as const;
+
+/** The dx-style names (Blocknet XBridge's) this slice keeps as documented aliases of its methods. */
+export const aliases = {
+  getOrderFills: 'history.fills',
+  getOrderHistory: 'history.candles',
+} as const satisfies Record<string, keyof typeof methods>;

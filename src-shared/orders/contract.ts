@@ -12,37 +12,37 @@ import {
 } from '../api/order-schemas.ts';
 
 export const methods = {
-  makeOrder: method(
+  'orders.make': method(
     MakeOrderParams,
     MakeOrderResult,
     "Place an order. limit: posted to the network (needs a service node's signature). market: takes the best orders up to `amount` within `priceCap` now. stop: held locally until the last trade price crosses `triggerPrice`, then fires as market (`priceCap`) or limit (`price`). `minAmount` allows partial fills. `dryRun` previews price, fills and fees.",
   ),
-  takeOrder: method(
+  'orders.take': method(
     z.object({ orderId: OrderIdParam, amount: DecimalAmount.optional(), dryRun: z.boolean().optional() }).strict(),
     MakeOrderResult,
     'Take one order from the book (all of it, or `amount` of base if it allows partial fills).',
   ),
-  cancelOrder: method(
+  'orders.cancel': method(
     z.object({ orderId: OrderIdParam }).strict(),
     OrderView,
     "Cancel one of this node's orders; the cancel propagates to every book.",
   ),
-  getOrder: method(
+  'orders.get': method(
     z.object({ orderId: OrderIdParam }).strict(),
     OrderView,
     "One order, from the network book or this node's own.",
   ),
-  getOrders: method(
+  'orders.list': method(
     z.object({ base: Ticker.optional(), quote: Ticker.optional() }).strict(),
     z.array(OrderView),
     'Every open order this node sees on the network.',
   ),
-  getMyOrders: method(
+  'orders.mine': method(
     z.object({ includeClosed: z.boolean().optional() }).strict(),
     z.array(OrderView),
     "This node's orders (open ones, or all with includeClosed).",
   ),
-  getOrderBook: method(
+  'orders.book': method(
     z
       .object({
         base: Ticker,
@@ -54,7 +54,7 @@ export const methods = {
     OrderBookView,
     'The book of one market. detail 1: best bid and ask; 2: aggregated price levels (default); 3: every order.',
   ),
-  getMarkets: method(
+  'orders.markets': method(
     Empty,
     z.array(MarketView),
     'Markets of the coins this network trades, those with both wallets connected first.',
@@ -62,6 +62,18 @@ export const methods = {
 } as const;
 
 export const events = {
-  'order.updated': OrderView,
-  'orderbook.changed': z.object({ base: Ticker, quote: Ticker }),
+  'orders.updated': OrderView,
+  'orders.bookChanged': z.object({ base: Ticker, quote: Ticker }),
 } as const;
+
+/** The dx-style names (Blocknet XBridge's) this slice keeps as documented aliases of its methods. */
+export const aliases = {
+  makeOrder: 'orders.make',
+  takeOrder: 'orders.take',
+  cancelOrder: 'orders.cancel',
+  getOrder: 'orders.get',
+  getOrders: 'orders.list',
+  getMyOrders: 'orders.mine',
+  getOrderBook: 'orders.book',
+  getMarkets: 'orders.markets',
+} as const satisfies Record<string, keyof typeof methods>;

@@ -37,11 +37,14 @@ export const methods = {
     z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), liveSwaps: z.number().int() }),
     'CPU time used by the node process so far and the number of swaps in progress (for benchmarks).',
   ),
-
-  getSwap: method(z.object({ swapId: SwapIdParam }).strict(), SwapDetail, 'Same as swaps.get.'),
-  getSwaps: method(Empty, z.array(SwapSummary), 'Same as swaps.list.'),
 } as const;
 
 export const events = {
-  'swap.updated': SwapSummary,
+  'swaps.updated': SwapSummary,
 } as const;
+
+/** The dx-style names (Blocknet XBridge's) this slice keeps as documented aliases of its methods. */
+export const aliases = {
+  getSwap: 'swaps.get',
+  getSwaps: 'swaps.list',
+} as const satisfies Record<string, keyof typeof methods>;

@@ -56,16 +56,11 @@ export const methods = {
     "Fee rate for a target, from the daemon, bounded by the coin's floor and cap.",
   ),
 
-  getLocalTokens: method(Empty, z.array(Ticker), 'Coins with a connected wallet on this node.'),
-  getTokenBalances: method(
+  'wallets.connected': method(Empty, z.array(Ticker), 'Coins with a connected wallet on this node.'),
+  'wallets.balances': method(
     Empty,
     z.record(Ticker, Balance),
     'Balances of every connected wallet (locked = reserved by orders and swaps).',
-  ),
-  getNewTokenAddress: method(
-    z.object({ ticker: Ticker }).strict(),
-    z.object({ address: z.string() }),
-    'A fresh address of a connected wallet.',
   ),
 } as const;
 
@@ -73,3 +68,10 @@ export const events = {
   'wallets.changed': z.object({ ticker: Ticker }),
   'wallets.balance': z.object({ ticker: Ticker, balance: Balance }),
 } as const;
+
+/** The dx-style names (Blocknet XBridge's) this slice keeps as documented aliases of its methods. */
+export const aliases = {
+  getLocalTokens: 'wallets.connected',
+  getTokenBalances: 'wallets.balances',
+  getNewTokenAddress: 'wallets.newAddress',
+} as const satisfies Record<string, keyof typeof methods>;

@@ -115,7 +115,7 @@ export function useOrderNet<N extends string>(
     miner = autoMine(net.dev);
     for (const n of net.nodes)
       await n.until(
-        () => n.call('getServiceNodes', {}),
+        () => n.call('servicenode.list', {}),
         (l) => l.some((x) => x.fee !== null && (!o.verified || x.verified === 'yes')),
         'service node listed',
         30_000,
@@ -145,17 +145,17 @@ export function useOrderNet<N extends string>(
 export function orderAt(
   node: DevNode,
   orderId: string,
-  done: (o: Result<'getOrder'>) => boolean,
+  done: (o: Result<'orders.get'>) => boolean,
   what: string,
   timeoutMs = 60_000,
-): Promise<Result<'getOrder'>> {
-  return node.until(() => node.call('getOrder', { orderId }), done, what, timeoutMs);
+): Promise<Result<'orders.get'>> {
+  return node.until(() => node.call('orders.get', { orderId }), done, what, timeoutMs);
 }
 
 /** Waits until `node` lists the order `id` in its book. */
 export function listedAt(node: DevNode, id: string, timeoutMs = 20_000) {
   return node.until(
-    () => node.call('getOrders', {}),
+    () => node.call('orders.list', {}),
     (l) => l.some((o) => o.id === id),
     `order ${id.slice(0, 8)} listed`,
     timeoutMs,
@@ -165,7 +165,7 @@ export function listedAt(node: DevNode, id: string, timeoutMs = 20_000) {
 /** Waits until the order `id` has left `node`'s book. */
 export function goneAt(node: DevNode, id: string, timeoutMs = 20_000) {
   return node.until(
-    () => node.call('getOrders', {}),
+    () => node.call('orders.list', {}),
     (l) => !l.some((o) => o.id === id),
     `order ${id.slice(0, 8)} gone`,
     timeoutMs,

@@ -79,12 +79,12 @@ describe('hashlock devnet', () => {
     const rpc = createNodeRpc(alice.url, alice.token);
     const sn = first.nodes.find((n) => n.name === 'servicenode')!;
     await waitFor(
-      async () => (await rpc.call('getServiceNodes', {})).some((x) => x.peerId === sn.peerId && x.fee !== null),
+      async () => (await rpc.call('servicenode.list', {})).some((x) => x.peerId === sn.peerId && x.fee !== null),
       { timeoutMs: 60_000, intervalMs: 500, what: 'the service node listed at alice' },
     );
     const book = await waitFor(
       async () => {
-        const b = await rpc.call('getOrderBook', { base: 'DEVA', quote: 'DEVB' });
+        const b = await rpc.call('orders.book', { base: 'DEVA', quote: 'DEVB' });
         return b.asks.length >= 2 && b.bids.length >= 2 ? b : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 500, what: 'market maker orders on both sides' },

@@ -86,7 +86,7 @@ beforeAll(async () => {
     sn,
     traders: { maker, watcher },
   } = net);
-  snKey = (await watcher.call('getServiceNodes', {}))[0]!.pubkey;
+  snKey = (await watcher.call('servicenode.list', {}))[0]!.pubkey;
   hostile = await newHostile('hostile');
 });
 
@@ -125,9 +125,9 @@ describe('hostile peers', () => {
     ];
     for (const text of texts) await hostile.call('publish', { topic: TOPIC, text });
     await sleep(2000);
-    for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
+    for (const n of [sn, maker, watcher]) expect(await n.call('orders.list', {})).toEqual([]);
     for (const o of [unknownSn, claimsRealSn, unsigned])
-      await expect(watcher.call('getOrder', { orderId: o.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(watcher.call('orders.get', { orderId: o.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it("the service node refuses orders backed by foreign, spent or too few coins, and signs one backed by the maker's own", async () => {
@@ -213,7 +213,7 @@ describe('hostile peers', () => {
   });
 
   it('replayed announces, cancels and keepalives change nothing', async () => {
-    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
+    const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
     const id = made.order!.id;
     await listedAt(watcher, id, 15_000);
     const captured = (type: string) =>
@@ -224,13 +224,13 @@ describe('hostile peers', () => {
       'a keepalive seen by the hostile peer',
       10_000,
     );
-    await maker.call('cancelOrder', { orderId: id });
+    await maker.call('orders.cancel', { orderId: id });
     await goneAt(watcher, id, 15_000);
     await hostile.call('publish', { topic: TOPIC, text: captured('order.announce')! });
     await hostile.call('publish', { topic: TOPIC, text: captured('order.keepalive')! });
     await hostile.call('publish', { topic: TOPIC, text: captured('order.cancel')! });
     await sleep(1500);
-    for (const n of [sn, watcher]) expect((await n.call('getOrders', {})).some((o) => o.id === id)).toBe(false);
+    for (const n of [sn, watcher]) expect((await n.call('orders.list', {})).some((o) => o.id === id)).toBe(false);
     // A replayed announce is not an offence (gossip repeats): the peer is still connected.
     expect(await peersOf(hostile)).toContain(watcher.peerId);
   });
@@ -260,7 +260,7 @@ describe('hostile peers', () => {
       timeoutMs: 15_000,
       what: "the banned peer's new connection closed",
     });
-    for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
+    for (const n of [sn, maker, watcher]) expect(await n.call('orders.list', {})).toEqual([]);
     // Banned everywhere, it would go on dialling; on loopback those refused dials use up the new
     // connections per second that every node allows one address, and the next peer's are refused.
     hostile.kill();
@@ -280,7 +280,7 @@ describe('hostile peers', () => {
     );
     const flood = flooder.call<{ sent: number }>('publish-many', { topic: TOPIC, texts }, 120_000);
     const started = Date.now();
-    expect(Array.isArray(await watcher.call('getOrders', {}))).toBe(true);
+    expect(Array.isArray(await watcher.call('orders.list', {}))).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     await flood;
     for (const n of [sn, watcher]) {
@@ -291,8 +291,8 @@ describe('hostile peers', () => {
         30_000,
       );
     }
-    for (const n of [sn, maker, watcher]) expect(await n.call('getOrders', {})).toEqual([]);
-    const honest = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.7' });
+    for (const n of [sn, maker, watcher]) expect(await n.call('orders.list', {})).toEqual([]);
+    const honest = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.7' });
     await listedAt(watcher, honest.order!.id, 15_000);
   });
 });

@@ -26,11 +26,11 @@ beforeAll(() => {
 
 describe('order network liveness', () => {
   it('a node that joins late pulls the service-node list and the book from the one peer it knows', async () => {
-    const a = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '2' });
-    const b = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'buy', amount: '1', price: '1' });
+    const a = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '2' });
+    const b = await maker.call('orders.make', { ...DEVA_DEVB, side: 'buy', amount: '1', price: '1' });
     const late = await net.addTrader('late', { orders: { maxTakerFee: { DEVB: '0.0005' } } }, [maker]);
     const nodes = await late.until(
-      () => late.call('getServiceNodes', {}),
+      () => late.call('servicenode.list', {}),
       (l) => l.length === 1,
       'service node learnt',
       20_000,
@@ -42,26 +42,26 @@ describe('order network liveness', () => {
     });
     await listedAt(late, a.order!.id);
     await listedAt(late, b.order!.id);
-    const book = await late.call('getOrderBook', { ...DEVA_DEVB, detail: 1 });
+    const book = await late.call('orders.book', { ...DEVA_DEVB, detail: 1 });
     expect(book.asks).toMatchObject([{ price: '2', amount: '1' }]);
     expect(book.bids).toMatchObject([{ price: '1', amount: '1' }]);
-    expect(await late.call('getNetworkTokens', {})).toEqual(['DEVA', 'DEVB']);
+    expect(await late.call('servicenode.tokens', {})).toEqual(['DEVA', 'DEVB']);
     // This node pays at most 0.0005 DEVB per fill; the service node asks 0.001.
-    expect((await late.call('takeOrder', { orderId: a.order!.id, dryRun: true })).preview.fees.takerFee).toEqual({
+    expect((await late.call('orders.take', { orderId: a.order!.id, dryRun: true })).preview.fees.takerFee).toEqual({
       ticker: 'DEVB',
       amount: '0.001',
     });
-    await expect(late.call('takeOrder', { orderId: a.order!.id })).rejects.toMatchObject({
+    await expect(late.call('orders.take', { orderId: a.order!.id })).rejects.toMatchObject({
       code: 'PEER_REFUSED',
       message: expect.stringMatching(/fee of 0\.001 DEVB, more than the 0\.0005/),
     });
-    await maker.call('cancelOrder', { orderId: a.order!.id });
-    await maker.call('cancelOrder', { orderId: b.order!.id });
+    await maker.call('orders.cancel', { orderId: a.order!.id });
+    await maker.call('orders.cancel', { orderId: b.order!.id });
     await goneAt(late, a.order!.id);
   });
 
   it('an order leaves every book at its expiry, and its maker sees it expired', async () => {
-    const o = await shortLived.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '3' });
+    const o = await shortLived.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '3' });
     expect(o.order!.expiresAt! - o.order!.createdAt).toBe(4000);
     await listedAt(taker, o.order!.id);
     for (const n of [sn, maker, taker]) await goneAt(n, o.order!.id, 15_000);
@@ -69,56 +69,56 @@ describe('order network liveness', () => {
   });
 
   it('orders of a maker that falls silent leave every book, and come back when it returns', async () => {
-    const o = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '4' });
+    const o = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '4' });
     await listedAt(taker, o.order!.id);
     await maker.kill();
     for (const n of [sn, taker]) await goneAt(n, o.order!.id, 15_000);
     await maker.start();
     await listedAt(taker, o.order!.id);
     await listedAt(sn, o.order!.id);
-    expect((await maker.call('getOrder', { orderId: o.order!.id })).state).toBe('open');
-    await maker.call('cancelOrder', { orderId: o.order!.id });
+    expect((await maker.call('orders.get', { orderId: o.order!.id })).state).toBe('open');
+    await maker.call('orders.cancel', { orderId: o.order!.id });
   });
 
   it('a take abandoned after the hold gives the order back: the maker reposts it', async () => {
-    const o = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1.5', price: '5' });
+    const o = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1.5', price: '5' });
     await listedAt(taker, o.order!.id);
-    const took = await taker.call('takeOrder', { orderId: o.order!.id });
+    const took = await taker.call('orders.take', { orderId: o.order!.id });
     expect(took.swapIds).toHaveLength(1);
     await taker.kill(); // gone before it locks anything
     const back = await maker.until(
-      () => maker.call('getMyOrders', {}),
+      () => maker.call('orders.mine', {}),
       (l) => l.some((x) => x.id !== o.order!.id && x.price === '5' && x.state === 'open'),
       'reposted',
       90_000,
     );
     const repost = back.find((x) => x.id !== o.order!.id && x.price === '5')!;
     expect(repost).toMatchObject({ baseAmount: '1.5', side: 'sell' });
-    expect((await maker.call('getOrder', { orderId: o.order!.id })).state).toBe('canceled');
+    expect((await maker.call('orders.get', { orderId: o.order!.id })).state).toBe('canceled');
     await listedAt(sn, repost.id);
     await taker.start();
     await listedAt(taker, repost.id);
-    await maker.call('cancelOrder', { orderId: repost.id });
+    await maker.call('orders.cancel', { orderId: repost.id });
   });
 
   it('a service node that goes away drops out of every list, and its orders with it', async () => {
-    const o = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '6' });
+    const o = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '6' });
     await listedAt(taker, o.order!.id);
     await sn.kill();
     for (const n of [maker, taker]) {
       await n.until(
-        () => n.call('getServiceNodes', {}),
+        () => n.call('servicenode.list', {}),
         (l) => l.length === 0,
         'service node dropped',
         15_000,
       );
       await goneAt(n, o.order!.id);
     }
-    const mine = await maker.call('getOrder', { orderId: o.order!.id });
+    const mine = await maker.call('orders.get', { orderId: o.order!.id });
     expect(mine).toMatchObject({ state: 'invalid', reason: 'its service node went away' });
     await expect(
-      maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '6' }),
+      maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '6' }),
     ).rejects.toMatchObject({ code: 'PEER_UNREACHABLE' });
-    expect(await taker.call('getNetworkTokens', {})).toEqual([]);
+    expect(await taker.call('servicenode.tokens', {})).toEqual([]);
   });
 });

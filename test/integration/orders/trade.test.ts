@@ -30,7 +30,7 @@ beforeAll(() => {
 
 describe('order network: make, see, take, trade', () => {
   it('a limit order signed by the service node shows in every book, and a taker swaps it to completion', async () => {
-    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '2', price: '0.5' });
+    const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '2', price: '0.5' });
     expect(made.order).toMatchObject({
       state: 'open',
       side: 'sell',
@@ -42,18 +42,18 @@ describe('order network: make, see, take, trade', () => {
     const id = made.order!.id;
     for (const n of [sn, taker, watcher]) {
       await n.until(
-        () => n.call('getOrders', { base: 'DEVA', quote: 'DEVB' }),
+        () => n.call('orders.list', { base: 'DEVA', quote: 'DEVB' }),
         (l) => l.some((o) => o.id === id),
         'order listed',
         15_000,
       );
     }
-    const book = await watcher.call('getOrderBook', { ...DEVA_DEVB, detail: 2 });
+    const book = await watcher.call('orders.book', { ...DEVA_DEVB, detail: 2 });
     expect(book.asks[0]).toMatchObject({ price: '0.5', amount: '2', count: 1 });
 
-    const preview = await taker.call('takeOrder', { orderId: id, dryRun: true });
+    const preview = await taker.call('orders.take', { orderId: id, dryRun: true });
     expect(preview.preview.fees.takerFee).toEqual({ ticker: 'DEVB', amount: '0.001' });
-    const took = await taker.call('takeOrder', { orderId: id });
+    const took = await taker.call('orders.take', { orderId: id });
     expect(took.swapIds).toHaveLength(1);
     const swapId = took.swapIds[0]!;
     for (const n of [sn, maker, watcher]) {
@@ -64,7 +64,7 @@ describe('order network: make, see, take, trade', () => {
     await orderAt(maker, id, (o) => o.state === 'finished', 'maker order finished', 60_000);
     for (const n of [sn, maker, taker, watcher]) {
       const fills = await n.until(
-        () => n.call('getOrderFills', { base: 'DEVA', quote: 'DEVB' }),
+        () => n.call('history.fills', { base: 'DEVA', quote: 'DEVB' }),
         (l) => l.some((t) => t.id === swapId),
         'trade record',
         60_000,
@@ -75,12 +75,12 @@ describe('order network: make, see, take, trade', () => {
         quoteAmount: '1',
         orderId: id,
       });
-      const h = await n.call('getOrderHistory', { ...DEVA_DEVB, interval: '1m' });
+      const h = await n.call('history.candles', { ...DEVA_DEVB, interval: '1m' });
       expect(h.candles.at(-1)).toMatchObject({ open: '0.5', close: '0.5', volumeBase: '2', trades: 1 });
       expect(h.stats.last).toBe('0.5');
     }
     const verified = await watcher.until(
-      () => watcher.call('getOrderFills', {}),
+      () => watcher.call('history.fills', {}),
       (l) => l[0]?.verified === 'yes',
       'trade checked on chain',
       30_000,
@@ -89,7 +89,7 @@ describe('order network: make, see, take, trade', () => {
   });
 
   it('a partial take shrinks the order in every book; the remainder stays listed and can be taken', async () => {
-    const made = await maker.call('makeOrder', {
+    const made = await maker.call('orders.make', {
       ...DEVA_DEVB,
       side: 'sell',
       amount: '4',
@@ -99,20 +99,20 @@ describe('order network: make, see, take, trade', () => {
     const id = made.order!.id;
     expect(made.order).toMatchObject({ partial: { allowed: true, minBase: '1' }, remainingBase: '4' });
     await listedAt(taker, id, 15_000);
-    await expect(taker.call('takeOrder', { orderId: id, amount: '3.5' })).rejects.toMatchObject({
+    await expect(taker.call('orders.take', { orderId: id, amount: '3.5' })).rejects.toMatchObject({
       code: 'INVALID_PARAMS',
       message: expect.stringMatching(/between 1 and 3/),
     });
-    const first = await taker.call('takeOrder', { orderId: id, amount: '1.5' });
+    const first = await taker.call('orders.take', { orderId: id, amount: '1.5' });
     expect(first.preview).toMatchObject({ baseAmount: '1.5', quoteAmount: '0.9' });
     for (const n of [sn, watcher, maker2]) {
       await orderAt(n, id, (o) => o.remainingBase === '2.5' && o.filledBase === '1.5', 'order shrunk', 15_000);
     }
     await orderAt(taker, first.order!.id, (o) => o.state === 'finished', 'first fill finished', 60_000);
-    const mine = await maker.call('getOrder', { orderId: id });
+    const mine = await maker.call('orders.get', { orderId: id });
     expect(mine).toMatchObject({ state: 'open', remainingBase: '2.5', filledBase: '1.5' });
     expect(mine.swapIds).toEqual(first.swapIds);
-    const rest = await taker.call('takeOrder', { orderId: id });
+    const rest = await taker.call('orders.take', { orderId: id });
     expect(rest.preview.baseAmount).toBe('2.5');
     await orderAt(taker, rest.order!.id, (o) => o.state === 'finished', 'second fill finished', 60_000);
     const end = await orderAt(maker, id, (o) => o.state === 'finished', 'maker order finished', 60_000);
@@ -121,22 +121,22 @@ describe('order network: make, see, take, trade', () => {
   });
 
   it('a market order sweeps the best orders of several makers within the price cap', async () => {
-    const a = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.7' });
-    const b = await maker2.call('makeOrder', {
+    const a = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.7' });
+    const b = await maker2.call('orders.make', {
       ...DEVA_DEVB,
       side: 'sell',
       amount: '1',
       price: '0.8',
       minAmount: '0.25',
     });
-    const c = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.9' });
+    const c = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.9' });
     await taker.until(
-      () => taker.call('getOrders', {}),
+      () => taker.call('orders.list', {}),
       (l) => [a, b, c].every((x) => l.some((o) => o.id === x.order!.id)),
       'three asks listed',
       15_000,
     );
-    const dry = await taker.call('makeOrder', {
+    const dry = await taker.call('orders.make', {
       ...DEVA_DEVB,
       side: 'buy',
       kind: 'market',
@@ -156,7 +156,7 @@ describe('order network: make, see, take, trade', () => {
       [b.order!.id, '0.5', '0.8'],
     ]);
     expect(dry.preview.fees.takerFee).toEqual({ ticker: 'DEVB', amount: '0.002' });
-    const r = await taker.call('makeOrder', {
+    const r = await taker.call('orders.make', {
       ...DEVA_DEVB,
       side: 'buy',
       kind: 'market',
@@ -173,15 +173,15 @@ describe('order network: make, see, take, trade', () => {
       'partly filled ask',
       30_000,
     );
-    expect((await watcher.call('getOrder', { orderId: c.order!.id })).remainingBase).toBe('1');
-    const cancel = await maker2.call('cancelOrder', { orderId: b.order!.id });
+    expect((await watcher.call('orders.get', { orderId: c.order!.id })).remainingBase).toBe('1');
+    const cancel = await maker2.call('orders.cancel', { orderId: b.order!.id });
     expect(cancel.state).toBe('canceled');
   });
 
   it('a stop order waits for the last trade price to cross its trigger, then fires as a market order', async () => {
-    const high = await maker2.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.95' });
+    const high = await maker2.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.95' });
     await listedAt(taker, high.order!.id, 15_000);
-    const stop = await taker.call('makeOrder', {
+    const stop = await taker.call('orders.make', {
       ...DEVA_DEVB,
       side: 'buy',
       kind: 'stop',
@@ -196,33 +196,33 @@ describe('order network: make, see, take, trade', () => {
     });
     // Nothing fires below the trigger.
     await new Promise((res) => setTimeout(res, 1000));
-    expect((await taker.call('getOrder', { orderId: stop.order!.id })).state).toBe('new');
-    expect((await watcher.call('getOrder', { orderId: high.order!.id })).remainingBase).toBe('1');
+    expect((await taker.call('orders.get', { orderId: stop.order!.id })).state).toBe('new');
+    expect((await watcher.call('orders.get', { orderId: high.order!.id })).remainingBase).toBe('1');
     // A trade at 0.9 (the taker takes the 0.9 ask) crosses the trigger.
-    const asks = (await taker.call('getOrderBook', { ...DEVA_DEVB, detail: 3 })).orders!.filter(
+    const asks = (await taker.call('orders.book', { ...DEVA_DEVB, detail: 3 })).orders!.filter(
       (o) => o.side === 'sell' && o.price === '0.9',
     );
-    await taker.call('takeOrder', { orderId: asks[0]!.id });
+    await taker.call('orders.take', { orderId: asks[0]!.id });
     const fired = await orderAt(taker, stop.order!.id, (o) => o.state === 'finished', 'stop fired and filled', 120_000);
     expect(fired).toMatchObject({ kind: 'stop', filledBase: '1', quoteAmount: '0.95' });
     await orderAt(maker2, high.order!.id, (o) => o.state === 'finished', 'high ask filled', 60_000);
   });
 
   it('an open order locks its coins; a cancel unlocks them and leaves every book', async () => {
-    const locked = async () => (await maker.call('getTokenBalances', {})).DEVA!.locked;
+    const locked = async () => (await maker.call('wallets.balances', {})).DEVA!.locked;
     const before = await locked();
-    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '3', price: '1.5' });
+    const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '3', price: '1.5' });
     const id = made.order!.id;
     expect(Number(await locked()) - Number(before)).toBe(3);
     for (const n of [sn, taker, watcher]) await listedAt(n, id, 15_000);
-    const canceled = await maker.call('cancelOrder', { orderId: id });
+    const canceled = await maker.call('orders.cancel', { orderId: id });
     expect(canceled.state).toBe('canceled');
     expect(await locked()).toBe(before);
     for (const n of [sn, taker, watcher]) await goneAt(n, id, 15_000);
-    await expect(taker.call('takeOrder', { orderId: id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(maker.call('cancelOrder', { orderId: id })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await maker.call('getMyOrders', {})).some((o) => o.id === id)).toBe(false);
-    expect((await maker.call('getMyOrders', { includeClosed: true })).find((o) => o.id === id)?.state).toBe('canceled');
+    await expect(taker.call('orders.take', { orderId: id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(maker.call('orders.cancel', { orderId: id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await maker.call('orders.mine', {})).some((o) => o.id === id)).toBe(false);
+    expect((await maker.call('orders.mine', { includeClosed: true })).find((o) => o.id === id)?.state).toBe('canceled');
   });
 
   it('the CLI makes, shows and cancels orders with the same methods (make-order, get-order-book, cancel-order)', async () => {
@@ -249,18 +249,18 @@ describe('order network: make, see, take, trade', () => {
   });
 
   it('every node, the service node too, has every trade record and the same candles', async () => {
-    const fills = await watcher.call('getOrderFills', {});
+    const fills = await watcher.call('history.fills', {});
     expect(fills.length).toBeGreaterThanOrEqual(7);
     const candles = await Promise.all(
       net.nodes.map(
         async (n) => (
           await n.until(
-            () => n.call('getOrderFills', {}),
+            () => n.call('history.fills', {}),
             (l) => l.length === fills.length,
             'all trades',
             30_000,
           ),
-          n.call('getOrderHistory', { ...DEVA_DEVB, interval: '1d' })
+          n.call('history.candles', { ...DEVA_DEVB, interval: '1d' })
         ),
       ),
     );
