@@ -15,6 +15,7 @@ import type {
   SwapState,
 } from '../../src-shared/swaps/types.ts';
 import { isTerminal } from '../../src-shared/swaps/types.ts';
+import { otherChain, ownChain } from '../../src-shared/swaps/rules.ts';
 import type { StoredSwapEvent } from './repo.ts';
 
 export type Notice = NonNullable<SwapSummary['notice']>;
@@ -40,8 +41,7 @@ export interface SwapRecord {
   readonly meta: SwapMeta;
 }
 
-export const ownChain = (role: Role): Chain => (role === 'maker' ? 'makerChain' : 'takerChain');
-export const otherChain = (role: Role): Chain => (role === 'maker' ? 'takerChain' : 'makerChain');
+export { ownChain, otherChain };
 
 export function initialState(role: Role): SwapState {
   return role === 'maker' ? initialMakerState : initialTakerState;

@@ -5,3 +5,4 @@ export * from './timelock.ts';
 export * from './verify.ts';
 export * from './machine.ts';
 export * from './messages.ts';
+export * from './rules.ts';
