@@ -1,0 +1,184 @@
+// Messages to the counterparty: a per-swap outbox delivered in order over an open connection (or
+// after redialing the addresses the swap recorded), retried with backoff until the peer takes it.
+// A peer's refusal drops the message (a refused proposal ends the swap, in the peer's words); a
+// peer that broke the protocol is banned once our abort had its chance to go out.
+import { refusalEvent } from '../../src-shared/swaps/rules.ts';
+import { encodeSwapMessage } from '../../src-shared/swaps/messages.ts';
+import { isTerminal, type SwapEvent, type SwapMessage } from '../../src-shared/swaps/types.ts';
+import { errorText, type Logger } from '../kernel/log.ts';
+import { sleep as realSleep } from '../kernel/time.ts';
+import type { P2pHost } from '../p2p/host.ts';
+import { PeerRequestError } from '../p2p/reqres.ts';
+import type { Background, Live } from './durable.ts';
+import { SWAP_PROTOCOL } from './protocol.ts';
+
+export interface OutboxDeps {
+  p2p: Pick<P2pHost, 'request' | 'ban' | 'peers' | 'dial'>;
+  log: Logger;
+  background: Background;
+  isRunning(): boolean;
+  /** Feeds an event to the swap through its queue (the peer refused our proposal). */
+  send(live: Live, event: SwapEvent): Promise<unknown>;
+  /** Nothing waits to be sent any more: a finished swap may be retired. */
+  settle(live: Live): void;
+  /** How long a peer that broke the protocol is refused; default the p2p host's. */
+  banMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Outbox {
+  /** Queues a message and starts delivering. */
+  push(live: Live, message: SwapMessage): void;
+  /** Delivers what is queued; one delivery per swap at a time. */
+  pump(live: Live): Promise<void>;
+  /** Messages wait or are being sent. */
+  busy(live: Live): boolean;
+  /** Bans the peer for `reason` once everything queued (the abort) had its chance to go out. */
+  punishAfterSend(live: Live, reason: string): void;
+  /** Bans a peer that broke the protocol now. */
+  breach(peerId: string, reason: string): Promise<void>;
+  connected(peerId: string): boolean;
+  /** Multiaddrs (without /p2p) the peer is connected on now: kept in the swap for redialing later. */
+  addrsOf(peerId: string): string[];
+}
+
+/** Remote answers after which resending the same message is pointless. */
+const FINAL_SEND_FAILURES = new Set(['remote', 'unsupported', 'too-large', 'bad-response', 'banned']);
+/** After the swap ended, a vanished peer gets this many tries (for the abort notice), then nothing more. */
+const TRIES_AFTER_END = 4;
+const REQUEST_TIMEOUT_MS = 10_000;
+const MAX_ADDRS = 8;
+
+interface Box {
+  readonly messages: SwapMessage[];
+  sending: boolean;
+  /** A protocol breach to punish once the abort message had its chance to go out. */
+  banAfterSend?: string;
+}
+
+/**
+ * The peer's own words from a refusal: the message after the p2p layer's "refused the request:"
+ * prefix; a peer without the protocol "does not take part in swaps".
+ */
+export function refusalWords(err: PeerRequestError): string {
+  if (err.reason === 'unsupported') return 'it does not take part in swaps';
+  const marker = 'refused the request: ';
+  const at = err.message.indexOf(marker);
+  return at >= 0 ? err.message.slice(at + marker.length) : err.message;
+}
+
+export function createOutbox(d: OutboxDeps): Outbox {
+  const boxes = new WeakMap<Live, Box>();
+  const sleep = d.sleep ?? realSleep;
+  const boxOf = (live: Live): Box => {
+    let box = boxes.get(live);
+    if (!box) boxes.set(live, (box = { messages: [], sending: false }));
+    return box;
+  };
+  const connected = (peerId: string): boolean => d.p2p.peers().some((p) => p.peerId === peerId);
+
+  /**
+   * Messages go only over an open connection, redialing the addresses the swap recorded when
+   * there is none. Never a dial by bare peer id: with no address known, libp2p 3.3 starts a peer
+   * routing lookup whose dial never ends, and every later dial to that peer joins it.
+   */
+  async function reach(live: Live): Promise<boolean> {
+    const { peerId, peerAddrs } = live.context;
+    if (connected(peerId)) return true;
+    for (const addr of peerAddrs ?? []) {
+      try {
+        await d.p2p.dial(`${addr}/p2p/${peerId}`);
+        return true;
+      } catch {
+        // the next address, or wait for the peer (or its bootstrap) to connect to us
+      }
+    }
+    return connected(peerId);
+  }
+
+  /** Tries the first message once: sent, dropped (the peer refused it for good), or failed (try again later). */
+  async function deliverFirst(live: Live, box: Box): Promise<'sent' | 'dropped' | 'failed'> {
+    const m = box.messages[0]!;
+    try {
+      if (!(await reach(live))) throw new PeerRequestError('unreachable', `not connected to ${live.context.peerId}`);
+      await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), { timeoutMs: REQUEST_TIMEOUT_MS });
+      box.messages.shift();
+      return 'sent';
+    } catch (err) {
+      const reason = err instanceof PeerRequestError ? err.reason : 'error';
+      if (!FINAL_SEND_FAILURES.has(reason)) return 'failed';
+      d.log.info('the peer did not take a swap message', { swapId: live.id, type: m.type, reason: errorText(err) });
+      box.messages.shift();
+      if (reason === 'remote' || reason === 'unsupported') {
+        const refusal = refusalEvent(m, refusalWords(err as PeerRequestError));
+        if (refusal) await d.send(live, refusal);
+      }
+      return 'dropped';
+    }
+  }
+
+  async function pump(live: Live): Promise<void> {
+    const box = boxOf(live);
+    if (box.sending) return;
+    box.sending = true;
+    let failures = 0;
+    try {
+      while (d.isRunning() && box.messages.length > 0) {
+        const outcome = await deliverFirst(live, box);
+        if (outcome === 'sent') failures = 0;
+        if (outcome !== 'failed') continue;
+        failures += 1;
+        if (isTerminal(live.state) && failures >= TRIES_AFTER_END) {
+          box.messages.shift();
+          failures = 0;
+          continue;
+        }
+        await sleep(Math.min(250 * 2 ** failures, 5000));
+      }
+    } finally {
+      box.sending = false;
+    }
+    if (box.banAfterSend !== undefined && box.messages.length === 0) await punish(live);
+    d.settle(live);
+  }
+
+  async function punish(live: Live): Promise<void> {
+    const box = boxOf(live);
+    const reason = box.banAfterSend;
+    if (reason === undefined) return;
+    delete box.banAfterSend;
+    await breach(live.context.peerId, reason);
+  }
+
+  async function breach(peerId: string, reason: string): Promise<void> {
+    d.log.warn('peer broke the swap protocol; refusing it for a while', { peerId, reason });
+    try {
+      await d.p2p.ban(peerId, `swap protocol: ${reason}`, d.banMs);
+    } catch (err) {
+      d.log.warn('could not ban the peer', { peerId, error: errorText(err) });
+    }
+  }
+
+  return {
+    push(live, message) {
+      boxOf(live).messages.push(message);
+      d.background(pump(live), 'sending', live.id);
+    },
+    pump,
+    busy(live) {
+      const box = boxes.get(live);
+      return box !== undefined && (box.sending || box.messages.length > 0);
+    },
+    punishAfterSend(live, reason) {
+      const box = boxOf(live);
+      box.banAfterSend = reason;
+      if (!box.sending && box.messages.length === 0) d.background(punish(live), 'ban', live.id);
+    },
+    breach,
+    connected,
+    addrsOf(peerId) {
+      const peer = d.p2p.peers().find((p) => p.peerId === peerId);
+      return [...new Set((peer?.addrs ?? []).map((a) => a.replace(/\/p2p\/[^/]+$/, '')))].slice(0, MAX_ADDRS);
+    },
+  };
+}
