@@ -3,6 +3,7 @@
 import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { Logger } from '../kernel/log.ts';
+import type { ChainWatcher, ChainWatcherOptions } from '../chain/watcher.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { SettingsRepo } from '../settings/repo.ts';
 import type { Vault } from '../vault/index.ts';
@@ -74,4 +75,6 @@ export interface SwapEngineDeps {
   banMs?: number;
   /** Test hook, called at named steps: after-event:<type>, enter:<phase> (both after the event is stored, before its effects), after-fund-send, after-claim-send, after-refund-send. */
   crashAt?: (point: string) => void;
+  /** Test seam: makes a coin's chain watcher; the default polls the coin's daemon (chain/watcher.ts). */
+  chainWatcher?: (o: ChainWatcherOptions) => ChainWatcher;
 }

@@ -50,7 +50,14 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
 
-  const chains = createSwapChains({ coins, rpc: (t) => wallets.rpc(t), pollMs: d.pollMs ?? 1000, log, onChange });
+  const chains = createSwapChains({
+    coins,
+    rpc: (t) => wallets.rpc(t),
+    pollMs: d.pollMs ?? 1000,
+    log,
+    onChange,
+    ...(d.chainWatcher ? { createWatcher: d.chainWatcher } : {}),
+  });
   const runner = createSwapRunner({
     repo,
     log,
