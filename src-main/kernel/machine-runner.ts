@@ -147,17 +147,8 @@ export function createMachineRunner<S, E, F, C>(o: RunnerOptions<S, E, F, C>): M
 
   function apply(instance: Instance<S, C>, event: E): boolean {
     const live = own(instance);
-    if (machine.finished(live.state)) return false;
-    const memoKey = (o.memoize?.(event) ?? true) ? machine.encode(event) : undefined;
-    if (memoKey !== undefined && live.memo.has(memoKey)) return false;
-    const step = machine.transition(live.state, event);
-    if (
-      step.refused !== undefined ||
-      (step.effects.length === 0 && machine.encode(step.state) === machine.encode(live.state))
-    ) {
-      if (memoKey !== undefined) live.memo.add(memoKey);
-      return false;
-    }
+    const step = decide(o, live, event);
+    if (!step) return false;
     const before = live.state;
     const context = o.contextAfter ? o.contextAfter(live.context, step, event) : live.context;
     store.append(live.id, event, { state: step.state, context, finished: machine.finished(step.state) });
@@ -179,28 +170,6 @@ export function createMachineRunner<S, E, F, C>(o: RunnerOptions<S, E, F, C>): M
     o.onRetired?.(live);
   }
 
-  function replay(stored: StoredInstance<S, C>): S {
-    let state = machine.initial(stored.context);
-    for (const e of store.events(stored.id)) state = machine.transition(state, e).state;
-    if (machine.encode(state) !== machine.encode(stored.state))
-      o.log.warn('a snapshot disagrees with its log; the log wins', { id: stored.id });
-    return state;
-  }
-
-  async function resumeOne(live: Live<S, C>): Promise<void> {
-    try {
-      await live.queue.run(() => {
-        for (const effect of machine.resumeEffects(live.state)) o.effects.run(live, effect);
-        o.onResumed?.(live);
-      });
-    } catch (err) {
-      o.log.error('resuming failed', {
-        id: live.id,
-        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-      });
-    }
-  }
-
   return {
     create,
     get: (id) => lives.get(id),
@@ -215,13 +184,52 @@ export function createMachineRunner<S, E, F, C>(o: RunnerOptions<S, E, F, C>): M
       const taken: Live<S, C>[] = [];
       for (const stored of store.unfinished()) {
         if (lives.has(stored.id)) continue;
-        taken.push(create(stored.id, replay(stored), stored.context, stored));
+        taken.push(create(stored.id, replay(o, stored), stored.context, stored));
       }
-      await Promise.all(taken.map(resumeOne));
+      await Promise.all(taken.map((live) => resumeOne(o, live)));
     },
     settle,
     async idle(timeoutMs) {
       await Promise.race([Promise.all([...lives.values()].map((l) => l.queue.idle())), sleep(timeoutMs)]);
     },
   };
+}
+
+/**
+ * The machine's step for an event, or undefined when there is nothing to store: the instance has
+ * finished, the machine refused the event, or it changed nothing (remembered, so it is not asked again).
+ */
+function decide<S, E, F, C>(o: RunnerOptions<S, E, F, C>, live: Live<S, C>, event: E): Step<S, F> | undefined {
+  const { machine } = o;
+  if (machine.finished(live.state)) return undefined;
+  const memoKey = (o.memoize?.(event) ?? true) ? machine.encode(event) : undefined;
+  if (memoKey !== undefined && live.memo.has(memoKey)) return undefined;
+  const step = machine.transition(live.state, event);
+  const unchanged = step.effects.length === 0 && machine.encode(step.state) === machine.encode(live.state);
+  if (step.refused === undefined && !unchanged) return step;
+  if (memoKey !== undefined) live.memo.add(memoKey);
+  return undefined;
+}
+
+/** The state an instance's log leads to; the log is the truth, a snapshot only a shortcut. */
+function replay<S, E, F, C>(o: RunnerOptions<S, E, F, C>, stored: StoredInstance<S, C>): S {
+  let state = o.machine.initial(stored.context);
+  for (const e of o.store.events(stored.id)) state = o.machine.transition(state, e).state;
+  if (o.machine.encode(state) !== o.machine.encode(stored.state))
+    o.log.warn('a snapshot disagrees with its log; the log wins', { id: stored.id });
+  return state;
+}
+
+async function resumeOne<S, E, F, C>(o: RunnerOptions<S, E, F, C>, live: Live<S, C>): Promise<void> {
+  try {
+    await live.queue.run(() => {
+      for (const effect of o.machine.resumeEffects(live.state)) o.effects.run(live, effect);
+      o.onResumed?.(live);
+    });
+  } catch (err) {
+    o.log.error('resuming failed', {
+      id: live.id,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+  }
 }

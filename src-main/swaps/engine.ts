@@ -8,20 +8,20 @@ import { newBreach } from '../../src-shared/swaps/rules.ts';
 import { isTerminal, type SwapEvent, type SwapState } from '../../src-shared/swaps/types.ts';
 import { errorText } from '../kernel/log.ts';
 import { createSerialQueue } from '../kernel/serial.ts';
-import { createAllowances } from './allowances.ts';
-import { createSwapChains } from './chains.ts';
-import { backgroundOf, createSwapRunner, type Live } from './durable.ts';
+import { createAllowances, type Allowances } from './allowances.ts';
+import { createSwapChains, type SwapChains } from './chains.ts';
+import { backgroundOf, createSwapRunner, type Background, type Live, type SwapRunner } from './durable.ts';
 import { createSwapEffects } from './effects.ts';
 import type { SwapEngine, SwapEngineDeps } from './engine-types.ts';
-import { createEvaluation } from './evaluate.ts';
+import { createEvaluation, type Evaluation } from './evaluate.ts';
 import { createFunding } from './funding.ts';
-import { createIntake } from './intake.ts';
-import { createOutbox } from './outbox.ts';
-import { createProposer } from './propose.ts';
+import { createIntake, type Intake } from './intake.ts';
+import { createOutbox, type Outbox } from './outbox.ts';
+import { createProposer, type Proposer } from './propose.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
-import { createSwapQueries } from './queries.ts';
+import { createSwapQueries, type SwapQueries } from './queries.ts';
 import { deriveSwapSecret } from './secret.ts';
-import { createSpends } from './spends.ts';
+import { createSpends, type Spends } from './spends.ts';
 
 export type {
   AllowInput,
@@ -38,17 +38,87 @@ const RETRY_EVERY_TICKS = 10;
 const STOP_WAIT_MS = 5000;
 
 export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
-  const now = d.now ?? Date.now;
-  const { log, repo, settings, vault, wallets, p2p, crashAt } = d;
-  const coins = createCoinTable(d.coins);
-  const background = backgroundOf(log);
-  const creation = createSerialQueue();
-  const confirmationsFor = (ticker: string): number =>
-    d.confirmations?.(ticker) ?? coins.get(ticker).defaultConfirmations;
-  const isRunning = (): boolean => running;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
+  const p = assemble(d, () => running);
+
+  function wallTick(): void {
+    ticks += 1;
+    for (const live of p.runner.instances()) {
+      p.background(p.evaluation.evaluate(live), 'evaluation', live.id);
+      if (ticks % RETRY_EVERY_TICKS !== 0) continue;
+      p.background(p.outbox.pump(live), 'sending', live.id);
+      p.spends.retry(live);
+    }
+    p.allowances.expire();
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      await d.p2p.handleRequest(SWAP_PROTOCOL, (req, ctx) => p.intake.onMessage(req, ctx));
+      p.chains.start();
+      p.background(p.runner.resume(), 'resume');
+      timer = setInterval(wallTick, d.tickMs ?? 1000);
+      timer.unref();
+    },
+
+    async stop() {
+      running = false;
+      clearInterval(timer);
+      await p.chains.stop();
+      await p.runner.idle(STOP_WAIT_MS);
+    },
+
+    startSwap: async (s) => p.queries.summary(await p.proposer.startSwap(s)),
+    allow: (a) => p.allowances.add(a),
+
+    async abort(swapId, reason = 'stopped by the user') {
+      const live = p.runner.get(swapId);
+      if (!live || isTerminal(live.state)) {
+        if (d.repo.get(swapId)) throw new ApiError('CONFLICT', 'This swap has already finished.');
+        throw new ApiError('NOT_FOUND', `No swap ${swapId}.`);
+      }
+      if (!(await p.runner.send(live, { type: 'Abort', reason })))
+        throw new ApiError('CONFLICT', `The swap cannot be stopped now (${live.state.phase}): it must finish.`);
+      return p.queries.summary(live);
+    },
+
+    list: () => p.queries.list(),
+    get: (swapId) => p.queries.get(swapId),
+    lockedAmount: (ticker) => p.queries.lockedAmount(ticker),
+
+    stats() {
+      const cpu = process.cpuUsage();
+      return { cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, liveSwaps: p.runner.size };
+    },
+  };
+}
+
+interface Parts {
+  readonly background: Background;
+  readonly runner: SwapRunner;
+  readonly chains: SwapChains;
+  readonly evaluation: Evaluation;
+  readonly outbox: Outbox;
+  readonly spends: Spends;
+  readonly allowances: Allowances;
+  readonly queries: SwapQueries;
+  readonly intake: Intake;
+  readonly proposer: Proposer;
+}
+
+/** Makes the parts and connects them; the runner is made first, so its hooks reach the others once running. */
+function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
+  const now = d.now ?? Date.now;
+  const { log, repo, settings, vault, wallets, p2p } = d;
+  const coins = createCoinTable(d.coins);
+  const background = backgroundOf(log);
+  const confirmationsFor = (ticker: string): number =>
+    d.confirmations?.(ticker) ?? coins.get(ticker).defaultConfirmations;
+  const crash = d.crashAt ? { crashAt: d.crashAt } : {};
 
   const chains = createSwapChains({
     coins,
@@ -62,8 +132,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     repo,
     log,
     now,
-    ...(crashAt ? { crashAt } : {}),
-    // The parts below are made after the runner they report to; effects reach them once running.
+    ...crash,
     effects: { run: (live, e) => effects.run(live, e) },
     afterStep,
     onResumed(live) {
@@ -79,42 +148,19 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
       runner.apply(live, e);
       evaluation.evaluateNow(live);
     });
-  const outbox = createOutbox({
-    p2p,
-    log,
-    background,
-    isRunning,
-    send: runner.send,
-    settle: runner.settle,
-    ...(d.banMs !== undefined ? { banMs: d.banMs } : {}),
-  });
-  const funding = createFunding({
-    coins,
-    wallets,
-    freshHeight: chains.freshHeight,
-    report,
-    isRunning,
-    log,
-    ...(crashAt ? { crashAt } : {}),
-  });
-  const spends = createSpends({
-    coins,
-    wallets,
-    vault,
-    watcher: chains.watcher,
-    ownSecret: (swapId) => deriveSwapSecret(vault, swapId),
-    report: runner.send,
-    isRunning,
-    log,
-    background,
-    ...(crashAt ? { crashAt } : {}),
-  });
+  const banMs = d.banMs !== undefined ? { banMs: d.banMs } : {};
+  const outbox = createOutbox({ p2p, log, background, isRunning, send: runner.send, settle: runner.settle, ...banMs });
+  const io = { coins, wallets, isRunning, log, ...crash };
+  const funding = createFunding({ ...io, freshHeight: chains.freshHeight, report });
+  const ownSecret = (swapId: string): Uint8Array => deriveSwapSecret(vault, swapId);
+  const spends = createSpends({ ...io, vault, watcher: chains.watcher, ownSecret, report: runner.send, background });
   const effects = createSwapEffects({ outbox, funding, spends, chains, log, background });
   const allowances = createAllowances({ settings, coins, log, now });
   const queries = createSwapQueries({ coins, runner, repo, chains });
-  const shared = { coins, runner, repo, settings, vault, wallets, chains, outbox, creation, confirmationsFor, now };
-  const intake = createIntake({ ...shared, allowances, evaluateNow: evaluation.evaluateNow, log });
-  const proposer = createProposer({ ...shared, p2p });
+  const shared = { coins, runner, repo, settings, vault, wallets, chains, outbox, confirmationsFor, now };
+  const creation = createSerialQueue();
+  const intake = createIntake({ ...shared, creation, allowances, evaluateNow: evaluation.evaluateNow, log });
+  const proposer = createProposer({ ...shared, creation, p2p });
 
   function afterStep(live: Live, before: SwapState): void {
     const breach = newBreach(before, live.state);
@@ -136,56 +182,5 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     }
   }
 
-  function wallTick(): void {
-    ticks += 1;
-    for (const live of runner.instances()) {
-      background(evaluation.evaluate(live), 'evaluation', live.id);
-      if (ticks % RETRY_EVERY_TICKS !== 0) continue;
-      background(outbox.pump(live), 'sending', live.id);
-      spends.retry(live);
-    }
-    allowances.expire();
-  }
-
-  return {
-    async start() {
-      if (running) return;
-      running = true;
-      await p2p.handleRequest(SWAP_PROTOCOL, (req, ctx) => intake.onMessage(req, ctx));
-      chains.start();
-      background(runner.resume(), 'resume');
-      timer = setInterval(wallTick, d.tickMs ?? 1000);
-      timer.unref();
-    },
-
-    async stop() {
-      running = false;
-      clearInterval(timer);
-      await chains.stop();
-      await runner.idle(STOP_WAIT_MS);
-    },
-
-    startSwap: async (p) => queries.summary(await proposer.startSwap(p)),
-    allow: (p) => allowances.add(p),
-
-    async abort(swapId, reason = 'stopped by the user') {
-      const live = runner.get(swapId);
-      if (!live || isTerminal(live.state)) {
-        if (repo.get(swapId)) throw new ApiError('CONFLICT', 'This swap has already finished.');
-        throw new ApiError('NOT_FOUND', `No swap ${swapId}.`);
-      }
-      if (!(await runner.send(live, { type: 'Abort', reason })))
-        throw new ApiError('CONFLICT', `The swap cannot be stopped now (${live.state.phase}): it must finish.`);
-      return queries.summary(live);
-    },
-
-    list: () => queries.list(),
-    get: (swapId) => queries.get(swapId),
-    lockedAmount: (ticker) => queries.lockedAmount(ticker),
-
-    stats() {
-      const cpu = process.cpuUsage();
-      return { cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, liveSwaps: runner.size };
-    },
-  };
+  return { background, runner, chains, evaluation, outbox, spends, allowances, queries, intake, proposer };
 }

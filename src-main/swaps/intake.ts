@@ -51,9 +51,91 @@ export interface Intake {
   onMessage(req: unknown, ctx: { peerId: string }): Promise<unknown>;
 }
 
+/** The message as the machine's event; the taker's addresses off the swap's networks are a breach. */
+async function checkedEvent(d: IntakeDeps, live: Live, m: SwapMessage, peerId: string): Promise<SwapEvent> {
+  const event = messageToEvent(m, live.context.role);
+  if (!event) throw new ApiError('SWAP_REFUSED', `A ${live.context.role} does not take ${m.type}.`);
+  if (event.type !== 'CounterpartyAccepted') return event;
+  const { makerChain, takerChain } = live.context.tickers;
+  const a = event.takerAddresses;
+  if (isCoinSegwitAddress(d.coins.get(takerChain), a.refund) && isCoinSegwitAddress(d.coins.get(makerChain), a.payout))
+    return event;
+  await d.outbox.breach(peerId, "its addresses are not on the swap's networks");
+  return { type: 'Abort', reason: "the taker sent addresses that are not on the swap's networks" };
+}
+
+/** The coins of a proposal, or the refusal naming those this node does not handle. */
+function coinsOf(d: IntakeDeps, m: Propose): { makerCoin: CoinParams; takerCoin: CoinParams } {
+  const makerCoin = d.coins.find(m.makerLeg.ticker);
+  const takerCoin = d.coins.find(m.takerLeg.ticker);
+  if (makerCoin && takerCoin) return { makerCoin, takerCoin };
+  const missing = [m.makerLeg.ticker, m.takerLeg.ticker].filter((x) => !d.coins.has(x));
+  throw new ApiError('SWAP_REFUSED', `this node does not handle ${missing.join(' and ')}`);
+}
+
+function agreementFor(
+  d: IntakeDeps,
+  m: Propose,
+  peerId: string,
+  makerCoin: CoinParams,
+  takerCoin: CoinParams,
+): Allowance {
+  const agreed = d.allowances.match(peerId, m.makerLeg, m.takerLeg);
+  if (agreed) return agreed;
+  const legs = `${formatAmount(m.takerLeg.amount, takerCoin.decimals)} ${takerCoin.ticker} for ${formatAmount(m.makerLeg.amount, makerCoin.decimals)} ${makerCoin.ticker}`;
+  throw new ApiError('SWAP_REFUSED', `this node has not agreed to swap ${legs} with you (no matching swaps.allow)`);
+}
+
+/** The same check TakerStarted runs, before keys or addresses are spent on terms we refuse. */
+function checkTerms(d: IntakeDeps, m: Propose, peerId: string, g: SwapGround): void {
+  const { type: _type, ...proposal } = m;
+  const check = checkProposal(proposal, g.heights, {
+    chains: g.chains,
+    policy: g.policy,
+    minConfirmations: g.confirmations,
+  });
+  if (check.ok) return;
+  const words = check.problems.map((x) => x.message).join('; ');
+  d.log.info('refused a swap proposal', { swapId: m.swapId, peerId, problems: check.problems.map((x) => x.code) });
+  throw new ApiError('SWAP_REFUSED', `the terms do not pass this node's checks: ${words}`, {
+    problems: check.problems,
+  });
+}
+
+/** Sets the taker's side up (fresh addresses, keys) and stores TakerStarted, whose effect answers accept. */
+async function startTaker(
+  d: IntakeDeps,
+  m: Propose,
+  from: { peerId: string; agreed: Allowance },
+  coins: { makerCoin: CoinParams; takerCoin: CoinParams },
+  ground: SwapGround,
+): Promise<void> {
+  const { type: _type, ...proposal } = m;
+  const refund = (await d.wallets.newAddress(coins.takerCoin.ticker, 'hashlock swap refund')).address;
+  const payout = (await d.wallets.newAddress(coins.makerCoin.ticker, 'hashlock swap payout')).address;
+  const keys = allocateKeys(d.settings);
+  const peer = { peerId: from.peerId, peerAddrs: d.outbox.addrsOf(from.peerId) };
+  const meta = metaOf('taker', peer, keys, { makerChain: m.makerLeg, takerChain: m.takerLeg }, ground.heights);
+  d.allowances.use(from.agreed);
+  const live = d.runner.create(m.swapId, { role: 'taker', phase: 'new' }, meta);
+  await d.runner.run(live, () => {
+    d.runner.apply(live, {
+      type: 'TakerStarted',
+      proposal: proposal satisfies SwapProposal,
+      takerPubkeys: pubkeysOf(d.vault, keys),
+      takerAddresses: { refund, payout },
+      minConfirmations: ground.confirmations,
+      chains: ground.chains,
+      policy: ground.policy,
+      heights: ground.heights,
+      nowMs: d.now(),
+    });
+    d.evaluateNow(live);
+  });
+}
+
 export function createIntake(d: IntakeDeps): Intake {
   const recordOf = (id: string): SwapRecord | undefined => d.repo.get(id)?.data as SwapRecord | undefined;
-  const onNetwork = (coin: CoinParams, address: string): boolean => isCoinSegwitAddress(coin, address);
 
   async function onMessage(req: unknown, ctx: { peerId: string }): Promise<unknown> {
     let m: SwapMessage;
@@ -74,7 +156,7 @@ export function createIntake(d: IntakeDeps): Intake {
       throw new ApiError('NOT_FOUND', 'This node has no such swap.');
     }
     if (live.context.peerId !== ctx.peerId) throw new ApiError('SWAP_REFUSED', 'This swap is with another peer.');
-    const event = await checkedEvent(live, m, ctx.peerId);
+    const event = await checkedEvent(d, live, m, ctx.peerId);
     await d.runner.run(live, () => {
       d.runner.apply(live, event);
       d.evaluateNow(live);
@@ -83,49 +165,6 @@ export function createIntake(d: IntakeDeps): Intake {
     const chain = noticeChain(live.context.role, event);
     if (chain) void d.chains.watcher(live.context.tickers[chain]).poke();
     return { ok: true };
-  }
-
-  /** The message as the machine's event; the taker's addresses off the swap's networks are a breach. */
-  async function checkedEvent(live: Live, m: SwapMessage, peerId: string): Promise<SwapEvent> {
-    const event = messageToEvent(m, live.context.role);
-    if (!event) throw new ApiError('SWAP_REFUSED', `A ${live.context.role} does not take ${m.type}.`);
-    if (event.type !== 'CounterpartyAccepted') return event;
-    const { makerChain, takerChain } = live.context.tickers;
-    const a = event.takerAddresses;
-    if (onNetwork(d.coins.get(takerChain), a.refund) && onNetwork(d.coins.get(makerChain), a.payout)) return event;
-    await d.outbox.breach(peerId, "its addresses are not on the swap's networks");
-    return { type: 'Abort', reason: "the taker sent addresses that are not on the swap's networks" };
-  }
-
-  /** The coins of a proposal, or the refusal naming those this node does not handle. */
-  function coinsOf(m: Propose): { makerCoin: CoinParams; takerCoin: CoinParams } {
-    const makerCoin = d.coins.find(m.makerLeg.ticker);
-    const takerCoin = d.coins.find(m.takerLeg.ticker);
-    if (makerCoin && takerCoin) return { makerCoin, takerCoin };
-    const missing = [m.makerLeg.ticker, m.takerLeg.ticker].filter((x) => !d.coins.has(x));
-    throw new ApiError('SWAP_REFUSED', `this node does not handle ${missing.join(' and ')}`);
-  }
-
-  function agreementFor(m: Propose, peerId: string, makerCoin: CoinParams, takerCoin: CoinParams): Allowance {
-    const agreed = d.allowances.match(peerId, m.makerLeg, m.takerLeg);
-    if (agreed) return agreed;
-    const legs = `${formatAmount(m.takerLeg.amount, takerCoin.decimals)} ${takerCoin.ticker} for ${formatAmount(m.makerLeg.amount, makerCoin.decimals)} ${makerCoin.ticker}`;
-    throw new ApiError('SWAP_REFUSED', `this node has not agreed to swap ${legs} with you (no matching swaps.allow)`);
-  }
-
-  /** The same check TakerStarted runs, before keys or addresses are spent on terms we refuse. */
-  function checkTerms(m: Propose, proposal: SwapProposal, peerId: string, g: SwapGround): void {
-    const check = checkProposal(proposal, g.heights, {
-      chains: g.chains,
-      policy: g.policy,
-      minConfirmations: g.confirmations,
-    });
-    if (check.ok) return;
-    const words = check.problems.map((x) => x.message).join('; ');
-    d.log.info('refused a swap proposal', { swapId: m.swapId, peerId, problems: check.problems.map((x) => x.code) });
-    throw new ApiError('SWAP_REFUSED', `the terms do not pass this node's checks: ${words}`, {
-      problems: check.problems,
-    });
   }
 
   async function onPropose(m: Propose, peerId: string): Promise<unknown> {
@@ -138,9 +177,12 @@ export function createIntake(d: IntakeDeps): Intake {
     // its swap ends at once instead of waiting out the accept timeout.
     if (d.vault.status() !== 'unlocked')
       throw new ApiError('SWAP_REFUSED', 'the node is locked and cannot take part in a swap now');
-    const { makerCoin, takerCoin } = coinsOf(m);
-    const agreed = agreementFor(m, peerId, makerCoin, takerCoin);
-    if (!onNetwork(makerCoin, m.makerAddresses.refund) || !onNetwork(takerCoin, m.makerAddresses.payout)) {
+    const { makerCoin, takerCoin } = coinsOf(d, m);
+    const agreed = agreementFor(d, m, peerId, makerCoin, takerCoin);
+    if (
+      !isCoinSegwitAddress(makerCoin, m.makerAddresses.refund) ||
+      !isCoinSegwitAddress(takerCoin, m.makerAddresses.payout)
+    ) {
       await d.outbox.breach(peerId, "its addresses are not on the swap's networks");
       throw new ApiError('SWAP_REFUSED', "the proposal's addresses are not on the swap's networks");
     }
@@ -148,30 +190,9 @@ export function createIntake(d: IntakeDeps): Intake {
       freshHeight: d.chains.freshHeight,
       confirmationsFor: d.confirmationsFor,
     });
-    const { type: _type, ...proposal } = m;
     // The agreement stays when the terms fail: the maker may propose again with terms that pass.
-    checkTerms(m, proposal, peerId, ground);
-    const refund = (await d.wallets.newAddress(takerCoin.ticker, 'hashlock swap refund')).address;
-    const payout = (await d.wallets.newAddress(makerCoin.ticker, 'hashlock swap payout')).address;
-    const keys = allocateKeys(d.settings);
-    const peer = { peerId, peerAddrs: d.outbox.addrsOf(peerId) };
-    const meta = metaOf('taker', peer, keys, { makerChain: m.makerLeg, takerChain: m.takerLeg }, ground.heights);
-    d.allowances.use(agreed);
-    const live = d.runner.create(m.swapId, { role: 'taker', phase: 'new' }, meta);
-    await d.runner.run(live, () => {
-      d.runner.apply(live, {
-        type: 'TakerStarted',
-        proposal: proposal satisfies SwapProposal,
-        takerPubkeys: pubkeysOf(d.vault, keys),
-        takerAddresses: { refund, payout },
-        minConfirmations: ground.confirmations,
-        chains: ground.chains,
-        policy: ground.policy,
-        heights: ground.heights,
-        nowMs: d.now(),
-      });
-      d.evaluateNow(live);
-    });
+    checkTerms(d, m, peerId, ground);
+    await startTaker(d, m, { peerId, agreed }, { makerCoin, takerCoin }, ground);
     return { ok: true };
   }
 

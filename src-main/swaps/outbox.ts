@@ -67,6 +67,49 @@ export function refusalWords(err: PeerRequestError): string {
   return at >= 0 ? err.message.slice(at + marker.length) : err.message;
 }
 
+const isConnected = (p2p: OutboxDeps['p2p'], peerId: string): boolean => p2p.peers().some((p) => p.peerId === peerId);
+
+/**
+ * Messages go only over an open connection, redialing the addresses the swap recorded when
+ * there is none. Never a dial by bare peer id: with no address known, libp2p 3.3 starts a peer
+ * routing lookup whose dial never ends, and every later dial to that peer joins it.
+ */
+async function reach(p2p: OutboxDeps['p2p'], live: Live): Promise<boolean> {
+  const { peerId, peerAddrs } = live.context;
+  if (isConnected(p2p, peerId)) return true;
+  for (const addr of peerAddrs ?? []) {
+    try {
+      await p2p.dial(`${addr}/p2p/${peerId}`);
+      return true;
+    } catch {
+      // the next address, or wait for the peer (or its bootstrap) to connect to us
+    }
+  }
+  return isConnected(p2p, peerId);
+}
+
+/** Tries the first message once: sent, dropped (the peer refused it for good), or failed (try again later). */
+async function deliverFirst(d: OutboxDeps, live: Live, box: Box): Promise<'sent' | 'dropped' | 'failed'> {
+  const m = box.messages[0]!;
+  try {
+    if (!(await reach(d.p2p, live)))
+      throw new PeerRequestError('unreachable', `not connected to ${live.context.peerId}`);
+    await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), { timeoutMs: REQUEST_TIMEOUT_MS });
+    box.messages.shift();
+    return 'sent';
+  } catch (err) {
+    const reason = err instanceof PeerRequestError ? err.reason : 'error';
+    if (!FINAL_SEND_FAILURES.has(reason)) return 'failed';
+    d.log.info('the peer did not take a swap message', { swapId: live.id, type: m.type, reason: errorText(err) });
+    box.messages.shift();
+    if (reason === 'remote' || reason === 'unsupported') {
+      const refusal = refusalEvent(m, refusalWords(err as PeerRequestError));
+      if (refusal) await d.send(live, refusal);
+    }
+    return 'dropped';
+  }
+}
+
 export function createOutbox(d: OutboxDeps): Outbox {
   const boxes = new WeakMap<Live, Box>();
   const sleep = d.sleep ?? realSleep;
@@ -75,47 +118,7 @@ export function createOutbox(d: OutboxDeps): Outbox {
     if (!box) boxes.set(live, (box = { messages: [], sending: false }));
     return box;
   };
-  const connected = (peerId: string): boolean => d.p2p.peers().some((p) => p.peerId === peerId);
-
-  /**
-   * Messages go only over an open connection, redialing the addresses the swap recorded when
-   * there is none. Never a dial by bare peer id: with no address known, libp2p 3.3 starts a peer
-   * routing lookup whose dial never ends, and every later dial to that peer joins it.
-   */
-  async function reach(live: Live): Promise<boolean> {
-    const { peerId, peerAddrs } = live.context;
-    if (connected(peerId)) return true;
-    for (const addr of peerAddrs ?? []) {
-      try {
-        await d.p2p.dial(`${addr}/p2p/${peerId}`);
-        return true;
-      } catch {
-        // the next address, or wait for the peer (or its bootstrap) to connect to us
-      }
-    }
-    return connected(peerId);
-  }
-
-  /** Tries the first message once: sent, dropped (the peer refused it for good), or failed (try again later). */
-  async function deliverFirst(live: Live, box: Box): Promise<'sent' | 'dropped' | 'failed'> {
-    const m = box.messages[0]!;
-    try {
-      if (!(await reach(live))) throw new PeerRequestError('unreachable', `not connected to ${live.context.peerId}`);
-      await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), { timeoutMs: REQUEST_TIMEOUT_MS });
-      box.messages.shift();
-      return 'sent';
-    } catch (err) {
-      const reason = err instanceof PeerRequestError ? err.reason : 'error';
-      if (!FINAL_SEND_FAILURES.has(reason)) return 'failed';
-      d.log.info('the peer did not take a swap message', { swapId: live.id, type: m.type, reason: errorText(err) });
-      box.messages.shift();
-      if (reason === 'remote' || reason === 'unsupported') {
-        const refusal = refusalEvent(m, refusalWords(err as PeerRequestError));
-        if (refusal) await d.send(live, refusal);
-      }
-      return 'dropped';
-    }
-  }
+  const connected = (peerId: string): boolean => isConnected(d.p2p, peerId);
 
   async function pump(live: Live): Promise<void> {
     const box = boxOf(live);
@@ -124,7 +127,7 @@ export function createOutbox(d: OutboxDeps): Outbox {
     let failures = 0;
     try {
       while (d.isRunning() && box.messages.length > 0) {
-        const outcome = await deliverFirst(live, box);
+        const outcome = await deliverFirst(d, live, box);
         if (outcome === 'sent') failures = 0;
         if (outcome !== 'failed') continue;
         failures += 1;

@@ -40,72 +40,72 @@ export interface Proposer {
   startSwap(p: StartSwapInput): Promise<Live>;
 }
 
+/** Everything that refuses a swap before any key, address or height is spent on it. */
+function admit(d: ProposerDeps, p: StartSwapInput): { makerCoin: CoinParams; takerCoin: CoinParams; swapId: string } {
+  if (p.peerId === d.p2p.peerId) throw new ApiError('INVALID_PARAMS', 'A node cannot swap with itself.');
+  if (d.p2p.isBanned(p.peerId)) throw new ApiError('PEER_REFUSED', `The peer ${p.peerId} is banned for misbehaving.`);
+  const makerCoin = d.coins.get(p.sell.ticker);
+  const takerCoin = d.coins.get(p.buy.ticker);
+  if (makerCoin.ticker === takerCoin.ticker) throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
+  if (d.vault.status() !== 'unlocked')
+    throw new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
+  if (!d.outbox.connected(p.peerId))
+    throw new ApiError('PEER_UNREACHABLE', `Not connected to ${p.peerId}: connect to it first (p2p.dial).`);
+  const swapId = p.swapId ?? randomBytes(16).toString('hex');
+  if (d.runner.get(swapId) || d.repo.get(swapId))
+    throw new ApiError('CONFLICT', `A swap with id ${swapId} already exists.`);
+  return { makerCoin, takerCoin, swapId };
+}
+
+/** The proposal with placeholder addresses: wallet addresses are asked for only for a sound one. */
+function draftOf(
+  d: ProposerDeps,
+  p: StartSwapInput,
+  swapId: string,
+  coins: { makerCoin: CoinParams; takerCoin: CoinParams },
+  g: SwapGround,
+  keys: ReturnType<typeof allocateKeys>,
+): SwapProposal {
+  const locks = proposeLocktimes({
+    chains: g.chains,
+    confirmations: g.confirmations,
+    heights: g.heights,
+    policy: g.policy,
+  });
+  const draft: SwapProposal = {
+    swapId,
+    orderId: p.orderId ?? swapId,
+    secretHash: secretHashHex(deriveSwapSecret(d.vault, swapId)),
+    makerLeg: {
+      ticker: coins.makerCoin.ticker,
+      amount: p.sell.amount,
+      locktime: locks.makerChain,
+      confirmations: g.confirmations.makerChain,
+    },
+    takerLeg: {
+      ticker: coins.takerCoin.ticker,
+      amount: p.buy.amount,
+      locktime: locks.takerChain,
+      confirmations: g.confirmations.takerChain,
+    },
+    makerPubkeys: pubkeysOf(d.vault, keys),
+    makerAddresses: { refund: 'x'.repeat(20), payout: 'x'.repeat(20) },
+  };
+  const check = checkProposal(draft, g.heights, { chains: g.chains, policy: g.policy });
+  if (!check.ok)
+    throw new ApiError('SWAP_REFUSED', check.problems.map((x) => x.message).join('; '), { problems: check.problems });
+  return draft;
+}
+
 export function createProposer(d: ProposerDeps): Proposer {
-  /** Everything that refuses a swap before any key, address or height is spent on it. */
-  function admit(p: StartSwapInput): { makerCoin: CoinParams; takerCoin: CoinParams; swapId: string } {
-    if (p.peerId === d.p2p.peerId) throw new ApiError('INVALID_PARAMS', 'A node cannot swap with itself.');
-    if (d.p2p.isBanned(p.peerId)) throw new ApiError('PEER_REFUSED', `The peer ${p.peerId} is banned for misbehaving.`);
-    const makerCoin = d.coins.get(p.sell.ticker);
-    const takerCoin = d.coins.get(p.buy.ticker);
-    if (makerCoin.ticker === takerCoin.ticker)
-      throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
-    if (d.vault.status() !== 'unlocked')
-      throw new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
-    if (!d.outbox.connected(p.peerId))
-      throw new ApiError('PEER_UNREACHABLE', `Not connected to ${p.peerId}: connect to it first (p2p.dial).`);
-    const swapId = p.swapId ?? randomBytes(16).toString('hex');
-    if (d.runner.get(swapId) || d.repo.get(swapId))
-      throw new ApiError('CONFLICT', `A swap with id ${swapId} already exists.`);
-    return { makerCoin, takerCoin, swapId };
-  }
-
-  /** The proposal with placeholder addresses: wallet addresses are asked for only for a sound one. */
-  function draftOf(
-    p: StartSwapInput,
-    swapId: string,
-    coins: { makerCoin: CoinParams; takerCoin: CoinParams },
-    g: SwapGround,
-    keys: ReturnType<typeof allocateKeys>,
-  ): SwapProposal {
-    const locks = proposeLocktimes({
-      chains: g.chains,
-      confirmations: g.confirmations,
-      heights: g.heights,
-      policy: g.policy,
-    });
-    const draft: SwapProposal = {
-      swapId,
-      orderId: p.orderId ?? swapId,
-      secretHash: secretHashHex(deriveSwapSecret(d.vault, swapId)),
-      makerLeg: {
-        ticker: coins.makerCoin.ticker,
-        amount: p.sell.amount,
-        locktime: locks.makerChain,
-        confirmations: g.confirmations.makerChain,
-      },
-      takerLeg: {
-        ticker: coins.takerCoin.ticker,
-        amount: p.buy.amount,
-        locktime: locks.takerChain,
-        confirmations: g.confirmations.takerChain,
-      },
-      makerPubkeys: pubkeysOf(d.vault, keys),
-      makerAddresses: { refund: 'x'.repeat(20), payout: 'x'.repeat(20) },
-    };
-    const check = checkProposal(draft, g.heights, { chains: g.chains, policy: g.policy });
-    if (!check.ok)
-      throw new ApiError('SWAP_REFUSED', check.problems.map((x) => x.message).join('; '), { problems: check.problems });
-    return draft;
-  }
-
   async function start(p: StartSwapInput): Promise<Live> {
-    const { makerCoin, takerCoin, swapId } = admit(p);
+    const { makerCoin, takerCoin, swapId } = admit(d, p);
     const ground = await groundOf(makerCoin, takerCoin, {
       freshHeight: d.chains.freshHeight,
       confirmationsFor: d.confirmationsFor,
     });
     const keys = allocateKeys(d.settings);
-    const draft = draftOf(p, swapId, { makerCoin, takerCoin }, ground, keys);
+    const draft = draftOf(d, p, swapId, { makerCoin, takerCoin }, ground, keys);
     const balance = await d.wallets.balanceUnits(makerCoin.ticker);
     if (balance.spendable < p.sell.amount) {
       throw new ApiError(

@@ -52,8 +52,31 @@ interface PendingSpend {
   inFlight: boolean;
 }
 
+/** The spend's transaction, built and signed the first time it is needed in this process. */
+async function buildOnce(d: SpendsDeps, live: Live, kind: SpendKind, p: PendingSpend): Promise<BuiltTx> {
+  if (p.built) return p.built;
+  const e = p.effect;
+  const keyIndex = live.context.keys[e.chain];
+  const feeRate = BigInt((await d.wallets.feeEstimate(e.ticker, FEE_TARGET_BLOCKS[kind])).satPerVb);
+  const secret =
+    e.type !== 'BroadcastClaim'
+      ? undefined
+      : e.preimage.kind === 'own'
+        ? d.ownSecret(live.id)
+        : hexToBytes(e.preimage.secret);
+  p.built = (d.build ?? buildSpend)(e, {
+    coin: d.coins.get(e.ticker),
+    feeRate,
+    ...(secret ? { secret } : {}),
+    signer: {
+      publicKey: d.vault.swapPublicKey(keyIndex),
+      signDigest: (digest) => d.vault.signSwapDigest(keyIndex, digest),
+    },
+  });
+  return p.built;
+}
+
 export function createSpends(d: SpendsDeps): Spends {
-  const build = d.build ?? buildSpend;
   const send = d.send ?? broadcast;
   const pending = new WeakMap<Live, Map<SpendKind, PendingSpend>>();
   const spendsOf = (live: Live): Map<SpendKind, PendingSpend> => {
@@ -61,29 +84,6 @@ export function createSpends(d: SpendsDeps): Spends {
     if (!m) pending.set(live, (m = new Map()));
     return m;
   };
-
-  async function buildOnce(live: Live, kind: SpendKind, p: PendingSpend): Promise<BuiltTx> {
-    if (p.built) return p.built;
-    const e = p.effect;
-    const keyIndex = live.context.keys[e.chain];
-    const feeRate = BigInt((await d.wallets.feeEstimate(e.ticker, FEE_TARGET_BLOCKS[kind])).satPerVb);
-    const secret =
-      e.type !== 'BroadcastClaim'
-        ? undefined
-        : e.preimage.kind === 'own'
-          ? d.ownSecret(live.id)
-          : hexToBytes(e.preimage.secret);
-    p.built = build(e, {
-      coin: d.coins.get(e.ticker),
-      feeRate,
-      ...(secret ? { secret } : {}),
-      signer: {
-        publicKey: d.vault.swapPublicKey(keyIndex),
-        signDigest: (digest) => d.vault.signSwapDigest(keyIndex, digest),
-      },
-    });
-    return p.built;
-  }
 
   async function drive(live: Live, kind: SpendKind): Promise<void> {
     const spends = spendsOf(live);
@@ -96,7 +96,7 @@ export function createSpends(d: SpendsDeps): Spends {
     p.inFlight = true;
     const e = p.effect;
     try {
-      const built = await buildOnce(live, kind, p);
+      const built = await buildOnce(d, live, kind, p);
       const seen = d.watcher(e.ticker).transaction(built.txid);
       if (!seen || (!seen.inMempool && seen.confirmations === 0)) {
         const outcome = await send(d.wallets.rpc(e.ticker), built.hex);
