@@ -86,20 +86,37 @@ function goneLongEnough(t: SeenTx, tip: ChainTip | undefined, confirmations: num
 export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
   const k = known(state);
   if (!k) return [];
-  const { setup, own, other } = k;
-  const need = { [own]: legOf(setup, own).confirmations, [other]: legOf(setup, other).confirmations } as Record<
-    Chain,
-    number
-  >;
-  const cap = (n: number, chain: Chain) => Math.min(n, need[chain]);
+  const need = {
+    [k.own]: legOf(k.setup, k.own).confirmations,
+    [k.other]: legOf(k.setup, k.other).confirmations,
+  } as Record<Chain, number>;
+  const at: Depths = { need, cap: (n, chain) => Math.min(n, need[chain]) };
+  return [
+    ...ownFundingEvents(k, views, at),
+    ...theirFundingEvents(k, views, at),
+    ...ownHtlcSpendEvents(k, views, at),
+    ...theirHtlcSpendEvents(k, views, at),
+  ];
+}
+
+/** The agreed depth per chain, and a depth capped at it. */
+interface Depths {
+  readonly need: Record<Chain, number>;
+  cap(n: number, chain: Chain): number;
+}
+
+function ownFundingEvents(k: Known, views: ChainViews, at: Depths): SwapEvent[] {
+  if (!k.ownFunding) return [];
+  const t = views[k.own].transaction(k.ownFunding.txid);
+  return t && t.goneSinceHeight === undefined
+    ? [{ type: 'OwnFundingConfirmed', confirmations: at.cap(t.confirmations, k.own) }]
+    : [];
+}
+
+/** Their HTLC at the expected address, then at its declared outpoint, then its disappearance. */
+function theirFundingEvents(k: Known, views: ChainViews, at: Depths): SwapEvent[] {
+  const { setup, other } = k;
   const events: SwapEvent[] = [];
-
-  if (k.ownFunding) {
-    const t = views[own].transaction(k.ownFunding.txid);
-    if (t && t.goneSinceHeight === undefined)
-      events.push({ type: 'OwnFundingConfirmed', confirmations: cap(t.confirmations, own) });
-  }
-
   const theirs = expectedScripts(setup.terms, other);
   const found: HtlcSeen[] = views[other]
     .outputsTo(theirs.outputScript)
@@ -111,7 +128,7 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
       amount: o.value,
       outputScript: o.outputScript,
       witnessScript: theirs.witnessScript,
-      confirmations: cap(o.confirmations, other),
+      confirmations: at.cap(o.confirmations, other),
     }));
   events.push(...found.map((htlc) => ({ type: 'CounterpartyFundingSeen' as const, htlc })));
 
@@ -127,7 +144,7 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
           amount: out ? out.value : 0n,
           outputScript: out ? bytesToHex(out.script) : '',
           witnessScript: k.theirNotice.witnessScript,
-          confirmations: cap(t.confirmations, other),
+          confirmations: at.cap(t.confirmations, other),
         },
       });
     }
@@ -135,40 +152,48 @@ export function chainEvents(state: SwapState, views: ChainViews): SwapEvent[] {
 
   if (k.theirFunding) {
     const t = views[other].transaction(k.theirFunding.txid);
-    if (t && goneLongEnough(t, views[other].tip(), need[other]))
+    if (t && goneLongEnough(t, views[other].tip(), at.need[other]))
       events.push({ type: 'CounterpartyFundingGone', txid: k.theirFunding.txid });
   }
+  return events;
+}
 
-  if (k.ownFunding) {
-    const script = hexToBytes(expectedScripts(setup.terms, own).witnessScript);
-    for (const s of views[own].spendsOf(k.ownFunding)) {
-      if (s.goneSinceHeight !== undefined) continue;
-      const secret = extractSecret(s.tx, { script });
-      if (secret) {
-        events.push({
-          type: 'CounterpartyClaimSeen',
-          txid: s.txid,
-          secret: bytesToHex(secret),
-          confirmations: cap(s.confirmations, own),
-        });
-      } else if (isRefundWitness(s.tx.ins[s.inputIndex]?.witness ?? [], script)) {
-        events.push({ type: 'RefundBroadcast', txid: s.txid });
-        if (s.confirmations >= need[own]) events.push({ type: 'RefundConfirmed', txid: s.txid });
-      }
+/** Spends of our HTLC: their claim (with the secret), or our own refund. */
+function ownHtlcSpendEvents(k: Known, views: ChainViews, at: Depths): SwapEvent[] {
+  if (!k.ownFunding) return [];
+  const events: SwapEvent[] = [];
+  const script = hexToBytes(expectedScripts(k.setup.terms, k.own).witnessScript);
+  for (const s of views[k.own].spendsOf(k.ownFunding)) {
+    if (s.goneSinceHeight !== undefined) continue;
+    const secret = extractSecret(s.tx, { script });
+    if (secret) {
+      events.push({
+        type: 'CounterpartyClaimSeen',
+        txid: s.txid,
+        secret: bytesToHex(secret),
+        confirmations: at.cap(s.confirmations, k.own),
+      });
+    } else if (isRefundWitness(s.tx.ins[s.inputIndex]?.witness ?? [], script)) {
+      events.push({ type: 'RefundBroadcast', txid: s.txid });
+      if (s.confirmations >= at.need[k.own]) events.push({ type: 'RefundConfirmed', txid: s.txid });
     }
   }
+  return events;
+}
 
-  if (k.theirFunding) {
-    const script = hexToBytes(theirs.witnessScript);
-    for (const s of views[other].spendsOf(k.theirFunding)) {
-      if (s.goneSinceHeight !== undefined) continue;
-      // Only our key can sign the claim branch of their HTLC: a claim spending it is ours.
-      if (extractSecret(s.tx, { script })) {
-        events.push({ type: 'ClaimBroadcast', txid: s.txid });
-        if (s.confirmations >= need[other]) events.push({ type: 'ClaimConfirmed', txid: s.txid });
-      } else if (isRefundWitness(s.tx.ins[s.inputIndex]?.witness ?? [], script)) {
-        events.push({ type: 'CounterpartyRefundSeen', txid: s.txid, confirmations: cap(s.confirmations, other) });
-      }
+/** Spends of their HTLC: our claim, or their refund. */
+function theirHtlcSpendEvents(k: Known, views: ChainViews, at: Depths): SwapEvent[] {
+  if (!k.theirFunding) return [];
+  const events: SwapEvent[] = [];
+  const script = hexToBytes(expectedScripts(k.setup.terms, k.other).witnessScript);
+  for (const s of views[k.other].spendsOf(k.theirFunding)) {
+    if (s.goneSinceHeight !== undefined) continue;
+    // Only our key can sign the claim branch of their HTLC: a claim spending it is ours.
+    if (extractSecret(s.tx, { script })) {
+      events.push({ type: 'ClaimBroadcast', txid: s.txid });
+      if (s.confirmations >= at.need[k.other]) events.push({ type: 'ClaimConfirmed', txid: s.txid });
+    } else if (isRefundWitness(s.tx.ins[s.inputIndex]?.witness ?? [], script)) {
+      events.push({ type: 'CounterpartyRefundSeen', txid: s.txid, confirmations: at.cap(s.confirmations, k.other) });
     }
   }
   return events;

@@ -164,55 +164,50 @@ function confirmationsOf(e: SwapEvent): number | undefined {
   return undefined;
 }
 
-export function detailOf(
-  id: string,
-  r: SwapRecord,
-  times: { createdAt: number; updatedAt: number },
-  events: readonly StoredSwapEvent[],
-  ctx: ViewContext,
-): SwapDetail {
-  const { meta, state } = r;
-  const own = ownChain(meta.role);
-  const other = otherChain(meta.role);
-  const proposal = proposalOf(state);
-  const agreed = proposal ?? loggedProposal(events);
-  const confirmations: SwapDetail['confirmations'] = [];
-  if (agreed) {
-    for (const [side, chain] of [
-      ['own', own],
-      ['counterparty', other],
-    ] as const) {
-      const leg = chain === 'makerChain' ? agreed.makerLeg : agreed.takerLeg;
-      confirmations.push({ side, ticker: leg.ticker, confirmations: leg.confirmations });
-    }
-  }
-  const deadlines = 'setup' in state && state.setup ? deadlinesOf(state.setup, meta.role, ctx) : [];
-  const locks: SwapDetail['locks'] = [];
-  if (proposal) {
-    for (const [side, chain] of [
-      ['own', own],
-      ['counterparty', other],
-    ] as const) {
-      const leg = chain === 'makerChain' ? proposal.makerLeg : proposal.takerLeg;
-      const height = ctx.heightOf(leg.ticker) ?? null;
-      const blocksLeft = height === null ? null : Math.max(0, leg.locktime - height);
-      locks.push({
-        side,
-        ticker: leg.ticker,
-        locktime: leg.locktime,
-        height,
-        blocksLeft,
-        secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(leg.ticker),
-      });
-    }
-  }
+type Tx = SwapDetail['txs'][number];
 
-  // Transactions from the log: terminal states keep little, the log keeps every step.
-  const ownTicker = meta.tickers[own];
-  const otherTicker = meta.tickers[other];
-  const byKind = new Map<SwapDetail['txs'][number]['kind'], SwapDetail['txs'][number]>();
+/** The agreed confirmations per side, from the terms (or, once they are gone from the state, the first event). */
+function confirmationsAgreed(agreed: SwapProposal | undefined, own: Chain, other: Chain): SwapDetail['confirmations'] {
+  if (!agreed) return [];
+  return (
+    [
+      ['own', own],
+      ['counterparty', other],
+    ] as const
+  ).map(([side, chain]) => {
+    const leg = chain === 'makerChain' ? agreed.makerLeg : agreed.takerLeg;
+    return { side, ticker: leg.ticker, confirmations: leg.confirmations };
+  });
+}
+
+/** Each side's lock with the blocks and time left at the tips known now. */
+function locksOf(proposal: SwapProposal | undefined, own: Chain, other: Chain, ctx: ViewContext): SwapDetail['locks'] {
+  if (!proposal) return [];
+  return (
+    [
+      ['own', own],
+      ['counterparty', other],
+    ] as const
+  ).map(([side, chain]) => {
+    const leg = chain === 'makerChain' ? proposal.makerLeg : proposal.takerLeg;
+    const height = ctx.heightOf(leg.ticker) ?? null;
+    const blocksLeft = height === null ? null : Math.max(0, leg.locktime - height);
+    return {
+      side,
+      ticker: leg.ticker,
+      locktime: leg.locktime,
+      height,
+      blocksLeft,
+      secondsLeft: blocksLeft === null ? null : blocksLeft * ctx.blockTimeOf(leg.ticker),
+    };
+  });
+}
+
+/** Transactions from the log: terminal states keep little, the log keeps every step. */
+function txsOf(events: readonly StoredSwapEvent[], state: SwapState, tickers: { own: string; other: string }): Tx[] {
+  const byKind = new Map<Tx['kind'], Tx>();
   const put = (
-    kind: SwapDetail['txs'][number]['kind'],
+    kind: Tx['kind'],
     ticker: string,
     txid: string,
     extra: { vout?: number; confirmations?: number } = {},
@@ -224,7 +219,7 @@ export function detailOf(
     const e = stored.payload as SwapEvent;
     switch (e.type) {
       case 'OwnFundingBroadcast':
-        put('ownFunding', ownTicker, e.txid, { vout: e.vout, confirmations: 0 });
+        put('ownFunding', tickers.own, e.txid, { vout: e.vout, confirmations: 0 });
         break;
       case 'OwnFundingConfirmed': {
         const f = byKind.get('ownFunding');
@@ -232,34 +227,36 @@ export function detailOf(
         break;
       }
       case 'CounterpartyFundingSeen':
-        put('theirFunding', otherTicker, e.htlc.txid, { vout: e.htlc.vout, confirmations: e.htlc.confirmations });
+        put('theirFunding', tickers.other, e.htlc.txid, { vout: e.htlc.vout, confirmations: e.htlc.confirmations });
         break;
       case 'ClaimBroadcast':
       case 'ClaimConfirmed':
-        put('claim', otherTicker, e.txid);
+        put('claim', tickers.other, e.txid);
         break;
       case 'RefundBroadcast':
       case 'RefundConfirmed':
-        put('refund', ownTicker, e.txid);
+        put('refund', tickers.own, e.txid);
         break;
       case 'CounterpartyClaimSeen':
-        put('theirClaim', ownTicker, e.txid, { confirmations: e.confirmations });
+        put('theirClaim', tickers.own, e.txid, { confirmations: e.confirmations });
         break;
       case 'CounterpartyRefundSeen':
-        put('theirRefund', otherTicker, e.txid, { confirmations: e.confirmations });
+        put('theirRefund', tickers.other, e.txid, { confirmations: e.confirmations });
         break;
       default:
         break;
     }
   }
   // The final claim and refund are the ones the state settled on.
-  if (state.phase === 'completed') put('claim', otherTicker, state.claimTxid);
-  if (state.phase === 'refunded') put('refund', ownTicker, state.refundTxid);
-  const txs = [...byKind.values()];
+  if (state.phase === 'completed') put('claim', tickers.other, state.claimTxid);
+  if (state.phase === 'refunded') put('refund', tickers.own, state.refundTxid);
+  return [...byKind.values()];
+}
 
-  // The timeline: every recorded step, with the state it led to.
+/** Every recorded step, with the state it led to (ticks only when they moved the phase). */
+function timelineOf(events: readonly StoredSwapEvent[], role: Role): SwapDetail['timeline'] {
   const timeline: SwapDetail['timeline'] = [];
-  let s = initialState(meta.role);
+  let s = initialState(role);
   for (const stored of events) {
     const e = stored.payload as SwapEvent;
     const before = s.phase;
@@ -275,14 +272,27 @@ export function detailOf(
       ...(confirmations !== undefined ? { confirmations } : {}),
     });
   }
+  return timeline;
+}
 
+export function detailOf(
+  id: string,
+  r: SwapRecord,
+  times: { createdAt: number; updatedAt: number },
+  events: readonly StoredSwapEvent[],
+  ctx: ViewContext,
+): SwapDetail {
+  const { meta, state } = r;
+  const own = ownChain(meta.role);
+  const other = otherChain(meta.role);
+  const proposal = proposalOf(state);
   return {
     ...summaryOf(id, r, times, ctx),
     secretHash: proposal?.secretHash ?? null,
-    locks,
-    confirmations,
-    deadlines,
-    txs,
-    timeline,
+    locks: locksOf(proposal, own, other, ctx),
+    confirmations: confirmationsAgreed(proposal ?? loggedProposal(events), own, other),
+    deadlines: 'setup' in state && state.setup ? deadlinesOf(state.setup, meta.role, ctx) : [],
+    txs: txsOf(events, state, { own: meta.tickers[own], other: meta.tickers[other] }),
+    timeline: timelineOf(events, meta.role),
   };
 }
