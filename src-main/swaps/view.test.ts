@@ -5,7 +5,8 @@ import { swapDeadlines } from '../../src-shared/swaps/timelock.ts';
 import { MAKER_PATH, START, TAKER_PATH, proposal, setup, takerStarted } from '../../src-shared/swaps/testkit.ts';
 import type { Role, SwapEvent } from '../../src-shared/swaps/types.ts';
 import type { StoredSwapEvent } from './repo.ts';
-import { detailOf, replay, type SwapMeta, type ViewContext } from './view.ts';
+import { transition } from '../../src-shared/swaps/machine.ts';
+import { detailOf, initialState, type SwapMeta, type ViewContext } from './view.ts';
 
 const meta = (role: Role): SwapMeta => ({
   role,
@@ -25,13 +26,8 @@ const tips = (heights: Record<string, number | undefined>): ViewContext => ({
 
 function detail(role: Role, events: readonly SwapEvent[], ctx: ViewContext) {
   const stored = log(events);
-  return detailOf(
-    'swap-1',
-    { state: replay(role, stored), meta: meta(role) },
-    { createdAt: 1, updatedAt: 2 },
-    stored,
-    ctx,
-  );
+  const state = events.reduce((s, e) => transition(s, e).state, initialState(role));
+  return detailOf('swap-1', { state, meta: meta(role) }, { createdAt: 1, updatedAt: 2 }, stored, ctx);
 }
 
 const D = swapDeadlines(setup());

@@ -47,13 +47,6 @@ export function initialState(role: Role): SwapState {
   return role === 'maker' ? initialMakerState : initialTakerState;
 }
 
-/** Rebuilds a swap's state from its log; the log is the truth, the snapshot a shortcut. */
-export function replay(role: Role, events: readonly StoredSwapEvent[]): SwapState {
-  let state = initialState(role);
-  for (const e of events) state = transition(state, e.payload as SwapEvent).state;
-  return state;
-}
-
 export interface ViewContext {
   decimalsOf(ticker: string): number;
   /** Current tips by ticker, when known. */
