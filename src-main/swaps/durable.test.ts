@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makerStarted, takerAccepted, takerStarted, NOW } from '../../src-shared/swaps/testkit.ts';
 import type { Effect } from '../../src-shared/swaps/types.ts';
-import { openStore } from '../store/db.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createSwapRunner, metaAfter, swapStore, type Live, type SwapRunnerDeps } from './durable.ts';
 import { createSwapRepo, type SwapRepo } from './repo.ts';
 import { metaFor, recordingLog, settle } from './testkit.ts';
@@ -19,7 +19,7 @@ let repo: SwapRepo;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hashlock-swap-durable-'));
-  db = openStore(join(dir, 'node.sqlite'));
+  db = openTestStore(join(dir, 'node.sqlite'));
   repo = createSwapRepo(db);
 });
 afterEach(() => {

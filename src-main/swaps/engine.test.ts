@@ -11,7 +11,7 @@ import { pubkeyOf, START } from '../../src-shared/swaps/testkit.ts';
 import { waitFor } from '../kernel/time.ts';
 import { PeerRequestError, type RequestHandler } from '../p2p/reqres.ts';
 import { createSettingsRepo } from '../settings/repo.ts';
-import { openStore } from '../store/index.ts';
+import { openTestStore } from '../core/test-store.ts';
 import { createSwapEngine, type SwapEngine, type SwapEngineDeps } from './engine.ts';
 import { createSwapRepo } from './repo.ts';
 import { COINS, devAddress, fakeWatcher, recordingLog } from './testkit.ts';
@@ -59,7 +59,7 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.stop()));
 });
 
-function node(peerId: string, p2p: SwapEngineDeps['p2p'], db = openStore(':memory:')) {
+function node(peerId: string, p2p: SwapEngineDeps['p2p'], db = openTestStore()) {
   const updates: SwapSummary[] = [];
   let n = peerId === MAKER ? 50 : 70;
   const engine = createSwapEngine({
@@ -154,7 +154,7 @@ describe('the swap engine, wired', () => {
   it('takes an unfinished swap up again after a restart and sends its pending proposal again', async () => {
     const net = bridge();
     net.silenceTaker();
-    const db = openStore(':memory:');
+    const db = openTestStore();
     const first = node(MAKER, net.host(MAKER, TAKER), db);
     await first.engine.start();
     const s = await first.engine.startSwap({ peerId: TAKER, sell: DEVA(1_000_000n), buy: DEVB(4_000_000n) });
@@ -173,7 +173,7 @@ describe('the swap engine, wired', () => {
 
   it('keeps an agreement across a restart', async () => {
     const net = bridge();
-    const db = openStore(':memory:');
+    const db = openTestStore();
     const first = node(TAKER, net.host(TAKER, MAKER), db);
     first.engine.allow({ peerId: MAKER, sell: DEVB(4_000_000n), buy: DEVA(1_000_000n) });
     const maker = node(MAKER, net.host(MAKER, TAKER));
