@@ -251,16 +251,20 @@ export function checkTerms(terms: SwapTerms, heights: Heights, ctx: CheckContext
   return check(terms, { pubkeys: terms.takerPubkeys, addresses: terms.takerAddresses }, heights, ctx);
 }
 
-function check(
-  p: SwapProposal,
-  taker: { pubkeys: SwapTerms['takerPubkeys']; addresses: SwapTerms['takerAddresses'] } | undefined,
-  heights: Heights,
-  ctx: CheckContext,
-): TermsCheck {
-  const problems: TermsProblem[] = [];
-  const add = (code: TermsProblemCode, message: string) => problems.push({ code, message });
-  const { chains, policy } = ctx;
+type Taker = { pubkeys: SwapTerms['takerPubkeys']; addresses: SwapTerms['takerAddresses'] };
+type AddProblem = (code: TermsProblemCode, message: string) => void;
 
+function check(p: SwapProposal, taker: Taker | undefined, heights: Heights, ctx: CheckContext): TermsCheck {
+  const problems: TermsProblem[] = [];
+  const add: AddProblem = (code, message) => problems.push({ code, message });
+  checkParties(p, taker, add);
+  const locksValid = checkLegs(p, heights, ctx, add);
+  if (locksValid && !problems.some((x) => x.code === 'bad-confirmations')) checkLocks(p, heights, ctx, add);
+  return problems.length === 0 ? { ok: true } : { ok: false, problems };
+}
+
+/** Ids, the secret hash, keys and addresses, and two different coins. */
+function checkParties(p: SwapProposal, taker: Taker | undefined, add: AddProblem): void {
   if (!ID.test(p.swapId)) add('bad-swap-id', 'the swap id must be 1-64 letters, digits, _ or -');
   if (!ID.test(p.orderId)) add('bad-order-id', 'the order id must be 1-64 letters, digits, _ or -');
   if (!isSecretHashHex(p.secretHash))
@@ -286,14 +290,17 @@ function check(
   if (addresses.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9]{14,100}$/.test(a)))
     add('bad-address', 'an address is missing or malformed');
   if (p.makerLeg.ticker === p.takerLeg.ticker) add('same-chain', 'both sides of a swap are on the same coin');
+}
 
+/** Each leg's amount, confirmations and lock height; false when a lock is not a usable height. */
+function checkLegs(p: SwapProposal, heights: Heights, ctx: CheckContext, add: AddProblem): boolean {
   const legs: Array<[Chain, LegTerms]> = [
     ['makerChain', p.makerLeg],
     ['takerChain', p.takerLeg],
   ];
   let locksValid = true;
   for (const [chain, leg] of legs) {
-    const params = chains[chain];
+    const params = ctx.chains[chain];
     if (typeof leg.amount !== 'bigint' || leg.amount <= 0n || leg.amount > MAX_AMOUNT)
       add('bad-amount', `the ${leg.ticker} amount is not a positive number of base units`);
     else if (leg.amount < minHtlcAmount(params))
@@ -314,26 +321,29 @@ function check(
       locksValid = false;
     }
   }
-  if (locksValid && !problems.some((x) => x.code === 'bad-confirmations')) {
-    const remM = remainingSec(p.makerLeg.locktime, heights.makerChain, chains.makerChain);
-    const remT = remainingSec(p.takerLeg.locktime, heights.takerChain, chains.takerChain);
-    const conf = { makerChain: p.makerLeg.confirmations, takerChain: p.takerLeg.confirmations };
-    if (remM <= remT) {
-      add('locks-inverted', "the maker's lock must end well after the taker's, or the taker could lose its coins");
-    } else {
-      if (remT < takerLockMinSec(chains, conf, policy))
-        add('lock-too-short', `the ${p.takerLeg.ticker} lock leaves too little time to finish the swap`);
-      if (remM - remT < lockGapMinSec(chains, policy))
-        add(
-          'lock-too-short',
-          `the ${p.makerLeg.ticker} lock does not leave the taker enough time to claim after the secret is revealed`,
-        );
-    }
-    if (remM > policy.maxLockSec)
+  return locksValid;
+}
+
+/** The time each lock leaves: order, enough for every step, not too long. */
+function checkLocks(p: SwapProposal, heights: Heights, ctx: CheckContext, add: AddProblem): void {
+  const { chains, policy } = ctx;
+  const remM = remainingSec(p.makerLeg.locktime, heights.makerChain, chains.makerChain);
+  const remT = remainingSec(p.takerLeg.locktime, heights.takerChain, chains.takerChain);
+  const conf = { makerChain: p.makerLeg.confirmations, takerChain: p.takerLeg.confirmations };
+  if (remM <= remT) {
+    add('locks-inverted', "the maker's lock must end well after the taker's, or the taker could lose its coins");
+  } else {
+    if (remT < takerLockMinSec(chains, conf, policy))
+      add('lock-too-short', `the ${p.takerLeg.ticker} lock leaves too little time to finish the swap`);
+    if (remM - remT < lockGapMinSec(chains, policy))
       add(
-        'lock-too-long',
-        `the ${p.makerLeg.ticker} lock would tie coins up for more than ${Math.round(policy.maxLockSec / 3600)} hours`,
+        'lock-too-short',
+        `the ${p.makerLeg.ticker} lock does not leave the taker enough time to claim after the secret is revealed`,
       );
   }
-  return problems.length === 0 ? { ok: true } : { ok: false, problems };
+  if (remM > policy.maxLockSec)
+    add(
+      'lock-too-long',
+      `the ${p.makerLeg.ticker} lock would tie coins up for more than ${Math.round(policy.maxLockSec / 3600)} hours`,
+    );
 }
