@@ -12,7 +12,7 @@ import {
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep } from '../kernel/time.ts';
-import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
+import { peerFailure, type P2pHost } from '../p2p/host.ts';
 import type { NetworkKey, Vault } from '../vault/index.ts';
 
 /** A Signer over one of the vault's order-network keys; it signs only while the vault is unlocked. */
@@ -67,7 +67,8 @@ export async function requestWithRetry(
     try {
       return await p2p.request(peerId, protocol, body, { timeoutMs: opts.timeoutMs });
     } catch (err) {
-      if (i >= attempts || !(err instanceof PeerRequestError) || !RETRYABLE.has(err.reason)) throw err;
+      const failure = peerFailure(err);
+      if (i >= attempts || !failure || !RETRYABLE.has(failure.reason)) throw err;
       await sleep(300 * i);
     }
   }

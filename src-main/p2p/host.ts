@@ -36,10 +36,10 @@ import {
   type P2pLimits,
   type P2pLimitsInput,
 } from './limits.ts';
-import { PeerRequestError, askPeer, serveRequest, type RequestHandler } from './reqres.ts';
+import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
-export { PeerRequestError } from './reqres.ts';
+export { peerFailure, peerRequestError, type PeerFailure } from './reqres.ts';
 
 export const DHT_PROTOCOL = '/hashlock/kad/1.0.0';
 /** Room for gossipsub's own framing and piggybacked control messages around one payload. */
@@ -352,7 +352,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   ): Promise<unknown> {
     const target = parsePeerId(peerId);
     const n = started();
-    if (isBanned(peerId)) throw new PeerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
+    if (isBanned(peerId)) throw peerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
     return askPeer(bytes, peerId, {
       openStream: (signal) => n.dialProtocol(target, protocol, { signal }),
       maxResponseBytes: limits.maxResponseBytes,
@@ -455,7 +455,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         throw err;
       }
       if (bytes.length > limits.maxRequestBytes) {
-        throw new PeerRequestError(
+        throw peerRequestError(
           'too-large',
           `The request is ${bytes.length} bytes; peers accept at most ${limits.maxRequestBytes}.`,
         );

@@ -135,16 +135,25 @@ const FAILURE_CODES: Record<RequestFailure, ErrorCode> = {
   remote: 'PEER_REFUSED',
 };
 
-/** A request that did not get a successful answer. `remoteCode` is set when the peer answered `{ok:false}`. */
-export class PeerRequestError extends ApiError {
-  override name = 'PeerRequestError';
-  readonly reason: RequestFailure;
-  readonly remoteCode: string | undefined;
-  constructor(reason: RequestFailure, message: string, remoteCode?: string) {
-    super(FAILURE_CODES[reason], message, remoteCode === undefined ? { reason } : { reason, remoteCode });
-    this.reason = reason;
-    this.remoteCode = remoteCode;
-  }
+/** Why a request to a peer got no successful answer; `remoteCode` when the peer answered `{ok:false}`. */
+export interface PeerFailure {
+  reason: RequestFailure;
+  remoteCode?: string;
+}
+
+/** A request that did not get a successful answer: an ApiError whose details say why. */
+export function peerRequestError(reason: RequestFailure, message: string, remoteCode?: string): ApiError {
+  const details: PeerFailure = remoteCode === undefined ? { reason } : { reason, remoteCode };
+  return new ApiError(FAILURE_CODES[reason], message, details);
+}
+
+/** The failure of a request to a peer, or undefined when `err` is anything else. */
+export function peerFailure(err: unknown): PeerFailure | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  const reason = (err.details as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason !== 'string' || !Object.hasOwn(FAILURE_CODES, reason)) return undefined;
+  if (FAILURE_CODES[reason as RequestFailure] !== err.code) return undefined;
+  return err.details as PeerFailure;
 }
 
 export interface AskDeps {
@@ -154,17 +163,17 @@ export interface AskDeps {
   penalize(offence: Offence, detail: string): void;
 }
 
-/** Sends `requestBytes` and returns the answer's body; throws PeerRequestError otherwise. */
+/** Sends `requestBytes` and returns the answer's body; throws peerRequestError otherwise. */
 export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps: AskDeps): Promise<unknown> {
   const signal = AbortSignal.timeout(deps.timeoutMs);
   let stream: Stream;
   try {
     stream = await deps.openStream(signal);
   } catch (err) {
-    if (signal.aborted) throw new PeerRequestError('timeout', `The peer ${peerLabel} did not answer in time.`);
+    if (signal.aborted) throw peerRequestError('timeout', `The peer ${peerLabel} did not answer in time.`);
     if ((err as Error).name === 'UnsupportedProtocolError')
-      throw new PeerRequestError('unsupported', `The peer ${peerLabel} does not offer this service.`);
-    throw new PeerRequestError('unreachable', `Could not reach the peer ${peerLabel}: ${(err as Error).message}`);
+      throw peerRequestError('unsupported', `The peer ${peerLabel} does not offer this service.`);
+    throw peerRequestError('unreachable', `Could not reach the peer ${peerLabel}: ${(err as Error).message}`);
   }
   let frame: Uint8Array;
   try {
@@ -176,20 +185,20 @@ export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps:
     stream.abort(err as Error);
     if ((err as Error).name === 'InvalidDataLengthError') {
       deps.penalize('oversize', `response over ${deps.maxResponseBytes} bytes`);
-      throw new PeerRequestError('bad-response', `The peer ${peerLabel} sent an answer that is too large.`);
+      throw peerRequestError('bad-response', `The peer ${peerLabel} sent an answer that is too large.`);
     }
-    if (signal.aborted) throw new PeerRequestError('timeout', `The peer ${peerLabel} did not answer in time.`);
-    throw new PeerRequestError('reset', `The peer ${peerLabel} closed the request without answering.`);
+    if (signal.aborted) throw peerRequestError('timeout', `The peer ${peerLabel} did not answer in time.`);
+    throw peerRequestError('reset', `The peer ${peerLabel} closed the request without answering.`);
   }
   const decoded = decodeResponse(frame);
   if (!decoded.ok) {
     deps.penalize('badResponse', `response is ${decoded.reason}`);
-    throw new PeerRequestError('bad-response', `The peer ${peerLabel} sent an answer that is not valid.`);
+    throw peerRequestError('bad-response', `The peer ${peerLabel} sent an answer that is not valid.`);
   }
   const response = decoded.response;
   if (response.ok) return response.body;
   const code = sanitizeRemoteText(response.error.code, 64);
-  throw new PeerRequestError(
+  throw peerRequestError(
     'remote',
     `The peer ${peerLabel} refused the request: ${sanitizeRemoteText(response.error.message)}`,
     code,

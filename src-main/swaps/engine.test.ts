@@ -9,7 +9,7 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import { pubkeyOf, START } from '../../src-shared/swaps/testkit.ts';
 import { waitFor } from '../kernel/time.ts';
-import { PeerRequestError, type RequestHandler } from '../p2p/reqres.ts';
+import { peerRequestError, type RequestHandler } from '../p2p/reqres.ts';
 import { createSettingsRepo } from '../settings/repo.ts';
 import { openTestStore } from '../core/test-store.ts';
 import { createSwapEngine, type SwapEngine, type SwapEngineDeps } from './engine.ts';
@@ -34,13 +34,13 @@ function bridge() {
     async request(to, protocol, body) {
       sent.push({ from: peerId, type: (body as { type: string }).type });
       const handler = handlers.get(to);
-      if (to === TAKER && !takerAnswers) throw new PeerRequestError('timeout', 'no answer');
-      if (!handler) throw new PeerRequestError('unsupported', 'no such protocol');
+      if (to === TAKER && !takerAnswers) throw peerRequestError('timeout', 'no answer');
+      if (!handler) throw peerRequestError('unsupported', 'no such protocol');
       try {
         return await handler(JSON.parse(JSON.stringify(body)), { peerId, protocol });
       } catch (err) {
         if (err instanceof ApiError)
-          throw new PeerRequestError('remote', `The peer ${to} refused the request: ${err.message}`, err.code);
+          throw peerRequestError('remote', `The peer ${to} refused the request: ${err.message}`, err.code);
         throw err;
       }
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAKER_PATH, TAKER_PATH } from '../../src-shared/swaps/testkit.ts';
 import type { SwapEvent, SwapMessage } from '../../src-shared/swaps/types.ts';
-import { PeerRequestError } from '../p2p/reqres.ts';
+import { peerRequestError } from '../p2p/reqres.ts';
 import type { Live } from './durable.ts';
 import { createOutbox, refusalWords } from './outbox.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
@@ -10,7 +10,7 @@ import { fakeP2p, makerLive, PEER, recordingLog, settle, takerLive, type FakeP2p
 const abort: SwapMessage = { type: 'swap.abort', swapId: 'swap-1', reason: 'user-abort', message: 'stop' };
 const claimed: SwapMessage = { type: 'swap.makerClaimed', swapId: 'swap-1', txid: 'c1'.repeat(32) };
 const refusedByPeer = (words: string) =>
-  new PeerRequestError('remote', `peer ${PEER} refused the request: ${words}`, 'SWAP_REFUSED');
+  peerRequestError('remote', `peer ${PEER} refused the request: ${words}`, 'SWAP_REFUSED');
 
 function setup(p2p: FakeP2p = fakeP2p()) {
   const sent: Array<{ live: Live; event: SwapEvent }> = [];
@@ -51,7 +51,7 @@ describe('swap outbox: delivery', () => {
 
   it('retries a message the peer did not get, backing off from 500 ms up to 5 s, until it goes through', async () => {
     const { outbox, p2p, sleeps } = setup();
-    const timeout = () => new PeerRequestError('timeout', 'no answer');
+    const timeout = () => peerRequestError('timeout', 'no answer');
     p2p.answers.push(...Array.from({ length: 6 }, timeout));
     const live = makerLive(MAKER_PATH.claiming);
     outbox.push(live, claimed);
@@ -100,7 +100,7 @@ describe('swap outbox: delivery', () => {
 
   it('gives a vanished peer four more tries after the swap ended, then drops the message and lets the swap go', async () => {
     const { outbox, p2p, settled } = setup();
-    p2p.answers.push(...Array.from({ length: 10 }, () => new PeerRequestError('unreachable', 'gone')));
+    p2p.answers.push(...Array.from({ length: 10 }, () => peerRequestError('unreachable', 'gone')));
     const live = takerLive(TAKER_PATH.accepted);
     live.state = { role: 'taker', phase: 'failedBeforeFunding', swapId: 'swap-1', reason: { code: 'x', message: 'y' } };
     outbox.push(live, abort);
@@ -147,15 +147,15 @@ describe('swap outbox: refusals', () => {
   });
 
   it('says a peer without the swap protocol does not take part in swaps', () => {
-    expect(refusalWords(new PeerRequestError('unsupported', 'protocol not supported'))).toBe(
+    expect(refusalWords(peerRequestError('unsupported', 'protocol not supported'))).toBe(
       'it does not take part in swaps',
     );
-    expect(refusalWords(new PeerRequestError('remote', 'odd answer'))).toBe('odd answer');
+    expect(refusalWords(peerRequestError('remote', 'odd answer'))).toBe('odd answer');
   });
 
   it('drops any other message the peer refuses, without an event and without retrying', async () => {
     const { outbox, p2p, sent, sleeps } = setup();
-    p2p.answers.push(refusedByPeer('This node has no such swap.'), new PeerRequestError('too-large', 'too big'));
+    p2p.answers.push(refusedByPeer('This node has no such swap.'), peerRequestError('too-large', 'too big'));
     const live = makerLive(MAKER_PATH.claiming);
     outbox.push(live, claimed);
     outbox.push(live, abort);

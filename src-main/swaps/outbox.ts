@@ -8,7 +8,7 @@ import { isTerminal, type SwapEvent, type SwapMessage } from '../../src-shared/s
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep as realSleep } from '../kernel/time.ts';
 import type { P2pHost } from '../p2p/host.ts';
-import { PeerRequestError } from '../p2p/reqres.ts';
+import { peerFailure, peerRequestError } from '../p2p/reqres.ts';
 import type { Background, Live } from './durable.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 
@@ -60,8 +60,8 @@ interface Box {
  * The peer's own words from a refusal: the message after the p2p layer's "refused the request:"
  * prefix; a peer without the protocol "does not take part in swaps".
  */
-export function refusalWords(err: PeerRequestError): string {
-  if (err.reason === 'unsupported') return 'it does not take part in swaps';
+export function refusalWords(err: Error): string {
+  if (peerFailure(err)?.reason === 'unsupported') return 'it does not take part in swaps';
   const marker = 'refused the request: ';
   const at = err.message.indexOf(marker);
   return at >= 0 ? err.message.slice(at + marker.length) : err.message;
@@ -92,18 +92,18 @@ async function reach(p2p: OutboxDeps['p2p'], live: Live): Promise<boolean> {
 async function deliverFirst(d: OutboxDeps, live: Live, box: Box): Promise<'sent' | 'dropped' | 'failed'> {
   const m = box.messages[0]!;
   try {
-    if (!(await reach(d.p2p, live)))
-      throw new PeerRequestError('unreachable', `not connected to ${live.context.peerId}`);
+    if (!(await reach(d.p2p, live))) throw peerRequestError('unreachable', `not connected to ${live.context.peerId}`);
     await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), { timeoutMs: REQUEST_TIMEOUT_MS });
     box.messages.shift();
     return 'sent';
   } catch (err) {
-    const reason = err instanceof PeerRequestError ? err.reason : 'error';
+    const failure = peerFailure(err);
+    const reason = failure?.reason ?? 'error';
     if (!FINAL_SEND_FAILURES.has(reason)) return 'failed';
     d.log.info('the peer did not take a swap message', { swapId: live.id, type: m.type, reason: errorText(err) });
     box.messages.shift();
     if (reason === 'remote' || reason === 'unsupported') {
-      const refusal = refusalEvent(m, refusalWords(err as PeerRequestError));
+      const refusal = refusalEvent(m, refusalWords(err as Error));
       if (refusal) await d.send(live, refusal);
     }
     return 'dropped';

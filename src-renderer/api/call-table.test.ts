@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { CallTable } from './call-table.ts';
-import { ConnectionLostError } from './errors.ts';
+import { connectionLost } from './errors.ts';
 import { classifyFrame, parseEvent } from './frames.ts';
 
 describe('CallTable', () => {
@@ -38,9 +38,9 @@ describe('CallTable', () => {
     const table = new CallTable();
     const a = table.open('node.info');
     const b = table.open('p2p.peers');
-    table.failAll(new ConnectionLostError('the connection to the node closed'));
-    await expect(a.result).rejects.toBeInstanceOf(ConnectionLostError);
-    await expect(b.result).rejects.toBeInstanceOf(ConnectionLostError);
+    table.failAll(connectionLost('the connection to the node closed'));
+    await expect(a.result).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
+    await expect(b.result).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
     expect(table.size).toBe(0);
   });
 });

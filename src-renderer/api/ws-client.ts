@@ -5,7 +5,7 @@ import type { EventName, MethodName, Params, PushedEvent, Result } from '../../s
 import type { ApiClient } from '../../src-shared/api/client.ts';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src-shared/api/client.ts';
 import { CallTable } from './call-table.ts';
-import { ConnectionLostError, NodeUnreachableError } from './errors.ts';
+import { connectionLost, nodeUnreachable } from './errors.ts';
 import { classifyFrame, parseEvent } from './frames.ts';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
@@ -71,12 +71,12 @@ export class WsApiClient implements ApiClient {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#socket?.close(1000, 'client closed');
     this.#socket = null;
-    this.#failEverything(new ConnectionLostError('the app closed its connection to the node'));
+    this.#failEverything(connectionLost('the app closed its connection to the node'));
   }
 
   call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     if (this.#state.status === 'unauthorized') {
-      return Promise.reject(new NodeUnreachableError('the node refused this app\u2019s access token'));
+      return Promise.reject(nodeUnreachable('the node refused this app\u2019s access token'));
     }
     const socket = this.#socket;
     if (socket?.readyState === WebSocket.OPEN) return this.#dispatch(socket, method, params);
@@ -89,7 +89,7 @@ export class WsApiClient implements ApiClient {
         timer: setTimeout(() => {
           const i = this.#queue.indexOf(queued);
           if (i >= 0) this.#queue.splice(i, 1);
-          reject(new NodeUnreachableError('the node did not answer: there is no connection to it'));
+          reject(nodeUnreachable('the node did not answer: there is no connection to it'));
         }, this.#opts.queueTimeoutMs),
       };
       this.#queue.push(queued);
@@ -120,7 +120,7 @@ export class WsApiClient implements ApiClient {
     try {
       socket.send(JSON.stringify({ id, method, params }));
     } catch (err) {
-      this.#table.fail(id, new ConnectionLostError(`the call could not be sent: ${String(err)}`));
+      this.#table.fail(id, connectionLost(`the call could not be sent: ${String(err)}`));
     }
     return result;
   }
@@ -132,7 +132,7 @@ export class WsApiClient implements ApiClient {
       socket = new WebSocket(this.#opts.url, [WS_PROTOCOL, WS_TOKEN_PREFIX + this.#opts.token]);
     } catch {
       this.#setState({ status: 'unauthorized' });
-      this.#failEverything(new NodeUnreachableError('the access token cannot be used'));
+      this.#failEverything(nodeUnreachable('the access token cannot be used'));
       return;
     }
     this.#socket = socket;
@@ -162,7 +162,7 @@ export class WsApiClient implements ApiClient {
       if (this.#socket !== socket) return;
       this.#socket = null;
       // Calls already sent can no longer be answered; queued ones wait for the next connection.
-      this.#table.failAll(new ConnectionLostError('the connection to the node closed before it answered'));
+      this.#table.failAll(connectionLost('the connection to the node closed before it answered'));
       if (this.#stopped) return;
       void this.#afterClose(opened);
     };
@@ -173,7 +173,7 @@ export class WsApiClient implements ApiClient {
       const verdict = await this.#opts.probe().catch(() => 'unreachable' as const);
       if (verdict === 'refused') {
         this.#setState({ status: 'unauthorized', retryAt: null });
-        this.#failEverything(new NodeUnreachableError('the node refused this app\u2019s access token'));
+        this.#failEverything(nodeUnreachable('the node refused this app\u2019s access token'));
         return;
       }
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { ConnectionLostError } from '../api/errors.ts';
+import { connectionLost } from '../api/errors.ts';
 import { describeError, hintForCode, sentence } from './errors.ts';
 
 describe('error descriptions', () => {
@@ -44,7 +44,7 @@ describe('error descriptions', () => {
   });
 
   it('tells a lost connection apart from a refusal', () => {
-    expect(describeError(new ConnectionLostError('the connection to the node closed')).code).toBe('DISCONNECTED');
+    expect(describeError(connectionLost('the connection to the node closed')).code).toBe('DISCONNECTED');
     expect(describeError('weird').message).toBe('Something went wrong.');
   });
 

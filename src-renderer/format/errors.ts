@@ -1,7 +1,7 @@
 // Turns any failure a call can produce into plain words for the screen: the node's message,
 // plus a hint that says what the user can do about it, keyed by the stable error code.
 import { ApiError, isApiErrorData } from '../../src-shared/api/errors.ts';
-import { ConnectionLostError, NodeUnreachableError } from '../api/errors.ts';
+import { isCoded } from '../../src-shared/errors.ts';
 
 const HINTS: Partial<Record<string, string>> = {
   UNAUTHORIZED: 'Open the app with the link the node printed when it started; it carries a fresh access token.',
@@ -42,18 +42,18 @@ export function hintForCode(code: string): string | null {
 }
 
 export function describeError(err: unknown): ErrorDescription {
-  if (err instanceof ApiError || isApiErrorData(err)) {
-    return { code: err.code, message: sentence(err.message), hint: hintForCode(err.code) };
-  }
-  if (err instanceof ConnectionLostError) {
+  if (isCoded(err, 'CONNECTION_LOST')) {
     return {
       code: 'DISCONNECTED',
       message: sentence(err.message),
       hint: 'The app reconnects by itself; try again once the banner is gone.',
     };
   }
-  if (err instanceof NodeUnreachableError) {
+  if (isCoded(err, 'NODE_UNREACHABLE')) {
     return { code: 'UNREACHABLE', message: sentence(err.message), hint: 'Check that the node is running.' };
+  }
+  if (err instanceof ApiError || isApiErrorData(err)) {
+    return { code: err.code, message: sentence(err.message), hint: hintForCode(err.code) };
   }
   if (err instanceof Error) return { code: 'UNKNOWN', message: sentence(err.message), hint: null };
   return { code: 'UNKNOWN', message: 'Something went wrong.', hint: null };

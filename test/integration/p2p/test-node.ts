@@ -3,7 +3,7 @@
 // `{id, ok, result|error}`, plus unsolicited `{event: ...}` lines. Logs go to stderr.
 import { createInterface } from 'node:readline';
 import { ApiError } from '../../../src-shared/api/errors.ts';
-import { createP2pHost, PeerRequestError, type P2pHostOptions } from '../../../src-main/p2p/host.ts';
+import { createP2pHost, peerFailure, type P2pHostOptions } from '../../../src-main/p2p/host.ts';
 
 type Command = { id: number; cmd: string } & Record<string, unknown>;
 
@@ -12,8 +12,15 @@ function send(line: unknown): void {
 }
 
 function errorData(err: unknown): unknown {
-  if (err instanceof PeerRequestError)
-    return { name: err.name, code: err.code, message: err.message, reason: err.reason, remoteCode: err.remoteCode };
+  const failure = peerFailure(err);
+  if (failure && err instanceof ApiError)
+    return {
+      name: err.name,
+      code: err.code,
+      message: err.message,
+      reason: failure.reason,
+      remoteCode: failure.remoteCode,
+    };
   if (err instanceof ApiError) return { name: err.name, code: err.code, message: err.message };
   return { name: (err as Error).name, message: (err as Error).message };
 }
