@@ -48,6 +48,27 @@ const rendererFeatures = [
 ];
 const featureDeepImport = `^(?:\\.\\.?/)+(?:${rendererFeatures.join('|')})/(?!index\\.ts$)`;
 
+// The node's domains (src-main/<domain>): one reaches another only through its index.ts (and
+// facts.ts, which declares the internal bus facts it tells). The composition root (core), the
+// transports (api, cli, electron), the devnet and the infrastructure (kernel, store, chain) are not domains.
+const nodeDomains = [
+  'vault',
+  'settings',
+  'p2p',
+  'node',
+  'wallets',
+  'swaps',
+  'servicenode',
+  'orders',
+  'history',
+  'identity',
+  'payments',
+  'communities',
+  'registry',
+  'metrics',
+];
+const domainDeepImport = `^\\.\\./(?:${nodeDomains.join('|')})/(?!(?:index|facts)\\.ts$)`;
+
 export default tseslint.config(
   {
     ignores: [
@@ -160,6 +181,26 @@ export default tseslint.config(
               caseSensitive: true,
               message:
                 "Another feature is reached only through its index.ts (its public surface), e.g. '../swaps/index.ts'.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: nodeDomains.map((d) => `src-main/${d}/*.ts`),
+    ignores: ['**/*.test.ts', '**/testkit*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only src-main/electron may import electron.' }],
+          patterns: [
+            {
+              regex: domainDeepImport,
+              caseSensitive: true,
+              message:
+                "Another domain is reached only through its index.ts (its public surface), e.g. '../wallets/index.ts'.",
             },
           ],
         },

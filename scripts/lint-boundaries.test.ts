@@ -72,6 +72,12 @@ const cases: Array<[string, string, string, string]> = [
     "import { walletKeys } from '../wallets/queries.ts';\nexport const k = walletKeys;",
     'no-restricted-imports',
   ],
+  [
+    'a node domain deep-imports another domain',
+    'src-main/orders/x.ts',
+    "import type { WalletService } from '../wallets/wallet-service.ts';\nexport type W = WalletService;",
+    'no-restricted-imports',
+  ],
   ['money parsed as a float', 'src-main/chain/x.ts', "export const f = parseFloat('1.5');", 'no-restricted-syntax'],
 ];
 
@@ -93,6 +99,17 @@ describe('layer lint', () => {
     expect(
       await ruleIds("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'src-main/core/x.ts'),
     ).toEqual([]);
+    // A node domain reaches another through its index.ts or facts.ts; the composition root reaches modules.
+    for (const [code, file] of [
+      [
+        "import type { WalletService } from '../wallets/index.ts';\nexport type W = WalletService;",
+        'src-main/orders/x.ts',
+      ],
+      ["import '../history/facts.ts';\nexport const x = 1;", 'src-main/orders/x.ts'],
+      ["import { ordersModule } from '../orders/module.ts';\nexport const m = ordersModule;", 'src-main/core/x.ts'],
+    ] as const) {
+      expect(await ruleIds(code, file)).not.toContain('no-restricted-imports');
+    }
     // A feature reaches another through its index.ts, and its own files directly.
     expect(
       await ruleIds(

@@ -1,7 +1,7 @@
 // The history module: countersigned trade records (taken in from gossip, checked against the
 // chains this node has, countersigned as the maker), candles and stats (docs/protocol.md §12).
 import { defineModule } from '../kernel/module.ts';
-import { createPeerScorer, vaultSigner } from '../orders/net.ts';
+import { createPeerScorer, vaultSigner } from '../orders/index.ts';
 import './facts.ts';
 import { m0001Trades } from './migrations/0001_trades.ts';
 import { createTradeRepo } from './repo.ts';

@@ -14,8 +14,8 @@ import { wireForm, type Signer } from '../../src-shared/protocol/canonical.ts';
 import { TRADE_TOPIC, decodeOrderMessage } from '../../src-shared/protocol/orders.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep } from '../kernel/time.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import { publishMessage } from '../orders/net.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import { publishMessage } from '../orders/index.ts';
 import type { TradeStore } from './trade-store.ts';
 
 /** Taker → maker: the record the taker signed, for the maker's countersignature. */

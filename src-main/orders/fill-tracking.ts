@@ -5,7 +5,7 @@
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import { isTerminal } from '../../src-shared/orders/state.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { SwapEngine } from '../swaps/engine.ts';
+import type { SwapEngine } from '../swaps/index.ts';
 import { advanceFill, fillsState, type FillRecord, type OrderRecord, type RecordStore } from './records.ts';
 import { swapPhaseToOrderState } from './views.ts';
 

@@ -4,8 +4,8 @@
 // swaps, so it is built before the trade history (which asks it) and the order service.
 import type { TradeRecord } from '../../src-shared/history/record.ts';
 import { comparePrice } from '../../src-shared/money/index.ts';
-import type { MakerCheck } from '../history/service.ts';
-import type { SwapEngine } from '../swaps/engine.ts';
+import type { MakerCheck } from '../history/index.ts';
+import type { SwapEngine } from '../swaps/index.ts';
 import type { RecordStore } from './records.ts';
 
 export interface MakerCheckDeps {

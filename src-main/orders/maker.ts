@@ -4,11 +4,11 @@
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { ORDER_PROTOCOLS } from '../../src-shared/protocol/orders.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
-import type { SwapEngine } from '../swaps/engine.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import type { ServiceNodeRegistry } from '../servicenode/index.ts';
+import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import { createAccepts } from './maker-accepts.ts';
 import { createListing } from './maker-listing.ts';
 import { createPosting, type LimitSpec } from './maker-post.ts';

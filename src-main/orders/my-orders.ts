@@ -4,7 +4,7 @@
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import { isTerminal } from '../../src-shared/orders/state.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import { heldFills, type OrderRecord, type RecordStore } from './records.ts';
 import { priceText, type Decimals, type OrderViewT } from './views.ts';
 

@@ -12,7 +12,7 @@ import {
 import { offenceFor, type RefusalReason } from '../../src-shared/orders/validate.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep } from '../kernel/time.ts';
-import { peerFailure, type P2pHost } from '../p2p/host.ts';
+import { peerFailure, type P2pHost } from '../p2p/index.ts';
 import type { NetworkKey, Vault } from '../vault/index.ts';
 
 /** A Signer over one of the vault's order-network keys; it signs only while the vault is unlocked. */

@@ -11,7 +11,7 @@ import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market, Order } from '../../src-shared/orders/types.ts';
 import type { KnownServiceNode, Validation, ValidationContext } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import { ingest, onGossip, type IngestCtx } from './book-ingest.ts';
 import { createBookState, directContext, findEntry, gossipContext, sweep } from './book-state.ts';
 import { serveSnapshot, syncFrom } from './book-sync.ts';

@@ -7,7 +7,7 @@ import { formatAmount, type Price } from '../../src-shared/money/index.ts';
 import { averagePrice, type BookEntry, type SweepPlan } from '../../src-shared/orders/book.ts';
 import { fillQuote } from '../../src-shared/orders/order.ts';
 import type { Market, Order, Side } from '../../src-shared/orders/types.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import type { NetworkBook } from './network-book.ts';
 import { feePreview, priceText, type Decimals, type FeePreviewT } from './views.ts';
 

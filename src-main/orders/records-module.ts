@@ -2,7 +2,7 @@
 // them. Built before the trade history, which asks the check before it countersigns, and before
 // the order service, which writes the records: so neither needs the other late.
 import { defineModule } from '../kernel/module.ts';
-import type { MakerCheck } from '../history/signing.ts';
+import type { MakerCheck } from '../history/index.ts';
 import { createMakerCheck } from './maker-check.ts';
 import { createRecordStore, type RecordStore } from './records.ts';
 import { createOrderRepo } from './repo.ts';

@@ -5,8 +5,8 @@ import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import type { TradeRecordFields } from '../../src-shared/history/record.ts';
 import type { Logger } from '../kernel/log.ts';
 import { errorText } from '../kernel/log.ts';
-import type { TradeHistory } from '../history/service.ts';
-import type { SwapEngine } from '../swaps/engine.ts';
+import type { TradeHistory } from '../history/index.ts';
+import type { SwapEngine } from '../swaps/index.ts';
 import type { FillRecord, OrderRecord, RecordStore } from './records.ts';
 
 export interface TakerRecordDeps {

@@ -16,11 +16,11 @@ import { fillQuote, makerReceivesTicker, makerSellsTicker } from '../../src-shar
 import type { Order } from '../../src-shared/orders/types.ts';
 import { validateAck } from '../../src-shared/orders/validate.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { ServiceNodeRegistry } from '../servicenode/registry.ts';
-import type { SwapEngine } from '../swaps/engine.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import type { ServiceNodeRegistry } from '../servicenode/index.ts';
+import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import { prepareFeeTx, releaseFeeTx, sendFeeTx, type PreparedFee } from './chain.ts';
 import type { NetworkBook } from './network-book.ts';
 import { requestWithRetry, vaultSigner, type SeqCounter } from './net.ts';

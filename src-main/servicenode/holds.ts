@@ -16,11 +16,11 @@ import {
 import type { Logger } from '../kernel/log.ts';
 import { createSerialQueue, type SerialQueue } from '../kernel/serial.ts';
 import { sleep } from '../kernel/time.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
-import { checkFeeTx, checkOwnershipProof } from '../orders/chain.ts';
-import type { NetworkBook } from '../orders/network-book.ts';
-import { publishMessage, type SeqCounter } from '../orders/net.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import type { WalletService } from '../wallets/index.ts';
+import { checkFeeTx, checkOwnershipProof } from '../orders/index.ts';
+import type { NetworkBook } from '../orders/index.ts';
+import { publishMessage, type SeqCounter } from '../orders/index.ts';
 import type { ServiceNodeRepo } from './repo.ts';
 
 export interface HoldsDeps {

@@ -3,8 +3,8 @@
 // service-node ROLE, on service nodes, is its own module (role-module.ts) after the order book.
 import { parseAmount } from '../../src-shared/money/index.ts';
 import { defineModule } from '../kernel/module.ts';
-import { lookupOutput, parseOutpoint } from '../orders/chain.ts';
-import { createPeerScorer } from '../orders/net.ts';
+import { lookupOutput, parseOutpoint } from '../orders/index.ts';
+import { createPeerScorer } from '../orders/index.ts';
 import { collateralPolicyOf, ServiceNodesConfig } from './config.ts';
 import { m0001ServiceNodes } from './migrations/0001_service_nodes.ts';
 import { createServiceNodeRegistry, type ServiceNodeRegistry } from './registry.ts';

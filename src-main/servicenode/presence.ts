@@ -12,11 +12,11 @@ import type { Signer } from '../../src-shared/protocol/canonical.ts';
 import { SERVICE_NODE_TOPIC } from '../../src-shared/protocol/orders.ts';
 import type { ServiceNodeConfig } from './config.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import type { Vault } from '../vault/index.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
-import { lookupOutput } from '../orders/chain.ts';
-import { publishMessage, vaultSigner, type SeqCounter } from '../orders/net.ts';
+import type { WalletService } from '../wallets/index.ts';
+import { lookupOutput } from '../orders/index.ts';
+import { publishMessage, vaultSigner, type SeqCounter } from '../orders/index.ts';
 import type { ServiceNodeRegistry } from './registry.ts';
 
 export interface PresenceDeps {

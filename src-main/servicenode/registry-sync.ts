@@ -4,7 +4,7 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { ORDER_PROTOCOLS, decodeOrderMessage } from '../../src-shared/protocol/orders.ts';
 import { errorText } from '../kernel/log.ts';
-import { gossipType } from '../orders/net.ts';
+import { gossipType } from '../orders/index.ts';
 import { isLive, onAnnounce, onRegistration, refresh, type RegistryCtx } from './registry-ingest.ts';
 
 /** Most service nodes in one sn.list answer. */

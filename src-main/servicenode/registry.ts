@@ -10,8 +10,8 @@ import type { CollateralOutput, CollateralPolicy } from '../../src-shared/orders
 import type { KnownServiceNode, Validation } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../kernel/log.ts';
 import { createSerialQueue } from '../kernel/serial.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { PeerScorer } from '../orders/net.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import type { PeerScorer } from '../orders/index.ts';
 import {
   entryOfKey,
   isLive,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { SettingsRepo } from '../settings/repo.ts';
+import type { SettingsRepo } from '../settings/index.ts';
 import type { AllowInput, SwapLeg } from './engine-types.ts';
 
 const Leg = z.object({ ticker: z.string(), amount: z.bigint() });

@@ -4,10 +4,10 @@ import type { SwapDetail, SwapSummary } from '../../src-shared/api/schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { ChainWatcher, ChainWatcherOptions } from '../chain/watcher.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { SettingsRepo } from '../settings/repo.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import type { SettingsRepo } from '../settings/index.ts';
 import type { Vault } from '../vault/index.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import type { SwapRepo } from './repo.ts';
 
 export interface SwapLeg {

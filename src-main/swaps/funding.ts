@@ -6,7 +6,7 @@ import { FEE_TARGET_BLOCKS } from '../../src-shared/swaps/rules.ts';
 import type { Chain, SwapEvent } from '../../src-shared/swaps/types.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep as realSleep } from '../kernel/time.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import { fundHtlc, type FundDeps, type FundEffect, type FundOutcome } from './chain-effects.ts';
 import type { Live } from './durable.ts';
 

@@ -14,9 +14,9 @@ import type { SwapEvent, SwapMessage, SwapProposal } from '../../src-shared/swap
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { SerialQueue } from '../kernel/serial.ts';
 import { isCoinSegwitAddress } from '../chain/address.ts';
-import type { SettingsRepo } from '../settings/repo.ts';
+import type { SettingsRepo } from '../settings/index.ts';
 import type { Vault } from '../vault/index.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import type { Allowances, Allowance } from './allowances.ts';
 import type { SwapChains } from './chains.ts';
 import type { Live, SwapRunner } from './durable.ts';

@@ -7,8 +7,8 @@ import { encodeSwapMessage } from '../../src-shared/swaps/messages.ts';
 import { isTerminal, type SwapEvent, type SwapMessage } from '../../src-shared/swaps/types.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep as realSleep } from '../kernel/time.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import { peerFailure, peerRequestError } from '../p2p/reqres.ts';
+import type { P2pHost } from '../p2p/index.ts';
+import { peerFailure, peerRequestError } from '../p2p/index.ts';
 import type { Background, Live } from './durable.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 

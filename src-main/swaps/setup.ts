@@ -5,7 +5,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { chainParamsOf, timelockPolicyFor } from '../../src-shared/swaps/timelock.ts';
 import type { Chain, ChainKeys, ChainParams, Heights, TimelockPolicy } from '../../src-shared/swaps/types.ts';
-import type { SettingsRepo } from '../settings/repo.ts';
+import type { SettingsRepo } from '../settings/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { SwapMeta } from './view.ts';
 

@@ -11,7 +11,7 @@ import type { BuiltTx } from '../chain/htlc.ts';
 import type { ChainWatcher } from '../chain/watcher.ts';
 import { toJson } from '../store/index.ts';
 import type { Vault } from '../vault/index.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import { broadcast, buildSpend, type SpendEffect } from './chain-effects.ts';
 import type { Background, Live } from './durable.ts';
 

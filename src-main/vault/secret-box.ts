@@ -3,7 +3,7 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { SecretBox } from '../wallets/connection-store.ts';
+import type { SecretBox } from '../wallets/index.ts';
 
 const PREFIX = 'sb1:';
 const AAD = Buffer.from('hashlock-secretbox-v1', 'utf8');

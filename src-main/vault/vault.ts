@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { mnemonicToSeed } from '@scure/bip39';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { SecretBox } from '../wallets/connection-store.ts';
+import type { SecretBox } from '../wallets/index.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { createKeyRing, type KeyRing, type NetworkKey } from './keyring.ts';
 import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';

@@ -1,0 +1,3 @@
+// The history domain's public surface: what other domains may use. Everything else in this
+// folder is its own business (lint refuses a deep import from another domain).
+export { type MakerCheck, type TradeHistory } from './service.ts';

@@ -1,0 +1,4 @@
+// The wallets domain's public surface: what other domains may use. Everything else in this
+// folder is its own business (lint refuses a deep import from another domain).
+export { type SecretBox } from './connection-store.ts';
+export { type WalletService } from './wallet-service.ts';
