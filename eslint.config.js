@@ -69,6 +69,36 @@ const nodeDomains = [
 ];
 const domainDeepImport = `^\\.\\./(?:${nodeDomains.join('|')})/(?!(?:index|facts)\\.ts$)`;
 
+// Size limits (issue 8): a file over 400 lines or a function over 80 is split. These existed before
+// the rule and are listed with their reason in docs/architecture.md § Sizes; split one when you
+// next change it, and take it off this list.
+const oversized = [
+  'src-main/api/server.ts',
+  'src-main/chain/regtest-daemon.ts',
+  'src-main/chain/watcher.ts',
+  'src-main/cli/main.ts',
+  'src-main/devnet/cli.ts',
+  'src-main/devnet/supervisor.ts',
+  'src-main/p2p/host.ts',
+  'src-main/vault/keyring.ts',
+  'src-main/vault/vault.ts',
+  'src-main/wallets/wallet-service.ts',
+  'src-renderer/orders/OrderBook.tsx',
+  'src-renderer/orders/OrderEntry.tsx',
+  'src-renderer/orders/PreviewDialog.tsx',
+  'src-renderer/orders/PriceChart.tsx',
+  'src-renderer/p2p/NetworkPage.tsx',
+  'src-renderer/settings/SettingsPage.tsx',
+  'src-renderer/swaps/StartSwapForm.tsx',
+  'src-renderer/swaps/SwapDetailPage.tsx',
+  'src-renderer/swaps/SwapProgress.tsx',
+  'src-renderer/swaps/swap-words.ts',
+  'src-renderer/vault/BackupMnemonic.tsx',
+  'src-renderer/wallets/SetupWizard.tsx',
+  'src-renderer/wallets/WalletRows.tsx',
+  'src-renderer/wallets/WalletsPage.tsx',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -205,6 +235,14 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts', 'src-shared/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', ...oversized],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
   },
   {
