@@ -23,6 +23,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, PeerId } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
+import type { Reachability } from '../../src-shared/p2p/reachability.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
 import { encodeJson } from '../../src-shared/protocol/reqres.ts';
 import { isCoded } from '../../src-shared/errors.ts';
@@ -36,6 +37,7 @@ import {
   type P2pLimits,
   type P2pLimitsInput,
 } from './limits.ts';
+import { createPathTracker, readReachability } from './paths.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
@@ -91,13 +93,24 @@ export interface P2pHost {
   publish(topic: string, data: Uint8Array): Promise<{ recipients: number }>;
   /** May be called before start. Returns an unsubscribe function. */
   subscribe(topic: string, handler: (msg: GossipMessage) => void): () => void;
-  /** May be called before start. One handler per protocol. */
-  handleRequest(protocol: string, handler: RequestHandler): Promise<void>;
-  request(peerId: string, protocol: string, body: unknown, opts?: { timeoutMs?: number }): Promise<unknown>;
+  /**
+   * May be called before start. One handler per protocol. `overRelay`: the protocol also runs over
+   * relayed (limited) connections, both served and asked (docs/p2p.md: small, time-critical ones).
+   */
+  handleRequest(protocol: string, handler: RequestHandler, opts?: { overRelay?: boolean }): Promise<void>;
+  /** `overRelay` for a protocol this node asks but does not serve. */
+  request(
+    peerId: string,
+    protocol: string,
+    body: unknown,
+    opts?: { timeoutMs?: number; overRelay?: boolean },
+  ): Promise<unknown>;
   /** Sends pre-encoded bytes as the request frame, unchecked. For diagnostics and hostile-peer tests. */
   requestRaw(peerId: string, protocol: string, bytes: Uint8Array, opts?: { timeoutMs?: number }): Promise<unknown>;
   ban(peerId: string, reason: string, ms?: number): Promise<void>;
   isBanned(peerId: string): boolean;
+  /** Whether others can reach this node, and how (docs/p2p.md "Reachability shown to users"). */
+  reachability(): Reachability;
   /**
    * Counts an offence against a peer (docs/p2p.md: points per offence, decaying); enough points and
    * the peer is banned. One count per peer for every protocol and domain of this node.
@@ -135,6 +148,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   const peerListeners = new Set<(peers: PeerInfo[]) => void>();
   const topicHandlers = new Map<string, Set<(msg: GossipMessage) => void>>();
   const requestHandlers = new Map<string, RequestHandler>();
+  const overRelay = new Set<string>();
+  const paths = createPathTracker();
+  let startedAt = 0;
   let node: Libp2p<Services> | undefined;
   let running = false;
 
@@ -197,6 +213,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     }
     return [...byPeer].map(([peerId, conns]) => {
       const info: PeerInfo = { peerId, addrs: [...new Set(conns.map((c) => c.remoteAddr.toString()))] };
+      Object.assign(info, paths.pathOf(peerId, conns));
       const first = conns[0];
       if (first !== undefined) info.direction = first.direction;
       const rtt = conns.find((c) => c.rtt !== undefined)?.rtt ?? pingLatency.get(peerId);
@@ -258,7 +275,11 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           },
         });
       },
-      { maxInboundStreams: limits.maxInboundStreamsPerProtocol, force: true },
+      {
+        maxInboundStreams: limits.maxInboundStreamsPerProtocol,
+        force: true,
+        runOnLimitedConnection: overRelay.has(protocol),
+      },
     );
   }
 
@@ -349,12 +370,14 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     protocol: string,
     bytes: Uint8Array,
     timeoutMs: number | undefined,
+    relayOk = false,
   ): Promise<unknown> {
     const target = parsePeerId(peerId);
     const n = started();
     if (isBanned(peerId)) throw peerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
     return askPeer(bytes, peerId, {
-      openStream: (signal) => n.dialProtocol(target, protocol, { signal }),
+      openStream: (signal) =>
+        n.dialProtocol(target, protocol, { signal, runOnLimitedConnection: relayOk || overRelay.has(protocol) }),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
       penalize: (offence, detail) => {
@@ -370,6 +393,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       if (running) return;
       node ??= await build();
       await node.start();
+      startedAt = now();
       // Gossipsub refuses subscriptions until it has started.
       for (const topic of topicHandlers.keys()) joinTopic(node, topic);
       running = true;
@@ -442,8 +466,10 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         node.services.pubsub.topicValidators.delete(topic);
       };
     },
-    async handleRequest(protocol, handler) {
+    async handleRequest(protocol, handler, opts) {
       requestHandlers.set(protocol, handler);
+      if (opts?.overRelay === true) overRelay.add(protocol);
+      else overRelay.delete(protocol);
       if (node !== undefined) await serve(node, protocol, handler);
     },
     async request(peerId, protocol, body, opts) {
@@ -460,7 +486,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           `The request is ${bytes.length} bytes; peers accept at most ${limits.maxRequestBytes}.`,
         );
       }
-      return ask(peerId, protocol, bytes, opts?.timeoutMs);
+      return ask(peerId, protocol, bytes, opts?.timeoutMs, opts?.overRelay);
     },
     requestRaw: (peerId, protocol, bytes, opts) => ask(peerId, protocol, bytes, opts?.timeoutMs),
     async ban(peerId, reason, ms = limits.banMs) {
@@ -469,6 +495,15 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     },
     isBanned,
     penalize,
+    reachability: () =>
+      readReachability({
+        ownAddrs: node === undefined ? [] : node.getMultiaddrs(),
+        peerPaths: peers().map((p) => p.path ?? 'direct'),
+        sinceStartMs: node === undefined ? 0 : now() - startedAt,
+        // Neither runs until the relay and port-mapping services are wired (docs/p2p.md).
+        portMapping: false,
+        servesRelay: false,
+      }),
   };
 }
 
