@@ -2,7 +2,7 @@
 import { createDisposableStore } from '../kernel/disposable.ts';
 import { defineModule } from '../kernel/module.ts';
 import { createBanRepo } from './ban-repo.ts';
-import { P2pConfig } from './config.ts';
+import { P2pConfig, resolveNat } from './config.ts';
 import { createP2pHost, type P2pHost } from './host.ts';
 import { m0001PeersBanned } from './migrations/0001_peers_banned.ts';
 
@@ -28,6 +28,7 @@ export const p2pModule = defineModule({
       bootstrap: config.p2p.bootstrap,
       bans: createBanRepo(c.db),
       log: c.log,
+      nat: resolveNat(c.role, config.p2p),
     });
     const store = createDisposableStore((err) => c.log.warn('p2p module cleanup failed', { error: String(err) }));
     let lastState = p2p.reachability().state;

@@ -20,6 +20,9 @@ const MAX_REMEMBERED = 1024;
 
 const isCircuit = (ma: Multiaddr): boolean => ma.getComponents().some((c) => c.name === 'p2p-circuit');
 
+/** A relayed address (`…/p2p/<relay>/p2p-circuit…`), as a string. */
+export const isCircuitAddr = (addr: string): boolean => /\/p2p-circuit(\/|$)/.test(addr);
+
 export function classifyOwnAddr(ma: Multiaddr): OwnAddr['kind'] {
   if (isCircuit(ma)) return 'relayed';
   return isPrivate(ma) ? 'private' : 'public';

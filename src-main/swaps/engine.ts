@@ -58,7 +58,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     async start() {
       if (running) return;
       running = true;
-      await d.p2p.handleRequest(SWAP_PROTOCOL, (req, ctx) => p.intake.onMessage(req, ctx));
+      await d.p2p.handleRequest(SWAP_PROTOCOL, (req, ctx) => p.intake.onMessage(req, ctx), { overRelay: true });
       p.chains.start();
       p.background(p.runner.resume(), 'resume');
       timer = setInterval(wallTick, d.tickMs ?? 1000);

@@ -16,7 +16,11 @@ export function nodeBinary(): string {
   return process.versions.node.startsWith('24.') ? process.execPath : join(REPO, 'node_modules/.bin/node');
 }
 
-export type P2pProcConfig = Omit<P2pHostOptions, 'dataDir' | 'now' | 'bans' | 'log'> & { dataDir?: string };
+export type P2pProcConfig = Omit<P2pHostOptions, 'dataDir' | 'now' | 'bans' | 'log'> & {
+  dataDir?: string;
+  /** Runs the host inside this network namespace (test/support/netns.ts). */
+  netns?: string;
+};
 
 export interface GossipEvent {
   topic: string;
@@ -58,7 +62,11 @@ export class P2pProc {
   constructor(name: string, dataDir: string, config: P2pProcConfig) {
     this.name = name;
     this.dataDir = dataDir;
-    this.child = spawn(nodeBinary(), [NODE_SCRIPT, JSON.stringify({ ...config, dataDir })], {
+    const { netns, ...hostConfig } = config;
+    const argv = [NODE_SCRIPT, JSON.stringify({ ...hostConfig, dataDir })];
+    const [cmd, args] =
+      netns === undefined ? [nodeBinary(), argv] : ['ip', ['netns', 'exec', netns, nodeBinary(), ...argv]];
+    this.child = spawn(cmd, args, {
       cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
