@@ -39,7 +39,7 @@ export interface NodeParts {
 }
 
 export async function createLibp2pNode(p: NodeParts): Promise<Libp2p<Services>> {
-  const nat = natParts(p.nat);
+  const nat = natParts(p.nat, p.listen);
   const gater = p.refused;
   return createLibp2p({
     start: false,
@@ -64,7 +64,9 @@ export async function createLibp2pNode(p: NodeParts): Promise<Libp2p<Services>> 
     },
     services: {
       identify: identify(),
-      ping: ping(),
+      // The connection monitor pings every connection while the host pings each new one: with
+      // libp2p's one outbound ping stream, the two collided and the monitor aborted the connection.
+      ping: ping({ maxOutboundStreams: 2 }),
       pubsub: gossipsub({
         globalSignaturePolicy: StrictSign,
         allowPublishToZeroTopicPeers: true,

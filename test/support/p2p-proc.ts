@@ -85,7 +85,7 @@ export class P2pProc {
     });
     createInterface({ input: this.child.stderr }).on('line', (line) => {
       this.#stderr.push(line);
-      if (this.#stderr.length > 200) this.#stderr.shift();
+      if (this.#stderr.length > 2000) this.#stderr.shift();
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       this.#onLine(line);
@@ -93,7 +93,8 @@ export class P2pProc {
   }
 
   /** Waits for the child's ready line and records its peer id and addresses. */
-  async ready(timeoutMs = 30_000): Promise<this> {
+  // Generous: on a loaded machine a process takes a while to load libp2p (node-proc.ts waits as long).
+  async ready(timeoutMs = 90_000): Promise<this> {
     await this.waitUntil(() => this.peerId !== '', timeoutMs, 'ready');
     return this;
   }
