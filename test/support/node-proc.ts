@@ -90,6 +90,11 @@ export class NodeProc {
   config: Record<string, unknown>;
   /** Peers dialled at every start, so a restarted node finds its counterparties again. */
   bootstrap: string[] = [];
+  /**
+   * Where the node runs when not on the machine's loopback: a network namespace and its address
+   * there (test/support/nat-nodes.ts bridges the API and the daemons' RPC into it).
+   */
+  place: { netns: string; ip: string } | undefined;
   peerId = '';
   #ports: NodePorts;
   #everStarted = false;
@@ -125,7 +130,7 @@ export class NodeProc {
   }
 
   get addr(): string {
-    return `/ip4/127.0.0.1/tcp/${this.p2pPort}/p2p/${this.peerId}`;
+    return `/ip4/${this.place?.ip ?? '127.0.0.1'}/tcp/${this.p2pPort}/p2p/${this.peerId}`;
   }
 
   get url(): string {
@@ -172,7 +177,10 @@ export class NodeProc {
     this.#writeConfig();
     const logFd = openSync(this.logFile, 'a');
     const args = [this.role === 'servicenode' ? 'servicenode' : 'node', '--data-dir', this.dataDir];
-    const child = spawn(BIN, [...args, '--password-file', this.passwordFile], {
+    const argv = [...args, '--password-file', this.passwordFile];
+    const [cmd, cmdArgs] =
+      this.place === undefined ? [BIN, argv] : ['ip', ['netns', 'exec', this.place.netns, BIN, ...argv]];
+    const child = spawn(cmd, cmdArgs, {
       cwd: REPO,
       stdio: ['ignore', logFd, logFd],
       env: nodeEnv(opts),
@@ -213,7 +221,7 @@ export class NodeProc {
     const config = {
       network: 'devnet',
       api: { port: this.apiPort },
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`], bootstrap: this.bootstrap },
+      p2p: { listen: [`/ip4/${this.place?.ip ?? '127.0.0.1'}/tcp/${this.p2pPort}`], bootstrap: this.bootstrap },
       // Cheap scrypt: a test vault is made and unlocked in milliseconds.
       vault: { kdf: { N: 1024, r: 8, p: 1 } },
       ...this.config,

@@ -32,7 +32,7 @@ function orderConfig(orders: Record<string, unknown> = {}): Record<string, unkno
 }
 
 /** A trader node with its wallets funded as asked, not started yet. */
-function prepareTrader(net: DevNet, name: string, o: TraderOptions = {}): Promise<DevNode> {
+export function prepareTrader(net: DevNet, name: string, o: TraderOptions = {}): Promise<DevNode> {
   const { orders, ...wallets } = o;
   return net.prepare(name, { ...wallets, config: orderConfig(orders) });
 }
@@ -51,7 +51,7 @@ export async function createTrader(
 export async function createServiceNode(
   net: DevNet,
   name: string,
-  o: { fee?: string; announceMs?: number } = {},
+  o: { fee?: string; announceMs?: number; beforeLaunch?: (node: DevNode) => Promise<void> } = {},
 ): Promise<DevNode> {
   const node = await net.prepare(name, { role: 'servicenode' });
   const deva = net.dev.DEVA;
@@ -72,6 +72,7 @@ export async function createServiceNode(
       announceMs: o.announceMs ?? 500,
     },
   };
+  await o.beforeLaunch?.(node);
   return node.launch();
 }
 
