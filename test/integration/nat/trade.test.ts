@@ -5,39 +5,21 @@
 // swap and the trade record go through the relays, and both wallets reconcile to the satoshi.
 // The nodes reach the regtest daemons and the test reaches their APIs over Unix sockets only
 // (test/support/ns-bridge.ts), so the relays are the only way between the homes.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amountFromCoinJson, parseAmount } from '../../../src-shared/money/index.ts';
-import { RELAY_LIMIT_DEFAULTS } from '../../../src-main/p2p/config.ts';
 import { useDevNet, type DevNode } from '../../support/dev-node.ts';
-import { createNatNet, type NatNet, type NetHost } from '../../support/netns.ts';
-import { serveOutside, startInside } from '../../support/ns-bridge.ts';
-import { COIN, DEVA_DEVB, createServiceNode, orderAt, prepareTrader } from '../../support/order-node.ts';
-import { nodeBinary, P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
+import type { NetHost } from '../../support/netns.ts';
+import { startTradeNodes, type TradeNodes } from '../../support/nat-nodes.ts';
+import { DEVA_DEVB, orderAt } from '../../support/order-node.ts';
 import { autoMine, type AutoMiner } from '../../support/regtest.ts';
 import { expectedAfter, walletsOf } from '../swap/harness.ts';
 
-const P2P_PORT = 4001;
 const dev = useDevNet({ blocks: 110 });
-const procs = new P2pProcs();
-const closers: Array<() => void> = [];
-let net: NatNet;
-let bridgeDir: string;
-let relay2: P2pProc;
+let w: TradeNodes;
 let sn: DevNode;
 let maker: DevNode;
 let taker: DevNode;
 let miner: AutoMiner | undefined;
-
-/** The node will run in the host's namespace: the daemons' RPC bridged in, its API bridged out. */
-async function placeIn(node: DevNode, host: NetHost): Promise<void> {
-  node.place = { netns: host.ns, ip: host.ip };
-  const rpc = [dev.dev.DEVA.rpcPort, dev.dev.DEVB.rpcPort];
-  await startInside(host.ns, nodeBinary(), bridgeDir, rpc, [node.apiPort]);
-  closers.push(await serveOutside(bridgeDir, [], [node.apiPort]));
-}
 
 /** What the taker paid the service node: the fee transactions on DEVB besides the swap's funding. */
 async function takerFeeSpend(node: DevNode, fundingTxid: string | undefined): Promise<{ total: bigint; sent: bigint }> {
@@ -56,39 +38,8 @@ async function takerFeeSpend(node: DevNode, fundingTxid: string | undefined): Pr
 }
 
 beforeAll(async () => {
-  net = await createNatNet({
-    publicHosts: ['sn', 'relay2'],
-    homes: [
-      { name: 'maker', nat: 'symmetric' },
-      { name: 'taker', nat: 'eim' },
-    ],
-  });
-  bridgeDir = await mkdtemp(path.join(tmpdir(), 'hashlock-bridge-'));
-  closers.push(await serveOutside(bridgeDir, [dev.dev.DEVA.rpcPort, dev.dev.DEVB.rpcPort], []));
-  const pub = net.publicHosts;
-  relay2 = await procs.start('relay2', {
-    netns: pub.relay2!.ns,
-    listen: [`/ip4/${pub.relay2!.ip}/tcp/${P2P_PORT}`],
-    nat: { announce: [], portMapping: false, relayReservations: 0, relayServer: RELAY_LIMIT_DEFAULTS },
-  });
-  const relay2Addr = `/ip4/${pub.relay2!.ip}/tcp/${P2P_PORT}/p2p/${relay2.peerId}`;
-  const [service, makerNode, takerNode] = await Promise.all([
-    createServiceNode(dev, 'sn', { beforeLaunch: (n) => placeIn(n, pub.sn!) }),
-    prepareTrader(dev, 'maker', { funds: { DEVA: 5n * COIN, DEVB: 1n * COIN }, splitInto: 2 }),
-    prepareTrader(dev, 'taker', { funds: { DEVB: 5n * COIN, DEVA: 1n * COIN }, splitInto: 2 }),
-  ]);
-  sn = service;
-  await sn.call('p2p.dial', { addr: relay2Addr });
-  for (const [node, home] of [
-    [makerNode, net.homes.maker!],
-    [takerNode, net.homes.taker!],
-  ] as const) {
-    await placeIn(node, home);
-    await node.launch([sn]);
-    await node.call('p2p.dial', { addr: relay2Addr });
-  }
-  maker = makerNode;
-  taker = takerNode;
+  w = await startTradeNodes(dev, 'homes');
+  ({ sn, maker, taker } = w);
   miner = autoMine(dev.dev);
   for (const n of [maker, taker])
     await n.until(
@@ -102,10 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await miner?.stop();
   for (const n of dev.nodes) await n.kill().catch(() => undefined);
-  await procs.cleanup().catch(() => undefined);
-  for (const close of closers) close();
-  await net?.teardown();
-  if (bridgeDir) await rm(bridgeDir, { recursive: true, force: true });
+  await w?.close();
 }, 120_000);
 
 describe('a trade between two homes behind NAT', () => {
@@ -118,7 +66,7 @@ describe('a trade between two homes behind NAT', () => {
         120_000,
       );
       expect(r.state).toBe('relayed');
-      expect(r.relays.map((x) => x.peerId).sort()).toEqual([sn.peerId, relay2.peerId].sort());
+      expect(r.relays.map((x) => x.peerId).sort()).toEqual([sn.peerId, w.relay2.peerId].sort());
       expect(r.publicAddrs).toEqual([]);
     }
   }, 150_000);
@@ -145,7 +93,7 @@ describe('a trade between two homes behind NAT', () => {
     // The two homes only ever reached each other through a relay.
     const seen = (await taker.call('p2p.peers', {})).find((p) => p.peerId === maker.peerId);
     expect(seen?.path).toBe('relayed');
-    expect([sn.peerId, relay2.peerId]).toContain(seen?.relay);
+    expect([sn.peerId, w.relay2.peerId]).toContain(seen?.relay);
     for (const n of [maker, taker]) {
       const fills = await n.until(
         () => n.call('history.fills', DEVA_DEVB),
@@ -184,11 +132,11 @@ describe('a trade between two homes behind NAT', () => {
       // The maker has locked its coins; the taker's lock and both claims are still to come.
       await taker.waitSwap(swapId, (x) => x.txs.some((tx) => tx.kind === 'theirFunding'), 'the maker funded', 120_000);
       const used = (await taker.call('p2p.peers', {})).find((p) => p.peerId === maker.peerId)?.relay;
-      expect([sn.peerId, relay2.peerId]).toContain(used);
+      expect([sn.peerId, w.relay2.peerId]).toContain(used);
       const [goneHost, other] =
-        used === sn.peerId ? [net.publicHosts.sn!, relay2.peerId] : [net.publicHosts.relay2!, sn.peerId];
+        used === sn.peerId ? [w.net!.publicHosts.sn!, w.relay2.peerId] : [w.net!.publicHosts.relay2!, sn.peerId];
       cut = goneHost;
-      await net.setLink(goneHost, false);
+      await w.net!.setLink(goneHost, false);
       miner!.paused.clear();
       const m = await maker.waitSwap(swapId, (x) => x.terminal, 'maker finished', 240_000);
       const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker finished', 240_000);
@@ -202,7 +150,7 @@ describe('a trade between two homes behind NAT', () => {
       expect(seen.find((p) => p.peerId === maker.peerId)?.path).toBe('relayed');
     } finally {
       miner!.paused.clear();
-      if (cut !== undefined) await net.setLink(cut, true);
+      if (cut !== undefined) await w.net!.setLink(cut, true);
     }
   }, 600_000);
 });
