@@ -25,7 +25,7 @@ export const Reachability = z.object({
   summary: z.string().max(300),
   /** What follows for the user, or empty. */
   detail: z.string().max(500),
-  /** Public addresses libp2p verified by dial-backs (AutoNAT) or a router's port mapping. */
+  /** Public addresses: a router's port mapping, a bound public address, or one announced (docs/p2p.md "AutoNAT"). */
   publicAddrs: z.array(z.string().max(500)).max(32),
   /** Addresses only reachable on this machine or its local network. */
   localAddrs: z.array(z.string().max(500)).max(32),
@@ -73,11 +73,11 @@ const WORDS: Record<ReachabilityState, { summary: string; detail: string }> = {
   },
   checking: {
     summary: 'Finding out whether other nodes can reach this one…',
-    detail: 'Peers are asked to dial back, and a relay is looked for in case they cannot.',
+    detail: 'It looks for relays, and asks the router for a port, in case nobody can connect to it directly.',
   },
   public: {
     summary: 'Reachable: other nodes can connect to this node directly.',
-    detail: 'Peers confirmed it by dialling back to the addresses below.',
+    detail: 'They dial it at the addresses below: a port your router opened for it, or an address of its own.',
   },
   relayed: {
     summary: 'Behind a router (NAT): other nodes reach this node through a relay.',
@@ -122,7 +122,7 @@ function stateOf(
   input: ReachabilityInput,
 ): ReachabilityState {
   if (peerCount === 0) return 'offline';
-  // A verified public address wins over reservations: traders keep those regardless (docs/p2p.md).
+  // A public address wins over reservations: traders keep those regardless (docs/p2p.md).
   if (publicCount > 0) return 'public';
   if (relayCount > 0) return 'relayed';
   return input.sinceStartMs < input.checkingMs ? 'checking' : 'unreachable';
