@@ -5,7 +5,6 @@
 import type { Libp2p } from 'libp2p';
 import type { Message } from '@libp2p/gossipsub';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, PeerId } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
@@ -15,6 +14,7 @@ import { isCoded } from '../../src-shared/errors.ts';
 import type { NatOptions } from './config.ts';
 import { createGossipCheck } from './gossip-check.ts';
 import type { GossipMessage, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
+import { checkBootstrapAddr, parseAddr, parsePeerId, targetOf } from './addrs.ts';
 import { loadOrCreatePeerKey } from './identity-key.ts';
 import { createLibp2pNode, type Services } from './libp2p-node.ts';
 import { PeerPenalties, memoryBanStore, resolveLimits, type Offence } from './limits.ts';
@@ -375,40 +375,4 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         servesRelay: nat.relayServer !== undefined,
       }),
   };
-}
-
-function parseAddr(addr: string): Multiaddr {
-  try {
-    return multiaddr(addr);
-  } catch {
-    throw new ApiError('INVALID_PARAMS', `"${addr.slice(0, 200)}" is not a peer address (multiaddr).`);
-  }
-}
-
-/** The peer an address leads to: its last /p2p part (a circuit address names its relay first). */
-function targetOf(ma: Multiaddr): string | undefined {
-  return ma
-    .getComponents()
-    .filter((c) => c.name === 'p2p')
-    .at(-1)?.value;
-}
-
-function parsePeerId(peerId: string): PeerId {
-  try {
-    return peerIdFromString(peerId);
-  } catch {
-    throw new ApiError('INVALID_PARAMS', `"${peerId.slice(0, 100)}" is not a peer id.`);
-  }
-}
-
-function checkBootstrapAddr(addr: string): void {
-  let ma: Multiaddr;
-  try {
-    ma = multiaddr(addr);
-  } catch {
-    throw new ApiError('CONFIG_INVALID', `The bootstrap address "${addr.slice(0, 200)}" is not a multiaddr.`);
-  }
-  if (!ma.getComponents().some((c) => c.name === 'p2p')) {
-    throw new ApiError('CONFIG_INVALID', `The bootstrap address ${addr} needs a /p2p/<peer id> part.`);
-  }
 }
