@@ -4,7 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { fail } from './errors.ts';
-import { asciiBytes, parseJsonObject } from './jws.ts';
+import { asciiBytes, b64urlFromBytes, b64urlToBytes, parseJsonObject } from './jws.ts';
 import {
   LINK_TYPE,
   MAX_LINK_REVOCATION_CHARS,
@@ -81,6 +81,21 @@ function verifyRevocation(content: string, chains: ChainLookup): VerifiedRecord 
     content,
     revocation,
   };
+}
+
+/**
+ * The id a record will have if it verifies, computed without checking anything but its framing
+ * (a fetch answer's records are matched to what was asked before the costly check); undefined
+ * when it is not even shaped like a record.
+ */
+export function recordIdOf(content: string): string | undefined {
+  if (content.length > MAX_RECORD_CHARS) return undefined;
+  if (content.startsWith('{')) return bytesToHex(sha256(asciiBytes(content)));
+  const parts = content.split('.');
+  if (parts.length !== 3) return undefined;
+  const sig = b64urlToBytes(parts[2]!);
+  if (!sig || sig.length !== 65) return undefined;
+  return bytesToHex(sha256(asciiBytes(`${parts[0]}.${parts[1]}.${b64urlFromBytes(sig.subarray(1))}`)));
 }
 
 /** Verifies any record (signature, shape, limits); throws IdentityError naming the reason. */
