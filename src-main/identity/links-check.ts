@@ -122,6 +122,8 @@ export async function checkDomain(
       e instanceof RefusedAddress || e.cause instanceof RefusedAddress || /private address/.test(e.message);
     if (refused) return { state: 'not-checked', detail: `${origin} resolves to a private address; not fetched` };
     if (e instanceof SyntaxError) return { state: 'failed', detail: `${url} is not JSON` };
+    if (/maxContentLength/.test(e.message))
+      return { state: 'failed', detail: `${url} serves over ${o.maxBytes} bytes` };
     return { state: 'not-checked', detail: `${url} could not be fetched: ${e.code ?? e.message}`.slice(0, 200) };
   }
   try {

@@ -140,18 +140,20 @@ export async function scanPaths(
 ): Promise<{ found: Array<{ did: string; scheme: KeyScheme; index: number }>; checked: number }> {
   const found: Array<{ did: string; scheme: KeyScheme; index: number }> = [];
   const lastUsed: Record<KeyScheme, number> = { wallet: -1, purpose: -1 };
+  const next: Record<KeyScheme, number> = { wallet: 0, purpose: 0 };
   let checked = 0;
-  for (let from = 0; ; from += gap) {
-    const keys = SCHEMES.flatMap((scheme) =>
-      Array.from({ length: gap }, (_, k) => ({ scheme, index: from + k })).filter(
-        (k) => k.index <= lastUsed[scheme] + gap && k.index < 0x80000000,
-      ),
-    );
+  for (;;) {
+    // Each path's next unchecked indices, up to `gap` past the last one in use.
+    const keys = SCHEMES.flatMap((scheme) => {
+      const end = Math.min(next[scheme] + gap, lastUsed[scheme] + gap + 1, 0x80000000);
+      return Array.from({ length: Math.max(0, end - next[scheme]) }, (_, k) => ({ scheme, index: next[scheme] + k }));
+    });
     if (keys.length === 0) break;
     const window = own.derive(keys);
     checked += window.length;
     const published = await lookup(window.map((k) => k.did));
     for (const k of window) {
+      next[k.scheme] = Math.max(next[k.scheme], k.index + 1);
       if (!published.has(k.did)) continue;
       found.push(k);
       lastUsed[k.scheme] = Math.max(lastUsed[k.scheme], k.index);
