@@ -2,7 +2,7 @@
 // with its reason while nothing stored changes, links and metadata retired by a delete, and the
 // native verifier agreeing with noble; keys are recovered once per identity, even across restarts.
 import { describe, expect, it } from 'vitest';
-import { nobleSha256Verifier } from '../../src-shared/identity/verify.ts';
+import { nobleSha256Verifier, type Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { verifyRecord } from '../../src-shared/identity/records.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import profiles from '../../src-shared/identity/fixtures/profiles.json' with { type: 'json' };
@@ -92,7 +92,7 @@ describe('the native verifier', () => {
 
   it('agrees with noble on every valid and every invalid fixture', () => {
     for (const f of [...profiles.valid, ...profiles.invalid]) {
-      const judge = (verifier: typeof native) => {
+      const judge = (verifier: Sha256Verifier) => {
         try {
           return verifyRecord(f.jws, { verifier, keyHint: verifyKey(f.jws) }).id;
         } catch (err) {
@@ -109,7 +109,7 @@ describe('the native verifier', () => {
     expect(native.verifySha256(sig, msg, alice.signer.publicKey)).toBe(true);
     expect(native.verifySha256(sig, msg, testIdentity('bob').signer.publicKey)).toBe(false);
     const offCurve = Uint8Array.from(alice.signer.publicKey);
-    offCurve[32] ^= 1;
+    offCurve[32] = offCurve[32]! ^ 1;
     expect(native.verifySha256(sig, msg, Uint8Array.of(5, ...offCurve.subarray(1)))).toBe(false);
   });
 
