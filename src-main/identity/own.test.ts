@@ -11,13 +11,13 @@ import { buildProfilePayload, didOf } from '../../src-shared/identity/profile.ts
 import { didIsHeaderJson, signDidIsJws } from '../../src-shared/identity/verify.ts';
 import keyPaths from '../../src-shared/identity/fixtures/key-paths.json' with { type: 'json' };
 import { createVault, type Vault } from '../vault/index.ts';
-import { createOwn, scanPaths, type Own } from './own.ts';
+import { createOwn, scanPaths } from './own.ts';
 import { testRegistry } from './testkit.ts';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 let dir: string;
 let vault: Vault;
-let clock = 1_800_000_000_000;
+const clock = 1_800_000_000_000;
 const now = () => clock;
 
 beforeEach(async () => {
