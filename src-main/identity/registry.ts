@@ -3,7 +3,7 @@
 // written, in one transaction with what a profile tombstone retires. docs/identity.md §3.
 import { IdentityError, type IdentityReason } from '../../src-shared/identity/errors.ts';
 import type { ChainLookup } from '../../src-shared/identity/links.ts';
-import { verifyRecord, type VerifiedRecord } from '../../src-shared/identity/records.ts';
+import { recordIdOf, verifyRecord, type VerifiedRecord } from '../../src-shared/identity/records.ts';
 import { decideIngest, retiredByTombstone, type IngestStatus } from '../../src-shared/identity/registry.ts';
 import { DID_IS_PREFIX, type KeyCache, type Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import type { SeenVia } from './component.ts';
@@ -22,7 +22,8 @@ export type IngestOutcome =
       readonly stored: false;
       readonly reason: IdentityReason;
       readonly message: string;
-      readonly record?: VerifiedRecord;
+      /** What the refused record is, when that is known (it verified, or it is a stored duplicate). */
+      readonly about?: { readonly did: string; readonly kind: VerifiedRecord['kind'] };
     };
 
 export interface RecordChange {
@@ -90,7 +91,9 @@ export function createRegistry(d: RegistryDeps): Registry {
     const profile = record.kind === 'profile' ? undefined : d.repo.get(record.did);
     const tombstoneIat = profile?.tombstone ? profile.iat : undefined;
     const decision = decideIngest(stored, record, tombstoneIat);
-    if (!decision.store) return { stored: false, reason: decision.reason, message: decision.message, record };
+    if (!decision.store) {
+      return { stored: false, reason: decision.reason, message: decision.message, about: record };
+    }
     d.repo.put(toNew(record, source), d.now());
     if (record.kind === 'profile' && record.tombstone) {
       const retired = retiredByTombstone(record.iat, d.repo.byDid(record.did));
@@ -117,6 +120,12 @@ export function createRegistry(d: RegistryDeps): Registry {
   return {
     verify,
     ingest(content, source) {
+      // The same bytes again (gossip arrives by several paths): known without checking the signature.
+      const id = typeof content === 'string' ? recordIdOf(content) : undefined;
+      const same = id === undefined ? undefined : d.repo.getById(id);
+      if (same && same.content === content) {
+        return { stored: false, reason: 'DUPLICATE', message: 'this record is already stored', about: same };
+      }
       let record: VerifiedRecord;
       try {
         record = verify(content, source.keyHint);

@@ -180,7 +180,7 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
     'identity.publish': (p) => {
       const o = registry.ingest(p.content, { via: 'api' });
       if (o.stored) return { did: o.record.did, kind: o.record.kind, status: o.status };
-      if (o.reason === 'DUPLICATE' && o.record) return { did: o.record.did, kind: o.record.kind, status: 'unchanged' };
+      if (o.reason === 'DUPLICATE' && o.about) return { did: o.about.did, kind: o.about.kind, status: 'unchanged' };
       return fail(o.reason, o.message);
     },
     'identity.links.list': (p) => ({ links: links(p.did) }),
