@@ -145,7 +145,7 @@ async function propagation(n: number, count: number, degree: number) {
 }
 
 /** 100,000 signed profiles, made once (signing takes minutes) and kept in the temp directory. */
-async function fixture(count: number): Promise<string> {
+export async function fixture(count: number): Promise<string> {
   const file = path.join(os.tmpdir(), `hashlock-identity-bench-${count}.jsonl`);
   if (existsSync(file)) return file;
   const threads = Math.max(1, Math.min(4, os.cpus().length));

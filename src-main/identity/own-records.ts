@@ -46,7 +46,7 @@ export interface OwnRecordsDeps {
 export interface OwnRecords {
   statement(did: string, account: string): { statement: string; iat: number };
   linkAccount(did: string, account: string, iat: number, signature: string): string;
-  linkWallet(did: string, ticker: string, address: string): Promise<string>;
+  linkWallet(did: string, ticker: string, address?: string): Promise<string>;
   linkDomain(did: string, origin: string): string;
   unlink(did: string, target: string): string;
   setMetadata(did: string, fields: MetadataFields): Promise<{ identityKey: string; iat: number }>;
@@ -56,6 +56,13 @@ export interface OwnRecords {
   open(did: string, identityKey: string): Promise<MetadataFields | undefined>;
   credential(did: string, origin: string, days: number): { jwt: string; configuration: unknown };
   attest(did: string, days: number): { attestation: string; orderKey: string; exp: number };
+}
+
+/** A fresh legacy (P2PKH) address of the wallet: the only kind Bitcoin Core's signmessage signs for. */
+async function newLegacyAddress(rpc: RpcClient, ticker: string): Promise<string> {
+  const address = await rpc.call<unknown>('getnewaddress', ['hashlock identity link', 'legacy']);
+  if (typeof address !== 'string') throw new ApiError('WALLET_RPC_ERROR', `The ${ticker} wallet gave no address.`);
+  return address;
 }
 
 /** Active profile of one of ours, or an error that says why not. */
@@ -86,10 +93,12 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
   return {
     statement,
     linkAccount,
-    async linkWallet(did, ticker, address) {
+    async linkWallet(did, ticker, given) {
       requireLive(d.repo, d.own, did);
       const coin = d.coin(ticker);
       const chain = linkChainOf(coin);
+      const rpc = d.rpc(ticker);
+      const address = given ?? (await newLegacyAddress(rpc, ticker));
       const decoded = decodeAddress(address, chain);
       if (!decoded) fail('LINK_INVALID', `${address} is not a ${coin.name} address`);
       if (decoded.kind !== 'p2pkh') {
@@ -99,7 +108,6 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
             `Litecoin Core 0.21 has no BIP322 for segwit. Make a legacy address in your wallet (getnewaddress "" legacy) and link that.`,
         );
       }
-      const rpc = d.rpc(ticker);
       const genesis = await rpc.call<unknown>('getblockhash', [0], { wallet: false });
       if (typeof genesis !== 'string' || `bip122:${genesis.slice(0, 32)}` !== chain.caip2) {
         throw new ApiError('WALLET_RPC_ERROR', `The ${ticker} wallet's daemon does not run ${chain.name}.`);

@@ -174,7 +174,10 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
       const r = await scan(p.gap ?? DEFAULT_SCAN_GAP, true);
       return { found: r.found.map((f) => view(f.did)), checked: r.checked, askedPeers: r.askedPeers };
     },
-    'identity.get': (p) => view(p.did),
+    'identity.get': async (p) => {
+      if (addressOfDid(p.did) && !repo.get(p.did)) await replication.lookup([p.did]);
+      return view(p.did);
+    },
     'identity.list': (p) => listIdentities(repo, p),
     'identity.resolve': (p) => resolveDid(p.did, p.accept, storedDid(p.did, repo)),
     'identity.publish': (p) => {

@@ -147,7 +147,11 @@ export const methods = {
     z.object({ found: z.array(IdentityView), checked: z.number().int(), askedPeers: z.number().int() }),
     "After a restore: find our identities published on m/302'/616'/i'/0/0 and m/302'/i' in the local registry and by asking peers, until `gap` unused keys in a row (default 20) on each path.",
   ),
-  'identity.get': method(z.object({ did: Did }).strict(), IdentityView, 'The stored profile of any identity.'),
+  'identity.get': method(
+    z.object({ did: Did }).strict(),
+    IdentityView,
+    'The stored profile of any identity; one not stored here is asked of the connected peers first.',
+  ),
   'identity.list': method(
     z
       .object({
@@ -191,9 +195,9 @@ export const methods = {
     "Link an account to one of our identities with the wallet's BIP137 signature of the statement (identity.links.statement).",
   ),
   'identity.links.wallet': method(
-    z.object({ did: Did, ticker: z.string().max(16), address: z.string().max(100) }).strict(),
+    z.object({ did: Did, ticker: z.string().max(16), address: z.string().max(100).optional() }).strict(),
     LinkView,
-    'Link an address of a connected wallet: the wallet signs the statement (signmessage; legacy P2PKH addresses only, as Litecoin Core 0.21 has no BIP322) and the identity signs back.',
+    'Link an address of a connected wallet (without one: a new legacy address of that wallet): the wallet signs the statement (signmessage; legacy P2PKH addresses only, as Litecoin Core 0.21 has no BIP322) and the identity signs back.',
   ),
   'identity.links.domain': method(
     z.object({ did: Did, origin: Target }).strict(),
