@@ -2,7 +2,7 @@
 // balances where it has the chain), and its linked domains; for our own identities, the forms
 // that link a wallet address or a domain and remove links.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { LinkView } from '../../src-shared/identity/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
@@ -79,6 +79,15 @@ export function LinksSection(props: { did: string; mine: boolean; deleted: boole
     onSuccess: (r) => qc.setQueryData(identityKeys.links(props.did), r),
   });
   const all = links.data?.links ?? [];
+  // What this node never checked is checked once when the profile is opened (not on arrival:
+  // every node fetching every published domain at once would be a flood).
+  const unchecked = all.some((l) => !l.removed && l.check.checkedAt === null);
+  const [autoChecked, setAutoChecked] = useState(false);
+  useEffect(() => {
+    if (!unchecked || autoChecked || check.isPending) return;
+    setAutoChecked(true);
+    check.mutate();
+  }, [unchecked, autoChecked, check]);
   const groups = byChain(all);
   const domains = all.filter((l) => l.kind === 'domain');
   return (
