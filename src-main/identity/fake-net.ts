@@ -3,7 +3,7 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import type { GossipMessage, P2pHost, RequestHandler } from '../p2p/host.ts';
-import { DEFAULT_LIMITS } from '../p2p/limits.ts';
+import { DEFAULT_LIMITS, PeerPenalties, type Offence } from '../p2p/limits.ts';
 
 export interface FakeHost extends P2pHost {
   readonly bans: string[];
@@ -27,6 +27,7 @@ export function createFakeNet() {
     const links = new Set<string>();
     const listeners = new Set<(p: PeerInfo[]) => void>();
     const bans: string[] = [];
+    const penalties = new PeerPenalties(DEFAULT_LIMITS.banThreshold, DEFAULT_LIMITS.penaltyDecayPerSec);
     const peers = (): PeerInfo[] => [...links].map((id) => ({ peerId: id, addrs: [] }));
     const h = {
       peerId,
@@ -81,6 +82,9 @@ export function createFakeNet() {
         disconnect(peerId, id);
       },
       isBanned: (id: string) => bans.includes(id),
+      penalize(id: string, offence: Offence) {
+        if (id !== peerId && penalties.add(id, DEFAULT_LIMITS.penalties[offence], Date.now())) void h.ban(id);
+      },
     };
     hosts.set(peerId, h as never);
     return h as unknown as FakeHost;

@@ -26,7 +26,7 @@ import {
 import { addressOfDid } from '../../src-shared/identity/verify.ts';
 import { KeyedRateLimiter, type TokenBucketConfig } from '../../src-shared/protocol/rate-limit.ts';
 import type { Logger } from '../kernel/log.ts';
-import { PeerPenalties, type Offence } from '../p2p/limits.ts';
+import type { Offence } from '../p2p/limits.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
@@ -90,7 +90,6 @@ const wireRecordOf = (content: string, key: Uint8Array | undefined): WireRecord 
 
 export function createReplication(d: ReplicationDeps): Replication {
   const opts = { ...DEFAULT_REPLICATION, ...d.options };
-  const penalties = new PeerPenalties(d.p2p.limits.banThreshold, d.p2p.limits.penaltyDecayPerSec);
   const newDids = new KeyedRateLimiter(opts.newPerPeer);
   const status: SyncStatus = { peersReconciled: 0, recordsFetched: 0, lastSyncAt: null, lastError: null };
   const syncing = new Map<string, Promise<{ need: number; stored: number }>>();
@@ -101,15 +100,9 @@ export function createReplication(d: ReplicationDeps): Replication {
 
   const reconcileSet = (): ReconcileSet => (set ??= buildReconcileSet(d.repo.reconcileItems()));
 
-  function penalize(peerId: string, offence: Offence, detail: string): void {
-    if (peerId === d.p2p.peerId) return;
-    d.log.info('identity peer penalized', { peerId, offence, detail });
-    if (penalties.add(peerId, d.p2p.limits.penalties[offence], d.now())) {
-      void d.p2p.ban(peerId, `identity: ${offence}: ${detail}`).catch((err: unknown) => {
-        d.log.warn('could not ban a peer', { peerId, error: String(err) });
-      });
-    }
-  }
+  /** On the host's one count per peer (docs/p2p.md): enough points and the host bans the peer. */
+  const penalize = (peerId: string, offence: Offence, detail: string) =>
+    d.p2p.penalize(peerId, offence, `identity: ${detail}`);
 
   function onPush(from: string, data: Uint8Array): void {
     if (data.length > MAX_PUSH_BYTES) return penalize(from, 'oversize', `identity push of ${data.length} bytes`);
