@@ -20,6 +20,7 @@ import {
   type DevnetState,
 } from './layout.ts';
 import { startMarketMaker } from './market-maker.ts';
+import { publishMakerIdentity } from './maker-identity.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
@@ -243,6 +244,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       );
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
+      await publishMakerIdentity(createNodeRpc(makerNode.url, makerNode.token, 60_000), log);
       marketMaker = startMarketMaker({
         rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000),
         log,
