@@ -243,11 +243,21 @@ async function contentSize(file: string): Promise<number> {
   return total;
 }
 
-export async function run(opts: { nodes?: number; profiles?: number; catchUpProfiles?: number; out?: string } = {}) {
+export async function run(
+  opts: {
+    nodes?: number;
+    profiles?: number;
+    catchUpProfiles?: number;
+    only?: 'propagation' | 'catch-up';
+    out?: string;
+  } = {},
+) {
   const result = {
     machine: { cpus: os.cpus().length, node: process.version },
-    propagation: await propagation(opts.nodes ?? 20, opts.profiles ?? 50, 3),
-    ...(await catchUp(opts.catchUpProfiles ?? 100_000, 2)),
+    propagation: opts.only === 'catch-up' ? null : await propagation(opts.nodes ?? 20, opts.profiles ?? 50, 3),
+    ...(opts.only === 'propagation'
+      ? { catchUp: null, resolution: null }
+      : await catchUp(opts.catchUpProfiles ?? 100_000, 2)),
   };
   const out = opts.out ?? path.join(ROOT, 'bench', 'results', 'identity-network.json');
   await mkdir(path.dirname(out), { recursive: true });
@@ -255,11 +265,13 @@ export async function run(opts: { nodes?: number; profiles?: number; catchUpProf
   return {
     ...result,
     summary: {
-      propagationP50Ms: result.propagation.p50Ms,
-      propagationP99Ms: result.propagation.p99Ms,
-      catchUpMs: result.catchUp.ms,
-      catchUpRatio: result.catchUp.ratioToRecords,
-      resolutionP50Ms: result.resolution.p50Ms,
+      propagationP50Ms: result.propagation?.p50Ms,
+      propagationP99Ms: result.propagation?.p99Ms,
+      propagationMissing: result.propagation?.missing,
+      catchUpMs: result.catchUp?.ms,
+      catchUpStored: result.catchUp?.stored,
+      catchUpRatio: result.catchUp?.ratioToRecords,
+      resolutionP50Ms: result.resolution?.p50Ms,
     },
   };
 }

@@ -27,7 +27,8 @@ import { addressOfDid } from '../../src-shared/identity/verify.ts';
 import { KeyedRateLimiter, type TokenBucketConfig } from '../../src-shared/protocol/rate-limit.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { Offence } from '../p2p/limits.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
+import { sleep } from '../kernel/time.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
 import type { VerifyPool } from './verify-pool.ts';
@@ -126,22 +127,31 @@ export function createReplication(d: ReplicationDeps): Replication {
     let stored = 0;
     let fetched = 0;
     const wanted = need.slice(0, opts.maxFetchPerSession);
-    let inflight: Promise<unknown> | undefined;
-    for (let i = 0; i < wanted.length; i += FETCH_BATCH) {
-      const ids = wanted.slice(i, i + FETCH_BATCH);
-      const answer = await fetchOnce(peerId, ids);
-      // One batch verifies and stores while the next is on the wire.
-      await inflight;
+    const batches: string[][] = [];
+    for (let i = 0; i < wanted.length; i += FETCH_BATCH) batches.push(wanted.slice(i, i + FETCH_BATCH));
+    // The next batch is on the wire while this one verifies and stores.
+    let next = batches.length > 0 ? fetchWithRetry(peerId, batches[0]!) : undefined;
+    for (let i = 0; next; i++) {
+      const answer = await next;
+      next = i + 1 < batches.length && answer !== undefined ? fetchWithRetry(peerId, batches[i + 1]!) : undefined;
       if (answer === undefined) break;
       fetched += answer.length;
       d.onSync?.({ phase: 'fetching', need: wanted.length, fetched });
-      inflight = storeBatch(peerId, answer).then((n) => {
-        stored += n;
-      });
+      stored += await storeBatch(peerId, answer);
     }
-    await inflight;
     status.recordsFetched += fetched;
     return stored;
+  }
+
+  /** A fetch that timed out or lost its connection is asked once more before the session gives up. */
+  async function fetchWithRetry(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+    try {
+      return await fetchOnce(peerId, ids);
+    } catch (err) {
+      if (!(err instanceof PeerRequestError) || !['timeout', 'reset', 'unreachable'].includes(err.reason)) throw err;
+      await sleep(1000);
+      return fetchOnce(peerId, ids);
+    }
   }
 
   /** One fetch request; what is missing from the answer is asked for again, once. */
@@ -221,22 +231,58 @@ export function createReplication(d: ReplicationDeps): Replication {
     }
   }
 
+  // One catch-up at a time: sessions with several peers at once would fetch the same records
+  // from each of them.
+  let queue: Promise<unknown> = Promise.resolve();
   const syncWith = (peerId: string) => {
     let running = syncing.get(peerId);
     if (!running) {
-      running = session(peerId).finally(() => syncing.delete(peerId));
+      const mine = queue.then(() => session(peerId));
+      queue = mine.catch(() => undefined);
+      running = mine.finally(() => syncing.delete(peerId));
       syncing.set(peerId, running);
     }
     return running;
   };
 
-  function syncInBackground(peerId: string): void {
+  const failures = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    if (stopped) return;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+  const connected = (peerId: string) => d.p2p.peers().some((p) => p.peerId === peerId);
+
+  function syncInBackground(peerId: string, force = false): void {
     if (stopped || syncing.has(peerId) || d.p2p.isBanned(peerId)) return;
     const last = lastSync.get(peerId);
-    if (last !== undefined && d.now() - last < opts.resyncMs) return;
-    syncWith(peerId).catch((err: unknown) => {
-      d.log.info('identity catch-up failed', { peerId, error: (err as Error).message });
-    });
+    if (!force && last !== undefined && d.now() - last < opts.resyncMs) return;
+    syncWith(peerId).then(
+      () => failures.delete(peerId),
+      (err: unknown) => {
+        const n = (failures.get(peerId) ?? 0) + 1;
+        failures.set(peerId, n);
+        const wait = Math.min(60_000, 2_000 * 2 ** Math.min(n, 5));
+        d.log.info('identity catch-up failed; trying again later', { peerId, error: (err as Error).message, wait });
+        // A peer still there is tried again after a while, longer after each failure.
+        later(wait, () => {
+          if (connected(peerId)) syncInBackground(peerId, true);
+        });
+      },
+    );
+  }
+
+  /** Now and then, one connected peer is reconciled again: it heals gossip this node missed. */
+  function antiEntropy(): void {
+    const peers = d.p2p.peers();
+    const peer = peers[Math.floor(Math.random() * peers.length)];
+    if (peer) syncInBackground(peer.peerId, true);
+    later(opts.resyncMs, antiEntropy);
   }
 
   return {
@@ -283,10 +329,13 @@ export function createReplication(d: ReplicationDeps): Replication {
         }),
       );
       for (const p of d.p2p.peers()) syncInBackground(p.peerId);
+      later(opts.resyncMs, antiEntropy);
     },
     stop() {
       stopped = true;
       for (const off of offs.splice(0)) off();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
     },
     syncWith,
     async lookup(dids) {
