@@ -86,7 +86,7 @@ const banned = async (h: Hostile) => !(await node.call('p2p.peers', {})).some((p
 const records = async () => (await node.call('identity.sync.status', {})).records;
 
 beforeAll(async () => {
-  node = new IdNode(root, 'honest', { replication: { newPerPeer: { capacity: 20, refillPerSec: 0.2 } } });
+  node = await IdNode.prepare(root, 'honest', { replication: { newPerPeer: { capacity: 20, refillPerSec: 0.2 } } });
   await node.start();
   await node.call('identity.create', { profile: { name: 'Honest' } });
 }, 120_000);

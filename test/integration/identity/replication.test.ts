@@ -2,17 +2,14 @@
 // others over the overlay and resolve there by HTTP (DID resolution, Blockcore REST); a node that
 // was down while an identity changed catches up when it returns and never brings the old profile
 // back; a record PUT into one node's registry reaches the others; the CLI drives all of it.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DID_RESOLUTION } from '../../../src-shared/identity/resolve.ts';
 import { testIdentity } from '../../../src-main/identity/testkit.ts';
-import { BIN, IdNode, startMesh, until } from './id-node.ts';
+import { IdNode, startMesh, until } from './id-node.ts';
 
-const run = promisify(execFile);
 const root = mkdtempSync(path.join(os.tmpdir(), 'hl-identity-it-'));
 let a: IdNode;
 let b: IdNode;
@@ -91,21 +88,15 @@ describe('identity across node processes', () => {
   }, 120_000);
 
   it('the CLI creates, resolves and lists identities', async () => {
-    const cli = (...args: string[]) => run(BIN, [...args, '--data-dir', b.dataDir], { timeout: 60_000 });
-    const created = JSON.parse(
-      (await cli('identity', 'create', '--profile', '{"name":"Cli Bee"}', '--label', 'cli')).stdout,
-    ) as {
+    const cli = (...args: string[]) => b.cli(args);
+    const created = (await cli('identity', 'create', '--profile', '{"name":"Cli Bee"}', '--label', 'cli')) as {
       did: string;
     };
-    const res = JSON.parse((await cli('identity', 'resolve', '--did', created.did)).stdout) as { status: number };
+    const res = (await cli('identity', 'resolve', '--did', created.did)) as { status: number };
     expect(res.status).toBe(200);
-    const list = JSON.parse((await cli('identity', 'list', '--mine', 'true')).stdout) as {
-      items: Array<{ label: string }>;
-    };
+    const list = (await cli('identity', 'list', '--mine', 'true')) as { items: Array<{ label: string }> };
     expect(list.items.map((i) => i.label)).toContain('cli');
-    const links = JSON.parse((await cli('identity', 'links', 'list', '--did', created.did)).stdout) as {
-      links: unknown[];
-    };
+    const links = (await cli('identity', 'links', 'list', '--did', created.did)) as { links: unknown[] };
     expect(links.links).toEqual([]);
     await expect(cli('identity', 'publish', '--content', 'not.a.jws')).rejects.toMatchObject({
       stderr: expect.stringMatching(/INVALID_PARAMS/),
