@@ -215,9 +215,9 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
               `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
             );
           const token = readApiToken(node.dataDir);
-          const client = createNodeRpc(url, token, 2000);
-          await client.call('node.info', {});
-          return { client, token };
+          await createNodeRpc(url, token, 2000).call('node.info', {});
+          // Only the probe is short: a loaded machine can take seconds over the calls after it.
+          return { client: createNodeRpc(url, token, 60_000), token };
         },
         { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` },
       );
