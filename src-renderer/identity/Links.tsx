@@ -46,7 +46,8 @@ function LinkRow(props: { link: LinkView; mine: boolean }) {
   return (
     <li
       className={`link-row${l.removed ? ' link-removed' : ''}`}
-      data-testid={`identity-link-${l.address ?? l.target}`}
+      data-testid={`identity-linkrow-${l.address ?? l.target}`}
+      data-target={l.address ?? l.target}
     >
       <div className="link-head">
         <span className="mono break">{l.address ?? l.target}</span>
