@@ -182,7 +182,7 @@ function LinkForms(props: { did: string }) {
           addresses (no BIP322). Leave the address empty to have your wallet make a new legacy address for it.
         </p>
         {connected.length === 0 ? <p className="muted">Connect a wallet first (Wallets page).</p> : null}
-        <div className="inline-form">
+        <div className="inline-form inline-form-3">
           <div className="field">
             <label htmlFor="identity-link-ticker">Wallet</label>
             <select

@@ -48,6 +48,7 @@ function Profile(props: { view: IdentityView }) {
             profile={v.profile}
             deleted={v.deleted}
             size="large"
+            showDid={false}
             testId="identity-card"
           />
           <div className="profile-badges">

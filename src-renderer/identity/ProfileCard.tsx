@@ -9,6 +9,8 @@ export function ProfileCard(props: {
   profile: ProfileFields;
   deleted?: boolean;
   size?: 'small' | 'large';
+  /** Off where the page shows the DID itself (with copy and QR). */
+  showDid?: boolean;
   testId?: string;
 }) {
   const p = props.profile;
@@ -31,7 +33,9 @@ export function ProfileCard(props: {
         </div>
         {!props.deleted && p.title ? <div className="profile-title">{p.title}</div> : null}
         {!props.deleted && aka.length > 0 ? <div className="muted small">also {aka.join(' · ')}</div> : null}
-        <div className="mono small muted">did:is:{large ? props.address : shortenMiddle(props.address, 10, 6)}</div>
+        {props.showDid === false ? null : (
+          <div className="mono small muted">did:is:{large ? props.address : shortenMiddle(props.address, 10, 6)}</div>
+        )}
       </div>
     </div>
   );
