@@ -1,11 +1,13 @@
 // Identity on the devnet, as two people see it: alice creates an identity with a picture, publishes
 // it, links an address of her DEVA wallet (her wallet signs, her identity signs back) and sees the
 // coins on it; bob finds her by DID, sees the profile verified and the link checked on his own
-// node; alice deletes it and bob's page shows it gone. Screenshots of each screen are saved.
+// node; alice deletes it and bob's page shows it gone. Bob also sees the devnet market maker's
+// verified identity next to its orders. Screenshots of each screen are saved.
 import { deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { chainRpc } from './chain.ts';
-import { openTrader, shot, type Trader } from './trader.ts';
+import { showBookOrders } from './trade-ui.ts';
+import { gotoTrade, openTrader, shot, type Trader } from './trader.ts';
 
 /** A small PNG (a diagonal gradient), made here so the test needs no picture file. */
 function gradientPng(size: number): Buffer {
@@ -158,5 +160,24 @@ test('alice publishes an identity with a linked devnet address; bob finds it ver
   expect(resolved.status).toBe(410);
 
   expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test("bob sees the devnet market maker's verified identity on its orders and opens its profile", async () => {
+  const b = bob.page;
+  await gotoTrade(b);
+  await showBookOrders(b, 'sell');
+  const row = b.locator('[data-testid="book-order"][data-maker="Devnet Market Maker"]').first();
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await expect(row).toHaveAttribute('title', /Devnet Market Maker \(verified identity\)/);
+  await row.click();
+  await expect(b.getByTestId('take-maker-identity')).toHaveText('Devnet Market Maker');
+  await shot(b, 'identity-10-maker-on-orders');
+  await b.getByTestId('take-maker-identity').click();
+  await expect(b.getByTestId('identity-card-name')).toHaveText('Devnet Market Maker');
+  await expect(b.getByTestId('identity-verified-badge')).toBeVisible();
+  await shot(b, 'identity-11-maker-profile');
+  const orders = await bob.rpc.call('getOrders', { base: 'DEVA', quote: 'DEVB' });
+  expect(orders.filter((o) => o.makerIdentity?.name === 'Devnet Market Maker').length).toBeGreaterThan(0);
   expect(bob.errors).toEqual([]);
 });

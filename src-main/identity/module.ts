@@ -3,6 +3,7 @@
 // identities in the vault, and gives other domains the `identities` component.
 import { defineModule } from '../kernel/module.ts';
 import './component.ts';
+import './order-identity.ts';
 import { IdentityConfig, TEST_NETWORKS } from './config.ts';
 import { m0001Identity } from './migrations/0001_identity.ts';
 import { createIdentityRepo } from './repo.ts';
@@ -23,7 +24,7 @@ export const identityModule = defineModule({
     ];
   },
   needs: ['vault', 'p2p', 'wallets'],
-  provides: ['identities'],
+  provides: ['identities', 'makerIdentities'],
   create(c, config) {
     const repo = createIdentityRepo(c.db);
     const node = createIdentityNode({
@@ -44,7 +45,7 @@ export const identityModule = defineModule({
     });
     const offs: Array<() => void> = [];
     return {
-      provides: { identities: node.identities },
+      provides: { identities: node.identities, makerIdentities: node.makerIdentities },
       handlers: node.handlers,
       routes: node.routes,
       async start() {

@@ -1,13 +1,11 @@
 // Records our identities sign besides profiles: links to accounts (the address's wallet signs the
 // statement, the identity signs back) and domains, sealed private metadata with its key kept
-// sealed by the vault, domain linkage credentials and the order-key attestation.
+// sealed by the vault and domain linkage credentials (order-key attestations: order-identity.ts).
 // docs/identity.md §6–9.
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { signOrderKeyAttestation } from '../../src-shared/identity/attestation.ts';
 import { didConfiguration, signDomainLinkage } from '../../src-shared/identity/domain.ts';
-import { IdentityError, fail } from '../../src-shared/identity/errors.ts';
+import { fail } from '../../src-shared/identity/errors.ts';
 import {
   buildLinkPayload,
   buildLinkTombstonePayload,
@@ -39,7 +37,6 @@ export interface OwnRecordsDeps {
   readonly coin: (ticker: string) => CoinParams;
   readonly rpc: (ticker: string) => RpcClient;
   readonly secrets: () => SecretBox;
-  readonly orderKey: () => Uint8Array;
   readonly now: () => number;
 }
 
@@ -55,7 +52,6 @@ export interface OwnRecords {
   metadataKey(did: string): string | undefined;
   open(did: string, identityKey: string): Promise<MetadataFields | undefined>;
   credential(did: string, origin: string, days: number): { jwt: string; configuration: unknown };
-  attest(did: string, days: number): { attestation: string; orderKey: string; exp: number };
 }
 
 /** A fresh legacy (P2PKH) address of the wallet: the only kind Bitcoin Core's signmessage signs for. */
@@ -180,14 +176,6 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
       requireLive(d.repo, d.own, did);
       const jwt = signDomainLinkage(did, origin, d.now(), days, d.own.signer(did));
       return { jwt, configuration: didConfiguration([jwt]) };
-    },
-    attest(did, days) {
-      requireLive(d.repo, d.own, did);
-      if (!d.repo.get(did)) throw new IdentityError('NOT_FOUND', `${did} has no published profile to show`);
-      const orderKey = bytesToHex(d.orderKey());
-      const attestation = signOrderKeyAttestation(did, orderKey, d.now(), days, d.own.signer(did));
-      const exp = JSON.parse(Buffer.from(attestation.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
-      return { attestation, orderKey, exp: exp.exp };
     },
   };
 }

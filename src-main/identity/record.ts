@@ -10,7 +10,15 @@ import type { IdentityRepo } from './repo.ts';
 const KeysOfRecord = z.object({ maker: z.string(), taker: z.string() }).loose();
 
 export function tradingRecord(db: Database, repo: IdentityRepo, did: string): z.infer<typeof TradingRecordView> {
-  const orderKeys = repo.attestations.byDid(did).map((a) => a.orderKey);
+  // Every order key this DID ever attested (withdrawn ones too: the trades were made meanwhile).
+  const orderKeys = [
+    ...new Set(
+      repo
+        .byDid(did)
+        .filter((r) => r.kind === 'order-key')
+        .map((r) => r.target!),
+    ),
+  ].sort();
   const out = {
     did,
     orderKeys,

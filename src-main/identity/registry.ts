@@ -63,7 +63,12 @@ function searchText(r: VerifiedRecord): string | null {
 }
 
 function toNew(r: VerifiedRecord, source: IngestSource): NewRecord {
-  const target = r.kind === 'link' ? r.slot.slice(r.slot.indexOf('#link:') + 6) : null;
+  const target =
+    r.kind === 'link'
+      ? r.slot.slice(r.slot.indexOf('#link:') + 6)
+      : r.kind === 'order-key'
+        ? r.attestation.orderKey
+        : null;
   return {
     slot: r.slot,
     did: r.did,

@@ -50,6 +50,8 @@ export interface IdentityRepo {
   get(slot: string): StoredRecord | undefined;
   getById(idHex: string): StoredRecord | undefined;
   byDid(did: string): StoredRecord[];
+  /** Every DID's attestation record of this order key (live or not; the caller judges). */
+  byOrderKey(orderKeyHex: string): StoredRecord[];
   /** Writes a record into its slot (replacing what was there) and notes the DID's first sighting. */
   put(record: NewRecord, storedAt: number): void;
   deleteSlots(slots: readonly string[]): void;
@@ -128,6 +130,9 @@ export function createIdentityRepo(db: Database): IdentityRepo {
   const selectSlot = db.prepare<[string], RecordRow>(`SELECT ${COLS} FROM identity_records WHERE slot = ?`);
   const selectId = db.prepare<[Buffer], RecordRow>(`SELECT ${COLS} FROM identity_records WHERE record_id = ?`);
   const selectDid = db.prepare<[string], RecordRow>(`SELECT ${COLS} FROM identity_records WHERE did = ? ORDER BY slot`);
+  const selectOrderKey = db.prepare<[string], RecordRow>(
+    `SELECT ${COLS} FROM identity_records WHERE kind = 'order-key' AND target = ? ORDER BY slot`,
+  );
   const upsert = db.prepare(
     `INSERT INTO identity_records (slot, did, kind, target, iat, tombstone, record_id, public_key, content, search, via, peer_id, stored_at)
      VALUES (@slot, @did, @kind, @target, @iat, @tombstone, @id, @publicKey, @content, @search, @via, @peerId, @storedAt)
@@ -217,6 +222,7 @@ export function createIdentityRepo(db: Database): IdentityRepo {
       return r ? fromRow(r) : undefined;
     },
     byDid: (did) => selectDid.all(did).map(fromRow),
+    byOrderKey: (key) => selectOrderKey.all(key).map(fromRow),
     put(rec, storedAt) {
       upsert.run({
         slot: rec.slot,

@@ -6,6 +6,9 @@ import { fail } from '../../src-shared/identity/errors.ts';
 import type { LinkView } from '../../src-shared/identity/contract.ts';
 import { resolveDid } from '../../src-shared/identity/resolve.ts';
 import { addressOfDid } from '../../src-shared/identity/verify.ts';
+import { parseCompactJws } from '../../src-shared/identity/jws.ts';
+import { MAX_RECORD_CHARS, orderKeySlot } from '../../src-shared/identity/records.ts';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { RpcClient } from '../chain/rpc.ts';
 import type { Handlers, HttpRoute } from '../kernel/module.ts';
 import type { Logger } from '../kernel/log.ts';
@@ -20,6 +23,7 @@ import { checkAccount, checkDomain, DEFAULT_DOMAIN_FETCH } from './links-check.t
 import { createNativeVerifier, createStoredKeyCache } from './native-verify.ts';
 import { createOwn, DEFAULT_SCAN_GAP, scanPaths } from './own.ts';
 import { createOwnRecords } from './own-records.ts';
+import { ATTEST_DAYS, createOrderShowing, makerIdentityOf, type MakerIdentities } from './order-identity.ts';
 import { tradingRecord } from './record.ts';
 import { createRegistry, type RecordChange } from './registry.ts';
 import { createReplication } from './replication.ts';
@@ -50,9 +54,12 @@ export interface IdentityNode {
   readonly handlers: Partial<Handlers>;
   readonly routes: HttpRoute[];
   readonly identities: Identities;
+  readonly makerIdentities: MakerIdentities;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+const RENEW_CHECK_MS = 6 * 3_600_000;
 
 export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
   const { repo } = d;
@@ -88,11 +95,19 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
     coin: d.coin,
     rpc: (ticker) => d.rpcOf(ticker) ?? fail('NOT_FOUND', `no wallet is connected for ${ticker}`),
     secrets,
+    now: d.now,
+  });
+  const showing = createOrderShowing({
+    own,
+    repo,
     orderKey: () => d.vault.networkPublicKey('order'),
+    signOrderKey: (digest) => d.vault.signNetworkDigest('order', digest),
+    log: d.log,
     now: d.now,
   });
   const domainFetch = { ...DEFAULT_DOMAIN_FETCH, ...d.config.domains };
   const offs: Array<() => void> = [];
+  const makersNoted = new Set<string>();
 
   const isMine = (did: string) => repo.mine.get(did) !== undefined;
   const profileOf = (did: string) => {
@@ -161,7 +176,10 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
       })),
     sign: (did, digest32) => own.signer(did).signDigest(digest32),
     openMetadata: (did, key) => records.open(did, key),
-    onChanged: (listener) => registry.onChange((c) => listener({ did: c.did, kind: c.kind })),
+    onChanged: (listener) =>
+      registry.onChange((c) => {
+        if (c.kind !== 'order-key') listener({ did: c.did, kind: c.kind });
+      }),
   };
 
   const handlers: Partial<Handlers> = {
@@ -202,14 +220,10 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
     },
     'identity.metadata.remove': (p) => records.removeMetadata(p.did),
     'identity.domain.credential': (p) => records.credential(p.did, p.origin, p.days ?? 365),
-    'identity.attest': (p) => records.attest(p.did, p.days ?? 30),
+    'identity.attest': (p) => showing.attest(p.did, p.days ?? ATTEST_DAYS),
     'identity.orders.get': () => ordersChoice(),
     'identity.orders.set': (p) => {
-      if (p.did !== null) {
-        own.mineRow(p.did);
-        records.attest(p.did, 1);
-      }
-      repo.mine.setOnOrders(p.did);
+      showing.choose(p.did);
       return ordersChoice();
     },
     'identity.record': (p) => tradingRecord(d.db, repo, p.did),
@@ -226,13 +240,29 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
 
   function ordersChoice() {
     const row = repo.mine.list().find((r) => r.onOrders);
-    return { did: row?.did ?? null, exp: null };
+    if (!row) return { did: null, exp: null };
+    const rec = repo.get(orderKeySlot(row.did, bytesToHex(d.vault.networkPublicKey('order'))));
+    const exp = rec && !rec.tombstone ? (parseCompactJws(rec.content, MAX_RECORD_CHARS).payload.exp as number) : null;
+    return { did: row.did, exp };
   }
 
   return {
     handlers,
     routes: identityRoutes({ registry, repo }),
     identities,
+    makerIdentities: {
+      ofOrderKey(orderKeyHex, peerId) {
+        const found = makerIdentityOf(repo, orderKeyHex, d.now());
+        if (!found) return undefined;
+        // The maker's node: our refunds with it count on the identity's trading record.
+        const seenKey = `${orderKeyHex} ${found.did} ${found.iat} ${peerId}`;
+        if (peerId && !makersNoted.has(seenKey)) {
+          makersNoted.add(seenKey);
+          repo.attestations.put({ ...found, orderKey: orderKeyHex, peerId, seenAt: d.now() });
+        }
+        return { did: found.did, name: found.name };
+      },
+    },
     async start() {
       offs.push(
         registry.onChange((c) => {
@@ -241,11 +271,22 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
       );
       offs.push(
         d.vault.onStateChange((state) => {
-          if (state === 'unlocked') void scan(d.config.scanGap, true).catch(() => undefined);
+          if (state !== 'unlocked') return;
+          void scan(d.config.scanGap, true).catch(() => undefined);
+          showing.renew();
         }),
       );
+      // The identity shown on our orders is renewed well before its attestation ends.
+      const renewal = setInterval(() => {
+        if (d.vault.status() === 'unlocked') showing.renew();
+      }, RENEW_CHECK_MS);
+      renewal.unref();
+      offs.push(() => clearInterval(renewal));
       await replication.start();
-      if (d.vault.status() === 'unlocked') void scan(d.config.scanGap, true).catch(() => undefined);
+      if (d.vault.status() === 'unlocked') {
+        void scan(d.config.scanGap, true).catch(() => undefined);
+        showing.renew();
+      }
     },
     async stop() {
       for (const off of offs.splice(0)) off();

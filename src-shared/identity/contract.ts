@@ -12,7 +12,7 @@ const Did = z.string().min(8).max(200);
 const Account = z.number().int().min(0).max(0x7fffffff);
 const Days = z.number().int().min(1);
 const RecordStatus = z.enum(['created', 'updated', 'deleted', 'recreated', 'unchanged']);
-const RecordKind = z.enum(['profile', 'metadata', 'link']);
+const RecordKind = z.enum(['profile', 'metadata', 'link', 'order-key']);
 
 export const ProfileView = z.object({
   name: z.string().nullable(),
@@ -232,7 +232,7 @@ export const methods = {
   'identity.attest': method(
     z.object({ did: Did, days: Days.max(30).optional() }).strict(),
     z.object({ attestation: z.string(), orderKey: z.string(), exp: z.number().int() }),
-    "Vouch for this node's order key with one of our identities, so our orders show it.",
+    "Publish a fresh attestation of this node's order key by one of our identities (signed by both; replicated like a link). identity.orders.set is the usual way.",
   ),
   'identity.orders.get': method(
     Empty,
@@ -242,7 +242,7 @@ export const methods = {
   'identity.orders.set': method(
     z.object({ did: Did.nullable() }).strict(),
     z.object({ did: z.string().nullable(), exp: z.number().int().nullable() }),
-    'Show one of our identities on our orders (a signed attestation of the order key travels with each order), or none.',
+    'Show one of our identities on our orders, or none: publishes an attestation of the order key (renewed before it ends) and withdraws the others, so every node shows the name next to our orders.',
   ),
   'identity.record': method(
     z.object({ did: Did }).strict(),

@@ -1,5 +1,5 @@
 // The did:is registry's tables (docs/identity.md §3): one current record per slot (a DID's
-// profile, its metadata, each of its links), when each DID was first seen, the user's own
+// profile, its metadata, each of its links and order-key attestations), when each DID was first seen, the user's own
 // identities (vault key path, local label, sealed metadata key, whether orders show it), what
 // this node found when it checked links, the order-key attestations it saw on orders (with the
 // peer that announced them) and this node's swaps that ended in a refund, by counterparty peer.
@@ -13,7 +13,7 @@ export const m0001Identity: Migration = {
       CREATE TABLE identity_records (
         slot TEXT PRIMARY KEY NOT NULL,
         did TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('profile', 'metadata', 'link')),
+        kind TEXT NOT NULL CHECK (kind IN ('profile', 'metadata', 'link', 'order-key')),
         target TEXT,
         iat INTEGER NOT NULL CHECK (iat >= 0),
         tombstone INTEGER NOT NULL CHECK (tombstone IN (0, 1)),
@@ -24,9 +24,10 @@ export const m0001Identity: Migration = {
         via TEXT NOT NULL CHECK (via IN ('self', 'api', 'http', 'gossip', 'sync')),
         peer_id TEXT,
         stored_at INTEGER NOT NULL,
-        CHECK ((kind = 'link') = (target IS NOT NULL))
+        CHECK ((kind IN ('link', 'order-key')) = (target IS NOT NULL))
       ) STRICT;
       CREATE INDEX identity_records_by_did ON identity_records (did);
+      CREATE INDEX identity_records_by_order_key ON identity_records (target) WHERE kind = 'order-key';
 
       CREATE TABLE identity_dids (
         did TEXT PRIMARY KEY NOT NULL,
