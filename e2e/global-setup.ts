@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const E2E_BASE_PORT = '29500';
+// Another worktree's run on the same machine picks its own range (HASHLOCK_E2E_BASE_PORT=31500 ...).
+export const E2E_BASE_PORT = process.env.HASHLOCK_E2E_BASE_PORT ?? '29500';
 
 export default function globalSetup(): () => void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hashlock-e2e-devnet-'));
