@@ -7,7 +7,7 @@
 // The machine is shared, so the load average is recorded next to every result.
 // Writes bench/results/identity-network.json.   npm run bench -- identity-network
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -252,14 +252,24 @@ export async function run(
     out?: string;
   } = {},
 ) {
+  // IDENTITY_BENCH_ONLY=propagation|catch-up (npm run bench passes no options) runs one part and
+  // keeps the other part's last result in the file.
+  const only = opts.only ?? (process.env.IDENTITY_BENCH_ONLY as 'propagation' | 'catch-up' | undefined);
+  const out = opts.out ?? path.join(ROOT, 'bench', 'results', 'identity-network.json');
+  const previous = only && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
   const result = {
     machine: { cpus: os.cpus().length, node: process.version },
-    propagation: opts.only === 'catch-up' ? null : await propagation(opts.nodes ?? 20, opts.profiles ?? 50, 3),
-    ...(opts.only === 'propagation'
-      ? { catchUp: null, resolution: null }
+    propagation:
+      only === 'catch-up'
+        ? ((previous.propagation ?? null) as Awaited<ReturnType<typeof propagation>> | null)
+        : await propagation(opts.nodes ?? 20, opts.profiles ?? 50, 3),
+    ...(only === 'propagation'
+      ? {
+          catchUp: (previous.catchUp ?? null) as Awaited<ReturnType<typeof catchUp>>['catchUp'] | null,
+          resolution: (previous.resolution ?? null) as Awaited<ReturnType<typeof catchUp>>['resolution'] | null,
+        }
       : await catchUp(opts.catchUpProfiles ?? 100_000, 2)),
   };
-  const out = opts.out ?? path.join(ROOT, 'bench', 'results', 'identity-network.json');
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   return {
