@@ -219,7 +219,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
           // Only the probe is short: a loaded machine can take seconds over the calls after it.
           return { client: createNodeRpc(url, token, 60_000), token };
         },
-        { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` },
+        { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
       );
       const info = await rpc.client.call('p2p.info', {});
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
