@@ -217,7 +217,7 @@ function TradingRecord(props: { did: string }) {
     <div className="panel stack" data-testid="identity-record">
       <h2>Trading record</h2>
       {d.orderKeys.length === 0 ? (
-        <p className="muted">This identity has not shown itself on orders this node saw.</p>
+        <p className="muted">This identity has never been shown on orders (its owner did not choose to).</p>
       ) : (
         <dl className="facts">
           <dt>Completed swaps</dt>
