@@ -177,7 +177,7 @@ test("bob sees the devnet market maker's verified identity on its orders and ope
   await expect(b.getByTestId('identity-card-name')).toHaveText('Devnet Market Maker');
   await expect(b.getByTestId('identity-verified-badge')).toBeVisible();
   await shot(b, 'identity-11-maker-profile');
-  const orders = await bob.rpc.call('getOrders', { base: 'DEVA', quote: 'DEVB' });
+  const orders = await bob.rpc.call('orders.list', { base: 'DEVA', quote: 'DEVB' });
   expect(orders.filter((o) => o.makerIdentity?.name === 'Devnet Market Maker').length).toBeGreaterThan(0);
   expect(bob.errors).toEqual([]);
 });

@@ -2,8 +2,8 @@
 // JSON (as the wire would), with connections a test makes and breaks, and bans recorded.
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
-import type { GossipMessage, P2pHost, RequestHandler } from '../p2p/host.ts';
-import { DEFAULT_LIMITS, PeerPenalties, type Offence } from '../p2p/limits.ts';
+import type { GossipMessage, P2pHost, RequestHandler } from '../p2p/index.ts';
+import { DEFAULT_LIMITS, PeerPenalties, type Offence } from '../p2p/index.ts';
 
 export interface FakeHost extends P2pHost {
   readonly bans: string[];

@@ -51,7 +51,7 @@ export const identityModule = defineModule({
       async start() {
         // Our swaps that end in a refund count against the maker they were with (trading record).
         offs.push(
-          c.bus.on('swap.updated', (s) => {
+          c.bus.on('swaps.updated', (s) => {
             if (s.terminal && s.outcome === 'refunded') repo.attestations.addRefund(s.swapId, s.counterparty, c.now());
           }),
         );

@@ -25,7 +25,7 @@ import { nextIat } from '../../src-shared/identity/profile.ts';
 import { linkSlot, metadataSlot } from '../../src-shared/identity/records.ts';
 import { decodeAddress } from '../../src-shared/orders/index.ts';
 import type { RpcClient } from '../chain/rpc.ts';
-import type { SecretBox } from '../wallets/connection-store.ts';
+import type { SecretBox } from '../wallets/index.ts';
 import { linkChainOf } from './chains.ts';
 import type { Own } from './own.ts';
 import type { IdentityRepo } from './repo.ts';

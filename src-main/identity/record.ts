@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { TradingRecordView } from '../../src-shared/identity/contract.ts';
-import { createTradeRepo } from '../history/repo.ts';
+import { createTradeRepo } from '../history/index.ts';
 import type { IdentityRepo } from './repo.ts';
 
 const KeysOfRecord = z.object({ maker: z.string(), taker: z.string() }).loose();

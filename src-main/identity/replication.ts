@@ -26,8 +26,7 @@ import {
 import { addressOfDid } from '../../src-shared/identity/verify.ts';
 import { KeyedRateLimiter, type TokenBucketConfig } from '../../src-shared/protocol/rate-limit.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { Offence } from '../p2p/limits.ts';
-import { PeerRequestError, type P2pHost } from '../p2p/host.ts';
+import { peerFailure, type Offence, type P2pHost } from '../p2p/index.ts';
 import { sleep } from '../kernel/time.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
@@ -148,7 +147,8 @@ export function createReplication(d: ReplicationDeps): Replication {
     try {
       return await fetchOnce(peerId, ids);
     } catch (err) {
-      if (!(err instanceof PeerRequestError) || !['timeout', 'reset', 'unreachable'].includes(err.reason)) throw err;
+      const reason = peerFailure(err)?.reason;
+      if (reason === undefined || !['timeout', 'reset', 'unreachable'].includes(reason)) throw err;
       await sleep(1000);
       return fetchOnce(peerId, ids);
     }
