@@ -2,6 +2,7 @@
 // use the components of those before it); stop runs in reverse. Adding a domain is one entry
 // here (docs/architecture.md "Adding a domain").
 import { historyModule } from '../history/module.ts';
+import { identityModule } from '../identity/module.ts';
 import type { DomainModule } from '../kernel/module.ts';
 import { nodeModule } from '../node/module.ts';
 import { ordersModule } from '../orders/module.ts';
@@ -21,6 +22,7 @@ export const MODULES = [
   p2pModule,
   nodeModule,
   walletsModule,
+  identityModule,
   swapsModule,
   servicenodeModule,
   orderRecordsModule,

@@ -20,6 +20,7 @@ import {
   type DevnetState,
 } from './layout.ts';
 import { startMarketMaker } from './market-maker.ts';
+import { publishMakerIdentity } from './maker-identity.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
@@ -214,11 +215,11 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
               `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
             );
           const token = readApiToken(node.dataDir);
-          const client = createNodeRpc(url, token, 2000);
-          await client.call('node.info', {});
-          return { client, token };
+          await createNodeRpc(url, token, 2000).call('node.info', {});
+          // Only the probe is short: a loaded machine can take seconds over the calls after it.
+          return { client: createNodeRpc(url, token, 60_000), token };
         },
-        { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` },
+        { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
       );
       const info = await rpc.client.call('p2p.info', {});
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
@@ -243,6 +244,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       );
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
+      await publishMakerIdentity(createNodeRpc(makerNode.url, makerNode.token, 60_000), log);
       marketMaker = startMarketMaker({
         rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000),
         log,

@@ -28,6 +28,7 @@ export const ordersModule = defineModule({
     'serviceNodes',
     'history',
     'orderRecords',
+    'makerIdentities',
   ],
   provides: ['book'],
   create(c, config) {
@@ -67,6 +68,7 @@ export const ordersModule = defineModule({
       events: c.events,
       log: c.log,
       now: c.now,
+      makerIdentity: (key, peerId) => c.makerIdentities.ofOrderKey(key, peerId),
     });
     const offs: Array<() => void> = [];
     return {

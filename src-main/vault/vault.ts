@@ -9,7 +9,7 @@ import { mnemonicToSeed } from '@scure/bip39';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SecretBox } from '../wallets/index.ts';
 import { writeFileAtomic } from './atomic-file.ts';
-import { createKeyRing, type KeyRing, type NetworkKey } from './keyring.ts';
+import { createKeyRing, type IdentityKeyScheme, type KeyRing, type NetworkKey } from './keyring.ts';
 import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';
 import { createSecretBox } from './secret-box.ts';
 import {
@@ -43,10 +43,10 @@ export interface Vault {
   swapPublicKey(index: number): Uint8Array;
   /** 64-byte compact (r||s) signature, low-R and low-S; DER-encode with bitcoinjs script.signature.encode. */
   signSwapDigest(index: number, digest32: Uint8Array): Uint8Array;
-  /** 33-byte compressed public key at m/302'/616'/{account}'/0/0. */
-  identityPublicKey(account: number): Uint8Array;
+  /** 33-byte compressed public key at m/302'/616'/{index}'/0/0 (`wallet`, default) or m/302'/{index}' (`purpose`). */
+  identityPublicKey(index: number, scheme?: IdentityKeyScheme): Uint8Array;
   /** 65 bytes: header (27 + 4 + recovery id), r, s — the Bitcoin signed-message layout. */
-  signIdentityDigest(account: number, digest32: Uint8Array): Uint8Array;
+  signIdentityDigest(index: number, digest32: Uint8Array, scheme?: IdentityKeyScheme): Uint8Array;
   /** 33-byte compressed key of the order key (m/9641'/1'/0'/0/0) or the service-node key (m/9641'/2'/0'/0/0). */
   networkPublicKey(kind: NetworkKey): Uint8Array;
   /** 64-byte compact (r||s) low-S signature of a 32-byte digest by that key (docs/protocol.md §1). */
@@ -174,8 +174,8 @@ export function createVault(options: VaultOptions): Vault {
     },
     swapPublicKey: (index) => keys().swapPublicKey(index),
     signSwapDigest: (index, digest) => keys().signSwapDigest(index, digest),
-    identityPublicKey: (account) => keys().identityPublicKey(account),
-    signIdentityDigest: (account, digest) => keys().signIdentityDigest(account, digest),
+    identityPublicKey: (index, scheme) => keys().identityPublicKey(index, scheme),
+    signIdentityDigest: (index, digest, scheme) => keys().signIdentityDigest(index, digest, scheme),
     networkPublicKey: (kind) => keys().networkPublicKey(kind),
     signNetworkDigest: (kind, digest) => keys().signNetworkDigest(kind, digest),
     secretBox: () => box,

@@ -2,6 +2,7 @@
 // them. A feature that keeps node data in the cache adds its handlers here, one line.
 import type { FeatureEventsFactory } from '../api/events.ts';
 import { historyEvents } from '../history/index.ts';
+import { identityEvents } from '../identity/index.ts';
 import { ordersEvents } from '../orders/index.ts';
 import { p2pEvents } from '../p2p/index.ts';
 import { settingsEvents } from '../settings/index.ts';
@@ -17,4 +18,5 @@ export const FEATURE_EVENTS: readonly FeatureEventsFactory[] = [
   ordersEvents,
   historyEvents,
   settingsEvents,
+  identityEvents,
 ];

@@ -20,6 +20,8 @@ export {
   methods as identityMethods,
   events as identityEvents,
   IdentityView,
+  LinkCheck,
   LinkView,
   ProfileView,
+  TradingRecordView,
 } from './contract.ts';
