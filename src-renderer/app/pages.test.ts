@@ -18,6 +18,7 @@ describe('the page registry', () => {
       ['wallets', 'Wallets'],
       ['pay', 'Pay'],
       ['identity', 'Identity'],
+      ['registry', 'Registry'],
       ['communities', 'Communities'],
       ['network', 'Network'],
     ]);

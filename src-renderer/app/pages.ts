@@ -6,6 +6,7 @@ import { identityPage } from '../identity/index.ts';
 import { ordersPage } from '../orders/index.ts';
 import { networkPage } from '../p2p/index.ts';
 import { paymentsPage } from '../payments/index.ts';
+import { registryPage } from '../registry/index.ts';
 import { settingsPage } from '../settings/index.ts';
 import { swapsPage } from '../swaps/index.ts';
 import { walletsPage } from '../wallets/index.ts';
@@ -16,6 +17,7 @@ export const PAGES = [
   walletsPage,
   paymentsPage,
   identityPage,
+  registryPage,
   communitiesPage,
   networkPage,
   settingsPage,

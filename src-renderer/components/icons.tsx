@@ -37,6 +37,12 @@ const PATHS: Record<string, ReactNode> = {
       <path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6" />
     </>
   ),
+  registry: (
+    <>
+      <path d="M6 3h9l4 4v14H6z" />
+      <path d="M15 3v4h4M9 12h7M9 16h7" />
+    </>
+  ),
   communities: (
     <>
       <circle cx="8" cy="9" r="3" />
