@@ -83,7 +83,7 @@ test('alice publishes a file; bob sees it settle, co-signs it and mirrors it by 
   await shot(b, 'registry-06-mirroring');
 
   // Alice's page shows bob's co-signature and his node's mirror.
-  const bobPeer = (await bob.rpc.call('registry.node', {})).peerId;
+  const bobPeer = (await bob.rpc.call('registry.info', {})).peerId;
   await expect(async () => {
     await a.reload();
     await expect(a.getByTestId('registry-uris')).toContainText(`hashlock://${bobPeer}`, { timeout: 2000 });

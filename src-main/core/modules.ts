@@ -8,7 +8,7 @@ import { nodeModule } from '../node/module.ts';
 import { ordersModule } from '../orders/module.ts';
 import { orderRecordsModule } from '../orders/records-module.ts';
 import { p2pModule } from '../p2p/module.ts';
-import { registryModule } from '../registry/module.ts';
+import { registryModule } from '../registry/index.ts';
 import { servicenodeModule } from '../servicenode/module.ts';
 import { servicenodeRoleModule } from '../servicenode/role-module.ts';
 import { settingsModule } from '../settings/module.ts';

@@ -34,7 +34,7 @@ export const registryModule = defineModule({
       now: c.now,
       emit: {
         updated: (e) => c.events.emit('registry.updated', e),
-        bucket: (e) => c.events.emit('registry.bucket', e),
+        bucket: (e) => c.events.emit('registry.bucketChanged', e),
       },
     });
     return { handlers: node.handlers, start: () => node.start(), stop: () => node.stop() };

@@ -62,7 +62,7 @@ describe('publishing and settlement', () => {
     const rec = await a.call('registry.publish', { did: ana.did, ...fields(body, [server.url('/cuento.txt')]) });
     expect(rec.status).toBe('verified');
     // Its own node witnessed it on acceptance (the others may already have too).
-    const nodeDid = (await a.call('registry.node', {})).did;
+    const nodeDid = (await a.call('registry.info', {})).did;
     expect(rec.witnessList.map((w) => w.node)).toContain(nodeDid);
     expect(rec.uris[0]).toMatchObject({ state: 'ok' });
 
@@ -304,7 +304,7 @@ describe('URIs and buckets', () => {
       },
       { timeoutMs: 5_000, what: "the mirror's URI at ana" },
     );
-    expect(seen.uris.find((u) => u.uri === overlay)?.addedBy).toBe((await m.call('registry.node', {})).did);
+    expect(seen.uris.find((u) => u.uri === overlay)?.addedBy).toBe((await m.call('registry.info', {})).did);
     expect((await m.call('registry.bucket.get', {})).mirrored).toBe(1);
     // The overlay URI serves the bytes: the publisher's server goes away and ana fetches from mia.
     server.bytes('/es.txt', text('gone'));

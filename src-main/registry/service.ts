@@ -102,7 +102,7 @@ export function createRegistryNode(d: RegistryNodeDeps) {
   };
 
   const handlers: RegistryHandlers = {
-    'registry.node': () => {
+    'registry.info': () => {
       const c = d.repo.counts();
       return {
         did: nodeKey.did,

@@ -76,7 +76,7 @@ export function createTestNet(configInput: Record<string, unknown> = {}) {
         now: () => Date.now(),
         emit: {
           updated: (data) => events.push({ node: name, event: 'registry.updated', data }),
-          bucket: (data) => events.push({ node: name, event: 'registry.bucket', data }),
+          bucket: (data) => events.push({ node: name, event: 'registry.bucketChanged', data }),
         },
       });
       await node.start();

@@ -11,7 +11,7 @@ export const registryEvents: FeatureEventsFactory = ({ qc }) => ({
       void qc.invalidateQueries({ queryKey: registryKeys.node });
       if (e.kind === 'trust') void qc.invalidateQueries({ queryKey: registryKeys.trust });
     },
-    'registry.bucket': (e) => {
+    'registry.bucketChanged': (e) => {
       qc.setQueryData(registryKeys.bucket, e);
     },
   },

@@ -17,7 +17,7 @@ export const registryKeys = {
 
 export function registryQueries(api: ApiClient) {
   return {
-    node: () => queryOptions({ queryKey: registryKeys.node, queryFn: () => api.call('registry.node', {}) }),
+    node: () => queryOptions({ queryKey: registryKeys.node, queryFn: () => api.call('registry.info', {}) }),
     search: (p: Params<'registry.search'>) =>
       queryOptions({ queryKey: registryKeys.search(p), queryFn: () => api.call('registry.search', p) }),
     record: (id: string) =>

@@ -140,7 +140,7 @@ const BucketInput = z
   .strict();
 
 export const methods = {
-  'registry.node': method(
+  'registry.info': method(
     Empty,
     z.object({
       did: z.string(),
@@ -280,5 +280,5 @@ export const events = {
     kind: z.enum(['record', 'cosign', 'uri', 'witness', 'trust']),
     hash: z.string().nullable(),
   }),
-  'registry.bucket': BucketView,
+  'registry.bucketChanged': BucketView,
 } as const;

@@ -124,7 +124,7 @@ describe('the registry over three node processes', () => {
   }, 60_000);
 
   it('refuses over the API a record whose hash matches no URI, storing nothing', async () => {
-    const before = await ana.call('registry.node', {});
+    const before = await ana.call('registry.info', {});
     server.bytes('/falso.txt', text('falso\n'));
     await expect(
       ana.call('registry.publish', {
@@ -138,7 +138,7 @@ describe('the registry over three node processes', () => {
         size: 6,
       }),
     ).rejects.toMatchObject({ code: 'INVALID_PARAMS', details: { reason: 'CONTENT_MISMATCH' } });
-    expect(await ana.call('registry.node', {})).toMatchObject({
+    expect(await ana.call('registry.info', {})).toMatchObject({
       records: before.records,
       statements: before.statements,
     });
