@@ -43,7 +43,7 @@ async function refusal(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 function fetchPolicy(over: Record<string, unknown> = {}) {
-  return { fetch: { allowHosts: [server.host], timeoutMs: 3_000, idleMs: 500, ...over } };
+  return { fetch: { allowHosts: [server.host], timeoutMs: 8_000, idleMs: 3_000, ...over } };
 }
 
 describe('publishing and settlement', () => {
@@ -268,6 +268,31 @@ describe('hostile input (docs/registry.md §9)', () => {
 });
 
 describe('URIs and buckets', () => {
+  it('publishes an uploaded file served by its own node, its overlay URI known good', async () => {
+    net = createTestNet(fetchPolicy());
+    const n = await net.node('Ana', [ana]);
+    const body = text('subido desde un archivo\n');
+    const half = Math.floor(body.length / 2);
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+    const first = await n.call('registry.content.upload', { data: b64(body.subarray(0, half)), done: false });
+    const up = await n.call('registry.content.upload', {
+      uploadId: first.uploadId,
+      data: b64(body.subarray(half)),
+      done: true,
+    });
+    expect(up).toMatchObject({ hash: sha512(body), size: body.length, uri: `hashlock://${n.peerId}/${sha512(body)}` });
+    const rec = await n.call('registry.publish', {
+      did: ana.did,
+      ...fields(body, []),
+      uris: undefined,
+      language: 'es-419',
+    });
+    expect(rec).toMatchObject({ status: 'verified', mirrored: true, language: 'es-419' });
+    expect(rec.uris).toEqual([expect.objectContaining({ uri: up.uri, state: 'ok' })]);
+    const found = await n.call('registry.search', { language: 'ES' });
+    expect(found.items.map((i) => i.id)).toEqual([rec.id]);
+  });
+
   it('marks a URI that starts serving other bytes as bad, keeping it', async () => {
     net = createTestNet(fetchPolicy());
     const n = await net.node('Ana', [ana]);

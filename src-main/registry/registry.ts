@@ -148,7 +148,11 @@ export function createRegistry(d: RegistryDeps): Registry {
       if (d.repo.statement(s.id)) return false;
       d.repo.insertStatement(s, source.via, source.peerId ?? null, d.now());
       d.repo.insertRecord(s, status, d.now());
-      for (const uri of p.uris) d.repo.addUri(p.hash, uri, null, 'unchecked', null, null);
+      // Our own overlay URI of a blob we hold is served from disk: it is known good.
+      for (const uri of p.uris) {
+        const own = ownServed(uri, p.hash);
+        d.repo.addUri(p.hash, uri, null, own ? 'ok' : 'unchecked', own ? d.now() : null, null);
+      }
       markTried(p.hash, tried);
       return true;
     });

@@ -152,8 +152,8 @@ export function createRegistryRepo(db: Database) {
     record: db.prepare<[string], RecordSql>('SELECT * FROM registry_records WHERE id = ?'),
     recordsOfHash: db.prepare<[string], RecordSql>('SELECT * FROM registry_records WHERE hash = ? ORDER BY iat, id'),
     insertRecord: db.prepare(
-      `INSERT INTO registry_records (id, hash, size, name, name_lower, language, licence, licence_ids, format, signer, iat, status, received_at)
-       VALUES (@id, @hash, @size, @name, @nameLower, @language, @licence, @licenceIds, @format, @signer, @iat, @status, @receivedAt)`,
+      `INSERT INTO registry_records (id, hash, size, name, name_lower, language, language_lower, licence, licence_ids, format, signer, iat, status, received_at)
+       VALUES (@id, @hash, @size, @name, @nameLower, @language, @languageLower, @licence, @licenceIds, @format, @signer, @iat, @status, @receivedAt)`,
     ),
     setStatusOfHash: db.prepare<[RecordStatus, string]>('UPDATE registry_records SET status = ? WHERE hash = ?'),
     verifiedOfHash: db.prepare<[string], { n: number }>(
@@ -269,7 +269,8 @@ export function createRegistryRepo(db: Database) {
         size: p.size,
         name: p.name,
         nameLower: p.name.toLowerCase(),
-        language: p.language.toLowerCase(),
+        language: p.language,
+        languageLower: p.language.toLowerCase(),
         licence: JSON.stringify(p.licence),
         licenceIds: ids && 'ids' in ids ? ` ${ids.ids.join(' ')} ` : null,
         format: p.format,
@@ -326,7 +327,7 @@ export function createRegistryRepo(db: Database) {
         args.push(`%${escapeLike(f.text)}%`, f.text.toLowerCase(), f.text.toLowerCase());
       }
       if (f.language && f.language !== '*') {
-        where.push("(language = ? OR language LIKE ? ESCAPE '\\')");
+        where.push("(language_lower = ? OR language_lower LIKE ? ESCAPE '\\')");
         args.push(f.language.toLowerCase(), `${escapeLike(f.language)}-%`);
       }
       if (f.licence) {

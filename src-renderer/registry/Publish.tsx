@@ -111,17 +111,17 @@ export function Publish() {
   return (
     <form className="panel stack registry-publish" onSubmit={submit} data-testid="registry-publish">
       <h2>1. The content</h2>
-      <div className="row">
-        <label className="btn">
-          Pick a file
-          <input
-            type="file"
-            hidden
-            data-testid="registry-file"
-            onChange={(e) => e.target.files?.[0] && upload.mutate(e.target.files[0])}
-          />
-        </label>
-        <span className="muted">or</span>
+      <label className="btn registry-file">
+        Pick a file
+        <input
+          type="file"
+          hidden
+          data-testid="registry-file"
+          onChange={(e) => e.target.files?.[0] && upload.mutate(e.target.files[0])}
+        />
+      </label>
+      <p className="muted">or give a URL this node fetches and hashes:</p>
+      <div className="registry-url-row">
         <TextField
           label="URL"
           value={url}

@@ -39,6 +39,7 @@ export const m0001Registry: Migration = {
         name TEXT NOT NULL,
         name_lower TEXT NOT NULL,
         language TEXT NOT NULL,
+        language_lower TEXT NOT NULL,
         licence TEXT NOT NULL CHECK (json_valid(licence)),
         licence_ids TEXT,
         format TEXT NOT NULL,
