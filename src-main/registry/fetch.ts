@@ -12,7 +12,7 @@ import axios from 'axios';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { registryError, registryFail } from '../../src-shared/registry/errors.ts';
 import { parseContentUri } from '../../src-shared/registry/fields.ts';
-import { isPrivateAddress } from '../identity/links-check.ts';
+import { isPrivateAddress } from '../identity/index.ts';
 import type { FetchConfig } from './config.ts';
 
 export type FetchPolicy = Pick<FetchConfig, 'timeoutMs' | 'idleMs' | 'maxBytes' | 'maxRedirects' | 'allowPrivate'> & {

@@ -2,7 +2,7 @@
 // added URIs, witnesses and trust, accepted in the specified order, replicated with peers,
 // witnessed to settlement; optionally a bucket mirroring content by rule over the overlay.
 import { defineModule } from '../kernel/module.ts';
-import { TEST_NETWORKS } from '../identity/config.ts';
+import { TEST_NETWORKS } from '../identity/index.ts';
 import { RegistryConfig } from './config.ts';
 import { m0001Registry } from './migrations/0001_registry.ts';
 import { createRegistryRepo } from './repo.ts';

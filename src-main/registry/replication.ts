@@ -15,7 +15,7 @@ import { MAX_STATEMENT_CHARS, peekKind } from '../../src-shared/registry/stateme
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
 import type { Logger } from '../kernel/log.ts';
 import { sleep } from '../kernel/time.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import type { BlobStore } from './blobs.ts';
 import { OVERLAY_CHUNK, type OverlayPort } from './fetch.ts';
 import type { Registry } from './registry.ts';

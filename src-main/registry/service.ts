@@ -1,15 +1,15 @@
 // The registry on the node: acceptance, replication, witnessing, URI re-checks, the bucket and
 // local content, wired together, and the handlers of the registry.* contract methods.
 import type { Handlers } from '../kernel/module.ts';
-import type { Identities } from '../identity/component.ts';
-import { createNativeVerifier } from '../identity/native-verify.ts';
+import type { Identities } from '../identity/index.ts';
+import { createNativeVerifier } from '../identity/index.ts';
 import { createKeyCache } from '../../src-shared/identity/verify.ts';
 import type { BucketView } from '../../src-shared/registry/contract.ts';
 import { registryFail } from '../../src-shared/registry/errors.ts';
 import { checkLanguageTag, languageRangeProblem, overlayUri } from '../../src-shared/registry/fields.ts';
 import { signStatement, type StatementSigner } from '../../src-shared/registry/statements.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import { createBlobStore } from './blobs.ts';
 import { createBucket } from './bucket.ts';
 import type { RegistryConfig } from './config.ts';

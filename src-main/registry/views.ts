@@ -4,7 +4,7 @@
 import type { RecordSummary, RecordView, TrustView } from '../../src-shared/registry/contract.ts';
 import type { Reached, TrustGraph } from '../../src-shared/registry/trust.ts';
 import type { TrustLevel } from '../../src-shared/registry/statements.ts';
-import type { Identities } from '../identity/component.ts';
+import type { Identities } from '../identity/index.ts';
 import type { BlobStore } from './blobs.ts';
 import type { RecordRow, RegistryRepo, StoredStatement } from './repo.ts';
 
