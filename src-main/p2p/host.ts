@@ -20,6 +20,9 @@ import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } 
 import { bootstrap } from '@libp2p/bootstrap';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { CID } from 'multiformats/cid';
+import { create as createDigest } from 'multiformats/hashes/digest';
 import type { Connection, PeerId } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
@@ -103,6 +106,18 @@ export interface P2pHost {
    * the peer is banned. One count per peer for every protocol and domain of this node.
    */
   penalize(peerId: string, offence: Offence, detail: string): void;
+  /** Announces on the DHT that this node serves `key` (a community topic, an identity). */
+  provide(key: Uint8Array): Promise<void>;
+  /** Peers that announced `key` on the DHT, banned ones and this node left out. */
+  findProviders(
+    key: Uint8Array,
+    opts?: { limit?: number; timeoutMs?: number },
+  ): Promise<Array<{ peerId: string; addrs: string[] }>>;
+}
+
+/** DHT keys are CIDs: a raw-codec CID of the key's SHA-256. */
+function keyCid(key: Uint8Array): CID {
+  return CID.createV1(0x55, createDigest(0x12, sha256(key)));
 }
 
 type Services = {
@@ -469,6 +484,26 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     },
     isBanned,
     penalize,
+    async provide(key) {
+      await started().contentRouting.provide(keyCid(key), { signal: AbortSignal.timeout(limits.requestTimeoutMs) });
+    },
+    async findProviders(key, opts) {
+      const n = started();
+      const found: Array<{ peerId: string; addrs: string[] }> = [];
+      const signal = AbortSignal.timeout(opts?.timeoutMs ?? limits.requestTimeoutMs);
+      try {
+        for await (const p of n.contentRouting.findProviders(keyCid(key), { signal })) {
+          const id = p.id.toString();
+          if (id === selfId || isBanned(id) || found.some((f) => f.peerId === id)) continue;
+          found.push({ peerId: id, addrs: p.multiaddrs.map((a) => a.toString()) });
+          if (found.length >= (opts?.limit ?? 20)) break;
+        }
+      } catch (err) {
+        // Running out of time or of DHT peers ends the search with what was found.
+        if (!signal.aborted) log.info('DHT provider search ended early', { error: (err as Error).message });
+      }
+      return found;
+    },
   };
 }
 
