@@ -231,6 +231,7 @@ export function createAdmission(
     const owner = row.data.descriptor?.descriptor.owner === row.me;
     const delay = owner ? 0 : ADMIN_DELAY_MS + Math.floor(Math.random() * 1000);
     const timer = setTimeout(() => {
+      if (!env.unlocked()) return;
       admit(row.id, requestId, { auto: true }).catch((err: unknown) =>
         env.log.info('communities: automatic admission did not happen', { community: row.id, error: errorText(err) }),
       );
@@ -322,6 +323,7 @@ export function createAdmission(
     if (!descriptor || !mayCommit(roleOf(descriptor, row.me)) || did === descriptor.owner) return;
     const delay = descriptor.owner === row.me ? 0 : ADMIN_DELAY_MS + Math.floor(Math.random() * 1000);
     const timer = setTimeout(() => {
+      if (!env.unlocked()) return;
       void env.groups
         .run(row.id, async () => {
           const latest = env.repo.get(row.id);

@@ -86,6 +86,8 @@ export interface CatchUp {
   run(id: string, hint?: string): Promise<void>;
   /** Asks peers for the Welcome of a join that waits. */
   askWelcome(row: CommunityRow): Promise<void>;
+  /** Resolves when no catch-up runs. */
+  idle(): Promise<void>;
 }
 
 export function createCatchUp(
@@ -136,8 +138,9 @@ export function createCatchUp(
 
   async function once(id: string, hint?: string): Promise<void> {
     const start = env.now();
+    if (!env.unlocked()) return;
     const row0 = env.repo.get(id);
-    if (!row0 || row0.state !== 'joined' || !env.unlocked()) return;
+    if (!row0 || row0.state !== 'joined') return;
     const peers = [...new Set([...(hint ? [hint] : []), ...(await d.delivery.peersFor(row0, 4))])];
     for (const peer of peers.slice(0, 3)) {
       const p = await proofFor(id, 'commits');
@@ -206,6 +209,9 @@ export function createCatchUp(
         .finally(() => running.delete(id));
       running.set(id, p);
       return p;
+    },
+    async idle() {
+      await Promise.allSettled([...running.values()]);
     },
     async askWelcome(row) {
       const kpRef = row.data.join?.kpRef;

@@ -18,7 +18,16 @@ export type Emit = <E extends CommunityEventName>(event: E, data: z.input<(typeo
 
 export type CommunityP2p = Pick<
   P2pHost,
-  'peerId' | 'publish' | 'subscribe' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial'
+  | 'peerId'
+  | 'publish'
+  | 'subscribe'
+  | 'handleRequest'
+  | 'request'
+  | 'ban'
+  | 'isBanned'
+  | 'peers'
+  | 'dial'
+  | 'onPeersChanged'
 > &
   Partial<Pick<P2pHost, 'provide' | 'findProviders'>>;
 
@@ -34,8 +43,10 @@ export interface Env {
   readonly emit: Emit;
   /** Counts an offence of a peer; enough of them ban it (the p2p host's policy numbers). */
   readonly score: (peerId: string | undefined, offence: Offence, detail: string) => void;
-  /** Whether the vault is unlocked (states can be opened). */
+  /** Whether the vault is unlocked (states can be opened) and the node runs. */
   readonly unlocked: () => boolean;
+  /** The node stopped: late timers and answers do nothing. */
+  readonly closed: () => boolean;
 }
 
 /** The row of a community this node knows, or NOT_FOUND. */

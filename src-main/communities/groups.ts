@@ -37,6 +37,8 @@ export interface GroupStore {
   dropKeyPackage(id: string): void;
   /** Seals what is dirty and drops every state from memory (the vault locks, the node stops). */
   close(): void;
+  /** Resolves when every community's queue is empty. */
+  idle(): Promise<void>;
 }
 
 export function createGroupStore(d: { repo: CommunityRepo; sealer: Sealer; mls: MlsContext; log: Logger }): GroupStore {
@@ -118,6 +120,9 @@ export function createGroupStore(d: { repo: CommunityRepo; sealer: Sealer; mls: 
       return sealed === undefined ? undefined : d.sealer.openBytes(sealed);
     },
     dropKeyPackage: (id) => d.repo.secret.delete(id, KEY_PACKAGE),
+    async idle() {
+      await Promise.all([...queues.values()].map((q) => q.idle()));
+    },
     close() {
       if (timer) clearTimeout(timer);
       timer = undefined;

@@ -207,6 +207,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
   const isMine = (row: CommunityRow, c: CommitRef) => (row.data.ownCommits ?? []).includes(c.id);
 
   async function take(topic: string, input: Uint8Array | unknown, source: Source): Promise<void> {
+    if (env.closed()) return;
     let envelope: Envelope;
     let bytes: Uint8Array;
     try {

@@ -49,6 +49,7 @@ const JOIN_RETRY_MS = 5000;
 
 export async function createCommunitiesNode(deps: CommunitiesDeps) {
   const now = deps.now ?? Date.now;
+  let stopped = false;
   const repo = createCommunityRepo(deps.db);
   const sealer = boxSealer(() => deps.vault.secretBox());
   const mls = await createMlsContext();
@@ -63,7 +64,8 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
     now,
     emit: deps.emit,
     score: createScore(deps.p2p, deps.log, now),
-    unlocked: () => deps.vault.status() === 'unlocked',
+    unlocked: () => !stopped && deps.vault.status() === 'unlocked',
+    closed: () => stopped,
   };
   const later = (fn: () => Promise<unknown>) =>
     void setTimeout(
@@ -202,6 +204,24 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
 
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let offVault: (() => void) | undefined;
+  let offPeers: (() => void) | undefined;
+  let knownPeers = new Set<string>();
+  let peersTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A peer we were not connected to appeared (we came back, or it did): catch up with it. */
+  function onPeers(peers: ReadonlyArray<{ peerId: string }>): void {
+    const now = new Set(peers.map((p) => p.peerId));
+    const fresh = [...now].some((p) => !knownPeers.has(p));
+    knownPeers = now;
+    if (!fresh || peersTimer || !env.unlocked()) return;
+    peersTimer = setTimeout(() => {
+      peersTimer = undefined;
+      for (const row of repo.all()) {
+        if (row.state === 'joined') void parts.catchUp.run(row.id);
+        if (row.state === 'requested') later(() => parts.admission.announceJoin(row));
+      }
+    }, 1000);
+    peersTimer.unref?.();
+  }
 
   return {
     env,
@@ -213,6 +233,8 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
       await deps.p2p.handleRequest(DM_PROTOCOL, (raw, ctx) => parts.dms.serve(raw, ctx));
       if (storageNode) await storageNode.start();
       for (const row of repo.all()) if (row.state !== 'removed') delivery.join(row);
+      knownPeers = new Set(deps.p2p.peers().map((p) => p.peerId));
+      offPeers = deps.p2p.onPeersChanged(onPeers);
       offVault = deps.vault.onStateChange((state) => {
         if (state === 'unlocked') later(onUnlock);
         else onLock();
@@ -235,9 +257,15 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
       for (const t of timers) t.unref?.();
     },
     async stop(): Promise<void> {
+      stopped = true;
       for (const t of timers.splice(0)) clearInterval(t);
+      timelines.clear();
+      await parts.catchUp.idle();
+      await env.groups.idle();
       for (const t of wanted.values()) clearTimeout(t);
       offVault?.();
+      offPeers?.();
+      if (peersTimer) clearTimeout(peersTimer);
       delivery.stop();
       storageNode?.stop();
       env.groups.close();

@@ -22,6 +22,7 @@ import path from 'node:path';
 
 interface Host {
   peerId: string;
+  listeners: Set<(p: PeerInfo[]) => void>;
   topics: Map<string, Set<(m: GossipMessage) => void>>;
   handlers: Map<string, RequestHandler>;
   links: Set<string>;
@@ -40,7 +41,15 @@ export function createTestNet() {
   const wire: Array<{ from: string; topic: string; data: Uint8Array }> = [];
 
   function p2p(peerId: string) {
-    const h: Host = { peerId, topics: new Map(), handlers: new Map(), links: new Set(), bans: [], online: true };
+    const h: Host = {
+      peerId,
+      listeners: new Set(),
+      topics: new Map(),
+      handlers: new Map(),
+      links: new Set(),
+      bans: [],
+      online: true,
+    };
     hosts.set(peerId, h);
     const reachable = (id: string) => {
       const other = hosts.get(id);
@@ -61,6 +70,10 @@ export function createTestNet() {
         [...h.links]
           .filter((id) => reachable(id))
           .map((id) => ({ peerId: id, addrs: [], protocols: [...hosts.get(id)!.handlers.keys()] })),
+      onPeersChanged(cb: (p: PeerInfo[]) => void) {
+        h.listeners.add(cb);
+        return () => void h.listeners.delete(cb);
+      },
       async dial(addr: string) {
         const id = addr.split('/p2p/')[1] ?? addr;
         if (!hosts.has(id)) throw new ApiError('PEER_UNREACHABLE', 'no such peer');
@@ -120,16 +133,29 @@ export function createTestNet() {
     };
   }
 
+  function notify(id: string) {
+    const h = hosts.get(id)!;
+    // A node that went offline lost every connection; it sees them come back when it does.
+    const peers = h.online
+      ? [...h.links].filter((p) => hosts.get(p)?.online).map((p) => ({ peerId: p, addrs: [] }))
+      : [];
+    for (const cb of h.listeners) cb(peers);
+  }
+
   return {
     p2p,
     wire,
     connect(a: string, b: string) {
       hosts.get(a)!.links.add(b);
       hosts.get(b)!.links.add(a);
+      notify(a);
+      notify(b);
     },
     /** Offline: answers nothing, hears nothing (a node switched off). */
     setOnline(id: string, online: boolean) {
       hosts.get(id)!.online = online;
+      // Everyone linked to it sees it come or go, as libp2p's connect and disconnect events say.
+      for (const h of hosts.values()) if (h.peerId === id || h.links.has(id)) notify(h.peerId);
     },
     bansOf: (id: string) => hosts.get(id)!.bans,
   };
@@ -209,7 +235,13 @@ export async function testNode(
     identities: testIdentities(ids),
     ...(o.swaps ? { swaps: o.swaps } : {}),
     config: CommunitiesConfig.parse({ storage: { enabled: o.storage ?? false } }),
-    log: silentLogger,
+    log: process.env.CM_DEBUG
+      ? {
+          info: (m, d) => console.log(name, m, JSON.stringify(d)),
+          warn: (m, d) => console.log(name, 'WARN', m, JSON.stringify(d)),
+          error: (m, d) => console.log(name, 'ERROR', m, JSON.stringify(d)),
+        }
+      : silentLogger,
     ...(o.now ? { now: o.now } : {}),
     emit: (event, data) => events.push({ event, data }),
   });
