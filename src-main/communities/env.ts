@@ -8,7 +8,7 @@ import { CommunityError } from '../../src-shared/communities/ids.ts';
 import type { MlsContext } from '../../src-shared/communities/mls.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/host.ts';
-import { PeerPenalties, type Offence } from '../p2p/limits.ts';
+import type { Offence } from '../p2p/limits.ts';
 import type { GroupStore } from './groups.ts';
 import type { CommunityRepo, CommunityRow } from './repo.ts';
 import type { Sealer, Signers } from './secrets.ts';
@@ -70,12 +70,11 @@ export function asApiError(err: unknown): unknown {
   return err;
 }
 
-export function createScore(p2p: Pick<P2pHost, 'ban' | 'peerId' | 'limits'>, log: Logger, now: () => number) {
-  const penalties = new PeerPenalties(p2p.limits.banThreshold, p2p.limits.penaltyDecayPerSec);
+/** Offences go to the p2p host's one count per peer (banned past its threshold), logged here with their community reason. */
+export function createScore(p2p: Pick<P2pHost, 'penalize' | 'peerId'>, log: Logger) {
   return (peerId: string | undefined, offence: Offence, detail: string): void => {
     if (peerId === undefined || peerId === p2p.peerId) return;
     log.info('communities: peer penalized', { peerId, offence, detail });
-    if (penalties.add(peerId, p2p.limits.penalties[offence], now()))
-      void p2p.ban(peerId, `communities ${offence}: ${detail}`).catch(() => undefined);
+    p2p.penalize(peerId, offence, `communities ${detail}`);
   };
 }

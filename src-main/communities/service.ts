@@ -34,7 +34,7 @@ import { createNames, createViews } from './views.ts';
 export interface CommunitiesDeps {
   db: StoreDatabase;
   dataDir: string;
-  p2p: CommunityP2p & Pick<P2pHost, 'limits'>;
+  p2p: CommunityP2p & Pick<P2pHost, 'penalize'>;
   vault: Pick<Vault, 'status' | 'secretBox' | 'onStateChange'>;
   identities: IdentitiesPart;
   swaps?: SwapsPart;
@@ -63,7 +63,7 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
     log: deps.log,
     now,
     emit: deps.emit,
-    score: createScore(deps.p2p, deps.log, now),
+    score: createScore(deps.p2p, deps.log),
     unlocked: () => !stopped && deps.vault.status() === 'unlocked',
     closed: () => stopped,
   };

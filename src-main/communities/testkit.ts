@@ -41,6 +41,7 @@ export function createTestNet() {
   const wire: Array<{ from: string; topic: string; data: Uint8Array }> = [];
 
   function p2p(peerId: string) {
+    const penalties = new Map<string, number>();
     const h: Host = {
       peerId,
       listeners: new Set(),
@@ -118,6 +119,12 @@ export function createTestNet() {
       },
       async ban(id: string) {
         h.bans.push(id);
+      },
+      /** As the host counts offences: points per offence, banned at the threshold (no decay in tests). */
+      penalize(id: string, offence: keyof typeof DEFAULT_LIMITS.penalties) {
+        const points = (penalties.get(id) ?? 0) + DEFAULT_LIMITS.penalties[offence];
+        penalties.set(id, points);
+        if (points >= DEFAULT_LIMITS.banThreshold && !h.bans.includes(id)) h.bans.push(id);
       },
       isBanned: (id: string) => h.bans.includes(id),
       async provide(key: Uint8Array) {

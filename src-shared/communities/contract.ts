@@ -228,7 +228,17 @@ export const events = {
   'communities.message': z.object({ id: CommunityId, message: MessageView }),
   'communities.updated': z.object({
     id: CommunityId,
-    reason: z.enum(['descriptor', 'members', 'roles', 'persistence', 'bans', 'admitted', 'epoch']),
+    reason: z.enum([
+      'descriptor',
+      'members',
+      'roles',
+      'persistence',
+      'bans',
+      'admitted',
+      'epoch',
+      'messages',
+      'requests',
+    ]),
   }),
   'communities.request': z.object({ id: CommunityId, request: JoinRequestView }),
   'communities.gaps': z.object({ id: CommunityId, channel: ChannelId, gaps: z.array(GapView) }),

@@ -163,3 +163,12 @@ export const StorageReport = z.object({
 });
 
 export const IdentityChoice = z.object({ did: Did, label: z.string().nullable(), name: z.string().nullable() });
+
+export type CommunitySummary = z.infer<typeof CommunitySummary>;
+export type CommunityDetail = z.infer<typeof CommunityDetail>;
+export type MemberView = z.infer<typeof MemberView>;
+export type MessageView = z.infer<typeof MessageView>;
+export type GapView = z.infer<typeof GapView>;
+export type JoinRequestView = z.infer<typeof JoinRequestView>;
+export type StorageReport = z.infer<typeof StorageReport>;
+export type IdentityChoice = z.infer<typeof IdentityChoice>;
