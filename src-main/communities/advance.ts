@@ -61,7 +61,8 @@ export async function advance(
   const roster = rosterOf(group);
   const now = members(group).length > 0 ? membersInfo(group) : [];
   const key = await epochStorageKey(env, row.id, group);
-  env.repo.epochs.put(row.id, epoch, tag, key.publicKey, env.now());
+  // The secret too (sealed): a member proves an older epoch to a peer that has not seen the newest.
+  env.repo.epochs.put(row.id, epoch, tag, key.publicKey, env.sealer.sealBytes(key.secret), env.now());
   env.repo.epochs.prune(row.id, epoch - EPOCH_KEYS_KEPT);
 
   const notices: NoticeView[] = [];

@@ -13,12 +13,14 @@ import {
   SyncRequest,
   verifyProof,
 } from '../../src-shared/communities/sync.ts';
+import type { Proof } from '../../src-shared/communities/sync.ts';
+import { storageKeyFromSecret } from '../../src-shared/communities/storage.ts';
 import type { Gap } from '../../src-shared/communities/timeline.ts';
 import { errorText } from '../kernel/log.ts';
-import { epochStorageKey } from './advance.ts';
 import type { Delivery } from './delivery.ts';
 import type { Env } from './env.ts';
 import type { Ingest, Source } from './ingest.ts';
+import { remoteCode } from './storage-client.ts';
 import type { CommunityRow, EnvelopeRow } from './repo.ts';
 
 /** What an answer may hold: under the p2p host's 1 MiB response cap with room for framing. */
@@ -27,6 +29,8 @@ const SINCE_MARGIN_MS = 10 * 60_000;
 const PAGE = 256;
 const MAX_PAGES = 200;
 const REQUEST_TIMEOUT_MS = 8000;
+/** How many of our epochs, newest first, a request may try to prove to a peer that is behind. */
+const PROOF_TRIES = 8;
 
 function reply(rows: readonly EnvelopeRow[], cursor: (r: EnvelopeRow) => number, limit: number): SyncReply {
   const items: Envelope[] = [];
@@ -65,7 +69,8 @@ export function serveSync(env: Env, ingest: Ingest) {
       { keyOf: (e, b) => env.repo.epochs.keyOf(row.id, e, b), newestEpoch: env.repo.epochs.newest(row.id) },
       env.now(),
     );
-    if (!verdict.ok) throw new ApiError('UNAUTHORIZED', verdict.reason, { code: verdict.code });
+    // The code goes first in the message: answers over the network carry no details.
+    if (!verdict.ok) throw new ApiError('PEER_REFUSED', `${verdict.code}: ${verdict.reason}`, { code: verdict.code });
     switch (r.t) {
       case 'commits':
         return reply(env.repo.envelopes.commitsFrom(row.id, r.epoch), () => 0, PAGE);
@@ -90,6 +95,9 @@ export interface CatchUp {
   idle(): Promise<void>;
 }
 
+type Signed = Extract<SyncRequest, { proof: Proof }>;
+type Unsigned = Signed extends infer R ? (R extends Signed ? Omit<R, 'proof'> : never) : never;
+
 export function createCatchUp(
   env: Env,
   d: {
@@ -101,19 +109,33 @@ export function createCatchUp(
 ): CatchUp {
   const running = new Map<string, Promise<void>>();
 
-  async function ask(peer: string, body: SyncRequest): Promise<SyncReply | undefined> {
+  async function ask(peer: string, body: SyncRequest): Promise<{ reply?: SyncReply; code?: string }> {
     try {
       const answer = await env.p2p.request(peer, SYNC_PROTOCOL, body, { timeoutMs: REQUEST_TIMEOUT_MS });
       const parsed = SyncReply.safeParse(answer);
-      if (!parsed.success) {
-        env.score(peer, 'badResponse', 'a malformed sync answer');
-        return undefined;
-      }
-      return parsed.data;
+      if (parsed.success) return { reply: parsed.data };
+      env.score(peer, 'badResponse', 'a malformed sync answer');
+      return {};
     } catch (err) {
       env.log.info('communities: a member did not answer a sync request', { peerId: peer, error: errorText(err) });
-      return undefined;
+      return { code: remoteCode(err) };
     }
+  }
+
+  /**
+   * Asks with a proof of our newest epoch; a peer that has not seen it (it is behind, or was
+   * removed before it) gets a proof of an older epoch we were in.
+   */
+  async function askAs(peer: string, id: string, body: Unsigned): Promise<SyncReply | undefined> {
+    const row = env.repo.get(id);
+    if (!row) return undefined;
+    for (const e of env.repo.epochs.recent(id, PROOF_TRIES)) {
+      const key = storageKeyFromSecret(env.sealer.openBytes(e.sealedSecret));
+      const proof = makeProof(row.topic, body.t, { epoch: e.epoch, branch: e.tag }, env.now(), key);
+      const r = await ask(peer, { ...body, proof } as Signed);
+      if (r.reply || r.code !== 'unknown-epoch') return r.reply;
+    }
+    return undefined;
   }
 
   async function takeAll(row: CommunityRow, items: readonly Envelope[], peer: string): Promise<void> {
@@ -128,70 +150,49 @@ export function createCatchUp(
     }
   }
 
-  async function proofFor(id: string, t: SyncRequest['t']) {
-    const row = env.repo.get(id);
-    const group = env.groups.get(id);
-    if (!row || !group) return undefined;
-    const key = await epochStorageKey(env, id, group);
-    return { row, proof: makeProof(row.topic, t, { epoch: row.data.epoch, branch: row.data.tag }, env.now(), key) };
-  }
-
   async function once(id: string, hint?: string): Promise<void> {
-    const start = env.now();
     if (!env.unlocked()) return;
-    const row0 = env.repo.get(id);
-    if (!row0 || row0.state !== 'joined') return;
-    const peers = [...new Set([...(hint ? [hint] : []), ...(await d.delivery.peersFor(row0, 4))])];
+    const start = env.now();
+    const row = env.repo.get(id);
+    if (!row || row.state !== 'joined') return;
+    const peers = [...new Set([...(hint ? [hint] : []), ...(await d.delivery.peersFor(row, 4))])];
     for (const peer of peers.slice(0, 3)) {
-      const p = await proofFor(id, 'commits');
-      if (!p) return;
-      const r = await ask(peer, { v: 1, t: 'commits', topic: p.row.topic, epoch: p.row.data.epoch, proof: p.proof });
-      if (r) await takeAll(p.row, r.items, peer);
+      const epoch = env.repo.get(id)?.data.epoch ?? row.data.epoch;
+      const r = await askAs(peer, id, { v: 1, t: 'commits', topic: row.topic, epoch });
+      if (r) await takeAll(row, r.items, peer);
     }
-    await d.fromStorage(env.repo.get(id)!);
-    const since = Math.max(0, (row0.data.syncedAt ?? row0.createdAt) - SINCE_MARGIN_MS);
+    const fresh = env.repo.get(id);
+    if (fresh?.state === 'joined') await d.fromStorage(fresh);
+    const since = Math.max(0, (row.data.syncedAt ?? row.createdAt) - SINCE_MARGIN_MS);
     for (const peer of peers.slice(0, 2)) {
       let after: number | null = null;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const p = await proofFor(id, 'since');
-        if (!p) return;
-        const r = await ask(peer, {
-          v: 1,
-          t: 'since',
-          topic: p.row.topic,
-          after,
-          at: since,
-          limit: PAGE,
-          proof: p.proof,
-        });
+        const r = await askAs(peer, id, { v: 1, t: 'since', topic: row.topic, after, at: since, limit: PAGE });
         if (!r) break;
-        await takeAll(p.row, r.items, peer);
+        await takeAll(row, r.items, peer);
         if (r.next === null) break;
         after = r.next;
       }
     }
-    await fillGaps(id, peers);
+    await fillGaps(row, peers);
     const latest = env.repo.get(id);
     if (latest) env.repo.save({ ...latest, data: { ...latest.data, syncedAt: start } });
   }
 
-  async function fillGaps(id: string, peers: readonly string[]): Promise<void> {
-    for (const gap of d.gaps(id).slice(0, 32)) {
+  async function fillGaps(row: CommunityRow, peers: readonly string[]): Promise<void> {
+    for (const gap of d.gaps(row.id).slice(0, 32)) {
       for (const peer of peers.slice(0, 2)) {
-        const p = await proofFor(id, 'range');
-        if (!p) return;
         const to = Math.min(gap.to, gap.from + MAX_RANGE - 1);
-        const r = await ask(peer, {
+        const r = await askAs(peer, row.id, {
           v: 1,
           t: 'range',
-          topic: p.row.topic,
+          topic: row.topic,
           device: gap.device,
           from: gap.from,
           to,
-          proof: p.proof,
         });
         if (r && r.items.length > 0) {
-          await takeAll(p.row, r.items, peer);
+          await takeAll(row, r.items, peer);
           break;
         }
       }
@@ -218,8 +219,8 @@ export function createCatchUp(
       if (!kpRef) return;
       for (const peer of await d.delivery.peersFor(row, 4)) {
         const r = await ask(peer, { v: 1, t: 'welcome', topic: row.topic, to: kpRef });
-        if (r && r.items.length > 0) {
-          await takeAll(row, r.items.slice(0, 1), peer);
+        if (r.reply && r.reply.items.length > 0) {
+          await takeAll(row, r.reply.items.slice(0, 1), peer);
           return;
         }
       }

@@ -116,8 +116,11 @@ export function createCommunityRepo(db: Database) {
     secretNames: db.prepare<[string, string], { name: string }>(
       "SELECT name FROM community_secret WHERE community = ? AND name LIKE ? || '%'",
     ),
-    epochPut: db.prepare<[string, number, string, string, number]>(
-      'INSERT OR IGNORE INTO community_epoch (community, epoch, tag, storage_key, at) VALUES (?, ?, ?, ?, ?)',
+    epochPut: db.prepare<[string, number, string, string, string, number]>(
+      'INSERT OR IGNORE INTO community_epoch (community, epoch, tag, storage_key, storage_secret, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    epochRecent: db.prepare<[string, number], { epoch: number; tag: string; storage_secret: string }>(
+      'SELECT epoch, tag, storage_secret FROM community_epoch WHERE community = ? ORDER BY epoch DESC, at DESC LIMIT ?',
     ),
     epochKey: db.prepare<[string, number, string], { storage_key: string }>(
       'SELECT storage_key FROM community_epoch WHERE community = ? AND epoch = ? AND tag = ?',
@@ -207,8 +210,13 @@ export function createCommunityRepo(db: Database) {
       names: (community: string, prefix: string) => q.secretNames.all(community, prefix).map((r) => r.name),
     },
     epochs: {
-      put: (community: string, epoch: number, tag: string, key: string, at: number) =>
-        void q.epochPut.run(community, epoch, tag, key, at),
+      put: (community: string, epoch: number, tag: string, key: string, sealedSecret: string, at: number) =>
+        void q.epochPut.run(community, epoch, tag, key, sealedSecret, at),
+      /** The newest epochs this node was in, with their sealed storage secrets. */
+      recent: (community: string, limit: number) =>
+        q.epochRecent
+          .all(community, limit)
+          .map((r) => ({ epoch: r.epoch, tag: r.tag, sealedSecret: r.storage_secret })),
       keyOf: (community: string, epoch: number, tag: string) => q.epochKey.get(community, epoch, tag)?.storage_key,
       newest: (community: string) => q.epochNewest.get(community)?.epoch ?? 0,
       prune: (community: string, below: number) => void q.epochPrune.run(community, below),

@@ -22,6 +22,7 @@ import path from 'node:path';
 
 interface Host {
   peerId: string;
+  penalties: Map<string, number>;
   listeners: Set<(p: PeerInfo[]) => void>;
   topics: Map<string, Set<(m: GossipMessage) => void>>;
   handlers: Map<string, RequestHandler>;
@@ -43,6 +44,7 @@ export function createTestNet() {
   function p2p(peerId: string) {
     const penalties = new Map<string, number>();
     const h: Host = {
+      penalties,
       peerId,
       listeners: new Set(),
       topics: new Map(),
@@ -165,6 +167,10 @@ export function createTestNet() {
       for (const h of hosts.values()) if (h.peerId === id || h.links.has(id)) notify(h.peerId);
     },
     bansOf: (id: string) => hosts.get(id)!.bans,
+    /** Offence points `viewer` counted against `peer`. */
+    scoreOf: (viewer: string, peer: string) => hosts.get(viewer)!.penalties.get(peer) ?? 0,
+    /** The request handlers a host serves, to wrap them in a test (a lying peer). */
+    handlersOf: (id: string) => hosts.get(id)!.handlers,
   };
 }
 
@@ -200,6 +206,7 @@ export function testIdentities(names: string[]): IdentitiesPart & { add(name: st
 }
 
 export interface TestNode {
+  db: import('../store/index.ts').StoreDatabase;
   name: string;
   did: string;
   peerId: string;
@@ -258,6 +265,7 @@ export async function testNode(
     for (const l of listeners) l(s);
   };
   return {
+    db,
     name,
     did: testIdentity(ids[0]!).did,
     peerId: p2p.peerId,

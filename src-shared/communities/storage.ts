@@ -66,6 +66,11 @@ export function storageKeyFromSeed(seed: Uint8Array): StorageKey {
   return { secret, publicKey: bytesToHex(schnorr.getPublicKey(secret)) };
 }
 
+/** A key kept as its secret (sealed by the node); throws on bytes that are no valid key. */
+export function storageKeyFromSecret(secret: Uint8Array): StorageKey {
+  return { secret, publicKey: bytesToHex(schnorr.getPublicKey(secret)) };
+}
+
 function validScalar(bytes: Uint8Array): boolean {
   try {
     schnorr.getPublicKey(bytes);

@@ -38,6 +38,7 @@ export const m0001Communities: Migration = {
         epoch INTEGER NOT NULL,
         tag TEXT NOT NULL,
         storage_key TEXT NOT NULL,
+        storage_secret TEXT NOT NULL,
         at INTEGER NOT NULL,
         PRIMARY KEY (community, epoch, tag)
       ) STRICT;
