@@ -1,6 +1,7 @@
 // The node is this list of domain modules, in the order they are built and started (each may
 // use the components of those before it); stop runs in reverse. Adding a domain is one entry
 // here (docs/architecture.md "Adding a domain").
+import { communitiesModule } from '../communities/module.ts';
 import { historyModule } from '../history/module.ts';
 import { identityModule } from '../identity/module.ts';
 import type { DomainModule } from '../kernel/module.ts';
@@ -31,6 +32,7 @@ export const MODULES = [
   ordersModule,
   servicenodeRoleModule,
   registryModule,
+  communitiesModule,
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of modules of any needs and config

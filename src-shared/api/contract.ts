@@ -14,9 +14,23 @@ import * as servicenode from '../servicenode/contract.ts';
 import * as settings from '../settings/contract.ts';
 import * as identity from '../identity/contract.ts';
 import * as registry from '../registry/contract.ts';
+import * as communities from '../communities/contract.ts';
 
 /** Every domain's slice; adding a domain is one entry here (and its import). */
-const SLICES = [node, vault, wallets, p2p, swaps, orders, history, servicenode, settings, identity, registry] as const;
+const SLICES = [
+  node,
+  vault,
+  wallets,
+  p2p,
+  swaps,
+  orders,
+  history,
+  servicenode,
+  settings,
+  identity,
+  registry,
+  communities,
+] as const;
 
 type Slice = (typeof SLICES)[number];
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
