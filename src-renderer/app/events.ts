@@ -1,6 +1,7 @@
 // Every feature's handling of pushed events, in the order the dispatcher (api/events.ts) calls
 // them. A feature that keeps node data in the cache adds its handlers here, one line.
 import type { FeatureEventsFactory } from '../api/events.ts';
+import { communitiesEvents } from '../communities/index.ts';
 import { historyEvents } from '../history/index.ts';
 import { identityEvents } from '../identity/index.ts';
 import { ordersEvents } from '../orders/index.ts';
@@ -21,4 +22,5 @@ export const FEATURE_EVENTS: readonly FeatureEventsFactory[] = [
   settingsEvents,
   identityEvents,
   registryEvents,
+  communitiesEvents,
 ];
