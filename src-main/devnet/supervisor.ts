@@ -19,6 +19,7 @@ import {
   type DevnetLayout,
   type DevnetState,
 } from './layout.ts';
+import { startCommunitySeeder } from './community.ts';
 import { startMarketMaker } from './market-maker.ts';
 import { publishMakerIdentity } from './maker-identity.ts';
 
@@ -112,6 +113,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const children: ChildProcess[] = [];
   let miner: NodeJS.Timeout | undefined;
   let marketMaker: { stop(): void } | undefined;
+  let seeder: { stop(): void } | undefined;
   let stopped = false;
 
   const stop = async () => {
@@ -121,6 +123,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     save();
     if (miner) clearInterval(miner);
     marketMaker?.stop();
+    seeder?.stop();
     await Promise.all(children.map((c) => stopChild(c)));
     await Promise.all(daemons.map((d) => d.stop().catch(() => d.kill())));
     state.chains = [];
@@ -183,6 +186,8 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
                     coins: layout.chains.map((c) => c.ticker),
                     announceMs: 5000,
                   },
+                  // The devnet's storage node: it keeps communities' ciphertext for those that name it.
+                  communities: { storage: { enabled: true } },
                 }
               : {}),
           },
@@ -251,6 +256,16 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
         base: 'DEVA',
         quote: 'DEVB',
       });
+      const storage = state.nodes.find((n) => n.name === DEVNET_SERVICE_NODE);
+      if (storage)
+        seeder = startCommunitySeeder({
+          maker: createNodeRpc(makerNode.url, makerNode.token, 60_000),
+          traders: state.nodes
+            .filter((n) => (DEVNET_TRADERS as readonly string[]).includes(n.name))
+            .map((n) => ({ name: n.name, rpc: createNodeRpc(n.url, n.token, 60_000) })),
+          storagePeerId: storage.peerId,
+          log,
+        });
     }
     state.status = 'ready';
     save();
