@@ -20,8 +20,9 @@ export function vaultIdentities(
     return did;
   };
   return {
-    async resolve(d) {
-      return d === mineDid() ? { deleted: false, profile: { name: null } } : undefined;
+    // No registry yet: no identity is published, so nobody (ourselves included) shows verified.
+    async resolve() {
+      return undefined;
     },
     mine() {
       const d = mineDid();

@@ -163,7 +163,7 @@ function Message(props: {
                 onClick={() => act.mutate({ t: 'react', on: !liked })}
                 aria-pressed={liked}
               >
-                👍
+                {liked ? 'Unlike' : 'Like'}
               </button>
               {mine ? (
                 <button type="button" className="btn btn-small btn-ghost" onClick={props.onEdit}>

@@ -85,57 +85,59 @@ function MemberRow(props: { d: CommunityDetail; m: MemberView }) {
         <span className={`badge ${m.role === 'member' ? 'badge-info' : 'badge-ok'}`}>{m.role}</span>
       </td>
       <td className="num">{m.devices}</td>
-      <td className="row-actions">
-        {confirm ? (
-          <>
-            <span className="muted">
-              {confirm === 'ban' ? `Remove and ban ${name}?` : `Remove ${name}?`} New keys will encrypt everything
-              after.
-            </span>
-            <button
-              type="button"
-              className="btn btn-small btn-danger"
-              disabled={act.isPending}
-              onClick={() => act.mutate({ t: confirm })}
-              data-testid="cm-confirm"
-            >
-              {act.isPending ? 'Re-keying…' : confirm === 'ban' ? 'Remove and ban' : 'Remove'}
-            </button>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirm(null)}>
-              Cancel
-            </button>
-          </>
-        ) : mayModerate ? (
-          <>
-            {d.role === 'owner' ? (
+      <td>
+        <div className="row-actions">
+          {confirm ? (
+            <>
+              <span className="muted">
+                {confirm === 'ban' ? `Remove and ban ${name}?` : `Remove ${name}?`} New keys will encrypt everything
+                after.
+              </span>
+              <button
+                type="button"
+                className="btn btn-small btn-danger"
+                disabled={act.isPending}
+                onClick={() => act.mutate({ t: confirm })}
+                data-testid="cm-confirm"
+              >
+                {act.isPending ? 'Re-keying…' : confirm === 'ban' ? 'Remove and ban' : 'Remove'}
+              </button>
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirm(null)}>
+                Cancel
+              </button>
+            </>
+          ) : mayModerate ? (
+            <>
+              {d.role === 'owner' ? (
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  disabled={act.isPending}
+                  onClick={() => act.mutate({ t: 'role', role: m.role === 'admin' ? 'member' : 'admin' })}
+                  data-testid="cm-role"
+                >
+                  {m.role === 'admin' ? 'Make member' : 'Make admin'}
+                </button>
+              ) : null}
               <button
                 type="button"
                 className="btn btn-small btn-ghost"
-                disabled={act.isPending}
-                onClick={() => act.mutate({ t: 'role', role: m.role === 'admin' ? 'member' : 'admin' })}
-                data-testid="cm-role"
+                onClick={() => setConfirm('remove')}
+                data-testid="cm-remove"
               >
-                {m.role === 'admin' ? 'Make member' : 'Make admin'}
+                Remove
               </button>
-            ) : null}
-            <button
-              type="button"
-              className="btn btn-small btn-ghost"
-              onClick={() => setConfirm('remove')}
-              data-testid="cm-remove"
-            >
-              Remove
-            </button>
-            <button
-              type="button"
-              className="btn btn-small btn-ghost"
-              onClick={() => setConfirm('ban')}
-              data-testid="cm-ban"
-            >
-              Ban
-            </button>
-          </>
-        ) : null}
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                onClick={() => setConfirm('ban')}
+                data-testid="cm-ban"
+              >
+                Ban
+              </button>
+            </>
+          ) : null}
+        </div>
         {act.isError ? <ErrorNote error={act.error} /> : null}
       </td>
     </tr>
@@ -147,7 +149,7 @@ function Invite(props: { d: CommunityDetail }) {
   const invite = useMutation({ mutationFn: () => api.call('communities.invite', { id: props.d.id }) });
   return (
     <div className="panel panel-pad stack" data-testid="cm-invite">
-      <div className="panel-head">
+      <div className="cm-invite-head">
         <h2 className="panel-title">Invite someone</h2>
         <button
           type="button"

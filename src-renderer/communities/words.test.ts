@@ -53,9 +53,9 @@ describe('key events in plain words', () => {
   const cases: Array<[NoticeView, string]> = [
     [
       notice('removed', { did: CAROL, by: ALICE }),
-      'did:is:PCaro…Caro was removed by You; messages from now on are encrypted with new keys.',
+      'You removed did:is:PCaro…Caro; messages from now on are encrypted with new keys.',
     ],
-    [notice('joined', { did: BOB, by: ALICE }), 'Bob joined, admitted by You.'],
+    [notice('joined', { did: BOB, by: ALICE }), 'Bob joined, admitted by you.'],
     [notice('left', { did: BOB }), 'Bob left; messages from now on are encrypted with new keys.'],
     [notice('role', { did: BOB, by: ALICE, role: 'admin' }), 'You made Bob an admin.'],
     [notice('role', { did: ALICE, by: BOB, role: 'member' }), 'Bob made you a member.'],
@@ -66,7 +66,7 @@ describe('key events in plain words', () => {
     ],
     [
       notice('removedMe', { by: BOB }),
-      'You were removed by Bob. You can read what you received before, but nothing new.',
+      'You were removed by Bob. Messages from now on are encrypted with keys you do not have.',
     ],
   ];
   it.each(cases)('%j reads "%s"', (n, text) => expect(noticeText(n, members)).toBe(text));

@@ -13,6 +13,9 @@ export function nameOf(did: string | undefined, members: readonly MemberView[]):
   return shortenMiddle(did, 12, 4);
 }
 
+/** A name in the middle of a sentence: "you", not "You". */
+const inSentence = (name: string) => (name === 'You' ? 'you' : name);
+
 export function noticeText(n: NoticeView, members: readonly MemberView[]): string {
   const who = nameOf(n.did, members);
   const by = n.by ? nameOf(n.by, members) : undefined;
@@ -21,9 +24,11 @@ export function noticeText(n: NoticeView, members: readonly MemberView[]): strin
     case 'created':
       return `${by ?? who} created the community.`;
     case 'joined':
-      return by && by !== who ? `${who} joined, admitted by ${by}.` : `${who} joined.`;
+      return by && by !== who ? `${who} joined, admitted by ${inSentence(by)}.` : `${who} joined.`;
     case 'removed':
-      return `${who} was removed${byText}; messages from now on are encrypted with new keys.`;
+      return by
+        ? `${by} removed ${inSentence(who)}; messages from now on are encrypted with new keys.`
+        : `${who} was removed; messages from now on are encrypted with new keys.`;
     case 'banned':
       return `${who} is banned${byText} and cannot join again.`;
     case 'left':
@@ -45,7 +50,7 @@ export function noticeText(n: NoticeView, members: readonly MemberView[]): strin
     case 'rekeyed':
       return `The keys were renewed${byText}.`;
     case 'removedMe':
-      return `You were removed${byText}. You can read what you received before, but nothing new.`;
+      return `You were removed${byText}. Messages from now on are encrypted with keys you do not have.`;
   }
 }
 
