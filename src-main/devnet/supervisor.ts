@@ -226,13 +226,15 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
         },
         { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
       );
-      const info = await rpc.client.call('p2p.info', {});
+      // Polling start-up used a short timeout; once the node answers, calls get time for a busy machine.
+      const client = createNodeRpc(url, rpc.token, 30_000);
+      const info = await client.call('p2p.info', {});
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
       state.nodes.push({ name: node.name, pid: child.pid ?? 0, url, token: rpc.token, peerId: info.peerId });
       save();
       if (node.managed) {
         await connectWallets(
-          rpc.client,
+          client,
           layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })),
           node.name,
         );
