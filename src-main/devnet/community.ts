@@ -8,7 +8,7 @@ import type { Logger } from '../kernel/log.ts';
 export const LOUNGE = 'Devnet lounge';
 
 export const LOUNGE_MESSAGES = [
-  'Welcome to the devnet lounge. Everything here is encrypted end to end with MLS: only members hold the keys.',
+  'Welcome to the devnet lounge, newcomer. Everything here is encrypted end to end with MLS: only members hold the keys.',
   'The service node keeps the encrypted messages for members who were offline; it cannot read them, it sees only sizes and times.',
   'I am the market maker: I keep a few DEVA/DEVB orders on the book. Take one on the Trade page and watch the swap go through both chains.',
   'Try it: make an invitation link on the Members tab, open the other trader’s window and join with it. Remove them afterwards and see that they read nothing new.',
@@ -44,7 +44,6 @@ export function startCommunitySeeder(o: SeederOptions): { stop(): void; tick(): 
       invite: 'members',
       persistence: { mode: 'store', nodes: [{ peerId: store.peerId, key: store.key }], retentionDays: 30 },
     });
-    for (const text of LOUNGE_MESSAGES) await o.maker.call('communities.send', { id: c.id, channel: 'general', text });
     o.log.info('devnet community created', { id: c.id });
     return (id = c.id);
   }
@@ -58,13 +57,17 @@ export function startCommunitySeeder(o: SeederOptions): { stop(): void; tick(): 
       for (const t of o.traders) {
         if (joined.has(t.name)) continue;
         if ((await t.rpc.call('vault.status', {})).state !== 'unlocked') continue;
-        const mine = await t.rpc.call('communities.list', {});
-        if (!mine.some((c) => c.id === lounge)) {
+        const there = (await t.rpc.call('communities.list', {})).find((c) => c.id === lounge);
+        if (!there) {
           const { link } = await o.maker.call('communities.invite', { id: lounge });
           await t.rpc.call('communities.join', { link });
           o.log.info('devnet trader asked to join the lounge', { trader: t.name });
+        } else if (there.state === 'joined') {
+          // Admitted: what is said from now on it can read.
+          joined.add(t.name);
+          for (const text of LOUNGE_MESSAGES)
+            await o.maker.call('communities.send', { id: lounge, channel: 'general', text });
         }
-        joined.add(t.name);
       }
       lastProblem = '';
     } catch (err) {

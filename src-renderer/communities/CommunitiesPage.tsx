@@ -8,6 +8,7 @@ import { CommunityList } from './CommunityList.tsx';
 import { CommunityView } from './CommunityView.tsx';
 import { CreateCommunity, JoinCommunity, StartDm } from './forms.tsx';
 import { communityQueries } from './queries.ts';
+import { StorageReport } from './StorageReport.tsx';
 import '../styles/communities.css';
 
 export function CommunitiesPage(props: PageProps) {
@@ -51,18 +52,21 @@ export function CommunitiesPage(props: PageProps) {
 
 function Welcome(props: { empty: boolean }) {
   return (
-    <div className="cm-welcome panel panel-pad prose" data-testid="cm-welcome">
-      <h1 tabIndex={-1}>Communities</h1>
-      <p>
-        Private groups and direct messages, encrypted end to end with MLS: only members hold the keys. Nodes on the
-        network relay the encrypted messages; if the owner chooses, storage nodes also keep them, still encrypted, for
-        members who were offline.
-      </p>
-      <p>
-        {props.empty
-          ? 'You are in no community yet. Create one, or join with an invitation link someone gave you.'
-          : 'Pick a community or a conversation on the left.'}
-      </p>
+    <div className="cm-welcome stack">
+      <div className="panel panel-pad prose" data-testid="cm-welcome">
+        <h1 tabIndex={-1}>Communities</h1>
+        <p>
+          Private groups and direct messages, encrypted end to end with MLS: only members hold the keys. Nodes on the
+          network relay the encrypted messages; if the owner chooses, storage nodes also keep them, still encrypted, for
+          members who were offline.
+        </p>
+        <p>
+          {props.empty
+            ? 'You are in no community yet. Create one, or join with an invitation link someone gave you.'
+            : 'Pick a community or a conversation on the left.'}
+        </p>
+      </div>
+      <StorageReport />
     </div>
   );
 }

@@ -2,3 +2,4 @@
 export { communitiesEvents } from './events.ts';
 export { communityKeys, communityQueries } from './queries.ts';
 export { communitiesPage } from './page.ts';
+export { SwapChatButton } from './SwapChat.tsx';
