@@ -7,8 +7,9 @@ import type { Logger } from '../kernel/log.ts';
 
 export const LOUNGE = 'Devnet lounge';
 
-export const LOUNGE_MESSAGES = [
-  'Welcome to the devnet lounge, newcomer. Everything here is encrypted end to end with MLS: only members hold the keys.',
+/** What the maker says to each newcomer (MLS gives no history: each hears it when admitted). */
+export const loungeMessages = (name: string): string[] => [
+  `Welcome to the devnet lounge, ${name}. Everything here is encrypted end to end with MLS: only members hold the keys.`,
   'The service node keeps the encrypted messages for members who were offline; it cannot read them, it sees only sizes and times.',
   'I am the market maker: I keep a few DEVA/DEVB orders on the book. Take one on the Trade page and watch the swap go through both chains.',
   'Try it: make an invitation link on the Members tab, open the other trader’s window and join with it. Remove them afterwards and see that they read nothing new.',
@@ -65,7 +66,7 @@ export function startCommunitySeeder(o: SeederOptions): { stop(): void; tick(): 
         } else if (there.state === 'joined') {
           // Admitted: what is said from now on it can read.
           joined.add(t.name);
-          for (const text of LOUNGE_MESSAGES)
+          for (const text of loungeMessages(t.name))
             await o.maker.call('communities.send', { id: lounge, channel: 'general', text });
         }
       }

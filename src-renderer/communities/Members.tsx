@@ -76,38 +76,19 @@ function MemberRow(props: { d: CommunityDetail; m: MemberView }) {
   const mayModerate = d.kind === 'community' && !m.me && RANK[d.role] < RANK[m.role];
   const name = nameOf(m.did, d.memberList);
   return (
-    <tr data-testid="cm-member" data-did={m.did} data-role={m.role}>
-      <td>
-        <span className="cm-author">{name}</span> <Verified member={m} />
-        <div className="muted mono small">{m.did}</div>
-      </td>
-      <td>
-        <span className={`badge ${m.role === 'member' ? 'badge-info' : 'badge-ok'}`}>{m.role}</span>
-      </td>
-      <td className="num">{m.devices}</td>
-      <td>
-        <div className="row-actions">
-          {confirm ? (
-            <>
-              <span className="muted">
-                {confirm === 'ban' ? `Remove and ban ${name}?` : `Remove ${name}?`} New keys will encrypt everything
-                after.
-              </span>
-              <button
-                type="button"
-                className="btn btn-small btn-danger"
-                disabled={act.isPending}
-                onClick={() => act.mutate({ t: confirm })}
-                data-testid="cm-confirm"
-              >
-                {act.isPending ? 'Re-keying…' : confirm === 'ban' ? 'Remove and ban' : 'Remove'}
-              </button>
-              <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirm(null)}>
-                Cancel
-              </button>
-            </>
-          ) : mayModerate ? (
-            <>
+    <>
+      <tr data-testid="cm-member" data-did={m.did} data-role={m.role}>
+        <td>
+          <span className="cm-author">{name}</span> <Verified member={m} />
+          <div className="muted mono small">{m.did}</div>
+        </td>
+        <td>
+          <span className={`badge ${m.role === 'member' ? 'badge-info' : 'badge-ok'}`}>{m.role}</span>
+        </td>
+        <td className="num">{m.devices}</td>
+        <td>
+          {mayModerate && !confirm ? (
+            <div className="row-actions">
               {d.role === 'owner' ? (
                 <button
                   type="button"
@@ -135,12 +116,38 @@ function MemberRow(props: { d: CommunityDetail; m: MemberView }) {
               >
                 Ban
               </button>
-            </>
+            </div>
           ) : null}
-        </div>
-        {act.isError ? <ErrorNote error={act.error} /> : null}
-      </td>
-    </tr>
+        </td>
+      </tr>
+      {confirm || act.isError ? (
+        <tr className="cm-confirm-row" data-testid="cm-member-confirm" data-did={m.did}>
+          <td colSpan={4}>
+            {confirm ? (
+              <div className="row-actions">
+                <span className="muted">
+                  {confirm === 'ban' ? `Remove ${name} and ban them from coming back?` : `Remove ${name}?`} Everything
+                  sent after is encrypted with new keys they do not get.
+                </span>
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  disabled={act.isPending}
+                  onClick={() => act.mutate({ t: confirm })}
+                  data-testid="cm-confirm"
+                >
+                  {act.isPending ? 'Re-keying…' : confirm === 'ban' ? 'Remove and ban' : 'Remove'}
+                </button>
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirm(null)}>
+                  Cancel
+                </button>
+              </div>
+            ) : null}
+            {act.isError ? <ErrorNote error={act.error} /> : null}
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
@@ -259,7 +266,7 @@ function Leave(props: { d: CommunityDetail }) {
     },
   });
   return (
-    <div className="form-row">
+    <div className="cm-actions">
       {sure ? (
         <>
           <span className="muted">You will read nothing sent after you leave.</span>

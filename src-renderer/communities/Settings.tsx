@@ -74,7 +74,7 @@ export function Settings(props: { d: CommunityDetail }) {
           Saved: every member now has the new settings.
         </p>
       ) : null}
-      <div className="form-row">
+      <div className="cm-actions">
         <button
           type="submit"
           className="btn btn-primary"

@@ -63,7 +63,7 @@ export function CreateCommunity() {
         />
         <PersistenceChoice value={persistence} onChange={setPersistence} />
         {create.isError ? <ErrorNote error={create.error} title="The community could not be created." /> : null}
-        <div className="form-row">
+        <div className="cm-actions">
           <button type="submit" className="btn btn-primary" disabled={!name.trim() || create.isPending}>
             {create.isPending ? 'Creating…' : 'Create community'}
           </button>
@@ -190,7 +190,7 @@ export function JoinCommunity(props: { link?: string }) {
           required
         />
         {join.isError ? <ErrorNote error={join.error} title="That link could not be used." /> : null}
-        <div className="form-row">
+        <div className="cm-actions">
           <button type="submit" className="btn btn-primary" disabled={!link.trim() || join.isPending}>
             {join.isPending ? 'Asking…' : 'Ask to join'}
           </button>
@@ -232,7 +232,7 @@ export function StartDm() {
           required
         />
         {start.isError ? <ErrorNote error={start.error} title="The conversation could not be started." /> : null}
-        <div className="form-row">
+        <div className="cm-actions">
           <button type="submit" className="btn btn-primary" disabled={!peer.trim() || start.isPending}>
             {start.isPending ? 'Finding their node…' : 'Start conversation'}
           </button>
