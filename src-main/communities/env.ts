@@ -7,8 +7,9 @@ import type { events } from '../../src-shared/communities/contract.ts';
 import { CommunityError } from '../../src-shared/communities/ids.ts';
 import type { MlsContext } from '../../src-shared/communities/mls.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
-import type { Offence } from '../p2p/limits.ts';
+import type { P2pHost } from '../p2p/index.ts';
+/** An offence the p2p host counts against a peer. */
+type Offence = Parameters<P2pHost['penalize']>[1];
 import type { GroupStore } from './groups.ts';
 import type { CommunityRepo, CommunityRow } from './repo.ts';
 import type { Sealer, Signers } from './secrets.ts';

@@ -8,7 +8,7 @@ import { addressOfKey, signCompact } from '../../src-shared/identity/compact.ts'
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { IdentitySigner } from '../../src-shared/communities/binding.ts';
 import { bytesToHex, didOfAddress, hexToBytes, tagged } from '../../src-shared/communities/ids.ts';
-import type { SecretBox } from '../wallets/connection-store.ts';
+import type { SecretBox } from '../wallets/index.ts';
 import type { CommunityRepo } from './repo.ts';
 
 /** The identity domain's component, as far as communities use it (src-main/identity/component.ts). */

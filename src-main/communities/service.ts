@@ -8,7 +8,7 @@ import { mayCommit } from '../../src-shared/communities/roles.ts';
 import { DM_PROTOCOL, SYNC_PROTOCOL } from '../../src-shared/communities/sync.ts';
 import type { StoreDatabase } from '../store/index.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import type { Vault } from '../vault/index.ts';
 import { createAdmission } from './admission.ts';
 import { forgetStorageKeys, noticeId, tellNotices } from './advance.ts';

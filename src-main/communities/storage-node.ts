@@ -27,7 +27,7 @@ import type { Receipt, StorageInfo } from '../../src-shared/communities/sync.ts'
 import type { StorageReport } from '../../src-shared/communities/views.ts';
 import type { z } from 'zod';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import type { CommunitiesConfig } from './config.ts';
 import type { StorageRepo } from './storage-repo.ts';
 
