@@ -15,6 +15,7 @@ import { loadConfig } from '../core/config.ts';
 import { readApiToken } from '../core/token.ts';
 import { createNodeRpc } from './rpc-client.ts';
 import { devnetCommand } from '../devnet/cli.ts';
+import { formatStatus } from './status.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_DATA_DIR = process.env.HASHLOCK_DATA_DIR ?? path.join(os.homedir(), '.hashlock');
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   const program = new Command('hashlock')
     .version(readVersion())
     .description('Hashlock: non-custodial atomic-swap exchange node')
+    .enablePositionalOptions()
     .showHelpAfterError();
   const dataDirOption = () => new Option('--data-dir <dir>', 'node data directory').default(DEFAULT_DATA_DIR);
 
@@ -120,9 +122,22 @@ export function buildProgram(): Command {
       )
       .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'));
 
-  nodeOptions(
+  const nodeCommand = nodeOptions(
     program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1'),
-  ).action(runNode('trader'));
+  )
+    // `node status --data-dir x`: options after `status` are its own, not the node's.
+    .enablePositionalOptions()
+    .action(runNode('trader'));
+  nodeCommand
+    .command('status')
+    .description("a running node's essentials: peers and scores, traffic, messages, store size, latencies")
+    .addOption(dataDirOption())
+    .option('--url <url>', 'node URL')
+    .option('--token <token>', 'API token (a read token is enough)')
+    .action(async (o: { dataDir: string; url?: string; token?: string }) => {
+      const rpc = rpcFor(o);
+      console.log(formatStatus(await rpc.call('node.info', {}), await rpc.call('metrics.snapshot', {})));
+    });
   nodeOptions(
     program
       .command('servicenode')

@@ -2,6 +2,8 @@
 // use the components of those before it); stop runs in reverse. Adding a domain is one entry
 // here (docs/architecture.md "Adding a domain").
 import { communitiesModule } from '../communities/module.ts';
+import { metricsModule } from '../metrics/module.ts';
+import { tokensModule } from '../tokens/module.ts';
 import { historyModule } from '../history/module.ts';
 import { identityModule } from '../identity/module.ts';
 import type { DomainModule } from '../kernel/module.ts';
@@ -19,9 +21,11 @@ import { vaultModule } from '../vault/module.ts';
 import { walletsModule } from '../wallets/module.ts';
 
 export const MODULES = [
+  tokensModule,
   vaultModule,
   settingsModule,
   p2pModule,
+  metricsModule,
   nodeModule,
   walletsModule,
   identityModule,

@@ -6,6 +6,7 @@ import { marketsOf, OrdersConfig } from './config.ts';
 import { m0001Orders } from './migrations/0001_orders.ts';
 import { createPeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
+import { watchOrderPropagation } from './metrics.ts';
 import { createOrderService } from './service.ts';
 
 declare module '../kernel/module.ts' {
@@ -29,6 +30,7 @@ export const ordersModule = defineModule({
     'history',
     'orderRecords',
     'makerIdentities',
+    'metrics',
   ],
   provides: ['book'],
   create(c, config) {
@@ -47,6 +49,7 @@ export const ordersModule = defineModule({
       onServiceNodesChanged: (cb) => registry.onChange(cb),
       beforeSync: (peerId) => registry.syncFrom(peerId),
     });
+    watchOrderPropagation(c.metrics, book, c.now);
     const orders = createOrderService({
       markets,
       coins: c.coins,

@@ -40,6 +40,7 @@ import {
   type P2pLimitsInput,
 } from './limits.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
+import { createTrafficCounts, type TrafficCounts } from './traffic.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
 export { peerFailure, peerRequestError, type PeerFailure } from './reqres.ts';
@@ -118,6 +119,10 @@ export interface P2pHost {
 /** DHT keys are CIDs: a raw-codec CID of the key's SHA-256. */
 function keyCid(key: Uint8Array): CID {
   return CID.createV1(0x55, createDigest(0x12, sha256(key)));
+  /** A peer's offence points now (0 for a well-behaved peer); `limits.banThreshold` bans. */
+  score(peerId: string): number;
+  /** Payload bytes and messages per protocol since start (the metrics module reads them). */
+  readonly traffic: TrafficCounts;
 }
 
 type Services = {
@@ -150,6 +155,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   const peerListeners = new Set<(peers: PeerInfo[]) => void>();
   const topicHandlers = new Map<string, Set<(msg: GossipMessage) => void>>();
   const requestHandlers = new Map<string, RequestHandler>();
+  const traffic = createTrafficCounts();
   let node: Libp2p<Services> | undefined;
   let running = false;
 
@@ -238,6 +244,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (msg.type !== 'signed') return;
     const handlers = topicHandlers.get(msg.topic);
     if (handlers === undefined) return;
+    traffic.bytes('gossip', msg.topic, 'in', msg.data.length);
+    traffic.message(msg.topic);
     const delivered: GossipMessage = { from: msg.from.toString(), data: msg.data, topic: msg.topic };
     for (const handler of handlers) {
       try {
@@ -262,7 +270,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           stream.abort(new Error('peer is banned'));
           return;
         }
+        traffic.message(protocol);
         return serveRequest(stream, { peerId, protocol }, handler, {
+          onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
           maxRequestBytes: limits.maxRequestBytes,
           maxResponseBytes: limits.maxResponseBytes,
           timeoutMs: limits.requestTimeoutMs,
@@ -372,6 +382,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       openStream: (signal) => n.dialProtocol(target, protocol, { signal }),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
+      onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
       penalize: (offence, detail) => {
         penalize(peerId, offence, `${detail} on ${protocol}`);
       },
@@ -435,6 +446,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       const n = started();
       try {
         const result = await n.services.pubsub.publish(topic, data);
+        traffic.bytes('gossip', topic, 'out', data.length);
         return { recipients: result.recipients.length };
       } catch (err) {
         throw new ApiError('P2P_ERROR', `Could not publish on ${topic}: ${(err as Error).message}`);
@@ -504,6 +516,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       }
       return found;
     },
+    score: (peerId) => penalties.score(peerId, now()),
+    traffic,
   };
 }
 
