@@ -45,6 +45,8 @@ const rendererFeatures = [
   'identity',
   'payments',
   'communities',
+  'metrics',
+  'tokens',
 ];
 const featureDeepImport = `^(?:\\.\\.?/)+(?:${rendererFeatures.join('|')})/(?!index\\.ts$)`;
 

@@ -21,6 +21,7 @@ describe('the page registry', () => {
       ['registry', 'Registry'],
       ['communities', 'Communities'],
       ['network', 'Network'],
+      ['node', 'Node'],
     ]);
     expect(nav.bottom.map((p) => p.id)).toEqual(['settings']);
   });

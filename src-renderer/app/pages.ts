@@ -3,6 +3,7 @@
 // the routes all read this list.
 import { communitiesPage } from '../communities/index.ts';
 import { identityPage } from '../identity/index.ts';
+import { nodePage } from '../metrics/index.ts';
 import { ordersPage } from '../orders/index.ts';
 import { networkPage } from '../p2p/index.ts';
 import { paymentsPage } from '../payments/index.ts';
@@ -20,6 +21,7 @@ export const PAGES = [
   registryPage,
   communitiesPage,
   networkPage,
+  nodePage,
   settingsPage,
 ] as const;
 

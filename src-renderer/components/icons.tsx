@@ -59,6 +59,13 @@ const PATHS: Record<string, ReactNode> = {
       <path d="M11 7l-5 10M13 7l5 10M7 19h10" />
     </>
   ),
+  node: (
+    <>
+      <rect x="3" y="4" width="18" height="7" rx="1.5" />
+      <rect x="3" y="13" width="18" height="7" rx="1.5" />
+      <path d="M7 7.5h.01M7 16.5h.01" />
+    </>
+  ),
   settings: (
     <>
       <circle cx="12" cy="12" r="3" />
