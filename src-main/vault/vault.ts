@@ -2,7 +2,7 @@
 // disk, and while unlocked derives keys and signs with them; nothing private is ever returned.
 
 import { isCoded } from '../../src-shared/errors.ts';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { mnemonicToSeed } from '@scure/bip39';
@@ -52,6 +52,12 @@ export interface Vault {
   /** 64-byte compact (r||s) low-S signature of a 32-byte digest by that key (docs/protocol.md §1). */
   signNetworkDigest(kind: NetworkKey, digest32: Uint8Array): Uint8Array;
   secretBox(): SecretBox;
+  /**
+   * The 32-byte key a domain seals its private rows with at rest (docs/store.md "Sealed data"):
+   * HKDF-SHA256 from the seed, so a vault restored from its phrase opens them again. Throws
+   * VAULT_LOCKED while locked.
+   */
+  storeKey(domain: string): Uint8Array;
   /** Returns a function that removes the listener. */
   onStateChange(listener: (state: VaultStatus) => void): () => void;
 }
@@ -59,6 +65,8 @@ export interface Vault {
 interface Unlocked {
   keys: KeyRing;
   dataKey: Uint8Array;
+  /** HKDF root for the store keys, derived from the seed at unlock and zeroed at lock. */
+  storeRoot: Uint8Array;
 }
 
 export function createVault(options: VaultOptions): Vault {
@@ -97,13 +105,15 @@ export function createVault(options: VaultOptions): Vault {
     if (!unlocked) return;
     unlocked.keys.wipe();
     unlocked.dataKey.fill(0);
+    unlocked.storeRoot.fill(0);
     unlocked = undefined;
   };
 
   const becomeUnlocked = async (mnemonic: string, passphrase: string, dataKey: Uint8Array): Promise<void> => {
     const seed = await mnemonicToSeed(mnemonic, passphrase);
     wipe();
-    unlocked = { keys: createKeyRing(seed), dataKey };
+    const storeRoot = new Uint8Array(hkdfSync('sha256', seed, 'hashlock-store-v1', 'root', 32));
+    unlocked = { keys: createKeyRing(seed), dataKey, storeRoot };
     emit();
   };
 
@@ -132,6 +142,10 @@ export function createVault(options: VaultOptions): Vault {
   });
 
   return {
+    storeKey(domain) {
+      if (!unlocked) throw lockedError();
+      return new Uint8Array(hkdfSync('sha256', unlocked.storeRoot, '', `hashlock-store-v1/${domain}`, 32));
+    },
     status,
     create: (password, opts = {}) =>
       serial(async () => {

@@ -15,7 +15,7 @@ export function allows(have: Scope, need: Scope): boolean {
 
 /** Verbs that only read. The verb is what follows the last dot (`wallets.balance` -> `balance`). */
 const READ_VERBS =
-  /^(get[A-Z].*|get|list|info|status|stats|snapshot|history|peers|balance|utxos|feeEstimate|book|messages|requests|request|payment|resolve|parse)$/;
+  /^(get[A-Z].*|get|list|info|status|stats|snapshot|history|peers|balance|balances|connected|utxos|feeEstimate|book|markets|mine|fills|candles|tokens|messages|requests|request|payment|resolve|parse)$/;
 
 /**
  * The scope a method gets when it declares none: reading verbs need `read`, every other verb
