@@ -98,7 +98,7 @@ export const metricsModule = defineModule({
 });
 
 /** What the node says about itself: process, uptime, peers, p2p traffic, store sizes. */
-function registerNodeMetrics(r: MetricsRegistry, c: NodeBase, p2p: P2pHost): void {
+export function registerNodeMetrics(r: MetricsRegistry, c: NodeBase, p2p: P2pHost): void {
   r.gauge('hashlock_node_uptime_seconds', 'Seconds since the node started.', () => [
     { labels: {}, value: Math.floor((c.now() - c.startedAt) / 1000) },
   ]);
