@@ -8,6 +8,8 @@ import path from 'node:path';
 export const E2E_BASE_PORT = process.env.HASHLOCK_E2E_BASE_PORT ?? '29500';
 
 export default function globalSetup(): () => void {
+  // Specs that start their own nodes (node-dashboard.spec.ts) can run without the devnet.
+  if (process.env.HASHLOCK_E2E_NO_DEVNET === '1') return () => undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hashlock-e2e-devnet-'));
   const cli = path.resolve('bin/hashlock');
   const args = ['--dir', dir, '--base-port', E2E_BASE_PORT, '--block-interval', '1000'];

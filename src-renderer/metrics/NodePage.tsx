@@ -19,6 +19,7 @@ import {
   latencyRows,
   linesOf,
   single,
+  timeAxis,
   trafficRows,
 } from './dashboard.ts';
 import { metricsQueries } from './queries.ts';
@@ -230,7 +231,7 @@ function Charts() {
   const history = useQuery(metricsQueries(api).history(range, HISTORY_NAMES));
   const points = history.data?.points ?? [];
   const to = history.dataUpdatedAt || Date.now();
-  const from = to - RANGE_SEC[range] * 1000;
+  const { from } = timeAxis(points, to, RANGE_SEC[range] * 1000);
   const store = linesOf(points, 'hashlock_store_bytes', 'domain');
   const total = store.flatMap((l) => l.points);
   const growth = growthPerDay(
@@ -270,8 +271,8 @@ function Charts() {
         />
         <Chart
           title="Traffic per protocol (bytes/s)"
-          lines={linesOf(points, 'hashlock_p2p_traffic_bytes_total', 'protocol', true)}
-          format={formatBytes}
+          lines={linesOf(points, 'hashlock_p2p_traffic_bytes_total', ['protocol', 'direction'], true)}
+          format={(v) => `${formatBytes(v)}/s`}
           testId="chart-traffic"
           {...common}
         />

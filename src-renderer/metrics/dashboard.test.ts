@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryPoint, MetricsSnapshot } from '../../src-shared/metrics/contract.ts';
-import { byLabel, growthPerDay, latencyRows, linesOf, niceMax, pathOf, trafficRows } from './dashboard.ts';
+import { byLabel, growthPerDay, latencyRows, linesOf, niceMax, pathOf, timeAxis, trafficRows } from './dashboard.ts';
 
 const snapshot: MetricsSnapshot = {
   at: 0,
@@ -82,6 +82,17 @@ describe('the charts', () => {
     ]);
     expect(linesOf(points, 'hashlock_p2p_messages_received_total', 'domain', false)).toEqual([]);
     expect(linesOf(points, 'hashlock_p2p_peers').map((l) => l.points)).toEqual([[{ at: 0, value: 2 }]]);
+  });
+
+  it('label a line by several labels, and start the time axis at the first sample of a young history', () => {
+    const traffic: HistoryPoint[] = [
+      { at: 5000, values: { 'hashlock_p2p_traffic_bytes_total{direction="in",protocol="gossip:orders"}:rate': 2 } },
+    ];
+    expect(linesOf(traffic, 'hashlock_p2p_traffic_bytes_total', ['protocol', 'direction'], true)[0]?.label).toBe(
+      'gossip:orders in',
+    );
+    expect(timeAxis(traffic, 65_000, 3_600_000)).toEqual({ from: 5000, to: 65_000 });
+    expect(timeAxis(traffic, 10_000_000, 3_600_000)).toEqual({ from: 6_400_000, to: 10_000_000 });
   });
 
   it('draw a path in the box, time across and value up', () => {

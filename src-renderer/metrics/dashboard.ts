@@ -87,15 +87,21 @@ export interface Line {
  * Chart lines from history points: one line per series of `name` (a counter's `:rate` when
  * `rate`), labelled by `label`'s value. Points missing a series leave a gap in that line only.
  */
-export function linesOf(points: readonly HistoryPoint[], name: string, label?: string, rate = false): Line[] {
+export function linesOf(
+  points: readonly HistoryPoint[],
+  name: string,
+  label?: string | readonly string[],
+  rate = false,
+): Line[] {
+  const labels = label === undefined ? [] : typeof label === 'string' ? [label] : label;
   const lines = new Map<string, Line>();
   for (const p of points) {
     for (const [key, value] of Object.entries(p.values)) {
       const base = rate ? key.replace(/:rate$/, '') : key;
       if (rate !== key.endsWith(':rate')) continue;
       if (base !== name && !base.startsWith(`${name}{`)) continue;
-      const m = label ? new RegExp(`${label}="([^"]*)"`).exec(base) : null;
-      const l = lines.get(base) ?? { key: base, label: m?.[1] ?? name, points: [] };
+      const words = labels.map((n) => new RegExp(`${n}="([^"]*)"`).exec(base)?.[1]).filter((w) => w !== undefined);
+      const l = lines.get(base) ?? { key: base, label: words.length > 0 ? words.join(' ') : name, points: [] };
       l.points.push({ at: p.at, value });
       lines.set(base, l);
     }
@@ -152,4 +158,14 @@ export function formatSeconds(s: number | undefined): string {
   if (s === undefined || !Number.isFinite(s)) return '\u2014';
   if (s < 1) return `${Math.round(s * 1000)} ms`;
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.round(s / 60)} min`;
+}
+
+/**
+ * The time axis: the range asked for, but starting at the first sample when the history is
+ * younger than the range, so a new node's charts are not a sliver at the right edge.
+ */
+export function timeAxis(points: readonly HistoryPoint[], to: number, rangeMs: number): { from: number; to: number } {
+  const first = points[0]?.at;
+  const from = to - rangeMs;
+  return { from: first !== undefined && first > from ? first : from, to };
 }
