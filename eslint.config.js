@@ -68,6 +68,7 @@ const nodeDomains = [
   'communities',
   'registry',
   'metrics',
+  'tokens',
 ];
 const domainDeepImport = `^\\.\\./(?:${nodeDomains.join('|')})/(?!(?:index|facts)\\.ts$)`;
 

@@ -22,6 +22,8 @@ test.beforeAll(async () => {
   b.bootstrap = [a.addr];
   await b.start();
   await a.call('vault.create', { password: 'dashboard e2e', words: 12 });
+  // Dialled, not left to the bootstrap timer: on a loaded machine that can take long.
+  await b.call('p2p.dial', { addr: a.addr });
   await a.until(
     () => a.call('p2p.peers', {}),
     (p) => p.length === 1,

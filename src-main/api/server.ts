@@ -12,7 +12,7 @@ import type { Logger } from '../kernel/log.ts';
 import type { HttpRoute } from '../kernel/module.ts';
 import { matchRoute } from './routes.ts';
 import { allows } from '../../src-shared/api/scopes.ts';
-import { fileTokenAuthority, tokenHint, type Principal, type TokenAuthority } from '../tokens/service.ts';
+import { fileTokenAuthority, tokenHint, type Principal, type TokenAuthority } from '../tokens/index.ts';
 import type { EventBus } from './events.ts';
 
 export const MAX_BODY_BYTES = 1 << 20;

@@ -18,7 +18,7 @@ import { openStore } from '../store/index.ts';
 import { loadConfig, parseConfig, sliceFor, type NodeConfig } from './config.ts';
 import { MODULES, schemasOf, type AnyModule } from './modules.ts';
 import { ensureApiToken } from './token.ts';
-import { fileTokenAuthority } from '../tokens/service.ts';
+import { fileTokenAuthority } from '../tokens/index.ts';
 
 export interface StartNodeOptions extends HostOptions {
   dataDir: string;

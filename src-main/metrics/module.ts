@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { renderPrometheus } from '../../src-shared/metrics/model.ts';
 import { defineModule, type NodeBase } from '../kernel/module.ts';
-import type { P2pHost } from '../p2p/host.ts';
+import type { P2pHost } from '../p2p/index.ts';
 import { createMetricsHistory, m0001MetricsSamples } from './history.ts';
 import { createMetricsRegistry, type MetricsRegistry } from './registry.ts';
 import { measureStore, tableOwners, type StoreSizes } from './store-size.ts';

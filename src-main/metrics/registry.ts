@@ -62,21 +62,11 @@ export function createMetricsRegistry(opts: { onDropped?: (name: string) => void
     return entry;
   }
 
-  /** The series for these labels, or undefined when the metric is at its cap. */
-  function slot<T>(entry: Entry, map: Map<string, T>, labels: Labels, make: () => T): T | undefined {
-    const key = seriesKey(entry.name, cleanLabels(labels));
-    let s = map.get(key);
-    if (s === undefined) {
-      if (map.size >= MAX_SERIES_PER_METRIC) {
-        if (!dropped.has(entry.name)) opts.onDropped?.(entry.name);
-        dropped.add(entry.name);
-        return undefined;
-      }
-      s = make();
-      map.set(key, s);
-    }
-    return s;
-  }
+  const slot = <T>(entry: Entry, map: Map<string, T>, labels: Labels, make: () => T): T | undefined =>
+    seriesSlot(entry, map, labels, make, () => {
+      if (!dropped.has(entry.name)) opts.onDropped?.(entry.name);
+      dropped.add(entry.name);
+    });
 
   return {
     counter(name, help, collect) {
@@ -116,15 +106,7 @@ export function createMetricsRegistry(opts: { onDropped?: (name: string) => void
       const out: MetricFamily[] = [];
       for (const e of entries.values()) {
         if (e.type === 'summary') {
-          const series: MetricFamily['series'] = [];
-          for (const w of e.windows.values()) {
-            const sorted = [...w.recent].sort((a, b) => a - b);
-            for (const q of QUANTILES)
-              series.push({ labels: { ...w.labels, quantile: String(q) }, value: quantile(sorted, q) ?? NaN });
-            series.push({ labels: w.labels, value: w.sum, suffix: '_sum' });
-            series.push({ labels: w.labels, value: w.count, suffix: '_count' });
-          }
-          out.push({ name: e.name, help: e.help, type: e.type, series });
+          out.push(summaryFamily(e));
           continue;
         }
         let collected: ReadonlyArray<{ labels: Labels; value: number }>;
@@ -151,4 +133,38 @@ function cleanLabels(labels: Labels): Labels {
     if (LABEL_NAME.test(k)) out[k] = v.replace(/[^A-Za-z0-9_./:-]/g, '_').slice(0, 80);
   }
   return out;
+}
+
+/** A summary's quantiles over its window, and its sum and count, per label set. */
+function summaryFamily(e: Entry): MetricFamily {
+  const series: MetricFamily['series'] = [];
+  for (const w of e.windows.values()) {
+    const sorted = [...w.recent].sort((a, b) => a - b);
+    for (const q of QUANTILES)
+      series.push({ labels: { ...w.labels, quantile: String(q) }, value: quantile(sorted, q) ?? NaN });
+    series.push({ labels: w.labels, value: w.sum, suffix: '_sum' });
+    series.push({ labels: w.labels, value: w.count, suffix: '_count' });
+  }
+  return { name: e.name, help: e.help, type: e.type, series };
+}
+
+/** The series for these labels, or undefined (after `atCap`) when the metric holds its maximum. */
+function seriesSlot<T>(
+  entry: Entry,
+  map: Map<string, T>,
+  labels: Labels,
+  make: () => T,
+  atCap: () => void,
+): T | undefined {
+  const key = seriesKey(entry.name, cleanLabels(labels));
+  let s = map.get(key);
+  if (s === undefined) {
+    if (map.size >= MAX_SERIES_PER_METRIC) {
+      atCap();
+      return undefined;
+    }
+    s = make();
+    map.set(key, s);
+  }
+  return s;
 }

@@ -1,7 +1,7 @@
 // Order propagation as this node sees it: from the service node's signature to the order being
 // listed here. Orders listed long after signing came by a book sync, not by propagation, and
 // are counted apart so a fresh node's first sync does not read as a slow network.
-import type { MetricsRegistry } from '../metrics/registry.ts';
+import type { MetricsRegistry } from '../metrics/index.ts';
 import type { NetworkBook } from './network-book.ts';
 
 /** Past this, a listing is a sync of an older order, not its propagation. */

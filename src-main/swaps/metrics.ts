@@ -1,7 +1,7 @@
 // Swap step times for the node dashboard: how long each swap stayed in each state, and how
 // swaps ended. Fed by the engine's updates; a swap's last state is remembered only while it runs.
 import type { SwapSummary } from '../../src-shared/api/schemas.ts';
-import type { MetricsRegistry } from '../metrics/registry.ts';
+import type { MetricsRegistry } from '../metrics/index.ts';
 
 export function createSwapStepTimes(metrics: MetricsRegistry): { update(s: SwapSummary): void } {
   const steps = metrics.summary('hashlock_swaps_step_seconds', 'Seconds a swap spent in a state before the next one.');

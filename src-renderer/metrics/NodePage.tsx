@@ -124,98 +124,110 @@ function Peers(props: { s: MetricsSnapshot | undefined }) {
 }
 
 function Tables(props: { s: MetricsSnapshot | undefined }) {
+  return (
+    <div className="two-col">
+      <TrafficTable s={props.s} />
+      <StoreAndLatencies s={props.s} />
+    </div>
+  );
+}
+
+function TrafficTable(props: { s: MetricsSnapshot | undefined }) {
   const traffic = trafficRows(props.s);
+  return (
+    <div className="panel flush" data-testid="node-traffic">
+      <div className="panel-head">
+        <h2>Traffic per protocol</h2>
+      </div>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Protocol</th>
+            <th scope="col" className="num">
+              In
+            </th>
+            <th scope="col" className="num">
+              Out
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {traffic.map((t) => (
+            <tr key={t.protocol}>
+              <td className="mono small">{t.protocol}</td>
+              <td className="num">{formatBytes(t.in)}</td>
+              <td className="num">{formatBytes(t.out)}</td>
+            </tr>
+          ))}
+          {traffic.length === 0 ? (
+            <tr>
+              <td colSpan={3} className="muted empty">
+                Nothing sent or received yet.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function StoreAndLatencies(props: { s: MetricsSnapshot | undefined }) {
   const store = byLabel(props.s, 'hashlock_store_bytes', 'domain');
   const latencies = latencyRows(props.s);
   return (
-    <div className="two-col">
-      <div className="panel flush" data-testid="node-traffic">
-        <div className="panel-head">
-          <h2>Traffic per protocol</h2>
-        </div>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Protocol</th>
-              <th scope="col" className="num">
-                In
-              </th>
-              <th scope="col" className="num">
-                Out
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {traffic.map((t) => (
-              <tr key={t.protocol}>
-                <td className="mono small">{t.protocol}</td>
-                <td className="num">{formatBytes(t.in)}</td>
-                <td className="num">{formatBytes(t.out)}</td>
-              </tr>
-            ))}
-            {traffic.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="muted empty">
-                  Nothing sent or received yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+    <div className="panel flush" data-testid="node-store">
+      <div className="panel-head">
+        <h2>Store per domain</h2>
       </div>
-      <div className="panel flush" data-testid="node-store">
-        <div className="panel-head">
-          <h2>Store per domain</h2>
-        </div>
-        <table className="table">
-          <tbody>
-            {store.map((d) => (
-              <tr key={d.key} data-testid={`node-store-${d.key}`}>
-                <td>{d.key}</td>
-                <td className="num">{formatBytes(d.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div className="panel-head">
-          <h2>Latencies</h2>
-        </div>
-        <table className="table" data-testid="node-latencies">
-          <thead>
-            <tr>
-              <th scope="col">What</th>
-              <th scope="col" className="num">
-                p50
-              </th>
-              <th scope="col" className="num">
-                p90
-              </th>
-              <th scope="col" className="num">
-                Seen
-              </th>
+      <table className="table">
+        <tbody>
+          {store.map((d) => (
+            <tr key={d.key} data-testid={`node-store-${d.key}`}>
+              <td>{d.key}</td>
+              <td className="num">{formatBytes(d.value)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {latencies.map((l) => (
-              <tr key={`${l.metric} ${l.labels}`}>
-                <td className="small">
-                  {LATENCY_WORDS[l.metric] ?? l.metric} {l.labels}
-                </td>
-                <td className="num">{formatSeconds(l.p50)}</td>
-                <td className="num">{formatSeconds(l.p90)}</td>
-                <td className="num">{l.count}</td>
-              </tr>
-            ))}
-            {latencies.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="muted empty">
-                  No orders or swaps seen yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+          ))}
+        </tbody>
+      </table>
+      <div className="panel-head">
+        <h2>Latencies</h2>
       </div>
+      <table className="table" data-testid="node-latencies">
+        <thead>
+          <tr>
+            <th scope="col">What</th>
+            <th scope="col" className="num">
+              p50
+            </th>
+            <th scope="col" className="num">
+              p90
+            </th>
+            <th scope="col" className="num">
+              Seen
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {latencies.map((l) => (
+            <tr key={`${l.metric} ${l.labels}`}>
+              <td className="small">
+                {LATENCY_WORDS[l.metric] ?? l.metric} {l.labels}
+              </td>
+              <td className="num">{formatSeconds(l.p50)}</td>
+              <td className="num">{formatSeconds(l.p90)}</td>
+              <td className="num">{l.count}</td>
+            </tr>
+          ))}
+          {latencies.length === 0 ? (
+            <tr>
+              <td colSpan={4} className="muted empty">
+                No orders or swaps seen yet.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
     </div>
   );
 }
