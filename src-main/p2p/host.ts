@@ -114,15 +114,15 @@ export interface P2pHost {
     key: Uint8Array,
     opts?: { limit?: number; timeoutMs?: number },
   ): Promise<Array<{ peerId: string; addrs: string[] }>>;
+  /** A peer's offence points now (0 for a well-behaved peer); `limits.banThreshold` bans. */
+  score(peerId: string): number;
+  /** Payload bytes and messages per protocol since start (the metrics module reads them). */
+  readonly traffic: TrafficCounts;
 }
 
 /** DHT keys are CIDs: a raw-codec CID of the key's SHA-256. */
 function keyCid(key: Uint8Array): CID {
   return CID.createV1(0x55, createDigest(0x12, sha256(key)));
-  /** A peer's offence points now (0 for a well-behaved peer); `limits.banThreshold` bans. */
-  score(peerId: string): number;
-  /** Payload bytes and messages per protocol since start (the metrics module reads them). */
-  readonly traffic: TrafficCounts;
 }
 
 type Services = {
