@@ -13,9 +13,10 @@ import * as history from '../history/contract.ts';
 import * as servicenode from '../servicenode/contract.ts';
 import * as settings from '../settings/contract.ts';
 import * as identity from '../identity/contract.ts';
+import * as payments from '../payments/contract.ts';
 
 /** Every domain's slice; adding a domain is one entry here (and its import). */
-const SLICES = [node, vault, wallets, p2p, swaps, orders, history, servicenode, settings, identity] as const;
+const SLICES = [node, vault, wallets, p2p, swaps, orders, history, servicenode, settings, identity, payments] as const;
 
 type Slice = (typeof SLICES)[number];
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

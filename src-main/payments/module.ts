@@ -1,0 +1,129 @@
+// The payments module: paying BIP321 requests at most once, the payment book, the merchant's
+// requests and the watch over them, contacts and settings (docs/payments.md §9). It reserves the
+// coins of payments on their way and tells clients and other domains of every change.
+import type { RequestStatus } from '../../src-shared/payments/status.ts';
+import { defineModule } from '../kernel/module.ts';
+import { PaymentsConfig } from './config.ts';
+import { asApi } from './errors.ts';
+import './facts.ts';
+import { createMerchants } from './merchant.ts';
+import { m0001Payments } from './migrations/0001_payments.ts';
+import { createPayRunner } from './pay-runner.ts';
+import { createContactRepo, createPaymentRepo, createRequestRepo } from './repo.ts';
+import { createRequests } from './requests.ts';
+import { createPaymentsService, createPaymentsSettings, paymentView } from './service.ts';
+import { createPayWallet } from './wallet-ops.ts';
+import { askPeersWhois, serveWhois } from './whois.ts';
+
+export const paymentsModule = defineModule({
+  name: 'payments',
+  config: { payments: PaymentsConfig },
+  schema: { domain: 'payments', migrations: [m0001Payments] },
+  needs: ['wallets', 'reservations', 'settings', 'settingsRepo', 'p2p', 'identities'],
+  create(c, config) {
+    const now = c.now;
+    const payments = createPaymentRepo(c.db);
+    const contacts = createContactRepo(c.db);
+    const wallet = createPayWallet(c.wallets);
+    const pollMs = config.payments.pollMs;
+    const runner = createPayRunner({
+      repo: payments,
+      wallet,
+      coin: (t) => c.coins.get(t),
+      log: c.log,
+      now,
+      pollMs,
+      ...(c.host.crashAt ? { crashAt: c.host.crashAt } : {}),
+      onChanged: (p) => {
+        c.events.emit('payments.paymentUpdated', paymentView(c.coins, p));
+        c.bus.emit('payment.updated', {
+          key: p.state.key,
+          ticker: p.state.ticker,
+          phase: p.state.phase,
+          ...(p.state.txid ? { txid: p.state.txid } : {}),
+        });
+        c.reservations.changed('payments');
+      },
+    });
+    const paymentsSettings = createPaymentsSettings(c.settingsRepo);
+    const merchants = createMerchants({
+      identities: c.identities,
+      payments,
+      contacts,
+      askPeers: (did) => (paymentsSettings.get().askPeers ? askPeersWhois(c.p2p, did, c.log) : undefined),
+      now,
+      log: c.log,
+    });
+    const service = createPaymentsService({
+      coins: c.coins,
+      payments,
+      contacts,
+      runner,
+      merchants,
+      wallet,
+      settings: c.settings,
+      paymentsSettings,
+      now,
+    });
+    const requests = createRequests({
+      repo: createRequestRepo(c.db),
+      wallets: c.wallets,
+      wallet,
+      identities: c.identities,
+      coins: c.coins,
+      confirmations: (t) => c.settings.confirmations(t),
+      now,
+      log: c.log,
+      pollMs,
+      onUpdated: (view, before, after) => {
+        c.events.emit('payments.requestUpdated', view);
+        if (arrived(before, after) || (after.settled && !before?.settled)) {
+          c.bus.emit('payment.received', {
+            requestId: view.id,
+            ticker: view.ticker,
+            status: after.status,
+            received: view.status.received,
+            settled: after.settled,
+          });
+        }
+      },
+    });
+    const offs: Array<() => void> = [];
+    return {
+      async start() {
+        offs.push(c.reservations.addSource('payments', (t) => runner.inFlight(t)));
+        await serveWhois(c.p2p, c.identities);
+        await runner.resume();
+        requests.start();
+      },
+      async stop() {
+        for (const off of offs.splice(0)) off();
+        await requests.stop();
+        await runner.stop();
+      },
+      handlers: {
+        'payments.parse': (p) => asApi(() => service.parse(p)),
+        'payments.quote': (p) => asApi(() => service.quote(p)),
+        'payments.pay': (p) => asApi(() => service.pay(p)),
+        'payments.payment': (p) => asApi(() => service.payment(p.key)),
+        'payments.paymentCancel': (p) => asApi(() => service.cancel(p.key)),
+        'payments.book': (p) => asApi(() => service.book(p)),
+        'payments.requestCreate': (p) => asApi(() => requests.create(p)),
+        'payments.requests': (p) => asApi(() => requests.list(p)),
+        'payments.request': (p) => asApi(() => requests.get(p.id)),
+        'payments.requestWait': (p) => asApi(() => requests.wait(p.id, p.until, (p.timeoutSec ?? 60) * 1000)),
+        'payments.requestCancel': (p) => asApi(() => requests.cancel(p.id)),
+        'payments.contacts': () => service.contacts(),
+        'payments.contactSave': (p) => service.contactSave(p),
+        'payments.contactRemove': (p) => service.contactRemove(p.did),
+        'payments.settings': () => service.settings(),
+        'payments.settingsSet': (p) => service.settingsSet(p),
+      },
+    };
+  },
+});
+
+/** Money arrived where there was none. */
+function arrived(before: RequestStatus | undefined, after: RequestStatus): boolean {
+  return after.received > 0n && (before === undefined || before.received === 0n);
+}
