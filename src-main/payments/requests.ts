@@ -28,7 +28,7 @@ export const REQUEST_LABEL_PREFIX = 'hashlock:req:';
 
 export interface RequestDeps {
   readonly repo: RequestRepo;
-  readonly wallets: WalletService;
+  readonly wallets: Pick<WalletService, 'newAddress' | 'isConfigured'>;
   readonly wallet: PayWallet;
   readonly identities: Identities;
   readonly coins: CoinTable;

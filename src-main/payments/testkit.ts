@@ -2,6 +2,7 @@
 // memory, records signed for real and verified like the registry does), and a wallet whose sends,
 // failures and transactions the test controls. Real parts everywhere else.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bech32 } from '@scure/base';
 import { addressOfKey } from '../../src-shared/identity/compact.ts';
 import { fail } from '../../src-shared/identity/errors.ts';
 import {
@@ -195,4 +196,13 @@ export function paymentsStore(): StoreDatabase {
   return openStore(':memory:', {
     schemas: schemas.some((s) => s.domain === 'payments') ? schemas : [...schemas, payments],
   });
+}
+
+/** A fresh, valid regtest Litecoin (devnet) segwit address. */
+export function devnetAddress(n: number): string {
+  const program = new Uint8Array(20);
+  program[19] = n & 0xff;
+  program[18] = (n >> 8) & 0xff;
+  program[0] = 0xaa;
+  return bech32.encode('rltc', [0, ...bech32.toWords(program)]);
 }
