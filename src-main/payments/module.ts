@@ -116,6 +116,11 @@ export const paymentsModule = defineModule({
         'payments.contacts': () => service.contacts(),
         'payments.contactSave': (p) => service.contactSave(p),
         'payments.contactRemove': (p) => service.contactRemove(p.did),
+        'payments.signers': () =>
+          c.identities.mine().map((m) => {
+            const name = m.current && !m.current.deleted ? (m.current.profile.name ?? undefined) : undefined;
+            return { did: m.did, ...(name ? { name } : {}) };
+          }),
         'payments.settings': () => service.settings(),
         'payments.settingsSet': (p) => service.settingsSet(p),
       },

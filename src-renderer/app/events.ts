@@ -5,6 +5,7 @@ import { historyEvents } from '../history/index.ts';
 import { identityEvents } from '../identity/index.ts';
 import { ordersEvents } from '../orders/index.ts';
 import { p2pEvents } from '../p2p/index.ts';
+import { paymentsEvents } from '../payments/index.ts';
 import { settingsEvents } from '../settings/index.ts';
 import { swapsEvents } from '../swaps/index.ts';
 import { vaultEvents } from '../vault/index.ts';
@@ -19,4 +20,5 @@ export const FEATURE_EVENTS: readonly FeatureEventsFactory[] = [
   historyEvents,
   settingsEvents,
   identityEvents,
+  paymentsEvents,
 ];

@@ -145,6 +145,11 @@ export const methods = {
     z.object({ ok: z.literal(true) }),
     'Forget a saved contact (identities paid before stay known by their payments).',
   ),
+  'payments.signers': method(
+    z.object({}).strict(),
+    z.array(z.object({ did: Did, name: z.string().optional() })),
+    "The user's identities that can sign a request (the identity's published name, if any).",
+  ),
   'payments.settings': method(z.object({}).strict(), PaymentsSettings, 'The payments settings.'),
   'payments.settingsSet': method(
     PaymentsSettings.partial().strict(),
