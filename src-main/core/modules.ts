@@ -8,6 +8,7 @@ import { nodeModule } from '../node/module.ts';
 import { ordersModule } from '../orders/module.ts';
 import { orderRecordsModule } from '../orders/records-module.ts';
 import { p2pModule } from '../p2p/module.ts';
+import { paymentsModule } from '../payments/module.ts';
 import { servicenodeModule } from '../servicenode/module.ts';
 import { servicenodeRoleModule } from '../servicenode/role-module.ts';
 import { settingsModule } from '../settings/module.ts';
@@ -29,6 +30,7 @@ export const MODULES = [
   historyModule,
   ordersModule,
   servicenodeRoleModule,
+  paymentsModule,
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of modules of any needs and config
