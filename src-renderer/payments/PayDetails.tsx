@@ -9,6 +9,7 @@ import { Amount } from '../components/Amount.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextField } from '../components/fields.tsx';
 import { fullTime } from '../format/time.ts';
+import { useBalances } from '../wallets/index.ts';
 import { MerchantCard } from './MerchantCard.tsx';
 import { PaymentStatus } from './PaymentStatus.tsx';
 import { usePay } from './PayTab.tsx';
@@ -142,18 +143,19 @@ function FeeChoice(props: { fee: FeeLevel; onChange: (f: FeeLevel) => void }) {
               onChange={() => props.onChange(f.id)}
               data-testid={`pay-fee-${f.id}`}
             />
-            <span>
-              {f.label} <span className="muted small">({f.hint})</span>
-            </span>
+            <span title={f.hint}>{f.label}</span>
           </label>
         ))}
       </div>
+      <div className="field-hint">Economy: about a day. Normal: about an hour. Priority: the next blocks.</div>
     </fieldset>
   );
 }
 
 function QuoteLines(props: { quote: Result<'payments.quote'> | undefined; error: unknown; ticker: string }) {
   const q = props.quote;
+  // The wallet's balance as the node pushes it (it moves when this payment leaves).
+  const live = useBalances().data?.[props.ticker]?.spendable;
   if (props.error) return <ErrorNote error={props.error} testId="pay-quote-error" />;
   if (!q) return <p className="muted">Asking the wallet for the fee&hellip;</p>;
   return (
@@ -169,7 +171,7 @@ function QuoteLines(props: { quote: Result<'payments.quote'> | undefined; error:
       </dd>
       <dt>Your wallet</dt>
       <dd>
-        <Amount value={q.spendable} unit={props.ticker} testId="pay-balance" />{' '}
+        <Amount value={live ?? q.spendable} unit={props.ticker} testId="pay-balance" />{' '}
         {q.enough ? null : (
           <span className="error-text" data-testid="pay-not-enough">
             not enough for this payment

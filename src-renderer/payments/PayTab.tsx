@@ -7,7 +7,7 @@ import { useApi } from '../api/ApiProvider.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextArea } from '../components/fields.tsx';
 import { PayDetails } from './PayDetails.tsx';
-import { paymentQueries } from './queries.ts';
+import { paymentKeys, paymentQueries } from './queries.ts';
 import { readQrFile } from './read-image.ts';
 import { cameraAvailable, Scanner } from './Scanner.tsx';
 
@@ -141,6 +141,8 @@ export function usePay(uri: string) {
     onSuccess: (payment) => {
       qc.setQueryData(paymentQueries(api).payment(payment.key).queryKey, payment);
       void qc.invalidateQueries({ queryKey: paymentQueries(api).book().queryKey });
+      // The next quote sees the balance after this payment.
+      void qc.invalidateQueries({ queryKey: [...paymentKeys.all, 'quote'] });
     },
   });
 }

@@ -1,20 +1,24 @@
 // A payment request as a QR code (byte mode: the text's case is kept) drawn as one SVG path.
 import { useMemo } from 'react';
-import { encodeQr, qrPath } from './qr.ts';
+import { encodeQr, qrPath, qrPixelSize, QUIET_ZONE } from './qr.ts';
 
-export function QrCode(props: { text: string; testId?: string; label?: string }) {
-  const { size, path } = useMemo(() => {
+/** `size`: about how wide, in CSS pixels; the code is drawn with whole pixels per module. */
+export function QrCode(props: { text: string; size?: number; testId?: string; label?: string }) {
+  const { modules, path, width } = useMemo(() => {
     const m = encodeQr(props.text);
-    return { size: m.size, path: qrPath(m) };
-  }, [props.text]);
+    return { modules: m.size, path: qrPath(m), width: qrPixelSize(m, props.size ?? 264).width };
+  }, [props.text, props.size]);
+  const q = QUIET_ZONE;
   return (
     <div className="qr" data-testid={props.testId} data-text={props.text}>
       <svg
-        viewBox={`-2 -2 ${size + 4} ${size + 4}`}
+        width={width}
+        height={width}
+        viewBox={`${-q} ${-q} ${modules + 2 * q} ${modules + 2 * q}`}
         role="img"
         aria-label={props.label ?? 'QR code of the payment request'}
       >
-        <rect x={-2} y={-2} width={size + 4} height={size + 4} fill="#fff" />
+        <rect x={-q} y={-q} width={modules + 2 * q} height={modules + 2 * q} fill="#fff" />
         <path d={path} fill="#000" />
       </svg>
     </div>

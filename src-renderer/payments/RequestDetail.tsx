@@ -146,9 +146,9 @@ function CounterView(props: { r: RequestView; name: string | undefined; image: s
         </div>
       ) : null}
       <div className="counter-amount" data-testid="counter-amount">
-        {r.amount ? <Amount value={r.amount} unit={r.ticker} /> : `Any amount of ${r.ticker}`}
+        {r.amount ? <Amount value={r.amount} decimals={0} unit={r.ticker} /> : `Any amount of ${r.ticker}`}
       </div>
-      {paid ? null : <QrCode text={r.uri} testId="counter-qr" label="Scan to pay" />}
+      {paid ? null : <QrCode text={r.uri} size={360} testId="counter-qr" label="Scan to pay" />}
       <p
         className={`counter-status request-status`}
         data-status={r.status.status}

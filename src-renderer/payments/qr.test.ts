@@ -3,7 +3,7 @@
 // reads as nothing.
 import { describe, expect, it } from 'vitest';
 import bindings from '../../src-shared/payments/fixtures/bindings.json' with { type: 'json' };
-import { decodeQr, encodeQr, qrPath, qrPixels } from './qr.ts';
+import { decodeQr, encodeQr, qrPath, qrPixels, qrPixelSize } from './qr.ts';
 
 const SIGNED = bindings.vectors[0]!.uri;
 
@@ -12,6 +12,22 @@ describe('payment QR codes', () => {
     expect(SIGNED).toMatch(/[a-z]/);
     expect(SIGNED).toMatch(/[A-Z]/);
     expect(await decodeQr(qrPixels(encodeQr(SIGNED)))).toBe(SIGNED);
+  });
+
+  it('the code as drawn on screen still reads when a screenshot scales it by an odd factor', async () => {
+    const m = encodeQr(SIGNED);
+    const { perModule } = qrPixelSize(m, 264);
+    expect(perModule).toBeGreaterThanOrEqual(4);
+    const img = qrPixels(m, perModule, 4);
+    for (const f of [0.9, 1.25, 1.5]) {
+      const w = Math.round(img.width * f);
+      const data = new Uint8ClampedArray(w * w * 4);
+      for (let y = 0; y < w; y++)
+        for (let x = 0; x < w; x++)
+          for (let k = 0; k < 4; k++)
+            data[(y * w + x) * 4 + k] = img.data[(Math.floor(y / f) * img.width + Math.floor(x / f)) * 4 + k]!;
+      expect(await decodeQr({ data, width: w, height: w }), `scaled ${f}`).toBe(SIGNED);
+    }
   });
 
   it('UTF-8 text survives', async () => {

@@ -21,6 +21,16 @@ export function encodeQr(text: string): QrMatrix {
   return { size, dark: (r, c) => qr.isDark(r, c) };
 }
 
+/** Modules of white around a code, as the QR standard asks (scanners find the corners by it). */
+export const QUIET_ZONE = 4;
+
+/** Whole pixels per module for a code drawn about `target` pixels wide: uneven modules read badly. */
+export function qrPixelSize(m: QrMatrix, target: number): { perModule: number; width: number } {
+  const modules = m.size + 2 * QUIET_ZONE;
+  const perModule = Math.max(4, Math.floor(target / modules));
+  return { perModule, width: perModule * modules };
+}
+
 /** One SVG path drawing every dark module as a 1×1 square (viewBox `0 0 size size`). */
 export function qrPath(m: QrMatrix): string {
   let d = '';
@@ -71,16 +81,21 @@ export async function decodeQr(image: {
     luminance[i] = Math.round(y * a + 255 * (1 - a));
   }
   const source = new z.RGBLuminanceSource(luminance, width, height);
-  const hints = new Map<number, unknown>([
+  const base: Array<[number, unknown]> = [
     [z.DecodeHintType.TRY_HARDER, true],
     [z.DecodeHintType.POSSIBLE_FORMATS, [z.BarcodeFormat.QR_CODE]],
     [z.DecodeHintType.CHARACTER_SET, 'UTF-8'],
-  ]);
-  for (const binarizer of [z.HybridBinarizer, z.GlobalHistogramBinarizer]) {
-    try {
-      return new z.QRCodeReader().decode(new z.BinaryBitmap(new binarizer(source)), hints).getText();
-    } catch {
-      // No code found with this binarizer; try the other, then give up.
+  ];
+  // A photo needs the finder search; a clean screenshot scaled by a non-integer factor reads
+  // better as a "pure" code (module size taken from the corner pattern).
+  for (const pure of [false, true]) {
+    const hints = new Map<number, unknown>(pure ? [...base, [z.DecodeHintType.PURE_BARCODE, true]] : base);
+    for (const binarizer of [z.HybridBinarizer, z.GlobalHistogramBinarizer]) {
+      try {
+        return new z.QRCodeReader().decode(new z.BinaryBitmap(new binarizer(source)), hints).getText();
+      } catch {
+        // No code found this way; try the next, then give up.
+      }
     }
   }
   return undefined;
