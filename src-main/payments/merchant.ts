@@ -13,14 +13,13 @@ import type { ContactView, MerchantView } from '../../src-shared/payments/views.
 import type { Identities } from '../identity/component.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { ContactRepo, PaymentRepo } from './repo.ts';
-import type { PeerProfile } from './whois.ts';
 
 export interface MerchantDeps {
   readonly identities: Identities;
   readonly payments: PaymentRepo;
   readonly contacts: ContactRepo;
-  /** Asks peers when the user allows it; undefined when they may not be asked. */
-  readonly askPeers: (did: string) => Promise<PeerProfile | undefined> | undefined;
+  /** Whether the user lets the node ask peers for a profile its registry lacks. */
+  readonly askPeers: () => boolean;
   readonly now: () => number;
   readonly log: Logger;
 }
@@ -32,16 +31,19 @@ interface Profile {
 }
 
 export function createMerchants(d: MerchantDeps) {
+  /** The local registry first; peers (through the identity domain's lookup) only if the user allows. */
   async function profileOf(did: string): Promise<Profile> {
     try {
-      const local = await d.identities.resolve(did);
+      const local = await d.identities.resolve(did, { askPeers: false });
       if (local) return fromFields(local.deleted, local.profile, 'registry');
+      if (d.askPeers()) {
+        const found = await d.identities.resolve(did, { askPeers: true });
+        if (found) return fromFields(found.deleted, found.profile, 'peers');
+      }
     } catch (err) {
       d.log.warn('the registry could not resolve an identity', { did, error: errorText(err) });
     }
-    const asked = d.askPeers(did);
-    const peer = asked ? await asked : undefined;
-    return peer ? fromFields(peer.deleted, peer.fields, 'peers') : { state: { state: 'unknown' }, source: 'none' };
+    return { state: { state: 'unknown' }, source: 'none' };
   }
 
   async function metadataOf(

@@ -13,13 +13,12 @@ import { createContactRepo, createPaymentRepo, createRequestRepo } from './repo.
 import { createRequests } from './requests.ts';
 import { createPaymentsService, createPaymentsSettings, paymentView } from './service.ts';
 import { createPayWallet } from './wallet-ops.ts';
-import { askPeersWhois, serveWhois } from './whois.ts';
 
 export const paymentsModule = defineModule({
   name: 'payments',
   config: { payments: PaymentsConfig },
   schema: { domain: 'payments', migrations: [m0001Payments] },
-  needs: ['wallets', 'reservations', 'settings', 'settingsRepo', 'p2p', 'identities'],
+  needs: ['wallets', 'reservations', 'settings', 'settingsRepo', 'identities'],
   create(c, config) {
     const now = c.now;
     const payments = createPaymentRepo(c.db);
@@ -50,7 +49,7 @@ export const paymentsModule = defineModule({
       identities: c.identities,
       payments,
       contacts,
-      askPeers: (did) => (paymentsSettings.get().askPeers ? askPeersWhois(c.p2p, did, c.log) : undefined),
+      askPeers: () => paymentsSettings.get().askPeers,
       now,
       log: c.log,
     });
@@ -92,7 +91,6 @@ export const paymentsModule = defineModule({
     return {
       async start() {
         offs.push(c.reservations.addSource('payments', (t) => runner.inFlight(t)));
-        await serveWhois(c.p2p, c.identities);
         await runner.resume();
         requests.start();
       },

@@ -22,10 +22,10 @@ import {
   FakeIdentities,
   FakeWallet,
   paymentsStore,
+  profileRecord,
   testIdentity,
   type TestIdentity,
 } from './testkit.ts';
-import { profileFromContent, type PeerProfile } from './whois.ts';
 
 const DEVA = getCoin('DEVA');
 const NOW = 1_800_000_000_000;
@@ -40,7 +40,7 @@ afterEach(async () => {
   db = undefined;
 });
 
-function setup(peer?: PeerProfile) {
+function setup() {
   db = paymentsStore();
   const identities = new FakeIdentities();
   const wallet = new FakeWallet();
@@ -49,7 +49,6 @@ function setup(peer?: PeerProfile) {
   const contacts = createContactRepo(db);
   const settingsRepo = createSettingsRepo(db);
   const paymentsSettings = createPaymentsSettings(settingsRepo);
-  const asked: string[] = [];
   const now = () => NOW;
   runner = createPayRunner({
     repo: payments,
@@ -64,11 +63,7 @@ function setup(peer?: PeerProfile) {
     identities,
     payments,
     contacts,
-    askPeers: (did) => {
-      if (!paymentsSettings.get().askPeers) return undefined;
-      asked.push(did);
-      return Promise.resolve(peer);
-    },
+    askPeers: () => paymentsSettings.get().askPeers,
     now,
     log: silentLogger,
   });
@@ -83,7 +78,7 @@ function setup(peer?: PeerProfile) {
     paymentsSettings,
     now,
   });
-  return { service, identities, wallet, payments, asked };
+  return { service, identities, wallet, payments, asked: identities.asked };
 }
 
 /** A request signed by `by` for `did` (an attacker signs with its own key for its own DID). */
@@ -110,7 +105,7 @@ describe('payments.parse: the card and the merchant', () => {
   it('a signed request from a published identity is a new identity, with its name and inline logo', async () => {
     const { service, identities } = setup();
     const logo = 'data:image/png;base64,iVBORw0KGgo=';
-    identities.publish(alice, { name: 'Alice Shop', image: logo });
+    identities.publishProfile(alice, { name: 'Alice Shop', image: logo });
     const r = await service.parse({ uri: signed(alice) });
     expect(r.card).toMatchObject({ state: 'new', verified: true, name: 'Alice Shop', colour: 'blue' });
     expect(r.merchant).toMatchObject({ did: alice.did, profile: 'active', source: 'registry', image: logo });
@@ -118,7 +113,7 @@ describe('payments.parse: the card and the merchant', () => {
 
   it('the same URI with the address swapped is a blocked mismatch and names nobody', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     const uri = signed(alice).replace(devnetAddress(1), devnetAddress(99));
     const r = await service.parse({ uri });
     expect(r.card).toMatchObject({ state: 'mismatch', blocked: true });
@@ -128,7 +123,7 @@ describe('payments.parse: the card and the merchant', () => {
 
   it('an unsigned identity is a warning, and its profile name is never looked up or shown', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     const r = await service.parse({ uri: `deva:${devnetAddress(1)}?amount=1.5&identity=${alice.did}` });
     expect(r.card).toMatchObject({ state: 'unbound', confirm: true, blocked: false });
     expect(r.card.name).toBeUndefined();
@@ -137,14 +132,14 @@ describe('payments.parse: the card and the merchant', () => {
 
   it('an expired request is blocked', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     const r = await service.parse({ uri: signed(alice, { expires: NOW / 1000 - 1 }) });
     expect(r.card).toMatchObject({ state: 'expired', blocked: true });
   });
 
   it('an identity that resolves to a deleted profile is blocked', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, 'deleted');
+    identities.publishProfile(alice, 'deleted');
     const r = await service.parse({ uri: signed(alice) });
     expect(r.card).toMatchObject({ state: 'deleted', blocked: true });
     expect(r.merchant?.profile).toBe('deleted');
@@ -152,8 +147,8 @@ describe('payments.parse: the card and the merchant', () => {
 
   it('a lookalike name of a saved contact warns, and a saved contact is verified', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
-    identities.publish(mallory, { name: 'A1ice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
+    identities.publishProfile(mallory, { name: 'A1ice Shop' });
     service.contactSave({ did: alice.did, name: 'Alice Shop' });
     expect((await service.parse({ uri: signed(alice) })).card.state).toBe('verified');
     const fake = await service.parse({ uri: signed(mallory, { label: 'A1ice Shop' }) });
@@ -162,7 +157,7 @@ describe('payments.parse: the card and the merchant', () => {
 
   it('private metadata opens with the request key and is gone once withdrawn', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     const key = await identities.setMetadata(alice, { invoice: 'INV-7', phone: '+1 555' });
     const uri = signed(alice, { key: new Uint8Array(Buffer.from(key, 'base64url')) });
     expect((await service.parse({ uri })).merchant).toMatchObject({
@@ -184,10 +179,10 @@ describe('payments.parse: the card and the merchant', () => {
     expect(asked).toEqual([alice.did]);
   });
 
-  it('a profile a peer sends is shown when it verifies, and marked as from peers', async () => {
-    const { profileRecord } = await import('./testkit.ts');
-    const peer = profileFromContent(alice.did, profileRecord(alice, 5, { name: 'Alice Shop' }));
-    const { service } = setup(peer);
+  it('a profile peers hold is shown when asking them is allowed, and marked as from peers', async () => {
+    const { service, identities } = setup();
+    identities.atPeers.set(alice.did, profileRecord(alice, 5, { name: 'Alice Shop' }));
+    expect((await service.parse({ uri: signed(alice) })).card.name).toBeUndefined();
     service.settingsSet({ askPeers: true });
     const r = await service.parse({ uri: signed(alice) });
     expect(r.merchant).toMatchObject({ source: 'peers', name: 'Alice Shop' });
@@ -214,7 +209,7 @@ describe('payments.parse: the card and the merchant', () => {
 describe('payments.pay: refusals store and send nothing', () => {
   it('pays a signed request once, and a repeated call returns the same payment', async () => {
     const { service, identities, wallet, payments } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     const uri = signed(alice);
     const first = await service.pay({ uri });
     expect(first).toMatchObject({
@@ -233,7 +228,7 @@ describe('payments.pay: refusals store and send nothing', () => {
 
   it('a blocked card is refused before the wallet is asked', async () => {
     const { service, identities, wallet, payments } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     wallet.down = true;
     const uri = signed(alice).replace(devnetAddress(1), devnetAddress(99));
     await expect(service.pay({ uri })).rejects.toMatchObject({ code: 'CARD_BLOCKED' });
@@ -242,7 +237,7 @@ describe('payments.pay: refusals store and send nothing', () => {
 
   it('an expired request is refused', async () => {
     const { service, identities, payments } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     await expect(service.pay({ uri: signed(alice, { expires: NOW / 1000 - 5 }) })).rejects.toBeInstanceOf(PaymentError);
     expect(payments.list({ limit: 10 })).toEqual([]);
   });
@@ -275,7 +270,7 @@ describe('payments.pay: refusals store and send nothing', () => {
 
   it('an unsigned identity needs the acknowledgement, and the book never names it', async () => {
     const { service, identities } = setup();
-    identities.publish(alice, { name: 'Alice Shop' });
+    identities.publishProfile(alice, { name: 'Alice Shop' });
     const uri = `deva:${devnetAddress(1)}?amount=1.5&identity=${alice.did}`;
     await expect(service.pay({ uri })).rejects.toMatchObject({ code: 'CONFIRMATION_NEEDED' });
     const paid = await service.pay({ uri, acknowledged: true });

@@ -46,10 +46,10 @@ export class FakeIdentities implements Identities {
   readonly records = new Map<string, string>();
   readonly metadata = new Map<string, { jwe: string; key: string } | null>();
   readonly own = new Map<string, TestIdentity>();
-  private listeners = new Set<(c: { did: string; kind: 'profile' | 'metadata' | 'link' }) => void>();
+  private listeners = new Set<(c: { did: string; kind: 'profile' | 'metadata' | 'link' | 'backup' }) => void>();
 
   /** Stores a profile as the registry would after verifying it. */
-  publish(id: TestIdentity, fields: ProfileInput | 'deleted', iat = 1_800_000_000_000): void {
+  publishProfile(id: TestIdentity, fields: ProfileInput | 'deleted', iat = 1_800_000_000_000): void {
     this.records.set(id.did, profileRecord(id, iat, fields));
     for (const l of this.listeners) l({ did: id.did, kind: 'profile' });
   }
@@ -66,7 +66,16 @@ export class FakeIdentities implements Identities {
     this.metadata.set(id.did, null);
   }
 
-  async resolve(did: string): Promise<ResolvedIdentity | undefined> {
+  readonly asked: string[] = [];
+  /** What peers would answer when asked (a lookup stores it, as the registry does). */
+  readonly atPeers = new Map<string, string>();
+
+  async resolve(did: string, opts?: { askPeers?: boolean }): Promise<ResolvedIdentity | undefined> {
+    if (!this.records.has(did) && opts?.askPeers !== false) {
+      this.asked.push(did);
+      const found = this.atPeers.get(did);
+      if (found) this.records.set(did, found);
+    }
     const content = this.records.get(did);
     if (!content) return undefined;
     const r = verifyRecord(content);
@@ -114,7 +123,20 @@ export class FakeIdentities implements Identities {
     if (!m) return undefined;
     return openSealed(m.jwe, identityKey, did);
   }
-  onChanged(listener: (c: { did: string; kind: 'profile' | 'metadata' | 'link' }) => void): () => void {
+  /** Records published by slot, verified as the registry would. */
+  readonly slots = new Map<string, string>();
+  async publish(content: string): Promise<'stored' | 'unchanged'> {
+    const r = verifyRecord(content);
+    const old = this.slots.get(r.slot);
+    if (old && verifyRecord(old).iat >= r.iat) return 'unchanged';
+    this.slots.set(r.slot, content);
+    for (const l of this.listeners) l({ did: r.did, kind: r.kind });
+    return 'stored';
+  }
+  slot(slot: string): string | undefined {
+    return this.slots.get(slot);
+  }
+  onChanged(listener: (c: { did: string; kind: 'profile' | 'metadata' | 'link' | 'backup' }) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
