@@ -4,6 +4,7 @@
 import type { RequestStatus } from '../../src-shared/payments/status.ts';
 import { defineModule } from '../kernel/module.ts';
 import { PaymentsConfig } from './config.ts';
+import { createBookBackup, type BookBackup } from './backup.ts';
 import { asApi } from './errors.ts';
 import './facts.ts';
 import { createMerchants } from './merchant.ts';
@@ -25,6 +26,8 @@ export const paymentsModule = defineModule({
     const contacts = createContactRepo(c.db);
     const wallet = createPayWallet(c.wallets);
     const pollMs = config.payments.pollMs;
+    // Built after the parts it reads; the runner and the requests tell it of changes through this.
+    let backup: BookBackup | undefined;
     const runner = createPayRunner({
       repo: payments,
       wallet,
@@ -42,6 +45,7 @@ export const paymentsModule = defineModule({
           ...(p.state.txid ? { txid: p.state.txid } : {}),
         });
         c.reservations.changed('payments');
+        if (p.state.phase === 'sent' || p.state.phase === 'confirmed') backup?.schedule();
       },
     });
     const paymentsSettings = createPaymentsSettings(c.settingsRepo);
@@ -64,8 +68,9 @@ export const paymentsModule = defineModule({
       paymentsSettings,
       now,
     });
+    const requestRepo = createRequestRepo(c.db);
     const requests = createRequests({
-      repo: createRequestRepo(c.db),
+      repo: requestRepo,
       wallets: c.wallets,
       wallet,
       identities: c.identities,
@@ -76,6 +81,7 @@ export const paymentsModule = defineModule({
       pollMs,
       onUpdated: (view, before, after) => {
         c.events.emit('payments.requestUpdated', view);
+        if (before === undefined || view.canceled) backup?.schedule();
         if (arrived(before, after) || (after.settled && !before?.settled)) {
           c.bus.emit('payment.received', {
             requestId: view.id,
@@ -87,17 +93,42 @@ export const paymentsModule = defineModule({
         }
       },
     });
+    backup = createBookBackup({
+      identities: c.identities,
+      payments,
+      contacts,
+      requests: requestRepo,
+      store: c.settingsRepo,
+      coins: c.coins,
+      confirmations: (t) => c.settings.confirmations(t),
+      now,
+      log: c.log,
+      debounceMs: config.payments.backupDebounceMs,
+      watch: (key) => runner.watch(key),
+    });
+    const book = backup;
+    const mineDid = (did: string) => c.identities.mine().some((m) => m.did === did);
     const offs: Array<() => void> = [];
     return {
       async start() {
         offs.push(c.reservations.addSource('payments', (t) => runner.inFlight(t)));
         await runner.resume();
         requests.start();
+        // After a seed restore the backup arrives with the registry's catch-up: merge it then.
+        offs.push(
+          c.identities.onChanged((ch) => {
+            if (!mineDid(ch.did)) return;
+            if (ch.kind === 'backup') void book.restore();
+            else if (ch.kind === 'profile') book.schedule();
+          }),
+        );
+        void book.restore().then(() => book.schedule());
       },
       async stop() {
         for (const off of offs.splice(0)) off();
         await requests.stop();
         await runner.stop();
+        await book.stop();
       },
       handlers: {
         'payments.parse': (p) => asApi(() => service.parse(p)),
@@ -112,8 +143,17 @@ export const paymentsModule = defineModule({
         'payments.requestWait': (p) => asApi(() => requests.wait(p.id, p.until, (p.timeoutSec ?? 60) * 1000)),
         'payments.requestCancel': (p) => asApi(() => requests.cancel(p.id)),
         'payments.contacts': () => service.contacts(),
-        'payments.contactSave': (p) => service.contactSave(p),
-        'payments.contactRemove': (p) => service.contactRemove(p.did),
+        'payments.contactSave': (p) => {
+          const saved = service.contactSave(p);
+          book.schedule();
+          return saved;
+        },
+        'payments.contactRemove': (p) => {
+          const done = service.contactRemove(p.did);
+          book.schedule();
+          return done;
+        },
+        'payments.backup': () => book.status(),
         'payments.signers': () =>
           c.identities.mine().map((m) => {
             const name = m.current && !m.current.deleted ? (m.current.profile.name ?? undefined) : undefined;

@@ -48,6 +48,8 @@ export interface PayRunner {
   stop(): Promise<void>;
   /** Amount held by payments in sending or reconciling on this coin. */
   inFlight(ticker: string): bigint;
+  /** Reads a sent payment's confirmations again (one restored from the backup). */
+  watch(key: string): void;
 }
 
 type Trigger = PayEvent['type'];
@@ -286,6 +288,7 @@ export function createPayRunner(d: PayRunnerDeps): PayRunner {
       await polling;
       await Promise.all([...queues.values()].map((q) => q.idle()));
     },
+    watch: (key) => void watched.add(key),
     inFlight(ticker) {
       let sum = 0n;
       for (const h of holding.values()) if (h.ticker === ticker) sum += h.amount;

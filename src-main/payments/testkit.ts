@@ -76,6 +76,10 @@ export class FakeIdentities implements Identities {
       const found = this.atPeers.get(did);
       if (found) this.records.set(did, found);
     }
+    return this.resolved(did);
+  }
+
+  private resolved(did: string): ResolvedIdentity | undefined {
     const content = this.records.get(did);
     if (!content) return undefined;
     const r = verifyRecord(content);
@@ -110,7 +114,7 @@ export class FakeIdentities implements Identities {
       scheme: 'wallet' as const,
       index,
       label: null,
-      current: undefined,
+      current: this.resolved(id.did),
     }));
   }
   sign(did: string, digest32: Uint8Array): Uint8Array {

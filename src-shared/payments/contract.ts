@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { method } from '../api/method.ts';
 import { DecimalAmount, Ticker } from '../api/schemas.ts';
 import {
+  BackupStatusView,
   ContactView,
   Did,
   FeeChoice,
@@ -144,6 +145,11 @@ export const methods = {
     z.object({ did: Did }).strict(),
     z.object({ ok: z.literal(true) }),
     'Forget a saved contact (identities paid before stay known by their payments).',
+  ),
+  'payments.backup': method(
+    z.object({}).strict(),
+    BackupStatusView,
+    "The payment book's encrypted backup under the user's identity: when it was last published and what a restore found.",
   ),
   'payments.signers': method(
     z.object({}).strict(),

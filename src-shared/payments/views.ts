@@ -204,3 +204,18 @@ export const QuoteView = z.object({
   enough: z.boolean(),
 });
 export type QuoteView = z.infer<typeof QuoteView>;
+
+export const BackupStatusView = z.object({
+  /** no-identity: the user has no published identity to keep it under; ok; error: the last try failed. */
+  state: z.enum(['no-identity', 'ok', 'error', 'pending']),
+  did: Did.optional(),
+  pages: z.number().int().nonnegative(),
+  /** Payments and requests in the last backup. */
+  entries: z.number().int().nonnegative(),
+  publishedAt: Time.optional(),
+  /** What the last restore added to this node's book. */
+  restored: z.number().int().nonnegative().optional(),
+  restoredAt: Time.optional(),
+  error: z.string().optional(),
+});
+export type BackupStatusView = z.infer<typeof BackupStatusView>;

@@ -1,0 +1,94 @@
+// The payment book's backup: pages that each fit one identity record, old pages unchanged as the
+// book grows, a key only the identity's seed re-derives, and pages that open only with it.
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { describe, expect, it } from 'vitest';
+import { buildBackupPayload, MAX_BACKUP_JWS_CHARS } from '../identity/backup.ts';
+import { addressOfKey, signCompact } from '../identity/compact.ts';
+import { verifyRecord } from '../identity/records.ts';
+import { didIsHeaderJson, keySigner, signDidIsJws } from '../identity/verify.ts';
+import {
+  backupKey,
+  backupKeyDigest,
+  MAX_PAGE_PLAINTEXT,
+  openPage,
+  pageHash,
+  paginate,
+  sealPage,
+  type BackupPayment,
+} from './backup.ts';
+
+const secret = new Uint8Array(32).fill(3);
+const address = addressOfKey(secp256k1.getPublicKey(secret, true));
+const did = `did:is:${address}`;
+const key = backupKey(signCompact(backupKeyDigest(did), secret), did);
+
+const hex = (n: number, len = 64) => n.toString(16).padStart(len, '0');
+const payment = (n: number): BackupPayment => ({
+  key: hex(n),
+  ticker: 'DEVA',
+  address: 'rltc1qzhs95aetxvd70vva5waek4zzc9n2e303wa5qvn',
+  amount: '1.5',
+  uri: `deva:rltc1qzhs95aetxvd70vva5waek4zzc9n2e303wa5qvn?amount=1.5&label=Shop%20${n}&identity=${did}&identity-sig=${'A'.repeat(87)}`,
+  txid: hex(n + 1_000_000),
+  fee: '0.0000141',
+  phase: 'confirmed',
+  cardState: 'known',
+  feeRate: '10',
+  did,
+  name: `Shop ${n}`,
+  createdAt: 1_800_000_000_000 + n,
+});
+const book = (n: number) => ({
+  payments: Array.from({ length: n }, (_, i) => payment(i)),
+  requests: [],
+  contacts: [{ did, name: 'Me', savedAt: 1 }],
+});
+
+describe('payment book backup', () => {
+  it('splits a long book into pages under the cap, in order, with the count and contacts on page 0', () => {
+    const pages = paginate(book(200));
+    expect(pages.length).toBeGreaterThan(3);
+    expect(pages[0]).toMatchObject({ page: 0, pages: pages.length, contacts: [{ name: 'Me' }] });
+    for (const p of pages)
+      expect(new TextEncoder().encode(JSON.stringify(p)).length).toBeLessThanOrEqual(MAX_PAGE_PLAINTEXT);
+    expect(pages.flatMap((p) => p.payments.map((x) => x.key))).toEqual(book(200).payments.map((x) => x.key));
+  });
+
+  it('a new payment changes only the last page (older pages are not published again)', () => {
+    const before = paginate(book(120)).map(pageHash);
+    const after = paginate(book(121)).map(pageHash);
+    expect(after.slice(1, before.length - 1)).toEqual(before.slice(1, -1));
+    expect(after[after.length - 1]).not.toBe(before[before.length - 1]);
+  });
+
+  it('the key is the same whenever the same seed signs, and another identity has another key', () => {
+    const again = backupKey(signCompact(backupKeyDigest(did), secret), did);
+    expect(Buffer.from(again).toString('hex')).toBe(Buffer.from(key).toString('hex'));
+    const other = new Uint8Array(32).fill(4);
+    const otherDid = `did:is:${addressOfKey(secp256k1.getPublicKey(other, true))}`;
+    const otherKey = backupKey(signCompact(backupKeyDigest(otherDid), other), otherDid);
+    expect(Buffer.from(otherKey).equals(Buffer.from(key))).toBe(false);
+  });
+
+  it('a sealed page opens with its key and fits one identity record', async () => {
+    const [, full] = paginate(book(200));
+    const jwe = await sealPage(full!, key, did);
+    expect(await openPage(jwe, key, did)).toEqual(full);
+    const record = signDidIsJws(
+      didIsHeaderJson(address),
+      buildBackupPayload(did, 1, 'payments-1', jwe),
+      keySigner(secret),
+    );
+    expect(record.length).toBeLessThanOrEqual(MAX_BACKUP_JWS_CHARS);
+    expect(verifyRecord(record)).toMatchObject({ kind: 'backup', slot: `${did}#backup:payments-1` });
+  });
+
+  it('a page does not open with another key, or as another identity', async () => {
+    const [page] = paginate(book(2));
+    const jwe = await sealPage(page!, key, did);
+    await expect(openPage(jwe, new Uint8Array(32).fill(1), did)).rejects.toThrow();
+    await expect(openPage(jwe, key, 'did:is:PB7izpagndTJk9R4CAwbBCTn7kdX4SGjuP')).rejects.toThrow(/another identity/);
+    const altered = jwe.slice(0, -5) + (jwe.endsWith('A') ? 'B' : 'A') + jwe.slice(-4);
+    await expect(openPage(altered, key, did)).rejects.toThrow();
+  });
+});
