@@ -1,8 +1,9 @@
-// Contacts (saved, and identities paid before): the names lookalike warnings compare with. And
-// whether the node may ask peers for a profile it lacks.
+// Contacts (saved, and identities paid before): the names lookalike warnings compare with; whether
+// the node may ask peers for a profile it lacks; and the payment book's backup.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiProvider.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { fullTime } from '../format/time.ts';
 import { paymentKeys, paymentQueries } from './queries.ts';
 
 export function ContactsTab() {
@@ -37,6 +38,7 @@ export function ContactsTab() {
         </label>
         {setAsk.isError ? <ErrorNote error={setAsk.error} /> : null}
       </div>
+      <BackupPanel />
       <div className="panel flush">
         <table className="table" data-testid="contacts-table">
           <thead>
@@ -74,6 +76,37 @@ export function ContactsTab() {
           </tbody>
         </table>
       </div>
+    </div>
+  );
+}
+
+/** Where the payment book's backup stands: kept under which identity, when, and what a restore found. */
+function BackupPanel() {
+  const api = useApi();
+  const b = useQuery(paymentQueries(api).backup()).data;
+  if (!b) return null;
+  const words =
+    b.state === 'no-identity'
+      ? 'Not backed up: create and publish an identity (Identity page) to keep your payment book under it.'
+      : b.state === 'error'
+        ? `The last backup failed: ${b.error ?? 'unknown error'}.`
+        : b.state === 'pending'
+          ? 'Your payment book will be backed up in a moment.'
+          : `${b.entries} payments and requests are backed up in ${b.pages} encrypted record${b.pages === 1 ? '' : 's'} under your identity${b.publishedAt ? `, last on ${fullTime(b.publishedAt)}` : ''}.`;
+  return (
+    <div className="panel panel-pad stack" data-testid="payments-backup" data-state={b.state}>
+      <h2>Backup</h2>
+      <p>{words}</p>
+      <p className="small muted">
+        Only your recovery phrase opens it. Restoring the phrase on another computer brings your payment book back once
+        your identity&rsquo;s records arrive from the network.
+        {b.did ? ` Kept under ${b.did}.` : ''}
+      </p>
+      {b.restored ? (
+        <p className="small" data-testid="payments-backup-restored">
+          {b.restored} entries were restored from the backup{b.restoredAt ? ` on ${fullTime(b.restoredAt)}` : ''}.
+        </p>
+      ) : null}
     </div>
   );
 }

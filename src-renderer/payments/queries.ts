@@ -14,6 +14,7 @@ export const paymentKeys = {
   request: (id: string) => [...all, 'request', id] as const,
   contacts: [...all, 'contacts'] as const,
   settings: [...all, 'settings'] as const,
+  backup: [...all, 'backup'] as const,
   parse: (uri: string) => [...all, 'parse', uri] as const,
   quote: (uri: string, amount: string, fee: string) => [...all, 'quote', uri, amount, fee] as const,
 };
@@ -31,6 +32,7 @@ export function paymentQueries(api: ApiClient) {
       queryOptions({ queryKey: paymentKeys.request(id), queryFn: () => api.call('payments.request', { id }) }),
     contacts: () => queryOptions({ queryKey: paymentKeys.contacts, queryFn: () => api.call('payments.contacts', {}) }),
     settings: () => queryOptions({ queryKey: paymentKeys.settings, queryFn: () => api.call('payments.settings', {}) }),
+    backup: () => queryOptions({ queryKey: paymentKeys.backup, queryFn: () => api.call('payments.backup', {}) }),
     parse: (uri: string) =>
       queryOptions({
         queryKey: paymentKeys.parse(uri),
