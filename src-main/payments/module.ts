@@ -27,7 +27,7 @@ export const paymentsModule = defineModule({
     const wallet = createPayWallet(c.wallets);
     const pollMs = config.payments.pollMs;
     // Built after the parts it reads; the runner and the requests tell it of changes through this.
-    let backup: BookBackup | undefined;
+    const late: { backup?: BookBackup } = {};
     const runner = createPayRunner({
       repo: payments,
       wallet,
@@ -45,7 +45,7 @@ export const paymentsModule = defineModule({
           ...(p.state.txid ? { txid: p.state.txid } : {}),
         });
         c.reservations.changed('payments');
-        if (p.state.phase === 'sent' || p.state.phase === 'confirmed') backup?.schedule();
+        if (p.state.phase === 'sent' || p.state.phase === 'confirmed') late.backup?.schedule();
       },
     });
     const paymentsSettings = createPaymentsSettings(c.settingsRepo);
@@ -81,7 +81,7 @@ export const paymentsModule = defineModule({
       pollMs,
       onUpdated: (view, before, after) => {
         c.events.emit('payments.requestUpdated', view);
-        if (before === undefined || view.canceled) backup?.schedule();
+        if (before === undefined || view.canceled) late.backup?.schedule();
         if (arrived(before, after) || (after.settled && !before?.settled)) {
           c.bus.emit('payment.received', {
             requestId: view.id,
@@ -93,7 +93,7 @@ export const paymentsModule = defineModule({
         }
       },
     });
-    backup = createBookBackup({
+    const book = createBookBackup({
       identities: c.identities,
       payments,
       contacts,
@@ -106,7 +106,7 @@ export const paymentsModule = defineModule({
       debounceMs: config.payments.backupDebounceMs,
       watch: (key) => runner.watch(key),
     });
-    const book = backup;
+    late.backup = book;
     const mineDid = (did: string) => c.identities.mine().some((m) => m.did === did);
     const offs: Array<() => void> = [];
     return {
