@@ -82,9 +82,7 @@ export interface Identities {
   /** The current record (compact JWS) of a slot such as `did#backup:payments`, if one is stored. */
   slot(slot: string): string | undefined;
   /** Called after any stored record changed; returns the function that stops listening. */
-  onChanged(
-    listener: (change: { did: string; kind: 'profile' | 'metadata' | 'link' | 'backup' }) => void,
-  ): () => void;
+  onChanged(listener: (change: { did: string; kind: 'profile' | 'metadata' | 'link' | 'backup' }) => void): () => void;
 }
 
 declare module '../kernel/module.ts' {
