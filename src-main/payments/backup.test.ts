@@ -163,4 +163,33 @@ describe('payment book backup', () => {
     await b.backup.restore();
     expect(b.payments.list({ limit: 10 })).toEqual([]);
   });
+
+  it('a request that ended without receiving anything is left out; one paid into is kept', async () => {
+    const identities = registry();
+    const a = node(identities);
+    const now = 1_800_000_000_000;
+    const req = (i: number, o: { expiresAt?: number; canceled?: boolean; paid?: boolean }) =>
+      a.requests.insert({
+        id: String(i).repeat(32),
+        ticker: 'DEVA',
+        address: devnetAddress(70 + i),
+        uri: `deva:${devnetAddress(70 + i)}?amount=2`,
+        identity: undefined,
+        terms: { amount: 200_000_000n },
+        seen: o.paid ? [{ txid: 'c'.repeat(64), vout: 0, amount: 200_000_000n, confirmations: 3, seenAt: 20 }] : [],
+        canceled: o.canceled ?? false,
+        createdAt: 10 + i,
+        expiresAt: o.expiresAt,
+        updatedAt: 10 + i,
+      });
+    req(1, { expiresAt: now - 1 }); // expired, nothing came
+    req(2, { expiresAt: now - 1, paid: true }); // expired after being paid
+    req(3, { canceled: true }); // canceled, nothing came
+    req(4, { expiresAt: now + 60_000 }); // still open
+    await a.backup.publishNow();
+    expect(a.backup.status()).toMatchObject({ state: 'ok', entries: 2 });
+    const b = node(identities);
+    await b.backup.restore();
+    expect(b.requests.list({ limit: 10 }).map((r) => r.id[0])).toEqual(['4', '2']);
+  });
 });

@@ -13,7 +13,7 @@ import {
   openPage,
   pageHash,
   pageName,
-  paginate,
+  layoutBook,
   sealPage,
   type BackupPage,
   type BackupPayment,
@@ -50,6 +50,9 @@ interface Published {
   did: string;
   pages: Array<{ hash: string; iat: number }>;
   entries: number;
+  /** Entries created before this were left out of the backup (it holds a bounded book). */
+  since?: number;
+  omitted?: number;
   publishedAt?: number;
   restored?: number;
   restoredAt?: number;
@@ -83,8 +86,11 @@ export function createBookBackup(d: BackupDeps) {
       .filter((p) => (p.state.phase === 'sent' || p.state.phase === 'confirmed') && p.state.txid)
       .reverse()
       .map((p) => backupPayment(d.coins, p));
+    const now = d.now();
     const requests = d.requests
       .list({ limit: ALL })
+      // A request that ended without receiving anything has nothing to restore.
+      .filter((r) => r.seen.length > 0 || (!r.canceled && (r.expiresAt === undefined || r.expiresAt > now)))
       .reverse()
       .map((r) => ({
         id: r.id,
@@ -128,13 +134,16 @@ export function createBookBackup(d: BackupDeps) {
     if (!me) return;
     try {
       const book = snapshot();
-      const pages = await publish(me, paginate(book), prev);
+      const layout = layoutBook(book, prev?.did === me.did ? (prev.since ?? 0) : 0);
+      const pages = await publish(me, layout.pages, prev);
       const changed = pages.some((p, i) => prev?.did !== me.did || prev.pages[i]?.hash !== p.hash);
       write({
         ...prev,
         did: me.did,
         pages,
-        entries: book.payments.length + book.requests.length,
+        entries: book.payments.length + book.requests.length - layout.omitted,
+        since: layout.since,
+        omitted: layout.omitted,
         ...(changed || !prev?.publishedAt ? { publishedAt: d.now() } : {}),
         error: undefined,
       } as Published);
@@ -259,6 +268,7 @@ export function createBookBackup(d: BackupDeps) {
         did: me.did,
         pages: p?.did === me.did ? p.pages.length : 0,
         entries: p?.did === me.did ? p.entries : 0,
+        ...(p?.did === me.did && p.omitted ? { omitted: p.omitted } : {}),
         ...(p?.publishedAt !== undefined ? { publishedAt: p.publishedAt } : {}),
         ...(p?.restored !== undefined ? { restored: p.restored } : {}),
         ...(p?.restoredAt !== undefined ? { restoredAt: p.restoredAt } : {}),

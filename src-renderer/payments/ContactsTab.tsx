@@ -102,6 +102,11 @@ function BackupPanel() {
         your identity&rsquo;s records arrive from the network.
         {b.did ? ` Kept under ${b.did}.` : ''}
       </p>
+      {b.omitted ? (
+        <p className="small" data-testid="payments-backup-omitted">
+          The backup holds the newest entries of a long book: the oldest {b.omitted} are kept on this computer only.
+        </p>
+      ) : null}
       {b.restored ? (
         <p className="small" data-testid="payments-backup-restored">
           {b.restored} entries were restored from the backup{b.restoredAt ? ` on ${fullTime(b.restoredAt)}` : ''}.

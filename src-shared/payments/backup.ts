@@ -90,32 +90,91 @@ export function pageName(i: number): string {
   return i === 0 ? BACKUP_NAME : `${BACKUP_NAME}-${i}`;
 }
 
-/**
- * Fills pages in order, each under MAX_PAGE_PLAINTEXT: contacts on page 0, then payments and
- * requests oldest first. Throws when the book needs more than MAX_PAGES pages.
- */
-export function paginate(book: BookSnapshot): BackupPage[] {
-  const pages: BackupPage[] = [{ v: 1, page: 0, pages: 1, payments: [], requests: [], contacts: [...book.contacts] }];
-  const items: Array<{ kind: 'payments'; p: BackupPayment } | { kind: 'requests'; r: BackupRequest }> = [
+type Item = { kind: 'payments'; p: BackupPayment } | { kind: 'requests'; r: BackupRequest };
+const createdAt = (i: Item) => (i.kind === 'payments' ? i.p.createdAt : i.r.createdAt);
+
+/** Payments and requests in one line by creation time, so whatever comes next goes on the last page. */
+function itemsOf(book: BookSnapshot, since = 0): Item[] {
+  const items: Item[] = [
     ...book.payments.map((p) => ({ kind: 'payments' as const, p })),
     ...book.requests.map((r) => ({ kind: 'requests' as const, r })),
   ];
+  // A stable sort: entries made in the same millisecond keep their kind's order.
+  return items.filter((i) => createdAt(i) >= since).sort((a, b) => createdAt(a) - createdAt(b));
+}
+
+/** The pages of `items`, each under MAX_PAGE_PLAINTEXT; undefined when they need more than maxPages. */
+function fill(items: readonly Item[], contacts: readonly BackupContact[], maxPages: number): BackupPage[] | undefined {
+  // Sizes add up (an entry's JSON plus a comma), so each entry is measured once. Page 0 is measured
+  // with the largest page count it can carry, which is only known at the end.
+  const pages: BackupPage[] = [];
+  let page: BackupPage = { v: 1, page: 0, pages: MAX_PAGES, payments: [], requests: [], contacts: [...contacts] };
+  let used = size(page);
   for (const item of items) {
-    let last = pages[pages.length - 1]!;
-    const add = (page: BackupPage): BackupPage =>
-      item.kind === 'payments'
-        ? { ...page, payments: [...page.payments, item.p] }
-        : { ...page, requests: [...page.requests, item.r] };
-    if (size(add(last)) > MAX_PAGE_PLAINTEXT) {
-      if (pages.length === MAX_PAGES) throw new Error(`the payment book needs more than ${MAX_PAGES} backup pages`);
-      last = { v: 1, page: pages.length, payments: [], requests: [] };
-      pages.push(last);
-      if (size(add(last)) > MAX_PAGE_PLAINTEXT) throw new Error('one book entry is larger than a backup page');
+    const entry = item.kind === 'payments' ? item.p : item.r;
+    const list: unknown[] = item.kind === 'payments' ? page.payments : page.requests;
+    const bytes = utf8.encode(JSON.stringify(entry)).length;
+    if (used + bytes + (list.length > 0 ? 1 : 0) > MAX_PAGE_PLAINTEXT) {
+      if (pages.length + 1 === maxPages) return undefined;
+      pages.push(page);
+      page = { v: 1, page: pages.length, payments: [], requests: [] };
+      used = size(page);
+      if (used + bytes > MAX_PAGE_PLAINTEXT) throw new Error('one book entry is larger than a backup page');
     }
-    pages[pages.length - 1] = add(last);
+    used += bytes + ((item.kind === 'payments' ? page.payments : page.requests).length > 0 ? 1 : 0);
+    if (item.kind === 'payments') page.payments.push(item.p);
+    else page.requests.push(item.r);
   }
+  pages.push(page);
   pages[0] = { ...pages[0]!, pages: pages.length };
   return pages;
+}
+
+/**
+ * Fills pages with the book's entries by creation time, each under MAX_PAGE_PLAINTEXT: contacts
+ * and the page count on page 0. Throws when the book needs more than MAX_PAGES pages.
+ */
+export function paginate(book: BookSnapshot): BackupPage[] {
+  const pages = fill(itemsOf(book), book.contacts, MAX_PAGES);
+  if (!pages) throw new Error(`the payment book needs more than ${MAX_PAGES} backup pages`);
+  return pages;
+}
+
+/** A book that outgrows MAX_PAGES keeps its newest entries in this many pages, leaving room to grow. */
+export const TRIM_PAGES = 48;
+
+export interface BookLayout {
+  readonly pages: BackupPage[];
+  /** Entries created before this (unix ms) are left out; 0 when none are. */
+  readonly since: number;
+  readonly omitted: number;
+}
+
+/**
+ * The pages of a book that may be larger than the backup holds. Entries before `since` (the last
+ * layout's cut) stay out, so the pages do not shift with every new entry; when the rest overflows,
+ * a new cut keeps the newest entries that fit in TRIM_PAGES pages.
+ */
+export function layoutBook(book: BookSnapshot, since = 0): BookLayout {
+  const all = itemsOf(book);
+  const kept = all.filter((i) => createdAt(i) >= since);
+  const pages = fill(kept, book.contacts, MAX_PAGES);
+  if (pages) return { pages, since: kept.length === all.length ? 0 : since, omitted: all.length - kept.length };
+  // The newest entries that fit (binary search on how many are kept, cut at a creation time).
+  let lo = 0;
+  let hi = kept.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fill(kept.slice(kept.length - mid), book.contacts, TRIM_PAGES)) lo = mid;
+    else hi = mid;
+  }
+  const first = kept[kept.length - lo];
+  const cut = first ? createdAt(first) : Number.MAX_SAFE_INTEGER;
+  const newest = all.filter((i) => createdAt(i) >= cut);
+  // Thousands of entries in one millisecond could overflow again; then the cut is by count.
+  const pages2 =
+    fill(newest, book.contacts, MAX_PAGES) ?? fill(kept.slice(kept.length - lo), book.contacts, MAX_PAGES)!;
+  return { pages: pages2, since: cut, omitted: all.length - newest.length };
 }
 
 /** The digest the identity key signs to make the backup key (never published). */

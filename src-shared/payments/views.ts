@@ -212,6 +212,8 @@ export const BackupStatusView = z.object({
   pages: z.number().int().nonnegative(),
   /** Payments and requests in the last backup. */
   entries: z.number().int().nonnegative(),
+  /** The oldest entries left out: the backup holds a bounded book (docs/payments.md §10). */
+  omitted: z.number().int().nonnegative().optional(),
   publishedAt: Time.optional(),
   /** What the last restore added to this node's book. */
   restored: z.number().int().nonnegative().optional(),
