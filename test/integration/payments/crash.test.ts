@@ -6,6 +6,9 @@ import { SEND_SETTLE_MS } from '../../../src-shared/payments/pay-machine.ts';
 import { COIN, useDevNet, type DevNode } from '../../support/dev-node.ts';
 
 const net = useDevNet();
+// Each case starts two nodes and the payer twice more; a node gets up to 90 s to start on a loaded
+// machine (test/support/node-proc.ts), so the budget counts four starts besides the work.
+const STARTS = 4 * 90_000;
 
 /** The wallet's sends carrying the payment's comment: the number of payments that really left. */
 async function sendsOf(node: DevNode, key: string): Promise<string[]> {
@@ -53,28 +56,32 @@ describe('the payer dies mid-send', () => {
       expect(got.request.status.received).toBe('0.7');
       expect(got.request.status.payments).toHaveLength(1);
     },
-    SEND_SETTLE_MS + 180_000,
+    SEND_SETTLE_MS + STARTS + 120_000,
   );
 
-  it('killed after the wallet sent, before the node recorded it: found by its comment on restart, recorded once', async () => {
-    const merchant = await net.node('merchant-b', { config: { payments: { pollMs: 200 } } });
-    const payer = await net.node('payer-b', { funds: { DEVA: 10n * COIN }, config: { payments: { pollMs: 200 } } });
-    const r = await merchant.call('payments.requestCreate', { ticker: 'DEVA', amount: '0.9' });
-    await crashingPay(payer, r.uri, 'payments.after-send');
-    const [stored] = await payer.call('payments.book', {});
-    const sent = await payer.until(
-      () => payer.call('payments.payment', { key: stored!.key }),
-      (p) => p.phase === 'sent',
-      'the restart to find the payment',
-      30_000,
-    );
-    expect(sent.attempts).toBe(1);
-    expect(await sendsOf(payer, sent.key)).toEqual([sent.txid]);
-    expect((await payer.call('payments.pay', { uri: r.uri })).txid).toBe(sent.txid);
-    expect(await sendsOf(payer, sent.key)).toEqual([sent.txid]);
-    const got = await merchant.call('payments.requestWait', { id: r.id, until: 'seen', timeoutSec: 60 });
-    expect(got.request.status.received).toBe('0.9');
-    expect(got.request.status.payments).toHaveLength(1);
-    expect(sent.fee).toMatch(/^0\.0000\d+$/);
-  }, 180_000);
+  it(
+    'killed after the wallet sent, before the node recorded it: found by its comment on restart, recorded once',
+    async () => {
+      const merchant = await net.node('merchant-b', { config: { payments: { pollMs: 200 } } });
+      const payer = await net.node('payer-b', { funds: { DEVA: 10n * COIN }, config: { payments: { pollMs: 200 } } });
+      const r = await merchant.call('payments.requestCreate', { ticker: 'DEVA', amount: '0.9' });
+      await crashingPay(payer, r.uri, 'payments.after-send');
+      const [stored] = await payer.call('payments.book', {});
+      const sent = await payer.until(
+        () => payer.call('payments.payment', { key: stored!.key }),
+        (p) => p.phase === 'sent',
+        'the restart to find the payment',
+        30_000,
+      );
+      expect(sent.attempts).toBe(1);
+      expect(await sendsOf(payer, sent.key)).toEqual([sent.txid]);
+      expect((await payer.call('payments.pay', { uri: r.uri })).txid).toBe(sent.txid);
+      expect(await sendsOf(payer, sent.key)).toEqual([sent.txid]);
+      const got = await merchant.call('payments.requestWait', { id: r.id, until: 'seen', timeoutSec: 60 });
+      expect(got.request.status.received).toBe('0.9');
+      expect(got.request.status.payments).toHaveLength(1);
+      expect(sent.fee).toMatch(/^0\.0000\d+$/);
+    },
+    STARTS + 120_000,
+  );
 });
