@@ -50,7 +50,7 @@ export function PaymentStatus(props: { paymentKey: string }) {
       </p>
       {p.txid ? (
         <p className="with-copy">
-          <span className="mono small" data-testid="pay-txid" data-txid={p.txid}>
+          <span className="mono small pay-txid" data-testid="pay-txid" data-txid={p.txid}>
             {p.txid}
           </span>
           <CopyButton text={p.txid} what="transaction id" />
