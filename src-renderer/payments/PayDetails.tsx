@@ -118,7 +118,7 @@ export function PayDetails(props: { uri: string; parsed: Parsed }) {
               onClick={() => pay.mutate({ fee, acknowledged, ...(fixed ? {} : { amount }) })}
               data-testid="pay-submit"
             >
-              {pay.isPending ? 'Sending\u2026' : pay.data ? 'Sent' : 'Pay'}
+              {pay.isPending ? 'Sending\u2026' : pay.data && pay.data.phase !== 'failed' ? 'Sent' : 'Pay'}
             </button>
           </div>
         )}
