@@ -55,57 +55,69 @@ export interface PayRunner {
 type Trigger = PayEvent['type'];
 
 export function createPayRunner(d: PayRunnerDeps): PayRunner {
-  const queues = new Map<string, SerialQueue>();
-  const lookups = new Map<string, NodeJS.Timeout>();
-  const watched = new Set<string>();
-  const holding = new Map<string, { ticker: string; amount: bigint }>();
-  let stopped = false;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let polling: Promise<void> | undefined;
+  return new Runner(d);
+}
 
-  const queue = (key: string): SerialQueue => {
-    let q = queues.get(key);
-    if (!q) queues.set(key, (q = createSerialQueue()));
+// A class rather than one closure: each step is a method of its own size, the state is its fields.
+class Runner implements PayRunner {
+  readonly #d: PayRunnerDeps;
+  readonly #queues = new Map<string, SerialQueue>();
+  readonly #lookups = new Map<string, NodeJS.Timeout>();
+  readonly #watched = new Set<string>();
+  readonly #holding = new Map<string, { ticker: string; amount: bigint }>();
+  #stopped = false;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #polling: Promise<void> | undefined;
+
+  constructor(d: PayRunnerDeps) {
+    this.#d = d;
+  }
+
+  #queue(key: string): SerialQueue {
+    let q = this.#queues.get(key);
+    if (!q) this.#queues.set(key, (q = createSerialQueue()));
     return q;
-  };
+  }
 
-  function noteHolding(s: PayState): void {
-    if (s.phase === 'sending' || s.phase === 'reconciling') holding.set(s.key, { ticker: s.ticker, amount: s.amount });
-    else holding.delete(s.key);
+  #noteHolding(s: PayState): void {
+    if (s.phase === 'sending' || s.phase === 'reconciling')
+      this.#holding.set(s.key, { ticker: s.ticker, amount: s.amount });
+    else this.#holding.delete(s.key);
   }
 
   /** Persists the step, then runs its effects; inside the key's queue. */
-  async function apply(stored: StoredPayment, event: PayEvent): Promise<StoredPayment> {
+  async #apply(stored: StoredPayment, event: PayEvent): Promise<StoredPayment> {
     const step = payTransition(stored.state, event);
     if (step.refused) throw new PaymentError(step.refused.code, step.refused.message, step.refused.details);
     let current = stored;
     if (step.state !== stored.state) {
-      d.repo.save(step.state);
+      this.#d.repo.save(step.state);
       current = { ...stored, state: step.state, updatedAt: step.state.updatedAt };
-      noteHolding(step.state);
-      d.onChanged(current);
+      this.#noteHolding(step.state);
+      this.#d.onChanged(current);
     }
-    for (const effect of step.effects) current = await run(current, effect, event.type);
+    for (const effect of step.effects) current = await this.#run(current, effect, event.type);
     return current;
   }
 
-  async function run(stored: StoredPayment, effect: PayEffect, trigger: Trigger): Promise<StoredPayment> {
-    if (stopped) return stored;
+  async #run(stored: StoredPayment, effect: PayEffect, trigger: Trigger): Promise<StoredPayment> {
+    if (this.#stopped) return stored;
     switch (effect.type) {
       case 'send':
-        return send(stored, effect);
+        return this.#send(stored, effect);
       case 'record':
-        return record(stored, effect.txid);
+        return this.#record(stored, effect.txid);
       case 'watch':
-        watched.add(effect.key);
+        this.#watched.add(effect.key);
         return stored;
       case 'lookup':
-        scheduleLookup(effect, trigger === 'restarted' || trigger === 'send-failed');
+        this.#scheduleLookup(effect, trigger === 'restarted' || trigger === 'send-failed');
         return stored;
     }
   }
 
-  async function send(stored: StoredPayment, e: Extract<PayEffect, { type: 'send' }>): Promise<StoredPayment> {
+  async #send(stored: StoredPayment, e: Extract<PayEffect, { type: 'send' }>): Promise<StoredPayment> {
+    const d = this.#d;
     d.crashAt?.('payments.before-send');
     let txid: string;
     try {
@@ -113,14 +125,15 @@ export function createPayRunner(d: PayRunnerDeps): PayRunner {
     } catch (err) {
       const definite = isDefiniteFailure(err);
       d.log.warn('payment send failed', { key: e.key, definite, error: errorText(err) });
-      return apply(stored, { type: 'send-failed', at: d.now(), definite, error: sendErrorWords(err) });
+      return this.#apply(stored, { type: 'send-failed', at: d.now(), definite, error: sendErrorWords(err) });
     }
     d.crashAt?.('payments.after-send');
-    return apply(stored, { type: 'send-ok', at: d.now(), txid });
+    return this.#apply(stored, { type: 'send-ok', at: d.now(), txid });
   }
 
   /** The book entry gets the fee the wallet paid; the row itself is the entry (upserted). */
-  async function record(stored: StoredPayment, txid: string): Promise<StoredPayment> {
+  async #record(stored: StoredPayment, txid: string): Promise<StoredPayment> {
+    const d = this.#d;
     if (stored.entry.fee !== undefined) return stored;
     try {
       const tx = await d.wallet.transaction(d.coin(stored.state.ticker), txid);
@@ -137,15 +150,15 @@ export function createPayRunner(d: PayRunnerDeps): PayRunner {
     }
   }
 
-  function event(key: string, make: () => PayEvent): Promise<StoredPayment | undefined> {
-    return queue(key).run(async () => {
-      const stored = d.repo.get(key);
-      if (!stored || stopped) return stored;
+  #event(key: string, make: () => PayEvent): Promise<StoredPayment | undefined> {
+    return this.#queue(key).run(async () => {
+      const stored = this.#d.repo.get(key);
+      if (!stored || this.#stopped) return stored;
       try {
-        return await apply(stored, make());
+        return await this.#apply(stored, make());
       } catch (err) {
         if (!(err instanceof PaymentError)) throw err;
-        d.log.warn('a late wallet answer was refused', { key, code: err.code, message: err.message });
+        this.#d.log.warn('a late wallet answer was refused', { key, code: err.code, message: err.message });
         return stored;
       }
     });
@@ -155,144 +168,155 @@ export function createPayRunner(d: PayRunnerDeps): PayRunner {
    * A lookup after a crash or an unclear send looks at once (a payment the wallet has is believed
    * whenever it is found), then at `notBefore`, when "not found" is believed (§9.2).
    */
-  function scheduleLookup(e: Extract<PayEffect, { type: 'lookup' }>, early: boolean): void {
-    clearTimeout(lookups.get(e.key));
+  #scheduleLookup(e: Extract<PayEffect, { type: 'lookup' }>, early: boolean): void {
+    const d = this.#d;
+    clearTimeout(this.#lookups.get(e.key));
     const coin = d.coin(e.ticker);
     const definitive = () => {
-      lookups.delete(e.key);
-      void look(coin, e.comment).then(
+      this.#lookups.delete(e.key);
+      void this.#look(coin, e.comment).then(
         (txid) =>
-          event(e.key, () =>
+          this.#event(e.key, () =>
             txid ? { type: 'lookup-found', at: d.now(), txid } : { type: 'lookup-not-found', at: d.now() },
           ),
-        (err: unknown) => event(e.key, () => ({ type: 'lookup-failed', at: d.now(), error: sendErrorWords(err) })),
+        (err: unknown) =>
+          this.#event(e.key, () => ({ type: 'lookup-failed', at: d.now(), error: sendErrorWords(err) })),
       );
     };
     const later = () => {
-      if (stopped) return;
-      lookups.set(e.key, setTimeout(definitive, Math.max(0, e.notBefore - d.now())));
+      if (this.#stopped) return;
+      this.#lookups.set(e.key, setTimeout(definitive, Math.max(0, e.notBefore - d.now())));
     };
     if (!early) return later();
     later();
-    void look(coin, e.comment).then(
+    void this.#look(coin, e.comment).then(
       (txid) => {
         if (!txid) return;
-        clearTimeout(lookups.get(e.key));
-        lookups.delete(e.key);
-        void event(e.key, () => ({ type: 'lookup-found', at: d.now(), txid }));
+        clearTimeout(this.#lookups.get(e.key));
+        this.#lookups.delete(e.key);
+        void this.#event(e.key, () => ({ type: 'lookup-found', at: d.now(), txid }));
       },
       () => undefined, // the definitive lookup at notBefore reports the failure
     );
   }
 
-  const look = (coin: CoinParams, comment: string) => d.wallet.findSent(coin, comment);
+  #look(coin: CoinParams, comment: string): Promise<string | undefined> {
+    return this.#d.wallet.findSent(coin, comment);
+  }
 
-  async function pollConfirmations(): Promise<void> {
-    for (const key of [...watched]) {
-      if (stopped) return;
+  async #pollConfirmations(): Promise<void> {
+    const d = this.#d;
+    for (const key of [...this.#watched]) {
+      if (this.#stopped) return;
       const stored = d.repo.get(key);
       if (!stored?.state.txid || (stored.state.phase !== 'sent' && stored.state.phase !== 'confirmed')) {
-        watched.delete(key);
+        this.#watched.delete(key);
         continue;
       }
       try {
         const tx = await d.wallet.transaction(d.coin(stored.state.ticker), stored.state.txid);
-        if (stored.entry.fee === undefined && tx.fee !== undefined) await queue(key).run(() => fillFee(key, tx.fee!));
-        if (tx.confirmations !== stored.state.confirmations) {
-          await event(key, () => ({ type: 'confirmations', at: d.now(), count: tx.confirmations }));
+        if (stored.entry.fee === undefined && tx.fee !== undefined) {
+          const fee = tx.fee;
+          await this.#queue(key).run(() => this.#fillFee(key, fee));
         }
-        if (tx.confirmations >= stored.state.requiredConfirmations) watched.delete(key);
+        if (tx.confirmations !== stored.state.confirmations) {
+          await this.#event(key, () => ({ type: 'confirmations', at: d.now(), count: tx.confirmations }));
+        }
+        if (tx.confirmations >= stored.state.requiredConfirmations) this.#watched.delete(key);
       } catch (err) {
         d.log.warn('reading confirmations failed', { key, error: errorText(err) });
       }
     }
   }
 
-  function fillFee(key: string, fee: bigint): void {
-    const stored = d.repo.get(key);
+  #fillFee(key: string, fee: bigint): void {
+    const stored = this.#d.repo.get(key);
     if (!stored || stored.entry.fee !== undefined) return;
     const entry = { ...stored.entry, fee };
-    d.repo.setEntry(key, entry);
-    d.onChanged({ ...stored, entry });
+    this.#d.repo.setEntry(key, entry);
+    this.#d.onChanged({ ...stored, entry });
   }
 
-  function schedulePoll(): void {
-    if (stopped) return;
-    pollTimer = setTimeout(() => {
-      polling = pollConfirmations().finally(() => {
-        polling = undefined;
-        schedulePoll();
+  #schedulePoll(): void {
+    if (this.#stopped) return;
+    this.#pollTimer = setTimeout(() => {
+      this.#polling = this.#pollConfirmations().finally(() => {
+        this.#polling = undefined;
+        this.#schedulePoll();
       });
-    }, d.pollMs);
+    }, this.#d.pollMs);
   }
 
-  return {
-    confirm(input) {
-      const key = input.fresh.key;
-      return queue(key).run(async () => {
-        const existing = d.repo.get(key);
-        const base: StoredPayment = existing
-          ? {
-              ...existing,
-              entry: { ...existing.entry, feeChoice: input.entry.feeChoice, feeRate: input.entry.feeRate },
-            }
-          : { state: input.fresh, did: input.did, entry: input.entry, createdAt: d.now(), updatedAt: d.now() };
-        const step = payTransition(base.state, {
-          type: 'confirm',
-          at: d.now(),
-          card: input.card,
-          acknowledged: input.acknowledged,
-        });
-        if (step.refused) {
-          // A second click or window while it is on its way, or after: the same payment again.
-          if (existing && (step.refused.code === 'ALREADY_SENDING' || step.refused.code === 'ALREADY_SENT')) {
-            return existing;
-          }
-          throw new PaymentError(step.refused.code, step.refused.message, step.refused.details);
-        }
-        // Stored before the wallet hears of it: the persisted `sending` is the promise to look first.
-        if (existing) {
-          d.repo.setEntry(key, base.entry);
-          d.repo.save(step.state);
-        } else {
-          d.repo.save(step.state, { did: input.did, entry: input.entry, createdAt: base.createdAt });
-        }
-        let current: StoredPayment = { ...base, state: step.state, updatedAt: step.state.updatedAt };
-        noteHolding(step.state);
-        d.onChanged(current);
-        for (const effect of step.effects) current = await run(current, effect, 'confirm');
-        return current;
+  confirm(input: ConfirmInput): Promise<StoredPayment> {
+    const d = this.#d;
+    const key = input.fresh.key;
+    return this.#queue(key).run(async () => {
+      const existing = d.repo.get(key);
+      const base: StoredPayment = existing
+        ? { ...existing, entry: { ...existing.entry, feeChoice: input.entry.feeChoice, feeRate: input.entry.feeRate } }
+        : { state: input.fresh, did: input.did, entry: input.entry, createdAt: d.now(), updatedAt: d.now() };
+      const step = payTransition(base.state, {
+        type: 'confirm',
+        at: d.now(),
+        card: input.card,
+        acknowledged: input.acknowledged,
       });
-    },
-    async cancel(key) {
-      const done = await queue(key).run(async () => {
-        const stored = d.repo.get(key);
-        if (!stored) return undefined;
-        return apply(stored, { type: 'cancel', at: d.now() });
-      });
-      if (!done) throw new PaymentError('NOT_ALLOWED', 'there is no such payment');
-      return done;
-    },
-    async resume() {
-      for (const stored of d.repo.unfinished()) {
-        noteHolding(stored.state);
-        await event(stored.state.key, () => ({ type: 'restarted', at: d.now() }));
+      if (step.refused) {
+        // A second click or window while it is on its way, or after: the same payment again.
+        if (existing && (step.refused.code === 'ALREADY_SENDING' || step.refused.code === 'ALREADY_SENT')) {
+          return existing;
+        }
+        throw new PaymentError(step.refused.code, step.refused.message, step.refused.details);
       }
-      schedulePoll();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(pollTimer);
-      for (const t of lookups.values()) clearTimeout(t);
-      lookups.clear();
-      await polling;
-      await Promise.all([...queues.values()].map((q) => q.idle()));
-    },
-    watch: (key) => void watched.add(key),
-    inFlight(ticker) {
-      let sum = 0n;
-      for (const h of holding.values()) if (h.ticker === ticker) sum += h.amount;
-      return sum;
-    },
-  };
+      // Stored before the wallet hears of it: the persisted `sending` is the promise to look first.
+      if (existing) {
+        d.repo.setEntry(key, base.entry);
+        d.repo.save(step.state);
+      } else {
+        d.repo.save(step.state, { did: input.did, entry: input.entry, createdAt: base.createdAt });
+      }
+      let current: StoredPayment = { ...base, state: step.state, updatedAt: step.state.updatedAt };
+      this.#noteHolding(step.state);
+      d.onChanged(current);
+      for (const effect of step.effects) current = await this.#run(current, effect, 'confirm');
+      return current;
+    });
+  }
+
+  async cancel(key: string): Promise<StoredPayment> {
+    const done = await this.#queue(key).run(async () => {
+      const stored = this.#d.repo.get(key);
+      if (!stored) return undefined;
+      return this.#apply(stored, { type: 'cancel', at: this.#d.now() });
+    });
+    if (!done) throw new PaymentError('NOT_ALLOWED', 'there is no such payment');
+    return done;
+  }
+
+  async resume(): Promise<void> {
+    for (const stored of this.#d.repo.unfinished()) {
+      this.#noteHolding(stored.state);
+      await this.#event(stored.state.key, () => ({ type: 'restarted', at: this.#d.now() }));
+    }
+    this.#schedulePoll();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#pollTimer);
+    for (const t of this.#lookups.values()) clearTimeout(t);
+    this.#lookups.clear();
+    await this.#polling;
+    await Promise.all([...this.#queues.values()].map((q) => q.idle()));
+  }
+
+  watch(key: string): void {
+    this.#watched.add(key);
+  }
+
+  inFlight(ticker: string): bigint {
+    let sum = 0n;
+    for (const h of this.#holding.values()) if (h.ticker === ticker) sum += h.amount;
+    return sum;
+  }
 }
