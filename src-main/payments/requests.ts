@@ -50,21 +50,32 @@ export interface CreateRequest {
   readonly identityKey?: string;
 }
 
-export function createRequests(d: RequestDeps) {
-  const last = new Map<string, RequestStatus>();
-  const waiters = new Set<() => void>();
-  let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<void> | undefined;
-  let stopped = false;
+export function createRequests(d: RequestDeps): Requests {
+  return new Requests(d);
+}
 
-  function statusOf(r: StoredRequest): RequestStatus {
+/** The requests this node made and the watch over their addresses (one method per step). */
+export class Requests {
+  readonly #d: RequestDeps;
+  readonly #last = new Map<string, RequestStatus>();
+  readonly #waiters = new Set<() => void>();
+  #timer: NodeJS.Timeout | undefined;
+  #polling: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(d: RequestDeps) {
+    this.#d = d;
+  }
+
+  #statusOf(r: StoredRequest): RequestStatus {
+    const d = this.#d;
     const coin = d.coins.get(r.ticker);
     const terms = { amount: r.terms.amount, expiresAt: r.expiresAt, ticker: r.ticker, decimals: coin.decimals };
     return requestStatus(terms, r.seen, d.now(), d.confirmations(r.ticker));
   }
 
-  function view(r: StoredRequest, status = statusOf(r)): RequestView {
-    const decimals = d.coins.get(r.ticker).decimals;
+  #view(r: StoredRequest, status = this.#statusOf(r)): RequestView {
+    const decimals = this.#d.coins.get(r.ticker).decimals;
     return {
       id: r.id,
       ticker: r.ticker,
@@ -81,27 +92,24 @@ export function createRequests(d: RequestDeps) {
     };
   }
 
-  function publish(r: StoredRequest): RequestView {
-    const status = statusOf(r);
-    const v = view(r, status);
-    d.onUpdated(v, last.get(r.id), status);
-    last.set(r.id, status);
-    for (const w of [...waiters]) w();
+  #publish(r: StoredRequest): RequestView {
+    const status = this.#statusOf(r);
+    const v = this.#view(r, status);
+    this.#d.onUpdated(v, this.#last.get(r.id), status);
+    this.#last.set(r.id, status);
+    for (const w of [...this.#waiters]) w();
     return v;
   }
 
-  function stored(id: string): StoredRequest {
-    const r = d.repo.get(id);
+  #stored(id: string): StoredRequest {
+    const r = this.#d.repo.get(id);
     if (!r) throw new ApiError('NOT_FOUND', `there is no request ${id} on this node`, { id });
     return r;
   }
 
-  async function create(p: CreateRequest): Promise<RequestView> {
-    const coin = d.coins.get(p.ticker);
-    const amount = p.amount === undefined ? undefined : parseUriAmount(p.amount, coin);
-    const label = p.label === '' ? undefined : p.label;
-    const message = p.message === '' ? undefined : p.message;
-    const mine = p.identity === undefined ? undefined : d.identities.mine().find((m) => m.did === p.identity);
+  /** The identity that signs, checked: one of ours, and an identity-key only with its identity. */
+  #signer(p: CreateRequest) {
+    const mine = p.identity === undefined ? undefined : this.#d.identities.mine().find((m) => m.did === p.identity);
     if (p.identity !== undefined && !mine) {
       throw new PaymentError('IDENTITY_INVALID', `${p.identity} is not one of your identities, so it cannot sign`);
     }
@@ -111,6 +119,16 @@ export function createRequests(d: RequestDeps) {
         'an identity-key goes with the identity it opens; name the identity too',
       );
     }
+    return mine;
+  }
+
+  async create(p: CreateRequest): Promise<RequestView> {
+    const d = this.#d;
+    const coin = d.coins.get(p.ticker);
+    const amount = p.amount === undefined ? undefined : parseUriAmount(p.amount, coin);
+    const label = p.label === '' ? undefined : p.label;
+    const message = p.message === '' ? undefined : p.message;
+    const mine = this.#signer(p);
     const id = randomBytes(16).toString('hex');
     const { address } = await d.wallets.newAddress(coin.ticker, `${REQUEST_LABEL_PREFIX}${id}`);
     const now = d.now();
@@ -123,7 +141,7 @@ export function createRequests(d: RequestDeps) {
       ? {
           did: mine.did,
           ...(key ? { key: new Uint8Array(key) } : {}),
-          binding: sign(input, mine.did, key, expires!, nonce!),
+          binding: this.#sign(input, mine.did, key, expires!, nonce!),
         }
       : undefined;
     const uri = buildPaymentUri({ ...input, ...(identity ? { identity } : {}) });
@@ -141,10 +159,10 @@ export function createRequests(d: RequestDeps) {
       updatedAt: now,
     };
     d.repo.insert(r);
-    return publish(r);
+    return this.#publish(r);
   }
 
-  function sign(
+  #sign(
     input: { coin: CoinParams; address: string; amount?: bigint; label?: string; message?: string },
     did: string,
     key: Uint8Array | undefined,
@@ -152,97 +170,103 @@ export function createRequests(d: RequestDeps) {
     nonce: Uint8Array,
   ) {
     const fields = bindingFieldsFor({ ...input, identity: { did, ...(key ? { key } : {}) } }, expires, nonce);
-    return { expires, nonce: new Uint8Array(nonce), signature: d.identities.sign(did, bindingDigest(fields)) };
+    return { expires, nonce: new Uint8Array(nonce), signature: this.#d.identities.sign(did, bindingDigest(fields)) };
   }
 
   /** Whether the address may still receive something worth showing. */
-  function watchable(r: StoredRequest, s: RequestStatus | undefined, now: number): boolean {
+  #watchable(r: StoredRequest, s: RequestStatus | undefined, now: number): boolean {
     const until =
       r.expiresAt !== undefined ? r.expiresAt + WATCH_AFTER_EXPIRY_MS : r.createdAt + WATCH_WITHOUT_EXPIRY_MS;
     if (now > until) return false;
     if (!s?.settled) return true;
-    const required = d.confirmations(r.ticker);
+    const required = this.#d.confirmations(r.ticker);
     return r.seen.some((p) => p.confirmations < required);
   }
 
-  async function pollOnce(): Promise<void> {
+  async #pollOnce(): Promise<void> {
+    const d = this.#d;
     const now = d.now();
     for (const r of d.repo.recent(now - WATCH_WITHOUT_EXPIRY_MS - WATCH_AFTER_EXPIRY_MS)) {
-      if (stopped) return;
-      if (!watchable(r, last.get(r.id), now) || !d.wallets.isConfigured(r.ticker)) continue;
+      if (this.#stopped) return;
+      if (!this.#watchable(r, this.#last.get(r.id), now) || !d.wallets.isConfigured(r.ticker)) continue;
       try {
         const seen = await d.wallet.received(d.coins.get(r.ticker), `${REQUEST_LABEL_PREFIX}${r.id}`, r.address);
         const changed = JSON.stringify(seen, bigintText) !== JSON.stringify(r.seen, bigintText);
         const next = changed ? { ...r, seen, updatedAt: d.now() } : r;
         if (changed) d.repo.setSeen(r.id, seen, next.updatedAt);
-        const before = last.get(r.id);
-        if (changed || before?.status !== statusOf(next).status) publish(next);
+        const before = this.#last.get(r.id);
+        if (changed || before?.status !== this.#statusOf(next).status) this.#publish(next);
       } catch (err) {
         d.log.warn('reading a request address failed', { id: r.id, error: errorText(err) });
       }
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      polling = pollOnce().finally(() => {
-        polling = undefined;
-        schedule();
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#polling = this.#pollOnce().finally(() => {
+        this.#polling = undefined;
+        this.#schedule();
       });
-    }, d.pollMs);
+    }, this.#d.pollMs);
   }
 
-  async function wait(id: string, until: 'seen' | 'settled', timeoutMs: number) {
+  async wait(id: string, until: 'seen' | 'settled', timeoutMs: number) {
     const reached = () => {
-      const s = statusOf(stored(id));
+      const s = this.#statusOf(this.#stored(id));
       return until === 'seen' ? s.received > 0n : s.settled;
     };
     if (!reached()) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(t);
-          waiters.delete(check);
+          this.#waiters.delete(check);
           resolve();
         };
         const check = () => {
-          if (stopped || reached()) done();
+          if (this.#stopped || reached()) done();
         };
         const t = setTimeout(done, timeoutMs);
-        waiters.add(check);
+        this.#waiters.add(check);
       });
     }
-    return { reached: reached(), request: view(stored(id)) };
+    return { reached: reached(), request: this.#view(this.#stored(id)) };
   }
 
-  return {
-    create,
-    get: (id: string) => view(stored(id)),
-    list(o: { status?: RequestStatusName; ticker?: string; limit?: number }) {
-      const all = d.repo.list({ ...(o.ticker ? { ticker: o.ticker } : {}), limit: o.status ? 1000 : (o.limit ?? 100) });
-      const views = all.map((r) => view(r));
-      return (o.status ? views.filter((v) => v.status.status === o.status) : views).slice(0, o.limit ?? 100);
-    },
-    cancel(id: string) {
-      const r = stored(id);
-      if (r.canceled) return view(r);
-      d.repo.cancel(id, d.now());
-      return publish(stored(id));
-    },
-    wait,
-    start() {
-      for (const r of d.repo.recent(d.now() - WATCH_WITHOUT_EXPIRY_MS - WATCH_AFTER_EXPIRY_MS))
-        last.set(r.id, statusOf(r));
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      for (const w of [...waiters]) w();
-      await polling;
-    },
-  };
+  get(id: string): RequestView {
+    return this.#view(this.#stored(id));
+  }
+
+  list(o: { status?: RequestStatusName; ticker?: string; limit?: number }): RequestView[] {
+    const all = this.#d.repo.list({
+      ...(o.ticker ? { ticker: o.ticker } : {}),
+      limit: o.status ? 1000 : (o.limit ?? 100),
+    });
+    const views = all.map((r) => this.#view(r));
+    return (o.status ? views.filter((v) => v.status.status === o.status) : views).slice(0, o.limit ?? 100);
+  }
+
+  cancel(id: string): RequestView {
+    const r = this.#stored(id);
+    if (r.canceled) return this.#view(r);
+    this.#d.repo.cancel(id, this.#d.now());
+    return this.#publish(this.#stored(id));
+  }
+
+  start(): void {
+    const d = this.#d;
+    for (const r of d.repo.recent(d.now() - WATCH_WITHOUT_EXPIRY_MS - WATCH_AFTER_EXPIRY_MS))
+      this.#last.set(r.id, this.#statusOf(r));
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    for (const w of [...this.#waiters]) w();
+    await this.#polling;
+  }
 }
-export type Requests = ReturnType<typeof createRequests>;
 
 const bigintText = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
