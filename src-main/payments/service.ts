@@ -67,132 +67,15 @@ export interface PayParams {
 const SETTINGS_KEY = 'payments';
 
 export function createPaymentsService(d: ServiceDeps) {
-  const read = (uri: string, ticker?: string): PaymentRequest =>
-    parsePaymentUri(uri, { coins: d.coins.all, ...(ticker ? { ticker } : {}) });
-
-  /** The coin, address and amount to pay: the request's own amount, or the payer's for one without. */
-  function target(request: PaymentRequest, amount: string | undefined) {
-    const { coin } = onchainTarget(request);
-    return paymentTarget(request, amount === undefined ? undefined : parseUriAmount(amount, coin));
-  }
-
-  async function parse(p: { uri: string; ticker?: string }) {
-    const request = read(p.uri, p.ticker);
-    const coin = request.coin;
-    const { card, merchant } = await d.merchants.judge(request, {
-      address: request.address ?? '',
-      amount: request.amount,
-      ticker: coin?.ticker ?? request.scheme.toUpperCase(),
-      decimals: coin?.decimals ?? 8,
-    });
-    return { request: parsedRequestView(request), card, ...(merchant ? { merchant } : {}) };
-  }
-
-  async function priced(coin: CoinParams, address: string, amount: bigint, choice: FeeChoice | undefined) {
-    const feeChoice = choice ?? d.settings.get().feePreference;
-    const feeRate = await d.wallet.feeRate(coin, feeChoice);
-    // The wallet must answer before anything is stored: this is also the check that it is there.
-    const spendable = await d.wallet.spendable(coin);
-    const fee = await d.wallet.quote(coin, address, amount, feeRate);
-    return { feeChoice, feeRate, spendable, fee };
-  }
-
-  async function quote(p: PayParams): Promise<QuoteView> {
-    const t = target(read(p.uri, p.ticker), p.amount);
-    const q = await priced(t.coin, t.address, t.amount, p.fee);
-    const fmt = (units: bigint) => formatAmount(units, t.coin.decimals);
-    return {
-      ticker: t.coin.ticker,
-      address: t.address,
-      amount: fmt(t.amount),
-      fee: fmt(q.fee),
-      feeRate: q.feeRate.toString(),
-      feeChoice: q.feeChoice,
-      total: fmt(t.amount + q.fee),
-      spendable: fmt(q.spendable),
-      enough: q.spendable >= t.amount + q.fee,
-    };
-  }
-
-  async function pay(p: PayParams): Promise<PaymentView> {
-    const request = read(p.uri, p.ticker);
-    const t = target(request, p.amount);
-    const binding = request.identity?.binding;
-    const key = paymentKey({
-      ticker: t.coin.ticker,
-      address: t.address,
-      amount: t.amount,
-      ...(binding ? { nonce: binding.nonce } : {}),
-      ...(p.again !== undefined ? { again: p.again } : {}),
-    });
-    const existing = d.payments.get(key);
-    if (existing && ['sending', 'reconciling', 'sent', 'confirmed'].includes(existing.state.phase))
-      return view(existing);
-    const { card } = await d.merchants.judge(request, { ...t, ticker: t.coin.ticker, decimals: t.coin.decimals });
-    const fresh = newPayment({
-      key,
-      ticker: t.coin.ticker,
-      address: t.address,
-      amount: t.amount,
-      expiresAt: binding ? binding.expires * 1000 : undefined,
-      requiredConfirmations: d.settings.confirmations(t.coin.ticker),
-      at: d.now(),
-    });
-    const verdict = { state: card.state, blocked: card.blocked, confirm: card.confirm };
-    const acknowledged = p.acknowledged === true;
-    // Refusals the machine would give (blocked card, no confirmation, expired) come before the wallet is asked.
-    const probe = payTransition(existing?.state ?? fresh, {
-      type: 'confirm',
-      at: d.now(),
-      card: verdict,
-      acknowledged,
-    });
-    if (probe.refused) throw new PaymentError(probe.refused.code, probe.refused.message, probe.refused.details);
-    const q = await priced(t.coin, t.address, t.amount, p.fee);
-    if (q.spendable < t.amount + q.fee) throw tooLittle(t.coin, t.amount, q.fee, q.spendable);
-    const identityKey = request.identity?.key ? encodeBase64url(request.identity.key) : undefined;
-    const stored = await d.runner.confirm({
-      fresh,
-      did: checkBinding(request).status === 'valid' ? request.identity!.did : undefined,
-      entry: {
-        uri: p.uri.trim(),
-        cardState: card.state,
-        ...(card.name !== undefined ? { name: card.name } : {}),
-        ...(identityKey ? { identityKey } : {}),
-        ...(request.label !== undefined ? { label: request.label } : {}),
-        ...(request.message !== undefined ? { message: request.message } : {}),
-        feeChoice: q.feeChoice,
-        feeRate: q.feeRate,
-      },
-      card: verdict,
-      acknowledged,
-    });
-    return view(stored);
-  }
-
-  async function view(s: StoredPayment, withMerchant = true): Promise<PaymentView> {
-    return paymentView(
-      d.coins,
-      s,
-      withMerchant && s.did ? await d.merchants.merchant(s.did, s.entry.identityKey) : undefined,
-    );
-  }
-
-  function stored(key: string): StoredPayment {
-    const s = d.payments.get(key);
-    if (!s) throw new ApiError('NOT_FOUND', `there is no payment ${key} on this node`, { key });
-    return s;
-  }
-
   return {
-    parse,
-    quote,
-    pay,
-    view,
-    payment: (key: string) => view(stored(key)),
-    cancel: async (key: string) => view(await d.runner.cancel(stored(key).state.key)),
+    parse: (p: { uri: string; ticker?: string }) => parse(d, p),
+    quote: (p: PayParams) => quote(d, p),
+    pay: (p: PayParams) => pay(d, p),
+    view: (s: StoredPayment, withMerchant = true) => view(d, s, withMerchant),
+    payment: (key: string) => view(d, stored(d, key)),
+    cancel: async (key: string) => view(d, await d.runner.cancel(stored(d, key).state.key)),
     book: async (o: { did?: string; ticker?: string; limit?: number }) =>
-      Promise.all(d.payments.list({ ...o, limit: o.limit ?? 200 }).map((s) => view(s))),
+      Promise.all(d.payments.list({ ...o, limit: o.limit ?? 200 }).map((s) => view(d, s))),
     contacts: () => d.merchants.contacts(),
     contactSave(p: { did: string; name: string }): ContactView {
       const savedAt = d.now();
@@ -207,6 +90,131 @@ export function createPaymentsService(d: ServiceDeps) {
     settingsSet: (patch: Partial<PaymentsSettings>) => d.paymentsSettings.set(patch),
   };
 }
+
+function read(d: ServiceDeps, uri: string, ticker?: string): PaymentRequest {
+  return parsePaymentUri(uri, { coins: d.coins.all, ...(ticker ? { ticker } : {}) });
+}
+
+/** The coin, address and amount to pay: the request's own amount, or the payer's for one without. */
+function target(request: PaymentRequest, amount: string | undefined) {
+  const { coin } = onchainTarget(request);
+  return paymentTarget(request, amount === undefined ? undefined : parseUriAmount(amount, coin));
+}
+
+async function parse(d: ServiceDeps, p: { uri: string; ticker?: string }) {
+  const request = read(d, p.uri, p.ticker);
+  const coin = request.coin;
+  const { card, merchant } = await d.merchants.judge(request, {
+    address: request.address ?? '',
+    amount: request.amount,
+    ticker: coin?.ticker ?? request.scheme.toUpperCase(),
+    decimals: coin?.decimals ?? 8,
+  });
+  return { request: parsedRequestView(request), card, ...(merchant ? { merchant } : {}) };
+}
+
+async function priced(
+  d: ServiceDeps,
+  coin: CoinParams,
+  address: string,
+  amount: bigint,
+  choice: FeeChoice | undefined,
+) {
+  const feeChoice = choice ?? d.settings.get().feePreference;
+  const feeRate = await d.wallet.feeRate(coin, feeChoice);
+  // The wallet must answer before anything is stored: this is also the check that it is there.
+  const spendable = await d.wallet.spendable(coin);
+  const fee = await d.wallet.quote(coin, address, amount, feeRate);
+  return { feeChoice, feeRate, spendable, fee };
+}
+
+async function quote(d: ServiceDeps, p: PayParams): Promise<QuoteView> {
+  const t = target(read(d, p.uri, p.ticker), p.amount);
+  const q = await priced(d, t.coin, t.address, t.amount, p.fee);
+  const fmt = (units: bigint) => formatAmount(units, t.coin.decimals);
+  return {
+    ticker: t.coin.ticker,
+    address: t.address,
+    amount: fmt(t.amount),
+    fee: fmt(q.fee),
+    feeRate: q.feeRate.toString(),
+    feeChoice: q.feeChoice,
+    total: fmt(t.amount + q.fee),
+    spendable: fmt(q.spendable),
+    enough: q.spendable >= t.amount + q.fee,
+  };
+}
+
+async function pay(d: ServiceDeps, p: PayParams): Promise<PaymentView> {
+  const request = read(d, p.uri, p.ticker);
+  const t = target(request, p.amount);
+  const binding = request.identity?.binding;
+  const key = paymentKey({
+    ticker: t.coin.ticker,
+    address: t.address,
+    amount: t.amount,
+    ...(binding ? { nonce: binding.nonce } : {}),
+    ...(p.again !== undefined ? { again: p.again } : {}),
+  });
+  const existing = d.payments.get(key);
+  if (existing && ['sending', 'reconciling', 'sent', 'confirmed'].includes(existing.state.phase))
+    return view(d, existing);
+  const { card } = await d.merchants.judge(request, { ...t, ticker: t.coin.ticker, decimals: t.coin.decimals });
+  const fresh = newPayment({
+    key,
+    ticker: t.coin.ticker,
+    address: t.address,
+    amount: t.amount,
+    expiresAt: binding ? binding.expires * 1000 : undefined,
+    requiredConfirmations: d.settings.confirmations(t.coin.ticker),
+    at: d.now(),
+  });
+  const verdict = { state: card.state, blocked: card.blocked, confirm: card.confirm };
+  const acknowledged = p.acknowledged === true;
+  // Refusals the machine would give (blocked card, no confirmation, expired) come before the wallet is asked.
+  const probe = payTransition(existing?.state ?? fresh, {
+    type: 'confirm',
+    at: d.now(),
+    card: verdict,
+    acknowledged,
+  });
+  if (probe.refused) throw new PaymentError(probe.refused.code, probe.refused.message, probe.refused.details);
+  const q = await priced(d, t.coin, t.address, t.amount, p.fee);
+  if (q.spendable < t.amount + q.fee) throw tooLittle(t.coin, t.amount, q.fee, q.spendable);
+  const identityKey = request.identity?.key ? encodeBase64url(request.identity.key) : undefined;
+  const stored = await d.runner.confirm({
+    fresh,
+    did: checkBinding(request).status === 'valid' ? request.identity!.did : undefined,
+    entry: {
+      uri: p.uri.trim(),
+      cardState: card.state,
+      ...(card.name !== undefined ? { name: card.name } : {}),
+      ...(identityKey ? { identityKey } : {}),
+      ...(request.label !== undefined ? { label: request.label } : {}),
+      ...(request.message !== undefined ? { message: request.message } : {}),
+      feeChoice: q.feeChoice,
+      feeRate: q.feeRate,
+    },
+    card: verdict,
+    acknowledged,
+  });
+  return view(d, stored);
+}
+
+async function view(d: ServiceDeps, s: StoredPayment, withMerchant = true): Promise<PaymentView> {
+  return paymentView(
+    d.coins,
+    s,
+    withMerchant && s.did ? await d.merchants.merchant(s.did, s.entry.identityKey) : undefined,
+  );
+}
+
+function stored(d: ServiceDeps, key: string): StoredPayment {
+  const s = d.payments.get(key);
+  if (!s) throw new ApiError('NOT_FOUND', `there is no payment ${key} on this node`, { key });
+  return s;
+}
+
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
 
 function tooLittle(coin: CoinParams, amount: bigint, fee: bigint, spendable: bigint): ApiError {
