@@ -66,21 +66,38 @@ export function backupIdentity(mine: readonly MyIdentity[]): MyIdentity | undefi
     .sort((a, b) => (a.scheme === b.scheme ? a.index - b.index : a.scheme === 'wallet' ? -1 : 1))[0];
 }
 
-export function createBookBackup(d: BackupDeps) {
-  const keys = new Map<string, Uint8Array>();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
+export function createBookBackup(d: BackupDeps): BookBackup {
+  return new BookBackup(d);
+}
 
-  const read = (): Published | undefined => d.store.get<Published>(STATE_KEY);
-  const write = (p: Published) => d.store.set(STATE_KEY, p);
-  const keyOf = (did: string): Uint8Array => {
-    let k = keys.get(did);
-    if (!k) keys.set(did, (k = backupKey(d.identities.sign(did, backupKeyDigest(did)), did)));
+/** Publishes the book's pages under the user's identity and merges them back (one method per step). */
+export class BookBackup {
+  readonly #d: BackupDeps;
+  readonly #keys = new Map<string, Uint8Array>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(d: BackupDeps) {
+    this.#d = d;
+  }
+
+  #read(): Published | undefined {
+    return this.#d.store.get<Published>(STATE_KEY);
+  }
+
+  #write(p: Published): void {
+    this.#d.store.set(STATE_KEY, p);
+  }
+
+  #keyOf(did: string): Uint8Array {
+    let k = this.#keys.get(did);
+    if (!k) this.#keys.set(did, (k = backupKey(this.#d.identities.sign(did, backupKeyDigest(did)), did)));
     return k;
-  };
+  }
 
-  function snapshot(): BookSnapshot {
+  #snapshot(): BookSnapshot {
+    const d = this.#d;
     const payments = d.payments
       .list({ limit: ALL })
       .filter((p) => (p.state.phase === 'sent' || p.state.phase === 'confirmed') && p.state.txid)
@@ -105,7 +122,8 @@ export function createBookBackup(d: BackupDeps) {
     return { payments, requests, contacts };
   }
 
-  async function publish(me: MyIdentity, pages: readonly BackupPage[], prev: Published | undefined) {
+  async #publish(me: MyIdentity, pages: readonly BackupPage[], prev: Published | undefined) {
+    const d = this.#d;
     const did = me.did;
     const signer = { publicKey: me.current!.publicKey, signDigest: (x: Uint8Array) => d.identities.sign(did, x) };
     const header = didIsHeaderJson(me.address);
@@ -121,23 +139,24 @@ export function createBookBackup(d: BackupDeps) {
       }
       const iat = Math.max(d.now(), (old[i]?.iat ?? 0) + 1);
       // A page no longer needed is withdrawn (a tombstone), so a restore never reads a stale one.
-      const jwe = page ? await sealPage(page, keyOf(did), did) : null;
+      const jwe = page ? await sealPage(page, this.#keyOf(did), did) : null;
       await d.identities.publish(signDidIsJws(header, buildBackupPayload(did, iat, pageName(i), jwe), signer));
       if (page) out.push({ hash, iat });
     }
     return out;
   }
 
-  async function publishNow(): Promise<void> {
+  async #publishNow(): Promise<void> {
+    const d = this.#d;
     const me = backupIdentity(d.identities.mine());
-    const prev = read();
+    const prev = this.#read();
     if (!me) return;
     try {
-      const book = snapshot();
+      const book = this.#snapshot();
       const layout = layoutBook(book, prev?.did === me.did ? (prev.since ?? 0) : 0);
-      const pages = await publish(me, layout.pages, prev);
+      const pages = await this.#publish(me, layout.pages, prev);
       const changed = pages.some((p, i) => prev?.did !== me.did || prev.pages[i]?.hash !== p.hash);
-      write({
+      this.#write({
         ...prev,
         did: me.did,
         pages,
@@ -149,38 +168,39 @@ export function createBookBackup(d: BackupDeps) {
       } as Published);
     } catch (err) {
       d.log.warn('the payment book backup failed', { error: errorText(err) });
-      write({ ...(prev ?? { did: me.did, pages: [], entries: 0 }), error: errorText(err) });
+      this.#write({ ...(prev ?? { did: me.did, pages: [], entries: 0 }), error: errorText(err) });
     }
   }
 
-  /** Reads every backup of the user's identities and adds what this node's book lacks. */
-  async function restore(): Promise<number> {
+  async #restore(): Promise<number> {
+    const d = this.#d;
     let added = 0;
     for (const me of d.identities.mine()) {
       try {
-        const pages = await readPages(me.did);
-        for (const page of pages) added += merge(page);
+        const pages = await this.#readPages(me.did);
+        for (const page of pages) added += this.#merge(page);
       } catch (err) {
         d.log.warn('a payment book backup could not be read', { did: me.did, error: errorText(err) });
-        const prev = read();
-        if (prev) write({ ...prev, error: `restore: ${errorText(err)}` });
+        const prev = this.#read();
+        if (prev) this.#write({ ...prev, error: `restore: ${errorText(err)}` });
       }
     }
     if (added > 0) {
-      const prev = read();
-      write({ ...(prev ?? { did: '', pages: [], entries: 0 }), restored: added, restoredAt: d.now() });
+      const prev = this.#read();
+      this.#write({ ...(prev ?? { did: '', pages: [], entries: 0 }), restored: added, restoredAt: d.now() });
       d.log.info('payment book restored from its backup', { entries: added });
     }
     return added;
   }
 
-  async function readPages(did: string): Promise<BackupPage[]> {
+  async #readPages(did: string): Promise<BackupPage[]> {
+    const d = this.#d;
     const open = async (i: number): Promise<BackupPage | undefined> => {
       const content = d.identities.slot(backupSlot(did, pageName(i)));
       if (!content) return undefined;
       const rec = verifyRecord(content);
       if (rec.kind !== 'backup' || rec.did !== did || rec.tombstone || rec.backup.jwe === null) return undefined;
-      return openPage(rec.backup.jwe, keyOf(did), did);
+      return openPage(rec.backup.jwe, this.#keyOf(did), did);
     };
     const first = await open(0);
     if (!first) return [];
@@ -193,7 +213,8 @@ export function createBookBackup(d: BackupDeps) {
     return [first, ...rest];
   }
 
-  function merge(page: BackupPage): number {
+  #merge(page: BackupPage): number {
+    const d = this.#d;
     let added = 0;
     for (const p of page.payments) {
       if (d.payments.get(p.key)) continue;
@@ -242,47 +263,54 @@ export function createBookBackup(d: BackupDeps) {
     return added;
   }
 
-  const chain = (task: () => Promise<unknown>) => {
-    running = running.then(task).then(
+  #chain(task: () => Promise<unknown>): Promise<void> {
+    this.#running = this.#running.then(task).then(
       () => undefined,
-      (err: unknown) => d.log.warn('payment book backup task failed', { error: errorText(err) }),
+      (err: unknown) => this.#d.log.warn('payment book backup task failed', { error: errorText(err) }),
     );
-    return running;
-  };
+    return this.#running;
+  }
 
-  return {
-    /** A change to the book: published after the debounce. */
-    schedule() {
-      if (stopped) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void chain(publishNow), d.debounceMs);
-    },
-    publishNow: () => chain(publishNow),
-    restore: () => chain(restore),
-    status(): BackupStatusView {
-      const p = read();
-      const me = backupIdentity(d.identities.mine());
-      if (!me) return { state: 'no-identity', pages: 0, entries: 0 };
-      return {
-        state: p?.error ? 'error' : p?.did === me.did ? 'ok' : 'pending',
-        did: me.did,
-        pages: p?.did === me.did ? p.pages.length : 0,
-        entries: p?.did === me.did ? p.entries : 0,
-        ...(p?.did === me.did && p.omitted ? { omitted: p.omitted } : {}),
-        ...(p?.publishedAt !== undefined ? { publishedAt: p.publishedAt } : {}),
-        ...(p?.restored !== undefined ? { restored: p.restored } : {}),
-        ...(p?.restoredAt !== undefined ? { restoredAt: p.restoredAt } : {}),
-        ...(p?.error ? { error: p.error } : {}),
-      };
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  /** A change to the book: published after the debounce. */
+  schedule(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#chain(() => this.#publishNow()), this.#d.debounceMs);
+  }
+
+  publishNow(): Promise<void> {
+    return this.#chain(() => this.#publishNow());
+  }
+
+  /** Reads every backup of the user's identities and adds what this node's book lacks. */
+  restore(): Promise<void> {
+    return this.#chain(() => this.#restore());
+  }
+
+  status(): BackupStatusView {
+    const d = this.#d;
+    const p = this.#read();
+    const me = backupIdentity(d.identities.mine());
+    if (!me) return { state: 'no-identity', pages: 0, entries: 0 };
+    return {
+      state: p?.error ? 'error' : p?.did === me.did ? 'ok' : 'pending',
+      did: me.did,
+      pages: p?.did === me.did ? p.pages.length : 0,
+      entries: p?.did === me.did ? p.entries : 0,
+      ...(p?.did === me.did && p.omitted ? { omitted: p.omitted } : {}),
+      ...(p?.publishedAt !== undefined ? { publishedAt: p.publishedAt } : {}),
+      ...(p?.restored !== undefined ? { restored: p.restored } : {}),
+      ...(p?.restoredAt !== undefined ? { restoredAt: p.restoredAt } : {}),
+      ...(p?.error ? { error: p.error } : {}),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
 }
-export type BookBackup = ReturnType<typeof createBookBackup>;
 
 function backupPayment(coins: CoinTable, p: StoredPayment): BackupPayment {
   const decimals = coins.get(p.state.ticker).decimals;
