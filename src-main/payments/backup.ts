@@ -22,9 +22,9 @@ import {
 import { newPayment } from '../../src-shared/payments/pay-machine.ts';
 import { parsePaymentUri } from '../../src-shared/payments/uri.ts';
 import type { BackupStatusView } from '../../src-shared/payments/views.ts';
-import type { Identities, MyIdentity } from '../identity/component.ts';
+import type { Identities, MyIdentity } from '../identity/index.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { SettingsRepo } from '../settings/repo.ts';
+import type { SettingsRepo } from '../settings/index.ts';
 import type { ContactRepo, PaymentRepo, RequestRepo, StoredPayment } from './repo.ts';
 
 const STATE_KEY = 'payments-backup';

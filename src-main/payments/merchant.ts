@@ -10,7 +10,7 @@ import type { Contact } from '../../src-shared/payments/lookalike.ts';
 import type { PaymentRequest } from '../../src-shared/payments/uri.ts';
 import { checkBinding } from '../../src-shared/payments/verify.ts';
 import type { ContactView, MerchantView } from '../../src-shared/payments/views.ts';
-import type { Identities } from '../identity/component.ts';
+import type { Identities } from '../identity/index.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { ContactRepo, PaymentRepo } from './repo.ts';
 

@@ -13,9 +13,9 @@ import { PaymentError } from '../../src-shared/payments/errors.ts';
 import { requestStatusView } from '../../src-shared/payments/present.ts';
 import { requestStatus, type RequestStatus, type RequestStatusName } from '../../src-shared/payments/status.ts';
 import type { RequestView } from '../../src-shared/payments/views.ts';
-import type { Identities } from '../identity/component.ts';
+import type { Identities } from '../identity/index.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import type { RequestRepo, StoredRequest } from './repo.ts';
 import type { PayWallet } from './wallet-ops.ts';
 

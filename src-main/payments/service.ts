@@ -19,8 +19,8 @@ import {
   type PaymentView,
   type QuoteView,
 } from '../../src-shared/payments/views.ts';
-import type { SettingsRepo } from '../settings/repo.ts';
-import type { SettingsService } from '../settings/service.ts';
+import type { SettingsRepo } from '../settings/index.ts';
+import type { SettingsService } from '../settings/index.ts';
 import type { Merchants } from './merchant.ts';
 import type { PayRunner } from './pay-runner.ts';
 import type { ContactRepo, PaymentRepo, StoredPayment } from './repo.ts';

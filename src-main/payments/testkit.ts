@@ -17,7 +17,7 @@ import { didIsHeaderJson, keySigner, signDidIsJws } from '../../src-shared/ident
 import { signCompact } from '../../src-shared/identity/compact.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { SeenPayment } from '../../src-shared/payments/status.ts';
-import type { Identities, ResolvedIdentity } from '../identity/component.ts';
+import type { Identities, ResolvedIdentity } from '../identity/index.ts';
 import { schemasOf } from '../core/modules.ts';
 import { openStore, type StoreDatabase } from '../store/index.ts';
 import { m0001Payments } from './migrations/0001_payments.ts';
@@ -134,7 +134,7 @@ export class FakeIdentities implements Identities {
     const old = this.slots.get(r.slot);
     if (old && verifyRecord(old).iat >= r.iat) return 'unchanged';
     this.slots.set(r.slot, content);
-    for (const l of this.listeners) l({ did: r.did, kind: r.kind });
+    if (r.kind !== 'order-key') for (const l of this.listeners) l({ did: r.did, kind: r.kind });
     return 'stored';
   }
   slot(slot: string): string | undefined {

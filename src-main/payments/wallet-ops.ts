@@ -8,7 +8,7 @@ import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.t
 import { findSentPayment, type WalletTx } from '../../src-shared/payments/pay-machine.ts';
 import type { SeenPayment } from '../../src-shared/payments/status.ts';
 import type { FeeChoice } from '../../src-shared/payments/views.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 
 /** Confirmation targets of the fee choices, in blocks. */
 export const FEE_TARGETS: Readonly<Record<FeeChoice, number>> = { economy: 24, normal: 6, priority: 2 };

@@ -1,0 +1,10 @@
+// The identity domain's public surface: what other domains may use. Everything else in this
+// folder is its own business (lint refuses a deep import from another domain).
+export {
+  type Identities,
+  type KeyScheme,
+  type MyIdentity,
+  type ResolvedIdentity,
+  type SeenInfo,
+  type SeenVia,
+} from './component.ts';
