@@ -29,7 +29,8 @@ export function AskTab() {
   );
 }
 
-function AskForm() {
+/** The form's state: the signers and coins to pick from, what the user typed, and the create call. */
+function useAskForm() {
   const api = useApi();
   const qc = useQueryClient();
   const signers = useQuery({
@@ -65,112 +66,65 @@ function AskForm() {
     },
   });
   const amountOk = amount === '' || /^[0-9]+(\.[0-9]+)?$/.test(amount);
+  return {
+    signers: signers.data,
+    coins: coins.data,
+    coin,
+    setTicker,
+    identity,
+    setIdentity,
+    amount,
+    setAmount,
+    amountOk,
+    label,
+    setLabel,
+    message,
+    setMessage,
+    expiresInSec,
+    setExpiresInSec,
+    identityKey,
+    setIdentityKey,
+    create,
+  };
+}
+
+type AskFormState = ReturnType<typeof useAskForm>;
+
+function AskForm() {
+  const form = useAskForm();
+  const { create } = form;
   return (
     <form
       className="panel panel-pad stack"
       data-testid="ask-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (amountOk && coin) create.mutate();
+        if (form.amountOk && form.coin) create.mutate();
       }}
     >
       <h2>Ask to be paid</h2>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor="ask-identity">Signed by</label>
-          <select
-            id="ask-identity"
-            className="input"
-            value={identity}
-            onChange={(e) => setIdentity(e.target.value)}
-            data-testid="ask-identity"
-          >
-            <option value="">No identity (a plain request)</option>
-            {signers.data?.map((s) => (
-              <option key={s.did} value={s.did}>
-                {s.name ? `${s.name} (${s.did.slice(0, 16)}\u2026)` : s.did}
-              </option>
-            ))}
-          </select>
-          <div className="field-hint">
-            A signed request lets the payer see that it comes from your identity, unchanged.
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor="ask-ticker">Coin</label>
-          <select
-            id="ask-ticker"
-            className="input"
-            value={coin}
-            onChange={(e) => setTicker(e.target.value)}
-            data-testid="ask-ticker"
-          >
-            {coins.data?.map((c) => (
-              <option key={c.ticker} value={c.ticker}>
-                {c.ticker} ({c.name})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SignerField form={form} />
+        <CoinField form={form} />
       </div>
       <div className="form-row">
         <TextField
-          label={`Amount${coin ? ` (${coin})` : ''}`}
+          label={`Amount${form.coin ? ` (${form.coin})` : ''}`}
           hint="Leave empty to let the payer choose."
           inputMode="decimal"
-          value={amount}
-          onChange={(e) => setAmount(e.target.value.trim())}
-          error={amountOk ? null : 'Digits with one dot, e.g. 0.25.'}
+          value={form.amount}
+          onChange={(e) => form.setAmount(e.target.value.trim())}
+          error={form.amountOk ? null : 'Digits with one dot, e.g. 0.25.'}
           testId="ask-amount"
         />
-        <div className="field">
-          <label htmlFor="ask-expiry">Expires after</label>
-          <select
-            id="ask-expiry"
-            className="input"
-            value={expiresInSec}
-            onChange={(e) => setExpiresInSec(Number(e.target.value))}
-            data-testid="ask-expiry"
-          >
-            {EXPIRIES.map((x) => (
-              <option key={x.sec} value={x.sec}>
-                {x.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ExpiryField form={form} />
       </div>
-      <TextField
-        label="Label"
-        hint="Your name or the shop's, as the payer's wallet shows it."
-        value={label}
-        maxLength={256}
-        onChange={(e) => setLabel(e.target.value)}
-        testId="ask-label"
-      />
-      <TextField
-        label="Message"
-        hint="What it is for, e.g. an order number."
-        value={message}
-        maxLength={1024}
-        onChange={(e) => setMessage(e.target.value)}
-        testId="ask-message"
-      />
-      {identity !== '' ? (
-        <TextField
-          label="Private details key (optional)"
-          hint="The identity-key Identity → private details gave you: payers with this request can read those details."
-          value={identityKey}
-          onChange={(e) => setIdentityKey(e.target.value.trim())}
-          spellCheck={false}
-          testId="ask-identity-key"
-        />
-      ) : null}
+      <AskWords form={form} />
       <div className="actions start">
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={create.isPending || !coin || !amountOk}
+          disabled={create.isPending || !form.coin || !form.amountOk}
           data-testid="ask-submit"
         >
           {create.isPending ? 'Making the request\u2026' : 'Make the request'}
@@ -178,6 +132,109 @@ function AskForm() {
       </div>
       {create.isError ? <ErrorNote error={create.error} testId="ask-error" /> : null}
     </form>
+  );
+}
+
+function SignerField(props: { form: AskFormState }) {
+  const { form } = props;
+  return (
+    <div className="field">
+      <label htmlFor="ask-identity">Signed by</label>
+      <select
+        id="ask-identity"
+        className="input"
+        value={form.identity}
+        onChange={(e) => form.setIdentity(e.target.value)}
+        data-testid="ask-identity"
+      >
+        <option value="">No identity (a plain request)</option>
+        {form.signers?.map((s) => (
+          <option key={s.did} value={s.did}>
+            {s.name ? `${s.name} (${s.did.slice(0, 16)}\u2026)` : s.did}
+          </option>
+        ))}
+      </select>
+      <div className="field-hint">A signed request lets the payer see that it comes from your identity, unchanged.</div>
+    </div>
+  );
+}
+
+function CoinField(props: { form: AskFormState }) {
+  const { form } = props;
+  return (
+    <div className="field">
+      <label htmlFor="ask-ticker">Coin</label>
+      <select
+        id="ask-ticker"
+        className="input"
+        value={form.coin}
+        onChange={(e) => form.setTicker(e.target.value)}
+        data-testid="ask-ticker"
+      >
+        {form.coins?.map((c) => (
+          <option key={c.ticker} value={c.ticker}>
+            {c.ticker} ({c.name})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function ExpiryField(props: { form: AskFormState }) {
+  const { form } = props;
+  return (
+    <div className="field">
+      <label htmlFor="ask-expiry">Expires after</label>
+      <select
+        id="ask-expiry"
+        className="input"
+        value={form.expiresInSec}
+        onChange={(e) => form.setExpiresInSec(Number(e.target.value))}
+        data-testid="ask-expiry"
+      >
+        {EXPIRIES.map((x) => (
+          <option key={x.sec} value={x.sec}>
+            {x.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The words the payer's wallet shows (label, message) and, for a signed request, the private details key. */
+function AskWords(props: { form: AskFormState }) {
+  const { form } = props;
+  return (
+    <>
+      <TextField
+        label="Label"
+        hint="Your name or the shop's, as the payer's wallet shows it."
+        value={form.label}
+        maxLength={256}
+        onChange={(e) => form.setLabel(e.target.value)}
+        testId="ask-label"
+      />
+      <TextField
+        label="Message"
+        hint="What it is for, e.g. an order number."
+        value={form.message}
+        maxLength={1024}
+        onChange={(e) => form.setMessage(e.target.value)}
+        testId="ask-message"
+      />
+      {form.identity !== '' ? (
+        <TextField
+          label="Private details key (optional)"
+          hint="The identity-key Identity → private details gave you: payers with this request can read those details."
+          value={form.identityKey}
+          onChange={(e) => form.setIdentityKey(e.target.value.trim())}
+          spellCheck={false}
+          testId="ask-identity-key"
+        />
+      ) : null}
+    </>
   );
 }
 

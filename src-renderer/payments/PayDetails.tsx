@@ -22,8 +22,9 @@ const FEES: Array<{ id: FeeLevel; label: string; hint: string }> = [
   { id: 'priority', label: 'Priority', hint: 'next blocks' },
 ];
 
-export function PayDetails(props: { uri: string; parsed: Parsed }) {
-  const { request, card, merchant } = props.parsed;
+/** What the user chose (amount, fee, acknowledgement), the quote for it, the pay call, and whether Pay may run. */
+function usePayDetails(uri: string, parsed: Parsed) {
+  const { request, card } = parsed;
   const api = useApi();
   const [amount, setAmount] = useState('');
   const [fee, setFee] = useState<FeeLevel>('normal');
@@ -31,100 +32,142 @@ export function PayDetails(props: { uri: string; parsed: Parsed }) {
   const fixed = request.amount !== undefined;
   const amountOk = fixed || /^[0-9]+(\.[0-9]+)?$/.test(amount);
   const canQuote = request.payable && !card.blocked && amountOk;
-  const quote = useQuery({ ...paymentQueries(api).quote(props.uri, fixed ? '' : amount, fee), enabled: canQuote });
-  const pay = usePay(props.uri);
+  const quote = useQuery({ ...paymentQueries(api).quote(uri, fixed ? '' : amount, fee), enabled: canQuote });
+  const pay = usePay(uri);
   const ticker = request.ticker ?? '';
   const ready =
     canQuote && quote.data?.enough === true && (!card.confirm || acknowledged) && !pay.isPending && !pay.data;
+  return {
+    amount,
+    setAmount,
+    fee,
+    setFee,
+    acknowledged,
+    setAcknowledged,
+    fixed,
+    amountOk,
+    canQuote,
+    quote,
+    pay,
+    ticker,
+    ready,
+  };
+}
+
+type PayDetailsState = ReturnType<typeof usePayDetails>;
+
+export function PayDetails(props: { uri: string; parsed: Parsed }) {
+  const { request, card, merchant } = props.parsed;
+  const state = usePayDetails(props.uri, props.parsed);
+  const { amount, amountOk, fee, quote, pay, ticker } = state;
 
   return (
     <>
       <MerchantCard card={card} merchant={merchant} actions={<SaveContact card={card} />} />
       <div className="panel panel-pad stack" data-testid="pay-details">
         <h2>What you pay</h2>
-        <dl className="pay-summary">
-          <dt>Coin</dt>
-          <dd data-testid="pay-ticker">{ticker || request.scheme}</dd>
-          <dt>To address</dt>
-          <dd className="mono" data-testid="pay-address">
-            {request.address ?? '\u2014'}
-          </dd>
-          {request.label ? (
-            <>
-              <dt>Label</dt>
-              <dd data-testid="pay-label">{request.label}</dd>
-            </>
-          ) : null}
-          {request.message ? (
-            <>
-              <dt>Message</dt>
-              <dd data-testid="pay-message">{request.message}</dd>
-            </>
-          ) : null}
-          {request.identity?.expiresAt ? (
-            <>
-              <dt>Expires</dt>
-              <dd data-testid="pay-expires">{fullTime(request.identity.expiresAt)}</dd>
-            </>
-          ) : null}
-          {fixed ? (
-            <>
-              <dt>Amount</dt>
-              <dd>
-                <Amount value={request.amount} unit={ticker} testId="pay-amount-fixed" />
-              </dd>
-            </>
-          ) : null}
-        </dl>
+        <PaySummary request={request} ticker={ticker} fixed={state.fixed} />
         {!request.payable ? (
           <p className="note note-error" role="alert" data-testid="pay-unpayable">
             {request.unpayable}
           </p>
         ) : null}
-        {request.payable && !fixed ? (
+        {request.payable && !state.fixed ? (
           <TextField
             label={`Amount (${ticker})`}
             hint="This request lets you choose the amount."
             inputMode="decimal"
             value={amount}
-            onChange={(e) => setAmount(e.target.value.trim())}
+            onChange={(e) => state.setAmount(e.target.value.trim())}
             error={amount !== '' && !amountOk ? 'Digits with one dot, e.g. 0.25.' : null}
             testId="pay-amount"
           />
         ) : null}
-        {request.payable && !card.blocked ? <FeeChoice fee={fee} onChange={setFee} /> : null}
-        {canQuote ? <QuoteLines quote={quote.data} error={quote.error} ticker={ticker} /> : null}
-        {card.confirm && !card.blocked ? (
-          <label className="check" data-testid="pay-acknowledge-label">
-            <input
-              type="checkbox"
-              checked={acknowledged}
-              onChange={(e) => setAcknowledged(e.target.checked)}
-              data-testid="pay-acknowledge"
-            />
-            <span>I checked who I am paying, outside this app.</span>
-          </label>
-        ) : null}
-        {card.blocked ? (
-          <p className="note note-error" role="alert" data-testid="pay-blocked">
-            Hashlock will not pay this request: {card.title.toLowerCase()}.
-          </p>
-        ) : (
-          <div className="actions start">
-            <button
-              type="button"
-              className="btn btn-primary"
-              disabled={!ready}
-              onClick={() => pay.mutate({ fee, acknowledged, ...(fixed ? {} : { amount }) })}
-              data-testid="pay-submit"
-            >
-              {pay.isPending ? 'Sending\u2026' : pay.data && pay.data.phase !== 'failed' ? 'Sent' : 'Pay'}
-            </button>
-          </div>
-        )}
+        {request.payable && !card.blocked ? <FeeChoice fee={fee} onChange={state.setFee} /> : null}
+        {state.canQuote ? <QuoteLines quote={quote.data} error={quote.error} ticker={ticker} /> : null}
+        <PayAction card={card} state={state} />
         {pay.isError ? <ErrorNote error={pay.error} testId="pay-error" title="Nothing was sent." /> : null}
         {pay.data ? <PaymentStatus paymentKey={pay.data.key} /> : null}
       </div>
+    </>
+  );
+}
+
+/** What the request asks for: coin, address, its words, expiry and, when it names one, the amount. */
+function PaySummary(props: { request: Parsed['request']; ticker: string; fixed: boolean }) {
+  const { request, ticker } = props;
+  return (
+    <dl className="pay-summary">
+      <dt>Coin</dt>
+      <dd data-testid="pay-ticker">{ticker || request.scheme}</dd>
+      <dt>To address</dt>
+      <dd className="mono" data-testid="pay-address">
+        {request.address ?? '\u2014'}
+      </dd>
+      {request.label ? (
+        <>
+          <dt>Label</dt>
+          <dd data-testid="pay-label">{request.label}</dd>
+        </>
+      ) : null}
+      {request.message ? (
+        <>
+          <dt>Message</dt>
+          <dd data-testid="pay-message">{request.message}</dd>
+        </>
+      ) : null}
+      {request.identity?.expiresAt ? (
+        <>
+          <dt>Expires</dt>
+          <dd data-testid="pay-expires">{fullTime(request.identity.expiresAt)}</dd>
+        </>
+      ) : null}
+      {props.fixed ? (
+        <>
+          <dt>Amount</dt>
+          <dd>
+            <Amount value={request.amount} unit={ticker} testId="pay-amount-fixed" />
+          </dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** The acknowledgement the card asks for, then Pay, or why Hashlock will not pay. */
+function PayAction(props: { card: Parsed['card']; state: PayDetailsState }) {
+  const { card, state } = props;
+  const { pay, fee, acknowledged, fixed, amount } = state;
+  return (
+    <>
+      {card.confirm && !card.blocked ? (
+        <label className="check" data-testid="pay-acknowledge-label">
+          <input
+            type="checkbox"
+            checked={acknowledged}
+            onChange={(e) => state.setAcknowledged(e.target.checked)}
+            data-testid="pay-acknowledge"
+          />
+          <span>I checked who I am paying, outside this app.</span>
+        </label>
+      ) : null}
+      {card.blocked ? (
+        <p className="note note-error" role="alert" data-testid="pay-blocked">
+          Hashlock will not pay this request: {card.title.toLowerCase()}.
+        </p>
+      ) : (
+        <div className="actions start">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!state.ready}
+            onClick={() => pay.mutate({ fee, acknowledged, ...(fixed ? {} : { amount }) })}
+            data-testid="pay-submit"
+          >
+            {pay.isPending ? 'Sending\u2026' : pay.data && pay.data.phase !== 'failed' ? 'Sent' : 'Pay'}
+          </button>
+        </div>
+      )}
     </>
   );
 }

@@ -11,9 +11,10 @@ import { paymentKeys, paymentQueries } from './queries.ts';
 import { readQrFile } from './read-image.ts';
 import { cameraAvailable, Scanner } from './Scanner.tsx';
 
-export function PayTab(props: { initialUri?: string }) {
-  const [text, setText] = useState(props.initialUri ?? '');
-  const [uri, setUri] = useState<string | null>(props.initialUri?.trim() || null);
+/** The request being read: the text typed, the URI handed to the node and its reading, and where it came from. */
+function useRequestInput(initialUri: string | undefined) {
+  const [text, setText] = useState(initialUri ?? '');
+  const [uri, setUri] = useState<string | null>(initialUri?.trim() || null);
   const [imageError, setImageError] = useState<string | null>(null);
   const [scanning, setScanning] = useState(false);
   const [over, setOver] = useState(false);
@@ -21,11 +22,11 @@ export function PayTab(props: { initialUri?: string }) {
   const parsed = useQuery({ ...paymentQueries(api).parse(uri ?? ''), enabled: uri !== null });
 
   useEffect(() => {
-    if (props.initialUri) {
-      setText(props.initialUri);
-      setUri(props.initialUri.trim());
+    if (initialUri) {
+      setText(initialUri);
+      setUri(initialUri.trim());
     }
-  }, [props.initialUri]);
+  }, [initialUri]);
 
   const take = useCallback((found: string) => {
     setScanning(false);
@@ -48,6 +49,14 @@ export function PayTab(props: { initialUri?: string }) {
     setOver(false);
     void fromFile(e.dataTransfer.files[0]);
   };
+  return { text, setText, uri, parsed, imageError, scanning, setScanning, over, setOver, take, fromFile, onDrop };
+}
+
+type RequestInput = ReturnType<typeof useRequestInput>;
+
+export function PayTab(props: { initialUri?: string }) {
+  const input = useRequestInput(props.initialUri);
+  const { text, uri, parsed, imageError, take } = input;
 
   return (
     <div className="pay-grid">
@@ -59,7 +68,7 @@ export function PayTab(props: { initialUri?: string }) {
           value={text}
           rows={4}
           spellCheck={false}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => input.setText(e.target.value)}
           testId="pay-uri"
         />
         <div className="actions start">
@@ -73,39 +82,8 @@ export function PayTab(props: { initialUri?: string }) {
             Read request
           </button>
         </div>
-        <div
-          className={`drop-zone${over ? ' over' : ''}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setOver(true);
-          }}
-          onDragLeave={() => setOver(false)}
-          onDrop={onDrop}
-          data-testid="pay-drop"
-        >
-          <p>Drop a picture of the QR code here, or</p>
-          <div className="pay-inputs center">
-            <label className="btn">
-              Choose a picture&hellip;
-              <input
-                type="file"
-                accept="image/*"
-                className="sr-only"
-                data-testid="pay-qr-file"
-                onChange={(e) => {
-                  void fromFile(e.target.files?.[0]);
-                  e.target.value = '';
-                }}
-              />
-            </label>
-            {cameraAvailable() ? (
-              <button type="button" className="btn" onClick={() => setScanning(true)} data-testid="pay-scan">
-                Scan with the camera
-              </button>
-            ) : null}
-          </div>
-        </div>
-        {scanning ? <Scanner onText={take} onClose={() => setScanning(false)} /> : null}
+        <DropZone input={input} />
+        {input.scanning ? <Scanner onText={take} onClose={() => input.setScanning(false)} /> : null}
         {imageError ? (
           <p className="note note-error" role="alert" data-testid="pay-image-error">
             {imageError}
@@ -121,6 +99,45 @@ export function PayTab(props: { initialUri?: string }) {
       <div className="stack">
         {uri && parsed.isPending ? <p className="muted">Reading the request&hellip;</p> : null}
         {uri && parsed.data ? <PayDetails key={uri} uri={uri} parsed={parsed.data} /> : null}
+      </div>
+    </div>
+  );
+}
+
+/** A QR picture dropped here or chosen, or the camera when there is one. */
+function DropZone(props: { input: RequestInput }) {
+  const { input } = props;
+  return (
+    <div
+      className={`drop-zone${input.over ? ' over' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        input.setOver(true);
+      }}
+      onDragLeave={() => input.setOver(false)}
+      onDrop={input.onDrop}
+      data-testid="pay-drop"
+    >
+      <p>Drop a picture of the QR code here, or</p>
+      <div className="pay-inputs center">
+        <label className="btn">
+          Choose a picture&hellip;
+          <input
+            type="file"
+            accept="image/*"
+            className="sr-only"
+            data-testid="pay-qr-file"
+            onChange={(e) => {
+              void input.fromFile(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        {cameraAvailable() ? (
+          <button type="button" className="btn" onClick={() => input.setScanning(true)} data-testid="pay-scan">
+            Scan with the camera
+          </button>
+        ) : null}
       </div>
     </div>
   );
