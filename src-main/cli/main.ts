@@ -66,6 +66,19 @@ function coerce(field: z.ZodType, text: string): unknown {
   return text; // strings, including decimal amounts, stay strings
 }
 
+/** Secrets are never taken positionally: they would sit in the shell's history even more plainly. */
+const NEVER_POSITIONAL = new Set(['password', 'mnemonic', 'passphrase']);
+
+/** The params' only required field, when it is text: it may be given without its flag. */
+export function positionalField(method: keyof typeof methods): string | undefined {
+  const shape = (methods[method].params as z.ZodObject).shape;
+  const required = Object.entries(shape).filter(([, f]) => !(f as z.ZodType).safeParse(undefined).success);
+  if (required.length !== 1) return undefined;
+  const [key, field] = required[0]!;
+  const type = (field as z.ZodType & { def: { type: string } }).def.type;
+  return type === 'string' && !NEVER_POSITIONAL.has(key) ? key : undefined;
+}
+
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function buildProgram(): Command {
@@ -174,7 +187,12 @@ export function buildProgram(): Command {
       .option('--token <token>', 'API token');
     const shape = (methods[name].params as z.ZodObject).shape;
     for (const key of Object.keys(shape)) cmd.option(`--${kebab(key)} <value>`, key);
-    cmd.action(async (o: Record<string, unknown> & { dataDir: string; url?: string; token?: string }) => {
+    // A method with one required text field takes it without its flag too: `hashlock payments parse <uri>`.
+    const positional = positionalField(name);
+    if (positional) cmd.argument(`[${kebab(positional)}]`, `the ${positional} (or --${kebab(positional)})`);
+    cmd.action(async (...args: unknown[]) => {
+      const o = args[positional ? 1 : 0] as Record<string, unknown> & { dataDir: string; url?: string; token?: string };
+      if (positional && typeof args[0] === 'string' && o[positional] === undefined) o[positional] = args[0];
       print(await rpcFor(o).call(name, paramsFromOptions(name, o) as never));
     });
   };

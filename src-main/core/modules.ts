@@ -12,6 +12,7 @@ import { ordersModule } from '../orders/module.ts';
 import { orderRecordsModule } from '../orders/records-module.ts';
 import { p2pModule } from '../p2p/module.ts';
 import { registryModule } from '../registry/index.ts';
+import { paymentsModule } from '../payments/module.ts';
 import { servicenodeModule } from '../servicenode/module.ts';
 import { servicenodeRoleModule } from '../servicenode/role-module.ts';
 import { settingsModule } from '../settings/module.ts';
@@ -37,6 +38,7 @@ export const MODULES = [
   servicenodeRoleModule,
   registryModule,
   communitiesModule,
+  paymentsModule,
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of modules of any needs and config

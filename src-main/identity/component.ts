@@ -53,8 +53,12 @@ export interface MyIdentity {
 }
 
 export interface Identities {
-  /** The stored profile or tombstone of any did:is DID, verified on ingest; undefined when none is stored. */
-  resolve(did: string): Promise<ResolvedIdentity | undefined>;
+  /**
+   * The stored profile or tombstone of any did:is DID, verified on ingest; undefined when none is
+   * stored. A DID not stored is looked up from peers first unless `askPeers` is false (payments:
+   * asking tells peers whom the user is about to pay, so the user decides).
+   */
+  resolve(did: string, opts?: { askPeers?: boolean }): Promise<ResolvedIdentity | undefined>;
   /** The user's identities (keys of this vault with a stored record or a local entry). */
   mine(): MyIdentity[];
   /**
@@ -69,8 +73,16 @@ export interface Identities {
    * METADATA_KEY_WRONG.
    */
   openMetadata(did: string, identityKey: string): Promise<MetadataFields | undefined>;
+  /**
+   * Stores a record made elsewhere and signed with one of our identities' keys (a backup another
+   * domain sealed), verified and replicated as any record: 'stored', or 'unchanged' when the same
+   * or a newer record already holds the slot.
+   */
+  publish(content: string): Promise<'stored' | 'unchanged'>;
+  /** The current record (compact JWS) of a slot such as `did#backup:payments`, if one is stored. */
+  slot(slot: string): string | undefined;
   /** Called after any stored record changed; returns the function that stops listening. */
-  onChanged(listener: (change: { did: string; kind: 'profile' | 'metadata' | 'link' }) => void): () => void;
+  onChanged(listener: (change: { did: string; kind: 'profile' | 'metadata' | 'link' | 'backup' }) => void): () => void;
 }
 
 declare module '../kernel/module.ts' {

@@ -159,9 +159,9 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
   }
 
   const identities: Identities = {
-    async resolve(did) {
+    async resolve(did, opts) {
       if (!addressOfDid(did)) return undefined;
-      if (!repo.get(did)) await replication.lookup([did]);
+      if (!repo.get(did) && opts?.askPeers !== false) await replication.lookup([did]);
       const rec = repo.get(did);
       return rec ? resolvedOf(rec, repo, isMine(did)) : undefined;
     },
@@ -176,6 +176,13 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
       })),
     sign: (did, digest32) => own.signer(did).signDigest(digest32),
     openMetadata: (did, key) => records.open(did, key),
+    async publish(content) {
+      const o = registry.ingest(content, { via: 'self' });
+      if (o.stored) return 'stored';
+      if (o.reason === 'DUPLICATE' || o.reason === 'IAT_NOT_NEWER' || o.reason === 'TIE_LOST') return 'unchanged';
+      return fail(o.reason, o.message);
+    },
+    slot: (slot) => repo.get(slot)?.content,
     onChanged: (listener) =>
       registry.onChange((c) => {
         if (c.kind !== 'order-key') listener({ did: c.did, kind: c.kind });

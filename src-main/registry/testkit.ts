@@ -41,6 +41,10 @@ function fakeIdentities(people: ReadonlyArray<ReturnType<typeof testPerson>>): I
       return p.signer.signDigest(digest);
     },
     openMetadata: async () => undefined,
+    publish: async () => {
+      throw new Error('the registry tests publish no identity records');
+    },
+    slot: () => undefined,
     onChanged: () => () => undefined,
   };
 }

@@ -7,6 +7,7 @@ import { identityEvents } from '../identity/index.ts';
 import { ordersEvents } from '../orders/index.ts';
 import { p2pEvents } from '../p2p/index.ts';
 import { registryEvents } from '../registry/index.ts';
+import { paymentsEvents } from '../payments/index.ts';
 import { settingsEvents } from '../settings/index.ts';
 import { swapsEvents } from '../swaps/index.ts';
 import { vaultEvents } from '../vault/index.ts';
@@ -23,4 +24,5 @@ export const FEATURE_EVENTS: readonly FeatureEventsFactory[] = [
   identityEvents,
   registryEvents,
   communitiesEvents,
+  paymentsEvents,
 ];

@@ -15,6 +15,7 @@ import * as settings from '../settings/contract.ts';
 import * as identity from '../identity/contract.ts';
 import * as registry from '../registry/contract.ts';
 import * as communities from '../communities/contract.ts';
+import * as payments from '../payments/contract.ts';
 import * as metrics from '../metrics/contract.ts';
 import * as tokens from '../tokens/contract.ts';
 import type { MethodSpec } from './method.ts';
@@ -34,6 +35,7 @@ const SLICES = [
   identity,
   registry,
   communities,
+  payments,
   metrics,
   tokens,
 ] as const;

@@ -12,7 +12,7 @@ const Did = z.string().min(8).max(200);
 const Account = z.number().int().min(0).max(0x7fffffff);
 const Days = z.number().int().min(1);
 const RecordStatus = z.enum(['created', 'updated', 'deleted', 'recreated', 'unchanged']);
-const RecordKind = z.enum(['profile', 'metadata', 'link', 'order-key']);
+const RecordKind = z.enum(['profile', 'metadata', 'link', 'order-key', 'backup']);
 
 export const ProfileView = z.object({
   name: z.string().nullable(),

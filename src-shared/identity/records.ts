@@ -4,6 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { MAX_ATTESTATION_CHARS, ORDER_KEY_TYPE, checkOrderKeyPayload, type OrderKeyPayload } from './attestation.ts';
+import { BACKUP_TYPE, MAX_BACKUP_JWS_CHARS, backupSlot, checkBackupPayload, type BackupPayload } from './backup.ts';
 import { fail } from './errors.ts';
 import { asciiBytes, b64urlFromBytes, b64urlToBytes, parseJsonObject } from './jws.ts';
 import {
@@ -27,7 +28,7 @@ import {
 } from './profile.ts';
 import { DID_IS_PREFIX, verifyDidIsJws, type KeyCache, type Sha256Verifier } from './verify.ts';
 
-export type RecordKind = 'profile' | 'metadata' | 'link' | 'order-key';
+export type RecordKind = 'profile' | 'metadata' | 'link' | 'order-key' | 'backup';
 
 /** The largest record of any kind, checked before anything is decoded. */
 export const MAX_RECORD_CHARS = MAX_PROFILE_JWS_CHARS;
@@ -47,6 +48,7 @@ interface RecordBase {
 export type VerifiedRecord =
   | (RecordBase & { kind: 'profile'; profile: ProfilePayload; publicKey: Uint8Array })
   | (RecordBase & { kind: 'metadata'; metadata: MetadataPayload; publicKey: Uint8Array })
+  | (RecordBase & { kind: 'backup'; backup: BackupPayload; publicKey: Uint8Array })
   | (RecordBase & { kind: 'link'; link: LinkPayload; publicKey: Uint8Array })
   | (RecordBase & { kind: 'link'; revocation: LinkRevocation; publicKey?: undefined })
   | (RecordBase & { kind: 'order-key'; attestation: OrderKeyPayload; publicKey: Uint8Array });
@@ -136,6 +138,12 @@ export function verifyRecord(content: unknown, opts: RecordOptions = {}): Verifi
     const metadata = checkMetadataPayload(jws.payload);
     const tombstone = metadata['@state'] === STATE_DELETED;
     return { ...base, kind: 'metadata', slot: metadataSlot(did), iat: metadata.iat, tombstone, metadata };
+  }
+  if (payloadType === BACKUP_TYPE) {
+    if (jws.content.length > MAX_BACKUP_JWS_CHARS) fail('JWS_TOO_LARGE', 'a backup record is at most 32 KiB');
+    const backup = checkBackupPayload(jws.payload);
+    const tombstone = backup['@state'] === STATE_DELETED;
+    return { ...base, kind: 'backup', slot: backupSlot(did, backup.name), iat: backup.iat, tombstone, backup };
   }
   if (payloadType === LINK_TYPE) {
     const link = checkLinkPayload(jws.payload, chains);

@@ -13,7 +13,7 @@ export const m0001Identity: Migration = {
       CREATE TABLE identity_records (
         slot TEXT PRIMARY KEY NOT NULL,
         did TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('profile', 'metadata', 'link', 'order-key')),
+        kind TEXT NOT NULL CHECK (kind IN ('profile', 'metadata', 'link', 'order-key', 'backup')),
         target TEXT,
         iat INTEGER NOT NULL CHECK (iat >= 0),
         tombstone INTEGER NOT NULL CHECK (tombstone IN (0, 1)),
