@@ -19,7 +19,9 @@ import {
   type DevnetLayout,
   type DevnetState,
 } from './layout.ts';
+import { startCommunitySeeder } from './community.ts';
 import { startMarketMaker } from './market-maker.ts';
+import { publishMakerIdentity } from './maker-identity.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
@@ -111,6 +113,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const children: ChildProcess[] = [];
   let miner: NodeJS.Timeout | undefined;
   let marketMaker: { stop(): void } | undefined;
+  let seeder: { stop(): void } | undefined;
   let stopped = false;
 
   const stop = async () => {
@@ -120,6 +123,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     save();
     if (miner) clearInterval(miner);
     marketMaker?.stop();
+    seeder?.stop();
     await Promise.all(children.map((c) => stopChild(c)));
     await Promise.all(daemons.map((d) => d.stop().catch(() => d.kill())));
     state.chains = [];
@@ -182,6 +186,8 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
                     coins: layout.chains.map((c) => c.ticker),
                     announceMs: 5000,
                   },
+                  // The devnet's storage node: it keeps communities' ciphertext for those that name it.
+                  communities: { storage: { enabled: true } },
                 }
               : {}),
           },
@@ -214,19 +220,21 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
               `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
             );
           const token = readApiToken(node.dataDir);
-          const client = createNodeRpc(url, token, 2000);
-          await client.call('node.info', {});
-          return { client, token };
+          await createNodeRpc(url, token, 2000).call('node.info', {});
+          // Only the probe is short: a loaded machine can take seconds over the calls after it.
+          return { client: createNodeRpc(url, token, 60_000), token };
         },
-        { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` },
+        { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
       );
-      const info = await rpc.client.call('p2p.info', {});
+      // Polling start-up used a short timeout; once the node answers, calls get time for a busy machine.
+      const client = createNodeRpc(url, rpc.token, 30_000);
+      const info = await client.call('p2p.info', {});
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
       state.nodes.push({ name: node.name, pid: child.pid ?? 0, url, token: rpc.token, peerId: info.peerId });
       save();
       if (node.managed) {
         await connectWallets(
-          rpc.client,
+          client,
           layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })),
           node.name,
         );
@@ -243,12 +251,23 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       );
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
+      await publishMakerIdentity(createNodeRpc(makerNode.url, makerNode.token, 60_000), log);
       marketMaker = startMarketMaker({
         rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000),
         log,
         base: 'DEVA',
         quote: 'DEVB',
       });
+      const storage = state.nodes.find((n) => n.name === DEVNET_SERVICE_NODE);
+      if (storage)
+        seeder = startCommunitySeeder({
+          maker: createNodeRpc(makerNode.url, makerNode.token, 60_000),
+          traders: state.nodes
+            .filter((n) => (DEVNET_TRADERS as readonly string[]).includes(n.name))
+            .map((n) => ({ name: n.name, rpc: createNodeRpc(n.url, n.token, 60_000) })),
+          storagePeerId: storage.peerId,
+          log,
+        });
     }
     state.status = 'ready';
     save();

@@ -6,6 +6,7 @@ import { marketsOf, OrdersConfig } from './config.ts';
 import { m0001Orders } from './migrations/0001_orders.ts';
 import { createPeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
+import { watchOrderPropagation } from './metrics.ts';
 import { createOrderService } from './service.ts';
 
 declare module '../kernel/module.ts' {
@@ -28,6 +29,8 @@ export const ordersModule = defineModule({
     'serviceNodes',
     'history',
     'orderRecords',
+    'makerIdentities',
+    'metrics',
   ],
   provides: ['book'],
   create(c, config) {
@@ -46,6 +49,7 @@ export const ordersModule = defineModule({
       onServiceNodesChanged: (cb) => registry.onChange(cb),
       beforeSync: (peerId) => registry.syncFrom(peerId),
     });
+    watchOrderPropagation(c.metrics, book, c.now);
     const orders = createOrderService({
       markets,
       coins: c.coins,
@@ -67,6 +71,7 @@ export const ordersModule = defineModule({
       events: c.events,
       log: c.log,
       now: c.now,
+      makerIdentity: (key, peerId) => c.makerIdentities.ofOrderKey(key, peerId),
     });
     const offs: Array<() => void> = [];
     return {

@@ -5,6 +5,7 @@ import type { Reachability } from '../../src-shared/p2p/reachability.ts';
 import type { NatOptions } from './config.ts';
 import type { BanStore, Offence, P2pLimits, P2pLimitsInput } from './limits.ts';
 import type { RequestHandler } from './reqres.ts';
+import type { TrafficCounts } from './traffic.ts';
 
 /** Structural, so the core's logger fits without an adapter. */
 export interface P2pLog {
@@ -84,4 +85,15 @@ export interface P2pHost {
    * the peer is banned. One count per peer for every protocol and domain of this node.
    */
   penalize(peerId: string, offence: Offence, detail: string): void;
+  /** Announces on the DHT that this node serves `key` (a community topic, an identity). */
+  provide(key: Uint8Array): Promise<void>;
+  /** Peers that announced `key` on the DHT, banned ones and this node left out. */
+  findProviders(
+    key: Uint8Array,
+    opts?: { limit?: number; timeoutMs?: number },
+  ): Promise<Array<{ peerId: string; addrs: string[] }>>;
+  /** A peer's offence points now (0 for a well-behaved peer); `limits.banThreshold` bans. */
+  score(peerId: string): number;
+  /** Payload bytes and messages per protocol since start (the metrics module reads them). */
+  readonly traffic: TrafficCounts;
 }

@@ -20,6 +20,8 @@ import { createLibp2pNode, type Services } from './libp2p-node.ts';
 import { PeerPenalties, memoryBanStore, resolveLimits, type Offence } from './limits.ts';
 import { createPathTracker, isCircuitAddr, readReachability } from './paths.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
+import { createDht } from './dht.ts';
+import { createTrafficCounts } from './traffic.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
 export { peerFailure, peerRequestError, type PeerFailure } from './reqres.ts';
@@ -56,6 +58,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   const overRelay = new Set<string>();
   const paths = createPathTracker();
   let startedAt = 0;
+  const traffic = createTrafficCounts();
   let node: Libp2p<Services> | undefined;
   let running = false;
 
@@ -124,6 +127,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (msg.type !== 'signed') return;
     const handlers = topicHandlers.get(msg.topic);
     if (handlers === undefined) return;
+    traffic.bytes('gossip', msg.topic, 'in', msg.data.length);
+    traffic.message(msg.topic);
     const delivered: GossipMessage = { from: msg.from.toString(), data: msg.data, topic: msg.topic };
     for (const handler of handlers) {
       try {
@@ -148,7 +153,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           stream.abort(new Error('peer is banned'));
           return;
         }
+        traffic.message(protocol);
         return serveRequest(stream, { peerId, protocol }, handler, {
+          onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
           maxRequestBytes: limits.maxRequestBytes,
           maxResponseBytes: limits.maxResponseBytes,
           timeoutMs: limits.requestTimeoutMs,
@@ -238,6 +245,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         n.dialProtocol(target, protocol, { signal, runOnLimitedConnection: relayOk || overRelay.has(protocol) }),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
+      onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
       penalize: (offence, detail) => {
         penalize(peerId, offence, `${detail} on ${protocol}`);
       },
@@ -303,6 +311,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       const n = started();
       try {
         const result = await n.services.pubsub.publish(topic, data);
+        traffic.bytes('gossip', topic, 'out', data.length);
         return { recipients: result.recipients.length };
       } catch (err) {
         throw new ApiError('P2P_ERROR', `Could not publish on ${topic}: ${(err as Error).message}`);
@@ -374,5 +383,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         portMapping: nat.portMapping,
         servesRelay: nat.relayServer !== undefined,
       }),
+    ...createDht({ started, limits, selfId, isBanned, log }),
+    score: (peerId) => penalties.score(peerId, now()),
+    traffic,
   };
 }

@@ -105,16 +105,19 @@ describe('swaps that stop early', () => {
       expect(stopped).toMatchObject({ state: 'refunding', terminal: false, reason: { code: 'user-abort' } });
       const m = await maker.waitSwap(swapId, (x) => x.state === 'refunding', 'maker heard the abort');
       expect(m.reason?.code).toBe('counterparty-abort');
-      miner.paused.delete('DEVB');
       const t = await taker.swap(swapId);
       const takerLock = t.locks.find((l) => l.side === 'own')!.locktime;
       const makerLock = m.locks.find((l) => l.side === 'own')!.locktime;
 
       // One block before the lock opens nothing may move: the refund would not be valid yet.
+      // The auto-miner stays off this chain until then, so no block of its own can race mineTo
+      // past the lock.
       await mineTo(dev.DEVB, takerLock - 1);
       await new Promise((r) => setTimeout(r, 800));
+      expect(await height(dev.DEVB)).toBe(takerLock - 1);
       expect(await taker.swap(swapId)).toMatchObject({ state: 'refunding' });
       expect((await taker.swap(swapId)).txs.some((x) => x.kind === 'refund')).toBe(false);
+      miner.paused.delete('DEVB');
       await mineTo(dev.DEVB, takerLock);
       const tDone = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
       expect(tDone.outcome).toBe('refunded');
