@@ -109,7 +109,6 @@ export function buildProgram(): Command {
         password,
         createVault: o.createVault === true,
         ...(role === 'servicenode' ? { role } : {}),
-        ...crashHookFromEnv(),
       });
       console.log(`Hashlock ${role === 'servicenode' ? 'service node' : 'node'} ${node.peerId}`);
       console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
@@ -220,17 +219,6 @@ export function buildProgram(): Command {
 
   program.addCommand(devnetCommand(REPO_ROOT));
   return program;
-}
-
-/** Crash tests SIGKILL a node at a named step (HASHLOCK_TEST_CRASH_AT) to prove it resumes from there. */
-function crashHookFromEnv(): { crashAt?: (point: string) => void } {
-  const crashPoint = process.env.HASHLOCK_TEST_CRASH_AT;
-  if (!crashPoint) return {};
-  return {
-    crashAt: (point) => {
-      if (point === crashPoint) process.kill(process.pid, 'SIGKILL');
-    },
-  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

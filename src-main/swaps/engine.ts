@@ -153,7 +153,15 @@ function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
   const io = { coins, wallets, isRunning, log, ...crash };
   const funding = createFunding({ ...io, freshHeight: chains.freshHeight, report });
   const ownSecret = (swapId: string): Uint8Array => deriveSwapSecret(vault, swapId);
-  const spends = createSpends({ ...io, vault, watcher: chains.watcher, ownSecret, report: runner.send, background });
+  const spends = createSpends({
+    ...io,
+    vault,
+    watcher: chains.watcher,
+    freshHeight: chains.freshHeight,
+    ownSecret,
+    report: runner.send,
+    background,
+  });
   const effects = createSwapEffects({ outbox, funding, spends, chains, log, background });
   const allowances = createAllowances({ settings, coins, log, now });
   const queries = createSwapQueries({ coins, runner, repo, chains });

@@ -35,7 +35,7 @@ function refundingMaker(): TestLive {
   return liveOf(r.state, metaFor('maker'));
 }
 
-function setup(outcomes: BroadcastOutcome[] = []) {
+function setup(outcomes: BroadcastOutcome[] = [], tip = 0) {
   const reported: SwapEvent[] = [];
   const builds: Array<{ e: SpendEffect; d: SpendDeps }> = [];
   const sent: string[] = [];
@@ -51,6 +51,7 @@ function setup(outcomes: BroadcastOutcome[] = []) {
     } as never,
     vault: { swapPublicKey: (i) => new Uint8Array(33).fill(i), signSwapDigest: () => new Uint8Array(64) },
     watcher: (t) => watchers[t as 'DEVA' | 'DEVB'],
+    freshHeight: async () => tip,
     ownSecret: () => OWN_SECRET,
     report: async (_live, e) => reported.push(e),
     isRunning: () => running,
@@ -192,5 +193,36 @@ describe('claims and refunds', () => {
     spends.request(live, spendOf(live));
     await settle();
     expect(sent).toEqual([]);
+  });
+
+  it('never sends a claim with our own secret for the first time at or past its deadline (a late claim)', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent, reported } = setup([], claim.deadline);
+    spends.request(live, claim);
+    await settle();
+    expect(sent).toEqual([]);
+    expect(reported).toEqual([]);
+  });
+
+  it('sends the same claim one block before its deadline', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent } = setup([], claim.deadline - 1);
+    spends.request(live, claim);
+    await settle();
+    expect(sent).toHaveLength(1);
+  });
+
+  it("sends the taker's claim (a learned secret reveals nothing) even past its deadline", async () => {
+    const live = takerLive(TAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent } = setup([], claim.deadline + 10);
+    spends.request(live, claim);
+    await settle();
+    expect(sent).toHaveLength(1);
   });
 });

@@ -4,7 +4,13 @@
 // show it. A broadcast becomes ClaimBroadcast/RefundBroadcast through the swap's queue.
 import { hexToBytes } from '@noble/hashes/utils.js';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
-import { FEE_TARGET_BLOCKS, spendKindOf, spendWanted, type SpendKind } from '../../src-shared/swaps/rules.ts';
+import {
+  claimMayGo,
+  FEE_TARGET_BLOCKS,
+  spendKindOf,
+  spendWanted,
+  type SpendKind,
+} from '../../src-shared/swaps/rules.ts';
 import type { SwapEvent } from '../../src-shared/swaps/types.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { BuiltTx } from '../chain/htlc.ts';
@@ -20,6 +26,8 @@ export interface SpendsDeps {
   wallets: Pick<WalletService, 'rpc' | 'feeEstimate'>;
   vault: Pick<Vault, 'swapPublicKey' | 'signSwapDigest'>;
   watcher(ticker: string): Pick<ChainWatcher, 'transaction' | 'poke'>;
+  /** The chain's tip now, from its daemon (a claim with our own secret is judged against it). */
+  freshHeight(ticker: string): Promise<number>;
   /** The maker's own secret for its claim (derived from the vault, never stored). */
   ownSecret(swapId: string): Uint8Array;
   /** Feeds an event to the swap through its queue. */
@@ -50,6 +58,8 @@ interface PendingSpend {
   readonly effect: SpendEffect;
   built?: BuiltTx;
   inFlight: boolean;
+  /** Broadcast by this process at least once (a secret it carries is out). */
+  sent?: boolean;
 }
 
 /** The spend's transaction, built and signed the first time it is needed in this process. */
@@ -99,6 +109,13 @@ export function createSpends(d: SpendsDeps): Spends {
       const built = await buildOnce(d, live, kind, p);
       const seen = d.watcher(e.ticker).transaction(built.txid);
       if (!seen || (!seen.inMempool && seen.confirmations === 0)) {
+        if (e.type === 'BroadcastClaim' && !claimMayGo(e, await d.freshHeight(e.ticker), p.sent === true || !!seen)) {
+          d.log.warn('claim not sent: our deadline to claim has passed, the swap refunds instead', {
+            swapId: live.id,
+            deadline: e.deadline,
+          });
+          return;
+        }
         const outcome = await send(d.wallets.rpc(e.ticker), built.hex);
         if (typeof outcome !== 'string') {
           d.log.info(`${kind} not accepted by the daemon yet`, {
@@ -108,6 +125,7 @@ export function createSpends(d: SpendsDeps): Spends {
           });
           return;
         }
+        p.sent = true;
         d.crashAt?.(`after-${kind}-send`);
         void d.watcher(e.ticker).poke();
       }
