@@ -67,6 +67,8 @@ export interface SwapEngineDeps {
   confirmations?: (ticker: string) => number | undefined;
   /** How often chains are polled. */
   pollMs?: number;
+  /** The user's fee cap for claims and refunds on a coin, sat/vB; undefined: the coin's own cap. */
+  feeCap?: (ticker: string) => bigint | undefined;
   /** Wall-clock tick (accept timeout, retries). */
   tickMs?: number;
   now?: () => number;

@@ -158,6 +158,7 @@ function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
     vault,
     watcher: chains.watcher,
     freshHeight: chains.freshHeight,
+    ...(d.feeCap ? { feeCap: d.feeCap } : {}),
     ownSecret,
     report: runner.send,
     background,

@@ -38,6 +38,10 @@ export const swapsModule = defineModule({
       log: c.log,
       confirmations,
       pollMs: config.swaps.pollMs,
+      feeCap: (ticker) => {
+        const cap = config.swaps.maxFeeSatPerVb[ticker];
+        return cap === undefined ? undefined : BigInt(cap);
+      },
       onUpdate: (summary) => {
         stepTimes.update(summary);
         c.events.emit('swaps.updated', summary);

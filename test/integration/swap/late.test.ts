@@ -28,7 +28,7 @@ describe('after a broadcast the swap only goes on or refunds', () => {
     await reconcile(pair, swapId, before);
     await maker.restart();
     await reconnected(pair);
-  });
+  }, 600_000);
 
   it('the maker restarted past its claim deadline refunds instead of claiming; both refund', async () => {
     const { maker, taker, dev } = pair;
@@ -62,5 +62,5 @@ describe('after a broadcast the swap only goes on or refunds', () => {
       expect(t.txs.map((x) => x.kind)).not.toContain('theirClaim');
     });
     await reconcile(pair, swapId, before);
-  });
+  }, 900_000);
 });
