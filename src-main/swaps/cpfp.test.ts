@@ -9,4 +9,8 @@ describe('child pays for parent: the child fee', () => {
   it('never pays less than its own size at the rate, even when the parent already pays enough', () => {
     expect(childFee({ fee: 100_000n, vsize: 150 }, 20n)).toBe(20n * BigInt(CHILD_VSIZE));
   });
+  it('a second child counts what the parent and the first child paid', () => {
+    // Parent 150 vB / 1500 sat plus a child 110 vB / 11500 sat; 80 sat/vB over 370 vB = 29600.
+    expect(childFee({ fee: 13_000n, vsize: 260 }, 80n)).toBe(80n * BigInt(260 + CHILD_VSIZE) - 13_000n);
+  });
 });

@@ -64,13 +64,14 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
     build: (e, d) => {
       builds.push({ e, d });
       const txid = `${e.type === 'BroadcastClaim' ? 'c' : 'd'}${builds.length}`.padEnd(64, '0');
-      return { txid, hex: `hex-${txid}`, feeRate: d.feeRate } as BuiltTx;
+      const tx = { outs: [{ value: 100_000n, script: new Uint8Array(22) }] };
+      return { txid, hex: `hex-${txid}`, feeRate: d.feeRate, fee: 1500n, vsize: 150, tx } as unknown as BuiltTx;
     },
     send: async (_rpc, hex) => (sent.push(hex), outcomes.shift() ?? 'sent'),
-    payForParent: async (_rpc, _coin, parent, rate) => (
-      children.push(`${parent.txid.slice(0, 2)}@${rate}`),
-      'e1'.repeat(32)
-    ),
+    payForParent: async (_rpc, _coin, pkg, rate) => {
+      children.push(`${pkg.txid.slice(0, 2)}@${rate}`);
+      return { ...pkg, txid: `e${children.length}`.padEnd(64, '0') };
+    },
   });
   return { spends, reported, builds, sent, crashes, fees, watchers, height, children, stop: () => (running = false) };
 }
@@ -299,7 +300,7 @@ describe('claims and refunds', () => {
     if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
     const first = claim.raceBy - 10;
     const { spends, children, watchers, height, reported } = setup(
-      ['sent', { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }],
+      ['sent', { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }],
       first,
       115n,
     );
@@ -312,6 +313,11 @@ describe('claims and refunds', () => {
     spends.retry(live);
     await settle();
     expect(children).toEqual(['c1@25']);
+    // A block later the rate rises again: a child of the first child (the first cannot be replaced).
+    height.tip = first + 2;
+    spends.onTip(live, 'DEVB');
+    await settle();
+    expect(children).toEqual(['c1@25', 'e1@35']);
     // The parent stays the claim out there.
     expect(reported.at(-1)).toEqual({ type: 'ClaimBroadcast', txid: 'c1'.padEnd(64, '0') });
   });

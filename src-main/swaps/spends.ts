@@ -22,7 +22,7 @@ import { toJson } from '../store/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
 import { broadcast, buildSpend, type SpendEffect } from './chain-effects.ts';
-import { payForParent } from './cpfp.ts';
+import { packageOf, payForParent, type Package } from './cpfp.ts';
 import type { Background, Live } from './durable.ts';
 
 export interface SpendsDeps {
@@ -71,8 +71,9 @@ interface PendingSpend {
   /** The rate it was first built at and the height it was first sent at: its fee schedule starts there. */
   base?: bigint;
   firstHeight?: number;
-  /** The package rate a child (CPFP) already pays for the transaction out there. */
+  /** The package rate children (CPFP) already pay for the transaction out there, and their chain. */
   childRate?: bigint;
+  children?: Package;
 }
 
 /** The spend's transaction, built and signed the first time it is needed in this process. */
@@ -215,13 +216,16 @@ export function createSpends(d: SpendsDeps): Spends {
   async function childPays(live: Live, p: PendingSpend, parent: BuiltTx, rate: bigint): Promise<void> {
     if (p.childRate !== undefined && p.childRate >= rate) return;
     const e = p.effect;
-    const child = await (d.payForParent ?? payForParent)(d.wallets.rpc(e.ticker), d.coins.get(e.ticker), parent, rate);
+    const pkg = p.children ?? packageOf(parent);
+    if (!pkg) return;
+    const child = await (d.payForParent ?? payForParent)(d.wallets.rpc(e.ticker), d.coins.get(e.ticker), pkg, rate);
     if (!child) return;
     p.childRate = rate;
+    p.children = child;
     d.log.info('a child pays for the spend the daemon would not replace', {
       swapId: live.id,
       parent: parent.txid,
-      child,
+      child: child.txid,
       rate: String(rate),
     });
   }
