@@ -4,6 +4,7 @@
 import { defineModule } from '../kernel/module.ts';
 import { marketsOf, OrdersConfig } from './config.ts';
 import { m0001Orders } from './migrations/0001_orders.ts';
+import { m0002RollbackFailed } from './migrations/0002_rollback_failed.ts';
 import { createPeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
 import { watchOrderPropagation } from './metrics.ts';
@@ -18,7 +19,7 @@ declare module '../kernel/module.ts' {
 export const ordersModule = defineModule({
   name: 'orders',
   config: { orders: OrdersConfig.default(() => OrdersConfig.parse({})) },
-  schema: { domain: 'orders', migrations: [m0001Orders] },
+  schema: { domain: 'orders', migrations: [m0001Orders, m0002RollbackFailed] },
   needs: [
     'vault',
     'wallets',

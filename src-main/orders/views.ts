@@ -206,8 +206,9 @@ export function swapPhaseToOrderState(role: 'maker' | 'taker', phase: string): O
     case 'completed':
       return 'finished';
     case 'refunded':
-    case 'lost':
       return 'rolledback';
+    case 'lost':
+      return 'rollbackFailed';
     case 'failedBeforeFunding':
       return 'canceled';
     default:
