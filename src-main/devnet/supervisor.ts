@@ -2,6 +2,7 @@
 // funded trader wallets and a miner that keeps producing blocks, plus one headless node per
 // trader. The supervisor owns every child; stopping it stops them all, and it records their
 // pids in state.json so a later `down` can clean up even after a crash.
+import { z } from 'zod';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -282,10 +283,15 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 }
 
 async function ensureWallet(daemon: RegtestDaemon, name: string): Promise<void> {
-  const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
+  const loaded = await daemon.rpc.callAs(z.array(z.string()), 'listwallets', [], { wallet: false });
   if (loaded.includes(name)) return;
   const onDisk = (
-    await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })
+    await daemon.rpc.callAs(
+      z.object({ wallets: z.array(z.object({ name: z.string() }).loose()) }).loose(),
+      'listwalletdir',
+      [],
+      { wallet: false },
+    )
   ).wallets.map((w) => w.name);
   if (onDisk.includes(name)) await daemon.rpc.call('loadwallet', [name], { wallet: false });
   else await daemon.rpc.call('createwallet', [name], { wallet: false });
@@ -298,7 +304,7 @@ async function fundMaker(daemon: RegtestDaemon, name: string): Promise<void> {
   if ((await wallet.amount('getbalance')) >= (MAKER_COIN * BigInt(MAKER_COINS)) / 2n) return;
   const outputs: Record<string, string> = {};
   for (let i = 0; i < MAKER_COINS; i++)
-    outputs[await wallet.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
+    outputs[await wallet.callAs(z.string(), 'getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
   await daemon.rpc.call('sendmany', ['', outputs]);
   await daemon.mine(1);
 }
@@ -309,13 +315,24 @@ async function fundMaker(daemon: RegtestDaemon, name: string): Promise<void> {
  */
 async function ensureCollateral(daemon: RegtestDaemon, name: string): Promise<{ txid: string; vout: number }> {
   const wallet = daemon.rpc.forWallet(name);
-  const unspent = await wallet.call<Array<{ txid: string; vout: number; label?: string }>>('listunspent', [0]);
+  const unspent = await wallet.callAs(
+    z.array(z.object({ txid: z.string(), vout: z.number().int(), label: z.string().optional() }).loose()),
+    'listunspent',
+    [0],
+  );
   const held = unspent.find((u) => u.label === 'collateral');
   if (held) return { txid: held.txid, vout: held.vout };
-  const address = await wallet.call<string>('getnewaddress', ['collateral', 'legacy']);
-  const txid = await daemon.rpc.call<string>('sendtoaddress', [address, formatCoins(COLLATERAL)]);
+  const address = await wallet.callAs(z.string(), 'getnewaddress', ['collateral', 'legacy']);
+  const txid = await daemon.rpc.callAs(z.string(), 'sendtoaddress', [address, formatCoins(COLLATERAL)]);
   await daemon.mine(1);
-  const tx = await wallet.call<{ details: Array<{ address?: string; vout: number; category: string }> }>(
+  const tx = await wallet.callAs(
+    z
+      .object({
+        details: z.array(
+          z.object({ address: z.string().optional(), vout: z.number().int(), category: z.string() }).loose(),
+        ),
+      })
+      .loose(),
     'gettransaction',
     [txid],
   );
@@ -351,11 +368,16 @@ async function connectWallets(
 
 /** Trader wallets live in the chain's daemon next to the miner's; top them up to TRADER_FUNDS. */
 async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<void> {
-  const height = await daemon.rpc.call<number>('getblockcount');
+  const height = await daemon.rpc.callAs(z.number(), 'getblockcount');
   if (height < 110) await daemon.mine(110 - height);
-  const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
+  const loaded = await daemon.rpc.callAs(z.array(z.string()), 'listwallets', [], { wallet: false });
   const onDisk = (
-    await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })
+    await daemon.rpc.callAs(
+      z.object({ wallets: z.array(z.object({ name: z.string() }).loose()) }).loose(),
+      'listwalletdir',
+      [],
+      { wallet: false },
+    )
   ).wallets.map((w) => w.name);
   let sent = false;
   for (const name of traders) {
@@ -369,7 +391,7 @@ async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<vo
       const outputs: Record<string, string> = {};
       const coin = (TRADER_FUNDS - balance) / TRADER_COINS;
       for (let i = 0n; i < TRADER_COINS; i++)
-        outputs[await traderRpc.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(
+        outputs[await traderRpc.callAs(z.string(), 'getnewaddress', ['', 'bech32'])] = formatCoins(
           i === 0n ? TRADER_FUNDS - balance - coin * (TRADER_COINS - 1n) : coin,
         );
       await daemon.rpc.call('sendmany', ['', outputs]);

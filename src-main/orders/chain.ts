@@ -64,7 +64,7 @@ export async function buildOwnershipProof(
   const fee = feeRate * (11n + 43n + 43n + MAX_INPUT_VBYTES * BigInt(utxos.length));
   if (total - fee < coin.dustP2wpkh)
     throw new ApiError('INSUFFICIENT_FUNDS', `The ${coin.ticker} coins chosen for the order are too small to prove.`);
-  const raw = await wallet.call<string>('createrawtransaction', [
+  const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
     utxos.map((u) => ({ txid: u.txid, vout: u.vout })),
     [{ data: orderId }, { [refundAddress]: formatAmount(total - fee, coin.decimals) }],
   ]);
@@ -146,7 +146,7 @@ export async function prepareFeeTx(
   amount: bigint,
   orderId: string,
 ): Promise<PreparedFee> {
-  const raw = await wallet.call<string>('createrawtransaction', [
+  const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
     [],
     [{ [feeAddress]: formatAmount(amount, coin.decimals) }, { data: orderId }],
   ]);
@@ -180,7 +180,7 @@ export async function checkFeeTx(
 ): Promise<ChainCheck> {
   let hex: string;
   try {
-    hex = await node.call<string>('getrawtransaction', [txid], { wallet: false, retry: false });
+    hex = await node.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false, retry: false });
   } catch {
     return { ok: false, message: 'the fee transaction is not on the chain' };
   }

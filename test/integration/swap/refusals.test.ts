@@ -2,6 +2,7 @@
 // funds" from litecoind), a proposal the peer never agreed to or whose terms it refuses (answered
 // at once, not by silence), and the user's abort before and after its coins are locked. Wallets
 // reconcile to the satoshi.
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { Transaction } from 'bitcoinjs-lib';
 import { height, mineTo, withMiner } from '../../support/regtest.ts';
@@ -122,7 +123,7 @@ describe('swaps that stop early', () => {
       const tDone = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
       expect(tDone.outcome).toBe('refunded');
       const refund = Transaction.fromHex(
-        await dev.DEVB.rpc.call<string>('getrawtransaction', [tDone.txs.find((x) => x.kind === 'refund')!.txid], {
+        await dev.DEVB.rpc.callAs(z.string(), 'getrawtransaction', [tDone.txs.find((x) => x.kind === 'refund')!.txid], {
           wallet: false,
         }),
       );
