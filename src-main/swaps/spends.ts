@@ -142,6 +142,96 @@ function replacementOf(d: SpendsDeps, live: Live, p: PendingSpend, tip: number):
   }
 }
 
+type Send = typeof broadcast;
+
+/** Sends the spend unless the chain has it, or its replacement when its rate should rise; the txid out there. */
+async function push(
+  d: SpendsDeps,
+  send: Send,
+  live: Live,
+  kind: SpendKind,
+  p: PendingSpend,
+): Promise<string | undefined> {
+  const e = p.effect;
+  const built = await buildOnce(d, live, kind, p);
+  const seen = d.watcher(e.ticker).transaction(built.txid);
+  if (seen && seen.confirmations > 0) return built.txid;
+  if (seen?.inMempool) {
+    const tip = await d.freshHeight(e.ticker);
+    if (p.firstHeight === undefined) {
+      p.firstHeight = tip;
+      return built.txid;
+    }
+    const better = replacementOf(d, live, p, tip);
+    if (!better) return built.txid;
+    if (!(await sendOne(d, send, e, live, kind, better))) {
+      await childPays(d, live, p, built, better.feeRate);
+      return built.txid;
+    }
+    d.log.info(`${kind} replaced at a higher fee`, {
+      swapId: live.id,
+      replaced: built.txid,
+      txid: better.txid,
+      rate: String(better.feeRate),
+    });
+    p.built = better;
+    return better.txid;
+  }
+  const tip = await d.freshHeight(e.ticker);
+  if (e.type === 'BroadcastClaim' && !claimMayGo(e, tip, p.sent === true || seen !== undefined)) {
+    d.log.warn('claim not sent: our deadline to claim has passed, the swap refunds instead', {
+      swapId: live.id,
+      deadline: e.deadline,
+    });
+    return undefined;
+  }
+  if (!(await sendOne(d, send, e, live, kind, built))) return undefined;
+  p.sent = true;
+  p.firstHeight ??= tip;
+  d.crashAt?.(`after-${kind}-send`);
+  return built.txid;
+}
+
+/** The daemon would not take the replacement: a child of the spend pays for it instead (once per rate). */
+async function childPays(d: SpendsDeps, live: Live, p: PendingSpend, parent: BuiltTx, rate: bigint): Promise<void> {
+  if (p.childRate !== undefined && p.childRate >= rate) return;
+  const e = p.effect;
+  const pkg = p.children ?? packageOf(parent);
+  if (!pkg) return;
+  const child = await (d.payForParent ?? payForParent)(d.wallets.rpc(e.ticker), d.coins.get(e.ticker), pkg, rate);
+  if (!child) return;
+  p.childRate = rate;
+  p.children = child;
+  d.log.info('a child pays for the spend the daemon would not replace', {
+    swapId: live.id,
+    parent: parent.txid,
+    child: child.txid,
+    rate: String(rate),
+  });
+}
+
+/** One broadcast; true when the daemon has it. */
+async function sendOne(
+  d: SpendsDeps,
+  send: Send,
+  e: SpendEffect,
+  live: Live,
+  kind: SpendKind,
+  tx: BuiltTx,
+): Promise<boolean> {
+  const outcome = await send(d.wallets.rpc(e.ticker), tx.hex);
+  if (typeof outcome !== 'string') {
+    d.log.info(`${kind} not accepted by the daemon yet`, {
+      swapId: live.id,
+      txid: tx.txid,
+      reason: 'retry' in outcome ? outcome.retry : outcome.spent,
+    });
+    return false;
+  }
+  void d.watcher(e.ticker).poke();
+  return true;
+}
+
 export function createSpends(d: SpendsDeps): Spends {
   const send = d.send ?? broadcast;
   const pending = new WeakMap<Live, Map<SpendKind, PendingSpend>>();
@@ -161,88 +251,13 @@ export function createSpends(d: SpendsDeps): Spends {
     }
     p.inFlight = true;
     try {
-      const txid = await push(live, kind, p);
+      const txid = await push(d, send, live, kind, p);
       if (txid) await d.report(live, { type: kind === 'claim' ? 'ClaimBroadcast' : 'RefundBroadcast', txid });
     } catch (err) {
       d.log.warn(`could not send the ${kind}`, { swapId: live.id, error: errorText(err) });
     } finally {
       p.inFlight = false;
     }
-  }
-
-  /** Sends the spend unless the chain has it, or its replacement when its rate should rise; the txid out there. */
-  async function push(live: Live, kind: SpendKind, p: PendingSpend): Promise<string | undefined> {
-    const e = p.effect;
-    const built = await buildOnce(d, live, kind, p);
-    const seen = d.watcher(e.ticker).transaction(built.txid);
-    if (seen && seen.confirmations > 0) return built.txid;
-    if (seen?.inMempool) {
-      const tip = await d.freshHeight(e.ticker);
-      if (p.firstHeight === undefined) {
-        p.firstHeight = tip;
-        return built.txid;
-      }
-      const better = replacementOf(d, live, p, tip);
-      if (!better) return built.txid;
-      if (!(await sendOne(e, live, kind, better))) {
-        await childPays(live, p, built, better.feeRate);
-        return built.txid;
-      }
-      d.log.info(`${kind} replaced at a higher fee`, {
-        swapId: live.id,
-        replaced: built.txid,
-        txid: better.txid,
-        rate: String(better.feeRate),
-      });
-      p.built = better;
-      return better.txid;
-    }
-    const tip = await d.freshHeight(e.ticker);
-    if (e.type === 'BroadcastClaim' && !claimMayGo(e, tip, p.sent === true || seen !== undefined)) {
-      d.log.warn('claim not sent: our deadline to claim has passed, the swap refunds instead', {
-        swapId: live.id,
-        deadline: e.deadline,
-      });
-      return undefined;
-    }
-    if (!(await sendOne(e, live, kind, built))) return undefined;
-    p.sent = true;
-    p.firstHeight ??= tip;
-    d.crashAt?.(`after-${kind}-send`);
-    return built.txid;
-  }
-
-  /** The daemon would not take the replacement: a child of the spend pays for it instead (once per rate). */
-  async function childPays(live: Live, p: PendingSpend, parent: BuiltTx, rate: bigint): Promise<void> {
-    if (p.childRate !== undefined && p.childRate >= rate) return;
-    const e = p.effect;
-    const pkg = p.children ?? packageOf(parent);
-    if (!pkg) return;
-    const child = await (d.payForParent ?? payForParent)(d.wallets.rpc(e.ticker), d.coins.get(e.ticker), pkg, rate);
-    if (!child) return;
-    p.childRate = rate;
-    p.children = child;
-    d.log.info('a child pays for the spend the daemon would not replace', {
-      swapId: live.id,
-      parent: parent.txid,
-      child: child.txid,
-      rate: String(rate),
-    });
-  }
-
-  /** One broadcast; true when the daemon has it. */
-  async function sendOne(e: SpendEffect, live: Live, kind: SpendKind, tx: BuiltTx): Promise<boolean> {
-    const outcome = await send(d.wallets.rpc(e.ticker), tx.hex);
-    if (typeof outcome !== 'string') {
-      d.log.info(`${kind} not accepted by the daemon yet`, {
-        swapId: live.id,
-        txid: tx.txid,
-        reason: 'retry' in outcome ? outcome.retry : outcome.spent,
-      });
-      return false;
-    }
-    void d.watcher(e.ticker).poke();
-    return true;
   }
 
   return {
