@@ -145,7 +145,7 @@ export type Balance = LinkCheck['balances'][number];
 
 /** Whether the coin's daemon runs the chain of its table entry (regtest daemons pretending otherwise are skipped). */
 async function sameGenesis(coin: CoinParams, rpc: RpcClient): Promise<boolean> {
-  const hash = await rpc.call<unknown>('getblockhash', [0], { wallet: false });
+  const hash = await rpc.call('getblockhash', [0], { wallet: false });
   return typeof hash === 'string' && hash.startsWith(GENESIS_PREFIX[`${coin.family}/${coin.network}`]!);
 }
 

@@ -56,7 +56,7 @@ export interface OwnRecords {
 
 /** A fresh legacy (P2PKH) address of the wallet: the only kind Bitcoin Core's signmessage signs for. */
 async function newLegacyAddress(rpc: RpcClient, ticker: string): Promise<string> {
-  const address = await rpc.call<unknown>('getnewaddress', ['hashlock identity link', 'legacy']);
+  const address = await rpc.call('getnewaddress', ['hashlock identity link', 'legacy']);
   if (typeof address !== 'string') throw new ApiError('WALLET_RPC_ERROR', `The ${ticker} wallet gave no address.`);
   return address;
 }
@@ -104,7 +104,7 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
             `Litecoin Core 0.21 has no BIP322 for segwit. Make a legacy address in your wallet (getnewaddress "" legacy) and link that.`,
         );
       }
-      const genesis = await rpc.call<unknown>('getblockhash', [0], { wallet: false });
+      const genesis = await rpc.call('getblockhash', [0], { wallet: false });
       if (typeof genesis !== 'string' || `bip122:${genesis.slice(0, 32)}` !== chain.caip2) {
         throw new ApiError('WALLET_RPC_ERROR', `The ${ticker} wallet's daemon does not run ${chain.name}.`);
       }
@@ -112,7 +112,7 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
       const { statement: text, iat } = statement(did, account);
       let signature: unknown;
       try {
-        signature = await rpc.call<unknown>('signmessage', [address, text]);
+        signature = await rpc.call('signmessage', [address, text]);
       } catch (err) {
         const why = (err as Error).message;
         throw new ApiError(

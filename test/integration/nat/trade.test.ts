@@ -5,6 +5,7 @@
 // swap and the trade record go through the relays, and both wallets reconcile to the satoshi.
 // The nodes reach the regtest daemons and the test reaches their APIs over Unix sockets only
 // (test/support/ns-bridge.ts), so the relays are the only way between the homes.
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amountFromCoinJson, parseAmount } from '../../../src-shared/money/index.ts';
 import { useDevNet, type DevNode } from '../../support/dev-node.ts';
@@ -24,12 +25,20 @@ let miner: AutoMiner | undefined;
 /** What the taker paid the service node: the fee transactions on DEVB besides the swap's funding. */
 async function takerFeeSpend(node: DevNode, fundingTxid: string | undefined): Promise<{ total: bigint; sent: bigint }> {
   const wallet = node.wallet('DEVB');
-  const list = await wallet.call<Array<{ txid: string; category: string }>>('listtransactions', ['*', 100]);
+  const list = await wallet.callAs(
+    z.array(z.object({ txid: z.string(), category: z.string() }).loose()),
+    'listtransactions',
+    ['*', 100],
+  );
   const txids = [...new Set(list.filter((t) => t.category === 'send' && t.txid !== fundingTxid).map((t) => t.txid))];
   let total = 0n;
   let sent = 0n;
   for (const txid of txids) {
-    const tx = await wallet.call<{ amount: number; fee: number }>('gettransaction', [txid]);
+    const tx = await wallet.callAs(
+      z.object({ amount: z.union([z.string(), z.number()]), fee: z.union([z.string(), z.number()]) }).loose(),
+      'gettransaction',
+      [txid],
+    );
     const amount = amountFromCoinJson(String(-tx.amount), 8);
     sent += amount;
     total += amount + amountFromCoinJson(String(-tx.fee), 8);

@@ -3,6 +3,7 @@
 // reads tampered copies. Each blocked request is refused by payments.pay, each warned one needs
 // the acknowledgement; bob's wallet sends nothing and his balance is unchanged to the satoshi
 // until he pays the genuine request, which goes through.
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { COIN, connectAll, useDevNet, type DevNode } from '../../support/dev-node.ts';
 
@@ -23,7 +24,11 @@ async function publish(owner: DevNode, reader: DevNode, name: string): Promise<s
 async function paySends(node: DevNode): Promise<string[]> {
   const txs = await node
     .wallet('DEVA')
-    .call<Array<{ category: string; comment?: string; txid: string }>>('listtransactions', ['*', 1000, 0, true]);
+    .callAs(
+      z.array(z.object({ category: z.string(), comment: z.string().optional(), txid: z.string() }).loose()),
+      'listtransactions',
+      ['*', 1000, 0, true],
+    );
   return txs.filter((t) => t.category === 'send' && t.comment?.startsWith('hashlock:pay:')).map((t) => t.txid);
 }
 
@@ -79,7 +84,7 @@ describe('attacks on a signed request, between real nodes', () => {
       });
 
       const bobBefore = await bob.balance('DEVA');
-      const thief = await bob.wallet('DEVA').call<string>('getnewaddress', ['', 'bech32']);
+      const thief = await bob.wallet('DEVA').callAs(z.string(), 'getnewaddress', ['', 'bech32']);
       const blocked: Array<{ name: string; uri: string; state: string; mismatch?: string }> = [
         {
           name: 'address swapped',

@@ -1,6 +1,7 @@
 // The payer's node is SIGKILLed in the middle of a payment and started again: between storing
 // `sending` and asking the wallet, and after the wallet sent before the node recorded it. Either
 // way exactly one payment leaves the wallet (docs/payments.md §6, §9.2).
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { SEND_SETTLE_MS } from '../../../src-shared/payments/pay-machine.ts';
 import { COIN, useDevNet, type DevNode } from '../../support/dev-node.ts';
@@ -14,7 +15,11 @@ const STARTS = 4 * 90_000;
 async function sendsOf(node: DevNode, key: string): Promise<string[]> {
   const txs = await node
     .wallet('DEVA')
-    .call<Array<{ category: string; comment?: string; txid: string }>>('listtransactions', ['*', 1000, 0, true]);
+    .callAs(
+      z.array(z.object({ category: z.string(), comment: z.string().optional(), txid: z.string() }).loose()),
+      'listtransactions',
+      ['*', 1000, 0, true],
+    );
   return [
     ...new Set(txs.filter((t) => t.category === 'send' && t.comment === `hashlock:pay:${key}`).map((t) => t.txid)),
   ];

@@ -1,6 +1,7 @@
 // Paying a signed request between two real nodes on the devnet's regtest chains: alice publishes
 // her identity and asks to be paid, bob reads the request (API and CLI), sees alice's signed card,
 // pays once; both see it confirmed and the balances move by exactly the amount and the fee.
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../../../src-shared/money/index.ts';
 import { COIN, connectAll, useDevNet, type DevNode } from '../../support/dev-node.ts';
@@ -64,7 +65,11 @@ describe('pay a signed request', () => {
       );
 
       // Exact to the satoshi: bob lost the amount and the fee the wallet reports, alice gained the amount.
-      const tx = await bob.wallet('DEVA').call<{ fee: string }>('gettransaction', [paid.txid]);
+      const tx = await bob
+        .wallet('DEVA')
+        .callAs(z.object({ fee: z.union([z.string(), z.number()]).transform(String) }).loose(), 'gettransaction', [
+          paid.txid,
+        ]);
       const fee = parseAmount(tx.fee.replace('-', ''), 8);
       expect(parseAmount(done.fee!, 8)).toBe(fee);
       expect(done.fee).toBe(quote.fee);
