@@ -1,6 +1,8 @@
 // Communities in the browser: both traders find the devnet's lounge with the market maker's
-// messages; alice creates a community, invites bob by a link, they talk, alice removes bob, and
-// bob sees that he was removed and reads nothing sent after. Screenshots of each screen.
+// messages (the devnet gave each a published identity to join with); alice creates a community
+// as her identity, invites bob by a link, sees him verified under his published name, they talk,
+// alice removes bob, and bob sees that he was removed and reads nothing sent after. Screenshots
+// of each screen.
 import { expect, test, type Page } from '@playwright/test';
 import { screenshotPath } from './devnet.ts';
 import { openTrader } from './trader.ts';
@@ -30,6 +32,9 @@ test('alice creates a community, invites bob by link, they talk; alice removes b
   await alice.page.screenshot({ path: screenshotPath('40-communities-lounge') });
 
   await alice.page.getByTestId('cm-new').click();
+  // She takes part as her published identity (one: no choice to make).
+  const aliceIdentity = (await alice.rpc.call('communities.identities', {}))[0]!;
+  await expect(alice.page.getByTestId('cm-as-identity')).toHaveAttribute('data-did', aliceIdentity.did);
   await alice.page.getByTestId('cm-create-name').fill('Book club');
   await alice.page.getByTestId('cm-create-description').fill('One book a month, talked over on Sundays.');
   await alice.page.screenshot({ path: screenshotPath('41-communities-new') });
@@ -59,8 +64,12 @@ test('alice creates a community, invites bob by link, they talk; alice removes b
   await alice.page.screenshot({ path: screenshotPath('43-communities-conversation') });
 
   const bobDid = (await bob.rpc.call('communities.get', { id })).me;
+  const bobName = (await bob.rpc.call('communities.identities', {})).find((i) => i.did === bobDid)!.name!;
   await alice.page.getByTestId('cm-tab-members').click();
   const row = alice.page.locator(`[data-testid="cm-member"][data-did="${bobDid}"]`);
+  // His profile, replicated to alice's node and checked there, names him and marks him verified.
+  await expect(row.getByTestId('cm-verified')).toHaveAttribute('data-verified', 'true', { timeout: 30_000 });
+  await expect(row.locator('.cm-author')).toHaveText(bobName);
   await row.getByTestId('cm-remove').click();
   await alice.page.screenshot({ path: screenshotPath('44-communities-remove') });
   await alice.page.locator(`[data-testid="cm-member-confirm"][data-did="${bobDid}"]`).getByTestId('cm-confirm').click();

@@ -64,18 +64,6 @@ export function createHandlers(h: {
     if (row.state !== 'joined') throw refusal('not-joined', 'This node is not a member of that community (yet).');
     return row;
   };
-  const defaultIdentity = (asked?: string): string => {
-    const mine = env.signers.mine();
-    if (asked) {
-      if (!mine.some((m) => m.did === asked))
-        throw new ApiError('NOT_FOUND', 'That identity is not one of this node’s.');
-      return asked;
-    }
-    const first = mine[0];
-    if (!first)
-      throw refusal('no-identity', 'Create an identity first: a community member is an identity.', 'NOT_FOUND');
-    return first.did;
-  };
   const channelOf = (row: CommunityRow, ch: string) => {
     if (!row.data.descriptor?.descriptor.channels.some((c) => c.id === ch))
       throw refusal('channel-unknown', `There is no channel ${ch}.`, 'NOT_FOUND');
@@ -100,7 +88,7 @@ export function createHandlers(h: {
     'communities.get': (p) => detail(p.id),
     async 'communities.create'(p) {
       unlocked();
-      const owner = defaultIdentity(p.identity);
+      const owner = env.signers.pick(p.identity);
       const nonce = bytesToHex(randomBytes(16));
       const descriptor = await signDescriptor(
         env.signers.signer(owner),
@@ -195,7 +183,7 @@ export function createHandlers(h: {
     'communities.invite': (p) => wrap(parts.admission.invite(joined(p.id), p.expiresInSec)),
     async 'communities.join'(p) {
       unlocked();
-      const row = await wrap(parts.admission.join(p.link, defaultIdentity(p.identity)));
+      const row = await wrap(parts.admission.join(p.link, env.signers.pick(p.identity)));
       return views.summary(row);
     },
     async 'communities.requests'(p) {
@@ -331,7 +319,11 @@ export function createHandlers(h: {
     async 'communities.dmStart'(p) {
       unlocked();
       const row = await wrap(
-        parts.dms.dmStart({ me: defaultIdentity(p.identity), peer: p.peer, ...(p.peerId ? { peerId: p.peerId } : {}) }),
+        parts.dms.dmStart({
+          me: env.signers.pick(p.identity),
+          peer: p.peer,
+          ...(p.peerId ? { peerId: p.peerId } : {}),
+        }),
       );
       return views.summary(row);
     },

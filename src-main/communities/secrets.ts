@@ -8,13 +8,25 @@ import { addressOfKey, signCompact } from '../../src-shared/identity/compact.ts'
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { IdentitySigner } from '../../src-shared/communities/binding.ts';
 import { bytesToHex, didOfAddress, hexToBytes, tagged } from '../../src-shared/communities/ids.ts';
+import { NO_IDENTITY } from '../../src-shared/communities/views.ts';
 import type { SecretBox } from '../wallets/index.ts';
+import { refusal } from './env.ts';
 import type { CommunityRepo } from './repo.ts';
 
-/** The identity domain's component, as far as communities use it (src-main/identity/component.ts). */
+/** A profile as the identity domain verified and stored it. */
+interface ProfilePart {
+  deleted: boolean;
+  profile: { name?: string | null };
+}
+
+/**
+ * The identity domain's `identities` component as far as communities use it (`Identities` in
+ * src-main/identity, which the module passes): published profiles, verified by that domain and
+ * never taken from a community's messages; the user's own identities; signing inside the vault.
+ */
 export interface IdentitiesPart {
-  resolve(did: string): Promise<{ deleted: boolean; profile: { name?: string | null } } | undefined>;
-  mine(): ReadonlyArray<{ did: string; label: string | null; current?: { profile: { name?: string | null } } }>;
+  resolve(did: string): Promise<ProfilePart | undefined>;
+  mine(): ReadonlyArray<{ did: string; label: string | null; current?: ProfilePart | undefined }>;
   sign(did: string, digest32: Uint8Array): Uint8Array;
   onChanged(listener: (change: { did: string }) => void): () => void;
 }
@@ -46,9 +58,20 @@ export interface Signers {
   /** Our one-time identity for a purpose (a swap's chat), made on first use. */
   oneTime(purpose: string): string;
   isOneTime(did: string): boolean;
-  /** The user's identities that may own or join communities. */
+  /**
+   * The user's identities that may own, join or be messaged in communities: those with a
+   * published profile that is not deleted (a member is someone others can look up and verify).
+   */
   mine(): Array<{ did: string; label: string | null; name: string | null }>;
+  /**
+   * The identity to create, join or message with: `asked`, else the first of `mine()`. Refused
+   * (NOT_FOUND, details.code NO_IDENTITY) when the user has no published identity, and when
+   * `asked` is not one of `mine()`.
+   */
+  pick(asked?: string): string;
 }
+
+const usable = (m: { current?: ProfilePart | undefined }) => !!m.current && !m.current.deleted;
 
 export function createSigners(d: { identities: IdentitiesPart; repo: CommunityRepo; sealer: Sealer }): Signers {
   const oneTimeSecret = (did: string): Uint8Array | undefined => {
@@ -59,6 +82,7 @@ export function createSigners(d: { identities: IdentitiesPart; repo: CommunityRe
     signer(did) {
       const secret = oneTimeSecret(did);
       if (secret) return { did, signDigest: (digest) => signCompact(digest, secret) };
+      // Any identity of ours, deleted ones too: communities joined with it keep working.
       if (!d.identities.mine().some((m) => m.did === did))
         throw new ApiError('NOT_FOUND', `${did.slice(0, 80)} is not one of this node's identities.`);
       return { did, signDigest: (digest) => d.identities.sign(did, digest) };
@@ -76,7 +100,36 @@ export function createSigners(d: { identities: IdentitiesPart; repo: CommunityRe
       return did;
     },
     isOneTime: (did) => d.repo.secret.get(ONE_TIME, did) !== undefined,
-    mine: () => d.identities.mine().map((m) => ({ did: m.did, label: m.label, name: m.current?.profile.name ?? null })),
+    mine: () =>
+      d.identities
+        .mine()
+        .filter(usable)
+        .map((m) => ({ did: m.did, label: m.label, name: m.current?.profile.name ?? null })),
+    pick(asked) {
+      const all = d.identities.mine();
+      if (asked === undefined) {
+        const first = all.find(usable);
+        if (first) return first.did;
+        throw refusal(
+          NO_IDENTITY,
+          all.length === 0
+            ? 'Create an identity first (on the Identity page): in communities you take part as one of your published identities.'
+            : 'None of your identities is published now: create one, or recreate a deleted one, on the Identity page first.',
+          'NOT_FOUND',
+        );
+      }
+      const m = all.find((x) => x.did === asked);
+      if (!m)
+        throw refusal('identity-unknown', `${asked.slice(0, 80)} is not one of this node's identities.`, 'NOT_FOUND');
+      if (usable(m)) return asked;
+      throw refusal(
+        'identity-unpublished',
+        m.current?.deleted
+          ? `${asked.slice(0, 80)} is deleted: recreate it on the Identity page to use it in communities.`
+          : `${asked.slice(0, 80)} has no published profile: publish it on the Identity page first.`,
+        'NOT_FOUND',
+      );
+    },
   };
 }
 

@@ -75,6 +75,7 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
 
   const timelines = createTimelines(env);
   const names = createNames(deps.identities);
+  const announcer = identityAnnouncer(env, deps.identities);
   const views = createViews(env, { timelines, names });
   const wanted = new Map<string, ReturnType<typeof setTimeout>>();
   // The ingest's hooks reach parts built after it; they are only called once everything exists.
@@ -193,7 +194,7 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
       await ingest.drain(row.id);
       if (row.state === 'joined') later(() => parts.catchUp.run(row.id));
     }
-    if (env.p2p.provide) for (const m of env.signers.mine()) void env.p2p.provide(didKey(m.did)).catch(() => undefined);
+    announcer.all();
   }
 
   function onLock(): void {
@@ -265,10 +266,43 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
       for (const t of wanted.values()) clearTimeout(t);
       offVault?.();
       offPeers?.();
+      announcer.stop();
       if (peersTimer) clearTimeout(peersTimer);
       delivery.stop();
       storageNode?.stop();
       env.groups.close();
+    },
+  };
+}
+
+/**
+ * Our identities are found on the DHT (for direct messages): all of them at each unlock, and one
+ * as soon as it is published (the identity domain tells of every stored record; a burst is one look).
+ */
+function identityAnnouncer(env: Env, identities: IdentitiesPart) {
+  const announced = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const announce = (again: boolean) => {
+    if (!env.p2p.provide || !env.unlocked()) return;
+    for (const m of env.signers.mine()) {
+      if (!again && announced.has(m.did)) continue;
+      announced.add(m.did);
+      void env.p2p.provide(didKey(m.did)).catch(() => undefined);
+    }
+  };
+  const off = identities.onChanged(() => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      announce(false);
+    }, 200);
+    timer.unref?.();
+  });
+  return {
+    all: () => announce(true),
+    stop() {
+      off();
+      if (timer) clearTimeout(timer);
     },
   };
 }

@@ -176,18 +176,39 @@ export function createTestNet() {
 
 export type TestNet = ReturnType<typeof createTestNet>;
 
-/** The identity domain for a test node: named identities with a secret key each, all "published". */
-export function testIdentities(names: string[]): IdentitiesPart & { add(name: string): string } {
+/** Names whose profiles every test node finds published (besides its own identities). */
+const PUBLISHED = ['alice', 'bob', 'carol', 'dave', 'erin', 'owner', 'admin'];
+
+export type TestIdentities = IdentitiesPart & {
+  /** A new identity of this node, published. */
+  add(name: string): string;
+  /** A profile this node now stores (verified, as if it arrived from the network). */
+  publish(name: string): string;
+  /** A tombstone for that identity, stored here. */
+  remove(name: string): string;
+};
+
+/**
+ * The identity domain for a test node: named identities with a secret key each. The node's own
+ * and those of PUBLISHED (or `o.published`) have a profile stored; `publish` and `remove` change
+ * what is stored and tell listeners, as the identity domain does.
+ */
+export function testIdentities(names: string[], o: { published?: string[] } = {}): TestIdentities {
   const mine = names.map((n) => testIdentity(n));
+  const stored = new Map<string, { deleted: boolean; profile: { name: string | null } }>();
   const listeners = new Set<(c: { did: string }) => void>();
+  const put = (name: string, deleted: boolean): string => {
+    const did = testIdentity(name).did;
+    stored.set(did, { deleted, profile: { name: deleted ? null : testIdentity(name).name } });
+    for (const l of listeners) l({ did });
+    return did;
+  };
+  for (const n of [...names, ...(o.published ?? PUBLISHED)]) put(n, false);
   return {
     async resolve(did) {
-      const known = [...names, 'alice', 'bob', 'carol', 'dave', 'erin', 'owner', 'admin']
-        .map((n) => testIdentity(n))
-        .find((i) => i.did === did);
-      return known ? { deleted: false, profile: { name: known.name } } : undefined;
+      return stored.get(did);
     },
-    mine: () => mine.map((m) => ({ did: m.did, label: null, current: { profile: { name: m.name } } })),
+    mine: () => mine.map((m) => ({ did: m.did, label: null, current: stored.get(m.did) })),
     sign(did, digest) {
       const m = mine.find((x) => x.did === did);
       if (!m) throw new ApiError('NOT_FOUND', 'not ours');
@@ -200,15 +221,19 @@ export function testIdentities(names: string[]): IdentitiesPart & { add(name: st
     add(name) {
       const i = testIdentity(name);
       mine.push(i);
-      return i.did;
+      return put(name, false);
     },
+    publish: (name) => put(name, false),
+    remove: (name) => put(name, true),
   };
 }
 
 export interface TestNode {
   db: import('../store/index.ts').StoreDatabase;
   name: string;
+  /** The node's first identity (named after the node when it has none). */
   did: string;
+  identities: TestIdentities;
   peerId: string;
   node: CommunitiesNode;
   events: Array<{ event: CommunityEventName; data: unknown }>;
@@ -220,7 +245,7 @@ export interface TestNode {
 export async function testNode(
   net: TestNet,
   name: string,
-  o: { storage?: boolean; swaps?: SwapsPart; identities?: string[]; now?: () => number } = {},
+  o: { storage?: boolean; swaps?: SwapsPart; identities?: string[]; published?: string[]; now?: () => number } = {},
 ): Promise<TestNode> {
   const db = openStore(':memory:', { schemas: [{ domain: 'communities', migrations: [m0001Communities] }] });
   const dataDir = mkdtempSync(path.join(tmpdir(), `hashlock-communities-${name}-`));
@@ -234,6 +259,7 @@ export async function testNode(
   });
   const events: TestNode['events'] = [];
   const ids = o.identities ?? [name];
+  const identities = testIdentities(ids, o.published ? { published: o.published } : {});
   const node = await createCommunitiesNode({
     db,
     dataDir,
@@ -246,7 +272,7 @@ export async function testNode(
         return () => listeners.delete(l);
       },
     },
-    identities: testIdentities(ids),
+    identities,
     ...(o.swaps ? { swaps: o.swaps } : {}),
     config: CommunitiesConfig.parse({ storage: { enabled: o.storage ?? false } }),
     log: process.env.CM_DEBUG
@@ -267,7 +293,8 @@ export async function testNode(
   return {
     db,
     name,
-    did: testIdentity(ids[0]!).did,
+    did: testIdentity(ids[0] ?? name).did,
+    identities,
     peerId: p2p.peerId,
     node,
     events,

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/ApiProvider.tsx';
 import { href, type PageProps } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { NoIdentity, useIdentities } from './AsIdentity.tsx';
 import { CommunityList } from './CommunityList.tsx';
 import { CommunityView } from './CommunityView.tsx';
 import { CreateCommunity, JoinCommunity, StartDm } from './forms.tsx';
@@ -51,6 +52,7 @@ export function CommunitiesPage(props: PageProps) {
 }
 
 function Welcome(props: { empty: boolean }) {
+  const ids = useIdentities();
   return (
     <div className="cm-welcome stack">
       <div className="panel panel-pad prose" data-testid="cm-welcome">
@@ -66,6 +68,7 @@ function Welcome(props: { empty: boolean }) {
             : 'Pick a community or a conversation on the left.'}
         </p>
       </div>
+      {ids.none ? <NoIdentity /> : null}
       <StorageReport />
     </div>
   );

@@ -64,6 +64,33 @@ describe('community events update the communities', () => {
     expect(stale(h, communityKeys.detail(A))).toBe(false);
   });
 
+  it('a stored identity record refetches names in the communities at most once a second, and ours the identities', () => {
+    const h = seeded();
+    h.qc.setQueryData(communityKeys.identities, []);
+    const updated = (mine: boolean) =>
+      h.events.dispatch({
+        event: 'identity.updated',
+        data: { did: 'did:is:PBpfPhVu5bWCaHhXRtnoR1F6YtVL5hvY1u', kind: 'profile', status: 'created', mine },
+      });
+    updated(false);
+    expect(stale(h, communityKeys.identities)).toBe(false);
+    h.frame();
+    expect(stale(h, communityKeys.detail(A))).toBe(true);
+    expect(stale(h, communityKeys.detail(B))).toBe(true);
+    expect(stale(h, communityKeys.list)).toBe(true);
+    expect(stale(h, communityKeys.messages(A, 'general', 100))).toBe(false);
+
+    // Another record within the second waits for it.
+    h.qc.setQueryData(communityKeys.detail(A), {});
+    updated(true);
+    expect(stale(h, communityKeys.identities)).toBe(true);
+    h.frame();
+    expect(stale(h, communityKeys.detail(A))).toBe(false);
+    h.advance(1000);
+    h.frame();
+    expect(stale(h, communityKeys.detail(A))).toBe(true);
+  });
+
   it('keeps nothing once the vault locks', () => {
     const h = seeded();
     h.events.dispatch({ event: 'vault.state', data: { state: 'locked' } });

@@ -1,17 +1,28 @@
 // Community events → the communities' cache: a message or notice refetches that community's
 // messages (at most every 150 ms in a burst), unread counts are written into the list in place,
-// membership and settings changes refetch the community, and nothing stays after the vault locks.
+// membership and settings changes refetch the community, a stored identity record (a profile
+// published or deleted) refetches the communities on screen at most once a second, since members'
+// names and verified marks come from it, and nothing stays after the vault locks.
 import type { FeatureEventsFactory } from '../api/events.ts';
 import { communityKeys } from './queries.ts';
 
 const BURST_MS = 150;
+/** Identity records arrive in floods during a sync: names are refetched at most this often. */
+const NAMES_MS = 1000;
 
 export const communitiesEvents: FeatureEventsFactory = ({ qc, refetchThrottled, requestFlush }) => {
   // Communities whose messages changed since the last flush.
   const dirty = new Set<string>();
   let listDirty = false;
+  let namesDirty = false;
   return {
     on: {
+      'identity.updated': ({ mine }) => {
+        // Ours: the identities a community can be made or joined with may have changed.
+        if (mine) void qc.invalidateQueries({ queryKey: communityKeys.identities });
+        namesDirty = true;
+        requestFlush();
+      },
       'vault.state': ({ state }) => {
         if (state !== 'unlocked') qc.removeQueries({ queryKey: communityKeys.all });
       },
@@ -52,6 +63,15 @@ export const communitiesEvents: FeatureEventsFactory = ({ qc, refetchThrottled, 
     },
     flush() {
       let again = false;
+      if (namesDirty) {
+        namesDirty = false;
+        for (const q of qc.getQueryCache().findAll({ queryKey: communityKeys.all })) {
+          if (q.queryKey[3] === 'detail' && !refetchThrottled(q.queryKey, NAMES_MS)) namesDirty = true;
+        }
+        // Direct messages are titled by the other side's name.
+        listDirty = true;
+        again = namesDirty;
+      }
       for (const id of dirty) {
         if (refetchThrottled(communityKeys.messagesOf(id), BURST_MS)) dirty.delete(id);
         else again = true;

@@ -1,13 +1,14 @@
 // The forms that open a conversation: create a community (its name, and whether storage nodes
-// keep its encrypted messages), join one with an invitation link, and message an identity.
+// keep its encrypted messages), join one with an invitation link, and message an identity. Each
+// is made as one of the user's published identities (AsIdentity), and needs one to exist.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Persistence } from '../../src-shared/communities/descriptor.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { href, navigate } from '../app/routes.ts';
-import { ErrorNote } from '../components/ErrorNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TextArea, TextField } from '../components/fields.tsx';
+import { AsIdentity, FormError, useIdentities } from './AsIdentity.tsx';
 import { communityKeys, communityQueries } from './queries.ts';
 
 function useOpen() {
@@ -24,12 +25,15 @@ export function CreateCommunity() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [persistence, setPersistence] = useState<Persistence>({ mode: 'relay' });
+  const [identity, setIdentity] = useState('');
+  const ids = useIdentities();
   const create = useMutation({
     mutationFn: () =>
       api.call('communities.create', {
         name: name.trim(),
         ...(description.trim() ? { description: description.trim() } : {}),
         persistence,
+        ...(identity ? { identity } : {}),
       }),
     onSuccess: (c) => open(c.id),
   });
@@ -62,9 +66,12 @@ export function CreateCommunity() {
           testId="cm-create-description"
         />
         <PersistenceChoice value={persistence} onChange={setPersistence} />
-        {create.isError ? <ErrorNote error={create.error} title="The community could not be created." /> : null}
+        <AsIdentity value={identity} onChange={setIdentity} />
+        {create.isError ? (
+          <FormError error={create.error} noted={ids.none} title="The community could not be created." />
+        ) : null}
         <div className="cm-actions">
-          <button type="submit" className="btn btn-primary" disabled={!name.trim() || create.isPending}>
+          <button type="submit" className="btn btn-primary" disabled={!name.trim() || ids.none || create.isPending}>
             {create.isPending ? 'Creating…' : 'Create community'}
           </button>
         </div>
@@ -162,8 +169,10 @@ export function JoinCommunity(props: { link?: string }) {
   const api = useApi();
   const open = useOpen();
   const [link, setLink] = useState(props.link ?? '');
+  const [identity, setIdentity] = useState('');
+  const ids = useIdentities();
   const join = useMutation({
-    mutationFn: () => api.call('communities.join', { link: link.trim() }),
+    mutationFn: () => api.call('communities.join', { link: link.trim(), ...(identity ? { identity } : {}) }),
     onSuccess: (c) => open(c.id),
   });
   return (
@@ -189,9 +198,10 @@ export function JoinCommunity(props: { link?: string }) {
           className="input mono"
           required
         />
-        {join.isError ? <ErrorNote error={join.error} title="That link could not be used." /> : null}
+        <AsIdentity value={identity} onChange={setIdentity} />
+        {join.isError ? <FormError error={join.error} noted={ids.none} title="That link could not be used." /> : null}
         <div className="cm-actions">
-          <button type="submit" className="btn btn-primary" disabled={!link.trim() || join.isPending}>
+          <button type="submit" className="btn btn-primary" disabled={!link.trim() || ids.none || join.isPending}>
             {join.isPending ? 'Asking…' : 'Ask to join'}
           </button>
         </div>
@@ -204,8 +214,10 @@ export function StartDm() {
   const api = useApi();
   const open = useOpen();
   const [peer, setPeer] = useState('');
+  const [identity, setIdentity] = useState('');
+  const ids = useIdentities();
   const start = useMutation({
-    mutationFn: () => api.call('communities.dmStart', { peer: peer.trim() }),
+    mutationFn: () => api.call('communities.dmStart', { peer: peer.trim(), ...(identity ? { identity } : {}) }),
     onSuccess: (c) => open(c.id),
   });
   return (
@@ -231,9 +243,12 @@ export function StartDm() {
           className="input mono"
           required
         />
-        {start.isError ? <ErrorNote error={start.error} title="The conversation could not be started." /> : null}
+        <AsIdentity value={identity} onChange={setIdentity} />
+        {start.isError ? (
+          <FormError error={start.error} noted={ids.none} title="The conversation could not be started." />
+        ) : null}
         <div className="cm-actions">
-          <button type="submit" className="btn btn-primary" disabled={!peer.trim() || start.isPending}>
+          <button type="submit" className="btn btn-primary" disabled={!peer.trim() || ids.none || start.isPending}>
             {start.isPending ? 'Finding their node…' : 'Start conversation'}
           </button>
         </div>

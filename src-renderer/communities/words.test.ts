@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemberView, MessageView, NoticeView } from '../../src-shared/communities/views.ts';
-import { conversation, gapText, nameOf, noticeText } from './words.ts';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { conversation, gapText, isNoIdentity, nameOf, noticeText } from './words.ts';
 
 const ALICE = 'did:is:PAliceAliceAliceAliceAliceAliceAl';
 const BOB = 'did:is:PBobBobBobBobBobBobBobBobBobBobBo';
@@ -86,5 +87,16 @@ describe('the conversation', () => {
   it('says how many messages are missing and that they are being fetched', () => {
     expect(gapText(1, 'Bob')).toBe('1 message from Bob is missing; fetching it from other members…');
     expect(gapText(3, 'Bob')).toBe('3 messages from Bob are missing; fetching them from other members…');
+  });
+});
+
+describe('isNoIdentity', () => {
+  it('knows the refusal that sends the user to create an identity, as thrown or as wire data', () => {
+    const refusal = new ApiError('NOT_FOUND', 'Create an identity first', { code: 'no-identity' });
+    expect(isNoIdentity(refusal)).toBe(true);
+    expect(isNoIdentity(refusal.toData())).toBe(true);
+    expect(isNoIdentity(new ApiError('NOT_FOUND', 'no such community'))).toBe(false);
+    expect(isNoIdentity(new ApiError('NOT_FOUND', 'x', { code: 'identity-unknown' }))).toBe(false);
+    expect(isNoIdentity(new Error('no-identity'))).toBe(false);
   });
 });

@@ -1,8 +1,15 @@
 // Plain words for what happens in a community: names for identities (the published name, else a
 // short DID), every key event as a sentence (removals say that new keys now encrypt), and the
 // conversation as one list of messages and notices in time order.
-import type { MemberView, MessageView, NoticeView } from '../../src-shared/communities/views.ts';
+import { ApiError, isApiErrorData } from '../../src-shared/api/errors.ts';
+import { NO_IDENTITY, type MemberView, type MessageView, type NoticeView } from '../../src-shared/communities/views.ts';
 import { shortenMiddle } from '../format/text.ts';
+
+/** The node refused because the user has no published identity to take part with. */
+export function isNoIdentity(err: unknown): boolean {
+  if (!(err instanceof ApiError) && !isApiErrorData(err)) return false;
+  return (err.details as { code?: unknown } | undefined)?.code === NO_IDENTITY;
+}
 
 /** How a person is called on screen: their published name, "you", or the DID cut short. */
 export function nameOf(did: string | undefined, members: readonly MemberView[]): string {

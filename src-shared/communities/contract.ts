@@ -203,7 +203,7 @@ export const methods = {
   'communities.identities': method(
     z.object({}).strict(),
     z.array(IdentityChoice),
-    'This node’s identities that can own or join communities.',
+    'This node’s identities that can own, join or be messaged in communities: those with a published profile that is not deleted. Empty until the user creates one (identity.create); creating, joining or messaging is then refused with details.code no-identity.',
   ),
   'communities.storageNodes': method(
     z.object({}).strict(),

@@ -162,7 +162,14 @@ export const StorageReport = z.object({
   quotaBytesPerCommunity: z.number().int().min(0),
 });
 
+/** One of the user's identities that can take part: published, not deleted. */
 export const IdentityChoice = z.object({ did: Did, label: z.string().nullable(), name: z.string().nullable() });
+
+/**
+ * details.code of the refusal (NOT_FOUND) to create, join or message without a published
+ * identity: the user has to make one on the Identity page first.
+ */
+export const NO_IDENTITY = 'no-identity';
 
 export type CommunitySummary = z.infer<typeof CommunitySummary>;
 export type CommunityDetail = z.infer<typeof CommunityDetail>;

@@ -1,5 +1,7 @@
-// Communities over real node processes (docs/communities.md): alice creates a community whose
-// ciphertext a storage node keeps, invites bob and carol by link, bob (an admin) admits carol
+// Communities over real node processes (docs/communities.md): a node whose user has no identity
+// is told to create one; alice, bob and carol publish identities (the identity domain), alice
+// creates a community whose ciphertext a storage node keeps, invites bob and carol by link (each
+// shows verified, under its published name, on the others' nodes), bob (an admin) admits carol
 // while alice is offline, they talk, alice removes carol (who then reads nothing new), bob comes
 // back after being offline and reads what he missed from the storage node alone, and in relay
 // mode a returning member catches up from the other members.
@@ -62,12 +64,34 @@ beforeAll(async () => {
   await connectAll(all);
 }, 300_000);
 
+/** A member is one of the user's published identities: each person publishes one first. */
+const publish = (n: NodeProc, name: string) => n.call('identity.create', { profile: { name } });
+
 afterAll(async () => {
   await Promise.all(all.map((n) => n.kill()));
   await rm(root, { recursive: true, force: true });
 });
 
 describe('communities between node processes', () => {
+  it('a node without an identity is told to create one before it can create or join', async () => {
+    expect(await store.call('communities.identities', {})).toEqual([]);
+    const noIdentity = { code: 'NOT_FOUND', details: { code: 'no-identity' } };
+    await expect(store.call('communities.create', { name: 'Nobody’s' })).rejects.toMatchObject({
+      ...noIdentity,
+      message: expect.stringMatching(/Create an identity first/),
+    });
+    await expect(
+      store.call('communities.join', { link: 'hashlock://community/join#nothing-here' }),
+    ).rejects.toMatchObject(noIdentity);
+    for (const [n, name] of [
+      [alice, 'Alice Mill'],
+      [bob, 'Bob Mill'],
+      [carol, 'Carol Mill'],
+    ] as const)
+      await publish(n, name);
+    expect((await alice.call('communities.identities', {})).map((i) => i.name)).toEqual(['Alice Mill']);
+  }, 60_000);
+
   it('alice creates a community kept by the storage node and bob joins by link', async () => {
     const offers = await alice.until(
       () => alice.call('communities.storageNodes', {}),
@@ -87,7 +111,15 @@ describe('communities between node processes', () => {
       'the grant',
     );
     await join(alice, bob);
-    await alice.call('communities.setRole', { id, did: (await bob.call('communities.get', { id })).me, role: 'admin' });
+    // Bob is verified on alice's node by the profile her node holds (asked of peers if need be).
+    const bobDid = (await bob.call('communities.get', { id })).me;
+    const member = await alice.until(
+      () => alice.call('communities.get', { id }).then((d) => d.memberList.find((m) => m.did === bobDid)),
+      (m) => m?.verified === true,
+      'sees bob verified',
+    );
+    expect(member?.name).toBe('Bob Mill');
+    await alice.call('communities.setRole', { id, did: bobDid, role: 'admin' });
     await bob.until(
       () => bob.call('communities.get', { id }),
       (d) => d.role === 'admin',
