@@ -72,6 +72,7 @@ function buildParts(c: Context, cfg: PaymentsConfig) {
     log: c.log,
     now,
     pollMs,
+    settleMs: cfg.sendSettleMs,
     ...(c.host.crashAt ? { crashAt: c.host.crashAt } : {}),
     onChanged: paymentChanged(c, late),
   });

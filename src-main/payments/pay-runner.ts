@@ -24,6 +24,8 @@ export interface PayRunnerDeps {
   readonly now: () => number;
   /** How often sent payments' confirmations are read. */
   readonly pollMs: number;
+  /** How long a send of unknown outcome is given to show in the wallet (`payments.sendSettleMs`). */
+  readonly settleMs?: number;
   /** Test hook: `payments.before-send`, `payments.after-send` (a real SIGKILL in crash tests). */
   readonly crashAt?: (point: string) => void;
   /** After every stored change (client events, reservations). */
@@ -87,7 +89,7 @@ class Runner implements PayRunner {
 
   /** Persists the step, then runs its effects; inside the key's queue. */
   async #apply(stored: StoredPayment, event: PayEvent): Promise<StoredPayment> {
-    const step = payTransition(stored.state, event);
+    const step = payTransition(stored.state, event, this.#d.settleMs);
     if (step.refused) throw new PaymentError(step.refused.code, step.refused.message, step.refused.details);
     let current = stored;
     if (step.state !== stored.state) {
