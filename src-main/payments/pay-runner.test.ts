@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { getCoin } from '../../src-shared/coins/registry.ts';
-import { PaymentError } from '../../src-shared/payments/errors.ts';
+import { isPaymentError } from '../../src-shared/payments/errors.ts';
 import { newPayment, paymentKey, SEND_SETTLE_MS } from '../../src-shared/payments/pay-machine.ts';
 import { silentLogger } from '../kernel/log.ts';
 import { waitFor } from '../kernel/time.ts';
@@ -94,7 +94,7 @@ describe('pay runner', () => {
   it('a blocked card is refused and nothing is stored or sent', async () => {
     const { wallet, confirm, repo, key } = setup();
     await expect(confirm({ state: 'mismatch', blocked: true, confirm: false })).rejects.toMatchObject({
-      code: 'CARD_BLOCKED',
+      details: { code: 'CARD_BLOCKED' },
     });
     expect(repo.get(key)).toBeUndefined();
     expect(wallet.sent).toHaveLength(0);
@@ -103,7 +103,7 @@ describe('pay runner', () => {
   it('a card asking for a check is refused without the acknowledgement', async () => {
     const { confirm, repo, key } = setup();
     const card = { state: 'unbound', blocked: false, confirm: true };
-    await expect(confirm(card)).rejects.toBeInstanceOf(PaymentError);
+    await expect(confirm(card)).rejects.toSatisfy(isPaymentError);
     expect(repo.get(key)).toBeUndefined();
     expect((await confirm(card, true)).state.phase).toBe('sent');
   });
@@ -211,7 +211,7 @@ describe('pay runner', () => {
     wallet.nextSend = { kind: 'throw', error: new ApiError('WALLET_RPC_ERROR', 'no', { rpcCode: -26 }) };
     await confirm();
     expect((await runner.cancel(key)).state.phase).toBe('canceled');
-    await expect(confirm()).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    await expect(confirm()).rejects.toMatchObject({ details: { code: 'NOT_ALLOWED' } });
     expect(wallet.sent).toHaveLength(0);
   });
 });

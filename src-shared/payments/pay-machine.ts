@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { lengthPrefixed } from './binding.ts';
-import { PaymentError, type PaymentErrorCode, type PaymentErrorData } from './errors.ts';
+import { paymentError, type PaymentErrorCode, type PaymentErrorData } from './errors.ts';
 
 /** How long after a send began a "not found" is believed: longer than the wallet RPC timeout. */
 export const SEND_SETTLE_MS = 120_000;
@@ -136,7 +136,7 @@ export interface NewPayment {
 }
 
 export function newPayment(p: NewPayment): PayState {
-  if (p.amount <= 0n) throw new PaymentError('AMOUNT_ZERO', 'a payment sends more than zero');
+  if (p.amount <= 0n) throw paymentError('AMOUNT_ZERO', 'a payment sends more than zero');
   return {
     ...p,
     phase: 'ready',
