@@ -181,16 +181,23 @@ describe('pay runner', () => {
   });
 
   it('wallet lost mid-payment: lookups fail and wait, nothing is resent, and it is found when the wallet is back', async () => {
-    const { wallet, confirm, repo, key } = setup();
+    const { wallet, confirm, repo, key, runner } = setup();
     wallet.nextSend = {
       kind: 'sends-then-throws',
       error: new ApiError('WALLET_UNREACHABLE', 'dropped', { cause: 'ECONNRESET' }),
     };
     wallet.down = true;
     expect((await confirm()).state.phase).toBe('reconciling');
-    await new Promise((r) => setTimeout(r, 100));
+    // Positive control: the runner has looked (and failed, the wallet being down) before the
+    // absence of a resend is judged; a sleep would also pass on a runner that never looked.
+    await waitFor(() => wallet.lookups >= 1 || undefined, { timeoutMs: 5_000, intervalMs: 5, what: 'the lookup' });
     expect(repo.get(key)?.state.phase).toBe('reconciling');
     expect(await confirm().then((p) => p.state.phase)).toBe('reconciling');
+    expect(wallet.sent).toHaveLength(1);
+    wallet.down = false;
+    await runner.resume();
+    await waitFor(() => repo.get(key)?.state.phase === 'sent' || undefined, { timeoutMs: 5_000, what: 'found' });
+    expect(repo.get(key)?.state.txid).toBe(wallet.sent[0]!.txid);
     expect(wallet.sent).toHaveLength(1);
   });
 
