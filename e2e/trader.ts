@@ -1,5 +1,5 @@
 // What every trading spec needs from a devnet trader: the UI steps of a first run (vault and both
-// devnet wallets, the same steps foundation.spec.ts proves), a ready page in its own browser
+// devnet wallets, the same steps 0-foundation.spec.ts proves), a ready page in its own browser
 // context, the node's JSON-RPC API for facts the screen does not show, and balances from the UI.
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { formatAmount, parseAmount } from '../src-shared/money/index.ts';
