@@ -3,7 +3,8 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Params } from '../../src-shared/api/contract.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
-import { amountError, parseAmount, parsePrice, type Price } from '../../src-shared/money/index.ts';
+import { amountError, formatAmount, parseAmount, parsePrice, type Price } from '../../src-shared/money/index.ts';
+import { fillMinimumProblem, minLegAmount, smallestQuote } from '../../src-shared/orders/minimum.ts';
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
 import { errorText } from '../kernel/log.ts';
@@ -31,6 +32,8 @@ export interface OrderParams {
   terms(p: MakeParams): OrderTermsParams;
   /** Refuses a trade before a wallet on each side of the market is connected. */
   requireWallets(m: Market): void;
+  /** Refuses an order whose smallest fill (`minBase` at `price`) is below the swap minimum (docs/orders.md §3). */
+  requireSwappable(m: Market, minBase: bigint, price: Price): void;
 }
 
 export function createOrderParams(d: {
@@ -103,5 +106,16 @@ export function createOrderParams(d: {
     }
   }
 
-  return { market, decimals, amount, price, terms, requireWallets };
+  function requireSwappable(m: Market, minBase: bigint, p: Price): void {
+    const coins = { base: d.coins.get(m.base), quote: d.coins.get(m.quote) };
+    const problem = fillMinimumProblem(m, coins, minBase, smallestQuote(p, minBase));
+    if (!problem) return;
+    const least = (t: string) => `${formatAmount(minLegAmount(d.coins.get(t)), d.coins.decimals(t))} ${t}`;
+    throw new ApiError(
+      'INVALID_PARAMS',
+      `The order is too small to swap: ${problem.message} (each fill must move at least ${least(m.base)} and ${least(m.quote)}).`,
+    );
+  }
+
+  return { market, decimals, amount, price, terms, requireWallets, requireSwappable };
 }

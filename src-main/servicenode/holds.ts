@@ -4,6 +4,7 @@
 // wins what is left. Its holds are what every book obeys (docs/protocol.md §4, §8).
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
+import { smallestQuote, takerFeeProblem } from '../../src-shared/orders/minimum.ts';
 import { isValidFill, makerSellsTicker, signOrderAsServiceNode } from '../../src-shared/orders/order.ts';
 import { offenceFor, validateSignRequest, validateTake, type Refusal } from '../../src-shared/orders/validate.ts';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
@@ -97,6 +98,12 @@ async function onSign(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
     throw new ApiError('PEER_REFUSED', `refused: this service node does not serve ${o.market.base}/${o.market.quote}`);
   const proof = decodeOrderMessage(req, 'order.sign.request');
   if (!proof.ok) throw refusal(proof);
+  const smallest = smallestQuote(o.price, o.partial.minBase);
+  const feeProblem = takerFeeProblem(o.market, o.side, o.partial.minBase, smallest, {
+    ticker: d.fee.coin.ticker,
+    amount: d.fee.amount,
+  });
+  if (feeProblem) throw new ApiError('PEER_REFUSED', `refused (dust): ${feeProblem}`);
   const sells = makerSellsTicker(o);
   const needed = o.side === 'sell' ? o.baseAmount : o.quoteAmount;
   const tx = proof.msg.ownership.tx;

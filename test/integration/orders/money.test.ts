@@ -1,0 +1,105 @@
+// The order layer's money paths (docs/orders.md, issue 9), against a real service node and traders
+// (separate processes, two regtest chains): every case ends with the wallets reconciled to the
+// satoshi, fees included, and with no coin left locked that nothing holds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBody, wireForm } from '../../../src-shared/protocol/canonical.ts';
+import { ORDER_PROTOCOLS } from '../../../src-shared/protocol/orders.ts';
+import { ORDER_SIG_TYPE, computeOrderId, orderTermsBody } from '../../../src-shared/orders/order.ts';
+import { priceOf } from '../../../src-shared/money/index.ts';
+import { testKey } from '../../../src-shared/orders/testkit.ts';
+import type { OrderTerms } from '../../../src-shared/orders/types.ts';
+import type { DevNode } from '../../support/dev-node.ts';
+import { COIN, DEVA_DEVB, useOrderNet } from '../../support/order-node.ts';
+import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
+
+const net = useOrderNet({
+  maker: { funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
+  taker: { funds: { DEVB: 10n * COIN, DEVA: 1n * COIN }, splitInto: 4 },
+});
+let sn: DevNode;
+let maker: DevNode;
+const procs = new P2pProcs();
+let hostile: P2pProc;
+
+type Balances = { DEVA: bigint; DEVB: bigint };
+const balances = async (n: DevNode): Promise<Balances> => ({
+  DEVA: await n.balance('DEVA'),
+  DEVB: await n.balance('DEVB'),
+});
+const locked = async (n: DevNode, t: 'DEVA' | 'DEVB') =>
+  (await n.wallet(t).call<Array<{ txid: string; vout: number }>>('listlockunspent')).map((o) => `${o.txid}:${o.vout}`);
+
+/** An order signed by `key` without the order rules' checks (as a hostile maker would make it). */
+function rawOrder(key: ReturnType<typeof testKey>, peerId: string, t: Partial<OrderTerms>) {
+  const now = Date.now();
+  const terms: OrderTerms = {
+    market: { base: 'DEVA', quote: 'DEVB' },
+    side: 'sell',
+    baseAmount: 100_000_000n,
+    quoteAmount: 50_000_000n,
+    partial: { allowed: false, minBase: 100_000_000n },
+    maker: { peerId, pubkey: key.pubkey, addresses: { payout: key.address, refund: testKey(40).address } },
+    makerUtxos: [`${'ab'.repeat(32)}:0`],
+    createdAt: now,
+    expiresAt: now + 3_600_000,
+    nonce: now.toString(16).padStart(32, '0').slice(-32),
+    ...t,
+  };
+  return {
+    ...terms,
+    id: computeOrderId(terms),
+    price: priceOf(terms.baseAmount, terms.quoteAmount),
+    makerSig: signBody(ORDER_SIG_TYPE, orderTermsBody(terms), key.signer),
+  };
+}
+
+beforeAll(async () => {
+  ({
+    sn,
+    traders: { maker },
+  } = net);
+  hostile = await procs.start('hostile', { limits: { inboundConnectionsPerHostPerSec: 1000 } });
+  await hostile.call('dial', { addr: sn.addr });
+});
+
+afterAll(async () => {
+  await procs.cleanup();
+});
+
+describe('order-layer money paths', () => {
+  it('item 3: an order below the swap minimum is refused at make and by the service node; nothing is paid or locked', async () => {
+    const before = await balances(maker);
+    // 0.00004 DEVA = 4000 sat: above the P2WSH dust (3300), below what a swap locks (4490).
+    for (const dryRun of [true, false])
+      await expect(
+        maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '0.00004', price: '1', dryRun }),
+      ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/too small to swap/) });
+    // A partial order whose smallest fill is below the minimum, though the whole is not.
+    await expect(
+      maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', minAmount: '0.00004', price: '1' }),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    expect(await maker.call('getOrders', {})).toEqual([]);
+    // The service node refuses such an order from a maker that skips its own checks.
+    const key = testKey(45);
+    const small = rawOrder(key, hostile.peerId, {
+      baseAmount: 4000n,
+      quoteAmount: 4000n,
+      partial: { allowed: false, minBase: 4000n },
+    });
+    await expect(
+      hostile.call('request', {
+        peerId: sn.peerId,
+        protocol: ORDER_PROTOCOLS.sign,
+        body: wireForm({ type: 'order.sign.request', order: small, ownership: { tx: '00' } }),
+        timeoutMs: 20_000,
+      }),
+    ).rejects.toThrow(/dust/);
+    // A buy whose whole fill gives the taker 0.0005 DEVB, less than the service node's 0.001 DEVB fee.
+    await expect(
+      maker.call('makeOrder', { ...DEVA_DEVB, side: 'buy', amount: '0.01', price: '0.05' }),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/taker fee/) });
+    expect(await balances(maker)).toEqual(before);
+    expect(await locked(maker, 'DEVA')).toEqual([]);
+    expect(await locked(maker, 'DEVB')).toEqual([]);
+  });
+});
