@@ -19,6 +19,7 @@ import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
 import { startClientEvents } from './client-events.ts';
+import { createCoinLocks } from './coin-locks.ts';
 import { createFillTracking } from './fill-tracking.ts';
 import { createMaker } from './maker.ts';
 import { createMaking, fireStop } from './making.ts';
@@ -129,7 +130,9 @@ function buildParts(d: OrderServiceDeps) {
     isConfigured,
     myKey,
   });
-  return { life, maker, fills, takerRecords, stops, making, taking, mine, views };
+  const tickers = [...new Set(d.markets.flatMap((m) => [m.base, m.quote]))];
+  const coinLocks = createCoinLocks({ wallets: d.wallets, records, tickers, log });
+  return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks };
 }
 
 async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): Promise<void> {
@@ -142,6 +145,13 @@ async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): 
   unsubs.push(d.registry.onChange(() => p.maker.reannounce()));
   p.fills.catchUpAll();
   p.takerRecords.resume();
+  // Backing coins are locked while their order is open, and released when it ends (docs/orders.md §4).
+  unsubs.push(
+    d.records.onChange((rec) => {
+      if (rec.role === 'maker') void p.coinLocks.reconcile();
+    }),
+  );
+  void p.coinLocks.reconcileAtStart();
 }
 
 export function createOrderService(d: OrderServiceDeps): OrderService {
@@ -168,6 +178,6 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     getMyOrders: p.mine.list,
     getOrderBook: p.views.orderBook,
     getMarkets: p.views.markets,
-    lockedAmount: (ticker) => lockedAmount(d.records.all(), ticker),
+    lockedAmount: (ticker) => lockedAmount(d.records.all(), ticker, p.coinLocks.locked(ticker)),
   };
 }

@@ -76,8 +76,27 @@ function refusal(r: Refusal): ApiError {
 
 type TakeAccept = Extract<ReturnType<typeof validateTake>, { ok: true }>['value']['accept'];
 
-/** The deps and the queue that lets one take at a time through. */
-type Ctx = HoldsDeps & { takes: SerialQueue };
+/** The deps, the queue that lets one take at a time through, and the coins of orders signed lately. */
+type Ctx = HoldsDeps & { takes: SerialQueue; signedCoins: Map<string, { orderId: string; at: number }> };
+
+/** A signed order reaches the book a moment later: until then its coins are remembered here. */
+const SIGNED_COIN_MEMORY_MS = 120_000;
+
+/**
+ * The order another outpoint of `o` already backs: one listed in our book, or one we signed in
+ * the last two minutes that has not been canceled or dropped since (docs/orders.md §4).
+ */
+function coinInUse(d: Ctx, o: { id: string; makerUtxos: readonly string[] }): string | null {
+  const now = d.now();
+  for (const [u, s] of d.signedCoins) if (now - s.at > SIGNED_COIN_MEMORY_MS) d.signedCoins.delete(u);
+  for (const u of o.makerUtxos) {
+    const listed = d.book.backing(u);
+    if (listed !== undefined && listed !== o.id) return u;
+    const signed = d.signedCoins.get(u);
+    if (signed && signed.orderId !== o.id && d.book.context().seen.orderStatus(signed.orderId) !== 'dead') return u;
+  }
+  return null;
+}
 
 const needSigner = (d: Ctx): Signer => {
   const s = d.signer();
@@ -104,6 +123,9 @@ async function onSign(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
     amount: d.fee.amount,
   });
   if (feeProblem) throw new ApiError('PEER_REFUSED', `refused (dust): ${feeProblem}`);
+  const reused = coinInUse(d, o);
+  if (reused)
+    throw new ApiError('PEER_REFUSED', `refused (coin-in-use): the coin ${reused} already backs another order`);
   const sells = makerSellsTicker(o);
   const needed = o.side === 'sell' ? o.baseAmount : o.quoteAmount;
   const tx = proof.msg.ownership.tx;
@@ -112,6 +134,10 @@ async function onSign(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
     d.log.info('order refused', { orderId: o.id, maker: peerId, reason: check.message });
     throw new ApiError('PEER_REFUSED', `refused: ${check.message}`);
   }
+  // Checked again after the chain check: another sign request for the same coin may have won meanwhile.
+  const raced = coinInUse(d, o);
+  if (raced) throw new ApiError('PEER_REFUSED', `refused (coin-in-use): the coin ${raced} already backs another order`);
+  for (const u of o.makerUtxos) d.signedCoins.set(u, { orderId: o.id, at: d.now() });
   const signed = signOrderAsServiceNode(o, s, d.now());
   d.log.info('order signed', { orderId: o.id, market: `${o.market.base}/${o.market.quote}`, side: o.side });
   return { type: 'order.sign.response', orderId: o.id, serviceNode: signed.serviceNode };
@@ -209,6 +235,6 @@ async function onTake(d: Ctx, req: unknown, peerId: string): Promise<unknown> {
 }
 
 export function createHolds(deps: HoldsDeps): Holds {
-  const d: Ctx = { ...deps, takes: createSerialQueue() };
+  const d: Ctx = { ...deps, takes: createSerialQueue(), signedCoins: new Map() };
   return { onSign: (req, peerId) => onSign(d, req, peerId), onTake: (req, peerId) => onTake(d, req, peerId) };
 }

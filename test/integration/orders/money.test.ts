@@ -58,7 +58,8 @@ beforeAll(async () => {
     sn,
     traders: { maker },
   } = net);
-  hostile = await procs.start('hostile', { limits: { inboundConnectionsPerHostPerSec: 1000 } });
+  // A loaded machine is slow to load libp2p: more than the default 30 s to be ready.
+  hostile = await procs.start('hostile', { limits: { inboundConnectionsPerHostPerSec: 1000 } }, 180_000);
   await hostile.call('dial', { addr: sn.addr });
 });
 
@@ -101,5 +102,55 @@ describe('order-layer money paths', () => {
     expect(await balances(maker)).toEqual(before);
     expect(await locked(maker, 'DEVA')).toEqual([]);
     expect(await locked(maker, 'DEVB')).toEqual([]);
+  });
+
+  it('item 4: one coin offered for two orders is refused by the service node; backing coins are locked until the order ends', async () => {
+    const before = await balances(maker);
+    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
+    const id = made.order!.id;
+    const rec = await maker.call('getOrder', { orderId: id });
+    expect(rec.state).toBe('open');
+    // The order's coins are locked in the wallet: a send by the user or another swap cannot take them.
+    await maker.until(
+      () => locked(maker, 'DEVA'),
+      (l) => l.length > 0,
+      'backing coins locked',
+      30_000,
+    );
+    const lockedCoins = await locked(maker, 'DEVA');
+    const utxos = await maker.wallet('DEVA').call<Array<{ txid: string; vout: number }>>('listunspent', [0]);
+    for (const c of lockedCoins) expect(utxos.some((u) => `${u.txid}:${u.vout}` === c)).toBe(false);
+
+    // A second order on one coin, signed by its real owner (the chain's own wallet plays the maker).
+    const chain = net.dev.DEVA.rpc;
+    const coin = (await chain.call<Array<{ txid: string; vout: number; amount: number }>>('listunspent', [1]))[0]!;
+    const refund = await chain.call<string>('getnewaddress', ['', 'bech32']);
+    const key = testKey(46);
+    const ask = async (nonce: string) => {
+      const order = rawOrder(key, hostile.peerId, { makerUtxos: [`${coin.txid}:${coin.vout}`], nonce });
+      const raw = await chain.call<string>('createrawtransaction', [
+        [{ txid: coin.txid, vout: coin.vout }],
+        [{ data: order.id }, { [refund]: (Number(coin.amount) - 0.001).toFixed(8) }],
+      ]);
+      const tx = (await chain.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex;
+      return hostile.call<{ orderId: string }>('request', {
+        peerId: sn.peerId,
+        protocol: ORDER_PROTOCOLS.sign,
+        body: wireForm({ type: 'order.sign.request', order, ownership: { tx } }),
+        timeoutMs: 30_000,
+      });
+    };
+    expect(await ask('61'.repeat(16))).toMatchObject({ serviceNode: { pubkey: expect.any(String) } });
+    await expect(ask('62'.repeat(16))).rejects.toThrow(/coin-in-use/);
+
+    // Canceled: the coins are free again, and nothing was spent.
+    await maker.call('cancelOrder', { orderId: id });
+    await maker.until(
+      () => locked(maker, 'DEVA'),
+      (l) => l.length === 0,
+      'backing coins unlocked',
+      30_000,
+    );
+    expect(await balances(maker)).toEqual(before);
   });
 });
