@@ -91,7 +91,7 @@ describe('order-layer money paths', () => {
       hostile.call('request', {
         peerId: sn.peerId,
         protocol: ORDER_PROTOCOLS.sign,
-        body: wireForm({ type: 'order.sign.request', order: small, ownership: { tx: '00' } }),
+        body: wireForm({ type: 'order.sign.request', order: small, ownership: { tx: '00'.repeat(60) } }),
         timeoutMs: 20_000,
       }),
     ).rejects.toThrow(/dust/);
