@@ -9,7 +9,7 @@ import { priceOf } from '../../../src-shared/money/index.ts';
 import { testKey } from '../../../src-shared/orders/testkit.ts';
 import type { OrderTerms } from '../../../src-shared/orders/types.ts';
 import type { DevNode } from '../../support/dev-node.ts';
-import { COIN, DEVA_DEVB, useOrderNet } from '../../support/order-node.ts';
+import { COIN, DEVA_DEVB, listedAt, useOrderNet } from '../../support/order-node.ts';
 import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
 
 const net = useOrderNet({
@@ -18,6 +18,7 @@ const net = useOrderNet({
 });
 let sn: DevNode;
 let maker: DevNode;
+let taker: DevNode;
 const procs = new P2pProcs();
 let hostile: P2pProc;
 
@@ -56,7 +57,7 @@ function rawOrder(key: ReturnType<typeof testKey>, peerId: string, t: Partial<Or
 beforeAll(async () => {
   ({
     sn,
-    traders: { maker },
+    traders: { maker, taker },
   } = net);
   // A loaded machine is slow to load libp2p: more than the default 30 s to be ready.
   hostile = await procs.start('hostile', { limits: { inboundConnectionsPerHostPerSec: 1000 } }, 180_000);
@@ -152,5 +153,37 @@ describe('order-layer money paths', () => {
       30_000,
     );
     expect(await balances(maker)).toEqual(before);
+  });
+
+  it('item 7: a take the service node refuses (the maker spent its coins) costs the taker nothing', async () => {
+    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
+    const id = made.order!.id;
+    await listedAt(taker, id, 30_000);
+    await maker.until(
+      () => locked(maker, 'DEVA'),
+      (l) => l.length > 0,
+      'backing coins locked',
+      30_000,
+    );
+    // The maker spends its backing coins behind the order's back (unlocked first, as a user could).
+    const w = maker.wallet('DEVA');
+    const coins = await locked(maker, 'DEVA');
+    const inputs = coins.map((c) => ({ txid: c.split(':')[0]!, vout: Number(c.split(':')[1]) }));
+    await w.call('lockunspent', [true, inputs]);
+    const values = await Promise.all(
+      inputs.map((i) => w.call<{ value: number }>('gettxout', [i.txid, i.vout], { wallet: false })),
+    );
+    const total = values.reduce((a, v) => a + Math.round(v.value * 1e8), 0);
+    const to = await w.call<string>('getnewaddress', ['', 'bech32']);
+    const raw = await w.call<string>('createrawtransaction', [inputs, [{ [to]: ((total - 10_000) / 1e8).toFixed(8) }]]);
+    await w.call('sendrawtransaction', [(await w.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex]);
+    const before = await balances(taker);
+    await expect(taker.call('takeOrder', { orderId: id })).rejects.toMatchObject({
+      code: 'PEER_REFUSED',
+      message: expect.stringMatching(/spent[\s\S]*no fee was paid/),
+    });
+    // Not a satoshi moved: no fee, no lock left on the fee's coins.
+    expect(await balances(taker)).toEqual(before);
+    expect(await locked(taker, 'DEVB')).toEqual([]);
   });
 });
