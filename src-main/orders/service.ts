@@ -54,7 +54,7 @@ export interface OrderServiceDeps {
   p2p: Pick<P2pHost, 'peerId' | 'publish' | 'handleRequest' | 'request'>;
   book: NetworkBook;
   registry: ServiceNodeRegistry;
-  history: Pick<TradeHistory, 'lastPrice' | 'recordAsTaker' | 'onTrade'>;
+  history: Pick<TradeHistory, 'lastPrice' | 'recordAsTaker' | 'onTrade' | 'noteHold'>;
   swaps?: Pick<SwapEngine, 'startSwap' | 'allow' | 'get'>;
   /** This node's own orders (shared with the maker's check of trade records). */
   records: RecordStore;
@@ -143,6 +143,21 @@ async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): 
   unsubs.push(followFiredOrders(d.records));
   unsubs.push(d.history.onTrade((r) => p.stops.onTrade(r.market, { num: r.price.num, den: r.price.den })));
   unsubs.push(d.registry.onChange(() => p.maker.reannounce()));
+  // Every hold seen binds its trade's record to the maker and taker it names (docs/orders.md §6).
+  unsubs.push(
+    d.book.onEvent((e) => {
+      if (e.type !== 'held') return;
+      const { hold } = e;
+      d.history.noteHold(e.holdId, {
+        orderId: hold.orderId,
+        maker: e.order.maker.pubkey,
+        taker: hold.taker,
+        serviceNode: hold.serviceNode,
+        baseAmount: hold.baseAmount,
+        quoteAmount: hold.quoteAmount,
+      });
+    }),
+  );
   p.fills.catchUpAll();
   p.takerRecords.resume();
   // Backing coins are locked while their order is open, and released when it ends (docs/orders.md §4).
