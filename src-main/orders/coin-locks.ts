@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { makerSellsTicker } from '../../src-shared/orders/order.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { WalletService } from '../wallets/wallet-service.ts';
+import type { WalletService } from '../wallets/index.ts';
 import { parseOutpoint } from './chain.ts';
 import { LISTING_ALIVE, type OrderRecord } from './records.ts';
 

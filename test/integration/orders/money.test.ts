@@ -74,13 +74,13 @@ describe('order-layer money paths', () => {
     // 0.00004 DEVA = 4000 sat: above the P2WSH dust (3300), below what a swap locks (4490).
     for (const dryRun of [true, false])
       await expect(
-        maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '0.00004', price: '1', dryRun }),
+        maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '0.00004', price: '1', dryRun }),
       ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/too small to swap/) });
     // A partial order whose smallest fill is below the minimum, though the whole is not.
     await expect(
-      maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', minAmount: '0.00004', price: '1' }),
+      maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', minAmount: '0.00004', price: '1' }),
     ).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
-    expect(await maker.call('getOrders', {})).toEqual([]);
+    expect(await maker.call('orders.list', {})).toEqual([]);
     // The service node refuses such an order from a maker that skips its own checks.
     const key = testKey(45);
     const small = rawOrder(key, hostile.peerId, {
@@ -98,7 +98,7 @@ describe('order-layer money paths', () => {
     ).rejects.toThrow(/dust/);
     // A buy whose whole fill gives the taker 0.0005 DEVB, less than the service node's 0.001 DEVB fee.
     await expect(
-      maker.call('makeOrder', { ...DEVA_DEVB, side: 'buy', amount: '0.01', price: '0.05' }),
+      maker.call('orders.make', { ...DEVA_DEVB, side: 'buy', amount: '0.01', price: '0.05' }),
     ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/taker fee/) });
     expect(await balances(maker)).toEqual(before);
     expect(await locked(maker, 'DEVA')).toEqual([]);
@@ -107,9 +107,9 @@ describe('order-layer money paths', () => {
 
   it('item 4: one coin offered for two orders is refused by the service node; backing coins are locked until the order ends', async () => {
     const before = await balances(maker);
-    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
+    const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
     const id = made.order!.id;
-    const rec = await maker.call('getOrder', { orderId: id });
+    const rec = await maker.call('orders.get', { orderId: id });
     expect(rec.state).toBe('open');
     // The order's coins are locked in the wallet: a send by the user or another swap cannot take them.
     await maker.until(
@@ -145,7 +145,7 @@ describe('order-layer money paths', () => {
     await expect(ask('62'.repeat(16))).rejects.toThrow(/coin-in-use/);
 
     // Canceled: the coins are free again, and nothing was spent.
-    await maker.call('cancelOrder', { orderId: id });
+    await maker.call('orders.cancel', { orderId: id });
     await maker.until(
       () => locked(maker, 'DEVA'),
       (l) => l.length === 0,
@@ -156,7 +156,7 @@ describe('order-layer money paths', () => {
   });
 
   it('item 7: a take the service node refuses (the maker spent its coins) costs the taker nothing', async () => {
-    const made = await maker.call('makeOrder', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
+    const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
     const id = made.order!.id;
     await listedAt(taker, id, 30_000);
     await maker.until(
@@ -178,7 +178,7 @@ describe('order-layer money paths', () => {
     const raw = await w.call<string>('createrawtransaction', [inputs, [{ [to]: ((total - 10_000) / 1e8).toFixed(8) }]]);
     await w.call('sendrawtransaction', [(await w.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex]);
     const before = await balances(taker);
-    await expect(taker.call('takeOrder', { orderId: id })).rejects.toMatchObject({
+    await expect(taker.call('orders.take', { orderId: id })).rejects.toMatchObject({
       code: 'PEER_REFUSED',
       message: expect.stringMatching(/spent[\s\S]*no fee was paid/),
     });
