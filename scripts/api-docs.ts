@@ -1,7 +1,7 @@
 // Renders docs/api.md from the contract, so the reference cannot drift from the code.
 // `node scripts/api-docs.ts` rewrites it; a unit test fails when it is stale.
 import { z } from 'zod';
-import { ALIASES, events, methods, METHOD_NAMES } from '../src-shared/api/contract.ts';
+import { ALIASES, events, methods, methodScope, METHOD_NAMES } from '../src-shared/api/contract.ts';
 import { ERROR_CODES } from '../src-shared/api/errors.ts';
 
 function schemaText(schema: z.ZodType): string {
@@ -42,6 +42,17 @@ export function renderApiDocs(): string {
     '| --- | --- |',
     ...Object.entries(ALIASES).map(([alias, name]) => `| \`${alias}\` | \`${name}\` |`),
     '',
+    '## Tokens and scopes',
+    '',
+    'Every request carries a bearer token. The token in `<dataDir>/api-token` is the admin token named',
+    '`default`; `tokens.create` makes named tokens with a scope: `read` (every method that only reads),',
+    '`trade` (also orders and swaps) or `admin` (everything: vault, wallets, settings, tokens). Each',
+    'method below names the scope it needs: the one it declares, else `read` for reading verbs (`get…`,',
+    '`list`, `info`, `status`, `balance`, …) and `admin` for any other verb, so a new method fails closed.',
+    'A token without the scope gets `FORBIDDEN`; an unknown or revoked one `UNAUTHORIZED` (HTTP 401), and',
+    'a WebSocket opened with a token that is then revoked is closed (code 4401). The node logs each',
+    "request with the token's name, never the token (a refused token appears as its first 6 characters).",
+    '',
     '## Methods',
     '',
   ];
@@ -51,6 +62,8 @@ export function renderApiDocs(): string {
       `### \`${name}\``,
       '',
       m.doc,
+      '',
+      `Scope: \`${methodScope(name)}\``,
       '',
       'Params:',
       '',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh clone runnable: npm packages (which bring the pinned Node 24 runtime) and, from
-# Debian, litecoind (demo and tests) plus chromium and xvfb (UI tests). Idempotent and quick
+# Debian, litecoind (demo and tests) plus chromium and xvfb (UI tests), iproute2, nftables and
+# miniupnpd-nftables (NAT tests: routers in namespaces, one of which maps ports by UPnP). Idempotent and quick
 # when everything is already there. Usage: scripts/bootstrap.sh [demo|test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,13 +12,17 @@ command -v litecoind >/dev/null 2>&1 || missing+=(litecoind)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
   command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+  # The NAT tests build their own network in namespaces (test/support/netns.ts).
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v nft >/dev/null 2>&1 || missing+=(nftables)
+  command -v miniupnpd >/dev/null 2>&1 || [ -x /usr/sbin/miniupnpd ] || missing+=(miniupnpd-nftables)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "bootstrap: cannot install ${missing[*]}: this system has no apt-get." >&2
-    echo "  Install Litecoin Core (litecoind)${mode:+, Chromium and Xvfb} with your package manager and run this again." >&2
+    echo "  Install Litecoin Core (litecoind)${mode:+, Chromium, Xvfb, iproute2, nftables and miniupnpd} with your package manager and run this again." >&2
     exit 1
   fi
   SUDO=""

@@ -2,7 +2,6 @@
 // WebSocket API (browser UI) and the built renderer as static files. Every API request needs
 // the bearer token from the data directory; Host and Origin are checked against DNS rebinding.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +11,8 @@ import type { Dispatcher } from './dispatcher.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { HttpRoute } from '../kernel/module.ts';
 import { matchRoute } from './routes.ts';
+import { allows } from '../../src-shared/api/scopes.ts';
+import { fileTokenAuthority, tokenHint, type Principal, type TokenAuthority } from '../tokens/index.ts';
 import type { EventBus } from './events.ts';
 
 export const MAX_BODY_BYTES = 1 << 20;
@@ -34,7 +35,9 @@ export const RENDERER_CSP = [
 export interface ApiServerOptions {
   dispatcher: Dispatcher;
   events: EventBus;
-  token: string;
+  /** Who holds a bearer token (named tokens with scopes); or `token`, the one admin token. */
+  authority?: TokenAuthority;
+  token?: string;
   port: number;
   /** Folder with the built renderer (index.html); omitted → API only. */
   staticDir?: string;
@@ -62,11 +65,17 @@ const MIME: Record<string, string> = {
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { dispatcher, events, log } = opts;
-  const expected = Buffer.from(opts.token, 'utf8');
-  const tokenOk = (given: string | undefined): boolean => {
-    if (!given) return false;
-    const b = Buffer.from(given, 'utf8');
-    return b.length === expected.length && timingSafeEqual(b, expected);
+  const authority = opts.authority ?? fileTokenAuthority(opts.token ?? '');
+  /** The token's holder; a refused token is logged by its hint, never in full. */
+  const principalOf = (given: string | undefined, transport: string): Principal | undefined => {
+    if (!given) return undefined;
+    const who = authority.authenticate(given);
+    if (!who) log.warn('api token refused', { token: tokenHint(given), transport });
+    return who;
+  };
+  const bearerOf = (req: IncomingMessage): string | undefined => {
+    const auth = req.headers.authorization ?? '';
+    return auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
   };
   let port = opts.port;
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -104,20 +113,24 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     await serveStatic(url.pathname, res);
   }
 
-  /** Host was checked; the token and Origin are checked here like /rpc. */
-  function authorized(req: IncomingMessage, res: ServerResponse): boolean {
-    const auth = req.headers.authorization ?? '';
-    const bearer = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    if (!tokenOk(bearer)) {
+  /** Host was checked; the token, its scope and Origin are checked here like /rpc. */
+  function authorized(req: IncomingMessage, res: ServerResponse, route: HttpRoute): Principal | undefined {
+    const who = principalOf(bearerOf(req), 'http');
+    if (!who) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="hashlock"');
-      sendJson(res, 401, { error: 'missing or wrong bearer token (see api-token in the data directory)' });
-      return false;
+      sendJson(res, 401, { error: 'missing, wrong or revoked bearer token (see api-token in the data directory)' });
+      return undefined;
     }
     if (req.headers.origin !== undefined && !allowedOrigins().has(req.headers.origin)) {
       sendJson(res, 403, { error: 'cross-origin requests are refused' });
-      return false;
+      return undefined;
     }
-    return true;
+    const need = route.scope ?? (route.method === 'GET' ? 'read' : 'admin');
+    if (!allows(who.scope, need)) {
+      sendJson(res, 403, { error: `the token "${who.name}" has the ${who.scope} scope; this needs ${need}` });
+      return undefined;
+    }
+    return who;
   }
 
   async function handleRoute(
@@ -126,7 +139,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    if (!authorized(req, res)) return;
+    const who = authorized(req, res, match.route);
+    if (!who) return;
+    log.info('api route', { token: who.name, method: req.method, path: match.route.path });
     let body = '';
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       try {
@@ -152,16 +167,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, rpcError(null, { code: 'BAD_REQUEST', message: 'use POST' }));
-    const auth = req.headers.authorization ?? '';
-    const bearer = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    if (!tokenOk(bearer)) {
+    const who = principalOf(bearerOf(req), 'http');
+    if (!who) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="hashlock"');
       return sendJson(
         res,
         401,
         rpcError(null, {
           code: 'UNAUTHORIZED',
-          message: 'missing or wrong bearer token (see api-token in the data directory)',
+          message: 'missing, wrong or revoked bearer token (see api-token in the data directory)',
         }),
       );
     }
@@ -209,17 +223,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         );
       const replies = [];
       for (const item of body) {
-        const r = await rpcOne(item);
+        const r = await rpcOne(item, who);
         if (r) replies.push(r);
       }
       return replies.length ? sendJson(res, 200, replies) : void res.writeHead(204).end();
     }
-    const reply = await rpcOne(body);
+    const reply = await rpcOne(body, who);
     if (!reply) return void res.writeHead(204).end();
     sendJson(res, 200, reply);
   }
 
-  async function rpcOne(msg: unknown): Promise<unknown> {
+  async function rpcOne(msg: unknown, principal: Principal): Promise<unknown> {
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
       return rpcError(null, { code: 'BAD_REQUEST', message: 'a request must be a JSON object' });
     const m = msg as Record<string, unknown>;
@@ -237,7 +251,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))) {
       return rpcError(id ?? null, { code: 'INVALID_PARAMS', message: 'params must be an object with named fields' });
     }
-    const outcome = await dispatcher.call(m.method, m.params ?? {}, { transport: 'http' });
+    const outcome = await dispatcher.call(m.method, m.params ?? {}, { transport: 'http', principal });
     if (id === undefined) return undefined; // a notification gets no reply
     return outcome.ok ? { jsonrpc: '2.0', id, result: outcome.result } : rpcError(id, outcome.error);
   }
@@ -281,19 +295,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (req.headers.origin !== undefined && !allowedOrigins().has(req.headers.origin)) return reject(403, 'Forbidden');
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     const tokenProto = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX));
-    const authHeader = req.headers.authorization?.startsWith('Bearer ')
-      ? req.headers.authorization.slice(7).trim()
-      : undefined;
-    if (!tokenOk(tokenProto?.slice(WS_TOKEN_PREFIX.length) ?? authHeader)) return reject(401, 'Unauthorized');
+    const secret = tokenProto?.slice(WS_TOKEN_PREFIX.length) ?? bearerOf(req);
+    const who = principalOf(secret, 'ws');
+    if (!secret || !who) return reject(401, 'Unauthorized');
     if (!offered.includes(WS_PROTOCOL)) return reject(400, 'Bad Request');
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, secret, who));
   });
 
-  function onSocket(ws: WebSocket): void {
+  function onSocket(ws: WebSocket, secret: string, principal: Principal): void {
     const unsubscribe = events.subscribe((e) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: e.event, data: e.data }));
     });
-    ws.on('close', unsubscribe);
+    // A revoked token's sockets close at once: it must not keep receiving events either.
+    const unrevoked = authority.onRevoked((name) => {
+      if (name === principal.name) ws.close(4401, 'token revoked');
+    });
+    ws.on('close', () => {
+      unsubscribe();
+      unrevoked();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (raw, isBinary) => {
       void (async () => {
@@ -316,7 +336,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
             error: { code: 'BAD_REQUEST', message: 'expected {"id":1,"method":"...","params":{}}' },
           });
         }
-        const outcome = await dispatcher.call(frame.method, frame.params ?? {}, { transport: 'ws' });
+        // Each frame re-checks the token, so a revocation holds even for a socket opened before it.
+        const current = authority.authenticate(secret);
+        if (!current) {
+          send(ws, { id: frame.id, ok: false, error: { code: 'UNAUTHORIZED', message: 'the token was revoked' } });
+          return ws.close(4401, 'token revoked');
+        }
+        const outcome = await dispatcher.call(frame.method, frame.params ?? {}, {
+          transport: 'ws',
+          principal: current,
+        });
         send(
           ws,
           outcome.ok

@@ -141,8 +141,8 @@ describe('buildClaimTx', () => {
     expect(bytesToHex(Uint8Array.from(built.tx.ins[0]!.hash).reverse())).toBe(FUNDING);
     expect(built.tx.ins[0]!.index).toBe(1);
   });
-  it('uses sequence 0xffffffff and nLockTime 0 (or the tip when given)', () => {
-    expect(built.tx.ins[0]!.sequence).toBe(0xffffffff);
+  it('uses sequence 0xfffffffd (signals replacement) and nLockTime 0 (or the tip when given)', () => {
+    expect(built.tx.ins[0]!.sequence).toBe(0xfffffffd);
     expect(built.tx.locktime).toBe(0);
     expect(buildClaimTx({ ...base, preimage: SECRET, signer: claimer, locktime: 250 }).tx.locktime).toBe(250);
   });
@@ -225,13 +225,13 @@ describe('buildClaimTx', () => {
 
 describe('buildRefundTx', () => {
   const built = buildRefundTx({ ...base, signer: refunder });
-  it('uses witness [sig, <empty>, script], nLockTime = the script lock, sequence 0xfffffffe', () => {
+  it('uses witness [sig, <empty>, script], nLockTime = the script lock, sequence 0xfffffffd (enforces the lock, signals replacement)', () => {
     const w = built.tx.ins[0]!.witness;
     expect(w).toHaveLength(3);
     expect(w[1]).toEqual(new Uint8Array(0));
     expect(w[2]).toEqual(SCRIPT);
     expect(built.tx.locktime).toBe(264);
-    expect(built.tx.ins[0]!.sequence).toBe(0xfffffffe);
+    expect(built.tx.ins[0]!.sequence).toBe(0xfffffffd);
   });
   it('has a valid low-R signature and pays vsize × rate', () => {
     const { der } = verifyInputSignature(built.tx, refunder.publicKey);

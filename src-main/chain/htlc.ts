@@ -38,9 +38,13 @@ const htlcTxError = (code: HtlcTxProblem, message: string) => new CodedError(cod
 
 const { OPS } = bscript;
 const SIGHASH_ALL = Transaction.SIGHASH_ALL;
-const CLAIM_SEQUENCE = 0xffffffff;
-/** Below 0xffffffff so nLockTime is enforced; above 0xfffffffd so it does not signal replaceability. */
-const REFUND_SEQUENCE = 0xfffffffe;
+/**
+ * Claims and refunds signal replacement (BIP 125: below 0xfffffffe), so a spend priced before a
+ * fee spike can be sent again at a higher rate (docs/swap.md §8.8); below 0xffffffff nLockTime is
+ * enforced too, which the refund needs.
+ */
+const CLAIM_SEQUENCE = 0xfffffffd;
+const REFUND_SEQUENCE = 0xfffffffd;
 
 /** A bitcoinjs Network built from the coin's registry entry. */
 export function networkOf(coin: CoinParams): Network {
@@ -203,7 +207,7 @@ export interface BuiltTx {
   readonly feeRate: bigint;
 }
 
-/** Spend with the secret: witness [sig, preimage, 0x01, script]; nLockTime as given (default 0), sequence 0xffffffff. */
+/** Spend with the secret: witness [sig, preimage, 0x01, script]; nLockTime as given (default 0), sequence 0xfffffffd (replaceable). */
 export function buildClaimTx(p: SpendParams & { readonly preimage: Uint8Array; readonly locktime?: number }): BuiltTx {
   const fields = parseHtlcScript(p.script);
   if (!equalBytes(p.signer.publicKey, fields.claimPubkey))
@@ -218,7 +222,7 @@ export function buildClaimTx(p: SpendParams & { readonly preimage: Uint8Array; r
   });
 }
 
-/** Spend after the lock: witness [sig, <empty>, script]; nLockTime = the script's locktime, sequence 0xfffffffe. */
+/** Spend after the lock: witness [sig, <empty>, script]; nLockTime = the script's locktime, sequence 0xfffffffd (replaceable). */
 export function buildRefundTx(p: SpendParams & { readonly locktime?: number }): BuiltTx {
   const fields = parseHtlcScript(p.script);
   if (!equalBytes(p.signer.publicKey, fields.refundPubkey))

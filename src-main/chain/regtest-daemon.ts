@@ -1,6 +1,7 @@
 // Starts and stops a real litecoind on regtest for tests and the devnet: its own data dir, ports
 // and credentials, never connected to another daemon (so each one is an independent chain).
 // The process cannot outlive us: stop() waits for the exit, and a watchdog kills it if we die.
+import { z } from 'zod';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -259,9 +260,11 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
 
   const ensureWallet = async (): Promise<void> => {
     const node = nodeRpc();
-    const loaded = await node.call<string[]>('listwallets');
+    const loaded = await node.callAs(z.array(z.string()), 'listwallets');
     if (loaded.includes(walletName)) return;
-    const onDisk = (await node.call<{ wallets: { name: string }[] }>('listwalletdir')).wallets.map((w) => w.name);
+    const onDisk = (
+      await node.callAs(z.object({ wallets: z.array(z.object({ name: z.string() }).loose()) }).loose(), 'listwalletdir')
+    ).wallets.map((w) => w.name);
     try {
       await node.call(onDisk.includes(walletName) ? 'loadwallet' : 'createwallet', [walletName]);
     } catch (err) {
@@ -293,7 +296,7 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
 
   let miningAddress: string | undefined;
   const pegIntoMweb = async (): Promise<void> => {
-    const mwebAddress = await rpc.call<string>('getnewaddress', ['', 'mweb']);
+    const mwebAddress = await rpc.callAs(z.string(), 'getnewaddress', ['', 'mweb']);
     try {
       await rpc.call('sendtoaddress', [mwebAddress, '1']);
     } catch (err) {
@@ -335,15 +338,15 @@ export async function startRegtestDaemon(opts: RegtestDaemonOptions): Promise<Re
     },
 
     async mine(n, address) {
-      const to = address ?? (miningAddress ??= await rpc.call<string>('getnewaddress', ['', 'bech32']));
+      const to = address ?? (miningAddress ??= await rpc.callAs(z.string(), 'getnewaddress', ['', 'bech32']));
       const hashes: string[] = [];
-      let height = await rpc.call<number>('getblockcount', [], { wallet: false });
+      let height = await rpc.callAs(z.number(), 'getblockcount', [], { wallet: false });
       while (hashes.length < n) {
         const remaining = n - hashes.length;
         if (height === MWEB_ACTIVATION_HEIGHT - 1) await pegIntoMweb();
         const step =
           height < MWEB_ACTIVATION_HEIGHT - 1 ? Math.min(remaining, MWEB_ACTIVATION_HEIGHT - 1 - height) : remaining;
-        const got = await rpc.call<string[]>('generatetoaddress', [step, to], { wallet: false });
+        const got = await rpc.callAs(z.array(z.string()), 'generatetoaddress', [step, to], { wallet: false });
         if (got.length === 0) throw new RegtestDaemonError(`generatetoaddress made no block at height ${height}`);
         hashes.push(...got);
         height += got.length;

@@ -148,7 +148,7 @@ export class RpcClient {
 
   /** A call whose result is an amount (getbalance, getreceivedbyaddress), in base units. */
   async amount(method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<bigint> {
-    const value = await this.call<unknown>(method, params, opts);
+    const value = await this.call(method, params, opts);
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new ApiError(
         'WALLET_RPC_ERROR',
@@ -174,7 +174,7 @@ export class RpcClient {
     params: readonly unknown[] = [],
     opts: CallOptions = {},
   ): Promise<T> {
-    const reply = await this.call<unknown>(method, params, opts);
+    const reply = await this.call(method, params, opts);
     const parsed = schema.safeParse(reply);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -188,7 +188,8 @@ export class RpcClient {
     return parsed.data;
   }
 
-  async call<T = unknown>(method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<T> {
+  /** The daemon's reply as is, unknown: read it with callAs(schema) (or `amount`), never by a cast. */
+  async call(method: string, params: readonly unknown[] = [], opts: CallOptions = {}): Promise<unknown> {
     const routeToWallet = opts.wallet !== false && this.wallet !== undefined;
     const policy =
       this.options.retry === false || opts.retry === false || !RETRYABLE_METHODS.has(method)
@@ -204,7 +205,7 @@ export class RpcClient {
         routeToWallet,
         opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       );
-      if (outcome.ok) return outcome.result as T;
+      if (outcome.ok) return outcome.result;
       const failure = outcome.failure;
       // A 401 is answered before the method runs, so one more try with a freshly read cookie
       // is safe for every method: the daemon may have restarted and rotated it.

@@ -15,6 +15,7 @@ import { loadConfig } from '../core/config.ts';
 import { readApiToken } from '../core/token.ts';
 import { createNodeRpc } from './rpc-client.ts';
 import { devnetCommand } from '../devnet/cli.ts';
+import { formatStatus } from './status.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_DATA_DIR = process.env.HASHLOCK_DATA_DIR ?? path.join(os.homedir(), '.hashlock');
@@ -65,12 +66,26 @@ function coerce(field: z.ZodType, text: string): unknown {
   return text; // strings, including decimal amounts, stay strings
 }
 
+/** Secrets are never taken positionally: they would sit in the shell's history even more plainly. */
+const NEVER_POSITIONAL = new Set(['password', 'mnemonic', 'passphrase']);
+
+/** The params' only required field, when it is text: it may be given without its flag. */
+export function positionalField(method: keyof typeof methods): string | undefined {
+  const shape = (methods[method].params as z.ZodObject).shape;
+  const required = Object.entries(shape).filter(([, f]) => !(f as z.ZodType).safeParse(undefined).success);
+  if (required.length !== 1) return undefined;
+  const [key, field] = required[0]!;
+  const type = (field as z.ZodType & { def: { type: string } }).def.type;
+  return type === 'string' && !NEVER_POSITIONAL.has(key) ? key : undefined;
+}
+
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function buildProgram(): Command {
   const program = new Command('hashlock')
     .version(readVersion())
     .description('Hashlock: non-custodial atomic-swap exchange node')
+    .enablePositionalOptions()
     .showHelpAfterError();
   const dataDirOption = () => new Option('--data-dir <dir>', 'node data directory').default(DEFAULT_DATA_DIR);
 
@@ -94,7 +109,6 @@ export function buildProgram(): Command {
         password,
         createVault: o.createVault === true,
         ...(role === 'servicenode' ? { role } : {}),
-        ...crashHookFromEnv(),
       });
       console.log(`Hashlock ${role === 'servicenode' ? 'service node' : 'node'} ${node.peerId}`);
       console.log(`UI:       ${node.api?.url}/#token=${node.token}`);
@@ -120,9 +134,22 @@ export function buildProgram(): Command {
       )
       .option('--static-dir <dir>', 'built renderer to serve', path.join(REPO_ROOT, 'dist', 'renderer'));
 
-  nodeOptions(
+  const nodeCommand = nodeOptions(
     program.command('node').description('run a headless node serving the API and the UI on 127.0.0.1'),
-  ).action(runNode('trader'));
+  )
+    // `node status --data-dir x`: options after `status` are its own, not the node's.
+    .enablePositionalOptions()
+    .action(runNode('trader'));
+  nodeCommand
+    .command('status')
+    .description("a running node's essentials: peers and scores, traffic, messages, store size, latencies")
+    .addOption(dataDirOption())
+    .option('--url <url>', 'node URL')
+    .option('--token <token>', 'API token (a read token is enough)')
+    .action(async (o: { dataDir: string; url?: string; token?: string }) => {
+      const rpc = rpcFor(o);
+      console.log(formatStatus(await rpc.call('node.info', {}), await rpc.call('metrics.snapshot', {})));
+    });
   nodeOptions(
     program
       .command('servicenode')
@@ -159,7 +186,12 @@ export function buildProgram(): Command {
       .option('--token <token>', 'API token');
     const shape = (methods[name].params as z.ZodObject).shape;
     for (const key of Object.keys(shape)) cmd.option(`--${kebab(key)} <value>`, key);
-    cmd.action(async (o: Record<string, unknown> & { dataDir: string; url?: string; token?: string }) => {
+    // A method with one required text field takes it without its flag too: `hashlock payments parse <uri>`.
+    const positional = positionalField(name);
+    if (positional) cmd.argument(`[${kebab(positional)}]`, `the ${positional} (or --${kebab(positional)})`);
+    cmd.action(async (...args: unknown[]) => {
+      const o = args[positional ? 1 : 0] as Record<string, unknown> & { dataDir: string; url?: string; token?: string };
+      if (positional && typeof args[0] === 'string' && o[positional] === undefined) o[positional] = args[0];
       print(await rpcFor(o).call(name, paramsFromOptions(name, o) as never));
     });
   };
@@ -187,17 +219,6 @@ export function buildProgram(): Command {
 
   program.addCommand(devnetCommand(REPO_ROOT));
   return program;
-}
-
-/** Crash tests SIGKILL a node at a named step (HASHLOCK_TEST_CRASH_AT) to prove it resumes from there. */
-function crashHookFromEnv(): { crashAt?: (point: string) => void } {
-  const crashPoint = process.env.HASHLOCK_TEST_CRASH_AT;
-  if (!crashPoint) return {};
-  return {
-    crashAt: (point) => {
-      if (point === crashPoint) process.kill(process.pid, 'SIGKILL');
-    },
-  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -18,6 +18,7 @@ import { openStore } from '../store/index.ts';
 import { loadConfig, parseConfig, sliceFor, type NodeConfig } from './config.ts';
 import { MODULES, schemasOf, type AnyModule } from './modules.ts';
 import { ensureApiToken } from './token.ts';
+import { fileTokenAuthority } from '../tokens/index.ts';
 
 export interface StartNodeOptions extends HostOptions {
   dataDir: string;
@@ -68,7 +69,8 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     log.warn('internal event listener failed', { event, error: String(err) }),
   );
   const token = ensureApiToken(dataDir);
-  const db = openStore(path.join(dataDir, 'node.sqlite'), { schemas: schemasOf(modules) });
+  const schemas = schemasOf(modules);
+  const db = openStore(path.join(dataDir, 'node.sqlite'), { schemas });
   const life = createLifecycle(log);
   life.onStop('store', () => void db.close());
 
@@ -82,6 +84,7 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
     bus,
     events,
     db,
+    schemas,
     coins: createCoinTable(coinsForNetwork(config.network), config.network),
     now: Date.now,
     host: { password: opts.password, createVault: opts.createVault, crashAt: opts.crashAt },
@@ -89,12 +92,13 @@ export async function startNode(opts: StartNodeOptions): Promise<NodeHandle> {
   try {
     const { handlers, components, routes } = await startModules(modules, base, config as Record<string, unknown>, life);
     const dispatcher = createDispatcher(handlers, log);
+    const authority = components.apiTokens ?? fileTokenAuthority(token);
     let api: ApiServer | undefined;
     if (opts.serveApi) {
       api = await startApiServer({
         dispatcher,
         events,
-        token,
+        authority,
         port: opts.apiPort ?? config.api.port,
         staticDir: opts.staticDir,
         routes,

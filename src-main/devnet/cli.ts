@@ -94,7 +94,8 @@ export function devnetCommand(repoRoot: string): Command {
       ];
       const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], cwd: repoRoot });
       child.unref();
-      const deadline = Date.now() + 180_000;
+      // Generous: on a loaded machine two daemons and four nodes can take many minutes to come up.
+      const deadline = Date.now() + 600_000;
       for (;;) {
         const st = readState(layout.stateFile);
         if (st && st.supervisorPid === child.pid && st.status === 'ready') {

@@ -2,6 +2,7 @@
 // funded trader wallets and a miner that keeps producing blocks, plus one headless node per
 // trader. The supervisor owns every child; stopping it stops them all, and it records their
 // pids in state.json so a later `down` can clean up even after a crash.
+import { z } from 'zod';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,9 @@ import {
   type DevnetLayout,
   type DevnetState,
 } from './layout.ts';
+import { startCommunitySeeder } from './community.ts';
 import { startMarketMaker } from './market-maker.ts';
+import { publishMakerIdentity } from './maker-identity.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
@@ -111,6 +114,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const children: ChildProcess[] = [];
   let miner: NodeJS.Timeout | undefined;
   let marketMaker: { stop(): void } | undefined;
+  let seeder: { stop(): void } | undefined;
   let stopped = false;
 
   const stop = async () => {
@@ -120,6 +124,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     save();
     if (miner) clearInterval(miner);
     marketMaker?.stop();
+    seeder?.stop();
     await Promise.all(children.map((c) => stopChild(c)));
     await Promise.all(daemons.map((d) => d.stop().catch(() => d.kill())));
     state.chains = [];
@@ -182,6 +187,8 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
                     coins: layout.chains.map((c) => c.ticker),
                     announceMs: 5000,
                   },
+                  // The devnet's storage node: it keeps communities' ciphertext for those that name it.
+                  communities: { storage: { enabled: true } },
                 }
               : {}),
           },
@@ -214,19 +221,21 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
               `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
             );
           const token = readApiToken(node.dataDir);
-          const client = createNodeRpc(url, token, 2000);
-          await client.call('node.info', {});
-          return { client, token };
+          await createNodeRpc(url, token, 2000).call('node.info', {});
+          // Only the probe is short: a loaded machine can take seconds over the calls after it.
+          return { client: createNodeRpc(url, token, 60_000), token };
         },
-        { timeoutMs: 60_000, intervalMs: 300, what: `node ${node.name} API` },
+        { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
       );
-      const info = await rpc.client.call('p2p.info', {});
+      // Polling start-up used a short timeout; once the node answers, calls get time for a busy machine.
+      const client = createNodeRpc(url, rpc.token, 30_000);
+      const info = await client.call('p2p.info', {});
       bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
       state.nodes.push({ name: node.name, pid: child.pid ?? 0, url, token: rpc.token, peerId: info.peerId });
       save();
       if (node.managed) {
         await connectWallets(
-          rpc.client,
+          client,
           layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })),
           node.name,
         );
@@ -243,12 +252,23 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       );
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
+      await publishMakerIdentity(createNodeRpc(makerNode.url, makerNode.token, 60_000), log);
       marketMaker = startMarketMaker({
         rpc: createNodeRpc(makerNode.url, makerNode.token, 60_000),
         log,
         base: 'DEVA',
         quote: 'DEVB',
       });
+      const storage = state.nodes.find((n) => n.name === DEVNET_SERVICE_NODE);
+      if (storage)
+        seeder = startCommunitySeeder({
+          maker: createNodeRpc(makerNode.url, makerNode.token, 60_000),
+          traders: state.nodes
+            .filter((n) => (DEVNET_TRADERS as readonly string[]).includes(n.name))
+            .map((n) => ({ name: n.name, rpc: createNodeRpc(n.url, n.token, 60_000) })),
+          storagePeerId: storage.peerId,
+          log,
+        });
     }
     state.status = 'ready';
     save();
@@ -263,10 +283,15 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 }
 
 async function ensureWallet(daemon: RegtestDaemon, name: string): Promise<void> {
-  const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
+  const loaded = await daemon.rpc.callAs(z.array(z.string()), 'listwallets', [], { wallet: false });
   if (loaded.includes(name)) return;
   const onDisk = (
-    await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })
+    await daemon.rpc.callAs(
+      z.object({ wallets: z.array(z.object({ name: z.string() }).loose()) }).loose(),
+      'listwalletdir',
+      [],
+      { wallet: false },
+    )
   ).wallets.map((w) => w.name);
   if (onDisk.includes(name)) await daemon.rpc.call('loadwallet', [name], { wallet: false });
   else await daemon.rpc.call('createwallet', [name], { wallet: false });
@@ -279,7 +304,7 @@ async function fundMaker(daemon: RegtestDaemon, name: string): Promise<void> {
   if ((await wallet.amount('getbalance')) >= (MAKER_COIN * BigInt(MAKER_COINS)) / 2n) return;
   const outputs: Record<string, string> = {};
   for (let i = 0; i < MAKER_COINS; i++)
-    outputs[await wallet.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
+    outputs[await wallet.callAs(z.string(), 'getnewaddress', ['', 'bech32'])] = formatCoins(MAKER_COIN);
   await daemon.rpc.call('sendmany', ['', outputs]);
   await daemon.mine(1);
 }
@@ -290,13 +315,24 @@ async function fundMaker(daemon: RegtestDaemon, name: string): Promise<void> {
  */
 async function ensureCollateral(daemon: RegtestDaemon, name: string): Promise<{ txid: string; vout: number }> {
   const wallet = daemon.rpc.forWallet(name);
-  const unspent = await wallet.call<Array<{ txid: string; vout: number; label?: string }>>('listunspent', [0]);
+  const unspent = await wallet.callAs(
+    z.array(z.object({ txid: z.string(), vout: z.number().int(), label: z.string().optional() }).loose()),
+    'listunspent',
+    [0],
+  );
   const held = unspent.find((u) => u.label === 'collateral');
   if (held) return { txid: held.txid, vout: held.vout };
-  const address = await wallet.call<string>('getnewaddress', ['collateral', 'legacy']);
-  const txid = await daemon.rpc.call<string>('sendtoaddress', [address, formatCoins(COLLATERAL)]);
+  const address = await wallet.callAs(z.string(), 'getnewaddress', ['collateral', 'legacy']);
+  const txid = await daemon.rpc.callAs(z.string(), 'sendtoaddress', [address, formatCoins(COLLATERAL)]);
   await daemon.mine(1);
-  const tx = await wallet.call<{ details: Array<{ address?: string; vout: number; category: string }> }>(
+  const tx = await wallet.callAs(
+    z
+      .object({
+        details: z.array(
+          z.object({ address: z.string().optional(), vout: z.number().int(), category: z.string() }).loose(),
+        ),
+      })
+      .loose(),
     'gettransaction',
     [txid],
   );
@@ -332,11 +368,16 @@ async function connectWallets(
 
 /** Trader wallets live in the chain's daemon next to the miner's; top them up to TRADER_FUNDS. */
 async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<void> {
-  const height = await daemon.rpc.call<number>('getblockcount');
+  const height = await daemon.rpc.callAs(z.number(), 'getblockcount');
   if (height < 110) await daemon.mine(110 - height);
-  const loaded = await daemon.rpc.call<string[]>('listwallets', [], { wallet: false });
+  const loaded = await daemon.rpc.callAs(z.array(z.string()), 'listwallets', [], { wallet: false });
   const onDisk = (
-    await daemon.rpc.call<{ wallets: Array<{ name: string }> }>('listwalletdir', [], { wallet: false })
+    await daemon.rpc.callAs(
+      z.object({ wallets: z.array(z.object({ name: z.string() }).loose()) }).loose(),
+      'listwalletdir',
+      [],
+      { wallet: false },
+    )
   ).wallets.map((w) => w.name);
   let sent = false;
   for (const name of traders) {
@@ -350,7 +391,7 @@ async function fundTraders(daemon: RegtestDaemon, traders: string[]): Promise<vo
       const outputs: Record<string, string> = {};
       const coin = (TRADER_FUNDS - balance) / TRADER_COINS;
       for (let i = 0n; i < TRADER_COINS; i++)
-        outputs[await traderRpc.call<string>('getnewaddress', ['', 'bech32'])] = formatCoins(
+        outputs[await traderRpc.callAs(z.string(), 'getnewaddress', ['', 'bech32'])] = formatCoins(
           i === 0n ? TRADER_FUNDS - balance - coin * (TRADER_COINS - 1n) : coin,
         );
       await daemon.rpc.call('sendmany', ['', outputs]);

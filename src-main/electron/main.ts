@@ -16,11 +16,12 @@ import { pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../../src-shared/api/client.ts';
 import { startNode, type NodeHandle } from '../core/node.ts';
 import { createLogger } from '../kernel/log.ts';
+import { DESKTOP_PAYMENT_SCHEMES, payRoute, paymentUriFromArgv } from './protocol.ts';
 import {
-  ALLOWED_PERMISSIONS,
   applicationMenu,
   CONTENT_SECURITY_POLICY,
   isAppUrl,
+  permissionAllowed,
   shouldBlockNavigation,
   webPreferencesFor,
   WINDOW_OPEN_RESPONSE,
@@ -29,16 +30,25 @@ import {
 const log = createLogger('desktop');
 let node: NodeHandle | undefined;
 let win: BrowserWindow | undefined;
+/** A bitcoin:/litecoin: link the app was opened with before its window was ready. */
+let pendingPayment: string | undefined = paymentUriFromArgv(process.argv);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
-  app.on('second-instance', () => {
+  for (const scheme of DESKTOP_PAYMENT_SCHEMES) app.setAsDefaultProtocolClient(scheme);
+  // Windows and Linux start a second instance with the link in its argv; macOS sends open-url.
+  app.on('second-instance', (_e, argv) => {
     if (win) {
       if (win.isMinimized()) win.restore();
       win.focus();
     }
+    openPayment(paymentUriFromArgv(argv));
+  });
+  app.on('open-url', (ev, url) => {
+    ev.preventDefault();
+    openPayment(paymentUriFromArgv([url]));
   });
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
@@ -69,7 +79,9 @@ async function boot(): Promise<void> {
   const indexUrl = pathToFileURL(path.join(rendererDir, 'index.html')).toString();
   const dataDir = process.env.HASHLOCK_DATA_DIR ?? path.join(app.getPath('userData'), 'node');
 
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(ALLOWED_PERMISSIONS.has(permission)));
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb, details) =>
+    cb(permissionAllowed(permission, details, indexUrl)),
+  );
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -113,4 +125,16 @@ async function boot(): Promise<void> {
   });
   win.once('ready-to-show', () => win?.show());
   await win.loadURL(indexUrl);
+  openPayment(pendingPayment);
+}
+
+/** Shows a payment link on the Pay page: only the hash changes, the page itself stays. */
+function openPayment(uri: string | undefined): void {
+  if (uri === undefined) return;
+  if (!win) {
+    pendingPayment = uri;
+    return;
+  }
+  pendingPayment = undefined;
+  void win.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(payRoute(uri))};`);
 }

@@ -8,6 +8,7 @@ import {
   webPreferencesFor,
   CONTENT_SECURITY_POLICY,
   isAppUrl,
+  permissionAllowed,
   shouldBlockNavigation,
   WEB_PREFERENCES,
   WINDOW_OPEN_RESPONSE,
@@ -77,11 +78,23 @@ describe('navigation, windows and instances', () => {
     expect(mainSource).toMatch(/if \(!app\.requestSingleInstanceLock\(\)\) \{\s*app\.quit\(\);/);
     expect(mainSource).toMatch(/app\.enableSandbox\(\)/);
   });
-  it('denies permissions except notifications and clipboard writes', () => {
+  it('denies permissions except notifications, clipboard writes and the camera for the app page', () => {
     expect([...ALLOWED_PERMISSIONS].sort()).toEqual(['clipboard-sanitized-write', 'notifications']);
     expect(mainSource).toMatch(
-      /setPermissionRequestHandler\(\(_wc, permission, cb\) => cb\(ALLOWED_PERMISSIONS\.has\(permission\)\)\)/,
+      /setPermissionRequestHandler\(\(_wc, permission, cb, details\) =>\s*cb\(permissionAllowed\(permission, details, indexUrl\)\)/,
     );
+    expect(permissionAllowed('notifications', {}, APP)).toBe(true);
+    expect(permissionAllowed('geolocation', { requestingUrl: APP }, APP)).toBe(false);
+  });
+  it('allows the camera (video only) to the app page alone, for the QR scanner', () => {
+    expect(permissionAllowed('media', { requestingUrl: APP + '#/pay', mediaTypes: ['video'] }, APP)).toBe(true);
+    expect(permissionAllowed('media', { requestingUrl: APP, mediaTypes: ['video', 'audio'] }, APP)).toBe(false);
+    expect(permissionAllowed('media', { requestingUrl: APP, mediaTypes: ['audio'] }, APP)).toBe(false);
+    expect(permissionAllowed('media', { requestingUrl: APP, mediaTypes: [] }, APP)).toBe(false);
+    expect(permissionAllowed('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] }, APP)).toBe(
+      false,
+    );
+    expect(permissionAllowed('media', { mediaTypes: ['video'] }, APP)).toBe(false);
   });
   it('checks the IPC caller is the app page', () => {
     expect(mainSource).toMatch(/isAppUrl\(ev\.senderFrame\.url, indexUrl\)/);

@@ -19,8 +19,32 @@ export const WEB_PREFERENCES = {
 /** Same policy the headless node sends with the renderer; Electron adds it as a response header. */
 export const CONTENT_SECURITY_POLICY = RENDERER_CSP;
 
-/** Permissions the renderer may ask for; everything else (camera, geolocation, ...) is denied. */
+/** Permissions the renderer may ask for; everything else (geolocation, microphone, ...) is denied. */
 export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
+
+/** What Electron tells the permission handler about a request. */
+export interface PermissionDetails {
+  /** The URL of the frame asking. */
+  readonly requestingUrl?: string;
+  /** For 'media': 'video' and/or 'audio'. */
+  readonly mediaTypes?: readonly string[];
+}
+
+/**
+ * Whether the window may have a permission. The camera ('media' with video only) is for the Pay
+ * page's QR scanner, and only for the app's own page: never the microphone, never another URL.
+ */
+export function permissionAllowed(permission: string, details: PermissionDetails, appIndexUrl: string): boolean {
+  if (ALLOWED_PERMISSIONS.has(permission)) return true;
+  if (permission !== 'media') return false;
+  const types = details.mediaTypes ?? [];
+  return (
+    details.requestingUrl !== undefined &&
+    isAppUrl(details.requestingUrl, appIndexUrl) &&
+    types.length > 0 &&
+    types.every((t) => t === 'video')
+  );
+}
 
 /** The renderer is only ever the packaged index.html; any other URL is refused. */
 export function isAppUrl(url: string, appIndexUrl: string): boolean {

@@ -118,7 +118,9 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
   return {
     async start() {
       unsubs.push(d.p2p.subscribe(TRADE_TOPIC, (msg) => onGossip(msg.from, msg.data)));
-      await d.p2p.handleRequest(TRADE_SIGN_PROTOCOL, (req, ctx) => signing.onSignRequest(req, ctx.peerId));
+      await d.p2p.handleRequest(TRADE_SIGN_PROTOCOL, (req, ctx) => signing.onSignRequest(req, ctx.peerId), {
+        overRelay: true,
+      });
     },
     stop() {
       for (const u of unsubs.splice(0)) u();

@@ -82,7 +82,7 @@ export function createTradeSigning(d: TradeSigningDeps): TradeSigning {
         makerPeerId,
         TRADE_SIGN_PROTOCOL,
         { type: 'trade.sign.request', record: unsignedByMaker },
-        { timeoutMs: 10_000 },
+        { timeoutMs: 10_000, overRelay: true },
       ),
     );
     const v = validateTradeRecord(assembleTradeRecord(fields, answer.makerSig, takerSig), { now: d.now() });

@@ -1,6 +1,7 @@
 // Checks a trade record against chain data: each lock pays the traded amount into a P2WSH (the
 // HTLC) on its chain, and each claim spends the other party's lock. A node checks only what its
 // own daemons can see; without both chains the answer is 'no-chain'.
+import { z } from 'zod';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Transaction } from 'bitcoinjs-lib';
 import type { TradeRecord } from '../../src-shared/history/record.ts';
@@ -13,7 +14,9 @@ export type ChainLookup = (ticker: string) => RpcClient | null;
 
 async function fetchTx(rpc: RpcClient, txid: string): Promise<Transaction | null> {
   try {
-    return Transaction.fromHex(await rpc.call<string>('getrawtransaction', [txid], { wallet: false, retry: false }));
+    return Transaction.fromHex(
+      await rpc.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false, retry: false }),
+    );
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@
 // the config schema are merges of the modules' slices.
 import type { z } from 'zod';
 import type { MethodName, Methods, Result } from '../../src-shared/api/contract.ts';
+import type { Scope } from '../../src-shared/api/scopes.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import type { NetworkName } from '../../src-shared/coins/networks.ts';
 import type { EventBus } from '../api/events.ts';
@@ -14,6 +15,11 @@ import type { Logger } from './log.ts';
 
 export interface CallContext {
   transport: 'ipc' | 'ws' | 'http' | 'internal';
+  /**
+   * Who calls: the API token's name and scope (http, ws). IPC (the desktop's own window) and
+   * internal calls have none and act as admin; an http or ws call without one is refused.
+   */
+  principal?: { readonly name: string; readonly scope: Scope };
 }
 
 /** One handler per contract method; a module provides those of its own slice. */
@@ -44,6 +50,8 @@ export interface NodeBase {
   /** Contract events pushed to clients. */
   readonly events: EventBus;
   readonly db: StoreDatabase;
+  /** Every module's tables (the store was opened with these). */
+  readonly schemas: readonly DomainSchema[];
   readonly coins: CoinTable;
   readonly now: () => number;
   /** Options the host passed to startNode that some module reads (vault password, test hooks). */
@@ -86,6 +94,8 @@ export interface HttpRoute {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   /** A path with `:name` parts, e.g. `/1.0/identifiers/:did`. */
   readonly path: string;
+  /** The token scope it needs; default `read` for GET, `admin` otherwise. */
+  readonly scope?: Scope;
   handle(req: HttpRequest): HttpReply | Promise<HttpReply>;
 }
 

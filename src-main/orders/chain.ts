@@ -64,7 +64,7 @@ export async function buildOwnershipProof(
   const fee = feeRate * (11n + 43n + 43n + MAX_INPUT_VBYTES * BigInt(utxos.length));
   if (total - fee < coin.dustP2wpkh)
     throw new ApiError('INSUFFICIENT_FUNDS', `The ${coin.ticker} coins chosen for the order are too small to prove.`);
-  const raw = await wallet.call<string>('createrawtransaction', [
+  const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
     utxos.map((u) => ({ txid: u.txid, vout: u.vout })),
     [{ data: orderId }, { [refundAddress]: formatAmount(total - fee, coin.decimals) }],
   ]);
@@ -171,7 +171,7 @@ export async function prepareFeeTx(
       'INSUFFICIENT_FUNDS',
       `The ${coin.ticker} wallet has too few confirmed coins to pay the taker fee of ${formatAmount(amount, coin.decimals)} ${coin.ticker}.`,
     );
-  const raw = await wallet.call<string>('createrawtransaction', [
+  const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
     inputs,
     [{ [feeAddress]: formatAmount(amount, coin.decimals) }, { data: orderId }],
     0,

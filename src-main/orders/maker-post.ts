@@ -186,7 +186,7 @@ async function signedByServiceNode(
     sn.registration.peerId,
     ORDER_PROTOCOLS.sign,
     { type: 'order.sign.request', order: wireForm(made), ownership: { tx } },
-    { timeoutMs: 20_000 },
+    { timeoutMs: 20_000, overRelay: true },
   );
   const signed = validateSignResponse(answer, made, sn.registration.pubkey, {});
   if (!signed.ok)

@@ -56,7 +56,9 @@ export function createMaker(d: MakerDeps): Maker {
   let timer: NodeJS.Timeout | undefined;
   return {
     async start() {
-      await d.p2p.handleRequest(ORDER_PROTOCOLS.accept, (req, ctx) => accepts.onAccept(req, ctx.peerId));
+      await d.p2p.handleRequest(ORDER_PROTOCOLS.accept, (req, ctx) => accepts.onAccept(req, ctx.peerId), {
+        overRelay: true,
+      });
       unsubs.push(
         d.book.onEvent((e) => {
           if (e.type === 'held') accepts.onHeld(e);

@@ -7,13 +7,14 @@ import { MAKER, NOW, signedOrder } from '../../src-shared/orders/testkit.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
 import { createMarketViews } from './market-views.ts';
 import { createOrderParams } from './params.ts';
+import type { MakerIdentityOf } from './views.ts';
 import { DEVA_DEVB, DEVNET } from './testkit.ts';
 
 const OTHER: Market = { base: 'DEVB', quote: 'DEVA' };
 const ask = signedOrder();
 const bid = signedOrder({ side: 'buy', nonce: '1b'.repeat(16) });
 
-function views(opts: { myKey?: string | null; connected?: string[] } = {}) {
+function views(opts: { myKey?: string | null; connected?: string[]; makerIdentity?: MakerIdentityOf } = {}) {
   const books = new Map([
     ['DEVA/DEVB', new OrderBook(DEVA_DEVB)],
     ['DEVB/DEVA', new OrderBook(OTHER)],
@@ -34,6 +35,7 @@ function views(opts: { myKey?: string | null; connected?: string[] } = {}) {
     isConfigured: (t) => connected.has(t),
     myKey: () => opts.myKey ?? null,
     now: () => NOW,
+    ...(opts.makerIdentity ? { makerIdentity: opts.makerIdentity } : {}),
   });
 }
 
@@ -65,5 +67,20 @@ describe('market views', () => {
   it("a book asked for the wrong way round is explained (the params' refusal)", () => {
     expect(() => views().orderBook({ base: 'DEVA', quote: 'LTC' })).toThrow(/does not trade DEVA\/LTC/);
     expect(views().orderBook({ base: 'DEVA', quote: 'DEVB' })).toMatchObject({ asks: [{ price: '0.25' }], bids: [{}] });
+  });
+
+  it("a maker's verified identity travels with its orders, asked by its order key and node; others show none", () => {
+    const asked: string[] = [];
+    const makerIdentity: MakerIdentityOf = (key, peerId) => {
+      asked.push(`${key} ${peerId}`);
+      return key === MAKER.pubkey ? { did: 'did:is:PMaker', name: 'Maker' } : undefined;
+    };
+    const v = views({ makerIdentity });
+    expect(v.listed(ask.id)?.makerIdentity).toEqual({ did: 'did:is:PMaker', name: 'Maker' });
+    const book = v.orderBook({ base: 'DEVA', quote: 'DEVB', detail: 3 });
+    expect(book.orders?.map((o) => o.makerIdentity?.name)).toEqual(['Maker', 'Maker']);
+    expect(asked).toContain(`${MAKER.pubkey} ${ask.maker.peerId}`);
+    const none = views({ makerIdentity: () => undefined }).listed(ask.id)!;
+    expect('makerIdentity' in none).toBe(false);
   });
 });

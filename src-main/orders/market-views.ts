@@ -6,7 +6,7 @@ import type { Price } from '../../src-shared/money/index.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
 import type { NetworkBook } from './network-book.ts';
 import type { OrderParams } from './params.ts';
-import { bookView, networkOrderView, priceText, type OrderViewT } from './views.ts';
+import { bookView, networkOrderView, priceText, type MakerIdentityOf, type OrderViewT } from './views.ts';
 
 export interface MarketViewsDeps {
   markets: readonly Market[];
@@ -17,6 +17,8 @@ export interface MarketViewsDeps {
   isConfigured: (ticker: string) => boolean;
   myKey: () => string | null;
   now: () => number;
+  /** The identity a maker shows on its orders (the identity domain's makerIdentities). */
+  makerIdentity?: MakerIdentityOf;
 }
 
 export interface MarketViews {
@@ -34,7 +36,8 @@ export function createMarketViews(d: MarketViewsDeps): MarketViews {
       const entry = d.book.find(orderId);
       if (!entry) return undefined;
       const m = entry.order.market;
-      return networkOrderView(entry, d.params.decimals(m.base, m.quote), entry.order.maker.pubkey === d.myKey());
+      const dec = d.params.decimals(m.base, m.quote);
+      return networkOrderView(entry, dec, entry.order.maker.pubkey === d.myKey(), d.makerIdentity);
     },
     orders(base, quote) {
       const me = d.myKey();
@@ -44,14 +47,14 @@ export function createMarketViews(d: MarketViewsDeps): MarketViews {
           const book = d.book.book(m)!;
           const dec = d.params.decimals(m.base, m.quote);
           return [...book.list('sell'), ...book.list('buy')].map((e) =>
-            networkOrderView(e, dec, e.order.maker.pubkey === me),
+            networkOrderView(e, dec, e.order.maker.pubkey === me, d.makerIdentity),
           );
         });
     },
     orderBook(p) {
       const m = d.params.market(p.base, p.quote);
       const dec = d.params.decimals(m.base, m.quote);
-      return bookView(d.book.book(m)!, p.detail ?? 2, p.depth ?? 50, dec, d.myKey(), d.now());
+      return bookView(d.book.book(m)!, p.detail ?? 2, p.depth ?? 50, dec, d.myKey(), d.now(), d.makerIdentity);
     },
     markets() {
       return d.markets

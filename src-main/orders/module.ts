@@ -4,8 +4,10 @@
 import { defineModule } from '../kernel/module.ts';
 import { marketsOf, OrdersConfig } from './config.ts';
 import { m0001Orders } from './migrations/0001_orders.ts';
+import { m0002RollbackFailed } from './migrations/0002_rollback_failed.ts';
 import { createPeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
+import { watchOrderPropagation } from './metrics.ts';
 import { createOrderService } from './service.ts';
 
 declare module '../kernel/module.ts' {
@@ -17,7 +19,7 @@ declare module '../kernel/module.ts' {
 export const ordersModule = defineModule({
   name: 'orders',
   config: { orders: OrdersConfig.default(() => OrdersConfig.parse({})) },
-  schema: { domain: 'orders', migrations: [m0001Orders] },
+  schema: { domain: 'orders', migrations: [m0001Orders, m0002RollbackFailed] },
   needs: [
     'vault',
     'wallets',
@@ -28,6 +30,8 @@ export const ordersModule = defineModule({
     'serviceNodes',
     'history',
     'orderRecords',
+    'makerIdentities',
+    'metrics',
   ],
   provides: ['book'],
   create(c, config) {
@@ -46,6 +50,7 @@ export const ordersModule = defineModule({
       onServiceNodesChanged: (cb) => registry.onChange(cb),
       beforeSync: (peerId) => registry.syncFrom(peerId),
     });
+    watchOrderPropagation(c.metrics, book, c.now);
     const orders = createOrderService({
       markets,
       coins: c.coins,
@@ -67,6 +72,7 @@ export const ordersModule = defineModule({
       events: c.events,
       log: c.log,
       now: c.now,
+      makerIdentity: (key, peerId) => c.makerIdentities.ofOrderKey(key, peerId),
     });
     const offs: Array<() => void> = [];
     return {

@@ -60,12 +60,15 @@ export async function requestWithRetry(
   peerId: string,
   protocol: string,
   body: unknown,
-  opts: { timeoutMs: number; attempts?: number },
+  opts: { timeoutMs: number; attempts?: number; overRelay?: boolean },
 ): Promise<unknown> {
   const attempts = opts.attempts ?? 3;
   for (let i = 1; ; i++) {
     try {
-      return await p2p.request(peerId, protocol, body, { timeoutMs: opts.timeoutMs });
+      return await p2p.request(peerId, protocol, body, {
+        timeoutMs: opts.timeoutMs,
+        overRelay: opts.overRelay === true,
+      });
     } catch (err) {
       const failure = peerFailure(err);
       if (i >= attempts || !failure || !RETRYABLE.has(failure.reason)) throw err;

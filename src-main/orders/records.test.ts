@@ -27,6 +27,8 @@ describe('a fill follows its swap through the order state machine', () => {
     ['accepting', 'committed', 'committed'],
     ['initialized', 'rolledback', 'rolledback'],
     ['committed', 'rolledback', 'rolledback'],
+    ['committed', 'rollbackFailed', 'rollbackFailed'],
+    ['initialized', 'rollbackFailed', 'rollbackFailed'],
     ['hold', 'canceled', 'canceled'],
     ['initialized', 'canceled', 'canceled'],
     ['finished', 'rolledback', 'finished'],
@@ -52,6 +54,7 @@ describe('the state of several fills', () => {
     [['finished', 'initialized', 'committed'], 'initialized'],
     [['finished', 'canceled'], 'finished'],
     [['rolledback', 'canceled'], 'rolledback'],
+    [['rolledback', 'rollbackFailed'], 'rollbackFailed'],
     [['canceled', 'canceled'], 'canceled'],
     [['accepting', 'hold'], 'accepting'],
   ])('%j is %s', (states, expected) => {
@@ -78,7 +81,7 @@ describe('swap phases as order states', () => {
     ['taker', 'claiming', 'committed'],
     ['maker', 'completed', 'finished'],
     ['taker', 'refunded', 'rolledback'],
-    ['taker', 'lost', 'rolledback'],
+    ['taker', 'lost', 'rollbackFailed'],
     ['maker', 'failedBeforeFunding', 'canceled'],
     ['maker', 'refunding', null],
   ])('%s %s → %s', (role, phase, state) => {

@@ -106,14 +106,14 @@ export function advanceFill(from: OrderState, target: OrderState): { state: Orde
     const t = transitionOrder(state, { type: 'swap-aborted' });
     return t.ok ? { state: t.state } : { state, refused: t.reason };
   }
-  if (target === 'rolledback') {
+  if (target === 'rolledback' || target === 'rollbackFailed') {
     while (FILL_CHAIN.indexOf(state) < FILL_CHAIN.indexOf('created')) {
       const next = FILL_CHAIN[FILL_CHAIN.indexOf(state) + 1]!;
       const t = transitionOrder(state, STEP_EVENT[next] ?? { type: 'held', remainingBase: 0n });
       if (!t.ok) return { state, refused: t.reason };
       state = t.state;
     }
-    const t = transitionOrder(state, { type: 'swap-refunded' });
+    const t = transitionOrder(state, { type: target === 'rolledback' ? 'swap-refunded' : 'swap-lost' });
     return t.ok ? { state: t.state } : { state, refused: t.reason };
   }
   const goal = FILL_CHAIN.indexOf(target);
@@ -143,6 +143,7 @@ export function fillsState(fills: readonly FillRecord[]): OrderState | null {
   if (live.length > 0)
     return live.reduce((a, f) => (FILL_CHAIN.indexOf(f.state) < FILL_CHAIN.indexOf(a.state) ? f : a)).state;
   if (fills.some((f) => f.state === 'finished')) return 'finished';
+  if (fills.some((f) => f.state === 'rollbackFailed')) return 'rollbackFailed';
   if (fills.some((f) => f.state === 'rolledback')) return 'rolledback';
   return 'canceled';
 }

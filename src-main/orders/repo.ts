@@ -42,7 +42,7 @@ interface Row {
   updated_at: number;
 }
 
-const TERMINAL = "('finished', 'canceled', 'expired', 'invalid', 'rolledback')";
+const TERMINAL = "('finished', 'canceled', 'expired', 'invalid', 'rolledback', 'rollbackFailed')";
 
 export function createOrderRepo(db: Database, deps: { now?: () => number } = {}): OrderRepo {
   const now = deps.now ?? Date.now;

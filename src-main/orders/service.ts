@@ -35,7 +35,7 @@ import { createStopOrders, followFiredOrders } from './stops.ts';
 import { createTaker } from './taker.ts';
 import { createTakerRecords } from './taker-record.ts';
 import { createTaking } from './taking.ts';
-import type { OrderViewT } from './views.ts';
+import type { MakerIdentityOf, OrderViewT } from './views.ts';
 
 type MakeResult = Result<'orders.make'>;
 
@@ -64,6 +64,8 @@ export interface OrderServiceDeps {
   events: EventBus;
   log: Logger;
   now: () => number;
+  /** The verified identity a maker shows on its orders, if any (docs/identity.md §9). */
+  makerIdentity?: MakerIdentityOf;
 }
 
 export interface OrderService {

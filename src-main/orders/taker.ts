@@ -208,6 +208,7 @@ async function askMaker(d: TakerDeps, order: Order, sent: SentAccept): Promise<{
   try {
     ackWire = await requestWithRetry(d.p2p, order.maker.peerId, ORDER_PROTOCOLS.accept, sent.accept, {
       timeoutMs: 15_000,
+      overRelay: true,
     });
   } catch (err) {
     await sent.release();
@@ -239,6 +240,7 @@ async function askHold(
     const take = { type: 'order.take', accept: sent.accept, ack: ackWire, feeTx: sent.prepared.hex };
     holdWire = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.take, take, {
       timeoutMs: 30_000,
+      overRelay: true,
     });
   } catch (err) {
     return { failed: `the service node did not hold the order: ${errorText(err)}` };

@@ -22,9 +22,13 @@ export interface Decimals {
 
 export const priceText = (p: Price | null, dec: Decimals): string => (p ? formatPrice(p, dec.base, dec.quote) : '0');
 
+/** Which verified identity speaks for a maker's order key (none when the maker shows none). */
+export type MakerIdentityOf = (orderKeyHex: string, peerId: string) => OrderViewT['makerIdentity'];
+
 /** A listed order of the network book. */
-export function networkOrderView(e: BookEntry, dec: Decimals, mine: boolean): OrderViewT {
+export function networkOrderView(e: BookEntry, dec: Decimals, mine: boolean, identityOf?: MakerIdentityOf): OrderViewT {
   const o = e.order;
+  const makerIdentity = identityOf?.(o.maker.pubkey, o.maker.peerId);
   return {
     id: o.id,
     base: o.market.base,
@@ -40,6 +44,7 @@ export function networkOrderView(e: BookEntry, dec: Decimals, mine: boolean): Or
     partial: { allowed: o.partial.allowed, minBase: formatAmount(o.partial.minBase, dec.base) },
     mine,
     makerPeerId: o.maker.peerId,
+    ...(makerIdentity ? { makerIdentity } : {}),
     serviceNode: o.serviceNode.pubkey,
     swapIds: [],
     createdAt: o.createdAt,
@@ -67,6 +72,7 @@ export function bookView(
   dec: Decimals,
   myKey: string | null,
   now: number,
+  identityOf?: MakerIdentityOf,
 ): BookViewT {
   const side = (s: Side) => {
     const entries = book.list(s);
@@ -87,7 +93,7 @@ export function bookView(
   if (detail === 3) {
     view.orders = [...book.list('sell'), ...book.list('buy')]
       .slice(0, depth * 2)
-      .map((e) => networkOrderView(e, dec, e.order.maker.pubkey === myKey));
+      .map((e) => networkOrderView(e, dec, e.order.maker.pubkey === myKey, identityOf));
   }
   return view;
 }
@@ -200,8 +206,9 @@ export function swapPhaseToOrderState(role: 'maker' | 'taker', phase: string): O
     case 'completed':
       return 'finished';
     case 'refunded':
-    case 'lost':
       return 'rolledback';
+    case 'lost':
+      return 'rollbackFailed';
     case 'failedBeforeFunding':
       return 'canceled';
     default:

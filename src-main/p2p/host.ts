@@ -2,115 +2,36 @@
 // and a `/hashlock` kad-dht, with bootstrap peers from config. Everything a peer sends is
 // size-capped, rate-limited per peer and scored; peers that add up enough penalties are banned,
 // disconnected and refused by the connection gater. Other services use only the P2pHost interface.
-import { createLibp2p, type Libp2p } from 'libp2p';
-import { tcp } from '@libp2p/tcp';
-import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
-import { identify, type Identify } from '@libp2p/identify';
-import { ping, type Ping } from '@libp2p/ping';
-import {
-  gossipsub,
-  StrictSign,
-  TopicValidatorResult,
-  type GossipSub,
-  type Message,
-  type TopicValidatorFn,
-} from '@libp2p/gossipsub';
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht';
-import { bootstrap } from '@libp2p/bootstrap';
+import type { Libp2p } from 'libp2p';
+import type { Message } from '@libp2p/gossipsub';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, PeerId } from '@libp2p/interface';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
 import { encodeJson } from '../../src-shared/protocol/reqres.ts';
 import { isCoded } from '../../src-shared/errors.ts';
+import type { NatOptions } from './config.ts';
+import { createGossipCheck } from './gossip-check.ts';
+import type { GossipMessage, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
+import { checkBootstrapAddr, parseAddr, parsePeerId, targetOf } from './addrs.ts';
 import { loadOrCreatePeerKey } from './identity-key.ts';
-import {
-  PeerPenalties,
-  memoryBanStore,
-  resolveLimits,
-  type BanStore,
-  type Offence,
-  type P2pLimits,
-  type P2pLimitsInput,
-} from './limits.ts';
+import { createLibp2pNode, type Services } from './libp2p-node.ts';
+import { PeerPenalties, memoryBanStore, resolveLimits, type Offence } from './limits.ts';
+import { createPathTracker, isCircuitAddr, readReachability } from './paths.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
+import { createDht } from './dht.ts';
+import { createTrafficCounts } from './traffic.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
 export { peerFailure, peerRequestError, type PeerFailure } from './reqres.ts';
 
-export const DHT_PROTOCOL = '/hashlock/kad/1.0.0';
-/** Room for gossipsub's own framing and piggybacked control messages around one payload. */
-const GOSSIP_FRAME_OVERHEAD = 256 * 1024;
+export type { GossipMessage, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
+export { DHT_PROTOCOL } from './libp2p-node.ts';
+
 const PING_TIMEOUT_MS = 5_000;
-
-/** Structural, so the core's logger fits without an adapter. */
-export interface P2pLog {
-  info(msg: string, data?: Record<string, unknown>): void;
-  warn(msg: string, data?: Record<string, unknown>): void;
-}
-
-export interface P2pHostOptions {
-  dataDir: string;
-  /** Multiaddrs to listen on; default one loopback TCP port chosen by the OS. */
-  listen?: string[];
-  /** Multiaddrs with a /p2p/<peerId> part. */
-  bootstrap?: string[];
-  limits?: P2pLimitsInput;
-  now?: () => number;
-  bans?: BanStore;
-  /** Server answers DHT queries; client only asks. Default server (devnets and LANs). */
-  dhtMode?: 'server' | 'client';
-  /** Keep private/loopback addresses in the DHT. Default true: the devnet is loopback. */
-  allowPrivateAddrs?: boolean;
-  log?: P2pLog;
-}
-
-export interface GossipMessage {
-  /** Peer id of the signer (StrictSign: every message is signed by its origin). */
-  from: string;
-  data: Uint8Array;
-  topic: string;
-}
-
-export interface P2pHost {
-  /** Known from construction on (the key is loaded synchronously). */
-  readonly peerId: string;
-  readonly limits: P2pLimits;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Empty until started. */
-  listenAddrs(): string[];
-  peers(): PeerInfo[];
-  /** Connects to a multiaddr; resolves to the remote peer id. */
-  dial(addr: string): Promise<string>;
-  /** Called on connect, disconnect and identify; returns an unsubscribe function. */
-  onPeersChanged(cb: (peers: PeerInfo[]) => void): () => void;
-  publish(topic: string, data: Uint8Array): Promise<{ recipients: number }>;
-  /** May be called before start. Returns an unsubscribe function. */
-  subscribe(topic: string, handler: (msg: GossipMessage) => void): () => void;
-  /** May be called before start. One handler per protocol. */
-  handleRequest(protocol: string, handler: RequestHandler): Promise<void>;
-  request(peerId: string, protocol: string, body: unknown, opts?: { timeoutMs?: number }): Promise<unknown>;
-  /** Sends pre-encoded bytes as the request frame, unchecked. For diagnostics and hostile-peer tests. */
-  requestRaw(peerId: string, protocol: string, bytes: Uint8Array, opts?: { timeoutMs?: number }): Promise<unknown>;
-  ban(peerId: string, reason: string, ms?: number): Promise<void>;
-  isBanned(peerId: string): boolean;
-  /**
-   * Counts an offence against a peer (docs/p2p.md: points per offence, decaying); enough points and
-   * the peer is banned. One count per peer for every protocol and domain of this node.
-   */
-  penalize(peerId: string, offence: Offence, detail: string): void;
-}
-
-type Services = {
-  identify: Identify;
-  ping: Ping;
-  pubsub: GossipSub;
-  dht: KadDHT;
-};
+/** No relay reservations, no relay server, no port mapping: a host made without NAT options. */
+const NO_NAT: NatOptions = { announce: [], portMapping: false, relayReservations: 0 };
 
 const silentLog: P2pLog = { info: () => undefined, warn: () => undefined };
 
@@ -122,19 +43,22 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   const privateKey = loadOrCreatePeerKey(options.dataDir);
   const selfId = peerIdFromPrivateKey(privateKey).toString();
   const bootstrapList = options.bootstrap ?? [];
+  const nat = options.nat ?? NO_NAT;
   for (const addr of bootstrapList) checkBootstrapAddr(addr);
 
   const isBanned = (peerId: string): boolean => bans.isBanned(peerId, now());
   const gater = (peerId: PeerId): boolean => isBanned(peerId.toString());
   const penalties = new PeerPenalties(limits.banThreshold, limits.penaltyDecayPerSec);
-  const gossipPerPeer = new KeyedRateLimiter(limits.gossipPerPeer);
-  const gossipPerOrigin = new KeyedRateLimiter(limits.gossipPerOrigin);
   const requestsPerPeer = new KeyedRateLimiter(limits.requestsPerPeer);
   const pingLatency = new Map<string, number>();
   const identified = new Map<string, string[]>();
   const peerListeners = new Set<(peers: PeerInfo[]) => void>();
   const topicHandlers = new Map<string, Set<(msg: GossipMessage) => void>>();
   const requestHandlers = new Map<string, RequestHandler>();
+  const overRelay = new Set<string>();
+  const paths = createPathTracker();
+  let startedAt = 0;
+  const traffic = createTrafficCounts();
   let node: Libp2p<Services> | undefined;
   let running = false;
 
@@ -164,28 +88,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       void banPeer(peerId, `${offence}: ${detail}`, limits.banMs);
   }
 
-  const gossipValidator: TopicValidatorFn = (source, msg) => {
-    const sourceId = source.toString();
-    if (msg.type !== 'signed') return TopicValidatorResult.Reject;
-    const origin = msg.from.toString();
-    if (isBanned(sourceId) || isBanned(origin)) return TopicValidatorResult.Ignore;
-    if (msg.data.length > limits.maxGossipBytes) {
-      penalize(sourceId, 'oversize', `gossip of ${msg.data.length} bytes on ${msg.topic}`);
-      return TopicValidatorResult.Reject;
-    }
-    const t = now();
-    if (!gossipPerPeer.take(sourceId, t)) {
-      penalize(sourceId, 'rateLimited', `gossip on ${msg.topic}`);
-      return TopicValidatorResult.Reject;
-    }
-    if (!gossipPerOrigin.take(origin, t)) {
-      // Relays of a flooder's messages are not at fault; the flooder is, when it is the sender.
-      if (origin !== sourceId) return TopicValidatorResult.Ignore;
-      penalize(sourceId, 'rateLimited', `own gossip on ${msg.topic}`);
-      return TopicValidatorResult.Reject;
-    }
-    return TopicValidatorResult.Accept;
-  };
+  const gossipValidator = createGossipCheck({ limits, now, isBanned, penalize });
 
   function peers(): PeerInfo[] {
     if (node === undefined) return [];
@@ -197,6 +100,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     }
     return [...byPeer].map(([peerId, conns]) => {
       const info: PeerInfo = { peerId, addrs: [...new Set(conns.map((c) => c.remoteAddr.toString()))] };
+      Object.assign(info, paths.pathOf(peerId, conns));
       const first = conns[0];
       if (first !== undefined) info.direction = first.direction;
       const rtt = conns.find((c) => c.rtt !== undefined)?.rtt ?? pingLatency.get(peerId);
@@ -223,6 +127,8 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (msg.type !== 'signed') return;
     const handlers = topicHandlers.get(msg.topic);
     if (handlers === undefined) return;
+    traffic.bytes('gossip', msg.topic, 'in', msg.data.length);
+    traffic.message(msg.topic);
     const delivered: GossipMessage = { from: msg.from.toString(), data: msg.data, topic: msg.topic };
     for (const handler of handlers) {
       try {
@@ -247,7 +153,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           stream.abort(new Error('peer is banned'));
           return;
         }
+        traffic.message(protocol);
         return serveRequest(stream, { peerId, protocol }, handler, {
+          onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
           maxRequestBytes: limits.maxRequestBytes,
           maxResponseBytes: limits.maxResponseBytes,
           timeoutMs: limits.requestTimeoutMs,
@@ -258,50 +166,24 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           },
         });
       },
-      { maxInboundStreams: limits.maxInboundStreamsPerProtocol, force: true },
+      {
+        maxInboundStreams: limits.maxInboundStreamsPerProtocol,
+        force: true,
+        runOnLimitedConnection: overRelay.has(protocol),
+      },
     );
   }
 
   async function build(): Promise<Libp2p<Services>> {
-    const n: Libp2p<Services> = await createLibp2p({
-      start: false,
+    const n = await createLibp2pNode({
       privateKey,
-      addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList, timeout: 100 })] : [],
-      connectionGater: {
-        denyDialPeer: gater,
-        denyInboundEncryptedConnection: gater,
-        denyOutboundEncryptedConnection: gater,
-      },
-      connectionManager: {
-        maxConnections: limits.maxConnections,
-        inboundConnectionThreshold: limits.inboundConnectionsPerHostPerSec,
-      },
-      services: {
-        identify: identify(),
-        ping: ping(),
-        pubsub: gossipsub({
-          globalSignaturePolicy: StrictSign,
-          allowPublishToZeroTopicPeers: true,
-          emitSelf: false,
-          fallbackToFloodsub: false,
-          doPX: false,
-          maxInboundDataLength: limits.maxGossipBytes + GOSSIP_FRAME_OVERHEAD,
-          // Gossipsub scores down more than 10 peers on one IP (Sybil defence); on a loopback devnet
-          // every peer is 127.0.0.1, and past 10 peers they were graylisted and gossip stopped.
-          ...(options.allowPrivateAddrs === false
-            ? {}
-            : { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } }),
-        }),
-        dht: kadDHT({
-          protocol: DHT_PROTOCOL,
-          clientMode: options.dhtMode === 'client',
-          peerInfoMapper: options.allowPrivateAddrs === false ? removePrivateAddressesMapper : passthroughMapper,
-        }),
-      },
+      listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+      bootstrap: bootstrapList,
+      limits,
+      nat,
+      ...(options.dhtMode === undefined ? {} : { dhtMode: options.dhtMode }),
+      ...(options.allowPrivateAddrs === undefined ? {} : { allowPrivateAddrs: options.allowPrivateAddrs }),
+      refused: gater,
     });
     n.addEventListener('peer:connect', (evt) => {
       const peerId = evt.detail;
@@ -322,6 +204,10 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       const id = evt.detail.toString();
       pingLatency.delete(id);
       identified.delete(id);
+      emitPeers();
+    });
+    // Own addresses changed: a reservation made or lost, an address verified by AutoNAT or mapped.
+    n.addEventListener('self:peer:update', () => {
       emitPeers();
     });
     n.addEventListener('peer:identify', (evt) => {
@@ -349,14 +235,17 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     protocol: string,
     bytes: Uint8Array,
     timeoutMs: number | undefined,
+    relayOk = false,
   ): Promise<unknown> {
     const target = parsePeerId(peerId);
     const n = started();
     if (isBanned(peerId)) throw peerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
     return askPeer(bytes, peerId, {
-      openStream: (signal) => n.dialProtocol(target, protocol, { signal }),
+      openStream: (signal) =>
+        n.dialProtocol(target, protocol, { signal, runOnLimitedConnection: relayOk || overRelay.has(protocol) }),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
+      onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
       penalize: (offence, detail) => {
         penalize(peerId, offence, `${detail} on ${protocol}`);
       },
@@ -370,6 +259,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       if (running) return;
       node ??= await build();
       await node.start();
+      startedAt = now();
       // Gossipsub refuses subscriptions until it has started.
       for (const topic of topicHandlers.keys()) joinTopic(node, topic);
       running = true;
@@ -386,22 +276,23 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     listenAddrs: () => (node === undefined ? [] : node.getMultiaddrs().map((ma) => ma.toString())),
     peers,
     async dial(addr) {
-      let ma: Multiaddr;
-      try {
-        ma = multiaddr(addr);
-      } catch {
-        throw new ApiError('INVALID_PARAMS', `"${addr.slice(0, 200)}" is not a peer address (multiaddr).`);
-      }
-      const target = ma.getComponents().find((c) => c.name === 'p2p')?.value;
+      const list = typeof addr === 'string' ? [addr] : [...addr];
+      const mas = list.map(parseAddr);
+      const targets = new Set(mas.map(targetOf));
+      if (mas.length === 0 || targets.size !== 1)
+        throw new ApiError('INVALID_PARAMS', 'Give one or more addresses of one peer.');
+      const [target] = targets;
       if (target === selfId) throw new ApiError('INVALID_PARAMS', 'That address is this node itself.');
       if (target !== undefined && isBanned(target))
         throw new ApiError('PEER_REFUSED', `The peer ${target} is banned for misbehaving.`);
       const n = started();
+      // libp2p tries the addresses one after another (direct before relayed); each gets the dial time.
+      const budget = limits.requestTimeoutMs * Math.min(mas.length, 3);
       try {
-        const conn = await n.dial(ma, { signal: AbortSignal.timeout(limits.requestTimeoutMs) });
+        const conn = await n.dial(mas.length === 1 ? mas[0]! : mas, { signal: AbortSignal.timeout(budget) });
         return conn.remotePeer.toString();
       } catch (err) {
-        throw new ApiError('PEER_UNREACHABLE', `Could not connect to ${addr}: ${(err as Error).message}`);
+        throw new ApiError('PEER_UNREACHABLE', `Could not connect to ${list[0]}: ${(err as Error).message}`);
       }
     },
     onPeersChanged(cb) {
@@ -420,6 +311,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       const n = started();
       try {
         const result = await n.services.pubsub.publish(topic, data);
+        traffic.bytes('gossip', topic, 'out', data.length);
         return { recipients: result.recipients.length };
       } catch (err) {
         throw new ApiError('P2P_ERROR', `Could not publish on ${topic}: ${(err as Error).message}`);
@@ -442,8 +334,10 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         node.services.pubsub.topicValidators.delete(topic);
       };
     },
-    async handleRequest(protocol, handler) {
+    async handleRequest(protocol, handler, opts) {
       requestHandlers.set(protocol, handler);
+      if (opts?.overRelay === true) overRelay.add(protocol);
+      else overRelay.delete(protocol);
       if (node !== undefined) await serve(node, protocol, handler);
     },
     async request(peerId, protocol, body, opts) {
@@ -460,7 +354,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
           `The request is ${bytes.length} bytes; peers accept at most ${limits.maxRequestBytes}.`,
         );
       }
-      return ask(peerId, protocol, bytes, opts?.timeoutMs);
+      return ask(peerId, protocol, bytes, opts?.timeoutMs, opts?.overRelay);
     },
     requestRaw: (peerId, protocol, bytes, opts) => ask(peerId, protocol, bytes, opts?.timeoutMs),
     async ban(peerId, reason, ms = limits.banMs) {
@@ -469,25 +363,28 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     },
     isBanned,
     penalize,
+    async knownAddrs(peerId) {
+      const n = started();
+      try {
+        const peer = await n.peerStore.get(parsePeerId(peerId));
+        const addrs = peer.addresses.map((a) => a.multiaddr.toString());
+        // Direct before relayed: a relayed path is the fallback, and a dead relay's address is slow to fail.
+        return [...addrs.filter((a) => !isCircuitAddr(a)), ...addrs.filter(isCircuitAddr)];
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        return [];
+      }
+    },
+    reachability: () =>
+      readReachability({
+        ownAddrs: node === undefined ? [] : node.getMultiaddrs(),
+        peerPaths: peers().map((p) => p.path ?? 'direct'),
+        sinceStartMs: node === undefined ? 0 : now() - startedAt,
+        portMapping: nat.portMapping,
+        servesRelay: nat.relayServer !== undefined,
+      }),
+    ...createDht({ started, limits, selfId, isBanned, log }),
+    score: (peerId) => penalties.score(peerId, now()),
+    traffic,
   };
-}
-
-function parsePeerId(peerId: string): PeerId {
-  try {
-    return peerIdFromString(peerId);
-  } catch {
-    throw new ApiError('INVALID_PARAMS', `"${peerId.slice(0, 100)}" is not a peer id.`);
-  }
-}
-
-function checkBootstrapAddr(addr: string): void {
-  let ma: Multiaddr;
-  try {
-    ma = multiaddr(addr);
-  } catch {
-    throw new ApiError('CONFIG_INVALID', `The bootstrap address "${addr.slice(0, 200)}" is not a multiaddr.`);
-  }
-  if (!ma.getComponents().some((c) => c.name === 'p2p')) {
-    throw new ApiError('CONFIG_INVALID', `The bootstrap address ${addr} needs a /p2p/<peer id> part.`);
-  }
 }

@@ -1,7 +1,8 @@
 // The p2p module: the libp2p host every networked domain talks through (docs/p2p.md).
+import { createDisposableStore } from '../kernel/disposable.ts';
 import { defineModule } from '../kernel/module.ts';
 import { createBanRepo } from './ban-repo.ts';
-import { P2pConfig } from './config.ts';
+import { P2pConfig, resolveNat } from './config.ts';
 import { createP2pHost, type P2pHost } from './host.ts';
 import { m0001PeersBanned } from './migrations/0001_peers_banned.ts';
 
@@ -10,6 +11,9 @@ declare module '../kernel/module.ts' {
     p2p: P2pHost;
   }
 }
+
+/** How often the reachability state is looked at for changes peers do not announce (own addresses, time). */
+const REACHABILITY_CHECK_MS = 2_000;
 
 export const p2pModule = defineModule({
   name: 'p2p',
@@ -24,15 +28,37 @@ export const p2pModule = defineModule({
       bootstrap: config.p2p.bootstrap,
       bans: createBanRepo(c.db),
       log: c.log,
+      nat: resolveNat(c.role, config.p2p),
     });
-    p2p.onPeersChanged(() => c.events.emit('p2p.peers', { count: p2p.peers().length }));
+    const store = createDisposableStore((err) => c.log.warn('p2p module cleanup failed', { error: String(err) }));
+    let lastState = p2p.reachability().state;
+    const checkReachability = (): void => {
+      const { state } = p2p.reachability();
+      if (state === lastState) return;
+      lastState = state;
+      c.log.info('reachability changed', { state });
+      c.events.emit('p2p.reachability', { state });
+    };
+    store.add(
+      p2p.onPeersChanged(() => {
+        c.events.emit('p2p.peers', { count: p2p.peers().length });
+        checkReachability();
+      }),
+    );
     return {
       provides: { p2p },
-      start: () => p2p.start(),
-      stop: () => p2p.stop(),
+      async start() {
+        await p2p.start();
+        store.interval(checkReachability, REACHABILITY_CHECK_MS);
+      },
+      async stop() {
+        await store.dispose();
+        await p2p.stop();
+      },
       handlers: {
         'p2p.info': () => ({ peerId: p2p.peerId, listenAddrs: p2p.listenAddrs() }),
         'p2p.peers': () => p2p.peers(),
+        'p2p.reachability': () => p2p.reachability(),
         'p2p.dial': async (p) => ({ peerId: await p2p.dial(p.addr) }),
       },
     };

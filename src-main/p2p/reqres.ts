@@ -32,6 +32,8 @@ export interface ServeDeps {
   allowRequest(peerId: string): boolean;
   penalize(peerId: string, offence: Offence, detail: string): void;
   log(message: string): void;
+  /** Frame bytes read and written (traffic metrics). */
+  onBytes?(direction: 'in' | 'out', n: number): void;
 }
 
 /** ApiError codes a handler throws when the peer sent a request of the wrong shape. */
@@ -64,13 +66,16 @@ export async function serveRequest(
       stream.abort(err as Error);
       return;
     }
+    deps.onBytes?.('in', frame.length);
     const json = decodeJson(frame);
     if (!json.ok) {
       deps.penalize(ctx.peerId, 'malformed', `request is ${json.reason} on ${ctx.protocol}`);
       await reply(lp, stream, errorResponse('BAD_REQUEST', 'The request is not valid UTF-8 JSON.'), signal);
       return;
     }
-    await reply(lp, stream, await runHandler(handler, json.value, ctx, deps), signal);
+    const answer = await runHandler(handler, json.value, ctx, deps);
+    deps.onBytes?.('out', answer.length);
+    await reply(lp, stream, answer, signal);
   } catch (err) {
     deps.log(`request stream from ${ctx.peerId} on ${ctx.protocol} failed: ${(err as Error).message}`);
     stream.abort(err as Error);
@@ -161,6 +166,7 @@ export interface AskDeps {
   maxResponseBytes: number;
   timeoutMs: number;
   penalize(offence: Offence, detail: string): void;
+  onBytes?(direction: 'in' | 'out', n: number): void;
 }
 
 /** Sends `requestBytes` and returns the answer's body; throws peerRequestError otherwise. */
@@ -179,7 +185,9 @@ export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps:
   try {
     const lp = lpStream(stream, { maxDataLength: deps.maxResponseBytes, maxBufferSize: deps.maxResponseBytes + 16 });
     await lp.write(requestBytes, { signal });
+    deps.onBytes?.('out', requestBytes.length);
     frame = (await lp.read({ signal })).subarray();
+    deps.onBytes?.('in', frame.length);
     await stream.close({ signal }).catch(() => undefined);
   } catch (err) {
     stream.abort(err as Error);

@@ -21,7 +21,7 @@ export const servicenodeModule = defineModule({
   name: 'servicenode',
   config: { serviceNodes: ServiceNodesConfig },
   schema: { domain: 'servicenode', migrations: [m0001ServiceNodes] },
-  needs: ['p2p', 'wallets'],
+  needs: ['p2p', 'wallets', 'metrics'],
   provides: ['serviceNodes'],
   create(c, config) {
     const policy = collateralPolicyOf(c.network, config.serviceNodes);
@@ -43,6 +43,11 @@ export const servicenodeModule = defineModule({
         if (!coin || !c.wallets.isConfigured(ticker)) return 'no-chain';
         return lookupOutput(c.wallets.rpc(ticker), coin, parseOutpoint(outpoint));
       },
+    });
+    c.metrics.gauge('hashlock_servicenode_listed', 'Service nodes this node knows, by collateral check.', () => {
+      const by = new Map<string, number>();
+      for (const e of registry.all()) by.set(e.verified, (by.get(e.verified) ?? 0) + 1);
+      return [...by].map(([verified, value]) => ({ labels: { verified }, value }));
     });
     return {
       provides: { serviceNodes: registry },

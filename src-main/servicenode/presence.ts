@@ -2,6 +2,7 @@
 // once its vault is unlocked, then sends a heartbeat naming the coins it can check and its taker
 // fee, with the registration again every fifth beat (late joiners hear it by gossip too). It
 // stops serving when it finds its collateral spent.
+import { z } from 'zod';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import {
   buildRegistration,
@@ -82,7 +83,7 @@ async function register(d: Ctx): Promise<boolean> {
     ts: d.now(),
   };
   // signmessage: Core signs only for legacy (P2PKH) addresses of its own wallet.
-  const collateralSig = await wallet.call<string>('signmessage', [
+  const collateralSig = await wallet.callAs(z.string(), 'signmessage', [
     out.address,
     registrationSigningText(fields, s.publicKey),
   ]);

@@ -14,7 +14,7 @@ export const servicenodeRoleModule = defineModule({
       ? [{ path: 'servicenode', message: 'a service node needs its collateral and fee settings' }]
       : [];
   },
-  needs: ['vault', 'wallets', 'p2p', 'serviceNodes', 'book'],
+  needs: ['vault', 'wallets', 'p2p', 'serviceNodes', 'book', 'metrics'],
   enabled: (base) => base.role === 'servicenode',
   create(c, config) {
     const settings = config.servicenode;
@@ -32,6 +32,9 @@ export const servicenodeRoleModule = defineModule({
       log: c.log,
       now: c.now,
     });
+    c.metrics.gauge('hashlock_servicenode_role_registered', '1 once this service node has registered its key.', () => [
+      { labels: {}, value: role.pubkey() === null ? 0 : 1 },
+    ]);
     return { start: () => role.start(), stop: () => role.stop() };
   },
 });

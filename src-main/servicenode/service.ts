@@ -84,8 +84,9 @@ export function createServiceNodeRole(d: ServiceNodeRoleDeps): ServiceNodeRole {
 
   return {
     async start() {
-      await d.p2p.handleRequest(ORDER_PROTOCOLS.sign, (req, ctx) => holds.onSign(req, ctx.peerId));
-      await d.p2p.handleRequest(ORDER_PROTOCOLS.take, (req, ctx) => holds.onTake(req, ctx.peerId));
+      // Small and time-critical: they run over a relayed connection too (docs/p2p.md).
+      await d.p2p.handleRequest(ORDER_PROTOCOLS.sign, (req, ctx) => holds.onSign(req, ctx.peerId), { overRelay: true });
+      await d.p2p.handleRequest(ORDER_PROTOCOLS.take, (req, ctx) => holds.onTake(req, ctx.peerId), { overRelay: true });
       unsubs.push(
         d.vault.onStateChange((state) => {
           if (state === 'unlocked') void presence.heartbeat();

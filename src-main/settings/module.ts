@@ -16,12 +16,17 @@ declare module '../kernel/module.ts' {
 export const settingsModule = defineModule({
   name: 'settings',
   schema: { domain: 'settings', migrations: [m0001Settings] },
-  needs: [],
+  needs: ['sealing'],
   provides: ['settings', 'settingsRepo'],
   create(c) {
     const repo = createSettingsRepo(c.db);
-    const settings = createSettingsService({ repo, coins: c.coins.all, events: c.events });
+    const sealer = c.sealing.forDomain('settings');
+    const settings = createSettingsService({ repo, coins: c.coins.all, events: c.events, sealer });
+    const off = c.sealing.onChange((unlocked) => {
+      if (unlocked) settings.sealPlain();
+    });
     return {
+      stop: off,
       provides: { settings, settingsRepo: repo },
       handlers: {
         'settings.get': () => settings.get(),

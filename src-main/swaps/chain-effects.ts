@@ -77,9 +77,16 @@ function permanentWalletFailure(err: unknown): boolean {
   return err instanceof ApiError && (err.code === 'INSUFFICIENT_FUNDS' || err.code === 'WALLET_RPC_ERROR');
 }
 
+/**
+ * Pays our HTLC once. `OwnFundingFailed` is reported only while nothing can have been sent: before
+ * `sendtoaddress`, or when the wallet refused it and shows no payment to the HTLC address. After
+ * that every error is a retry, whose first step finds the payment: coins that may sit in the HTLC
+ * must never be taken for "failed before funding" (that swap would never refund them).
+ */
 export async function fundHtlc(e: FundEffect, d: FundDeps): Promise<FundOutcome> {
   const script = hexToBytes(e.witnessScript);
   const address = htlcAddress(script, d.coin);
+  let txid: string;
   try {
     const paid = await existingPayment(d.wallet, address, e.amount, d.coin.decimals);
     if (paid) return { type: 'OwnFundingBroadcast', ...paid };
@@ -91,29 +98,50 @@ export async function fundHtlc(e: FundEffect, d: FundDeps): Promise<FundOutcome>
       };
     }
     const rate = await d.feeRate();
-    const txid = await d.wallet.callAs(z.string(), 'sendtoaddress', [
-      address,
-      formatAmount(e.amount, d.coin.decimals),
-      '',
-      '',
-      false,
-      false,
-      null,
-      'unset',
-      null,
-      Number(rate),
-    ]);
-    d.afterSend?.();
-    const tx = Transaction.fromHex((await d.wallet.callAs(WalletTx, 'gettransaction', [txid])).hex);
-    const out = bytesToHex(htlcOutputScript(script));
-    const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === out && o.value === e.amount);
-    if (vout < 0) return { type: 'OwnFundingFailed', reason: `the wallet's transaction ${txid} does not pay the HTLC` };
-    return { type: 'OwnFundingBroadcast', txid, vout };
+    txid = await send(d.wallet, address, e.amount, d.coin.decimals, rate);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (permanentWalletFailure(err)) return { type: 'OwnFundingFailed', reason };
-    return { type: 'retry', reason };
+    const reason = errorReason(err);
+    if (!permanentWalletFailure(err)) return { type: 'retry', reason };
+    // A refusal of the payment itself: make sure the wallet kept nothing it might still send.
+    try {
+      if (await existingPayment(d.wallet, address, e.amount, d.coin.decimals)) return { type: 'retry', reason };
+    } catch (again) {
+      return { type: 'retry', reason: `${reason}; then ${errorReason(again)}` };
+    }
+    return { type: 'OwnFundingFailed', reason };
   }
+  try {
+    d.afterSend?.();
+    return await paidOutput(d.wallet, txid, script, e.amount);
+  } catch (err) {
+    return { type: 'retry', reason: `paid in ${txid}, not yet recorded: ${errorReason(err)}` };
+  }
+}
+
+const errorReason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+function send(wallet: RpcClient, address: string, amount: bigint, decimals: number, rate: bigint): Promise<string> {
+  return wallet.callAs(z.string(), 'sendtoaddress', [
+    address,
+    formatAmount(amount, decimals),
+    '',
+    '',
+    false,
+    false,
+    null,
+    'unset',
+    null,
+    Number(rate),
+  ]);
+}
+
+/** The HTLC output of the wallet's payment; one that does not show it is retried (found by amount next time). */
+async function paidOutput(wallet: RpcClient, txid: string, script: Uint8Array, amount: bigint): Promise<FundOutcome> {
+  const tx = Transaction.fromHex((await wallet.callAs(WalletTx, 'gettransaction', [txid])).hex);
+  const out = bytesToHex(htlcOutputScript(script));
+  const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === out && o.value === amount);
+  if (vout < 0) return { type: 'retry', reason: `the wallet's transaction ${txid} does not show the HTLC output yet` };
+  return { type: 'OwnFundingBroadcast', txid, vout };
 }
 
 export interface SpendDeps {

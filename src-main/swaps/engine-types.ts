@@ -61,12 +61,14 @@ export interface SwapEngineDeps {
   settings: SettingsRepo;
   vault: Pick<Vault, 'status' | 'swapPublicKey' | 'signSwapDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits' | 'feeEstimate'>;
-  p2p: Pick<P2pHost, 'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial'>;
+  p2p: Pick<P2pHost, 'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial' | 'knownAddrs'>;
   log: Logger;
   /** The user's risk setting: least confirmations on this coin (read when a swap starts); default the coin's. */
   confirmations?: (ticker: string) => number | undefined;
   /** How often chains are polled. */
   pollMs?: number;
+  /** The user's fee cap for claims and refunds on a coin, sat/vB; undefined: the coin's own cap. */
+  feeCap?: (ticker: string) => bigint | undefined;
   /** Wall-clock tick (accept timeout, retries). */
   tickMs?: number;
   now?: () => number;

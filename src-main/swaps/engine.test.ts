@@ -50,6 +50,7 @@ function bridge() {
     async dial() {
       return other;
     },
+    knownAddrs: async () => [],
   });
   return { host, sent, handlers, silenceTaker: () => (takerAnswers = false) };
 }

@@ -58,7 +58,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     async start() {
       if (running) return;
       running = true;
-      await d.p2p.handleRequest(SWAP_PROTOCOL, (req, ctx) => p.intake.onMessage(req, ctx));
+      await d.p2p.handleRequest(SWAP_PROTOCOL, (req, ctx) => p.intake.onMessage(req, ctx), { overRelay: true });
       p.chains.start();
       p.background(p.runner.resume(), 'resume');
       timer = setInterval(wallTick, d.tickMs ?? 1000);
@@ -153,7 +153,16 @@ function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
   const io = { coins, wallets, isRunning, log, ...crash };
   const funding = createFunding({ ...io, freshHeight: chains.freshHeight, report });
   const ownSecret = (swapId: string): Uint8Array => deriveSwapSecret(vault, swapId);
-  const spends = createSpends({ ...io, vault, watcher: chains.watcher, ownSecret, report: runner.send, background });
+  const spends = createSpends({
+    ...io,
+    vault,
+    watcher: chains.watcher,
+    freshHeight: chains.freshHeight,
+    ...(d.feeCap ? { feeCap: d.feeCap } : {}),
+    ownSecret,
+    report: runner.send,
+    background,
+  });
   const effects = createSwapEffects({ outbox, funding, spends, chains, log, background });
   const allowances = createAllowances({ settings, coins, log, now });
   const queries = createSwapQueries({ coins, runner, repo, chains });

@@ -8,6 +8,7 @@ import { SwapsConfig } from './config.ts';
 import { createSwapEngine, type SwapEngine } from './engine.ts';
 import './facts.ts';
 import { m0001Swaps } from './migrations/0001_swaps.ts';
+import { createSwapStepTimes } from './metrics.ts';
 import { createSwapRepo } from './repo.ts';
 
 declare module '../kernel/module.ts' {
@@ -22,9 +23,10 @@ export const swapsModule = defineModule({
   name: 'swaps',
   config: { swaps: SwapsConfig },
   schema: { domain: 'swaps', migrations: [m0001Swaps] },
-  needs: ['vault', 'wallets', 'p2p', 'settings', 'settingsRepo', 'reservations', 'lockGuards'],
+  needs: ['vault', 'wallets', 'p2p', 'settings', 'settingsRepo', 'reservations', 'lockGuards', 'metrics'],
   provides: ['swaps', 'confirmations'],
   create(c, config) {
+    const stepTimes = createSwapStepTimes(c.metrics);
     const confirmations = (ticker: string) => config.swaps.confirmations[ticker] ?? c.settings.confirmations(ticker);
     const engine = createSwapEngine({
       coins: c.coins.all,
@@ -36,7 +38,12 @@ export const swapsModule = defineModule({
       log: c.log,
       confirmations,
       pollMs: config.swaps.pollMs,
+      feeCap: (ticker) => {
+        const cap = config.swaps.maxFeeSatPerVb[ticker];
+        return cap === undefined ? undefined : BigInt(cap);
+      },
       onUpdate: (summary) => {
+        stepTimes.update(summary);
         c.events.emit('swaps.updated', summary);
         c.bus.emit('swaps.updated', summary);
         c.reservations.changed('swaps');

@@ -73,6 +73,23 @@ describe('swap outbox: delivery', () => {
     expect(bodies(p2p)).toEqual(['swap.makerClaimed']);
   });
 
+  it('redials a peer whose relay went away through its other relay, before the address the swap recorded', async () => {
+    const p2p = fakeP2p([]);
+    const viaGone = `/ip4/7.0.0.10/tcp/4001/p2p/12D3KooWRelayGone/p2p-circuit`;
+    const viaOther = `/ip4/8.0.0.11/tcp/4001/p2p/12D3KooWRelayOther/p2p-circuit`;
+    p2p.advertised.set(PEER, [viaOther]);
+    p2p.dialable.add(`${viaOther}/p2p/${PEER}`);
+    const { outbox } = setup(p2p);
+    const live: TestLive = {
+      ...makerLive(MAKER_PATH.claiming),
+      context: { ...makerLive([]).context, peerAddrs: [viaGone] },
+    };
+    outbox.push(live, claimed);
+    await settle();
+    expect(p2p.dials).toEqual([`${viaOther}/p2p/${PEER}`]);
+    expect(bodies(p2p)).toEqual(['swap.makerClaimed']);
+  });
+
   it('waits without sending while the peer cannot be reached, then sends once it connects', async () => {
     const p2p = fakeP2p([]);
     const { outbox, sleeps } = setup(p2p);

@@ -13,7 +13,7 @@ import type { Background, Live } from './durable.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 
 export interface OutboxDeps {
-  p2p: Pick<P2pHost, 'request' | 'ban' | 'peers' | 'dial'>;
+  p2p: Pick<P2pHost, 'request' | 'ban' | 'peers' | 'dial' | 'knownAddrs'>;
   log: Logger;
   background: Background;
   isRunning(): boolean;
@@ -70,22 +70,26 @@ export function refusalWords(err: Error): string {
 const isConnected = (p2p: OutboxDeps['p2p'], peerId: string): boolean => p2p.peers().some((p) => p.peerId === peerId);
 
 /**
- * Messages go only over an open connection, redialing the addresses the swap recorded when
- * there is none. Never a dial by bare peer id: with no address known, libp2p 3.3 starts a peer
- * routing lookup whose dial never ends, and every later dial to that peer joins it.
+ * Messages go only over an open connection, redialing the peer when there is none: at what it
+ * advertises now (its direct addresses, then its circuits on each relay it holds a reservation on,
+ * so a relay that went away is replaced by its other one), then at what the swap recorded. Never
+ * a dial by bare peer id: with no address known, libp2p 3.3 starts a peer routing lookup whose
+ * dial never ends, and every later dial to that peer joins it.
  */
 async function reach(p2p: OutboxDeps['p2p'], live: Live): Promise<boolean> {
   const { peerId, peerAddrs } = live.context;
   if (isConnected(p2p, peerId)) return true;
-  for (const addr of peerAddrs ?? []) {
-    try {
-      await p2p.dial(`${addr}/p2p/${peerId}`);
-      return true;
-    } catch {
-      // the next address, or wait for the peer (or its bootstrap) to connect to us
-    }
+  const known = await p2p.knownAddrs(peerId).catch(() => []);
+  const bare = (a: string) => (a.endsWith(`/p2p/${peerId}`) ? a.slice(0, -`/p2p/${peerId}`.length) : a);
+  const addrs = [...new Set([...known, ...(peerAddrs ?? [])].map(bare))].slice(0, 16);
+  if (addrs.length === 0) return false;
+  try {
+    await p2p.dial(addrs.map((a) => `${a}/p2p/${peerId}`));
+    return true;
+  } catch {
+    // wait for the peer (or its bootstrap) to connect to us, or for the next try
+    return isConnected(p2p, peerId);
   }
-  return isConnected(p2p, peerId);
 }
 
 /** Tries the first message once: sent, dropped (the peer refused it for good), or failed (try again later). */
@@ -93,7 +97,11 @@ async function deliverFirst(d: OutboxDeps, live: Live, box: Box): Promise<'sent'
   const m = box.messages[0]!;
   try {
     if (!(await reach(d.p2p, live))) throw peerRequestError('unreachable', `not connected to ${live.context.peerId}`);
-    await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), { timeoutMs: REQUEST_TIMEOUT_MS });
+    // Swap messages are small: they run over a relayed connection too (docs/p2p.md).
+    await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), {
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      overRelay: true,
+    });
     box.messages.shift();
     return 'sent';
   } catch (err) {

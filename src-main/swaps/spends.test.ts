@@ -35,12 +35,14 @@ function refundingMaker(): TestLive {
   return liveOf(r.state, metaFor('maker'));
 }
 
-function setup(outcomes: BroadcastOutcome[] = []) {
+function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
+  const height = { tip };
   const reported: SwapEvent[] = [];
   const builds: Array<{ e: SpendEffect; d: SpendDeps }> = [];
   const sent: string[] = [];
   const crashes: string[] = [];
   const fees: string[] = [];
+  const children: string[] = [];
   const watchers = { DEVA: fakeWatcher('DEVA'), DEVB: fakeWatcher('DEVB') };
   let running = true;
   const spends = createSpends({
@@ -51,6 +53,8 @@ function setup(outcomes: BroadcastOutcome[] = []) {
     } as never,
     vault: { swapPublicKey: (i) => new Uint8Array(33).fill(i), signSwapDigest: () => new Uint8Array(64) },
     watcher: (t) => watchers[t as 'DEVA' | 'DEVB'],
+    freshHeight: async () => height.tip,
+    ...(feeCap !== undefined ? { feeCap: () => feeCap } : {}),
     ownSecret: () => OWN_SECRET,
     report: async (_live, e) => reported.push(e),
     isRunning: () => running,
@@ -60,11 +64,16 @@ function setup(outcomes: BroadcastOutcome[] = []) {
     build: (e, d) => {
       builds.push({ e, d });
       const txid = `${e.type === 'BroadcastClaim' ? 'c' : 'd'}${builds.length}`.padEnd(64, '0');
-      return { txid, hex: `hex-${txid}` } as BuiltTx;
+      const tx = { outs: [{ value: 100_000n, script: new Uint8Array(22) }] };
+      return { txid, hex: `hex-${txid}`, feeRate: d.feeRate, fee: 1500n, vsize: 150, tx } as unknown as BuiltTx;
     },
     send: async (_rpc, hex) => (sent.push(hex), outcomes.shift() ?? 'sent'),
+    payForParent: async (_rpc, _coin, pkg, rate) => {
+      children.push(`${pkg.txid.slice(0, 2)}@${rate}`);
+      return { ...pkg, txid: `e${children.length}`.padEnd(64, '0') };
+    },
   });
-  return { spends, reported, builds, sent, crashes, fees, watchers, stop: () => (running = false) };
+  return { spends, reported, builds, sent, crashes, fees, watchers, height, children, stop: () => (running = false) };
 }
 
 describe('claims and refunds', () => {
@@ -192,5 +201,124 @@ describe('claims and refunds', () => {
     spends.request(live, spendOf(live));
     await settle();
     expect(sent).toEqual([]);
+  });
+
+  it('never sends a claim with our own secret for the first time at or past its deadline (a late claim)', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent, reported } = setup([], claim.deadline);
+    spends.request(live, claim);
+    await settle();
+    expect(sent).toEqual([]);
+    expect(reported).toEqual([]);
+  });
+
+  it('sends the same claim one block before its deadline', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent } = setup([], claim.deadline - 1);
+    spends.request(live, claim);
+    await settle();
+    expect(sent).toHaveLength(1);
+  });
+
+  it("sends the taker's claim (a learned secret reveals nothing) even past its deadline", async () => {
+    const live = takerLive(TAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent } = setup([], claim.deadline + 10);
+    spends.request(live, claim);
+    await settle();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a claim left unconfirmed in the mempool is replaced at a rising fee block by block, up to the user cap by the lock it races', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const first = claim.raceBy - 10;
+    const { spends, sent, builds, reported, watchers, height } = setup([], first, 115n);
+    spends.request(live, claim);
+    await settle();
+    expect(builds.map((b) => b.d.feeRate)).toEqual([15n]);
+    const rates: bigint[] = [];
+    for (let h = first + 1; h <= claim.raceBy + 1; h++) {
+      // Every version so far waits in the mempool, unconfirmed.
+      for (const b of builds)
+        watchers.DEVB.txs.set(`c${builds.indexOf(b) + 1}`.padEnd(64, '0'), {
+          inMempool: true,
+          confirmations: 0,
+        } as never);
+      height.tip = h;
+      spends.onTip(live, 'DEVB');
+      await settle();
+      rates.push(builds.at(-1)!.d.feeRate);
+    }
+    // 15 → 115 over 10 blocks: +10 a block, each step a replacement; never above the cap.
+    expect(rates).toEqual([25n, 35n, 45n, 55n, 65n, 75n, 85n, 95n, 105n, 115n, 115n]);
+    expect(sent).toHaveLength(11);
+    // The original and ten replacements, each reported as the claim out there; the last stays.
+    expect(reported).toHaveLength(12);
+    expect(reported.at(-1)).toEqual({ type: 'ClaimBroadcast', txid: 'c11'.padEnd(64, '0') });
+  });
+
+  it('no replacement while the rise is below the relay increment (BIP 125)', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const first = claim.raceBy - 100;
+    const { spends, sent, builds, watchers, height } = setup([], first, 115n);
+    spends.request(live, claim);
+    await settle();
+    watchers.DEVB.txs.set('c1'.padEnd(64, '0'), { inMempool: true, confirmations: 0 } as never);
+    height.tip = first + 1;
+    spends.onTip(live, 'DEVB');
+    await settle();
+    expect(builds).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a confirmed spend is never replaced', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, builds, watchers, height } = setup([], claim.raceBy - 10, 115n);
+    spends.request(live, claim);
+    await settle();
+    watchers.DEVB.txs.set('c1'.padEnd(64, '0'), { inMempool: false, confirmations: 1 } as never);
+    height.tip = claim.raceBy;
+    spends.onTip(live, 'DEVB');
+    await settle();
+    expect(builds).toHaveLength(1);
+  });
+
+  it('where the daemon refuses the replacement, a child pays for the spend instead (CPFP), once per rate', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const first = claim.raceBy - 10;
+    const { spends, children, watchers, height, reported } = setup(
+      ['sent', { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }],
+      first,
+      115n,
+    );
+    spends.request(live, claim);
+    await settle();
+    watchers.DEVB.txs.set('c1'.padEnd(64, '0'), { inMempool: true, confirmations: 0 } as never);
+    height.tip = first + 1;
+    spends.onTip(live, 'DEVB');
+    await settle();
+    spends.retry(live);
+    await settle();
+    expect(children).toEqual(['c1@25']);
+    // A block later the rate rises again: a child of the first child (the first cannot be replaced).
+    height.tip = first + 2;
+    spends.onTip(live, 'DEVB');
+    await settle();
+    expect(children).toEqual(['c1@25', 'e1@35']);
+    // The parent stays the claim out there.
+    expect(reported.at(-1)).toEqual({ type: 'ClaimBroadcast', txid: 'c1'.padEnd(64, '0') });
   });
 });

@@ -125,8 +125,12 @@ export interface FakeP2p {
   answers: unknown[];
   /** Addresses whose dial connects the peer. */
   dialable: Set<string>;
+  /** What each peer advertises (knownAddrs), without its /p2p part. */
+  advertised: Map<string, string[]>;
   peers(): PeerInfo[];
-  dial(addr: string): Promise<string>;
+  /** Tries the addresses in turn, as libp2p does, recording each. */
+  dial(addr: string | readonly string[]): Promise<string>;
+  knownAddrs(peerId: string): Promise<string[]>;
   request(peerId: string, protocol: string, body: unknown): Promise<unknown>;
   ban(peerId: string, reason: string, ms?: number): Promise<void>;
   isBanned(peerId: string): boolean;
@@ -141,14 +145,19 @@ export function fakeP2p(connected: string[] = [PEER]): FakeP2p {
     bans: [],
     answers: [],
     dialable: new Set(),
+    advertised: new Map(),
     peers: () => p.connectedPeers,
-    async dial(addr) {
-      p.dials.push(addr);
-      if (!p.dialable.has(addr)) throw new Error('dial failed');
-      const peerId = addr.split('/p2p/')[1]!;
-      p.connectedPeers.push({ peerId, addrs: [addr] });
-      return peerId;
+    async dial(addrs) {
+      for (const addr of typeof addrs === 'string' ? [addrs] : addrs) {
+        p.dials.push(addr);
+        if (!p.dialable.has(addr)) continue;
+        const peerId = addr.split('/p2p/').at(-1)!;
+        p.connectedPeers.push({ peerId, addrs: [addr] });
+        return peerId;
+      }
+      throw new Error('dial failed');
     },
+    knownAddrs: async (peerId) => p.advertised.get(peerId) ?? [],
     async request(peerId, protocol, body) {
       p.requests.push({ peerId, protocol, body });
       const answer = p.answers.length > 0 ? p.answers.shift() : { ok: true };

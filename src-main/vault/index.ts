@@ -5,6 +5,7 @@ export { DEFAULT_KDF, type KdfParams } from './vault-file.ts';
 export {
   formatPath,
   identityKeyPath,
+  type IdentityKeyScheme,
   ORDER_KEY_PATH,
   SERVICE_NODE_KEY_PATH,
   SWAP_KEY_BRANCH,

@@ -17,6 +17,9 @@ import { secp256k1Verifier, signBody, verifyBody } from '../../src-shared/protoc
 import bip32Vectors from './fixtures/bip32-vectors.json' with { type: 'json' };
 import bip39Vectors from './fixtures/bip39-vectors.json' with { type: 'json' };
 import pinned from './fixtures/derived-keys.json' with { type: 'json' };
+import keyPaths from '../../src-shared/identity/fixtures/key-paths.json' with { type: 'json' };
+import { addressOfKey, recoverCompact } from '../../src-shared/identity/compact.ts';
+import { mnemonicToSeedSync } from '@scure/bip39';
 
 const HARDENED = 0x80000000;
 const CURVE_N = secp256k1.Point.CURVE().n;
@@ -210,6 +213,31 @@ describe('identity signatures', () => {
   });
 });
 
+describe('identity keys on both purpose-302 paths (src-shared/identity/fixtures/key-paths.json)', () => {
+  const ring = createKeyRing(mnemonicToSeedSync(keyPaths.mnemonic, keyPaths.passphrase));
+  const schemeOf = (path: string) => (path.startsWith("m/302'/616'") ? 'wallet' : 'purpose');
+  const indexOf = (path: string) => Number(/^m\/302'\/(?:616'\/)?(\d+)'/.exec(path)![1]);
+
+  it.each(keyPaths.keys)('derives $address at $path', ({ path, address }) => {
+    const scheme = schemeOf(path);
+    expect(formatPath(identityKeyPath(indexOf(path), scheme))).toBe(path);
+    expect(addressOfKey(ring.identityPublicKey(indexOf(path), scheme))).toBe(address);
+  });
+
+  it('signs with the key of the scheme asked for, never the other', () => {
+    const digest = digestOf('which path');
+    for (const { path, address } of keyPaths.keys) {
+      const sig = ring.signIdentityDigest(indexOf(path), digest, schemeOf(path));
+      expect(addressOfKey(recoverCompact(digest, sig))).toBe(address);
+    }
+    expect(hex(ring.identityPublicKey(0, 'purpose'))).not.toBe(hex(ring.identityPublicKey(0, 'wallet')));
+  });
+
+  it('refuses a scheme it does not know', () => {
+    expect(() => ring.identityPublicKey(0, 'other' as 'wallet')).toThrow(RangeError);
+  });
+});
+
 describe('wipe', () => {
   it('zeroes the seed it was given at once', () => {
     const seed = vectorSeed();
@@ -222,12 +250,14 @@ describe('wipe', () => {
     const pub = ring.swapPublicKey(0);
     const copy = hex(pub);
     ring.identityPublicKey(0);
+    ring.identityPublicKey(0, 'purpose');
     ring.wipe();
     expect(hex(pub)).toBe(copy);
     expect(() => ring.swapPublicKey(0)).toThrow();
     expect(() => ring.signSwapDigest(0, new Uint8Array(32))).toThrow();
     expect(() => ring.identityPublicKey(0)).toThrow();
     expect(() => ring.signIdentityDigest(0, new Uint8Array(32))).toThrow();
+    expect(() => ring.signIdentityDigest(0, new Uint8Array(32), 'purpose')).toThrow();
     expect(() => ring.networkPublicKey('order')).toThrow();
     expect(() => ring.signNetworkDigest('serviceNode', new Uint8Array(32))).toThrow();
   });

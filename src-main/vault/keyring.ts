@@ -28,14 +28,14 @@ const NETWORK_KEY_PATHS: Record<NetworkKey, readonly number[]> = {
   serviceNode: SERVICE_NODE_KEY_PATH,
 };
 
-/** did:is identity keys, as Blockcore's wallet derives them: m/302'/616'/{account}'/0/0. */
-export const identityKeyPath = (account: number): number[] => [
-  302 + HARDENED,
-  616 + HARDENED,
-  account + HARDENED,
-  0,
-  0,
-];
+/**
+ * did:is identity keys, purpose 302 at the first level (docs/identity.md §10). `wallet` is how
+ * Blockcore's wallet derives them, m/302'/616'/{index}'/0/0, and what we create; `purpose` is
+ * Blockcore's older m/302'/{index}', which a restore also scans.
+ */
+export type IdentityKeyScheme = 'wallet' | 'purpose';
+export const identityKeyPath = (index: number, scheme: IdentityKeyScheme = 'wallet'): number[] =>
+  scheme === 'wallet' ? [302 + HARDENED, 616 + HARDENED, index + HARDENED, 0, 0] : [302 + HARDENED, index + HARDENED];
 
 export function formatPath(path: readonly number[]): string {
   return ['m', ...path.map((i) => (i >= HARDENED ? `${i - HARDENED}'` : String(i)))].join('/');
@@ -44,8 +44,8 @@ export function formatPath(path: readonly number[]): string {
 export interface KeyRing {
   swapPublicKey(index: number): Uint8Array;
   signSwapDigest(index: number, digest: Uint8Array): Uint8Array;
-  identityPublicKey(account: number): Uint8Array;
-  signIdentityDigest(account: number, digest: Uint8Array): Uint8Array;
+  identityPublicKey(index: number, scheme?: IdentityKeyScheme): Uint8Array;
+  signIdentityDigest(index: number, digest: Uint8Array, scheme?: IdentityKeyScheme): Uint8Array;
   networkPublicKey(kind: NetworkKey): Uint8Array;
   /** 64-byte compact (r||s), low S: what order-network Verifiers accept. */
   signNetworkDigest(kind: NetworkKey, digest: Uint8Array): Uint8Array;
@@ -58,7 +58,7 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
   seed.fill(0);
   let swapBranch: BIP32Interface | undefined;
   const swapPublicKeys = new Map<number, Uint8Array>();
-  const identityKeys = new Map<number, BIP32Interface>();
+  const identityKeys = new Map<string, BIP32Interface>();
   const networkKeys = new Map<NetworkKey, BIP32Interface>();
 
   const master = (): BIP32Interface => {
@@ -72,12 +72,13 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
     return swapBranch.derive(index);
   };
 
-  const identityKey = (account: number): BIP32Interface => {
-    checkIndex(account, 'identity account');
-    let node = identityKeys.get(account);
+  const identityKey = (index: number, scheme: IdentityKeyScheme = 'wallet'): BIP32Interface => {
+    checkIndex(index, 'identity index');
+    if (scheme !== 'wallet' && scheme !== 'purpose') throw new RangeError(`unknown identity key scheme ${scheme}`);
+    let node = identityKeys.get(`${scheme}/${index}`);
     if (!node) {
-      node = deriveWiping(master(), identityKeyPath(account));
-      identityKeys.set(account, node);
+      node = deriveWiping(master(), identityKeyPath(index, scheme));
+      identityKeys.set(`${scheme}/${index}`, node);
     }
     return node;
   };
@@ -113,12 +114,12 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
         wipeNode(node);
       }
     },
-    identityPublicKey(account) {
-      return Uint8Array.from(identityKey(account).publicKey);
+    identityPublicKey(index, scheme) {
+      return Uint8Array.from(identityKey(index, scheme).publicKey);
     },
-    signIdentityDigest(account, digest) {
+    signIdentityDigest(index, digest, scheme) {
       checkDigest(digest);
-      const priv = identityKey(account).privateKey;
+      const priv = identityKey(index, scheme).privateKey;
       if (!priv) throw new Error('identity key has no private key');
       // noble gives [recovery, r, s]; Bitcoin message signatures put 27 + recovery + 4 (compressed key) first.
       const sig = secp256k1.sign(digest, priv, { prehash: false, lowS: true, format: 'recovered' });

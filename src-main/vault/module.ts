@@ -7,6 +7,7 @@ import { defineModule } from '../kernel/module.ts';
 import { VaultConfig } from './config.ts';
 import { KDF_FLOOR_N } from './vault-file.ts';
 import { createVault, type Vault } from './vault.ts';
+import { createRowSealer, type RowSealer } from '../store/seal.ts';
 
 /** Says why the vault must stay unlocked now, or undefined when it may lock. */
 export type LockGuard = () => { reason: string; details?: unknown } | undefined;
@@ -15,10 +16,18 @@ export interface LockGuards {
   add(guard: LockGuard): () => void;
 }
 
+/** Sealing at rest for any domain (src-main/store/seal.ts): keys from the vault, only while unlocked. */
+export interface Sealing {
+  forDomain(domain: string): RowSealer;
+  /** Called after every unlock (to seal what was left plain) and lock; returns the unsubscribe. */
+  onChange(listener: (unlocked: boolean) => void): () => void;
+}
+
 declare module '../kernel/module.ts' {
   interface Components {
     vault: Vault;
     lockGuards: LockGuards;
+    sealing: Sealing;
   }
 }
 
@@ -36,7 +45,7 @@ export const vaultModule = defineModule({
       : [];
   },
   needs: [],
-  provides: ['vault', 'lockGuards'],
+  provides: ['vault', 'lockGuards', 'sealing'],
   create(c, config) {
     const vault = createVault({
       filePath: path.join(c.dataDir, 'vault.json'),
@@ -45,9 +54,15 @@ export const vaultModule = defineModule({
     });
     vault.onStateChange((state) => c.events.emit('vault.state', { state }));
     const guards = new Set<LockGuard>();
+    const sealing: Sealing = {
+      forDomain: (domain) =>
+        createRowSealer(domain, () => (vault.status() === 'unlocked' ? vault.storeKey(domain) : undefined)),
+      onChange: (listener) => vault.onStateChange((state) => listener(state === 'unlocked')),
+    };
     return {
       provides: {
         vault,
+        sealing,
         lockGuards: {
           add(guard) {
             guards.add(guard);

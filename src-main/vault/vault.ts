@@ -2,14 +2,14 @@
 // disk, and while unlocked derives keys and signs with them; nothing private is ever returned.
 
 import { isCoded } from '../../src-shared/errors.ts';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { mnemonicToSeed } from '@scure/bip39';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { SecretBox } from '../wallets/index.ts';
 import { writeFileAtomic } from './atomic-file.ts';
-import { createKeyRing, type KeyRing, type NetworkKey } from './keyring.ts';
+import { createKeyRing, type IdentityKeyScheme, type KeyRing, type NetworkKey } from './keyring.ts';
 import { checkMnemonic, generateMnemonic, type MnemonicLength } from './mnemonic.ts';
 import { createSecretBox } from './secret-box.ts';
 import {
@@ -43,15 +43,21 @@ export interface Vault {
   swapPublicKey(index: number): Uint8Array;
   /** 64-byte compact (r||s) signature, low-R and low-S; DER-encode with bitcoinjs script.signature.encode. */
   signSwapDigest(index: number, digest32: Uint8Array): Uint8Array;
-  /** 33-byte compressed public key at m/302'/616'/{account}'/0/0. */
-  identityPublicKey(account: number): Uint8Array;
+  /** 33-byte compressed public key at m/302'/616'/{index}'/0/0 (`wallet`, default) or m/302'/{index}' (`purpose`). */
+  identityPublicKey(index: number, scheme?: IdentityKeyScheme): Uint8Array;
   /** 65 bytes: header (27 + 4 + recovery id), r, s — the Bitcoin signed-message layout. */
-  signIdentityDigest(account: number, digest32: Uint8Array): Uint8Array;
+  signIdentityDigest(index: number, digest32: Uint8Array, scheme?: IdentityKeyScheme): Uint8Array;
   /** 33-byte compressed key of the order key (m/9641'/1'/0'/0/0) or the service-node key (m/9641'/2'/0'/0/0). */
   networkPublicKey(kind: NetworkKey): Uint8Array;
   /** 64-byte compact (r||s) low-S signature of a 32-byte digest by that key (docs/protocol.md §1). */
   signNetworkDigest(kind: NetworkKey, digest32: Uint8Array): Uint8Array;
   secretBox(): SecretBox;
+  /**
+   * The 32-byte key a domain seals its private rows with at rest (docs/store.md "Sealed data"):
+   * HKDF-SHA256 from the seed, so a vault restored from its phrase opens them again. Throws
+   * VAULT_LOCKED while locked.
+   */
+  storeKey(domain: string): Uint8Array;
   /** Returns a function that removes the listener. */
   onStateChange(listener: (state: VaultStatus) => void): () => void;
 }
@@ -59,6 +65,8 @@ export interface Vault {
 interface Unlocked {
   keys: KeyRing;
   dataKey: Uint8Array;
+  /** HKDF root for the store keys, derived from the seed at unlock and zeroed at lock. */
+  storeRoot: Uint8Array;
 }
 
 export function createVault(options: VaultOptions): Vault {
@@ -97,13 +105,15 @@ export function createVault(options: VaultOptions): Vault {
     if (!unlocked) return;
     unlocked.keys.wipe();
     unlocked.dataKey.fill(0);
+    unlocked.storeRoot.fill(0);
     unlocked = undefined;
   };
 
   const becomeUnlocked = async (mnemonic: string, passphrase: string, dataKey: Uint8Array): Promise<void> => {
     const seed = await mnemonicToSeed(mnemonic, passphrase);
     wipe();
-    unlocked = { keys: createKeyRing(seed), dataKey };
+    const storeRoot = new Uint8Array(hkdfSync('sha256', seed, 'hashlock-store-v1', 'root', 32));
+    unlocked = { keys: createKeyRing(seed), dataKey, storeRoot };
     emit();
   };
 
@@ -132,6 +142,10 @@ export function createVault(options: VaultOptions): Vault {
   });
 
   return {
+    storeKey(domain) {
+      if (!unlocked) throw lockedError();
+      return new Uint8Array(hkdfSync('sha256', unlocked.storeRoot, '', `hashlock-store-v1/${domain}`, 32));
+    },
     status,
     create: (password, opts = {}) =>
       serial(async () => {
@@ -174,8 +188,8 @@ export function createVault(options: VaultOptions): Vault {
     },
     swapPublicKey: (index) => keys().swapPublicKey(index),
     signSwapDigest: (index, digest) => keys().signSwapDigest(index, digest),
-    identityPublicKey: (account) => keys().identityPublicKey(account),
-    signIdentityDigest: (account, digest) => keys().signIdentityDigest(account, digest),
+    identityPublicKey: (index, scheme) => keys().identityPublicKey(index, scheme),
+    signIdentityDigest: (index, digest, scheme) => keys().signIdentityDigest(index, digest, scheme),
     networkPublicKey: (kind) => keys().networkPublicKey(kind),
     signNetworkDigest: (kind, digest) => keys().signNetworkDigest(kind, digest),
     secretBox: () => box,

@@ -18,8 +18,10 @@ describe('the page registry', () => {
       ['wallets', 'Wallets'],
       ['pay', 'Pay'],
       ['identity', 'Identity'],
+      ['registry', 'Registry'],
       ['communities', 'Communities'],
       ['network', 'Network'],
+      ['node', 'Node'],
     ]);
     expect(nav.bottom.map((p) => p.id)).toEqual(['settings']);
   });

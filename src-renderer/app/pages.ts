@@ -3,9 +3,11 @@
 // the routes all read this list.
 import { communitiesPage } from '../communities/index.ts';
 import { identityPage } from '../identity/index.ts';
+import { nodePage } from '../metrics/index.ts';
 import { ordersPage } from '../orders/index.ts';
 import { networkPage } from '../p2p/index.ts';
 import { paymentsPage } from '../payments/index.ts';
+import { registryPage } from '../registry/index.ts';
 import { settingsPage } from '../settings/index.ts';
 import { swapsPage } from '../swaps/index.ts';
 import { walletsPage } from '../wallets/index.ts';
@@ -16,8 +18,10 @@ export const PAGES = [
   walletsPage,
   paymentsPage,
   identityPage,
+  registryPage,
   communitiesPage,
   networkPage,
+  nodePage,
   settingsPage,
 ] as const;
 

@@ -37,6 +37,12 @@ const PATHS: Record<string, ReactNode> = {
       <path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6" />
     </>
   ),
+  registry: (
+    <>
+      <path d="M6 3h9l4 4v14H6z" />
+      <path d="M15 3v4h4M9 12h7M9 16h7" />
+    </>
+  ),
   communities: (
     <>
       <circle cx="8" cy="9" r="3" />
@@ -51,6 +57,13 @@ const PATHS: Record<string, ReactNode> = {
       <circle cx="5" cy="19" r="2" />
       <circle cx="19" cy="19" r="2" />
       <path d="M11 7l-5 10M13 7l5 10M7 19h10" />
+    </>
+  ),
+  node: (
+    <>
+      <rect x="3" y="4" width="18" height="7" rx="1.5" />
+      <rect x="3" y="13" width="18" height="7" rx="1.5" />
+      <path d="M7 7.5h.01M7 16.5h.01" />
     </>
   ),
   settings: (

@@ -7,6 +7,7 @@ import type { Result } from '../../src-shared/api/contract.ts';
 import { useEvents } from '../api/ApiProvider.tsx';
 import { formatNumber, useNumberFormat } from '../format/number-format.tsx';
 import { orderKeys } from '../orders/index.ts';
+import { paymentKeys, RequestNoticeTracker } from '../payments/index.ts';
 import { swapKeys } from '../swaps/index.ts';
 import { NoticeTracker, type Notice } from './derive.ts';
 import { showDesktopNotification } from './permission.ts';
@@ -17,6 +18,7 @@ const MAX_TOASTS = 4;
 
 type OrderList = Result<'orders.mine'>;
 type SwapList = Result<'swaps.list'>;
+type RequestList = Result<'payments.requests'>;
 
 /** `muted`: Settings → Notifications; then neither a notice nor a desktop notification is shown. */
 export function Notifier(props: { muted: boolean }) {
@@ -24,6 +26,7 @@ export function Notifier(props: { muted: boolean }) {
   const fmt = useNumberFormat();
   const [toasts, setToasts] = useState<Notice[]>([]);
   const tracker = useRef(new NoticeTracker());
+  const requests = useRef(new RequestNoticeTracker());
 
   // The baseline is what the node reported when the user's lists were fetched (already on
   // screen, not news). Seeded from fetches only: by the time an event reaches this listener the
@@ -33,6 +36,8 @@ export function Notifier(props: { muted: boolean }) {
     const seed = (key: QueryKey, data: unknown) => {
       if (partialMatchKey(key, swapKeys.list)) for (const s of (data as SwapList | undefined) ?? []) t.seedSwap(s);
       if (partialMatchKey(key, orderKeys.mine)) for (const o of (data as OrderList | undefined) ?? []) t.seedOrder(o);
+      if (partialMatchKey(key, paymentKeys.requests))
+        for (const r of (data as RequestList | undefined) ?? []) requests.current.seed(r);
     };
     for (const q of qc.getQueryCache().getAll()) seed(q.queryKey, q.state.data);
     return qc.getQueryCache().subscribe((ev) => {
@@ -53,6 +58,10 @@ export function Notifier(props: { muted: boolean }) {
   useEvents({
     'orders.updated': (order) => show(tracker.current.order(order, format)),
     'swaps.updated': (swap) => show(tracker.current.swap(swap, format)),
+    'payments.requestUpdated': (r) => {
+      const n = requests.current.update(r, format);
+      show(n && { ...n, kind: 'payment' });
+    },
   });
 
   return (

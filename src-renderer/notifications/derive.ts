@@ -7,7 +7,7 @@ import { compareDecimal, decimalUnits } from '../format/decimal.ts';
 export type OrderView = EventPayload<'orders.updated'>;
 export type SwapSummary = EventPayload<'swaps.updated'>;
 
-export type NoticeKind = 'fill' | 'completed' | 'refund' | 'failure';
+export type NoticeKind = 'fill' | 'completed' | 'refund' | 'failure' | 'payment';
 
 export interface Notice {
   /** Same transition, same key: a repeated event never notifies twice. */

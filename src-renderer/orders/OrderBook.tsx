@@ -251,14 +251,21 @@ function Orders(props: { market: MarketRef; takingId: string | null; onTake(orde
             data-mine={o.mine ? 'true' : 'false'}
             data-side={o.side}
             disabled={o.mine}
-            title={o.mine ? 'Your own order' : 'Take this order'}
+            data-maker={o.makerIdentity?.name ?? undefined}
+            title={
+              o.mine
+                ? 'Your own order'
+                : o.makerIdentity
+                  ? `Take this order from ${o.makerIdentity.name ?? 'a verified identity'} (verified identity)`
+                  : 'Take this order'
+            }
             onClick={() => props.onTake(o)}
           >
             <span className="book-price num">{fmt(o.price, pricePad)}</span>
             <span className="book-amount num">{fmt(o.remainingBase, amountPad)}</span>
             <span className="book-total num">{o.partial.allowed ? fmt(o.partial.minBase, amountPad) : 'all'}</span>
             <span className="book-mine" aria-hidden="true">
-              {o.mine ? '\u25cf' : ''}
+              {o.mine ? '\u25cf' : o.makerIdentity ? '\u2713' : ''}
             </span>
           </button>
         )}

@@ -36,6 +36,7 @@ import {
   type OrderFormValues,
 } from './order-form.ts';
 import { stateWords } from './order-states.ts';
+import { MakerLine } from './MakerLine.tsx';
 import { PreviewDialog, type MakeOrderResult, type PreviewRequest } from './PreviewDialog.tsx';
 import { orderKeys } from './queries.ts';
 import { useCoins } from './use-trade-context.ts';
@@ -310,6 +311,7 @@ export const OrderEntry = memo(function OrderEntry(props: {
               {props.taking.side === 'sell' ? 'Buy' : 'Sell'} {base} from a {props.taking.side} order at{' '}
               <span className="num strong">{fmt(props.taking.price)}</span> {quote}.
             </p>
+            <MakerLine order={props.taking} />
             <p className="small muted">
               {fmt(props.taking.remainingBase)} {base} left
               {props.taking.partial.allowed

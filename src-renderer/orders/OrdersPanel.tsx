@@ -25,7 +25,7 @@ type Tab = 'open' | 'swaps' | 'history' | 'mine' | 'market';
 
 function tone(state: OrderView['state']): string {
   if (state === 'finished') return 'badge-ok';
-  if (state === 'invalid' || state === 'rolledback') return 'badge-error';
+  if (state === 'invalid' || state === 'rolledback' || state === 'rollbackFailed') return 'badge-error';
   if (['accepting', 'hold', 'initialized', 'created', 'committed'].includes(state)) return 'badge-info';
   return '';
 }

@@ -16,6 +16,7 @@ const STATE_WORDS: Record<OrderView['state'], string> = {
   offline: 'Offline',
   invalid: 'Invalid',
   rolledback: 'Rolled back',
+  rollbackFailed: 'Rollback failed: coins lost',
 };
 
 export function stateWords(o: Pick<OrderView, 'kind' | 'state'>): string {

@@ -1,5 +1,6 @@
-// Network: this node's identity on the peer-to-peer network, the peers it is connected to,
-// and a form to dial a peer by its multiaddr.
+// Network: whether other nodes can reach this one, this node's identity on the peer-to-peer
+// network, the peers it is connected to (and whether directly or through a relay), and a form to
+// dial a peer by its multiaddr.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
@@ -9,6 +10,15 @@ import { TextField } from '../components/fields.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatLatency, shortenMiddle } from '../format/text.ts';
 import { p2pKeys, p2pQueries } from './queries.ts';
+import { ReachabilityPanel } from './ReachabilityPanel.tsx';
+
+function PathCell({ path, relay }: { path: string | undefined; relay: string | undefined }) {
+  if (path === 'relayed')
+    return <span title={relay}>Through relay{relay !== undefined ? ` ${shortenMiddle(relay, 6, 4)}` : ''}</span>;
+  if (path === 'upgraded') return <span>Direct (upgraded from a relay)</span>;
+  if (path === 'direct') return <span>Direct</span>;
+  return <span className="muted">—</span>;
+}
 
 function ThisNode() {
   const api = useApi();
@@ -129,6 +139,7 @@ function PeersTable() {
             <th scope="col">Peer</th>
             <th scope="col">Addresses</th>
             <th scope="col">Direction</th>
+            <th scope="col">Path</th>
             <th scope="col" className="num">
               Latency
             </th>
@@ -163,6 +174,9 @@ function PeersTable() {
                   <span className="muted">—</span>
                 )}
               </td>
+              <td data-testid={`peer-path-${p.peerId}`}>
+                <PathCell path={p.path} relay={p.relay} />
+              </td>
               <td className="num">
                 {p.latencyMs !== undefined ? formatLatency(p.latencyMs) : <span className="muted">—</span>}
               </td>
@@ -170,7 +184,7 @@ function PeersTable() {
           ))}
           {peers.data?.length === 0 ? (
             <tr>
-              <td colSpan={4} className="muted empty" data-testid="peers-empty">
+              <td colSpan={5} className="muted empty" data-testid="peers-empty">
                 No peers connected. Peers from the node&rsquo;s bootstrap list connect by themselves; you can also
                 connect to one above.
               </td>
@@ -178,7 +192,7 @@ function PeersTable() {
           ) : null}
           {peers.isPending ? (
             <tr>
-              <td colSpan={4} className="muted empty">
+              <td colSpan={5} className="muted empty">
                 Loading peers…
               </td>
             </tr>
@@ -196,6 +210,7 @@ export function NetworkPage() {
         title="Network"
         description="Hashlock nodes find each other and share orders over a peer-to-peer network. No central server is involved."
       />
+      <ReachabilityPanel />
       <div className="two-col">
         <ThisNode />
         <DialForm />

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { SwapChatButton } from '../communities/index.ts';
 import { href } from '../app/routes.ts';
 import { Amount } from '../components/Amount.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -335,6 +336,9 @@ export function SwapDetailPage(props: { swapId: string; coins: CoinFacts }) {
             <StateBadge state={d.state} testId="swap-detail-state" />
           </div>
           <p className="page-description">{shortStatus(d)}</p>
+        </div>
+        <div className="page-actions">
+          <SwapChatButton swapId={d.swapId} />
         </div>
       </div>
       {detail.isError ? (

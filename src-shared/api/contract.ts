@@ -12,9 +12,33 @@ import * as orders from '../orders/contract.ts';
 import * as history from '../history/contract.ts';
 import * as servicenode from '../servicenode/contract.ts';
 import * as settings from '../settings/contract.ts';
+import * as identity from '../identity/contract.ts';
+import * as registry from '../registry/contract.ts';
+import * as communities from '../communities/contract.ts';
+import * as payments from '../payments/contract.ts';
+import * as metrics from '../metrics/contract.ts';
+import * as tokens from '../tokens/contract.ts';
+import type { MethodSpec } from './method.ts';
+import { defaultScope, type Scope } from './scopes.ts';
 
 /** Every domain's slice; adding a domain is one entry here (and its import). */
-const SLICES = [node, vault, wallets, p2p, swaps, orders, history, servicenode, settings] as const;
+const SLICES = [
+  node,
+  vault,
+  wallets,
+  p2p,
+  swaps,
+  orders,
+  history,
+  servicenode,
+  settings,
+  identity,
+  registry,
+  communities,
+  payments,
+  metrics,
+  tokens,
+] as const;
 
 type Slice = (typeof SLICES)[number];
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -69,4 +93,9 @@ export function isMethodName(x: unknown): x is MethodName {
 export function resolveMethodName(x: unknown): MethodName | undefined {
   if (isMethodName(x)) return x;
   return typeof x === 'string' && Object.hasOwn(ALIASES, x) ? ALIASES[x] : undefined;
+}
+
+/** The scope a caller's token needs for a method: its declared scope, else its verb's. */
+export function methodScope(name: MethodName): Scope {
+  return (methods[name] as MethodSpec).scope ?? defaultScope(name);
 }

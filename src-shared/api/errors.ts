@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'SWAP_REFUSED',
   'CONFIG_INVALID',
   'INTERNAL',
+  /** The caller's token is valid but its scope does not cover the method. */
+  'FORBIDDEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -28,6 +28,8 @@ export const OrderView = z.object({
   /** Whether this node made the order. */
   mine: z.boolean(),
   makerPeerId: z.string(),
+  /** The verified identity the maker shows on its orders (docs/identity.md §9), if any. */
+  makerIdentity: z.object({ did: z.string(), name: z.string().nullable() }).optional(),
   serviceNode: z.string().optional(),
   /** Stop orders: the last-trade price that fires them, and how they fire. */
   stop: z

@@ -1,6 +1,7 @@
 // Building blocks for the API contract's schemas. Amounts are decimal strings on every wire.
 import { z } from 'zod';
 import { TICKER_PATTERN } from '../coins/registry.ts';
+import { PeerPath } from '../p2p/reachability.ts';
 
 export const Ticker = z.string().regex(TICKER_PATTERN, 'not a ticker');
 export const DecimalAmount = z
@@ -119,6 +120,10 @@ export const PeerInfo = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(),
   latencyMs: z.number().optional(),
   protocols: z.array(z.string()).optional(),
+  /** How this node reaches the peer: direct, through a relay, or direct after a relayed start. */
+  path: PeerPath.optional(),
+  /** The relay's peer id while the only path is through it. */
+  relay: z.string().optional(),
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
 

@@ -3,7 +3,7 @@
 // details.code set to the pure core's codes (committer-not-admin, invite-used, banned, …).
 import { z } from 'zod';
 import { method } from '../api/method.ts';
-import { Channel, ChannelId, InvitePolicy, Persistence } from './descriptor.ts';
+import { Channel, ChannelId, InvitePolicy, MAX_PICTURE_BYTES, Persistence } from './descriptor.ts';
 import { MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS, MAX_TEXT_CHARS } from './envelope.ts';
 import { Base64Url, Did, Millis } from './ids.ts';
 import {
@@ -11,9 +11,12 @@ import {
   CommunityId,
   CommunitySummary,
   GapView,
+  IdentityChoice,
   JoinRequestView,
   MessageId,
   MessageView,
+  NoticeView,
+  StorageReport,
 } from './views.ts';
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -58,9 +61,9 @@ export const methods = {
         description: z.string().max(2000).optional(),
         channels: z.array(Channel).min(1).max(64).optional(),
         invite: InvitePolicy.optional(),
-        /** Image bytes (png, jpeg, webp, ≤ 64 KiB); null removes the picture. */
+        /** Image bytes (png, jpeg, webp, ≤ 32 KiB); null removes the picture. */
         picture: z
-          .object({ mime: z.enum(['image/png', 'image/jpeg', 'image/webp']), data: Base64Url(64 * 1024) })
+          .object({ mime: z.enum(['image/png', 'image/jpeg', 'image/webp']), data: Base64Url(MAX_PICTURE_BYTES) })
           .nullable()
           .optional(),
       })
@@ -154,8 +157,18 @@ export const methods = {
         limit: z.number().int().min(1).max(500).optional(),
       })
       .strict(),
-    z.object({ messages: z.array(MessageView), gaps: z.array(GapView), unread: z.number().int().min(0) }),
-    'A channel’s ordered messages (oldest first) and the gaps still being fetched.',
+    z.object({
+      messages: z.array(MessageView),
+      gaps: z.array(GapView),
+      unread: z.number().int().min(0),
+      /** Key events (joins, removals with re-keying, roles, settings), for the conversation. */
+      notices: z.array(NoticeView),
+      /** The read position: the last message read. */
+      readId: MessageId.nullable(),
+      /** Older messages exist before the first one returned. */
+      more: z.boolean(),
+    }),
+    'A channel’s ordered messages (oldest first), the gaps still being fetched and the key events.',
   ),
   'communities.attachment': method(
     z
@@ -178,9 +191,36 @@ export const methods = {
     'Set the channel’s read position to a message.',
   ),
   'communities.dmStart': method(
-    z.object({ peer: Did, identity: Did.optional() }).strict(),
+    z.object({ peer: Did, identity: Did.optional(), peerId: z.string().min(1).max(128).optional() }).strict(),
     CommunitySummary,
-    'Start (or return) the direct message with an identity: a community of two.',
+    'Start (or return) the direct message with an identity: a community of two. The node hosting it is found on the DHT, or named by peerId.',
+  ),
+  'communities.swapChat': method(
+    z.object({ swapId: z.string().min(1).max(128) }).strict(),
+    CommunitySummary,
+    'Start (or return) a direct conversation with the counterparty of a swap. Both sides use a new identity made for that swap only, so nothing links the chat to their other identities.',
+  ),
+  'communities.identities': method(
+    z.object({}).strict(),
+    z.array(IdentityChoice),
+    'This node’s identities that can own, join or be messaged in communities: those with a published profile that is not deleted. Empty until the user creates one (identity.create); creating, joining or messaging is then refused with details.code no-identity.',
+  ),
+  'communities.storageNodes': method(
+    z.object({}).strict(),
+    z.array(
+      z.object({
+        peerId: z.string(),
+        key: z.string(),
+        quotaBytes: z.number().int(),
+        maxRetentionDays: z.number().int(),
+      }),
+    ),
+    'Connected peers that offer to store communities’ ciphertext (for the owner’s persistence setting).',
+  ),
+  'communities.storageReport': method(
+    z.object({}).strict(),
+    StorageReport,
+    'As a storage node: what this node keeps per community topic (items, bytes, quota, retention). It never knows names or members.',
   ),
 } as const;
 
@@ -188,7 +228,17 @@ export const events = {
   'communities.message': z.object({ id: CommunityId, message: MessageView }),
   'communities.updated': z.object({
     id: CommunityId,
-    reason: z.enum(['descriptor', 'members', 'roles', 'persistence', 'bans', 'admitted', 'epoch']),
+    reason: z.enum([
+      'descriptor',
+      'members',
+      'roles',
+      'persistence',
+      'bans',
+      'admitted',
+      'epoch',
+      'messages',
+      'requests',
+    ]),
   }),
   'communities.request': z.object({ id: CommunityId, request: JoinRequestView }),
   'communities.gaps': z.object({ id: CommunityId, channel: ChannelId, gaps: z.array(GapView) }),
@@ -199,6 +249,7 @@ export const events = {
     mentions: z.number().int().min(0),
   }),
   'communities.removed': z.object({ id: CommunityId, reason: z.enum(['removed', 'banned', 'left']) }),
+  'communities.notice': z.object({ id: CommunityId, notice: NoticeView }),
 } as const;
 
 export const communitiesContract = { methods, events } as const;

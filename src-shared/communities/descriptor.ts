@@ -23,7 +23,8 @@ import type { Verdict } from './ids.ts';
 
 export const DESCRIPTOR_EXTENSION = 0xf0c1;
 export const MAX_DESCRIPTOR_BYTES = 8 * 1024;
-export const MAX_PICTURE_BYTES = 64 * 1024;
+/** The picture travels as an in-group asset message, which must fit one gossip payload. */
+export const MAX_PICTURE_BYTES = 32 * 1024;
 
 export const ChannelId = z.string().regex(/^[a-z0-9-]{1,32}$/, 'a channel id is 1–32 of a–z, 0–9, -');
 export const Channel = z

@@ -6,6 +6,7 @@ import {
   encodeEnvelope,
   encodeInner,
   MAX_ATTACHMENT_TOTAL_BYTES,
+  MAX_INNER_BYTES,
   MAX_ENVELOPE_BYTES,
   messageId,
 } from './envelope.ts';
@@ -50,14 +51,14 @@ describe('inner messages', () => {
     expect(small.length).toBe(256);
     expect(decodeInner(small)).toEqual(post());
     expect(encodeInner(post({ text: 'x'.repeat(1500) })).length).toBe(4096);
-    expect(encodeInner(post({ attachments: [attachment(20_000)] })).length).toBe(64 * 1024);
+    expect(encodeInner(post({ attachments: [attachment(20_000)] })).length).toBe(MAX_INNER_BYTES);
   });
 
   it('an oversized attachment is refused', () => {
     expect(code(() => encodeInner(post({ attachments: [attachment(MAX_ATTACHMENT_TOTAL_BYTES + 1)] })))).toBe(
       'attachment-too-large',
     );
-    const two = [attachment(90 * 1024, 1), attachment(90 * 1024, 2)];
+    const two = [attachment(13 * 1024, 1), attachment(13 * 1024, 2)];
     expect(code(() => encodeInner(post({ attachments: two })))).toBe('attachment-too-large');
   });
 

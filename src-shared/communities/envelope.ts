@@ -22,11 +22,19 @@ import { InviteRecord, MAX_KEY_PACKAGE_BYTES } from './invite.ts';
 
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_ATTACHMENTS = 4;
-export const MAX_ATTACHMENT_TOTAL_BYTES = 160 * 1024;
-export const MAX_INNER_BYTES = 256 * 1024;
-export const PAD_BUCKETS = [256, 1024, 4096, 16 * 1024, 64 * 1024, MAX_INNER_BYTES] as const;
-export const MAX_MLS_BODY_BYTES = MAX_INNER_BYTES + 8 * 1024;
+/**
+ * Every message must fit one gossip payload (the p2p host carries at most 64 KiB): the largest
+ * plaintext bucket, encrypted and base64url'd in its envelope, stays under it (docs §10).
+ */
+export const MAX_ATTACHMENT_TOTAL_BYTES = 24 * 1024;
+export const MAX_INNER_BYTES = 46 * 1024;
+export const PAD_BUCKETS = [256, 1024, 4096, 16 * 1024, MAX_INNER_BYTES] as const;
+/** A Welcome carries the ratchet tree (126 KB at 200 members): it travels by request, not gossip. */
+export const MAX_MLS_BODY_BYTES = 264 * 1024;
 export const MAX_ENVELOPE_BYTES = 400 * 1024;
+/** What may be gossiped: larger envelopes (big Welcomes) are fetched by request (docs §13). */
+export const MAX_GOSSIP_ENVELOPE_BYTES = 63 * 1024;
+export const MAX_ASSET_BYTES = 32 * 1024;
 export const MAX_DEPS = 8;
 
 const Seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -100,7 +108,7 @@ export const Inner = z.discriminatedUnion('kind', [
       kind: z.literal('asset'),
       sha256: Hex32,
       mime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
-      data: Base64Url(64 * 1024),
+      data: Base64Url(MAX_ASSET_BYTES),
     })
     .strict()
     .refine((a) => bytesToHex(sha256(b64.decode(a.data))) === a.sha256, 'the asset does not match its hash'),

@@ -14,5 +14,6 @@ export * from './timeline.ts';
 export * from './rate.ts';
 export * from './storage.ts';
 export * from './mls.ts';
+export * from './sync.ts';
 export { communitiesContract, methods as communityMethods, events as communityEvents } from './contract.ts';
 export * from './views.ts';

@@ -69,7 +69,13 @@ export function capabilities() {
  */
 export function clientConfig(ctx: MlsContext, mode: BindingMode, onRefuse?: (v: Verdict) => void): ClientConfig {
   return {
-    keyRetentionConfig: defaultKeyRetentionConfig,
+    // Gossip may reorder a sender's messages and a member back from a gap reads a long run of one
+    // sender: keep more skipped keys and allow longer forward ratchets than the defaults (10, 200).
+    keyRetentionConfig: {
+      ...defaultKeyRetentionConfig,
+      retainKeysForGenerations: 256,
+      maximumForwardRatchetSteps: 4096,
+    },
     lifetimeConfig: defaultLifetimeConfig,
     keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
     // Our own padding buckets (envelope.ts) already hide sizes; MLS's would only add to them.

@@ -32,7 +32,16 @@ export type Incoming =
       plaintext: Uint8Array;
       epoch: number;
     }
-  | { kind: 'commit'; group: Group; ref: CommitRef; tag: string; at: number; removedMe: boolean }
+  | {
+      kind: 'commit';
+      group: Group;
+      ref: CommitRef;
+      tag: string;
+      at: number;
+      removedMe: boolean;
+      /** The committer's DID, as the parent epoch knew its leaf. */
+      committer: string;
+    }
   | { kind: 'refused'; group: Group; code: string; reason: string };
 
 function refused(group: Group, code: string, reason: string): Incoming {
@@ -141,6 +150,7 @@ async function receiveCommit(ctx: MlsContext, group: Group, pm: PrivateMessage, 
   const view = viewOf(group.state);
   const ref = await refOf(ctx, group, pm, bytes, view);
   if (isRefusal(ref)) return refused(group, ref.code, ref.reason);
+  let committer = '';
   let verdict: Verdict | undefined;
   let credentialRefusal: Verdict | undefined;
   const callback = (
@@ -154,6 +164,7 @@ async function receiveCommit(ctx: MlsContext, group: Group, pm: PrivateMessage, 
       verdict = { ok: false, code: 'proposal-by-reference', reason: 'proposals travel inside commits' };
       return 'reject';
     }
+    committer = view.leaves.get(incoming.senderLeafIndex ?? -1) ?? '';
     verdict = authorizeCommit(view, {
       committer: incoming.senderLeafIndex,
       proposals: incoming.proposals.map(viewProposal),
@@ -174,7 +185,15 @@ async function receiveCommit(ctx: MlsContext, group: Group, pm: PrivateMessage, 
     }
     result.consumed.forEach(zeroOutUint8Array);
     const removedMe = next.state.groupActiveState.kind === 'removedFromGroup';
-    return { kind: 'commit', group: next, ref, tag: removedMe ? '' : tagOf(next.state), at: aad.t, removedMe };
+    return {
+      kind: 'commit',
+      group: next,
+      ref,
+      tag: removedMe ? '' : tagOf(next.state),
+      at: aad.t,
+      removedMe,
+      committer,
+    };
   } catch (err) {
     const v = credentialRefusal && !credentialRefusal.ok ? credentialRefusal : undefined;
     return refused(group, v ? v.code : 'mls-invalid', v ? v.reason : (err as Error).message);

@@ -353,6 +353,27 @@ export function deserializeGroup(ctx: MlsContext, bytes: Uint8Array): Group {
   return { state: { ...decoded[0], clientConfig: clientConfig(ctx, { kind: 'membership' }) } };
 }
 
+/** What a Welcome's `to` names: the SHA-256 of the key package as it travels. */
+export function keyPackageRef(keyPackageBytes: Uint8Array): string {
+  return bytesToHex(sha256(keyPackageBytes));
+}
+
+/** This device's messaging (MLS signature) public key, hex. */
+export function ownKey(group: Group): string {
+  const node = group.state.ratchetTree[ownLeaf(group) * 2];
+  if (node?.nodeType !== 'leaf') throw new CommunityError('mls-state', 'no own leaf');
+  return bytesToHex(node.leaf.signaturePublicKey);
+}
+
+/**
+ * Signs `message` with this device's messaging key (storage epoch-key announcements, docs §14).
+ * Only 32-byte digests of our own tagged values: MLS signs its SignContent, which begins with the
+ * length-prefixed "MLS 1.0 " label, so no signature here can stand for an MLS one.
+ */
+export async function signAsDevice(ctx: MlsContext, group: Group, message: Uint8Array): Promise<Uint8Array> {
+  return ctx.impl.signature.sign(group.state.signaturePrivateKey, message);
+}
+
 /** The seed of this epoch's storage-auth key (storage.ts): the same for every member of the epoch. */
 export async function storageSeed(ctx: MlsContext, group: Group): Promise<Uint8Array> {
   const topic = utf8ToBytes(topicOf(descriptorOf(group).descriptor.id));

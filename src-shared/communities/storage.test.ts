@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   authorizeEnvelope,
   acceptGrant,
@@ -10,18 +11,24 @@ import {
   retentionCutoff,
   servePage,
   signEpochKey,
+  signEpochKeyAsAdmin,
   signGrant,
   storageKeyFromSeed,
   verifyPage,
 } from './storage.ts';
 import type { StorageGrant, StoredItem } from './storage.ts';
 import type { Envelope } from './envelope.ts';
-import { b64, topicOf, utf8ToBytes } from './ids.ts';
+import { b64, bytesToHex, topicOf, utf8ToBytes } from './ids.ts';
 import { T0 } from './testkit.ts';
 
 const key = (s: string) => storageKeyFromSeed(utf8ToBytes(s.padEnd(32, '.')));
 const controller = key('controller');
-const admin = key('admin');
+// Admins sign epoch keys with their devices' Ed25519 messaging keys, which the grant lists.
+const adminSecret = utf8ToBytes('admin messaging key seed .......');
+const admin = {
+  publicKey: bytesToHex(ed25519.getPublicKey(adminSecret)),
+  sign: (m: Uint8Array) => ed25519.sign(m, adminSecret),
+};
 const epoch3 = key('epoch 3 exporter output');
 const topic = topicOf('ab'.repeat(32));
 const grant: StorageGrant = {
@@ -40,7 +47,10 @@ const signedGrant = signGrant(grant, controller);
 const branch = 'cd'.repeat(16);
 const announced = addEpochKey(
   openTopic(signedGrant),
-  signEpochKey({ v: 1, topic, epoch: '3', branch, key: epoch3.publicKey, by: admin.publicKey }, admin),
+  await signEpochKeyAsAdmin(
+    { v: 1, topic, epoch: '3', branch, key: epoch3.publicKey, by: admin.publicKey },
+    admin.sign,
+  ),
 ).state;
 const envelope = (body = 'AAAA'): Envelope => ({ v: 1, topic, kind: 'msg', epoch: '3', branch, body });
 
@@ -55,7 +65,22 @@ describe('storage nodes', () => {
     expect(acceptGrant(v2, signedGrant)).toMatchObject({ code: 'grant-stale' });
   });
 
-  it('an epoch key not signed by an admin is refused', () => {
+  it('the controller and the listed admin devices announce epoch keys', async () => {
+    expect(announced.epochKeys.get(`3:${branch}`)).toBe(epoch3.publicKey);
+    const byController = signEpochKey(
+      { v: 1, topic, epoch: '5', branch, key: epoch3.publicKey, by: controller.publicKey },
+      controller,
+    );
+    expect(addEpochKey(announced, byController).state.newestEpoch).toBe(5);
+    // An Ed25519 signature is not taken for a Schnorr one, nor the other way round.
+    const asAdmin = await signEpochKeyAsAdmin(
+      { v: 1, topic, epoch: '6', branch, key: epoch3.publicKey, by: controller.publicKey },
+      admin.sign,
+    );
+    expect(addEpochKey(announced, asAdmin).verdict).toMatchObject({ code: 'epoch-key-signature' });
+  });
+
+  it('an epoch key not signed by an admin is refused', async () => {
     const removedMember = key('a removed member');
     const bogus = signEpochKey(
       { v: 1, topic, epoch: '4', branch, key: removedMember.publicKey, by: removedMember.publicKey },
@@ -65,7 +90,10 @@ describe('storage nodes', () => {
     expect(r.verdict).toMatchObject({ code: 'epoch-key-signer' });
     expect(r.state.epochKeys.has(`4:${branch}`)).toBe(false);
     const tampered = {
-      ...signEpochKey({ v: 1, topic, epoch: '4', branch, key: removedMember.publicKey, by: admin.publicKey }, admin),
+      ...(await signEpochKeyAsAdmin(
+        { v: 1, topic, epoch: '4', branch, key: removedMember.publicKey, by: admin.publicKey },
+        admin.sign,
+      )),
     };
     tampered.epochKey = { ...tampered.epochKey, epoch: '5' };
     expect(addEpochKey(announced, tampered).verdict).toMatchObject({ code: 'epoch-key-signature' });
@@ -123,16 +151,24 @@ describe('storage nodes', () => {
   const ask = { topic, after: 2, limit: 4 };
 
   it('an honest page verifies, up to the head', () => {
-    const page = servePage(items, { ...ask, v: 1, epoch: '3', branch, at: T0, auth: '' }, 10);
+    const page = servePage(items, ask, 10);
     expect(page.items.map((i) => i.seq)).toEqual([3, 4, 5, 6]);
     expect(page.next).toBe(6);
     expect(verifyPage(ask, page)).toEqual({ ok: true });
-    const last = servePage(items, { ...ask, after: 8, v: 1, epoch: '3', branch, at: T0, auth: '' }, 10);
+    const last = servePage(items, { ...ask, after: 8 }, 10);
     expect([last.next, verifyPage({ ...ask, after: 8 }, last)]).toEqual([null, { ok: true }]);
   });
 
+  it('a page cut short by size says where to go on, and an empty one cannot claim to', () => {
+    const sizeOf = () => 1000;
+    const page = servePage(items, ask, 10, { maxBytes: 2500, sizeOf });
+    expect([page.items.map((i) => i.seq), page.next]).toEqual([[3, 4], 4]);
+    expect(verifyPage(ask, page)).toEqual({ ok: true });
+    expect(verifyPage(ask, { ...page, items: [], next: 2 })).toMatchObject({ code: 'storage-dropped-range' });
+  });
+
   it('a dropped range is detected', () => {
-    const page = servePage(items, { ...ask, v: 1, epoch: '3', branch, at: T0, auth: '' }, 10);
+    const page = servePage(items, ask, 10);
     const holed = { ...page, items: page.items.filter((i) => i.seq !== 4) };
     expect(verifyPage(ask, holed)).toMatchObject({ code: 'storage-dropped-range', missing: [4, 4] });
     const truncated = { ...page, items: page.items.slice(0, 2), next: null };
@@ -140,12 +176,12 @@ describe('storage nodes', () => {
     const empty = { ...page, items: [], next: null };
     expect(verifyPage(ask, empty)).toMatchObject({ code: 'storage-dropped-range', missing: [3, 10] });
     // Items past retention are gone honestly: the floor says so.
-    const purged = servePage(items.slice(5), { ...ask, v: 1, epoch: '3', branch, at: T0, auth: '' }, 10);
+    const purged = servePage(items.slice(5), ask, 10);
     expect(verifyPage(ask, purged)).toEqual({ ok: true });
   });
 
   it('a page for another topic, out of order or too long is refused', () => {
-    const page = servePage(items, { ...ask, v: 1, epoch: '3', branch, at: T0, auth: '' }, 10);
+    const page = servePage(items, ask, 10);
     const other = topicOf('ef'.repeat(32));
     expect(verifyPage(ask, { ...page, topic: other })).toMatchObject({ code: 'storage-wrong-topic' });
     expect(

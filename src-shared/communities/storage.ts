@@ -1,6 +1,7 @@
 // Storage nodes (docs §14): keep ciphertext they cannot read, per topic, numbered by their own
 // sequence. Membership is proven with a per-epoch key every member derives from MLS and that an
 // admin announces, so the node learns no identity. Clients check every page they are served.
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -27,6 +28,7 @@ export const StorageGrant = z
     topic: z.string().regex(TOPIC),
     node: z.string().min(1).max(128),
     controller: XOnly,
+    /** Ed25519 messaging keys of the owner's and admins' devices (32 bytes, hex). */
     admins: z.array(XOnly).max(66),
     retentionDays: z.number().int().min(1).max(3650),
     quotaBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
@@ -61,6 +63,11 @@ export function storageKeyFromSeed(seed: Uint8Array): StorageKey {
   let secret = hkdf(sha256, seed, undefined, utf8ToBytes('hashlock/communities/storage-key'), 32);
   for (let i = 1; !validScalar(secret); i++)
     secret = hkdf(sha256, seed, undefined, utf8ToBytes(`hashlock/communities/storage-key/${i}`), 32);
+  return { secret, publicKey: bytesToHex(schnorr.getPublicKey(secret)) };
+}
+
+/** A key kept as its secret (sealed by the node); throws on bytes that are no valid key. */
+export function storageKeyFromSecret(secret: Uint8Array): StorageKey {
   return { secret, publicKey: bytesToHex(schnorr.getPublicKey(secret)) };
 }
 
@@ -103,20 +110,48 @@ export function acceptGrant(current: SignedGrant | undefined, next: SignedGrant)
   return OK;
 }
 
-export function signEpochKey(epochKey: EpochKey, admin: StorageKey): SignedEpochKey {
-  if (epochKey.by !== admin.publicKey) throw new Error('the epoch key names another signer');
-  return { epochKey: EpochKey.parse(epochKey), sig: signTagged('communities.epoch-key', epochKey, admin) };
+/** By the controller (Schnorr): the owner's own announcements. */
+export function signEpochKey(epochKey: EpochKey, controller: StorageKey): SignedEpochKey {
+  if (epochKey.by !== controller.publicKey) throw new Error('the epoch key names another signer');
+  return { epochKey: EpochKey.parse(epochKey), sig: signTagged('communities.epoch-key', epochKey, controller) };
+}
+
+/**
+ * By an owner or admin device's messaging key (Ed25519, through the MLS provider): the grant lists
+ * those keys, which the owner reads from the group's own tree, so admins announce nothing extra.
+ */
+export async function signEpochKeyAsAdmin(
+  epochKey: EpochKey,
+  sign: (message: Uint8Array) => Uint8Array | Promise<Uint8Array>,
+): Promise<SignedEpochKey> {
+  const parsed = EpochKey.parse(epochKey);
+  return { epochKey: parsed, sig: b64.encode(await sign(epochKeyDigest(parsed))) };
+}
+
+function epochKeyDigest(k: EpochKey): Uint8Array {
+  return sha256(tagged('communities.epoch-key', k));
 }
 
 /** Only keys the grant names may introduce an epoch key: a removed member knows old ones, but is no admin. */
 export function acceptEpochKey(grant: StorageGrant, signed: SignedEpochKey): Verdict {
   const k = signed.epochKey;
   if (k.topic !== grant.topic) return refuse('not-granted', 'the epoch key is for another topic');
-  if (k.by !== grant.controller && !grant.admins.includes(k.by))
+  const byController = k.by === grant.controller;
+  if (!byController && !grant.admins.includes(k.by))
     return refuse('epoch-key-signer', 'the epoch key is not signed by an admin storage key');
-  if (!verifyTagged('communities.epoch-key', k, signed.sig, k.by))
-    return refuse('epoch-key-signature', 'the epoch key signature is invalid');
+  const valid = byController
+    ? verifyTagged('communities.epoch-key', k, signed.sig, k.by)
+    : verifyEd25519(signed.sig, epochKeyDigest(k), k.by);
+  if (!valid) return refuse('epoch-key-signature', 'the epoch key signature is invalid');
   return OK;
+}
+
+function verifyEd25519(sig: string, message: Uint8Array, publicKey: string): boolean {
+  try {
+    return ed25519.verify(b64.decode(sig), message, hexToBytes(publicKey));
+  } catch {
+    return false;
+  }
 }
 
 /** The member's proof for a store: a Schnorr signature by the epoch key over the envelope. */
@@ -230,9 +265,26 @@ export interface Page {
   head: number;
 }
 
-/** The node's answer from its items (sorted by seq). */
-export function servePage(items: readonly StoredItem[], r: ServeRequest, head: number): Page {
-  const page = items.filter((i) => i.seq > r.after).slice(0, r.limit);
+/**
+ * The node's answer from its items (sorted by seq). `sizeOf` and `maxBytes` keep the answer under
+ * the network's response cap: a page cut short by size says where to continue (`next`).
+ */
+export function servePage(
+  items: readonly StoredItem[],
+  r: Pick<ServeRequest, 'topic' | 'after' | 'limit'>,
+  head: number,
+  cap?: { maxBytes: number; sizeOf: (item: StoredItem) => number },
+): Page {
+  const page: StoredItem[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (item.seq <= r.after) continue;
+    if (page.length >= r.limit) break;
+    const size = cap ? cap.sizeOf(item) : 0;
+    if (cap && page.length > 0 && bytes + size > cap.maxBytes) break;
+    bytes += size;
+    page.push(item);
+  }
   const last = page[page.length - 1]?.seq;
   return {
     topic: r.topic,
@@ -271,7 +323,8 @@ export function verifyPage(
   }
   const last = expect - 1;
   if (page.head < last) return refuse('storage-page', 'the head is behind the items');
-  const full = page.items.length === r.limit;
+  // A page may be cut short by size; it then says so by naming its last item as where to go on.
+  const full = page.items.length === r.limit || (page.items.length > 0 && page.next === last);
   if (!full && last < page.head)
     return {
       ...refuse('storage-dropped-range', `items ${expect}–${page.head} are missing`),

@@ -21,12 +21,23 @@ describe('identity contract slice', () => {
     expect(p.safeParse({ account: -1, profile: {} }).success).toBe(false);
   });
 
-  it('links.add takes an account with its wallet signature, or an origin', () => {
+  it('links.add takes an account with its wallet signature; links.domain an origin', () => {
     const p = methods['identity.links.add'].params;
     const did = 'did:is:PB7izpagndTJk9R4CAwbBCTn7kdX4SGjuP';
-    expect(p.safeParse({ did, origin: 'https://a.example' }).success).toBe(true);
     expect(p.safeParse({ did, account: 'bip122:x:y', iat: 1, signature: 'A'.repeat(88) }).success).toBe(true);
     expect(p.safeParse({ did, account: 'bip122:x:y' }).success).toBe(false);
+    expect(p.safeParse({ did, origin: 'https://a.example' }).success).toBe(false);
+    expect(methods['identity.links.domain'].params.safeParse({ did, origin: 'https://a.example' }).success).toBe(true);
+  });
+
+  it('every method takes an object of named fields (the CLI builds options from them)', () => {
+    for (const spec of Object.values(methods)) expect(typeof spec.params.shape).toBe('object');
+  });
+
+  it('labels stay short and are the only thing create adds to the profile', () => {
+    const p = methods['identity.create'].params;
+    expect(p.safeParse({ label: 'work', profile: {} }).success).toBe(true);
+    expect(p.safeParse({ label: 'x'.repeat(65), profile: {} }).success).toBe(false);
   });
 
   it('attestations last at most 30 days', () => {

@@ -12,7 +12,7 @@ const Did = z.string().min(8).max(200);
 const Account = z.number().int().min(0).max(0x7fffffff);
 const Days = z.number().int().min(1);
 const RecordStatus = z.enum(['created', 'updated', 'deleted', 'recreated', 'unchanged']);
-const RecordKind = z.enum(['profile', 'metadata', 'link']);
+const RecordKind = z.enum(['profile', 'metadata', 'link', 'order-key', 'backup']);
 
 export const ProfileView = z.object({
   name: z.string().nullable(),
@@ -25,6 +25,19 @@ export const ProfileView = z.object({
   hubs: z.array(z.string()).nullable(),
 });
 
+const Label = z.string().max(64);
+const Target = z.string().max(300);
+const SeenView = z.object({
+  /** When this node first stored a record of this DID (ms). */
+  firstSeenAt: z.number().int(),
+  /** When this node stored the current record (ms). */
+  storedAt: z.number().int(),
+  via: z.enum(['self', 'api', 'http', 'gossip', 'sync']),
+  /** The peer it came from (gossip, sync). */
+  peerId: z.string().nullable(),
+});
+const KeyView = z.object({ scheme: z.enum(['wallet', 'purpose']), index: z.number().int(), path: z.string() });
+
 export const IdentityView = z.object({
   did: z.string(),
   address: z.string(),
@@ -34,12 +47,36 @@ export const IdentityView = z.object({
   iat: z.number().int(),
   /** UTC, no fractions. */
   updated: z.string(),
+  /** UTC: the iat of the first record this node stored for the DID. */
+  created: z.string(),
   recordId: z.string(),
+  /** 33-byte key recovered from the signature, hex. */
+  publicKey: z.string(),
   profile: ProfileView,
   /** The signed record as stored (compact JWS). */
   content: z.string(),
+  seen: SeenView,
+  /** Ours only: the user's own name for it, never published. */
+  label: z.string().nullable(),
+  /** Ours only: the vault path of its key. */
+  key: KeyView.nullable(),
 });
 export type IdentityView = z.infer<typeof IdentityView>;
+
+export const LinkCheck = z.object({
+  /**
+   * Accounts: the signatures always hold (a link is stored only then); `verified` when a chain this
+   * node has shows the address (coins or history), `failed` when it has the chain and the address
+   * shows nothing. Domains: `verified` when the origin serves a valid credential, `failed` when it
+   * serves none or a bad one. `not-checked`: this node cannot look (no such chain, fetch refused).
+   */
+  state: z.enum(['verified', 'failed', 'not-checked']),
+  detail: z.string().nullable(),
+  checkedAt: z.number().int().nullable(),
+  /** Unspent coins at the address on each chain of this node that matches the account's chain. */
+  balances: z.array(z.object({ ticker: z.string(), amount: z.string(), outputs: z.number().int() })),
+});
+export type LinkCheck = z.infer<typeof LinkCheck>;
 
 export const LinkView = z.object({
   did: z.string(),
@@ -49,21 +86,41 @@ export const LinkView = z.object({
   iat: z.number().int(),
   /** Removed by the DID or revoked by the address. */
   removed: z.boolean(),
-  /** For domains: whether the origin's did-configuration.json was fetched and holds a valid credential. */
-  domainVerified: z.boolean().nullable(),
+  revokedBy: z.enum(['did', 'address']).nullable(),
+  /** Accounts: the chain's name and CAIP-2 id, the address, the did:pkh form. */
+  chain: z.string().nullable(),
+  caip2: z.string().nullable(),
+  address: z.string().nullable(),
+  pkh: z.string().nullable(),
+  check: LinkCheck,
+  /** The signed record as stored. */
+  content: z.string(),
 });
 export type LinkView = z.infer<typeof LinkView>;
+
+export const TradingRecordView = z.object({
+  did: z.string(),
+  /** Order keys this identity vouched for (attestations this node saw), hex. */
+  orderKeys: z.array(z.string()),
+  /** Countersigned trade records with one of those keys as maker / as taker. */
+  completedAsMaker: z.number().int(),
+  completedAsTaker: z.number().int(),
+  /** Of those, how many this node checked against chain data. */
+  verifiedOnChain: z.number().int(),
+  /** This node's own swaps with those keys that ended in a refund. */
+  refundsWithUs: z.number().int(),
+  lastTradeAt: z.number().int().nullable(),
+});
 
 const AccountLinkInput = z
   .object({ did: Did, account: z.string().max(200), iat: z.number().int().min(0), signature: z.string().length(88) })
   .strict();
-const DomainLinkInput = z.object({ did: Did, origin: z.string().max(300) }).strict();
 
 export const methods = {
   'identity.create': method(
-    z.object({ account: Account.optional(), profile: ProfileInput }).strict(),
+    z.object({ account: Account.optional(), label: Label.nullish(), profile: ProfileInput }).strict(),
     IdentityView,
-    "Create an identity with the vault's key m/302'/616'/account'/0/0 (default account: the next unused) and publish its profile.",
+    "Create an identity with the vault's key m/302'/616'/account'/0/0 (default account: the next unused) and publish its profile. The label stays on this node.",
   ),
   'identity.update': method(
     z.object({ did: Did, profile: ProfileInput }).strict(),
@@ -73,9 +130,28 @@ export const methods = {
   'identity.delete': method(
     z.object({ did: Did }).strict(),
     IdentityView,
-    'Delete one of our identities: a tombstone (@state 999, fields null) that is kept and replicated; its links and metadata are retired.',
+    'Delete one of our identities: a tombstone (@state 999, fields null) that is kept and replicated; its links and metadata are retired. Copies made before may persist elsewhere.',
   ),
-  'identity.get': method(z.object({ did: Did }).strict(), IdentityView, 'The stored profile of any identity.'),
+  'identity.recreate': method(
+    z.object({ did: Did, profile: ProfileInput }).strict(),
+    IdentityView,
+    'Publish a new profile for one of our deleted identities (an iat above the tombstone).',
+  ),
+  'identity.label': method(
+    z.object({ did: Did, label: Label.nullable() }).strict(),
+    IdentityView,
+    'Name one of our identities for ourselves; the label is never published.',
+  ),
+  'identity.scan': method(
+    z.object({ gap: z.number().int().min(1).max(100).optional() }).strict(),
+    z.object({ found: z.array(IdentityView), checked: z.number().int(), askedPeers: z.number().int() }),
+    "After a restore: find our identities published on m/302'/616'/i'/0/0 and m/302'/i' in the local registry and by asking peers, until `gap` unused keys in a row (default 20) on each path.",
+  ),
+  'identity.get': method(
+    z.object({ did: Did }).strict(),
+    IdentityView,
+    'The stored profile of any identity; one not stored here is asked of the connected peers first.',
+  ),
   'identity.list': method(
     z
       .object({
@@ -96,12 +172,17 @@ export const methods = {
   'identity.publish': method(
     z.object({ content: z.string().min(1).max(MAX_RECORD_CHARS) }).strict(),
     z.object({ did: z.string(), kind: RecordKind, status: RecordStatus }),
-    'Ingest a signed record (profile, metadata, link) made elsewhere, as PUT /api/identity does.',
+    'Ingest a signed record (profile, metadata, link, link revocation) made elsewhere, as PUT /api/identity does.',
   ),
   'identity.links.list': method(
     z.object({ did: Did }).strict(),
     z.object({ links: z.array(LinkView) }),
-    "An identity's linked accounts and domains.",
+    "An identity's linked accounts and domains, with what this node could check.",
+  ),
+  'identity.links.check': method(
+    z.object({ did: Did }).strict(),
+    z.object({ links: z.array(LinkView) }),
+    "Check an identity's links again now: balances on this node's chains, domains' did-configuration.json.",
   ),
   'identity.links.statement': method(
     z.object({ did: Did, account: z.string().max(200) }).strict(),
@@ -109,12 +190,22 @@ export const methods = {
     "The statement the account's wallet signs (signmessage) to link it to one of our identities.",
   ),
   'identity.links.add': method(
-    z.union([AccountLinkInput, DomainLinkInput]),
+    AccountLinkInput,
     LinkView,
-    'Link an account (with its wallet signature of the statement) or an https origin to one of our identities.',
+    "Link an account to one of our identities with the wallet's BIP137 signature of the statement (identity.links.statement).",
+  ),
+  'identity.links.wallet': method(
+    z.object({ did: Did, ticker: z.string().max(16), address: z.string().max(100).optional() }).strict(),
+    LinkView,
+    'Link an address of a connected wallet (without one: a new legacy address of that wallet): the wallet signs the statement (signmessage; legacy P2PKH addresses only, as Litecoin Core 0.21 has no BIP322) and the identity signs back.',
+  ),
+  'identity.links.domain': method(
+    z.object({ did: Did, origin: Target }).strict(),
+    LinkView,
+    'Link an https origin to one of our identities; it is verified once the origin serves the credential (identity.domain.credential).',
   ),
   'identity.links.remove': method(
-    z.object({ did: Did, target: z.string().max(300) }).strict(),
+    z.object({ did: Did, target: Target }).strict(),
     LinkView,
     'Remove a link of one of our identities (a link tombstone).',
   ),
@@ -125,8 +216,8 @@ export const methods = {
   ),
   'identity.metadata.get': method(
     z.object({ did: Did, identityKey: z.string().max(64).optional() }).strict(),
-    z.object({ fields: MetadataFields.nullable(), published: z.boolean() }),
-    "Open an identity's metadata with a key (ours open with the key the node keeps).",
+    z.object({ fields: MetadataFields.nullable(), published: z.boolean(), identityKey: z.string().nullable() }),
+    "Open an identity's metadata with a key (ours open with the key the node keeps, which is returned).",
   ),
   'identity.metadata.remove': method(
     z.object({ did: Did }).strict(),
@@ -134,14 +225,29 @@ export const methods = {
     'Withdraw the metadata of one of our identities.',
   ),
   'identity.domain.credential': method(
-    z.object({ did: Did, origin: z.string().max(300), days: Days.max(3660).optional() }).strict(),
+    z.object({ did: Did, origin: Target, days: Days.max(3660).optional() }).strict(),
     z.object({ jwt: z.string(), configuration: z.unknown() }),
     'A DomainLinkageCredential and the did-configuration.json to serve at the origin.',
   ),
   'identity.attest': method(
     z.object({ did: Did, days: Days.max(30).optional() }).strict(),
     z.object({ attestation: z.string(), orderKey: z.string(), exp: z.number().int() }),
-    "Vouch for this node's order key with one of our identities, so our orders show it.",
+    "Publish a fresh attestation of this node's order key by one of our identities (signed by both; replicated like a link). identity.orders.set is the usual way.",
+  ),
+  'identity.orders.get': method(
+    Empty,
+    z.object({ did: z.string().nullable(), exp: z.number().int().nullable() }),
+    'Which of our identities our orders show (none by default: a privacy choice).',
+  ),
+  'identity.orders.set': method(
+    z.object({ did: Did.nullable() }).strict(),
+    z.object({ did: z.string().nullable(), exp: z.number().int().nullable() }),
+    'Show one of our identities on our orders, or none: publishes an attestation of the order key (renewed before it ends) and withdraws the others, so every node shows the name next to our orders.',
+  ),
+  'identity.record': method(
+    z.object({ did: Did }).strict(),
+    TradingRecordView,
+    "An identity's trading record from the countersigned trade records this node holds.",
   ),
   'identity.sync.status': method(
     Empty,

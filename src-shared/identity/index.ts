@@ -7,6 +7,7 @@ export * from './verify.ts';
 export * from './profile.ts';
 export * from './links.ts';
 export * from './metadata.ts';
+export * from './backup.ts';
 export * from './records.ts';
 export * from './registry.ts';
 export * from './resolve.ts';
@@ -20,6 +21,8 @@ export {
   methods as identityMethods,
   events as identityEvents,
   IdentityView,
+  LinkCheck,
   LinkView,
   ProfileView,
+  TradingRecordView,
 } from './contract.ts';

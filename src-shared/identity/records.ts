@@ -3,8 +3,10 @@
 // verifyRecord, so a record is judged the same way wherever it comes from.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { MAX_ATTESTATION_CHARS, ORDER_KEY_TYPE, checkOrderKeyPayload, type OrderKeyPayload } from './attestation.ts';
+import { BACKUP_TYPE, MAX_BACKUP_JWS_CHARS, backupSlot, checkBackupPayload, type BackupPayload } from './backup.ts';
 import { fail } from './errors.ts';
-import { asciiBytes, parseJsonObject } from './jws.ts';
+import { asciiBytes, b64urlFromBytes, b64urlToBytes, parseJsonObject } from './jws.ts';
 import {
   LINK_TYPE,
   MAX_LINK_REVOCATION_CHARS,
@@ -26,7 +28,7 @@ import {
 } from './profile.ts';
 import { DID_IS_PREFIX, verifyDidIsJws, type KeyCache, type Sha256Verifier } from './verify.ts';
 
-export type RecordKind = 'profile' | 'metadata' | 'link';
+export type RecordKind = 'profile' | 'metadata' | 'link' | 'order-key' | 'backup';
 
 /** The largest record of any kind, checked before anything is decoded. */
 export const MAX_RECORD_CHARS = MAX_PROFILE_JWS_CHARS;
@@ -34,7 +36,7 @@ export const MAX_RECORD_CHARS = MAX_PROFILE_JWS_CHARS;
 interface RecordBase {
   readonly did: string;
   readonly address: string;
-  /** `did`, `did#metadata` or `did#link:<target>`: one current record per slot. */
+  /** `did`, `did#metadata`, `did#link:<target>` or `did#order-key:<key>`: one current record per slot. */
   readonly slot: string;
   readonly iat: number;
   readonly tombstone: boolean;
@@ -46,8 +48,10 @@ interface RecordBase {
 export type VerifiedRecord =
   | (RecordBase & { kind: 'profile'; profile: ProfilePayload; publicKey: Uint8Array })
   | (RecordBase & { kind: 'metadata'; metadata: MetadataPayload; publicKey: Uint8Array })
+  | (RecordBase & { kind: 'backup'; backup: BackupPayload; publicKey: Uint8Array })
   | (RecordBase & { kind: 'link'; link: LinkPayload; publicKey: Uint8Array })
-  | (RecordBase & { kind: 'link'; revocation: LinkRevocation; publicKey?: undefined });
+  | (RecordBase & { kind: 'link'; revocation: LinkRevocation; publicKey?: undefined })
+  | (RecordBase & { kind: 'order-key'; attestation: OrderKeyPayload; publicKey: Uint8Array });
 
 export interface RecordOptions {
   readonly verifier?: Sha256Verifier;
@@ -58,6 +62,10 @@ export interface RecordOptions {
 
 export function linkSlot(did: string, target: string): string {
   return `${did}#link:${target}`;
+}
+
+export function orderKeySlot(did: string, orderKeyHex: string): string {
+  return `${did}#order-key:${orderKeyHex}`;
 }
 
 export function metadataSlot(did: string): string {
@@ -81,6 +89,21 @@ function verifyRevocation(content: string, chains: ChainLookup): VerifiedRecord 
     content,
     revocation,
   };
+}
+
+/**
+ * The id a record will have if it verifies, computed without checking anything but its framing
+ * (a fetch answer's records are matched to what was asked before the costly check); undefined
+ * when it is not even shaped like a record.
+ */
+export function recordIdOf(content: string): string | undefined {
+  if (content.length > MAX_RECORD_CHARS) return undefined;
+  if (content.startsWith('{')) return bytesToHex(sha256(asciiBytes(content)));
+  const parts = content.split('.');
+  if (parts.length !== 3) return undefined;
+  const sig = b64urlToBytes(parts[2]!);
+  if (!sig || sig.length !== 65) return undefined;
+  return bytesToHex(sha256(asciiBytes(`${parts[0]}.${parts[1]}.${b64urlFromBytes(sig.subarray(1))}`)));
 }
 
 /** Verifies any record (signature, shape, limits); throws IdentityError naming the reason. */
@@ -116,10 +139,23 @@ export function verifyRecord(content: unknown, opts: RecordOptions = {}): Verifi
     const tombstone = metadata['@state'] === STATE_DELETED;
     return { ...base, kind: 'metadata', slot: metadataSlot(did), iat: metadata.iat, tombstone, metadata };
   }
+  if (payloadType === BACKUP_TYPE) {
+    if (jws.content.length > MAX_BACKUP_JWS_CHARS) fail('JWS_TOO_LARGE', 'a backup record is at most 32 KiB');
+    const backup = checkBackupPayload(jws.payload);
+    const tombstone = backup['@state'] === STATE_DELETED;
+    return { ...base, kind: 'backup', slot: backupSlot(did, backup.name), iat: backup.iat, tombstone, backup };
+  }
   if (payloadType === LINK_TYPE) {
     const link = checkLinkPayload(jws.payload, chains);
     const slot = linkSlot(did, linkTarget(link));
     return { ...base, kind: 'link', slot, iat: link.iat, tombstone: link['@state'] === STATE_DELETED, link };
+  }
+  if (payloadType === ORDER_KEY_TYPE) {
+    if (jws.content.length > MAX_ATTESTATION_CHARS) fail('JWS_TOO_LARGE', 'an order-key attestation is at most 1 KiB');
+    const attestation = checkOrderKeyPayload(jws.payload);
+    const slot = orderKeySlot(did, attestation.orderKey);
+    const tombstone = attestation['@state'] === STATE_DELETED;
+    return { ...base, kind: 'order-key', slot, iat: attestation.iat, tombstone, attestation };
   }
   return fail('TYPE_UNKNOWN', `@type ${JSON.stringify(payloadType)?.slice(0, 40)} is not a record this registry keeps`);
 }

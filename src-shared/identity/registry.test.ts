@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { addressOfKey } from './compact.ts';
 import { IdentityError } from './errors.ts';
 import { buildProfilePayload, buildTombstonePayload, didOf } from './profile.ts';
-import { verifyRecord, type VerifiedRecord } from './records.ts';
+import { recordIdOf, verifyRecord, type VerifiedRecord } from './records.ts';
+import { b64urlFromBytes, b64urlToBytes } from './jws.ts';
+import fixtures from './fixtures/profiles.json' with { type: 'json' };
 import { decideIngest, ingestOrThrow, retiredByTombstone, type RecordHead } from './registry.ts';
 import { didIsHeaderJson, keySigner, signDidIsJws } from './verify.ts';
 
@@ -90,5 +92,22 @@ describe('registry ingest', () => {
       expect(err).toBeInstanceOf(IdentityError);
       expect((err as IdentityError).toData()).toMatchObject({ code: 'CONFLICT', details: { reason: 'IAT_NOT_NEWER' } });
     }
+  });
+});
+
+describe('recordIdOf', () => {
+  it('is the id verification gives, for every valid fixture, without checking the signature', () => {
+    for (const f of fixtures.valid) expect(recordIdOf(f.jws)).toBe(verifyRecord(f.jws).id);
+  });
+
+  it('gives a recid-flipped copy the same id, and nothing for what is not shaped like a record', () => {
+    const jws = sign(buildProfilePayload(DID, 5, { name: 'x' }));
+    const [h, p, s] = jws.split('.') as [string, string, string];
+    const sig = b64urlToBytes(s)!;
+    sig[0] = sig[0]! ^ 1;
+    expect(recordIdOf(`${h}.${p}.${b64urlFromBytes(sig)}`)).toBe(recordIdOf(jws));
+    expect(recordIdOf('a.b')).toBeUndefined();
+    expect(recordIdOf(`${h}.${p}.AAAA`)).toBeUndefined();
+    expect(recordIdOf('x'.repeat(40_000))).toBeUndefined();
   });
 });

@@ -16,16 +16,19 @@ export const methods = {
     MakeOrderParams,
     MakeOrderResult,
     "Place an order. limit: posted to the network (needs a service node's signature). market: takes the best orders up to `amount` within `priceCap` now. stop: held locally until the last trade price crosses `triggerPrice`, then fires as market (`priceCap`) or limit (`price`). `minAmount` allows partial fills. `dryRun` previews price, fills and fees.",
+    { scope: 'trade' },
   ),
   'orders.take': method(
     z.object({ orderId: OrderIdParam, amount: DecimalAmount.optional(), dryRun: z.boolean().optional() }).strict(),
     MakeOrderResult,
     'Take one order from the book (all of it, or `amount` of base if it allows partial fills).',
+    { scope: 'trade' },
   ),
   'orders.cancel': method(
     z.object({ orderId: OrderIdParam }).strict(),
     OrderView,
     "Cancel one of this node's orders; the cancel propagates to every book.",
+    { scope: 'trade' },
   ),
   'orders.get': method(
     z.object({ orderId: OrderIdParam }).strict(),

@@ -4,7 +4,6 @@ export * from './types.ts';
 export * from './order.ts';
 export * from './state.ts';
 export * from './book.ts';
-export * from './book-bench.ts';
 export * from './replay.ts';
 export * from './validate.ts';
 export * from './servicenode.ts';

@@ -27,7 +27,14 @@ describe('order states', () => {
       'offline',
       'invalid',
       'rolledback',
+      'rollbackFailed',
     ]);
+  });
+  it('a lost swap is rollbackFailed, never rolledback (issue 9 item 11), and only once coins were locked', () => {
+    expect(transitionOrder('committed', { type: 'swap-lost' })).toEqual({ ok: true, state: 'rollbackFailed' });
+    expect(transitionOrder('created', { type: 'swap-lost' })).toEqual({ ok: true, state: 'rollbackFailed' });
+    expect(transitionOrder('hold', { type: 'swap-lost' }).ok).toBe(false);
+    expect(transitionOrder('committed', { type: 'swap-refunded' })).toEqual({ ok: true, state: 'rolledback' });
   });
   it('allow moving only along the table', () => {
     expect(canTransition('open', 'hold')).toBe(true);
@@ -39,8 +46,15 @@ describe('order states', () => {
       for (const to of tos) expect(ORDER_STATES).toContain(to);
     }
   });
-  it('end in finished, canceled, expired, invalid or rolledback', () => {
-    expect([...TERMINAL_ORDER_STATES].sort()).toEqual(['canceled', 'expired', 'finished', 'invalid', 'rolledback']);
+  it('end in finished, canceled, expired, invalid, rolledback or rollbackFailed', () => {
+    expect([...TERMINAL_ORDER_STATES].sort()).toEqual([
+      'canceled',
+      'expired',
+      'finished',
+      'invalid',
+      'rollbackFailed',
+      'rolledback',
+    ]);
     expect(isTerminal('finished')).toBe(true);
     expect(isTerminal('offline')).toBe(false);
   });

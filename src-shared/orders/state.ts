@@ -14,13 +14,14 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
   offline: ['open', 'hold', 'canceled', 'expired', 'invalid'],
   hold: ['initialized', 'canceled'],
   initialized: ['created', 'canceled'],
-  created: ['committed', 'rolledback'],
-  committed: ['finished', 'rolledback'],
+  created: ['committed', 'rolledback', 'rollbackFailed'],
+  committed: ['finished', 'rolledback', 'rollbackFailed'],
   finished: [],
   canceled: [],
   expired: [],
   invalid: [],
   rolledback: [],
+  rollbackFailed: [],
 };
 
 export const TERMINAL_ORDER_STATES: readonly OrderState[] = ORDER_STATES.filter(
@@ -49,6 +50,8 @@ export type OrderEvent =
   | { type: 'taker-locked' }
   | { type: 'swap-completed' }
   | { type: 'swap-refunded' }
+  /** The swap ended lost: our claim revealed the secret and the counterparty took our coins (docs/swap.md §7). */
+  | { type: 'swap-lost' }
   /** The swap stopped before any coins were locked. */
   | { type: 'swap-aborted' }
   | { type: 'canceled' }
@@ -82,6 +85,8 @@ function target(e: OrderEvent): OrderState {
       return 'finished';
     case 'swap-refunded':
       return 'rolledback';
+    case 'swap-lost':
+      return 'rollbackFailed';
     case 'swap-aborted':
       return 'canceled';
     case 'canceled':

@@ -20,6 +20,8 @@ export const ORDER_STATES = [
   'offline',
   'invalid',
   'rolledback',
+  /** XBridge's "rollback failed": the swap ended lost (docs/swap.md §7), our coins did not come back. */
+  'rollbackFailed',
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 

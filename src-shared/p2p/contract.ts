@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { method } from '../api/method.ts';
 import { Empty, PeerInfo } from '../api/schemas.ts';
+import { Reachability, ReachabilityState } from './reachability.ts';
 
 export const methods = {
   'p2p.info': method(
@@ -10,6 +11,11 @@ export const methods = {
     "This node's peer id and addresses.",
   ),
   'p2p.peers': method(Empty, z.array(PeerInfo), 'Connected peers.'),
+  'p2p.reachability': method(
+    Empty,
+    Reachability,
+    'Whether other nodes can reach this one and how: directly at verified public addresses, through relays, or not at all (docs/p2p.md).',
+  ),
   'p2p.dial': method(
     z.object({ addr: z.string().min(1).max(500) }).strict(),
     z.object({ peerId: z.string() }),
@@ -19,4 +25,6 @@ export const methods = {
 
 export const events = {
   'p2p.peers': z.object({ count: z.number().int() }),
+  /** The reachability state changed (the whole view is refetched). */
+  'p2p.reachability': z.object({ state: ReachabilityState }),
 } as const;

@@ -13,7 +13,9 @@ import { MerchantCardView, ParsedRequestView, RequestStatusView } from './views.
 describe('payments contract slice', () => {
   it('method names follow payments.<noun>, <noun>s, <noun><Verb>, or a bare verb', () => {
     for (const name of Object.keys(methods)) {
-      expect(name).toMatch(/^payments\.(parse|pay|book|request|requests|payment|(request|payment)[A-Z][a-z]+)$/);
+      expect(name).toMatch(
+        /^payments\.(parse|pay|quote|book|backup|settings|signers|request|requests|payment|contacts|(request|payment|contact|settings)[A-Z][a-z]+)$/,
+      );
     }
     for (const name of Object.keys(events)) expect(name).toMatch(/^payments\.[a-z]+Updated$/);
     expect(paymentsContract.methods).toBe(methods);

@@ -106,8 +106,22 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
 // BOM. (Invisible combining marks such as U+034F are already gone with \p{M}.)
 const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF]/gu;
 
+// Every card compares the merchant's name with each contact's, so a contact's skeleton is asked
+// for again and again: kept here (bounded; a name maps to one skeleton forever).
+const SKELETONS = new Map<string, string>();
+const MAX_SKELETONS = 20_000;
+
 /** The form two names share when they look alike. */
 export function skeleton(name: string): string {
+  let known = SKELETONS.get(name);
+  if (known === undefined) {
+    if (SKELETONS.size >= MAX_SKELETONS) SKELETONS.clear();
+    SKELETONS.set(name, (known = skeletonOf(name)));
+  }
+  return known;
+}
+
+function skeletonOf(name: string): string {
   const decomposed = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(INVISIBLE, '');
   let out = '';
   for (const ch of decomposed) {

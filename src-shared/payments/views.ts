@@ -113,6 +113,28 @@ export const RequestView = z.object({
 });
 export type RequestView = z.infer<typeof RequestView>;
 
+/**
+ * Who a request's identity is, as this node knows it now: the profile from the local registry
+ * (or from peers, when the user allows asking them) and the private metadata opened with the
+ * request's identity-key. Shown next to the card; never decides it alone.
+ */
+export const MerchantView = z.object({
+  did: Did,
+  profile: z.enum(['active', 'deleted', 'unknown']),
+  /** Where the profile came from: this node's registry, peers (shown, not stored), or nowhere. */
+  source: z.enum(['registry', 'peers', 'none']),
+  name: z.string().optional(),
+  /** An inline image (data URI), shown as the logo. */
+  image: z.string().optional(),
+  /** An https logo the profile names; not fetched (no remote content). */
+  imageUrl: z.string().optional(),
+  url: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  /** none: the request has no key; opened; withdrawn (or never published); wrong-key; unavailable (lookup failed). */
+  metadataState: z.enum(['none', 'opened', 'withdrawn', 'wrong-key', 'unavailable']),
+});
+export type MerchantView = z.infer<typeof MerchantView>;
+
 /** A payment this node makes (the payer's side): one entry of the payment book. */
 export const PaymentView = z.object({
   key: PaymentKey,
@@ -135,5 +157,67 @@ export const PaymentView = z.object({
   createdAt: Time,
   updatedAt: Time,
   expiresAt: Time.optional(),
+  label: z.string().optional(),
+  message: z.string().optional(),
+  /** The network fee the wallet paid (known once sent). */
+  fee: DecimalAmount.optional(),
+  /** The fee rate chosen, whole base units per vbyte. */
+  feeRate: z
+    .string()
+    .regex(/^[0-9]{1,7}$/)
+    .optional(),
+  /** The merchant as the registry shows it now (looked up again at every showing). */
+  merchant: MerchantView.optional(),
 });
 export type PaymentView = z.infer<typeof PaymentView>;
+
+export const FEE_CHOICES = ['economy', 'normal', 'priority'] as const;
+export const FeeChoice = z.enum(FEE_CHOICES);
+export type FeeChoice = z.infer<typeof FeeChoice>;
+
+export const ContactView = z.object({
+  did: Did,
+  name: z.string(),
+  /** saved: by the user; paid: an identity paid before under this name. */
+  source: z.enum(['saved', 'paid']),
+  savedAt: Time.optional(),
+});
+export type ContactView = z.infer<typeof ContactView>;
+
+export const PaymentsSettings = z.object({
+  /** Ask connected peers for a profile the local registry lacks (tells them whom you pay). */
+  askPeers: z.boolean(),
+});
+export type PaymentsSettings = z.infer<typeof PaymentsSettings>;
+
+export const QuoteView = z.object({
+  ticker: Ticker,
+  address: z.string(),
+  amount: DecimalAmount,
+  fee: DecimalAmount,
+  feeRate: z.string(),
+  feeChoice: FeeChoice,
+  /** amount + fee */
+  total: DecimalAmount,
+  /** The wallet's spendable balance after every reservation. */
+  spendable: DecimalAmount,
+  enough: z.boolean(),
+});
+export type QuoteView = z.infer<typeof QuoteView>;
+
+export const BackupStatusView = z.object({
+  /** no-identity: the user has no published identity to keep it under; ok; error: the last try failed. */
+  state: z.enum(['no-identity', 'ok', 'error', 'pending']),
+  did: Did.optional(),
+  pages: z.number().int().nonnegative(),
+  /** Payments and requests in the last backup. */
+  entries: z.number().int().nonnegative(),
+  /** The oldest entries left out: the backup holds a bounded book (docs/payments.md §10). */
+  omitted: z.number().int().nonnegative().optional(),
+  publishedAt: Time.optional(),
+  /** What the last restore added to this node's book. */
+  restored: z.number().int().nonnegative().optional(),
+  restoredAt: Time.optional(),
+  error: z.string().optional(),
+});
+export type BackupStatusView = z.infer<typeof BackupStatusView>;

@@ -8,6 +8,7 @@ export const methods = {
     z.object({ peerId: PeerIdParam, sell: SwapLegInput, buy: SwapLegInput }).strict(),
     SwapSummary,
     "Start an atomic swap with a peer as the maker: lock `sell` (first, with the longer lock) for the peer's `buy`. The peer must have agreed with swaps.allow.",
+    { scope: 'trade' },
   ),
   'swaps.allow': method(
     z
@@ -20,6 +21,7 @@ export const methods = {
       .strict(),
     z.object({ ok: z.literal(true), expiresAt: z.number().int() }),
     'Agree to one swap proposed by this peer with exactly these amounts (you are the taker: you lock `sell` after the peer locked). Lapses after ttlSec (default 600).',
+    { scope: 'trade' },
   ),
   'swaps.list': method(Empty, z.array(SwapSummary), 'Swaps of this node, newest first.'),
   'swaps.get': method(
@@ -31,6 +33,7 @@ export const methods = {
     z.object({ swapId: SwapIdParam }).strict(),
     SwapSummary,
     'Stop a swap. Before our coins are locked it ends at once; after, they come back when our lock ends. Refused once a claim revealed the secret.',
+    { scope: 'trade' },
   ),
   'swaps.stats': method(
     Empty,

@@ -410,7 +410,7 @@ describe('maker: claiming', () => {
     );
   });
   it('claim lost after the maker lock opened requests the refund at once', () => {
-    const r = maker(MAKER_PATH.claiming, tick(L_M, L_T), {
+    const r = maker(MAKER_PATH.claiming, { type: 'ClaimBroadcast', txid: CLAIM_TXID }, tick(L_M, L_T), {
       type: 'CounterpartyRefundSeen',
       txid: REFUND_TXID,
       confirmations: 1,
@@ -443,6 +443,52 @@ describe('maker: claiming', () => {
       heights: { takerChain: 320 },
     });
     expect(r.effects).toEqual([]);
+  });
+});
+
+describe('maker: a late claim (issue 9 item 2)', () => {
+  it('a claim not seen on the chain by makerClaimBy is given up for the refund (restart past the claim deadline)', () => {
+    const r = maker(MAKER_PATH.claiming, tick(210, D.makerClaimBy.height));
+    expect(r.state).toMatchObject({ phase: 'refunding', claimLost: true, reason: { code: 'claim-too-late' } });
+    expect(types(r.effects)).toEqual(['SendMessage:swap.abort', 'Notify']);
+    expect(effect(r.effects, 'SendMessage').message).toMatchObject({ reason: 'deadline-passed' });
+  });
+  it('one block before makerClaimBy the claim still stands', () => {
+    const r = maker(MAKER_PATH.claiming, tick(210, D.makerClaimBy.height - 1));
+    expect(r.state.phase).toBe('claiming');
+    expect(r.effects).toEqual([]);
+  });
+  it('a claim the chain shows is kept past makerClaimBy: the secret is out, only its confirmation helps', () => {
+    const r = maker(
+      MAKER_PATH.claiming,
+      { type: 'ClaimBroadcast', txid: CLAIM_TXID },
+      tick(210, D.makerClaimBy.height + 3),
+    );
+    expect(r.state.phase).toBe('claiming');
+  });
+  it('the given-up claim confirming after all completes the swap (a paid-for HTLC is never refunded)', () => {
+    const r = maker(
+      MAKER_PATH.claiming,
+      tick(210, D.makerClaimBy.height),
+      { type: 'ClaimBroadcast', txid: CLAIM_TXID },
+      { type: 'ClaimConfirmed', txid: CLAIM_TXID },
+    );
+    expect(r.state).toMatchObject({ phase: 'completed', claimTxid: CLAIM_TXID });
+  });
+  it('the taker claiming our HTLC with the secret after a given-up claim is the loss it is', () => {
+    const late = maker(MAKER_PATH.claiming, tick(210, D.makerClaimBy.height));
+    const r = transitionMaker(late.state, {
+      type: 'CounterpartyClaimSeen',
+      txid: 'c2'.repeat(32),
+      secret: SECRET,
+      confirmations: 1,
+    });
+    expect(r.state.phase).toBe('lost');
+  });
+  it('a refund that never had a claim refuses our claim events', () => {
+    const r = maker(MAKER_PATH.funded, tick(210, D.makerClaimBy.height));
+    expect(r.state).toMatchObject({ phase: 'refunding', claimLost: false });
+    expectRefused(r.state, { type: 'ClaimConfirmed', txid: CLAIM_TXID }, /we never claimed/);
   });
 });
 
@@ -527,7 +573,7 @@ describe('maker: refunding', () => {
   it('records its funding depth; refuses claim reports', () => {
     const s = maker(MAKER_PATH.refunding, { type: 'OwnFundingConfirmed', confirmations: 5 }).state;
     expect(s).toMatchObject({ ownFunding: { confirmations: 5 } });
-    expectRefused(s, { type: 'ClaimConfirmed', txid: CLAIM_TXID }, /while refunding/);
+    expectRefused(s, { type: 'ClaimConfirmed', txid: CLAIM_TXID }, /we never claimed/);
   });
 });
 

@@ -253,6 +253,19 @@ function makerClaimLost(s: MS<'claiming'>, reason: StopReason): Result<MakerStat
   return startMakerRefund(s, reason, true, s.theirClaim, []);
 }
 
+/**
+ * A claim the chain has not shown by `makerClaimBy` is given up for the refund (a late claim: we
+ * decided to claim, then crashed or could not broadcast). Revealing the secret later could cost us
+ * both coins. A claim sent before a crash is never recorded, so the secret counts as possibly public.
+ */
+function makerClaimInTime(s: MS<'claiming'>): Result<MakerState> {
+  if (s.claim.txid !== undefined || makerMayClaim(s.setup, s.heights)) return ok(s);
+  const message = 'our claim did not go out before our deadline to claim';
+  return startMakerRefund(s, stop('claim-too-late', message), true, s.theirClaim, [
+    abortMessage(s.setup.terms.swapId, 'deadline-passed', message),
+  ]);
+}
+
 function makerClaiming(s: MS<'claiming'>, e: MakerEvent): Result<MakerState> {
   const terms = s.setup.terms;
   switch (e.type) {
@@ -285,7 +298,7 @@ function makerClaiming(s: MS<'claiming'>, e: MakerEvent): Result<MakerState> {
     case 'CounterpartyFunded':
       return ok(s);
     case 'TimerTick':
-      return ok({ ...s, heights: e.heights });
+      return makerClaimInTime({ ...s, heights: e.heights });
     case 'Abort':
     case 'CounterpartyAborted':
       return refuse(s, 'our claim is broadcast and the secret is public: the swap must finish');
@@ -322,6 +335,16 @@ function makerRefunding(s: MS<'refunding'>, e: MakerEvent): Result<MakerState> {
       return ok({ ...s, theirClaim: { txid: e.txid, confirmations: e.confirmations } });
     case 'OwnFundingConfirmed':
       return ok({ ...s, ownFunding: { ...s.ownFunding, confirmations: e.confirmations } });
+    // A claim given up late may still be out there: if it confirms we were paid, and an HTLC paid
+    // for is never refunded.
+    case 'ClaimBroadcast':
+      if (!s.claimLost) return refuse(s, 'we never claimed');
+      return ok(s.lateClaim === e.txid ? s : { ...s, lateClaim: e.txid });
+    case 'ClaimConfirmed':
+      if (!s.claimLost) return refuse(s, 'we never claimed');
+      return ok({ role: 'maker', phase: 'completed', setup: s.setup, claimTxid: e.txid }, [
+        notify('info', 'swap-completed', 'our claim confirmed after all: the swap is complete'),
+      ]);
     case 'CounterpartyFunded':
     case 'CounterpartyFundingSeen':
     case 'CounterpartyFundingGone':

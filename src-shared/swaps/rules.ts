@@ -50,6 +50,16 @@ export function spendWanted(s: SwapState, kind: SpendKind): boolean {
   return s.phase === 'refunding' && s.refund !== undefined;
 }
 
+/**
+ * Whether a claim may go out now. A claim with our own secret reveals it: the first broadcast must
+ * happen before its deadline (`makerClaimBy`), judged on a fresh tip so a resume cannot race the
+ * machine's first tick. Once it went out (or the chain shows it) resending only helps it confirm; a
+ * claim with a learned secret reveals nothing and is always worth sending.
+ */
+export function claimMayGo(e: Extract<Effect, { type: 'BroadcastClaim' }>, tip: number, alreadyOut: boolean): boolean {
+  return alreadyOut || e.preimage.kind !== 'own' || tip < e.deadline;
+}
+
 /** Fee targets in blocks: a funding and a claim race deadlines, a refund after its lock does not. */
 export const FEE_TARGET_BLOCKS: Readonly<Record<'fund' | SpendKind, number>> = { fund: 2, claim: 2, refund: 6 };
 

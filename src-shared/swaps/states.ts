@@ -91,8 +91,10 @@ export type MakerState =
       Funded & {
         readonly phase: 'refunding';
         readonly reason: StopReason;
-        /** True when our claim was broadcast and then lost: the secret is public. */
+        /** True when our claim was (or may have been) broadcast and then given up: the secret may be public. */
         readonly claimLost: boolean;
+        /** Our given-up claim, seen on the chain after all (it may still confirm). */
+        readonly lateClaim?: Hex;
         readonly refund?: OwnSpend;
         readonly theirClaim?: TheirSpend;
       })

@@ -89,6 +89,7 @@ export function claimEffect(setup: SwapSetup, role: 'maker' | 'taker', theirs: H
     preimage: secret === undefined ? { kind: 'own' } : { kind: 'learned', secret },
     payoutAddress: role === 'maker' ? setup.terms.makerAddresses.payout : setup.terms.takerAddresses.payout,
     deadline: role === 'maker' ? d.makerClaimBy.height : d.takerClaimBy.height,
+    raceBy: role === 'maker' ? d.takerRefundAt.height : d.makerRefundAt.height,
   };
 }
 export function refundEffect(setup: SwapSetup, role: 'maker' | 'taker', own: { txid: string; vout: number }): Effect {

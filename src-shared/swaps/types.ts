@@ -309,8 +309,10 @@ export type Effect =
       readonly witnessScript: Hex;
       readonly preimage: Preimage;
       readonly payoutAddress: string;
-      /** Height on `chain` by which the claim should be confirmed; drives the fee choice. */
+      /** Height on `chain` before which a claim revealing our own secret must first go out (makerClaimBy). */
       readonly deadline: number;
+      /** Height on `chain` it must be mined by: the lock it races; its fee reaches the cap there (§8.8). */
+      readonly raceBy: number;
     }
   | {
       readonly type: 'BroadcastRefund';

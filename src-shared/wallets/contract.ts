@@ -48,6 +48,7 @@ export const methods = {
     z.object({ ticker: Ticker, label: z.string().max(100).optional() }).strict(),
     z.object({ address: z.string() }),
     "A fresh receive address from the user's wallet.",
+    { scope: 'trade' },
   ),
   'wallets.utxos': method(z.object({ ticker: Ticker }).strict(), z.array(Utxo), 'Unspent outputs of the wallet.'),
   'wallets.feeEstimate': method(

@@ -2,6 +2,7 @@
 // of its own on DEVA and DEVB (funded from each chain's miner as asked), connected through the
 // API. A DevNet is one test file's chains, temp dir and nodes; `useDevNet` cleans them all up
 // after the file whatever happened (HASHLOCK_KEEP_TEST_DIRS=1 keeps the dirs for a post-mortem).
+import { z } from 'zod';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { TICKERS, startChains, type Chains, type DevChains, type StartChainsOpti
 
 export const COIN = 100_000_000n;
 const PASSWORD = 'dev node test password';
+const Amount = z.union([z.string(), z.number()]);
 
 export interface DevNodeOptions {
   role?: NodeProcOptions['role'];
@@ -54,7 +56,10 @@ export class DevNode extends NodeProc {
       if (amount <= 0n) continue;
       const outs: Record<string, string> = {};
       for (let i = 0n; i < parts; i++)
-        outs[await node.wallet(t).call<string>('getnewaddress', ['', 'bech32'])] = formatAmount(amount / parts, 8);
+        outs[await node.wallet(t).callAs(z.string(), 'getnewaddress', ['', 'bech32'])] = formatAmount(
+          amount / parts,
+          8,
+        );
       await chains[t].rpc.call('sendmany', ['', outs]);
     }
     await Promise.all(TICKERS.map((t) => ((o.funds?.[t] ?? 0n) > 0n ? chains[t].mine(1) : undefined)));
@@ -93,7 +98,10 @@ export class DevNode extends NodeProc {
   async balance(t: Ticker): Promise<bigint> {
     // The wallet learns of a block asynchronously; wait for it to catch up before reading.
     await this.chains[t].rpc.call('syncwithvalidationinterfacequeue', [], { wallet: false });
-    const b = await this.wallet(t).call<{ mine: { trusted: string; untrusted_pending: string } }>('getbalances');
+    const b = await this.wallet(t).callAs(
+      z.object({ mine: z.object({ trusted: Amount, untrusted_pending: Amount }).loose() }).loose(),
+      'getbalances',
+    );
     return amountFromCoinJson(b.mine.trusted, 8) + amountFromCoinJson(b.mine.untrusted_pending, 8);
   }
 

@@ -13,26 +13,39 @@ import { WS_PATH } from '../../src-shared/api/wire.ts';
 import { createNodeRpc, type NodeRpc } from '../../src-main/cli/rpc-client.ts';
 import { freePort } from '../../src-main/kernel/ports.ts';
 import { waitFor } from '../../src-main/kernel/time.ts';
+import type { TestHooks } from './test-node.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO, 'bin/hashlock');
+const NODE = path.join(REPO, 'node_modules/.bin/node');
+/** The test-only entry (test-node.ts) a node is started with when a test asks for a hook. */
+const TEST_ENTRY = path.join(REPO, 'test/support/test-node.ts');
 const TOKEN_FILE = 'api-token';
 const execFileAsync = promisify(execFile);
 // Generous: on a loaded machine a node takes a while to load its modules and open its store.
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
 
-/**
- * The one way a test asks a node to crash: the node SIGKILLs itself when its swap engine reaches
- * the named step (read at start-up by src-main/cli/main.ts). Only `start({ crashAt })` sets it.
- */
-const CRASH_AT_ENV = 'HASHLOCK_TEST_CRASH_AT';
+function nodeEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_OPTIONS: '', HASHLOCK_LOG: 'info' };
+}
 
-function nodeEnv(opts: StartOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', HASHLOCK_LOG: 'info' };
-  delete env[CRASH_AT_ENV];
-  if (opts.crashAt) env[CRASH_AT_ENV] = opts.crashAt;
-  return env;
+/**
+ * The command that runs the node: `bin/hashlock node` (the product's own entry), or, when the test
+ * asks for a hook (a crash or an injected error at a named step), the test-only entry, which hands
+ * the hook to startNode. Production code reads no test hook from anywhere.
+ */
+function nodeCommand(role: 'trader' | 'servicenode', dataDir: string, passwordFile: string, opts: StartOptions) {
+  const hooks: TestHooks = {
+    ...(opts.crashAt ? { crashAt: opts.crashAt } : {}),
+    ...(opts.rpcErrorAt ? { rpcErrorAt: opts.rpcErrorAt } : {}),
+  };
+  if (Object.keys(hooks).length === 0) {
+    const args = [role === 'servicenode' ? 'servicenode' : 'node', '--data-dir', dataDir];
+    return { file: BIN, args: [...args, '--password-file', passwordFile] };
+  }
+  const args = ['--disable-warning=ExperimentalWarning', TEST_ENTRY, '--data-dir', dataDir, '--role', role];
+  return { file: NODE, args: [...args, '--password-file', passwordFile, '--hooks', JSON.stringify(hooks)] };
 }
 
 // Every node still running when the test process ends is killed: on a normal exit by this hook,
@@ -73,6 +86,8 @@ export interface NodeProcOptions {
 export interface StartOptions {
   /** The swap-engine step at which the node SIGKILLs itself (see SwapEngineDeps.crashAt). */
   crashAt?: string;
+  /** The step at which the swap engine meets a wallet RPC error, once (test-node.ts). */
+  rpcErrorAt?: string;
 }
 
 export interface UntilOptions<T> {
@@ -90,6 +105,11 @@ export class NodeProc {
   config: Record<string, unknown>;
   /** Peers dialled at every start, so a restarted node finds its counterparties again. */
   bootstrap: string[] = [];
+  /**
+   * Where the node runs when not on the machine's loopback: a network namespace and its address
+   * there (test/support/nat-nodes.ts bridges the API and the daemons' RPC into it).
+   */
+  place: { netns: string; ip: string } | undefined;
   peerId = '';
   #ports: NodePorts;
   #everStarted = false;
@@ -125,7 +145,7 @@ export class NodeProc {
   }
 
   get addr(): string {
-    return `/ip4/127.0.0.1/tcp/${this.p2pPort}/p2p/${this.peerId}`;
+    return `/ip4/${this.place?.ip ?? '127.0.0.1'}/tcp/${this.p2pPort}/p2p/${this.peerId}`;
   }
 
   get url(): string {
@@ -171,11 +191,15 @@ export class NodeProc {
   async #launch(opts: StartOptions): Promise<void> {
     this.#writeConfig();
     const logFd = openSync(this.logFile, 'a');
-    const args = [this.role === 'servicenode' ? 'servicenode' : 'node', '--data-dir', this.dataDir];
-    const child = spawn(BIN, [...args, '--password-file', this.passwordFile], {
+    const command = nodeCommand(this.role, this.dataDir, this.passwordFile, opts);
+    const [cmd, cmdArgs] =
+      this.place === undefined
+        ? [command.file, command.args]
+        : ['ip', ['netns', 'exec', this.place.netns, command.file, ...command.args]];
+    const child = spawn(cmd, cmdArgs, {
       cwd: REPO,
       stdio: ['ignore', logFd, logFd],
-      env: nodeEnv(opts),
+      env: nodeEnv(),
     });
     closeSync(logFd);
     this.#child = child;
@@ -213,7 +237,7 @@ export class NodeProc {
     const config = {
       network: 'devnet',
       api: { port: this.apiPort },
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`], bootstrap: this.bootstrap },
+      p2p: { listen: [`/ip4/${this.place?.ip ?? '127.0.0.1'}/tcp/${this.p2pPort}`], bootstrap: this.bootstrap },
       // Cheap scrypt: a test vault is made and unlocked in milliseconds.
       vault: { kdf: { N: 1024, r: 8, p: 1 } },
       ...this.config,

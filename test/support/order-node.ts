@@ -2,6 +2,7 @@
 // regtest chains, with order-network timings short enough that keepalives, expiry and heartbeats
 // happen in seconds. `useOrderNet` sets one up for a test file (every node sees the service node
 // before the tests run) and tears it down after; `listedAt`/`goneAt` wait on a node's book.
+import { z } from 'zod';
 import { afterAll, beforeAll } from 'vitest';
 import type { Result } from '../../src-shared/api/contract.ts';
 import type { DevNode, DevNodeOptions } from './dev-node.ts';
@@ -32,7 +33,7 @@ function orderConfig(orders: Record<string, unknown> = {}): Record<string, unkno
 }
 
 /** A trader node with its wallets funded as asked, not started yet. */
-function prepareTrader(net: DevNet, name: string, o: TraderOptions = {}): Promise<DevNode> {
+export function prepareTrader(net: DevNet, name: string, o: TraderOptions = {}): Promise<DevNode> {
   const { orders, ...wallets } = o;
   return net.prepare(name, { ...wallets, config: orderConfig(orders) });
 }
@@ -51,16 +52,24 @@ export async function createTrader(
 export async function createServiceNode(
   net: DevNet,
   name: string,
-  o: { fee?: string; announceMs?: number } = {},
+  o: { fee?: string; announceMs?: number; beforeLaunch?: (node: DevNode) => Promise<void> } = {},
 ): Promise<DevNode> {
   const node = await net.prepare(name, { role: 'servicenode' });
   const deva = net.dev.DEVA;
-  const legacy = await node.wallet('DEVA').call<string>('getnewaddress', ['collateral', 'legacy']);
-  const txid = await deva.rpc.call<string>('sendtoaddress', [legacy, COLLATERAL.amount]);
+  const legacy = await node.wallet('DEVA').callAs(z.string(), 'getnewaddress', ['collateral', 'legacy']);
+  const txid = await deva.rpc.callAs(z.string(), 'sendtoaddress', [legacy, COLLATERAL.amount]);
   await deva.mine(1);
-  const tx = await node
-    .wallet('DEVA')
-    .call<{ details: Array<{ address: string; vout: number; category: string }> }>('gettransaction', [txid]);
+  const tx = await node.wallet('DEVA').callAs(
+    z
+      .object({
+        details: z.array(
+          z.object({ address: z.string().optional(), vout: z.number().int(), category: z.string() }).loose(),
+        ),
+      })
+      .loose(),
+    'gettransaction',
+    [txid],
+  );
   const vout = tx.details.find((x) => x.address === legacy && x.category === 'receive')!.vout;
   node.config = {
     ...node.config,
@@ -72,6 +81,7 @@ export async function createServiceNode(
       announceMs: o.announceMs ?? 500,
     },
   };
+  await o.beforeLaunch?.(node);
   return node.launch();
 }
 

@@ -16,7 +16,11 @@ export function nodeBinary(): string {
   return process.versions.node.startsWith('24.') ? process.execPath : join(REPO, 'node_modules/.bin/node');
 }
 
-export type P2pProcConfig = Omit<P2pHostOptions, 'dataDir' | 'now' | 'bans' | 'log'> & { dataDir?: string };
+export type P2pProcConfig = Omit<P2pHostOptions, 'dataDir' | 'now' | 'bans' | 'log'> & {
+  dataDir?: string;
+  /** Runs the host inside this network namespace (test/support/netns.ts). */
+  netns?: string;
+};
 
 export interface GossipEvent {
   topic: string;
@@ -58,7 +62,11 @@ export class P2pProc {
   constructor(name: string, dataDir: string, config: P2pProcConfig) {
     this.name = name;
     this.dataDir = dataDir;
-    this.child = spawn(nodeBinary(), [NODE_SCRIPT, JSON.stringify({ ...config, dataDir })], {
+    const { netns, ...hostConfig } = config;
+    const argv = [NODE_SCRIPT, JSON.stringify({ ...hostConfig, dataDir })];
+    const [cmd, args] =
+      netns === undefined ? [nodeBinary(), argv] : ['ip', ['netns', 'exec', netns, nodeBinary(), ...argv]];
+    this.child = spawn(cmd, args, {
       cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -77,7 +85,7 @@ export class P2pProc {
     });
     createInterface({ input: this.child.stderr }).on('line', (line) => {
       this.#stderr.push(line);
-      if (this.#stderr.length > 200) this.#stderr.shift();
+      if (this.#stderr.length > 2000) this.#stderr.shift();
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       this.#onLine(line);
@@ -85,7 +93,8 @@ export class P2pProc {
   }
 
   /** Waits for the child's ready line and records its peer id and addresses. */
-  async ready(timeoutMs = 30_000): Promise<this> {
+  // Generous: on a loaded machine a process takes a while to load libp2p (node-proc.ts waits as long).
+  async ready(timeoutMs = 90_000): Promise<this> {
     await this.waitUntil(() => this.peerId !== '', timeoutMs, 'ready');
     return this;
   }

@@ -2,6 +2,7 @@
 // and a cleanup that stops every daemon and removes the files (call it in afterAll/finally).
 // Two of them are the devnet's DEVA and DEVB; helpers mine on them (at once when a transaction
 // waits, or to a height) and read what a transaction paid in fees.
+import { z } from 'zod';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,7 +66,7 @@ export async function fundAddress(
   amount: bigint,
   opts: { confirm?: boolean } = {},
 ): Promise<string> {
-  const txid = await chain.rpc.call<string>('sendtoaddress', [address, formatAmount(amount, 8)]);
+  const txid = await chain.rpc.callAs(z.string(), 'sendtoaddress', [address, formatAmount(amount, 8)]);
   if (opts.confirm !== false) await chain.mine(1);
   return txid;
 }
@@ -81,11 +82,11 @@ export async function payAt(
   feeRate = WALLET_FEE_RATE,
 ): Promise<string> {
   const args = [address, formatAmount(amount, 8), '', '', false, false, null, 'unset', null, feeRate];
-  return wallet.call<string>('sendtoaddress', args);
+  return wallet.callAs(z.string(), 'sendtoaddress', args);
 }
 
 export async function height(chain: RegtestDaemon): Promise<number> {
-  return chain.rpc.call<number>('getblockcount', [], { wallet: false });
+  return chain.rpc.callAs(z.number(), 'getblockcount', [], { wallet: false });
 }
 
 /** Mines until the chain's tip is at least `target`. */
@@ -116,7 +117,10 @@ export function autoMine(chains: DevChains, intervalMs = 25): AutoMiner {
       for (const t of TICKERS) {
         if (paused.has(t) || stopped) continue;
         try {
-          const pool = await chains[t].rpc.call<string[]>('getrawmempool', [], { wallet: false, retry: false });
+          const pool = await chains[t].rpc.callAs(z.array(z.string()), 'getrawmempool', [], {
+            wallet: false,
+            retry: false,
+          });
           if (pool.length > 0) {
             const started = performance.now();
             await chains[t].mine(1);
@@ -167,7 +171,7 @@ export async function passTime(
 }
 
 async function rawTx(chain: RegtestDaemon, txid: string): Promise<Transaction> {
-  return Transaction.fromHex(await chain.rpc.call<string>('getrawtransaction', [txid], { wallet: false }));
+  return Transaction.fromHex(await chain.rpc.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false }));
 }
 
 /** Fee of a transaction from its own inputs and outputs (txindex is on in the fixture). */

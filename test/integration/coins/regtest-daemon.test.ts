@@ -1,5 +1,6 @@
 // The regtest daemon harness: chains that are independent, mining that keeps going past MWEB
 // activation, clean restarts, and no daemon left behind — not even when its owner is SIGKILLed.
+import { z } from 'zod';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -42,10 +43,12 @@ describe('startChains', () => {
       if (!a || !b) throw new Error('two chains expected');
       expect(await a.rpc.amount('getbalance')).toBe(250_00000000n);
       await a.mine(3);
-      const heights = await Promise.all(chains.map((c) => c.rpc.call<number>('getblockcount', [], { wallet: false })));
+      const heights = await Promise.all(
+        chains.map((c) => c.rpc.callAs(z.number(), 'getblockcount', [], { wallet: false })),
+      );
       expect(heights).toEqual([108, 105]);
-      expect(await a.rpc.call<number>('getconnectioncount', [], { wallet: false })).toBe(0);
-      const address = await b.rpc.call<string>('getnewaddress', ['', 'bech32']);
+      expect(await a.rpc.callAs(z.number(), 'getconnectioncount', [], { wallet: false })).toBe(0);
+      const address = await b.rpc.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
       const txid = await fundAddress(a, address, 2_50000000n);
       expect(await b.rpc.call('getrawtransaction', [txid], { wallet: false }).catch((e: Error) => e.message)).toMatch(
         /No such mempool or blockchain transaction/,
@@ -64,11 +67,13 @@ describe('mining on Litecoin regtest', () => {
       const hashes = await d.mine(MWEB_ACTIVATION_HEIGHT + 8);
       expect(hashes).toHaveLength(MWEB_ACTIVATION_HEIGHT + 8);
       await d.mine(2);
-      expect(await d.rpc.call<number>('getblockcount', [], { wallet: false })).toBe(MWEB_ACTIVATION_HEIGHT + 10);
+      expect(await d.rpc.callAs(z.number(), 'getblockcount', [], { wallet: false })).toBe(MWEB_ACTIVATION_HEIGHT + 10);
       // Ordinary sends still confirm after activation.
-      const to = await d.rpc.call<string>('getnewaddress', ['', 'bech32']);
+      const to = await d.rpc.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
       const txid = await fundAddress(d, to, 1_00000000n);
-      expect((await d.rpc.call<{ confirmations: number }>('gettransaction', [txid])).confirmations).toBe(1);
+      expect(
+        (await d.rpc.callAs(z.object({ confirmations: z.number() }).loose(), 'gettransaction', [txid])).confirmations,
+      ).toBe(1);
     } finally {
       await d.stop();
     }
@@ -92,7 +97,7 @@ describe('daemon lifecycle', () => {
       expect(d.running).toBe(false);
       expect(alive(crashedPid)).toBe(false);
       await d.restart();
-      expect(await d.rpc.call<number>('getblockcount', [], { wallet: false })).toBe(101);
+      expect(await d.rpc.callAs(z.number(), 'getblockcount', [], { wallet: false })).toBe(101);
     } finally {
       await d.stop();
     }

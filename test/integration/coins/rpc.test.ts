@@ -1,6 +1,7 @@
 // The RPC client against real litecoind regtest daemons: answers, every failure a user can run
 // into (bad login, nothing listening, wallet not loaded, no funds), cookie rotation on restart,
 // and reads that ride out a restart while writes are never repeated.
+import { z } from 'zod';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,19 +53,26 @@ function clientFor(d: RegtestDaemon, extra: Partial<ConstructorParameters<typeof
 describe('answers from a real daemon', () => {
   it('reads chain info and gives amounts as exact decimal text', async () => {
     const c = clientFor(daemon);
-    const info = await c.call<{ chain: string; blocks: number }>('getblockchaininfo');
+    const info = await c.callAs(z.object({ chain: z.string(), blocks: z.number() }).loose(), 'getblockchaininfo');
     expect(info.chain).toBe('regtest');
     expect(info.blocks).toBe(101);
-    const balances = await c.call<{ mine: { trusted: unknown; immature: unknown } }>('getbalances');
+    const balances = await c.callAs(
+      z.object({ mine: z.object({ trusted: z.unknown(), immature: z.unknown() }).loose() }).loose(),
+      'getbalances',
+    );
     expect(balances.mine).toMatchObject({ trusted: '50.00000000', immature: '5000.00000000' });
     expect(await c.amount('getbalance')).toBe(5_000_000_000n);
   });
 
   it('sends amounts given as decimal strings, never floats', async () => {
     const c = clientFor(daemon);
-    const address = await c.call<string>('getnewaddress', ['', 'bech32']);
-    const txid = await c.call<string>('sendtoaddress', [address, '0.12345678']);
-    const tx = await c.call<{ details: { category: string; amount: string }[] }>('gettransaction', [txid]);
+    const address = await c.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
+    const txid = await c.callAs(z.string(), 'sendtoaddress', [address, '0.12345678']);
+    const tx = await c.callAs(
+      z.object({ details: z.array(z.object({ category: z.string(), amount: z.string() }).loose()) }).loose(),
+      'gettransaction',
+      [txid],
+    );
     expect(tx.details.find((d) => d.category === 'receive')?.amount).toBe('0.12345678');
   });
 });
@@ -117,7 +125,7 @@ describe('failures a user can cause, in plain words', () => {
 
   it('spending more than the wallet holds is INSUFFICIENT_FUNDS', async () => {
     const c = clientFor(daemon);
-    const address = await c.call<string>('getnewaddress');
+    const address = await c.callAs(z.string(), 'getnewaddress');
     const err = await failure(c.call('sendtoaddress', [address, '100000']));
     expect(err.code).toBe('INSUFFICIENT_FUNDS');
   });
@@ -134,11 +142,11 @@ describe('failures a user can cause, in plain words', () => {
 describe('cookie auth', () => {
   it('logs in with the cookie and follows it when a restart rotates it', async () => {
     const c = clientFor(cookieDaemon);
-    const before = await c.call<{ chain: string }>('getblockchaininfo');
+    const before = await c.callAs(z.object({ chain: z.string() }).loose(), 'getblockchaininfo');
     expect(before.chain).toBe('regtest');
     await cookieDaemon.restart();
     // Same client, cached old cookie: the daemon answers 401 and the client reads the new file.
-    expect((await c.call<{ chain: string }>('getblockchaininfo')).chain).toBe('regtest');
+    expect((await c.callAs(z.object({ chain: z.string() }).loose(), 'getblockchaininfo')).chain).toBe('regtest');
   });
 
   it('a cookie from another daemon is WALLET_AUTH_FAILED', async () => {
@@ -153,7 +161,7 @@ describe('cookie auth', () => {
 describe('a daemon restart in the middle of use', () => {
   it('fails a send at once while the daemon is down, and lets a read wait for it to come back', async () => {
     const c = clientFor(daemon);
-    const address = await c.call<string>('getnewaddress');
+    const address = await c.callAs(z.string(), 'getnewaddress');
     await daemon.stop();
     const started = Date.now();
     const send = await failure(c.call('sendtoaddress', [address, '1']));
@@ -161,11 +169,15 @@ describe('a daemon restart in the middle of use', () => {
     expect(Date.now() - started).toBeLessThan(1000);
 
     const back = daemon.restart();
-    const info = await c.call<{ blocks: number }>('getblockchaininfo');
+    const info = await c.callAs(z.object({ blocks: z.number() }).loose(), 'getblockchaininfo');
     expect(info.blocks).toBeGreaterThanOrEqual(101);
     await back;
     // Only the read went through: the wallet never sent those coins.
-    const txs = await c.call<{ address?: string; category: string }[]>('listtransactions', ['*', 1000]);
+    const txs = await c.callAs(
+      z.array(z.object({ address: z.string().optional(), category: z.string() }).loose()),
+      'listtransactions',
+      ['*', 1000],
+    );
     expect(txs.filter((t) => t.address === address && t.category === 'send')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The wallets.* service against real regtest daemons, a real SQLite store and a real vault:
 // connecting (and refusing bad connections with the reason), balances, addresses, UTXOs, fees,
 // and RPC passwords that exist on disk only sealed by the vault.
+import { z } from 'zod';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -120,7 +121,7 @@ describe('wallets.test explains what is wrong, and changes nothing', () => {
         message: expect.stringContaining('loadwallet "nope"'),
       });
     } finally {
-      const loaded = await node.call<string[]>('listwallets');
+      const loaded = await node.callAs(z.array(z.string()), 'listwallets');
       if (loaded.includes('spare')) await node.call('unloadwallet', ['spare']);
       if (!loaded.includes(chain.walletName)) await node.call('loadwallet', [chain.walletName]);
     }
@@ -161,7 +162,10 @@ describe('a connected password wallet', () => {
     expect(await service.balance('rLTC')).toEqual({ spendable: '250', unconfirmed: '5000', locked: '0' });
     reserved = 10_00000000n;
     expect(await service.balance('rLTC')).toEqual({ spendable: '240', unconfirmed: '5000', locked: '10' });
-    const [coin] = await chain.rpc.call<{ txid: string; vout: number; amount: string }[]>('listunspent');
+    const [coin] = await chain.rpc.callAs(
+      z.array(z.object({ txid: z.string(), vout: z.number(), amount: z.string() }).loose()),
+      'listunspent',
+    );
     if (!coin) throw new Error('no coin');
     await chain.rpc.call('lockunspent', [false, [{ txid: coin.txid, vout: coin.vout }]]);
     try {
@@ -192,7 +196,9 @@ describe('a connected password wallet', () => {
   it('gives other services the configured client, routed to the wallet', async () => {
     const rpc = service.rpc('rLTC');
     expect(rpc.wallet).toBe(chain.walletName);
-    expect((await rpc.call<{ walletname: string }>('getwalletinfo')).walletname).toBe(chain.walletName);
+    expect((await rpc.callAs(z.object({ walletname: z.string() }).loose(), 'getwalletinfo')).walletname).toBe(
+      chain.walletName,
+    );
   });
 
   it('cannot be used by a restarted node until its vault is unlocked', async () => {

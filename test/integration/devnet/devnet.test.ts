@@ -92,6 +92,21 @@ describe('hashlock devnet', () => {
     expect(parseAmount(book.asks[0]!.price, 8)).toBeGreaterThan(parseAmount(book.bids[0]!.price, 8));
   });
 
+  it("shows the market maker's identity, replicated to alice's node with its linked DEVA address", async () => {
+    const alice = first.nodes[0]!;
+    const rpc = createNodeRpc(alice.url, alice.token);
+    const { items } = await waitFor(
+      async () => {
+        const found = await rpc.call('identity.list', { query: 'Devnet Market Maker' });
+        return found.items.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: "the maker's identity at alice" },
+    );
+    expect(items[0]).toMatchObject({ deleted: false, mine: false, profile: { name: 'Devnet Market Maker' } });
+    const { links } = await rpc.call('identity.links.list', { did: items[0]!.did });
+    expect(links.filter((l) => l.kind === 'account' && !l.removed)).toHaveLength(1);
+  });
+
   it('a second up reuses the running devnet', async () => {
     const { stdout } = await run(CLI, ['devnet', 'up', ...flags], { timeout: 60_000 });
     expect(state().supervisorPid).toBe(first.supervisorPid);

@@ -2,6 +2,7 @@
 // unknown-service-node orders, orders backed by foreign, spent or too few coins, replayed
 // messages, oversize and malformed gossip, and floods. Nothing invalid is ever shown, the honest
 // nodes keep working, and the senders are scored down until they are cut off.
+import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wireForm } from '../../../src-shared/protocol/canonical.ts';
@@ -133,12 +134,13 @@ describe('hostile peers', () => {
   it("the service node refuses orders backed by foreign, spent or too few coins, and signs one backed by the maker's own", async () => {
     const chain = net.dev.DEVA;
     const wallet = chain.rpc; // the chain's own wallet plays a maker with real coins
-    const unspent = await wallet.call<Array<{ txid: string; vout: number; amount: string; address: string }>>(
+    const unspent = await wallet.callAs(
+      z.array(z.object({ txid: z.string(), vout: z.number(), amount: z.string(), address: z.string() }).loose()),
       'listunspent',
       [1],
     );
     const [own, foreign] = [unspent[0]!, unspent[1]!];
-    const refund = await wallet.call<string>('getnewaddress', ['', 'bech32']);
+    const refund = await wallet.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
     const m = testKey(42);
     const orderOn = (coin: { txid: string; vout: number }, amount = 100_000_000n) =>
       createOrder(
@@ -157,11 +159,13 @@ describe('hostile peers', () => {
       orderIdHex: string,
       sign: boolean,
     ) => {
-      const raw = await wallet.call<string>('createrawtransaction', [
+      const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
         [{ txid: coin.txid, vout: coin.vout }],
         [{ data: orderIdHex }, { [refund]: (Number(coin.amount) - 0.001).toFixed(8) }],
       ]);
-      return sign ? (await wallet.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex : raw;
+      return sign
+        ? (await wallet.callAs(z.object({ hex: z.string() }).loose(), 'signrawtransactionwithwallet', [raw])).hex
+        : raw;
     };
     /** The order id is inside the proof: make the order, then its proof. */
     const ask = async (
@@ -195,12 +199,12 @@ describe('hostile peers', () => {
     // Spent: a proof made while the coin was there, used after it is gone.
     const made = orderOn(own);
     const spent = await proofFor(own, made.id, true);
-    const drain = await wallet.call<string>('createrawtransaction', [
+    const drain = await wallet.callAs(z.string(), 'createrawtransaction', [
       [{ txid: own.txid, vout: own.vout }],
       [{ [refund]: (Number(own.amount) - 0.01).toFixed(8) }],
     ]);
     await wallet.call('sendrawtransaction', [
-      (await wallet.call<{ hex: string }>('signrawtransactionwithwallet', [drain])).hex,
+      (await wallet.callAs(z.object({ hex: z.string() }).loose(), 'signrawtransactionwithwallet', [drain])).hex,
     ]);
     await expect(
       hostile.call('request', {

@@ -2,15 +2,23 @@
 // (separate processes, two regtest chains): every case ends with the wallets reconciled to the
 // satoshi, fees included, and with no coin left locked that nothing holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { signBody, wireForm } from '../../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS } from '../../../src-shared/protocol/orders.ts';
 import { ORDER_SIG_TYPE, computeOrderId, orderTermsBody } from '../../../src-shared/orders/order.ts';
-import { priceOf } from '../../../src-shared/money/index.ts';
+import { amountFromCoinJson, formatAmount, priceOf } from '../../../src-shared/money/index.ts';
 import { testKey } from '../../../src-shared/orders/testkit.ts';
 import type { OrderTerms } from '../../../src-shared/orders/types.ts';
 import type { DevNode } from '../../support/dev-node.ts';
 import { COIN, DEVA_DEVB, listedAt, useOrderNet } from '../../support/order-node.ts';
 import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
+
+// Daemon replies, read by schema (RpcClient.call returns unknown); amounts arrive as exact strings.
+const CoinAmount = z.union([z.string(), z.number()]);
+const Outpoints = z.array(z.object({ txid: z.string(), vout: z.number() }).loose());
+const Coins = z.array(z.object({ txid: z.string(), vout: z.number(), amount: CoinAmount }).loose());
+const Signed = z.object({ hex: z.string() }).loose();
+const TxOut = z.object({ value: CoinAmount }).loose();
 
 const net = useOrderNet({
   maker: { funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
@@ -28,7 +36,7 @@ const balances = async (n: DevNode): Promise<Balances> => ({
   DEVB: await n.balance('DEVB'),
 });
 const locked = async (n: DevNode, t: 'DEVA' | 'DEVB') =>
-  (await n.wallet(t).call<Array<{ txid: string; vout: number }>>('listlockunspent')).map((o) => `${o.txid}:${o.vout}`);
+  (await n.wallet(t).callAs(Outpoints, 'listlockunspent')).map((o) => `${o.txid}:${o.vout}`);
 
 /** An order signed by `key` without the order rules' checks (as a hostile maker would make it). */
 function rawOrder(key: ReturnType<typeof testKey>, peerId: string, t: Partial<OrderTerms>) {
@@ -119,21 +127,21 @@ describe('order-layer money paths', () => {
       30_000,
     );
     const lockedCoins = await locked(maker, 'DEVA');
-    const utxos = await maker.wallet('DEVA').call<Array<{ txid: string; vout: number }>>('listunspent', [0]);
+    const utxos = await maker.wallet('DEVA').callAs(Outpoints, 'listunspent', [0]);
     for (const c of lockedCoins) expect(utxos.some((u) => `${u.txid}:${u.vout}` === c)).toBe(false);
 
     // A second order on one coin, signed by its real owner (the chain's own wallet plays the maker).
     const chain = net.dev.DEVA.rpc;
-    const coin = (await chain.call<Array<{ txid: string; vout: number; amount: number }>>('listunspent', [1]))[0]!;
-    const refund = await chain.call<string>('getnewaddress', ['', 'bech32']);
+    const coin = (await chain.callAs(Coins, 'listunspent', [1]))[0]!;
+    const refund = await chain.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
     const key = testKey(46);
     const ask = async (nonce: string) => {
       const order = rawOrder(key, hostile.peerId, { makerUtxos: [`${coin.txid}:${coin.vout}`], nonce });
-      const raw = await chain.call<string>('createrawtransaction', [
+      const raw = await chain.callAs(z.string(), 'createrawtransaction', [
         [{ txid: coin.txid, vout: coin.vout }],
-        [{ data: order.id }, { [refund]: (Number(coin.amount) - 0.001).toFixed(8) }],
+        [{ data: order.id }, { [refund]: formatAmount(amountFromCoinJson(coin.amount, 8) - 100_000n, 8) }],
       ]);
-      const tx = (await chain.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex;
+      const tx = (await chain.callAs(Signed, 'signrawtransactionwithwallet', [raw])).hex;
       return hostile.call<{ orderId: string }>('request', {
         peerId: sn.peerId,
         protocol: ORDER_PROTOCOLS.sign,
@@ -171,12 +179,15 @@ describe('order-layer money paths', () => {
     const inputs = coins.map((c) => ({ txid: c.split(':')[0]!, vout: Number(c.split(':')[1]) }));
     await w.call('lockunspent', [true, inputs]);
     const values = await Promise.all(
-      inputs.map((i) => w.call<{ value: number }>('gettxout', [i.txid, i.vout], { wallet: false })),
+      inputs.map((i) => w.callAs(TxOut, 'gettxout', [i.txid, i.vout], { wallet: false })),
     );
-    const total = values.reduce((a, v) => a + Math.round(v.value * 1e8), 0);
-    const to = await w.call<string>('getnewaddress', ['', 'bech32']);
-    const raw = await w.call<string>('createrawtransaction', [inputs, [{ [to]: ((total - 10_000) / 1e8).toFixed(8) }]]);
-    await w.call('sendrawtransaction', [(await w.call<{ hex: string }>('signrawtransactionwithwallet', [raw])).hex]);
+    const total = values.reduce((a, v) => a + amountFromCoinJson(v.value, 8), 0n);
+    const to = await w.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
+    const raw = await w.callAs(z.string(), 'createrawtransaction', [
+      inputs,
+      [{ [to]: formatAmount(total - 10_000n, 8) }],
+    ]);
+    await w.call('sendrawtransaction', [(await w.callAs(Signed, 'signrawtransactionwithwallet', [raw])).hex]);
     const before = await balances(taker);
     await expect(taker.call('orders.take', { orderId: id })).rejects.toMatchObject({
       code: 'PEER_REFUSED',

@@ -45,8 +45,13 @@ async function main(): Promise<void> {
 
   const commands: Record<string, (c: Command) => Promise<unknown>> = {
     info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
-    dial: async (c) => ({ peerId: await host.dial(str(c.addr, 'addr')) }),
+    dial: async (c) => ({
+      peerId: await host.dial(Array.isArray(c.addrs) ? (c.addrs as string[]) : str(c.addr, 'addr')),
+    }),
     peers: async () => host.peers(),
+    addrs: async () => host.listenAddrs(),
+    reachability: async () => host.reachability(),
+    'known-addrs': async (c) => host.knownAddrs(str(c.peerId, 'peerId')),
     // `full`: each message's whole text (to replay it), not only its first 200 bytes.
     subscribe: async (c) => {
       const topic = str(c.topic, 'topic');
@@ -96,13 +101,16 @@ async function main(): Promise<void> {
       return { sent };
     },
     'handle-echo': async (c) => {
-      await host.handleRequest(str(c.protocol, 'protocol'), async (req, ctx) => ({ echo: req, from: ctx.peerId }));
+      await host.handleRequest(str(c.protocol, 'protocol'), async (req, ctx) => ({ echo: req, from: ctx.peerId }), {
+        overRelay: c.overRelay === true,
+      });
       return {};
     },
     request: async (c) => {
       const body = typeof c.padBytes === 'number' ? { pad: 'p'.repeat(c.padBytes) } : c.body;
       return host.request(str(c.peerId, 'peerId'), str(c.protocol, 'protocol'), body, {
         timeoutMs: num(c.timeoutMs, 10_000),
+        overRelay: c.overRelay === true,
       });
     },
     'request-raw': async (c) =>

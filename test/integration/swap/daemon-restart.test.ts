@@ -2,6 +2,7 @@
 // engines keep polling, the effect that needs it (a funding, a claim) waits and goes through once
 // it answers. A reorg takes the maker's funding out of its block: the taker does not lock until it
 // is confirmed again. Each swap completes for both with wallets reconciled to the satoshi.
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { passTime, withMiner } from '../../support/regtest.ts';
 import { balancesOf, reconcile, startSwap, usePair } from './harness.ts';
@@ -39,7 +40,7 @@ describe('a daemon restarts mid-swap', () => {
       await taker.waitSwap(swapId, (s) => s.state === 'funded', 'taker locked');
       await dev.DEVB.mine(1); // confirms the taker's HTLC only; the maker's claim then waits in the mempool
       await maker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'claim'), 'maker broadcast its claim');
-      expect(await dev.DEVB.rpc.call<string[]>('getrawmempool', [], { wallet: false })).toHaveLength(1);
+      expect(await dev.DEVB.rpc.callAs(z.array(z.string()), 'getrawmempool', [], { wallet: false })).toHaveLength(1);
       await dev.DEVB.restart();
       miner.paused.delete('DEVB');
       const m = await maker.waitSwap(swapId, (s) => s.terminal, 'maker finished');
@@ -69,9 +70,11 @@ describe('a daemon restarts mid-swap', () => {
         // The block holding the funding is orphaned; two empty blocks replace it. Counted against the
         // old block the HTLC would now be 2 deep; it is back in the mempool.
         await dev.DEVA.rpc.call('invalidateblock', [blockA], { wallet: false });
-        const to = await dev.DEVA.rpc.call<string>('getnewaddress', ['', 'bech32']);
+        const to = await dev.DEVA.rpc.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
         for (let i = 0; i < 2; i++) await dev.DEVA.rpc.call('generateblock', [to, []], { wallet: false });
-        expect(await dev.DEVA.rpc.call<string[]>('getrawmempool', [], { wallet: false })).toContain(fundingTxid);
+        expect(await dev.DEVA.rpc.callAs(z.array(z.string()), 'getrawmempool', [], { wallet: false })).toContain(
+          fundingTxid,
+        );
         await taker.waitSwap(swapId, (s) => theirDepth(s) === 0, 'taker saw the HTLC back in the mempool');
         await new Promise((r) => setTimeout(r, 1000));
         let t = await taker.swap(swapId);

@@ -61,6 +61,8 @@ export async function armCrash(p: Pair, victim: Side, crashAt: string): Promise<
 
 /** The taker agrees, then the maker proposes: DEVA (maker) for DEVB (taker). */
 export async function startSwap(p: Pair, sell = '1', buy = '4'): Promise<SwapSummary> {
+  // On a loaded machine a connection seen a moment ago may have been replaced by a redial: make sure.
+  await p.maker.call('p2p.dial', { addr: p.taker.addr });
   await p.taker.call('swaps.allow', {
     peerId: p.maker.peerId,
     sell: { ticker: 'DEVB', amount: buy },

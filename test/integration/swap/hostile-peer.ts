@@ -3,6 +3,7 @@
 // not an HTLC script, wrong secret hash, or a lock shorter than agreed) and announces it.
 // Config is argv[2] (JSON); it prints JSON lines: {event:'ready'|'funded'|'message'|'error', ...}.
 // As maker it proposes when it reads "go" on stdin; as taker it answers the honest maker.
+import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import * as ecc from '@bitcoinerlab/secp256k1';
@@ -48,8 +49,8 @@ const rpc = (t: 'DEVA' | 'DEVB') =>
     family: 'litecoin',
     wallet: cfg.wallet,
   });
-const height = (t: 'DEVA' | 'DEVB') => rpc(t).call<number>('getblockcount', [], { wallet: false });
-const newAddress = (t: 'DEVA' | 'DEVB') => rpc(t).call<string>('getnewaddress', ['', 'bech32']);
+const height = (t: 'DEVA' | 'DEVB') => rpc(t).callAs(z.number(), 'getblockcount', [], { wallet: false });
+const newAddress = (t: 'DEVA' | 'DEVB') => rpc(t).callAs(z.string(), 'getnewaddress', ['', 'bech32']);
 const pubkey = () => bytesToHex(ECPair.makeRandom().publicKey);
 
 const host = createP2pHost({
@@ -98,7 +99,7 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
   const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
   const txid = await payAt(wallet, address, amount);
-  const tx = Transaction.fromHex(await wallet.call<string>('getrawtransaction', [txid], { wallet: false }));
+  const tx = Transaction.fromHex(await wallet.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false }));
   const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(htlcOutputScript(script)));
   out({ event: 'funded', txid, vout, amount: amount.toString(), ticker: e.ticker });
   await send({

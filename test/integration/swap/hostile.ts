@@ -1,6 +1,7 @@
 // Runs hostile-peer.ts as a child process and follows its JSON-line events; checks what the
 // honest node recorded about it (its ban, straight from the node's SQLite file) and what it paid.
 // `useHostiles` gives a test file the honest pair and hostile peers, all killed after the file.
+import { z } from 'zod';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,7 +62,7 @@ export class Hostile {
   }): Promise<Hostile> {
     for (const t of ['DEVA', 'DEVB'] as const) {
       await o.dev[t].rpc.call('createwallet', [o.name], { wallet: false });
-      const address = await o.dev[t].rpc.forWallet(o.name).call<string>('getnewaddress', ['', 'bech32']);
+      const address = await o.dev[t].rpc.forWallet(o.name).callAs(z.string(), 'getnewaddress', ['', 'bech32']);
       await o.dev[t].rpc.call('sendtoaddress', [address, formatAmount(10_00000000n, 8)]);
       await o.dev[t].mine(1);
     }

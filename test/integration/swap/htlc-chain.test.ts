@@ -2,6 +2,7 @@
 // appears on chain, in the mempool and in the block), refund another after its lock (refused
 // before it), and reconcile the funding wallet to the satoshi. The signer is a test ecpair key
 // signing low-R, standing in for the vault.
+import { z } from 'zod';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -32,9 +33,9 @@ let swapWallet: RpcClient;
 let expected = 0n;
 
 const node = () => chain.rpc;
-const height = () => node().call<number>('getblockcount', [], { wallet: false });
+const height = () => node().callAs(z.number(), 'getblockcount', [], { wallet: false });
 const balance = () => swapWallet.amount('getbalance', ['*', 0]);
-const mineElsewhere = async (n: number) => chain.mine(n, await node().call<string>('getnewaddress'));
+const mineElsewhere = async (n: number) => chain.mine(n, await node().callAs(z.string(), 'getnewaddress'));
 
 function rpcText(err: unknown): string {
   const e = err as { message?: string; details?: unknown };
@@ -44,7 +45,7 @@ function rpcText(err: unknown): string {
 /** Pay `amount` to the HTLC from the swap wallet; returns the outpoint and the wallet fee paid. */
 async function fund(script: Uint8Array, amount: bigint): Promise<{ txid: string; vout: number; fee: bigint }> {
   const txid = await payAt(swapWallet, htlcAddress(script, DEVA), amount);
-  const wtx = await swapWallet.call<{ fee: number; hex: string }>('gettransaction', [txid]);
+  const wtx = await swapWallet.callAs(z.object({ fee: z.number(), hex: z.string() }).loose(), 'gettransaction', [txid]);
   const tx = Transaction.fromHex(wtx.hex);
   const out = p2wshOutputScript(script);
   const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(out));
@@ -78,9 +79,14 @@ function spendOf(funding: { txid: string; vout: number }, value: bigint, script:
 
 /** A transaction as mined in the block `blockHash`, or undefined. */
 async function minedIn(blockHash: string, txid: string): Promise<{ txid: string; hex: string } | undefined> {
-  const block = await node().call<{ tx: Array<{ txid: string; hex: string }> }>('getblock', [blockHash, 2], {
-    wallet: false,
-  });
+  const block = await node().callAs(
+    z.object({ tx: z.array(z.object({ txid: z.string(), hex: z.string() }).loose()) }).loose(),
+    'getblock',
+    [blockHash, 2],
+    {
+      wallet: false,
+    },
+  );
   return block.tx.find((t) => t.txid === txid);
 }
 
@@ -90,7 +96,7 @@ beforeAll(async () => {
   await node().call('createwallet', ['swap'], { wallet: false });
   swapWallet = node().forWallet('swap');
   const start = 10_00000000n;
-  await payAt(node(), await swapWallet.call<string>('getnewaddress'), start);
+  await payAt(node(), await swapWallet.callAs(z.string(), 'getnewaddress'), start);
   await mineElsewhere(1);
   expected = start;
   expect(await balance()).toBe(expected);
@@ -108,7 +114,8 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     const funding = await fund(script, amount);
     expected -= amount + funding.fee;
     await mineElsewhere(1);
-    const utxo = await node().call<{ value: number; scriptPubKey: { hex: string } }>(
+    const utxo = await node().callAs(
+      z.object({ value: z.number(), scriptPubKey: z.object({ hex: z.string() }).loose() }).loose(),
       'gettxout',
       [funding.txid, funding.vout],
       { wallet: false },
@@ -117,12 +124,12 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     expect(utxo.scriptPubKey.hex).toBe(bytesToHex(p2wshOutputScript(script)));
     expect(decodeHtlcScript(script).locktime).toBe(locktime);
 
-    const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
+    const destination = await swapWallet.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
     const claim = buildClaimTx({ ...spendOf(funding, amount, script, destination), preimage: secret, signer: claimer });
-    expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
+    expect(await node().callAs(z.string(), 'sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
 
     // Any watcher can read the secret from the mempool before the claim confirms.
-    const inMempool = await node().call<string>('getrawtransaction', [claim.txid], { wallet: false });
+    const inMempool = await node().callAs(z.string(), 'getrawtransaction', [claim.txid], { wallet: false });
     expect(extractSecret(inMempool, { secretHash: sha256(secret) })).toEqual(secret);
 
     const [blockHash] = await mineElsewhere(1);
@@ -150,7 +157,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     expected -= amount + funding.fee;
     await mineElsewhere(1);
 
-    const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
+    const destination = await swapWallet.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
     const refund = buildRefundTx({ ...spendOf(funding, amount, script, destination), signer: refunder });
     expect(refund.tx.locktime).toBe(locktime);
 
@@ -163,7 +170,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
 
     // Tip at the lock: the next block is above it, so the refund is valid.
     await mineElsewhere(1);
-    expect(await node().call<string>('sendrawtransaction', [refund.hex], { wallet: false })).toBe(refund.txid);
+    expect(await node().callAs(z.string(), 'sendrawtransaction', [refund.hex], { wallet: false })).toBe(refund.txid);
     const [blockHash] = await mineElsewhere(1);
     const mined = await minedIn(blockHash!, refund.txid);
     expect(mined).toBeDefined();
@@ -180,7 +187,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     const funding = await fund(script, amount);
     expected -= amount + funding.fee;
     await mineElsewhere(1);
-    const destination = await swapWallet.call<string>('getnewaddress', ['', 'bech32']);
+    const destination = await swapWallet.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
     const claim = buildClaimTx({
       ...spendOf(funding, amount, script, destination),
       feeRateSatPerVb: 0n,
@@ -188,7 +195,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
       signer: claimer,
     });
     expect(claim.feeRate).toBe(10n);
-    expect(await node().call<string>('sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
+    expect(await node().callAs(z.string(), 'sendrawtransaction', [claim.hex], { wallet: false })).toBe(claim.txid);
     await mineElsewhere(1);
     expected += amount - claim.fee;
     expect(await balance()).toBe(expected);

@@ -2,6 +2,7 @@
 // funds" from litecoind), a proposal the peer never agreed to or whose terms it refuses (answered
 // at once, not by silence), and the user's abort before and after its coins are locked. Wallets
 // reconcile to the satoshi.
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { Transaction } from 'bitcoinjs-lib';
 import { height, mineTo, withMiner } from '../../support/regtest.ts';
@@ -105,21 +106,24 @@ describe('swaps that stop early', () => {
       expect(stopped).toMatchObject({ state: 'refunding', terminal: false, reason: { code: 'user-abort' } });
       const m = await maker.waitSwap(swapId, (x) => x.state === 'refunding', 'maker heard the abort');
       expect(m.reason?.code).toBe('counterparty-abort');
-      miner.paused.delete('DEVB');
       const t = await taker.swap(swapId);
       const takerLock = t.locks.find((l) => l.side === 'own')!.locktime;
       const makerLock = m.locks.find((l) => l.side === 'own')!.locktime;
 
       // One block before the lock opens nothing may move: the refund would not be valid yet.
+      // The auto-miner stays off this chain until then, so no block of its own can race mineTo
+      // past the lock.
       await mineTo(dev.DEVB, takerLock - 1);
       await new Promise((r) => setTimeout(r, 800));
+      expect(await height(dev.DEVB)).toBe(takerLock - 1);
       expect(await taker.swap(swapId)).toMatchObject({ state: 'refunding' });
       expect((await taker.swap(swapId)).txs.some((x) => x.kind === 'refund')).toBe(false);
+      miner.paused.delete('DEVB');
       await mineTo(dev.DEVB, takerLock);
       const tDone = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
       expect(tDone.outcome).toBe('refunded');
       const refund = Transaction.fromHex(
-        await dev.DEVB.rpc.call<string>('getrawtransaction', [tDone.txs.find((x) => x.kind === 'refund')!.txid], {
+        await dev.DEVB.rpc.callAs(z.string(), 'getrawtransaction', [tDone.txs.find((x) => x.kind === 'refund')!.txid], {
           wallet: false,
         }),
       );

@@ -3,6 +3,7 @@
 // witness, catches up on history after a late start, follows reorgs (back to the mempool, back
 // into a block, conflicted away), finds a transaction by txid whatever it pays to, and carries on
 // across a daemon restart.
+import { z } from 'zod';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -30,7 +31,7 @@ let chain: RegtestDaemon;
 const watchers: ChainWatcher[] = [];
 
 const node = () => chain.rpc;
-const height = () => node().call<number>('getblockcount', [], { wallet: false });
+const height = () => node().callAs(z.number(), 'getblockcount', [], { wallet: false });
 
 function newWatcher(): ChainWatcher {
   const w = createChainWatcher({ ticker: 'DEVA', rpc: () => chain.rpc, pollMs: 60_000 });
@@ -116,7 +117,7 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
     expect(w.tip()!.height).toBe(await height());
 
     const vout = outs[0]!.vout;
-    const destination = await node().call<string>('getnewaddress', ['', 'bech32']);
+    const destination = await node().callAs(z.string(), 'getnewaddress', ['', 'bech32']);
     const claim = buildClaimTx({
       fundingTxid: txid,
       vout,
@@ -172,19 +173,30 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
 
     // Drop the block again and mine a competing one that double-spends the funding's input.
     await node().call('invalidateblock', [blockHash], { wallet: false });
-    const funding = Transaction.fromHex(await node().call<string>('getrawtransaction', [txid], { wallet: false }));
+    const funding = Transaction.fromHex(
+      await node().callAs(z.string(), 'getrawtransaction', [txid], { wallet: false }),
+    );
     const input = funding.ins[0]!;
     const prevTxid = bytesToHex(Uint8Array.from(input.hash).reverse());
-    const prev = await node().call<{ vout: Array<{ value: string }> }>('getrawtransaction', [prevTxid, true], {
-      wallet: false,
-    });
+    const prev = await node().callAs(
+      z.object({ vout: z.array(z.object({ value: z.string() }).loose()) }).loose(),
+      'getrawtransaction',
+      [prevTxid, true],
+      {
+        wallet: false,
+      },
+    );
     const value = amountFromCoinJson(prev.vout[input.index]!.value, 8);
-    const elsewhere = await node().call<string>('getnewaddress', ['', 'bech32']);
-    const raw = await node().call<string>('createrawtransaction', [
+    const elsewhere = await node().callAs(z.string(), 'getnewaddress', ['', 'bech32']);
+    const raw = await node().callAs(z.string(), 'createrawtransaction', [
       [{ txid: prevTxid, vout: input.index }],
       { [elsewhere]: formatAmount(value - 10_000n, 8) },
     ]);
-    const signed = await node().call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [raw]);
+    const signed = await node().callAs(
+      z.object({ hex: z.string(), complete: z.boolean() }).loose(),
+      'signrawtransactionwithwallet',
+      [raw],
+    );
     expect(signed.complete).toBe(true);
     await node().call('generateblock', [elsewhere, [signed.hex]], { wallet: false });
     await w.poke();
@@ -197,7 +209,7 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
   it('finds a transaction by txid whatever it pays to, and keeps going across a daemon restart', async () => {
     const w = newWatcher();
     await w.poke();
-    const txid = await pay(await node().call<string>('getnewaddress', ['', 'bech32']), 1_000_000n);
+    const txid = await pay(await node().callAs(z.string(), 'getnewaddress', ['', 'bech32']), 1_000_000n);
     await chain.mine(1);
     w.setInterest('notice', { txids: [txid], fromHeight: (await height()) - 1 });
     await w.poke();

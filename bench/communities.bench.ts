@@ -1,0 +1,275 @@
+// Communities over the real network and the catch-up path (docs/communities.md §18):
+//  - delivery: N bench/community-node.ts processes on loopback (real libp2p and gossipsub, the
+//    real communities node) in a sparse random mesh, all in one community; one member sends
+//    messages; send → shown latency at every other member (one machine, one clock), and the same
+//    for bare gossipsub messages of the same size on a topic of their own, in the same run.
+//  - catch-up: a member offline while another sends M messages comes back and reads them all
+//    from the other member (in-process network: the real catch-up, ingest and decryption code).
+// Writes bench/results/communities.json.   npm run bench -- communities
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createTestNet, eventually, testNode } from '../src-main/communities/testkit.ts';
+import { seededRandom } from '../src-shared/orders/book-bench.ts';
+import { nodeBinary } from '../test/support/p2p-proc.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+class CmProc {
+  readonly child: ChildProcessWithoutNullStreams;
+  peerId = '';
+  addrs: string[] = [];
+  /** text → when this process showed it (or received it raw). */
+  readonly shown = new Map<string, number>();
+  #next = 1;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #ready: Promise<void>;
+
+  constructor(name: string) {
+    this.child = spawn(nodeBinary(), [path.join(import.meta.dirname, 'community-node.ts'), name], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let ready: () => void;
+    let failed: (e: Error) => void;
+    this.#ready = new Promise((res, rej) => {
+      ready = res;
+      failed = rej;
+    });
+    const stderr: string[] = [];
+    createInterface({ input: this.child.stderr }).on('line', (l) => {
+      stderr.push(l);
+      if (process.env.BENCH_DEBUG) console.error(`[${name}] ${l}`);
+    });
+    this.child.once('exit', (code) =>
+      failed(new Error(`bench node exited (${code}): ${stderr.slice(-10).join('\n')}`)),
+    );
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const m = JSON.parse(line) as { id?: number; ok?: boolean; result?: unknown; error?: string } & Record<
+        string,
+        unknown
+      >;
+      if (m.event === 'ready') {
+        this.peerId = m.peerId as string;
+        this.addrs = m.addrs as string[];
+        ready();
+      } else if (m.event === 'shown' || m.event === 'raw') this.shown.set(m.text as string, m.t as number);
+      else if (m.id !== undefined) {
+        const p = this.#pending.get(m.id);
+        this.#pending.delete(m.id);
+        if (m.ok) p?.resolve(m.result);
+        else p?.reject(new Error(m.error));
+      }
+    });
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  call<T = unknown>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.stdin.write(`${JSON.stringify({ id, cmd, ...args })}\n`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function latencies(sent: Array<{ text: string; t: number }>, receivers: CmProc[]) {
+  const all: number[] = [];
+  let missing = 0;
+  for (const s of sent)
+    for (const r of receivers) {
+      const t = r.shown.get(s.text);
+      if (t === undefined) missing++;
+      else all.push(t - s.t);
+    }
+  all.sort((a, b) => a - b);
+  return {
+    pairs: sent.length * receivers.length,
+    missing,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    max: all.at(-1) ?? null,
+  };
+}
+
+async function settle(sent: Array<{ text: string }>, receivers: CmProc[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !sent.every((s) => receivers.every((r) => r.shown.has(s.text))))
+    await new Promise((r) => setTimeout(r, 100));
+}
+
+export async function runDelivery(o: { nodes?: number; messages?: number; gapMs?: number; degree?: number } = {}) {
+  const n = o.nodes ?? 20;
+  const count = o.messages ?? 100;
+  const gapMs = o.gapMs ?? 100;
+  const random = seededRandom(11);
+  const procs = Array.from({ length: n }, (_, i) => new CmProc(i === 0 ? 'owner' : `m${i}`));
+  try {
+    await Promise.all(procs.map((p) => p.ready()));
+    let links = 0;
+    for (let i = 1; i < n; i++) {
+      const targets = new Set<number>();
+      while (targets.size < Math.min(o.degree ?? 3, i)) targets.add(Math.floor(random() * i));
+      for (const t of targets) {
+        await procs[i]!.call('dial', { addr: procs[t]!.addrs[0] });
+        links++;
+      }
+    }
+    const owner = procs[0]!;
+    const joinStart = performance.now();
+    const { id } = await owner.call<{ id: string }>('create', { name: 'Bench' });
+    for (const p of procs.slice(1)) {
+      const { link } = await owner.call<{ link: string }>('invite', { community: id });
+      await p.call('join', { link });
+    }
+    const joinMs = performance.now() - joinStart;
+    // Every member sees everyone before the measured part.
+    for (const p of procs) {
+      const until = Date.now() + 120_000;
+      while ((await p.call<number>('members', { community: id })) !== n) {
+        if (Date.now() > until) throw new Error(`${p.peerId} does not see ${n} members`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const receivers = procs.slice(1);
+    await owner.call('sendMany', { community: id, count: 5, gapMs: 50, prefix: 'warm-' });
+    await new Promise((r) => setTimeout(r, 1500));
+    const sent = await owner.call<Array<{ text: string; t: number }>>('sendMany', {
+      community: id,
+      count,
+      gapMs,
+      prefix: 'msg-',
+    });
+    await settle(sent, receivers, 20_000);
+    const community = latencies(sent, receivers);
+
+    const topic = 'hashlock/bench/raw/1';
+    await Promise.all(receivers.map((p) => p.call('rawSub', { topic })));
+    await owner.call('rawSub', { topic });
+    await new Promise((r) => setTimeout(r, 3000));
+    // The same payload size as a padded community message (1 KiB bucket plus framing).
+    const raw = await owner.call<Array<{ text: string; t: number }>>('rawPub', {
+      topic,
+      count,
+      gapMs,
+      prefix: 'raw-',
+      bytes: 1400,
+    });
+    await settle(raw, receivers, 20_000);
+    const gossip = latencies(raw, receivers);
+    return {
+      nodes: n,
+      links,
+      messages: count,
+      gapMs,
+      joinAllMs: Math.round(joinMs),
+      community,
+      rawGossipsub: gossip,
+      ratio: {
+        p50: gossip.p50 > 0 ? +(community.p50 / gossip.p50).toFixed(2) : null,
+        p99: gossip.p99 > 0 ? +(community.p99 / gossip.p99).toFixed(2) : null,
+      },
+    };
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+  }
+}
+
+export async function runCatchUp(o: { messages?: number; deadlineMs?: number } = {}) {
+  const m = o.messages ?? Number(process.env.BENCH_CM_MESSAGES ?? 10_000);
+  const net = createTestNet();
+  const [alice, bob] = await Promise.all([testNode(net, 'alice'), testNode(net, 'bob')]);
+  try {
+    net.connect(alice.peerId, bob.peerId);
+    net.connect(bob.peerId, alice.peerId);
+    const c = await alice.node.handlers['communities.create']({ name: 'Catch-up' });
+    const { link } = await alice.node.handlers['communities.invite']({ id: c.id });
+    await bob.node.handlers['communities.join']({ link });
+    await eventually(
+      async () => (await bob.node.handlers['communities.get']({ id: c.id })).state === 'joined',
+      'joined',
+    );
+    net.setOnline(bob.peerId, false);
+    const sendStart = performance.now();
+    for (let i = 0; i < m; i++)
+      await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `offline ${i}` });
+    const sendMs = performance.now() - sendStart;
+    const count = async () =>
+      (await bob.node.handlers['communities.messages']({ id: c.id, channel: 'general', limit: 1 })).unread;
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    net.setOnline(bob.peerId, true);
+    // Progress is recorded rather than a timeout thrown: a slow catch-up is a result too.
+    const progress: Array<{ ms: number; read: number }> = [];
+    const deadline = start + (o.deadlineMs ?? 600_000);
+    let read = 0;
+    while (read < m && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      read = await count();
+      const ms = Math.round(performance.now() - start);
+      if (progress.length === 0 || ms - progress.at(-1)!.ms >= 5000 || read >= m) progress.push({ ms, read });
+    }
+    const catchUpMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    // Both nodes run in this process: CPU time is the serving member's and the returning one's
+    // together (and excludes WebCrypto's thread pool); wall time on a loaded machine is far above it.
+    return {
+      messages: m,
+      sendAllMs: Math.round(sendMs),
+      read,
+      complete: read >= m,
+      catchUpMs: Math.round(catchUpMs),
+      catchUpCpuMs: Math.round((used.user + used.system) / 1000),
+      targetMs: 5000,
+      progress,
+      loadAverage: loadavg()[0],
+    };
+  } finally {
+    await Promise.all([alice.stop(), bob.stop()]);
+  }
+}
+
+export async function run() {
+  const args = process.argv.slice(2);
+  const delivery = args.includes('--no-delivery') ? null : await runDelivery();
+  const catchUp = await runCatchUp();
+  const result = {
+    at: new Date().toISOString(),
+    delivery,
+    catchUp,
+    removal: 'bench/results/mls.json (npm run bench -- mls)',
+  };
+  await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(path.join(ROOT, 'bench', 'results', 'communities.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return {
+    ...result,
+    summary: {
+      deliveryP50: delivery?.community.p50,
+      deliveryP99: delivery?.community.p99,
+      ratioP99: delivery?.ratio.p99,
+      catchUpMs: catchUp.catchUpMs,
+      loadAverage: catchUp.loadAverage,
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await run(), null, 2));

@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORE_PROTOCOL } from '../../src-shared/communities/sync.ts';
+import type { Page } from '../../src-shared/communities/storage.ts';
+import { createTestNet, eventually, testNode, type TestNet, type TestNode } from './testkit.ts';
+
+let nodes: TestNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  nodes = [];
+});
+
+async function start(net: TestNet, names: string[], storage: string[] = []) {
+  const made = await Promise.all(names.map((n) => testNode(net, n, { storage: storage.includes(n) })));
+  nodes.push(...made);
+  for (const a of made) for (const b of made) if (a !== b) net.connect(a.peerId, b.peerId);
+  return made;
+}
+
+const texts = async (n: TestNode, id: string) =>
+  (await n.node.handlers['communities.messages']({ id, channel: 'general' })).messages.map((m) => m.text);
+
+async function join(owner: TestNode, id: string, who: TestNode) {
+  const { link } = await owner.node.handlers['communities.invite']({ id });
+  await who.node.handlers['communities.join']({ link });
+  await eventually(
+    async () => (await who.node.handlers['communities.get']({ id })).state === 'joined',
+    `${who.name} joins`,
+  );
+}
+
+async function storeCommunity(alice: TestNode, store: TestNode) {
+  const nodes = await alice.node.handlers['communities.storageNodes']({});
+  expect(nodes.map((n) => n.peerId)).toEqual([store.peerId]);
+  const c = await alice.node.handlers['communities.create']({
+    name: 'Archive',
+    persistence: { mode: 'store', nodes: [{ peerId: nodes[0]!.peerId, key: nodes[0]!.key }], retentionDays: 30 },
+  });
+  await eventually(
+    async () => (await store.node.handlers['communities.storageReport']({})).topics.length === 1,
+    'the grant',
+  );
+  return c;
+}
+
+describe('catching up', () => {
+  it('a member back from offline catches up from a storage node in store mode, with every other member offline', async () => {
+    const net = createTestNet();
+    const [alice, bob, carol, store] = await start(net, ['alice', 'bob', 'carol', 'store'], ['store']);
+    const c = await storeCommunity(alice!, store!);
+    await join(alice!, c.id, bob!);
+    await join(alice!, c.id, carol!);
+    net.setOnline(carol!.peerId, false);
+    for (let i = 1; i <= 12; i++)
+      await (i % 2 ? alice! : bob!).node.handlers['communities.send']({
+        id: c.id,
+        channel: 'general',
+        text: `note ${i}`,
+      });
+    await eventually(
+      async () => (await store!.node.handlers['communities.storageReport']({})).topics[0]!.items >= 14,
+      'stored',
+    );
+    net.setOnline(alice!.peerId, false);
+    net.setOnline(bob!.peerId, false);
+    net.setOnline(carol!.peerId, true);
+    await eventually(
+      async () => (await texts(carol!, c.id)).length === 12,
+      'carol reads all twelve from the node',
+      20_000,
+    );
+    expect(await texts(carol!, c.id)).toEqual(Array.from({ length: 12 }, (_, i) => `note ${i + 1}`));
+  }, 60_000);
+
+  it('a storage node learns nothing but sizes and timing', async () => {
+    const net = createTestNet();
+    const [alice, bob, store] = await start(net, ['alice', 'bob', 'store'], ['store']);
+    const c = await storeCommunity(alice!, store!);
+    await join(alice!, c.id, bob!);
+    const secret = 'the meeting is at the old mill';
+    await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: secret });
+    await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: 'ok' });
+    await eventually(async () => (await texts(bob!, c.id)).includes('ok'), 'bob reads');
+    const kept = JSON.stringify([
+      store!.db.prepare('SELECT * FROM storage_item').all(),
+      store!.db.prepare('SELECT * FROM storage_topic').all(),
+    ]);
+    for (const hidden of [secret, 'Archive', 'general', alice!.did, bob!.did, alice!.did.slice(7), bob!.did.slice(7)])
+      expect(kept.includes(hidden), hidden).toBe(false);
+    const msgs = store!.db.prepare("SELECT size FROM storage_item WHERE kind = 'msg' ORDER BY seq").all() as Array<{
+      size: number;
+    }>;
+    // The two posts (the last two messages): a longer and a shorter text land in one padding bucket.
+    const [a, b] = msgs.slice(-2);
+    expect(a!.size).toBe(b!.size);
+    const report = await store!.node.handlers['communities.storageReport']({});
+    expect(report.topics[0]).toMatchObject({ items: expect.any(Number), bytes: expect.any(Number) });
+    expect(Object.keys(report.topics[0]!).sort()).toEqual(
+      ['bytes', 'epoch', 'items', 'knocks', 'newestAt', 'oldestAt', 'quotaBytes', 'retentionDays', 'topic'].sort(),
+    );
+  });
+
+  it('in relay mode a member back from offline catches up from the other members', async () => {
+    const net = createTestNet();
+    const [alice, bob, carol] = await start(net, ['alice', 'bob', 'carol']);
+    const c = await alice!.node.handlers['communities.create']({ name: 'Relay' });
+    await join(alice!, c.id, bob!);
+    await join(alice!, c.id, carol!);
+    net.setOnline(carol!.peerId, false);
+    for (let i = 1; i <= 6; i++)
+      await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `relay ${i}` });
+    await alice!.node.handlers['communities.remove']({ id: c.id, did: bob!.did });
+    await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: 'after the removal' });
+    net.setOnline(alice!.peerId, false);
+    net.setOnline(carol!.peerId, true);
+    // Only bob is there: removed, it still relays ciphertext of the epochs it knew, never the new ones.
+    await eventually(async () => (await texts(carol!, c.id)).length === 6, 'carol catches up from bob', 20_000);
+    net.setOnline(alice!.peerId, true);
+    await eventually(
+      async () => (await texts(carol!, c.id)).includes('after the removal'),
+      'carol catches up from alice',
+      20_000,
+    );
+    expect((await carol!.node.handlers['communities.get']({ id: c.id })).members).toBe(2);
+  }, 60_000);
+
+  it('a storage node that drops or alters a range is caught; the member gets the rest from peers', async () => {
+    const net = createTestNet();
+    const [alice, carol, store] = await start(net, ['alice', 'carol', 'store'], ['store']);
+    const c = await storeCommunity(alice!, store!);
+    await join(alice!, c.id, carol!);
+    net.setOnline(carol!.peerId, false);
+    for (let i = 1; i <= 8; i++)
+      await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `m${i}` });
+    await eventually(
+      async () => (await store!.node.handlers['communities.storageReport']({})).topics[0]!.items >= 10,
+      'stored',
+    );
+    // The node's answers are tampered with: one item dropped, another's ciphertext altered.
+    const handler = net.handlersOf(store!.peerId);
+    const honest = handler.get(STORE_PROTOCOL)!;
+    handler.set(STORE_PROTOCOL, async (req, ctx) => {
+      const answer = await honest(req, ctx);
+      const page = answer as Page;
+      if (!page?.items) return answer;
+      const items = page.items.filter((_, i) => i !== 3);
+      const altered = items.map((it, i) =>
+        i === 5 ? { ...it, envelope: { ...it.envelope, body: it.envelope.body.slice(0, -4) + 'AAAA' } } : it,
+      );
+      return { ...page, items: altered };
+    });
+    net.setOnline(carol!.peerId, true);
+    await eventually(
+      async () => (await texts(carol!, c.id)).length === 8,
+      'carol gets every message from alice',
+      20_000,
+    );
+    expect(net.scoreOf(carol!.peerId, store!.peerId)).toBeGreaterThan(0);
+    const shown = await texts(carol!, c.id);
+    expect(shown).toEqual(Array.from({ length: 8 }, (_, i) => `m${i + 1}`));
+  }, 60_000);
+});

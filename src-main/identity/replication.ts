@@ -1,0 +1,379 @@
+// Identity replication over the p2p host (docs/identity.md §5): our own writes are pushed on the
+// gossip topic; a node catches up with every peer it connects to by range-based set
+// reconciliation and fetches only what it lacks, verified off-thread and stored in batches.
+// Everything a peer sends is schema-checked, verified and judged like any other record;
+// offences are scored, floods of new identities are rate-limited per peer.
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
+import { recordIdOf } from '../../src-shared/identity/records.ts';
+import { buildReconcileSet, type ReconcileSet } from '../../src-shared/identity/reconcile-set.ts';
+import { reconcileWith, respondReconcile } from '../../src-shared/identity/reconcile.ts';
+import {
+  FETCH_PROTOCOL,
+  FetchRequest,
+  FetchResponse,
+  IDENTITY_TOPIC,
+  MAX_PUSH_BYTES,
+  PushMessage,
+  RECONCILE_PROTOCOL,
+  keyHintBytes,
+  offenceFor,
+  packFetchResponse,
+  wireId,
+  type WireRecord,
+} from '../../src-shared/identity/replication.ts';
+import { addressOfDid } from '../../src-shared/identity/verify.ts';
+import { KeyedRateLimiter, type TokenBucketConfig } from '../../src-shared/protocol/rate-limit.ts';
+import type { Logger } from '../kernel/log.ts';
+import { peerFailure, type Offence, type P2pHost } from '../p2p/index.ts';
+import { sleep } from '../kernel/time.ts';
+import type { IngestSource, Registry } from './registry.ts';
+import type { IdentityRepo } from './repo.ts';
+import type { VerifyPool } from './verify-pool.ts';
+
+export const LOOKUP_PROTOCOL = '/hashlock/identity/lookup/1';
+const MAX_LOOKUP_DIDS = 64;
+const FETCH_BATCH = 1024;
+
+export interface ReplicationOptions {
+  /** New DIDs a peer may push by gossip: beyond it, pushes of unknown identities are dropped and scored. */
+  readonly newPerPeer: TokenBucketConfig;
+  /** Records one peer may hand us in one catch-up. */
+  readonly maxFetchPerSession: number;
+  /** A peer is reconciled again after this long (heals missed gossip). */
+  readonly resyncMs: number;
+}
+
+export const DEFAULT_REPLICATION: ReplicationOptions = {
+  newPerPeer: { capacity: 60, refillPerSec: 1 },
+  maxFetchPerSession: 250_000,
+  resyncMs: 5 * 60_000,
+};
+
+export interface SyncStatus {
+  peersReconciled: number;
+  recordsFetched: number;
+  lastSyncAt: number | null;
+  lastError: string | null;
+}
+
+export interface Replication {
+  start(): Promise<void>;
+  stop(): void;
+  /** Catches up with one peer now (also run on every new connection). */
+  syncWith(peerId: string): Promise<{ need: number; stored: number }>;
+  /** Asks connected peers for the profiles of these DIDs and stores what verifies. */
+  lookup(dids: readonly string[]): Promise<number>;
+  status(): SyncStatus;
+}
+
+export interface ReplicationDeps {
+  readonly p2p: P2pHost;
+  readonly repo: IdentityRepo;
+  readonly registry: Registry;
+  readonly pool: VerifyPool;
+  /** The signer's key of a DID as this node knows it (hints for the pool's workers). */
+  readonly knownKey: (address: string) => Uint8Array | undefined;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly options?: Partial<ReplicationOptions>;
+  readonly onSync?: (e: {
+    phase: 'reconciling' | 'fetching' | 'done' | 'failed';
+    need: number;
+    fetched: number;
+  }) => void;
+}
+
+const wireRecordOf = (content: string, key: Uint8Array | undefined): WireRecord =>
+  key ? { content, key: b64urlFromBytes(key) } : { content };
+
+export function createReplication(d: ReplicationDeps): Replication {
+  const opts = { ...DEFAULT_REPLICATION, ...d.options };
+  const newDids = new KeyedRateLimiter(opts.newPerPeer);
+  const status: SyncStatus = { peersReconciled: 0, recordsFetched: 0, lastSyncAt: null, lastError: null };
+  const syncing = new Map<string, Promise<{ need: number; stored: number }>>();
+  const lastSync = new Map<string, number>();
+  let set: ReconcileSet | undefined;
+  let stopped = false;
+  const offs: Array<() => void> = [];
+
+  const reconcileSet = (): ReconcileSet => (set ??= buildReconcileSet(d.repo.reconcileItems()));
+
+  /** On the host's one count per peer (docs/p2p.md): enough points and the host bans the peer. */
+  const penalize = (peerId: string, offence: Offence, detail: string) =>
+    d.p2p.penalize(peerId, offence, `identity: ${detail}`);
+
+  function onPush(from: string, data: Uint8Array): void {
+    if (data.length > MAX_PUSH_BYTES) return penalize(from, 'oversize', `identity push of ${data.length} bytes`);
+    let msg: PushMessage;
+    try {
+      msg = PushMessage.parse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data)));
+    } catch {
+      return penalize(from, 'malformed', 'identity push is not a push message');
+    }
+    const did = pushedDid(msg.content);
+    if (did !== undefined && !d.repo.get(did) && !newDids.take(from, d.now())) {
+      return penalize(from, 'rateLimited', 'too many new identities pushed');
+    }
+    const outcome = d.registry.ingest(msg.content, { via: 'gossip', peerId: from, keyHint: keyHintBytes(msg.key) });
+    if (outcome.stored) return;
+    const offence = offenceFor(outcome.reason, 'push');
+    if (offence) penalize(from, offence, `${outcome.reason}: ${outcome.message.slice(0, 120)}`);
+  }
+
+  async function fetchAndStore(peerId: string, need: readonly string[]): Promise<number> {
+    let stored = 0;
+    let fetched = 0;
+    const wanted = need.slice(0, opts.maxFetchPerSession);
+    const batches: string[][] = [];
+    for (let i = 0; i < wanted.length; i += FETCH_BATCH) batches.push(wanted.slice(i, i + FETCH_BATCH));
+    // The next batch is on the wire while this one verifies and stores.
+    let next = batches.length > 0 ? fetchWithRetry(peerId, batches[0]!) : undefined;
+    for (let i = 0; next; i++) {
+      const answer = await next;
+      next = i + 1 < batches.length && answer !== undefined ? fetchWithRetry(peerId, batches[i + 1]!) : undefined;
+      if (answer === undefined) break;
+      fetched += answer.length;
+      d.onSync?.({ phase: 'fetching', need: wanted.length, fetched });
+      stored += await storeBatch(peerId, answer);
+    }
+    status.recordsFetched += fetched;
+    return stored;
+  }
+
+  /** A fetch that timed out or lost its connection is asked once more before the session gives up. */
+  async function fetchWithRetry(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+    try {
+      return await fetchOnce(peerId, ids);
+    } catch (err) {
+      const reason = peerFailure(err)?.reason;
+      if (reason === undefined || !['timeout', 'reset', 'unreachable'].includes(reason)) throw err;
+      await sleep(1000);
+      return fetchOnce(peerId, ids);
+    }
+  }
+
+  /** One fetch request; what is missing from the answer is asked for again, once. */
+  async function fetchOnce(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+    const out: WireRecord[] = [];
+    let ask = ids.slice();
+    for (let attempt = 0; attempt < 2 && ask.length > 0; attempt++) {
+      const raw = await d.p2p.request(peerId, FETCH_PROTOCOL, { v: 1, ids: ask }, { timeoutMs: 30_000 });
+      const parsed = FetchResponse.safeParse(raw);
+      if (!parsed.success) {
+        penalize(peerId, 'badResponse', 'identity fetch answer does not match its schema');
+        return undefined;
+      }
+      const asked = new Set(ask);
+      for (const r of parsed.data.records) {
+        const id = recordIdOf(r.content);
+        if (id === undefined || !asked.delete(wireId(id))) {
+          penalize(peerId, 'badResponse', 'identity fetch answer holds a record that was not asked for');
+          return undefined;
+        }
+        out.push(r);
+      }
+      // A peer that answers nothing has nothing more for us (records replaced meanwhile).
+      if (parsed.data.records.length === 0) break;
+      ask = [...asked];
+    }
+    return out;
+  }
+
+  async function storeBatch(peerId: string, records: readonly WireRecord[]): Promise<number> {
+    const jobs = records.map((r) => {
+      const hint = keyHintBytes(r.key) ?? knownKeyOf(r.content);
+      return { content: r.content, ...(hint ? { keyHint: hint } : {}) };
+    });
+    const results = await d.pool.verify(jobs);
+    const source: IngestSource = { via: 'sync', peerId };
+    const good = [];
+    for (const r of results) {
+      if (r.ok) good.push({ record: r.record, source });
+      else {
+        const offence = offenceFor(r.reason, 'fetch');
+        if (offence) penalize(peerId, offence, `fetched record refused: ${r.reason}`);
+      }
+    }
+    return d.registry.ingestVerified(good).filter((o) => o.stored).length;
+  }
+
+  function knownKeyOf(content: string): Uint8Array | undefined {
+    const did = pushedDid(content);
+    const address = did && addressOfDid(did);
+    return address ? d.knownKey(address) : undefined;
+  }
+
+  async function session(peerId: string): Promise<{ need: number; stored: number }> {
+    d.onSync?.({ phase: 'reconciling', need: 0, fetched: 0 });
+    try {
+      const outcome = await reconcileWith(reconcileSet(), (message) =>
+        d.p2p.request(peerId, RECONCILE_PROTOCOL, message, { timeoutMs: 30_000 }),
+      );
+      const stored = outcome.need.length > 0 ? await fetchAndStore(peerId, outcome.need) : 0;
+      status.peersReconciled++;
+      status.lastSyncAt = d.now();
+      lastSync.set(peerId, d.now());
+      d.onSync?.({ phase: 'done', need: outcome.need.length, fetched: stored });
+      d.log.info('identity catch-up done', { peerId, need: outcome.need.length, stored, rounds: outcome.rounds });
+      return { need: outcome.need.length, stored };
+    } catch (err) {
+      status.lastError = `${peerId.slice(0, 16)}…: ${(err as Error).message}`;
+      d.onSync?.({ phase: 'failed', need: 0, fetched: 0 });
+      if (
+        err instanceof ApiError &&
+        (err as { details?: { reason?: string } }).details?.reason === 'RECONCILE_INVALID'
+      ) {
+        penalize(peerId, 'malformed', (err as Error).message);
+      }
+      throw err;
+    }
+  }
+
+  // One catch-up at a time: sessions with several peers at once would fetch the same records
+  // from each of them.
+  let queue: Promise<unknown> = Promise.resolve();
+  const syncWith = (peerId: string) => {
+    let running = syncing.get(peerId);
+    if (!running) {
+      const mine = queue.then(() => session(peerId));
+      queue = mine.catch(() => undefined);
+      running = mine.finally(() => syncing.delete(peerId));
+      syncing.set(peerId, running);
+    }
+    return running;
+  };
+
+  const failures = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    if (stopped) return;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+  const connected = (peerId: string) => d.p2p.peers().some((p) => p.peerId === peerId);
+
+  function syncInBackground(peerId: string, force = false): void {
+    if (stopped || syncing.has(peerId) || d.p2p.isBanned(peerId)) return;
+    const last = lastSync.get(peerId);
+    if (!force && last !== undefined && d.now() - last < opts.resyncMs) return;
+    syncWith(peerId).then(
+      () => failures.delete(peerId),
+      (err: unknown) => {
+        const n = (failures.get(peerId) ?? 0) + 1;
+        failures.set(peerId, n);
+        const wait = Math.min(60_000, 2_000 * 2 ** Math.min(n, 5));
+        d.log.info('identity catch-up failed; trying again later', { peerId, error: (err as Error).message, wait });
+        // A peer still there is tried again after a while, longer after each failure.
+        later(wait, () => {
+          if (connected(peerId)) syncInBackground(peerId, true);
+        });
+      },
+    );
+  }
+
+  /** Now and then, one connected peer is reconciled again: it heals gossip this node missed. */
+  function antiEntropy(): void {
+    const peers = d.p2p.peers();
+    const peer = peers[Math.floor(Math.random() * peers.length)];
+    if (peer) syncInBackground(peer.peerId, true);
+    later(opts.resyncMs, antiEntropy);
+  }
+
+  return {
+    async start() {
+      offs.push(
+        d.registry.onChange((c) => {
+          set = undefined;
+          if (c.via === 'self' || c.via === 'api' || c.via === 'http') {
+            const data = new TextEncoder().encode(JSON.stringify({ v: 1, ...wireRecordOf(c.content, c.publicKey) }));
+            d.p2p.publish(IDENTITY_TOPIC, data).catch((err: unknown) => {
+              d.log.info('could not push an identity record', { error: (err as Error).message });
+            });
+          }
+        }),
+      );
+      offs.push(d.p2p.subscribe(IDENTITY_TOPIC, (m) => onPush(m.from, m.data)));
+      await d.p2p.handleRequest(RECONCILE_PROTOCOL, async (req) => respondReconcile(reconcileSet(), req));
+      await d.p2p.handleRequest(FETCH_PROTOCOL, async (req) => {
+        const parsed = FetchRequest.safeParse(req);
+        if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not an identity fetch request');
+        const records: WireRecord[] = [];
+        for (const id of parsed.data.ids) {
+          const bytes = b64urlToBytes(id);
+          const rec = bytes?.length === 32 ? d.repo.getById(bytesToHex(bytes)) : undefined;
+          if (rec) records.push(wireRecordOf(rec.content, rec.publicKey));
+        }
+        return packFetchResponse(records);
+      });
+      await d.p2p.handleRequest(LOOKUP_PROTOCOL, async (req) => {
+        const dids = (req as { dids?: unknown } | null)?.dids;
+        if (!Array.isArray(dids) || dids.length > MAX_LOOKUP_DIDS || dids.some((x) => typeof x !== 'string')) {
+          throw new ApiError('INVALID_PARAMS', `an identity lookup names at most ${MAX_LOOKUP_DIDS} DIDs`);
+        }
+        const records: WireRecord[] = [];
+        for (const did of dids as string[]) {
+          const rec = addressOfDid(did) ? d.repo.get(did) : undefined;
+          if (rec) records.push(wireRecordOf(rec.content, rec.publicKey));
+        }
+        return packFetchResponse(records);
+      });
+      offs.push(
+        d.p2p.onPeersChanged((peers) => {
+          for (const p of peers) syncInBackground(p.peerId);
+        }),
+      );
+      for (const p of d.p2p.peers()) syncInBackground(p.peerId);
+      later(opts.resyncMs, antiEntropy);
+    },
+    stop() {
+      stopped = true;
+      for (const off of offs.splice(0)) off();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+    syncWith,
+    async lookup(dids) {
+      let stored = 0;
+      for (const peer of d.p2p.peers()) {
+        for (let i = 0; i < dids.length; i += MAX_LOOKUP_DIDS) {
+          try {
+            const asked = dids.slice(i, i + MAX_LOOKUP_DIDS);
+            const raw = await d.p2p.request(peer.peerId, LOOKUP_PROTOCOL, { v: 1, dids: asked });
+            const parsed = FetchResponse.safeParse(raw);
+            if (!parsed.success || parsed.data.records.some((r) => !asked.includes(pushedDid(r.content) ?? ''))) {
+              penalize(peer.peerId, 'badResponse', 'identity lookup answer holds what was not asked for');
+              continue;
+            }
+            stored += await storeBatch(peer.peerId, parsed.data.records);
+          } catch (err) {
+            d.log.info('identity lookup failed', { peerId: peer.peerId, error: (err as Error).message });
+          }
+        }
+      }
+      return stored;
+    },
+    status: () => ({ ...status }),
+  };
+}
+
+/** The DID a record names in its kid (JWS) or identifier (revocation), read without verifying. */
+function pushedDid(content: string): string | undefined {
+  try {
+    if (content.startsWith('{')) {
+      const id = (JSON.parse(content) as { identifier?: unknown }).identifier;
+      return typeof id === 'string' ? id : undefined;
+    }
+    const header = JSON.parse(new TextDecoder().decode(b64urlToBytes(content.slice(0, content.indexOf('.')))!)) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' ? `did:is:${header.kid}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
