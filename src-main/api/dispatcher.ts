@@ -64,12 +64,14 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
     const handler = handlers[method] as ((p: unknown, c: CallContext) => unknown) | undefined;
     if (!handler) return fail({ code: 'METHOD_NOT_FOUND', message: `method ${method} is not available on this node` });
     const spec = methods[method];
-    const proto = protoKeyPath(rawParams ?? {});
+    const proto = protoKey(rawParams ?? {});
     if (proto !== undefined) {
-      // JSON.parse makes "__proto__" an own key; schemas would silently drop it from a record.
+      // JSON.parse makes "__proto__" an own key; schemas would silently drop it from a record,
+      // and a handler that merges params could reach a prototype through any of the three.
       return fail({
         code: 'INVALID_PARAMS',
-        message: `invalid params for ${method}: ${proto}: a __proto__ key is not allowed`,
+        message: `invalid params for ${method}: ${proto.at}: the key "${proto.key}" is not allowed (no key may be __proto__, constructor or prototype)`,
+        details: [{ path: proto.at, message: `the key "${proto.key}" is not allowed` }],
       });
     }
     const parsed = spec.params.safeParse(rawParams ?? {});
@@ -97,12 +99,16 @@ export function createDispatcher(handlers: Partial<Handlers>, log: Logger): Disp
   }
 }
 
-/** Where a "__proto__" own key sits in parsed JSON, or undefined. */
-function protoKeyPath(value: unknown, at = '(root)', depth = 0): string | undefined {
+/** Keys that name an object's prototype: refused in params at any depth. */
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/** The first such own key in parsed JSON, and the path of the object holding it; or undefined. */
+function protoKey(value: unknown, at = '(root)', depth = 0): { at: string; key: string } | undefined {
   if (typeof value !== 'object' || value === null || depth > 64) return undefined;
-  if (Object.hasOwn(value, '__proto__')) return at;
+  const key = PROTO_KEYS.find((k) => Object.hasOwn(value, k));
+  if (key !== undefined) return { at, key };
   for (const [k, v] of Object.entries(value)) {
-    const found = protoKeyPath(v, at === '(root)' ? k : `${at}.${k}`, depth + 1);
+    const found = protoKey(v, at === '(root)' ? k : `${at}.${k}`, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -131,16 +131,21 @@ describe('JSON-RPC over HTTP', () => {
     expect(status).toBe(413);
   });
 
-  it('refuses params carrying a __proto__ key at any depth, and runs nothing', async () => {
+  it('refuses params carrying a __proto__, constructor or prototype key at any depth, and runs nothing', async () => {
     const before = locks;
-    for (const body of [
-      '{"jsonrpc":"2.0","id":3,"method":"vault.lock","params":{"__proto__":{"x":1}}}',
-      '{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"__proto__":3}}}',
-      '{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"DEVA":2,"__proto__":{"DEVB":1}}}}',
+    for (const [body, key] of [
+      ['{"jsonrpc":"2.0","id":3,"method":"vault.lock","params":{"__proto__":{"x":1}}}', '__proto__'],
+      ['{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"__proto__":3}}}', '__proto__'],
+      [
+        '{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"DEVA":2,"__proto__":{"DEVB":1}}}}',
+        '__proto__',
+      ],
+      ['{"jsonrpc":"2.0","id":3,"method":"settings.set","params":{"confirmations":{"prototype":3}}}', 'prototype'],
+      ['{"jsonrpc":"2.0","id":3,"method":"vault.lock","params":{"constructor":{"prototype":{}}}}', 'constructor'],
     ]) {
       const r = await rpc(body);
       expect(r.body).toMatchObject({ id: 3, error: { data: { code: 'INVALID_PARAMS' } } });
-      expect(r.body?.error.message).toMatch(/__proto__/);
+      expect(r.body?.error.message).toContain(`the key "${key}" is not allowed`);
     }
     expect(locks).toBe(before);
     expect(settingsChanges).toBe(0);

@@ -2,10 +2,16 @@
 // Read-only calls are retried through restarts and warm-up; calls that move coins never are.
 // Every failure surfaces as an ApiError (see rpc-errors.ts); fractional numbers stay exact.
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { amountFromCoinJson } from '../../src-shared/money/index.ts';
 import { isTransient, mapRpcFailure, type RpcFailure } from './rpc-errors.ts';
+
+/**
+ * An amount in a daemon reply, read by schema: a number with a fraction arrives as its exact source
+ * text (parseCoinJson), a whole number as a number. Turn it into base units with amountFromCoinJson.
+ */
+export const CoinJsonAmount = z.union([z.string(), z.number()]);
 
 export type RpcAuth = { username: string; password: string } | { cookiePath: string };
 

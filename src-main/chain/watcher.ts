@@ -12,7 +12,7 @@
 import { Transaction } from 'bitcoinjs-lib';
 import { z } from 'zod';
 import { amountFromCoinJson } from '../../src-shared/money/index.ts';
-import type { RpcClient } from './rpc.ts';
+import { CoinJsonAmount, type RpcClient } from './rpc.ts';
 
 export interface WatchOutpoint {
   readonly txid: string;
@@ -108,7 +108,7 @@ const Header = z.object({ hash: z.string(), height: z.number().int(), previousbl
 const RawVin = z.object({ txid: z.string().optional(), vout: z.number().int().optional() }).loose();
 const RawVout = z
   .object({
-    value: z.union([z.string(), z.number()]).optional(),
+    value: CoinJsonAmount.optional(),
     n: z.number().int().optional(),
     scriptPubKey: z.object({ hex: z.string().optional() }).loose().optional(),
   })

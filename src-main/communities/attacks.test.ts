@@ -1,6 +1,7 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, encodeInner, type Inner } from '../../src-shared/communities/envelope.ts';
-import { b64 } from '../../src-shared/communities/ids.ts';
+import { b64, bytesToHex } from '../../src-shared/communities/ids.ts';
 import { deserializeGroup, encrypt, serializeGroup } from '../../src-shared/communities/mls.ts';
 import { createTestNet, eventually, testNode, type TestNet, type TestNode } from './testkit.ts';
 
@@ -40,7 +41,18 @@ async function community(owner: TestNode, ...joiners: TestNode[]) {
   return owner.node.handlers['communities.get']({ id: c.id });
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
+/**
+ * Positive control before an absence check: `n` has taken these envelopes in and processed them
+ * (each row left 'pending'); returns their statuses. Sleeping instead would pass on a node that
+ * had not got to them yet.
+ */
+async function processed(n: TestNode, id: string, envelopes: Uint8Array[], what: string): Promise<string[]> {
+  const hashes = envelopes.map((e) => bytesToHex(sha256(e)));
+  return eventually(() => {
+    const rows = hashes.map((h) => n.node.env.repo.envelopes.byHash(id, h));
+    return rows.every((r) => r !== undefined && r.status !== 'pending') && rows.map((r) => r!.status);
+  }, what);
+}
 
 describe('attacks from the network', () => {
   it('junk, an oversized envelope and a non-member’s message are dropped with the sender scored, and nothing is shown', async () => {
@@ -98,20 +110,19 @@ describe('attacks from the network', () => {
       deps: [],
     };
     const out = await encrypt(bob!.node.env.mls, deserializeGroup(bob!.node.env.mls, kept), encodeInner(inner));
-    await mallory.publish(
-      row.topic,
-      encodeEnvelope({
-        v: 1,
-        topic: row.topic,
-        kind: 'msg',
-        epoch: String(row.data.epoch),
-        branch: row.data.tag,
-        body: b64.encode(out.message),
-      }),
-    );
+    const stale = encodeEnvelope({
+      v: 1,
+      topic: row.topic,
+      kind: 'msg',
+      epoch: String(row.data.epoch),
+      branch: row.data.tag,
+      body: b64.encode(out.message),
+    });
+    await mallory.publish(row.topic, stale);
     await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: 'members only' });
     await eventually(async () => (await texts(carol!, c.id)).includes('members only'), 'carol reads alice');
-    await settle();
+    expect(await processed(carol!, c.id, [stale], 'carol processed the stale message')).toEqual(['refused']);
+    expect(await processed(alice!, c.id, [stale], 'alice processed the stale message')).toEqual(['refused']);
     expect(await texts(carol!, c.id)).not.toContain('still here');
     expect(await texts(alice!, c.id)).not.toContain('still here');
   });
@@ -132,7 +143,12 @@ describe('attacks from the network', () => {
     const before = await bob!.node.handlers['communities.get']({ id: c.id });
     const notices = (await bob!.node.handlers['communities.messages']({ id: c.id, channel: 'general' })).notices.length;
     await mallory.publish(commit.topic, commit.data);
-    await settle();
+    // Positive control: bob hears mallory's next message, junk he scores, only after the replay
+    // (the test net delivers each sender's messages in order, and a duplicate is dropped as it
+    // arrives), so once mallory's score rises the replay has been handled.
+    const scored = net.scoreOf(bob!.peerId, mallory.peerId);
+    await mallory.publish(commit.topic, new TextEncoder().encode('{"not":"an envelope"}'));
+    await eventually(() => net.scoreOf(bob!.peerId, mallory.peerId) > scored, 'bob scored the junk after the replay');
     const after = await bob!.node.handlers['communities.get']({ id: c.id });
     expect(after.epoch).toBe(before.epoch);
     expect(after.members).toBe(2);
@@ -164,10 +180,19 @@ describe('attacks from the network', () => {
       made: [alice, bob],
     } = await start(net, 'alice', 'bob');
     const c = await community(alice!, bob!);
+    const from = net.wire.length;
     for (let i = 0; i < 60; i++)
       await bob!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `spam ${i}` });
     await eventually(() => net.scoreOf(alice!.peerId, bob!.peerId) > 0, 'bob scored');
-    await settle();
+    const topic = alice!.node.env.repo.get(c.id)!.topic;
+    const spam = net.wire.slice(from).filter((w) => w.from === bob!.peerId && w.topic === topic);
+    expect(spam).toHaveLength(60);
+    await processed(
+      alice!,
+      c.id,
+      spam.map((w) => w.data),
+      'alice processed all 60',
+    );
     const shown = (await texts(alice!, c.id)).length;
     expect(shown).toBeGreaterThanOrEqual(30);
     expect(shown).toBeLessThan(60);

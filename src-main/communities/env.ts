@@ -4,7 +4,6 @@
 import type { z } from 'zod';
 import { ApiError, type ErrorCode } from '../../src-shared/api/errors.ts';
 import type { events } from '../../src-shared/communities/contract.ts';
-import { CommunityError } from '../../src-shared/communities/ids.ts';
 import type { MlsContext } from '../../src-shared/communities/mls.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/index.ts';
@@ -62,10 +61,12 @@ export function refusal(code: string, message: string, api: ErrorCode = 'CONFLIC
   return new ApiError(api, message, { code });
 }
 
-/** Core errors (CommunityError and envelope errors) become API errors with their code kept. */
+/**
+ * Core errors become API errors with their code kept: the core's refusals (communityError) already
+ * are (CONFLICT); envelope errors and other coded errors become INVALID_PARAMS.
+ */
 export function asApiError(err: unknown): unknown {
   if (err instanceof ApiError) return err;
-  if (err instanceof CommunityError) return refusal(err.code, err.message);
   if (err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'string')
     return refusal((err as { code: string }).code, err.message, 'INVALID_PARAMS');
   return err;

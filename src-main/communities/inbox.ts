@@ -2,7 +2,7 @@
 // caps, a live flood cut by the rate rules (hidden and counted, its publisher scored), the message
 // kept (sealed) and handed to the timeline, and control messages acted on: invitations recorded,
 // a member's leave noted (an admin removes it), a community picture kept.
-import { decodeInner, EnvelopeError, messageId } from '../../src-shared/communities/envelope.ts';
+import { decodeInner, isEnvelopeError, messageId } from '../../src-shared/communities/envelope.ts';
 import type { Inner } from '../../src-shared/communities/envelope.ts';
 import { InviteRecord } from '../../src-shared/communities/invite.ts';
 import { NO_RATES, pruneRates, rateCheck } from '../../src-shared/communities/rate.ts';
@@ -101,7 +101,7 @@ export function createInbox(env: Env, timelines: Timelines, hooks: InboxHooks) {
     try {
       inner = decodeInner(d.plaintext);
     } catch (err) {
-      const code = err instanceof EnvelopeError ? err.code : 'message-format';
+      const code = isEnvelopeError(err) ? err.code : 'message-format';
       if (source.via === 'gossip' || source.via === 'deliver')
         env.score(
           source.peer,

@@ -5,7 +5,7 @@
 // Welcomes joined. What no member would send is refused and its sender scored; nothing unverified
 // reaches the timeline.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeEnvelope, Envelope, EnvelopeError, encodeEnvelope } from '../../src-shared/communities/envelope.ts';
+import { decodeEnvelope, Envelope, encodeEnvelope, isEnvelopeError } from '../../src-shared/communities/envelope.ts';
 import { b64, bytesToHex } from '../../src-shared/communities/ids.ts';
 import { commitRef, receive, serializeGroup } from '../../src-shared/communities/mls.ts';
 import type { Group } from '../../src-shared/communities/mls.ts';
@@ -219,7 +219,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
         bytes = encodeEnvelope(envelope);
       }
     } catch (err) {
-      const code = err instanceof EnvelopeError ? err.code : 'envelope-format';
+      const code = isEnvelopeError(err) ? err.code : 'envelope-format';
       env.score(source.peer, code === 'envelope-too-large' ? 'oversize' : 'malformed', `${code} on ${topic}`);
       return;
     }

@@ -44,6 +44,11 @@ describe('parseConfig', () => {
       { network: 'mainnet', vault: { kdf: { N: 1024, r: 8, p: 1 } } },
       /vault\.kdf\.N: below 32768 is allowed only on devnet and regtest/,
     ],
+    [
+      'a vault whose scrypt cost is above the ceiling',
+      { vault: { kdf: { N: 2 ** 20, r: 8, p: 2 } } },
+      /vault\.kdf: scrypt N=1048576 r=8 p=2 costs .* above the ceiling of 1073741824/,
+    ],
   ];
   it.each(invalid)('rejects %s with CONFIG_INVALID naming the field', (_name, raw, msg) => {
     try {

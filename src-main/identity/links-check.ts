@@ -13,7 +13,7 @@ import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { LinkCheck } from '../../src-shared/identity/contract.ts';
 import { DID_CONFIGURATION_PATH, linkedDids } from '../../src-shared/identity/domain.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
-import type { RpcClient } from '../chain/rpc.ts';
+import { CoinJsonAmount, type RpcClient } from '../chain/rpc.ts';
 import { GENESIS_PREFIX, coinsOnChain } from './chains.ts';
 
 export interface DomainFetchOptions {
@@ -138,7 +138,7 @@ export async function checkDomain(
 
 const ScanResult = z.object({
   success: z.boolean(),
-  unspents: z.array(z.object({ amount: z.union([z.string(), z.number()]) })).max(100_000),
+  unspents: z.array(z.object({ amount: CoinJsonAmount })).max(100_000),
 });
 
 export type Balance = LinkCheck['balances'][number];

@@ -9,7 +9,7 @@ import {
   isLive,
   type OrderKeyPayload,
 } from '../../src-shared/identity/attestation.ts';
-import { IdentityError } from '../../src-shared/identity/errors.ts';
+import { fail } from '../../src-shared/identity/errors.ts';
 import { nextIat } from '../../src-shared/identity/profile.ts';
 import { parseCompactJws } from '../../src-shared/identity/jws.ts';
 import { MAX_RECORD_CHARS, orderKeySlot } from '../../src-shared/identity/records.ts';
@@ -94,8 +94,8 @@ export function createOrderShowing(d: OrderShowingDeps): OrderShowing {
   const attest = (did: string, days: number) => {
     d.own.mineRow(did);
     const profile = d.repo.get(did);
-    if (!profile) throw new IdentityError('NOT_FOUND', `${did} has no published profile to show`);
-    if (profile.tombstone) throw new IdentityError('DELETED_BEFORE', `${did} is deleted; recreate it first`);
+    if (!profile) fail('NOT_FOUND', `${did} has no published profile to show`);
+    if (profile.tombstone) fail('DELETED_BEFORE', `${did} is deleted; recreate it first`);
     const orderKey = key();
     const slot = orderKeySlot(did, orderKey);
     const iat = nextIat(d.now(), d.repo.get(slot)?.iat);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addressOfKey, doubleSha256, recoverCompact } from '../../src-shared/identity/compact.ts';
-import { IdentityError } from '../../src-shared/identity/errors.ts';
+import { identityReason } from '../../src-shared/identity/errors.ts';
 import { buildProfilePayload, didOf } from '../../src-shared/identity/profile.ts';
 import { didIsHeaderJson, signDidIsJws } from '../../src-shared/identity/verify.ts';
 import keyPaths from '../../src-shared/identity/fixtures/key-paths.json' with { type: 'json' };
@@ -37,7 +37,7 @@ const refusal = (fn: () => unknown) => {
     fn();
     return 'accepted';
   } catch (err) {
-    return err instanceof IdentityError ? err.reason : String(err);
+    return identityReason(err) ?? String(err);
   }
 };
 

@@ -2,7 +2,7 @@
 // stored through the same ingest as everyone else's, local labels, and finding published
 // identities after a restore (both key paths, a gap limit). docs/identity.md §10.
 import { addressOfKey } from '../../src-shared/identity/compact.ts';
-import { IdentityError, fail } from '../../src-shared/identity/errors.ts';
+import { fail } from '../../src-shared/identity/errors.ts';
 import {
   buildProfilePayload,
   buildTombstonePayload,
@@ -69,7 +69,7 @@ export function createOwn(d: { vault: OwnVault; repo: IdentityRepo; registry: Re
     const rec = stored(did);
     if (!rec) fail('NOT_FOUND', `${did} has no published profile`);
     if (rec.tombstone) {
-      throw new IdentityError('REPLAY_AFTER_DELETE', `${did} is deleted; recreate it to publish a profile again`);
+      fail('REPLAY_AFTER_DELETE', `${did} is deleted; recreate it to publish a profile again`);
     }
     return rec;
   };
@@ -95,7 +95,7 @@ export function createOwn(d: { vault: OwnVault; repo: IdentityRepo; registry: Re
       const did = keyDid(index, 'wallet');
       const existing = stored(did);
       if (existing && !existing.tombstone) {
-        throw new IdentityError('IAT_NOT_NEWER', `account ${index} already has the published identity ${did}`, { did });
+        fail('IAT_NOT_NEWER', `account ${index} already has the published identity ${did}`, { did });
       }
       const payload = buildProfilePayload(did, nextIat(d.now(), existing?.iat), p.profile);
       d.repo.mine.add({ did, scheme: 'wallet', index, label: p.label ?? null, createdAt: d.now() });

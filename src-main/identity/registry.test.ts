@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { nobleSha256Verifier, type Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { verifyRecord } from '../../src-shared/identity/records.ts';
+import { identityReason } from '../../src-shared/identity/errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import profiles from '../../src-shared/identity/fixtures/profiles.json' with { type: 'json' };
 import links from '../../src-shared/identity/fixtures/links.json' with { type: 'json' };
@@ -96,7 +97,7 @@ describe('the native verifier', () => {
         try {
           return verifyRecord(f.jws, { verifier, keyHint: verifyKey(f.jws) }).id;
         } catch (err) {
-          return (err as { reason?: string }).reason;
+          return identityReason(err);
         }
       };
       expect(judge(native)).toBe(judge(nobleSha256Verifier));

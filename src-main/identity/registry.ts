@@ -1,7 +1,12 @@
 // The registry's ingest: every record from anywhere (our writes, PUT, the API, gossip, catch-up)
 // is verified by the pure core, judged by decideIngest against what its slot holds, and only then
 // written, in one transaction with what a profile tombstone retires. docs/identity.md §3.
-import { IdentityError, type IdentityReason } from '../../src-shared/identity/errors.ts';
+import {
+  identityError,
+  isIdentityError,
+  type IdentityError,
+  type IdentityReason,
+} from '../../src-shared/identity/errors.ts';
 import type { ChainLookup } from '../../src-shared/identity/links.ts';
 import { recordIdOf, verifyRecord, type VerifiedRecord } from '../../src-shared/identity/records.ts';
 import { decideIngest, retiredByTombstone, type IngestStatus } from '../../src-shared/identity/registry.ts';
@@ -135,7 +140,7 @@ export function createRegistry(d: RegistryDeps): Registry {
       try {
         record = verify(content, source.keyHint);
       } catch (err) {
-        if (err instanceof IdentityError) return { stored: false, reason: err.reason, message: err.message };
+        if (isIdentityError(err)) return { stored: false, reason: err.details.reason, message: err.message };
         throw err;
       }
       const outcome = d.repo.transaction(() => apply(record, source));
@@ -165,5 +170,5 @@ export const didOfAddress = (address: string): string => `${DID_IS_PREFIX}${addr
 
 /** A refusal as the IdentityError the API and HTTP answer with. */
 export function refusal(outcome: Extract<IngestOutcome, { stored: false }>): IdentityError {
-  return new IdentityError(outcome.reason, outcome.message);
+  return identityError(outcome.reason, outcome.message);
 }

@@ -4,7 +4,7 @@
 // same function runs in the calling thread.
 import { Worker } from 'node:worker_threads';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { IdentityError, type IdentityReason } from '../../src-shared/identity/errors.ts';
+import { isIdentityError, type IdentityReason } from '../../src-shared/identity/errors.ts';
 import { verifyRecord, type RecordOptions, type VerifiedRecord } from '../../src-shared/identity/records.ts';
 
 export interface VerifyJob {
@@ -21,7 +21,7 @@ export function verifyBatch(jobs: readonly VerifyJob[], opts: RecordOptions): Ve
     try {
       return { ok: true, record: verifyRecord(job.content, { ...opts, keyHint: job.keyHint }) };
     } catch (err) {
-      if (err instanceof IdentityError) return { ok: false, reason: err.reason, message: err.message };
+      if (isIdentityError(err)) return { ok: false, reason: err.details.reason, message: err.message };
       return { ok: false, reason: 'JWS_MALFORMED', message: (err as Error).message };
     }
   });

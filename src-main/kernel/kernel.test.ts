@@ -4,6 +4,7 @@ import { createInternalBus } from './bus.ts';
 import { createDisposableStore } from './disposable.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { waitFor } from './time.ts';
 
 declare module './bus.ts' {
   interface InternalEvents {
@@ -103,13 +104,19 @@ describe('disposable store', () => {
 
   it('clears its intervals', async () => {
     const store = createDisposableStore();
+    const control = createDisposableStore();
     let ticks = 0;
+    let controlTicks = 0;
     store.interval(() => ticks++, 1);
-    await new Promise((r) => setTimeout(r, 15));
+    control.interval(() => controlTicks++, 1);
+    await waitFor(() => ticks > 0, { timeoutMs: 5_000, intervalMs: 1, what: 'a first tick' });
     await store.dispose();
     const after = ticks;
-    expect(after).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 15));
+    // Positive control: an interval of the same period, still live, ticks five more times, so the
+    // cleared one has had five chances to tick too.
+    const seen = controlTicks;
+    await waitFor(() => controlTicks >= seen + 5, { timeoutMs: 5_000, intervalMs: 1, what: 'the control interval' });
+    await control.dispose();
     expect(ticks).toBe(after);
   });
 });

@@ -9,7 +9,7 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
 import { networkOf } from '../chain/htlc.ts';
-import type { RpcClient } from '../chain/rpc.ts';
+import { CoinJsonAmount, type RpcClient } from '../chain/rpc.ts';
 
 export interface Outpoint {
   readonly txid: string;
@@ -82,10 +82,7 @@ export type ChainCheck = { ok: true } | { ok: false; message: string };
 const MempoolAccept = z
   .array(z.object({ allowed: z.boolean().optional(), 'reject-reason': z.string().optional() }).loose())
   .length(1);
-const TxOut = z
-  .object({ value: z.union([z.string(), z.number()]) })
-  .loose()
-  .nullable();
+const TxOut = z.object({ value: CoinJsonAmount }).loose().nullable();
 
 /**
  * The service node's check of a proof: it spends exactly the order's outpoints, carries the order
@@ -264,7 +261,7 @@ export async function checkFeeTx(
 
 const TxOutWithScript = z
   .object({
-    value: z.union([z.string(), z.number()]),
+    value: CoinJsonAmount,
     confirmations: z.number().int(),
     scriptPubKey: z.object({ address: z.string().optional(), addresses: z.array(z.string()).optional() }).loose(),
   })

@@ -127,6 +127,38 @@ describe('limit orders', () => {
   });
 });
 
+describe('orders too large to write', () => {
+  // 10^20 DEVA at 10^10 DEVB: a quote amount of 10^30 DEVB, one digit more than any amount has.
+  const huge = { amount: '100000000000000000000', price: '10000000000' };
+  const why =
+    'amount × price is too large: the order would move 10^30 DEVB or more, beyond any amount. Lower the amount or the price.';
+
+  it('a dry run whose amount × price reaches 10^30 is refused as INVALID_PARAMS, and nothing is previewed or stored', async () => {
+    const s = setup();
+    expect(await refusal(s.making.makeOrder(make({ ...huge, dryRun: true })))).toEqual({
+      code: 'INVALID_PARAMS',
+      message: why,
+    });
+    expect(await refusal(s.making.makeOrder(make({ ...huge, side: 'buy' })))).toEqual({
+      code: 'INVALID_PARAMS',
+      message: why,
+    });
+    expect(await refusal(s.making.makeOrder(make({ ...huge, kind: 'stop', triggerPrice: '0.3' })))).toEqual({
+      code: 'INVALID_PARAMS',
+      message: why,
+    });
+    expect(s.previews).toEqual([]);
+    expect(s.placed).toEqual([]);
+    expect(s.records.all()).toEqual([]);
+  });
+
+  it('just below 10^30 is still an order', async () => {
+    const s = setup();
+    await s.making.makeOrder(make({ amount: '99999999999999999999', price: '10000000000', dryRun: true }));
+    expect(s.previews[0]![3]).toBe(10n ** 38n - 10n ** 18n);
+  });
+});
+
 describe('market orders', () => {
   it('are previewed, then swept by the taker with no parent stop', async () => {
     const s = setup();

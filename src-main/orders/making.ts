@@ -40,7 +40,7 @@ async function limit(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise
   const { market: m, dec, amount, partial } = t;
   if (p.price === undefined) throw new ApiError('INVALID_PARAMS', 'A limit order needs a price.');
   const price = d.params.price(p.price, m, 'price');
-  const quoteAmount = quoteFor(price, amount, p.side === 'sell' ? 'up' : 'down');
+  const quoteAmount = d.params.quote(price, amount, m, p.side === 'sell' ? 'up' : 'down');
   d.params.requireSwappable(m, partial.minBase, price);
   const preview = await d.preview.atPrice(m, p.side, amount, quoteAmount, price, partial.allowed);
   if (p.dryRun) return { order: null, preview, swapIds: [] };
@@ -80,7 +80,14 @@ async function stop(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise<
   const limitPrice = p.price !== undefined ? d.params.price(p.price, m, 'price') : null;
   if (limitPrice) d.params.requireSwappable(m, partial.minBase, limitPrice);
   const preview = limitPrice
-    ? await d.preview.atPrice(m, p.side, amount, quoteFor(limitPrice, amount, 'down'), limitPrice, partial.allowed)
+    ? await d.preview.atPrice(
+        m,
+        p.side,
+        amount,
+        d.params.quote(limitPrice, amount, m, 'down'),
+        limitPrice,
+        partial.allowed,
+      )
     : (await d.preview.sweep(m, p.side, amount, cap)).preview;
   if (p.dryRun) return { order: null, preview, swapIds: [] };
   d.params.requireWallets(m);

@@ -2,8 +2,16 @@
 // fills), with the words a user reads when one is wrong. Nothing here touches the network.
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Params } from '../../src-shared/api/contract.ts';
+import { DECIMAL_AMOUNT_DIGITS, fitsDecimalAmount } from '../../src-shared/api/schemas.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
-import { amountError, formatAmount, parseAmount, parsePrice, type Price } from '../../src-shared/money/index.ts';
+import {
+  amountError,
+  formatAmount,
+  parseAmount,
+  parsePrice,
+  quoteFor,
+  type Price,
+} from '../../src-shared/money/index.ts';
 import { fillMinimumProblem, minLegAmount, smallestQuote } from '../../src-shared/orders/minimum.ts';
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
@@ -29,6 +37,11 @@ export interface OrderParams {
   /** A positive amount of `ticker`; `what` names the field in the error. */
   amount(text: string, ticker: string, what: string): bigint;
   price(text: string, m: Market, what: string): Price;
+  /**
+   * The quote amount of `amount` base units at `price`, refused (INVALID_PARAMS) when it is too
+   * large to be an amount at all (10^30 quote coins or more): every view and preview writes it.
+   */
+  quote(price: Price, amount: bigint, m: Market, rounding: 'up' | 'down'): bigint;
   terms(p: MakeParams): OrderTermsParams;
   /** Refuses a trade before a wallet on each side of the market is connected. */
   requireWallets(m: Market): void;
@@ -83,6 +96,16 @@ export function createOrderParams(d: {
     }
   }
 
+  function quote(p: Price, amount: bigint, m: Market, rounding: 'up' | 'down'): bigint {
+    const q = quoteFor(p, amount, rounding);
+    if (!fitsDecimalAmount(q, d.coins.decimals(m.quote)))
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `amount × price is too large: the order would move 10^${DECIMAL_AMOUNT_DIGITS} ${m.quote} or more, beyond any amount. Lower the amount or the price.`,
+      );
+    return q;
+  }
+
   function terms(p: MakeParams): OrderTermsParams {
     const m = market(p.base, p.quote);
     const dec = decimals(m.base, m.quote);
@@ -117,5 +140,5 @@ export function createOrderParams(d: {
     );
   }
 
-  return { market, decimals, amount, price, terms, requireWallets, requireSwappable };
+  return { market, decimals, amount, price, quote, terms, requireWallets, requireSwappable };
 }

@@ -2,7 +2,7 @@
 // allows), its private metadata opened with the request's identity-key, the user's contacts and
 // history, and from those the merchant card (docs/payments.md §4, §9.4). Looked up at every
 // showing, so a withdrawn profile or metadata is withdrawn from the history too.
-import { IdentityError } from '../../src-shared/identity/errors.ts';
+import { isIdentityError } from '../../src-shared/identity/errors.ts';
 import { imageKind, type ProfileFields } from '../../src-shared/identity/profile.ts';
 import { encodeBase64url } from '../../src-shared/payments/binding.ts';
 import { decideMerchantCard, type MerchantCard, type ProfileState } from '../../src-shared/payments/card.ts';
@@ -55,7 +55,7 @@ export function createMerchants(d: MerchantDeps) {
       const fields = await d.identities.openMetadata(did, key);
       return fields ? { metadata: { ...fields }, metadataState: 'opened' } : { metadataState: 'withdrawn' };
     } catch (err) {
-      if (err instanceof IdentityError && err.reason === 'METADATA_KEY_WRONG') return { metadataState: 'wrong-key' };
+      if (isIdentityError(err, 'METADATA_KEY_WRONG')) return { metadataState: 'wrong-key' };
       d.log.warn('opening private metadata failed', { did, error: errorText(err) });
       return { metadataState: 'unavailable' };
     }

@@ -6,7 +6,6 @@ import type { RequestView } from '../../src-shared/payments/views.ts';
 import { defineModule, type Components, type Handlers, type NodeBase } from '../kernel/module.ts';
 import { PaymentsConfig } from './config.ts';
 import { createBookBackup, type BookBackup } from './backup.ts';
-import { asApi } from './errors.ts';
 import './facts.ts';
 import { createMerchants } from './merchant.ts';
 import { m0001Payments } from './migrations/0001_payments.ts';
@@ -72,6 +71,7 @@ function buildParts(c: Context, cfg: PaymentsConfig) {
     log: c.log,
     now,
     pollMs,
+    settleMs: cfg.sendSettleMs,
     ...(c.host.crashAt ? { crashAt: c.host.crashAt } : {}),
     onChanged: paymentChanged(c, late),
   });
@@ -127,17 +127,17 @@ function buildParts(c: Context, cfg: PaymentsConfig) {
 
 function paymentHandlers(c: Context, { service, requests, book }: Parts): Partial<Handlers> {
   return {
-    'payments.parse': (p) => asApi(() => service.parse(p)),
-    'payments.quote': (p) => asApi(() => service.quote(p)),
-    'payments.pay': (p) => asApi(() => service.pay(p)),
-    'payments.payment': (p) => asApi(() => service.payment(p.key)),
-    'payments.paymentCancel': (p) => asApi(() => service.cancel(p.key)),
-    'payments.book': (p) => asApi(() => service.book(p)),
-    'payments.requestCreate': (p) => asApi(() => requests.create(p)),
-    'payments.requests': (p) => asApi(() => requests.list(p)),
-    'payments.request': (p) => asApi(() => requests.get(p.id)),
-    'payments.requestWait': (p) => asApi(() => requests.wait(p.id, p.until, (p.timeoutSec ?? 60) * 1000)),
-    'payments.requestCancel': (p) => asApi(() => requests.cancel(p.id)),
+    'payments.parse': (p) => service.parse(p),
+    'payments.quote': (p) => service.quote(p),
+    'payments.pay': (p) => service.pay(p),
+    'payments.payment': (p) => service.payment(p.key),
+    'payments.paymentCancel': (p) => service.cancel(p.key),
+    'payments.book': (p) => service.book(p),
+    'payments.requestCreate': (p) => requests.create(p),
+    'payments.requests': (p) => requests.list(p),
+    'payments.request': (p) => requests.get(p.id),
+    'payments.requestWait': (p) => requests.wait(p.id, p.until, (p.timeoutSec ?? 60) * 1000),
+    'payments.requestCancel': (p) => requests.cancel(p.id),
     'payments.contacts': () => service.contacts(),
     'payments.contactSave': (p) => {
       const saved = service.contactSave(p);

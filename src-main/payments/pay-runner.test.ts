@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { getCoin } from '../../src-shared/coins/registry.ts';
-import { PaymentError } from '../../src-shared/payments/errors.ts';
+import { isPaymentError } from '../../src-shared/payments/errors.ts';
 import { newPayment, paymentKey, SEND_SETTLE_MS } from '../../src-shared/payments/pay-machine.ts';
 import { silentLogger } from '../kernel/log.ts';
 import { waitFor } from '../kernel/time.ts';
@@ -94,7 +94,7 @@ describe('pay runner', () => {
   it('a blocked card is refused and nothing is stored or sent', async () => {
     const { wallet, confirm, repo, key } = setup();
     await expect(confirm({ state: 'mismatch', blocked: true, confirm: false })).rejects.toMatchObject({
-      code: 'CARD_BLOCKED',
+      details: { code: 'CARD_BLOCKED' },
     });
     expect(repo.get(key)).toBeUndefined();
     expect(wallet.sent).toHaveLength(0);
@@ -103,7 +103,7 @@ describe('pay runner', () => {
   it('a card asking for a check is refused without the acknowledgement', async () => {
     const { confirm, repo, key } = setup();
     const card = { state: 'unbound', blocked: false, confirm: true };
-    await expect(confirm(card)).rejects.toBeInstanceOf(PaymentError);
+    await expect(confirm(card)).rejects.toSatisfy(isPaymentError);
     expect(repo.get(key)).toBeUndefined();
     expect((await confirm(card, true)).state.phase).toBe('sent');
   });
@@ -181,16 +181,23 @@ describe('pay runner', () => {
   });
 
   it('wallet lost mid-payment: lookups fail and wait, nothing is resent, and it is found when the wallet is back', async () => {
-    const { wallet, confirm, repo, key } = setup();
+    const { wallet, confirm, repo, key, runner } = setup();
     wallet.nextSend = {
       kind: 'sends-then-throws',
       error: new ApiError('WALLET_UNREACHABLE', 'dropped', { cause: 'ECONNRESET' }),
     };
     wallet.down = true;
     expect((await confirm()).state.phase).toBe('reconciling');
-    await new Promise((r) => setTimeout(r, 100));
+    // Positive control: the runner has looked (and failed, the wallet being down) before the
+    // absence of a resend is judged; a sleep would also pass on a runner that never looked.
+    await waitFor(() => wallet.lookups >= 1 || undefined, { timeoutMs: 5_000, intervalMs: 5, what: 'the lookup' });
     expect(repo.get(key)?.state.phase).toBe('reconciling');
     expect(await confirm().then((p) => p.state.phase)).toBe('reconciling');
+    expect(wallet.sent).toHaveLength(1);
+    wallet.down = false;
+    await runner.resume();
+    await waitFor(() => repo.get(key)?.state.phase === 'sent' || undefined, { timeoutMs: 5_000, what: 'found' });
+    expect(repo.get(key)?.state.txid).toBe(wallet.sent[0]!.txid);
     expect(wallet.sent).toHaveLength(1);
   });
 
@@ -211,7 +218,7 @@ describe('pay runner', () => {
     wallet.nextSend = { kind: 'throw', error: new ApiError('WALLET_RPC_ERROR', 'no', { rpcCode: -26 }) };
     await confirm();
     expect((await runner.cancel(key)).state.phase).toBe('canceled');
-    await expect(confirm()).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    await expect(confirm()).rejects.toMatchObject({ details: { code: 'NOT_ALLOWED' } });
     expect(wallet.sent).toHaveLength(0);
   });
 });

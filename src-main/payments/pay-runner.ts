@@ -3,7 +3,7 @@
 // before its effects run, effects idempotent, unfinished payments taken up again on start.
 // docs/payments.md §6 (runner contract) and §9.2.
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
-import { PaymentError } from '../../src-shared/payments/errors.ts';
+import { isPaymentError, paymentError } from '../../src-shared/payments/errors.ts';
 import {
   payTransition,
   type CardVerdict,
@@ -24,6 +24,8 @@ export interface PayRunnerDeps {
   readonly now: () => number;
   /** How often sent payments' confirmations are read. */
   readonly pollMs: number;
+  /** How long a send of unknown outcome is given to show in the wallet (`payments.sendSettleMs`). */
+  readonly settleMs?: number;
   /** Test hook: `payments.before-send`, `payments.after-send` (a real SIGKILL in crash tests). */
   readonly crashAt?: (point: string) => void;
   /** After every stored change (client events, reservations). */
@@ -87,8 +89,8 @@ class Runner implements PayRunner {
 
   /** Persists the step, then runs its effects; inside the key's queue. */
   async #apply(stored: StoredPayment, event: PayEvent): Promise<StoredPayment> {
-    const step = payTransition(stored.state, event);
-    if (step.refused) throw new PaymentError(step.refused.code, step.refused.message, step.refused.details);
+    const step = payTransition(stored.state, event, this.#d.settleMs);
+    if (step.refused) throw paymentError(step.refused.code, step.refused.message, step.refused.details);
     let current = stored;
     if (step.state !== stored.state) {
       this.#d.repo.save(step.state);
@@ -157,8 +159,8 @@ class Runner implements PayRunner {
       try {
         return await this.#apply(stored, make());
       } catch (err) {
-        if (!(err instanceof PaymentError)) throw err;
-        this.#d.log.warn('a late wallet answer was refused', { key, code: err.code, message: err.message });
+        if (!isPaymentError(err)) throw err;
+        this.#d.log.warn('a late wallet answer was refused', { key, code: err.details.code, message: err.message });
         return stored;
       }
     });
@@ -266,7 +268,7 @@ class Runner implements PayRunner {
         if (existing && (step.refused.code === 'ALREADY_SENDING' || step.refused.code === 'ALREADY_SENT')) {
           return existing;
         }
-        throw new PaymentError(step.refused.code, step.refused.message, step.refused.details);
+        throw paymentError(step.refused.code, step.refused.message, step.refused.details);
       }
       // Stored before the wallet hears of it: the persisted `sending` is the promise to look first.
       if (existing) {
@@ -289,7 +291,7 @@ class Runner implements PayRunner {
       if (!stored) return undefined;
       return this.#apply(stored, { type: 'cancel', at: this.#d.now() });
     });
-    if (!done) throw new PaymentError('NOT_ALLOWED', 'there is no such payment');
+    if (!done) throw paymentError('NOT_ALLOWED', 'there is no such payment');
     return done;
   }
 

@@ -79,19 +79,21 @@ describe('payment requests', () => {
   it('an identity that is not ours cannot sign', async () => {
     const { requests, labels } = setup();
     await expect(requests.create({ ticker: 'DEVA', identity: testIdentity(9).did })).rejects.toMatchObject({
-      code: 'IDENTITY_INVALID',
+      details: { code: 'IDENTITY_INVALID' },
     });
     expect(labels).toEqual([]);
   });
 
   it('bad amounts are refused with their codes', async () => {
     const { requests } = setup();
-    await expect(requests.create({ ticker: 'DEVA', amount: '0' })).rejects.toMatchObject({ code: 'AMOUNT_ZERO' });
+    await expect(requests.create({ ticker: 'DEVA', amount: '0' })).rejects.toMatchObject({
+      details: { code: 'AMOUNT_ZERO' },
+    });
     await expect(requests.create({ ticker: 'DEVA', amount: '0.123456789' })).rejects.toMatchObject({
-      code: 'AMOUNT_TOO_PRECISE',
+      details: { code: 'AMOUNT_TOO_PRECISE' },
     });
     await expect(requests.create({ ticker: 'DEVA', amount: '90000000' })).rejects.toMatchObject({
-      code: 'AMOUNT_TOO_LARGE',
+      details: { code: 'AMOUNT_TOO_LARGE' },
     });
   });
 

@@ -9,7 +9,7 @@ import { formatAmount } from '../../src-shared/money/index.ts';
 import { parseUriAmount } from '../../src-shared/payments/amount.ts';
 import { bindingDigest } from '../../src-shared/payments/binding.ts';
 import { bindingFieldsFor, buildPaymentUri } from '../../src-shared/payments/build.ts';
-import { PaymentError } from '../../src-shared/payments/errors.ts';
+import { paymentError } from '../../src-shared/payments/errors.ts';
 import { requestStatusView } from '../../src-shared/payments/present.ts';
 import { requestStatus, type RequestStatus, type RequestStatusName } from '../../src-shared/payments/status.ts';
 import type { RequestView } from '../../src-shared/payments/views.ts';
@@ -111,13 +111,10 @@ export class Requests {
   #signer(p: CreateRequest) {
     const mine = p.identity === undefined ? undefined : this.#d.identities.mine().find((m) => m.did === p.identity);
     if (p.identity !== undefined && !mine) {
-      throw new PaymentError('IDENTITY_INVALID', `${p.identity} is not one of your identities, so it cannot sign`);
+      throw paymentError('IDENTITY_INVALID', `${p.identity} is not one of your identities, so it cannot sign`);
     }
     if (p.identityKey !== undefined && !mine) {
-      throw new PaymentError(
-        'IDENTITY_MISSING',
-        'an identity-key goes with the identity it opens; name the identity too',
-      );
+      throw paymentError('IDENTITY_MISSING', 'an identity-key goes with the identity it opens; name the identity too');
     }
     return mine;
   }

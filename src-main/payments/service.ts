@@ -1,13 +1,13 @@
 // The payments API over its parts: reading a request and its card, quoting and paying it once,
 // the payment book with each merchant looked up again, contacts and settings. Handlers in
-// module.ts call these; every PaymentError leaves as an ApiError with details.code (§9.6).
+// module.ts call these; every refusal is an ApiError with details.code (paymentError, §9.6).
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import { parseUriAmount } from '../../src-shared/payments/amount.ts';
 import { encodeBase64url } from '../../src-shared/payments/binding.ts';
-import { PaymentError } from '../../src-shared/payments/errors.ts';
+import { paymentError } from '../../src-shared/payments/errors.ts';
 import { newPayment, paymentKey, payTransition } from '../../src-shared/payments/pay-machine.ts';
 import { parsedRequestView } from '../../src-shared/payments/present.ts';
 import { onchainTarget, parsePaymentUri, paymentTarget, type PaymentRequest } from '../../src-shared/payments/uri.ts';
@@ -178,7 +178,7 @@ async function pay(d: ServiceDeps, p: PayParams): Promise<PaymentView> {
     card: verdict,
     acknowledged,
   });
-  if (probe.refused) throw new PaymentError(probe.refused.code, probe.refused.message, probe.refused.details);
+  if (probe.refused) throw paymentError(probe.refused.code, probe.refused.message, probe.refused.details);
   const q = await priced(d, t.coin, t.address, t.amount, p.fee);
   if (q.spendable < t.amount + q.fee) throw tooLittle(t.coin, t.amount, q.fee, q.spendable);
   const identityKey = request.identity?.key ? encodeBase64url(request.identity.key) : undefined;

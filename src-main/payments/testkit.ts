@@ -185,7 +185,10 @@ export class FakeWallet implements PayWallet {
     if (next.kind === 'sends-then-throws') throw next.error;
     return txid;
   }
+  /** Lookups asked of the wallet (findSent), answered or not. */
+  lookups = 0;
   async findSent(_coin: CoinParams, comment: string): Promise<string | undefined> {
+    this.lookups++;
     this.check();
     return this.sent.find((s) => s.comment === comment)?.txid;
   }

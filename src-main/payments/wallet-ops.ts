@@ -1,6 +1,7 @@
 // Every wallet call the payments domain makes, over the wallets component's RPC client: sending
 // with the payment's comment, finding that send again, quoting the fee, reading confirmations and
 // what a request's address received. Also which failures prove nothing was sent (§9.2).
+import { CoinJsonAmount } from '../chain/rpc.ts';
 import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
@@ -16,14 +17,13 @@ const LOOKUP_PAGE = 100;
 const LOOKUP_MAX_PAGES = 20;
 const RECEIVED_MAX = 1000;
 
-const Amount = z.union([z.string(), z.number()]);
 const TxList = z.array(
   z
     .object({
       txid: z.string().optional(),
       category: z.string(),
       address: z.string().optional(),
-      amount: Amount,
+      amount: CoinJsonAmount,
       vout: z.number().int().optional(),
       confirmations: z.number().int().optional(),
       timereceived: z.number().int().optional(),
@@ -31,8 +31,8 @@ const TxList = z.array(
     })
     .loose(),
 );
-const Transaction = z.object({ confirmations: z.number().int(), fee: Amount.optional() }).loose();
-const Funded = z.object({ fee: Amount }).loose();
+const Transaction = z.object({ confirmations: z.number().int(), fee: CoinJsonAmount.optional() }).loose();
+const Funded = z.object({ fee: CoinJsonAmount }).loose();
 const Txid = z.string().regex(/^[0-9a-f]{64}$/);
 
 export interface PayWallet {

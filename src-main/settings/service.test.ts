@@ -5,6 +5,8 @@ import { openTestStore } from '../core/test-store.ts';
 import { createSettingsRepo } from './repo.ts';
 import { createEventBus } from '../api/events.ts';
 import { SettingsPatch } from '../../src-shared/api/settings-schemas.ts';
+import { createDispatcher } from '../api/dispatcher.ts';
+import { silentLogger } from '../kernel/log.ts';
 
 const coins = coinsForNetwork('devnet');
 
@@ -33,6 +35,29 @@ describe('settings', () => {
     expect(createSettingsService({ repo, coins }).get()).toEqual(next);
     expect(s.confirmations('DEVB')).toBe(3);
     expect(seen).toEqual([{ event: 'settings.changed', data: next }]);
+  });
+
+  it('refuses a __proto__, constructor or prototype key at any depth with a clear error, and changes nothing', async () => {
+    const { s, repo, seen } = service();
+    const dispatcher = createDispatcher({ 'settings.set': (p) => s.set(p) }, silentLogger);
+    for (const [text, at, key] of [
+      ['{"theme":"light","confirmations":{"__proto__":{"DEVB":5}}}', 'confirmations', '__proto__'],
+      ['{"theme":"light","confirmations":{"DEVB":2,"prototype":3}}', 'confirmations', 'prototype'],
+      ['{"theme":"light","constructor":{"prototype":{"theme":"light"}}}', '(root)', 'constructor'],
+      ['{"numberFormat":{"groupSeparator":" ","decimalSeparator":",","constructor":1}}', 'numberFormat', 'constructor'],
+    ] as const) {
+      const out = await dispatcher.call('settings.set', JSON.parse(text), { transport: 'internal' });
+      expect(out).toMatchObject({
+        ok: false,
+        error: {
+          code: 'INVALID_PARAMS',
+          message: `invalid params for settings.set: ${at}: the key "${key}" is not allowed (no key may be __proto__, constructor or prototype)`,
+        },
+      });
+    }
+    expect(s.get()).toEqual(defaultSettings(coins));
+    expect(repo.get('user-settings')).toBeUndefined();
+    expect(seen).toEqual([]);
   });
 
   it('refuses a coin it does not know and changes nothing', () => {

@@ -17,7 +17,7 @@ import {
   type BuiltTx,
   type SwapSigner,
 } from '../chain/htlc.ts';
-import type { RpcClient } from '../chain/rpc.ts';
+import { CoinJsonAmount, type RpcClient } from '../chain/rpc.ts';
 
 export type FundEffect = Extract<Effect, { type: 'FundHtlc' }>;
 export type SpendEffect = Extract<Effect, { type: 'BroadcastClaim' | 'BroadcastRefund' }>;
@@ -43,7 +43,7 @@ const WalletTxs = z.array(
     .object({
       category: z.string(),
       address: z.string().optional(),
-      amount: z.union([z.string(), z.number()]),
+      amount: CoinJsonAmount,
       vout: z.number().int().optional(),
       txid: z.string(),
       confirmations: z.number().int(),

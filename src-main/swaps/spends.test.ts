@@ -44,6 +44,8 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
   const fees: string[] = [];
   const children: string[] = [];
   const watchers = { DEVA: fakeWatcher('DEVA'), DEVB: fakeWatcher('DEVB') };
+  // What the daemon says now, when it differs from the watcher's last poll (a block it has not seen yet).
+  const minedSincePoll = new Set<string>();
   let running = true;
   const spends = createSpends({
     coins: COINS,
@@ -68,12 +70,28 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
       return { txid, hex: `hex-${txid}`, feeRate: d.feeRate, fee: 1500n, vsize: 150, tx } as unknown as BuiltTx;
     },
     send: async (_rpc, hex) => (sent.push(hex), outcomes.shift() ?? 'sent'),
+    inMempool: async (rpc, txid) => {
+      const ticker = (rpc as unknown as { ticker: 'DEVA' | 'DEVB' }).ticker;
+      return !minedSincePoll.has(txid) && watchers[ticker].txs.get(txid)?.inMempool === true;
+    },
     payForParent: async (_rpc, _coin, pkg, rate) => {
       children.push(`${pkg.txid.slice(0, 2)}@${rate}`);
       return { ...pkg, txid: `e${children.length}`.padEnd(64, '0') };
     },
   });
-  return { spends, reported, builds, sent, crashes, fees, watchers, height, children, stop: () => (running = false) };
+  return {
+    spends,
+    reported,
+    builds,
+    sent,
+    crashes,
+    fees,
+    watchers,
+    height,
+    children,
+    minedSincePoll,
+    stop: () => (running = false),
+  };
 }
 
 describe('claims and refunds', () => {
@@ -292,6 +310,28 @@ describe('claims and refunds', () => {
     spends.onTip(live, 'DEVB');
     await settle();
     expect(builds).toHaveLength(1);
+  });
+
+  it('a spend mined since the watcher last looked gets no higher fee: no replacement, no child', async () => {
+    const live = makerLive(MAKER_PATH.claiming);
+    const claim = spendOf(live);
+    if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
+    const { spends, sent, children, watchers, height, minedSincePoll } = setup(
+      ['sent', 'sent'],
+      claim.raceBy - 10,
+      115n,
+    );
+    spends.request(live, claim);
+    await settle();
+    const txid = 'c1'.padEnd(64, '0');
+    // The watcher's last poll shows it in the mempool; the daemon has mined it since.
+    watchers.DEVB.txs.set(txid, { inMempool: true, confirmations: 0 } as never);
+    minedSincePoll.add(txid);
+    height.tip = claim.raceBy - 1;
+    spends.onTip(live, 'DEVB');
+    await settle();
+    expect(sent).toHaveLength(1);
+    expect(children).toEqual([]);
   });
 
   it('where the daemon refuses the replacement, a child pays for the spend instead (CPFP), once per rate', async () => {

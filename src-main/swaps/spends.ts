@@ -20,6 +20,7 @@ import type { BuiltTx } from '../chain/htlc.ts';
 import type { ChainWatcher } from '../chain/watcher.ts';
 import { toJson } from '../store/index.ts';
 import type { Vault } from '../vault/index.ts';
+import type { RpcClient } from '../chain/rpc.ts';
 import type { WalletService } from '../wallets/index.ts';
 import { broadcast, buildSpend, type SpendEffect } from './chain-effects.ts';
 import { packageOf, payForParent, type Package } from './cpfp.ts';
@@ -44,6 +45,8 @@ export interface SpendsDeps {
   crashAt?: (point: string) => void;
   /** Test seam: the child that pays for a spend (cpfp.ts). */
   payForParent?: typeof payForParent;
+  /** Test seam: whether the daemon's mempool holds a transaction right now. */
+  inMempool?: typeof daemonHasInMempool;
   /** Test seams: building and sending (chain-effects.ts). */
   build?: typeof buildSpend;
   send?: typeof broadcast;
@@ -164,6 +167,9 @@ async function push(
     }
     const better = replacementOf(d, live, p, tip);
     if (!better) return built.txid;
+    // The watcher's view may be a poll behind the tip just read: a fee is raised only for what the
+    // daemon still holds unconfirmed now, never for a spend already in a block.
+    if (!(await (d.inMempool ?? daemonHasInMempool)(d.wallets.rpc(e.ticker), built.txid))) return built.txid;
     if (!(await sendOne(d, send, e, live, kind, better))) {
       await childPays(d, live, p, built, better.feeRate);
       return built.txid;
@@ -190,6 +196,17 @@ async function push(
   p.firstHeight ??= tip;
   d.crashAt?.(`after-${kind}-send`);
   return built.txid;
+}
+
+/** Whether the daemon's mempool holds `txid` right now (asked after the tip was read). */
+async function daemonHasInMempool(rpc: RpcClient, txid: string): Promise<boolean> {
+  try {
+    await rpc.call('getmempoolentry', [txid], { wallet: false, retry: false });
+    return true;
+  } catch {
+    // Not in the mempool (mined, or gone), or the daemon unreachable: nothing to raise this round.
+    return false;
+  }
 }
 
 /** The daemon would not take the replacement: a child of the spend pays for it instead (once per rate). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { defineModule } from '../kernel/module.ts';
 import { VaultConfig } from './config.ts';
-import { KDF_FLOOR_N } from './vault-file.ts';
+import { KDF_FLOOR_N, kdfProblem } from './vault-file.ts';
 import { createVault, type Vault } from './vault.ts';
 import { createRowSealer, type RowSealer } from '../store/seal.ts';
 
@@ -39,10 +39,12 @@ export const vaultModule = defineModule({
   name: 'vault',
   config: { vault: VaultConfig },
   checkConfig(base, config) {
-    const n = config.vault.kdf?.N;
-    return n !== undefined && n < KDF_FLOOR_N && !TEST_NETWORKS.has(base.network)
-      ? [{ path: 'vault.kdf.N', message: `below ${KDF_FLOOR_N} is allowed only on devnet and regtest` }]
-      : [];
+    const kdf = config.vault.kdf;
+    if (kdf === undefined) return [];
+    if (kdf.N < KDF_FLOOR_N && !TEST_NETWORKS.has(base.network))
+      return [{ path: 'vault.kdf.N', message: `below ${KDF_FLOOR_N} is allowed only on devnet and regtest` }];
+    const problem = kdfProblem(kdf, 0);
+    return problem ? [{ path: 'vault.kdf', message: problem.text }] : [];
   },
   needs: [],
   provides: ['vault', 'lockGuards', 'sealing'],

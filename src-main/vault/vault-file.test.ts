@@ -1,7 +1,21 @@
-import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createHash, scrypt } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { DEFAULT_KDF, KDF_FLOOR_N, openVaultFile, sealVaultFile, type VaultPayload } from './vault-file.ts';
+import {
+  DEFAULT_KDF,
+  KDF_CEILING_BYTES,
+  KDF_FLOOR_N,
+  openVaultFile,
+  sealVaultFile,
+  type VaultPayload,
+} from './vault-file.ts';
+
+// The real scrypt, watched: the bounds tests check the KDF never ran (and never run a costly one).
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return { ...real, scrypt: vi.fn(real.scrypt) };
+});
+const scryptSpy = vi.mocked(scrypt);
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'correct horse battery';
@@ -208,8 +222,56 @@ describe('the scrypt floor', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("says VAULT_CORRUPT (kdf, floor) with the file's parameters in the details", async () => {
+    const e = await openVaultFile(await sealVaultFile(payload(), PASSWORD, FAST), PASSWORD).catch((x: unknown) => x);
+    expect((e as ApiError).details).toEqual({ reason: 'kdf', bound: 'floor', N: 1024, r: 8, p: 1, minN: KDF_FLOOR_N });
+  });
+
   it('opens a file at the floor', async () => {
     const text = await sealVaultFile(payload(), PASSWORD, { N: KDF_FLOOR_N, r: 8, p: 1 });
     await expect(openVaultFile(text, PASSWORD)).resolves.toBeDefined();
+  });
+});
+
+describe('the scrypt ceiling', () => {
+  /** A file sealed cheaply, then given other scrypt parameters with its checksum redone. */
+  async function withKdf(kdf: { N: number; r: number; p: number }): Promise<string> {
+    const e = JSON.parse(await sealVaultFile(payload(), PASSWORD, FAST)) as Envelope;
+    return withChecksum({ ...e, kdf: { ...e.kdf, ...kdf } });
+  }
+
+  it('refuses a file whose scrypt work (128·N·r·p) is above the ceiling, before deriving anything', async () => {
+    // 128 MiB of memory (the default's) but p = 16: sixteen times the default's time, 2 GiB of work.
+    const text = await withKdf({ N: 2 ** 17, r: 8, p: 16 });
+    scryptSpy.mockClear();
+    // Should the KDF be reached, fail at once instead of spending seconds on it.
+    scryptSpy.mockImplementationOnce(((...args: unknown[]) =>
+      (args.at(-1) as (e: Error) => void)(new Error('the KDF ran'))) as unknown as typeof scrypt);
+    const e = await openVaultFile(text, PASSWORD).catch((x: unknown) => x);
+    expect(scryptSpy).not.toHaveBeenCalled();
+    scryptSpy.mockReset(); // back to the real scrypt (the failing stand-in was not used)
+    expect(e).toBeInstanceOf(ApiError);
+    expect((e as ApiError).code).toBe('VAULT_CORRUPT');
+    expect((e as ApiError).details).toEqual({
+      reason: 'kdf',
+      bound: 'ceiling',
+      N: 2 ** 17,
+      r: 8,
+      p: 16,
+      maxBytes: KDF_CEILING_BYTES,
+    });
+    expect((e as ApiError).message).toMatch(/more key-derivation work than this node spends on an unlock/);
+  });
+
+  it('refuses to write above the ceiling, and allows a file right at it', async () => {
+    await expect(sealVaultFile(payload(), PASSWORD, { N: 2 ** 17, r: 8, p: 9 })).rejects.toThrow(/above the ceiling/);
+    // 128 · 2^17 · 8 · 8 = 1 GiB: at the ceiling, refused only by the (here wrong) password, after the KDF.
+    const text = await withKdf({ N: 2 ** 17, r: 8, p: 8 });
+    scryptSpy.mockClear();
+    scryptSpy.mockImplementationOnce(((...args: unknown[]) =>
+      (args.at(-1) as (e: Error | null, k: Buffer) => void)(null, Buffer.alloc(64))) as unknown as typeof scrypt);
+    const e = await openVaultFile(text, PASSWORD).catch((x: unknown) => x);
+    expect(scryptSpy).toHaveBeenCalledTimes(1);
+    expect((e as ApiError).code).toBe('VAULT_WRONG_PASSWORD');
   });
 });

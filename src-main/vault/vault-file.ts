@@ -31,6 +31,13 @@ export const DEFAULT_KDF: KdfParams = { N: 2 ** 17, r: 8, p: 1 };
  * tiny cost would keep the seed behind almost no work. Test networks may go lower (devnet, tests).
  */
 export const KDF_FLOOR_N = 2 ** 15;
+/**
+ * The most scrypt work a vault file may ask for, as 128·N·r·p bytes mixed: 1 GiB, eight times the
+ * default (a few seconds per unlock on a desktop). scrypt's time grows with N·r·p and its memory
+ * with N·r, so without this ceiling a hostile file could ask for p = 16 at 1 GiB and make every
+ * unlock take minutes (hours on a slow machine). It bounds memory too (p is at least 1).
+ */
+export const KDF_CEILING_BYTES = 2 ** 30;
 
 export interface VaultPayload {
   mnemonic: string;
@@ -43,8 +50,6 @@ const SALT_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_CHECK_LABEL = 'hashlock-vault-check';
-/** Bound what a file may ask for, so a hostile file cannot make unlock allocate gigabytes. */
-const MAX_SCRYPT_MEMORY = 1024 * 1024 * 1024;
 
 interface Header {
   format: typeof VAULT_FORMAT;
@@ -60,20 +65,51 @@ interface Envelope extends Header {
   checksum: string;
 }
 
-export function assertKdfParams(kdf: KdfParams): void {
-  const { N, r, p } = kdf;
-  const ok =
+/** N a power of two (at least 2), r in 1..32, p in 1..16: what scrypt takes at all. */
+function kdfShapeOk({ N, r, p }: KdfParams): boolean {
+  return (
     Number.isSafeInteger(N) &&
     N >= 2 &&
-    (N & (N - 1)) === 0 &&
+    N <= 2 ** 40 &&
+    Number.isInteger(Math.log2(N)) &&
     Number.isSafeInteger(r) &&
     r >= 1 &&
     r <= 32 &&
     Number.isSafeInteger(p) &&
     p >= 1 &&
-    p <= 16 &&
-    128 * N * r <= MAX_SCRYPT_MEMORY;
-  if (!ok) throw new RangeError(`Unsupported scrypt parameters N=${N} r=${r} p=${p}`);
+    p <= 16
+  );
+}
+
+/** The bytes scrypt mixes for these parameters, 128·N·r·p: what its time grows with. */
+export function kdfCost({ N, r, p }: KdfParams): number {
+  return 128 * N * r * p;
+}
+
+/** Why a vault may not use these scrypt parameters, or undefined when it may (the floor is `minN`). */
+export function kdfProblem(
+  kdf: KdfParams,
+  minN = KDF_FLOOR_N,
+): { bound: 'shape' | 'floor' | 'ceiling'; text: string } | undefined {
+  const { N, r, p } = kdf;
+  if (!kdfShapeOk(kdf))
+    return {
+      bound: 'shape',
+      text: `scrypt N=${N} r=${r} p=${p} is not supported (N a power of two, r 1..32, p 1..16)`,
+    };
+  if (N < minN) return { bound: 'floor', text: `scrypt N=${N} is below the floor of ${minN}` };
+  if (kdfCost(kdf) > KDF_CEILING_BYTES)
+    return {
+      bound: 'ceiling',
+      text: `scrypt N=${N} r=${r} p=${p} costs 128·N·r·p = ${kdfCost(kdf)} bytes, above the ceiling of ${KDF_CEILING_BYTES}`,
+    };
+  return undefined;
+}
+
+/** Throws a RangeError for parameters scrypt does not take or that cost more than the ceiling (not the floor). */
+export function assertKdfParams(kdf: KdfParams): void {
+  const problem = kdfProblem(kdf, 0);
+  if (problem) throw new RangeError(`Unsupported scrypt parameters: ${problem.text}`);
 }
 
 /** Encrypts the payload; the result is the whole file text. */
@@ -121,11 +157,21 @@ export async function sealVaultFile(payload: VaultPayload, password: string, kdf
  */
 export async function openVaultFile(text: string, password: string, minN = KDF_FLOOR_N): Promise<VaultPayload> {
   const envelope = parseEnvelope(text);
-  if (envelope.kdf.N < minN) {
+  // Before the KDF runs: a file names its own cost, so it must be neither too cheap nor too dear.
+  const { N, r, p } = envelope.kdf;
+  const problem = kdfProblem(envelope.kdf, minN);
+  if (problem?.bound === 'floor') {
     throw new ApiError(
       'VAULT_CORRUPT',
-      `The vault file's key derivation is weaker than this node accepts (scrypt N=${envelope.kdf.N}, at least ${minN}); it was not written by this node's settings.`,
-      { field: 'kdf.N' },
+      `The vault file's key derivation is weaker than this node accepts (scrypt N=${N}, at least ${minN}); it was not written by this node's settings.`,
+      { reason: 'kdf', bound: 'floor', N, r, p, minN },
+    );
+  }
+  if (problem) {
+    throw new ApiError(
+      'VAULT_CORRUPT',
+      `The vault file asks for more key-derivation work than this node spends on an unlock (scrypt N=${N} r=${r} p=${p}: 128·N·r·p = ${kdfCost(envelope.kdf)} bytes, at most ${KDF_CEILING_BYTES}); this node never writes such a file.`,
+      { reason: 'kdf', bound: problem.bound, N, r, p, maxBytes: KDF_CEILING_BYTES },
     );
   }
   const salt = b64(envelope.kdf.salt, 'kdf.salt');
@@ -246,11 +292,7 @@ function parseEnvelope(text: string): Envelope {
   const N = num(kdf.N, 'kdf.N');
   const r = num(kdf.r, 'kdf.r');
   const p = num(kdf.p, 'kdf.p');
-  try {
-    assertKdfParams({ N, r, p });
-  } catch {
-    throw corrupt('its key derivation parameters are out of range', 'kdf');
-  }
+  if (!kdfShapeOk({ N, r, p })) throw corrupt('its key derivation parameters are out of range', 'kdf');
   const envelope: Envelope = {
     format: VAULT_FORMAT,
     version: o.version,

@@ -11,7 +11,7 @@ import { isCoinSegwitAddress, probeAddress } from '../chain/address.ts';
 import type { SecretBox, StoredWalletConnection, WalletConnectionRepo } from './connection-store.ts';
 import { createWalletDetector, type DetectOptions, type ResolvedConnection } from './detect.ts';
 import { clampFeeRate, satPerVbFromPerKvb } from '../chain/fee.ts';
-import { RpcClient, type RpcClientOptions } from '../chain/rpc.ts';
+import { RpcClient, type RpcClientOptions, CoinJsonAmount } from '../chain/rpc.ts';
 
 export type WalletSummary = Result<'wallets.list'>[number];
 export type WalletTestResult = Result<'wallets.test'>;
@@ -64,26 +64,25 @@ export interface WalletService {
 
 // Shapes of the daemon replies this service reads. Checked, because a port may answer with
 // anything; amounts arrive as exact decimal text (see rpc.ts).
-const CoinAmount = z.union([z.string(), z.number()]);
 const BlockchainInfo = z.object({ chain: z.string(), blocks: z.number().int() });
 type BlockchainInfo = z.infer<typeof BlockchainInfo>;
 const NetworkInfo = z.object({ version: z.number().int() });
 const WalletInfo = z.object({ walletname: z.string() });
 const Balances = z.object({
-  mine: z.object({ trusted: CoinAmount, untrusted_pending: CoinAmount, immature: CoinAmount }),
+  mine: z.object({ trusted: CoinJsonAmount, untrusted_pending: CoinJsonAmount, immature: CoinJsonAmount }),
 });
 const LockedOutputs = z.array(z.object({ txid: z.string(), vout: z.number().int() }));
-const TxOut = z.object({ value: CoinAmount }).nullable();
+const TxOut = z.object({ value: CoinJsonAmount }).nullable();
 const Unspent = z.array(
   z.object({
     txid: z.string(),
     vout: z.number().int().optional(),
-    amount: CoinAmount,
+    amount: CoinJsonAmount,
     confirmations: z.number().int(),
     address: z.string().optional(),
   }),
 );
-const SmartFee = z.object({ feerate: CoinAmount.optional(), errors: z.array(z.string()).optional() });
+const SmartFee = z.object({ feerate: CoinJsonAmount.optional(), errors: z.array(z.string()).optional() });
 const WalletNames = z.array(z.string());
 const AddressValidation = z.object({ isvalid: z.boolean() });
 

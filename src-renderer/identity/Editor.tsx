@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { IdentityView } from '../../src-shared/identity/contract.ts';
-import { IdentityError } from '../../src-shared/identity/errors.ts';
+import { isIdentityError } from '../../src-shared/identity/errors.ts';
 import { PROFILE_LIMITS, buildProfilePayload, type ProfileFields } from '../../src-shared/identity/profile.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { href, navigate } from '../app/routes.ts';
@@ -60,8 +60,8 @@ function problem(fields: ProfileFields): { field?: string; message: string } | n
     buildProfilePayload(SAMPLE_DID, 1, fields);
     return null;
   } catch (err) {
-    if (err instanceof IdentityError) {
-      return { field: (err.details as { field?: string } | undefined)?.field, message: err.message };
+    if (isIdentityError(err)) {
+      return { field: err.details.field as string | undefined, message: err.message };
     }
     return { message: String(err) };
   }

@@ -7,6 +7,12 @@ export const Ticker = z.string().regex(TICKER_PATTERN, 'not a ticker');
 export const DecimalAmount = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$/, 'amount must be a decimal string like "1.25"');
+/** Whole-coin digits a DecimalAmount carries at most (the regex above): every amount is below 10^30 coins. */
+export const DECIMAL_AMOUNT_DIGITS = 30;
+/** True when `units`, base units of a coin with `decimals`, can be written as a DecimalAmount. */
+export function fitsDecimalAmount(units: bigint, decimals: number): boolean {
+  return units >= 0n && units < 10n ** BigInt(DECIMAL_AMOUNT_DIGITS + decimals);
+}
 export const SignedDecimalAmount = z
   .string()
   .regex(/^-?(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$/, 'amount must be a decimal string');

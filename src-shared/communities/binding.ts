@@ -3,7 +3,13 @@
 // (through ts-mls's authentication-service hook) before it trusts a leaf.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
-import { addressOfKey, CompactSignatureError, doubleSha256, recoverCompact, signCompact } from '../identity/compact.ts';
+import {
+  addressOfKey,
+  doubleSha256,
+  isCompactSignatureError,
+  recoverCompact,
+  signCompact,
+} from '../identity/compact.ts';
 import {
   addressOfDid,
   b64,
@@ -93,7 +99,7 @@ export function verifyBinding(binding: Binding, messagingKey: Uint8Array, mode: 
   try {
     key = recoverCompact(bindingDigest(binding), b64.decode(binding.sig));
   } catch (err) {
-    if (err instanceof CompactSignatureError) return refuse('binding-signature', err.message);
+    if (isCompactSignatureError(err)) return refuse('binding-signature', err.message);
     throw err;
   }
   if (addressOfKey(key) !== addressOfDid(binding.did))

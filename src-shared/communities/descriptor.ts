@@ -2,7 +2,7 @@
 // key and versioned (a higher version wins). It lives in the MLS group context (extension 0xF0C1),
 // so members and joiners hold the same copy and only commits change it (docs §4).
 import { z } from 'zod';
-import { addressOfKey, CompactSignatureError, doubleSha256, recoverCompact } from '../identity/compact.ts';
+import { addressOfKey, doubleSha256, isCompactSignatureError, recoverCompact } from '../identity/compact.ts';
 import type { IdentitySigner } from './binding.ts';
 import {
   addressOfDid,
@@ -116,7 +116,7 @@ export function verifyDescriptor(signed: SignedDescriptor): Verdict {
     if (addressOfKey(key) !== addressOfDid(d.owner))
       return refuse('descriptor-signature', 'the descriptor is not signed by its owner');
   } catch (err) {
-    if (err instanceof CompactSignatureError) return refuse('descriptor-signature', err.message);
+    if (isCompactSignatureError(err)) return refuse('descriptor-signature', err.message);
     throw err;
   }
   return OK;

@@ -4,6 +4,7 @@
 // the plaintext is padded to a few buckets so a ciphertext's size says little (docs §10).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
+import { CodedError, isCoded } from '../errors.ts';
 import { ChannelId } from './descriptor.ts';
 import {
   b64,
@@ -117,43 +118,47 @@ export const Inner = z.discriminatedUnion('kind', [
 export type Inner = z.infer<typeof Inner>;
 export type ChannelInner = Extract<Inner, { ch: string }>;
 
-export class EnvelopeError extends Error {
-  override name = 'EnvelopeError';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+/** Why a message or envelope was refused: stable codes (peers are scored and tests match on them). */
+export const ENVELOPE_ERROR_CODES = [
+  'attachment-too-large',
+  'attachment-invalid',
+  'empty-post',
+  'message-too-large',
+  'message-format',
+  'envelope-too-large',
+  'envelope-format',
+] as const;
+export type EnvelopeErrorCode = (typeof ENVELOPE_ERROR_CODES)[number];
+
+export const envelopeError = (code: EnvelopeErrorCode, message: string) => new CodedError(code, message);
+export const isEnvelopeError = (err: unknown): err is CodedError<EnvelopeErrorCode> =>
+  isCoded(err, ...ENVELOPE_ERROR_CODES);
 
 /** A post's attachments together stay under the cap (each one is checked by its schema). */
 function checkTotals(inner: Inner): void {
   if (inner.kind !== 'post') return;
   const total = (inner.attachments ?? []).reduce((n, a) => n + a.size, 0);
   if (total > MAX_ATTACHMENT_TOTAL_BYTES)
-    throw new EnvelopeError(
-      'attachment-too-large',
-      `attachments total ${total} bytes, over ${MAX_ATTACHMENT_TOTAL_BYTES}`,
-    );
-  if (inner.text.length === 0 && total === 0) throw new EnvelopeError('empty-post', 'a post has text or an attachment');
+    throw envelopeError('attachment-too-large', `attachments total ${total} bytes, over ${MAX_ATTACHMENT_TOTAL_BYTES}`);
+  if (inner.text.length === 0 && total === 0) throw envelopeError('empty-post', 'a post has text or an attachment');
 }
 
 /** The plaintext to encrypt: canonical JSON, zero-padded to the next bucket. */
 export function encodeInner(inner: Inner): Uint8Array {
   const parsed = Inner.safeParse(inner);
-  if (!parsed.success) throw new EnvelopeError(codeOf(parsed.error), parsed.error.issues[0]?.message ?? 'bad message');
+  if (!parsed.success) throw envelopeError(codeOf(parsed.error), parsed.error.issues[0]?.message ?? 'bad message');
   checkTotals(parsed.data);
   const bytes = encodeCanonical(parsed.data);
   const bucket = PAD_BUCKETS.find((b) => b >= bytes.length);
-  if (bucket === undefined) throw new EnvelopeError('message-too-large', `the message is ${bytes.length} bytes`);
+  if (bucket === undefined) throw envelopeError('message-too-large', `the message is ${bytes.length} bytes`);
   const out = new Uint8Array(bucket);
   out.set(bytes);
   return out;
 }
 
-/** The inner message of decrypted bytes; throws a coded EnvelopeError on anything malformed. */
+/** The inner message of decrypted bytes; throws an envelopeError on anything malformed. */
 export function decodeInner(padded: Uint8Array): Inner {
-  if (padded.length > MAX_INNER_BYTES) throw new EnvelopeError('message-too-large', 'the plaintext is over the cap');
+  if (padded.length > MAX_INNER_BYTES) throw envelopeError('message-too-large', 'the plaintext is over the cap');
   let end = padded.length;
   while (end > 0 && padded[end - 1] === 0) end--;
   const inner = decodeCanonical(padded.subarray(0, end), Inner, MAX_INNER_BYTES);
@@ -166,13 +171,13 @@ export function decodeInner(padded: Uint8Array): Inner {
       }
     })();
     const code = parsed && !parsed.success ? codeOf(parsed.error) : 'message-format';
-    throw new EnvelopeError(code, 'the message is malformed');
+    throw envelopeError(code, 'the message is malformed');
   }
   checkTotals(inner);
   return inner;
 }
 
-function codeOf(error: z.ZodError): string {
+function codeOf(error: z.ZodError): EnvelopeErrorCode {
   for (const issue of error.issues)
     if (issue.path.includes('attachments'))
       return issue.code === 'too_big' ? 'attachment-too-large' : 'attachment-invalid';
@@ -213,15 +218,15 @@ export type Envelope = z.infer<typeof Envelope>;
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
   const bytes = encodeCanonical(Envelope.parse(envelope));
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw new EnvelopeError('envelope-too-large', `${bytes.length} bytes`);
+  if (bytes.length > MAX_ENVELOPE_BYTES) throw envelopeError('envelope-too-large', `${bytes.length} bytes`);
   return bytes;
 }
 
 /** Parses wire bytes; the size is checked before anything is parsed. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw new EnvelopeError('envelope-too-large', `${bytes.length} bytes`);
+  if (bytes.length > MAX_ENVELOPE_BYTES) throw envelopeError('envelope-too-large', `${bytes.length} bytes`);
   const envelope = decodeCanonical(bytes, Envelope, MAX_ENVELOPE_BYTES);
-  if (!envelope) throw new EnvelopeError('envelope-format', 'not a community envelope');
+  if (!envelope) throw envelopeError('envelope-format', 'not a community envelope');
   return envelope;
 }
 

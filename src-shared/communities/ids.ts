@@ -5,6 +5,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64urlnopad } from '@scure/base';
 import { z } from 'zod';
+import { ApiError } from '../api/errors.ts';
+import { isCoded } from '../errors.ts';
 import { DID_IS_VERSION, decodeAddress } from '../identity/compact.ts';
 import { canonicalJson, findDuplicateKey } from '../protocol/canonical.ts';
 
@@ -85,14 +87,21 @@ export function Base64Url(maxBytes: number) {
     );
 }
 
-/** A coded refusal: `code` is stable (tests and the API match on it), `message` is for people. */
-export class CommunityError extends Error {
-  override name = 'CommunityError';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
+/**
+ * A coded refusal of the core, already as the API tells it: a CONFLICT ApiError whose details.code
+ * is stable (tests and the API match on it); the message is for people.
+ */
+export type CommunityError = ApiError & { readonly details: { readonly code: string } };
+
+export function communityError(code: string, message: string): CommunityError {
+  return new ApiError('CONFLICT', message, { code }) as CommunityError;
+}
+
+/** True when `err` is a community refusal (with one of `codes`, when given). */
+export function isCommunityError(err: unknown, ...codes: string[]): err is CommunityError {
+  if (!isCoded(err, 'CONFLICT') || !(err instanceof ApiError)) return false;
+  const code = (err.details as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (codes.length === 0 || codes.includes(code));
 }
 
 export type Verdict = { ok: true } | { ok: false; code: string; reason: string };

@@ -50,7 +50,7 @@ describe('invitations', () => {
     expect(link).toMatch(/^hashlock:\/\/community\/join#[1-9A-HJ-NP-Za-km-z]+$/);
     expect(parseInviteLink(` ${link} `)).toEqual({ community, secret });
     for (const bad of ['https://example.com', `${link}0OIl`, link.slice(0, -4), 'hashlock://community/join#']) {
-      expect(() => parseInviteLink(bad)).toThrow(expect.objectContaining({ code: 'invite-format' }));
+      expect(() => parseInviteLink(bad)).toThrow(expect.objectContaining({ details: { code: 'invite-format' } }));
     }
   });
 

@@ -14,7 +14,7 @@ import {
   b64,
   Base64Url,
   bytesToHex,
-  CommunityError,
+  communityError,
   decodeCanonical,
   Did,
   encodeCanonical,
@@ -55,7 +55,7 @@ function derive(ikm: Uint8Array, community: string, label: string, length: numbe
 }
 
 export function inviteKeys(community: string, secret: Uint8Array): InviteKeys {
-  if (secret.length !== INVITE_SECRET_BYTES) throw new CommunityError('invite-format', 'an invite secret is 16 bytes');
+  if (secret.length !== INVITE_SECRET_BYTES) throw communityError('invite-format', 'an invite secret is 16 bytes');
   let key = derive(secret, community, 'key', 32);
   // A 32-byte string is a valid secp256k1 scalar but for ~2^-128 of them; derive again if not.
   for (let i = 1; !secp256k1.utils.isValidSecretKey(key); i++) key = derive(secret, community, `key/${i}`, 32);
@@ -83,14 +83,14 @@ export function inviteLink(community: string, secret: Uint8Array): string {
 export function parseInviteLink(link: string): { community: string; secret: Uint8Array } {
   const text = link.trim();
   if (!text.startsWith(LINK_PREFIX) || text.length > LINK_PREFIX.length + 80)
-    throw new CommunityError('invite-format', 'not a community invitation link');
+    throw communityError('invite-format', 'not a community invitation link');
   let payload: Uint8Array;
   try {
     payload = base58.decode(text.slice(LINK_PREFIX.length));
   } catch {
-    throw new CommunityError('invite-format', 'the invitation link is damaged');
+    throw communityError('invite-format', 'the invitation link is damaged');
   }
-  if (payload.length !== 49 || payload[0] !== 1) throw new CommunityError('invite-format', 'unknown invitation format');
+  if (payload.length !== 49 || payload[0] !== 1) throw communityError('invite-format', 'unknown invitation format');
   return { community: bytesToHex(payload.subarray(1, 33)), secret: payload.slice(33) };
 }
 

@@ -59,7 +59,7 @@ describe('MLS attacks', () => {
     const c = await community(ctx, 'na-owner', ['na-bob', 'na-carol']);
     const bob = c.groups.get('na-bob')!;
     await expect(commit(ctx, bob, { remove: [leafOf(bob, 'na-carol')] }, T0)).rejects.toMatchObject({
-      code: 'committer-not-admin',
+      details: { code: 'committer-not-admin' },
     });
     const forged = await rawCommit(bob, [{ proposalType: 'remove', remove: { removed: leafOf(bob, 'na-carol') } }]);
     const owner = c.groups.get('na-owner')!;
@@ -160,7 +160,9 @@ describe('MLS attacks', () => {
       notAfter: T0 + 1e9,
     });
     const forgedBinding = { ...real, did: identity('fb-victim').did }; // mallory's signature, the victim's DID
-    await expect(createKeyPackage(ctx, forgedBinding, key)).rejects.toMatchObject({ code: 'binding-signature' });
+    await expect(createKeyPackage(ctx, forgedBinding, key)).rejects.toMatchObject({
+      details: { code: 'binding-signature' },
+    });
     const kp = await generateKeyPackageWithKey(
       { credentialType: 'basic', identity: encodeBinding(forgedBinding) },
       capabilities(),
@@ -171,7 +173,7 @@ describe('MLS attacks', () => {
     );
     const admin = c.groups.get('fb-admin')!;
     await expect(commit(ctx, admin, { add: [kp.publicPackage] }, T0)).rejects.toMatchObject({
-      code: 'binding-signature',
+      details: { code: 'binding-signature' },
     });
     const forged = await rawCommit(admin, [{ proposalType: 'add', add: { keyPackage: kp.publicPackage } }], true);
     expect((await outcome(c.groups.get('fb-owner')!, forged)).code).toBe('binding-signature');
@@ -184,7 +186,7 @@ describe('MLS attacks', () => {
     await expect(
       commit(ctx, c.groups.get('bt-owner')!, { add: [dave.bundle.publicPackage] }, late),
     ).rejects.toMatchObject({
-      code: 'binding-expired',
+      details: { code: 'binding-expired' },
     });
     const out = await commit(ctx, c.groups.get('bt-owner')!, { add: [dave.bundle.publicPackage] }, T0);
     expect((await outcome(c.groups.get('bt-bob')!, out.commit, T0 + 365 * 24 * 3600 * 1000)).code).toBe('commit');

@@ -16,7 +16,7 @@ import type { Binding, BindingMode } from './binding.ts';
 import type { GroupView } from './authorize.ts';
 import { decodeDescriptor, DESCRIPTOR_EXTENSION, encodeDescriptor } from './descriptor.ts';
 import type { SignedDescriptor } from './descriptor.ts';
-import { bytesToHex, CommunityError, deviceOf, Millis, taggedHash } from './ids.ts';
+import { bytesToHex, communityError, deviceOf, Millis, taggedHash } from './ids.ts';
 import { z } from 'zod';
 import type { Verdict } from './ids.ts';
 import { decodeRoster, encodeRoster, ROSTER_EXTENSION } from './roster.ts';
@@ -42,7 +42,7 @@ export function decodeMls(bytes: Uint8Array) {
   } catch {
     decoded = undefined;
   }
-  if (!decoded || decoded[1] !== bytes.length) throw new CommunityError('mls-format', 'not an MLS message');
+  if (!decoded || decoded[1] !== bytes.length) throw communityError('mls-format', 'not an MLS message');
   return decoded[0];
 }
 
@@ -142,7 +142,7 @@ export function leafBinding(leaf: LeafNode): Binding | undefined {
 export function contextOf(state: ClientState): { descriptor: SignedDescriptor; roster: Roster } {
   const { descriptor, roster } = readExtensions(state.groupContext.extensions);
   if (typeof descriptor !== 'object' || typeof roster !== 'object')
-    throw new CommunityError('not-a-community', 'the group carries no valid descriptor and roster');
+    throw communityError('not-a-community', 'the group carries no valid descriptor and roster');
   return { descriptor, roster };
 }
 

@@ -109,7 +109,7 @@ describe('MLS communities', () => {
     const carol = await device(ctx, identity('dm-carol'));
     await expect(commit(ctx, groups.get('dm-alice')!, { add: [carol.bundle.publicPackage] }, T0)).rejects.toMatchObject(
       {
-        code: 'dm-closed',
+        details: { code: 'dm-closed' },
       },
     );
   });
@@ -155,7 +155,9 @@ describe('MLS communities', () => {
     const out = await commit(ctx, g, { add: [decodeKeyPackage(back.bytes)] }, T0);
     const joined = await joinFromWelcome(ctx, out.welcome!, back);
     expect(tagOf(joined.state)).toBe(out.tag);
-    expect(() => importKeyPackage(sealed.subarray(1))).toThrow(expect.objectContaining({ code: 'state-format' }));
+    expect(() => importKeyPackage(sealed.subarray(1))).toThrow(
+      expect.objectContaining({ details: { code: 'state-format' } }),
+    );
   });
 
   it('a removed member cannot decrypt messages sent after its removal', async () => {
@@ -219,7 +221,7 @@ describe('MLS communities', () => {
     // The version it replaced is stale now.
     const first = await descriptorFor(owner);
     await expect(commit(ctx, c.groups.get('ds-owner')!, { descriptor: first }, T0)).rejects.toMatchObject({
-      code: 'descriptor-stale',
+      details: { code: 'descriptor-stale' },
     });
   });
 
@@ -229,10 +231,10 @@ describe('MLS communities', () => {
     const bobLeaf = members(c.groups.get('bn-admin')!).find((m) => m.did === bob.did)!.leaf;
     const roster = editRoster(rosterOf(c.groups.get('bn-admin')!), { ban: [bob.did] });
     await expect(commit(ctx, c.groups.get('bn-admin')!, { remove: [bobLeaf], roster }, T0)).rejects.toMatchObject({
-      code: 'commit-shape',
+      details: { code: 'commit-shape' },
     });
     await expect(commit(ctx, c.groups.get('bn-admin')!, { roster }, T0)).rejects.toMatchObject({
-      code: 'banned-still-member',
+      details: { code: 'banned-still-member' },
     });
     const removal = await commit(ctx, c.groups.get('bn-admin')!, { remove: [bobLeaf] }, T0);
     const out = await commit(ctx, removal.group, { roster }, T0);
@@ -244,7 +246,7 @@ describe('MLS communities', () => {
     await expect(
       commit(ctx, c.groups.get('bn-owner')!, { add: [again.bundle.publicPackage] }, T0),
     ).rejects.toMatchObject({
-      code: 'banned',
+      details: { code: 'banned' },
     });
     const unban = editRoster(rosterOf(c.groups.get('bn-owner')!), { unban: [bob.did] });
     const back = await commit(ctx, c.groups.get('bn-owner')!, { add: [again.bundle.publicPackage], roster: unban }, T0);

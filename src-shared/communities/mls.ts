@@ -30,7 +30,7 @@ import {
   b64,
   Base64Url,
   bytesToHex,
-  CommunityError,
+  communityError,
   decodeCanonical,
   encodeCanonical,
   hexToBytes,
@@ -82,7 +82,7 @@ export async function createKeyPackage(
   key: MessagingKey,
 ): Promise<KeyPackageBundle> {
   const ok = verifyBinding(binding, key.publicKey, { kind: 'membership' });
-  if (!ok.ok) throw new CommunityError(ok.code, ok.reason);
+  if (!ok.ok) throw communityError(ok.code, ok.reason);
   const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
     { credentialType: 'basic', identity: encodeBinding(binding) },
     capabilities(),
@@ -97,7 +97,7 @@ export async function createKeyPackage(
 
 export function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
   const msg = decodeMls(bytes);
-  if (msg.wireformat !== 'mls_key_package') throw new CommunityError('mls-format', 'not a key package');
+  if (msg.wireformat !== 'mls_key_package') throw communityError('mls-format', 'not a key package');
   return msg.keyPackage;
 }
 
@@ -125,7 +125,7 @@ export function exportKeyPackage(bundle: KeyPackageBundle): Uint8Array {
 
 export function importKeyPackage(bytes: Uint8Array): KeyPackageBundle {
   const sealed = decodeCanonical(bytes, SealedKeyPackage, 8 * 1024);
-  if (!sealed) throw new CommunityError('state-format', 'not an exported key package');
+  if (!sealed) throw communityError('state-format', 'not an exported key package');
   const kpBytes = b64.decode(sealed.keyPackage);
   return {
     publicPackage: decodeKeyPackage(kpBytes),
@@ -148,9 +148,9 @@ export async function createGroup(
   input: { descriptor: SignedDescriptor; own: KeyPackageBundle; roster?: Roster },
 ): Promise<Group> {
   const verdict = acceptDescriptor(undefined, input.descriptor);
-  if (!verdict.ok) throw new CommunityError(verdict.code, verdict.reason);
+  if (!verdict.ok) throw communityError(verdict.code, verdict.reason);
   if (keyPackageDid(input.own.publicPackage) !== input.descriptor.descriptor.owner)
-    throw new CommunityError('not-owner', 'only the owner creates its community');
+    throw communityError('not-owner', 'only the owner creates its community');
   const state = await mlsCreateGroup(
     hexToBytes(input.descriptor.descriptor.id),
     input.own.publicPackage,
@@ -228,14 +228,14 @@ export async function commit(ctx: MlsContext, group: Group, plan: CommitPlan, no
   // ts-mls 1.6.4 encrypts a commit's path under the old group-context extensions while receivers
   // use the new ones, so a commit that changes extensions must not carry a path (no removals).
   if ((plan.descriptor || plan.roster) && (plan.remove?.length || plan.renew))
-    throw new CommunityError('commit-shape', 'descriptor and roster changes go in a commit without removals');
+    throw communityError('commit-shape', 'descriptor and roster changes go in a commit without removals');
   const view = viewOf(group.state);
   const me = ownLeaf(group);
   const verdict = authorizeCommit(view, { committer: me, proposals: views });
-  if (!verdict.ok) throw new CommunityError(verdict.code, verdict.reason);
+  if (!verdict.ok) throw communityError(verdict.code, verdict.reason);
   let state: ClientState = group.state;
   if (plan.renew) {
-    if (proposals.length > 0) throw new CommunityError('renew-alone', 'a renewal commit carries nothing else');
+    if (proposals.length > 0) throw communityError('renew-alone', 'a renewal commit carries nothing else');
     state = withOwnCredential(state, plan.renew);
   }
   const parent = tagOf(group.state);
@@ -253,8 +253,8 @@ export async function commit(ctx: MlsContext, group: Group, plan: CommitPlan, no
     );
   } catch (err) {
     throw refusal
-      ? new CommunityError(refusal.code, refusal.reason)
-      : new CommunityError('mls-invalid', (err as Error).message);
+      ? communityError(refusal.code, refusal.reason)
+      : communityError('mls-invalid', (err as Error).message);
   }
   result.consumed.forEach(zeroOutUint8Array);
   const bytes = encodeMlsMessage(result.commit);
@@ -275,9 +275,9 @@ export async function commit(ctx: MlsContext, group: Group, plan: CommitPlan, no
 function withOwnCredential(state: ClientState, binding: Binding): ClientState {
   const at = state.privatePath.leafIndex * 2;
   const node = state.ratchetTree[at];
-  if (node?.nodeType !== 'leaf') throw new CommunityError('mls-state', 'no own leaf');
+  if (node?.nodeType !== 'leaf') throw communityError('mls-state', 'no own leaf');
   if (bytesToHex(node.leaf.signaturePublicKey) !== binding.key)
-    throw new CommunityError('binding-key', 'the renewed binding is for another messaging key');
+    throw communityError('binding-key', 'the renewed binding is for another messaging key');
   const tree = state.ratchetTree.slice();
   tree[at] = {
     nodeType: 'leaf',
@@ -293,7 +293,7 @@ export async function joinFromWelcome(
   own: KeyPackageBundle,
 ): Promise<Group> {
   const msg = decodeMls(welcomeBytes);
-  if (msg.wireformat !== 'mls_welcome') throw new CommunityError('mls-format', 'not a welcome');
+  if (msg.wireformat !== 'mls_welcome') throw communityError('mls-format', 'not a welcome');
   const state = await joinGroup(
     msg.welcome,
     own.publicPackage,
@@ -306,9 +306,9 @@ export async function joinFromWelcome(
   );
   const { descriptor } = contextOf(state);
   const verdict = acceptDescriptor(undefined, descriptor);
-  if (!verdict.ok) throw new CommunityError(verdict.code, verdict.reason);
+  if (!verdict.ok) throw communityError(verdict.code, verdict.reason);
   if (bytesToHex(state.groupContext.groupId) !== descriptor.descriptor.id)
-    throw new CommunityError('descriptor-id', 'the group is not the one its descriptor names');
+    throw communityError('descriptor-id', 'the group is not the one its descriptor names');
   return { state };
 }
 
@@ -339,7 +339,7 @@ export function serializeGroup(group: Group): Uint8Array {
 }
 
 export function deserializeGroup(ctx: MlsContext, bytes: Uint8Array): Group {
-  if (bytes[0] !== STATE_FORMAT) throw new CommunityError('state-format', 'unknown group state format');
+  if (bytes[0] !== STATE_FORMAT) throw communityError('state-format', 'unknown group state format');
   let decoded;
   try {
     // A copy: decoded secrets are views into the buffer, and wiping them after use must never
@@ -348,8 +348,7 @@ export function deserializeGroup(ctx: MlsContext, bytes: Uint8Array): Group {
   } catch {
     decoded = undefined;
   }
-  if (!decoded || decoded[1] !== bytes.length - 1)
-    throw new CommunityError('state-format', 'the group state is damaged');
+  if (!decoded || decoded[1] !== bytes.length - 1) throw communityError('state-format', 'the group state is damaged');
   return { state: { ...decoded[0], clientConfig: clientConfig(ctx, { kind: 'membership' }) } };
 }
 
@@ -361,7 +360,7 @@ export function keyPackageRef(keyPackageBytes: Uint8Array): string {
 /** This device's messaging (MLS signature) public key, hex. */
 export function ownKey(group: Group): string {
   const node = group.state.ratchetTree[ownLeaf(group) * 2];
-  if (node?.nodeType !== 'leaf') throw new CommunityError('mls-state', 'no own leaf');
+  if (node?.nodeType !== 'leaf') throw communityError('mls-state', 'no own leaf');
   return bytesToHex(node.leaf.signaturePublicKey);
 }
 

@@ -15,7 +15,7 @@ import {
 } from './attestation.ts';
 import { addressOfKey } from './compact.ts';
 import { b64urlFromBytes } from './jws.ts';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import { didOf } from './profile.ts';
 import { orderKeySlot, verifyRecord } from './records.ts';
 import { didIsHeaderJson, keySigner, signDidIsJws } from './verify.ts';
@@ -40,7 +40,7 @@ function reason(fn: () => unknown): string {
     fn();
     return 'accepted';
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
 }

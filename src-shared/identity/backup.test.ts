@@ -4,7 +4,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import { BACKUP_TYPE, MAX_BACKUP_JWE_CHARS, buildBackupPayload, checkBackupPayload } from './backup.ts';
 import { addressOfKey } from './compact.ts';
-import { IdentityError } from './errors.ts';
+import { identityReason } from './errors.ts';
 import { b64urlFromText } from './jws.ts';
 import { verifyRecord } from './records.ts';
 import { didIsHeaderJson, keySigner, signDidIsJws } from './verify.ts';
@@ -20,7 +20,7 @@ const reason = (f: () => unknown) => {
   try {
     f();
   } catch (e) {
-    return e instanceof IdentityError ? e.reason : String(e);
+    return identityReason(e) ?? String(e);
   }
   return 'accepted';
 };

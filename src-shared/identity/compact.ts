@@ -5,6 +5,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createBase58check } from '@scure/base';
+import { CodedError, isCoded } from '../errors.ts';
 
 const base58check = createBase58check(sha256);
 
@@ -31,19 +32,20 @@ export function signCompact(digest: Uint8Array, secretKey: Uint8Array): Uint8Arr
   return out;
 }
 
-export class CompactSignatureError extends Error {
-  override name = 'CompactSignatureError';
-}
+/** A signature or key the compact form cannot use; callers that try several candidates skip these. */
+export const compactSignatureError = (message: string) => new CodedError('COMPACT_SIGNATURE', message);
+export const isCompactSignatureError = (err: unknown): err is CodedError<'COMPACT_SIGNATURE'> =>
+  isCoded(err, 'COMPACT_SIGNATURE');
 
 /**
  * The 33-byte compressed public key that made `sig` over `digest`. Headers 27–30 (uncompressed key)
  * are refused: did:is addresses hash the compressed key, so such a signature could never match.
  */
 export function recoverCompact(digest: Uint8Array, sig: Uint8Array): Uint8Array {
-  if (sig.length !== 65) throw new CompactSignatureError(`a compact signature is 65 bytes, not ${sig.length}`);
+  if (sig.length !== 65) throw compactSignatureError(`a compact signature is 65 bytes, not ${sig.length}`);
   const header = sig[0]!;
   if (header < COMPRESSED_HEADER || header > COMPRESSED_HEADER + 3) {
-    throw new CompactSignatureError(`compact signature header ${header} is not a compressed-key header (31–34)`);
+    throw compactSignatureError(`compact signature header ${header} is not a compressed-key header (31–34)`);
   }
   const rec = new Uint8Array(65);
   rec[0] = header - COMPRESSED_HEADER;
@@ -51,13 +53,13 @@ export function recoverCompact(digest: Uint8Array, sig: Uint8Array): Uint8Array 
   try {
     return secp256k1.recoverPublicKey(rec, digest, { prehash: false });
   } catch (err) {
-    throw new CompactSignatureError(`the signature recovers no key: ${(err as Error).message}`);
+    throw compactSignatureError(`the signature recovers no key: ${(err as Error).message}`);
   }
 }
 
 /** base58check(version ‖ HASH160(compressed public key)). */
 export function addressOfKey(publicKey: Uint8Array, version = DID_IS_VERSION): string {
-  if (publicKey.length !== 33) throw new CompactSignatureError('a did:is key is a 33-byte compressed key');
+  if (publicKey.length !== 33) throw compactSignatureError('a did:is key is a 33-byte compressed key');
   const payload = new Uint8Array(21);
   payload[0] = version;
   payload.set(hash160(publicKey), 1);

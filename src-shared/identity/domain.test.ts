@@ -3,7 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { addressOfKey } from './compact.ts';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import { didConfiguration, linkedDids, signDomainLinkage, verifyDomainLinkage } from './domain.ts';
 import { didOf } from './profile.ts';
 import { keySigner, signDidIsJws } from './verify.ts';
@@ -19,7 +19,7 @@ function reason(fn: () => unknown): string {
     fn();
     return 'accepted';
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
 }

@@ -1,7 +1,9 @@
 // Why an identity record, message or credential was refused, as a stable reason code plus words.
-// IdentityError is an ApiError, so it crosses every API boundary as {code, message, details};
-// the reason (details.reason) is part of the public API: never rename one, only add.
+// The refusal is an ApiError (identityError), so it crosses every API boundary as
+// {code, message, details}; the reason (details.reason) is part of the public API: never rename
+// one, only add.
 import { ApiError, type ErrorCode } from '../api/errors.ts';
+import { isCoded } from '../errors.ts';
 
 export const IDENTITY_REASONS = [
   'JWS_MALFORMED',
@@ -60,17 +62,38 @@ function apiCode(reason: IdentityReason): ErrorCode {
   return CONFLICTS.has(reason) ? 'CONFLICT' : 'INVALID_PARAMS';
 }
 
-export class IdentityError extends ApiError {
-  override name = 'IdentityError';
-  readonly reason: IdentityReason;
-  constructor(reason: IdentityReason, message: string, extra?: Record<string, unknown>) {
-    super(apiCode(reason), message, { reason, ...extra });
-    this.reason = reason;
-  }
+/** An identity refusal: an ApiError whose details carry the reason (and any extra fields). */
+export type IdentityError = ApiError & {
+  readonly details: { readonly reason: IdentityReason; readonly [key: string]: unknown };
+};
+
+export function identityError(reason: IdentityReason, message: string, extra?: Record<string, unknown>): IdentityError {
+  return new ApiError(apiCode(reason), message, { reason, ...extra }) as IdentityError;
 }
 
 export function fail(reason: IdentityReason, message: string, extra?: Record<string, unknown>): never {
-  throw new IdentityError(reason, message, extra);
+  throw identityError(reason, message, extra);
+}
+
+export function isIdentityReason(x: unknown): x is IdentityReason {
+  return typeof x === 'string' && (IDENTITY_REASONS as readonly string[]).includes(x);
+}
+
+/**
+ * True when `err` is an identity refusal (with one of `reasons`, when given): an ApiError whose
+ * details.reason is an identity reason and whose code is that reason's. The registry's refusals
+ * have the same shape and share some reasons, so use it around identity code only.
+ */
+export function isIdentityError(err: unknown, ...reasons: IdentityReason[]): err is IdentityError {
+  if (!isCoded(err, 'INVALID_PARAMS', 'CONFLICT', 'NOT_FOUND') || !(err instanceof ApiError)) return false;
+  const reason = (err.details as { reason?: unknown } | undefined)?.reason;
+  if (!isIdentityReason(reason) || apiCode(reason) !== err.code) return false;
+  return reasons.length === 0 || reasons.includes(reason);
+}
+
+/** The reason of an identity refusal, or undefined when `err` is anything else. */
+export function identityReason(err: unknown): IdentityReason | undefined {
+  return isIdentityError(err) ? err.details.reason : undefined;
 }
 
 /** Whether a refusal is the normal outcome of stale or repeated data (never a peer offence). */

@@ -2,7 +2,7 @@
 // are bound to the DID, the account and the iat, and each address type signs with its BIP137 header.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import {
   KNOWN_CHAINS,
   addressForKey,
@@ -20,7 +20,7 @@ function reason(fn: () => unknown): string {
     fn();
     return 'accepted';
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
 }

@@ -3,7 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { addressOfKey } from './compact.ts';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import { b64urlFromText } from './jws.ts';
 import { buildMetadataPayload, newMetadataKey, openMetadata, sealMetadata } from './metadata.ts';
 import { didOf } from './profile.ts';
@@ -21,7 +21,7 @@ async function reason(p: Promise<unknown>): Promise<string> {
     await p;
     return 'accepted';
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
 }

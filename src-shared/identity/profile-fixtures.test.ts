@@ -1,7 +1,7 @@
 // Every fixture profile is judged as fixtures/profiles.json says: valid ones verify to their address,
 // invalid ones are refused with their named reason (docs/identity.md §11).
 import { describe, expect, it } from 'vitest';
-import { IdentityError } from './errors.ts';
+import { isIdentityError, type IdentityError } from './errors.ts';
 import { verifyRecord } from './records.ts';
 import fixtures from './fixtures/profiles.json' with { type: 'json' };
 
@@ -9,7 +9,7 @@ function reasonOf(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
   return 'accepted';

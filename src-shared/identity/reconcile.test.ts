@@ -2,7 +2,7 @@
 // in few rounds, and the bytes it exchanges stay a small fraction of the records it saves sending.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import { b64urlFromBytes } from './jws.ts';
 import { buildReconcileSet, type ReconcileItem } from './reconcile-set.ts';
 import {
@@ -143,7 +143,13 @@ describe('set reconciliation', () => {
     ['an unknown mode', { v: 1, r: [[null, 3]] }],
   ])('refuses a message with %s', (_n, msg) => {
     const set = buildReconcileSet(items('s', 0, 10));
-    expect(() => respondReconcile(set, msg)).toThrow(IdentityError);
+    let thrown: unknown;
+    try {
+      respondReconcile(set, msg);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(isIdentityError(thrown)).toBe(true);
     expect(() => continueReconcile(set, msg)).toThrow(/reconcile|bound|range|id|prefix/);
   });
 
@@ -151,7 +157,7 @@ describe('set reconciliation', () => {
     const set = buildReconcileSet(items('s', 0, 1000));
     let rounds = 0;
     const stubborn = () => (rounds++, { v: 1, r: [[null, 1, 'AAAAAAAAAAAAAAAAAAAAAA', 999_999]] });
-    await expect(reconcileWith(set, stubborn)).rejects.toMatchObject({ reason: 'RECONCILE_INVALID' });
+    await expect(reconcileWith(set, stubborn)).rejects.toMatchObject({ details: { reason: 'RECONCILE_INVALID' } });
     expect(rounds).toBe(MAX_RECONCILE_ROUNDS);
   });
 });

@@ -3,7 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { addressOfKey } from './compact.ts';
-import { IdentityError } from './errors.ts';
+import { isIdentityError, type IdentityError } from './errors.ts';
 import { buildProfilePayload, buildTombstonePayload, didOf } from './profile.ts';
 import { recordIdOf, verifyRecord, type VerifiedRecord } from './records.ts';
 import { b64urlFromBytes, b64urlToBytes } from './jws.ts';
@@ -89,7 +89,7 @@ describe('registry ingest', () => {
       ingestOrThrow(profile(10), profile(9));
       expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(IdentityError);
+      expect(isIdentityError(err)).toBe(true);
       expect((err as IdentityError).toData()).toMatchObject({ code: 'CONFLICT', details: { reason: 'IAT_NOT_NEWER' } });
     }
   });

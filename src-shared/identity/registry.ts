@@ -1,7 +1,7 @@
 // The registry's ingest rule as one pure decision (docs/identity.md §3): given what a slot holds and a
 // verified incoming record, store it or say why not. The order (iat, tombstone beats active, id) is
 // total, so every node ends with the same record whatever order records arrive in.
-import { IdentityError, type IdentityReason } from './errors.ts';
+import { identityError, type IdentityReason } from './errors.ts';
 import type { RecordKind } from './records.ts';
 
 /** What the decision needs to know of a record (a VerifiedRecord or a stored row). */
@@ -66,7 +66,7 @@ export function decideIngest(
 /** decideIngest for callers that want an exception: the API's PUT and publish. */
 export function ingestOrThrow(stored: RecordHead | undefined, incoming: RecordHead, profileTombstoneIat?: number) {
   const decision = decideIngest(stored, incoming, profileTombstoneIat);
-  if (!decision.store) throw new IdentityError(decision.reason, decision.message);
+  if (!decision.store) throw identityError(decision.reason, decision.message);
   return decision.status;
 }
 

@@ -2,7 +2,7 @@
 // real records: the document carries the key recovered from the profile's signature.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { IdentityError } from './errors.ts';
+import { identityError } from './errors.ts';
 import { b64urlToBytes } from './jws.ts';
 import { verifyRecord } from './records.ts';
 import {
@@ -131,12 +131,12 @@ describe('Blockcore REST bodies', () => {
       status: 200,
       body: { status: 'created' },
     });
-    expect(putIdentityAnswer(new IdentityError('DUPLICATE', 'x'))).toMatchObject({
+    expect(putIdentityAnswer(identityError('DUPLICATE', 'x'))).toMatchObject({
       status: 200,
       body: { status: 'unchanged' },
     });
-    expect(putIdentityAnswer(new IdentityError('IAT_NOT_NEWER', 'x'))).toMatchObject({ status: 409 });
-    expect(putIdentityAnswer(new IdentityError('ALG_UNSUPPORTED', 'x'))).toMatchObject({
+    expect(putIdentityAnswer(identityError('IAT_NOT_NEWER', 'x'))).toMatchObject({ status: 409 });
+    expect(putIdentityAnswer(identityError('ALG_UNSUPPORTED', 'x'))).toMatchObject({
       status: 400,
       body: { code: 'ALG_UNSUPPORTED' },
     });

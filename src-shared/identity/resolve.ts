@@ -3,7 +3,7 @@
 // docs/identity.md §4. main only looks the DID up and writes the answer out.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { z } from 'zod';
-import { IdentityError } from './errors.ts';
+import { isIdentityError, type IdentityError } from './errors.ts';
 import { b64urlFromBytes, parseCompactJws } from './jws.ts';
 import type { IngestStatus } from './registry.ts';
 import { MAX_RECORD_CHARS } from './records.ts';
@@ -192,12 +192,12 @@ export function didOfRestAddress(address: string): string | undefined {
 
 /** `PUT /api/identity`'s answer: what ingest decided, or why the record was refused. */
 export function putIdentityAnswer(outcome: { address: string; status: IngestStatus } | IdentityError): HttpAnswer {
-  if (!(outcome instanceof IdentityError)) {
+  if (!isIdentityError(outcome)) {
     return { status: 200, contentType: 'application/json', body: { id: outcome.address, status: outcome.status } };
   }
-  if (outcome.reason === 'DUPLICATE') {
+  if (outcome.details.reason === 'DUPLICATE') {
     return { status: 200, contentType: 'application/json', body: { status: 'unchanged' } };
   }
   const status = outcome.code === 'CONFLICT' ? 409 : 400;
-  return { status, contentType: 'application/json', body: { code: outcome.reason, message: outcome.message } };
+  return { status, contentType: 'application/json', body: { code: outcome.details.reason, message: outcome.message } };
 }

@@ -1,7 +1,7 @@
 // Blockcore's v2 operations from its DID server's examples: the chain applies in order, its
 // deactivation ends it, and forged or out-of-order operations are refused.
 import { describe, expect, it } from 'vitest';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import { applyV2Operation, isV2Did, type V2State } from './v2.ts';
 import v2 from './fixtures/did-is-v2.json' with { type: 'json' };
 
@@ -10,7 +10,7 @@ function reason(fn: () => unknown): string {
     fn();
     return 'accepted';
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
 }

@@ -4,7 +4,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { IdentityError } from './errors.ts';
+import { isIdentityError } from './errors.ts';
 import { buildProfilePayload, buildTombstonePayload, didOf } from './profile.ts';
 import { verifyRecord } from './records.ts';
 import { decideIngest } from './registry.ts';
@@ -69,7 +69,7 @@ function reason(fn: () => unknown): string {
     fn();
     return 'accepted';
   } catch (err) {
-    if (err instanceof IdentityError) return err.reason;
+    if (isIdentityError(err)) return err.details.reason;
     throw err;
   }
 }

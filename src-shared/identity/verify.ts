@@ -5,10 +5,10 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
-  CompactSignatureError,
   addressOfKey,
   decodeAddress,
   DID_IS_VERSION,
+  isCompactSignatureError,
   recoverCompact,
   signCompact,
 } from './compact.ts';
@@ -127,7 +127,7 @@ function recoverKey(digest: Uint8Array, signature: Uint8Array, address: string):
       const key = recoverCompact(digest, candidate);
       if (addressOfKey(key) === address) return key;
     } catch (err) {
-      if (!(err instanceof CompactSignatureError)) throw err;
+      if (!isCompactSignatureError(err)) throw err;
     }
   }
   return undefined;

@@ -5,7 +5,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { COINS, getCoin, type CoinParams } from '../coins/registry.ts';
 import { addressKind, belongsTo, checkPayable, decodeAnyAddress, outputScript } from './address.ts';
-import { PaymentError } from './errors.ts';
+import { isPaymentError } from './errors.ts';
 import fixtures from './fixtures/addresses.json' with { type: 'json' };
 import { parsePaymentUri } from './uri.ts';
 
@@ -13,7 +13,7 @@ function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof PaymentError) return err.code;
+    if (isPaymentError(err)) return err.details.code;
     throw err;
   }
   return 'accepted';

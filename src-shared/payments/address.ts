@@ -4,7 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32, bech32m, createBase58check } from '@scure/base';
 import { COINS, type CoinParams } from '../coins/registry.ts';
-import { PaymentError } from './errors.ts';
+import { paymentError, type PaymentError } from './errors.ts';
 
 const base58check = createBase58check(sha256);
 
@@ -65,7 +65,7 @@ function decodeSegwit(text: string): DecodedAddress | undefined {
 }
 
 function invalid(text: string): PaymentError {
-  return new PaymentError(
+  return paymentError(
     'ADDRESS_INVALID',
     `"${shorten(text)}" is not a valid address: its checksum, length or characters are wrong (a typo, or a damaged code)`,
     { address: shorten(text, 100) },
@@ -98,7 +98,7 @@ export function belongsTo(a: DecodedAddress, coin: CoinParams): boolean {
 export function checkPayable(a: DecodedAddress): void {
   if (a.encoding === 'base58') return;
   if (a.witnessVersion === 0 || (a.witnessVersion === 1 && a.program.length === 32)) return;
-  throw new PaymentError(
+  throw paymentError(
     'ADDRESS_UNSUPPORTED',
     `"${shorten(a.text)}" is a segwit version ${a.witnessVersion} address with a ${a.program.length}-byte program; ` +
       'coins sent there could be spent by anyone until a future upgrade, so Hashlock does not pay it',

@@ -11,7 +11,7 @@ import {
   signCompact,
 } from '../identity/compact.ts';
 import type { CoinParams } from '../coins/registry.ts';
-import { PaymentError } from './errors.ts';
+import { paymentError } from './errors.ts';
 import type { PaymentScheme } from './schemes.ts';
 
 export const BINDING_TAG = 'did:is payment binding v1';
@@ -116,7 +116,7 @@ export function parseIdentityParams(values: ReadonlyMap<IdentityParamKey, string
   const did = values.get('identity');
   if (did === undefined) {
     const stray = IDENTITY_PARAMS.find((k) => values.has(k));
-    if (stray) throw new PaymentError('IDENTITY_MISSING', `"${stray}" is given without "identity"`, { key: stray });
+    if (stray) throw paymentError('IDENTITY_MISSING', `"${stray}" is given without "identity"`, { key: stray });
     return undefined;
   }
   checkDid(did);
@@ -128,7 +128,7 @@ export function parseIdentityParams(values: ReadonlyMap<IdentityParamKey, string
   const present = [expires, nonce, sig].filter((v) => v !== undefined).length;
   if (present === 0) return { did, key, binding: undefined };
   if (present !== 3) {
-    throw new PaymentError(
+    throw paymentError(
       'BINDING_INCOMPLETE',
       'a signed identity needs "identity-sig", "identity-expires" and "identity-nonce" together',
     );
@@ -139,7 +139,7 @@ export function parseIdentityParams(values: ReadonlyMap<IdentityParamKey, string
 export function checkDid(did: string): void {
   const decoded = did.startsWith(DID_PREFIX) ? decodeAddress(did.slice(DID_PREFIX.length)) : undefined;
   if (!decoded || decoded.version !== DID_IS_VERSION) {
-    throw new PaymentError(
+    throw paymentError(
       'IDENTITY_INVALID',
       `"identity" must be a did:is identifier (did:is:P…), not "${did.length > 50 ? `${did.slice(0, 49)}…` : did}"`,
     );
@@ -148,14 +148,14 @@ export function checkDid(did: string): void {
 
 function parseBinding(expires: string, nonce: string, sig: string): BindingParams {
   if (!/^[1-9][0-9]{0,10}$/.test(expires)) {
-    throw new PaymentError(
+    throw paymentError(
       'BINDING_INVALID',
       '"identity-expires" must be a time in whole seconds since 1970 (digits, no leading zero)',
     );
   }
   const nonceBytes = decodeBase64url(nonce, 'identity-nonce', 'BINDING_INVALID');
   if (nonceBytes.length < NONCE_MIN_BYTES || nonceBytes.length > NONCE_MAX_BYTES) {
-    throw new PaymentError(
+    throw paymentError(
       'BINDING_INVALID',
       `"identity-nonce" must be ${NONCE_MIN_BYTES} to ${NONCE_MAX_BYTES} bytes, not ${nonceBytes.length}`,
     );
@@ -167,7 +167,7 @@ function parseBinding(expires: string, nonce: string, sig: string): BindingParam
 function decodeFixed(value: string, key: 'identity-key' | 'identity-sig', size: number): Uint8Array {
   const code = key === 'identity-key' ? 'IDENTITY_KEY_INVALID' : 'BINDING_INVALID';
   const bytes = decodeBase64url(value, key, code);
-  if (bytes.length !== size) throw new PaymentError(code, `"${key}" must be ${size} bytes, not ${bytes.length}`);
+  if (bytes.length !== size) throw paymentError(code, `"${key}" must be ${size} bytes, not ${bytes.length}`);
   return bytes;
 }
 
@@ -175,7 +175,7 @@ function decodeBase64url(value: string, key: string, code: 'IDENTITY_KEY_INVALID
   try {
     return base64urlnopad.decode(value);
   } catch {
-    throw new PaymentError(code, `"${key}" is not base64url without padding (A–Z, a–z, 0–9, "-", "_")`, { key });
+    throw paymentError(code, `"${key}" is not base64url without padding (A–Z, a–z, 0–9, "-", "_")`, { key });
   }
 }
 

@@ -6,7 +6,7 @@ import type { CoinParams } from '../coins/registry.ts';
 import { belongsTo, checkPayable, decodeAnyAddress, networksOf, shorten } from './address.ts';
 import { formatUriAmount } from './amount.ts';
 import { checkDid, encodeBase64url, type BindingFields, type BindingParams } from './binding.ts';
-import { PaymentError } from './errors.ts';
+import { paymentError } from './errors.ts';
 import { percentEncode } from './query.ts';
 import { schemeOf } from './schemes.ts';
 import { parsePaymentUri, type PaymentRequest } from './uri.ts';
@@ -30,7 +30,7 @@ export function canonicalAddress(coin: CoinParams, address: string): string {
   const decoded = decodeAnyAddress(address);
   if (!belongsTo(decoded, coin)) {
     const networks = networksOf(decoded);
-    throw new PaymentError(
+    throw paymentError(
       'ADDRESS_WRONG_NETWORK',
       `"${shorten(address)}" is ${networks.length > 0 ? `a ${networks.join(' or ')}` : 'not a'} address, not a ${coin.ticker} address`,
       { ticker: coin.ticker, networks },

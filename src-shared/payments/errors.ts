@@ -1,5 +1,7 @@
 // Every refusal in the payments domain has a stable code (part of the public API: never rename,
 // only add) and a message in plain words that names what is wrong. docs/payments.md §2–3, §6.
+import { ApiError, type ErrorCode } from '../api/errors.ts';
+import { isCoded } from '../errors.ts';
 
 export const PAYMENT_ERROR_CODES = [
   // The URI as a whole
@@ -60,21 +62,36 @@ export interface PaymentErrorData {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** A refusal with a stable code; the node maps it to INVALID_PARAMS with `details.code`. */
-export class PaymentError extends Error {
-  override name = 'PaymentError';
-  readonly code: PaymentErrorCode;
-  readonly details: Readonly<Record<string, unknown>> | undefined;
-  constructor(code: PaymentErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-  toData(): PaymentErrorData {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
-  }
+/** Refusals that depend on a payment's state: asking again later can give another answer. */
+const STATE_CODES: ReadonlySet<PaymentErrorCode> = new Set(['ALREADY_SENDING', 'ALREADY_SENT', 'NOT_ALLOWED']);
+
+const apiCode = (code: PaymentErrorCode): ErrorCode => (STATE_CODES.has(code) ? 'CONFLICT' : 'INVALID_PARAMS');
+
+/**
+ * A payments refusal as it crosses the API (docs/payments.md §9.6): an ApiError, INVALID_PARAMS or
+ * (for the state codes) CONFLICT, whose details carry the payments code and the refusal's own
+ * details, so every client can tell "amount too precise" from "already sent" without reading words.
+ */
+export type PaymentError = ApiError & {
+  readonly details: { readonly code: PaymentErrorCode; readonly details?: Readonly<Record<string, unknown>> };
+};
+
+export function paymentError(code: PaymentErrorCode, message: string, details?: Record<string, unknown>): PaymentError {
+  return new ApiError(apiCode(code), message, details === undefined ? { code } : { code, details }) as PaymentError;
+}
+
+/** True when `err` is a payments refusal (with one of `codes`, when given). */
+export function isPaymentError(err: unknown, ...codes: PaymentErrorCode[]): err is PaymentError {
+  if (!isCoded(err, 'INVALID_PARAMS', 'CONFLICT') || !(err instanceof ApiError)) return false;
+  const code = (err.details as { code?: unknown } | undefined)?.code;
+  if (!isPaymentErrorCode(code) || apiCode(code) !== err.code) return false;
+  return codes.length === 0 || codes.includes(code);
+}
+
+/** The refusal as the domain's data: its payments code, message and own details. */
+export function paymentErrorData(err: PaymentError): PaymentErrorData {
+  const { code, details } = err.details;
+  return details === undefined ? { code, message: err.message } : { code, message: err.message, details };
 }
 
 export function isPaymentErrorCode(x: unknown): x is PaymentErrorCode {

@@ -122,6 +122,14 @@ describe('pay machine transitions', () => {
     expect(r.effects).toEqual([]);
   });
 
+  it('a configured settle time is the one waited for (payments.sendSettleMs)', () => {
+    const early = payTransition(reconciling(), { type: 'lookup-not-found', at: T0 + 5_000 }, 10_000);
+    expect(early.state.phase).toBe('reconciling');
+    expect(early.effects).toEqual([expect.objectContaining({ type: 'lookup', notBefore: T0 + 1_000 + 10_000 })]);
+    const late = payTransition(reconciling(), { type: 'lookup-not-found', at: T0 + 1_000 + 10_000 }, 10_000);
+    expect(late.state).toMatchObject({ phase: 'ready', note: 'not-sent' });
+  });
+
   it('failed lookups back off from 5 seconds, doubling to 5 minutes', () => {
     expect([1, 2, 3, 4, 10, 20].map(lookupBackoff)).toEqual([5_000, 10_000, 20_000, 40_000, 300_000, 300_000]);
     const error = { code: 'WALLET_UNREACHABLE', message: 'connection refused' };

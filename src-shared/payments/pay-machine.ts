@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { lengthPrefixed } from './binding.ts';
-import { PaymentError, type PaymentErrorCode, type PaymentErrorData } from './errors.ts';
+import { paymentError, type PaymentErrorCode, type PaymentErrorData } from './errors.ts';
 
 /** How long after a send began a "not found" is believed: longer than the wallet RPC timeout. */
 export const SEND_SETTLE_MS = 120_000;
@@ -136,7 +136,7 @@ export interface NewPayment {
 }
 
 export function newPayment(p: NewPayment): PayState {
-  if (p.amount <= 0n) throw new PaymentError('AMOUNT_ZERO', 'a payment sends more than zero');
+  if (p.amount <= 0n) throw paymentError('AMOUNT_ZERO', 'a payment sends more than zero');
   return {
     ...p,
     phase: 'ready',
@@ -195,7 +195,7 @@ const lookupEffect = (s: PayState, notBefore: number): PayEffect => ({
   notBefore,
 });
 
-const settleTime = (s: PayState) => (s.sendingSince ?? s.updatedAt) + SEND_SETTLE_MS;
+const settleTime = (s: PayState, settleMs: number) => (s.sendingSince ?? s.updatedAt) + settleMs;
 
 function sent(s: PayState, txid: string, at: number): PayStep {
   const state: PayState = { ...s, phase: 'sent', txid, failedLookups: 0, lastError: undefined, updatedAt: at };
@@ -208,7 +208,11 @@ function sent(s: PayState, txid: string, at: number): PayStep {
   };
 }
 
-export function payTransition(s: PayState, e: PayEvent): PayStep {
+/**
+ * `settleMs`: after a send whose outcome is unknown (a crash, a lost answer), how long the wallet is
+ * given to show it before the payment counts as not sent (config `payments.sendSettleMs`).
+ */
+export function payTransition(s: PayState, e: PayEvent, settleMs: number = SEND_SETTLE_MS): PayStep {
   switch (e.type) {
     case 'confirm':
       return onConfirm(s, e);
@@ -227,11 +231,14 @@ export function payTransition(s: PayState, e: PayEvent): PayStep {
       if (e.definite) return { state: { ...s, phase: 'failed', lastError: e.error, updatedAt: e.at }, effects: [] };
       return {
         state: { ...s, phase: 'reconciling', lastError: e.error, updatedAt: e.at },
-        effects: [lookupEffect(s, settleTime(s))],
+        effects: [lookupEffect(s, settleTime(s, settleMs))],
       };
     case 'restarted':
       if (s.phase === 'sending' || s.phase === 'reconciling') {
-        return { state: { ...s, phase: 'reconciling', updatedAt: e.at }, effects: [lookupEffect(s, settleTime(s))] };
+        return {
+          state: { ...s, phase: 'reconciling', updatedAt: e.at },
+          effects: [lookupEffect(s, settleTime(s, settleMs))],
+        };
       }
       if (s.phase === 'sent' && s.txid !== undefined) return { ...sent(s, s.txid, s.updatedAt), state: s };
       return unchanged(s);
@@ -239,8 +246,8 @@ export function payTransition(s: PayState, e: PayEvent): PayStep {
       return s.phase === 'reconciling' ? sent(s, e.txid, e.at) : unchanged(s);
     case 'lookup-not-found':
       if (s.phase !== 'reconciling') return unchanged(s);
-      if (e.at < settleTime(s)) {
-        return { state: { ...s, updatedAt: e.at }, effects: [lookupEffect(s, settleTime(s))] };
+      if (e.at < settleTime(s, settleMs)) {
+        return { state: { ...s, updatedAt: e.at }, effects: [lookupEffect(s, settleTime(s, settleMs))] };
       }
       return {
         state: { ...s, phase: 'ready', note: 'not-sent', sendingSince: undefined, failedLookups: 0, updatedAt: e.at },
@@ -250,7 +257,10 @@ export function payTransition(s: PayState, e: PayEvent): PayStep {
       if (s.phase !== 'reconciling') return unchanged(s);
       const failedLookups = s.failedLookups + 1;
       const state = { ...s, failedLookups, lastError: e.error, updatedAt: e.at };
-      return { state, effects: [lookupEffect(s, Math.max(e.at + lookupBackoff(failedLookups), settleTime(s)))] };
+      return {
+        state,
+        effects: [lookupEffect(s, Math.max(e.at + lookupBackoff(failedLookups), settleTime(s, settleMs)))],
+      };
     }
     case 'confirmations':
       if (s.phase !== 'sent' && s.phase !== 'confirmed') return unchanged(s);

@@ -5,14 +5,14 @@ import { formatAmount } from '../money/amount.ts';
 import type { RequestStatus, SeenPayment } from './status.ts';
 import { onchainTarget, OTHER_METHOD_KEYS, type PaymentRequest } from './uri.ts';
 import type { ParsedRequestView, RequestStatusView } from './views.ts';
-import { PaymentError } from './errors.ts';
+import { isPaymentError } from './errors.ts';
 
 export function parsedRequestView(r: PaymentRequest): ParsedRequestView {
   let unpayable: string | undefined;
   try {
     onchainTarget(r);
   } catch (err) {
-    if (!(err instanceof PaymentError)) throw err;
+    if (!isPaymentError(err)) throw err;
     unpayable = err.message;
   }
   const decimals = r.coin?.decimals ?? 8;

@@ -2,7 +2,7 @@
 // percent-decoded key/value pairs with their caps. What the keys mean is uri.ts's business.
 // Strict on purpose: two wallets that split or decode a URI differently could read two
 // different payments from one QR code (docs/payments.md §2).
-import { PaymentError } from './errors.ts';
+import { paymentError } from './errors.ts';
 
 export const MAX_URI_LENGTH = 4096;
 export const MAX_PARAMS = 32;
@@ -43,7 +43,7 @@ const TRIM = /^[ \t\r\n\f\v]+|[ \t\r\n\f\v]+$/g;
 
 /** Splits a URI into scheme, body and decoded parameters, refusing what §2 refuses. */
 export function splitUri(input: string): RawUri {
-  if (typeof input !== 'string') throw new PaymentError('URI_NOT_PAYMENT', 'a payment request is text');
+  if (typeof input !== 'string') throw paymentError('URI_NOT_PAYMENT', 'a payment request is text');
   // Cap before trimming too, so a huge run of whitespace is not scanned twice.
   if (input.length > MAX_URI_LENGTH * 2) tooLong(input.length);
   const text = input.replace(TRIM, '');
@@ -51,7 +51,7 @@ export function splitUri(input: string): RawUri {
   checkCharacters(text);
   const colon = text.indexOf(':');
   if (colon <= 0 || !SCHEME.test(text.slice(0, colon))) {
-    throw new PaymentError(
+    throw paymentError(
       'URI_NOT_PAYMENT',
       'this is not a payment request: it should start with bitcoin:, litecoin:, deva: or devb:',
     );
@@ -59,7 +59,7 @@ export function splitUri(input: string): RawUri {
   const scheme = asciiLower(text.slice(0, colon));
   const rest = text.slice(colon + 1);
   if (rest.startsWith('//')) {
-    throw new PaymentError(
+    throw paymentError(
       'URI_MALFORMED',
       `"${scheme}://" is not a payment request form: the address follows the colon directly (${scheme}:<address>)`,
     );
@@ -71,7 +71,7 @@ export function splitUri(input: string): RawUri {
 }
 
 function tooLong(length: number): never {
-  throw new PaymentError(
+  throw paymentError(
     'URI_TOO_LONG',
     `the payment request is ${length} characters long; at most ${MAX_URI_LENGTH} are accepted`,
     { length, max: MAX_URI_LENGTH },
@@ -85,7 +85,7 @@ function checkCharacters(text: string): void {
     const cp = text.codePointAt(i)!;
     const name = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
     const what = ch === '#' ? 'a "#" fragment has no meaning in a payment request' : `character ${name}`;
-    throw new PaymentError(
+    throw paymentError(
       'URI_INVALID_CHARACTER',
       `the payment request has ${what} at position ${i + 1}; characters outside a URI must be percent-encoded`,
       { position: i + 1, codePoint: name },
@@ -97,7 +97,7 @@ function splitQuery(query: string): QueryParam[] {
   if (query === '') return [];
   const parts = query.split('&').filter((p) => p !== '');
   if (parts.length > MAX_PARAMS) {
-    throw new PaymentError(
+    throw paymentError(
       'TOO_MANY_PARAMS',
       `the payment request has ${parts.length} parameters; at most ${MAX_PARAMS} are accepted`,
       { count: parts.length, max: MAX_PARAMS },
@@ -106,10 +106,10 @@ function splitQuery(query: string): QueryParam[] {
   return parts.map((part) => {
     const eq = part.indexOf('=');
     const rawKey = eq < 0 ? part : part.slice(0, eq);
-    if (rawKey === '') throw new PaymentError('URI_MALFORMED', `the parameter "${part}" has no name`);
+    if (rawKey === '') throw paymentError('URI_MALFORMED', `the parameter "${part}" has no name`);
     const key = asciiLower(percentDecode(rawKey, 'a parameter name'));
     if ([...key].length > MAX_KEY_LENGTH) {
-      throw new PaymentError('PARAM_TOO_LONG', `a parameter name is longer than ${MAX_KEY_LENGTH} characters`, {
+      throw paymentError('PARAM_TOO_LONG', `a parameter name is longer than ${MAX_KEY_LENGTH} characters`, {
         key: key.slice(0, MAX_KEY_LENGTH),
         max: MAX_KEY_LENGTH,
       });
@@ -118,7 +118,7 @@ function splitQuery(query: string): QueryParam[] {
     const cap = VALUE_CAPS[capKey(key)] ?? DEFAULT_VALUE_CAP;
     const length = [...value].length;
     if (length > cap) {
-      throw new PaymentError('PARAM_TOO_LONG', `"${key}" is ${length} characters long; at most ${cap} are accepted`, {
+      throw paymentError('PARAM_TOO_LONG', `"${key}" is ${length} characters long; at most ${cap} are accepted`, {
         key,
         length,
         max: cap,
@@ -147,7 +147,7 @@ export function percentDecode(raw: string, what: string): string {
     if (raw[i] === '%') {
       const hex = raw.slice(i + 1, i + 3);
       if (!HEX2.test(hex)) {
-        throw new PaymentError(
+        throw paymentError(
           'PERCENT_ENCODING_INVALID',
           `${what} has "%${hex}", which is not a percent escape ("%" must be followed by two hex digits)`,
           { at: raw.slice(i, i + 3) },
@@ -164,7 +164,7 @@ export function percentDecode(raw: string, what: string): string {
   try {
     return UTF8.decode(bytes.subarray(0, n));
   } catch {
-    throw new PaymentError('NOT_UTF8', `${what} is not valid UTF-8 text once its percent escapes are decoded`);
+    throw paymentError('NOT_UTF8', `${what} is not valid UTF-8 text once its percent escapes are decoded`);
   }
 }
 
@@ -192,7 +192,7 @@ export function checkDisplayText(key: string, value: string): void {
   const m = CONTROL.exec(value);
   if (!m) return;
   const name = `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  throw new PaymentError(
+  throw paymentError(
     'TEXT_CONTROL_CHARACTER',
     `"${key}" contains the control character ${name}, which could hide or reorder the text shown to you`,
     { key, codePoint: name },

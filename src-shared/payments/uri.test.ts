@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getCoin } from '../coins/registry.ts';
-import { PaymentError } from './errors.ts';
+import { isPaymentError, paymentErrorData, type PaymentErrorData } from './errors.ts';
 import fixtures from './fixtures/uris.json' with { type: 'json' };
 import { MAX_URI_LENGTH } from './query.ts';
 import { onchainTarget, parsePaymentUri, paymentTarget, type ParseOptions } from './uri.ts';
@@ -30,11 +30,11 @@ function options(o: FixtureOptions | undefined): ParseOptions {
   return { ticker: o?.ticker, coins: o?.coins?.map(getCoin) };
 }
 
-function refusal(fn: () => unknown): PaymentError {
+function refusal(fn: () => unknown): PaymentErrorData {
   try {
     fn();
   } catch (err) {
-    if (err instanceof PaymentError) return err;
+    if (isPaymentError(err)) return paymentErrorData(err);
     throw err;
   }
   throw new Error('expected a refusal, got a parsed request');

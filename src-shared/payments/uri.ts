@@ -1,13 +1,13 @@
 // Reads a BIP321 payment request (bitcoin:, litecoin:, and the devnet assets' deva:, devb:) into
 // what the Pay page shows and the wallet pays: one coin, the on-chain address, an exact amount,
 // the texts, the identity extension, and every other instruction kept for the record.
-// docs/payments.md §2 is the grammar; every refusal is a PaymentError with a stable code.
+// docs/payments.md §2 is the grammar; every refusal is a paymentError with a stable code.
 import { COINS, findCoin, type CoinParams } from '../coins/registry.ts';
 import { formatAmount } from '../money/amount.ts';
 import { belongsTo, checkPayable, decodeAnyAddress, networksOf, shorten, type DecodedAddress } from './address.ts';
 import { parseUriAmount } from './amount.ts';
 import { IDENTITY_PARAMS, parseIdentityParams, type IdentityParamKey, type IdentityParams } from './binding.ts';
-import { PaymentError } from './errors.ts';
+import { paymentError } from './errors.ts';
 import { checkDisplayText, splitUri, type QueryParam } from './query.ts';
 import { coinsOfScheme, isPaymentScheme, PAYMENT_SCHEMES, schemeOf, type PaymentScheme } from './schemes.ts';
 
@@ -60,7 +60,7 @@ interface Collected {
 export function parsePaymentUri(uri: string, options: ParseOptions = {}): PaymentRequest {
   const raw = splitUri(uri);
   if (!isPaymentScheme(raw.scheme)) {
-    throw new PaymentError(
+    throw paymentError(
       'SCHEME_UNKNOWN',
       `"${shorten(raw.scheme)}:" is not a payment scheme Hashlock reads (it reads ${PAYMENT_SCHEMES.map((s) => `${s}:`).join(', ')})`,
     );
@@ -74,7 +74,7 @@ export function parsePaymentUri(uri: string, options: ParseOptions = {}): Paymen
   if (raw.body !== '') onchain.push({ key: undefined, value: raw.body });
   onchain.push(...params.onchain);
   if (onchain.length === 0 && params.otherMethods.length === 0) {
-    throw new PaymentError('ADDRESS_MISSING', 'the request has no address and no other way to pay');
+    throw paymentError('ADDRESS_MISSING', 'the request has no address and no other way to pay');
   }
   const decoded = onchain.map((o) => decodeInstruction(scheme, o.key, o.value, schemeCoins));
   const coin =
@@ -87,7 +87,7 @@ export function parsePaymentUri(uri: string, options: ParseOptions = {}): Paymen
   const message = displayText(params.single, 'message');
   const identity = parseIdentityParams(identityValues(params.single));
   if (identity?.binding && decoded.length !== 1) {
-    throw new PaymentError(
+    throw paymentError(
       'BINDING_ADDRESS',
       `a signed identity binds exactly one on-chain address; this request has ${decoded.length}`,
     );
@@ -114,7 +114,7 @@ export function onchainTarget(request: PaymentRequest): { coin: CoinParams; addr
     return { coin: request.coin, address: request.address };
   }
   const offered = [...new Set(request.otherMethods.map((m) => OTHER_METHOD_KEYS[m.key] ?? m.key))];
-  throw new PaymentError(
+  throw paymentError(
     'NO_ONCHAIN_ADDRESS',
     `this request can only be paid with ${offered.join(' or ')}; Hashlock pays on-chain from your own wallet`,
     { methods: offered },
@@ -132,7 +132,7 @@ export function paymentTarget(
   const { coin, address } = onchainTarget(request);
   if (request.amount !== undefined) {
     if (chosen !== undefined && chosen !== request.amount) {
-      throw new PaymentError(
+      throw paymentError(
         'AMOUNT_FIXED',
         `this request asks for exactly ${formatAmount(request.amount, coin.decimals)} ${coin.ticker}; the amount cannot be changed`,
       );
@@ -140,7 +140,7 @@ export function paymentTarget(
     return { coin, address, amount: request.amount };
   }
   if (chosen === undefined) {
-    throw new PaymentError('AMOUNT_MISSING', 'this request lets you choose the amount: enter how much to send');
+    throw paymentError('AMOUNT_MISSING', 'this request lets you choose the amount: enter how much to send');
   }
   // The same rules as a written amount: more than zero, at most the coin's supply.
   return { coin, address, amount: parseUriAmount(formatAmount(chosen < 0n ? 0n : chosen, coin.decimals), coin) };
@@ -150,7 +150,7 @@ function expectedCoin(scheme: PaymentScheme, ticker: string | undefined): CoinPa
   if (ticker === undefined) return undefined;
   const coin = findCoin(ticker);
   if (!coin || schemeOf(coin) !== scheme) {
-    throw new PaymentError('SCHEME_MISMATCH', `this is a ${scheme}: request, not one for ${ticker}`, {
+    throw paymentError('SCHEME_MISMATCH', `this is a ${scheme}: request, not one for ${ticker}`, {
       scheme,
       ticker,
     });
@@ -165,7 +165,7 @@ function collect(params: readonly QueryParam[], schemeCoins: readonly CoinParams
     const key = p.key === 'req-pop' ? 'pop' : p.key;
     if (!SINGLE_KEYS.has(key)) continue;
     if (seen.has(key)) {
-      throw new PaymentError('DUPLICATE_PARAM', `"${key}" appears more than once; a request may give it only once`, {
+      throw paymentError('DUPLICATE_PARAM', `"${key}" appears more than once; a request may give it only once`, {
         key,
       });
     }
@@ -174,13 +174,13 @@ function collect(params: readonly QueryParam[], schemeCoins: readonly CoinParams
   const out: Collected = { single: new Map(), onchain: [], otherMethods: [], unknownParams: [] };
   for (const p of params) {
     if (p.key === 'req-pop') {
-      throw new PaymentError(
+      throw paymentError(
         'REQUIRED_PARAM_UNSUPPORTED',
         'the request requires a proof-of-payment callback ("req-pop"), which Hashlock never opens, so it cannot pay it',
       );
     }
     if (p.key.startsWith('req-')) {
-      throw new PaymentError(
+      throw paymentError(
         'REQUIRED_PARAM_UNKNOWN',
         `the request requires "${p.key}", which Hashlock does not understand, so it cannot be paid safely`,
         { key: p.key },
@@ -208,7 +208,7 @@ function decodeInstruction(
 ): Instruction {
   const address = decodeAnyAddress(value);
   if (key !== undefined && (address.encoding === 'base58' || address.hrp !== key)) {
-    throw new PaymentError(
+    throw paymentError(
       'ADDRESS_WRONG_NETWORK',
       `"${shorten(value)}" is given as "${key}=", which must hold a ${key}1… address`,
       { key, address: shorten(value, 100) },
@@ -218,11 +218,11 @@ function decodeInstruction(
   if (fits.length === 0) {
     const networks = networksOf(address);
     const what = networks.length > 0 ? `a ${networks.join(' or ')} address` : 'an address of no network Hashlock knows';
-    throw new PaymentError(
-      'ADDRESS_WRONG_NETWORK',
-      `"${shorten(value)}" is ${what}, not one for a ${scheme}: request`,
-      { scheme, address: shorten(value, 100), networks },
-    );
+    throw paymentError('ADDRESS_WRONG_NETWORK', `"${shorten(value)}" is ${what}, not one for a ${scheme}: request`, {
+      scheme,
+      address: shorten(value, 100),
+      networks,
+    });
   }
   checkPayable(address);
   return { address, fits };
@@ -238,7 +238,7 @@ function resolveCoin(
     candidates = candidates.filter((c) => ins.fits.includes(c));
   }
   if (candidates.length === 0) {
-    throw new PaymentError(
+    throw paymentError(
       'MIXED_NETWORKS',
       `the request's addresses belong to different networks (${instructions.map((i) => shorten(i.address.text, 16)).join(', ')})`,
     );
@@ -246,7 +246,7 @@ function resolveCoin(
   if (expected) {
     if (candidates.includes(expected)) return expected;
     const networks = networksOf(instructions[0]!.address);
-    throw new PaymentError(
+    throw paymentError(
       'ADDRESS_WRONG_NETWORK',
       `"${shorten(instructions[0]!.address.text)}" is a ${networks.join(' or ')} address, not a ${expected.ticker} address`,
       { ticker: expected.ticker, networks },
@@ -256,7 +256,7 @@ function resolveCoin(
   const narrowed = candidates.filter((c) => handledTickers.has(c.ticker));
   const pick = narrowed.length > 0 ? narrowed : candidates;
   if (pick.length === 1) return pick[0]!;
-  throw new PaymentError(
+  throw paymentError(
     'ADDRESS_AMBIGUOUS_NETWORK',
     `"${shorten(instructions[0]!.address.text)}" is an address on ${pick.map((c) => c.ticker).join(' and ')} alike; choose the coin to pay`,
     { tickers: pick.map((c) => c.ticker) },

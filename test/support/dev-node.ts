@@ -9,13 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { SwapDetail } from '../../src-shared/api/schemas.ts';
 import { amountFromCoinJson, formatAmount } from '../../src-shared/money/index.ts';
-import type { RpcClient } from '../../src-main/chain/rpc.ts';
+import { CoinJsonAmount, type RpcClient } from '../../src-main/chain/rpc.ts';
 import { NodeProc, freeNodePorts, type NodeProcOptions } from './node-proc.ts';
 import { TICKERS, startChains, type Chains, type DevChains, type StartChainsOptions, type Ticker } from './regtest.ts';
 
 export const COIN = 100_000_000n;
 const PASSWORD = 'dev node test password';
-const Amount = z.union([z.string(), z.number()]);
 
 export interface DevNodeOptions {
   role?: NodeProcOptions['role'];
@@ -99,7 +98,7 @@ export class DevNode extends NodeProc {
     // The wallet learns of a block asynchronously; wait for it to catch up before reading.
     await this.chains[t].rpc.call('syncwithvalidationinterfacequeue', [], { wallet: false });
     const b = await this.wallet(t).callAs(
-      z.object({ mine: z.object({ trusted: Amount, untrusted_pending: Amount }).loose() }).loose(),
+      z.object({ mine: z.object({ trusted: CoinJsonAmount, untrusted_pending: CoinJsonAmount }).loose() }).loose(),
       'getbalances',
     );
     return amountFromCoinJson(b.mine.trusted, 8) + amountFromCoinJson(b.mine.untrusted_pending, 8);

@@ -3,6 +3,7 @@
 // satoshi, fees included, and with no coin left locked that nothing holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CoinJsonAmount } from '../../../src-main/chain/rpc.ts';
 import { signBody, wireForm } from '../../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS } from '../../../src-shared/protocol/orders.ts';
 import { ORDER_SIG_TYPE, computeOrderId, orderTermsBody } from '../../../src-shared/orders/order.ts';
@@ -14,11 +15,10 @@ import { COIN, DEVA_DEVB, listedAt, useOrderNet } from '../../support/order-node
 import { P2pProcs, type P2pProc } from '../../support/p2p-proc.ts';
 
 // Daemon replies, read by schema (RpcClient.call returns unknown); amounts arrive as exact strings.
-const CoinAmount = z.union([z.string(), z.number()]);
 const Outpoints = z.array(z.object({ txid: z.string(), vout: z.number() }).loose());
-const Coins = z.array(z.object({ txid: z.string(), vout: z.number(), amount: CoinAmount }).loose());
+const Coins = z.array(z.object({ txid: z.string(), vout: z.number(), amount: CoinJsonAmount }).loose());
 const Signed = z.object({ hex: z.string() }).loose();
-const TxOut = z.object({ value: CoinAmount }).loose();
+const TxOut = z.object({ value: CoinJsonAmount }).loose();
 
 const net = useOrderNet({
   maker: { funds: { DEVA: 10n * COIN, DEVB: 1n * COIN }, splitInto: 4 },

@@ -15,7 +15,7 @@ import { decodeHtlcScript, p2wshOutputScript } from '../../../src-shared/swaps/s
 import { buildClaimTx, buildRefundTx, extractSecret, htlcAddress, htlcScript } from '../../../src-main/chain/htlc.ts';
 import type { SwapSigner } from '../../../src-main/chain/htlc.ts';
 import type { RegtestDaemon } from '../../../src-main/chain/regtest-daemon.ts';
-import type { RpcClient } from '../../../src-main/chain/rpc.ts';
+import { CoinJsonAmount, type RpcClient } from '../../../src-main/chain/rpc.ts';
 import { WALLET_FEE_RATE as FEE_RATE, payAt, startChains, type Chains } from '../../support/regtest.ts';
 
 const DEVA = getCoin('DEVA');
@@ -45,7 +45,9 @@ function rpcText(err: unknown): string {
 /** Pay `amount` to the HTLC from the swap wallet; returns the outpoint and the wallet fee paid. */
 async function fund(script: Uint8Array, amount: bigint): Promise<{ txid: string; vout: number; fee: bigint }> {
   const txid = await payAt(swapWallet, htlcAddress(script, DEVA), amount);
-  const wtx = await swapWallet.callAs(z.object({ fee: z.number(), hex: z.string() }).loose(), 'gettransaction', [txid]);
+  const wtx = await swapWallet.callAs(z.object({ fee: CoinJsonAmount, hex: z.string() }).loose(), 'gettransaction', [
+    txid,
+  ]);
   const tx = Transaction.fromHex(wtx.hex);
   const out = p2wshOutputScript(script);
   const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(out));
@@ -115,7 +117,7 @@ describe('HTLC on a real Litecoin regtest chain', () => {
     expected -= amount + funding.fee;
     await mineElsewhere(1);
     const utxo = await node().callAs(
-      z.object({ value: z.number(), scriptPubKey: z.object({ hex: z.string() }).loose() }).loose(),
+      z.object({ value: CoinJsonAmount, scriptPubKey: z.object({ hex: z.string() }).loose() }).loose(),
       'gettxout',
       [funding.txid, funding.vout],
       { wallet: false },
