@@ -49,6 +49,22 @@ export interface OrderParams {
   requireSwappable(m: Market, minBase: bigint, price: Price): void;
 }
 
+/** The market of base/quote, or why there is none (a flipped pair says which way it is listed). */
+function findMarket(markets: readonly Market[], base: string, quote: string): Market {
+  const m = markets.find((x) => x.base === base && x.quote === quote);
+  if (m) return m;
+  const flipped = markets.find((x) => x.base === quote && x.quote === base);
+  if (flipped)
+    throw new ApiError(
+      'INVALID_PARAMS',
+      `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`,
+    );
+  throw new ApiError(
+    'NOT_FOUND',
+    `This node does not trade ${base}/${quote} (it trades ${markets.map(marketKey).join(', ')}).`,
+  );
+}
+
 export function createOrderParams(d: {
   markets: readonly Market[];
   coins: CoinTable;
@@ -59,20 +75,7 @@ export function createOrderParams(d: {
     quote: d.coins.decimals(quote),
   });
 
-  function market(base: string, quote: string): Market {
-    const m = d.markets.find((x) => x.base === base && x.quote === quote);
-    if (m) return m;
-    const flipped = d.markets.find((x) => x.base === quote && x.quote === base);
-    if (flipped)
-      throw new ApiError(
-        'INVALID_PARAMS',
-        `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`,
-      );
-    throw new ApiError(
-      'NOT_FOUND',
-      `This node does not trade ${base}/${quote} (it trades ${d.markets.map(marketKey).join(', ')}).`,
-    );
-  }
+  const market = (base: string, quote: string): Market => findMarket(d.markets, base, quote);
 
   function amount(text: string, ticker: string, what: string): bigint {
     try {
