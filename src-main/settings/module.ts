@@ -22,9 +22,7 @@ export const settingsModule = defineModule({
     const repo = createSettingsRepo(c.db);
     const sealer = c.sealing.forDomain('settings');
     const settings = createSettingsService({ repo, coins: c.coins.all, events: c.events, sealer });
-    const off = c.sealing.onChange((unlocked) => {
-      if (unlocked) settings.sealPlain();
-    });
+    const off = c.sealing.onChange((unlocked) => settings.vaultChanged(unlocked));
     return {
       stop: off,
       provides: { settings, settingsRepo: repo },

@@ -49,6 +49,32 @@ describe('sealed settings', () => {
     t.db.close();
   });
 
+  it('tell every window the settings as they read after an unlock and after a lock', () => {
+    const t = setup();
+    t.make().set({ confirmations: { [ticker]: 42 } });
+    const pushed: Array<{ event: string; data: unknown }> = [];
+    let locked = true;
+    const s = createSettingsService({
+      repo: t.repo,
+      coins: COINS,
+      sealer: createRowSealer('settings', () => (locked ? undefined : new Uint8Array(32).fill(7))),
+      events: { emit: (event, data) => pushed.push({ event, data }), subscribe: () => () => undefined },
+    });
+    s.vaultChanged(true);
+    locked = false;
+    s.vaultChanged(true);
+    locked = true;
+    s.vaultChanged(false);
+    const def = COINS[0]!.defaultConfirmations;
+    expect(pushed.map((p) => p.event)).toEqual(['settings.changed', 'settings.changed', 'settings.changed']);
+    expect(pushed.map((p) => (p.data as { confirmations: Record<string, number> }).confirmations[ticker])).toEqual([
+      def,
+      42,
+      def,
+    ]);
+    t.db.close();
+  });
+
   it('seal what an older version stored plain, at the first unlock', () => {
     const t = setup();
     t.repo.set('user-settings', { theme: 'light', confirmations: { [ticker]: 77 } });

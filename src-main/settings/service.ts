@@ -20,6 +20,11 @@ export interface SettingsService {
   confirmations(ticker: string): number;
   /** Seals private settings left plain (called at every unlock). */
   sealPlain(): void;
+  /**
+   * The vault was unlocked or locked: what the settings read as changed with it (the sealed ones
+   * open or close), so every window is told (`settings.changed`) and none shows stale values.
+   */
+  vaultChanged(unlocked: boolean): void;
 }
 
 export function defaultSettings(coins: readonly CoinParams[]): Settings {
@@ -104,6 +109,10 @@ export function createSettingsService(d: {
       return next;
     },
     sealPlain,
+    vaultChanged(unlocked) {
+      if (unlocked) sealPlain();
+      d.events?.emit('settings.changed', read());
+    },
     confirmations(ticker) {
       const coin = d.coins.find((c) => c.ticker === ticker);
       return read().confirmations[ticker] ?? coin?.defaultConfirmations ?? 1;
