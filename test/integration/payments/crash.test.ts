@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { COIN, useDevNet, type DevNode } from '../../support/dev-node.ts';
 
 const net = useDevNet();
-const SETTLE_MS = 5_000;
+// Longer than a node's restart on a loaded machine (the case checks the wait itself), far below 2 min.
+const SETTLE_MS = 30_000;
 // Each case starts two nodes and the payer twice more; a node gets up to 90 s to start on a loaded
 // machine (test/support/node-proc.ts), so the budget counts four starts besides the work.
 const STARTS = 4 * 90_000;
