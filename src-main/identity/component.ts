@@ -1,6 +1,7 @@
 // The `identities` component: what other domains (payments first) may ask of the identity
 // domain. Narrow on purpose: verified profiles with where and when this node saw them, the user's
 // own identities, signing by an identity's key (inside the vault), and opening sealed metadata.
+import type { LinkView } from '../../src-shared/identity/contract.ts';
 import type { MetadataFields } from '../../src-shared/identity/metadata.ts';
 import type { ProfileFields } from '../../src-shared/identity/profile.ts';
 
@@ -81,6 +82,11 @@ export interface Identities {
   publish(content: string): Promise<'stored' | 'unchanged'>;
   /** The current record (compact JWS) of a slot such as `did#backup:payments`, if one is stored. */
   slot(slot: string): string | undefined;
+  /**
+   * The DID's links to accounts and domains as this node stores and last checked them (removed
+   * and revoked ones included, marked so); what other domains show as verification badges.
+   */
+  links(did: string): LinkView[];
   /** Called after any stored record changed; returns the function that stops listening. */
   onChanged(listener: (change: { did: string; kind: 'profile' | 'metadata' | 'link' | 'backup' }) => void): () => void;
 }

@@ -176,6 +176,7 @@ export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
       })),
     sign: (did, digest32) => own.signer(did).signDigest(digest32),
     openMetadata: (did, key) => records.open(did, key),
+    links,
     async publish(content) {
       const o = registry.ingest(content, { via: 'self' });
       if (o.stored) return 'stored';

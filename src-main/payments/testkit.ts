@@ -122,6 +122,9 @@ export class FakeIdentities implements Identities {
     if (!id) fail('NOT_FOUND', `${did} is not ours`);
     return signCompact(digest32, id.secretKey);
   }
+  links(): [] {
+    return [];
+  }
   async openMetadata(did: string, identityKey: string): Promise<MetadataFields | undefined> {
     const m = this.metadata.get(did);
     if (!m) return undefined;

@@ -10,6 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { addressOfKey } from '../../src-shared/identity/compact.ts';
 import { keySigner } from '../../src-shared/identity/verify.ts';
 import { openTestStore } from '../core/test-store.ts';
+import type { LinkView } from '../../src-shared/identity/contract.ts';
 import type { Identities } from '../identity/index.ts';
 import { createFakeNet } from '../identity/index.ts';
 import { silentLogger } from '../kernel/log.ts';
@@ -23,7 +24,11 @@ export function testPerson(label: string) {
   return { did, signer };
 }
 
-function fakeIdentities(people: ReadonlyArray<ReturnType<typeof testPerson>>): Identities {
+/** `links`: what this node's identity domain stores of any DID's links (the badges' source). */
+function fakeIdentities(
+  people: ReadonlyArray<ReturnType<typeof testPerson>>,
+  links: Readonly<Record<string, LinkView[]>> = {},
+): Identities {
   return {
     resolve: async () => undefined,
     mine: () =>
@@ -41,6 +46,7 @@ function fakeIdentities(people: ReadonlyArray<ReturnType<typeof testPerson>>): I
       return p.signer.signDigest(digest);
     },
     openMetadata: async () => undefined,
+    links: (did) => links[did] ?? [],
     publish: async () => {
       throw new Error('the registry tests publish no identity records');
     },
@@ -64,6 +70,7 @@ export function createTestNet(configInput: Record<string, unknown> = {}) {
       name: string,
       people: ReadonlyArray<ReturnType<typeof testPerson>> = [],
       over: Record<string, unknown> = {},
+      known: { links?: Readonly<Record<string, LinkView[]>> } = {},
     ) {
       const dataDir = mkdtempSync(join(tmpdir(), `registry-${name}-`));
       dirs.push(dataDir);
@@ -72,7 +79,7 @@ export function createTestNet(configInput: Record<string, unknown> = {}) {
       const repo = createRegistryRepo(openTestStore());
       const node = createRegistryNode({
         repo,
-        identities: fakeIdentities(people),
+        identities: fakeIdentities(people, known.links),
         p2p: host,
         config: RegistryConfig.parse({ ...configInput, ...over }),
         dataDir,

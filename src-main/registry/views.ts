@@ -1,7 +1,7 @@
 // What the API shows of records and trust: summaries for lists, the full record page (URIs with
 // their state, co-signers with trust marks from our identities' point of view, witnesses and
 // settlement, relations both ways, other records of the same content), and trust statements.
-import type { RecordSummary, RecordView, TrustView } from '../../src-shared/registry/contract.ts';
+import type { Badge, RecordSummary, RecordView, TrustView } from '../../src-shared/registry/contract.ts';
 import type { Reached, TrustGraph } from '../../src-shared/registry/trust.ts';
 import type { TrustLevel } from '../../src-shared/registry/statements.ts';
 import type { Identities } from '../identity/index.ts';
@@ -19,6 +19,22 @@ export interface ViewDeps {
 
 export function createViews(d: ViewDeps) {
   const roots = () => d.identities.mine().map((m) => m.did);
+
+  /** The signer's links this node checked and found good, as badges; never one it could not check. */
+  function badges(did: string): Badge[] {
+    return d.identities
+      .links(did)
+      .filter((l) => !l.removed && l.check.state === 'verified')
+      .map((l) =>
+        l.kind === 'domain'
+          ? { kind: 'domain' as const, label: hostOf(l.target), target: l.target }
+          : {
+              kind: 'account' as const,
+              label: `${l.chain ?? l.caip2 ?? 'chain'} ${shortAddress(l.address ?? l.target)}`,
+              target: l.target,
+            },
+      );
+  }
 
   /** Names and trust for one request: each DID resolved once, each language's trusted set once. */
   function session() {
@@ -92,6 +108,7 @@ export function createViews(d: ViewDeps) {
         trusted: trusted.has(c.signer) || s.mine.includes(c.signer),
         depth: s.mine.includes(c.signer) ? 0 : (trusted.get(c.signer)?.depth ?? null),
         party: payload.parties.includes(c.signer),
+        badges: badges(c.signer),
       })),
     );
     const witnessList = d.repo.statementsOf(r.id, 'witness').map((w) => ({ node: w.signer, at: w.iat }));
@@ -110,6 +127,7 @@ export function createViews(d: ViewDeps) {
       })),
       relatedFrom: d.repo.relatedFrom(r.hash).map((x) => ({ id: x.id, name: x.name, type: x.type as never })),
       parties: payload.parties,
+      signerBadges: badges(r.signer),
       cosignerList,
       witnessList,
       settleWitnesses: d.settleWitnesses,
@@ -141,3 +159,15 @@ export function createViews(d: ViewDeps) {
   return { session, summary, record, trust, roots };
 }
 export type Views = ReturnType<typeof createViews>;
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
+}
+
+function shortAddress(address: string): string {
+  return address.length > 16 ? `${address.slice(0, 8)}…${address.slice(-6)}` : address;
+}

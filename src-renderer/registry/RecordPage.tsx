@@ -12,6 +12,7 @@ import { TextField } from '../components/fields.tsx';
 import { fullTime } from '../format/time.ts';
 import { identityQueries } from '../identity/index.ts';
 import { registryKeys, registryQueries } from './queries.ts';
+import { Badges } from './Badges.tsx';
 import { Relations } from './Relations.tsx';
 import { STATUS_WORDS, URI_WORDS, formatBytes, licenceText, settlementWords } from './words.ts';
 
@@ -130,6 +131,7 @@ export function RecordPage(props: { id: string }) {
           <dd>
             <a href={href('identity', 'did', r.signer)}>{r.signerName ?? r.signer}</a>
             {r.signerTrusted ? <span className="badge badge-ok"> trusted</span> : null}
+            <Badges badges={r.signerBadges} testId="registry-signer-badges" />
           </dd>
           {r.mirrored ? (
             <>
@@ -173,6 +175,7 @@ export function RecordPage(props: { id: string }) {
                 <span className="badge">not in your trust</span>
               )}
               {c.party ? <span className="badge"> party</span> : null}
+              <Badges badges={c.badges} testId={`registry-cosigner-badges-${c.did}`} />
             </li>
           ))}
         </ul>

@@ -28,6 +28,20 @@ export const UriView = z.object({
   /** Who signed the added URI; null for the record's own URIs. */
   addedBy: z.string().nullable(),
 });
+/**
+ * A verification badge: a link of the signer's identity that this node checked and found good
+ * (a domain serving its credential, an address a chain here shows). Email and social accounts
+ * have no link kind in did:is yet, so there are none of those.
+ */
+export const Badge = z.object({
+  kind: z.enum(['domain', 'account']),
+  /** The domain's host, or the account's chain and a shortened address. */
+  label: z.string(),
+  /** The link's target as signed (https origin or CAIP-10 account). */
+  target: z.string(),
+});
+export type Badge = z.infer<typeof Badge>;
+
 export const CosignerView = z.object({
   did: z.string(),
   name: z.string().nullable(),
@@ -37,6 +51,7 @@ export const CosignerView = z.object({
   depth: z.number().int().nullable(),
   /** Named in the record's parties (an agreement's approval). */
   party: z.boolean(),
+  badges: z.array(Badge),
 });
 export const RecordSummary = z.object({
   id: z.string(),
@@ -71,6 +86,7 @@ export const RecordView = RecordSummary.extend({
   /** Records of other content that point at this one's hash. */
   relatedFrom: z.array(z.object({ id: z.string(), name: z.string(), type: z.enum(RELATION_TYPES) })),
   parties: z.array(z.string()),
+  signerBadges: z.array(Badge),
   cosignerList: z.array(CosignerView),
   witnessList: z.array(z.object({ node: z.string(), at: z.number().int() })),
   settleWitnesses: z.number().int(),
