@@ -83,8 +83,7 @@ export function ingest(c: IngestCtx, type: BookMessage, wire: unknown, from: str
       if (!v.ok) return v;
       if ((c.st.perMaker.get(v.value.maker.pubkey) ?? 0) >= c.maxPerMaker)
         return refuse('duplicate', 'this maker has too many orders listed');
-      if (listOrder(c.st, c.d, v.value, v.value.baseAmount, null) === 'coin-in-use')
-        return refuse('duplicate', 'a coin of this order backs an order signed earlier');
+      listOrder(c.st, c.d, v.value, v.value.baseAmount, null);
       return v;
     }
     case 'order.keepalive':

@@ -66,8 +66,6 @@ export function orderTerms(over: Partial<OrderTerms> = {}): OrderTerms {
 }
 
 export function makerOrder(over: Partial<OrderTerms> = {}, maker: TestKey = MAKER): MakerSignedOrder {
-  // A coin backs one listed order: orders told apart by their nonce get a coin of their own.
-  const coin = over.nonce !== undefined ? { makerUtxos: [`${over.nonce}${over.nonce}:0`] } : {};
   return createOrder(
     orderTerms({
       maker: {
@@ -75,7 +73,6 @@ export function makerOrder(over: Partial<OrderTerms> = {}, maker: TestKey = MAKE
         pubkey: maker.pubkey,
         addresses: { payout: maker.address, refund: testKey(11).address },
       },
-      ...coin,
       ...over,
     }),
     maker.signer,
