@@ -53,6 +53,31 @@ export async function txFee(ticker: string, txid: string): Promise<bigint> {
   return inputs - outputs;
 }
 
+/**
+ * What the wallet's children of `txid` paid, and their children's (docs/swap.md §8.8: when a
+ * claim's fee must rise and the daemon refuses a replacement, a child pays for it).
+ */
+export async function childFees(ticker: string, wallet: string, txid: string): Promise<bigint> {
+  const rpc = chainRpc(ticker);
+  const ids = new Set((await rpc<Array<{ txid: string }>>('listtransactions', ['*', 1000], wallet)).map((t) => t.txid));
+  let total = 0n;
+  let parents = new Set([txid]);
+  const counted = new Set<string>();
+  while (parents.size > 0) {
+    const next = new Set<string>();
+    for (const id of ids) {
+      if (counted.has(id)) continue;
+      const tx = await rpc<RawTx>('getrawtransaction', [id, true]);
+      if (!tx.vin.some((i) => i.txid !== undefined && parents.has(i.txid))) continue;
+      counted.add(id);
+      next.add(id);
+      total += await txFee(ticker, id);
+    }
+    parents = next;
+  }
+  return total;
+}
+
 /** The wallet's payment of the taker fee for an order: the send whose OP_RETURN carries the order id. */
 export async function takerFeeTx(
   ticker: string,
