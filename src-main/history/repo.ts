@@ -6,6 +6,13 @@ import { fromJson, toJson } from '../store/json.ts';
 
 export type TradeVerification = 'yes' | 'no-chain' | 'failed' | 'pending';
 
+/**
+ * Whether prices, candles, stats and stops may use a record (docs/orders.md §6): it matched the
+ * chain, or its hold bound it to its maker and taker where this node has no chain. A record that
+ * is neither stays 'pending' (unverified) and is only listed.
+ */
+export const usableTrade = (v: TradeVerification): boolean => v === 'yes' || v === 'no-chain';
+
 export interface TradeRow<T = unknown> {
   tradeId: string;
   base: string;
@@ -22,6 +29,8 @@ export interface TradeRepo {
   add(t: TradeRow): boolean;
   get<T = unknown>(tradeId: string): TradeRow<T> | undefined;
   setVerified(tradeId: string, verified: TradeVerification): void;
+  /** Drops a record that failed its checks, so the real one can take its trade id. */
+  remove(tradeId: string): void;
   /** Newest first. */
   list<T = unknown>(opts?: { base?: string; quote?: string; mine?: boolean; limit?: number }): Array<TradeRow<T>>;
   /** One market's trades with finishedAt in [from, to), oldest first (for candles). */
@@ -46,6 +55,7 @@ export function createTradeRepo(db: Database, deps: { now?: () => number } = {})
   const cols = 'trade_id, base, quote, finished_at, record, verified, mine';
   const selectOne = db.prepare<[string], Row>(`SELECT ${cols} FROM trades WHERE trade_id = ?`);
   const update = db.prepare<[string, string]>('UPDATE trades SET verified = ? WHERE trade_id = ?');
+  const del = db.prepare<[string]>('DELETE FROM trades WHERE trade_id = ?');
   const selectRange = db.prepare<[string, string, number, number], Row>(
     `SELECT ${cols} FROM trades WHERE base = ? AND quote = ? AND finished_at >= ? AND finished_at < ? ORDER BY finished_at, trade_id`,
   );
@@ -77,6 +87,7 @@ export function createTradeRepo(db: Database, deps: { now?: () => number } = {})
       return r ? fromRow(r) : undefined;
     },
     setVerified: (tradeId, verified) => void update.run(verified, tradeId),
+    remove: (tradeId) => void del.run(tradeId),
     list(opts = {}) {
       const mine = opts.mine === undefined ? null : opts.mine ? 1 : 0;
       return selectList

@@ -8,18 +8,18 @@ import { validateTradeRecord, type TradeRecord, type TradeRecordFields } from '.
 import type { Price } from '../../src-shared/money/index.ts';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
 import { TRADE_TOPIC } from '../../src-shared/protocol/orders.ts';
-import type { Validation } from '../../src-shared/orders/validate.ts';
+import type { Refusal, Validation } from '../../src-shared/orders/validate.ts';
 import type { InternalBus } from '../kernel/bus.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/index.ts';
 import { gossipType, type PeerScorer } from '../orders/index.ts';
 import type { TradeRepo } from './repo.ts';
 import { createTradeSigning, TRADE_SIGN_PROTOCOL, type MakerCheck } from './signing.ts';
-import { createTradeStore } from './trade-store.ts';
+import { createTradeStore, type HoldBinding } from './trade-store.ts';
 import type { ChainLookup } from './verify.ts';
 import { lastPrice, marketHistory, tradeView, type CandleView, type MarketStats, type TradeView } from './views.ts';
 
-export { TRADE_SIGN_PROTOCOL, type MakerCheck };
+export { TRADE_SIGN_PROTOCOL, type HoldBinding, type MakerCheck };
 
 export interface TradeHistoryDeps {
   p2p: Pick<P2pHost, 'peerId' | 'subscribe' | 'publish' | 'handleRequest' | 'request'>;
@@ -40,6 +40,8 @@ export interface TradeHistory {
   start(): Promise<void>;
   stop(): void;
   ingest(wire: unknown, from: string | null): Promise<Validation<TradeRecord>>;
+  /** A hold this node saw (book gossip): the record of its trade must name its maker and taker. */
+  noteHold(holdId: string, binding: HoldBinding): void;
   /** As the taker of a completed swap: sign, get the maker's signature, store and publish. Retries while the maker is not ready. */
   recordAsTaker(fields: TradeRecordFields, makerPeerId: string): Promise<TradeRecord>;
   fills(opts: { base?: string; quote?: string; mine?: boolean; limit?: number }): TradeView[];
@@ -57,17 +59,48 @@ export interface TradeHistory {
   onTrade(cb: (record: TradeRecord) => void): () => void;
 }
 
+/** Holds remembered for binding records. */
+const MAX_HOLDS = 20_000;
+
+/** A record that contradicts the hold it names: signed by keys the hold did not name, or for other terms. */
+export function bindingProblem(r: TradeRecord, b: HoldBinding): Refusal | null {
+  if (r.maker !== b.maker)
+    return { ok: false, reason: 'forged-maker-sig', message: "the record's maker is not the held order's" };
+  if (r.taker !== b.taker)
+    return { ok: false, reason: 'forged-taker-sig', message: "the record's taker is not the hold's" };
+  if (
+    r.orderId !== b.orderId ||
+    r.serviceNode !== b.serviceNode ||
+    r.baseAmount !== b.baseAmount ||
+    r.quoteAmount !== b.quoteAmount
+  )
+    return { ok: false, reason: 'malformed', message: 'the record does not match its hold' };
+  return null;
+}
+
 export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
   const unsubs: Array<() => void> = [];
   const trades = createTradeStore(d);
   const signing = createTradeSigning({ ...d, store: trades });
 
+  // The holds this node saw, by hold id (= trade id): who a trade's record must name. Bounded;
+  // the oldest go first (a record arrives minutes after its hold).
+  const holds = new Map<string, HoldBinding>();
+  function noteHold(holdId: string, b: HoldBinding): void {
+    holds.set(holdId, b);
+    if (holds.size > MAX_HOLDS) holds.delete(holds.keys().next().value!);
+  }
+
   async function ingest(wire: unknown, _from: string | null): Promise<Validation<TradeRecord>> {
     const v = validateTradeRecord(wire, { now: d.now() });
     if (!v.ok) return v;
-    if (!d.coins.has(v.value.market.base) || !d.coins.has(v.value.market.quote))
+    const r = v.value;
+    if (!d.coins.has(r.market.base) || !d.coins.has(r.market.quote))
       return { ok: false, reason: 'unknown-market', message: 'a market of another network' };
-    trades.store(v.value);
+    const b = holds.get(r.tradeId);
+    const problem = b ? bindingProblem(r, b) : null;
+    if (problem) return problem;
+    trades.store(r, b !== undefined);
     return v;
   }
 
@@ -93,6 +126,7 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
       for (const u of unsubs.splice(0)) u();
     },
     ingest,
+    noteHold,
     recordAsTaker: signing.recordAsTaker,
     fills: (opts) => d.repo.list<Record<string, unknown>>(opts).flatMap((row) => tradeView(row, d.coins) ?? []),
     trade(tradeId) {

@@ -70,7 +70,7 @@ export function createTradeSigning(d: TradeSigningDeps): TradeSigning {
     const full = assembleTradeRecord(fields, makerSig, decoded.msg.takerSig);
     const v = validateTradeRecord(full, { now: d.now() });
     if (!v.ok) throw new ApiError('INVALID_PARAMS', `the record does not check: ${v.message}`);
-    d.store.store(v.value);
+    d.store.store(v.value, true);
     return { makerSig };
   }
 
@@ -87,7 +87,7 @@ export function createTradeSigning(d: TradeSigningDeps): TradeSigning {
     );
     const v = validateTradeRecord(assembleTradeRecord(fields, answer.makerSig, takerSig), { now: d.now() });
     if (!v.ok) throw new Error(`the maker's signature does not check: ${v.message}`);
-    d.store.store(v.value);
+    d.store.store(v.value, true);
     await publishMessage(
       d.p2p,
       TRADE_TOPIC,

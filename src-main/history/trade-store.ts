@@ -1,6 +1,7 @@
-// Storing a validated trade record: once per trade id (a different second record is logged,
-// never stored), then checked against the chains this node has, while the internal bus is told
-// 'trade.recorded' and this node's own listeners hear the record itself.
+// Storing a validated trade record: checked against the chains this node has first, stored
+// after, and only a record that passed every check it can make is heard (the internal bus's
+// 'trade.recorded', stops, prices). One record per trade id; one that failed gives way to one
+// that passes (docs/orders.md §6).
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import type { TradeRecord } from '../../src-shared/history/record.ts';
 import { wireForm, type Signer } from '../../src-shared/protocol/canonical.ts';
@@ -8,7 +9,7 @@ import type { InternalBus } from '../kernel/bus.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import { sleep } from '../kernel/time.ts';
 import './facts.ts';
-import type { TradeRepo, TradeVerification } from './repo.ts';
+import { usableTrade, type TradeRepo, type TradeVerification } from './repo.ts';
 import { verifyTradeOnChain, type ChainLookup } from './verify.ts';
 import { tradeView } from './views.ts';
 
@@ -24,9 +25,22 @@ export interface TradeStoreDeps {
   pause?: (ms: number) => Promise<void>;
 }
 
+/** What the service-node-signed hold of a trade named: the record must agree. */
+export interface HoldBinding {
+  orderId: string;
+  maker: string;
+  taker: string;
+  serviceNode: string;
+  baseAmount: bigint;
+  quoteAmount: bigint;
+}
+
 export interface TradeStore {
-  /** Stores a new record; false when its trade id is already stored. */
-  store(r: TradeRecord): boolean;
+  /**
+   * Checks a validated record and stores it: `bound` when its hold (or this node's own trade)
+   * named its maker and taker. False when a usable record already holds its trade id.
+   */
+  store(r: TradeRecord, bound: boolean): boolean;
   onTrade(cb: (record: TradeRecord) => void): () => void;
 }
 
@@ -57,12 +71,7 @@ export function createTradeStore(d: TradeStoreDeps): TradeStore {
     const me = d.signer()?.publicKey;
     return me !== undefined && (r.maker === me || r.taker === me);
   };
-
-  async function check(r: TradeRecord): Promise<void> {
-    const result = await checkOnChain(r, d.chains, d.log, d.pause);
-    d.repo.setVerified(r.tradeId, result);
-    if (result === 'failed') d.log.warn('a trade record does not match the chain', { tradeId: r.tradeId });
-  }
+  const same = (row: { record: unknown }, r: TradeRecord) => JSON.stringify(row.record) === JSON.stringify(wireForm(r));
 
   function tell(r: TradeRecord): void {
     const row = d.repo.get<Record<string, unknown>>(r.tradeId);
@@ -77,25 +86,39 @@ export function createTradeStore(d: TradeStoreDeps): TradeStore {
     }
   }
 
+  /** Checked first, stored after: nobody hears of a record before it passed what this node can check. */
+  async function checkThenStore(r: TradeRecord, bound: boolean): Promise<void> {
+    let result = await checkOnChain(r, d.chains, d.log, d.pause);
+    // No chain to check and no hold to bind it: unverified, listed but never priced.
+    if (result === 'no-chain' && !bound) result = 'pending';
+    const held = d.repo.get<Record<string, unknown>>(r.tradeId);
+    if (held && (usableTrade(held.verified) || same(held, r))) return;
+    // A record that failed (or could not be checked) never blocks one that passes.
+    if (held) d.repo.remove(r.tradeId);
+    d.repo.add({
+      tradeId: r.tradeId,
+      base: r.market.base,
+      quote: r.market.quote,
+      finishedAt: r.finishedAt,
+      record: wireForm(r),
+      verified: result,
+      mine: isMine(r),
+    });
+    if (result === 'failed') d.log.warn('a trade record does not match the chain', { tradeId: r.tradeId });
+    if (usableTrade(result)) tell(r);
+  }
+
   return {
-    store(r) {
-      const added = d.repo.add({
-        tradeId: r.tradeId,
-        base: r.market.base,
-        quote: r.market.quote,
-        finishedAt: r.finishedAt,
-        record: wireForm(r),
-        verified: 'pending',
-        mine: isMine(r),
-      });
-      if (!added) {
-        const held = d.repo.get<Record<string, unknown>>(r.tradeId);
-        if (held && JSON.stringify(held.record) !== JSON.stringify(wireForm(r)))
-          d.log.warn('two different trade records with one id; keeping the first', { tradeId: r.tradeId });
+    store(r, bound) {
+      const held = d.repo.get<Record<string, unknown>>(r.tradeId);
+      if (held && same(held, r)) return false;
+      if (held && usableTrade(held.verified)) {
+        d.log.warn('two different trade records with one id; keeping the one that checked', { tradeId: r.tradeId });
         return false;
       }
-      void check(r);
-      tell(r);
+      void checkThenStore(r, bound).catch((err: unknown) =>
+        d.log.warn('could not store a trade record', { tradeId: r.tradeId, error: errorText(err) }),
+      );
       return true;
     },
     onTrade(cb) {

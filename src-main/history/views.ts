@@ -8,7 +8,7 @@ import { tradeOf } from '../../src-shared/history/record.ts';
 import { stats24h, statsToApi } from '../../src-shared/history/stats.ts';
 import { formatAmount, formatPrice, price as makePrice, type Price } from '../../src-shared/money/index.ts';
 import { decodeOrderMessage } from '../../src-shared/protocol/orders.ts';
-import type { TradeRepo, TradeRow } from './repo.ts';
+import { usableTrade, type TradeRepo, type TradeRow } from './repo.ts';
 
 export type TradeView = Result<'history.fills'>[number];
 export type CandleView = Result<'history.candles'>['candles'][number];
@@ -50,6 +50,7 @@ export function tradeView(row: TradeRow<Record<string, unknown>>, coins: CoinTab
 
 function tradesOf(repo: TradeRepo, base: string, quote: string, from: number, to: number) {
   return repo.range<Record<string, unknown>>(base, quote, from, to).flatMap((row) => {
+    if (!usableTrade(row.verified)) return [];
     const m = decodeOrderMessage(row.record, 'trade.record');
     return m.ok ? [tradeOf(m.msg)] : [];
   });
@@ -93,9 +94,9 @@ export function marketHistory(
   };
 }
 
-/** The price of the market's latest stored trade (by finishing time), or null. */
+/** The price of the market's latest usable trade (by finishing time), or null. */
 export function lastPrice(repo: TradeRepo, base: string, quote: string): Price | null {
-  const row = repo.list<Record<string, unknown>>({ base, quote, limit: 1 })[0];
+  const row = repo.list<Record<string, unknown>>({ base, quote, limit: 200 }).find((x) => usableTrade(x.verified));
   if (!row) return null;
   const m = decodeOrderMessage(row.record, 'trade.record');
   return m.ok ? makePrice(m.msg.price.num, m.msg.price.den) : null;

@@ -83,7 +83,8 @@ export function ingest(c: IngestCtx, type: BookMessage, wire: unknown, from: str
       if (!v.ok) return v;
       if ((c.st.perMaker.get(v.value.maker.pubkey) ?? 0) >= c.maxPerMaker)
         return refuse('duplicate', 'this maker has too many orders listed');
-      listOrder(c.st, c.d, v.value, v.value.baseAmount, null);
+      if (listOrder(c.st, c.d, v.value, v.value.baseAmount, null) === 'coin-in-use')
+        return refuse('duplicate', 'a coin of this order backs an order signed earlier');
       return v;
     }
     case 'order.keepalive':

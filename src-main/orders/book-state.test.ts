@@ -38,14 +38,14 @@ describe('sweeping the book', () => {
   it('an order whose service node left is dropped, not tombstoned: it lists again when its service node is back', () => {
     const s = setup();
     const order = signedOrder();
-    expect(listOrder(s.st, s.d, order, order.baseAmount, null)).toBe(true);
+    expect(listOrder(s.st, s.d, order, order.baseAmount, null)).toBe('listed');
     s.forgetServiceNodes();
     sweep(s.st, s.d);
     expect(s.events).toEqual(['listed', 'removed:service-node-gone']);
     expect(s.st.where.size).toBe(0);
     s.remember();
     expect(s.st.seen.orderStatus(order.id)).toBeUndefined();
-    expect(listOrder(s.st, s.d, order, order.baseAmount, null)).toBe(true);
+    expect(listOrder(s.st, s.d, order, order.baseAmount, null)).toBe('listed');
   });
 
   it('an expired order is dropped, and counts no more against its maker', () => {
@@ -89,5 +89,39 @@ describe('serving a snapshot', () => {
       serveSnapshot(s.st, { scorer }, { ...request(null), market: { base: 'DEVB', quote: 'DEVA' } }, 'peer'),
     ).toThrow(/does not trade DEVB\/DEVA/);
     expect(scored).toEqual(['unknown-market']);
+  });
+});
+
+describe('item 4: a coin backs one listed order', () => {
+  const coin = `${'cd'.repeat(32)}:1`;
+  const first = signedOrder({ makerUtxos: [coin], nonce: '51'.repeat(16) }, { signedAt: ARRIVAL - 500 });
+  const second = signedOrder(
+    { makerUtxos: [`${'ef'.repeat(32)}:0`, coin], nonce: '52'.repeat(16) },
+    { signedAt: ARRIVAL - 100 },
+  );
+
+  it.each([
+    ['the earlier order first', [first, second]],
+    ['the later order first', [second, first]],
+  ])('every book keeps the order signed first, whatever the arrival order (%s)', (_n, arrivals) => {
+    const s = setup();
+    const outcomes = arrivals.map((o) => listOrder(s.st, s.d, o, o.baseAmount, null));
+    expect([...s.st.where.keys()]).toEqual([first.id]);
+    expect(s.st.coins.get(coin)).toBe(first.id);
+    if (arrivals[0] === first) expect(outcomes).toEqual(['listed', 'coin-in-use']);
+    else {
+      expect(outcomes).toEqual(['listed', 'listed']);
+      expect(s.events).toEqual(['listed', 'removed:coin-in-use', 'listed']);
+      // The dropped order is dead: it cannot come back.
+      expect(s.st.seen.orderStatus(second.id)).toBe('dead');
+    }
+  });
+
+  it('a coin is free again once its order leaves the book', () => {
+    const s = setup();
+    listOrder(s.st, s.d, first, first.baseAmount, null);
+    s.at(first.expiresAt + 1);
+    sweep(s.st, s.d);
+    expect(s.st.coins.size).toBe(0);
   });
 });

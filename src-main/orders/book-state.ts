@@ -17,6 +17,8 @@ export interface BookState {
   readonly where: Map<string, OrderBook>;
   readonly holds: Map<string, Record<string, unknown>>;
   readonly perMaker: Map<string, number>;
+  /** The listed order each backing outpoint ("txid:vout") belongs to: a coin backs one order. */
+  readonly coins: Map<string, string>;
   readonly guard: ReplayGuard;
   readonly listeners: Set<(e: BookEvent) => void>;
   /** expire() reports ids only; listed orders are remembered so their events can carry them. */
@@ -49,6 +51,7 @@ export function createBookState(d: BookStateDeps): BookState {
     where,
     holds: new Map(),
     perMaker: new Map(),
+    coins: new Map(),
     guard,
     listeners,
     orderCache,
@@ -85,6 +88,7 @@ export function emit(st: BookState, log: Logger, e: BookEvent): void {
 /** Takes an order out of the indexes (its book already dropped it); tombstoned orders cannot come back. */
 export function forget(st: BookState, log: Logger, order: Order, reason: RemovedReason, tombstone: boolean): void {
   st.where.delete(order.id);
+  for (const u of order.makerUtxos) if (st.coins.get(u) === order.id) st.coins.delete(u);
   st.holds.delete(order.id);
   const n = (st.perMaker.get(order.maker.pubkey) ?? 1) - 1;
   if (n <= 0) st.perMaker.delete(order.maker.pubkey);
@@ -93,22 +97,51 @@ export function forget(st: BookState, log: Logger, order: Order, reason: Removed
   emit(st, log, { type: 'removed', order, reason });
 }
 
-/** Lists a validated order with `remainingBase` left (and the hold that left it so); false when its book refuses it. */
+/** Which of two orders backed by one coin stays: the one its service node signed first, then the smaller id. */
+const signedEarlier = (a: Order, b: Order): boolean =>
+  a.serviceNode.signedAt !== b.serviceNode.signedAt ? a.serviceNode.signedAt < b.serviceNode.signedAt : a.id < b.id;
+
+/**
+ * The listed orders sharing a backing coin with `order`, or 'later' when one of them was signed
+ * first: a coin backs one order, so every book keeps the earliest whatever the arrival order.
+ */
+export function coinRivals(st: BookState, order: Order): Order[] | 'later' {
+  const rivals = new Map<string, Order>();
+  for (const u of order.makerUtxos) {
+    const id = st.coins.get(u);
+    const rival = id !== undefined && id !== order.id ? findEntry(st, id)?.order : undefined;
+    if (!rival) continue;
+    if (signedEarlier(rival, order)) return 'later';
+    rivals.set(rival.id, rival);
+  }
+  return [...rivals.values()];
+}
+
+export type ListOutcome = 'listed' | 'refused' | 'coin-in-use';
+
+/** Lists a validated order with `remainingBase` left (and the hold that left it so), unless its book refuses it or a coin of it backs an earlier order. */
 export function listOrder(
   st: BookState,
   d: Pick<BookStateDeps, 'log' | 'now'>,
   order: Order,
   remainingBase: bigint,
   hold: Record<string, unknown> | null,
-): boolean {
+): ListOutcome {
   const book = st.books.get(marketKey(order.market));
-  if (!book) return false;
-  if (!book.add(order, d.now(), remainingBase)) return false;
+  if (!book) return 'refused';
+  const rivals = coinRivals(st, order);
+  if (rivals === 'later') return 'coin-in-use';
+  if (!book.add(order, d.now(), remainingBase)) return 'refused';
+  for (const r of rivals) {
+    st.where.get(r.id)?.remove(r.id);
+    forget(st, d.log, r, 'coin-in-use', true);
+  }
+  for (const u of order.makerUtxos) st.coins.set(u, order.id);
   st.where.set(order.id, book);
   st.perMaker.set(order.maker.pubkey, (st.perMaker.get(order.maker.pubkey) ?? 0) + 1);
   if (hold) st.holds.set(order.id, hold);
   emit(st, d.log, { type: 'listed', order, remainingBase });
-  return true;
+  return 'listed';
 }
 
 /** Drops expired and silent orders, and those whose service node left the list; prunes the replay memory. */
@@ -120,7 +153,10 @@ export function sweep(st: BookState, d: Pick<BookStateDeps, 'log' | 'now' | 'ser
       // expire() already took the entry out; we still need the order for the event.
       const order = st.orderCache.get(dropped.id);
       if (order) forget(st, d.log, order, dropped.reason, dropped.reason === 'expired');
-      else st.where.delete(dropped.id);
+      else {
+        st.where.delete(dropped.id);
+        for (const [u, id] of st.coins) if (id === dropped.id) st.coins.delete(u);
+      }
     }
     for (const side of ['sell', 'buy'] as const) {
       for (const e of book.list(side)) {

@@ -131,9 +131,17 @@ export interface PreparedFee {
   readonly inputs: readonly Outpoint[];
 }
 
+/** Most coins one fee payment spends: the signed transaction rides in the take (cap 12 KiB). */
+const MAX_FEE_INPUTS = 8;
+const Unspent = z
+  .array(z.object({ txid: z.string(), vout: z.number().int(), amount: z.union([z.string(), z.number()]) }).loose())
+  .max(100_000);
+
 /**
- * The taker fee transaction, funded and signed by the wallet but not yet sent: its txid goes into
- * the accept, and it is broadcast only once the maker acked (a refused accept costs nothing).
+ * The taker fee transaction, funded and signed by the wallet but not sent: its txid goes into the
+ * accept and the signed transaction into the take, and the service node broadcasts it only as it
+ * gives the hold (docs/orders.md §7), so a refused take costs nothing. It spends only confirmed
+ * coins and does not signal replacement, so once broadcast the fee cannot be taken back.
  * Its inputs stay locked in the wallet until it is sent or released.
  */
 export async function prepareFeeTx(
@@ -143,11 +151,30 @@ export async function prepareFeeTx(
   amount: bigint,
   orderId: string,
 ): Promise<PreparedFee> {
+  // Confirmed coins, largest first, enough for the fee and a generous network fee; the wallet adds change.
+  const margin = coin.walletMinFeeSatPerVb * 1000n;
+  const confirmed = (await wallet.callAs(Unspent, 'listunspent', [1]))
+    .map((u) => ({ txid: u.txid, vout: u.vout, amount: amountFromCoinJson(u.amount, coin.decimals) }))
+    .sort((a, b) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1));
+  const inputs: Outpoint[] = [];
+  let total = 0n;
+  for (const u of confirmed) {
+    if (total >= amount + margin || inputs.length >= MAX_FEE_INPUTS) break;
+    inputs.push({ txid: u.txid, vout: u.vout });
+    total += u.amount;
+  }
+  if (total < amount + margin)
+    throw new ApiError(
+      'INSUFFICIENT_FUNDS',
+      `The ${coin.ticker} wallet has too few confirmed coins to pay the taker fee of ${formatAmount(amount, coin.decimals)} ${coin.ticker}.`,
+    );
   const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
-    [],
+    inputs,
     [{ [feeAddress]: formatAmount(amount, coin.decimals) }, { data: orderId }],
+    0,
+    false,
   ]);
-  const funded = await wallet.callAs(Funded, 'fundrawtransaction', [raw, { lockUnspents: true }]);
+  const funded = await wallet.callAs(Funded, 'fundrawtransaction', [raw, { lockUnspents: true, replaceable: false }]);
   const signed = await wallet.callAs(Signed, 'signrawtransactionwithwallet', [funded.hex]);
   const tx = decodeTx(signed.hex);
   if (!signed.complete || !tx)
@@ -155,32 +182,24 @@ export async function prepareFeeTx(
   return { txid: tx.getId(), hex: signed.hex, inputs: tx.ins.map((i) => ({ txid: txidOf(i), vout: i.index })) };
 }
 
-export async function sendFeeTx(wallet: RpcClient, fee: PreparedFee): Promise<void> {
-  await wallet.call('sendrawtransaction', [fee.hex]);
-}
-
 /** Gives the fee transaction's coins back to the wallet (the accept was refused). */
 export async function releaseFeeTx(wallet: RpcClient, fee: PreparedFee): Promise<void> {
   await wallet.call('lockunspent', [true, fee.inputs.map((i) => ({ txid: i.txid, vout: i.vout }))]);
 }
 
+/** BIP 125: a transaction signals replacement when any input's sequence is below 0xfffffffe. */
+export const signalsReplacement = (tx: Transaction): boolean => tx.ins.some((i) => i.sequence < 0xfffffffe);
+
 /**
- * The service node's check of a taker's fee: a transaction (in the mempool or a block) paying at
- * least `amount` to `address` with an OP_RETURN of the order id.
+ * What a taker's fee transaction must be, read from its bytes: it pays at least `fee.amount` to
+ * `fee.address`, carries an OP_RETURN of the order id, and does not signal replacement.
  */
-export async function checkFeeTx(
-  node: RpcClient,
+export function checkFeeTxBytes(
   coin: CoinParams,
-  txid: string,
+  hex: string,
   fee: { address: string; amount: bigint },
   orderId: string,
-): Promise<ChainCheck> {
-  let hex: string;
-  try {
-    hex = await node.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false, retry: false });
-  } catch {
-    return { ok: false, message: 'the fee transaction is not on the chain' };
-  }
+): ChainCheck & { tx?: Transaction } {
   const tx = decodeTx(hex);
   if (!tx) return { ok: false, message: 'the fee transaction cannot be read' };
   if (!tx.outs.some((o) => opReturnData(o.script) === orderId))
@@ -198,7 +217,46 @@ export async function checkFeeTx(
       ok: false,
       message: `the fee transaction pays ${formatAmount(paid, coin.decimals)} ${coin.ticker}, less than the fee`,
     };
+  if (signalsReplacement(tx))
+    return { ok: false, message: 'the fee transaction signals replacement (BIP 125): it could be taken back' };
+  return { ok: true, tx };
+}
+
+const ConfirmedOut = z.object({ confirmations: z.number().int() }).loose().nullable();
+
+/** Every input of an unconfirmed fee transaction spends a confirmed coin (a parent cannot be replaced under it). */
+export async function feeInputsConfirmed(node: RpcClient, tx: Transaction): Promise<ChainCheck> {
+  for (const i of tx.ins) {
+    const out = await node.callAs(ConfirmedOut, 'gettxout', [txidOf(i), i.index, false], { wallet: false });
+    if (!out || out.confirmations < 1)
+      return { ok: false, message: 'the fee transaction spends an unconfirmed or spent coin' };
+  }
   return { ok: true };
+}
+
+const RawVerbose = z.object({ hex: z.string(), confirmations: z.number().int().optional() }).loose();
+
+/**
+ * The service node's check of a taker's fee already on the chain (a taker that sent it itself):
+ * the transaction (in the mempool or a block) passes checkFeeTxBytes, and while unconfirmed it
+ * spends only confirmed coins.
+ */
+export async function checkFeeTx(
+  node: RpcClient,
+  coin: CoinParams,
+  txid: string,
+  fee: { address: string; amount: bigint },
+  orderId: string,
+): Promise<ChainCheck> {
+  let found: z.output<typeof RawVerbose>;
+  try {
+    found = await node.callAs(RawVerbose, 'getrawtransaction', [txid, true], { wallet: false, retry: false });
+  } catch {
+    return { ok: false, message: 'the fee transaction is not on the chain' };
+  }
+  const bytes = checkFeeTxBytes(coin, found.hex, fee, orderId);
+  if (!bytes.ok || (found.confirmations ?? 0) > 0) return bytes.ok ? { ok: true } : bytes;
+  return feeInputsConfirmed(node, bytes.tx!);
 }
 
 const TxOutWithScript = z

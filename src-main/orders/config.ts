@@ -21,7 +21,10 @@ export const OrdersConfig = z
     sweepMs: z.number().int().min(50).max(60_000).default(5_000),
     /** How long a maker that acked an accept waits for the service node's hold before it takes other accepts. */
     holdTimeoutMs: z.number().int().min(500).max(600_000).default(30_000),
-    /** Most taker fee this node pays per fill, by fee coin; a coin not listed has no limit. */
+    /**
+     * Most taker fee this node pays per fill, by fee coin. A coin not listed: at most 1 % of what
+     * the fill moves in that coin, and no fee at all in a coin the fill does not move.
+     */
     maxTakerFee: z.record(z.string(), ConfigDecimal).default({}),
   })
   .strict();

@@ -1,9 +1,11 @@
 // A maker answering takers: the first valid accept of an open order gets the maker's ack (the
-// same accept again gets it again; others are refused while it waits for its hold), an
-// abandoned take gives the order back after holdTimeoutMs, and the service node's hold starts
-// the swap (swap id = hold id). A swap that cannot start gives the fill back to be reposted.
+// same accept again gets it again; others are refused while it may still become a hold), an
+// abandoned take gives the order back once its ack is too old for any service node to hold on,
+// and the service node's hold starts the swap (swap id = hold id). A swap that cannot start
+// gives the fill back to be reposted.
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { signOrderMessage } from '../../src-shared/protocol/orders.ts';
+import { DEFAULT_REPLAY_LIMITS } from '../../src-shared/orders/replay.ts';
 import { transitionOrder } from '../../src-shared/orders/state.ts';
 import type { Order } from '../../src-shared/orders/types.ts';
 import { offenceFor, validateAccept, type Refusal } from '../../src-shared/orders/validate.ts';
@@ -26,6 +28,12 @@ export interface AcceptsDeps {
   log: Logger;
   now: () => number;
   holdTimeoutMs: number;
+  /**
+   * How long an ack may still turn into a hold (docs/orders.md §8): a service node takes an ack
+   * up to maxAge + maxSkew after it was signed, and its hold needs holdTimeoutMs more to arrive.
+   * Until then no second taker is acked, so no two takers pay for one fill.
+   */
+  ackLiveMs?: number;
   /** A fill that failed before coins were locked, to be offered again (Listing.release). */
   release: (recId: string, holdId: string) => void;
 }
@@ -62,19 +70,23 @@ function heldFill(e: Extract<BookEvent, { type: 'held' }>, ack: AckRecord, at: n
 }
 
 /** The deps and the timers of accepts waiting for their hold. */
-type Ctx = AcceptsDeps & { holdTimers: Map<string, NodeJS.Timeout> };
+type Ctx = AcceptsDeps & { holdTimers: Map<string, NodeJS.Timeout>; ackLiveMs: number };
+
+/** The ack's life by default: the longest a service node accepts it, then the hold's way back. */
+export const ackLifeOf = (holdTimeoutMs: number): number =>
+  DEFAULT_REPLAY_LIMITS.maxAgeMs + DEFAULT_REPLAY_LIMITS.maxSkewMs + holdTimeoutMs;
 
 /** The order goes back to the next taker when no hold came for this accept in time. */
 function awaitHold(d: Ctx, recId: string, acceptId: string): void {
   const t = setTimeout(() => {
     d.holdTimers.delete(acceptId);
     d.records.update(recId, (r) => {
-      if (r.state !== 'accepting' || r.acks.some((a) => a.acceptId !== acceptId && d.now() - a.at < d.holdTimeoutMs))
+      if (r.state !== 'accepting' || r.acks.some((a) => a.acceptId !== acceptId && d.now() - a.at < d.ackLiveMs))
         return;
       const back = transitionOrder(r.state, { type: 'accept-failed' });
       if (back.ok) r.state = back.state;
     });
-  }, d.holdTimeoutMs);
+  }, d.ackLiveMs);
   t.unref();
   d.holdTimers.set(acceptId, t);
 }
@@ -98,14 +110,15 @@ async function onAccept(d: Ctx, req: unknown, peerId: string): Promise<unknown> 
     );
   // The same accept again (our answer was lost on the way): the same decision.
   if (rec.acks.some((a) => a.acceptId === acceptId)) return ackOf();
-  // The maker takes the first valid accept: while one waits for its hold, others are refused.
-  const waiting = rec.acks.some((a) => now - a.at < d.holdTimeoutMs);
+  // The maker takes the first valid accept: while its ack may still become a hold, others are
+  // refused (the first taker may be retrying its take or waiting for its fee to be seen).
+  const waiting = rec.acks.some((a) => now - a.at < d.ackLiveMs);
   if (waiting || !['open', 'accepting'].includes(rec.state))
     throw new ApiError('PEER_REFUSED', 'refused: the order is being taken by someone else');
   const ack = ackOf();
   const { baseAmount, quoteAmount, feeTxid } = accept;
   d.records.update(rec.id, (r) => {
-    const recent = r.acks.filter((a) => now - a.at < 10 * d.holdTimeoutMs);
+    const recent = r.acks.filter((a) => now - a.at < 2 * d.ackLiveMs);
     r.acks = [...recent, { acceptId, takerPeerId: peerId, baseAmount, quoteAmount, feeTxid, at: now }];
     const t = transitionOrder(r.state, { type: 'accept-sent' });
     if (t.ok) r.state = t.state;
@@ -167,7 +180,7 @@ function onHeld(d: Ctx, e: Extract<BookEvent, { type: 'held' }>): void {
 }
 
 export function createAccepts(deps: AcceptsDeps): Accepts {
-  const d: Ctx = { ...deps, holdTimers: new Map() };
+  const d: Ctx = { ...deps, holdTimers: new Map(), ackLiveMs: deps.ackLiveMs ?? ackLifeOf(deps.holdTimeoutMs) };
   return {
     onAccept: (req, peerId) => onAccept(d, req, peerId),
     onHeld: (e) => onHeld(d, e),

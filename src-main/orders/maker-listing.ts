@@ -161,6 +161,10 @@ function onRemoved(d: ListingDeps, e: Extract<BookEvent, { type: 'removed' }>): 
     move(d, rec.id, { type: 'expired' });
     return;
   }
+  if (e.reason === 'coin-in-use') {
+    move(d, rec.id, { type: 'invalidated' }, 'a coin of this order backs another order signed earlier');
+    return;
+  }
   if (e.reason !== 'service-node-gone') return;
   move(d, rec.id, { type: 'invalidated' }, 'its service node went away');
   // Another service node may serve the market: offer what was left there.

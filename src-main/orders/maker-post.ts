@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { isCoded } from '../../src-shared/errors.ts';
-import { formatAmount, parseAmount } from '../../src-shared/money/index.ts';
+import { formatAmount, parseAmount, priceOf } from '../../src-shared/money/index.ts';
+import { smallestQuote, takerFeeProblem } from '../../src-shared/orders/minimum.ts';
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import { ORDER_PROTOCOLS, marketTopic } from '../../src-shared/protocol/orders.ts';
 import {
@@ -142,6 +143,15 @@ async function signedByServiceNode(
   const sells = makerSellsTicker({ market, side: spec.side });
   const receives = makerReceivesTicker({ market, side: spec.side });
   const sellAmount = spec.side === 'sell' ? spec.baseAmount : spec.quoteAmount;
+  const smallest = spec.partial.minBase;
+  const feeProblem = takerFeeProblem(
+    market,
+    spec.side,
+    smallest,
+    smallestQuote(priceOf(spec.baseAmount, spec.quoteAmount), smallest),
+    sn.announce?.fee ?? null,
+  );
+  if (feeProblem) throw new ApiError('INVALID_PARAMS', `The order is too small: ${feeProblem}.`);
   const coins = await coinsFor(d, sells, sellAmount);
   const refund = (await d.wallets.newAddress(sells, 'hashlock order refund')).address;
   const payout = (await d.wallets.newAddress(receives, 'hashlock order payout')).address;

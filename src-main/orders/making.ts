@@ -41,6 +41,7 @@ async function limit(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise
   if (p.price === undefined) throw new ApiError('INVALID_PARAMS', 'A limit order needs a price.');
   const price = d.params.price(p.price, m, 'price');
   const quoteAmount = d.params.quote(price, amount, m, p.side === 'sell' ? 'up' : 'down');
+  d.params.requireSwappable(m, partial.minBase, price);
   const preview = await d.preview.atPrice(m, p.side, amount, quoteAmount, price, partial.allowed);
   if (p.dryRun) return { order: null, preview, swapIds: [] };
   d.params.requireWallets(m);
@@ -77,6 +78,7 @@ async function stop(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise<
   if (p.triggerPrice === undefined) throw new ApiError('INVALID_PARAMS', 'A stop order needs a triggerPrice.');
   const trigger = d.params.price(p.triggerPrice, m, 'triggerPrice');
   const limitPrice = p.price !== undefined ? d.params.price(p.price, m, 'price') : null;
+  if (limitPrice) d.params.requireSwappable(m, partial.minBase, limitPrice);
   const preview = limitPrice
     ? await d.preview.atPrice(
         m,

@@ -17,7 +17,7 @@ import { createBookState, directContext, findEntry, gossipContext, sweep } from 
 import { serveSnapshot, syncFrom } from './book-sync.ts';
 import type { PeerScorer } from './net.ts';
 
-export type RemovedReason = 'canceled' | 'expired' | 'offline' | 'held' | 'service-node-gone';
+export type RemovedReason = 'canceled' | 'expired' | 'offline' | 'held' | 'service-node-gone' | 'coin-in-use';
 
 export type BookEvent =
   | { readonly type: 'listed'; readonly order: Order; readonly remainingBase: bigint }
@@ -61,6 +61,8 @@ export interface NetworkBook {
   markets(): readonly Market[];
   book(market: Market): OrderBook | undefined;
   find(orderId: string): BookEntry | undefined;
+  /** The listed order an outpoint ("txid:vout") backs, if any. */
+  backing(outpoint: string): string | undefined;
   /** The latest hold of a partly held order, as received (for snapshots). */
   lastHold(orderId: string): Record<string, unknown> | null;
   context(): ValidationContext;
@@ -144,6 +146,7 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     markets: () => [...st.books.values()].map((b) => b.market),
     book: (m) => st.books.get(marketKey(m)),
     find: (id) => findEntry(st, id),
+    backing: (outpoint) => st.coins.get(outpoint),
     lastHold: (id) => st.holds.get(id) ?? null,
     context: () => gossipContext(st, d),
     directContext: () => directContext(st, d),

@@ -4,7 +4,15 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Params } from '../../src-shared/api/contract.ts';
 import { DECIMAL_AMOUNT_DIGITS, fitsDecimalAmount } from '../../src-shared/api/schemas.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
-import { amountError, parseAmount, parsePrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
+import {
+  amountError,
+  formatAmount,
+  parseAmount,
+  parsePrice,
+  quoteFor,
+  type Price,
+} from '../../src-shared/money/index.ts';
+import { fillMinimumProblem, minLegAmount, smallestQuote } from '../../src-shared/orders/minimum.ts';
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
 import { errorText } from '../kernel/log.ts';
@@ -37,6 +45,24 @@ export interface OrderParams {
   terms(p: MakeParams): OrderTermsParams;
   /** Refuses a trade before a wallet on each side of the market is connected. */
   requireWallets(m: Market): void;
+  /** Refuses an order whose smallest fill (`minBase` at `price`) is below the swap minimum (docs/orders.md §3). */
+  requireSwappable(m: Market, minBase: bigint, price: Price): void;
+}
+
+/** The market of base/quote, or why there is none (a flipped pair says which way it is listed). */
+function findMarket(markets: readonly Market[], base: string, quote: string): Market {
+  const m = markets.find((x) => x.base === base && x.quote === quote);
+  if (m) return m;
+  const flipped = markets.find((x) => x.base === quote && x.quote === base);
+  if (flipped)
+    throw new ApiError(
+      'INVALID_PARAMS',
+      `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`,
+    );
+  throw new ApiError(
+    'NOT_FOUND',
+    `This node does not trade ${base}/${quote} (it trades ${markets.map(marketKey).join(', ')}).`,
+  );
 }
 
 export function createOrderParams(d: {
@@ -49,20 +75,7 @@ export function createOrderParams(d: {
     quote: d.coins.decimals(quote),
   });
 
-  function market(base: string, quote: string): Market {
-    const m = d.markets.find((x) => x.base === base && x.quote === quote);
-    if (m) return m;
-    const flipped = d.markets.find((x) => x.base === quote && x.quote === base);
-    if (flipped)
-      throw new ApiError(
-        'INVALID_PARAMS',
-        `The market is ${flipped.base}/${flipped.quote}: use base ${flipped.base} and quote ${flipped.quote} (a buy of ${base} is a sell of ${quote}).`,
-      );
-    throw new ApiError(
-      'NOT_FOUND',
-      `This node does not trade ${base}/${quote} (it trades ${d.markets.map(marketKey).join(', ')}).`,
-    );
-  }
+  const market = (base: string, quote: string): Market => findMarket(d.markets, base, quote);
 
   function amount(text: string, ticker: string, what: string): bigint {
     try {
@@ -119,5 +132,16 @@ export function createOrderParams(d: {
     }
   }
 
-  return { market, decimals, amount, price, quote, terms, requireWallets };
+  function requireSwappable(m: Market, minBase: bigint, p: Price): void {
+    const coins = { base: d.coins.get(m.base), quote: d.coins.get(m.quote) };
+    const problem = fillMinimumProblem(m, coins, minBase, smallestQuote(p, minBase));
+    if (!problem) return;
+    const least = (t: string) => `${formatAmount(minLegAmount(d.coins.get(t)), d.coins.decimals(t))} ${t}`;
+    throw new ApiError(
+      'INVALID_PARAMS',
+      `The order is too small to swap: ${problem.message} (each fill must move at least ${least(m.base)} and ${least(m.quote)}).`,
+    );
+  }
+
+  return { market, decimals, amount, price, quote, terms, requireWallets, requireSwappable };
 }

@@ -98,6 +98,23 @@ describe("a maker's and a taker's single-order previews", () => {
   });
 });
 
+describe('item 3: a take preview refuses what the swap or the fee makes pointless', () => {
+  it('a fill below the swap minimum is refused before anything is sent', async () => {
+    await expect(preview().take({ order: cheap, remainingBase: 4000n, lastSeenAt: NOW }, 4000n)).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: expect.stringMatching(/cannot be swapped/),
+    });
+  });
+  it('a fill that gives the taker less than its fee in the same coin is refused', async () => {
+    // The maker buys 1 DEVA for 0.0005 DEVB: the taker would get 50 000 DEVB units and pay a 100 000 fee.
+    const buy = signedOrder({ side: 'buy', quoteAmount: 50_000n, nonce: '4e'.repeat(16) });
+    await expect(preview().take({ order: buy, remainingBase: COIN, lastSeenAt: NOW }, COIN)).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: expect.stringMatching(/not worth its fee/),
+    });
+  });
+});
+
 describe('takerFeeOf', () => {
   const fees: Record<string, { ticker: string; amount: bigint } | null> = {
     [cheap.id]: { ticker: 'DEVB', amount: 5n },

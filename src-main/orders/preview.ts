@@ -2,7 +2,9 @@
 // what is left over, and the fees and lock times (views.ts feePreview). Reads the book and the
 // fee estimates; places nothing.
 import type { Result } from '../../src-shared/api/contract.ts';
+import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
+import { fillMinimumProblem, takerFeeProblem } from '../../src-shared/orders/minimum.ts';
 import { formatAmount, type Price } from '../../src-shared/money/index.ts';
 import { averagePrice, type BookEntry, type SweepPlan } from '../../src-shared/orders/book.ts';
 import { fillQuote } from '../../src-shared/orders/order.ts';
@@ -121,6 +123,7 @@ async function sweep(
   const plan = d.book.book(m)!.sweep(side, amount, cap, { excludeMaker: d.myKey() ?? undefined });
   const dec = decimals(d, m);
   const orders = plan.fills.map((f) => d.book.find(f.orderId)!.order);
+  plan.fills.forEach((f, i) => requireSwappable(d, orders[i]!, f.baseAmount, f.quoteAmount));
   const preview: Preview = {
     fills: plan.fills.map((f) => ({
       orderId: f.orderId,
@@ -137,11 +140,21 @@ async function sweep(
   return { preview, plan };
 }
 
+/** A fill the swap could not carry, or whose fee is more than it gives, is refused before anything is sent. */
+function requireSwappable(d: PreviewDeps, o: Order, base: bigint, quote: bigint): void {
+  const m = o.market;
+  const small = fillMinimumProblem(m, { base: d.coins.get(m.base), quote: d.coins.get(m.quote) }, base, quote);
+  if (small) throw new ApiError('INVALID_PARAMS', `This fill cannot be swapped: ${small.message}.`);
+  const fee = takerFeeProblem(m, o.side, base, quote, d.feeFor(o));
+  if (fee) throw new ApiError('INVALID_PARAMS', `This fill is not worth its fee: ${fee}.`);
+}
+
 /** Taking `amount` of one listed order. */
 async function take(d: PreviewDeps, entry: BookEntry, amount: bigint): Promise<Preview> {
   const o = entry.order;
   const dec = decimals(d, o.market);
   const quote = fillQuote(o.price, amount, o.side);
+  requireSwappable(d, o, amount, quote);
   return {
     fills: [
       {

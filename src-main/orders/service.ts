@@ -19,6 +19,7 @@ import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
 import { startClientEvents } from './client-events.ts';
+import { createCoinLocks } from './coin-locks.ts';
 import { createFillTracking } from './fill-tracking.ts';
 import { createMaker } from './maker.ts';
 import { createMaking, fireStop } from './making.ts';
@@ -53,7 +54,7 @@ export interface OrderServiceDeps {
   p2p: Pick<P2pHost, 'peerId' | 'publish' | 'handleRequest' | 'request'>;
   book: NetworkBook;
   registry: ServiceNodeRegistry;
-  history: Pick<TradeHistory, 'lastPrice' | 'recordAsTaker' | 'onTrade'>;
+  history: Pick<TradeHistory, 'lastPrice' | 'recordAsTaker' | 'onTrade' | 'noteHold'>;
   swaps?: Pick<SwapEngine, 'startSwap' | 'allow' | 'get'>;
   /** This node's own orders (shared with the maker's check of trade records). */
   records: RecordStore;
@@ -131,7 +132,9 @@ function buildParts(d: OrderServiceDeps) {
     isConfigured,
     myKey,
   });
-  return { life, maker, fills, takerRecords, stops, making, taking, mine, views };
+  const tickers = [...new Set(d.markets.flatMap((m) => [m.base, m.quote]))];
+  const coinLocks = createCoinLocks({ wallets: d.wallets, records, tickers, log });
+  return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks };
 }
 
 async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): Promise<void> {
@@ -142,8 +145,30 @@ async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): 
   unsubs.push(followFiredOrders(d.records));
   unsubs.push(d.history.onTrade((r) => p.stops.onTrade(r.market, { num: r.price.num, den: r.price.den })));
   unsubs.push(d.registry.onChange(() => p.maker.reannounce()));
+  // Every hold seen binds its trade's record to the maker and taker it names (docs/orders.md §6).
+  unsubs.push(
+    d.book.onEvent((e) => {
+      if (e.type !== 'held') return;
+      const { hold } = e;
+      d.history.noteHold(e.holdId, {
+        orderId: hold.orderId,
+        maker: e.order.maker.pubkey,
+        taker: hold.taker,
+        serviceNode: hold.serviceNode,
+        baseAmount: hold.baseAmount,
+        quoteAmount: hold.quoteAmount,
+      });
+    }),
+  );
   p.fills.catchUpAll();
   p.takerRecords.resume();
+  // Backing coins are locked while their order is open, and released when it ends (docs/orders.md §4).
+  unsubs.push(
+    d.records.onChange((rec) => {
+      if (rec.role === 'maker') void p.coinLocks.reconcile();
+    }),
+  );
+  void p.coinLocks.reconcileAtStart();
 }
 
 export function createOrderService(d: OrderServiceDeps): OrderService {
@@ -170,6 +195,6 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     getMyOrders: p.mine.list,
     getOrderBook: p.views.orderBook,
     getMarkets: p.views.markets,
-    lockedAmount: (ticker) => lockedAmount(d.records.all(), ticker),
+    lockedAmount: (ticker) => lockedAmount(d.records.all(), ticker, p.coinLocks.locked(ticker)),
   };
 }

@@ -21,7 +21,7 @@ import type { ServiceNodeRegistry } from '../servicenode/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
-import { prepareFeeTx, releaseFeeTx, sendFeeTx, type PreparedFee } from './chain.ts';
+import { prepareFeeTx, releaseFeeTx, type PreparedFee } from './chain.ts';
 import type { NetworkBook } from './network-book.ts';
 import { requestWithRetry, vaultSigner, type SeqCounter } from './net.ts';
 import { advanceFill, type FillRecord, type RecordStore } from './records.ts';
@@ -38,7 +38,7 @@ export interface TakerDeps {
   seq: SeqCounter;
   log: Logger;
   now: () => number;
-  /** Most fee this node pays per fill, by fee coin (base units); a coin not listed has no limit. */
+  /** Most fee this node pays per fill, by fee coin (base units); a coin not listed: defaultMaxFee. */
   maxTakerFee: (ticker: string) => bigint | null;
   /** How long the agreement to the maker's swap stays open. */
   allowTtlMs?: number;
@@ -82,6 +82,22 @@ export function legsOf(order: Order, baseAmount: bigint): Legs {
   };
 }
 
+/** Share of a fill a taker fee may take when no cap is configured for its coin: 1 %. */
+export const DEFAULT_MAX_FEE_PER_MILLE = 10n;
+
+/**
+ * The cap on a taker fee in `ticker` when none is configured (docs/orders.md §7): 1 % of what the
+ * fill moves in that coin; null when the fill does not move that coin (then only a configured cap
+ * lets the fee be paid), so a bot or a market order never pays whatever a service node asks.
+ */
+export function defaultMaxFee(
+  legs: Pick<Legs, 'gives' | 'giveAmount' | 'gets' | 'getAmount'>,
+  ticker: string,
+): bigint | null {
+  const moved = ticker === legs.gives ? legs.giveAmount : ticker === legs.gets ? legs.getAmount : null;
+  return moved === null ? null : (moved * DEFAULT_MAX_FEE_PER_MILLE) / 1000n;
+}
+
 function feeFor(d: TakerDeps, order: Order): Fee | null {
   const sn = d.registry.get(order.serviceNode.pubkey);
   return sn?.announce
@@ -110,9 +126,14 @@ async function affordable(d: TakerDeps, order: Order, legs: Legs): Promise<Fee> 
   const fee = feeFor(d, order);
   if (!fee)
     throw new ApiError('PEER_UNREACHABLE', 'The service node of that order is not online, so it cannot be taken now.');
-  const max = d.maxTakerFee(fee.ticker);
   const text = (amount: bigint, t: string) => formatAmount(amount, d.coins.decimals(t));
-  if (max !== null && fee.amount > max) {
+  const max = d.maxTakerFee(fee.ticker) ?? defaultMaxFee(legs, fee.ticker);
+  if (max === null)
+    throw new ApiError(
+      'CONFLICT',
+      `The service node asks its fee in ${fee.ticker}, which this trade does not move: set orders.maxTakerFee.${fee.ticker} to pay it.`,
+    );
+  if (fee.amount > max) {
     throw new ApiError(
       'CONFLICT',
       `The service node asks a fee of ${text(fee.amount, fee.ticker)} ${fee.ticker}, more than the ${text(max, fee.ticker)} this node is set to pay.`,
@@ -215,7 +236,8 @@ async function askHold(
   const sn = d.registry.get(order.serviceNode.pubkey);
   try {
     if (!sn) throw new Error('the service node went away');
-    const take = { type: 'order.take', accept: sent.accept, ack: ackWire };
+    // The signed fee rides in the take: the service node broadcasts it as it gives the hold.
+    const take = { type: 'order.take', accept: sent.accept, ack: ackWire, feeTx: sent.prepared.hex };
     holdWire = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.take, take, {
       timeoutMs: 30_000,
       overRelay: true,
@@ -239,6 +261,23 @@ async function askHold(
   return { holdId: signedMessageId(holdWire as { type: 'order.hold' }) };
 }
 
+/**
+ * After a take that got no hold: whether the fee went out. The service node sends it only with a
+ * hold, so normally it did not, and its coins are given back; if it did (the hold may still come
+ * by gossip), the coins stay spent and the user is told.
+ */
+async function feeOutcome(d: TakerDeps, sent: SentAccept): Promise<string> {
+  const known = await sent.feeWallet
+    .call('getrawtransaction', [sent.prepared.txid], { wallet: false, retry: false })
+    .then(
+      () => true,
+      () => false,
+    );
+  if (known) return `the fee transaction ${sent.prepared.txid} was sent`;
+  await sent.release();
+  return 'no fee was paid';
+}
+
 async function takeFill(d: TakerDeps, recId: string, order: Order, baseAmount: bigint): Promise<string | null> {
   const swaps = d.swaps;
   if (!swaps) throw new ApiError('METHOD_NOT_FOUND', 'This node runs no swap engine, so it cannot take orders.');
@@ -248,12 +287,6 @@ async function takeFill(d: TakerDeps, recId: string, order: Order, baseAmount: b
   const sent = await prepareAccept(d, signer, recId, order, baseAmount, legs, fee);
   const answered = await askMaker(d, order, sent);
   if ('failed' in answered) return fail(d, recId, sent.acceptId, answered.failed);
-  try {
-    await sendFeeTx(sent.feeWallet, sent.prepared);
-  } catch (err) {
-    await sent.release();
-    return fail(d, recId, sent.acceptId, `the fee could not be paid: ${errorText(err)}`);
-  }
   // Agree before the hold: the maker starts its swap as soon as it sees the hold.
   swaps.allow({
     peerId: order.maker.peerId,
@@ -262,7 +295,7 @@ async function takeFill(d: TakerDeps, recId: string, order: Order, baseAmount: b
     ttlMs: d.allowTtlMs ?? 10 * 60_000,
   });
   const held = await askHold(d, order, sent, answered.ack);
-  if ('failed' in held) return fail(d, recId, sent.acceptId, held.failed);
+  if ('failed' in held) return fail(d, recId, sent.acceptId, `${held.failed}; ${await feeOutcome(d, sent)}`);
   setFill(d, recId, sent.acceptId, (f) => {
     f.holdId = held.holdId;
     f.state = advanceFill(f.state, 'hold').state;

@@ -119,7 +119,14 @@ describe('order terms', () => {
       'malformed',
     ],
     ['a minimum fill below base dust', { partial: { allowed: true, minBase: 3299n } }, 'dust'],
+    // Above the P2WSH dust (3300) but below what the swap engine locks (2940 + 155 × 10 = 4490).
+    ['a minimum fill above dust but below the swap minimum', { partial: { allowed: true, minBase: 4489n } }, 'dust'],
     ['a minimum fill paying quote dust', { partial: { allowed: true, minBase: 13_199n } }, 'dust'],
+    [
+      'a minimum fill paying less than the quote swap minimum',
+      { partial: { allowed: true, minBase: 17_959n } },
+      'dust',
+    ],
     [
       'a whole order below quote dust',
       { baseAmount: 10_000n, quoteAmount: 3_000n, partial: { allowed: false, minBase: 10_000n } },
@@ -130,8 +137,8 @@ describe('order terms', () => {
     expect(checkOrderTerms(orderTerms(over))?.reason).toBe(reason);
     expect(() => createOrder(orderTerms(over), MAKER.signer)).toThrow(expect.objectContaining({ code: 'ORDER_TERMS' }));
   });
-  it('accepts the smallest fill exactly at both dust limits', () => {
-    expect(checkOrderTerms(orderTerms({ partial: { allowed: true, minBase: 13_200n } }))).toBeNull();
+  it('accepts the smallest fill exactly at both swap minimums', () => {
+    expect(checkOrderTerms(orderTerms({ partial: { allowed: true, minBase: 17_960n } }))).toBeNull();
   });
   it('the sold coin is base for a seller and quote for a buyer', () => {
     expect([makerSellsTicker(base), makerReceivesTicker(base)]).toEqual(['DEVA', 'DEVB']);

@@ -14,6 +14,7 @@ import {
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { CodedError } from '../errors.ts';
 import { decodeAddress, type AddressParams } from './address.ts';
+import { fillMinimumProblem, smallestQuote } from './minimum.ts';
 import type { Market, MakerSignedOrder, Order, OrderTerms, PartialTerms, Side } from './types.ts';
 
 /** Terms that break a rule: code ORDER_TERMS, the rule in details.reason. */
@@ -34,6 +35,10 @@ export interface CoinFacts extends AddressParams {
   readonly decimals: number;
   /** Smallest HTLC (P2WSH) output the coin's daemons relay. */
   readonly dustP2wsh: bigint;
+  /** With the fee floors, what the least swap leg is made of (minimum.ts). */
+  readonly dustP2wpkh: bigint;
+  readonly minRelayFeeSatPerVb: bigint;
+  readonly walletMinFeeSatPerVb: bigint;
 }
 export type CoinLookup = (ticker: string) => CoinFacts | undefined;
 export const registryCoins: CoinLookup = (ticker) => findCoin(ticker);
@@ -109,13 +114,9 @@ export function checkOrderTerms(
   if (!decodeAddress(t.maker.addresses.payout, receives))
     return { reason: 'malformed', message: `the payout address is not a ${makerReceivesTicker(t)} address` };
   // Every fill is at least minBase (or the whole remainder, itself never below minBase), so
-  // checking the smallest fill keeps every HTLC of this order above dust on both chains.
+  // checking the smallest fill keeps every HTLC of this order at the swap minimum on both chains.
   const p = priceOf(t.baseAmount, t.quoteAmount);
-  if (minBase < base.dustP2wsh)
-    return { reason: 'dust', message: `the smallest fill is below ${t.market.base}'s dust limit` };
-  if (quoteFor(p, minBase, 'down') < quote.dustP2wsh)
-    return { reason: 'dust', message: `the smallest fill pays less than ${t.market.quote}'s dust limit` };
-  return null;
+  return fillMinimumProblem(t.market, { base, quote }, minBase, smallestQuote(p, minBase));
 }
 
 /** Builds and maker-signs an order. Throws ORDER_TERMS when the terms break a rule. */

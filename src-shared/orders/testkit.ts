@@ -66,6 +66,8 @@ export function orderTerms(over: Partial<OrderTerms> = {}): OrderTerms {
 }
 
 export function makerOrder(over: Partial<OrderTerms> = {}, maker: TestKey = MAKER): MakerSignedOrder {
+  // A coin backs one listed order: orders told apart by their nonce get a coin of their own.
+  const coin = over.nonce !== undefined ? { makerUtxos: [`${over.nonce}${over.nonce}:0`] } : {};
   return createOrder(
     orderTerms({
       maker: {
@@ -73,6 +75,7 @@ export function makerOrder(over: Partial<OrderTerms> = {}, maker: TestKey = MAKE
         pubkey: maker.pubkey,
         addresses: { payout: maker.address, refund: testKey(11).address },
       },
+      ...coin,
       ...over,
     }),
     maker.signer,

@@ -38,7 +38,8 @@ export const ORDER_MESSAGE_CAPS: Readonly<Record<OrderMessageType, number>> = {
   'order.sign.response': 1024,
   'order.accept': 2 * 1024,
   'order.ack': 1024,
-  'order.take': 4 * 1024,
+  // The signed taker-fee transaction rides in the take (the service node broadcasts it with the hold).
+  'order.take': 12 * 1024,
   'order.hold': 1536,
   'sn.register': 2 * 1024,
   'sn.announce': 2 * 1024,
@@ -254,7 +255,9 @@ export const ORDER_MESSAGE_SCHEMAS = {
     .strict(),
   'order.accept': AcceptSchema,
   'order.ack': AckSchema,
-  'order.take': z.object({ type: z.literal('order.take'), accept: z.unknown(), ack: z.unknown() }).strict(),
+  'order.take': z
+    .object({ type: z.literal('order.take'), accept: z.unknown(), ack: z.unknown(), feeTx: RawTxHex.optional() })
+    .strict(),
   'order.hold': HoldSchema,
   'sn.register': ServiceNodeRegistrationSchema,
   'sn.announce': ServiceNodeAnnounceSchema,

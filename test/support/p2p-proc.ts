@@ -234,11 +234,11 @@ export class P2pProcs {
   }
 
   /** Starts a host process; `dataDir` defaults to a fresh temp dir named after it. */
-  async start(name: string, config: P2pProcConfig = {}): Promise<P2pProc> {
+  async start(name: string, config: P2pProcConfig = {}, readyTimeoutMs?: number): Promise<P2pProc> {
     const dataDir = config.dataDir ?? (await this.tempDir(name));
     const proc = new P2pProc(name, dataDir, config);
     this.#procs.push(proc);
-    return proc.ready();
+    return proc.ready(readyTimeoutMs);
   }
 
   async stopAll(): Promise<void> {
