@@ -95,3 +95,14 @@ export async function takerFeeTx(
   }
   throw new Error(`no ${ticker} payment of ${wallet} carries the order id ${orderId}`);
 }
+
+/** The coins a wallet holds locked (lockunspent), by outpoint, with their values in base units. */
+export async function lockedCoins(ticker: string, wallet: string): Promise<Map<string, bigint>> {
+  const rpc = chainRpc(ticker);
+  const out = new Map<string, bigint>();
+  for (const o of await rpc<Array<{ txid: string; vout: number }>>('listlockunspent', [], wallet)) {
+    const coin = await rpc<{ value: number } | null>('gettxout', [o.txid, o.vout, true]);
+    if (coin) out.set(`${o.txid}:${o.vout}`, amountFromCoinJson(coin.value, DECIMALS));
+  }
+  return out;
+}
