@@ -81,8 +81,17 @@ test('alice asks bob to be paid with her identity; bob pays from the QR picture;
   mkdirSync(path.dirname(png), { recursive: true });
   await alice.page.getByTestId('counter-qr').screenshot({ path: png });
   await bob.page.getByTestId('nav-pay').click();
+  await expect(alice.page.getByTestId('counter-qr')).toHaveAttribute('data-text', request.uri);
   await bob.page.getByTestId('pay-qr-file').setInputFiles(png);
-  await expect(bob.page.getByTestId('pay-uri')).toHaveValue(request.uri);
+  await expect(bob.page.getByTestId('pay-tab-pay')).toHaveAttribute('aria-current', 'page');
+  // Read, or the reason it could not be read (shown to the user, and here in the failure).
+  await expect
+    .poll(async () => {
+      const error = bob.page.getByTestId('pay-image-error');
+      if (await error.isVisible()) return `image error: ${await error.textContent()}`;
+      return bob.page.getByTestId('pay-uri').inputValue();
+    })
+    .toBe(request.uri);
   let c = await card(bob.page, 'new', 'pay-card-new');
   await expect(c).toHaveAttribute('data-verified', 'true');
   await expect(c.getByTestId('merchant-name')).toHaveText('Alice Shop');

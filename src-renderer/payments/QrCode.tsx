@@ -1,4 +1,6 @@
-// A payment request as a QR code (byte mode: the text's case is kept) drawn as one SVG path.
+// A payment request as a QR code (byte mode: the text's case is kept) drawn as one SVG path,
+// with crisp edges: a code placed at a fractional pixel offset would otherwise blur every module
+// edge into grey, and a camera or a screenshot reads it less well.
 import { useMemo } from 'react';
 import { encodeQr, qrPath, qrPixelSize, QUIET_ZONE } from './qr.ts';
 
@@ -16,6 +18,7 @@ export function QrCode(props: { text: string; size?: number; testId?: string; la
         height={width}
         viewBox={`${-q} ${-q} ${modules + 2 * q} ${modules + 2 * q}`}
         role="img"
+        shapeRendering="crispEdges"
         aria-label={props.label ?? 'QR code of the payment request'}
       >
         <rect x={-q} y={-q} width={modules + 2 * q} height={modules + 2 * q} fill="#fff" />
