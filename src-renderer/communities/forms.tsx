@@ -118,28 +118,29 @@ export function CreateCommunity() {
   );
 }
 
-export function JoinCommunity(props: { link?: string }) {
-  const api = useApi();
-  const [link, setLink] = useState(props.link ?? '');
-  const open = useOpenAs((p: { link: string }) => api.call('communities.join', p));
+/** A form of one text field (a link, a DID) that opens a conversation with what it holds. */
+function OneFieldForm(props: {
+  form: Omit<Parameters<typeof OpenForm>[0], 'ready' | 'submit' | 'open' | 'children'>;
+  field: { label: string; placeholder: string; testId: string; initial?: string };
+  call: (value: string, identity: { identity?: string }) => Promise<{ id: string }>;
+}) {
+  const [value, setValue] = useState(props.field.initial ?? '');
+  const open = useOpenAs((p: { value: string; identity?: string }) =>
+    props.call(p.value, p.identity ? { identity: p.identity } : {}),
+  );
   return (
     <OpenForm
-      testId="cm-join-form"
-      title="Join a community"
-      description="Paste the invitation link you were given. The owner or an admin admits you; the link works once."
-      ready={!!link.trim()}
-      submit={() => open.mutation.mutate({ link: link.trim() })}
-      label="Ask to join"
-      pendingLabel="Asking…"
-      errorTitle="That link could not be used."
+      {...props.form}
+      ready={!!value.trim()}
+      submit={() => open.mutation.mutate({ value: value.trim() })}
       open={open}
     >
       <TextField
-        label="Invitation link"
-        value={link}
-        placeholder="hashlock://community/join#…"
-        onChange={(e) => setLink(e.target.value)}
-        testId="cm-join-link"
+        label={props.field.label}
+        value={value}
+        placeholder={props.field.placeholder}
+        onChange={(e) => setValue(e.target.value)}
+        testId={props.field.testId}
         className="input mono"
         required
       />
@@ -147,31 +148,44 @@ export function JoinCommunity(props: { link?: string }) {
   );
 }
 
+export function JoinCommunity(props: { link?: string }) {
+  const api = useApi();
+  return (
+    <OneFieldForm
+      form={{
+        testId: 'cm-join-form',
+        title: 'Join a community',
+        description: 'Paste the invitation link you were given. The owner or an admin admits you; the link works once.',
+        label: 'Ask to join',
+        pendingLabel: 'Asking…',
+        errorTitle: 'That link could not be used.',
+      }}
+      field={{
+        label: 'Invitation link',
+        placeholder: 'hashlock://community/join#…',
+        testId: 'cm-join-link',
+        ...(props.link !== undefined ? { initial: props.link } : {}),
+      }}
+      call={(link, as) => api.call('communities.join', { link, ...as })}
+    />
+  );
+}
+
 export function StartDm() {
   const api = useApi();
-  const [peer, setPeer] = useState('');
-  const open = useOpenAs((p: { peer: string }) => api.call('communities.dmStart', p));
   return (
-    <OpenForm
-      testId="cm-dm-form"
-      title="Direct message"
-      description="A private conversation with one identity, encrypted like a community of two. Their node is found on the network by their DID."
-      ready={!!peer.trim()}
-      submit={() => open.mutation.mutate({ peer: peer.trim() })}
-      label="Start conversation"
-      pendingLabel="Finding their node…"
-      errorTitle="The conversation could not be started."
-      open={open}
-    >
-      <TextField
-        label="Their identity (DID)"
-        value={peer}
-        placeholder="did:is:…"
-        onChange={(e) => setPeer(e.target.value)}
-        testId="cm-dm-peer"
-        className="input mono"
-        required
-      />
-    </OpenForm>
+    <OneFieldForm
+      form={{
+        testId: 'cm-dm-form',
+        title: 'Direct message',
+        description:
+          'A private conversation with one identity, encrypted like a community of two. Their node is found on the network by their DID.',
+        label: 'Start conversation',
+        pendingLabel: 'Finding their node…',
+        errorTitle: 'The conversation could not be started.',
+      }}
+      field={{ label: 'Their identity (DID)', placeholder: 'did:is:…', testId: 'cm-dm-peer' }}
+      call={(peer, as) => api.call('communities.dmStart', { peer, ...as })}
+    />
   );
 }
