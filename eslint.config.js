@@ -108,7 +108,6 @@ const oversized = [
   'src-renderer/orders/PreviewDialog.tsx',
   'src-renderer/orders/PriceChart.tsx',
   'src-renderer/p2p/NetworkPage.tsx',
-  'src-renderer/registry/Publish.tsx',
   'src-renderer/settings/SettingsPage.tsx',
   'src-renderer/swaps/StartSwapForm.tsx',
   'src-renderer/swaps/SwapDetailPage.tsx',
