@@ -5,23 +5,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { wireForm } from '../src-shared/protocol/canonical.ts';
 import { encodeOrderMessage, marketTopic } from '../src-shared/protocol/orders.ts';
 import { createOrder, signOrderAsServiceNode } from '../src-shared/orders/order.ts';
 import { SERVICE_NODE, testKey } from '../src-shared/orders/testkit.ts';
 import type { KnownServiceNode } from '../src-shared/orders/validate.ts';
-import type { Logger } from '../src-main/kernel/log.ts';
 import { createNetworkBook } from '../src-main/orders/network-book.ts';
 import { createPeerScorer } from '../src-main/orders/net.ts';
 import { createP2pHost } from '../src-main/p2p/host.ts';
+import { benchLog, LOOPBACK_MESH_LIMITS, send, serveCommands, type Command } from './json-proc.ts';
 
-type Command = { id: number; cmd: string } & Record<string, unknown>;
-const send = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const write = (m: string, d?: Record<string, unknown>) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`);
-const quiet: Logger = process.env.BENCH_DEBUG
-  ? { info: write, warn: write, error: write }
-  : { info: () => undefined, warn: () => undefined, error: write };
 const MARKET = { base: 'DEVA', quote: 'DEVB' };
 
 /** A valid, service-node-signed order (test keys), unique by `n`, made now. */
@@ -60,20 +53,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hashlock-bench-node-'));
   const host = createP2pHost({
     dataDir,
-    log: quiet,
-    // Loopback benchmarks dial many nodes from one address and publish in bursts. No dialling of
-    // discovered peers: the benchmark's own sparse mesh stays as built, so orders cross several hops.
-    limits: {
-      inboundConnectionsPerHostPerSec: 1000,
-      targetPeers: 1,
-      gossipPerPeer: { capacity: 100_000, refillPerSec: 100_000 },
-      gossipPerOrigin: { capacity: 100_000, refillPerSec: 100_000 },
-    },
+    log: benchLog,
+    limits: LOOPBACK_MESH_LIMITS,
   });
   const known = new Map<string, KnownServiceNode>([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB'] }]]);
   const book = createNetworkBook({
     p2p: host,
-    log: quiet,
+    log: benchLog,
     now: Date.now,
     scorer: createPeerScorer({ p2p: host }),
     markets: [MARKET],
@@ -143,20 +129,10 @@ async function main(): Promise<void> {
       return process.memoryUsage();
     },
   };
-  createInterface({ input: process.stdin })
-    .on('line', (line) => {
-      const c = JSON.parse(line) as Command;
-      const run = commands[c.cmd];
-      if (!run) return send({ id: c.id, ok: false, error: `unknown command ${c.cmd}` });
-      run(c).then(
-        (result) => send({ id: c.id, ok: true, result }),
-        (err: unknown) => send({ id: c.id, ok: false, error: (err as Error).message }),
-      );
-    })
-    .on('close', () => {
-      book.stop();
-      void host.stop().finally(() => process.exit(0));
-    });
+  serveCommands(commands, () => {
+    book.stop();
+    void host.stop().finally(() => process.exit(0));
+  });
   send({ event: 'ready', peerId: host.peerId, addrs: host.listenAddrs() });
 }
 

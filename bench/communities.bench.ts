@@ -6,85 +6,27 @@
 //  - catch-up: a member offline while another sends M messages comes back and reads them all
 //    from the other member (in-process network: the real catch-up, ingest and decryption code).
 // Writes bench/results/communities.json.   npm run bench -- communities
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createTestNet, eventually, testNode } from '../src-main/communities/testkit.ts';
 import { seededRandom } from '../src-shared/orders/book-bench.ts';
-import { nodeBinary } from '../test/support/p2p-proc.ts';
+import { JsonProc, type Line } from './json-proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-class CmProc {
-  readonly child: ChildProcessWithoutNullStreams;
-  peerId = '';
-  addrs: string[] = [];
+/** A bench/community-node.ts process: when it showed each message (or received it raw). */
+class CmProc extends JsonProc {
   /** text → when this process showed it (or received it raw). */
   readonly shown = new Map<string, number>();
-  #next = 1;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly #ready: Promise<void>;
 
   constructor(name: string) {
-    this.child = spawn(nodeBinary(), [path.join(import.meta.dirname, 'community-node.ts'), name], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let ready: () => void;
-    let failed: (e: Error) => void;
-    this.#ready = new Promise((res, rej) => {
-      ready = res;
-      failed = rej;
-    });
-    const stderr: string[] = [];
-    createInterface({ input: this.child.stderr }).on('line', (l) => {
-      stderr.push(l);
-      if (process.env.BENCH_DEBUG) console.error(`[${name}] ${l}`);
-    });
-    this.child.once('exit', (code) =>
-      failed(new Error(`bench node exited (${code}): ${stderr.slice(-10).join('\n')}`)),
-    );
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as { id?: number; ok?: boolean; result?: unknown; error?: string } & Record<
-        string,
-        unknown
-      >;
-      if (m.event === 'ready') {
-        this.peerId = m.peerId as string;
-        this.addrs = m.addrs as string[];
-        ready();
-      } else if (m.event === 'shown' || m.event === 'raw') this.shown.set(m.text as string, m.t as number);
-      else if (m.id !== undefined) {
-        const p = this.#pending.get(m.id);
-        this.#pending.delete(m.id);
-        if (m.ok) p?.resolve(m.result);
-        else p?.reject(new Error(m.error));
-      }
-    });
+    super({ script: path.join(import.meta.dirname, 'community-node.ts'), args: [name] }, name);
   }
 
-  ready(): Promise<void> {
-    return this.#ready;
-  }
-
-  call<T = unknown>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd, ...args })}\n`);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+  protected override onEvent(m: Line): void {
+    if (m.event === 'shown' || m.event === 'raw') this.shown.set(m.text as string, m.t as number);
   }
 }
 

@@ -6,8 +6,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Logger } from '../src-main/kernel/log.ts';
 import { CommunitiesConfig } from '../src-main/communities/config.ts';
 import { m0001Communities } from '../src-main/communities/migrations/0001_communities.ts';
 import { createCommunitiesNode } from '../src-main/communities/service.ts';
@@ -15,26 +13,15 @@ import { testIdentities } from '../src-main/communities/testkit.ts';
 import { createP2pHost } from '../src-main/p2p/host.ts';
 import { openStore } from '../src-main/store/index.ts';
 import { createSecretBox } from '../src-main/vault/secret-box.ts';
-
-type Command = { id: number; cmd: string } & Record<string, unknown>;
-const send = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const write = (m: string, d?: Record<string, unknown>) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`);
-const quiet: Logger = process.env.BENCH_DEBUG
-  ? { info: write, warn: write, error: write }
-  : { info: () => undefined, warn: () => undefined, error: write };
+import { benchLog, LOOPBACK_MESH_LIMITS, send, serveCommands, type Command } from './json-proc.ts';
 
 async function main(): Promise<void> {
   const name = process.argv[2] ?? 'member';
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hashlock-bench-cm-'));
   const host = createP2pHost({
     dataDir,
-    log: quiet,
-    limits: {
-      inboundConnectionsPerHostPerSec: 1000,
-      targetPeers: 1,
-      gossipPerPeer: { capacity: 100_000, refillPerSec: 100_000 },
-      gossipPerOrigin: { capacity: 100_000, refillPerSec: 100_000 },
-    },
+    log: benchLog,
+    limits: LOOPBACK_MESH_LIMITS,
   });
   const db = openStore(':memory:', { schemas: [{ domain: 'communities', migrations: [m0001Communities] }] });
   const box = createSecretBox(() => new Uint8Array(32).fill(9));
@@ -46,7 +33,7 @@ async function main(): Promise<void> {
     vault: { status: () => 'unlocked', secretBox: () => box, onStateChange: () => () => undefined },
     identities,
     config: CommunitiesConfig.parse({ storage: { enabled: process.env.BENCH_STORAGE === '1' } }),
-    log: quiet,
+    log: benchLog,
     emit: (event, data) => {
       if (event === 'communities.message') {
         const m = (data as { message: { text: string; pending?: boolean } }).message;
@@ -105,22 +92,12 @@ async function main(): Promise<void> {
     },
   };
   send({ event: 'ready', peerId: host.peerId, addrs: host.listenAddrs() });
-  createInterface({ input: process.stdin })
-    .on('line', (line) => {
-      const c = JSON.parse(line) as Command;
-      const fn = commands[c.cmd];
-      if (!fn) return send({ id: c.id, ok: false, error: `unknown command ${c.cmd}` });
-      fn(c).then(
-        (result) => send({ id: c.id, ok: true, result }),
-        (err: unknown) => send({ id: c.id, ok: false, error: String(err) }),
-      );
-    })
-    .on('close', () => {
-      void node
-        .stop()
-        .then(() => host.stop())
-        .finally(() => process.exit(0));
-    });
+  serveCommands(commands, () => {
+    void node
+      .stop()
+      .then(() => host.stop())
+      .finally(() => process.exit(0));
+  });
 }
 
 await main();

@@ -6,89 +6,31 @@
 //  - resolution: time of the DID resolution route on the node with 100,000 profiles.
 // The machine is shared, so the load average is recorded next to every result.
 // Writes bench/results/identity-network.json.   npm run bench -- identity-network
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { recordIdOf } from '../src-shared/identity/records.ts';
 import { seededRandom } from '../src-shared/orders/book-bench.ts';
-import { nodeBinary } from '../test/support/p2p-proc.ts';
+import { JsonProc, type Line } from './json-proc.ts';
 import { benchProfile } from './identity-node.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE_SCRIPT = path.join(import.meta.dirname, 'identity-node.ts');
 
-class IdentityProc {
-  readonly child: ChildProcessWithoutNullStreams;
-  peerId = '';
-  addrs: string[] = [];
+/** A bench/identity-node.ts process: when it first stored each DID's profile. */
+class IdentityProc extends JsonProc {
   readonly stored = new Map<string, number>();
-  #next = 1;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly #ready: Promise<void>;
 
   constructor(opts: { verifyThreads?: number } = {}) {
-    this.child = spawn(nodeBinary(), [NODE_SCRIPT, JSON.stringify(opts)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let ready: () => void;
-    let failed: (e: Error) => void;
-    this.#ready = new Promise((res, rej) => {
-      ready = res;
-      failed = rej;
-    });
-    const stderr: string[] = [];
-    createInterface({ input: this.child.stderr }).on('line', (l) => {
-      stderr.push(l);
-      if (process.env.BENCH_DEBUG) console.error(`[${this.peerId.slice(-6)}] ${l}`);
-    });
-    this.child.once('exit', (code) => {
-      const err = new Error(`identity bench node exited (${code}): ${stderr.slice(-10).join('\n')}`);
-      failed(err);
-      for (const p of this.#pending.values()) p.reject(err);
-    });
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as Record<string, unknown> & { id?: number };
-      if (m.event === 'ready') {
-        this.peerId = m.peerId as string;
-        this.addrs = m.addrs as string[];
-        ready();
-      } else if (m.event === 'stored') {
-        if (!this.stored.has(m.did as string)) this.stored.set(m.did as string, m.t as number);
-      } else if (m.id !== undefined) {
-        const p = this.#pending.get(m.id);
-        this.#pending.delete(m.id);
-        if (m.ok) p?.resolve(m.result);
-        else p?.reject(new Error(String(m.error)));
-      }
-    });
+    super({ script: NODE_SCRIPT, args: [JSON.stringify(opts)], what: 'identity bench node', stopGraceMs: 10_000 });
   }
 
-  ready(): Promise<void> {
-    return this.#ready;
-  }
-
-  call<T = unknown>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd, ...args })}\n`);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  protected override onEvent(m: Line): void {
+    if (m.event === 'stored' && !this.stored.has(m.did as string)) this.stored.set(m.did as string, m.t as number);
   }
 }
 

@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { coinsForNetwork } from '../src-shared/coins/networks.ts';
 import { buildProfilePayload, didOf } from '../src-shared/identity/profile.ts';
 import { addressOfKey } from '../src-shared/identity/compact.ts';
@@ -18,15 +17,8 @@ import { createIdentityRepo } from '../src-main/identity/repo.ts';
 import { createIdentityNode } from '../src-main/identity/service.ts';
 import { createP2pHost, type P2pHost } from '../src-main/p2p/host.ts';
 import { createVault } from '../src-main/vault/index.ts';
-import type { Logger } from '../src-main/kernel/log.ts';
 import type { HttpRequest } from '../src-main/kernel/module.ts';
-
-type Command = { id: number; cmd: string } & Record<string, unknown>;
-const send = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const write = (m: string, d?: Record<string, unknown>) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`);
-const log: Logger = process.env.BENCH_DEBUG
-  ? { info: write, warn: write, error: write }
-  : { info: () => undefined, warn: () => undefined, error: write };
+import { benchLog as log, send, serveCommands, type Command } from './json-proc.ts';
 
 /** A profile signed by the bench key `n` at `iat`. */
 export function benchProfile(n: number, iat: number): { content: string; key: Uint8Array; did: string } {
@@ -165,22 +157,12 @@ async function main(): Promise<void> {
       return times;
     },
   };
-  createInterface({ input: process.stdin })
-    .on('line', (line) => {
-      const c = JSON.parse(line) as Command;
-      const run = commands[c.cmd];
-      if (!run) return send({ id: c.id, ok: false, error: `unknown command ${c.cmd}` });
-      run(c).then(
-        (result) => send({ id: c.id, ok: true, result }),
-        (err: unknown) => send({ id: c.id, ok: false, error: (err as Error).message }),
-      );
-    })
-    .on('close', () => {
-      void node
-        .stop()
-        .then(() => p2p.stop())
-        .finally(() => process.exit(0));
-    });
+  serveCommands(commands, () => {
+    void node
+      .stop()
+      .then(() => p2p.stop())
+      .finally(() => process.exit(0));
+  });
   send({ event: 'ready', peerId: p2p.peerId, addrs: p2p.listenAddrs() });
 }
 

@@ -98,17 +98,11 @@ export interface CatchUp {
 type Signed = Extract<SyncRequest, { proof: Proof }>;
 type Unsigned = Signed extends infer R ? (R extends Signed ? Omit<R, 'proof'> : never) : never;
 
-export function createCatchUp(
-  env: Env,
-  d: {
-    ingest: Ingest;
-    delivery: Delivery;
-    gaps: (id: string) => Gap[];
-    fromStorage: (row: CommunityRow) => Promise<void>;
-  },
-): CatchUp {
-  const running = new Map<string, Promise<void>>();
-
+/**
+ * One sync request to one peer: asked (a bad answer scores the peer), proved as a member of one of
+ * our recent epochs, and what came back taken in through the ingest.
+ */
+function syncRequests(env: Env, ingest: Ingest) {
   async function ask(peer: string, body: SyncRequest): Promise<{ reply?: SyncReply; code?: string }> {
     try {
       const answer = await env.p2p.request(peer, SYNC_PROTOCOL, body, { timeoutMs: REQUEST_TIMEOUT_MS });
@@ -146,9 +140,53 @@ export function createCatchUp(
         env.score(peer, 'badResponse', 'a sync answer with another topic');
         return;
       }
-      await d.ingest.take(row.topic, encodeEnvelope(Envelope.parse(item)), source);
+      await ingest.take(row.topic, encodeEnvelope(Envelope.parse(item)), source);
     }
   }
+
+  return { ask, askAs, takeAll };
+}
+
+type SyncRequests = ReturnType<typeof syncRequests>;
+
+/** Asks for the device seq ranges the timeline reports missing, each from the first peer that has it. */
+async function fillGaps(
+  sync: SyncRequests,
+  gaps: readonly Gap[],
+  row: CommunityRow,
+  peers: readonly string[],
+): Promise<void> {
+  for (const gap of gaps.slice(0, 32)) {
+    for (const peer of peers.slice(0, 2)) {
+      const to = Math.min(gap.to, gap.from + MAX_RANGE - 1);
+      const r = await sync.askAs(peer, row.id, {
+        v: 1,
+        t: 'range',
+        topic: row.topic,
+        device: gap.device,
+        from: gap.from,
+        to,
+      });
+      if (r && r.items.length > 0) {
+        await sync.takeAll(row, r.items, peer);
+        break;
+      }
+    }
+  }
+}
+
+export function createCatchUp(
+  env: Env,
+  d: {
+    ingest: Ingest;
+    delivery: Delivery;
+    gaps: (id: string) => Gap[];
+    fromStorage: (row: CommunityRow) => Promise<void>;
+  },
+): CatchUp {
+  const running = new Map<string, Promise<void>>();
+  const sync = syncRequests(env, d.ingest);
+  const { ask, askAs, takeAll } = sync;
 
   async function once(id: string, hint?: string): Promise<void> {
     if (!env.unlocked()) return;
@@ -174,29 +212,9 @@ export function createCatchUp(
         after = r.next;
       }
     }
-    await fillGaps(row, peers);
+    await fillGaps(sync, d.gaps(row.id), row, peers);
     const latest = env.repo.get(id);
     if (latest) env.repo.save({ ...latest, data: { ...latest.data, syncedAt: start } });
-  }
-
-  async function fillGaps(row: CommunityRow, peers: readonly string[]): Promise<void> {
-    for (const gap of d.gaps(row.id).slice(0, 32)) {
-      for (const peer of peers.slice(0, 2)) {
-        const to = Math.min(gap.to, gap.from + MAX_RANGE - 1);
-        const r = await askAs(peer, row.id, {
-          v: 1,
-          t: 'range',
-          topic: row.topic,
-          device: gap.device,
-          from: gap.from,
-          to,
-        });
-        if (r && r.items.length > 0) {
-          await takeAll(row, r.items, peer);
-          break;
-        }
-      }
-    }
   }
 
   return {

@@ -5,12 +5,12 @@
 // each plan as every receiver will before it is made; a refusal keeps its code.
 import { b64 } from '../../src-shared/communities/ids.ts';
 import { commit, keyPackageRef, serializeGroup } from '../../src-shared/communities/mls.ts';
-import type { CommitPlan, Group } from '../../src-shared/communities/mls.ts';
+import type { CommitOutcome, CommitPlan, Group } from '../../src-shared/communities/mls.ts';
 import type { Descriptor } from '../../src-shared/communities/descriptor.ts';
 import { signDescriptor } from '../../src-shared/communities/descriptor.ts';
 import { editRoster } from '../../src-shared/communities/roster.ts';
 import { recordCommit } from '../../src-shared/communities/sequencing.ts';
-import { authorizeEnvelope } from '../../src-shared/communities/storage.ts';
+import { authorizeEnvelope, type StorageKey } from '../../src-shared/communities/storage.ts';
 import type { Envelope } from '../../src-shared/communities/envelope.ts';
 import { errorText } from '../kernel/log.ts';
 import { advance, epochStorageKey, tellNotices } from './advance.ts';
@@ -26,10 +26,55 @@ export interface Committed {
   welcome?: Envelope;
 }
 
-export function createCommits(
-  env: Env,
-  d: { outbox: Outbox; storage: StorageClient; afterCommit: (row: CommunityRow, group: Group) => Promise<void> },
-) {
+interface CommitDeps {
+  outbox: Outbox;
+  storage: StorageClient;
+  afterCommit: (row: CommunityRow, group: Group) => Promise<void>;
+}
+
+/**
+ * Sends a commit made on `row` (now `next`): signed with the parent epoch's storage key when the
+ * community has storage nodes, then the joiner's Welcome when there is one.
+ */
+async function sendCommit(
+  d: CommitDeps,
+  row: CommunityRow,
+  next: CommunityRow,
+  out: CommitOutcome,
+  parentKey: StorageKey,
+  joinerKp: Uint8Array | undefined,
+): Promise<Envelope | undefined> {
+  const commitEnvelope: Envelope = {
+    v: 1,
+    topic: row.topic,
+    kind: 'commit',
+    epoch: String(out.ref.epoch),
+    branch: out.ref.parent,
+    body: b64.encode(out.commit),
+  };
+  const signed = d.storage.nodesOf(row).length > 0 ? authorizeEnvelope(commitEnvelope, parentKey) : commitEnvelope;
+  await d.outbox.release(next, signed);
+  let welcome: Envelope | undefined;
+  if (out.welcome && joinerKp) {
+    welcome = await d.outbox.finish(
+      next,
+      {
+        v: 1,
+        topic: row.topic,
+        kind: 'welcome',
+        epoch: String(next.data.epoch),
+        branch: next.data.tag,
+        to: keyPackageRef(joinerKp),
+        body: b64.encode(out.welcome),
+      },
+      out.group,
+    );
+    await d.outbox.release(next, welcome);
+  }
+  return welcome;
+}
+
+export function createCommits(env: Env, d: CommitDeps) {
   /** Makes one commit on the head and publishes it; runs inside the community's queue. */
   async function make(row: CommunityRow, plan: CommitPlan, joinerKp?: Uint8Array): Promise<Committed> {
     if (row.state !== 'joined') throw refusal('not-joined', 'This node is not a member of that community.');
@@ -56,33 +101,7 @@ export function createCommits(
     await d.storage
       .announce(next, out.group)
       .catch((err: unknown) => env.log.info('communities: announcing an epoch key failed', { error: errorText(err) }));
-    const commitEnvelope: Envelope = {
-      v: 1,
-      topic: row.topic,
-      kind: 'commit',
-      epoch: String(out.ref.epoch),
-      branch: out.ref.parent,
-      body: b64.encode(out.commit),
-    };
-    const signed = d.storage.nodesOf(row).length > 0 ? authorizeEnvelope(commitEnvelope, parentKey) : commitEnvelope;
-    await d.outbox.release(next, signed);
-    let welcome: Envelope | undefined;
-    if (out.welcome && joinerKp) {
-      welcome = await d.outbox.finish(
-        next,
-        {
-          v: 1,
-          topic: row.topic,
-          kind: 'welcome',
-          epoch: String(next.data.epoch),
-          branch: next.data.tag,
-          to: keyPackageRef(joinerKp),
-          body: b64.encode(out.welcome),
-        },
-        out.group,
-      );
-      await d.outbox.release(next, welcome);
-    }
+    const welcome = await sendCommit(d, row, next, out, parentKey, joinerKp);
     await d.afterCommit(next, out.group);
     return { row: next, group: out.group, epoch: next.data.epoch, ...(welcome ? { welcome } : {}) };
   }

@@ -1,8 +1,6 @@
 // Getting envelopes to members (docs §13): gossip on the community's topic (a hash of its id that
-// says nothing about it), the peers a member talks to chosen as a shuffled mix of peers recently
-// seen on the topic, DHT providers of the topic and the community's storage nodes — never "the
-// owner first", whom nobody can even tell apart — and a Welcome too large for gossip left to be
-// fetched by request.
+// says nothing about it), the peers a member talks to (topic-peers.ts), and a Welcome too large
+// for gossip left to be fetched by request.
 import { encodeEnvelope, MAX_GOSSIP_ENVELOPE_BYTES } from '../../src-shared/communities/envelope.ts';
 import type { Envelope } from '../../src-shared/communities/envelope.ts';
 import { utf8ToBytes } from '../../src-shared/communities/ids.ts';
@@ -10,34 +8,16 @@ import { errorText } from '../kernel/log.ts';
 import type { Env } from './env.ts';
 import type { Source } from './ingest.ts';
 import type { CommunityRow } from './repo.ts';
+import { createTopicPeers, type TopicPeers } from './topic-peers.ts';
 
-/** Peers remembered per topic (most recent last). */
-const KNOWN_PER_TOPIC = 32;
-/** Connections a member keeps towards its community's peers. */
-const WANT_PEERS = 6;
-
-export interface Delivery {
+/** Gossip on a community's topic, and the peers to reach it through (topic-peers.ts). */
+export interface Delivery extends TopicPeers {
   /** Listens on the community's topic and announces on the DHT that this node is in it. */
   join(row: CommunityRow): void;
   leave(topic: string): void;
   /** Gossips an envelope small enough; true when it was published. */
   publish(topic: string, envelope: Envelope): Promise<boolean>;
-  /** A peer that spoke on (or answered for) the topic. */
-  seen(topic: string, peerId: string): void;
-  /** A shuffled mix of peers to ask about a community (known, DHT-found, storage nodes, connected). */
-  peersFor(row: CommunityRow, n: number): Promise<string[]>;
-  /** Connects to enough of the community's peers for gossip to reach it. */
-  ensurePeers(row: CommunityRow): Promise<void>;
   stop(): void;
-}
-
-export function shuffle<T>(items: readonly T[], random: () => number = Math.random): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 export function createDelivery(
@@ -45,60 +25,13 @@ export function createDelivery(
   onEnvelope: (topic: string, bytes: Uint8Array, source: Source) => void,
 ): Delivery {
   const subscriptions = new Map<string, () => void>();
-  const known = new Map<string, string[]>();
-
-  const seen = (topic: string, peerId: string) => {
-    if (peerId === env.p2p.peerId) return;
-    const list = (known.get(topic) ?? []).filter((p) => p !== peerId);
-    list.push(peerId);
-    known.set(topic, list.slice(-KNOWN_PER_TOPIC));
-  };
-
-  const dhtPeers = async (topic: string, limit: number) => {
-    if (!env.p2p.findProviders) return [];
-    try {
-      return await env.p2p.findProviders(utf8ToBytes(topic), { limit, timeoutMs: 3000 });
-    } catch (err) {
-      env.log.info('communities: DHT search failed', { error: errorText(err) });
-      return [];
-    }
-  };
-
-  async function peersFor(row: CommunityRow, n: number): Promise<string[]> {
-    const connected = env.p2p.peers().map((p) => p.peerId);
-    const storage =
-      row.data.descriptor?.descriptor.persistence.mode === 'store'
-        ? row.data.descriptor.descriptor.persistence.nodes.map((s) => s.peerId)
-        : [];
-    const recent = shuffle(known.get(row.topic) ?? []).slice(0, 2);
-    const found = shuffle((await dhtPeers(row.topic, 8)).map((p) => p.peerId)).slice(0, 2);
-    const others = shuffle(connected.filter((p) => !recent.includes(p) && !found.includes(p)));
-    const mix = shuffle([...new Set([...recent, ...found, ...storage])]);
-    return [...new Set([...mix, ...others])].filter((p) => p !== env.p2p.peerId && !env.p2p.isBanned(p)).slice(0, n);
-  }
-
-  async function ensurePeers(row: CommunityRow): Promise<void> {
-    const connected = new Set(env.p2p.peers().map((p) => p.peerId));
-    const topicPeers = [...(known.get(row.topic) ?? [])].filter((p) => connected.has(p));
-    if (topicPeers.length >= WANT_PEERS) return;
-    for (const p of shuffle(await dhtPeers(row.topic, 12)).slice(0, WANT_PEERS - topicPeers.length)) {
-      if (connected.has(p.peerId) || env.p2p.isBanned(p.peerId)) continue;
-      const addr = p.addrs.find((a) => !a.includes('/p2p/')) ?? p.addrs[0];
-      if (!addr) continue;
-      try {
-        await env.p2p.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${p.peerId}`);
-        seen(row.topic, p.peerId);
-      } catch (err) {
-        env.log.info('communities: could not dial a member', { peerId: p.peerId, error: errorText(err) });
-      }
-    }
-  }
+  const peers = createTopicPeers(env);
 
   return {
     join(row) {
       if (subscriptions.has(row.topic)) return;
       const off = env.p2p.subscribe(row.topic, (msg) => {
-        seen(row.topic, msg.from);
+        peers.seen(row.topic, msg.from);
         onEnvelope(row.topic, msg.data, { peer: msg.from, via: 'gossip' });
       });
       subscriptions.set(row.topic, off);
@@ -122,9 +55,7 @@ export function createDelivery(
         return false;
       }
     },
-    seen,
-    peersFor,
-    ensurePeers,
+    ...peers,
     stop() {
       for (const off of subscriptions.values()) off();
       subscriptions.clear();

@@ -41,7 +41,36 @@ export interface GroupStore {
   idle(): Promise<void>;
 }
 
+type SealedRecords = Pick<
+  GroupStore,
+  'putSnapshot' | 'snapshot' | 'keepSnapshots' | 'putKeyPackage' | 'keyPackage' | 'dropKeyPackage'
+>;
+
+/** The sealed records beside the head state: earlier epochs' snapshots and our key package. */
+function sealedRecords(d: { repo: CommunityRepo; sealer: Sealer; mls: MlsContext }): SealedRecords {
+  return {
+    putSnapshot(id, tag, bytes) {
+      d.repo.secret.put(id, SNAP + tag, d.sealer.sealBytes(bytes));
+    },
+    snapshot(id, tag) {
+      const sealed = d.repo.secret.get(id, SNAP + tag);
+      return sealed === undefined ? undefined : deserializeGroup(d.mls, d.sealer.openBytes(sealed));
+    },
+    keepSnapshots(id, tags) {
+      const keep = new Set(tags.map((t) => SNAP + t));
+      for (const name of d.repo.secret.names(id, SNAP)) if (!keep.has(name)) d.repo.secret.delete(id, name);
+    },
+    putKeyPackage: (id, exported) => d.repo.secret.put(id, KEY_PACKAGE, d.sealer.sealBytes(exported)),
+    keyPackage(id) {
+      const sealed = d.repo.secret.get(id, KEY_PACKAGE);
+      return sealed === undefined ? undefined : d.sealer.openBytes(sealed);
+    },
+    dropKeyPackage: (id) => d.repo.secret.delete(id, KEY_PACKAGE),
+  };
+}
+
 export function createGroupStore(d: { repo: CommunityRepo; sealer: Sealer; mls: MlsContext; log: Logger }): GroupStore {
+  const records = sealedRecords(d);
   const queues = new Map<string, SerialQueue>();
   const open = new Map<string, Group>();
   const dirty = new Set<string>();
@@ -97,29 +126,13 @@ export function createGroupStore(d: { repo: CommunityRepo; sealer: Sealer; mls: 
       seal(id, group);
     },
     flush,
-    putSnapshot(id, tag, bytes) {
-      d.repo.secret.put(id, SNAP + tag, d.sealer.sealBytes(bytes));
-    },
-    snapshot(id, tag) {
-      const sealed = d.repo.secret.get(id, SNAP + tag);
-      return sealed === undefined ? undefined : deserializeGroup(d.mls, d.sealer.openBytes(sealed));
-    },
-    keepSnapshots(id, tags) {
-      const keep = new Set(tags.map((t) => SNAP + t));
-      for (const name of d.repo.secret.names(id, SNAP)) if (!keep.has(name)) d.repo.secret.delete(id, name);
-    },
+    ...records,
     forget(id) {
       open.delete(id);
       dirty.delete(id);
       d.repo.secret.delete(id, GROUP);
-      for (const name of d.repo.secret.names(id, SNAP)) d.repo.secret.delete(id, name);
+      records.keepSnapshots(id, []);
     },
-    putKeyPackage: (id, exported) => d.repo.secret.put(id, KEY_PACKAGE, d.sealer.sealBytes(exported)),
-    keyPackage(id) {
-      const sealed = d.repo.secret.get(id, KEY_PACKAGE);
-      return sealed === undefined ? undefined : d.sealer.openBytes(sealed);
-    },
-    dropKeyPackage: (id) => d.repo.secret.delete(id, KEY_PACKAGE),
     async idle() {
       await Promise.all([...queues.values()].map((q) => q.idle()));
     },

@@ -1,13 +1,11 @@
 // A decrypted application message, after MLS named its sender: the inner message parsed under its
 // caps, a live flood cut by the rate rules (hidden and counted, its publisher scored), the message
-// kept (sealed) and handed to the timeline, and control messages acted on: invitations recorded,
-// a member's leave noted (an admin removes it), a community picture kept.
+// kept (sealed) and handed to the timeline, and control messages acted on (control.ts).
 import { decodeInner, isEnvelopeError, messageId } from '../../src-shared/communities/envelope.ts';
 import type { Inner } from '../../src-shared/communities/envelope.ts';
-import { InviteRecord } from '../../src-shared/communities/invite.ts';
 import { NO_RATES, pruneRates, rateCheck } from '../../src-shared/communities/rate.ts';
 import type { RateState } from '../../src-shared/communities/rate.ts';
-import { mayInvite, roleOf } from '../../src-shared/communities/roles.ts';
+import { createControl, type ControlHooks } from './control.ts';
 import type { Env } from './env.ts';
 import type { Source } from './ingest.ts';
 import type { CommunityRow } from './repo.ts';
@@ -21,21 +19,8 @@ export interface Decrypted {
   expired: boolean;
 }
 
-export interface InboxHooks {
-  /** A member said it leaves: owner and admins remove it. */
-  onLeave(row: CommunityRow, did: string): void;
-}
-
-export interface StoredInvite {
-  record: InviteRecord;
-  creator: string;
-  at: number;
-}
-
-const INVITE = 'invite:';
-const ASSET = 'asset:';
-
-export function createInbox(env: Env, timelines: Timelines, hooks: InboxHooks) {
+export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks) {
+  const control = createControl(env, hooks);
   let rates: RateState = NO_RATES;
   let hidden = 0;
 
@@ -56,44 +41,13 @@ export function createInbox(env: Env, timelines: Timelines, hooks: InboxHooks) {
       sealed: env.sealer.sealText(JSON.stringify(inner)),
     });
     if (!stored) return { id, fresh: false };
-    control(row, m.did, inner);
+    control.act(row, m.did, inner);
     if (inner.kind === 'post') {
       const latest = env.repo.get(row.id);
       if (latest && (latest.lastMessageAt ?? 0) < inner.at) env.repo.save({ ...latest, lastMessageAt: inner.at });
     }
     timelines.add(row.id, { id, did: m.did, device: m.device, epoch: m.epoch, inner }, live);
     return { id, fresh: true };
-  }
-
-  function control(row: CommunityRow, did: string, inner: Inner): void {
-    const descriptor = row.data.descriptor?.descriptor;
-    if (!descriptor) return;
-    switch (inner.kind) {
-      case 'invite': {
-        // An invitation counts only from someone the policy lets invite (checked again on admission).
-        if (!mayInvite(descriptor, roleOf(descriptor, did))) return;
-        const value: StoredInvite = { record: inner.record, creator: did, at: inner.at };
-        env.repo.secret.put(row.id, INVITE + inner.record.inviteId, env.sealer.sealText(JSON.stringify(value)));
-        return;
-      }
-      case 'leave': {
-        const latest = env.repo.get(row.id) ?? row;
-        const leaving = [...new Set([...(latest.data.leaving ?? []), did])];
-        env.repo.save({ ...latest, data: { ...latest.data, leaving } });
-        if (did !== row.me) hooks.onLeave(latest, did);
-        return;
-      }
-      case 'asset':
-        if (descriptor.picture?.sha256 === inner.sha256)
-          env.repo.secret.put(
-            row.id,
-            ASSET + inner.sha256,
-            env.sealer.sealText(JSON.stringify({ mime: inner.mime, data: inner.data })),
-          );
-        return;
-      default:
-        return;
-    }
   }
 
   async function onMessage(row: CommunityRow, d: Decrypted, live: boolean, source: Source) {
@@ -128,18 +82,8 @@ export function createInbox(env: Env, timelines: Timelines, hooks: InboxHooks) {
     onMessage,
     keep,
     hiddenCount: () => hidden,
-    invite(row: CommunityRow, inviteId: string): StoredInvite | undefined {
-      const sealed = env.repo.secret.get(row.id, INVITE + inviteId);
-      if (sealed === undefined) return undefined;
-      const value = JSON.parse(env.sealer.openText(sealed)) as StoredInvite;
-      return InviteRecord.safeParse(value.record).success ? value : undefined;
-    },
-    asset(row: CommunityRow, sha: string): { mime: string; data: string } | undefined {
-      const sealed = env.repo.secret.get(row.id, ASSET + sha);
-      return sealed === undefined
-        ? undefined
-        : (JSON.parse(env.sealer.openText(sealed)) as { mime: string; data: string });
-    },
+    invite: control.invite,
+    asset: control.asset,
   };
 }
 

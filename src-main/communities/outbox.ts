@@ -22,6 +22,18 @@ import type { Timelines } from './timelines.ts';
 /** An inner message without what the outbox fills in (per kind: Omit over a union would merge kinds). */
 export type Body = Inner extends infer I ? (I extends unknown ? Omit<I, 'v' | 'seq' | 'at' | 'deps'> : never) : never;
 
+/** An encrypted message as it goes out, in the row's head epoch. */
+function messageEnvelope(row: CommunityRow, message: Uint8Array): Envelope {
+  return {
+    v: 1,
+    topic: row.topic,
+    kind: 'msg',
+    epoch: String(row.data.epoch),
+    branch: row.data.tag,
+    body: b64.encode(message),
+  };
+}
+
 export function createOutbox(
   env: Env,
   d: { delivery: Delivery; storage: StorageClient; inbox: Inbox; timelines: Timelines },
@@ -69,18 +81,7 @@ export function createOutbox(
     const next = { ...row, updatedAt: env.now(), data: { ...row.data, seq, device } };
     env.repo.save(next);
     const { id } = d.inbox.keep(next, { did: row.me, device, epoch: row.data.epoch, inner }, true);
-    const envelope = await finish(
-      next,
-      {
-        v: 1,
-        topic: row.topic,
-        kind: 'msg',
-        epoch: String(row.data.epoch),
-        branch: row.data.tag,
-        body: b64.encode(out.message),
-      },
-      out.group,
-    );
+    const envelope = await finish(next, messageEnvelope(row, out.message), out.group);
     await release(next, envelope, { device, seq });
     return id;
   }
@@ -106,18 +107,7 @@ export function createOutbox(
         const out = await encrypt(env.mls, group, encodeInner(inner));
         env.groups.set(row.id, out.group);
         const latest = env.repo.get(row.id)!;
-        const envelope = await finish(
-          latest,
-          {
-            v: 1,
-            topic: row.topic,
-            kind: 'msg',
-            epoch: String(latest.data.epoch),
-            branch: latest.data.tag,
-            body: b64.encode(out.message),
-          },
-          out.group,
-        );
+        const envelope = await finish(latest, messageEnvelope(latest, out.message), out.group);
         env.repo.envelopes.setStatus(e.rowid, 'refused');
         await release(latest, envelope);
       }

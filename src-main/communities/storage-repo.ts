@@ -19,8 +19,20 @@ interface RawTopic {
 /** Epoch keys kept per topic: the serve window is 64 epochs, and branches add a few. */
 const MAX_EPOCH_KEYS = 256;
 
-export function createStorageRepo(db: Database) {
-  const q = {
+/** A topic's row as the storage rules see it. */
+const topicOf = (r: RawTopic | undefined): StorageTopicState | undefined =>
+  r && {
+    grant: fromJson<SignedGrant>(r.grant_json),
+    epochKeys: new Map(Object.entries(fromJson<Record<string, string>>(r.epoch_keys))),
+    newestEpoch: r.newest_epoch,
+    seq: r.seq,
+    bytes: r.bytes,
+    knocks: r.knocks,
+  };
+
+/** The SQL, prepared once per database. */
+function statements(db: Database) {
+  return {
     topic: db.prepare<[string], RawTopic>(
       'SELECT topic, grant_json, epoch_keys, newest_epoch, seq, bytes, knocks FROM storage_topic WHERE topic = ?',
     ),
@@ -55,16 +67,10 @@ export function createStorageRepo(db: Database) {
       'SELECT COUNT(*) AS items, MIN(at) AS oldest, MAX(at) AS newest FROM storage_item WHERE topic = ?',
     ),
   };
+}
 
-  const topicOf = (r: RawTopic | undefined): StorageTopicState | undefined =>
-    r && {
-      grant: fromJson<SignedGrant>(r.grant_json),
-      epochKeys: new Map(Object.entries(fromJson<Record<string, string>>(r.epoch_keys))),
-      newestEpoch: r.newest_epoch,
-      seq: r.seq,
-      bytes: r.bytes,
-      knocks: r.knocks,
-    };
+export function createStorageRepo(db: Database) {
+  const q = statements(db);
 
   const put = (topic: string, s: StorageTopicState, at: number) => {
     const keys = [...s.epochKeys].sort(([a], [b]) => Number(a.split(':')[0]) - Number(b.split(':')[0]));

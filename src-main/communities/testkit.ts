@@ -34,17 +34,92 @@ interface Host {
 const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
+type Wire = Array<{ from: string; topic: string; data: Uint8Array }>;
+
+/** Gossip and requests between reachable hosts, through JSON and a turn of the event loop as on the wire. */
+function messaging(h: Host, reachable: (id: string) => Host | undefined, wire: Wire) {
+  return {
+    async publish(topic: string, data: Uint8Array) {
+      wire.push({ from: h.peerId, topic, data: Uint8Array.from(data) });
+      let recipients = 0;
+      for (const id of h.links) {
+        const other = reachable(id);
+        for (const fn of other?.topics.get(topic) ?? []) {
+          recipients++;
+          const copy = Uint8Array.from(data);
+          setTimeout(() => fn({ from: h.peerId, topic, data: copy }), 0);
+        }
+      }
+      return { recipients };
+    },
+    subscribe(topic: string, fn: (m: GossipMessage) => void) {
+      if (!h.topics.has(topic)) h.topics.set(topic, new Set());
+      h.topics.get(topic)!.add(fn);
+      return () => void h.topics.get(topic)?.delete(fn);
+    },
+    async handleRequest(protocol: string, fn: RequestHandler) {
+      h.handlers.set(protocol, fn);
+    },
+    async request(to: string, protocol: string, body: unknown) {
+      await tick();
+      const other = reachable(to);
+      if (!other) throw new ApiError('PEER_UNREACHABLE', `${to} is not reachable`);
+      const fn = other.handlers.get(protocol);
+      if (!fn) throw new ApiError('PEER_REFUSED', `no handler for ${protocol}`);
+      try {
+        return json(await fn(json(body), { peerId: h.peerId, protocol }));
+      } catch (err) {
+        // As reqres.ts answers: only the code and the message cross the wire.
+        const e = err instanceof ApiError ? err : new ApiError('INTERNAL', 'The peer could not handle the request.');
+        throw new ApiError('PEER_REFUSED', `The peer ${to} refused the request: ${e.message}`);
+      }
+    },
+  };
+}
+
+/** Bans, and offences counted as the host counts them. */
+function scoring(h: Host) {
+  return {
+    async ban(id: string) {
+      h.bans.push(id);
+    },
+    /** As the host counts offences: points per offence, banned at the threshold (no decay in tests). */
+    penalize(id: string, offence: keyof typeof DEFAULT_LIMITS.penalties) {
+      const points = (h.penalties.get(id) ?? 0) + DEFAULT_LIMITS.penalties[offence];
+      h.penalties.set(id, points);
+      if (points >= DEFAULT_LIMITS.banThreshold && !h.bans.includes(id)) h.bans.push(id);
+    },
+    isBanned: (id: string) => h.bans.includes(id),
+  };
+}
+
+const keyOf = (key: Uint8Array) => Buffer.from(key).toString('hex');
+
+/** The DHT's provider records, shared by every host of the net; offline hosts are not found. */
+function dht(peerId: string, providers: Map<string, Set<string>>, hosts: ReadonlyMap<string, Host>) {
+  return {
+    async provide(key: Uint8Array) {
+      const k = keyOf(key);
+      if (!providers.has(k)) providers.set(k, new Set());
+      providers.get(k)!.add(peerId);
+    },
+    async findProviders(key: Uint8Array) {
+      return [...(providers.get(keyOf(key)) ?? [])]
+        .filter((id) => id !== peerId && hosts.get(id)?.online)
+        .map((id) => ({ peerId: id, addrs: [`/memory/${id}`] }));
+    },
+  };
+}
+
 export function createTestNet() {
   const hosts = new Map<string, Host>();
   const providers = new Map<string, Set<string>>();
-  const keyOf = (key: Uint8Array) => Buffer.from(key).toString('hex');
   /** Every gossip message any host published, as it travelled (for "what a relay sees" tests). */
-  const wire: Array<{ from: string; topic: string; data: Uint8Array }> = [];
+  const wire: Wire = [];
 
   function p2p(peerId: string) {
-    const penalties = new Map<string, number>();
     const h: Host = {
-      penalties,
+      penalties: new Map(),
       peerId,
       listeners: new Set(),
       topics: new Map(),
@@ -84,61 +159,9 @@ export function createTestNet() {
         hosts.get(id)!.links.add(peerId);
         return id;
       },
-      async publish(topic: string, data: Uint8Array) {
-        wire.push({ from: peerId, topic, data: Uint8Array.from(data) });
-        let recipients = 0;
-        for (const id of h.links) {
-          const other = reachable(id);
-          for (const fn of other?.topics.get(topic) ?? []) {
-            recipients++;
-            const copy = Uint8Array.from(data);
-            setTimeout(() => fn({ from: peerId, topic, data: copy }), 0);
-          }
-        }
-        return { recipients };
-      },
-      subscribe(topic: string, fn: (m: GossipMessage) => void) {
-        if (!h.topics.has(topic)) h.topics.set(topic, new Set());
-        h.topics.get(topic)!.add(fn);
-        return () => void h.topics.get(topic)?.delete(fn);
-      },
-      async handleRequest(protocol: string, fn: RequestHandler) {
-        h.handlers.set(protocol, fn);
-      },
-      async request(to: string, protocol: string, body: unknown) {
-        await tick();
-        const other = reachable(to);
-        if (!other) throw new ApiError('PEER_UNREACHABLE', `${to} is not reachable`);
-        const fn = other.handlers.get(protocol);
-        if (!fn) throw new ApiError('PEER_REFUSED', `no handler for ${protocol}`);
-        try {
-          return json(await fn(json(body), { peerId, protocol }));
-        } catch (err) {
-          // As reqres.ts answers: only the code and the message cross the wire.
-          const e = err instanceof ApiError ? err : new ApiError('INTERNAL', 'The peer could not handle the request.');
-          throw new ApiError('PEER_REFUSED', `The peer ${to} refused the request: ${e.message}`);
-        }
-      },
-      async ban(id: string) {
-        h.bans.push(id);
-      },
-      /** As the host counts offences: points per offence, banned at the threshold (no decay in tests). */
-      penalize(id: string, offence: keyof typeof DEFAULT_LIMITS.penalties) {
-        const points = (penalties.get(id) ?? 0) + DEFAULT_LIMITS.penalties[offence];
-        penalties.set(id, points);
-        if (points >= DEFAULT_LIMITS.banThreshold && !h.bans.includes(id)) h.bans.push(id);
-      },
-      isBanned: (id: string) => h.bans.includes(id),
-      async provide(key: Uint8Array) {
-        const k = keyOf(key);
-        if (!providers.has(k)) providers.set(k, new Set());
-        providers.get(k)!.add(peerId);
-      },
-      async findProviders(key: Uint8Array) {
-        return [...(providers.get(keyOf(key)) ?? [])]
-          .filter((id) => id !== peerId && hosts.get(id)?.online)
-          .map((id) => ({ peerId: id, addrs: [`/memory/${id}`] }));
-      },
+      ...messaging(h, reachable, wire),
+      ...scoring(h),
+      ...dht(peerId, providers, hosts),
     };
   }
 

@@ -9,17 +9,53 @@ export interface FakeHost extends P2pHost {
   readonly bans: string[];
 }
 
+/** A host as the net sees it: what it listens to and whom it is linked with. */
+interface Wired {
+  topics: Map<string, Set<(m: GossipMessage) => void>>;
+  handlers: Map<string, RequestHandler>;
+  links: Set<string>;
+}
+type NetHost = FakeHost & Wired & { listeners: Set<(p: PeerInfo[]) => void> };
+
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** Gossip and requests from `peerId` to the hosts it is linked with, through JSON as on the wire. */
+function messaging(peerId: string, own: Wired, hosts: ReadonlyMap<string, NetHost>) {
+  const { topics, handlers, links } = own;
+  return {
+    async publish(topic: string, data: Uint8Array) {
+      let recipients = 0;
+      for (const id of links) {
+        const other = hosts.get(id)!;
+        if (other.isBanned(peerId)) continue;
+        for (const fn of other.topics.get(topic) ?? []) {
+          recipients++;
+          fn({ from: peerId, topic, data: Uint8Array.from(data) });
+        }
+      }
+      return { recipients };
+    },
+    subscribe(topic: string, fn: (m: GossipMessage) => void) {
+      if (!topics.has(topic)) topics.set(topic, new Set());
+      topics.get(topic)!.add(fn);
+      return () => topics.get(topic)!.delete(fn);
+    },
+    async handleRequest(protocol: string, fn: RequestHandler) {
+      handlers.set(protocol, fn);
+    },
+    async request(to: string, protocol: string, body: unknown) {
+      const other = hosts.get(to);
+      if (!other || !links.has(to) || other.isBanned(peerId))
+        throw new ApiError('PEER_UNREACHABLE', `${to} is not connected`);
+      const fn = other.handlers.get(protocol);
+      if (!fn) throw new ApiError('PEER_REFUSED', `no handler for ${protocol}`);
+      return json(await fn(json(body), { peerId, protocol }));
+    },
+  };
+}
+
 export function createFakeNet() {
-  const hosts = new Map<
-    string,
-    FakeHost & {
-      topics: Map<string, Set<(m: GossipMessage) => void>>;
-      handlers: Map<string, RequestHandler>;
-      links: Set<string>;
-      listeners: Set<(p: PeerInfo[]) => void>;
-    }
-  >();
-  const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+  const hosts = new Map<string, NetHost>();
 
   function host(peerId: string): FakeHost {
     const topics = new Map<string, Set<(m: GossipMessage) => void>>();
@@ -46,34 +82,7 @@ export function createFakeNet() {
         listeners.add(cb);
         return () => listeners.delete(cb);
       },
-      async publish(topic: string, data: Uint8Array) {
-        let recipients = 0;
-        for (const id of links) {
-          const other = hosts.get(id)!;
-          if (other.isBanned(peerId)) continue;
-          for (const fn of other.topics.get(topic) ?? []) {
-            recipients++;
-            fn({ from: peerId, topic, data: Uint8Array.from(data) });
-          }
-        }
-        return { recipients };
-      },
-      subscribe(topic: string, fn: (m: GossipMessage) => void) {
-        if (!topics.has(topic)) topics.set(topic, new Set());
-        topics.get(topic)!.add(fn);
-        return () => topics.get(topic)!.delete(fn);
-      },
-      async handleRequest(protocol: string, fn: RequestHandler) {
-        handlers.set(protocol, fn);
-      },
-      async request(to: string, protocol: string, body: unknown) {
-        const other = hosts.get(to);
-        if (!other || !links.has(to) || other.isBanned(peerId))
-          throw new ApiError('PEER_UNREACHABLE', `${to} is not connected`);
-        const fn = other.handlers.get(protocol);
-        if (!fn) throw new ApiError('PEER_REFUSED', `no handler for ${protocol}`);
-        return json(await fn(json(body), { peerId, protocol }));
-      },
+      ...messaging(peerId, { topics, handlers, links }, hosts),
       requestRaw: async () => {
         throw new Error('not in the fake');
       },

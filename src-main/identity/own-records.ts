@@ -61,6 +61,58 @@ async function newLegacyAddress(rpc: RpcClient, ticker: string): Promise<string>
   return address;
 }
 
+/**
+ * The wallet's account to link: a legacy address of it (given, or a new one) on the chain its
+ * daemon runs, as a CAIP-10 account id.
+ */
+async function walletAccount(
+  rpc: RpcClient,
+  { coin, chain, ticker }: { coin: CoinParams; chain: ReturnType<typeof linkChainOf>; ticker: string },
+  given: string | undefined,
+): Promise<{ address: string; account: string }> {
+  const address = given ?? (await newLegacyAddress(rpc, ticker));
+  const decoded = decodeAddress(address, chain);
+  if (!decoded) fail('LINK_INVALID', `${address} is not a ${coin.name} address`);
+  if (decoded.kind !== 'p2pkh') {
+    fail(
+      'LINK_INVALID',
+      `${address} is a ${decoded.kind} address. Wallets sign messages (BIP137 signmessage) only with legacy addresses; ` +
+        `Litecoin Core 0.21 has no BIP322 for segwit. Make a legacy address in your wallet (getnewaddress "" legacy) and link that.`,
+    );
+  }
+  const genesis = await rpc.call('getblockhash', [0], { wallet: false });
+  if (typeof genesis !== 'string' || `bip122:${genesis.slice(0, 32)}` !== chain.caip2) {
+    throw new ApiError('WALLET_RPC_ERROR', `The ${ticker} wallet's daemon does not run ${chain.name}.`);
+  }
+  return { address, account: `${chain.caip2}:${address}` };
+}
+
+/** The wallet signs the link statement with the address's key (BIP137 signmessage). */
+async function walletSignature(rpc: RpcClient, ticker: string, address: string, text: string): Promise<string> {
+  let signature: unknown;
+  try {
+    signature = await rpc.call('signmessage', [address, text]);
+  } catch (err) {
+    const why = (err as Error).message;
+    throw new ApiError(
+      'WALLET_RPC_ERROR',
+      /private key|not available|locked|passphrase/i.test(why)
+        ? `The ${ticker} wallet cannot sign for ${address}: it does not hold its key, or it is locked (${why.slice(0, 120)}).`
+        : `The ${ticker} wallet refused to sign the link statement: ${why.slice(0, 160)}`,
+    );
+  }
+  if (typeof signature !== 'string') throw new ApiError('WALLET_RPC_ERROR', 'signmessage returned no signature');
+  return signature;
+}
+
+/** The sealed metadata (JWE) in a stored metadata record's JWS payload. */
+function metadataJwe(content: string): string {
+  const payload = JSON.parse(new TextDecoder().decode(Buffer.from(content.split('.')[1]!, 'base64url'))) as {
+    jwe: string;
+  };
+  return payload.jwe;
+}
+
 /** Active profile of one of ours, or an error that says why not. */
 function requireLive(repo: IdentityRepo, own: Own, did: string): void {
   own.mineRow(did);
@@ -94,36 +146,9 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
       const coin = d.coin(ticker);
       const chain = linkChainOf(coin);
       const rpc = d.rpc(ticker);
-      const address = given ?? (await newLegacyAddress(rpc, ticker));
-      const decoded = decodeAddress(address, chain);
-      if (!decoded) fail('LINK_INVALID', `${address} is not a ${coin.name} address`);
-      if (decoded.kind !== 'p2pkh') {
-        fail(
-          'LINK_INVALID',
-          `${address} is a ${decoded.kind} address. Wallets sign messages (BIP137 signmessage) only with legacy addresses; ` +
-            `Litecoin Core 0.21 has no BIP322 for segwit. Make a legacy address in your wallet (getnewaddress "" legacy) and link that.`,
-        );
-      }
-      const genesis = await rpc.call('getblockhash', [0], { wallet: false });
-      if (typeof genesis !== 'string' || `bip122:${genesis.slice(0, 32)}` !== chain.caip2) {
-        throw new ApiError('WALLET_RPC_ERROR', `The ${ticker} wallet's daemon does not run ${chain.name}.`);
-      }
-      const account = `${chain.caip2}:${address}`;
+      const { address, account } = await walletAccount(rpc, { coin, chain, ticker }, given);
       const { statement: text, iat } = statement(did, account);
-      let signature: unknown;
-      try {
-        signature = await rpc.call('signmessage', [address, text]);
-      } catch (err) {
-        const why = (err as Error).message;
-        throw new ApiError(
-          'WALLET_RPC_ERROR',
-          /private key|not available|locked|passphrase/i.test(why)
-            ? `The ${ticker} wallet cannot sign for ${address}: it does not hold its key, or it is locked (${why.slice(0, 120)}).`
-            : `The ${ticker} wallet refused to sign the link statement: ${why.slice(0, 160)}`,
-        );
-      }
-      if (typeof signature !== 'string') throw new ApiError('WALLET_RPC_ERROR', 'signmessage returned no signature');
-      return linkAccount(did, account, iat, signature);
+      return linkAccount(did, account, iat, await walletSignature(rpc, ticker, address, text));
     },
     linkDomain(did, origin) {
       requireLive(d.repo, d.own, did);
@@ -167,10 +192,7 @@ export function createOwnRecords(d: OwnRecordsDeps): OwnRecords {
     async open(did, identityKey) {
       const stored = d.repo.get(metadataSlot(did));
       if (!stored || stored.tombstone) return undefined;
-      const payload = JSON.parse(new TextDecoder().decode(Buffer.from(stored.content.split('.')[1]!, 'base64url'))) as {
-        jwe: string;
-      };
-      return openMetadata(payload.jwe, identityKey, did);
+      return openMetadata(metadataJwe(stored.content), identityKey, did);
     },
     credential(did, origin, days) {
       requireLive(d.repo, d.own, did);

@@ -39,13 +39,13 @@ export interface Own {
   adopt(found: ReadonlyArray<{ did: string; scheme: KeyScheme; index: number }>): string[];
 }
 
-export function createOwn(d: { vault: OwnVault; repo: IdentityRepo; registry: Registry; now: () => number }): Own {
+/** Our identity keys: which DIDs are ours, the DID of a key, and signing as one of them. */
+function ownKeys(d: { vault: OwnVault; repo: IdentityRepo }) {
   const mineRow = (did: string): MineRow => {
     const row = d.repo.mine.get(did);
     if (!row) fail('NOT_FOUND', `${did.slice(0, 80)} is not one of this node's identities`);
     return row;
   };
-
   const signer = (did: string): DigestSigner => {
     const row = mineRow(did);
     return {
@@ -53,6 +53,12 @@ export function createOwn(d: { vault: OwnVault; repo: IdentityRepo; registry: Re
       signDigest: (digest) => d.vault.signIdentityDigest(row.index, digest, row.scheme),
     };
   };
+  const keyDid = (index: number, scheme: KeyScheme) => didOf(addressOfKey(d.vault.identityPublicKey(index, scheme)));
+  return { mineRow, signer, keyDid };
+}
+
+export function createOwn(d: { vault: OwnVault; repo: IdentityRepo; registry: Registry; now: () => number }): Own {
+  const { mineRow, signer, keyDid } = ownKeys(d);
 
   const write = (did: string, payloadJson: string) => {
     const address = addressOfDid(did)!;
@@ -73,8 +79,6 @@ export function createOwn(d: { vault: OwnVault; repo: IdentityRepo; registry: Re
     }
     return rec;
   };
-
-  const keyDid = (index: number, scheme: KeyScheme) => didOf(addressOfKey(d.vault.identityPublicKey(index, scheme)));
 
   const nextUnused = (): number => {
     const used = new Set(

@@ -65,39 +65,95 @@ export interface ReplicationDeps {
 const wireOf = (content: string, key: Uint8Array | undefined): WireStatement =>
   key ? { content, key: b64urlFromBytes(key) } : { content };
 
-export function createReplication(d: ReplicationDeps): RegistryReplication {
-  const perPeer = new KeyedRateLimiter({ capacity: 500, refillPerSec: 50 });
-  const syncing = new Map<string, Promise<{ need: number; stored: number }>>();
-  const lastSync = new Map<string, number>();
-  const offs: Array<() => void> = [];
-  let set: ReconcileSet | undefined;
-  let stopped = false;
-  const resyncMs = d.resyncMs ?? 5 * 60_000;
-  const reconcileSet = () => (set ??= buildReconcileSet(d.repo.reconcileItems()));
-
-  /** Ingests one statement from a peer; an invalid one is an offence, a conflict is not. */
-  async function ingestFrom(peerId: string, w: WireStatement, where: 'push' | 'fetch'): Promise<boolean> {
-    try {
-      const o = await d.registry.accept(w.content, {
-        via: where === 'push' ? 'gossip' : 'sync',
+/** Ingests one statement from a peer; an invalid one is an offence, a conflict is not. */
+async function ingestFrom(
+  d: ReplicationDeps,
+  peerId: string,
+  w: WireStatement,
+  where: 'push' | 'fetch',
+): Promise<boolean> {
+  try {
+    const o = await d.registry.accept(w.content, {
+      via: where === 'push' ? 'gossip' : 'sync',
+      peerId,
+      keyHint: keyHintBytes(w.key),
+    });
+    return o.status !== 'unchanged';
+  } catch (err) {
+    const reason = reasonOf(err);
+    if (!isConflictReason(reason)) {
+      d.p2p.penalize(
         peerId,
-        keyHint: keyHintBytes(w.key),
-      });
-      return o.status !== 'unchanged';
-    } catch (err) {
-      const reason = reasonOf(err);
-      if (!isConflictReason(reason)) {
-        d.p2p.penalize(
-          peerId,
-          where === 'push' ? 'malformed' : 'badResponse',
-          `registry: ${reason ?? (err as Error).message}`,
-        );
-      }
-      return false;
+        where === 'push' ? 'malformed' : 'badResponse',
+        `registry: ${reason ?? (err as Error).message}`,
+      );
     }
+    return false;
   }
+}
 
-  function onPush(from: string, data: Uint8Array): void {
+/** Fetches statements by id from a peer; an answer off its schema is an offence. */
+async function fetchBatch(p2p: P2pHost, peerId: string, ids: string[]): Promise<WireStatement[] | undefined> {
+  const raw = await p2p.request(peerId, FETCH_PROTOCOL, { v: 1, ids }, { timeoutMs: 30_000 });
+  const parsed = FetchResponse.safeParse(raw);
+  if (!parsed.success) {
+    p2p.penalize(peerId, 'badResponse', 'registry fetch answer does not match its schema');
+    return undefined;
+  }
+  return parsed.data.records;
+}
+
+/** Content chunks asked of peers (the overlay a download reads through). */
+function contentOverlay(p2p: P2pHost): OverlayPort {
+  return {
+    async chunk(peerId, hash, offset, length, timeoutMs) {
+      // The host's request budget per peer (docs/p2p.md) refuses bursts; back off and ask again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const raw = await p2p.request(peerId, CONTENT_PROTOCOL, { v: 1, hash, offset, length }, { timeoutMs });
+          const parsed = ContentResponse.safeParse(raw);
+          const data = parsed.success ? b64urlToBytes(parsed.data.data) : undefined;
+          if (!parsed.success || !data || data.length > length) {
+            p2p.penalize(peerId, 'badResponse', 'registry content answer is malformed');
+            throw new ApiError('PEER_REFUSED', 'the peer sent a malformed content chunk');
+          }
+          return { size: parsed.data.size, data };
+        } catch (err) {
+          if (attempt >= 4 || !/rate|limit|refused/i.test((err as Error).message)) throw err;
+          await sleep(250 * (attempt + 1));
+        }
+      }
+    },
+  };
+}
+
+/** Answers a peer's fetch: the statements asked for that this node holds. */
+function serveFetch(repo: RegistryRepo, req: unknown) {
+  const parsed = FetchRequest.safeParse(req);
+  if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not a registry fetch request');
+  const out: WireStatement[] = [];
+  for (const id of parsed.data.ids) {
+    const bytes = b64urlToBytes(id);
+    const s = bytes?.length === 32 ? repo.statement(bytesToHex(bytes)) : undefined;
+    if (s) out.push(wireOf(s.content, s.publicKey));
+  }
+  return packFetchResponse(out);
+}
+
+/** Answers a peer's content request: a chunk of content this node holds. */
+function serveContent(d: ReplicationDeps, req: unknown) {
+  const parsed = ContentRequest.safeParse(req);
+  if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not a registry content request');
+  const { hash, offset, length } = parsed.data;
+  const chunk = d.repo.blob(hash) ? d.blobs.read(hash, offset, length) : undefined;
+  if (!chunk) throw new ApiError('NOT_FOUND', 'this node does not hold that content');
+  return { v: 1, size: chunk.size, data: b64urlFromBytes(chunk.data) };
+}
+
+/** Statements peers push on the topic: size- and rate-limited per peer, parsed, then ingested. */
+function pushReceiver(d: ReplicationDeps) {
+  const perPeer = new KeyedRateLimiter({ capacity: 500, refillPerSec: 50 });
+  return (from: string, data: Uint8Array): void => {
     if (data.length > MAX_PUSH_BYTES) return d.p2p.penalize(from, 'oversize', `registry push of ${data.length} bytes`);
     if (!perPeer.take(from, d.now()))
       return d.p2p.penalize(from, 'rateLimited', 'registry: too many statements pushed');
@@ -107,18 +163,20 @@ export function createReplication(d: ReplicationDeps): RegistryReplication {
     } catch {
       return d.p2p.penalize(from, 'malformed', 'registry push is not a push message');
     }
-    void ingestFrom(from, msg, 'push');
-  }
+    void ingestFrom(d, from, msg, 'push');
+  };
+}
 
-  async function fetchBatch(peerId: string, ids: string[]): Promise<WireStatement[] | undefined> {
-    const raw = await d.p2p.request(peerId, FETCH_PROTOCOL, { v: 1, ids }, { timeoutMs: 30_000 });
-    const parsed = FetchResponse.safeParse(raw);
-    if (!parsed.success) {
-      d.p2p.penalize(peerId, 'badResponse', 'registry fetch answer does not match its schema');
-      return undefined;
-    }
-    return parsed.data.records;
-  }
+export function createReplication(d: ReplicationDeps): RegistryReplication {
+  const syncing = new Map<string, Promise<{ need: number; stored: number }>>();
+  const lastSync = new Map<string, number>();
+  const offs: Array<() => void> = [];
+  let set: ReconcileSet | undefined;
+  let stopped = false;
+  const resyncMs = d.resyncMs ?? 5 * 60_000;
+  const reconcileSet = () => (set ??= buildReconcileSet(d.repo.reconcileItems()));
+
+  const onPush = pushReceiver(d);
 
   async function session(peerId: string): Promise<{ need: number; stored: number }> {
     const outcome = await reconcileWith(reconcileSet(), (m) =>
@@ -126,7 +184,7 @@ export function createReplication(d: ReplicationDeps): RegistryReplication {
     );
     const got: WireStatement[] = [];
     for (let i = 0; i < outcome.need.length; i += FETCH_BATCH) {
-      const batch = await fetchBatch(peerId, outcome.need.slice(i, i + FETCH_BATCH));
+      const batch = await fetchBatch(d.p2p, peerId, outcome.need.slice(i, i + FETCH_BATCH));
       if (!batch) break;
       got.push(...batch);
     }
@@ -134,7 +192,7 @@ export function createReplication(d: ReplicationDeps): RegistryReplication {
     const order = { record: 0, trust: 1, uri: 2, cosign: 3, witness: 4 } as const;
     got.sort((a, b) => (order[peekKind(a.content) ?? 'witness'] ?? 5) - (order[peekKind(b.content) ?? 'witness'] ?? 5));
     let stored = 0;
-    for (const w of got) if (await ingestFrom(peerId, w, 'fetch')) stored++;
+    for (const w of got) if (await ingestFrom(d, peerId, w, 'fetch')) stored++;
     lastSync.set(peerId, d.now());
     if (outcome.need.length > 0) d.log.info('registry catch-up', { peerId, need: outcome.need.length, stored });
     return { need: outcome.need.length, stored };
@@ -158,29 +216,8 @@ export function createReplication(d: ReplicationDeps): RegistryReplication {
     );
   }
 
-  const overlay: OverlayPort = {
-    async chunk(peerId, hash, offset, length, timeoutMs) {
-      // The host's request budget per peer (docs/p2p.md) refuses bursts; back off and ask again.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const raw = await d.p2p.request(peerId, CONTENT_PROTOCOL, { v: 1, hash, offset, length }, { timeoutMs });
-          const parsed = ContentResponse.safeParse(raw);
-          const data = parsed.success ? b64urlToBytes(parsed.data.data) : undefined;
-          if (!parsed.success || !data || data.length > length) {
-            d.p2p.penalize(peerId, 'badResponse', 'registry content answer is malformed');
-            throw new ApiError('PEER_REFUSED', 'the peer sent a malformed content chunk');
-          }
-          return { size: parsed.data.size, data };
-        } catch (err) {
-          if (attempt >= 4 || !/rate|limit|refused/i.test((err as Error).message)) throw err;
-          await sleep(250 * (attempt + 1));
-        }
-      }
-    },
-  };
-
   return {
-    overlay,
+    overlay: contentOverlay(d.p2p),
     syncWith,
     async start() {
       offs.push(
@@ -197,25 +234,8 @@ export function createReplication(d: ReplicationDeps): RegistryReplication {
       );
       offs.push(d.p2p.subscribe(REGISTRY_TOPIC, (m) => onPush(m.from, m.data)));
       await d.p2p.handleRequest(RECONCILE_PROTOCOL, async (req) => respondReconcile(reconcileSet(), req));
-      await d.p2p.handleRequest(FETCH_PROTOCOL, async (req) => {
-        const parsed = FetchRequest.safeParse(req);
-        if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not a registry fetch request');
-        const out: WireStatement[] = [];
-        for (const id of parsed.data.ids) {
-          const bytes = b64urlToBytes(id);
-          const s = bytes?.length === 32 ? d.repo.statement(bytesToHex(bytes)) : undefined;
-          if (s) out.push(wireOf(s.content, s.publicKey));
-        }
-        return packFetchResponse(out);
-      });
-      await d.p2p.handleRequest(CONTENT_PROTOCOL, async (req) => {
-        const parsed = ContentRequest.safeParse(req);
-        if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not a registry content request');
-        const { hash, offset, length } = parsed.data;
-        const chunk = d.repo.blob(hash) ? d.blobs.read(hash, offset, length) : undefined;
-        if (!chunk) throw new ApiError('NOT_FOUND', 'this node does not hold that content');
-        return { v: 1, size: chunk.size, data: b64urlFromBytes(chunk.data) };
-      });
+      await d.p2p.handleRequest(FETCH_PROTOCOL, async (req) => serveFetch(d.repo, req));
+      await d.p2p.handleRequest(CONTENT_PROTOCOL, async (req) => serveContent(d, req));
       offs.push(d.p2p.onPeersChanged((peers) => peers.forEach((p) => syncInBackground(p.peerId))));
       for (const p of d.p2p.peers()) syncInBackground(p.peerId);
     },

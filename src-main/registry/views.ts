@@ -17,88 +17,90 @@ export interface ViewDeps {
   readonly trustDepth: number;
 }
 
+/** The signer's links this node checked and found good, as badges; never one it could not check. */
+function verifiedBadges(identities: Identities, did: string): Badge[] {
+  return identities
+    .links(did)
+    .filter((l) => !l.removed && l.check.state === 'verified')
+    .map((l) =>
+      l.kind === 'domain'
+        ? { kind: 'domain' as const, label: hostOf(l.target), target: l.target }
+        : {
+            kind: 'account' as const,
+            label: `${l.chain ?? l.caip2 ?? 'chain'} ${shortAddress(l.address ?? l.target)}`,
+            target: l.target,
+          },
+    );
+}
+
+/** Names and trust for one request: each DID resolved once, each language's trusted set once. */
+function createSession(d: ViewDeps, mine: string[]) {
+  const names = new Map<string, Promise<string | null>>();
+  const trusted = new Map<string, Map<string, Reached>>();
+  return {
+    mine,
+    name(did: string): Promise<string | null> {
+      let n = names.get(did);
+      if (!n) {
+        n = d.identities.resolve(did).then(
+          (r) => (r && !r.deleted ? (r.profile.name ?? r.profile.shortname ?? null) : null),
+          () => null,
+        );
+        names.set(did, n);
+      }
+      return n;
+    },
+    trustedFor(language: string): Map<string, Reached> {
+      let t = trusted.get(language);
+      if (!t) trusted.set(language, (t = mine.length ? d.graph.trustedFor(mine, language, d.trustDepth) : new Map()));
+      return t;
+    },
+  };
+}
+type Session = ReturnType<typeof createSession>;
+
+/** A record as lists show it: who signed it, whether we trust them, its co-signers and witnesses. */
+async function summaryOf(d: ViewDeps, r: RecordRow, s: Session): Promise<RecordSummary> {
+  const witnesses = new Set(d.repo.statementsOf(r.id, 'witness').map((w) => w.signer)).size;
+  const cosigners = d.repo.statementsOf(r.id, 'cosign').map((c) => c.signer);
+  const trusted = s.trustedFor(r.language);
+  const isTrusted = (did: string) => trusted.has(did) || s.mine.includes(did);
+  return {
+    id: r.id,
+    hash: r.hash,
+    size: r.size,
+    name: r.name,
+    language: r.language,
+    licence: r.licence,
+    format: r.format,
+    signer: r.signer,
+    signerName: await s.name(r.signer),
+    signerTrusted: isTrusted(r.signer),
+    iat: r.iat,
+    status: r.status,
+    witnesses,
+    settled: witnesses >= d.settleWitnesses,
+    cosigners: cosigners.length,
+    trustedCosigners: cosigners.filter(isTrusted).length,
+    receivedAt: r.receivedAt,
+  };
+}
+
 export function createViews(d: ViewDeps) {
   const roots = () => d.identities.mine().map((m) => m.did);
+  const session = () => createSession(d, roots());
+  const badges = (did: string) => verifiedBadges(d.identities, did);
 
-  /** The signer's links this node checked and found good, as badges; never one it could not check. */
-  function badges(did: string): Badge[] {
-    return d.identities
-      .links(did)
-      .filter((l) => !l.removed && l.check.state === 'verified')
-      .map((l) =>
-        l.kind === 'domain'
-          ? { kind: 'domain' as const, label: hostOf(l.target), target: l.target }
-          : {
-              kind: 'account' as const,
-              label: `${l.chain ?? l.caip2 ?? 'chain'} ${shortAddress(l.address ?? l.target)}`,
-              target: l.target,
-            },
-      );
-  }
-
-  /** Names and trust for one request: each DID resolved once, each language's trusted set once. */
-  function session() {
-    const names = new Map<string, Promise<string | null>>();
-    const trusted = new Map<string, Map<string, Reached>>();
-    const mine = roots();
-    return {
-      mine,
-      name(did: string): Promise<string | null> {
-        let n = names.get(did);
-        if (!n) {
-          n = d.identities.resolve(did).then(
-            (r) => (r && !r.deleted ? (r.profile.name ?? r.profile.shortname ?? null) : null),
-            () => null,
-          );
-          names.set(did, n);
-        }
-        return n;
-      },
-      trustedFor(language: string): Map<string, Reached> {
-        let t = trusted.get(language);
-        if (!t) trusted.set(language, (t = mine.length ? d.graph.trustedFor(mine, language, d.trustDepth) : new Map()));
-        return t;
-      },
-    };
-  }
-  type Session = ReturnType<typeof session>;
-
-  async function summary(r: RecordRow, s: Session): Promise<RecordSummary> {
-    const witnesses = new Set(d.repo.statementsOf(r.id, 'witness').map((w) => w.signer)).size;
-    const cosigners = d.repo.statementsOf(r.id, 'cosign').map((c) => c.signer);
-    const trusted = s.trustedFor(r.language);
-    const isTrusted = (did: string) => trusted.has(did) || s.mine.includes(did);
-    return {
-      id: r.id,
-      hash: r.hash,
-      size: r.size,
-      name: r.name,
-      language: r.language,
-      licence: r.licence,
-      format: r.format,
-      signer: r.signer,
-      signerName: await s.name(r.signer),
-      signerTrusted: isTrusted(r.signer),
-      iat: r.iat,
-      status: r.status,
-      witnesses,
-      settled: witnesses >= d.settleWitnesses,
-      cosigners: cosigners.length,
-      trustedCosigners: cosigners.filter(isTrusted).length,
-      receivedAt: r.receivedAt,
-    };
-  }
+  const summary = (r: RecordRow, s: Session) => summaryOf(d, r, s);
 
   async function record(r: RecordRow): Promise<RecordView> {
     const s = session();
     const base = await summary(r, s);
     const statement = d.repo.statement(r.id)!;
-    const payload = JSON.parse(
-      new TextDecoder().decode(Buffer.from(statement.content.split('.')[1]!, 'base64url')),
-    ) as {
+    const payload = payloadOf<{
       relations: Array<{ type: RecordView['relations'][number]['type']; hash: string }>;
       parties: string[];
-    };
+    }>(statement.content);
     const trusted = s.trustedFor(r.language);
     const cosignerList = await Promise.all(
       d.repo.statementsOf(r.id, 'cosign').map(async (c) => ({
@@ -142,9 +144,7 @@ export function createViews(d: ViewDeps) {
   }
 
   async function trust(t: StoredStatement, s: Session): Promise<TrustView> {
-    const payload = JSON.parse(new TextDecoder().decode(Buffer.from(t.content.split('.')[1]!, 'base64url'))) as {
-      languages: string[] | null;
-    };
+    const payload = payloadOf<{ languages: string[] | null }>(t.content);
     return {
       signer: t.signer,
       subject: t.subject!,
@@ -170,4 +170,9 @@ function hostOf(origin: string): string {
 
 function shortAddress(address: string): string {
   return address.length > 16 ? `${address.slice(0, 8)}…${address.slice(-6)}` : address;
+}
+
+/** The payload of a stored statement (a compact JWS this node verified when it took it in). */
+function payloadOf<T>(content: string): T {
+  return JSON.parse(new TextDecoder().decode(Buffer.from(content.split('.')[1]!, 'base64url'))) as T;
 }

@@ -122,30 +122,8 @@ function Message(props: {
         data-testid="cm-msg"
         data-mine={mine}
       >
-        <header className="cm-msg-head">
-          <span className="cm-author">{nameOf(m.did, d.memberList)}</span>
-          <Verified member={member} />
-          <time className="muted" dateTime={new Date(m.at).toISOString()}>
-            {shortTime(m.at)}
-          </time>
-          {m.edited ? <span className="muted">(edited)</span> : null}
-          {m.pending ? <span className="muted">sending…</span> : null}
-        </header>
-        {m.replyTo ? (
-          <p className="cm-quote muted">
-            {quoted
-              ? `${nameOf(quoted.did, d.memberList)}: ${quoted.deleted ? 'deleted message' : quoted.text.slice(0, 120)}`
-              : 'a message not on this page'}
-          </p>
-        ) : null}
-        <p className={`cm-text${m.deleted ? ' muted' : ''}`} data-testid="cm-text">
-          {m.deleted ? 'This message was deleted.' : m.text}
-        </p>
-        {m.attachments.length > 0 ? (
-          <p className="muted small">
-            {m.attachments.map((a) => `📎 ${a.name} (${Math.ceil(a.size / 1024)} KiB)`).join(' · ')}
-          </p>
-        ) : null}
+        <MessageHead m={m} member={member} members={d.memberList} />
+        <MessageBody m={m} quoted={quoted} members={d.memberList} />
         <div className="cm-msg-foot">
           {m.reactions.map((r) => (
             <span key={r.emoji} className={`cm-reaction${r.mine ? ' cm-reaction-mine' : ''}`}>
@@ -183,6 +161,54 @@ function Message(props: {
       {props.divider ? (
         <p className="cm-unread-line" role="separator">
           New
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** Who sent a message, when, and whether it was edited or is still on its way. */
+function MessageHead(props: {
+  m: MessageView;
+  member: MemberView | undefined;
+  members: CommunityDetail['memberList'];
+}) {
+  const { m, member } = props;
+  return (
+    <header className="cm-msg-head">
+      <span className="cm-author">{nameOf(m.did, props.members)}</span>
+      <Verified member={member} />
+      <time className="muted" dateTime={new Date(m.at).toISOString()}>
+        {shortTime(m.at)}
+      </time>
+      {m.edited ? <span className="muted">(edited)</span> : null}
+      {m.pending ? <span className="muted">sending…</span> : null}
+    </header>
+  );
+}
+
+/** What a message says: the message it answers, its text, the files it carries. */
+function MessageBody(props: {
+  m: MessageView;
+  quoted: MessageView | undefined;
+  members: CommunityDetail['memberList'];
+}) {
+  const { m, quoted } = props;
+  return (
+    <>
+      {m.replyTo ? (
+        <p className="cm-quote muted">
+          {quoted
+            ? `${nameOf(quoted.did, props.members)}: ${quoted.deleted ? 'deleted message' : quoted.text.slice(0, 120)}`
+            : 'a message not on this page'}
+        </p>
+      ) : null}
+      <p className={`cm-text${m.deleted ? ' muted' : ''}`} data-testid="cm-text">
+        {m.deleted ? 'This message was deleted.' : m.text}
+      </p>
+      {m.attachments.length > 0 ? (
+        <p className="muted small">
+          {m.attachments.map((a) => `📎 ${a.name} (${Math.ceil(a.size / 1024)} KiB)`).join(' · ')}
         </p>
       ) : null}
     </>

@@ -124,30 +124,50 @@ function MemberRow(props: { d: CommunityDetail; m: MemberView }) {
         <tr className="cm-confirm-row" data-testid="cm-member-confirm" data-did={m.did}>
           <td colSpan={4}>
             {confirm ? (
-              <div className="row-actions">
-                <span className="muted">
-                  {confirm === 'ban' ? `Remove ${name} and ban them from coming back?` : `Remove ${name}?`} Everything
-                  sent after is encrypted with new keys they do not get.
-                </span>
-                <button
-                  type="button"
-                  className="btn btn-small btn-danger"
-                  disabled={act.isPending}
-                  onClick={() => act.mutate({ t: confirm })}
-                  data-testid="cm-confirm"
-                >
-                  {act.isPending ? 'Re-keying…' : confirm === 'ban' ? 'Remove and ban' : 'Remove'}
-                </button>
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirm(null)}>
-                  Cancel
-                </button>
-              </div>
+              <ConfirmRemoval
+                name={name}
+                ban={confirm === 'ban'}
+                pending={act.isPending}
+                onConfirm={() => act.mutate({ t: confirm })}
+                onCancel={() => setConfirm(null)}
+              />
             ) : null}
             {act.isError ? <ErrorNote error={act.error} /> : null}
           </td>
         </tr>
       ) : null}
     </>
+  );
+}
+
+/** Removing (or banning) a member, asked again: they lose the keys of everything sent after. */
+function ConfirmRemoval(props: {
+  name: string;
+  ban: boolean;
+  pending: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { name, ban } = props;
+  return (
+    <div className="row-actions">
+      <span className="muted">
+        {ban ? `Remove ${name} and ban them from coming back?` : `Remove ${name}?`} Everything sent after is encrypted
+        with new keys they do not get.
+      </span>
+      <button
+        type="button"
+        className="btn btn-small btn-danger"
+        disabled={props.pending}
+        onClick={props.onConfirm}
+        data-testid="cm-confirm"
+      >
+        {props.pending ? 'Re-keying…' : ban ? 'Remove and ban' : 'Remove'}
+      </button>
+      <button type="button" className="btn btn-small btn-ghost" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
   );
 }
 

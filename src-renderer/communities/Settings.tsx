@@ -8,7 +8,7 @@ import type { CommunityDetail } from '../../src-shared/communities/views.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { TextArea, TextField } from '../components/fields.tsx';
-import { PersistenceChoice } from './forms.tsx';
+import { PersistenceChoice } from './Persistence.tsx';
 import { communityKeys } from './queries.ts';
 
 type Invite = CommunityDetail['invite'];

@@ -67,20 +67,16 @@ function problem(fields: ProfileFields): { field?: string; message: string } | n
   }
 }
 
-export function IdentityEditor(props: { mode: 'create' | 'edit' | 'recreate'; did?: string }) {
+/** Publishes the profile (created, updated or recreated), then the label if it changed, and opens the identity. */
+function useSave(
+  props: { mode: 'create' | 'edit' | 'recreate'; did?: string },
+  fields: ProfileFields,
+  labelValue: string,
+  storedLabel: string | null | undefined,
+) {
   const api = useApi();
   const qc = useQueryClient();
-  const current = useQuery({ ...identityQueries(api).one(props.did ?? ''), enabled: props.did !== undefined });
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [label, setLabel] = useState<string | null>(null);
-  const [imageError, setImageError] = useState<string | null>(null);
-  const d = draft ?? draftOf(props.mode === 'edit' ? current.data : undefined);
-  const hubs = props.mode === 'edit' ? (current.data?.profile.hubs ?? null) : null;
-  const fields = fieldsOf(d, hubs);
-  const wrong = problem(fields);
-  const labelValue = label ?? current.data?.label ?? '';
-
-  const save = useMutation({
+  return useMutation({
     mutationFn: async () => {
       const profile = fields;
       if (props.mode === 'create') return api.call('identity.create', { label: labelValue || null, profile });
@@ -89,8 +85,7 @@ export function IdentityEditor(props: { mode: 'create' | 'edit' | 'recreate'; di
         props.mode === 'edit'
           ? await api.call('identity.update', { did, profile })
           : await api.call('identity.recreate', { did, profile });
-      if ((current.data?.label ?? '') !== labelValue)
-        await api.call('identity.label', { did, label: labelValue || null });
+      if ((storedLabel ?? '') !== labelValue) await api.call('identity.label', { did, label: labelValue || null });
       return view;
     },
     onSuccess: (view) => {
@@ -99,20 +94,24 @@ export function IdentityEditor(props: { mode: 'create' | 'edit' | 'recreate'; di
       navigate(href('identity', 'did', view.did));
     },
   });
+}
+
+export function IdentityEditor(props: { mode: 'create' | 'edit' | 'recreate'; did?: string }) {
+  const api = useApi();
+  const current = useQuery({ ...identityQueries(api).one(props.did ?? ''), enabled: props.did !== undefined });
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [label, setLabel] = useState<string | null>(null);
+  const d = draft ?? draftOf(props.mode === 'edit' ? current.data : undefined);
+  const hubs = props.mode === 'edit' ? (current.data?.profile.hubs ?? null) : null;
+  const fields = fieldsOf(d, hubs);
+  const wrong = problem(fields);
+  const labelValue = label ?? current.data?.label ?? '';
+
+  const save = useSave(props, fields, labelValue, current.data?.label);
 
   const set = (k: keyof Draft, v: string | null) => {
     setDraft({ ...d, [k]: v });
     if (!save.isPending) save.reset();
-  };
-
-  const pick = async (file: File | undefined) => {
-    setImageError(null);
-    if (!file) return;
-    try {
-      set('image', await avatarFromFile(file));
-    } catch (err) {
-      setImageError((err as Error).message);
-    }
   };
 
   const submit = (e: FormEvent) => {
@@ -153,34 +152,7 @@ export function IdentityEditor(props: { mode: 'create' | 'edit' | 'recreate'; di
               error={wrong?.field === k ? wrong.message : null}
             />
           ))}
-          <div className="field">
-            <label htmlFor="identity-avatar">Picture</label>
-            <div className="inline-form">
-              <input
-                id="identity-avatar"
-                type="file"
-                accept="image/png,image/jpeg,image/gif,image/webp"
-                data-testid="identity-avatar-file"
-                onChange={(e) => void pick(e.target.files?.[0])}
-              />
-              {d.image ? (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() => set('image', null)}
-                  data-testid="identity-avatar-remove"
-                >
-                  Remove picture
-                </button>
-              ) : null}
-            </div>
-            <div className="field-hint">Made small (at most 64 × 64) so it fits in the signed profile.</div>
-            {imageError ? (
-              <div className="field-error" role="alert" data-testid="identity-avatar-error">
-                {imageError}
-              </div>
-            ) : null}
-          </div>
+          <PictureField image={d.image} onImage={(image) => set('image', image)} />
           {wrong && !wrong.field ? (
             <div className="field-error" role="alert">
               {wrong.message}
@@ -201,33 +173,80 @@ export function IdentityEditor(props: { mode: 'create' | 'edit' | 'recreate'; di
             </a>
           </div>
         </form>
-        <div className="panel stack" data-testid="identity-preview">
-          <h2>Preview</h2>
-          <p className="muted small">This is how others will see it.</p>
-          <ProfileCard
-            address={props.did?.slice(7) ?? 'P…'}
-            profile={fields}
-            size="large"
-            testId="identity-preview-card"
-          />
-          {fields.email || fields.url ? (
-            <dl className="facts">
-              {fields.email ? (
-                <>
-                  <dt>Email</dt>
-                  <dd>{fields.email}</dd>
-                </>
-              ) : null}
-              {fields.url ? (
-                <>
-                  <dt>Website</dt>
-                  <dd className="break">{fields.url}</dd>
-                </>
-              ) : null}
-            </dl>
-          ) : null}
-        </div>
+        <Preview did={props.did} fields={fields} />
       </div>
     </section>
+  );
+}
+
+/** The avatar, made small enough for the signed profile, or an error that says why not. */
+function PictureField(props: { image: string | null; onImage: (image: string | null) => void }) {
+  const [imageError, setImageError] = useState<string | null>(null);
+  const pick = async (file: File | undefined) => {
+    setImageError(null);
+    if (!file) return;
+    try {
+      props.onImage(await avatarFromFile(file));
+    } catch (err) {
+      setImageError((err as Error).message);
+    }
+  };
+  return (
+    <div className="field">
+      <label htmlFor="identity-avatar">Picture</label>
+      <div className="inline-form">
+        <input
+          id="identity-avatar"
+          type="file"
+          accept="image/png,image/jpeg,image/gif,image/webp"
+          data-testid="identity-avatar-file"
+          onChange={(e) => void pick(e.target.files?.[0])}
+        />
+        {props.image ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => props.onImage(null)}
+            data-testid="identity-avatar-remove"
+          >
+            Remove picture
+          </button>
+        ) : null}
+      </div>
+      <div className="field-hint">Made small (at most 64 × 64) so it fits in the signed profile.</div>
+      {imageError ? (
+        <div className="field-error" role="alert" data-testid="identity-avatar-error">
+          {imageError}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The card others will see, with the email and website under it. */
+function Preview(props: { did: string | undefined; fields: ProfileFields }) {
+  const fields = props.fields;
+  return (
+    <div className="panel stack" data-testid="identity-preview">
+      <h2>Preview</h2>
+      <p className="muted small">This is how others will see it.</p>
+      <ProfileCard address={props.did?.slice(7) ?? 'P…'} profile={fields} size="large" testId="identity-preview-card" />
+      {fields.email || fields.url ? (
+        <dl className="facts">
+          {fields.email ? (
+            <>
+              <dt>Email</dt>
+              <dd>{fields.email}</dd>
+            </>
+          ) : null}
+          {fields.url ? (
+            <>
+              <dt>Website</dt>
+              <dd className="break">{fields.url}</dd>
+            </>
+          ) : null}
+        </dl>
+      ) : null}
+    </div>
   );
 }

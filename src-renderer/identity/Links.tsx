@@ -136,14 +136,28 @@ export function LinksSection(props: { did: string; mine: boolean; deleted: boole
 }
 
 function LinkForms(props: { did: string }) {
-  const api = useApi();
+  return (
+    <div className="stack link-forms">
+      <LinkWalletForm did={props.did} />
+      <LinkDomainForm did={props.did} />
+    </div>
+  );
+}
+
+/** After a link is made, the identity's view is read again. */
+function useRelist(did: string) {
   const qc = useQueryClient();
+  return () => void qc.invalidateQueries({ queryKey: identityKeys.did(did) });
+}
+
+/** A connected wallet signs a statement naming the identity, for one of its legacy addresses. */
+function LinkWalletForm(props: { did: string }) {
+  const api = useApi();
   const wallets = useQuery(walletQueries(api).list());
   const connected = (wallets.data ?? []).filter((w) => w.status === 'connected');
   const [ticker, setTicker] = useState('');
   const [address, setAddress] = useState('');
-  const [origin, setOrigin] = useState('');
-  const done = () => void qc.invalidateQueries({ queryKey: identityKeys.did(props.did) });
+  const done = useRelist(props.did);
   const linkWallet = useMutation({
     mutationFn: () =>
       api.call('identity.links.wallet', {
@@ -156,6 +170,63 @@ function LinkForms(props: { did: string }) {
       done();
     },
   });
+  const submitWallet = (e: FormEvent) => {
+    e.preventDefault();
+    if (connected.length > 0) linkWallet.mutate();
+  };
+  return (
+    <form className="stack" onSubmit={submitWallet} noValidate data-testid="identity-link-wallet-form">
+      <h3>Link an address of your wallet</h3>
+      <p className="muted small">
+        Your wallet signs a statement naming this identity (signmessage), and the identity signs back. Wallets sign
+        messages only with legacy addresses (starting with 1, L or m/n): Litecoin Core 0.21 cannot sign with segwit
+        addresses (no BIP322). Leave the address empty to have your wallet make a new legacy address for it.
+      </p>
+      {connected.length === 0 ? <p className="muted">Connect a wallet first (Wallets page).</p> : null}
+      <div className="inline-form inline-form-3">
+        <div className="field">
+          <label htmlFor="identity-link-ticker">Wallet</label>
+          <select
+            id="identity-link-ticker"
+            className="input"
+            value={ticker || connected[0]?.ticker || ''}
+            onChange={(e) => setTicker(e.target.value)}
+            data-testid="identity-link-ticker"
+          >
+            {connected.map((w) => (
+              <option key={w.ticker} value={w.ticker}>
+                {w.ticker} — {w.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField
+          label="Legacy address (optional)"
+          testId="identity-link-address"
+          className="input mono"
+          value={address}
+          spellCheck={false}
+          onChange={(e) => setAddress(e.target.value)}
+        />
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={connected.length === 0 || linkWallet.isPending}
+          data-testid="identity-link-wallet"
+        >
+          {linkWallet.isPending ? 'Signing…' : 'Link'}
+        </button>
+      </div>
+      {linkWallet.isError ? <ErrorNote error={linkWallet.error} testId="identity-link-wallet-error" /> : null}
+    </form>
+  );
+}
+
+/** A website the identity claims, and the did-configuration.json that confirms it. */
+function LinkDomainForm(props: { did: string }) {
+  const api = useApi();
+  const [origin, setOrigin] = useState('');
+  const done = useRelist(props.did);
   const linkDomain = useMutation({
     mutationFn: async () => {
       const o = origin.trim();
@@ -164,87 +235,37 @@ function LinkForms(props: { did: string }) {
     },
     onSuccess: done,
   });
-  const submitWallet = (e: FormEvent) => {
-    e.preventDefault();
-    if (connected.length > 0) linkWallet.mutate();
-  };
   const submitDomain = (e: FormEvent) => {
     e.preventDefault();
     if (origin.trim()) linkDomain.mutate();
   };
   return (
-    <div className="stack link-forms">
-      <form className="stack" onSubmit={submitWallet} noValidate data-testid="identity-link-wallet-form">
-        <h3>Link an address of your wallet</h3>
-        <p className="muted small">
-          Your wallet signs a statement naming this identity (signmessage), and the identity signs back. Wallets sign
-          messages only with legacy addresses (starting with 1, L or m/n): Litecoin Core 0.21 cannot sign with segwit
-          addresses (no BIP322). Leave the address empty to have your wallet make a new legacy address for it.
-        </p>
-        {connected.length === 0 ? <p className="muted">Connect a wallet first (Wallets page).</p> : null}
-        <div className="inline-form inline-form-3">
-          <div className="field">
-            <label htmlFor="identity-link-ticker">Wallet</label>
-            <select
-              id="identity-link-ticker"
-              className="input"
-              value={ticker || connected[0]?.ticker || ''}
-              onChange={(e) => setTicker(e.target.value)}
-              data-testid="identity-link-ticker"
-            >
-              {connected.map((w) => (
-                <option key={w.ticker} value={w.ticker}>
-                  {w.ticker} — {w.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <TextField
-            label="Legacy address (optional)"
-            testId="identity-link-address"
-            className="input mono"
-            value={address}
-            spellCheck={false}
-            onChange={(e) => setAddress(e.target.value)}
-          />
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={connected.length === 0 || linkWallet.isPending}
-            data-testid="identity-link-wallet"
-          >
-            {linkWallet.isPending ? 'Signing…' : 'Link'}
-          </button>
+    <form className="stack" onSubmit={submitDomain} noValidate data-testid="identity-link-domain-form">
+      <h3>Link a website</h3>
+      <div className="inline-form">
+        <TextField
+          label="Origin"
+          testId="identity-link-origin"
+          className="input mono"
+          placeholder="https://example.com"
+          value={origin}
+          onChange={(e) => setOrigin(e.target.value)}
+        />
+        <button type="submit" className="btn" disabled={linkDomain.isPending} data-testid="identity-link-domain">
+          Link
+        </button>
+      </div>
+      {linkDomain.isError ? <ErrorNote error={linkDomain.error} /> : null}
+      {linkDomain.data ? (
+        <div className="note note-info stack">
+          <p>
+            Serve this file at <span className="mono">{origin.trim()}/.well-known/did-configuration.json</span>; others
+            see the website as confirmed once it does.
+          </p>
+          <pre className="mono small break code-block">{JSON.stringify(linkDomain.data.configuration, null, 2)}</pre>
+          <CopyButton text={JSON.stringify(linkDomain.data.configuration, null, 2)} what="did-configuration.json" />
         </div>
-        {linkWallet.isError ? <ErrorNote error={linkWallet.error} testId="identity-link-wallet-error" /> : null}
-      </form>
-      <form className="stack" onSubmit={submitDomain} noValidate data-testid="identity-link-domain-form">
-        <h3>Link a website</h3>
-        <div className="inline-form">
-          <TextField
-            label="Origin"
-            testId="identity-link-origin"
-            className="input mono"
-            placeholder="https://example.com"
-            value={origin}
-            onChange={(e) => setOrigin(e.target.value)}
-          />
-          <button type="submit" className="btn" disabled={linkDomain.isPending} data-testid="identity-link-domain">
-            Link
-          </button>
-        </div>
-        {linkDomain.isError ? <ErrorNote error={linkDomain.error} /> : null}
-        {linkDomain.data ? (
-          <div className="note note-info stack">
-            <p>
-              Serve this file at <span className="mono">{origin.trim()}/.well-known/did-configuration.json</span>;
-              others see the website as confirmed once it does.
-            </p>
-            <pre className="mono small break code-block">{JSON.stringify(linkDomain.data.configuration, null, 2)}</pre>
-            <CopyButton text={JSON.stringify(linkDomain.data.configuration, null, 2)} what="did-configuration.json" />
-          </div>
-        ) : null}
-      </form>
-    </div>
+      ) : null}
+    </form>
   );
 }

@@ -120,13 +120,6 @@ function OwnActions(props: { view: IdentityView }) {
   const v = props.view;
   const [confirming, setConfirming] = useState(false);
   const orders = useQuery(identityQueries(api).orders());
-  const remove = useMutation({
-    mutationFn: () => api.call('identity.delete', { did: v.did }),
-    onSuccess: (r) => {
-      qc.setQueryData(identityKeys.one(v.did), r);
-      setConfirming(false);
-    },
-  });
   const onOrders = useMutation({
     mutationFn: (did: string | null) => api.call('identity.orders.set', { did }),
     onSuccess: (r) => qc.setQueryData(identityKeys.orders, r),
@@ -171,38 +164,51 @@ function OwnActions(props: { view: IdentityView }) {
         </span>
       </label>
       {onOrders.isError ? <ErrorNote error={onOrders.error} /> : null}
-      {confirming ? (
-        <div
-          className="note note-warn stack"
-          role="alertdialog"
-          aria-label="Delete this identity"
-          data-testid="identity-delete-confirm"
+      {confirming ? <ConfirmDelete did={v.did} onClose={() => setConfirming(false)} /> : null}
+    </div>
+  );
+}
+
+/** What deleting an identity does and cannot do, asked before it is done. */
+function ConfirmDelete(props: { did: string; onClose: () => void }) {
+  const api = useApi();
+  const qc = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => api.call('identity.delete', { did: props.did }),
+    onSuccess: (r) => {
+      qc.setQueryData(identityKeys.one(props.did), r);
+      props.onClose();
+    },
+  });
+  return (
+    <div
+      className="note note-warn stack"
+      role="alertdialog"
+      aria-label="Delete this identity"
+      data-testid="identity-delete-confirm"
+    >
+      <p className="note-title">Delete this identity?</p>
+      <p>
+        Your node publishes a deletion signed with this identity’s key. Every Hashlock node that hears of it stops
+        showing the profile, its links and its private data, and never takes the old profile back. But anyone who copied
+        the profile before (a screenshot, another registry, a cache) may still have it: a deletion cannot recall copies.
+      </p>
+      <p>You can recreate the identity later under the same DID.</p>
+      <div className="actions">
+        <button
+          type="button"
+          className="btn btn-danger"
+          onClick={() => remove.mutate()}
+          disabled={remove.isPending}
+          data-testid="identity-delete-yes"
         >
-          <p className="note-title">Delete this identity?</p>
-          <p>
-            Your node publishes a deletion signed with this identity’s key. Every Hashlock node that hears of it stops
-            showing the profile, its links and its private data, and never takes the old profile back. But anyone who
-            copied the profile before (a screenshot, another registry, a cache) may still have it: a deletion cannot
-            recall copies.
-          </p>
-          <p>You can recreate the identity later under the same DID.</p>
-          <div className="actions">
-            <button
-              type="button"
-              className="btn btn-danger"
-              onClick={() => remove.mutate()}
-              disabled={remove.isPending}
-              data-testid="identity-delete-yes"
-            >
-              {remove.isPending ? 'Deleting…' : 'Delete it'}
-            </button>
-            <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </div>
-          {remove.isError ? <ErrorNote error={remove.error} /> : null}
-        </div>
-      ) : null}
+          {remove.isPending ? 'Deleting…' : 'Delete it'}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={props.onClose}>
+          Keep it
+        </button>
+      </div>
+      {remove.isError ? <ErrorNote error={remove.error} /> : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // who signed it, whether we trust them, how many trusted co-signers it has and its settlement.
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Params } from '../../src-shared/api/contract.ts';
+import type { Params, Result } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { href } from '../app/routes.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
@@ -63,44 +63,49 @@ export function Browse() {
       ) : null}
       {list.isError ? <ErrorNote error={list.error} /> : null}
       {list.isSuccess && list.data.items.length === 0 ? <p className="muted">No records match.</p> : null}
-      <table className="registry-table" data-testid="registry-results">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Language</th>
-            <th>Licence</th>
-            <th>Format</th>
-            <th>Size</th>
-            <th>Signer</th>
-            <th>Co-signers</th>
-            <th>Witnesses</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data?.items.map((r) => (
-            <tr key={r.id} data-testid="registry-row" data-settled={r.settled}>
-              <td>
-                <a href={href('registry', 'record', r.id)}>{r.name}</a>
-                {r.status === 'mismatch' ? <span className="badge badge-bad"> content mismatch</span> : null}
-              </td>
-              <td>{r.language}</td>
-              <td>{licenceText(r.licence)}</td>
-              <td>{r.format}</td>
-              <td>{formatBytes(r.size)}</td>
-              <td title={r.signer}>
-                {r.signerName ?? shortenMiddle(r.signer, 12, 4)}
-                {r.signerTrusted ? <span className="badge badge-ok"> trusted</span> : null}
-              </td>
-              <td>
-                {r.trustedCosigners} trusted of {r.cosigners}
-              </td>
-              <td className={r.settled ? 'ok' : 'muted'}>
-                {settlementWords(r.witnesses, node.data?.settleWitnesses ?? 3)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Results items={list.data?.items} settleWitnesses={node.data?.settleWitnesses ?? 3} />
     </div>
+  );
+}
+
+/** One row a record: what it is, who signed it, its trusted co-signers and its settlement. */
+function Results(props: { items: Result<'registry.search'>['items'] | undefined; settleWitnesses: number }) {
+  return (
+    <table className="registry-table" data-testid="registry-results">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Language</th>
+          <th>Licence</th>
+          <th>Format</th>
+          <th>Size</th>
+          <th>Signer</th>
+          <th>Co-signers</th>
+          <th>Witnesses</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.items?.map((r) => (
+          <tr key={r.id} data-testid="registry-row" data-settled={r.settled}>
+            <td>
+              <a href={href('registry', 'record', r.id)}>{r.name}</a>
+              {r.status === 'mismatch' ? <span className="badge badge-bad"> content mismatch</span> : null}
+            </td>
+            <td>{r.language}</td>
+            <td>{licenceText(r.licence)}</td>
+            <td>{r.format}</td>
+            <td>{formatBytes(r.size)}</td>
+            <td title={r.signer}>
+              {r.signerName ?? shortenMiddle(r.signer, 12, 4)}
+              {r.signerTrusted ? <span className="badge badge-ok"> trusted</span> : null}
+            </td>
+            <td>
+              {r.trustedCosigners} trusted of {r.cosigners}
+            </td>
+            <td className={r.settled ? 'ok' : 'muted'}>{settlementWords(r.witnesses, props.settleWitnesses)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -27,14 +27,24 @@ interface Content {
   type: string | null;
 }
 
+interface Fields {
+  name: string;
+  language: string;
+  licence: string;
+  licenceIsText: boolean;
+  format: string;
+  relType: string;
+  relHash: string;
+  parties: string;
+}
+
 export function Publish() {
   const api = useApi();
   const mine = useQuery(identityQueries(api).mine());
   const ours = (mine.data?.items ?? []).filter((i) => !i.deleted);
   const [did, setDid] = useState('');
-  const [url, setUrl] = useState('');
   const [content, setContent] = useState<Content | null>(null);
-  const [f, setF] = useState({
+  const [f, setF] = useState<Fields>({
     name: '',
     language: '',
     licence: 'CC-BY-4.0',
@@ -44,35 +54,16 @@ export function Publish() {
     relHash: '',
     parties: '',
   });
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  /** New content: its name and format fill the fields the user left empty. */
+  const onContent = (c: Content, name?: string) => {
+    setContent(c);
+    setF((x) => ({
+      ...x,
+      ...(name !== undefined ? { name: x.name || name } : {}),
+      format: x.format || (c.type ?? 'application/octet-stream'),
+    }));
+  };
 
-  const upload = useMutation({
-    mutationFn: async (file: File) => {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      let uploadId: string | undefined;
-      for (let off = 0; ; off += CHUNK) {
-        const done = off + CHUNK >= bytes.length;
-        const r = await api.call('registry.content.upload', {
-          uploadId,
-          data: toB64url(bytes.subarray(off, off + CHUNK)),
-          done,
-        });
-        uploadId = r.uploadId;
-        if (done) return { hash: r.hash!, size: r.size!, uri: null, type: file.type || null, name: file.name };
-      }
-    },
-    onSuccess: (c) => {
-      setContent(c);
-      setF((x) => ({ ...x, name: x.name || c.name, format: x.format || (c.type ?? 'application/octet-stream') }));
-    },
-  });
-  const probe = useMutation({
-    mutationFn: () => api.call('registry.content.probe', { uri: url.trim() }),
-    onSuccess: (c) => {
-      setContent({ hash: c.hash, size: c.size, uri: url.trim(), type: c.contentType });
-      setF((x) => ({ ...x, format: x.format || (c.contentType ?? 'application/octet-stream') }));
-    },
-  });
   const publish = useMutation({
     mutationFn: () => {
       const p: Params<'registry.publish'> = {
@@ -110,6 +101,50 @@ export function Publish() {
   }
   return (
     <form className="panel stack registry-publish" onSubmit={submit} data-testid="registry-publish">
+      <ContentStep content={content} onContent={onContent} />
+      <DescribeStep f={f} setF={setF} langProblem={langProblem} />
+      <SignStep ours={ours} did={did} setDid={setDid} />
+      {publish.isError ? <ErrorNote error={publish.error} /> : null}
+      <button
+        className="btn btn-primary"
+        type="submit"
+        disabled={!content || !!langProblem || publish.isPending}
+        data-testid="registry-sign"
+      >
+        {publish.isPending ? 'Checking and signing…' : 'Sign and publish'}
+      </button>
+    </form>
+  );
+}
+
+/** The content: a file uploaded to this node, or a URL the node fetches and hashes. */
+function ContentStep(props: { content: Content | null; onContent: (c: Content, name?: string) => void }) {
+  const api = useApi();
+  const [url, setUrl] = useState('');
+  const upload = useMutation({
+    mutationFn: async (file: File) => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let uploadId: string | undefined;
+      for (let off = 0; ; off += CHUNK) {
+        const done = off + CHUNK >= bytes.length;
+        const r = await api.call('registry.content.upload', {
+          uploadId,
+          data: toB64url(bytes.subarray(off, off + CHUNK)),
+          done,
+        });
+        uploadId = r.uploadId;
+        if (done) return { hash: r.hash!, size: r.size!, uri: null, type: file.type || null, name: file.name };
+      }
+    },
+    onSuccess: ({ name, ...c }) => props.onContent(c, name),
+  });
+  const probe = useMutation({
+    mutationFn: () => api.call('registry.content.probe', { uri: url.trim() }),
+    onSuccess: (c) => props.onContent({ hash: c.hash, size: c.size, uri: url.trim(), type: c.contentType }),
+  });
+  const content = props.content;
+  return (
+    <>
       <h2>1. The content</h2>
       <label className="btn registry-file">
         Pick a file
@@ -142,6 +177,16 @@ export function Publish() {
       ) : null}
       {upload.isError ? <ErrorNote error={upload.error} /> : null}
       {probe.isError ? <ErrorNote error={probe.error} /> : null}
+    </>
+  );
+}
+
+/** What the content is: name, language, licence, format, a relation and the parties. */
+function DescribeStep(props: { f: Fields; setF: (f: Fields) => void; langProblem: string | undefined }) {
+  const { f, setF, langProblem } = props;
+  const set = (k: keyof Fields) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  return (
+    <>
       <h2>2. What it is</h2>
       <TextField label="Name" value={f.name} onChange={set('name')} maxLength={300} required testId="registry-name" />
       <TextField
@@ -198,6 +243,19 @@ export function Publish() {
         onChange={set('parties')}
         placeholder="did:is:… did:is:…"
       />
+    </>
+  );
+}
+
+/** Which of our identities signs. */
+function SignStep(props: {
+  ours: ReadonlyArray<{ did: string; profile: { name?: string | null } }>;
+  did: string;
+  setDid: (did: string) => void;
+}) {
+  const { ours, did, setDid } = props;
+  return (
+    <>
       <h2>3. Sign</h2>
       {ours.length > 1 ? (
         <label className="field">
@@ -213,15 +271,6 @@ export function Publish() {
       ) : (
         <p className="muted">Signed as {ours[0]?.profile.name ?? ours[0]?.did}</p>
       )}
-      {publish.isError ? <ErrorNote error={publish.error} /> : null}
-      <button
-        className="btn btn-primary"
-        type="submit"
-        disabled={!content || !!langProblem || publish.isPending}
-        data-testid="registry-sign"
-      >
-        {publish.isPending ? 'Checking and signing…' : 'Sign and publish'}
-      </button>
-    </form>
+    </>
   );
 }

@@ -97,6 +97,38 @@ function Actions(props: { record: RecordView }) {
   );
 }
 
+/** Who co-signed the record, whether you trust them, and how many of its parties agreed. */
+function Cosigners(props: { record: RecordView }) {
+  const r = props.record;
+  return (
+    <div className="panel stack">
+      <h2>Co-signers</h2>
+      {r.parties.length > 0 ? (
+        <p data-testid="registry-parties">
+          Agreement: approved by{' '}
+          {r.parties.filter((p) => r.cosignerList.some((c) => c.did === p) || p === r.signer).length} of{' '}
+          {r.parties.length} parties.
+        </p>
+      ) : null}
+      {r.cosignerList.length === 0 ? <p className="muted">No one has co-signed it yet.</p> : null}
+      <ul data-testid="registry-cosigners">
+        {r.cosignerList.map((c) => (
+          <li key={c.did}>
+            <a href={href('identity', 'did', c.did)}>{c.name ?? c.did}</a>{' '}
+            {c.trusted ? (
+              <span className="badge badge-ok">trusted{c.depth ? ` (depth ${c.depth})` : ' (you)'}</span>
+            ) : (
+              <span className="badge">not in your trust</span>
+            )}
+            {c.party ? <span className="badge"> party</span> : null}
+            <Badges badges={c.badges} testId={`registry-cosigner-badges-${c.did}`} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function RecordPage(props: { id: string }) {
   const api = useApi();
   const q = useQuery(registryQueries(api).record(props.id));
@@ -155,31 +187,7 @@ export function RecordPage(props: { id: string }) {
           ))}
         </ul>
       </div>
-      <div className="panel stack">
-        <h2>Co-signers</h2>
-        {r.parties.length > 0 ? (
-          <p data-testid="registry-parties">
-            Agreement: approved by{' '}
-            {r.parties.filter((p) => r.cosignerList.some((c) => c.did === p) || p === r.signer).length} of{' '}
-            {r.parties.length} parties.
-          </p>
-        ) : null}
-        {r.cosignerList.length === 0 ? <p className="muted">No one has co-signed it yet.</p> : null}
-        <ul data-testid="registry-cosigners">
-          {r.cosignerList.map((c) => (
-            <li key={c.did}>
-              <a href={href('identity', 'did', c.did)}>{c.name ?? c.did}</a>{' '}
-              {c.trusted ? (
-                <span className="badge badge-ok">trusted{c.depth ? ` (depth ${c.depth})` : ' (you)'}</span>
-              ) : (
-                <span className="badge">not in your trust</span>
-              )}
-              {c.party ? <span className="badge"> party</span> : null}
-              <Badges badges={c.badges} testId={`registry-cosigner-badges-${c.did}`} />
-            </li>
-          ))}
-        </ul>
-      </div>
+      <Cosigners record={r} />
       {r.relations.length + r.relatedFrom.length > 0 ? <Relations record={r} /> : null}
       <Actions record={r} />
     </div>

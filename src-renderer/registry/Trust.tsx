@@ -33,16 +33,11 @@ export function TrustPanel() {
   const ours = (mine.data?.items ?? []).filter((i) => !i.deleted);
   const list = useQuery(registryQueries(api).trust());
   const [form, setForm] = useState({ subject: '', level: 'trust', languages: '' });
-  const [ask, setAsk] = useState({ language: 'es', depth: '3' });
   const did = ours[0]?.did ?? '';
   const set = useMutation({
     mutationFn: (p: { subject: string; level: 'friend' | 'trust' | 'none'; languages: string[] | null }) =>
       api.call('registry.trust.set', { did, ...p }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: registryKeys.trust }),
-  });
-  const query = useMutation({
-    mutationFn: () =>
-      api.call('registry.trust.query', { language: ask.language.trim() || undefined, depth: Number(ask.depth) }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -90,66 +85,89 @@ export function TrustPanel() {
           Sign trust statement
         </button>
       </form>
-      <div className="panel stack">
-        <h2>Whom you trust</h2>
-        {stated.length === 0 ? <p className="muted">No one yet.</p> : null}
-        <ul>
-          {stated.map((t) => (
-            <Edge
-              key={`${t.signer}-${t.subject}`}
-              t={t}
-              who="subject"
-              onRevoke={() => set.mutate({ subject: t.subject, level: 'none', languages: null })}
-            />
+      <TrustLists
+        stated={stated}
+        trustedBy={list.data?.trustedBy ?? []}
+        onRevoke={(subject) => set.mutate({ subject, level: 'none', languages: null })}
+      />
+      <AskTrust />
+    </div>
+  );
+}
+
+/** The trust our identities stated (each can be revoked), and the trust stated in us. */
+function TrustLists(props: {
+  stated: readonly TrustView[];
+  trustedBy: readonly TrustView[];
+  onRevoke: (subject: string) => void;
+}) {
+  return (
+    <div className="panel stack">
+      <h2>Whom you trust</h2>
+      {props.stated.length === 0 ? <p className="muted">No one yet.</p> : null}
+      <ul>
+        {props.stated.map((t) => (
+          <Edge key={`${t.signer}-${t.subject}`} t={t} who="subject" onRevoke={() => props.onRevoke(t.subject)} />
+        ))}
+      </ul>
+      <h2>Who trusts you</h2>
+      <ul>
+        {props.trustedBy
+          .filter((t) => t.level !== 'none')
+          .map((t) => (
+            <Edge key={`${t.signer}-${t.subject}`} t={t} who="signer" />
+          ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Whom we trust for a language, within a depth of the trust graph. */
+function AskTrust() {
+  const api = useApi();
+  const [ask, setAsk] = useState({ language: 'es', depth: '3' });
+  const query = useMutation({
+    mutationFn: () =>
+      api.call('registry.trust.query', { language: ask.language.trim() || undefined, depth: Number(ask.depth) }),
+  });
+  return (
+    <form
+      className="panel stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        query.mutate();
+      }}
+    >
+      <h2>Whom do I trust for…</h2>
+      <div className="row">
+        <TextField
+          label="Language"
+          value={ask.language}
+          onChange={(e) => setAsk({ ...ask, language: e.target.value })}
+        />
+        <TextField
+          label="Within depth (1–5)"
+          type="number"
+          min={1}
+          max={5}
+          value={ask.depth}
+          onChange={(e) => setAsk({ ...ask, depth: e.target.value })}
+        />
+        <button className="btn" type="submit">
+          Ask
+        </button>
+      </div>
+      {query.isError ? <ErrorNote error={query.error} /> : null}
+      {query.data ? (
+        <ul data-testid="registry-trust-reached">
+          {query.data.items.length === 0 ? <li className="muted">No one.</li> : null}
+          {query.data.items.map((x) => (
+            <li key={x.did}>
+              {x.name ?? x.did} <span className="muted">depth {x.depth}</span>
+            </li>
           ))}
         </ul>
-        <h2>Who trusts you</h2>
-        <ul>
-          {(list.data?.trustedBy ?? [])
-            .filter((t) => t.level !== 'none')
-            .map((t) => (
-              <Edge key={`${t.signer}-${t.subject}`} t={t} who="signer" />
-            ))}
-        </ul>
-      </div>
-      <form
-        className="panel stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          query.mutate();
-        }}
-      >
-        <h2>Whom do I trust for…</h2>
-        <div className="row">
-          <TextField
-            label="Language"
-            value={ask.language}
-            onChange={(e) => setAsk({ ...ask, language: e.target.value })}
-          />
-          <TextField
-            label="Within depth (1–5)"
-            type="number"
-            min={1}
-            max={5}
-            value={ask.depth}
-            onChange={(e) => setAsk({ ...ask, depth: e.target.value })}
-          />
-          <button className="btn" type="submit">
-            Ask
-          </button>
-        </div>
-        {query.isError ? <ErrorNote error={query.error} /> : null}
-        {query.data ? (
-          <ul data-testid="registry-trust-reached">
-            {query.data.items.length === 0 ? <li className="muted">No one.</li> : null}
-            {query.data.items.map((x) => (
-              <li key={x.did}>
-                {x.name ?? x.did} <span className="muted">depth {x.depth}</span>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-      </form>
-    </div>
+      ) : null}
+    </form>
   );
 }
