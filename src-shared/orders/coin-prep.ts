@@ -68,7 +68,8 @@ export interface SplitPlan {
 export type SplitProblem = { reason: 'dust' | 'too-many' | 'insufficient'; message: string };
 export type SplitResult = { ok: true; plan: SplitPlan } | ({ ok: false } & SplitProblem);
 
-const byAmountDesc = (a: PrepCoin, b: PrepCoin) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1);
+const byAmountDesc = (a: { amount: bigint }, b: { amount: bigint }) =>
+  a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1;
 
 /**
  * A split of `free` coins (confirmed ones only, largest first) into `count` outputs of `amount`
@@ -98,7 +99,10 @@ export function planSplit(free: readonly PrepCoin[], r: SplitRequest): SplitResu
     const outputs = Array.from({ length: r.count }, () => r.amount);
     if (total >= need + withChange && total - need - withChange >= r.dust) {
       const change = total - need - withChange;
-      return { ok: true, plan: plan(inputs, outputs, change, 0n, withChange, r.feeRate, splitVsize(kinds, r.count + 1)) };
+      return {
+        ok: true,
+        plan: plan(inputs, outputs, change, 0n, withChange, r.feeRate, splitVsize(kinds, r.count + 1)),
+      };
     }
     if (total >= need + noChange) {
       const fee = total - need;
@@ -135,9 +139,7 @@ export function exactCoin(free: readonly PrepCoin[], amount: bigint): PrepCoin |
 
 /** What holds a coin back from new orders and sends. */
 export type CoinLock =
-  | { kind: 'order'; orderId: string }
-  | { kind: 'swap'; swapId: string; orderId: string }
-  | { kind: 'outside' };
+  { kind: 'order'; orderId: string } | { kind: 'swap'; swapId: string; orderId: string } | { kind: 'outside' };
 
 export interface CoinRow {
   readonly outpoint: string;
@@ -161,6 +163,6 @@ export function coinRows(
   for (const c of unlocked) rows.set(c.outpoint, { ...c, lock: held.get(c.outpoint) ?? null });
   for (const c of walletLocked) rows.set(c.outpoint, { ...c, lock: held.get(c.outpoint) ?? { kind: 'outside' } });
   return [...rows.values()].sort((a, b) =>
-    a.lock === null && b.lock !== null ? -1 : b.lock === null && a.lock !== null ? 1 : byAmountDesc(a as PrepCoin, b as PrepCoin),
+    a.lock === null && b.lock !== null ? -1 : b.lock === null && a.lock !== null ? 1 : byAmountDesc(a, b),
   );
 }
