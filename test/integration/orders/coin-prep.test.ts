@@ -5,7 +5,8 @@
 // own coin reused after a crash between the split and the order's post.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseAmount } from '../../../src-shared/money/index.ts';
+import { CoinJsonAmount } from '../../../src-main/chain/rpc.ts';
+import { amountFromCoinJson, formatAmount, parseAmount } from '../../../src-shared/money/index.ts';
 import type { DevNode } from '../../support/dev-node.ts';
 import { COIN, DEVA_DEVB, listedAt, useOrderNet } from '../../support/order-node.ts';
 import { feeOf } from '../../support/regtest.ts';
@@ -17,6 +18,9 @@ const net = useOrderNet({
 });
 let maker: DevNode;
 let taker: DevNode;
+const RawTx = z.object({ vin: z.array(z.object({ txid: z.string(), vout: z.number() }).loose()) }).loose();
+const TxOut = z.object({ value: CoinJsonAmount }).loose();
+const Signed = z.object({ hex: z.string() }).loose();
 const sat = (s: string) => parseAmount(s, 8);
 const mempool = () => net.dev.DEVA.rpc.callAs(z.array(z.string()), 'getrawmempool', [], { wallet: false });
 
@@ -125,6 +129,42 @@ describe('item 5: coin preparation', () => {
     expect(await maker.balance('DEVA')).toBe(before - splitFee);
     const bal = await maker.call('wallets.balance', { ticker: 'DEVA' });
     expect(bal.locked).toBe('1.5');
+    await maker.call('orders.cancel', { orderId: id });
+  });
+
+  it('split double-spent: the backing vanishes, the taker sees it missing and a take costs it nothing', async () => {
+    net.miner.paused.add('DEVA');
+    const order = { ...DEVA_DEVB, side: 'sell' as const, amount: '0.75', price: '0.5', prepareCoins: true };
+    const made = await maker.call('orders.make', order);
+    const id = made.order!.id;
+    const [split] = await mempool();
+    await listedAt(taker, id, 30_000);
+    // The split's input is spent again by a block the miner makes (as a hostile maker's own miner could).
+    const chain = net.dev.DEVA.rpc;
+    const tx = await chain.callAs(RawTx, 'getrawtransaction', [split, true], { wallet: false });
+    const input = { txid: tx.vin[0]!.txid, vout: tx.vin[0]!.vout };
+    const prev = await chain.callAs(TxOut, 'gettxout', [input.txid, input.vout, false], { wallet: false });
+    const w = maker.wallet('DEVA');
+    const to = await w.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
+    const raw = await w.callAs(z.string(), 'createrawtransaction', [
+      [input],
+      [{ [to]: formatAmount(amountFromCoinJson(prev.value, 8) - 10_000n, 8) }],
+    ]);
+    const hex = (await w.callAs(Signed, 'signrawtransactionwithwallet', [raw])).hex;
+    await chain.call('generateblock', [await chain.callAs(z.string(), 'getnewaddress', []), [hex]], { wallet: false });
+    expect(await mempool()).not.toContain(split);
+    await taker.until(
+      () => taker.call('orders.get', { orderId: id }),
+      (o) => o.backing === 'missing',
+      'missing mark at the taker',
+      30_000,
+    );
+    const before = { DEVA: await taker.balance('DEVA'), DEVB: await taker.balance('DEVB') };
+    await expect(taker.call('orders.take', { orderId: id })).rejects.toMatchObject({
+      code: 'PEER_REFUSED',
+      message: expect.stringMatching(/no fee was paid/),
+    });
+    expect({ DEVA: await taker.balance('DEVA'), DEVB: await taker.balance('DEVB') }).toEqual(before);
     await maker.call('orders.cancel', { orderId: id });
   });
 
