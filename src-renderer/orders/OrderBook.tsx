@@ -260,8 +260,8 @@ function Orders(props: { market: MarketRef; takingId: string | null; onTake(orde
                 : backingWarning(o.backing)
                   ? `Take this order (${backingWarning(o.backing)})`
                   : o.makerIdentity
-                  ? `Take this order from ${o.makerIdentity.name ?? 'a verified identity'} (verified identity)`
-                  : 'Take this order'
+                    ? `Take this order from ${o.makerIdentity.name ?? 'a verified identity'} (verified identity)`
+                    : 'Take this order'
             }
             onClick={() => props.onTake(o)}
           >

@@ -8,7 +8,8 @@ export type Backing = NonNullable<Result<'orders.get'>['backing']>;
 export function backingWarning(b: Backing | undefined): string | null {
   if (b === 'unconfirmed')
     return "The maker's coins for this order are not confirmed yet: if their transaction never confirms or is replaced, the swap cannot start.";
-  if (b === 'missing') return "The maker's coins for this order are spent or unknown to your node: a take will be refused.";
+  if (b === 'missing')
+    return "The maker's coins for this order are spent or unknown to your node: a take will be refused.";
   return null;
 }
 
