@@ -129,15 +129,22 @@ export async function checkOwnershipProof(
   return { ok: true };
 }
 
-/** Whether an unconfirmed transaction may be replaced (BIP 125, itself or an ancestor); gone: yes. */
+/**
+ * Whether an unconfirmed transaction may be replaced (BIP 125, itself or an ancestor). Gone from
+ * the mempool: confirmed meanwhile is not replaceable; otherwise it is refused as replaceable.
+ */
 async function replaceable(node: RpcClient, txid: string): Promise<boolean> {
   try {
     const e = await node.callAs(MempoolEntry, 'getmempoolentry', [txid], { wallet: false, retry: false });
     return e['bip125-replaceable'] === true;
   } catch {
-    return true;
+    const tx = await node
+      .callAs(ConfirmedTx, 'getrawtransaction', [txid, true], { wallet: false, retry: false })
+      .catch(() => null);
+    return (tx?.confirmations ?? 0) < 1;
   }
 }
+const ConfirmedTx = z.object({ confirmations: z.number().int().optional() }).loose();
 
 export interface PreparedFee {
   readonly txid: string;

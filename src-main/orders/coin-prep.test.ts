@@ -157,13 +157,17 @@ describe('item 5: hostile peer claiming unconfirmed backing', () => {
     tx.addOutput(orderIdScript(orderId), 0n);
     return tx.toHex();
   }
-  function node(confirmations: number, replaceable: boolean | 'gone') {
+  function node(confirmations: number, replaceable: boolean | 'gone' | 'mined') {
     return fakeRpc({
       testmempoolaccept: () => [{ allowed: true }],
       gettxout: () => ({ value: '1', confirmations }),
       getmempoolentry: () => {
-        if (replaceable === 'gone') throw new Error('Transaction not in mempool');
+        if (replaceable === 'gone' || replaceable === 'mined') throw new Error('Transaction not in mempool');
         return { 'bip125-replaceable': replaceable };
+      },
+      getrawtransaction: () => {
+        if (replaceable === 'mined') return { confirmations: 1 };
+        throw new Error('No such mempool or blockchain transaction');
       },
     }).rpc;
   }
@@ -172,6 +176,7 @@ describe('item 5: hostile peer claiming unconfirmed backing', () => {
     ['unconfirmed backing that does not signal replacement', 0, false, true],
     ['unconfirmed backing whose transaction signals replacement (split double-spent later)', 0, true, false],
     ['unconfirmed backing no longer in the mempool', 0, 'gone', false],
+    ['backing mined between the two looks', 0, 'mined', true],
   ] as const)('service node: %s', async (_n, confs, repl, ok) => {
     const r = await checkOwnershipProof(node(confs, repl), DEVA, proof(), orderId, [outpoint], 100_000_000n);
     expect(r.ok).toBe(ok);
