@@ -112,7 +112,7 @@ function buildParts(d: OrderServiceDeps) {
     ...net,
     maxTakerFee: (t) => (d.maxTakerFee[t] === undefined ? null : parseAmount(d.maxTakerFee[t]!, d.coins.decimals(t))),
   });
-  const mine = createMyOrders(d);
+  const mine = createMyOrders({ ...d, backing: backing.cached });
   const preview = createOrderPreview({ ...d, feeFor: taker.feeFor, myKey, backing: backing.check });
   const takerRecords = createTakerRecords({ ...d, myKey });
   const fills = createFillTracking({

@@ -51,6 +51,7 @@ describe('item 5: coin preparation', () => {
     const sent = await maker.call('orders.splitCoins', { ...ask, maxFee: preview.fee });
     expect(sent.txid).toMatch(/^[0-9a-f]{64}$/);
     expect(sent.fee).toBe(preview.fee);
+    console.info('measured: split 3 × 2 DEVA', { fee: preview.fee, feeRate: preview.feeRate, vsize: preview.vsize });
     // The chain's own account of the transaction: exactly the previewed fee left the wallet.
     expect(await feeOf(net.dev.DEVA, sent.txid!)).toBe(sat(preview.fee));
     await maker.until(
@@ -81,6 +82,7 @@ describe('item 5: coin preparation', () => {
     const dry = await maker.call('orders.make', { ...order, dryRun: true });
     expect(dry.preview.coinSplit).toMatchObject({ ticker: 'DEVA', amount: '1.5' });
     const splitFee = sat(dry.preview.coinSplit!.fee);
+    console.info('measured: automatic split for a 1.5 DEVA order', { fee: dry.preview.coinSplit!.fee });
     const made = await maker.call('orders.make', order);
     const id = made.order!.id;
     expect(made.order!.state).toBe('open');
