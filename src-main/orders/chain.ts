@@ -82,7 +82,8 @@ export type ChainCheck = { ok: true } | { ok: false; message: string };
 const MempoolAccept = z
   .array(z.object({ allowed: z.boolean().optional(), 'reject-reason': z.string().optional() }).loose())
   .length(1);
-const TxOut = z.object({ value: CoinJsonAmount }).loose().nullable();
+const TxOut = z.object({ value: CoinJsonAmount, confirmations: z.number().int().optional() }).loose().nullable();
+const MempoolEntry = z.object({ 'bip125-replaceable': z.boolean().optional() }).loose();
 
 /**
  * The service node's check of a proof: it spends exactly the order's outpoints, carries the order
@@ -116,6 +117,9 @@ export async function checkOwnershipProof(
     const out = await node.callAs(TxOut, 'gettxout', [txid, vout, true], { wallet: false });
     if (!out) return { ok: false, message: `the coin ${o} is spent or unknown` };
     total += amountFromCoinJson(out.value, coin.decimals);
+    // Unconfirmed backing is accepted (docs/orders.md §10), unless its maker said it may replace it.
+    if ((out.confirmations ?? 0) < 1 && (await replaceable(node, txid)))
+      return { ok: false, message: `the coin ${o} is unconfirmed and its transaction signals replacement (BIP 125)` };
   }
   if (total < needed)
     return {
@@ -124,6 +128,23 @@ export async function checkOwnershipProof(
     };
   return { ok: true };
 }
+
+/**
+ * Whether an unconfirmed transaction may be replaced (BIP 125, itself or an ancestor). Gone from
+ * the mempool: confirmed meanwhile is not replaceable; otherwise it is refused as replaceable.
+ */
+async function replaceable(node: RpcClient, txid: string): Promise<boolean> {
+  try {
+    const e = await node.callAs(MempoolEntry, 'getmempoolentry', [txid], { wallet: false, retry: false });
+    return e['bip125-replaceable'] === true;
+  } catch {
+    const tx = await node
+      .callAs(ConfirmedTx, 'getrawtransaction', [txid, true], { wallet: false, retry: false })
+      .catch(() => null);
+    return (tx?.confirmations ?? 0) < 1;
+  }
+}
+const ConfirmedTx = z.object({ confirmations: z.number().int().optional() }).loose();
 
 export interface PreparedFee {
   readonly txid: string;

@@ -27,7 +27,7 @@ import type { ServiceNodeEntry, ServiceNodeRegistry } from '../servicenode/index
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
-import { buildOwnershipProof } from './chain.ts';
+import { buildOwnershipProof, parseOutpoint } from './chain.ts';
 import type { NetworkBook } from './network-book.ts';
 import { publishMessage, requestWithRetry, vaultSigner } from './net.ts';
 import type { OrderRecord, RecordStore } from './records.ts';
@@ -41,6 +41,8 @@ export interface LimitSpec {
   partial: { allowed: boolean; minBase: bigint };
   repostOf?: string | null;
   parentStop?: string | null;
+  /** Back the order with one coin of exactly what it offers, split off first if none is free (§10). */
+  prepareCoins?: boolean;
 }
 
 export interface PostingDeps {
@@ -57,6 +59,8 @@ export interface PostingDeps {
   orderLifetimeMs: number;
   /** Coins reserved by this node's other open orders (so one coin never backs two orders). */
   reservedOutpoints: () => ReadonlySet<string>;
+  /** A free coin of exactly `amount`, split off the wallet's free coins when none is (CoinPrep.exactCoin). */
+  prepare?: (ticker: string, amount: bigint) => Promise<{ coin: { outpoint: string; amount: bigint } | null }>;
 }
 
 type Coin = { txid: string; vout: number; amount: bigint };
@@ -132,6 +136,14 @@ async function coinsFor(d: PostingDeps, ticker: string, amount: bigint): Promise
   return picked;
 }
 
+/** One coin of exactly `amount` (docs/orders.md §10): a free one, or the output of a split sent now. */
+async function preparedCoin(d: PostingDeps, ticker: string, amount: bigint): Promise<Coin[]> {
+  const { coin } = await d.prepare!(ticker, amount);
+  if (!coin) throw new ApiError('INTERNAL', `No ${ticker} coin of the order's size could be prepared.`);
+  const { txid, vout } = parseOutpoint(coin.outpoint);
+  return [{ txid, vout, amount: coin.amount }];
+}
+
 /** The order signed by its maker and checked by the service node, or why not. */
 async function signedByServiceNode(
   d: PostingDeps,
@@ -152,7 +164,8 @@ async function signedByServiceNode(
     sn.announce?.fee ?? null,
   );
   if (feeProblem) throw new ApiError('INVALID_PARAMS', `The order is too small: ${feeProblem}.`);
-  const coins = await coinsFor(d, sells, sellAmount);
+  const coins =
+    spec.prepareCoins && d.prepare ? await preparedCoin(d, sells, sellAmount) : await coinsFor(d, sells, sellAmount);
   const refund = (await d.wallets.newAddress(sells, 'hashlock order refund')).address;
   const payout = (await d.wallets.newAddress(receives, 'hashlock order payout')).address;
   const now = d.now();

@@ -35,6 +35,8 @@ export interface MakerDeps {
   holdTimeoutMs: number;
   /** Coins reserved by this node's other open orders (so one coin never backs two orders). */
   reservedOutpoints: () => ReadonlySet<string>;
+  /** Coin preparation for orders made with prepareCoins (docs/orders.md §10). */
+  prepare?: (ticker: string, amount: bigint) => Promise<{ coin: { outpoint: string; amount: bigint } | null }>;
 }
 
 export interface Maker {

@@ -4,9 +4,10 @@
 // as a limit order at its price or a market order within its cap.
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Result } from '../../src-shared/api/contract.ts';
-import { quoteFor } from '../../src-shared/money/index.ts';
+import { formatAmount, quoteFor } from '../../src-shared/money/index.ts';
 import type { Logger } from '../kernel/log.ts';
 import { errorText } from '../kernel/log.ts';
+import type { CoinPrep } from './coin-prep.ts';
 import type { Maker } from './maker.ts';
 import type { NetworkBook } from './network-book.ts';
 import type { MakeParams, OrderParams, OrderTermsParams } from './params.ts';
@@ -28,6 +29,8 @@ export interface MakingDeps {
   preview: OrderPreview;
   view: (rec: OrderRecord) => OrderViewT;
   myKey: () => string | null;
+  /** Coin preparation, for limit orders made with prepareCoins (docs/orders.md §10). */
+  coinPrep?: Pick<CoinPrep, 'exactCoin'>;
 }
 
 export interface Making {
@@ -43,6 +46,7 @@ async function limit(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise
   const quoteAmount = d.params.quote(price, amount, m, p.side === 'sell' ? 'up' : 'down');
   d.params.requireSwappable(m, partial.minBase, price);
   const preview = await d.preview.atPrice(m, p.side, amount, quoteAmount, price, partial.allowed);
+  if (p.prepareCoins) preview.coinSplit = await splitPreview(d, m, p.side, amount, quoteAmount);
   if (p.dryRun) return { order: null, preview, swapIds: [] };
   d.params.requireWallets(m);
   const book = d.book.book(m)!;
@@ -60,8 +64,26 @@ async function limit(d: MakingDeps, p: MakeParams, t: OrderTermsParams): Promise
     baseAmount: amount,
     quoteAmount,
     partial,
+    prepareCoins: p.prepareCoins === true,
   });
   return { order: d.view(rec), preview, swapIds: [] };
+}
+
+/** What prepareCoins would split first: null when a free coin of the exact size is there. */
+async function splitPreview(
+  d: MakingDeps,
+  m: { base: string; quote: string },
+  side: 'buy' | 'sell',
+  amount: bigint,
+  quoteAmount: bigint,
+): Promise<MakeResult['preview']['coinSplit']> {
+  if (!d.coinPrep) throw new ApiError('METHOD_NOT_FOUND', 'This node cannot prepare coins.');
+  const [ticker, size] = side === 'sell' ? [m.base, amount] : [m.quote, quoteAmount];
+  const { split } = await d.coinPrep.exactCoin(ticker, size, true);
+  if (!split) return null;
+  const dec = d.params.decimals(m.base, m.quote);
+  const td = ticker === m.base ? dec.base : dec.quote;
+  return { ticker, amount: formatAmount(size, td), fee: formatAmount(split.plan.fee, td) };
 }
 
 /** A market order: the taker sweeps the book within the price cap now. */

@@ -6,7 +6,14 @@ import type { Price } from '../../src-shared/money/index.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
 import type { NetworkBook } from './network-book.ts';
 import type { OrderParams } from './params.ts';
-import { bookView, networkOrderView, priceText, type MakerIdentityOf, type OrderViewT } from './views.ts';
+import {
+  bookView,
+  networkOrderView,
+  priceText,
+  type BackingOfOrder,
+  type MakerIdentityOf,
+  type OrderViewT,
+} from './views.ts';
 
 export interface MarketViewsDeps {
   markets: readonly Market[];
@@ -19,6 +26,8 @@ export interface MarketViewsDeps {
   now: () => number;
   /** The identity a maker shows on its orders (the identity domain's makerIdentities). */
   makerIdentity?: MakerIdentityOf;
+  /** The unconfirmed-backing mark of a listed order (docs/orders.md §10). */
+  backing?: BackingOfOrder;
 }
 
 export interface MarketViews {
@@ -37,7 +46,7 @@ export function createMarketViews(d: MarketViewsDeps): MarketViews {
       if (!entry) return undefined;
       const m = entry.order.market;
       const dec = d.params.decimals(m.base, m.quote);
-      return networkOrderView(entry, dec, entry.order.maker.pubkey === d.myKey(), d.makerIdentity);
+      return networkOrderView(entry, dec, entry.order.maker.pubkey === d.myKey(), d.makerIdentity, d.backing);
     },
     orders(base, quote) {
       const me = d.myKey();
@@ -47,14 +56,23 @@ export function createMarketViews(d: MarketViewsDeps): MarketViews {
           const book = d.book.book(m)!;
           const dec = d.params.decimals(m.base, m.quote);
           return [...book.list('sell'), ...book.list('buy')].map((e) =>
-            networkOrderView(e, dec, e.order.maker.pubkey === me, d.makerIdentity),
+            networkOrderView(e, dec, e.order.maker.pubkey === me, d.makerIdentity, d.backing),
           );
         });
     },
     orderBook(p) {
       const m = d.params.market(p.base, p.quote);
       const dec = d.params.decimals(m.base, m.quote);
-      return bookView(d.book.book(m)!, p.detail ?? 2, p.depth ?? 50, dec, d.myKey(), d.now(), d.makerIdentity);
+      return bookView(
+        d.book.book(m)!,
+        p.detail ?? 2,
+        p.depth ?? 50,
+        dec,
+        d.myKey(),
+        d.now(),
+        d.makerIdentity,
+        d.backing,
+      );
     },
     markets() {
       return d.markets

@@ -98,6 +98,8 @@ export const ordersModule = defineModule({
         'orders.mine': (p) => orders.getMyOrders(p.includeClosed ?? false),
         'orders.book': (p) => orders.getOrderBook(p),
         'orders.markets': () => orders.getMarkets(),
+        'orders.coins': (p) => orders.coins(p),
+        'orders.splitCoins': (p) => orders.splitCoins(p),
       },
     };
   },

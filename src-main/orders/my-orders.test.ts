@@ -92,3 +92,26 @@ describe("this node's orders", () => {
     expect(mine.list(true).map((o) => o.id)).toEqual(['gone', 'new', 'old']);
   });
 });
+
+describe('item 5: the maker sees its own unconfirmed backing', () => {
+  it('an open maker order carries the mark of its coins; a canceled one and a taker order do not', () => {
+    const records = memoryRecords();
+    records.put(makerRecord({ id: 'open' }));
+    records.put(makerRecord({ id: 'gone', state: 'canceled' }));
+    records.put(takerRecord({ id: 'took' }));
+    const asked: string[] = [];
+    const mine = createMyOrders({
+      records,
+      coins: DEVNET,
+      p2p: { peerId: OUR_PEER },
+      backing: (o) => {
+        asked.push(`${o.id} ${o.market.base} ${o.side} ${o.makerUtxos.length}`);
+        return 'unconfirmed';
+      },
+    });
+    expect(mine.view(records.get('open')!).backing).toBe('unconfirmed');
+    expect(mine.view(records.get('gone')!).backing).toBeUndefined();
+    expect(mine.view(records.get('took')!).backing).toBeUndefined();
+    expect(asked).toEqual(['open DEVA sell 1']);
+  });
+});

@@ -5,13 +5,16 @@ import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { formatAmount } from '../../src-shared/money/index.ts';
 import { isTerminal } from '../../src-shared/orders/state.ts';
 import type { P2pHost } from '../p2p/index.ts';
-import { heldFills, type OrderRecord, type RecordStore } from './records.ts';
+import type { BackedOrder, Backing } from './backing.ts';
+import { heldFills, LISTING_ALIVE, type OrderRecord, type RecordStore } from './records.ts';
 import { priceText, type Decimals, type OrderViewT } from './views.ts';
 
 export interface MyOrdersDeps {
   records: Pick<RecordStore, 'get' | 'all'>;
   coins: CoinTable;
   p2p: Pick<P2pHost, 'peerId'>;
+  /** The unconfirmed-backing mark of a listed order (docs/orders.md §10). */
+  backing?: (o: BackedOrder) => Backing;
 }
 
 export interface MyOrders {
@@ -84,7 +87,16 @@ export function createMyOrders(d: MyOrdersDeps): MyOrders {
           createdAt: rec.createdAt,
         };
     }
-    return recordView(rec, decimals(rec), d.p2p.peerId);
+    const shown = recordView(rec, decimals(rec), d.p2p.peerId);
+    const utxos = (rec.order?.makerUtxos as string[] | undefined) ?? [];
+    if (d.backing && rec.role === 'maker' && LISTING_ALIVE.includes(rec.state) && utxos.length > 0)
+      shown.backing = d.backing({
+        id: rec.id,
+        market: { base: rec.base, quote: rec.quote },
+        side: rec.side,
+        makerUtxos: utxos,
+      });
+    return shown;
   }
   return {
     view,

@@ -10,6 +10,7 @@ import { averagePrice, type BookEntry, type SweepPlan } from '../../src-shared/o
 import { fillQuote } from '../../src-shared/orders/order.ts';
 import type { Market, Order, Side } from '../../src-shared/orders/types.ts';
 import type { WalletService } from '../wallets/index.ts';
+import type { Backing } from './backing.ts';
 import type { NetworkBook } from './network-book.ts';
 import { feePreview, priceText, type Decimals, type FeePreviewT } from './views.ts';
 
@@ -26,6 +27,8 @@ export interface PreviewDeps {
   feeFor: (order: Order) => { ticker: string; amount: bigint } | null;
   /** This node's order key, so a sweep passes its own orders by. */
   myKey: () => string | null;
+  /** The taken order's backing coins as this node's daemon sees them now (docs/orders.md §10). */
+  backing?: (o: Order) => Promise<Backing>;
 }
 
 export interface OrderPreview {
@@ -35,6 +38,16 @@ export interface OrderPreview {
   sweep(m: Market, side: Side, amount: bigint, cap: Price | null): Promise<{ preview: Preview; plan: SweepPlan }>;
   /** Taking `amount` of one listed order. */
   take(entry: BookEntry, amount: bigint): Promise<Preview>;
+}
+
+/** The backing mark of a fill's order; a failed look-up is 'unknown', never a refusal. */
+async function backingOf(d: PreviewDeps, o: Order): Promise<{ backing?: Backing }> {
+  if (!d.backing) return {};
+  try {
+    return { backing: await d.backing(o) };
+  } catch {
+    return { backing: 'unknown' };
+  }
 }
 
 const sideOpposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy');
@@ -124,12 +137,14 @@ async function sweep(
   const dec = decimals(d, m);
   const orders = plan.fills.map((f) => d.book.find(f.orderId)!.order);
   plan.fills.forEach((f, i) => requireSwappable(d, orders[i]!, f.baseAmount, f.quoteAmount));
+  const marks = await Promise.all(orders.map((o) => backingOf(d, o)));
   const preview: Preview = {
-    fills: plan.fills.map((f) => ({
+    fills: plan.fills.map((f, i) => ({
       orderId: f.orderId,
       baseAmount: formatAmount(f.baseAmount, dec.base),
       quoteAmount: formatAmount(f.quoteAmount, dec.quote),
       price: priceText(f.price, dec),
+      ...marks[i],
     })),
     baseAmount: formatAmount(plan.baseFilled, dec.base),
     quoteAmount: formatAmount(plan.quoteTotal, dec.quote),
@@ -162,6 +177,7 @@ async function take(d: PreviewDeps, entry: BookEntry, amount: bigint): Promise<P
         baseAmount: formatAmount(amount, dec.base),
         quoteAmount: formatAmount(quote, dec.quote),
         price: priceText(o.price, dec),
+        ...(await backingOf(d, o)),
       },
     ],
     baseAmount: formatAmount(amount, dec.base),

@@ -4,7 +4,7 @@
 // heard as the internal fact 'swaps.updated'), the taker's trade records, the user's view of its
 // own orders, market views and client events. Coins backing open orders count as locked.
 import { ApiError } from '../../src-shared/api/errors.ts';
-import type { Result } from '../../src-shared/api/contract.ts';
+import type { Params, Result } from '../../src-shared/api/contract.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
 import type { Market } from '../../src-shared/orders/types.ts';
@@ -18,7 +18,10 @@ import type { ServiceNodeRegistry } from '../servicenode/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
+import { createBackingWatch } from './backing.ts';
 import { startClientEvents } from './client-events.ts';
+import { coinsView, splitCoins } from './coin-api.ts';
+import { createCoinPrep } from './coin-prep.ts';
 import { createCoinLocks } from './coin-locks.ts';
 import { createFillTracking } from './fill-tracking.ts';
 import { createMaker } from './maker.ts';
@@ -81,6 +84,8 @@ export interface OrderService {
   getMarkets(): Result<'orders.markets'>;
   /** Coins of `ticker` reserved by open orders and takes not yet handed to the swap engine. */
   lockedAmount(ticker: string): bigint;
+  coins(p: Params<'orders.coins'>): Promise<Result<'orders.coins'>>;
+  splitCoins(p: Params<'orders.splitCoins'>): Promise<Result<'orders.splitCoins'>>;
 }
 
 type Parts = ReturnType<typeof buildParts>;
@@ -93,13 +98,22 @@ function buildParts(d: OrderServiceDeps) {
   const isConfigured = (t: string) => d.wallets.isConfigured(t);
   const params = createOrderParams({ markets: d.markets, coins: d.coins, isConfigured });
   const net = { ...d, seq };
-  const maker = createMaker({ ...net, reservedOutpoints: () => reservedOutpoints(records.all()) });
+  const coinPrep = createCoinPrep(d);
+  const backing = createBackingWatch({
+    ...d,
+    changed: (m) => d.events.emit('orders.bookChanged', { base: m.base, quote: m.quote }),
+  });
+  const maker = createMaker({
+    ...net,
+    reservedOutpoints: () => reservedOutpoints(records.all()),
+    prepare: (ticker, amount) => coinPrep.exactCoin(ticker, amount, false),
+  });
   const taker = createTaker({
     ...net,
     maxTakerFee: (t) => (d.maxTakerFee[t] === undefined ? null : parseAmount(d.maxTakerFee[t]!, d.coins.decimals(t))),
   });
-  const mine = createMyOrders(d);
-  const preview = createOrderPreview({ ...d, feeFor: taker.feeFor, myKey });
+  const mine = createMyOrders({ ...d, backing: backing.cached });
+  const preview = createOrderPreview({ ...d, feeFor: taker.feeFor, myKey, backing: backing.check });
   const takerRecords = createTakerRecords({ ...d, myKey });
   const fills = createFillTracking({
     ...d,
@@ -124,17 +138,19 @@ function buildParts(d: OrderServiceDeps) {
     log,
     now,
   });
-  const making = createMaking({ ...d, maker, taking, stops, params, preview, view: mine.view, myKey });
+  const making = createMaking({ ...d, maker, taking, stops, params, preview, view: mine.view, myKey, coinPrep });
   const views = createMarketViews({
     ...d,
     params,
     lastPrice: (base, quote) => d.history.lastPrice(base, quote),
     isConfigured,
     myKey,
+    backing: backing.cached,
   });
   const tickers = [...new Set(d.markets.flatMap((m) => [m.base, m.quote]))];
   const coinLocks = createCoinLocks({ wallets: d.wallets, records, tickers, log });
-  return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks };
+  const coinApi = { coins: d.coins, prep: coinPrep, params, tickers };
+  return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks, coinApi };
 }
 
 async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): Promise<void> {
@@ -196,5 +212,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     getOrderBook: p.views.orderBook,
     getMarkets: p.views.markets,
     lockedAmount: (ticker) => lockedAmount(d.records.all(), ticker, p.coinLocks.locked(ticker)),
+    coins: (q) => coinsView(p.coinApi, q),
+    splitCoins: (q) => splitCoins(p.coinApi, q),
   };
 }

@@ -7,7 +7,7 @@ import type { OrderBookView } from '../../src-shared/api/order-schemas.ts';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { formatAmount, formatPrice, quoteFor, type Price } from '../../src-shared/money/index.ts';
 import type { BookEntry, OrderBook } from '../../src-shared/orders/book.ts';
-import type { Side } from '../../src-shared/orders/types.ts';
+import type { Order, Side } from '../../src-shared/orders/types.ts';
 import type { OrderState } from '../../src-shared/orders/types.ts';
 import { chainParamsOf, proposeLocktimes, timelockPolicyFor } from '../../src-shared/swaps/timelock.ts';
 
@@ -26,9 +26,19 @@ export const priceText = (p: Price | null, dec: Decimals): string => (p ? format
 export type MakerIdentityOf = (orderKeyHex: string, peerId: string) => OrderViewT['makerIdentity'];
 
 /** A listed order of the network book. */
-export function networkOrderView(e: BookEntry, dec: Decimals, mine: boolean, identityOf?: MakerIdentityOf): OrderViewT {
+/** The unconfirmed-backing mark of a listed order, as this node last saw its coins. */
+export type BackingOfOrder = (o: Order) => NonNullable<OrderViewT['backing']>;
+
+export function networkOrderView(
+  e: BookEntry,
+  dec: Decimals,
+  mine: boolean,
+  identityOf?: MakerIdentityOf,
+  backingOf?: BackingOfOrder,
+): OrderViewT {
   const o = e.order;
   const makerIdentity = identityOf?.(o.maker.pubkey, o.maker.peerId);
+  const backing = backingOf?.(o);
   return {
     id: o.id,
     base: o.market.base,
@@ -50,6 +60,7 @@ export function networkOrderView(e: BookEntry, dec: Decimals, mine: boolean, ide
     createdAt: o.createdAt,
     updatedAt: e.lastSeenAt,
     expiresAt: o.expiresAt,
+    ...(backing ? { backing } : {}),
   };
 }
 
@@ -73,6 +84,7 @@ export function bookView(
   myKey: string | null,
   now: number,
   identityOf?: MakerIdentityOf,
+  backingOf?: BackingOfOrder,
 ): BookViewT {
   const side = (s: Side) => {
     const entries = book.list(s);
@@ -93,7 +105,7 @@ export function bookView(
   if (detail === 3) {
     view.orders = [...book.list('sell'), ...book.list('buy')]
       .slice(0, depth * 2)
-      .map((e) => networkOrderView(e, dec, e.order.maker.pubkey === myKey, identityOf));
+      .map((e) => networkOrderView(e, dec, e.order.maker.pubkey === myKey, identityOf, backingOf));
   }
   return view;
 }

@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { memo, useMemo, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { Result } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { backingMark, backingWarning } from './backing.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { useFormatDecimal } from '../format/number-format.tsx';
 import { chartNumber, fractionDigits } from '../format/decimal.ts';
@@ -252,12 +253,15 @@ function Orders(props: { market: MarketRef; takingId: string | null; onTake(orde
             data-side={o.side}
             disabled={o.mine}
             data-maker={o.makerIdentity?.name ?? undefined}
+            data-backing={o.backing ?? undefined}
             title={
               o.mine
                 ? 'Your own order'
-                : o.makerIdentity
-                  ? `Take this order from ${o.makerIdentity.name ?? 'a verified identity'} (verified identity)`
-                  : 'Take this order'
+                : backingWarning(o.backing)
+                  ? `Take this order (${backingWarning(o.backing)})`
+                  : o.makerIdentity
+                    ? `Take this order from ${o.makerIdentity.name ?? 'a verified identity'} (verified identity)`
+                    : 'Take this order'
             }
             onClick={() => props.onTake(o)}
           >
@@ -265,7 +269,7 @@ function Orders(props: { market: MarketRef; takingId: string | null; onTake(orde
             <span className="book-amount num">{fmt(o.remainingBase, amountPad)}</span>
             <span className="book-total num">{o.partial.allowed ? fmt(o.partial.minBase, amountPad) : 'all'}</span>
             <span className="book-mine" aria-hidden="true">
-              {o.mine ? '\u25cf' : o.makerIdentity ? '\u2713' : ''}
+              {o.mine ? '\u25cf' : backingMark(o.backing) ? '\u26a0' : o.makerIdentity ? '\u2713' : ''}
             </span>
           </button>
         )}

@@ -425,6 +425,20 @@ export const OrderEntry = memo(function OrderEntry(props: {
               </span>,
               base,
             )}
+            {v.kind === 'limit' ? (
+              <label
+                className="check"
+                title="Otherwise the order locks whole wallet coins, which can be far more than it offers."
+              >
+                <input
+                  type="checkbox"
+                  checked={v.prepareCoins}
+                  data-testid="order-prepare-coins"
+                  onChange={(e) => set((f) => ({ ...f, prepareCoins: e.target.checked }))}
+                />
+                <span>Split a coin of this size first if needed (network fee shown in the preview)</span>
+              </label>
+            ) : null}
             {partialApplies(v) ? (
               <div className="partial">
                 <label className="check">

@@ -6,6 +6,7 @@ import type { Result } from '../../src-shared/api/contract.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { isZeroDecimal } from '../format/amount.ts';
 import { useFormatDecimal } from '../format/number-format.tsx';
+import { backingWarning } from './backing.ts';
 
 export type MakeOrderResult = Result<'orders.make'>;
 
@@ -96,6 +97,26 @@ export function PreviewDialog(props: {
           <dd className="num" data-testid="preview-get" data-value={gets.amount}>
             {fmt(gets.amount)} {gets.ticker}
           </dd>
+          {p.fills.map((f) =>
+            backingWarning(f.backing) ? (
+              <p
+                key={`backing-${f.orderId}`}
+                className="note note-warn small"
+                data-testid="preview-backing"
+                data-backing={f.backing}
+                data-order-id={f.orderId}
+              >
+                {backingWarning(f.backing)}
+              </p>
+            ) : null,
+          )}
+          {p.coinSplit ? (
+            <p className="note note-info small" data-testid="preview-coin-split" data-fee={p.coinSplit.fee}>
+              A {p.coinSplit.ticker} coin of exactly {p.coinSplit.amount} is split off your wallet first (network fee{' '}
+              {p.coinSplit.fee} {p.coinSplit.ticker}); the order is marked as backed by an unconfirmed coin until it
+              confirms.
+            </p>
+          ) : null}
           {!isZeroDecimal(p.unfilled) ? (
             <>
               <dt>Not filled</dt>

@@ -28,6 +28,18 @@ describe('order form: params sent to the node are exact decimal strings', () => 
     expect(r.receive).toEqual({ ticker: 'DEVA', amount: '1.5' });
   });
 
+  it('item 5: asks for coin preparation only on a limit order whose box is ticked', () => {
+    const on = checkOrder(form({ side: 'sell', amount: '1', price: '0.5', prepareCoins: true }), ctx);
+    expect(on.params).toMatchObject({ kind: 'limit', prepareCoins: true });
+    const off = checkOrder(form({ side: 'sell', amount: '1', price: '0.5' }), ctx);
+    expect(off.params).not.toHaveProperty('prepareCoins');
+    const market = checkOrder(
+      form({ side: 'sell', kind: 'market', amount: '1', price: '0.5', prepareCoins: true }),
+      ctx,
+    );
+    expect(market.params ?? {}).not.toHaveProperty('prepareCoins');
+  });
+
   it('rounds the quote toward the user\u2019s disadvantage only in what it promises', () => {
     const r = checkOrder(form({ side: 'sell', amount: '0.00000001', price: '0.33333333' }), ctx);
     expect(r.receive).toEqual({ ticker: 'DEVB', amount: '0' });

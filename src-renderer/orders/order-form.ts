@@ -22,6 +22,8 @@ export interface OrderFormValues {
   /** Allow partial fills down to minAmount; the rest stays on the book. */
   partial: boolean;
   minAmount: string;
+  /** Limit orders: split a coin of exactly the order's size off the wallet first if none is free (§10). */
+  prepareCoins: boolean;
 }
 
 export const EMPTY_ORDER_FORM: OrderFormValues = {
@@ -34,6 +36,7 @@ export const EMPTY_ORDER_FORM: OrderFormValues = {
   stopThen: 'market',
   partial: false,
   minAmount: '',
+  prepareCoins: false,
 };
 
 export interface OrderFormContext {
@@ -183,6 +186,7 @@ export function checkOrder(v: OrderFormValues, ctx: OrderFormContext): OrderChec
     else params.priceCap = price.text;
     if (trigger?.ok) params.triggerPrice = trigger.text;
     if (min?.ok) params.minAmount = min.text;
+    if (v.kind === 'limit' && v.prepareCoins) params.prepareCoins = true;
   }
   return { errors, params, spend, receive };
 }

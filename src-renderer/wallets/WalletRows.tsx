@@ -1,5 +1,6 @@
 // One wallet in the table: status and balances, and when opened its receive address,
 // fee estimate and unspent outputs. Disconnecting asks first.
+import { CoinsBlock } from './CoinsBlock.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { Result } from '../../src-shared/api/contract.ts';
@@ -303,6 +304,7 @@ export function WalletRows(props: { wallet: WalletSummary; decimals: number }) {
                 />
                 <FeeBlock ticker={w.ticker} />
                 <UtxoBlock ticker={w.ticker} decimals={props.decimals} />
+                <CoinsBlock ticker={w.ticker} decimals={props.decimals} />
               </div>
             ) : w.error ? (
               <ErrorNote error={w.error} />

@@ -17,6 +17,8 @@ export const walletKeys = {
   coin,
   balance: (ticker: string) => [...coin(ticker), 'balance'] as const,
   utxos: (ticker: string) => [...coin(ticker), 'utxos'] as const,
+  /** Free and locked coins with what locks each (orders.coins). */
+  coinLocks: (ticker: string) => [...coin(ticker), 'coin-locks'] as const,
   fee: (ticker: string, targetBlocks: number) => [...coin(ticker), 'fee', targetBlocks] as const,
 };
 
@@ -34,6 +36,11 @@ export function walletQueries(api: ApiClient) {
       }),
     utxos: (ticker: string) =>
       queryOptions({ queryKey: walletKeys.utxos(ticker), queryFn: () => api.call('wallets.utxos', { ticker }) }),
+    coinLocks: (ticker: string) =>
+      queryOptions({
+        queryKey: walletKeys.coinLocks(ticker),
+        queryFn: () => api.call('orders.coins', { ticker }),
+      }),
     fee: (ticker: string, targetBlocks: number) =>
       queryOptions({
         queryKey: walletKeys.fee(ticker, targetBlocks),

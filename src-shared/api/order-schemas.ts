@@ -45,6 +45,11 @@ export const OrderView = z.object({
   updatedAt: z.number().int(),
   expiresAt: z.number().int().optional(),
   reason: z.string().optional(),
+  /**
+   * The backing coins as this node's daemon sees them (docs/orders.md §10): confirmed, unconfirmed
+   * (one is still in the mempool: the taker's risk), missing (spent or unknown), or unknown.
+   */
+  backing: z.enum(['confirmed', 'unconfirmed', 'missing', 'unknown']).optional(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 
@@ -66,6 +71,11 @@ export const MakeOrderParams = z
     minAmount: DecimalAmount.optional(),
     /** Validate and preview only; nothing is posted or locked. */
     dryRun: z.boolean().optional(),
+    /**
+     * Limit orders: when no free coin holds exactly what the order offers, split one off first
+     * (a wallet transaction paying a network fee; the order is then backed by an unconfirmed coin).
+     */
+    prepareCoins: z.boolean().optional(),
   })
   .strict();
 
@@ -86,7 +96,14 @@ export const FeePreview = z.object({
 
 export const OrderPreview = z.object({
   fills: z.array(
-    z.object({ orderId: z.string(), baseAmount: DecimalAmount, quoteAmount: DecimalAmount, price: DecimalAmount }),
+    z.object({
+      orderId: z.string(),
+      baseAmount: DecimalAmount,
+      quoteAmount: DecimalAmount,
+      price: DecimalAmount,
+      /** The taken order's backing coins as this node sees them; anything but confirmed is a risk. */
+      backing: z.enum(['confirmed', 'unconfirmed', 'missing', 'unknown']).optional(),
+    }),
   ),
   baseAmount: DecimalAmount,
   quoteAmount: DecimalAmount,
@@ -94,12 +111,66 @@ export const OrderPreview = z.object({
   /** Base amount left unfilled by a market order (not posted). */
   unfilled: DecimalAmount,
   fees: FeePreview,
+  /** prepareCoins: the split made first (null: a coin of the exact size is already free). */
+  coinSplit: z.object({ ticker: Ticker, amount: DecimalAmount, fee: DecimalAmount }).nullable().optional(),
 });
 
 export const MakeOrderResult = z.object({
   order: OrderView.nullable(),
   preview: OrderPreview,
   swapIds: z.array(z.string()),
+});
+
+/** One coin of a wallet and what locks it (docs/orders.md §10). */
+export const CoinView = z.object({
+  outpoint: z.string(),
+  amount: DecimalAmount,
+  confirmations: z.number().int(),
+  state: z.enum(['free', 'locked']),
+  lockedBy: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('order'), orderId: z.string() }),
+      z.object({ kind: z.literal('swap'), swapId: z.string(), orderId: z.string() }),
+      z.object({ kind: z.literal('outside') }),
+    ])
+    .nullable(),
+});
+
+export const CoinsView = z.object({
+  ticker: Ticker,
+  free: DecimalAmount,
+  locked: DecimalAmount,
+  coins: z.array(CoinView),
+});
+
+export const SplitCoinsParams = z
+  .object({
+    ticker: Ticker,
+    /** Each new coin's amount. */
+    amount: DecimalAmount,
+    count: z.number().int().min(1).max(50),
+    /** Preview only: nothing is signed, sent or locked. */
+    dryRun: z.boolean().optional(),
+    /** Required to send: the network fee the preview showed; a higher fee is refused. */
+    maxFee: DecimalAmount.optional(),
+  })
+  .strict();
+
+export const SplitCoinsView = z.object({
+  ticker: Ticker,
+  inputs: z.array(z.object({ outpoint: z.string(), amount: DecimalAmount })),
+  outputs: z.array(DecimalAmount),
+  /** '0' when there is no change output. */
+  change: DecimalAmount,
+  /** Change too small to keep, given to the fee. */
+  changeToFee: DecimalAmount,
+  fee: DecimalAmount,
+  feeRate: z.string(),
+  vsize: z.number().int(),
+  /** Null on a dry run. */
+  txid: z.string().nullable(),
+  /** The new coins once sent. */
+  outpoints: z.array(z.string()),
 });
 
 export const BookLevel = z.object({

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { method } from '../api/method.ts';
 import { DecimalAmount, Empty, Ticker } from '../api/schemas.ts';
 import {
+  CoinsView,
   MakeOrderParams,
   MakeOrderResult,
   MarketView,
   OrderBookView,
   OrderIdParam,
   OrderView,
+  SplitCoinsParams,
+  SplitCoinsView,
 } from '../api/order-schemas.ts';
 
 export const methods = {
@@ -61,6 +64,18 @@ export const methods = {
     Empty,
     z.array(MarketView),
     'Markets of the coins this network trades, those with both wallets connected first.',
+  ),
+  'orders.coins': method(
+    z.object({ ticker: Ticker }).strict(),
+    CoinsView,
+    "Every coin of the wallet, free or locked, and what locks each: the open order it backs, the swap about to fund from it, or a lock outside this node's orders (docs/orders.md §10).",
+    { scope: 'read' },
+  ),
+  'orders.splitCoins': method(
+    SplitCoinsParams,
+    SplitCoinsView,
+    "Split free confirmed coins into `count` coins of `amount` (plus change) paid to the wallet's own fresh addresses, so each can back one order. `dryRun` previews inputs, outputs and the network fee; sending needs `maxFee`, the fee the preview showed.",
+    { scope: 'trade' },
   ),
 } as const;
 

@@ -92,6 +92,8 @@ export interface OrderNet<N extends string> {
   readonly nodes: DevNode[];
   readonly sn: DevNode;
   readonly traders: Record<N, DevNode>;
+  /** The auto-miner (pause a chain with `miner.paused.add(ticker)`), once set up. */
+  readonly miner: AutoMiner;
   /** A trader that joins later, knowing only `bootstrap`. */
   addTrader(name: string, o: TraderOptions, bootstrap: readonly DevNode[]): Promise<DevNode>;
 }
@@ -147,6 +149,10 @@ export function useOrderNet<N extends string>(
       return sn;
     },
     traders: made,
+    get miner() {
+      if (!miner) throw new Error('the order net is not set up');
+      return miner;
+    },
     addTrader: (name, o, bootstrap) => createTrader(net, name, o, bootstrap),
   };
 }
