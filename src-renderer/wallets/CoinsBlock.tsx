@@ -7,6 +7,7 @@ import type { Params, Result } from '../../src-shared/api/contract.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { Amount } from '../components/Amount.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { TextField } from '../components/fields.tsx';
 import { useNumberFormat } from '../format/number-format.tsx';
 import { shortenMiddle } from '../format/text.ts';
 import { lockText, splitParams, type SplitForm } from './coin-words.ts';
@@ -17,7 +18,7 @@ type SplitView = Result<'orders.splitCoins'>;
 function SplitPreview(props: { preview: SplitView; decimals: number }) {
   const p = props.preview;
   return (
-    <dl className="kv" data-testid={`split-preview-${p.ticker}`} data-fee={p.fee}>
+    <dl className="facts" data-testid={`split-preview-${p.ticker}`} data-fee={p.fee}>
       <dt>New coins</dt>
       <dd data-testid="split-preview-outputs" data-count={p.outputs.length}>
         {p.outputs.length} × <Amount value={p.outputs[0]} decimals={props.decimals} unit={p.ticker} />
@@ -43,31 +44,23 @@ function SplitFields(props: {
   error: string | null;
 }) {
   return (
-    <>
-      <label>
-        Amount of each coin
-        <input
-          value={props.form.amount}
-          inputMode="decimal"
-          data-testid="split-amount"
-          onChange={(e) => props.setForm((f) => ({ ...f, amount: e.target.value }))}
-        />
-      </label>
-      <label>
-        How many
-        <input
-          value={props.form.count}
-          inputMode="numeric"
-          data-testid="split-count"
-          onChange={(e) => props.setForm((f) => ({ ...f, count: e.target.value }))}
-        />
-      </label>
-      {props.error && props.form.amount !== '' ? (
-        <p className="field-error" data-testid="split-form-error">
-          {props.error}
-        </p>
-      ) : null}
-    </>
+    <div className="split-fields">
+      <TextField
+        label="Amount of each coin"
+        value={props.form.amount}
+        inputMode="decimal"
+        testId="split-amount"
+        error={props.error && props.form.amount !== '' ? props.error : null}
+        onChange={(e) => props.setForm((f) => ({ ...f, amount: e.target.value }))}
+      />
+      <TextField
+        label="How many"
+        value={props.form.count}
+        inputMode="numeric"
+        testId="split-count"
+        onChange={(e) => props.setForm((f) => ({ ...f, count: e.target.value }))}
+      />
+    </div>
   );
 }
 
@@ -137,7 +130,7 @@ function SplitDialog(props: { ticker: string; decimals: number; onClose(): void 
             data-testid="split-confirm"
             onClick={() => send.mutate(preview.data)}
           >
-            Split for a fee of {preview.data.fee} {props.ticker}
+            Split for a fee of <Amount value={preview.data.fee} decimals={props.decimals} unit={props.ticker} />
           </button>
         ) : null}
       </div>
@@ -157,7 +150,15 @@ export function CoinsBlock(props: { ticker: string; decimals: number }) {
       data-testid={`wallet-coins-${props.ticker}`}
     >
       <summary>
-        Coins{coins.data ? ` (${coins.data.coins.length}: ${coins.data.free} free, ${coins.data.locked} locked)` : ''}
+        Coins
+        {coins.data ? (
+          <span className="muted" data-testid={`wallet-coins-summary-${props.ticker}`}>
+            {' '}
+            ({coins.data.coins.length === 1 ? '1 coin' : `${coins.data.coins.length} coins`}:{' '}
+            <Amount value={coins.data.free} decimals={props.decimals} unit={props.ticker} /> free,{' '}
+            <Amount value={coins.data.locked} decimals={props.decimals} unit={props.ticker} /> locked)
+          </span>
+        ) : null}
       </summary>
       {coins.isError ? <ErrorNote error={coins.error} /> : null}
       {coins.data && coins.data.coins.length > 0 ? (
@@ -177,7 +178,14 @@ export function CoinsBlock(props: { ticker: string; decimals: number }) {
             </thead>
             <tbody>
               {coins.data.coins.map((c) => (
-                <tr key={c.outpoint} data-testid="coin-row" data-state={c.state} data-lock={c.lockedBy?.kind ?? 'free'}>
+                <tr
+                  key={c.outpoint}
+                  data-testid="coin-row"
+                  data-state={c.state}
+                  data-lock={c.lockedBy?.kind ?? 'free'}
+                  data-amount={c.amount}
+                  data-confirmations={c.confirmations}
+                >
                   <td className="mono" title={c.outpoint}>
                     {shortenMiddle(c.outpoint, 10, 8)}
                   </td>
