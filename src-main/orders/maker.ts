@@ -35,6 +35,8 @@ export interface MakerDeps {
   holdTimeoutMs: number;
   /** Coins reserved by this node's other open orders (so one coin never backs two orders). */
   reservedOutpoints: () => ReadonlySet<string>;
+  /** Test hook: a SIGKILL at a named step (docs/orders.md §9). */
+  crashAt?: (point: string) => void;
 }
 
 export interface Maker {
@@ -46,6 +48,8 @@ export interface Maker {
   reannounce(): void;
   /** A fill of one of our orders failed before coins were locked: offer its amount again. */
   release(recId: string, holdId: string): void;
+  /** After a restart: starts the swap of a stored hold that never got one. */
+  startHeld(recId: string, holdId: string): Promise<void>;
 }
 
 export function createMaker(d: MakerDeps): Maker {
@@ -67,6 +71,7 @@ export function createMaker(d: MakerDeps): Maker {
       );
       timer = setInterval(listing.sendKeepalives, d.keepaliveMs);
       timer.unref();
+      accepts.resumeAcks();
       listing.reannounce();
     },
     stop() {
@@ -78,5 +83,6 @@ export function createMaker(d: MakerDeps): Maker {
     cancel: listing.cancel,
     reannounce: listing.reannounce,
     release: listing.release,
+    startHeld: accepts.startHeld,
   };
 }
