@@ -44,7 +44,7 @@ export interface Accepts {
   onAccept(req: unknown, peerId: string): Promise<unknown>;
   onHeld(e: Extract<BookEvent, { type: 'held' }>): void;
   /** After a restart: starts the swap of a stored hold that never got one (docs/orders.md §9). */
-  startHeld(recId: string, holdId: string): Promise<void>;
+  startHeld(recId: string, holdId: string, wait: boolean): Promise<HeldStart>;
   /** After a restart: waits again for the holds of the accepts acked before it. */
   resumeAcks(): void;
   stop(): void;
@@ -134,6 +134,9 @@ async function onAccept(d: Ctx, req: unknown, peerId: string): Promise<unknown> 
   return ack;
 }
 
+/** How starting a held fill's swap went: 'pending' when the taker was not reachable and `wait` was asked. */
+export type HeldStart = 'started' | 'pending' | 'ended';
+
 /** What starting a held fill's swap needs of its order. */
 type HeldTerms = Pick<Order, 'id' | 'side'> & { market: Pick<Order['market'], 'base' | 'quote'> };
 
@@ -143,9 +146,10 @@ async function startSwap(
   holdId: string,
   ack: { takerPeerId: string },
   order: HeldTerms,
-): Promise<void> {
+  wait = false,
+): Promise<HeldStart> {
   const fill = d.records.get(recId)?.fills.find((f) => f.holdId === holdId);
-  if (!fill || !d.swaps) return;
+  if (!fill || !d.swaps) return 'ended';
   const base = { ticker: order.market.base, amount: fill.baseAmount };
   const quote = { ticker: order.market.quote, amount: fill.quoteAmount };
   d.crashAt?.('orders.maker.before-swap');
@@ -153,7 +157,10 @@ async function startSwap(
   try {
     await d.swaps.startSwap({ peerId: ack.takerPeerId, sell, buy, swapId: holdId, orderId: order.id });
     d.log.info('swap started for a held order', { orderId: order.id, swapId: holdId });
+    return 'started';
   } catch (err) {
+    // After a restart the taker may not be connected yet: it is asked again while it agrees.
+    if (wait && err instanceof ApiError && err.code === 'PEER_UNREACHABLE') return 'pending';
     d.log.warn('could not start the swap of a held order', {
       orderId: order.id,
       swapId: holdId,
@@ -166,6 +173,7 @@ async function startSwap(
       f.reason = `the swap could not start: ${errorText(err)}`;
     });
     d.release(recId, holdId);
+    return 'ended';
   }
 }
 
@@ -195,12 +203,12 @@ export function createAccepts(deps: AcceptsDeps): Accepts {
   return {
     onAccept: (req, peerId) => onAccept(d, req, peerId),
     onHeld: (e) => onHeld(d, e),
-    startHeld(recId, holdId) {
+    startHeld(recId, holdId, wait) {
       const rec = d.records.get(recId);
       const fill = rec?.fills.find((f) => f.holdId === holdId);
-      if (!rec || !fill) return Promise.resolve();
+      if (!rec || !fill) return Promise.resolve('ended');
       const terms = { id: fill.orderId, side: fill.makerSide, market: { base: rec.base, quote: rec.quote } };
-      return startSwap(d, recId, holdId, { takerPeerId: fill.counterparty }, terms);
+      return startSwap(d, recId, holdId, { takerPeerId: fill.counterparty }, terms, wait);
     },
     resumeAcks() {
       for (const rec of d.records.all()) {

@@ -9,7 +9,7 @@ import type { ServiceNodeRegistry } from '../servicenode/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
-import { createAccepts } from './maker-accepts.ts';
+import { createAccepts, type HeldStart } from './maker-accepts.ts';
 import { createListing } from './maker-listing.ts';
 import { createPosting, type LimitSpec } from './maker-post.ts';
 import type { NetworkBook } from './network-book.ts';
@@ -49,7 +49,7 @@ export interface Maker {
   /** A fill of one of our orders failed before coins were locked: offer its amount again. */
   release(recId: string, holdId: string): void;
   /** After a restart: starts the swap of a stored hold that never got one. */
-  startHeld(recId: string, holdId: string): Promise<void>;
+  startHeld(recId: string, holdId: string, wait: boolean): Promise<HeldStart>;
 }
 
 export function createMaker(d: MakerDeps): Maker {

@@ -16,7 +16,13 @@ const stored = (ack?: unknown) => ({
   feeInputs: [],
 });
 
-function setup(recs: OrderRecord[], o: { swaps?: string[]; retake?: 'held' | 'pending' | 'ended' } = {}) {
+interface Fakes {
+  swaps?: string[];
+  retake?: 'held' | 'pending' | 'ended';
+  start?: Array<'started' | 'pending' | 'ended'>;
+}
+
+function setup(recs: OrderRecord[], o: Fakes = {}) {
   let clock = T0 + 1000;
   const records = memoryRecords(() => clock);
   for (const r of recs) records.put(r);
@@ -57,8 +63,9 @@ function setup(recs: OrderRecord[], o: { swaps?: string[]; retake?: 'held' | 'pe
       },
     },
     maker: {
-      async startHeld(recId, holdId) {
-        calls.push(`start ${holdId}`);
+      async startHeld(_recId, holdId, wait) {
+        calls.push(`start ${holdId}${wait ? '' : ' or end'}`);
+        return o.start?.shift() ?? 'started';
       },
     },
     catchUp: (id) => calls.push(`catch-up ${id}`),
@@ -139,5 +146,26 @@ describe('order-layer recovery after a restart', () => {
     await s.recovery.check();
     s.recovery.stop();
     expect(s.calls).toEqual(['start swap-1']);
+  });
+
+  it('maker restarted before the taker is reachable: asked again while the taker agrees, then started or ended', async () => {
+    const rec = makerRecord({ state: 'hold', remainingBase: 0n, fills: [fill({ state: 'hold' })] });
+    const s = setup([rec], { start: ['pending', 'pending'] });
+    await s.recovery.start();
+    await s.recovery.check();
+    s.at(T0 + SWAP_START_MS);
+    await s.recovery.check();
+    await s.recovery.check();
+    s.recovery.stop();
+    expect(s.calls).toEqual(['start swap-1', 'start swap-1', 'start swap-1 or end']);
+  });
+
+  it('a hold that arrives while running is started by its own handler, never by recovery', async () => {
+    const s = setup([]);
+    await s.recovery.start();
+    s.records.put(makerRecord({ state: 'hold', remainingBase: 0n, fills: [fill({ state: 'hold' })] }));
+    await s.recovery.check();
+    s.recovery.stop();
+    expect(s.calls).toEqual([]);
   });
 });

@@ -37,6 +37,8 @@ export interface Recovery {
 type Ctx = RecoveryDeps & {
   /** Taker fills found accepting at start: no take of this process is running for them. */
   orphans: Set<string>;
+  /** Maker fills found held with no swap at start (hold ids): no start of this process is running for them. */
+  heldOrphans: Set<string>;
 };
 
 function swapKnown(d: Ctx, swapId: string | null): boolean {
@@ -80,10 +82,14 @@ async function act(d: Ctx, rec: OrderRecord, f: FillRecord, atStart: boolean): P
     case 'follow':
       if (atStart) d.catchUp(f.holdId!);
       return;
-    case 'start-swap':
-      // Only at start: while running, the hold's own handler starts the swap.
-      if (atStart) await d.maker.startHeld(rec.id, f.holdId!);
+    case 'start-swap': {
+      // Only holds found at start: while running, the hold's own handler starts the swap. The
+      // taker may not be connected yet: asked again while its agreement lasts, then given up.
+      if (!d.heldOrphans.has(f.holdId!)) return;
+      const r = await d.maker.startHeld(rec.id, f.holdId!, facts.now < f.at + d.swapStartMs);
+      if (r !== 'pending') d.heldOrphans.delete(f.holdId!);
       return;
+    }
     case 'expire':
       d.log.warn('a held fill got no swap: it ends', { orderId: f.orderId, holdId: f.holdId });
       d.records.update(rec.id, (r) => {
@@ -117,7 +123,7 @@ async function look(d: Ctx, atStart: boolean): Promise<void> {
 }
 
 export function createRecovery(deps: RecoveryDeps): Recovery {
-  const d: Ctx = { ...deps, orphans: new Set() };
+  const d: Ctx = { ...deps, orphans: new Set(), heldOrphans: new Set() };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   const check = (atStart = false): Promise<void> => {
@@ -127,7 +133,10 @@ export function createRecovery(deps: RecoveryDeps): Recovery {
   return {
     async start() {
       for (const rec of d.records.all())
-        if (rec.role === 'taker') for (const f of rec.fills) if (f.state === 'accepting') d.orphans.add(f.acceptId);
+        for (const f of rec.fills) {
+          if (rec.role === 'taker' && f.state === 'accepting') d.orphans.add(f.acceptId);
+          if (rec.role === 'maker' && f.state === 'hold' && f.holdId) d.heldOrphans.add(f.holdId);
+        }
       await check(true);
       timer = setInterval(() => void check(), d.checkMs ?? 2000);
       timer.unref();
