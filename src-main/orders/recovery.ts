@@ -3,6 +3,7 @@
 // gets its swap, the taker's interrupted take is sent again or released with its fee said; then,
 // every checkMs, the fills still waiting (a take whose service node was unreachable, a held taker
 // fill whose swap has not come) are looked at again until they end.
+import { isTerminal } from '../../src-shared/orders/state.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import { settle } from './fill-tracking.ts';
@@ -113,6 +114,7 @@ async function look(d: Ctx, atStart: boolean): Promise<void> {
   for (const rec of d.records.all()) {
     if (rec.kind === 'stop') continue;
     for (const f of [...rec.fills]) {
+      if (isTerminal(f.state)) continue;
       try {
         await act(d, rec, f, atStart);
       } catch (err) {
