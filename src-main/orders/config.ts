@@ -22,6 +22,11 @@ export const OrdersConfig = z
     /** How long a maker that acked an accept waits for the service node's hold before it takes other accepts. */
     holdTimeoutMs: z.number().int().min(500).max(600_000).default(30_000),
     /**
+     * How long a taker's agreement to the maker's swap lasts after a take, and so how long its held
+     * fill waits for the maker to start the swap before it ends (docs/orders.md §9).
+     */
+    swapStartMs: z.number().int().min(5000).max(3_600_000).default(600_000),
+    /**
      * Most taker fee this node pays per fill, by fee coin. A coin not listed: at most 1 % of what
      * the fill moves in that coin, and no fee at all in a coin the fill does not move.
      */

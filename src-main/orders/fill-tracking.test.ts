@@ -46,12 +46,15 @@ describe("a taker's fill follows its swap", () => {
     expect(t.finished).toEqual(['take-1/swap-1']);
   });
 
-  it("a swap that failed before funding cancels the fill with the swap's reason", () => {
+  it("a swap that failed before funding cancels the fill with the swap's reason, saying the taker fee was paid", () => {
     const t = setup(takerRecord({ fills: [fill({ state: 'hold' })] }));
     t.tracking.onSwap(
       swapSummary({ state: 'failedBeforeFunding', terminal: true, reason: { code: 'TIMEOUT', message: 'no answer' } }),
     );
-    expect(t.get().fills[0]).toMatchObject({ state: 'canceled', reason: 'no answer' });
+    expect(t.get().fills[0]).toMatchObject({
+      state: 'canceled',
+      reason: expect.stringMatching(/^fee paid, no swap: no answer \(the fee transaction (fe)+ is spent\)$/),
+    });
     expect(t.get().state).toBe('canceled');
     expect(t.released).toEqual([]);
   });

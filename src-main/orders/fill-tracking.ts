@@ -6,6 +6,7 @@ import type { SwapSummary } from '../../src-shared/api/schemas.ts';
 import { isTerminal } from '../../src-shared/orders/state.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { SwapEngine } from '../swaps/index.ts';
+import { feePaidNoSwap } from './recovery-plan.ts';
 import { advanceFill, fillsState, type FillRecord, type OrderRecord, type RecordStore } from './records.ts';
 import { swapPhaseToOrderState } from './views.ts';
 
@@ -63,6 +64,9 @@ export function createFillTracking(d: FillTrackingDeps): FillTracking {
       if (next.state === f.state) return;
       f.state = next.state;
       if (f.state === 'canceled' && s.reason) f.reason = s.reason.message;
+      // A taker's fee went out with the hold: a swap that stops before any lock does not give it back.
+      if (f.state === 'canceled' && r.role === 'taker')
+        f.reason = feePaidNoSwap(f, s.reason?.message ?? 'the swap stopped before any coins were locked');
       changed = f;
       settle(r);
     });

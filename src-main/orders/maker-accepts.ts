@@ -36,11 +36,17 @@ export interface AcceptsDeps {
   ackLiveMs?: number;
   /** A fill that failed before coins were locked, to be offered again (Listing.release). */
   release: (recId: string, holdId: string) => void;
+  /** Test hook: a SIGKILL at a named step (docs/orders.md §9). */
+  crashAt?: (point: string) => void;
 }
 
 export interface Accepts {
   onAccept(req: unknown, peerId: string): Promise<unknown>;
   onHeld(e: Extract<BookEvent, { type: 'held' }>): void;
+  /** After a restart: starts the swap of a stored hold that never got one (docs/orders.md §9). */
+  startHeld(recId: string, holdId: string, wait: boolean): Promise<HeldStart>;
+  /** After a restart: waits again for the holds of the accepts acked before it. */
+  resumeAcks(): void;
   stop(): void;
 }
 
@@ -77,7 +83,7 @@ export const ackLifeOf = (holdTimeoutMs: number): number =>
   DEFAULT_REPLAY_LIMITS.maxAgeMs + DEFAULT_REPLAY_LIMITS.maxSkewMs + holdTimeoutMs;
 
 /** The order goes back to the next taker when no hold came for this accept in time. */
-function awaitHold(d: Ctx, recId: string, acceptId: string): void {
+function awaitHold(d: Ctx, recId: string, acceptId: string, waitMs = d.ackLiveMs): void {
   const t = setTimeout(() => {
     d.holdTimers.delete(acceptId);
     d.records.update(recId, (r) => {
@@ -86,7 +92,7 @@ function awaitHold(d: Ctx, recId: string, acceptId: string): void {
       const back = transitionOrder(r.state, { type: 'accept-failed' });
       if (back.ok) r.state = back.state;
     });
-  }, d.ackLiveMs);
+  }, waitMs);
   t.unref();
   d.holdTimers.set(acceptId, t);
 }
@@ -128,22 +134,33 @@ async function onAccept(d: Ctx, req: unknown, peerId: string): Promise<unknown> 
   return ack;
 }
 
+/** How starting a held fill's swap went: 'pending' when the taker was not reachable and `wait` was asked. */
+export type HeldStart = 'started' | 'pending' | 'ended';
+
+/** What starting a held fill's swap needs of its order. */
+type HeldTerms = Pick<Order, 'id' | 'side'> & { market: Pick<Order['market'], 'base' | 'quote'> };
+
 async function startSwap(
   d: Ctx,
   recId: string,
   holdId: string,
   ack: { takerPeerId: string },
-  order: Order,
-): Promise<void> {
+  order: HeldTerms,
+  wait = false,
+): Promise<HeldStart> {
   const fill = d.records.get(recId)?.fills.find((f) => f.holdId === holdId);
-  if (!fill || !d.swaps) return;
+  if (!fill || !d.swaps) return 'ended';
   const base = { ticker: order.market.base, amount: fill.baseAmount };
   const quote = { ticker: order.market.quote, amount: fill.quoteAmount };
+  d.crashAt?.('orders.maker.before-swap');
   const [sell, buy] = order.side === 'sell' ? [base, quote] : [quote, base];
   try {
     await d.swaps.startSwap({ peerId: ack.takerPeerId, sell, buy, swapId: holdId, orderId: order.id });
     d.log.info('swap started for a held order', { orderId: order.id, swapId: holdId });
+    return 'started';
   } catch (err) {
+    // After a restart the taker may not be connected yet: it is asked again while it agrees.
+    if (wait && err instanceof ApiError && err.code === 'PEER_UNREACHABLE') return 'pending';
     d.log.warn('could not start the swap of a held order', {
       orderId: order.id,
       swapId: holdId,
@@ -156,6 +173,7 @@ async function startSwap(
       f.reason = `the swap could not start: ${errorText(err)}`;
     });
     d.release(recId, holdId);
+    return 'ended';
   }
 }
 
@@ -172,6 +190,7 @@ function onHeld(d: Ctx, e: Extract<BookEvent, { type: 'held' }>): void {
     const t = transitionOrder(r.state, { type: 'held', remainingBase: e.remainingBase });
     if (t.ok) r.state = t.state;
   });
+  d.crashAt?.('orders.maker.after-hold');
   if (!ack) {
     d.log.warn('a hold of our order for an accept we never acked', { orderId: rec.id, acceptId: e.hold.acceptId });
     return;
@@ -184,6 +203,20 @@ export function createAccepts(deps: AcceptsDeps): Accepts {
   return {
     onAccept: (req, peerId) => onAccept(d, req, peerId),
     onHeld: (e) => onHeld(d, e),
+    startHeld(recId, holdId, wait) {
+      const rec = d.records.get(recId);
+      const fill = rec?.fills.find((f) => f.holdId === holdId);
+      if (!rec || !fill) return Promise.resolve('ended');
+      const terms = { id: fill.orderId, side: fill.makerSide, market: { base: rec.base, quote: rec.quote } };
+      return startSwap(d, recId, holdId, { takerPeerId: fill.counterparty }, terms, wait);
+    },
+    resumeAcks() {
+      for (const rec of d.records.all()) {
+        if (rec.role !== 'maker' || rec.state !== 'accepting') continue;
+        if (rec.acks.length === 0) awaitHold(d, rec.id, '', 0);
+        for (const a of rec.acks) awaitHold(d, rec.id, a.acceptId, Math.max(0, a.at + d.ackLiveMs - d.now()));
+      }
+    },
     stop() {
       for (const t of d.holdTimers.values()) clearTimeout(t);
     },

@@ -9,7 +9,7 @@ import type { ServiceNodeRegistry } from '../servicenode/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
-import { createAccepts } from './maker-accepts.ts';
+import { createAccepts, type HeldStart } from './maker-accepts.ts';
 import { createListing } from './maker-listing.ts';
 import { createPosting, type LimitSpec } from './maker-post.ts';
 import type { NetworkBook } from './network-book.ts';
@@ -37,6 +37,8 @@ export interface MakerDeps {
   reservedOutpoints: () => ReadonlySet<string>;
   /** Coin preparation for orders made with prepareCoins (docs/orders.md §10). */
   prepare?: (ticker: string, amount: bigint) => Promise<{ coin: { outpoint: string; amount: bigint } | null }>;
+  /** Test hook: a SIGKILL at a named step (docs/orders.md §9). */
+  crashAt?: (point: string) => void;
 }
 
 export interface Maker {
@@ -48,6 +50,8 @@ export interface Maker {
   reannounce(): void;
   /** A fill of one of our orders failed before coins were locked: offer its amount again. */
   release(recId: string, holdId: string): void;
+  /** After a restart: starts the swap of a stored hold that never got one. */
+  startHeld(recId: string, holdId: string, wait: boolean): Promise<HeldStart>;
 }
 
 export function createMaker(d: MakerDeps): Maker {
@@ -69,6 +73,7 @@ export function createMaker(d: MakerDeps): Maker {
       );
       timer = setInterval(listing.sendKeepalives, d.keepaliveMs);
       timer.unref();
+      accepts.resumeAcks();
       listing.reannounce();
     },
     stop() {
@@ -80,5 +85,6 @@ export function createMaker(d: MakerDeps): Maker {
     cancel: listing.cancel,
     reannounce: listing.reannounce,
     release: listing.release,
+    startHeld: accepts.startHeld,
   };
 }

@@ -59,6 +59,8 @@ export const ordersModule = defineModule({
       keepaliveMs: cfg.keepaliveMs,
       orderLifetimeMs: cfg.orderLifetimeMs,
       holdTimeoutMs: cfg.holdTimeoutMs,
+      swapStartMs: cfg.swapStartMs,
+      ...(c.host.crashAt ? { crashAt: c.host.crashAt } : {}),
       maxTakerFee: cfg.maxTakerFee,
       vault: c.vault,
       wallets: c.wallets,

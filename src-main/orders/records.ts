@@ -31,6 +31,20 @@ export interface FillRecord {
   reposted?: boolean;
   /** The trade record was made (taker). */
   recorded?: boolean;
+  /** Taker, while accepting: what a restart needs to ask the service node again (docs/orders.md §9). */
+  take?: StoredTake;
+}
+
+/**
+ * A taker's take as it was (or is about to be) sent: the signed accept and fee transaction, stored
+ * before the accept leaves; the maker's ack, stored before the take goes to the service node.
+ */
+export interface StoredTake {
+  readonly accept: Record<string, unknown>;
+  ack?: unknown;
+  readonly feeTicker: string;
+  readonly feeTx: string;
+  readonly feeInputs: ReadonlyArray<{ readonly txid: string; readonly vout: number }>;
 }
 
 export interface AckRecord {

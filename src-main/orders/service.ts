@@ -34,6 +34,7 @@ import { createOrderParams, type MakeParams } from './params.ts';
 import { createOrderPreview } from './preview.ts';
 import type { RecordStore } from './records.ts';
 import { lockedAmount, reservedOutpoints } from './reserved.ts';
+import { createRecovery } from './recovery.ts';
 import { createStopOrders, followFiredOrders } from './stops.ts';
 import { createTaker } from './taker.ts';
 import { createTakerRecords } from './taker-record.ts';
@@ -50,6 +51,10 @@ export interface OrderServiceDeps {
   keepaliveMs: number;
   orderLifetimeMs: number;
   holdTimeoutMs: number;
+  /** How long a taker's agreement to the maker's swap lasts, and its held fill waits for that swap (docs/orders.md §9). */
+  swapStartMs: number;
+  /** Test hook: a SIGKILL at a named step of the order layer (docs/orders.md §9). */
+  crashAt?: (point: string) => void;
   /** Most taker fee per fill, by fee coin, as decimal strings. */
   maxTakerFee: Readonly<Record<string, string>>;
   vault: Pick<Vault, 'status' | 'networkPublicKey' | 'signNetworkDigest'>;
@@ -110,6 +115,7 @@ function buildParts(d: OrderServiceDeps) {
   });
   const taker = createTaker({
     ...net,
+    allowTtlMs: d.swapStartMs,
     maxTakerFee: (t) => (d.maxTakerFee[t] === undefined ? null : parseAmount(d.maxTakerFee[t]!, d.coins.decimals(t))),
   });
   const mine = createMyOrders({ ...d, backing: backing.cached });
@@ -150,7 +156,8 @@ function buildParts(d: OrderServiceDeps) {
   const tickers = [...new Set(d.markets.flatMap((m) => [m.base, m.quote]))];
   const coinLocks = createCoinLocks({ wallets: d.wallets, records, tickers, log });
   const coinApi = { coins: d.coins, prep: coinPrep, params, tickers };
-  return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks, coinApi };
+  const recovery = createRecovery({ ...d, taker, maker, catchUp: fills.catchUp });
+  return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks, coinApi, recovery };
 }
 
 async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): Promise<void> {
@@ -177,6 +184,8 @@ async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): 
     }),
   );
   p.fills.catchUpAll();
+  // Every fill not at an end is driven to one (docs/orders.md §9); takes may wait on the network.
+  void p.recovery.start();
   p.takerRecords.resume();
   // Backing coins are locked while their order is open, and released when it ends (docs/orders.md §4).
   unsubs.push(
@@ -195,6 +204,7 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
     stop() {
       p.life.stopped = true;
       p.maker.stop();
+      p.recovery.stop();
       for (const u of unsubs.splice(0)) u();
     },
     makeOrder: p.making.makeOrder,

@@ -12,19 +12,19 @@ import {
   signedMessageId,
 } from '../../src-shared/protocol/orders.ts';
 import type { Signer } from '../../src-shared/protocol/canonical.ts';
-import { fillQuote, makerReceivesTicker, makerSellsTicker } from '../../src-shared/orders/order.ts';
 import type { Order } from '../../src-shared/orders/types.ts';
 import { validateAck } from '../../src-shared/orders/validate.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/index.ts';
+import { peerFailure, type P2pHost } from '../p2p/index.ts';
 import type { ServiceNodeRegistry } from '../servicenode/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { WalletService } from '../wallets/index.ts';
+import { defaultMaxFee, legsOf, type Legs } from './taker-legs.ts';
 import { prepareFeeTx, releaseFeeTx, type PreparedFee } from './chain.ts';
 import type { NetworkBook } from './network-book.ts';
 import { requestWithRetry, vaultSigner, type SeqCounter } from './net.ts';
-import { advanceFill, type FillRecord, type RecordStore } from './records.ts';
+import { advanceFill, type FillRecord, type RecordStore, type StoredTake } from './records.ts';
 
 export interface TakerDeps {
   coins: CoinTable;
@@ -40,8 +40,10 @@ export interface TakerDeps {
   now: () => number;
   /** Most fee this node pays per fill, by fee coin (base units); a coin not listed: defaultMaxFee. */
   maxTakerFee: (ticker: string) => bigint | null;
-  /** How long the agreement to the maker's swap stays open. */
+  /** How long the agreement to the maker's swap stays open (orders.swapStartMs). */
   allowTtlMs?: number;
+  /** Test hook: a SIGKILL at a named step (docs/orders.md §9). */
+  crashAt?: (point: string) => void;
 }
 
 export interface Taker {
@@ -49,18 +51,21 @@ export interface Taker {
   feeFor(order: Order): { ticker: string; amount: bigint; address: string } | null;
   /** Takes `baseAmount` of `order` for the taker record `recId`; resolves to the hold id, or null when the take failed (the fill says why). */
   takeFill(recId: string, order: Order, baseAmount: bigint): Promise<string | null>;
+  /**
+   * After a restart: sends the stored take of an accepting fill again. 'held' (the fill is held),
+   * 'pending' (the service node could not be reached: ask again later) or 'ended' (refused: the
+   * fill is canceled, saying whether the fee went out).
+   */
+  retake(recId: string, acceptId: string): Promise<'held' | 'pending' | 'ended'>;
+  /** Ends an accepting fill whose take never left: its fee's coins are unlocked. */
+  release(recId: string, acceptId: string, reason: string): Promise<void>;
+  /** Ends an accepting fill the service node never answered: says whether the fee went out. */
+  giveUp(recId: string, acceptId: string, why: string): Promise<void>;
 }
+
+export { defaultMaxFee, legsOf, DEFAULT_MAX_FEE_PER_MILLE } from './taker-legs.ts';
 
 type Fee = { ticker: string; amount: bigint; address: string };
-
-/** What the taker gives and gets for `baseAmount` of an order. */
-interface Legs {
-  quoteAmount: bigint;
-  gives: string;
-  giveAmount: bigint;
-  gets: string;
-  getAmount: bigint;
-}
 
 /** An accept on its way: the fill it made, and the fee payment that must be released if it fails. */
 interface SentAccept {
@@ -69,33 +74,6 @@ interface SentAccept {
   feeWallet: ReturnType<WalletService['rpc']>;
   prepared: PreparedFee;
   release: () => Promise<void>;
-}
-
-export function legsOf(order: Order, baseAmount: bigint): Legs {
-  const quoteAmount = fillQuote(order.price, baseAmount, order.side);
-  return {
-    quoteAmount,
-    gives: makerReceivesTicker(order),
-    giveAmount: order.side === 'sell' ? quoteAmount : baseAmount,
-    gets: makerSellsTicker(order),
-    getAmount: order.side === 'sell' ? baseAmount : quoteAmount,
-  };
-}
-
-/** Share of a fill a taker fee may take when no cap is configured for its coin: 1 %. */
-export const DEFAULT_MAX_FEE_PER_MILLE = 10n;
-
-/**
- * The cap on a taker fee in `ticker` when none is configured (docs/orders.md §7): 1 % of what the
- * fill moves in that coin; null when the fill does not move that coin (then only a configured cap
- * lets the fee be paid), so a bot or a market order never pays whatever a service node asks.
- */
-export function defaultMaxFee(
-  legs: Pick<Legs, 'gives' | 'giveAmount' | 'gets' | 'getAmount'>,
-  ticker: string,
-): bigint | null {
-  const moved = ticker === legs.gives ? legs.giveAmount : ticker === legs.gets ? legs.getAmount : null;
-  return moved === null ? null : (moved * DEFAULT_MAX_FEE_PER_MILLE) / 1000n;
 }
 
 function feeFor(d: TakerDeps, order: Order): Fee | null {
@@ -117,6 +95,7 @@ function fail(d: TakerDeps, recId: string, acceptId: string, reason: string): nu
   setFill(d, recId, acceptId, (f) => {
     f.state = 'canceled';
     f.reason = reason;
+    delete f.take;
   });
   return null;
 }
@@ -193,6 +172,7 @@ async function prepareAccept(
       price: order.price,
       makerSide: order.side,
       at: d.now(),
+      take: { accept, feeTicker: fee.ticker, feeTx: prepared.hex, feeInputs: prepared.inputs },
     });
   });
   const release = () =>
@@ -225,39 +205,49 @@ async function askMaker(d: TakerDeps, order: Order, sent: SentAccept): Promise<{
   return { ack: ackWire };
 }
 
-/** Asks the order's service node for the hold and checks it is ours; the hold's wire form, or why not. */
-async function askHold(
-  d: TakerDeps,
-  order: Order,
-  sent: SentAccept,
-  ackWire: unknown,
-): Promise<{ holdId: string } | { failed: string }> {
+/** A take to send: the accept the maker acked, its ack and the signed fee, to the order's service node. */
+interface TakeSpec {
+  orderId: string;
+  serviceNode: string;
+  acceptId: string;
+  accept: Record<string, unknown>;
+  ack: unknown;
+  feeTx: string;
+}
+
+type HoldAnswer = { holdId: string } | { failed: string; transient: boolean };
+
+const RETRYABLE = new Set(['unreachable', 'reset', 'timeout']);
+
+/** Asks the order's service node for the hold and checks it is ours; the hold's id, or why not. */
+async function askHold(d: TakerDeps, t: TakeSpec): Promise<HoldAnswer> {
   let holdWire: unknown;
-  const sn = d.registry.get(order.serviceNode.pubkey);
+  const sn = d.registry.get(t.serviceNode);
+  if (!sn) return { failed: 'the service node of the order is not online', transient: true };
   try {
-    if (!sn) throw new Error('the service node went away');
     // The signed fee rides in the take: the service node broadcasts it as it gives the hold.
-    const take = { type: 'order.take', accept: sent.accept, ack: ackWire, feeTx: sent.prepared.hex };
+    const take = { type: 'order.take', accept: t.accept, ack: t.ack, feeTx: t.feeTx };
     holdWire = await requestWithRetry(d.p2p, sn.registration.peerId, ORDER_PROTOCOLS.take, take, {
       timeoutMs: 30_000,
       overRelay: true,
     });
   } catch (err) {
-    return { failed: `the service node did not hold the order: ${errorText(err)}` };
+    const transient = RETRYABLE.has(peerFailure(err)?.reason ?? '');
+    return { failed: `the service node did not hold the order: ${errorText(err)}`, transient };
   }
   const hold = decodeOrderMessage(holdWire, 'order.hold');
   if (
     !hold.ok ||
-    hold.msg.acceptId !== sent.acceptId ||
-    hold.msg.orderId !== order.id ||
-    hold.msg.serviceNode !== order.serviceNode.pubkey
+    hold.msg.acceptId !== t.acceptId ||
+    hold.msg.orderId !== t.orderId ||
+    hold.msg.serviceNode !== t.serviceNode
   ) {
-    return { failed: 'the service node answered with something that is not our hold' };
+    return { failed: 'the service node answered with something that is not our hold', transient: false };
   }
   // Gossip may have brought the same hold already; either way the book now obeys it.
   const applied = d.book.ingest('order.hold', holdWire, null);
   if (!applied.ok && applied.reason !== 'replayed' && applied.reason !== 'unknown-order')
-    return { failed: `the hold does not check (${applied.reason}): ${applied.message}` };
+    return { failed: `the hold does not check (${applied.reason}): ${applied.message}`, transient: false };
   return { holdId: signedMessageId(holdWire as { type: 'order.hold' }) };
 }
 
@@ -266,15 +256,15 @@ async function askHold(
  * hold, so normally it did not, and its coins are given back; if it did (the hold may still come
  * by gossip), the coins stay spent and the user is told.
  */
-async function feeOutcome(d: TakerDeps, sent: SentAccept): Promise<string> {
-  const known = await sent.feeWallet
-    .call('getrawtransaction', [sent.prepared.txid], { wallet: false, retry: false })
-    .then(
-      () => true,
-      () => false,
-    );
-  if (known) return `the fee transaction ${sent.prepared.txid} was sent`;
-  await sent.release();
+async function feeOutcome(d: TakerDeps, feeWallet: SentAccept['feeWallet'], prepared: PreparedFee): Promise<string> {
+  const known = await feeWallet.call('getrawtransaction', [prepared.txid], { wallet: false, retry: false }).then(
+    () => true,
+    () => false,
+  );
+  if (known) return `the fee transaction ${prepared.txid} was sent`;
+  await releaseFeeTx(feeWallet, prepared).catch((err: unknown) =>
+    d.log.warn('could not unlock the fee coins', { error: String(err) }),
+  );
   return 'no fee was paid';
 }
 
@@ -285,6 +275,7 @@ async function takeFill(d: TakerDeps, recId: string, order: Order, baseAmount: b
   const legs = legsOf(order, baseAmount);
   const fee = await affordable(d, order, legs);
   const sent = await prepareAccept(d, signer, recId, order, baseAmount, legs, fee);
+  d.crashAt?.('orders.taker.after-accepting');
   const answered = await askMaker(d, order, sent);
   if ('failed' in answered) return fail(d, recId, sent.acceptId, answered.failed);
   // Agree before the hold: the maker starts its swap as soon as it sees the hold.
@@ -294,19 +285,85 @@ async function takeFill(d: TakerDeps, recId: string, order: Order, baseAmount: b
     buy: { ticker: legs.gets, amount: legs.getAmount },
     ttlMs: d.allowTtlMs ?? 10 * 60_000,
   });
-  const held = await askHold(d, order, sent, answered.ack);
-  if ('failed' in held) return fail(d, recId, sent.acceptId, `${held.failed}; ${await feeOutcome(d, sent)}`);
+  // From here a restart sends the same take again (docs/orders.md §9).
   setFill(d, recId, sent.acceptId, (f) => {
-    f.holdId = held.holdId;
-    f.state = advanceFill(f.state, 'hold').state;
+    if (f.take) f.take.ack = answered.ack;
   });
+  const held = await askHold(d, {
+    orderId: order.id,
+    serviceNode: order.serviceNode.pubkey,
+    acceptId: sent.acceptId,
+    accept: sent.accept,
+    ack: answered.ack,
+    feeTx: sent.prepared.hex,
+  });
+  if ('failed' in held)
+    return fail(d, recId, sent.acceptId, `${held.failed}; ${await feeOutcome(d, sent.feeWallet, sent.prepared)}`);
+  d.crashAt?.('orders.taker.after-fee');
+  storeHold(d, recId, sent.acceptId, held.holdId);
+  d.crashAt?.('orders.taker.after-hold');
   d.log.info('order taken', { orderId: order.id, holdId: held.holdId, baseAmount });
   return held.holdId;
+}
+
+function storeHold(d: TakerDeps, recId: string, acceptId: string, holdId: string): void {
+  setFill(d, recId, acceptId, (f) => {
+    f.holdId = holdId;
+    f.state = advanceFill(f.state, 'hold').state;
+    delete f.take;
+  });
+}
+
+/** A stored fill and its take, when it is still accepting. */
+function storedTake(d: TakerDeps, recId: string, acceptId: string): { f: FillRecord; take: StoredTake } | null {
+  const f = d.records.get(recId)?.fills.find((x) => x.acceptId === acceptId);
+  return f?.state === 'accepting' && f.take ? { f, take: f.take } : null;
+}
+
+const preparedOf = (f: FillRecord, take: StoredTake): PreparedFee => ({
+  txid: f.feeTxid,
+  hex: take.feeTx,
+  inputs: [...take.feeInputs],
+});
+
+async function retake(d: TakerDeps, recId: string, acceptId: string): Promise<'held' | 'pending' | 'ended'> {
+  const s = storedTake(d, recId, acceptId);
+  if (!s || s.take.ack === undefined) return 'ended';
+  const { f, take } = s;
+  const spec = { orderId: f.orderId, serviceNode: f.serviceNode, acceptId, accept: take.accept, ack: take.ack };
+  const held = await askHold(d, { ...spec, feeTx: take.feeTx });
+  if ('failed' in held) {
+    if (held.transient) return 'pending';
+    await giveUp(d, recId, acceptId, held.failed);
+    return 'ended';
+  }
+  storeHold(d, recId, acceptId, held.holdId);
+  d.log.info('order taken after a restart', { orderId: f.orderId, holdId: held.holdId });
+  return 'held';
+}
+
+async function giveUp(d: TakerDeps, recId: string, acceptId: string, why: string): Promise<void> {
+  const s = storedTake(d, recId, acceptId);
+  if (!s) return;
+  const outcome = await feeOutcome(d, d.wallets.rpc(s.take.feeTicker), preparedOf(s.f, s.take));
+  fail(d, recId, acceptId, `${why}; ${outcome === 'no fee was paid' ? outcome : `fee paid, no swap: ${outcome}`}`);
+}
+
+async function release(d: TakerDeps, recId: string, acceptId: string, reason: string): Promise<void> {
+  const s = storedTake(d, recId, acceptId);
+  if (!s) return;
+  await releaseFeeTx(d.wallets.rpc(s.take.feeTicker), preparedOf(s.f, s.take)).catch((err: unknown) =>
+    d.log.warn('could not unlock the fee coins', { error: String(err) }),
+  );
+  fail(d, recId, acceptId, reason);
 }
 
 export function createTaker(d: TakerDeps): Taker {
   return {
     feeFor: (order) => feeFor(d, order),
     takeFill: (recId, order, baseAmount) => takeFill(d, recId, order, baseAmount),
+    retake: (recId, acceptId) => retake(d, recId, acceptId),
+    release: (recId, acceptId, reason) => release(d, recId, acceptId, reason),
+    giveUp: (recId, acceptId, why) => giveUp(d, recId, acceptId, why),
   };
 }
