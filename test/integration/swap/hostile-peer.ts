@@ -23,7 +23,15 @@ import { createP2pHost } from '../../../src-main/p2p/host.ts';
 import { SWAP_PROTOCOL } from '../../../src-main/swaps/protocol.ts';
 import { payAt } from '../../support/regtest.ts';
 
-export type Fault = 'wrong-amount' | 'wrong-script' | 'wrong-hash' | 'short-lock';
+export type Fault =
+  | 'wrong-amount'
+  | 'wrong-script'
+  | 'wrong-hash'
+  | 'short-lock'
+  | 'wrong-claim-key'
+  | 'wrong-refund-key'
+  | 'long-lock'
+  | 'output-mismatch';
 
 export interface HostileConfig {
   dataDir: string;
@@ -81,6 +89,9 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
   };
   let script: Uint8Array;
   let amount = e.amount;
+  // What the message declares as the HTLC's script; the output pays to `script` (they differ only
+  // for 'output-mismatch').
+  let declared: Uint8Array | undefined;
   switch (cfg.fault) {
     case 'wrong-amount':
       script = htlcScript(fields);
@@ -95,6 +106,20 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     case 'wrong-script':
       script = Uint8Array.of(0x51);
       break; // OP_TRUE: anyone can spend it
+    case 'wrong-claim-key':
+      script = htlcScript({ ...fields, claimPubkey: ECPair.makeRandom().publicKey });
+      break;
+    case 'wrong-refund-key':
+      script = htlcScript({ ...fields, refundPubkey: ECPair.makeRandom().publicKey });
+      break;
+    case 'long-lock':
+      script = htlcScript({ ...fields, locktime: e.locktime + 10 });
+      break;
+    case 'output-mismatch':
+      // The agreed script is declared, the coins go to another one (a secret hash only it knows).
+      declared = htlcScript(fields);
+      script = htlcScript({ ...fields, secretHash: sha256(randomBytes(32)) });
+      break;
   }
   const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
@@ -107,7 +132,7 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     swapId: t.swapId,
     txid,
     vout,
-    witnessScript: bytesToHex(script),
+    witnessScript: bytesToHex(declared ?? script),
   });
 }
 

@@ -21,6 +21,10 @@ export const FAULT_CASES = [
   { fault: 'wrong-script', code: 'script-not-htlc' },
   { fault: 'wrong-hash', code: 'wrong-secret-hash' },
   { fault: 'short-lock', code: 'lock-too-short' },
+  { fault: 'wrong-claim-key', code: 'wrong-claim-key' },
+  { fault: 'wrong-refund-key', code: 'wrong-refund-key' },
+  { fault: 'long-lock', code: 'wrong-locktime' },
+  { fault: 'output-mismatch', code: 'output-script-mismatch' },
 ] as const;
 
 const SCRIPT = path.join(import.meta.dirname, 'hostile-peer.ts');
