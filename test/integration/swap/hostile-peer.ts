@@ -24,14 +24,7 @@ import { SWAP_PROTOCOL } from '../../../src-main/swaps/protocol.ts';
 import { payAt } from '../../support/regtest.ts';
 
 export type Fault =
-  | 'wrong-amount'
-  | 'wrong-script'
-  | 'wrong-hash'
-  | 'short-lock'
-  | 'wrong-claim-key'
-  | 'wrong-refund-key'
-  | 'long-lock'
-  | 'output-mismatch';
+  'wrong-amount' | 'wrong-script' | 'wrong-hash' | 'short-lock' | 'wrong-claim-key' | 'wrong-refund-key' | 'long-lock';
 
 export interface HostileConfig {
   dataDir: string;
@@ -89,9 +82,6 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
   };
   let script: Uint8Array;
   let amount = e.amount;
-  // What the message declares as the HTLC's script; the output pays to `script` (they differ only
-  // for 'output-mismatch').
-  let declared: Uint8Array | undefined;
   switch (cfg.fault) {
     case 'wrong-amount':
       script = htlcScript(fields);
@@ -115,11 +105,6 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     case 'long-lock':
       script = htlcScript({ ...fields, locktime: e.locktime + 10 });
       break;
-    case 'output-mismatch':
-      // The agreed script is declared, the coins go to another one (a secret hash only it knows).
-      declared = htlcScript(fields);
-      script = htlcScript({ ...fields, secretHash: sha256(randomBytes(32)) });
-      break;
   }
   const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
@@ -132,7 +117,7 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     swapId: t.swapId,
     txid,
     vout,
-    witnessScript: bytesToHex(declared ?? script),
+    witnessScript: bytesToHex(script),
   });
 }
 
