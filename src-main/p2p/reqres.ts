@@ -169,36 +169,12 @@ export interface AskDeps {
   onBytes?(direction: 'in' | 'out', n: number): void;
 }
 
-/** How many times a stream is opened before the peer counts as unreachable, and the pause between. */
-export const OPEN_ATTEMPTS = 2;
-const OPEN_PAUSE_MS = 250;
-
-/**
- * Opens the request's stream. Nothing has been sent yet, so a failed open is tried once more: a
- * connection that closes while a stream opens on it (libp2p closing one of two connections to the
- * same peer, or a relay replacing a circuit) is a race, and the next open finds a live path.
- */
-async function openStream(deps: AskDeps, signal: AbortSignal): Promise<Stream> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await deps.openStream(signal);
-    } catch (err) {
-      if (signal.aborted || (err as Error).name === 'UnsupportedProtocolError' || attempt >= OPEN_ATTEMPTS) throw err;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, OPEN_PAUSE_MS);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
-      if (signal.aborted) throw err;
-    }
-  }
-}
-
 /** Sends `requestBytes` and returns the answer's body; throws peerRequestError otherwise. */
 export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps: AskDeps): Promise<unknown> {
   const signal = AbortSignal.timeout(deps.timeoutMs);
   let stream: Stream;
   try {
-    stream = await openStream(deps, signal);
+    stream = await deps.openStream(signal);
   } catch (err) {
     if (signal.aborted) throw peerRequestError('timeout', `The peer ${peerLabel} did not answer in time.`);
     if ((err as Error).name === 'UnsupportedProtocolError')
