@@ -11,15 +11,35 @@ import {
   TAKER_PEER,
   testKey,
 } from '../../src-shared/orders/testkit.ts';
+import { ApiError } from '../../src-shared/api/errors.ts';
+import type { HoldMessage } from '../../src-shared/protocol/orders.ts';
 import { silentLogger } from '../kernel/log.ts';
-import { ackLifeOf, createAccepts } from './maker-accepts.ts';
+import { waitFor } from '../kernel/time.ts';
+import { ackLifeOf, createAccepts, startDeadline } from './maker-accepts.ts';
 import { SeqCounter } from './net.ts';
 import { makerRecord, memoryRecords } from './testkit.ts';
 
 const HOLD_TIMEOUT_MS = 30_000;
 
-function setup() {
+const SWAP_START_MS = 600_000;
+
+/** The swap engine's start: fails PEER_UNREACHABLE `unreachable` times, then starts. */
+function swapsReachedAfter(unreachable: number) {
+  const calls: string[] = [];
+  return {
+    calls,
+    startSwap: (p: { swapId?: string }) => {
+      calls.push(p.swapId ?? '');
+      if (calls.length <= unreachable)
+        return Promise.reject(new ApiError('PEER_UNREACHABLE', 'Could not reach the taker.'));
+      return Promise.resolve({} as never);
+    },
+  };
+}
+
+function setup(swaps?: ReturnType<typeof swapsReachedAfter>) {
   let clock = ARRIVAL;
+  const released: string[] = [];
   const order = signedOrder({ nonce: '71'.repeat(16) });
   const records = memoryRecords(() => clock);
   records.put(makerRecord({ id: order.id, state: 'open' }));
@@ -37,10 +57,23 @@ function setup() {
     log: silentLogger,
     now: () => clock,
     holdTimeoutMs: HOLD_TIMEOUT_MS,
-    release: () => undefined,
+    swapStartMs: SWAP_START_MS,
+    startRetryMs: [1],
+    ...(swaps ? { swaps } : {}),
+    release: (_rec, holdId) => void released.push(holdId),
   });
   const accept = (n: number) => acceptWire(order, { ts: clock, seq: clock }, testKey(n));
-  return { accepts, accept, at: (t: number) => void (clock = t), order };
+  /** The service node's hold of `acceptId`, as the book reports it. */
+  const hold = (acceptId: string) =>
+    accepts.onHeld({
+      type: 'held',
+      order,
+      hold: { acceptId, baseAmount: order.baseAmount, quoteAmount: order.quoteAmount } as unknown as HoldMessage,
+      holdId: 'hold-1',
+      remainingBase: 0n,
+    });
+  const fill = () => records.get(order.id)!.fills[0];
+  return { accepts, accept, hold, fill, released, at: (t: number) => void (clock = t), order };
 }
 
 describe('item 8: one take at a time per fill', () => {
@@ -62,5 +95,46 @@ describe('item 8: one take at a time per fill', () => {
     await s.accepts.onAccept(first, TAKER_PEER);
     await expect(s.accepts.onAccept(first, TAKER_PEER)).resolves.toMatchObject({ type: 'order.ack' });
     s.accepts.stop();
+  });
+});
+
+describe('a hold whose taker cannot be reached at once', () => {
+  it('is started again while the taker agrees: the swap starts once the taker is reached', async () => {
+    const swaps = swapsReachedAfter(3);
+    const s = setup(swaps);
+    const ack = (await s.accepts.onAccept(s.accept(20), TAKER_PEER)) as { acceptId: string };
+    s.hold(ack.acceptId);
+    await waitFor(() => swaps.calls.length === 4 && s.fill(), { timeoutMs: 5_000, intervalMs: 5, what: 'four starts' });
+    expect(swaps.calls).toEqual(['hold-1', 'hold-1', 'hold-1', 'hold-1']);
+    expect(s.fill()).toMatchObject({ state: 'hold', holdId: 'hold-1' });
+    expect(s.released).toEqual([]);
+    s.accepts.stop();
+  });
+
+  it('past the agreement the fill ends with the reason and goes back to the book', async () => {
+    const swaps = swapsReachedAfter(Infinity);
+    const s = setup(swaps);
+    const ack = (await s.accepts.onAccept(s.accept(20), TAKER_PEER)) as { acceptId: string };
+    s.hold(ack.acceptId);
+    await waitFor(() => swaps.calls.length >= 2, { timeoutMs: 5_000, intervalMs: 5, what: 'a second start' });
+    s.at(startDeadline(s.fill()!.at, SWAP_START_MS));
+    await waitFor(() => s.released.length === 1, { timeoutMs: 5_000, intervalMs: 5, what: 'the fill released' });
+    expect(s.fill()).toMatchObject({ state: 'canceled', reason: expect.stringMatching(/the swap could not start/) });
+    expect(s.released).toEqual(['hold-1']);
+    s.accepts.stop();
+  });
+
+  it('a node that stops leaves the hold to recovery: nothing ends, nothing is released', async () => {
+    const swaps = swapsReachedAfter(Infinity);
+    const s = setup(swaps);
+    const ack = (await s.accepts.onAccept(s.accept(20), TAKER_PEER)) as { acceptId: string };
+    s.hold(ack.acceptId);
+    await waitFor(() => swaps.calls.length >= 1, { timeoutMs: 5_000, intervalMs: 5, what: 'a start' });
+    s.accepts.stop();
+    const tries = swaps.calls.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(swaps.calls.length).toBeLessThanOrEqual(tries + 1);
+    expect(s.fill()).toMatchObject({ state: 'hold' });
+    expect(s.released).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { transitionOrder } from '../../src-shared/orders/state.ts';
 import type { Order } from '../../src-shared/orders/types.ts';
 import { offenceFor, validateAccept, type Refusal } from '../../src-shared/orders/validate.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
+import { sleep } from '../kernel/time.ts';
 import type { P2pHost } from '../p2p/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
@@ -34,6 +35,14 @@ export interface AcceptsDeps {
    * Until then no second taker is acked, so no two takers pay for one fill.
    */
   ackLiveMs?: number;
+  /**
+   * How long the taker agrees to our swap after its take (orders.swapStartMs): a taker that cannot
+   * be reached when its hold arrives (its relayed connection closed meanwhile) is tried again
+   * within it, so the fee it paid is not for nothing.
+   */
+  swapStartMs?: number;
+  /** Pause between those tries (tests shorten it). */
+  startRetryMs?: readonly number[];
   /** A fill that failed before coins were locked, to be offered again (Listing.release). */
   release: (recId: string, holdId: string) => void;
   /** Test hook: a SIGKILL at a named step (docs/orders.md §9). */
@@ -76,7 +85,19 @@ function heldFill(e: Extract<BookEvent, { type: 'held' }>, ack: AckRecord, at: n
 }
 
 /** The deps and the timers of accepts waiting for their hold. */
-type Ctx = AcceptsDeps & { holdTimers: Map<string, NodeJS.Timeout>; ackLiveMs: number };
+type Ctx = AcceptsDeps & {
+  holdTimers: Map<string, NodeJS.Timeout>;
+  ackLiveMs: number;
+  swapStartMs: number;
+  startRetryMs: readonly number[];
+  stopped: boolean;
+};
+
+const START_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
+
+/** Until when the maker still tries to start a held fill's swap: inside the taker's agreement, with room to spare. */
+export const startDeadline = (holdAt: number, swapStartMs: number): number =>
+  holdAt + Math.max(swapStartMs / 2, swapStartMs - 60_000);
 
 /** The ack's life by default: the longest a service node accepts it, then the hold's way back. */
 export const ackLifeOf = (holdTimeoutMs: number): number =>
@@ -177,6 +198,28 @@ async function startSwap(
   }
 }
 
+/**
+ * Starts a held fill's swap, trying again while the taker is unreachable and its agreement lasts;
+ * after that the fill ends (startSwap). A stopping node leaves it to recovery (docs/orders.md §9).
+ */
+async function startWhileAgreed(
+  d: Ctx,
+  recId: string,
+  holdId: string,
+  ack: { takerPeerId: string },
+  order: HeldTerms,
+): Promise<HeldStart> {
+  for (let i = 0; ; i++) {
+    if (d.stopped) return 'pending';
+    const fill = d.records.get(recId)?.fills.find((f) => f.holdId === holdId);
+    const wait = fill !== undefined && d.now() < startDeadline(fill.at, d.swapStartMs);
+    const r = await startSwap(d, recId, holdId, ack, order, wait);
+    if (r !== 'pending') return r;
+    d.log.info('the taker of a held order is not reachable yet: trying again', { orderId: order.id, swapId: holdId });
+    await sleep(d.startRetryMs[Math.min(i, d.startRetryMs.length - 1)]!);
+  }
+}
+
 function onHeld(d: Ctx, e: Extract<BookEvent, { type: 'held' }>): void {
   const rec = ownListing(d.records, e.order);
   if (!rec) return;
@@ -195,11 +238,18 @@ function onHeld(d: Ctx, e: Extract<BookEvent, { type: 'held' }>): void {
     d.log.warn('a hold of our order for an accept we never acked', { orderId: rec.id, acceptId: e.hold.acceptId });
     return;
   }
-  void startSwap(d, rec.id, e.holdId, ack, e.order);
+  void startWhileAgreed(d, rec.id, e.holdId, ack, e.order);
 }
 
 export function createAccepts(deps: AcceptsDeps): Accepts {
-  const d: Ctx = { ...deps, holdTimers: new Map(), ackLiveMs: deps.ackLiveMs ?? ackLifeOf(deps.holdTimeoutMs) };
+  const d: Ctx = {
+    ...deps,
+    holdTimers: new Map(),
+    ackLiveMs: deps.ackLiveMs ?? ackLifeOf(deps.holdTimeoutMs),
+    swapStartMs: deps.swapStartMs ?? 600_000,
+    startRetryMs: deps.startRetryMs ?? START_RETRY_MS,
+    stopped: false,
+  };
   return {
     onAccept: (req, peerId) => onAccept(d, req, peerId),
     onHeld: (e) => onHeld(d, e),
@@ -218,6 +268,7 @@ export function createAccepts(deps: AcceptsDeps): Accepts {
       }
     },
     stop() {
+      d.stopped = true;
       for (const t of d.holdTimers.values()) clearTimeout(t);
     },
   };

@@ -33,6 +33,8 @@ export interface MakerDeps {
   keepaliveMs: number;
   orderLifetimeMs: number;
   holdTimeoutMs: number;
+  /** How long a taker agrees to our swap after its take (orders.swapStartMs). */
+  swapStartMs?: number;
   /** Coins reserved by this node's other open orders (so one coin never backs two orders). */
   reservedOutpoints: () => ReadonlySet<string>;
   /** Coin preparation for orders made with prepareCoins (docs/orders.md §10). */

@@ -9,6 +9,7 @@ import type { SwapEngine } from '../swaps/index.ts';
 import { settle } from './fill-tracking.ts';
 import type { Maker } from './maker.ts';
 import { heldFills, type FillRecord, type OrderRecord, type RecordStore } from './records.ts';
+import { startDeadline } from './maker-accepts.ts';
 import { recoveryStep } from './recovery-plan.ts';
 import type { Taker } from './taker.ts';
 
@@ -87,7 +88,7 @@ async function act(d: Ctx, rec: OrderRecord, f: FillRecord, atStart: boolean): P
       // Only holds found at start: while running, the hold's own handler starts the swap. The
       // taker may not be connected yet: asked again while its agreement lasts, then given up.
       if (!d.heldOrphans.has(f.holdId!)) return;
-      const r = await d.maker.startHeld(rec.id, f.holdId!, facts.now < f.at + d.swapStartMs);
+      const r = await d.maker.startHeld(rec.id, f.holdId!, facts.now < startDeadline(f.at, d.swapStartMs));
       if (r !== 'pending') d.heldOrphans.delete(f.holdId!);
       return;
     }

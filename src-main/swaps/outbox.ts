@@ -37,7 +37,11 @@ export interface Outbox {
   punishAfterSend(live: Live, reason: string): void;
   /** Bans a peer that broke the protocol now. */
   breach(peerId: string, reason: string): Promise<void>;
-  connected(peerId: string): boolean;
+  /**
+   * Connected to the peer now, or after dialling what it advertises (direct, then its circuits):
+   * a maker starting the swap of a hold may have lost the taker's relayed connection meanwhile.
+   */
+  reach(peerId: string): Promise<boolean>;
   /** Multiaddrs (without /p2p) the peer is connected on now: kept in the swap for redialing later. */
   addrsOf(peerId: string): string[];
 }
@@ -76,8 +80,7 @@ const isConnected = (p2p: OutboxDeps['p2p'], peerId: string): boolean => p2p.pee
  * a dial by bare peer id: with no address known, libp2p 3.3 starts a peer routing lookup whose
  * dial never ends, and every later dial to that peer joins it.
  */
-async function reach(p2p: OutboxDeps['p2p'], live: Live): Promise<boolean> {
-  const { peerId, peerAddrs } = live.context;
+async function reach(p2p: OutboxDeps['p2p'], peerId: string, peerAddrs?: readonly string[]): Promise<boolean> {
   if (isConnected(p2p, peerId)) return true;
   const known = await p2p.knownAddrs(peerId).catch(() => []);
   const bare = (a: string) => (a.endsWith(`/p2p/${peerId}`) ? a.slice(0, -`/p2p/${peerId}`.length) : a);
@@ -96,7 +99,8 @@ async function reach(p2p: OutboxDeps['p2p'], live: Live): Promise<boolean> {
 async function deliverFirst(d: OutboxDeps, live: Live, box: Box): Promise<'sent' | 'dropped' | 'failed'> {
   const m = box.messages[0]!;
   try {
-    if (!(await reach(d.p2p, live))) throw peerRequestError('unreachable', `not connected to ${live.context.peerId}`);
+    if (!(await reach(d.p2p, live.context.peerId, live.context.peerAddrs)))
+      throw peerRequestError('unreachable', `not connected to ${live.context.peerId}`);
     // Swap messages are small: they run over a relayed connection too (docs/p2p.md).
     await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), {
       timeoutMs: REQUEST_TIMEOUT_MS,
@@ -126,7 +130,6 @@ export function createOutbox(d: OutboxDeps): Outbox {
     if (!box) boxes.set(live, (box = { messages: [], sending: false }));
     return box;
   };
-  const connected = (peerId: string): boolean => isConnected(d.p2p, peerId);
 
   async function pump(live: Live): Promise<void> {
     const box = boxOf(live);
@@ -186,7 +189,7 @@ export function createOutbox(d: OutboxDeps): Outbox {
       if (!box.sending && box.messages.length === 0) d.background(punish(live), 'ban', live.id);
     },
     breach,
-    connected,
+    reach: (peerId) => reach(d.p2p, peerId),
     addrsOf(peerId) {
       const peer = d.p2p.peers().find((p) => p.peerId === peerId);
       return [...new Set((peer?.addrs ?? []).map((a) => a.replace(/\/p2p\/[^/]+$/, '')))].slice(0, MAX_ADDRS);

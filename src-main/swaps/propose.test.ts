@@ -49,7 +49,7 @@ function setup(o: Options = {}) {
     } as never,
     p2p: { peerId: OURSELVES, isBanned: () => o.banned ?? false },
     chains: { freshHeight: async (t) => (t === 'DEVA' ? START.makerChain : START.takerChain) },
-    outbox: { connected: () => o.connected ?? true, addrsOf: () => ['/ip4/10.0.0.2/tcp/4001'] },
+    outbox: { reach: () => Promise.resolve(o.connected ?? true), addrsOf: () => ['/ip4/10.0.0.2/tcp/4001'] },
     creation: createSerialQueue(),
     confirmationsFor: () => o.confirmations ?? 1,
     now: () => 1_700_000_000_000,
@@ -99,7 +99,7 @@ describe('starting a swap as the maker', () => {
     ['of one coin for itself', {}, { buy: { ticker: 'DEVA', amount: 1n } }, 'INVALID_PARAMS'],
     ['of a coin this node does not handle', {}, { buy: { ticker: 'DOGE', amount: 1n } }, 'NOT_FOUND'],
     ['while the vault is locked', { vault: 'locked' }, {}, 'VAULT_LOCKED'],
-    ['with a peer it is not connected to', { connected: false }, {}, 'PEER_UNREACHABLE'],
+    ['with a peer it cannot reach', { connected: false }, {}, 'PEER_UNREACHABLE'],
   ])('refuses a swap %s, before any key or address is spent', async (_case, o, over, expected) => {
     const t = setup(o);
     await expect(t.proposer.startSwap(input(over))).rejects.toEqual(code(expected));

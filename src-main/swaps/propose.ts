@@ -30,7 +30,7 @@ export interface ProposerDeps {
   wallets: Pick<WalletService, 'newAddress' | 'balanceUnits'>;
   p2p: Pick<P2pHost, 'peerId' | 'isBanned'>;
   chains: Pick<SwapChains, 'freshHeight'>;
-  outbox: Pick<Outbox, 'connected' | 'addrsOf'>;
+  outbox: Pick<Outbox, 'reach' | 'addrsOf'>;
   creation: SerialQueue;
   confirmationsFor(ticker: string): number;
   now: () => number;
@@ -49,8 +49,6 @@ function admit(d: ProposerDeps, p: StartSwapInput): { makerCoin: CoinParams; tak
   if (makerCoin.ticker === takerCoin.ticker) throw new ApiError('INVALID_PARAMS', 'A swap needs two different coins.');
   if (d.vault.status() !== 'unlocked')
     throw new ApiError('VAULT_LOCKED', 'The vault is locked: unlock it with your password first.');
-  if (!d.outbox.connected(p.peerId))
-    throw new ApiError('PEER_UNREACHABLE', `Not connected to ${p.peerId}: connect to it first (p2p.dial).`);
   const swapId = p.swapId ?? randomBytes(16).toString('hex');
   if (d.runner.get(swapId) || d.repo.get(swapId))
     throw new ApiError('CONFLICT', `A swap with id ${swapId} already exists.`);
@@ -100,6 +98,8 @@ function draftOf(
 export function createProposer(d: ProposerDeps): Proposer {
   async function start(p: StartSwapInput): Promise<Live> {
     const { makerCoin, takerCoin, swapId } = admit(d, p);
+    if (!(await d.outbox.reach(p.peerId)))
+      throw new ApiError('PEER_UNREACHABLE', `Could not reach ${p.peerId}: connect to it first (p2p.dial).`);
     const ground = await groundOf(makerCoin, takerCoin, {
       freshHeight: d.chains.freshHeight,
       confirmationsFor: d.confirmationsFor,
