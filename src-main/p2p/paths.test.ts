@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr';
 import { describe, expect, it } from 'vitest';
-import { classifyOwnAddr, createPathTracker, isRelayed, readReachability } from './paths.ts';
+import { classifyOwnAddr, createPathTracker, isRelayed, readReachability, reusableConnections } from './paths.ts';
 
 const RELAY = '12D3KooWGRUVh2upSAkpnrSHpyx2Zc2hBqpgbNdyRtXmUtiRsGWw';
 const PEER = '12D3KooWJWoaqZhDaoEFshF7Rh1bpY9ohihFhzcW6d69Lr2NASuq';
@@ -68,5 +68,30 @@ describe('reading reachability off the host', () => {
     expect(
       readReachability({ ...base, ownAddrs: [multiaddr('/ip4/10.1.0.2/tcp/4001')], sinceStartMs: 60_000 }).state,
     ).toBe('unreachable');
+  });
+});
+
+describe('a request uses the relayed connection it has instead of dialling a new circuit', () => {
+  const open = <T extends object>(c: T) => ({ ...c, status: 'open' as const });
+  const closing = <T extends object>(c: T) => ({ ...c, status: 'closing' as const });
+
+  it('a request allowed over a relay takes the open relayed connections as they are', () => {
+    const second = open({
+      ...relayed,
+      remoteAddr: multiaddr(`/ip4/6.6.6.6/tcp/4001/p2p/${RELAY}/p2p-circuit/p2p/${PEER}`),
+    });
+    expect(reusableConnections([open(relayed), second], true)).toEqual([open(relayed), second]);
+  });
+
+  it('a closing relayed connection is not used: the request dials', () => {
+    expect(reusableConnections([closing(relayed)], true)).toEqual([]);
+  });
+
+  it('an open direct connection is left to the dial path, which reuses it', () => {
+    expect(reusableConnections([open(relayed), open(direct)], true)).toEqual([]);
+  });
+
+  it('a protocol not allowed over a relay never uses a relayed connection', () => {
+    expect(reusableConnections([open(relayed)], false)).toEqual([]);
   });
 });

@@ -33,6 +33,23 @@ export function isRelayed(conn: Pick<Connection, 'limits' | 'remoteAddr'>): bool
   return conn.limits !== undefined || isCircuit(conn.remoteAddr);
 }
 
+/**
+ * The open connections a request may use as they are, best first, or [] when it should dial:
+ * libp2p's dial reuses only unlimited connections, so a peer reached through a relay would get a
+ * new circuit for every request (after a direct try at its unreachable home address), and under
+ * load those extra circuits are cut while they open ("Remote closed connection during opening").
+ * A request allowed over a relay uses the relayed connection it has; with an unlimited one open,
+ * the dial path takes that one (and may still upgrade a relayed start to direct).
+ */
+export function reusableConnections<C extends Pick<Connection, 'limits' | 'remoteAddr' | 'status'>>(
+  conns: readonly C[],
+  overRelay: boolean,
+): C[] {
+  const open = conns.filter((c) => c.status === 'open');
+  if (!overRelay || open.some((c) => !isRelayed(c))) return [];
+  return open;
+}
+
 export interface PeerPathInfo {
   path: PeerPath;
   /** The relay's peer id when the only path is through one. */
