@@ -18,7 +18,8 @@ import { checkBootstrapAddr, parseAddr, parsePeerId, targetOf } from './addrs.ts
 import { loadOrCreatePeerKey } from './identity-key.ts';
 import { createLibp2pNode, type Services } from './libp2p-node.ts';
 import { PeerPenalties, memoryBanStore, resolveLimits, type Offence } from './limits.ts';
-import { createPathTracker, isCircuitAddr, readReachability, reusableConnections } from './paths.ts';
+import { createPathTracker, isCircuitAddr, readReachability } from './paths.ts';
+import { openRequestStream } from './streams.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
 import { createDht } from './dht.ts';
 import { createTrafficCounts } from './traffic.ts';
@@ -242,18 +243,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     if (isBanned(peerId)) throw peerRequestError('banned', `The peer ${peerId} is banned for misbehaving.`);
     const limitedOk = relayOk || overRelay.has(protocol);
     return askPeer(bytes, peerId, {
-      openStream: async (signal) => {
-        // Newest relayed connection first: an older circuit is the likelier to be near its limits.
-        for (const conn of reusableConnections(n.getConnections(target), limitedOk).reverse()) {
-          try {
-            return await conn.newStream(protocol, { signal, runOnLimitedConnection: true });
-          } catch (err) {
-            if (signal.aborted || (err as Error).name === 'UnsupportedProtocolError') throw err;
-            log.info('a relayed connection did not take a stream: dialling', { peerId, error: (err as Error).message });
-          }
-        }
-        return n.dialProtocol(target, protocol, { signal, runOnLimitedConnection: limitedOk });
-      },
+      openStream: (signal) => openRequestStream(n, target, protocol, signal, limitedOk, log),
       maxResponseBytes: limits.maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
       onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),

@@ -5,6 +5,9 @@
 // swap and the trade record go through the relays, and both wallets reconcile to the satoshi.
 // The nodes reach the regtest daemons and the test reaches their APIs over Unix sockets only
 // (test/support/ns-bridge.ts), so the relays are the only way between the homes.
+// The taker has never been connected to the maker and may know only its home address (learnt
+// before the maker held a reservation): the take finds the maker's circuits on the DHT and goes
+// through at the first try (src-main/p2p/streams.ts).
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amountFromCoinJson, parseAmount } from '../../../src-shared/money/index.ts';
@@ -14,24 +17,6 @@ import { startTradeNodes, type TradeNodes } from '../../support/nat-nodes.ts';
 import { DEVA_DEVB, orderAt } from '../../support/order-node.ts';
 import { autoMine, type AutoMiner } from '../../support/regtest.ts';
 import { expectedAfter, walletsOf } from '../swap/harness.ts';
-
-/**
- * Takes an order as a user would: a take refused because the maker could not be reached yet costs
- * nothing (no ack, so no fee) and is tried again. A taker that has only learnt the maker's home
- * address (unreachable behind its NAT) and not yet its relayed one fails the first try at once;
- * looking the maker up by peer routing is not built (docs/p2p.md). The reconcile below shows the
- * failed tries cost nothing.
- */
-async function takeWhenReachable(node: DevNode, orderId: string) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await node.call('orders.take', { orderId });
-    } catch (err) {
-      if (attempt >= 6 || !/Could not reach the peer/.test((err as Error).message)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
-  }
-}
 
 const dev = useDevNet({ blocks: 110 });
 let w: TradeNodes;
@@ -111,7 +96,7 @@ describe('a trade between two homes behind NAT', () => {
     );
     const listedMs = Date.now() - t0;
     const t1 = Date.now();
-    const took = await takeWhenReachable(taker, id);
+    const took = await taker.call('orders.take', { orderId: id });
     const swapId = took.swapIds[0]!;
     await orderAt(taker, took.order!.id, (o) => o.state === 'finished', 'take finished', 240_000);
     await orderAt(maker, id, (o) => o.state === 'finished', 'maker order finished', 120_000);
@@ -154,7 +139,7 @@ describe('a trade between two homes behind NAT', () => {
     miner!.paused.add('DEVB');
     let cut: NetHost | undefined;
     try {
-      const took = await takeWhenReachable(taker, id);
+      const took = await taker.call('orders.take', { orderId: id });
       const swapId = took.swapIds[0]!;
       // The maker has locked its coins; the taker's lock and both claims are still to come.
       await taker.waitSwap(swapId, (x) => x.txs.some((tx) => tx.kind === 'theirFunding'), 'the maker funded', 120_000);
