@@ -15,6 +15,8 @@ const must = [
   '/dist/electron/preload.cjs',
   '/dist/renderer/index.html',
   '/node_modules/better-sqlite3/lib/index.js',
+  '/node_modules/secp256k1/bindings.js',
+  '/node_modules/node-gyp-build/node-gyp-build.js',
 ];
 for (const f of must) if (!has(f)) failures.push(`missing ${f}`);
 const forbidden: Array<[RegExp, string]> = [
@@ -38,6 +40,16 @@ const unpackedNative = path.join(
   'linux-x64.node',
 );
 if (!existsSync(unpackedNative)) failures.push(`native module not unpacked: ${unpackedNative}`);
+const unpackedSecp = path.join(
+  resources,
+  'app.asar.unpacked',
+  'node_modules',
+  'secp256k1',
+  'prebuilds',
+  'linux-x64',
+  'secp256k1.glibc.node',
+);
+if (!existsSync(unpackedSecp)) failures.push(`native module not unpacked: ${unpackedSecp}`);
 const pkg = JSON.parse(readFileSync(path.join(resources, '..', '..', '..', 'package.json'), 'utf8')) as {
   main: string;
 };
@@ -47,5 +59,5 @@ if (failures.length) {
   process.exit(1);
 }
 console.log(
-  `package check: app.asar holds ${files.length} entries; main, preload, renderer and the linux-x64 SQLite binding present; nothing forbidden.`,
+  `package check: app.asar holds ${files.length} entries; main, preload, renderer and the linux-x64 SQLite and secp256k1 bindings present; nothing forbidden.`,
 );

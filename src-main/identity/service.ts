@@ -20,7 +20,8 @@ import type { Identities, MyIdentity } from './component.ts';
 import type { IdentityConfig } from './config.ts';
 import { identityRoutes } from './http.ts';
 import { checkAccount, checkDomain, DEFAULT_DOMAIN_FETCH } from './links-check.ts';
-import { createNativeVerifier, createStoredKeyCache } from './native-verify.ts';
+import { createStoredKeyCache } from './native-verify.ts';
+import { createSecpVerifier } from './secp-verify.ts';
 import { createOwn, DEFAULT_SCAN_GAP, scanPaths } from './own.ts';
 import { createOwnRecords } from './own-records.ts';
 import { ATTEST_DAYS, createOrderShowing, makerIdentityOf, type MakerIdentities } from './order-identity.ts';
@@ -64,7 +65,7 @@ const RENEW_CHECK_MS = 6 * 3_600_000;
 export function createIdentityNode(d: IdentityNodeDeps): IdentityNode {
   const { repo } = d;
   const chains = chainLookup(d.coins);
-  const verifier = createNativeVerifier();
+  const verifier = createSecpVerifier();
   const keys = createStoredKeyCache((address) => repo.publicKeyOf(`did:is:${address}`));
   const registry = createRegistry({ repo, verifier, keys, chains, now: d.now });
   const pool = createVerifyPool({

@@ -1,5 +1,5 @@
 // For tests: signed records by throwaway keys, and a registry over an in-memory store with the
-// native verifier, as the module builds it.
+// libsecp256k1 verifier (secp-verify.ts), as the module builds it.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { coinsForNetwork } from '../../src-shared/coins/networks.ts';
@@ -15,7 +15,8 @@ import {
 import { didIsHeaderJson, keySigner, signDidIsJws } from '../../src-shared/identity/verify.ts';
 import { openTestStore } from '../core/test-store.ts';
 import { chainLookup, linkChainOf } from './chains.ts';
-import { createNativeVerifier, createStoredKeyCache } from './native-verify.ts';
+import { createStoredKeyCache } from './native-verify.ts';
+import { createSecpVerifier } from './secp-verify.ts';
 import { createRegistry } from './registry.ts';
 import { createIdentityRepo } from './repo.ts';
 
@@ -60,7 +61,7 @@ export function accountLink(who: ReturnType<typeof testIdentity>, iat: number, a
 export function testRegistry(now = () => 1_800_000_000_000) {
   const db = openTestStore();
   const repo = createIdentityRepo(db);
-  const verifier = createNativeVerifier();
+  const verifier = createSecpVerifier();
   const keys = createStoredKeyCache((address) => repo.publicKeyOf(`did:is:${address}`));
   const chains = chainLookup(DEVNET_COINS);
   const registry = createRegistry({ repo, verifier, keys, chains, now });

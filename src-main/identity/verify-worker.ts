@@ -1,14 +1,14 @@
 // A verification worker of the pool (verify-pool.ts): verifies batches of records with the
-// native port and its own key cache, and answers with the verified records or the refusals.
+// libsecp256k1 port (secp-verify.ts) and its own key cache, and answers with the verified records or the refusals.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { chainLookup } from './chains.ts';
-import { createNativeVerifier } from './native-verify.ts';
+import { createSecpVerifier } from './secp-verify.ts';
 import { verifyBatch, type VerifyJob } from './verify-pool.ts';
 import { createKeyCache } from '../../src-shared/identity/verify.ts';
 
 const chains = chainLookup((workerData as { coins: CoinParams[] }).coins);
-const verifier = createNativeVerifier();
+const verifier = createSecpVerifier();
 const keys = createKeyCache();
 
 parentPort!.on('message', (msg: { id: number; jobs: VerifyJob[] }) => {

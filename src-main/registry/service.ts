@@ -2,7 +2,7 @@
 // local content, wired together, and the handlers of the registry.* contract methods.
 import type { Handlers } from '../kernel/module.ts';
 import type { Identities } from '../identity/index.ts';
-import { createNativeVerifier } from '../identity/index.ts';
+import { createSecpVerifier } from '../identity/index.ts';
 import { createKeyCache } from '../../src-shared/identity/verify.ts';
 import type { BucketView } from '../../src-shared/registry/contract.ts';
 import { registryFail } from '../../src-shared/registry/errors.ts';
@@ -51,7 +51,7 @@ export function createRegistryNode(d: RegistryNodeDeps) {
     selfPeerId: d.p2p.peerId,
     witness: d.config.witness,
     keys: createKeyCache(),
-    verifier: createNativeVerifier(),
+    verifier: createSecpVerifier(),
     log: d.log,
     now: d.now,
   });

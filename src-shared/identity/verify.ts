@@ -54,9 +54,16 @@ export function createKeyCache(max = 100_000): KeyCache {
   };
 }
 
+// The last address found valid. A record's kid and its payload's identifier name the same
+// address, so the second check is a string compare instead of a base58check decode.
+let lastValidAddress = '';
+
 export function isDidIsAddress(text: unknown): boolean {
   if (typeof text !== 'string' || text.length < 25 || text.length > 40) return false;
-  return decodeAddress(text)?.version === DID_IS_VERSION;
+  if (text === lastValidAddress) return true;
+  const valid = decodeAddress(text)?.version === DID_IS_VERSION;
+  if (valid) lastValidAddress = text;
+  return valid;
 }
 
 /** The address of a `did:is:<address>` identifier, or undefined. */
