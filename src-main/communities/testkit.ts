@@ -17,6 +17,7 @@ import type { IdentitiesPart } from './secrets.ts';
 import { createCommunitiesNode, type CommunitiesNode } from './service.ts';
 import type { SwapsPart } from './dm.ts';
 import { mkdtempSync } from 'node:fs';
+import type { CryptoProvider } from 'ts-mls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -268,7 +269,14 @@ export interface TestNode {
 export async function testNode(
   net: TestNet,
   name: string,
-  o: { storage?: boolean; swaps?: SwapsPart; identities?: string[]; published?: string[]; now?: () => number } = {},
+  o: {
+    storage?: boolean;
+    swaps?: SwapsPart;
+    identities?: string[];
+    published?: string[];
+    now?: () => number;
+    mlsProvider?: CryptoProvider;
+  } = {},
 ): Promise<TestNode> {
   const db = openStore(':memory:', { schemas: [{ domain: 'communities', migrations: [m0001Communities] }] });
   const dataDir = mkdtempSync(path.join(tmpdir(), `hashlock-communities-${name}-`));
@@ -306,6 +314,7 @@ export async function testNode(
         }
       : silentLogger,
     ...(o.now ? { now: o.now } : {}),
+    ...(o.mlsProvider ? { mlsProvider: o.mlsProvider } : {}),
     emit: (event, data) => events.push({ event, data }),
   });
   await node.start();
