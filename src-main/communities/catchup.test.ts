@@ -154,7 +154,8 @@ describe('catching up', () => {
       'carol gets every message from alice',
       20_000,
     );
-    expect(net.scoreOf(carol!.peerId, store!.peerId)).toBeGreaterThan(0);
+    // The messages may all be shown (from alice) before carol's check of the node's page ends.
+    await eventually(() => net.scoreOf(carol!.peerId, store!.peerId) > 0, 'the storage node is scored', 20_000);
     const shown = await texts(carol!, c.id);
     expect(shown).toEqual(Array.from({ length: 8 }, (_, i) => `m${i + 1}`));
   }, 60_000);

@@ -42,10 +42,7 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
     });
     if (!stored) return { id, fresh: false };
     control.act(row, m.did, inner);
-    if (inner.kind === 'post') {
-      const latest = env.repo.get(row.id);
-      if (latest && (latest.lastMessageAt ?? 0) < inner.at) env.repo.save({ ...latest, lastMessageAt: inner.at });
-    }
+    if (inner.kind === 'post') env.repo.touch(row.id, inner.at);
     timelines.add(row.id, { id, did: m.did, device: m.device, epoch: m.epoch, inner }, live);
     return { id, fresh: true };
   }
