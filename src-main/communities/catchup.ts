@@ -138,10 +138,13 @@ function syncRequests(env: Env, ingest: Ingest) {
       // A member relays what it received; one that relays another topic's envelope is lying.
       if (item.topic !== row.topic) {
         env.score(peer, 'badResponse', 'a sync answer with another topic');
-        return;
+        break;
       }
       await ingest.take(row.topic, encodeEnvelope(Envelope.parse(item)), source);
     }
+    // Once per page, before the next page is asked for or `syncedAt` saved: the ratchet advances
+    // of the page are sealed (received messages otherwise seal at most once a second, groups.ts).
+    await env.groups.run(row.id, () => env.groups.flush(row.id));
   }
 
   return { ask, askAs, takeAll };

@@ -6,7 +6,7 @@
 // WebCrypto in Node; noble's Ed25519 verify is ~15× slower). The same algorithms, so the same bytes:
 // `mls-crypto.test.ts` compares every call with the default provider. HPKE (commits, Welcomes) keeps
 // the default implementation apart from its AEAD. Only our ciphersuite is replaced; others pass through.
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { sign as edSign, verify as edVerify, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { expand, extract } from '@noble/hashes/hkdf.js';
@@ -64,7 +64,7 @@ const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset,
 const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 function aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  const c = createCipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', buf(key), buf(nonce), {
+  const c = createCipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', createSecretKey(buf(key)), buf(nonce), {
     authTagLength: TAG_BYTES,
   });
   if (aad.length > 0) c.setAAD(aad);
@@ -73,7 +73,7 @@ function aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plai
 
 function aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   if (ciphertext.length < TAG_BYTES) throw new Error('AES-GCM: ciphertext shorter than its tag');
-  const d = createDecipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', buf(key), buf(nonce), {
+  const d = createDecipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', createSecretKey(buf(key)), buf(nonce), {
     authTagLength: TAG_BYTES,
   });
   if (aad.length > 0) d.setAAD(aad);

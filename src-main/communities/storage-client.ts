@@ -187,6 +187,9 @@ export function createStorageClient(env: Env, d: { ingest: Ingest }) {
         }
         for (const item of answer.items)
           await d.ingest.take(row.topic, item.envelope, { peer: node.peerId, via: 'storage' });
+        // The page's ratchet advances are sealed before its cursor moves: a crash in between
+        // replays the page (its envelopes are known by hash), it never skips one (docs §18).
+        await env.groups.run(row.id, () => env.groups.flush(row.id));
         if (answer.items.length > 0) after = answer.items[answer.items.length - 1]!.seq;
         const saved = env.repo.get(row.id);
         if (saved)

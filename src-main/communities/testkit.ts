@@ -13,7 +13,11 @@ import { createSecretBox } from '../vault/secret-box.ts';
 import { CommunitiesConfig } from './config.ts';
 import type { CommunityEventName } from './env.ts';
 import { m0001Communities } from './migrations/0001_communities.ts';
-import type { IdentitiesPart } from './secrets.ts';
+import { boxSealer, type IdentitiesPart } from './secrets.ts';
+import { createGroupStore } from './groups.ts';
+import { createMlsContext, type Group, type MlsContext } from '../../src-shared/communities/mls.ts';
+import { createCommunityRepo } from './repo.ts';
+import { syncCryptoProvider } from './mls-crypto.ts';
 import { createCommunitiesNode, type CommunitiesNode } from './service.ts';
 import type { SwapsPart } from './dm.ts';
 import { mkdtempSync } from 'node:fs';
@@ -264,6 +268,8 @@ export interface TestNode {
   lock(): void;
   unlock(): void;
   stop(): Promise<void>;
+  /** The group state a node restarted now would load: what is sealed in its store, not what is in memory. */
+  sealedGroup(id: string): Promise<{ group: Group | undefined; mls: MlsContext }>;
 }
 
 export async function testNode(
@@ -332,6 +338,12 @@ export async function testNode(
     events,
     lock: () => set('locked'),
     unlock: () => set('unlocked'),
+    async sealedGroup(id) {
+      const mls = await createMlsContext(o.mlsProvider ?? syncCryptoProvider);
+      const repo = createCommunityRepo(db);
+      const store = createGroupStore({ repo, sealer: boxSealer(() => box), mls, log: silentLogger });
+      return { group: store.get(id), mls };
+    },
     async stop() {
       await node.stop();
       db.close();
