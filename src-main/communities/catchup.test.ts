@@ -46,6 +46,26 @@ async function storeCommunity(alice: TestNode, store: TestNode) {
   return c;
 }
 
+/** Alice, carol and a storage node; alice sends `count` posts while carol is offline, and the node keeps them. */
+async function storedWhileAway(prefix: string, count: number) {
+  const net = createTestNet();
+  const [alice, carol, store] = (await start(net, ['alice', 'carol', 'store'], ['store'])) as [
+    TestNode,
+    TestNode,
+    TestNode,
+  ];
+  const c = await storeCommunity(alice, store);
+  await join(alice, c.id, carol);
+  net.setOnline(carol.peerId, false);
+  for (let i = 1; i <= count; i++)
+    await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `${prefix}${i}` });
+  await eventually(
+    async () => (await store.node.handlers['communities.storageReport']({})).topics[0]!.items >= count + 2,
+    'stored',
+  );
+  return { net, alice, carol, store, c };
+}
+
 describe('catching up', () => {
   it('a member back from offline catches up from a storage node in store mode, with every other member offline', async () => {
     const net = createTestNet();
@@ -128,17 +148,7 @@ describe('catching up', () => {
   }, 60_000);
 
   it('a storage node that drops or alters a range is caught; the member gets the rest from peers', async () => {
-    const net = createTestNet();
-    const [alice, carol, store] = await start(net, ['alice', 'carol', 'store'], ['store']);
-    const c = await storeCommunity(alice!, store!);
-    await join(alice!, c.id, carol!);
-    net.setOnline(carol!.peerId, false);
-    for (let i = 1; i <= 8; i++)
-      await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `m${i}` });
-    await eventually(
-      async () => (await store!.node.handlers['communities.storageReport']({})).topics[0]!.items >= 10,
-      'stored',
-    );
+    const { net, carol, store, c } = await storedWhileAway('m', 8);
     // The node's answers are tampered with: one item dropped, another's ciphertext altered.
     const handler = net.handlersOf(store!.peerId);
     const honest = handler.get(STORE_PROTOCOL)!;
@@ -165,17 +175,7 @@ describe('catching up', () => {
   }, 60_000);
 
   it('a page’s group state is sealed before its cursor moves: a crash between them replays the page, never skips one', async () => {
-    const net = createTestNet();
-    const [alice, carol, store] = await start(net, ['alice', 'carol', 'store'], ['store']);
-    const c = await storeCommunity(alice!, store!);
-    await join(alice!, c.id, carol!);
-    net.setOnline(carol!.peerId, false);
-    for (let i = 1; i <= 30; i++)
-      await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `p${i}` });
-    await eventually(
-      async () => (await store!.node.handlers['communities.storageReport']({})).topics[0]!.items >= 32,
-      'stored',
-    );
+    const { net, alice, carol, store, c } = await storedWhileAway('p', 30);
     net.setOnline(alice!.peerId, false);
     // The node cuts its pages to 8 items (as a size cut: `next` names the last item); when carol
     // asks for her second page, what a crash would leave of her is read from her store.
@@ -183,8 +183,7 @@ describe('catching up', () => {
     const honest = handler.get(STORE_PROTOCOL)!;
     const pages: Envelope[][] = [];
     let atSecond:
-      | Promise<{ cursor: number | undefined; after: number; refusedFirst: boolean[]; readsNext: string[] }>
-      | undefined;
+      Promise<{ cursor: number | undefined; after: number; refusedFirst: boolean[]; readsNext: string[] }> | undefined;
     handler.set(STORE_PROTOCOL, async (req, ctx) => {
       const answer = (await honest(req, ctx)) as Page;
       if (ctx.peerId !== carol!.peerId || !answer?.items) return answer;

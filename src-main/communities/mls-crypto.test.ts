@@ -43,7 +43,10 @@ async function outcome<T>(p: () => Promise<T>): Promise<string> {
     return 'threw';
   }
 }
-const both = async <T>(call: (impl: CiphersuiteImpl) => Promise<T>) => [await outcome(() => call(web)), await outcome(() => call(sync))];
+const both = async <T>(call: (impl: CiphersuiteImpl) => Promise<T>) => [
+  await outcome(() => call(web)),
+  await outcome(() => call(sync)),
+];
 
 describe('the synchronous MLS crypto provider', () => {
   it('HKDF extract and expand give the same bytes (or refusals) as WebCrypto for many lengths', async () => {

@@ -6,7 +6,14 @@
 // WebCrypto in Node; noble's Ed25519 verify is ~15× slower). The same algorithms, so the same bytes:
 // `mls-crypto.test.ts` compares every call with the default provider. HPKE (commits, Welcomes) keeps
 // the default implementation apart from its AEAD. Only our ciphersuite is replaced; others pass through.
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+} from 'node:crypto';
 import { sign as edSign, verify as edVerify, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { expand, extract } from '@noble/hashes/hkdf.js';

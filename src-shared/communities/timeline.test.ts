@@ -180,15 +180,18 @@ describe('incremental causal order', () => {
   it('equals the full ordering after every message, in sending order and shuffled, with forks and holes', () => {
     for (let seed = 1; seed <= 12; seed++) {
       const h = history(seed, 120, { forks: seed % 2 === 0 });
-      for (const arrival of [h, shuffled(h, seed + 100), h.filter((_, i) => i % 7 !== 3).concat(h.filter((_, i) => i % 7 === 3))]) {
+      for (const arrival of [
+        h,
+        shuffled(h, seed + 100),
+        h.filter((_, i) => i % 7 !== 3).concat(h.filter((_, i) => i % 7 === 3)),
+      ]) {
         const order = new CausalOrder();
         const seen: Received[] = [];
         for (const [i, m] of arrival.entries()) {
           order.add(m);
           seen.push(m);
           // Read the order at irregular points, as timeline builds do.
-          if (i % 5 === seed % 5 || i === arrival.length - 1)
-            expect(incremental(seen, order)).toEqual(full(seen));
+          if (i % 5 === seed % 5 || i === arrival.length - 1) expect(incremental(seen, order)).toEqual(full(seen));
         }
       }
     }
@@ -218,7 +221,11 @@ describe('incremental causal order', () => {
           seen.push(m);
           expect(incremental(seen, order)).toEqual(full(seen));
         }
-        expect(full(seen).channels.get('general')!.map((m) => m.text)).toContain('after cycle');
+        expect(
+          full(seen)
+            .channels.get('general')!
+            .map((m) => m.text),
+        ).toContain('after cycle');
       }
     }
   });
