@@ -5,7 +5,7 @@
 // Welcomes joined. What no member would send is refused and its sender scored; nothing unverified
 // reaches the timeline.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeEnvelope, Envelope, encodeEnvelope, isEnvelopeError } from '../../src-shared/communities/envelope.ts';
+import { decodeEnvelope, Envelope, isEnvelopeError, parseEnvelope } from '../../src-shared/communities/envelope.ts';
 import { b64, bytesToHex } from '../../src-shared/communities/ids.ts';
 import { commitRef, receive, serializeGroup } from '../../src-shared/communities/mls.ts';
 import type { Group } from '../../src-shared/communities/mls.ts';
@@ -215,8 +215,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
         envelope = decodeEnvelope(input);
         bytes = input;
       } else {
-        envelope = Envelope.parse(input);
-        bytes = encodeEnvelope(envelope);
+        ({ envelope, bytes } = parseEnvelope(input));
       }
     } catch (err) {
       const code = isEnvelopeError(err) ? err.code : 'envelope-format';
