@@ -142,13 +142,19 @@ export async function runDelivery(o: { nodes?: number; messages?: number; gapMs?
 /** The returning member's MLS primitives: the node's synchronous provider, or ts-mls's WebCrypto one (the old path). */
 type ProviderName = 'sync' | 'webcrypto';
 
-export async function runCatchUp(o: { messages?: number; deadlineMs?: number; provider?: ProviderName } = {}) {
+export async function runCatchUp(
+  o: { messages?: number; deadlineMs?: number; provider?: ProviderName; fileStore?: boolean } = {},
+) {
   const m = o.messages ?? 10_000;
   const provider = o.provider ?? 'sync';
+  const store = o.fileStore ? 'file' : 'memory';
   const net = createTestNet();
   const [alice, bob] = await Promise.all([
     testNode(net, 'alice'),
-    testNode(net, 'bob', provider === 'webcrypto' ? { mlsProvider: defaultCryptoProvider } : {}),
+    testNode(net, 'bob', {
+      ...(provider === 'webcrypto' ? { mlsProvider: defaultCryptoProvider } : {}),
+      fileStore: o.fileStore ?? false,
+    }),
   ]);
   try {
     net.connect(alice.peerId, bob.peerId);
@@ -187,6 +193,8 @@ export async function runCatchUp(o: { messages?: number; deadlineMs?: number; pr
     // together (and excludes WebCrypto's thread pool); wall time on a loaded machine is far above it.
     return {
       provider,
+      /** The returning member's database: in memory, or a file as in the app (WAL, synchronous = FULL). */
+      store,
       messages: m,
       sendAllMs: Math.round(sendMs),
       read,
@@ -207,7 +215,8 @@ export async function runCatchUp(o: { messages?: number; deadlineMs?: number; pr
 /**
  * Catch-ups of each size, the node's provider and, as the baseline in the same process, ts-mls's
  * WebCrypto provider (the old path; the timeline and store changes apply to both). BENCH_CM_MESSAGES
- * (comma list) sets the sizes; BENCH_CM_BASELINE=0 leaves the baseline out.
+ * (comma list) sets the sizes; BENCH_CM_BASELINE=0 leaves the baseline out; the first size runs once
+ * more with the returning member's database in a file (BENCH_CM_FILE=0 leaves that out).
  */
 export async function runCatchUps() {
   const sizes = (process.env.BENCH_CM_MESSAGES ?? '1000,10000').split(',').map(Number);
@@ -216,6 +225,9 @@ export async function runCatchUps() {
   for (const messages of sizes)
     for (const provider of providers)
       runs.push(await runCatchUp({ messages, provider, deadlineMs: provider === 'sync' ? 600_000 : 180_000 }));
+  // The same with the returning member's database on disk, as in the app.
+  if (process.env.BENCH_CM_FILE !== '0')
+    runs.push(await runCatchUp({ messages: sizes[0] ?? 1000, provider: 'sync', fileStore: true }));
   return runs;
 }
 
@@ -239,6 +251,7 @@ export async function run() {
       ratioP99: delivery?.ratio.p99,
       catchUp: catchUp.map((c) => ({
         provider: c.provider,
+        store: c.store,
         messages: c.messages,
         read: c.read,
         ms: c.catchUpMs,

@@ -24,8 +24,27 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
   let rates: RateState = NO_RATES;
   let hidden = 0;
 
-  /** Keeps one message (ours or received) and acts on control kinds; false when it was known. */
-  function keep(row: CommunityRow, m: { did: string; device: string; epoch: number; inner: Inner }, live: boolean) {
+  /**
+   * Keeps one message (ours or received) and acts on control kinds; false when it was known.
+   * `alongside` writes in the same transaction (the envelope's status): one commit a message.
+   */
+  function keep(
+    row: CommunityRow,
+    m: { did: string; device: string; epoch: number; inner: Inner },
+    live: boolean,
+    alongside?: () => void,
+  ) {
+    const stored = env.repo.transaction(() => {
+      const kept = store(row, m);
+      alongside?.();
+      return kept;
+    });
+    if (stored.fresh)
+      timelines.add(row.id, { id: stored.id, did: m.did, device: m.device, epoch: m.epoch, inner: m.inner }, live);
+    return stored;
+  }
+
+  function store(row: CommunityRow, m: { did: string; device: string; epoch: number; inner: Inner }) {
     const id = messageId(m.did, m.device, m.inner);
     const inner = m.inner;
     const stored = env.repo.messages.insert(row.id, {
@@ -43,11 +62,16 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
     if (!stored) return { id, fresh: false };
     control.act(row, m.did, inner);
     if (inner.kind === 'post') env.repo.touch(row.id, inner.at);
-    timelines.add(row.id, { id, did: m.did, device: m.device, epoch: m.epoch, inner }, live);
     return { id, fresh: true };
   }
 
-  async function onMessage(row: CommunityRow, d: Decrypted, live: boolean, source: Source) {
+  async function onMessage(
+    row: CommunityRow,
+    d: Decrypted,
+    live: boolean,
+    source: Source,
+    settle?: (slot: { device: string; seq: number }) => void,
+  ) {
     let inner: Inner;
     try {
       inner = decodeInner(d.plaintext);
@@ -71,8 +95,9 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
       }
       rates = r.state.size > 10_000 ? pruneRates(r.state, env.now()) : r.state;
     }
-    keep(row, { did: d.did, device: d.device, epoch: d.epoch, inner }, live);
-    return { status: 'done' as const, slot: { device: d.device, seq: inner.seq } };
+    const slot = { device: d.device, seq: inner.seq };
+    keep(row, { did: d.did, device: d.device, epoch: d.epoch, inner }, live, settle && (() => settle(slot)));
+    return { status: 'done' as const, slot };
   }
 
   return {

@@ -52,6 +52,8 @@ export interface IngestHooks {
     r: { did: string; device: string; plaintext: Uint8Array; epoch: number; expired: boolean },
     live: boolean,
     source: Source,
+    /** Marks the envelope done with its slot, in the same transaction as the message it kept. */
+    settle: (slot: { device: string; seq: number }) => void,
   ): Promise<{ status: 'done' | 'refused'; slot?: { device: string; seq: number } }>;
   /** A join request envelope for a community this node administers. */
   onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused'>;
@@ -133,6 +135,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       return refuse(e.rowid, r.code, source, r.reason);
     }
     if (r.kind !== 'message') return refuse(e.rowid, 'wrong-wireformat', source, 'not an application message');
+    let settled = false;
     const out = await hooks.onMessage(
       row,
       {
@@ -144,9 +147,13 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       },
       live,
       source,
+      (slot) => {
+        env.repo.envelopes.setStatus(e.rowid, 'done', slot);
+        settled = true;
+      },
     );
     if (out.status === 'refused') return env.repo.envelopes.setStatus(e.rowid, 'refused');
-    env.repo.envelopes.setStatus(e.rowid, 'done', out.slot);
+    if (!settled) env.repo.envelopes.setStatus(e.rowid, 'done', out.slot);
   }
 
   async function commit(row: CommunityRow, e: EnvelopeRow, envelope: Envelope, source: Source) {

@@ -282,10 +282,14 @@ export async function testNode(
     published?: string[];
     now?: () => number;
     mlsProvider?: CryptoProvider;
+    /** A database file in the node's data folder (WAL, synchronous = FULL, as the app's) instead of memory. */
+    fileStore?: boolean;
   } = {},
 ): Promise<TestNode> {
-  const db = openStore(':memory:', { schemas: [{ domain: 'communities', migrations: [m0001Communities] }] });
   const dataDir = mkdtempSync(path.join(tmpdir(), `hashlock-communities-${name}-`));
+  const db = openStore(o.fileStore ? path.join(dataDir, 'store.db') : ':memory:', {
+    schemas: [{ domain: 'communities', migrations: [m0001Communities] }],
+  });
   const p2p = net.p2p(`peer-${name}`);
   let state: 'unlocked' | 'locked' = 'unlocked';
   const listeners = new Set<(s: 'unlocked' | 'locked') => void>();
