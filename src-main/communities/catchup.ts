@@ -134,15 +134,11 @@ function syncRequests(env: Env, ingest: Ingest) {
 
   async function takeAll(row: CommunityRow, items: readonly Envelope[], peer: string): Promise<void> {
     const source: Source = { peer, via: 'sync' };
-    for (const item of items) {
-      // A member relays what it received; one that relays another topic's envelope is lying.
-      if (item.topic !== row.topic) {
-        env.score(peer, 'badResponse', 'a sync answer with another topic');
-        break;
-      }
-      // Parsed by the sync answer's schema already: the ingest checks it again and encodes it once.
-      await ingest.take(row.topic, item, source);
-    }
+    // A member relays what it received; one that relays another topic's envelope is lying.
+    const foreign = items.findIndex((item) => item.topic !== row.topic);
+    if (foreign >= 0) env.score(peer, 'badResponse', 'a sync answer with another topic');
+    // Parsed by the sync answer's schema already: the ingest checks each again and keeps the page at once.
+    await ingest.takePage(row.topic, foreign >= 0 ? items.slice(0, foreign) : items, source);
     // Once per page, before the next page is asked for or `syncedAt` saved: the ratchet advances
     // of the page are sealed (received messages otherwise seal at most once a second, groups.ts).
     await env.groups.run(row.id, () => env.groups.flush(row.id));
