@@ -19,6 +19,33 @@ export interface Decrypted {
   expired: boolean;
 }
 
+/** The message row (plaintext sealed), control kinds acted on, lastMessageAt moved; fresh: false when it was known. */
+function store(
+  env: Env,
+  control: ReturnType<typeof createControl>,
+  row: CommunityRow,
+  m: { did: string; device: string; epoch: number; inner: Inner },
+) {
+  const id = messageId(m.did, m.device, m.inner);
+  const inner = m.inner;
+  const stored = env.repo.messages.insert(row.id, {
+    id,
+    did: m.did,
+    device: m.device,
+    seq: inner.seq,
+    epoch: m.epoch,
+    kind: inner.kind,
+    ch: 'ch' in inner ? inner.ch : null,
+    at: inner.at,
+    receivedAt: env.now(),
+    sealed: env.sealer.sealText(JSON.stringify(inner)),
+  });
+  if (!stored) return { id, fresh: false };
+  control.act(row, m.did, inner);
+  if (inner.kind === 'post') env.repo.touch(row.id, inner.at);
+  return { id, fresh: true };
+}
+
 export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks) {
   const control = createControl(env, hooks);
   let rates: RateState = NO_RATES;
@@ -35,34 +62,13 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
     alongside?: () => void,
   ) {
     const stored = env.repo.transaction(() => {
-      const kept = store(row, m);
+      const kept = store(env, control, row, m);
       alongside?.();
       return kept;
     });
     if (stored.fresh)
       timelines.add(row.id, { id: stored.id, did: m.did, device: m.device, epoch: m.epoch, inner: m.inner }, live);
     return stored;
-  }
-
-  function store(row: CommunityRow, m: { did: string; device: string; epoch: number; inner: Inner }) {
-    const id = messageId(m.did, m.device, m.inner);
-    const inner = m.inner;
-    const stored = env.repo.messages.insert(row.id, {
-      id,
-      did: m.did,
-      device: m.device,
-      seq: inner.seq,
-      epoch: m.epoch,
-      kind: inner.kind,
-      ch: 'ch' in inner ? inner.ch : null,
-      at: inner.at,
-      receivedAt: env.now(),
-      sealed: env.sealer.sealText(JSON.stringify(inner)),
-    });
-    if (!stored) return { id, fresh: false };
-    control.act(row, m.did, inner);
-    if (inner.kind === 'post') env.repo.touch(row.id, inner.at);
-    return { id, fresh: true };
   }
 
   async function onMessage(

@@ -8,8 +8,9 @@ import { identity as testIdentity } from '../../src-shared/communities/testkit.t
 import { silentLogger } from '../kernel/log.ts';
 import type { GossipMessage, RequestHandler } from '../p2p/host.ts';
 import { DEFAULT_LIMITS } from '../p2p/limits.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, type StoreDatabase } from '../store/index.ts';
 import { createSecretBox } from '../vault/secret-box.ts';
+import type { SecretBox } from '../wallets/index.ts';
 import { CommunitiesConfig } from './config.ts';
 import type { CommunityEventName } from './env.ts';
 import { m0001Communities } from './migrations/0001_communities.ts';
@@ -272,6 +273,18 @@ export interface TestNode {
   sealedGroup(id: string): Promise<{ group: Group | undefined; mls: MlsContext }>;
 }
 
+/** The group state as a node restarted from `db` would load it. */
+async function sealedGroup(db: StoreDatabase, box: SecretBox, id: string, provider?: CryptoProvider) {
+  const mls = await createMlsContext(provider ?? syncCryptoProvider);
+  const store = createGroupStore({
+    repo: createCommunityRepo(db),
+    sealer: boxSealer(() => box),
+    mls,
+    log: silentLogger,
+  });
+  return { group: store.get(id), mls };
+}
+
 export async function testNode(
   net: TestNet,
   name: string,
@@ -342,12 +355,7 @@ export async function testNode(
     events,
     lock: () => set('locked'),
     unlock: () => set('unlocked'),
-    async sealedGroup(id) {
-      const mls = await createMlsContext(o.mlsProvider ?? syncCryptoProvider);
-      const repo = createCommunityRepo(db);
-      const store = createGroupStore({ repo, sealer: boxSealer(() => box), mls, log: silentLogger });
-      return { group: store.get(id), mls };
-    },
+    sealedGroup: (id) => sealedGroup(db, box, id, o.mlsProvider),
     async stop() {
       await node.stop();
       db.close();
