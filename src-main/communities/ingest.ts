@@ -293,7 +293,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
   }
 
   /**
-   * A page of envelopes (catch-up): all checked and kept in one transaction (one commit, not one a
+   * A page of envelopes (catch-up): all checked and kept in one transaction (one commit, not one per
    * envelope), then processed in order as `take` would. A crash before processing leaves them
    * pending, for the next drain.
    */
