@@ -3,13 +3,16 @@
 //    real communities node) in a sparse random mesh, all in one community; one member sends
 //    messages; send → shown latency at every other member (one machine, one clock), and the same
 //    for bare gossipsub messages of the same size on a topic of their own, in the same run.
-//  - catch-up: a member offline while another sends M messages comes back and reads them all
-//    from the other member (in-process network: the real catch-up, ingest and decryption code).
+//  - catch-up: a member offline while another sends M messages (1,000 and 10,000) comes back and
+//    reads them all from the other member (in-process network: the real catch-up, ingest and
+//    decryption code), with the node's synchronous MLS provider and, as the baseline, WebCrypto.
+//    `--no-delivery` runs the catch-ups only.
 // Writes bench/results/communities.json.   npm run bench -- communities
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultCryptoProvider } from 'ts-mls';
 import { createTestNet, eventually, testNode } from '../src-main/communities/testkit.ts';
 import { seededRandom } from '../src-shared/orders/book-bench.ts';
 import { JsonProc, type Line } from './json-proc.ts';
@@ -136,10 +139,23 @@ export async function runDelivery(o: { nodes?: number; messages?: number; gapMs?
   }
 }
 
-export async function runCatchUp(o: { messages?: number; deadlineMs?: number } = {}) {
-  const m = o.messages ?? Number(process.env.BENCH_CM_MESSAGES ?? 10_000);
+/** The returning member's MLS primitives: the node's synchronous provider, or ts-mls's WebCrypto one (the old path). */
+type ProviderName = 'sync' | 'webcrypto';
+
+export async function runCatchUp(
+  o: { messages?: number; deadlineMs?: number; provider?: ProviderName; fileStore?: boolean } = {},
+) {
+  const m = o.messages ?? 10_000;
+  const provider = o.provider ?? 'sync';
+  const store = o.fileStore ? 'file' : 'memory';
   const net = createTestNet();
-  const [alice, bob] = await Promise.all([testNode(net, 'alice'), testNode(net, 'bob')]);
+  const [alice, bob] = await Promise.all([
+    testNode(net, 'alice'),
+    testNode(net, 'bob', {
+      ...(provider === 'webcrypto' ? { mlsProvider: defaultCryptoProvider } : {}),
+      fileStore: o.fileStore ?? false,
+    }),
+  ]);
   try {
     net.connect(alice.peerId, bob.peerId);
     net.connect(bob.peerId, alice.peerId);
@@ -157,6 +173,7 @@ export async function runCatchUp(o: { messages?: number; deadlineMs?: number } =
     const sendMs = performance.now() - sendStart;
     const count = async () =>
       (await bob.node.handlers['communities.messages']({ id: c.id, channel: 'general', limit: 1 })).unread;
+    const loadBefore = loadavg();
     const start = performance.now();
     const cpu = process.cpuUsage();
     net.setOnline(bob.peerId, true);
@@ -175,25 +192,49 @@ export async function runCatchUp(o: { messages?: number; deadlineMs?: number } =
     // Both nodes run in this process: CPU time is the serving member's and the returning one's
     // together (and excludes WebCrypto's thread pool); wall time on a loaded machine is far above it.
     return {
+      provider,
+      /** The returning member's database: in memory, or a file as in the app (WAL, synchronous = FULL). */
+      store,
       messages: m,
       sendAllMs: Math.round(sendMs),
       read,
       complete: read >= m,
       catchUpMs: Math.round(catchUpMs),
+      msgsPerSecond: Math.round(read / (catchUpMs / 1000)),
       catchUpCpuMs: Math.round((used.user + used.system) / 1000),
       targetMs: 5000,
       progress,
-      loadAverage: loadavg()[0],
+      /** os.loadavg() (1, 5, 15 min) when the catch-up started and when it ended: the machine is shared. */
+      loadAverage: { before: loadBefore, after: loadavg() },
     };
   } finally {
     await Promise.all([alice.stop(), bob.stop()]);
   }
 }
 
+/**
+ * Catch-ups of each size, the node's provider and, as the baseline in the same process, ts-mls's
+ * WebCrypto provider (the old path; the timeline and store changes apply to both). BENCH_CM_MESSAGES
+ * (comma list) sets the sizes; BENCH_CM_BASELINE=0 leaves the baseline out; the first size runs once
+ * more with the returning member's database in a file (BENCH_CM_FILE=0 leaves that out).
+ */
+export async function runCatchUps() {
+  const sizes = (process.env.BENCH_CM_MESSAGES ?? '1000,10000').split(',').map(Number);
+  const providers: ProviderName[] = process.env.BENCH_CM_BASELINE === '0' ? ['sync'] : ['sync', 'webcrypto'];
+  const runs = [];
+  for (const messages of sizes)
+    for (const provider of providers)
+      runs.push(await runCatchUp({ messages, provider, deadlineMs: provider === 'sync' ? 600_000 : 180_000 }));
+  // The same with the returning member's database on disk, as in the app.
+  if (process.env.BENCH_CM_FILE !== '0')
+    runs.push(await runCatchUp({ messages: sizes[0] ?? 1000, provider: 'sync', fileStore: true }));
+  return runs;
+}
+
 export async function run() {
   const args = process.argv.slice(2);
   const delivery = args.includes('--no-delivery') ? null : await runDelivery();
-  const catchUp = await runCatchUp();
+  const catchUp = await runCatchUps();
   const result = {
     at: new Date().toISOString(),
     delivery,
@@ -208,8 +249,15 @@ export async function run() {
       deliveryP50: delivery?.community.p50,
       deliveryP99: delivery?.community.p99,
       ratioP99: delivery?.ratio.p99,
-      catchUpMs: catchUp.catchUpMs,
-      loadAverage: catchUp.loadAverage,
+      catchUp: catchUp.map((c) => ({
+        provider: c.provider,
+        store: c.store,
+        messages: c.messages,
+        read: c.read,
+        ms: c.catchUpMs,
+        msgsPerSecond: c.msgsPerSecond,
+        load: c.loadAverage.before[0],
+      })),
     },
   };
 }

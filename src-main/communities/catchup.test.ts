@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { STORE_PROTOCOL } from '../../src-shared/communities/sync.ts';
 import type { Page } from '../../src-shared/communities/storage.ts';
+import { b64 } from '../../src-shared/communities/ids.ts';
+import { receive } from '../../src-shared/communities/mls.ts';
+import type { Envelope } from '../../src-shared/communities/envelope.ts';
+import { createCommunityRepo } from './repo.ts';
 import { createTestNet, eventually, testNode, type TestNet, type TestNode } from './testkit.ts';
 
 let nodes: TestNode[] = [];
@@ -40,6 +44,26 @@ async function storeCommunity(alice: TestNode, store: TestNode) {
     'the grant',
   );
   return c;
+}
+
+/** Alice, carol and a storage node; alice sends `count` posts while carol is offline, and the node keeps them. */
+async function storedWhileAway(prefix: string, count: number) {
+  const net = createTestNet();
+  const [alice, carol, store] = (await start(net, ['alice', 'carol', 'store'], ['store'])) as [
+    TestNode,
+    TestNode,
+    TestNode,
+  ];
+  const c = await storeCommunity(alice, store);
+  await join(alice, c.id, carol);
+  net.setOnline(carol.peerId, false);
+  for (let i = 1; i <= count; i++)
+    await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `${prefix}${i}` });
+  await eventually(
+    async () => (await store.node.handlers['communities.storageReport']({})).topics[0]!.items >= count + 2,
+    'stored',
+  );
+  return { net, alice, carol, store, c };
 }
 
 describe('catching up', () => {
@@ -124,17 +148,7 @@ describe('catching up', () => {
   }, 60_000);
 
   it('a storage node that drops or alters a range is caught; the member gets the rest from peers', async () => {
-    const net = createTestNet();
-    const [alice, carol, store] = await start(net, ['alice', 'carol', 'store'], ['store']);
-    const c = await storeCommunity(alice!, store!);
-    await join(alice!, c.id, carol!);
-    net.setOnline(carol!.peerId, false);
-    for (let i = 1; i <= 8; i++)
-      await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `m${i}` });
-    await eventually(
-      async () => (await store!.node.handlers['communities.storageReport']({})).topics[0]!.items >= 10,
-      'stored',
-    );
+    const { net, carol, store, c } = await storedWhileAway('m', 8);
     // The node's answers are tampered with: one item dropped, another's ciphertext altered.
     const handler = net.handlersOf(store!.peerId);
     const honest = handler.get(STORE_PROTOCOL)!;
@@ -154,8 +168,60 @@ describe('catching up', () => {
       'carol gets every message from alice',
       20_000,
     );
-    expect(net.scoreOf(carol!.peerId, store!.peerId)).toBeGreaterThan(0);
+    // The messages may all be shown (from alice) before carol's check of the node's page ends.
+    await eventually(() => net.scoreOf(carol!.peerId, store!.peerId) > 0, 'the storage node is scored', 20_000);
     const shown = await texts(carol!, c.id);
     expect(shown).toEqual(Array.from({ length: 8 }, (_, i) => `m${i + 1}`));
+  }, 60_000);
+
+  it('a page’s group state is sealed before its cursor moves: a crash between them replays the page, never skips one', async () => {
+    const { net, alice, carol, store, c } = await storedWhileAway('p', 30);
+    net.setOnline(alice!.peerId, false);
+    // The node cuts its pages to 8 items (as a size cut: `next` names the last item); when carol
+    // asks for her second page, what a crash would leave of her is read from her store.
+    const handler = net.handlersOf(store!.peerId);
+    const honest = handler.get(STORE_PROTOCOL)!;
+    const pages: Envelope[][] = [];
+    let atSecond:
+      Promise<{ cursor: number | undefined; after: number; refusedFirst: boolean[]; readsNext: string[] }> | undefined;
+    handler.set(STORE_PROTOCOL, async (req, ctx) => {
+      const answer = (await honest(req, ctx)) as Page;
+      if (ctx.peerId !== carol!.peerId || !answer?.items) return answer;
+      const after = (req as { request: { after: number } }).request.after;
+      const items = answer.items.slice(0, 8);
+      if (pages.length === 1 && !atSecond) {
+        atSecond = (async () => {
+          const { group, mls } = await carol!.sealedGroup(c.id);
+          const saved = createCommunityRepo(carol!.db).get(c.id)!;
+          // Every message of the first page was read with the sealed state: its keys are used up.
+          const refusedFirst = [];
+          for (const e of pages[0]!.filter((x) => x.kind === 'msg'))
+            refusedFirst.push((await receive(mls, group!, b64.decode(e.body), Date.now())).kind === 'refused');
+          // A node restarted from this store reads the next page with the sealed state.
+          const readsNext = [];
+          let g = group!;
+          for (const i of items.filter((x) => x.envelope.kind === 'msg')) {
+            const r = await receive(mls, g, b64.decode(i.envelope.body), Date.now());
+            readsNext.push(r.kind);
+            g = r.group;
+          }
+          return { cursor: saved.data.cursors[store!.peerId], after, refusedFirst, readsNext };
+        })();
+        await atSecond;
+      }
+      pages.push(items.map((i) => i.envelope));
+      return { ...answer, items, next: items.length === 8 ? items[7]!.seq : answer.next };
+    });
+    net.setOnline(carol!.peerId, true);
+    await eventually(async () => (await texts(carol!, c.id)).length === 30, 'carol reads all thirty', 30_000);
+    expect(await texts(carol!, c.id)).toEqual(Array.from({ length: 30 }, (_, i) => `p${i + 1}`));
+    expect(pages.length).toBeGreaterThan(2);
+    const second = await atSecond!;
+    // The cursor moved past the first page only after the page's state was sealed.
+    expect(second.cursor).toBe(second.after);
+    expect(second.refusedFirst.length).toBeGreaterThan(0);
+    expect(second.refusedFirst.every(Boolean)).toBe(true);
+    expect(second.readsNext.length).toBeGreaterThan(0);
+    expect(second.readsNext.every((k) => k === 'message')).toBe(true);
   }, 60_000);
 });

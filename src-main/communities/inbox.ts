@@ -19,38 +19,65 @@ export interface Decrypted {
   expired: boolean;
 }
 
+/** The message row (plaintext sealed), control kinds acted on, lastMessageAt moved; fresh: false when it was known. */
+function store(
+  env: Env,
+  control: ReturnType<typeof createControl>,
+  row: CommunityRow,
+  m: { did: string; device: string; epoch: number; inner: Inner },
+) {
+  const id = messageId(m.did, m.device, m.inner);
+  const inner = m.inner;
+  const stored = env.repo.messages.insert(row.id, {
+    id,
+    did: m.did,
+    device: m.device,
+    seq: inner.seq,
+    epoch: m.epoch,
+    kind: inner.kind,
+    ch: 'ch' in inner ? inner.ch : null,
+    at: inner.at,
+    receivedAt: env.now(),
+    sealed: env.sealer.sealText(JSON.stringify(inner)),
+  });
+  if (!stored) return { id, fresh: false };
+  control.act(row, m.did, inner);
+  if (inner.kind === 'post') env.repo.touch(row.id, inner.at);
+  return { id, fresh: true };
+}
+
 export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks) {
   const control = createControl(env, hooks);
   let rates: RateState = NO_RATES;
   let hidden = 0;
 
-  /** Keeps one message (ours or received) and acts on control kinds; false when it was known. */
-  function keep(row: CommunityRow, m: { did: string; device: string; epoch: number; inner: Inner }, live: boolean) {
-    const id = messageId(m.did, m.device, m.inner);
-    const inner = m.inner;
-    const stored = env.repo.messages.insert(row.id, {
-      id,
-      did: m.did,
-      device: m.device,
-      seq: inner.seq,
-      epoch: m.epoch,
-      kind: inner.kind,
-      ch: 'ch' in inner ? inner.ch : null,
-      at: inner.at,
-      receivedAt: env.now(),
-      sealed: env.sealer.sealText(JSON.stringify(inner)),
+  /**
+   * Keeps one message (ours or received) and acts on control kinds; false when it was known.
+   * `alongside` writes in the same transaction (the envelope's status): one commit a message.
+   */
+  function keep(
+    row: CommunityRow,
+    m: { did: string; device: string; epoch: number; inner: Inner },
+    live: boolean,
+    alongside?: () => void,
+  ) {
+    const stored = env.repo.transaction(() => {
+      const kept = store(env, control, row, m);
+      alongside?.();
+      return kept;
     });
-    if (!stored) return { id, fresh: false };
-    control.act(row, m.did, inner);
-    if (inner.kind === 'post') {
-      const latest = env.repo.get(row.id);
-      if (latest && (latest.lastMessageAt ?? 0) < inner.at) env.repo.save({ ...latest, lastMessageAt: inner.at });
-    }
-    timelines.add(row.id, { id, did: m.did, device: m.device, epoch: m.epoch, inner }, live);
-    return { id, fresh: true };
+    if (stored.fresh)
+      timelines.add(row.id, { id: stored.id, did: m.did, device: m.device, epoch: m.epoch, inner: m.inner }, live);
+    return stored;
   }
 
-  async function onMessage(row: CommunityRow, d: Decrypted, live: boolean, source: Source) {
+  async function onMessage(
+    row: CommunityRow,
+    d: Decrypted,
+    live: boolean,
+    source: Source,
+    settle?: (slot: { device: string; seq: number }) => void,
+  ) {
     let inner: Inner;
     try {
       inner = decodeInner(d.plaintext);
@@ -74,8 +101,9 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
       }
       rates = r.state.size > 10_000 ? pruneRates(r.state, env.now()) : r.state;
     }
-    keep(row, { did: d.did, device: d.device, epoch: d.epoch, inner }, live);
-    return { status: 'done' as const, slot: { device: d.device, seq: inner.seq } };
+    const slot = { device: d.device, seq: inner.seq };
+    keep(row, { did: d.did, device: d.device, epoch: d.epoch, inner }, live, settle && (() => settle(slot)));
+    return { status: 'done' as const, slot };
   }
 
   return {

@@ -5,7 +5,7 @@
 // Welcomes joined. What no member would send is refused and its sender scored; nothing unverified
 // reaches the timeline.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeEnvelope, Envelope, encodeEnvelope, isEnvelopeError } from '../../src-shared/communities/envelope.ts';
+import { decodeEnvelope, Envelope, isEnvelopeError, parseEnvelope } from '../../src-shared/communities/envelope.ts';
 import { b64, bytesToHex } from '../../src-shared/communities/ids.ts';
 import { commitRef, receive, serializeGroup } from '../../src-shared/communities/mls.ts';
 import type { Group } from '../../src-shared/communities/mls.ts';
@@ -52,6 +52,8 @@ export interface IngestHooks {
     r: { did: string; device: string; plaintext: Uint8Array; epoch: number; expired: boolean },
     live: boolean,
     source: Source,
+    /** Marks the envelope done with its slot, in the same transaction as the message it kept. */
+    settle: (slot: { device: string; seq: number }) => void,
   ): Promise<{ status: 'done' | 'refused'; slot?: { device: string; seq: number } }>;
   /** A join request envelope for a community this node administers. */
   onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused'>;
@@ -70,6 +72,8 @@ export interface IngestHooks {
 export interface Ingest {
   /** Takes an envelope in; resolves when it is kept and, if it can be, processed. */
   take(topic: string, input: Uint8Array | unknown, source: Source): Promise<void>;
+  /** Takes a page of envelopes in: kept together in one transaction, then processed in order. */
+  takePage(topic: string, inputs: readonly unknown[], source: Source): Promise<void>;
   /** Processes what waited (locked vault, unknown parent, future epoch). */
   drain(id: string): Promise<void>;
 }
@@ -133,6 +137,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       return refuse(e.rowid, r.code, source, r.reason);
     }
     if (r.kind !== 'message') return refuse(e.rowid, 'wrong-wireformat', source, 'not an application message');
+    let settled = false;
     const out = await hooks.onMessage(
       row,
       {
@@ -144,9 +149,13 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       },
       live,
       source,
+      (slot) => {
+        env.repo.envelopes.setStatus(e.rowid, 'done', slot);
+        settled = true;
+      },
     );
     if (out.status === 'refused') return env.repo.envelopes.setStatus(e.rowid, 'refused');
-    env.repo.envelopes.setStatus(e.rowid, 'done', out.slot);
+    if (!settled) env.repo.envelopes.setStatus(e.rowid, 'done', out.slot);
   }
 
   async function commit(row: CommunityRow, e: EnvelopeRow, envelope: Envelope, source: Source) {
@@ -206,8 +215,8 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
   /** Our own commits are those made while we were the head's committer: we record their ids. */
   const isMine = (row: CommunityRow, c: CommitRef) => (row.data.ownCommits ?? []).includes(c.id);
 
-  async function take(topic: string, input: Uint8Array | unknown, source: Source): Promise<void> {
-    if (env.closed()) return;
+  /** Checks an envelope before it is kept; a malformed one scores its sender and is dropped. */
+  function check(topic: string, input: Uint8Array | unknown, source: Source) {
     let envelope: Envelope;
     let bytes: Uint8Array;
     try {
@@ -215,23 +224,26 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
         envelope = decodeEnvelope(input);
         bytes = input;
       } else {
-        envelope = Envelope.parse(input);
-        bytes = encodeEnvelope(envelope);
+        ({ envelope, bytes } = parseEnvelope(input));
       }
     } catch (err) {
       const code = isEnvelopeError(err) ? err.code : 'envelope-format';
       env.score(source.peer, code === 'envelope-too-large' ? 'oversize' : 'malformed', `${code} on ${topic}`);
-      return;
+      return undefined;
     }
-    if (envelope.topic !== topic) return env.score(source.peer, 'malformed', 'an envelope for another topic');
-    const row = env.repo.byTopic(topic);
-    if (!row) {
-      if (envelope.kind === 'welcome' && env.unlocked()) await hooks.onWelcome(undefined, envelope, source);
-      return;
+    if (envelope.topic !== topic) {
+      env.score(source.peer, 'malformed', 'an envelope for another topic');
+      return undefined;
     }
+    return { envelope, bytes };
+  }
+
+  /** Keeps the ciphertext once (by hash): the new row's id and hash, or undefined when it was here already. */
+  function keep(row: CommunityRow, envelope: Envelope, bytes: Uint8Array) {
+    const hash = bytesToHex(sha256(bytes));
     const rowid = env.repo.envelopes.insert({
       community: row.id,
-      hash: bytesToHex(sha256(bytes)),
+      hash,
       kind: envelope.kind,
       epoch: envelope.epoch === undefined ? null : Number(envelope.epoch),
       branch: envelope.branch ?? null,
@@ -241,9 +253,20 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       receivedAt: env.now(),
       body: JSON.stringify(envelope),
     });
-    if (rowid === undefined || !env.unlocked()) return;
+    return rowid === undefined ? undefined : { rowid, hash };
+  }
+
+  async function processKept(
+    row: CommunityRow,
+    k: { rowid: number; hash: string },
+    envelope: Envelope,
+    source: Source,
+  ) {
+    const { rowid } = k;
     const stored = { rowid, community: row.id } as EnvelopeRow;
     await env.groups.run(row.id, async () => {
+      // A drain (after a commit) may have processed it meanwhile: once only.
+      if (env.repo.envelopes.byHash(row.id, k.hash)?.status !== 'pending') return;
       try {
         await process(row.id, stored, envelope, source, source.via === 'gossip' || source.via === 'deliver');
       } catch (err) {
@@ -252,6 +275,41 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       }
     });
     if (envelope.kind === 'commit') await drain(row.id);
+  }
+
+  async function take(topic: string, input: Uint8Array | unknown, source: Source): Promise<void> {
+    if (env.closed()) return;
+    const checked = check(topic, input, source);
+    if (!checked) return;
+    const { envelope, bytes } = checked;
+    const row = env.repo.byTopic(topic);
+    if (!row) {
+      if (envelope.kind === 'welcome' && env.unlocked()) await hooks.onWelcome(undefined, envelope, source);
+      return;
+    }
+    const kept = keep(row, envelope, bytes);
+    if (kept === undefined || !env.unlocked()) return;
+    await processKept(row, kept, envelope, source);
+  }
+
+  /**
+   * A page of envelopes (catch-up): all checked and kept in one transaction (one commit, not one per
+   * envelope), then processed in order as `take` would. A crash before processing leaves them
+   * pending, for the next drain.
+   */
+  async function takePage(topic: string, inputs: readonly unknown[], source: Source): Promise<void> {
+    if (env.closed()) return;
+    const row = env.repo.byTopic(topic);
+    if (!row) {
+      for (const input of inputs) await take(topic, input, source);
+      return;
+    }
+    const checked = inputs.map((input) => check(topic, input, source));
+    const kept = env.repo.transaction(() =>
+      checked.map((c) => (c ? { envelope: c.envelope, row: keep(row, c.envelope, c.bytes) } : undefined)),
+    );
+    if (!env.unlocked()) return;
+    for (const k of kept) if (k?.row) await processKept(row, k.row, k.envelope, source);
   }
 
   /** Waiting envelopes, commits by epoch first: each may be what the next one needed. */
@@ -283,7 +341,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
     });
   }
 
-  return { take, drain };
+  return { take, takePage, drain };
 }
 
 const kindOrder = (t: EnvelopeRow) => (t.kind === 'commit' ? 0 : t.kind === 'welcome' ? 1 : 2);

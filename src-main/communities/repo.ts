@@ -76,7 +76,31 @@ const COMMUNITY_COLUMNS =
 const ENVELOPE_COLUMNS =
   'rowid, community, hash, kind, epoch, branch, device, seq, status, received_at AS receivedAt, body';
 
-function community(raw: RawCommunity | undefined): CommunityRow | undefined {
+/** Deep-frozen: a parsed `data` is shared between reads, so writing to it must fail loudly. */
+function frozen<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) frozen(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * Rows are read several times per received message (ingest, inbox, timeline, views): the `data`
+ * column is parsed once per distinct text and shared, frozen, until the row changes.
+ */
+function dataParser() {
+  const memo = new Map<string, { text: string; data: CommunityData }>();
+  return (id: string, text: string): CommunityData => {
+    const known = memo.get(id);
+    if (known?.text === text) return known.data;
+    const data = frozen(fromJson<CommunityData>(text));
+    memo.set(id, { text, data });
+    return data;
+  };
+}
+
+function community(raw: RawCommunity | undefined, parse: ReturnType<typeof dataParser>): CommunityRow | undefined {
   if (!raw) return undefined;
   return {
     id: raw.id,
@@ -87,7 +111,7 @@ function community(raw: RawCommunity | undefined): CommunityRow | undefined {
     removedReason: raw.removed_reason,
     swapId: raw.swap_id,
     peer: raw.peer,
-    data: fromJson<CommunityData>(raw.data),
+    data: parse(raw.id, raw.data),
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
     lastMessageAt: raw.last_message_at,
@@ -104,7 +128,11 @@ export function createCommunityRepo(db: Database) {
       `INSERT INTO community (${COMMUNITY_COLUMNS}) VALUES (@id, @topic, @kind, @me, @state, @removedReason, @swapId, @peer, @data, @createdAt, @updatedAt, @lastMessageAt)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, me = excluded.me, state = excluded.state,
          removed_reason = excluded.removed_reason, swap_id = excluded.swap_id, peer = excluded.peer, data = excluded.data,
-         updated_at = excluded.updated_at, last_message_at = excluded.last_message_at`,
+         updated_at = excluded.updated_at,
+         last_message_at = COALESCE(MAX(community.last_message_at, excluded.last_message_at), community.last_message_at, excluded.last_message_at)`,
+    ),
+    touch: db.prepare<[{ id: string; at: number }]>(
+      'UPDATE community SET last_message_at = @at WHERE id = @id AND (last_message_at IS NULL OR last_message_at < @at)',
     ),
     secretGet: db.prepare<[string, string], { sealed: string }>(
       'SELECT sealed FROM community_secret WHERE community = ? AND name = ?',
@@ -195,14 +223,18 @@ export function createCommunityRepo(db: Database) {
     ),
   };
 
+  const parse = dataParser();
   return {
-    get: (id: string) => community(q.byId.get(id)),
-    byTopic: (topic: string) => community(q.byTopic.get(topic)),
-    bySwap: (swapId: string) => community(q.bySwap.get(swapId)),
-    all: () => q.all.all().map((r) => community(r)!),
+    get: (id: string) => community(q.byId.get(id), parse),
+    byTopic: (topic: string) => community(q.byTopic.get(topic), parse),
+    bySwap: (swapId: string) => community(q.bySwap.get(swapId), parse),
+    all: () => q.all.all().map((r) => community(r, parse)!),
+    /** Saves a row; `lastMessageAt` only ever moves forward (a stale copy saved later keeps the newer time). */
     save(row: CommunityRow): void {
       q.upsert.run({ ...row, data: toJson(row.data) });
     },
+    /** Moves `lastMessageAt` forward to `at` without reading or rewriting the row (once per received post). */
+    touch: (id: string, at: number) => void q.touch.run({ id, at }),
     secret: {
       get: (community: string, name: string) => q.secretGet.get(community, name)?.sealed,
       put: (community: string, name: string, sealed: string) => void q.secretPut.run(community, name, sealed),

@@ -3,6 +3,7 @@
 // Env, wires what each tells the others, and runs them with the vault: groups open while it is
 // unlocked; while it is locked envelopes are only kept, to be read after the next unlock.
 import { createMlsContext } from '../../src-shared/communities/mls.ts';
+import type { CryptoProvider } from 'ts-mls';
 import type { Group } from '../../src-shared/communities/mls.ts';
 import { mayCommit } from '../../src-shared/communities/roles.ts';
 import { DM_PROTOCOL, SYNC_PROTOCOL } from '../../src-shared/communities/sync.ts';
@@ -22,6 +23,7 @@ import { createGroupStore } from './groups.ts';
 import { createHandlers } from './handlers.ts';
 import { createInbox } from './inbox.ts';
 import { createIngest } from './ingest.ts';
+import { syncCryptoProvider } from './mls-crypto.ts';
 import { createOutbox } from './outbox.ts';
 import { createCommunityRepo, type CommunityRow } from './repo.ts';
 import { boxSealer, createSigners, type IdentitiesPart } from './secrets.ts';
@@ -42,6 +44,8 @@ export interface CommunitiesDeps {
   log: Logger;
   now?: () => number;
   emit: Emit;
+  /** ts-mls's primitives; the synchronous provider unless a bench compares another. */
+  mlsProvider?: CryptoProvider;
 }
 
 /** Requested joins are announced and their Welcome asked for this often while they wait. */
@@ -52,7 +56,7 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
   let stopped = false;
   const repo = createCommunityRepo(deps.db);
   const sealer = boxSealer(() => deps.vault.secretBox());
-  const mls = await createMlsContext();
+  const mls = await createMlsContext(deps.mlsProvider ?? syncCryptoProvider);
   const env: Env = {
     repo,
     groups: createGroupStore({ repo, sealer, mls, log: deps.log }),
@@ -80,7 +84,7 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
   const wanted = new Map<string, ReturnType<typeof setTimeout>>();
   // The ingest's hooks reach parts built after it; they are only called once everything exists.
   const ingest = createIngest(env, {
-    onMessage: (row, r, live, source) => parts.inbox.onMessage(row, r, live, source),
+    onMessage: (row, r, live, source, settle) => parts.inbox.onMessage(row, r, live, source, settle),
     onJoin: (row, envelope, source) => parts.admission.onJoin(row, envelope, source),
     onWelcome: (row, envelope) => (row ? parts.admission.onWelcome(row, envelope) : parts.dms.onWelcome(envelope)),
     onEpoch: (row, group, o) => onEpoch(row, group, o),

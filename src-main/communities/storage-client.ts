@@ -185,8 +185,14 @@ export function createStorageClient(env: Env, d: { ingest: Ingest }) {
           env.log.warn('communities: a storage node served a bad page', { peerId: node.peerId, code: verdict.code });
           break;
         }
-        for (const item of answer.items)
-          await d.ingest.take(row.topic, item.envelope, { peer: node.peerId, via: 'storage' });
+        await d.ingest.takePage(
+          row.topic,
+          answer.items.map((i) => i.envelope),
+          { peer: node.peerId, via: 'storage' },
+        );
+        // The page's ratchet advances are sealed before its cursor moves: a crash in between
+        // replays the page (its envelopes are known by hash), it never skips one (docs §18).
+        await env.groups.run(row.id, () => env.groups.flush(row.id));
         if (answer.items.length > 0) after = answer.items[answer.items.length - 1]!.seq;
         const saved = env.repo.get(row.id);
         if (saved)

@@ -8,15 +8,21 @@ import { identity as testIdentity } from '../../src-shared/communities/testkit.t
 import { silentLogger } from '../kernel/log.ts';
 import type { GossipMessage, RequestHandler } from '../p2p/host.ts';
 import { DEFAULT_LIMITS } from '../p2p/limits.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, type StoreDatabase } from '../store/index.ts';
 import { createSecretBox } from '../vault/secret-box.ts';
+import type { SecretBox } from '../wallets/index.ts';
 import { CommunitiesConfig } from './config.ts';
 import type { CommunityEventName } from './env.ts';
 import { m0001Communities } from './migrations/0001_communities.ts';
-import type { IdentitiesPart } from './secrets.ts';
+import { boxSealer, type IdentitiesPart } from './secrets.ts';
+import { createGroupStore } from './groups.ts';
+import { createMlsContext, type Group, type MlsContext } from '../../src-shared/communities/mls.ts';
+import { createCommunityRepo } from './repo.ts';
+import { syncCryptoProvider } from './mls-crypto.ts';
 import { createCommunitiesNode, type CommunitiesNode } from './service.ts';
 import type { SwapsPart } from './dm.ts';
 import { mkdtempSync } from 'node:fs';
+import type { CryptoProvider } from 'ts-mls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -263,15 +269,40 @@ export interface TestNode {
   lock(): void;
   unlock(): void;
   stop(): Promise<void>;
+  /** The group state a node restarted now would load: what is sealed in its store, not what is in memory. */
+  sealedGroup(id: string): Promise<{ group: Group | undefined; mls: MlsContext }>;
+}
+
+/** The group state as a node restarted from `db` would load it. */
+async function sealedGroup(db: StoreDatabase, box: SecretBox, id: string, provider?: CryptoProvider) {
+  const mls = await createMlsContext(provider ?? syncCryptoProvider);
+  const store = createGroupStore({
+    repo: createCommunityRepo(db),
+    sealer: boxSealer(() => box),
+    mls,
+    log: silentLogger,
+  });
+  return { group: store.get(id), mls };
 }
 
 export async function testNode(
   net: TestNet,
   name: string,
-  o: { storage?: boolean; swaps?: SwapsPart; identities?: string[]; published?: string[]; now?: () => number } = {},
+  o: {
+    storage?: boolean;
+    swaps?: SwapsPart;
+    identities?: string[];
+    published?: string[];
+    now?: () => number;
+    mlsProvider?: CryptoProvider;
+    /** A database file in the node's data folder (WAL, synchronous = FULL, as the app's) instead of memory. */
+    fileStore?: boolean;
+  } = {},
 ): Promise<TestNode> {
-  const db = openStore(':memory:', { schemas: [{ domain: 'communities', migrations: [m0001Communities] }] });
   const dataDir = mkdtempSync(path.join(tmpdir(), `hashlock-communities-${name}-`));
+  const db = openStore(o.fileStore ? path.join(dataDir, 'store.db') : ':memory:', {
+    schemas: [{ domain: 'communities', migrations: [m0001Communities] }],
+  });
   const p2p = net.p2p(`peer-${name}`);
   let state: 'unlocked' | 'locked' = 'unlocked';
   const listeners = new Set<(s: 'unlocked' | 'locked') => void>();
@@ -306,6 +337,7 @@ export async function testNode(
         }
       : silentLogger,
     ...(o.now ? { now: o.now } : {}),
+    ...(o.mlsProvider ? { mlsProvider: o.mlsProvider } : {}),
     emit: (event, data) => events.push({ event, data }),
   });
   await node.start();
@@ -323,6 +355,7 @@ export async function testNode(
     events,
     lock: () => set('locked'),
     unlock: () => set('unlocked'),
+    sealedGroup: (id) => sealedGroup(db, box, id, o.mlsProvider),
     async stop() {
       await node.stop();
       db.close();

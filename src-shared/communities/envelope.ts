@@ -217,9 +217,15 @@ export const Envelope = z
 export type Envelope = z.infer<typeof Envelope>;
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  const bytes = encodeCanonical(Envelope.parse(envelope));
+  return parseEnvelope(envelope).bytes;
+}
+
+/** An envelope from untrusted JSON: parsed once under the schema, and its canonical bytes within the cap. */
+export function parseEnvelope(input: unknown): { envelope: Envelope; bytes: Uint8Array } {
+  const envelope = Envelope.parse(input);
+  const bytes = encodeCanonical(envelope);
   if (bytes.length > MAX_ENVELOPE_BYTES) throw envelopeError('envelope-too-large', `${bytes.length} bytes`);
-  return bytes;
+  return { envelope, bytes };
 }
 
 /** Parses wire bytes; the size is checked before anything is parsed. */

@@ -149,19 +149,30 @@ export function contextOf(state: ClientState): { descriptor: SignedDescriptor; r
 export function membersOf(state: ClientState, tree = state.ratchetTree): Member[] {
   const { descriptor } = contextOf(state);
   const out: Member[] = [];
-  tree.forEach((node, i) => {
-    if (node?.nodeType !== 'leaf') return;
-    const binding = leafBinding(node.leaf);
-    if (!binding) return;
-    out.push({
-      leaf: i / 2,
-      did: binding.did,
-      device: deviceOf(node.leaf.signaturePublicKey),
-      binding,
-      role: roleOf(descriptor.descriptor, binding.did),
-    });
-  });
+  for (let i = 0; i < tree.length; i += 2) {
+    const m = memberFrom(tree, i / 2, descriptor);
+    if (m) out.push(m);
+  }
   return out;
+}
+
+/** The member at one leaf of `tree`, as membersOf names it: one leaf read, not the whole tree (each received message). */
+export function memberAt(state: ClientState, leaf: number, tree = state.ratchetTree): Member | undefined {
+  return memberFrom(tree, leaf, contextOf(state).descriptor);
+}
+
+function memberFrom(tree: ClientState['ratchetTree'], leaf: number, descriptor: SignedDescriptor): Member | undefined {
+  const node = tree[leaf * 2];
+  if (node?.nodeType !== 'leaf') return undefined;
+  const binding = leafBinding(node.leaf);
+  if (!binding) return undefined;
+  return {
+    leaf,
+    did: binding.did,
+    device: deviceOf(node.leaf.signaturePublicKey),
+    binding,
+    role: roleOf(descriptor.descriptor, binding.did),
+  };
 }
 
 export function viewOf(state: ClientState): GroupView {

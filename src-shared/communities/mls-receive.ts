@@ -15,7 +15,7 @@ import {
   decodeMls,
   epochOf,
   leafBinding,
-  membersOf,
+  memberAt,
   readExtensions,
   tagOf,
   viewOf,
@@ -123,7 +123,8 @@ export async function receive(ctx: MlsContext, group: Group, bytes: Uint8Array, 
   // A message under an old epoch from a key that is no longer in the group was sent after the
   // removal as easily as before it: refused (docs §9, removal).
   const key = bytesToHex(leaf.leaf.signaturePublicKey);
-  const stillIn = membersOf(group.state).find((m) => m.leaf === sender.leaf && m.binding.key === key);
+  const current = memberAt(group.state, sender.leaf);
+  const stillIn = current?.binding.key === key ? current : undefined;
   if (!binding || !stillIn) return refused(group, 'sender-removed', 'the sender is no longer a member');
   try {
     const result = await processPrivateMessage(group.state, pm, emptyPskIndex, ctx.impl);

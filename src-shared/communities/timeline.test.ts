@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { messageId } from './envelope.ts';
 import type { Dep, Inner } from './envelope.ts';
 import type { Role } from './roles.ts';
-import { buildTimeline, unreadCount } from './timeline.ts';
+import { buildTimeline, CausalOrder, unreadCount } from './timeline.ts';
 import type { Received } from './timeline.ts';
 import { identity, T0 } from './testkit.ts';
 
@@ -140,5 +140,93 @@ describe('timeline', () => {
     expect(unreadCount(view, { id: b1.id }, alice)).toBe(1);
     expect(unreadCount(view, { id: b2.id }, alice)).toBe(0);
     expect(unreadCount(view, { id: 'ff'.repeat(32), at: T0 + 3 }, alice)).toBe(1);
+  });
+});
+
+/** A history of three devices: deps on what each had seen (lagging), skewed clocks, equivocations. */
+function history(seed: number, n: number, o: { forks?: boolean; cycle?: boolean } = {}): Received[] {
+  let s = seed;
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const dids = [alice, bob, mod];
+  const seqs = [0, 0, 0];
+  const out: Received[] = [];
+  for (let i = 0; i < n; i++) {
+    const who = Math.floor(rnd() * 3);
+    const seq = ++seqs[who]!;
+    // What this device has seen of the others: their latest, or a few behind.
+    const deps = dids
+      .map((d, j) => [d, j] as const)
+      .filter(([, j]) => j !== who && seqs[j]! > 0 && rnd() < 0.7)
+      .map(([d, j]) => dep(d, Math.max(1, seqs[j]! - Math.floor(rnd() * 3))));
+    const at = T0 + i * 10 + Math.floor(rnd() * 60) - 30;
+    out.push(post(dids[who]!, seq, at, `${who}:${seq}`, deps));
+    if (o.forks && rnd() < 0.05) out.push(post(dids[who]!, seq, at + 1, `${who}:${seq} fork`, deps));
+  }
+  if (o.cycle) {
+    // Lying deps: two messages that each depend on the other.
+    const a = seqs[0]! + 1;
+    const b = seqs[1]! + 1;
+    out.push(post(alice, a, T0 + n * 10, 'cycle a', [dep(bob, b)]));
+    out.push(post(bob, b, T0 + n * 10 + 1, 'cycle b', [dep(alice, a)]));
+    out.push(post(mod, seqs[2]! + 1, T0 + n * 10 + 2, 'after cycle', [dep(alice, a)]));
+  }
+  return out;
+}
+
+describe('incremental causal order', () => {
+  const full = (r: Received[]) => buildTimeline(r, opts);
+  const incremental = (r: Received[], order: CausalOrder) => buildTimeline(r, opts, order);
+
+  it('equals the full ordering after every message, in sending order and shuffled, with forks and holes', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const h = history(seed, 120, { forks: seed % 2 === 0 });
+      for (const arrival of [
+        h,
+        shuffled(h, seed + 100),
+        h.filter((_, i) => i % 7 !== 3).concat(h.filter((_, i) => i % 7 === 3)),
+      ]) {
+        const order = new CausalOrder();
+        const seen: Received[] = [];
+        for (const [i, m] of arrival.entries()) {
+          order.add(m);
+          seen.push(m);
+          // Read the order at irregular points, as timeline builds do.
+          if (i % 5 === seed % 5 || i === arrival.length - 1) expect(incremental(seen, order)).toEqual(full(seen));
+        }
+      }
+    }
+  });
+
+  it('extends the order without reordering when messages come in sending order', () => {
+    const h = history(7, 400);
+    const order = new CausalOrder();
+    for (const m of h) {
+      order.add(m);
+      order.list();
+    }
+    expect(incremental(h, order)).toEqual(full(h));
+    // Skewed clocks make some messages land before others already ordered: those reorder, most append.
+    expect(order.appended).toBeGreaterThan(300);
+    expect(order.appended + order.rebuilt).toBe(400);
+  });
+
+  it('equals the full ordering with lying deps that form a cycle, and with a lower-id equivocation arriving late', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const h = history(seed, 60, { cycle: true, forks: true });
+      for (const arrival of [h, shuffled(h, seed)]) {
+        const order = new CausalOrder();
+        const seen: Received[] = [];
+        for (const m of arrival) {
+          order.add(m);
+          seen.push(m);
+          expect(incremental(seen, order)).toEqual(full(seen));
+        }
+        expect(
+          full(seen)
+            .channels.get('general')!
+            .map((m) => m.text),
+        ).toContain('after cycle');
+      }
+    }
   });
 });

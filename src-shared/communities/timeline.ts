@@ -56,19 +56,26 @@ export interface TimelineOptions {
 const key = (device: string, seq: number) => `${device}:${seq}`;
 const later = (a: Received, b: Received) => a.inner.at > b.inner.at || (a.inner.at === b.inner.at && a.id > b.id);
 
-export function buildTimeline(messages: readonly Received[], opts: TimelineOptions): Timeline {
+export function buildTimeline(messages: readonly Received[], opts: TimelineOptions, order?: CausalOrder): Timeline {
   // One message per (device, seq): a device that equivocates keeps its lower id, for everyone alike.
-  const bySlot = new Map<string, Received>();
-  for (const m of messages) {
-    const k = key(m.device, m.inner.seq);
-    const had = bySlot.get(k);
-    if (!had || m.id < had.id) bySlot.set(k, m);
+  let bySlot: ReadonlyMap<string, Received>;
+  if (order) bySlot = order.slots;
+  else {
+    const slots = new Map<string, Received>();
+    for (const m of messages) {
+      const k = key(m.device, m.inner.seq);
+      const had = slots.get(k);
+      if (!had || m.id < had.id) slots.set(k, m);
+    }
+    bySlot = slots;
   }
   const all = [...bySlot.values()];
   const byId = new Map(all.map((m) => [m.id, m]));
   const gaps = findGaps(all, opts.joinedEpoch);
-  const missing = (d: string, s: number) => gaps.some((g) => g.device === d && s >= g.from && s <= g.to);
-  const ordered = causalOrder(all, bySlot);
+  const holes = new Map<string, Gap[]>();
+  for (const g of gaps) (holes.get(g.device) ?? holes.set(g.device, []).get(g.device)!).push(g);
+  const missing = (d: string, s: number) => holes.get(d)?.some((g) => s >= g.from && s <= g.to) ?? false;
+  const ordered = order ? order.list() : causalOrder(all, bySlot).order;
   const folded = foldFollowUps(all, byId, opts);
   const channels = new Map<string, TimelineMessage[]>();
   for (const m of ordered) {
@@ -78,6 +85,80 @@ export function buildTimeline(messages: readonly Received[], opts: TimelineOptio
     (channels.get(view.ch) ?? channels.set(view.ch, []).get(view.ch)!).push(view);
   }
   return { channels, gaps };
+}
+
+/**
+ * The causal order of a growing set of messages, kept between timeline builds (docs §12): a message
+ * that only extends the order is appended in O(its distance from the end) instead of ordering
+ * everything again. The result always equals `causalOrder` over the same messages: a message is
+ * appended only when Kahn's algorithm would also take it last — nothing already here follows it
+ * (it is its device's highest seq and no dep names it), the same slot holds no other message, and
+ * it comes after, by (at, id), every message ordered after its last predecessor. Anything else (a
+ * hole filled, an equivocation, a late message, lying deps) orders everything again at the next read.
+ */
+export class CausalOrder {
+  readonly #bySlot = new Map<string, Received>();
+  #order: Received[] = [];
+  readonly #pos = new Map<string, number>();
+  /** device → its highest seq here. */
+  readonly #top = new Map<string, number>();
+  /** Slots that deps name: a message arriving in one of them precedes something already ordered. */
+  readonly #named = new Set<string>();
+  #stale = false;
+  /** The last full order left messages in a dep cycle: every later message orders everything again. */
+  #tangled = false;
+  /** How many messages were appended, and how many full orderings ran (for tests and benches). */
+  appended = 0;
+  rebuilt = 0;
+
+  get slots(): ReadonlyMap<string, Received> {
+    return this.#bySlot;
+  }
+
+  add(m: Received): void {
+    const slot = key(m.device, m.inner.seq);
+    const had = this.#bySlot.get(slot);
+    if (had && had.id <= m.id) return;
+    this.#bySlot.set(slot, m);
+    const top = this.#top.get(m.device);
+    if (top === undefined || m.inner.seq > top) this.#top.set(m.device, m.inner.seq);
+    const appendable = !this.#stale && !had && !this.#tangled && !this.#named.has(slot) && this.#after(m, top);
+    for (const d of m.inner.deps) this.#named.add(key(d.d, d.s));
+    if (!appendable) {
+      this.#stale = true;
+      return;
+    }
+    this.#pos.set(m.id, this.#order.length);
+    this.#order.push(m);
+    this.appended++;
+  }
+
+  /** Whether `m` goes last: after its predecessors, and later by (at, id) than all ordered after them. */
+  #after(m: Received, top: number | undefined): boolean {
+    if (top !== undefined && m.inner.seq < top) return false;
+    let last = -1;
+    const note = (p: Received | undefined) => {
+      if (p && p.id !== m.id) last = Math.max(last, this.#pos.get(p.id)!);
+    };
+    if (top !== undefined) note(this.#bySlot.get(key(m.device, top)));
+    for (const d of m.inner.deps) note(this.#bySlot.get(key(d.d, d.s)));
+    for (let i = this.#order.length - 1; i > last; i--) if (!later(m, this.#order[i]!)) return false;
+    return true;
+  }
+
+  list(): readonly Received[] {
+    if (this.#stale) {
+      const all = [...this.#bySlot.values()];
+      const { order, tangled } = causalOrder(all, this.#bySlot);
+      this.#order = order;
+      this.#tangled = tangled;
+      this.#pos.clear();
+      order.forEach((m, i) => this.#pos.set(m.id, i));
+      this.#stale = false;
+      this.rebuilt++;
+    }
+    return this.#order;
+  }
 }
 
 /** Holes between the lowest and highest seq known per device (from messages and deps), at or after the join. */
@@ -112,7 +193,10 @@ export function findGaps(messages: readonly Received[], joinedEpoch: number): Ga
 }
 
 /** Kahn's algorithm over device-order and dep edges, ready messages taken by (at, id). */
-function causalOrder(all: readonly Received[], bySlot: ReadonlyMap<string, Received>): Received[] {
+function causalOrder(
+  all: readonly Received[],
+  bySlot: ReadonlyMap<string, Received>,
+): { order: Received[]; tangled: boolean } {
   const preds = new Map<string, Set<string>>();
   const succs = new Map<string, string[]>();
   const seqsOf = new Map<string, number[]>();
@@ -148,7 +232,7 @@ function causalOrder(all: readonly Received[], bySlot: ReadonlyMap<string, Recei
   }
   // Deps that form a cycle can only come from lying senders; their messages go last, by (at, id).
   const rest = all.filter((m) => !done.has(m.id)).sort((a, b) => (later(a, b) ? 1 : -1));
-  return [...out, ...rest];
+  return { order: [...out, ...rest], tangled: rest.length > 0 };
 }
 
 /** A binary min-heap: `before(a, b)` when a comes out first. Keeps ordering O(n log n) for long channels. */
