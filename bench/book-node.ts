@@ -12,6 +12,7 @@ import { SERVICE_NODE, testKey } from '../src-shared/orders/testkit.ts';
 import type { KnownServiceNode } from '../src-shared/orders/validate.ts';
 import { createNetworkBook } from '../src-main/orders/network-book.ts';
 import { createPeerScorer } from '../src-main/orders/net.ts';
+import { orderVerifier } from '../src-main/orders/verifier.ts';
 import { createP2pHost } from '../src-main/p2p/host.ts';
 import { benchLog, LOOPBACK_MESH_LIMITS, send, serveCommands, type Command } from './json-proc.ts';
 
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     serviceNodes: () => known,
     announcesPerPeer: { capacity: 1_000_000, refillPerSec: 1_000_000 },
     maxOrdersPerMaker: 1_000_000,
+    verifier: orderVerifier(),
   });
   let report = true;
   book.onEvent((e) => {

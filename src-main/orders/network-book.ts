@@ -6,6 +6,7 @@
 // book-state.ts (what it holds), book-ingest.ts (one message applied), book-sync.ts (snapshots).
 import { ORDER_PROTOCOLS, marketTopic, type HoldMessage } from '../../src-shared/protocol/orders.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
+import type { Verifier } from '../../src-shared/protocol/canonical.ts';
 import type { BookEntry, OrderBook } from '../../src-shared/orders/book.ts';
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market, Order } from '../../src-shared/orders/types.ts';
@@ -51,6 +52,8 @@ export interface NetworkBookDeps extends NetworkBookOptions {
   onServiceNodesChanged?: (cb: () => void) => () => void;
   /** Runs before a book is pulled from a peer (e.g. its service-node list first). */
   beforeSync?: (peerId: string) => Promise<void>;
+  /** Signature checks: main's native verifier (orderVerifier()); noble when absent. */
+  verifier?: Verifier;
 }
 
 export type BookMessage = 'order.announce' | 'order.keepalive' | 'order.cancel' | 'order.hold';
