@@ -17,6 +17,17 @@ import { createP2pHost } from '../src-main/p2p/host.ts';
 import { benchLog, LOOPBACK_MESH_LIMITS, send, serveCommands, type Command } from './json-proc.ts';
 
 const MARKET = { base: 'DEVA', quote: 'DEVB' };
+/** The raw-gossipsub baseline's topic: same host, no book, no validation beyond the host's own. */
+export const RAW_TOPIC = '/hashlock/bench/raw/1';
+const utf8 = new TextEncoder();
+
+/** A raw baseline message: its id (`raw-<n>`) padded with spaces to `bytes`. */
+function rawMessage(n: number, bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes).fill(0x20);
+  out.set(utf8.encode(`raw-${n}`));
+  return out;
+}
+const rawId = (data: Uint8Array): string => new TextDecoder().decode(data.subarray(0, 32)).trimEnd();
 
 /** A valid, service-node-signed order (test keys), unique by `n`, made now. */
 export function benchOrder(n: number, makerIndex = 100): Record<string, unknown> {
@@ -78,6 +89,9 @@ async function main(): Promise<void> {
   // The host first: its subscribe-before-start path does not join topics (gossipsub is not started then).
   await host.start();
   await book.start();
+  host.subscribe(RAW_TOPIC, (m) => {
+    if (report) send({ event: 'raw', id: rawId(m.data), t: Date.now() });
+  });
   const commands: Record<string, (c: Command) => Promise<unknown>> = {
     info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
     dial: async (c) => ({ peerId: await host.dial(c.addr as string) }),
@@ -98,6 +112,20 @@ async function main(): Promise<void> {
       }
       return sent;
     },
+    /** Publishes `count` raw messages of `bytes` bytes on the baseline topic, paced like `publish`. */
+    rawPublish: async (c) => {
+      const sent: Array<{ id: string; t: number }> = [];
+      for (let i = 0; i < (c.count as number); i++) {
+        const data = rawMessage((c.from as number) + i, c.bytes as number);
+        const t = Date.now();
+        await host.publish(RAW_TOPIC, data);
+        sent.push({ id: rawId(data), t });
+        await new Promise((r) => setTimeout(r, c.gapMs as number));
+      }
+      return sent;
+    },
+    /** The size of a bench announce on the wire. */
+    announceBytes: async () => encodeOrderMessage(benchOrder(1) as { type: 'order.announce' }).length,
     /** Lists `count` orders made here (no network): the book of a busy market, for memory and speed. */
     fill: async (c) => {
       report = false;

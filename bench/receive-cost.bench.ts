@@ -1,6 +1,6 @@
 // The cost of one order announce on the gossip receive path, in this process, split by stage:
-// the network book fed through its real gossip handler (type peek, rate limit, decode, checks,
-// both signatures, listing) with the verifier the app uses, and each stage alone on the same
+// the network book fed through its real gossip check and handler (type peek, rate limit, decode,
+// checks, both signatures; listing after gossipsub's forward) with the verifier the app uses, and each stage alone on the same
 // messages. CPU µs per announce; writes bench/results/receive-cost.json.
 //   npx node bench/receive-cost.bench.ts      or      npm run bench -- receive-cost
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import { BOOK_MESSAGES } from '../src-main/orders/book-ingest.ts';
 import { createNetworkBook, type NetworkBookDeps } from '../src-main/orders/network-book.ts';
 import { gossipType } from '../src-main/orders/net.ts';
 import { orderVerifier } from '../src-main/orders/verifier.ts';
+import type { GossipCheck, GossipMessage } from '../src-main/p2p/index.ts';
 import { benchOrder } from './book-node.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,14 +33,16 @@ const FROM = '12D3KooWBenchOriginBenchOriginBenchOriginBenchOrigin';
 
 const us = (ms: number, n: number) => Math.round((ms * 1000) / n);
 
-/** A network book on a stub host that hands back its gossip handler. */
+/** A network book on a stub host that hands back its gossip check and handler. */
 function bookWithHandler(verifier: Verifier | undefined) {
-  let handler: ((m: { from: string; data: Uint8Array; topic: string }) => void) | undefined;
+  let handler: ((m: GossipMessage) => void) | undefined;
+  let check: GossipCheck | undefined;
   const known = new Map<string, KnownServiceNode>([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB'] }]]);
   const p2p: NetworkBookDeps['p2p'] = {
     peerId: '12D3KooWBenchSelfBenchSelfBenchSelfBenchSelfBenchSelf',
-    subscribe: (_topic, h) => {
+    subscribe: (_topic, h, opts) => {
       handler = h;
+      check = opts?.check;
       return () => undefined;
     },
     handleRequest: async () => undefined,
@@ -63,7 +66,7 @@ function bookWithHandler(verifier: Verifier | undefined) {
     maxOrdersPerMaker: 1_000_000,
     ...(verifier ? { verifier } : {}),
   });
-  return { book, known, handler: () => handler! };
+  return { book, known, handler: () => handler!, check: () => check! };
 }
 
 /**
@@ -81,9 +84,10 @@ function time(n: number, f: (i: number) => unknown): number {
 async function measure(wires: Uint8Array[], orders: Order[], verifier: Verifier | undefined, label: string) {
   const n = wires.length;
   const v = verifier ?? secp256k1Verifier;
-  const { book, known, handler } = bookWithHandler(verifier);
+  const { book, known, handler, check } = bookWithHandler(verifier);
   await book.start();
-  const gossip = handler();
+  const deliver = handler();
+  const gossipCheck = check();
   const stage = {
     typePeek: us(
       time(n, (i) => gossipType(wires[i]!, BOOK_MESSAGES)),
@@ -129,13 +133,28 @@ async function measure(wires: Uint8Array[], orders: Order[], verifier: Verifier 
     ),
   };
   const before = book.size();
-  const whole = us(
-    time(n, (i) => gossip({ from: FROM, data: wires[i]!, topic: 'bench' })),
+  const messages: GossipMessage[] = wires.map((data) => ({ from: FROM, data, topic: 'bench' }));
+  // What gossipsub waits for before it forwards: the check (in its validation) and the delivery call.
+  const beforeForward = us(
+    time(n, (i) => {
+      if (gossipCheck(messages[i]!) === 'accept') deliver(messages[i]!);
+    }),
     n,
   );
+  // The listing, which delivery left for after the forward (microtasks).
+  const t = process.cpuUsage();
+  await Promise.resolve();
+  const d = process.cpuUsage(t);
+  const afterForward = us((d.user + d.system) / 1000, n);
   book.stop();
   if (book.size() - before !== n) throw new Error(`${label}: listed ${book.size() - before} of ${n}`);
-  return { verifier: label, perAnnounceUs: whole, listingUs: whole - stage.validate - stage.typePeek, stageUs: stage };
+  return {
+    verifier: label,
+    perAnnounceUs: beforeForward + afterForward,
+    beforeForwardUs: beforeForward,
+    listingAfterForwardUs: afterForward,
+    stageUs: stage,
+  };
 }
 
 export async function run(opts: { announces?: number; out?: string } = {}) {

@@ -13,7 +13,7 @@ import type { Market, Order } from '../../src-shared/orders/types.ts';
 import type { KnownServiceNode, Validation, ValidationContext } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/index.ts';
-import { ingest, onGossip, type IngestCtx } from './book-ingest.ts';
+import { checkGossip, ingest, onGossip, type IngestCtx } from './book-ingest.ts';
 import { createBookState, directContext, findEntry, gossipContext, sweep } from './book-state.ts';
 import { serveSnapshot, syncFrom } from './book-sync.ts';
 import type { PeerScorer } from './net.ts';
@@ -128,6 +128,7 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     announceLimit: new KeyedRateLimiter(d.announcesPerPeer ?? { capacity: 100, refillPerSec: 10 }),
     lastHint: new Map(),
     syncFrom: (peerId) => syncFrom(st, d, peerId),
+    checked: new WeakMap(),
   };
   const unsubs: Array<() => void> = [];
   let timer: NodeJS.Timeout | undefined;
@@ -135,7 +136,9 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     async start() {
       for (const m of st.books.values())
         unsubs.push(
-          d.p2p.subscribe(marketTopic(m.market.base, m.market.quote), (msg) => onGossip(c, msg.from, msg.data)),
+          d.p2p.subscribe(marketTopic(m.market.base, m.market.quote), (msg) => onGossip(c, msg), {
+            check: (msg) => checkGossip(c, msg),
+          }),
         );
       await d.p2p.handleRequest(ORDER_PROTOCOLS.snapshot, async (req, ctx) => serveSnapshot(st, d, req, ctx.peerId));
       unsubs.push(...followPeers(c, new Set()));
