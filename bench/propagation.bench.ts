@@ -155,7 +155,9 @@ export async function run(opts: PropagationOptions = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { nodes: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { nodes: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } },
+  });
   const r = await run({
     ...(values.nodes ? { nodes: Number(values.nodes) } : {}),
     ...(values.rounds ? { rounds: Number(values.rounds) } : {}),

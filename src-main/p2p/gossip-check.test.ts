@@ -9,7 +9,8 @@ import { DEFAULT_LIMITS } from './limits.ts';
 
 type Args = Parameters<TopicValidatorFn>;
 const peer = (id: string) => ({ toString: () => id }) as unknown as Args[0];
-const msg = (data: Uint8Array, topic = 't') => ({ type: 'signed', from: peer('origin'), data, topic }) as unknown as Args[1];
+const msg = (data: Uint8Array, topic = 't') =>
+  ({ type: 'signed', from: peer('origin'), data, topic }) as unknown as Args[1];
 
 function check(checks: GossipCheck[], warned: string[] = []) {
   return createGossipCheck({
