@@ -21,10 +21,11 @@ import { SERVICE_NODE } from '../src-shared/orders/testkit.ts';
 import { validateOrderAnnounce, type KnownServiceNode } from '../src-shared/orders/validate.ts';
 import type { Order } from '../src-shared/orders/types.ts';
 import { BOOK_MESSAGES } from '../src-main/orders/book-ingest.ts';
-import { createNetworkBook, type NetworkBookDeps } from '../src-main/orders/network-book.ts';
+import { createNetworkBook } from '../src-main/orders/network-book.ts';
 import { gossipType } from '../src-main/orders/net.ts';
 import { orderVerifier } from '../src-main/orders/verifier.ts';
-import type { GossipCheck, GossipMessage } from '../src-main/p2p/index.ts';
+import { stubBookHost } from '../src-main/orders/stub-host.ts';
+import type { GossipMessage } from '../src-main/p2p/index.ts';
 import { benchOrder } from './book-node.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,23 +36,8 @@ const us = (ms: number, n: number) => Math.round((ms * 1000) / n);
 
 /** A network book on a stub host that hands back its gossip check and handler. */
 function bookWithHandler(verifier: Verifier | undefined) {
-  let handler: ((m: GossipMessage) => void) | undefined;
-  let check: GossipCheck | undefined;
+  const { p2p, gossip } = stubBookHost();
   const known = new Map<string, KnownServiceNode>([[SERVICE_NODE.pubkey, { coins: ['DEVA', 'DEVB'] }]]);
-  const p2p: NetworkBookDeps['p2p'] = {
-    peerId: '12D3KooWBenchSelfBenchSelfBenchSelfBenchSelfBenchSelf',
-    subscribe: (_topic, h, opts) => {
-      handler = h;
-      check = opts?.check;
-      return () => undefined;
-    },
-    handleRequest: async () => undefined,
-    request: async () => {
-      throw new Error('no network in this bench');
-    },
-    peers: () => [],
-    onPeersChanged: () => () => undefined,
-  };
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const book = createNetworkBook({
     p2p,
@@ -66,7 +52,7 @@ function bookWithHandler(verifier: Verifier | undefined) {
     maxOrdersPerMaker: 1_000_000,
     ...(verifier ? { verifier } : {}),
   });
-  return { book, known, handler: () => handler!, check: () => check! };
+  return { book, known, handler: () => gossip.handler!, check: () => gossip.check! };
 }
 
 /**

@@ -12,32 +12,18 @@ import {
   cancelWire,
   signedOrder,
 } from '../../src-shared/orders/testkit.ts';
-import type { GossipCheck, GossipMessage, P2pHost } from '../p2p/index.ts';
+import type { GossipMessage } from '../p2p/index.ts';
 import { gossipVerdict } from './book-ingest.ts';
 import { createNetworkBook } from './network-book.ts';
+import { stubBookHost } from './stub-host.ts';
 import { orderVerifier } from './verifier.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const ORIGIN = '12D3KooWOriginOriginOriginOriginOriginOriginOriginOrig';
 
 async function bookOnStubHost() {
-  let handler: ((m: GossipMessage) => void) | undefined;
-  let check: GossipCheck | undefined;
+  const { p2p, gossip: hooks } = stubBookHost();
   const refused: string[] = [];
-  const p2p: Pick<P2pHost, 'peerId' | 'subscribe' | 'handleRequest' | 'request' | 'peers' | 'onPeersChanged'> = {
-    peerId: '12D3KooWSelfSelfSelfSelfSelfSelfSelfSelfSelfSelfSelfSe',
-    subscribe: (_topic, h, opts) => {
-      handler = h;
-      check = opts?.check;
-      return () => undefined;
-    },
-    handleRequest: async () => undefined,
-    request: async () => {
-      throw new Error('no network');
-    },
-    peers: () => [],
-    onPeersChanged: () => () => undefined,
-  };
   const book = createNetworkBook({
     p2p,
     log: silent,
@@ -52,7 +38,7 @@ async function bookOnStubHost() {
   await book.start();
   const gossip = (wire: Record<string, unknown>) => {
     const m: GossipMessage = { from: ORIGIN, data: encodeOrderMessage(wire as { type: 'order.announce' }), topic: 't' };
-    return { m, verdict: check!(m), deliver: () => handler!(m) };
+    return { m, verdict: hooks.check!(m), deliver: () => hooks.handler!(m) };
   };
   return { book, gossip, refused };
 }

@@ -188,14 +188,13 @@ export function verifyBody(
   pubkeyHex: string,
   verifier: Verifier = secp256k1Verifier,
 ): boolean {
-  if (!SIG_HEX.test(sigHex) || !PUBKEY_HEX.test(pubkeyHex)) return false;
   let payload: Uint8Array;
   try {
     payload = signingPayload(type, body);
   } catch {
     return false;
   }
-  return verifyPayload(verifier, hexToBytes(sigHex), payload, hexToBytes(pubkeyHex));
+  return verifyPayloadHex(payload, sigHex, pubkeyHex, verifier);
 }
 
 /** Same as verifyBody for a signing payload already encoded (an order's terms: their digest is also its id). */
