@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { wireForm } from '../src-shared/protocol/canonical.ts';
 import { encodeOrderMessage, marketTopic } from '../src-shared/protocol/orders.ts';
 import { createOrder, signOrderAsServiceNode } from '../src-shared/orders/order.ts';
@@ -157,6 +158,16 @@ async function main(): Promise<void> {
     memory: async () => {
       globalThis.gc?.();
       return process.memoryUsage();
+    },
+    /** V8's heap spaces after a full GC: committed (size) and resident (physical) bytes of each. */
+    heapSpaces: async () => {
+      globalThis.gc?.();
+      return v8.getHeapSpaceStatistics().map((s) => ({
+        space: s.space_name,
+        size: s.space_size,
+        used: s.space_used_size,
+        physical: s.physical_space_size,
+      }));
     },
   };
   serveCommands(commands, () => {
