@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { wireForm } from '../src-shared/protocol/canonical.ts';
 import { encodeOrderMessage, marketTopic } from '../src-shared/protocol/orders.ts';
 import { createOrder, signOrderAsServiceNode } from '../src-shared/orders/order.ts';
@@ -12,10 +13,22 @@ import { SERVICE_NODE, testKey } from '../src-shared/orders/testkit.ts';
 import type { KnownServiceNode } from '../src-shared/orders/validate.ts';
 import { createNetworkBook } from '../src-main/orders/network-book.ts';
 import { createPeerScorer } from '../src-main/orders/net.ts';
+import { orderVerifier } from '../src-main/orders/verifier.ts';
 import { createP2pHost } from '../src-main/p2p/host.ts';
 import { benchLog, LOOPBACK_MESH_LIMITS, send, serveCommands, type Command } from './json-proc.ts';
 
 const MARKET = { base: 'DEVA', quote: 'DEVB' };
+/** The raw-gossipsub baseline's topic: same host, no book, no validation beyond the host's own. */
+export const RAW_TOPIC = '/hashlock/bench/raw/1';
+const utf8 = new TextEncoder();
+
+/** A raw baseline message: its id (`raw-<n>`) padded with spaces to `bytes`. */
+function rawMessage(n: number, bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes).fill(0x20);
+  out.set(utf8.encode(`raw-${n}`));
+  return out;
+}
+const rawId = (data: Uint8Array): string => new TextDecoder().decode(data.subarray(0, 32)).trimEnd();
 
 /** A valid, service-node-signed order (test keys), unique by `n`, made now. */
 export function benchOrder(n: number, makerIndex = 100): Record<string, unknown> {
@@ -68,6 +81,7 @@ async function main(): Promise<void> {
     serviceNodes: () => known,
     announcesPerPeer: { capacity: 1_000_000, refillPerSec: 1_000_000 },
     maxOrdersPerMaker: 1_000_000,
+    verifier: orderVerifier(),
   });
   let report = true;
   book.onEvent((e) => {
@@ -76,6 +90,9 @@ async function main(): Promise<void> {
   // The host first: its subscribe-before-start path does not join topics (gossipsub is not started then).
   await host.start();
   await book.start();
+  host.subscribe(RAW_TOPIC, (m) => {
+    if (report) send({ event: 'raw', id: rawId(m.data), t: Date.now() });
+  });
   const commands: Record<string, (c: Command) => Promise<unknown>> = {
     info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
     dial: async (c) => ({ peerId: await host.dial(c.addr as string) }),
@@ -96,6 +113,20 @@ async function main(): Promise<void> {
       }
       return sent;
     },
+    /** Publishes `count` raw messages of `bytes` bytes on the baseline topic, paced like `publish`. */
+    rawPublish: async (c) => {
+      const sent: Array<{ id: string; t: number }> = [];
+      for (let i = 0; i < (c.count as number); i++) {
+        const data = rawMessage((c.from as number) + i, c.bytes as number);
+        const t = Date.now();
+        await host.publish(RAW_TOPIC, data);
+        sent.push({ id: rawId(data), t });
+        await new Promise((r) => setTimeout(r, c.gapMs as number));
+      }
+      return sent;
+    },
+    /** The size of a bench announce on the wire. */
+    announceBytes: async () => encodeOrderMessage(benchOrder(1) as { type: 'order.announce' }).length,
     /** Lists `count` orders made here (no network): the book of a busy market, for memory and speed. */
     fill: async (c) => {
       report = false;
@@ -127,6 +158,16 @@ async function main(): Promise<void> {
     memory: async () => {
       globalThis.gc?.();
       return process.memoryUsage();
+    },
+    /** V8's heap spaces after a full GC: committed (size) and resident (physical) bytes of each. */
+    heapSpaces: async () => {
+      globalThis.gc?.();
+      return v8.getHeapSpaceStatistics().map((s) => ({
+        space: s.space_name,
+        size: s.space_size,
+        used: s.space_used_size,
+        physical: s.physical_space_size,
+      }));
     },
   };
   serveCommands(commands, () => {

@@ -2,12 +2,18 @@
 // gossipsub, every announce validated by the real network book before it is listed), joined in a
 // sparse random mesh so most orders cross several hops. One node publishes orders; the latency of
 // an order at a node is the time it was listed there minus the time it was published (one machine,
-// one clock). Reports median, p90, p99 and max over every (order, node) pair; writes
+// one clock). The baseline is raw gossipsub in the same processes and mesh: messages of an
+// announce's size on a topic with no book and no validation beyond the host's own, paced the same.
+// Each round runs both, back to back (the order alternates between rounds, so a load that drifts
+// weighs on both alike), and reports each one's median, p90, p99 and max over every (message,
+// node) pair and our/raw ratios; the load average is taken with every round. Writes
 // bench/results/propagation.json.
-//   npx node bench/propagation.bench.ts      or      npm run bench -- propagation
+//   npx node bench/propagation.bench.ts [--nodes 8] [--rounds 1]      or      npm run bench -- propagation
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { seededRandom } from '../src-shared/orders/book-bench.ts';
 import { BookProc } from './book-procs.ts';
 
@@ -20,7 +26,51 @@ export interface PropagationOptions {
   gapMs?: number;
   /** Peers each new node dials among those started before it. */
   degree?: number;
+  /** Rounds of raw baseline + our announces, back to back. */
+  rounds?: number;
   out?: string;
+}
+
+type Kind = 'raw' | 'announce';
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const loadavg = () => os.loadavg().map(round2);
+
+/** Publishes `count` messages of `kind` from the first node and waits until every other node has each (15 s at most). */
+async function pass(procs: BookProc[], kind: Kind, count: number, from: number, gapMs: number, bytes: number) {
+  const sent = await procs[0]!.call<Array<{ id: string; t: number }>>(kind === 'raw' ? 'rawPublish' : 'publish', {
+    count,
+    from,
+    gapMs,
+    bytes,
+  });
+  const receivers = procs.slice(1);
+  const got = (r: BookProc) => (kind === 'raw' ? r.raw : r.listed);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && !sent.every((s) => receivers.every((r) => got(r).has(s.id))))
+    await new Promise((r) => setTimeout(r, 100));
+  const latencies: number[] = [];
+  let missing = 0;
+  for (const s of sent) {
+    for (const r of receivers) {
+      const t = got(r).get(s.id);
+      if (t === undefined) missing++;
+      else latencies.push(t - s.t);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    pairs: sent.length * receivers.length,
+    delivered: latencies.length,
+    missing,
+    latencyMs: {
+      min: latencies[0] ?? null,
+      median: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? null,
+    },
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -31,6 +81,8 @@ export async function run(opts: PropagationOptions = {}) {
   const n = opts.nodes ?? 20;
   const count = opts.orders ?? 100;
   const degree = opts.degree ?? 3;
+  const gapMs = opts.gapMs ?? 100;
+  const rounds = opts.rounds ?? 3;
   const random = seededRandom(7);
   const procs = Array.from({ length: n }, () => new BookProc());
   try {
@@ -47,41 +99,40 @@ export async function run(opts: PropagationOptions = {}) {
     // gossipsub builds its meshes on heartbeats (1 s): let a few pass.
     await new Promise((r) => setTimeout(r, 4000));
     const publisher = procs[0]!;
-    await publisher.call('publish', { count: 5, from: 1_000_000, gapMs: 50 }); // warm-up, not measured
+    const bytes = await publisher.call<number>('announceBytes');
+    // Warm-up of both paths, not measured.
+    await publisher.call('publish', { count: 5, from: 1_000_000, gapMs: 50 });
+    await publisher.call('rawPublish', { count: 5, from: 1_000_000, gapMs: 50, bytes });
     await new Promise((r) => setTimeout(r, 1000));
-    const sent = await publisher.call<Array<{ id: string; t: number }>>('publish', {
-      count,
-      from: 1,
-      gapMs: opts.gapMs ?? 100,
-    });
-    const receivers = procs.slice(1);
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !sent.every((s) => receivers.every((r) => r.listed.has(s.id))))
-      await new Promise((r) => setTimeout(r, 100));
-    const latencies: number[] = [];
-    let missing = 0;
-    for (const s of sent) {
-      for (const r of receivers) {
-        const t = r.listed.get(s.id);
-        if (t === undefined) missing++;
-        else latencies.push(t - s.t);
-      }
+    const results = [];
+    for (let r = 0; r < rounds; r++) {
+      const loadBefore = loadavg();
+      const order: Kind[] = r % 2 === 0 ? ['raw', 'announce'] : ['announce', 'raw'];
+      const byKind: Partial<Record<Kind, Awaited<ReturnType<typeof pass>>>> = {};
+      for (const kind of order) byKind[kind] = await pass(procs, kind, count, 1 + r * count, gapMs, bytes);
+      const raw = byKind.raw!;
+      const ours = byKind.announce!;
+      results.push({
+        round: r + 1,
+        first: order[0],
+        raw,
+        announce: ours,
+        ratio: {
+          median: raw.latencyMs.median > 0 ? round2(ours.latencyMs.median / raw.latencyMs.median) : null,
+          p99: raw.latencyMs.p99 > 0 ? round2(ours.latencyMs.p99 / raw.latencyMs.p99) : null,
+        },
+        loadavgBefore: loadBefore,
+        loadavgAfter: loadavg(),
+      });
     }
-    latencies.sort((a, b) => a - b);
     const result = {
       nodes: n,
       links,
-      orders: count,
-      pairs: sent.length * receivers.length,
-      delivered: latencies.length,
-      missing,
-      latencyMs: {
-        min: latencies[0] ?? null,
-        median: percentile(latencies, 50),
-        p90: percentile(latencies, 90),
-        p99: percentile(latencies, 99),
-        max: latencies.at(-1) ?? null,
-      },
+      messages: count,
+      gapMs,
+      bytes,
+      cpus: os.cpus().length,
+      rounds: results,
       measuredAt: new Date().toISOString(),
     };
     const out = opts.out ?? path.join(ROOT, 'bench', 'results', 'propagation.json');
@@ -89,12 +140,14 @@ export async function run(opts: PropagationOptions = {}) {
     await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
     return {
       ...result,
-      summary: {
-        nodes: n,
-        medianMs: result.latencyMs.median,
-        p99Ms: result.latencyMs.p99,
-        delivered: `${latencies.length}/${result.pairs}`,
-      },
+      summary: results.map((x) => ({
+        round: x.round,
+        rawMs: [x.raw.latencyMs.median, x.raw.latencyMs.p99],
+        oursMs: [x.announce.latencyMs.median, x.announce.latencyMs.p99],
+        ratio: [x.ratio.median, x.ratio.p99],
+        delivered: `${x.raw.delivered}/${x.raw.pairs} raw, ${x.announce.delivered}/${x.announce.pairs} ours`,
+        loadavg: x.loadavgAfter,
+      })),
     };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
@@ -102,5 +155,13 @@ export async function run(opts: PropagationOptions = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(await run(), null, 2));
+  const { values } = parseArgs({
+    options: { nodes: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } },
+  });
+  const r = await run({
+    ...(values.nodes ? { nodes: Number(values.nodes) } : {}),
+    ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
+    ...(values.out ? { out: values.out } : {}),
+  });
+  console.log(JSON.stringify(r.summary, null, 2));
 }

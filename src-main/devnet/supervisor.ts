@@ -23,6 +23,7 @@ import {
 import { startCommunitySeeder } from './community.ts';
 import { startMarketMaker } from './market-maker.ts';
 import { publishMakerIdentity } from './maker-identity.ts';
+import { NODE_V8_FLAGS } from '../core/v8-flags.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
@@ -417,6 +418,7 @@ function spawnNode(
     process.execPath,
     [
       '--disable-warning=ExperimentalWarning',
+      ...NODE_V8_FLAGS,
       path.join(repoRoot, 'src-main', 'cli', 'main.ts'),
       command,
       '--data-dir',

@@ -7,6 +7,7 @@ import { marketKey } from '../../src-shared/orders/order.ts';
 import { DEFAULT_REPLAY_LIMITS, ReplayGuard, type SeenView } from '../../src-shared/orders/replay.ts';
 import type { Market, Order } from '../../src-shared/orders/types.ts';
 import type { KnownServiceNode, ValidationContext } from '../../src-shared/orders/validate.ts';
+import type { Verifier } from '../../src-shared/protocol/canonical.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { BookEvent, RemovedReason } from './network-book.ts';
 
@@ -32,6 +33,8 @@ export interface BookStateDeps {
   log: Logger;
   now: () => number;
   serviceNodes: () => ReadonlyMap<string, KnownServiceNode>;
+  /** Signature checks (main's native one); the validators' noble default when absent. */
+  verifier?: Verifier;
 }
 
 export function createBookState(d: BookStateDeps): BookState {
@@ -65,12 +68,19 @@ export function createBookState(d: BookStateDeps): BookState {
 export const findEntry = (st: BookState, id: string): BookEntry | undefined => st.where.get(id)?.get(id);
 
 /** The context gossip is validated in: the time, each sender's sequence, the listed service nodes, the markets. */
-export function gossipContext(st: BookState, d: Pick<BookStateDeps, 'now' | 'serviceNodes'>): ValidationContext {
-  return { now: d.now(), seen: st.seen, knownServiceNodes: d.serviceNodes(), markets: st.marketSet };
+export function gossipContext(
+  st: BookState,
+  d: Pick<BookStateDeps, 'now' | 'serviceNodes' | 'verifier'>,
+): ValidationContext {
+  const ctx = { now: d.now(), seen: st.seen, knownServiceNodes: d.serviceNodes(), markets: st.marketSet };
+  return d.verifier ? { ...ctx, verifier: d.verifier } : ctx;
 }
 
 /** The context for point-to-point messages: as gossip's, without the senders' sequence. */
-export function directContext(st: BookState, d: Pick<BookStateDeps, 'now' | 'serviceNodes'>): ValidationContext {
+export function directContext(
+  st: BookState,
+  d: Pick<BookStateDeps, 'now' | 'serviceNodes' | 'verifier'>,
+): ValidationContext {
   const unsequenced: SeenView = { lastSeq: () => undefined, orderStatus: st.seen.orderStatus };
   return { ...gossipContext(st, d), seen: unsequenced };
 }

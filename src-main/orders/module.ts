@@ -9,6 +9,7 @@ import { createPeerScorer } from './net.ts';
 import { createNetworkBook, type NetworkBook } from './network-book.ts';
 import { watchOrderPropagation } from './metrics.ts';
 import { createOrderService } from './service.ts';
+import { orderVerifier } from './verifier.ts';
 
 declare module '../kernel/module.ts' {
   interface Components {
@@ -49,6 +50,7 @@ export const ordersModule = defineModule({
       serviceNodes: () => registry.known(),
       onServiceNodesChanged: (cb) => registry.onChange(cb),
       beforeSync: (peerId) => registry.syncFrom(peerId),
+      verifier: orderVerifier(),
     });
     watchOrderPropagation(c.metrics, book, c.now);
     const orders = createOrderService({

@@ -6,13 +6,14 @@
 // book-state.ts (what it holds), book-ingest.ts (one message applied), book-sync.ts (snapshots).
 import { ORDER_PROTOCOLS, marketTopic, type HoldMessage } from '../../src-shared/protocol/orders.ts';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
+import type { Verifier } from '../../src-shared/protocol/canonical.ts';
 import type { BookEntry, OrderBook } from '../../src-shared/orders/book.ts';
 import { marketKey } from '../../src-shared/orders/order.ts';
 import type { Market, Order } from '../../src-shared/orders/types.ts';
 import type { KnownServiceNode, Validation, ValidationContext } from '../../src-shared/orders/validate.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { P2pHost } from '../p2p/index.ts';
-import { ingest, onGossip, type IngestCtx } from './book-ingest.ts';
+import { checkGossip, ingest, onGossip, type IngestCtx } from './book-ingest.ts';
 import { createBookState, directContext, findEntry, gossipContext, sweep } from './book-state.ts';
 import { serveSnapshot, syncFrom } from './book-sync.ts';
 import type { PeerScorer } from './net.ts';
@@ -51,6 +52,8 @@ export interface NetworkBookDeps extends NetworkBookOptions {
   onServiceNodesChanged?: (cb: () => void) => () => void;
   /** Runs before a book is pulled from a peer (e.g. its service-node list first). */
   beforeSync?: (peerId: string) => Promise<void>;
+  /** Signature checks: main's native verifier (orderVerifier()); noble when absent. */
+  verifier?: Verifier;
 }
 
 export type BookMessage = 'order.announce' | 'order.keepalive' | 'order.cancel' | 'order.hold';
@@ -125,6 +128,7 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     announceLimit: new KeyedRateLimiter(d.announcesPerPeer ?? { capacity: 100, refillPerSec: 10 }),
     lastHint: new Map(),
     syncFrom: (peerId) => syncFrom(st, d, peerId),
+    checked: new WeakMap(),
   };
   const unsubs: Array<() => void> = [];
   let timer: NodeJS.Timeout | undefined;
@@ -132,7 +136,9 @@ export function createNetworkBook(d: NetworkBookDeps): NetworkBook {
     async start() {
       for (const m of st.books.values())
         unsubs.push(
-          d.p2p.subscribe(marketTopic(m.market.base, m.market.quote), (msg) => onGossip(c, msg.from, msg.data)),
+          d.p2p.subscribe(marketTopic(m.market.base, m.market.quote), (msg) => onGossip(c, msg), {
+            check: (msg) => checkGossip(c, msg),
+          }),
         );
       await d.p2p.handleRequest(ORDER_PROTOCOLS.snapshot, async (req, ctx) => serveSnapshot(st, d, req, ctx.peerId));
       unsubs.push(...followPeers(c, new Set()));

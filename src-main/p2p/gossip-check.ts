@@ -1,8 +1,11 @@
 // The check every gossip message passes before gossipsub delivers or forwards it (docs/p2p.md
 // "Limits", "Scoring and bans"): signed, from no banned peer, within the size cap and the
-// per-peer and per-origin rates; a relay of someone else's flood is ignored, not blamed.
+// per-peer and per-origin rates; a relay of someone else's flood is ignored, not blamed. Then the
+// topic's own checks (a subscriber's GossipCheck, e.g. the order book's signatures), so a message
+// they refuse is not forwarded either.
 import { TopicValidatorResult, type TopicValidatorFn } from '@libp2p/gossipsub';
 import { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
+import type { GossipCheck } from './host-types.ts';
 import type { Offence, P2pLimits } from './limits.ts';
 
 export interface GossipCheckDeps {
@@ -10,7 +13,17 @@ export interface GossipCheckDeps {
   now: () => number;
   isBanned: (peerId: string) => boolean;
   penalize: (peerId: string, offence: Offence, detail: string) => void;
+  /** The subscribers' checks of a topic, if any. */
+  topicChecks?: (topic: string) => ReadonlySet<GossipCheck> | undefined;
+  /** Where a check that throws is told (its message is ignored). */
+  warn?: (message: string, data: Record<string, unknown>) => void;
 }
+
+const VERDICTS = {
+  accept: TopicValidatorResult.Accept,
+  ignore: TopicValidatorResult.Ignore,
+  reject: TopicValidatorResult.Reject,
+} as const;
 
 export function createGossipCheck(d: GossipCheckDeps): TopicValidatorFn {
   const perPeer = new KeyedRateLimiter(d.limits.gossipPerPeer);
@@ -35,6 +48,21 @@ export function createGossipCheck(d: GossipCheckDeps): TopicValidatorFn {
       d.penalize(sourceId, 'rateLimited', `own gossip on ${msg.topic}`);
       return TopicValidatorResult.Reject;
     }
-    return TopicValidatorResult.Accept;
+    const checks = d.topicChecks?.(msg.topic);
+    if (checks === undefined || checks.size === 0) return TopicValidatorResult.Accept;
+    const m = { from: origin, data: msg.data, topic: msg.topic };
+    let result: TopicValidatorResult = TopicValidatorResult.Accept;
+    for (const check of checks) {
+      let verdict: TopicValidatorResult;
+      try {
+        verdict = VERDICTS[check(m)];
+      } catch (err) {
+        d.warn?.('gossip check failed', { topic: msg.topic, error: (err as Error).message });
+        verdict = TopicValidatorResult.Ignore;
+      }
+      if (verdict === TopicValidatorResult.Reject) return verdict;
+      if (verdict === TopicValidatorResult.Ignore) result = verdict;
+    }
+    return result;
   };
 }

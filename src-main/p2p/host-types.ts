@@ -38,6 +38,15 @@ export interface GossipMessage {
   topic: string;
 }
 
+/**
+ * A topic's own check of a gossip message, inside gossipsub's validation (after the host's size,
+ * ban and rate checks), so its verdict decides forwarding: only 'accept' is delivered and
+ * forwarded; 'ignore' drops it; 'reject' drops it and gossipsub scores the peer that sent it.
+ * The handler then gets the same `data` (the same bytes object) the check saw.
+ */
+export type GossipVerdict = 'accept' | 'ignore' | 'reject';
+export type GossipCheck = (msg: GossipMessage) => GossipVerdict;
+
 export interface P2pHost {
   /** Known from construction on (the key is loaded synchronously). */
   readonly peerId: string;
@@ -55,8 +64,8 @@ export interface P2pHost {
   /** Called on connect, disconnect and identify; returns an unsubscribe function. */
   onPeersChanged(cb: (peers: PeerInfo[]) => void): () => void;
   publish(topic: string, data: Uint8Array): Promise<{ recipients: number }>;
-  /** May be called before start. Returns an unsubscribe function. */
-  subscribe(topic: string, handler: (msg: GossipMessage) => void): () => void;
+  /** May be called before start. Returns an unsubscribe function. `check`: see GossipCheck. */
+  subscribe(topic: string, handler: (msg: GossipMessage) => void, opts?: { check?: GossipCheck }): () => void;
   /**
    * May be called before start. One handler per protocol. `overRelay`: the protocol also runs over
    * relayed (limited) connections, both served and asked (docs/p2p.md: small, time-critical ones).

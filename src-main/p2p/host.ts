@@ -13,7 +13,7 @@ import { encodeJson } from '../../src-shared/protocol/reqres.ts';
 import { isCoded } from '../../src-shared/errors.ts';
 import type { NatOptions } from './config.ts';
 import { createGossipCheck } from './gossip-check.ts';
-import type { GossipMessage, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
+import type { GossipCheck, GossipMessage, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
 import { checkBootstrapAddr, parseAddr, parsePeerId, targetOf } from './addrs.ts';
 import { loadOrCreatePeerKey } from './identity-key.ts';
 import { createLibp2pNode, type Services } from './libp2p-node.ts';
@@ -27,7 +27,7 @@ import { createTrafficCounts } from './traffic.ts';
 export type { RequestHandler, RequestContext } from './reqres.ts';
 export { peerFailure, peerRequestError, type PeerFailure } from './reqres.ts';
 
-export type { GossipMessage, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
+export type { GossipCheck, GossipMessage, GossipVerdict, P2pHost, P2pHostOptions, P2pLog } from './host-types.ts';
 export { DHT_PROTOCOL } from './libp2p-node.ts';
 
 const PING_TIMEOUT_MS = 5_000;
@@ -55,6 +55,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   const identified = new Map<string, string[]>();
   const peerListeners = new Set<(peers: PeerInfo[]) => void>();
   const topicHandlers = new Map<string, Set<(msg: GossipMessage) => void>>();
+  const topicChecks = new Map<string, Set<GossipCheck>>();
   const requestHandlers = new Map<string, RequestHandler>();
   const overRelay = new Set<string>();
   const paths = createPathTracker();
@@ -89,7 +90,14 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       void banPeer(peerId, `${offence}: ${detail}`, limits.banMs);
   }
 
-  const gossipValidator = createGossipCheck({ limits, now, isBanned, penalize });
+  const gossipValidator = createGossipCheck({
+    limits,
+    now,
+    isBanned,
+    penalize,
+    topicChecks: (topic) => topicChecks.get(topic),
+    warn: (message, data) => log.warn(message, data),
+  });
 
   function peers(): PeerInfo[] {
     if (node === undefined) return [];
@@ -318,7 +326,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         throw new ApiError('P2P_ERROR', `Could not publish on ${topic}: ${(err as Error).message}`);
       }
     },
-    subscribe(topic, handler) {
+    subscribe(topic, handler, opts) {
       let handlers = topicHandlers.get(topic);
       if (handlers === undefined) {
         handlers = new Set();
@@ -326,7 +334,18 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         if (node !== undefined) joinTopic(node, topic);
       }
       handlers.add(handler);
+      const check = opts?.check;
+      if (check !== undefined) {
+        const checks = topicChecks.get(topic) ?? new Set();
+        checks.add(check);
+        topicChecks.set(topic, checks);
+      }
       return () => {
+        if (check !== undefined) {
+          const checks = topicChecks.get(topic);
+          checks?.delete(check);
+          if (checks?.size === 0) topicChecks.delete(topic);
+        }
         const set = topicHandlers.get(topic);
         if (set === undefined || !set.delete(handler) || set.size > 0) return;
         topicHandlers.delete(topic);

@@ -2,5 +2,5 @@
 // folder is its own business (lint refuses a deep import from another domain).
 export { type P2pHost } from './host.ts';
 export { peerFailure, peerRequestError } from './reqres.ts';
-export { type GossipMessage, type RequestHandler } from './host.ts';
+export { type GossipCheck, type GossipMessage, type GossipVerdict, type RequestHandler } from './host.ts';
 export { DEFAULT_LIMITS, PeerPenalties, type Offence } from './limits.ts';

@@ -7,10 +7,13 @@ import {
   digestHex,
   secp256k1Verifier,
   signBody,
-  verifyDigestHex,
+  signingPayload,
+  verifyBody,
+  verifyPayloadHex,
   type Signer,
   type Verifier,
 } from '../protocol/canonical.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { CodedError } from '../errors.ts';
 import { decodeAddress, type AddressParams } from './address.ts';
@@ -144,18 +147,24 @@ export function signOrderAsServiceNode(o: MakerSignedOrder, signer: Signer, sign
   return { ...o, serviceNode: { pubkey: signer.publicKey, signedAt, sig } };
 }
 
+/**
+ * What is wrong with an order's id and maker signature, or null: 'id' when the id is not the
+ * digest of its terms, 'sig' when the maker signature does not verify. The terms are encoded once
+ * for both (that encoding is most of the cost besides the signature).
+ */
+export function makerSigProblem(o: MakerSignedOrder, verifier: Verifier = secp256k1Verifier): 'id' | 'sig' | null {
+  const payload = signingPayload(ORDER_SIG_TYPE, orderTermsBody(o));
+  if (bytesToHex(sha256(payload)) !== o.id) return 'id';
+  return verifyPayloadHex(payload, o.makerSig, o.maker.pubkey, verifier) ? null : 'sig';
+}
+
 export function verifyMakerSig(o: MakerSignedOrder, verifier: Verifier = secp256k1Verifier): boolean {
-  return computeOrderId(o) === o.id && verifyDigestHex(o.id, o.makerSig, o.maker.pubkey, verifier);
+  return makerSigProblem(o, verifier) === null;
 }
 
 export function verifyServiceNodeSig(o: Order, verifier: Verifier = secp256k1Verifier): boolean {
   const sn = o.serviceNode;
-  return verifyDigestHex(
-    digestHex(ORDER_SN_SIG_TYPE, serviceNodeBody(o.id, sn.pubkey, sn.signedAt)),
-    sn.sig,
-    sn.pubkey,
-    verifier,
-  );
+  return verifyBody(ORDER_SN_SIG_TYPE, serviceNodeBody(o.id, sn.pubkey, sn.signedAt), sn.sig, sn.pubkey, verifier);
 }
 
 /**

@@ -17,14 +17,13 @@ import {
 import { decodeAddress } from './address.ts';
 import {
   checkOrderTerms,
-  computeOrderId,
   fillQuote,
   isValidFill,
   makerReceivesTicker,
   makerSellsTicker,
   marketKey,
   registryCoins,
-  verifyMakerSig,
+  makerSigProblem,
   verifyServiceNodeSig,
   type CoinLookup,
 } from './order.ts';
@@ -156,8 +155,9 @@ function checkFullOrder(o: Order, ctx: ValidationContext): Refusal | null {
 }
 
 function checkSignatures(o: Order, ctx: ValidationContext): Refusal | null {
-  if (computeOrderId(o) !== o.id) return no('forged-maker-sig', 'the order id does not match its terms');
-  if (!verifyMakerSig(o, verifierOf(ctx))) return no('forged-maker-sig', 'the maker signature does not verify');
+  const maker = makerSigProblem(o, verifierOf(ctx));
+  if (maker === 'id') return no('forged-maker-sig', 'the order id does not match its terms');
+  if (maker === 'sig') return no('forged-maker-sig', 'the maker signature does not verify');
   if (!verifyServiceNodeSig(o, verifierOf(ctx)))
     return no('forged-service-node-sig', 'the service node signature does not verify');
   return null;
@@ -197,7 +197,7 @@ export function validateSignRequest(input: unknown, ctx: ValidationContext): Val
   if (o.createdAt < ctx.now - limitsOf(ctx).maxAgeMs)
     return no('stale', 'the order was made too long ago to be signed now');
   if (ctx.seen.orderStatus(o.id) === 'dead') return no('replayed', 'the order was canceled, filled or expired');
-  if (computeOrderId(o) !== o.id || !verifyMakerSig(o, verifierOf(ctx)))
+  if (makerSigProblem(o, verifierOf(ctx)) !== null)
     return no('forged-maker-sig', 'the maker signature does not verify');
   return yes({ ...o, price: priceOf(o.baseAmount, o.quoteAmount) });
 }

@@ -141,6 +141,12 @@ export interface Signer {
 
 export interface Verifier {
   verifyDigest(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+  /**
+   * The same check given the signed payload instead of its SHA-256 digest, for verifiers that
+   * hash themselves (main's native one: Node's crypto takes a message, not a digest). Must accept
+   * exactly what `verifyDigest(signature, sha256(payload), publicKey)` accepts.
+   */
+  verifyPayload?(signature: Uint8Array, payload: Uint8Array, publicKey: Uint8Array): boolean;
 }
 
 /** secp256k1 ECDSA over the digest as is (no second hash), 64-byte compact, high S refused (malleable). */
@@ -153,6 +159,18 @@ export const secp256k1Verifier: Verifier = {
     }
   },
 };
+
+/** Whether `signature` signs SHA-256(`payload`), through the verifier's payload path when it has one. */
+export function verifyPayload(
+  verifier: Verifier,
+  signature: Uint8Array,
+  payload: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
+  return verifier.verifyPayload
+    ? verifier.verifyPayload(signature, payload, publicKey)
+    : verifier.verifyDigest(signature, sha256(payload), publicKey);
+}
 
 const SIG_HEX = /^[0-9a-f]{128}$/;
 const PUBKEY_HEX = /^0[23][0-9a-f]{64}$/;
@@ -170,14 +188,24 @@ export function verifyBody(
   pubkeyHex: string,
   verifier: Verifier = secp256k1Verifier,
 ): boolean {
-  if (!SIG_HEX.test(sigHex) || !PUBKEY_HEX.test(pubkeyHex)) return false;
-  let digest: Uint8Array;
+  let payload: Uint8Array;
   try {
-    digest = signingDigest(type, body);
+    payload = signingPayload(type, body);
   } catch {
     return false;
   }
-  return verifier.verifyDigest(hexToBytes(sigHex), digest, hexToBytes(pubkeyHex));
+  return verifyPayloadHex(payload, sigHex, pubkeyHex, verifier);
+}
+
+/** Same as verifyBody for a signing payload already encoded (an order's terms: their digest is also its id). */
+export function verifyPayloadHex(
+  payload: Uint8Array,
+  sigHex: string,
+  pubkeyHex: string,
+  verifier: Verifier = secp256k1Verifier,
+): boolean {
+  if (!SIG_HEX.test(sigHex) || !PUBKEY_HEX.test(pubkeyHex)) return false;
+  return verifyPayload(verifier, hexToBytes(sigHex), payload, hexToBytes(pubkeyHex));
 }
 
 /** Same as verifyBody for a digest already computed (e.g. an order id). */

@@ -1,0 +1,28 @@
+// The order network's signature check on a node: the identity domain's native secp256k1 port
+// (Node's crypto, several times faster than noble; each key imported once and kept, by its exact
+// bytes) behind the order Verifier, with the order rules on top: 64-byte r‖s, high S refused
+// (malleable), exactly as src-shared's noble verifier (docs/orders.md "Benchmarks").
+import { secp256k1Verifier, type Verifier } from '../../src-shared/protocol/canonical.ts';
+import { createNativeVerifier } from '../identity/index.ts';
+
+/** n/2 of secp256k1, big-endian: a signature whose S is above it is the malleated twin of a low-S one. */
+const HALF_N = Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex');
+
+/** Whether the S half of a 64-byte r‖s signature is at most n/2. */
+export function isLowS(signature: Uint8Array): boolean {
+  if (signature.length !== 64) return false;
+  return Buffer.from(signature.buffer, signature.byteOffset + 32, 32).compare(HALF_N) <= 0;
+}
+
+/**
+ * The Verifier main plugs into the order validators: payloads go to the native port, bare digests
+ * (which Node cannot verify without the payload) to noble. Both accept the same signatures.
+ */
+export function orderVerifier(native = createNativeVerifier()): Verifier {
+  return {
+    verifyDigest: secp256k1Verifier.verifyDigest,
+    verifyPayload(signature, payload, publicKey) {
+      return isLowS(signature) && native.verifySha256(signature, payload, publicKey);
+    },
+  };
+}
