@@ -1,9 +1,9 @@
-// The order network's signature check on a node: the identity domain's native secp256k1 port
-// (Node's crypto, several times faster than noble; each key imported once and kept, by its exact
-// bytes) behind the order Verifier, with the order rules on top: 64-byte r‖s, high S refused
+// The order network's signature check on a node: the identity domain's fastest secp256k1 port
+// (libsecp256k1 where its binding loads, else Node's OpenSSL; both several times faster than
+// noble) behind the order Verifier, with the order rules on top: 64-byte r‖s, high S refused
 // (malleable), exactly as src-shared's noble verifier (docs/orders.md "Benchmarks").
 import { secp256k1Verifier, type Verifier } from '../../src-shared/protocol/canonical.ts';
-import { createNativeVerifier } from '../identity/index.ts';
+import { createSecpVerifier } from '../identity/index.ts';
 
 /** n/2 of secp256k1, big-endian: a signature whose S is above it is the malleated twin of a low-S one. */
 const HALF_N = Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex');
@@ -18,7 +18,9 @@ export function isLowS(signature: Uint8Array): boolean {
  * The Verifier main plugs into the order validators: payloads go to the native port, bare digests
  * (which Node cannot verify without the payload) to noble. Both accept the same signatures.
  */
-export function orderVerifier(native = createNativeVerifier()): Verifier {
+export function orderVerifier(
+  native: Pick<ReturnType<typeof createSecpVerifier>, 'verifySha256'> = createSecpVerifier(),
+): Verifier {
   return {
     verifyDigest: secp256k1Verifier.verifyDigest,
     verifyPayload(signature, payload, publicKey) {
