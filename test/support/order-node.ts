@@ -19,6 +19,8 @@ export const FAST_ORDERS = {
   holdTimeoutMs: 8000,
   orderLifetimeMs: 3_600_000,
 };
+/** How long the test nodes wait for a silent service node before dropping it. */
+export const SN_SILENT_MS = 12_000;
 export const COLLATERAL = { ticker: 'DEVA', amount: '10', minConfirmations: 1 } as const;
 /** The one market of the test chains, as method params name it. */
 export const DEVA_DEVB = { base: 'DEVA', quote: 'DEVB' } as const;
@@ -29,7 +31,9 @@ export interface TraderOptions extends Pick<DevNodeOptions, 'funds' | 'splitInto
 }
 
 function orderConfig(orders: Record<string, unknown> = {}): Record<string, unknown> {
-  return { orders: { ...FAST_ORDERS, ...orders }, serviceNodes: { collateral: COLLATERAL, silentMs: 4000 } };
+  // Heartbeats every 500 ms; a service node is gone after 24 missed ones. At 4 s, gossip delayed by
+  // a loaded machine (seconds at load 15-30) dropped live service nodes and invalidated their orders.
+  return { orders: { ...FAST_ORDERS, ...orders }, serviceNodes: { collateral: COLLATERAL, silentMs: SN_SILENT_MS } };
 }
 
 /** A trader node with its wallets funded as asked, not started yet. */

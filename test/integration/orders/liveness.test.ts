@@ -5,7 +5,7 @@
 // and its orders with it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
-import { COIN, DEVA_DEVB, goneAt, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
+import { COIN, DEVA_DEVB, SN_SILENT_MS, goneAt, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
 const net = useOrderNet({
   maker: { funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
@@ -110,7 +110,7 @@ describe('order network liveness', () => {
         () => n.call('servicenode.list', {}),
         (l) => l.length === 0,
         'service node dropped',
-        15_000,
+        SN_SILENT_MS + 15_000,
       );
       await goneAt(n, o.order!.id);
     }
