@@ -25,7 +25,8 @@ const HALF_N = Uint8Array.from(Buffer.from('7fffffffffffffffffffffffffffffff5d57
 // n, to turn a high S into its low twin n - S.
 const N = Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex');
 
-function isHighS(signature: Uint8Array): boolean {
+/** Whether the S half of a 64-byte r‖s signature is above n/2 (the malleated twin of a low-S one). */
+export function isHighS(signature: Uint8Array): boolean {
   for (let i = 0; i < 32; i++) {
     const s = signature[32 + i]!;
     if (s !== HALF_N[i]) return s > HALF_N[i]!;

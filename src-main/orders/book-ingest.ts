@@ -115,7 +115,7 @@ export function ingest(c: IngestCtx, type: BookMessage, wire: unknown, from: str
   const ctx = gossipContext(c.st, c.d);
   switch (type) {
     case 'order.announce': {
-      const v = checkAnnounce(c, wire, ctx);
+      const v = validateOrderAnnounce(wire, ctx);
       return v.ok ? listChecked(c, v.value) : v;
     }
     case 'order.keepalive':

@@ -3,15 +3,11 @@
 // noble) behind the order Verifier, with the order rules on top: 64-byte r‖s, high S refused
 // (malleable), exactly as src-shared's noble verifier (docs/orders.md "Benchmarks").
 import { secp256k1Verifier, type Verifier } from '../../src-shared/protocol/canonical.ts';
-import { createSecpVerifier } from '../identity/index.ts';
-
-/** n/2 of secp256k1, big-endian: a signature whose S is above it is the malleated twin of a low-S one. */
-const HALF_N = Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex');
+import { createSecpVerifier, isHighS } from '../identity/index.ts';
 
 /** Whether the S half of a 64-byte r‖s signature is at most n/2. */
 export function isLowS(signature: Uint8Array): boolean {
-  if (signature.length !== 64) return false;
-  return Buffer.from(signature.buffer, signature.byteOffset + 32, 32).compare(HALF_N) <= 0;
+  return signature.length === 64 && !isHighS(signature);
 }
 
 /**

@@ -34,10 +34,11 @@ export function isRelayed(conn: Pick<Connection, 'limits' | 'remoteAddr'>): bool
 }
 
 /**
- * The open connections a request may use as they are, best first, or [] when it should dial:
- * libp2p's dial reuses only unlimited connections, so a peer reached through a relay would get a
- * new circuit for every request (after a direct try at its unreachable home address), and under
- * load those extra circuits are cut while they open ("Remote closed connection during opening").
+ * The open connections a request may use as they are (in libp2p's order, oldest first), or []
+ * when it should dial. libp2p's dial reuses only unlimited connections, so a peer reached through
+ * a relay would get a new circuit for every request (after a direct try at its unreachable home
+ * address), and under load those extra circuits are cut while they open ("Remote closed
+ * connection during opening").
  * A request allowed over a relay uses the relayed connection it has; with an unlimited one open,
  * the dial path takes that one (and may still upgrade a relayed start to direct).
  */
