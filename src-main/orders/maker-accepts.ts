@@ -43,6 +43,11 @@ export interface AcceptsDeps {
   swapStartMs?: number;
   /** Pause between those tries (tests shorten it). */
   startRetryMs?: readonly number[];
+  /**
+   * Frees the held order's backing coins in the wallet (the coin-lock reconcile): its swap funds
+   * from them, and the engine counts only unlocked coins as spendable.
+   */
+  freeBacking?: () => Promise<void>;
   /** A fill that failed before coins were locked, to be offered again (Listing.release). */
   release: (recId: string, holdId: string) => void;
   /** Test hook: a SIGKILL at a named step (docs/orders.md §9). */
@@ -174,6 +179,9 @@ async function startSwap(
   const base = { ticker: order.market.base, amount: fill.baseAmount };
   const quote = { ticker: order.market.quote, amount: fill.quoteAmount };
   d.crashAt?.('orders.maker.before-swap');
+  await d
+    .freeBacking?.()
+    .catch((err: unknown) => d.log.warn('could not free the backing coins before the swap', { error: errorText(err) }));
   const [sell, buy] = order.side === 'sell' ? [base, quote] : [quote, base];
   try {
     await d.swaps.startSwap({ peerId: ack.takerPeerId, sell, buy, swapId: holdId, orderId: order.id });

@@ -35,6 +35,8 @@ export interface MakerDeps {
   holdTimeoutMs: number;
   /** How long a taker agrees to our swap after its take (orders.swapStartMs). */
   swapStartMs?: number;
+  /** Frees a held order's backing coins before its swap starts (CoinLocks.reconcile). */
+  freeBacking?: () => Promise<void>;
   /** Coins reserved by this node's other open orders (so one coin never backs two orders). */
   reservedOutpoints: () => ReadonlySet<string>;
   /** Coin preparation for orders made with prepareCoins (docs/orders.md §10). */

@@ -108,8 +108,11 @@ function buildParts(d: OrderServiceDeps) {
     ...d,
     changed: (m) => d.events.emit('orders.bookChanged', { base: m.base, quote: m.quote }),
   });
+  const tickers = [...new Set(d.markets.flatMap((m) => [m.base, m.quote]))];
+  const coinLocks = createCoinLocks({ wallets: d.wallets, records, tickers, log });
   const maker = createMaker({
     ...net,
+    freeBacking: () => coinLocks.reconcile(),
     reservedOutpoints: () => reservedOutpoints(records.all()),
     prepare: (ticker, amount) => coinPrep.exactCoin(ticker, amount, false),
   });
@@ -153,8 +156,6 @@ function buildParts(d: OrderServiceDeps) {
     myKey,
     backing: backing.cached,
   });
-  const tickers = [...new Set(d.markets.flatMap((m) => [m.base, m.quote]))];
-  const coinLocks = createCoinLocks({ wallets: d.wallets, records, tickers, log });
   const coinApi = { coins: d.coins, prep: coinPrep, params, tickers };
   const recovery = createRecovery({ ...d, taker, maker, catchUp: fills.catchUp });
   return { life, maker, fills, takerRecords, stops, making, taking, mine, views, coinLocks, coinApi, recovery };
