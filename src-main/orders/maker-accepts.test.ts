@@ -73,8 +73,10 @@ function setup(swaps?: ReturnType<typeof swapsReachedAfter>) {
       remainingBase: 0n,
     });
   const fill = () => records.get(order.id)!.fills[0];
-  return { accepts, accept, hold, fill, released, at: (t: number) => void (clock = t), order };
+  return { accepts, accept, hold, fill, released, at: (t: number) => void (clock = t), order, records };
 }
+
+const records = (s: ReturnType<typeof setup>) => s.records.get(s.order.id)!;
 
 describe('item 8: one take at a time per fill', () => {
   it('a second taker is refused while the first ack may still become a hold, even past holdTimeoutMs', async () => {
@@ -120,6 +122,8 @@ describe('a hold whose taker cannot be reached at once', () => {
     s.at(startDeadline(s.fill()!.at, SWAP_START_MS));
     await waitFor(() => s.released.length === 1, { timeoutMs: 5_000, intervalMs: 5, what: 'the fill released' });
     expect(s.fill()).toMatchObject({ state: 'canceled', reason: expect.stringMatching(/the swap could not start/) });
+    // Held in full, the order follows its only fill: not left 'hold' for ever (CI: orders/liveness).
+    expect(records(s).state).toBe('canceled');
     expect(s.released).toEqual(['hold-1']);
     s.accepts.stop();
   });

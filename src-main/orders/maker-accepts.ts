@@ -14,6 +14,7 @@ import { sleep } from '../kernel/time.ts';
 import type { P2pHost } from '../p2p/index.ts';
 import type { SwapEngine } from '../swaps/index.ts';
 import type { Vault } from '../vault/index.ts';
+import { settle } from './fill-tracking.ts';
 import { ownListing } from './maker-listing.ts';
 import type { BookEvent, NetworkBook } from './network-book.ts';
 import { vaultSigner, type SeqCounter } from './net.ts';
@@ -200,6 +201,7 @@ async function startSwap(
       if (!f) return;
       f.state = 'canceled';
       f.reason = `the swap could not start: ${errorText(err)}`;
+      settle(r); // no swap will move the order on: it follows its fills now
     });
     d.release(recId, holdId);
     return 'ended';

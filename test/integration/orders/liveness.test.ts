@@ -8,7 +8,8 @@ import type { DevNode } from '../../support/dev-node.ts';
 import { COIN, DEVA_DEVB, SN_SILENT_MS, goneAt, listedAt, orderAt, useOrderNet } from '../../support/order-node.ts';
 
 const net = useOrderNet({
-  maker: { funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4 },
+  // A 30 s agreement: the maker tries to reach a vanished taker for 15 s (startDeadline), not 9 min.
+  maker: { funds: { DEVA: 20n * COIN, DEVB: 1n * COIN }, splitInto: 4, orders: { swapStartMs: 30_000 } },
   shortlived: { funds: { DEVA: 5n * COIN }, orders: { orderLifetimeMs: 4000 } },
   taker: { funds: { DEVB: 20n * COIN }, splitInto: 2 },
 });
@@ -80,6 +81,8 @@ describe('order network liveness', () => {
     await maker.call('orders.cancel', { orderId: o.order!.id });
   });
 
+  // The maker proposes to the vanished taker (or, with no connection left, tries to reach it until
+  // startDeadline); either way the fill ends and the order goes back to the book.
   it('a take abandoned after the hold gives the order back: the maker reposts it', async () => {
     const o = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1.5', price: '5' });
     await listedAt(taker, o.order!.id);
