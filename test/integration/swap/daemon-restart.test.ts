@@ -1,7 +1,8 @@
 // The chain misbehaves under a live swap between two nodes. A daemon stops and comes back: the
 // engines keep polling, the effect that needs it (a funding, a claim) waits and goes through once
-// it answers. A reorg takes the maker's funding out of its block: the taker does not lock until it
-// is confirmed again. Each swap completes for both with wallets reconciled to the satoshi.
+// it answers; so does the taker's claim when the maker chain's daemon is down as it must claim. A
+// reorg takes the maker's funding out of its block: the taker does not lock until it is confirmed
+// again. Each swap completes for both with wallets reconciled to the satoshi.
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { passTime, withMiner } from '../../support/regtest.ts';
@@ -46,6 +47,26 @@ describe('a daemon restarts mid-swap', () => {
       const m = await maker.waitSwap(swapId, (s) => s.terminal, 'maker finished');
       const t = await taker.waitSwap(swapId, (s) => s.terminal, 'taker finished');
       expect([m.outcome, t.outcome]).toEqual(['completed', 'completed']);
+      await reconcile(pair, swapId, before);
+    });
+  });
+
+  it("the maker chain's daemon is down when the taker must claim: its claim waits, then goes through before the maker's lock", async () => {
+    const { maker, taker, dev } = pair;
+    const before = await balancesOf(maker, taker);
+    await withMiner(dev, async () => {
+      const { swapId } = await startSwap(pair);
+      await taker.waitSwap(swapId, (s) => s.state === 'funded', 'taker locked');
+      await dev.DEVA.stop();
+      // The maker claims on DEVB and so shows the secret; the taker must now claim on DEVA, which is down.
+      await maker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'claim'), 'maker broadcast its claim');
+      const waiting = await taker.waitSwap(swapId, (s) => s.state === 'claiming', 'taker learnt the secret');
+      expect(waiting.txs.some((x) => x.kind === 'claim')).toBe(false);
+      await dev.DEVA.restart();
+      const t = await taker.waitSwap(swapId, (s) => s.terminal, 'taker finished');
+      const m = await maker.waitSwap(swapId, (s) => s.terminal, 'maker finished');
+      expect([m.outcome, t.outcome]).toEqual(['completed', 'completed']);
+      expect(t.txs.filter((x) => x.kind === 'claim')).toHaveLength(1);
       await reconcile(pair, swapId, before);
     });
   });
