@@ -24,7 +24,14 @@ import { SWAP_PROTOCOL } from '../../../src-main/swaps/protocol.ts';
 import { payAt } from '../../support/regtest.ts';
 
 export type Fault =
-  'wrong-amount' | 'wrong-script' | 'wrong-hash' | 'short-lock' | 'wrong-claim-key' | 'wrong-refund-key' | 'long-lock';
+  | 'wrong-amount'
+  | 'wrong-script'
+  | 'wrong-hash'
+  | 'short-lock'
+  | 'wrong-claim-key'
+  | 'wrong-refund-key'
+  | 'long-lock'
+  | 'output-mismatch';
 
 export interface HostileConfig {
   dataDir: string;
@@ -81,6 +88,7 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     locktime: e.locktime,
   };
   let script: Uint8Array;
+  let paid: Uint8Array | undefined;
   let amount = e.amount;
   switch (cfg.fault) {
     case 'wrong-amount':
@@ -105,12 +113,17 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     case 'long-lock':
       script = htlcScript({ ...fields, locktime: e.locktime + 10 });
       break;
+    case 'output-mismatch':
+      // Declares the agreed script, but pays to another one (its own refund key).
+      script = htlcScript(fields);
+      paid = htlcScript({ ...fields, refundPubkey: ECPair.makeRandom().publicKey });
+      break;
   }
-  const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(script, coin);
+  const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(paid ?? script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
   const txid = await payAt(wallet, address, amount);
   const tx = Transaction.fromHex(await wallet.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false }));
-  const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(htlcOutputScript(script)));
+  const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(htlcOutputScript(paid ?? script)));
   out({ event: 'funded', txid, vout, amount: amount.toString(), ticker: e.ticker });
   await send({
     type: chain === 'makerChain' ? 'swap.makerFunded' : 'swap.takerFunded',

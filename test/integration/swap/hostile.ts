@@ -24,6 +24,7 @@ export const FAULT_CASES = [
   { fault: 'wrong-claim-key', code: 'wrong-claim-key' },
   { fault: 'wrong-refund-key', code: 'wrong-refund-key' },
   { fault: 'long-lock', code: 'wrong-locktime' },
+  { fault: 'output-mismatch', code: 'output-script-mismatch' },
 ] as const;
 
 const SCRIPT = path.join(import.meta.dirname, 'hostile-peer.ts');
