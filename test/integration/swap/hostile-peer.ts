@@ -13,6 +13,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { getCoin } from '../../../src-shared/coins/registry.ts';
+import { formatAmount } from '../../../src-shared/money/index.ts';
 import { decodeSwapMessage, encodeSwapMessage } from '../../../src-shared/swaps/messages.ts';
 import { REGTEST_TIMELOCK_POLICY, chainParamsOf, proposeLocktimes } from '../../../src-shared/swaps/timelock.ts';
 import type { SwapMessage, SwapProposal, SwapTerms } from '../../../src-shared/swaps/types.ts';
@@ -31,7 +32,9 @@ export type Fault =
   | 'wrong-claim-key'
   | 'wrong-refund-key'
   | 'long-lock'
-  | 'output-mismatch';
+  | 'output-mismatch'
+  /** The agreed HTLC; on 'double-spend' from stdin, a conflicting payment of its inputs to itself. */
+  | 'double-spend';
 
 export interface HostileConfig {
   dataDir: string;
@@ -67,6 +70,39 @@ const host = createP2pHost({
 });
 let terms: SwapTerms | undefined;
 let proposal: SwapProposal | undefined;
+/** The HTLC funding of a 'double-spend' peer. */
+let fundedTx: { ticker: 'DEVA' | 'DEVB'; txid: string } | undefined;
+
+/**
+ * Signs a payment of its HTLC funding's inputs back to itself, and hands it out (not broadcast: the
+ * daemons relay no replacement, so the test has it mined, as a colluding miner would).
+ */
+async function doubleSpend(): Promise<void> {
+  if (!fundedTx) throw new Error('nothing funded to double-spend');
+  const wallet = rpc(fundedTx.ticker);
+  const txOf = async (id: string) =>
+    Transaction.fromHex(await wallet.callAs(z.object({ hex: z.string() }), 'gettransaction', [id]).then((t) => t.hex));
+  const funding = await txOf(fundedTx.txid);
+  let total = 0n;
+  const inputs = [];
+  for (const i of funding.ins) {
+    const prevTxid = bytesToHex(Uint8Array.from(i.hash).reverse());
+    total += BigInt((await txOf(prevTxid)).outs[i.index]!.value);
+    inputs.push({ txid: prevTxid, vout: i.index });
+  }
+  const fee = 100_000n;
+  const back = await newAddress(fundedTx.ticker);
+  const raw = await wallet.callAs(z.string(), 'createrawtransaction', [
+    inputs,
+    [{ [back]: formatAmount(total - fee, 8) }],
+  ]);
+  const signed = await wallet.callAs(
+    z.object({ hex: z.string(), complete: z.boolean() }),
+    'signrawtransactionwithwallet',
+    [raw],
+  );
+  out({ event: 'double-spend', hex: signed.hex, replaces: fundedTx.txid, fee: fee.toString() });
+}
 
 async function send(m: SwapMessage): Promise<void> {
   try {
@@ -113,6 +149,9 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
     case 'long-lock':
       script = htlcScript({ ...fields, locktime: e.locktime + 10 });
       break;
+    case 'double-spend':
+      script = htlcScript(fields);
+      break;
     case 'output-mismatch':
       // Declares the agreed script, but pays to another one (its own refund key).
       script = htlcScript(fields);
@@ -122,6 +161,7 @@ async function fundWrong(t: SwapTerms, chain: 'makerChain' | 'takerChain'): Prom
   const address = cfg.fault === 'wrong-script' ? htlcAddressRaw(script, coin) : htlcAddress(paid ?? script, coin);
   const wallet = rpc(e.ticker as 'DEVA' | 'DEVB');
   const txid = await payAt(wallet, address, amount);
+  if (cfg.fault === 'double-spend') fundedTx = { ticker: e.ticker as 'DEVA' | 'DEVB', txid };
   const tx = Transaction.fromHex(await wallet.callAs(z.string(), 'getrawtransaction', [txid], { wallet: false }));
   const vout = tx.outs.findIndex((o) => bytesToHex(o.script) === bytesToHex(htlcOutputScript(paid ?? script)));
   out({ event: 'funded', txid, vout, amount: amount.toString(), ticker: e.ticker });
@@ -186,6 +226,8 @@ async function main(): Promise<void> {
 
   createInterface({ input: process.stdin }).on('line', (line) => {
     if (line.trim() === 'stop') void host.stop().then(() => process.exit(0));
+    if (line.trim() === 'double-spend')
+      void doubleSpend().catch((err: Error) => out({ event: 'error', error: err.message }));
     if (line.trim() !== 'go' || cfg.role !== 'maker') return;
     void (async () => {
       const heights = { makerChain: await height('DEVA'), takerChain: await height('DEVB') };

@@ -110,6 +110,11 @@ export class Hostile {
     this.child.stdin.write('go\n');
   }
 
+  /** A 'double-spend' peer signs a payment of its HTLC funding's inputs to itself (event 'double-spend'). */
+  doubleSpend(): void {
+    this.child.stdin.write('double-spend\n');
+  }
+
   async balance(t: 'DEVA' | 'DEVB'): Promise<bigint> {
     await this.dev[t].rpc.call('syncwithvalidationinterfacequeue', [], { wallet: false });
     return this.dev[t].rpc.forWallet(this.wallet).amount('getbalance', ['*', 0]);
