@@ -79,7 +79,7 @@ describe('item 5: what locks each coin', () => {
 });
 
 describe('item 5: a split sends only for the fee the user accepted', () => {
-  function setup(feeRate: string) {
+  function setup(feeRate: string, feeCap?: bigint) {
     const script = fakeRpc({
       listunspent: () => [unspent(1, '10')],
       lockunspent: () => true,
@@ -97,6 +97,7 @@ describe('item 5: a split sends only for the fee the user accepted', () => {
       },
       records: { all: () => [] },
       log: silentLogger,
+      ...(feeCap === undefined ? {} : { feeCap: () => feeCap }),
     });
     return { prep, calls: script.calls };
   }
@@ -115,6 +116,13 @@ describe('item 5: a split sends only for the fee the user accepted', () => {
     expect(r.txid).toBeNull();
     expect(r.plan.fee).toBe(10n * 203n);
     expect(calls.map((c) => c[0])).toEqual(['listunspent']);
+  });
+
+  it("the user's fee cap (swaps.maxFeeSatPerVb) bounds the split's rate when the estimate is above it", async () => {
+    const capped = await setup('50', 10n).prep.split({ ticker: 'DEVA', amount: 200_000_000n, count: 3, dryRun: true });
+    expect(capped.plan.fee).toBe(10n * 203n);
+    const under = await setup('8', 10n).prep.split({ ticker: 'DEVA', amount: 200_000_000n, count: 3, dryRun: true });
+    expect(under.plan.fee).toBe(8n * 203n);
   });
 
   it('fee cap: a fee above the accepted one is refused, nothing sent', async () => {

@@ -30,6 +30,8 @@ export interface CoinPrepDeps {
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'feeEstimate'>;
   records: { all(): Iterable<OrderRecord> };
   log: Logger;
+  /** The user's fee cap per coin, sat/vB (swaps.maxFeeSatPerVb): a split's rate never exceeds it. */
+  feeCap?: (ticker: string) => bigint | undefined;
 }
 
 export interface SplitParams {
@@ -170,7 +172,9 @@ export function createCoinPrep(d: CoinPrepDeps): CoinPrep {
 
   async function plan(ticker: string, amount: bigint, count: number): Promise<{ plan: SplitPlan; coins: PrepCoin[] }> {
     const coin = d.coins.get(ticker);
-    const feeRate = BigInt((await d.wallets.feeEstimate(ticker, 6)).satPerVb);
+    const estimate = BigInt((await d.wallets.feeEstimate(ticker, 6)).satPerVb);
+    const cap = d.feeCap?.(ticker);
+    const feeRate = cap !== undefined && cap < estimate ? cap : estimate;
     const coins = await free(ticker);
     const r = planSplit(coins, { amount, count, feeRate, minOutput: minLegAmount(coin), dust: coin.dustP2wpkh });
     if (r.ok) return { plan: r.plan, coins };

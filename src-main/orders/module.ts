@@ -64,6 +64,7 @@ export const ordersModule = defineModule({
       swapStartMs: cfg.swapStartMs,
       ...(c.host.crashAt ? { crashAt: c.host.crashAt } : {}),
       maxTakerFee: cfg.maxTakerFee,
+      feeCap: (ticker) => c.swaps?.feeCap(ticker),
       vault: c.vault,
       wallets: c.wallets,
       p2p: c.p2p,

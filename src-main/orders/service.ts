@@ -45,6 +45,8 @@ type MakeResult = Result<'orders.make'>;
 
 export interface OrderServiceDeps {
   markets: readonly Market[];
+  /** The user's fee cap per coin, sat/vB: coin splits stay under it (coin-prep). */
+  feeCap?: (ticker: string) => bigint | undefined;
   coins: CoinTable;
   /** The user's risk setting (least confirmations per coin) as it is now, for the lock preview. */
   confirmations: (ticker: string) => number;

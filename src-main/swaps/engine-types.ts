@@ -52,6 +52,8 @@ export interface SwapEngine {
   get(swapId: string): SwapDetail;
   /** Coins committed to unfinished swaps that are not yet paid into an HTLC. */
   lockedAmount(ticker: string): bigint;
+  /** The user's fee cap on a coin, sat/vB (undefined: none set, the coin's own applies). */
+  feeCap(ticker: string): bigint | undefined;
   stats(): SwapEngineStats;
 }
 

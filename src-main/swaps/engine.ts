@@ -89,6 +89,7 @@ export function createSwapEngine(d: SwapEngineDeps): SwapEngine {
     list: () => p.queries.list(),
     get: (swapId) => p.queries.get(swapId),
     lockedAmount: (ticker) => p.queries.lockedAmount(ticker),
+    feeCap: (ticker) => d.feeCap?.(ticker),
 
     stats() {
       const cpu = process.cpuUsage();
