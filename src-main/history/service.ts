@@ -11,8 +11,8 @@ import { TRADE_TOPIC } from '../../src-shared/protocol/orders.ts';
 import type { Refusal, Validation } from '../../src-shared/orders/validate.ts';
 import type { InternalBus } from '../kernel/bus.ts';
 import type { Logger } from '../kernel/log.ts';
-import type { P2pHost } from '../p2p/index.ts';
-import { gossipType, type PeerScorer } from '../orders/index.ts';
+import type { GossipMessage, GossipVerdict, P2pHost } from '../p2p/index.ts';
+import { gossipType, gossipVerdict, type PeerScorer } from '../orders/index.ts';
 import type { TradeRepo } from './repo.ts';
 import { createTradeSigning, TRADE_SIGN_PROTOCOL, type MakerCheck } from './signing.ts';
 import { createTradeStore, type HoldBinding } from './trade-store.ts';
@@ -39,7 +39,6 @@ export interface TradeHistoryDeps {
 export interface TradeHistory {
   start(): Promise<void>;
   stop(): void;
-  ingest(wire: unknown, from: string | null): Promise<Validation<TradeRecord>>;
   /** A hold this node saw (book gossip): the record of its trade must name its maker and taker. */
   noteHold(holdId: string, binding: HoldBinding): void;
   /** As the taker of a completed swap: sign, get the maker's signature, store and publish. Retries while the maker is not ready. */
@@ -91,7 +90,7 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     if (holds.size > MAX_HOLDS) holds.delete(holds.keys().next().value!);
   }
 
-  async function ingest(wire: unknown, _from: string | null): Promise<Validation<TradeRecord>> {
+  function ingest(wire: unknown): Validation<TradeRecord> {
     const v = validateTradeRecord(wire, { now: d.now() });
     if (!v.ok) return v;
     const r = v.value;
@@ -104,20 +103,26 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     return v;
   }
 
-  function onGossip(from: string, data: Uint8Array): void {
+  /**
+   * A trade record from gossip, inside gossipsub's validation: checked (signatures, the hold it
+   * names) and stored before gossipsub forwards it, so a forged record goes no further than here.
+   */
+  function checkGossip({ from, data }: GossipMessage): GossipVerdict {
     const t = gossipType(data, ['trade.record']);
     if (!t.ok) {
       d.scorer.refused(from, t.reason, 'trade gossip');
-      return;
+      return 'reject';
     }
-    void ingest(data, from).then((v) => {
-      if (!v.ok) d.scorer.refused(from, v.reason, `trade.record: ${v.message}`);
-    });
+    const v = ingest(data);
+    if (v.ok) return 'accept';
+    d.scorer.refused(from, v.reason, `trade.record: ${v.message}`);
+    return gossipVerdict(v.reason);
   }
 
   return {
     async start() {
-      unsubs.push(d.p2p.subscribe(TRADE_TOPIC, (msg) => onGossip(msg.from, msg.data)));
+      // Everything is done in the check: the delivery has nothing left to do.
+      unsubs.push(d.p2p.subscribe(TRADE_TOPIC, () => undefined, { check: checkGossip }));
       await d.p2p.handleRequest(TRADE_SIGN_PROTOCOL, (req, ctx) => signing.onSignRequest(req, ctx.peerId), {
         overRelay: true,
       });
@@ -125,7 +130,6 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
     stop() {
       for (const u of unsubs.splice(0)) u();
     },
-    ingest,
     noteHold,
     recordAsTaker: signing.recordAsTaker,
     fills: (opts) => d.repo.list<Record<string, unknown>>(opts).flatMap((row) => tradeView(row, d.coins) ?? []),

@@ -9,4 +9,5 @@ export {
   parseOutpoint,
 } from './chain.ts';
 export { SeqCounter, createPeerScorer, gossipType, publishMessage, vaultSigner, type PeerScorer } from './net.ts';
+export { gossipVerdict } from './book-ingest.ts';
 export { type NetworkBook } from './network-book.ts';
