@@ -64,13 +64,13 @@ function setup(swaps?: ReturnType<typeof swapsReachedAfter>) {
   });
   const accept = (n: number) => acceptWire(order, { ts: clock, seq: clock }, testKey(n));
   /** The service node's hold of `acceptId`, as the book reports it. */
-  const hold = (acceptId: string) =>
+  const hold = (acceptId: string, holdId = 'hold-1', remainingBase = 0n) =>
     accepts.onHeld({
       type: 'held',
       order,
       hold: { acceptId, baseAmount: order.baseAmount, quoteAmount: order.quoteAmount } as unknown as HoldMessage,
-      holdId: 'hold-1',
-      remainingBase: 0n,
+      holdId,
+      remainingBase,
     });
   const fill = () => records.get(order.id)!.fills[0];
   return { accepts, accept, hold, fill, released, at: (t: number) => void (clock = t), order, records };
@@ -140,5 +140,23 @@ describe('a hold whose taker cannot be reached at once', () => {
     expect(swaps.calls.length).toBeLessThanOrEqual(tries + 1);
     expect(s.fill()).toMatchObject({ state: 'hold' });
     expect(s.released).toEqual([]);
+  });
+});
+
+describe('a hostile service node signs two holds for one fill', () => {
+  it('the second hold of an accept already held starts nothing and changes nothing: one fill, one swap', async () => {
+    const swaps = swapsReachedAfter(0);
+    const s = setup(swaps);
+    const ack = (await s.accepts.onAccept(s.accept(20), TAKER_PEER)) as { acceptId: string };
+    s.hold(ack.acceptId);
+    await waitFor(() => swaps.calls.length === 1, { timeoutMs: 5_000, intervalMs: 5, what: 'the swap started' });
+    const before = records(s);
+    // Same accept, another hold id, and a remainder that would relist what was sold.
+    s.hold(ack.acceptId, 'hold-2', s.order.baseAmount);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(swaps.calls).toEqual(['hold-1']);
+    expect(records(s).fills.map((f) => f.holdId)).toEqual(['hold-1']);
+    expect(records(s)).toMatchObject({ state: before.state, remainingBase: 0n });
+    s.accepts.stop();
   });
 });

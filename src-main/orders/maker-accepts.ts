@@ -234,20 +234,26 @@ function onHeld(d: Ctx, e: Extract<BookEvent, { type: 'held' }>): void {
   const rec = ownListing(d.records, e.order);
   if (!rec) return;
   const ack = rec.acks.find((a) => a.acceptId === e.hold.acceptId);
+  // A hold for an accept we never acked, or a second hold of one already held (a hostile service
+  // node): it names no taker we agreed to, so it starts nothing and changes nothing.
+  if (!ack) {
+    d.log.warn('a hold of our order for an accept we never acked (or held already)', {
+      orderId: rec.id,
+      acceptId: e.hold.acceptId,
+      holdId: e.holdId,
+    });
+    return;
+  }
   clearTimeout(d.holdTimers.get(e.hold.acceptId));
   d.holdTimers.delete(e.hold.acceptId);
   d.records.update(rec.id, (r) => {
     r.remainingBase = e.remainingBase;
     r.acks = r.acks.filter((a) => a.acceptId !== e.hold.acceptId);
-    if (ack) r.fills.push(heldFill(e, ack, d.now()));
+    r.fills.push(heldFill(e, ack, d.now()));
     const t = transitionOrder(r.state, { type: 'held', remainingBase: e.remainingBase });
     if (t.ok) r.state = t.state;
   });
   d.crashAt?.('orders.maker.after-hold');
-  if (!ack) {
-    d.log.warn('a hold of our order for an accept we never acked', { orderId: rec.id, acceptId: e.hold.acceptId });
-    return;
-  }
   void startWhileAgreed(d, rec.id, e.holdId, ack, e.order);
 }
 
