@@ -137,6 +137,7 @@ function buildParts(d: OrderServiceDeps) {
     taker,
     params,
     preview,
+    backing: backing.check,
     view: mine.view,
     catchUp: fills.catchUp,
     myKey,

@@ -31,7 +31,10 @@ const PREVIEW = {
 
 type Outcome = 'held' | 'refused' | Error | ((order: Order) => void);
 
-function setup(outcomes: Record<string, Outcome> = {}, opts: { myKey?: string; stopped?: boolean } = {}) {
+function setup(
+  outcomes: Record<string, Outcome> = {},
+  opts: { myKey?: string; stopped?: boolean; spent?: readonly string[] } = {},
+) {
   const book = new OrderBook(DEVA_DEVB);
   for (const o of [cheap, dear, whole]) book.add(o, NOW);
   const records = memoryRecords();
@@ -75,6 +78,7 @@ function setup(outcomes: Record<string, Outcome> = {}, opts: { myKey?: string; s
     catchUp: (id) => caughtUp.push(id),
     myKey: () => opts.myKey ?? null,
     stopped: () => opts.stopped ?? false,
+    backing: async (o) => (opts.spent?.includes(o.id) ? 'missing' : 'confirmed'),
     log: silentLogger,
     now: () => T0,
   });
@@ -90,6 +94,26 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
   }
   throw new Error('expected a refusal');
 }
+
+describe('an order whose backing coins are spent (a hostile service node signed it)', () => {
+  it('is not taken: nothing is sent, no fee paid, and the take says why', async () => {
+    const s = setup({}, { spent: [cheap.id] });
+    const r = await refusal(s.taking.takeOrder({ orderId: cheap.id }));
+    expect(r).toMatchObject({
+      code: 'PEER_REFUSED',
+      message: expect.stringMatching(/backing coins are spent.*no fee was paid/),
+    });
+    expect(s.taken).toEqual([]);
+  });
+
+  it('a market order skips it and takes the next order', async () => {
+    const s = setup({}, { spent: [cheap.id] });
+    const r = await s.taking.marketOrder(DEVA_DEVB, 'buy', (3n * COIN) / 2n, null, null);
+    expect(s.taken).toEqual([dear.id]);
+    expect(r.swapIds).toEqual([`hold-${dear.id.slice(0, 6)}`]);
+    expect(r.rec.reason).toMatch(/backing coins are spent/);
+  });
+});
 
 describe('taking one order', () => {
   it('held: the swap id comes back, the fill is caught up with its swap, the take follows the hold', async () => {

@@ -6,9 +6,10 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import type { Result } from '../../src-shared/api/contract.ts';
 import { formatAmount, type Price } from '../../src-shared/money/index.ts';
 import { isValidFill } from '../../src-shared/orders/order.ts';
-import type { Market, Side } from '../../src-shared/orders/types.ts';
+import type { Market, Order, Side } from '../../src-shared/orders/types.ts';
 import type { Logger } from '../kernel/log.ts';
 import { errorText } from '../kernel/log.ts';
+import type { Backing } from './backing.ts';
 import type { NetworkBook } from './network-book.ts';
 import type { OrderParams } from './params.ts';
 import type { OrderPreview } from './preview.ts';
@@ -32,6 +33,11 @@ export interface TakingDeps {
   myKey: () => string | null;
   /** True once the service stopped: fills not yet taken are left. */
   stopped: () => boolean;
+  /**
+   * The order's backing coins as this node's daemon sees them now: an order whose coins are spent
+   * is not taken (its swap could never be funded; a hostile service node may still have signed it).
+   */
+  backing?: (o: Order) => Promise<Backing>;
   log: Logger;
   now: () => number;
 }
@@ -51,6 +57,8 @@ export interface Taking {
 const sideOpposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy');
 /** Errors that fail a whole take when no fill got through: nothing would go better for the next order. */
 const STOPS_THE_TAKE = ['VAULT_LOCKED', 'INSUFFICIENT_FUNDS', 'WALLET_NOT_CONFIGURED'];
+const SPENT_BACKING =
+  "the order's backing coins are spent, as this node's daemon sees them: its maker could not fund the swap, so it was not taken and no fee was paid";
 
 /** A taker's record before its first fill: a market order for `baseAmount`, `cap` its price cap. */
 export function newTakerRecord(
@@ -105,6 +113,11 @@ async function runFills(
     const entry = d.book.find(f.orderId);
     if (!entry || !isValidFill(entry.order.partial, entry.remainingBase, f.baseAmount)) {
       note(d, recId, 'an order of the plan was taken by someone else first');
+      continue;
+    }
+    // A failed look-up is no refusal: only coins seen spent stop the fill.
+    if ((await d.backing?.(entry.order).catch(() => 'unknown')) === 'missing') {
+      note(d, recId, SPENT_BACKING);
       continue;
     }
     try {
