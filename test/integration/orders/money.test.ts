@@ -163,7 +163,9 @@ describe('order-layer money paths', () => {
     expect(await balances(maker)).toEqual(before);
   });
 
-  it('item 7: a take the service node refuses (the maker spent its coins) costs the taker nothing', async () => {
+  // The taker's own look-up of the backing refuses it before any fee is signed; were its daemon
+  // behind, the service node's check right before the hold would (servicenode/holds.ts).
+  it('item 7: a take of an order whose maker spent its coins costs the taker nothing', async () => {
     const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
     const id = made.order!.id;
     await listedAt(taker, id, 30_000);
