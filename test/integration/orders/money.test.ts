@@ -2,6 +2,7 @@
 // (separate processes, two regtest chains): every case ends with the wallets reconciled to the
 // satoshi, fees included, and with no coin left locked that nothing holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Transaction } from 'bitcoinjs-lib';
 import { z } from 'zod';
 import { CoinJsonAmount } from '../../../src-main/chain/rpc.ts';
 import { signBody, wireForm } from '../../../src-shared/protocol/canonical.ts';
@@ -199,4 +200,54 @@ describe('order-layer money paths', () => {
     expect(await balances(taker)).toEqual(before);
     expect(await locked(taker, 'DEVB')).toEqual([]);
   });
+
+  it("item 7: once the hold is given the taker cannot take its fee back: a spend of the fee's coins elsewhere is refused", async () => {
+    const made = await maker.call('orders.make', { ...DEVA_DEVB, side: 'sell', amount: '1', price: '0.5' });
+    await listedAt(taker, made.order!.id, 30_000);
+    const took = await taker.call('orders.take', { orderId: made.order!.id });
+    expect(took.swapIds).toHaveLength(1);
+    // The fee the service node broadcast: the taker's payment whose OP_RETURN names the order.
+    const w = taker.wallet('DEVB');
+    const fee = await feeTxOf(w, made.order!.id);
+    const inputs = fee.ins.map((i) => ({ txid: Buffer.from(i.hash).reverse().toString('hex'), vout: i.index }));
+    let total = 0n;
+    for (const i of inputs) {
+      const prev = Transaction.fromHex((await w.callAs(Signed, 'gettransaction', [i.txid])).hex);
+      total += BigInt(prev.outs[i.vout]!.value);
+    }
+    const to = await w.callAs(z.string(), 'getnewaddress', ['', 'bech32']);
+    const raw = await w.callAs(z.string(), 'createrawtransaction', [
+      inputs,
+      [{ [to]: formatAmount(total - 100_000n, 8) }],
+    ]);
+    const signed = await w.callAs(Signed, 'signrawtransactionwithwallet', [raw]);
+    // Whether the fee still waits in the mempool or is already in a block, the spend is refused.
+    await expect(w.call('sendrawtransaction', [signed.hex])).rejects.toThrow(
+      /txn-mempool-conflict|bad-txns-inputs-missingorspent|missing-inputs/,
+    );
+    await taker.until(
+      () => w.callAs(z.object({ confirmations: z.number() }).loose(), 'gettransaction', [fee.getId()]),
+      (t) => t.confirmations >= 1,
+      'the fee confirmed',
+      30_000,
+    );
+    // The swap the fee paid for goes on and completes.
+    const swapId = took.swapIds[0]!;
+    expect((await taker.waitSwap(swapId, (x) => x.terminal, 'the swap ended')).outcome).toBe('completed');
+  });
 });
+
+/** The taker's fee transaction for `orderId`: a payment of its wallet whose OP_RETURN holds the order id. */
+async function feeTxOf(w: ReturnType<DevNode['wallet']>, orderId: string): Promise<Transaction> {
+  const sent = await w.callAs(
+    z.array(z.object({ txid: z.string(), category: z.string() }).loose()),
+    'listtransactions',
+    ['*', 100],
+  );
+  const opReturn = `6a20${orderId}`;
+  for (const t of sent.filter((x) => x.category === 'send').reverse()) {
+    const tx = Transaction.fromHex((await w.callAs(Signed, 'gettransaction', [t.txid])).hex);
+    if (tx.outs.some((o) => Buffer.from(o.script).toString('hex') === opReturn)) return tx;
+  }
+  throw new Error(`no fee transaction for order ${orderId} in the taker's wallet`);
+}
