@@ -375,13 +375,9 @@ export function createReplication(d: ReplicationDeps): Replication {
       await d.p2p.handleRequest(FETCH_PROTOCOL, async (req) => {
         const parsed = FetchRequest.safeParse(req);
         if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not an identity fetch request');
-        const records: WireRecord[] = [];
-        for (const id of parsed.data.ids) {
-          const bytes = b64urlToBytes(id);
-          const rec = bytes?.length === 32 ? d.repo.getById(bytesToHex(bytes)) : undefined;
-          if (rec) records.push(wireRecordOf(rec.content, rec.publicKey));
-        }
-        return packFetchResponse(records);
+        const ids = parsed.data.ids.map((id) => b64urlToBytes(id)).filter((b) => b?.length === 32);
+        const rows = d.repo.wireByIds(ids.map((b) => bytesToHex(b!)));
+        return packFetchResponse(rows.map((r) => wireRecordOf(r.content, r.publicKey)));
       });
       await d.p2p.handleRequest(LOOKUP_PROTOCOL, async (req) => {
         const dids = (req as { dids?: unknown } | null)?.dids;
