@@ -30,6 +30,7 @@ import { peerFailure, type Offence, type P2pHost } from '../p2p/index.ts';
 import { sleep } from '../kernel/time.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
+import { nodeSha256 } from './secp-verify.ts';
 import type { VerifyPool, VerifyResult } from './verify-pool.ts';
 
 export const LOOKUP_PROTOCOL = '/hashlock/identity/lookup/1';
@@ -221,7 +222,7 @@ export function createReplication(d: ReplicationDeps): Replication {
       }
       const asked = new Set(ask);
       for (const r of parsed.data.records) {
-        const id = recordIdOf(r.content);
+        const id = recordIdOf(r.content, nodeSha256);
         if (id === undefined || !asked.delete(wireId(id))) {
           penalize(peerId, 'badResponse', 'identity fetch answer holds a record that was not asked for');
           return undefined;
@@ -257,6 +258,9 @@ export function createReplication(d: ReplicationDeps): Replication {
         if (offence) penalize(peerId, offence, `fetched record refused: ${r.reason}`);
       }
     }
+    // In DID order the inserts walk the slot and DID indexes' pages in turn instead of at random
+    // (~10 % less CPU); the sort is stable, so one DID's records keep their order between them.
+    good.sort((a, b) => (a.record.did < b.record.did ? -1 : a.record.did > b.record.did ? 1 : 0));
     const n = d.registry.ingestVerified(good).filter((o) => o.stored).length;
     timing.storeMs += performance.now() - t0;
     return n;

@@ -62,7 +62,7 @@ export function loadLibsecp256k1(): Libsecp256k1 | null {
 }
 
 /** Node's SHA-256 (OpenSSL): several times noble's on a record's ~500 bytes. */
-const nodeSha256 = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
+export const nodeSha256 = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
 
 /** A port over `lib`: ECDSA over SHA-256(message), any S, false for any key or signature it cannot parse. */
 export function libsecp256k1Verifier(lib: Libsecp256k1): SecpVerifier {
