@@ -26,7 +26,14 @@ class IdentityProc extends JsonProc {
   readonly stored = new Map<string, number>();
 
   constructor(opts: { verifyThreads?: number } = {}) {
-    super({ script: NODE_SCRIPT, args: [JSON.stringify(opts)], what: 'identity bench node', stopGraceMs: 10_000 });
+    super({
+      script: NODE_SCRIPT,
+      args: [JSON.stringify(opts)],
+      // IDENTITY_BENCH_PROF=dir: every node writes CPU profiles (one per thread) there.
+      nodeArgs: process.env.IDENTITY_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`] : [],
+      what: 'identity bench node',
+      stopGraceMs: 10_000,
+    });
   }
 
   protected override onEvent(m: Line): void {
@@ -128,6 +135,15 @@ if (!isMainThread) {
   parentPort!.postMessage(out);
 }
 
+interface Cpu {
+  userMs: number;
+  systemMs: number;
+}
+const cpuDelta = (a: Cpu, b: Cpu) => ({
+  user: Math.round(b.userMs - a.userMs),
+  system: Math.round(b.systemMs - a.systemMs),
+});
+
 async function catchUp(count: number, threads: number) {
   const file = await fixture(count);
   const big = new IdentityProc({ verifyThreads: 0 });
@@ -137,6 +153,7 @@ async function catchUp(count: number, threads: number) {
     const seeded = await big.call<{ records: number; ms: number }>('seed', { file });
     const resolveTimes = (await big.call<number[]>('resolve', { samples: 2000 })).sort((a, b) => a - b);
     const loadBefore = load();
+    const cpuBefore = await Promise.all([big.call<Cpu>('cpu'), joiner.call<Cpu>('cpu')]);
     const started = Date.now();
     await joiner.call('dial', { addr: big.addrs[0] });
     let records = 0;
@@ -146,6 +163,7 @@ async function catchUp(count: number, threads: number) {
       await sleep(250);
     }
     const ms = Date.now() - started;
+    const cpuAfter = await Promise.all([big.call<Cpu>('cpu'), joiner.call<Cpu>('cpu')]);
     const bytes = await joiner.call<{ out: number; in: number; requests: number }>('bytes');
     const recordBytes = (await import('node:fs')).statSync(file).size; // upper bound: lines carry more than the records
     const contentBytes = await contentSize(file);
@@ -161,6 +179,8 @@ async function catchUp(count: number, threads: number) {
         recordsBytes: contentBytes,
         ratioToRecords: Math.round(((bytes.out + bytes.in) / contentBytes) * 1000) / 1000,
         fixtureFileBytes: recordBytes,
+        // CPU time each process spent during the join (all threads; the poll of 'count' included).
+        cpuMs: { server: cpuDelta(cpuBefore[0], cpuAfter[0]), joiner: cpuDelta(cpuBefore[1], cpuAfter[1]) },
         loadAverage: { before: loadBefore, after: load() },
       },
       resolution: {
@@ -223,6 +243,8 @@ export async function run(
       catchUpMs: result.catchUp?.ms,
       catchUpStored: result.catchUp?.stored,
       catchUpRatio: result.catchUp?.ratioToRecords,
+      catchUpCpuMs: result.catchUp?.cpuMs,
+      catchUpLoad: result.catchUp?.loadAverage,
       resolutionP50Ms: result.resolution?.p50Ms,
     },
   };

@@ -85,6 +85,11 @@ async function main(): Promise<void> {
       status: node.handlers['identity.sync.status']!({}, { transport: 'internal' }),
     }),
     bytes: async () => ({ ...bytes }),
+    /** CPU time of this process, all its threads (the verify workers too), in ms. */
+    cpu: async () => {
+      const u = process.cpuUsage();
+      return { userMs: u.user / 1000, systemMs: u.system / 1000 };
+    },
     /** Signs and publishes `count` profiles, one every gapMs; returns when each was published. */
     publish: async (c) => {
       const out: Array<{ did: string; t: number }> = [];

@@ -142,6 +142,33 @@ describe('identity replication', () => {
     expect(b.repo.get(asked.did)).toBeUndefined();
   });
 
+  it('over several fetch batches, keeps what verified before a refused answer and asks for nothing after it', async () => {
+    const net = createFakeNet();
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000 });
+    const real = makeNode(net, 'R');
+    // 2,100 identities: three fetch batches of at most 1,024.
+    real.repo.transaction(() => {
+      for (let i = 0; i < 2100; i++) real.registry.ingest(testIdentity(`many ${i}`).profile(1), { via: 'api' });
+    });
+    await real.replication.start();
+    await b.replication.start();
+    // The liar relays R truthfully, except that its second fetch answer holds a record not asked for.
+    const liar = net.host('L');
+    net.connect('L', 'R');
+    const fetches: number[] = [];
+    const sneaked = testIdentity('sneaked').profile(1);
+    await liar.handleRequest(RECONCILE_PROTOCOL, (req) => liar.request('R', RECONCILE_PROTOCOL, req));
+    await liar.handleRequest(FETCH_PROTOCOL, async (req) => {
+      fetches.push((req as { ids: string[] }).ids.length);
+      const answer = (await liar.request('R', FETCH_PROTOCOL, req)) as { records: Array<{ content: string }> };
+      return fetches.length === 2 ? { v: 1, records: [...answer.records, { content: sneaked }] } : answer;
+    });
+    net.connect('B', 'L');
+    await b.replication.syncWith('L');
+    expect(fetches).toEqual([1024, 1024]);
+    expect(b.repo.count()).toBe(1024);
+  }, 60_000);
+
   it('finds profiles by asking peers (restore scan, resolve)', async () => {
     const net = createFakeNet();
     const a = makeNode(net, 'A', { resyncMs: 3_600_000 });

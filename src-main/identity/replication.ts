@@ -30,11 +30,22 @@ import { peerFailure, type Offence, type P2pHost } from '../p2p/index.ts';
 import { sleep } from '../kernel/time.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
-import type { VerifyPool } from './verify-pool.ts';
+import { nodeSha256 } from './secp-verify.ts';
+import type { VerifyPool, VerifyResult } from './verify-pool.ts';
 
 export const LOOKUP_PROTOCOL = '/hashlock/identity/lookup/1';
 const MAX_LOOKUP_DIDS = 64;
 const FETCH_BATCH = 1024;
+/** Fetch batches on the wire or verifying ahead of the one being stored (bounds the memory held). */
+const FETCH_AHEAD = 8;
+/**
+ * Verified records stored in one transaction. Record ids and DIDs are random keys, so a commit
+ * rewrites most index pages it touches: 1,024 a commit wrote 1.8 GB for 100,000 records, 8,192
+ * a commit 0.5 GB (docs/identity.md §12).
+ */
+const STORE_RECORDS = 8192;
+
+const newTiming = () => ({ reconcileMs: 0, fetchMs: 0, verifyMs: 0, waitMs: 0, storeMs: 0 });
 
 export interface ReplicationOptions {
   /** New DIDs a peer may push by gossip: beyond it, pushes of unknown identities are dropped and scored. */
@@ -95,6 +106,10 @@ export function createReplication(d: ReplicationDeps): Replication {
   const syncing = new Map<string, Promise<{ need: number; stored: number }>>();
   const lastSync = new Map<string, number>();
   let set: ReconcileSet | undefined;
+  // Where the last session's time went (logged with its end): reconciliation; fetches (one after
+  // the other) and verifications (in the pool, several batches at once) overlap with storing;
+  // waitMs is this thread waiting for the next verified batch.
+  let timing = newTiming();
   let stopped = false;
   const offs: Array<() => void> = [];
 
@@ -123,23 +138,63 @@ export function createReplication(d: ReplicationDeps): Replication {
   }
 
   async function fetchAndStore(peerId: string, need: readonly string[]): Promise<number> {
-    let stored = 0;
-    let fetched = 0;
     const wanted = need.slice(0, opts.maxFetchPerSession);
     const batches: string[][] = [];
     for (let i = 0; i < wanted.length; i += FETCH_BATCH) batches.push(wanted.slice(i, i + FETCH_BATCH));
-    // The next batch is on the wire while this one verifies and stores.
-    let next = batches.length > 0 ? fetchWithRetry(peerId, batches[0]!) : undefined;
-    for (let i = 0; next; i++) {
-      const answer = await next;
-      next = i + 1 < batches.length && answer !== undefined ? fetchWithRetry(peerId, batches[i + 1]!) : undefined;
-      if (answer === undefined) break;
-      fetched += answer.length;
-      d.onSync?.({ phase: 'fetching', need: wanted.length, fetched });
-      stored += await storeBatch(peerId, answer);
+    // Three stages overlap: batches are fetched one after the other and each goes to the pool's
+    // workers as it arrives, up to FETCH_AHEAD ahead of this thread, which stores them in
+    // order, STORE_RECORDS at a time (storing is this thread's work, verifying the workers').
+    const progress = { fetched: 0, stop: false };
+    let onWire: Promise<unknown> = Promise.resolve();
+    const launch = (ids: readonly string[]): Promise<VerifyResult[] | undefined> => {
+      const answer = onWire.then(() => (progress.stop ? undefined : timedFetch(peerId, ids)));
+      // A refused or failed answer ends the session: no further batch is asked for.
+      onWire = answer.then(
+        (a) => void (progress.stop ||= a === undefined),
+        () => void (progress.stop = true),
+      );
+      const results = answer.then((a) => {
+        if (a === undefined) return undefined;
+        progress.fetched += a.length;
+        d.onSync?.({ phase: 'fetching', need: wanted.length, fetched: progress.fetched });
+        return verifyWire(a);
+      });
+      results.catch(() => undefined); // awaited in order below; after a failure the rest are dropped
+      return results;
+    };
+    const queue = batches.slice(0, FETCH_AHEAD).map(launch);
+    let launched = queue.length;
+    let stored = 0;
+    let pending: VerifyResult[] = [];
+    try {
+      while (queue.length > 0) {
+        const t0 = performance.now();
+        const results = await queue.shift()!;
+        timing.waitMs += performance.now() - t0;
+        if (results === undefined) break;
+        if (launched < batches.length) queue.push(launch(batches[launched++]!));
+        pending = pending.concat(results);
+        if (pending.length >= STORE_RECORDS) {
+          stored += storeVerified(peerId, pending);
+          pending = [];
+        }
+      }
+    } finally {
+      progress.stop = true;
+      // What verified before a failed or refused fetch is stored all the same.
+      stored += storeVerified(peerId, pending);
+      status.recordsFetched += progress.fetched;
     }
-    status.recordsFetched += fetched;
     return stored;
+  }
+
+  async function timedFetch(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+    const t0 = performance.now();
+    try {
+      return await fetchWithRetry(peerId, ids);
+    } finally {
+      timing.fetchMs += performance.now() - t0;
+    }
   }
 
   /** A fetch that timed out or lost its connection is asked once more before the session gives up. */
@@ -167,7 +222,7 @@ export function createReplication(d: ReplicationDeps): Replication {
       }
       const asked = new Set(ask);
       for (const r of parsed.data.records) {
-        const id = recordIdOf(r.content);
+        const id = recordIdOf(r.content, nodeSha256);
         if (id === undefined || !asked.delete(wireId(id))) {
           penalize(peerId, 'badResponse', 'identity fetch answer holds a record that was not asked for');
           return undefined;
@@ -181,12 +236,19 @@ export function createReplication(d: ReplicationDeps): Replication {
     return out;
   }
 
-  async function storeBatch(peerId: string, records: readonly WireRecord[]): Promise<number> {
+  /** Verifies a peer's records in the pool (with their key hints, else the key we know). */
+  function verifyWire(records: readonly WireRecord[]): Promise<VerifyResult[]> {
     const jobs = records.map((r) => {
       const hint = keyHintBytes(r.key) ?? knownKeyOf(r.content);
       return { content: r.content, ...(hint ? { keyHint: hint } : {}) };
     });
-    const results = await d.pool.verify(jobs);
+    const t0 = performance.now();
+    return d.pool.verify(jobs).finally(() => (timing.verifyMs += performance.now() - t0));
+  }
+
+  /** Stores what verified, in one transaction; what did not verify is scored as the peer's offence. */
+  function storeVerified(peerId: string, results: readonly VerifyResult[]): number {
+    const t0 = performance.now();
     const source: IngestSource = { via: 'sync', peerId };
     const good = [];
     for (const r of results) {
@@ -196,7 +258,12 @@ export function createReplication(d: ReplicationDeps): Replication {
         if (offence) penalize(peerId, offence, `fetched record refused: ${r.reason}`);
       }
     }
-    return d.registry.ingestVerified(good).filter((o) => o.stored).length;
+    // In DID order the inserts walk the slot and DID indexes' pages in turn instead of at random
+    // (~10 % less CPU); the sort is stable, so one DID's records keep their order between them.
+    good.sort((a, b) => (a.record.did < b.record.did ? -1 : a.record.did > b.record.did ? 1 : 0));
+    const n = d.registry.ingestVerified(good).filter((o) => o.stored).length;
+    timing.storeMs += performance.now() - t0;
+    return n;
   }
 
   function knownKeyOf(content: string): Uint8Array | undefined {
@@ -207,16 +274,25 @@ export function createReplication(d: ReplicationDeps): Replication {
 
   async function session(peerId: string): Promise<{ need: number; stored: number }> {
     d.onSync?.({ phase: 'reconciling', need: 0, fetched: 0 });
+    const t0 = performance.now();
+    timing = newTiming();
     try {
       const outcome = await reconcileWith(reconcileSet(), (message) =>
         d.p2p.request(peerId, RECONCILE_PROTOCOL, message, { timeoutMs: 30_000 }),
       );
+      timing.reconcileMs = performance.now() - t0;
       const stored = outcome.need.length > 0 ? await fetchAndStore(peerId, outcome.need) : 0;
       status.peersReconciled++;
       status.lastSyncAt = d.now();
       lastSync.set(peerId, d.now());
       d.onSync?.({ phase: 'done', need: outcome.need.length, fetched: stored });
-      d.log.info('identity catch-up done', { peerId, need: outcome.need.length, stored, rounds: outcome.rounds });
+      d.log.info('identity catch-up done', {
+        peerId,
+        need: outcome.need.length,
+        stored,
+        rounds: outcome.rounds,
+        ms: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Math.round(v)])),
+      });
       return { need: outcome.need.length, stored };
     } catch (err) {
       status.lastError = `${peerId.slice(0, 16)}…: ${(err as Error).message}`;
@@ -303,13 +379,9 @@ export function createReplication(d: ReplicationDeps): Replication {
       await d.p2p.handleRequest(FETCH_PROTOCOL, async (req) => {
         const parsed = FetchRequest.safeParse(req);
         if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not an identity fetch request');
-        const records: WireRecord[] = [];
-        for (const id of parsed.data.ids) {
-          const bytes = b64urlToBytes(id);
-          const rec = bytes?.length === 32 ? d.repo.getById(bytesToHex(bytes)) : undefined;
-          if (rec) records.push(wireRecordOf(rec.content, rec.publicKey));
-        }
-        return packFetchResponse(records);
+        const ids = parsed.data.ids.map((id) => b64urlToBytes(id)).filter((b) => b?.length === 32);
+        const rows = d.repo.wireByIds(ids.map((b) => bytesToHex(b!)));
+        return packFetchResponse(rows.map((r) => wireRecordOf(r.content, r.publicKey)));
       });
       await d.p2p.handleRequest(LOOKUP_PROTOCOL, async (req) => {
         const dids = (req as { dids?: unknown } | null)?.dids;
@@ -350,7 +422,7 @@ export function createReplication(d: ReplicationDeps): Replication {
               penalize(peer.peerId, 'badResponse', 'identity lookup answer holds what was not asked for');
               continue;
             }
-            stored += await storeBatch(peer.peerId, parsed.data.records);
+            stored += storeVerified(peer.peerId, await verifyWire(parsed.data.records));
           } catch (err) {
             d.log.info('identity lookup failed', { peerId: peer.peerId, error: (err as Error).message });
           }

@@ -127,6 +127,13 @@ describe('the libsecp256k1 verify port', () => {
     expect(verdicts(sig, message, offCurve)).toEqual(all(false));
   });
 
+  it("hashes as noble's SHA-256 does (a record's id and signed digest come from the port's)", () => {
+    for (const size of [0, 1, 55, 56, 64, 543, 4096]) {
+      const data = Uint8Array.from({ length: size }, (_, i) => (i * 131 + size) & 0xff);
+      expect(b64urlFromBytes(secp.sha256!(data)), `${size} bytes`).toBe(b64urlFromBytes(sha256(data)));
+    }
+  });
+
   it('gives every profile fixture the same verdict as noble and OpenSSL through verifyRecord', () => {
     const judge = (jws: string, verifier: Sha256Verifier, keyHint?: Uint8Array) => {
       try {

@@ -61,10 +61,14 @@ export function loadLibsecp256k1(): Libsecp256k1 | null {
   return loaded;
 }
 
+/** Node's SHA-256 (OpenSSL): several times noble's on a record's ~500 bytes. */
+export const nodeSha256 = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
+
 /** A port over `lib`: ECDSA over SHA-256(message), any S, false for any key or signature it cannot parse. */
 export function libsecp256k1Verifier(lib: Libsecp256k1): SecpVerifier {
   return {
     engine: 'libsecp256k1',
+    sha256: nodeSha256,
     verifySha256(signature, message, publicKey) {
       if (signature.length !== 64 || publicKey.length !== 33) return false;
       // The port accepts any S like the others; libsecp256k1 alone accepts only low S.
@@ -83,5 +87,9 @@ export function createSecpVerifier(): SecpVerifier {
   const lib = loadLibsecp256k1();
   if (lib) return libsecp256k1Verifier(lib);
   const openssl = createNativeVerifier();
-  return { engine: 'openssl', verifySha256: (sig, message, key) => openssl.verifySha256(sig, message, key) };
+  return {
+    engine: 'openssl',
+    sha256: nodeSha256,
+    verifySha256: (sig, message, key) => openssl.verifySha256(sig, message, key),
+  };
 }
