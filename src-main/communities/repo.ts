@@ -224,6 +224,9 @@ export function createCommunityRepo(db: Database) {
   };
 
   const parse = dataParser();
+  // One transaction function for every caller: better-sqlite3 builds a wrapper (four variants)
+  // for each db.transaction call, which cost as much as the commit itself once per kept message.
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
     get: (id: string) => community(q.byId.get(id), parse),
     byTopic: (topic: string) => community(q.byTopic.get(topic), parse),
@@ -300,7 +303,7 @@ export function createCommunityRepo(db: Database) {
         q.noticeInsert.run(community, id, epoch, at, toJson(data)).changes > 0,
       all: (community: string) => q.noticeAll.all(community).map((r) => fromJson<unknown>(r.data)),
     },
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
   };
 }
 
