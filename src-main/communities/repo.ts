@@ -175,6 +175,9 @@ export function createCommunityRepo(db: Database) {
     envByHash: db.prepare<[string, string], EnvelopeRow>(
       `SELECT ${ENVELOPE_COLUMNS} FROM community_envelope WHERE community = ? AND hash = ?`,
     ),
+    envStatusOf: db.prepare<[string, string], { status: EnvelopeStatus }>(
+      'SELECT status FROM community_envelope WHERE community = ? AND hash = ?',
+    ),
     envStatus: db.prepare<[string, string | null, number | null, number]>(
       'UPDATE community_envelope SET status = ?, device = COALESCE(?, device), seq = COALESCE(?, seq) WHERE rowid = ?',
     ),
@@ -269,6 +272,8 @@ export function createCommunityRepo(db: Database) {
         return r.changes > 0 ? Number(r.lastInsertRowid) : undefined;
       },
       byHash: (community: string, hash: string) => q.envByHash.get(community, hash),
+      /** The status alone (the body, which byHash copies out, is not read): once per envelope processed. */
+      statusOf: (community: string, hash: string) => q.envStatusOf.get(community, hash)?.status,
       setStatus: (rowid: number, status: EnvelopeStatus, slot?: { device: string; seq: number }) =>
         void q.envStatus.run(status, slot?.device ?? null, slot?.seq ?? null, rowid),
       todo: (community: string) => q.envTodo.all(community),
