@@ -3,7 +3,14 @@
 // with their sender, which ts-mls does not return, so the sender data is decrypted here first.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { emptyPskIndex, processPrivateMessage } from 'ts-mls';
-import type { CiphersuiteImpl, ClientState, IncomingMessageAction, PrivateMessage, ProposalWithSender, RatchetTree } from 'ts-mls';
+import type {
+  CiphersuiteImpl,
+  ClientState,
+  IncomingMessageAction,
+  PrivateMessage,
+  ProposalWithSender,
+  RatchetTree,
+} from 'ts-mls';
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { authorizeCommit } from './authorize.ts';
 import type { GroupView, ProposalView } from './authorize.ts';
@@ -92,7 +99,8 @@ function remembering(impl: CiphersuiteImpl) {
     const hit = calls.find((c) => sameArgs(c.args, args));
     if (hit) return hit.out.slice();
     const out = await compute();
-    if (recording) calls.push({ args, out: out.slice() });
+    // Copies: ts-mls may reuse or wipe its arrays, and what is kept here is wiped by `forget`.
+    if (recording) calls.push({ args: args.map((a) => (a instanceof Uint8Array ? a.slice() : a)), out: out.slice() });
     return out;
   };
   const wrapped: CiphersuiteImpl = {
@@ -110,9 +118,9 @@ function remembering(impl: CiphersuiteImpl) {
     stop() {
       recording = false;
     },
-    /** Zeroes what was recorded (keys and nonces of the sender data). */
+    /** Zeroes what was recorded (the sender-data secret, key and nonce among it). */
     forget() {
-      wipe(calls.map((c) => c.out));
+      for (const c of calls) wipe([c.out, ...c.args.filter((a) => a instanceof Uint8Array)]);
       calls.length = 0;
     },
   };
