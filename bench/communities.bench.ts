@@ -9,6 +9,7 @@
 //    `--no-delivery` runs the catch-ups only.
 // Writes bench/results/communities.json.   npm run bench -- communities
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +143,27 @@ export async function runDelivery(o: { nodes?: number; messages?: number; gapMs?
 /** The returning member's MLS primitives: the node's synchronous provider, or ts-mls's WebCrypto one (the old path). */
 type ProviderName = 'sync' | 'webcrypto';
 
+/**
+ * With BENCH_CM_PROFILE=<dir>, a CPU profile of each catch-up alone (from the member's return to the
+ * last message read; both nodes and the polling are in it) is written there as <name>.cpuprofile.
+ */
+async function startProfile() {
+  const dir = process.env.BENCH_CM_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async save(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
+
 export async function runCatchUp(
   o: { messages?: number; deadlineMs?: number; provider?: ProviderName; fileStore?: boolean } = {},
 ) {
@@ -173,6 +195,7 @@ export async function runCatchUp(
     const sendMs = performance.now() - sendStart;
     const count = async () =>
       (await bob.node.handlers['communities.messages']({ id: c.id, channel: 'general', limit: 1 })).unread;
+    const profiler = await startProfile();
     const loadBefore = loadavg();
     const start = performance.now();
     const cpu = process.cpuUsage();
@@ -189,6 +212,7 @@ export async function runCatchUp(
     }
     const catchUpMs = performance.now() - start;
     const used = process.cpuUsage(cpu);
+    await profiler?.save(`catchup-${m}-${provider}-${store}`);
     // Both nodes run in this process: CPU time is the serving member's and the returning one's
     // together (and excludes WebCrypto's thread pool); wall time on a loaded machine is far above it.
     return {

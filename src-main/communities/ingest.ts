@@ -266,7 +266,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
     const stored = { rowid, community: row.id } as EnvelopeRow;
     await env.groups.run(row.id, async () => {
       // A drain (after a commit) may have processed it meanwhile: once only.
-      if (env.repo.envelopes.byHash(row.id, k.hash)?.status !== 'pending') return;
+      if (env.repo.envelopes.statusOf(row.id, k.hash) !== 'pending') return;
       try {
         await process(row.id, stored, envelope, source, source.via === 'gossip' || source.via === 'deliver');
       } catch (err) {
@@ -333,8 +333,8 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
             });
             env.repo.envelopes.setStatus(t.rowid, 'held');
           }
-          const after = env.repo.envelopes.byHash(id, t.hash);
-          if (after && after.status !== 'held' && after.status !== 'pending') progressed = true;
+          const after = env.repo.envelopes.statusOf(id, t.hash);
+          if (after && after !== 'held' && after !== 'pending') progressed = true;
         }
         if (!progressed) return;
       }

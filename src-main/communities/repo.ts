@@ -175,6 +175,9 @@ export function createCommunityRepo(db: Database) {
     envByHash: db.prepare<[string, string], EnvelopeRow>(
       `SELECT ${ENVELOPE_COLUMNS} FROM community_envelope WHERE community = ? AND hash = ?`,
     ),
+    envStatusOf: db.prepare<[string, string], { status: EnvelopeStatus }>(
+      'SELECT status FROM community_envelope WHERE community = ? AND hash = ?',
+    ),
     envStatus: db.prepare<[string, string | null, number | null, number]>(
       'UPDATE community_envelope SET status = ?, device = COALESCE(?, device), seq = COALESCE(?, seq) WHERE rowid = ?',
     ),
@@ -224,6 +227,9 @@ export function createCommunityRepo(db: Database) {
   };
 
   const parse = dataParser();
+  // One transaction function for every caller: better-sqlite3 builds a wrapper (four variants)
+  // for each db.transaction call, which cost as much as the commit itself once per kept message.
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
     get: (id: string) => community(q.byId.get(id), parse),
     byTopic: (topic: string) => community(q.byTopic.get(topic), parse),
@@ -266,6 +272,8 @@ export function createCommunityRepo(db: Database) {
         return r.changes > 0 ? Number(r.lastInsertRowid) : undefined;
       },
       byHash: (community: string, hash: string) => q.envByHash.get(community, hash),
+      /** The status alone (the body, which byHash copies out, is not read): once per envelope processed. */
+      statusOf: (community: string, hash: string) => q.envStatusOf.get(community, hash)?.status,
       setStatus: (rowid: number, status: EnvelopeStatus, slot?: { device: string; seq: number }) =>
         void q.envStatus.run(status, slot?.device ?? null, slot?.seq ?? null, rowid),
       todo: (community: string) => q.envTodo.all(community),
@@ -300,7 +308,7 @@ export function createCommunityRepo(db: Database) {
         q.noticeInsert.run(community, id, epoch, at, toJson(data)).changes > 0,
       all: (community: string) => q.noticeAll.all(community).map((r) => fromJson<unknown>(r.data)),
     },
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
   };
 }
 

@@ -101,9 +101,15 @@ export function createVault(options: VaultOptions): Vault {
     }
   };
 
+  const box = createSecretBox(() => {
+    if (!unlocked) throw lockedError();
+    return unlocked.dataKey;
+  });
+
   const wipe = (): void => {
     if (!unlocked) return;
     unlocked.keys.wipe();
+    box.forget();
     unlocked.dataKey.fill(0);
     unlocked.storeRoot.fill(0);
     unlocked = undefined;
@@ -135,11 +141,6 @@ export function createVault(options: VaultOptions): Vault {
     }
     await becomeUnlocked(mnemonic, passphrase, dataKey);
   };
-
-  const box = createSecretBox(() => {
-    if (!unlocked) throw lockedError();
-    return unlocked.dataKey;
-  });
 
   return {
     storeKey(domain) {

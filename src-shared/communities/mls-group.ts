@@ -46,6 +46,15 @@ export function decodeMls(bytes: Uint8Array) {
   return decoded[0];
 }
 
+/**
+ * Zeroes secrets ts-mls says a call consumed. Its own zeroOutUint8Array draws random bytes first
+ * (one crypto.getRandomValues call per secret, ~2% of a catch-up); a plain fill does the same job:
+ * JavaScript engines do not drop writes to a typed array.
+ */
+export function wipe(secrets: readonly Uint8Array[]): void {
+  for (const s of secrets) s.fill(0);
+}
+
 /** What every MLS call needs: the ciphersuite's primitives and the binding check's cache. */
 export interface MlsContext {
   readonly impl: CiphersuiteImpl;

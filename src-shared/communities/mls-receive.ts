@@ -2,8 +2,15 @@
 // after the library validated them and before anything is merged; application messages come back
 // with their sender, which ts-mls does not return, so the sender data is decrypted here first.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { emptyPskIndex, processPrivateMessage, zeroOutUint8Array } from 'ts-mls';
-import type { ClientState, IncomingMessageAction, PrivateMessage, ProposalWithSender, RatchetTree } from 'ts-mls';
+import { emptyPskIndex, processPrivateMessage } from 'ts-mls';
+import type {
+  CiphersuiteImpl,
+  ClientState,
+  IncomingMessageAction,
+  PrivateMessage,
+  ProposalWithSender,
+  RatchetTree,
+} from 'ts-mls';
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { authorizeCommit } from './authorize.ts';
 import type { GroupView, ProposalView } from './authorize.ts';
@@ -19,6 +26,7 @@ import {
   readExtensions,
   tagOf,
   viewOf,
+  wipe,
 } from './mls-group.ts';
 import type { Group, Member, MlsContext } from './mls-group.ts';
 import { RANK, roleOf } from './roles.ts';
@@ -63,9 +71,64 @@ function privateMessageOf(bytes: Uint8Array): PrivateMessage | Refusal {
   return msg.privateMessage;
 }
 
+type Arg = Uint8Array | number | undefined;
+
+function sameArgs(a: readonly Arg[], b: readonly Arg[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x instanceof Uint8Array && y instanceof Uint8Array) {
+      if (x.length !== y.length) return false;
+      for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+    } else if (x !== y) return false;
+  }
+  return true;
+}
+
+/**
+ * The ciphersuite with its HKDF-Expand and AEAD decryption remembered while `recording`: ts-mls
+ * decrypts a message's sender data again inside processPrivateMessage, after senderOf did, with
+ * the same calls on the same inputs. Those are answered from memory (the inputs compared byte for
+ * byte; only results are kept, so a refusal is computed again); every other call is computed.
+ * Both functions are deterministic, so the bytes are the ones a second computation would give.
+ */
+function remembering(impl: CiphersuiteImpl) {
+  const calls: Array<{ args: Arg[]; out: Uint8Array }> = [];
+  let recording = true;
+  const memo = async (args: Arg[], compute: () => Promise<Uint8Array>) => {
+    const hit = calls.find((c) => sameArgs(c.args, args));
+    if (hit) return hit.out.slice();
+    const out = await compute();
+    // Copies: ts-mls may reuse or wipe its arrays, and what is kept here is wiped by `forget`.
+    if (recording) calls.push({ args: args.map((a) => (a instanceof Uint8Array ? a.slice() : a)), out: out.slice() });
+    return out;
+  };
+  const wrapped: CiphersuiteImpl = {
+    ...impl,
+    kdf: { ...impl.kdf, expand: (prk, info, len) => memo([prk, info, len], () => impl.kdf.expand(prk, info, len)) },
+    hpke: {
+      ...impl.hpke,
+      decryptAead: (key, nonce, aad, ct) =>
+        memo([key, nonce, aad, ct], () => impl.hpke.decryptAead(key, nonce, aad, ct)),
+    },
+  };
+  return {
+    impl: wrapped,
+    /** Stops recording: later calls are answered from what was recorded, or computed. */
+    stop() {
+      recording = false;
+    },
+    /** Zeroes what was recorded (the sender-data secret, key and nonce among it). */
+    forget() {
+      for (const c of calls) wipe([c.out, ...c.args.filter((a) => a instanceof Uint8Array)]);
+      calls.length = 0;
+    },
+  };
+}
+
 /** The leaf that sent `pm` in the epoch it names (current or retained), or undefined. */
 async function senderOf(
-  ctx: MlsContext,
+  ctx: { impl: CiphersuiteImpl },
   state: ClientState,
   pm: PrivateMessage,
 ): Promise<{ leaf: number; tree: RatchetTree } | undefined> {
@@ -116,7 +179,23 @@ export async function receive(ctx: MlsContext, group: Group, bytes: Uint8Array, 
   if (pm.contentType === 'proposal')
     return refused(group, 'proposal-by-reference', 'proposals travel inside commits in communities');
   if (pm.contentType === 'commit') return receiveCommit(ctx, group, pm, bytes);
-  const sender = await senderOf(ctx, group.state, pm);
+  const calls = remembering(ctx.impl);
+  try {
+    return await receiveApplication(calls, group, pm, now);
+  } finally {
+    calls.forget();
+  }
+}
+
+/** An application message: its sender read and checked first (the sender data decrypted once). */
+async function receiveApplication(
+  calls: ReturnType<typeof remembering>,
+  group: Group,
+  pm: PrivateMessage,
+  now: number,
+): Promise<Incoming> {
+  const sender = await senderOf(calls, group.state, pm);
+  calls.stop();
   const leaf = sender?.tree[sender.leaf * 2];
   if (!sender || leaf?.nodeType !== 'leaf') return refused(group, 'not-a-member', 'no member sent this message');
   const binding = leafBinding(leaf.leaf);
@@ -127,10 +206,11 @@ export async function receive(ctx: MlsContext, group: Group, bytes: Uint8Array, 
   const stillIn = current?.binding.key === key ? current : undefined;
   if (!binding || !stillIn) return refused(group, 'sender-removed', 'the sender is no longer a member');
   try {
-    const result = await processPrivateMessage(group.state, pm, emptyPskIndex, ctx.impl);
+    // The sender data is read from `calls`' memory, the rest (ratchet, content, signature) computed.
+    const result = await processPrivateMessage(group.state, pm, emptyPskIndex, calls.impl);
     if (result.kind !== 'applicationMessage')
       return refused({ state: result.newState }, 'mls-invalid', 'not an application message');
-    result.consumed.forEach(zeroOutUint8Array);
+    wipe(result.consumed);
     const plaintext = result.message;
     const bindingExpired = now < binding.notBefore || now > binding.notAfter;
     return {
@@ -184,7 +264,7 @@ async function receiveCommit(ctx: MlsContext, group: Group, pm: PrivateMessage, 
       const v = verdict && !verdict.ok ? verdict : { code: 'refused', reason: 'refused' };
       return refused(next, v.code, v.reason);
     }
-    result.consumed.forEach(zeroOutUint8Array);
+    wipe(result.consumed);
     const removedMe = next.state.groupActiveState.kind === 'removedFromGroup';
     return {
       kind: 'commit',

@@ -78,6 +78,32 @@ describe('MLS communities', () => {
     ]);
   });
 
+  it('a message’s sender data is decrypted once (senderOf’s result reused), its content still authenticated', async () => {
+    const c = await community(ctx, 'once-alice', ['once-bob']);
+    let decryptions = 0;
+    const counting: MlsContext = {
+      ...ctx,
+      impl: {
+        ...ctx.impl,
+        hpke: {
+          ...ctx.impl.hpke,
+          decryptAead: (...args) => {
+            decryptions++;
+            return ctx.impl.hpke.decryptAead(...args);
+          },
+        },
+      },
+    };
+    const sent = await encrypt(ctx, c.groups.get('once-alice')!, text('once'));
+    const r = await receive(counting, c.groups.get('once-bob')!, sent.message, T0);
+    expect(r.kind === 'message' && read(r.plaintext)).toBe('once');
+    // One for the sender data, one for the content: ts-mls's second sender-data decryption is remembered.
+    expect(decryptions).toBe(2);
+    const altered = sent.message.slice();
+    altered[altered.length - 1]! ^= 1;
+    expect((await receive(counting, c.groups.get('once-bob')!, altered, T0)).kind).toBe('refused');
+  });
+
   it('a group of 10: every member reads every message of every other', async () => {
     const names = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9'];
     const c = await community(ctx, 'owner10', names);

@@ -16,7 +16,6 @@ import {
   generateKeyPackageWithKey,
   joinGroup,
   mlsExporter,
-  zeroOutUint8Array,
 } from 'ts-mls';
 import type { ClientState, KeyPackage, PrivateKeyPackage, Proposal } from 'ts-mls';
 import { authorizeCommit } from './authorize.ts';
@@ -50,6 +49,7 @@ import {
   readExtensions,
   tagOf,
   viewOf,
+  wipe,
 } from './mls-group.ts';
 import type { Group, Member, MlsContext } from './mls-group.ts';
 import { RANK, roleOf } from './roles.ts';
@@ -256,7 +256,7 @@ export async function commit(ctx: MlsContext, group: Group, plan: CommitPlan, no
       ? communityError(refusal.code, refusal.reason)
       : communityError('mls-invalid', (err as Error).message);
   }
-  result.consumed.forEach(zeroOutUint8Array);
+  wipe(result.consumed);
   const bytes = encodeMlsMessage(result.commit);
   const next = { state: { ...result.newState, clientConfig: clientConfig(ctx, { kind: 'membership' }) } };
   const welcome = result.welcome
@@ -318,7 +318,7 @@ export async function encrypt(
   plaintext: Uint8Array,
 ): Promise<{ group: Group; message: Uint8Array }> {
   const result = await createApplicationMessage(group.state, plaintext, ctx.impl);
-  result.consumed.forEach(zeroOutUint8Array);
+  wipe(result.consumed);
   const message = encodeMlsMessage({
     version: 'mls10',
     wireformat: 'mls_private_message',

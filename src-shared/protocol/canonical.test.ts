@@ -89,6 +89,7 @@ describe('findDuplicateKey', () => {
     ['keys inside arrays of objects are per object', '[{"a":1},{"a":1}]', null],
     ['an escaped quote inside a key', '{"a\\"b":1,"c":"}{","a\\"b":2}', 'a"b'],
     ['an empty object before a key', '{"e":{},"f":1,"e":2}', 'e'],
+    ['a key ending in an escaped backslash', '{"a\\\\":1,"b":"\\\\","a\\\\":2}', 'a\\'],
   ];
   it.each(cases)('%s', (_n, text, dup) => {
     JSON.parse(text);

@@ -68,6 +68,15 @@ function encode(value: unknown, depth: number, path: string): string {
   return `{${parts.join(',')}}`;
 }
 
+/** Character codes findDuplicateKey looks at: it reads codes, not one-character strings. */
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+
 /**
  * The first object key that appears twice in one object of a JSON text, or null. JSON.parse keeps
  * the last duplicate silently while other parsers keep the first, so a signed message with
@@ -78,12 +87,17 @@ export function findDuplicateKey(text: string): string | null {
   const stack: Array<Set<string> | null> = [];
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      let escaped = false;
+      for (let code = text.charCodeAt(j); j < text.length && code !== QUOTE; code = text.charCodeAt(j)) {
+        escaped ||= code === BACKSLASH;
+        j += code === BACKSLASH ? 2 : 1;
+      }
       if (expectKey) {
-        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        // Only a key with escapes needs decoding to compare (every key of every message read).
+        const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
         const keys = stack[stack.length - 1];
         if (keys) {
           if (keys.has(key)) return key;
@@ -92,14 +106,14 @@ export function findDuplicateKey(text: string): string | null {
         expectKey = false;
       }
       i = j;
-    } else if (c === '{') {
+    } else if (c === OPEN_OBJECT) {
       stack.push(new Set());
       expectKey = true;
-    } else if (c === '[') {
+    } else if (c === OPEN_ARRAY) {
       stack.push(null);
-    } else if (c === '}' || c === ']') {
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       stack.pop();
-    } else if (c === ',') {
+    } else if (c === COMMA) {
       expectKey = stack[stack.length - 1] instanceof Set;
     }
   }
