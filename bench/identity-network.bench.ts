@@ -30,7 +30,9 @@ class IdentityProc extends JsonProc {
       script: NODE_SCRIPT,
       args: [JSON.stringify(opts)],
       // IDENTITY_BENCH_PROF=dir: every node writes CPU profiles (one per thread) there.
-      nodeArgs: process.env.IDENTITY_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`] : [],
+      nodeArgs: process.env.IDENTITY_BENCH_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`]
+        : [],
       what: 'identity bench node',
       stopGraceMs: 10_000,
     });
