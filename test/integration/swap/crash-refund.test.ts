@@ -5,7 +5,7 @@
 // included. Then both parties die at once after both locked, come back, and complete.
 import { describe, expect, it } from 'vitest';
 import { mineTo, withMiner } from '../../support/regtest.ts';
-import { armCrash, balancesOf, reconcile, reconnected, startSwap, usePair } from './harness.ts';
+import { armCrash, balancesOf, makerGoneBeforeClaim, reconcile, reconnected, startSwap, usePair } from './harness.ts';
 
 const pair = usePair();
 
@@ -23,12 +23,7 @@ describe('a crash at each refund step: the coins still come back, once', () => {
     const { swapId } = await startSwap(pair);
     await withMiner(dev, async (miner) => {
       // The taker locks; the maker is gone before that HTLC confirms, so it never claims.
-      await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
-      miner.paused.add('DEVB');
-      await taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker funded');
-      await maker.kill();
-      miner.paused.delete('DEVB');
-      const locks = (await taker.swap(swapId)).locks;
+      const locks = await makerGoneBeforeClaim(pair, swapId, miner);
       // The taker dies at the step, comes back, and refunds at its lock.
       await mineTo(dev.DEVB, locks.find((l) => l.side === 'own')!.locktime);
       await taker.exited();

@@ -5,7 +5,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DevNode } from '../../support/dev-node.ts';
 import { height, mineTo, withMiner, type DevChains } from '../../support/regtest.ts';
-import { balancesOf, reconcile as reconcileBoth, reconnected, startSwap as start, usePair } from './harness.ts';
+import {
+  balancesOf,
+  makerGoneBeforeClaim,
+  reconcile as reconcileBoth,
+  reconnected,
+  startSwap as start,
+  usePair,
+} from './harness.ts';
 
 const pair = usePair();
 let dev: DevChains;
@@ -180,12 +187,7 @@ describe('swap between two nodes on two regtest chains', () => {
     const { swapId } = await startSwap();
     await withMiner(dev, async (miner) => {
       // The taker locked its coins; the maker disappears before that HTLC confirms, so before it can claim.
-      await maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
-      miner.paused.add('DEVB');
-      await taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker funded');
-      await maker.kill();
-      miner.paused.delete('DEVB');
-      const locks = (await taker.swap(swapId)).locks;
+      const locks = await makerGoneBeforeClaim(pair, swapId, miner);
       await mineTo(dev.DEVB, locks.find((l) => l.side === 'own')!.locktime);
       const t = await taker.waitSwap(swapId, (x) => x.terminal, 'taker refunded');
       expect(t.outcome).toBe('refunded');

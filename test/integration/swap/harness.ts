@@ -5,7 +5,7 @@ import { beforeAll, expect } from 'vitest';
 import type { SwapDetail, SwapSummary } from '../../../src-shared/api/schemas.ts';
 import { parseAmount } from '../../../src-shared/money/index.ts';
 import { COIN, useDevNet, type DevNode } from '../../support/dev-node.ts';
-import { feeOf, outputValue, type DevChains, type Ticker } from '../../support/regtest.ts';
+import { feeOf, outputValue, type AutoMiner, type DevChains, type Ticker } from '../../support/regtest.ts';
 
 export interface Pair {
   dev: DevChains;
@@ -57,6 +57,19 @@ export async function armCrash(p: Pair, victim: Side, crashAt: string): Promise<
   await s.node.restart({ crashAt });
   await reconnected(p);
   return s;
+}
+
+/**
+ * Both lock, and the maker is gone before the taker's HTLC confirms, so it can never claim (the
+ * swap ends with both refunding at their locks). Returns the taker's view of the locks.
+ */
+export async function makerGoneBeforeClaim(p: Pair, swapId: string, miner: AutoMiner): Promise<SwapDetail['locks']> {
+  await p.maker.waitSwap(swapId, (x) => x.state === 'funded', 'maker funded');
+  miner.paused.add('DEVB');
+  await p.taker.waitSwap(swapId, (x) => x.state === 'funded', 'taker funded');
+  await p.maker.kill();
+  miner.paused.delete('DEVB');
+  return (await p.taker.swap(swapId)).locks;
 }
 
 /** The taker agrees, then the maker proposes: DEVA (maker) for DEVB (taker). */
