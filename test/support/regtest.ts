@@ -185,6 +185,32 @@ export async function feeOf(chain: RegtestDaemon, txid: string): Promise<bigint>
   return inputs - tx.outs.reduce((a, o) => a + o.value, 0n);
 }
 
+/**
+ * What `wallet`'s children of `txid` paid in fees, and their children's: when a claim's or a
+ * refund's fee must rise and the daemon refuses a replacement, a child pays for it (CPFP, docs/swap.md
+ * §8.8). The swap's record does not list them yet; its wallet paid them.
+ */
+export async function childFeesOf(chain: RegtestDaemon, wallet: RpcClient, txid: string): Promise<bigint> {
+  const mine = await wallet.callAs(z.array(z.object({ txid: z.string() }).loose()), 'listtransactions', ['*', 1000]);
+  const ids = [...new Set(mine.map((t) => t.txid))];
+  let total = 0n;
+  let parents = new Set([txid]);
+  const counted = new Set<string>();
+  while (parents.size > 0) {
+    const next = new Set<string>();
+    for (const id of ids) {
+      if (counted.has(id)) continue;
+      const tx = await rawTx(chain, id);
+      if (!tx.ins.some((i) => parents.has(Buffer.from(i.hash).reverse().toString('hex')))) continue;
+      counted.add(id);
+      next.add(id);
+      total += await feeOf(chain, id);
+    }
+    parents = next;
+  }
+  return total;
+}
+
 /** The value of one output of a transaction. */
 export async function outputValue(chain: RegtestDaemon, txid: string, vout: number): Promise<bigint> {
   return (await rawTx(chain, txid)).outs[vout]!.value;

@@ -5,7 +5,7 @@ import { beforeAll, expect } from 'vitest';
 import type { SwapDetail, SwapSummary } from '../../../src-shared/api/schemas.ts';
 import { parseAmount } from '../../../src-shared/money/index.ts';
 import { COIN, useDevNet, type DevNode } from '../../support/dev-node.ts';
-import { feeOf, outputValue, type AutoMiner, type DevChains, type Ticker } from '../../support/regtest.ts';
+import { childFeesOf, feeOf, outputValue, type AutoMiner, type DevChains, type Ticker } from '../../support/regtest.ts';
 
 export interface Pair {
   dev: DevChains;
@@ -108,7 +108,8 @@ const txOf = (s: SwapDetail, kind: SwapDetail['txs'][number]['kind']) => s.txs.f
 /**
  * What a party's two wallets must hold after its swap ended, to the satoshi, from the swap's own
  * transactions on chain: what it locked and the funding fee, and what its claim or refund paid
- * back (the HTLC's value less that transaction's fee). Checks the HTLC outputs hold the amounts.
+ * back (the HTLC's value less that transaction's fee, and less what any child paying for it cost).
+ * Checks the HTLC outputs hold the amounts.
  */
 export async function expectedAfter(node: DevNode, s: SwapDetail, before: Wallets): Promise<Wallets> {
   const sell = s.sell.ticker as Ticker;
@@ -123,10 +124,16 @@ export async function expectedAfter(node: DevNode, s: SwapDetail, before: Wallet
     after[sell] -= sellAmount + (await feeOf(node.chains[sell], funding.txid));
   }
   const refund = txOf(s, 'refund');
-  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - (await feeOf(node.chains[sell], refund));
+  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - (await spendCost(node, sell, refund));
   const claim = txOf(s, 'claim');
-  if (claim && s.outcome === 'completed') after[buy] += buyAmount - (await feeOf(node.chains[buy], claim));
+  if (claim && s.outcome === 'completed') after[buy] += buyAmount - (await spendCost(node, buy, claim));
   return after;
+}
+
+/** A claim's or refund's fee, with what the children that paid for it (CPFP) cost on top. */
+async function spendCost(node: DevNode, ticker: Ticker, txid: string): Promise<bigint> {
+  const chain = node.chains[ticker];
+  return (await feeOf(chain, txid)) + (await childFeesOf(chain, node.wallet(ticker), txid));
 }
 
 /** Both wallets of both parties hold exactly what the swap's transactions on chain say. */
