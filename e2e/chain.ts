@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { amountFromCoinJson } from '../src-shared/money/index.ts';
+import { childFees as childFeesOfChain } from '../test/support/children.ts';
 import { devnetState } from './devnet.ts';
 
 const DECIMALS = 8;
@@ -53,29 +54,16 @@ export async function txFee(ticker: string, txid: string): Promise<bigint> {
   return inputs - outputs;
 }
 
-/**
- * What the wallet's children of `txid` paid, and their children's (docs/swap.md §8.8: when a
- * claim's fee must rise and the daemon refuses a replacement, a child pays for it).
- */
+/** What the wallet's children of `txid` paid, and their children's (test/support/children.ts). */
 export async function childFees(ticker: string, wallet: string, txid: string): Promise<bigint> {
   const rpc = chainRpc(ticker);
-  const ids = new Set((await rpc<Array<{ txid: string }>>('listtransactions', ['*', 1000], wallet)).map((t) => t.txid));
-  let total = 0n;
-  let parents = new Set([txid]);
-  const counted = new Set<string>();
-  while (parents.size > 0) {
-    const next = new Set<string>();
-    for (const id of ids) {
-      if (counted.has(id)) continue;
-      const tx = await rpc<RawTx>('getrawtransaction', [id, true]);
-      if (!tx.vin.some((i) => i.txid !== undefined && parents.has(i.txid))) continue;
-      counted.add(id);
-      next.add(id);
-      total += await txFee(ticker, id);
-    }
-    parents = next;
-  }
-  return total;
+  return childFeesOfChain(txid, {
+    walletTxids: async () =>
+      (await rpc<Array<{ txid: string }>>('listtransactions', ['*', 1000], wallet)).map((t) => t.txid),
+    inputsOf: async (id) =>
+      (await rpc<RawTx>('getrawtransaction', [id, true])).vin.flatMap((i) => (i.txid === undefined ? [] : [i.txid])),
+    feeOf: (id) => txFee(ticker, id),
+  });
 }
 
 /** The wallet's payment of the taker fee for an order: the send whose OP_RETURN carries the order id. */

@@ -14,6 +14,7 @@ import {
   type RegtestDaemonOptions,
 } from '../../src-main/chain/regtest-daemon.ts';
 import type { RpcClient } from '../../src-main/chain/rpc.ts';
+import { childFees } from './children.ts';
 
 export const TICKERS = ['DEVA', 'DEVB'] as const;
 export type Ticker = (typeof TICKERS)[number];
@@ -185,30 +186,16 @@ export async function feeOf(chain: RegtestDaemon, txid: string): Promise<bigint>
   return inputs - tx.outs.reduce((a, o) => a + o.value, 0n);
 }
 
-/**
- * What `wallet`'s children of `txid` paid in fees, and their children's: when a claim's or a
- * refund's fee must rise and the daemon refuses a replacement, a child pays for it (CPFP, docs/swap.md
- * §8.8). The swap's record does not list them yet; its wallet paid them.
- */
+/** What `wallet`'s children of `txid` (and theirs) paid: the CPFP children of a claim or refund. */
 export async function childFeesOf(chain: RegtestDaemon, wallet: RpcClient, txid: string): Promise<bigint> {
-  const mine = await wallet.callAs(z.array(z.object({ txid: z.string() }).loose()), 'listtransactions', ['*', 1000]);
-  const ids = [...new Set(mine.map((t) => t.txid))];
-  let total = 0n;
-  let parents = new Set([txid]);
-  const counted = new Set<string>();
-  while (parents.size > 0) {
-    const next = new Set<string>();
-    for (const id of ids) {
-      if (counted.has(id)) continue;
-      const tx = await rawTx(chain, id);
-      if (!tx.ins.some((i) => parents.has(Buffer.from(i.hash).reverse().toString('hex')))) continue;
-      counted.add(id);
-      next.add(id);
-      total += await feeOf(chain, id);
-    }
-    parents = next;
-  }
-  return total;
+  return childFees(txid, {
+    walletTxids: async () =>
+      (await wallet.callAs(z.array(z.object({ txid: z.string() }).loose()), 'listtransactions', ['*', 1000])).map(
+        (t) => t.txid,
+      ),
+    inputsOf: async (id) => (await rawTx(chain, id)).ins.map((i) => Buffer.from(i.hash).reverse().toString('hex')),
+    feeOf: (id) => feeOf(chain, id),
+  });
 }
 
 /** The value of one output of a transaction. */
