@@ -104,8 +104,9 @@ export function createTradeHistory(d: TradeHistoryDeps): TradeHistory {
   }
 
   /**
-   * A trade record from gossip, inside gossipsub's validation: checked (signatures, the hold it
-   * names) and stored before gossipsub forwards it, so a forged record goes no further than here.
+   * A trade record from gossip, inside gossipsub's validation: checked (signatures, market, the hold
+   * it names) before gossipsub forwards it, so a forged record goes no further than here; one that
+   * passes is handed to the store (which checks it on chain first, asynchronously).
    */
   function checkGossip({ from, data }: GossipMessage): GossipVerdict {
     const t = gossipType(data, ['trade.record']);

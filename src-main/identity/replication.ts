@@ -45,6 +45,13 @@ const FETCH_AHEAD = 8;
  */
 const STORE_RECORDS = 8192;
 
+/**
+ * Where one catch-up session's time went (logged with its end): reconciliation; fetches (one after
+ * the other) and verifications (in the pool, several batches at once) overlap with storing; waitMs
+ * is this thread waiting for the next verified batch. One per session: sessions with different
+ * peers run at once.
+ */
+type Timing = ReturnType<typeof newTiming>;
 const newTiming = () => ({ reconcileMs: 0, fetchMs: 0, verifyMs: 0, waitMs: 0, storeMs: 0 });
 
 export interface ReplicationOptions {
@@ -106,10 +113,6 @@ export function createReplication(d: ReplicationDeps): Replication {
   const syncing = new Map<string, Promise<{ need: number; stored: number }>>();
   const lastSync = new Map<string, number>();
   let set: ReconcileSet | undefined;
-  // Where the last session's time went (logged with its end): reconciliation; fetches (one after
-  // the other) and verifications (in the pool, several batches at once) overlap with storing;
-  // waitMs is this thread waiting for the next verified batch.
-  let timing = newTiming();
   let stopped = false;
   const offs: Array<() => void> = [];
 
@@ -137,7 +140,7 @@ export function createReplication(d: ReplicationDeps): Replication {
     if (offence) penalize(from, offence, `${outcome.reason}: ${outcome.message.slice(0, 120)}`);
   }
 
-  async function fetchAndStore(peerId: string, need: readonly string[]): Promise<number> {
+  async function fetchAndStore(peerId: string, need: readonly string[], timing: Timing): Promise<number> {
     const wanted = need.slice(0, opts.maxFetchPerSession);
     const batches: string[][] = [];
     for (let i = 0; i < wanted.length; i += FETCH_BATCH) batches.push(wanted.slice(i, i + FETCH_BATCH));
@@ -147,7 +150,7 @@ export function createReplication(d: ReplicationDeps): Replication {
     const progress = { fetched: 0, stop: false };
     let onWire: Promise<unknown> = Promise.resolve();
     const launch = (ids: readonly string[]): Promise<VerifyResult[] | undefined> => {
-      const answer = onWire.then(() => (progress.stop ? undefined : timedFetch(peerId, ids)));
+      const answer = onWire.then(() => (progress.stop ? undefined : timedFetch(peerId, ids, timing)));
       // A refused or failed answer ends the session: no further batch is asked for.
       onWire = answer.then(
         (a) => void (progress.stop ||= a === undefined),
@@ -157,7 +160,7 @@ export function createReplication(d: ReplicationDeps): Replication {
         if (a === undefined) return undefined;
         progress.fetched += a.length;
         d.onSync?.({ phase: 'fetching', need: wanted.length, fetched: progress.fetched });
-        return verifyWire(a);
+        return verifyWire(a, timing);
       });
       results.catch(() => undefined); // awaited in order below; after a failure the rest are dropped
       return results;
@@ -175,20 +178,20 @@ export function createReplication(d: ReplicationDeps): Replication {
         if (launched < batches.length) queue.push(launch(batches[launched++]!));
         pending = pending.concat(results);
         if (pending.length >= STORE_RECORDS) {
-          stored += storeVerified(peerId, pending);
+          stored += storeVerified(peerId, pending, timing);
           pending = [];
         }
       }
     } finally {
       progress.stop = true;
       // What verified before a failed or refused fetch is stored all the same.
-      stored += storeVerified(peerId, pending);
+      stored += storeVerified(peerId, pending, timing);
       status.recordsFetched += progress.fetched;
     }
     return stored;
   }
 
-  async function timedFetch(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+  async function timedFetch(peerId: string, ids: readonly string[], timing: Timing): Promise<WireRecord[] | undefined> {
     const t0 = performance.now();
     try {
       return await fetchWithRetry(peerId, ids);
@@ -237,7 +240,7 @@ export function createReplication(d: ReplicationDeps): Replication {
   }
 
   /** Verifies a peer's records in the pool (with their key hints, else the key we know). */
-  function verifyWire(records: readonly WireRecord[]): Promise<VerifyResult[]> {
+  function verifyWire(records: readonly WireRecord[], timing: Timing): Promise<VerifyResult[]> {
     const jobs = records.map((r) => {
       const hint = keyHintBytes(r.key) ?? knownKeyOf(r.content);
       return { content: r.content, ...(hint ? { keyHint: hint } : {}) };
@@ -247,7 +250,7 @@ export function createReplication(d: ReplicationDeps): Replication {
   }
 
   /** Stores what verified, in one transaction; what did not verify is scored as the peer's offence. */
-  function storeVerified(peerId: string, results: readonly VerifyResult[]): number {
+  function storeVerified(peerId: string, results: readonly VerifyResult[], timing: Timing): number {
     const t0 = performance.now();
     const source: IngestSource = { via: 'sync', peerId };
     const good = [];
@@ -275,13 +278,13 @@ export function createReplication(d: ReplicationDeps): Replication {
   async function session(peerId: string): Promise<{ need: number; stored: number }> {
     d.onSync?.({ phase: 'reconciling', need: 0, fetched: 0 });
     const t0 = performance.now();
-    timing = newTiming();
+    const timing = newTiming();
     try {
       const outcome = await reconcileWith(reconcileSet(), (message) =>
         d.p2p.request(peerId, RECONCILE_PROTOCOL, message, { timeoutMs: 30_000 }),
       );
       timing.reconcileMs = performance.now() - t0;
-      const stored = outcome.need.length > 0 ? await fetchAndStore(peerId, outcome.need) : 0;
+      const stored = outcome.need.length > 0 ? await fetchAndStore(peerId, outcome.need, timing) : 0;
       status.peersReconciled++;
       status.lastSyncAt = d.now();
       lastSync.set(peerId, d.now());
@@ -422,7 +425,8 @@ export function createReplication(d: ReplicationDeps): Replication {
               penalize(peer.peerId, 'badResponse', 'identity lookup answer holds what was not asked for');
               continue;
             }
-            stored += storeVerified(peer.peerId, await verifyWire(parsed.data.records));
+            const timing = newTiming(); // a lookup is no session: its times are not logged
+            stored += storeVerified(peer.peerId, await verifyWire(parsed.data.records, timing), timing);
           } catch (err) {
             d.log.info('identity lookup failed', { peerId: peer.peerId, error: (err as Error).message });
           }

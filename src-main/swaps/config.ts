@@ -13,14 +13,3 @@ export const SwapsConfig = z
   .strict()
   .default({ confirmations: {}, pollMs: 1000, maxFeeSatPerVb: {} });
 export type SwapsConfig = z.output<typeof SwapsConfig>;
-
-/**
- * The user's fee cap on a coin in sat/vB (maxFeeSatPerVb), undefined where none is set: claims and
- * refunds stay under it, and so do the order layer's coin splits.
- */
-export const userFeeCap =
-  (cfg: SwapsConfig) =>
-  (ticker: string): bigint | undefined => {
-    const cap = cfg.maxFeeSatPerVb[ticker];
-    return cap === undefined ? undefined : BigInt(cap);
-  };

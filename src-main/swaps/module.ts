@@ -4,7 +4,7 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { parseAmount } from '../../src-shared/money/index.ts';
 import { defineModule } from '../kernel/module.ts';
-import { SwapsConfig, userFeeCap } from './config.ts';
+import { SwapsConfig } from './config.ts';
 import { createSwapEngine, type SwapEngine } from './engine.ts';
 import './facts.ts';
 import { m0001Swaps } from './migrations/0001_swaps.ts';
@@ -38,7 +38,11 @@ export const swapsModule = defineModule({
       log: c.log,
       confirmations,
       pollMs: config.swaps.pollMs,
-      feeCap: userFeeCap(config.swaps),
+      // The user's cap (the orders module's coin splits read it through engine.feeCap too).
+      feeCap: (ticker) => {
+        const cap = config.swaps.maxFeeSatPerVb[ticker];
+        return cap === undefined ? undefined : BigInt(cap);
+      },
       onUpdate: (summary) => {
         stepTimes.update(summary);
         c.events.emit('swaps.updated', summary);
