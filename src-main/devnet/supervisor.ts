@@ -24,6 +24,7 @@ import { startCommunitySeeder } from './community.ts';
 import { startMarketMaker } from './market-maker.ts';
 import { publishMakerIdentity } from './maker-identity.ts';
 import { NODE_V8_FLAGS } from '../core/v8-flags.ts';
+import { peerIdOfDataDir } from '../p2p/identity-key.ts';
 
 const COIN = 100_000_000n;
 /** What each trader wallet holds after funding (whole coins), topped up on each start. */
@@ -135,21 +136,31 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   };
 
   try {
-    for (const chain of layout.chains) {
-      const daemon = await startRegtestDaemon({
-        dataDir: chain.dataDir,
-        rpcPort: chain.rpcPort,
-        p2pPort: chain.p2pPort,
-        walletName: 'miner',
-      });
-      daemons.push(daemon);
-      state.chains.push({ ticker: chain.ticker, pid: daemon.pid, rpcPort: daemon.rpcPort, dataDir: chain.dataDir });
-      save();
-      await fundTraders(daemon, [...DEVNET_TRADERS]);
-      await fundMaker(daemon, DEVNET_MAKER);
-      await ensureWallet(daemon, DEVNET_SERVICE_NODE);
-      log.info('chain ready', { ticker: chain.ticker, rpcPort: daemon.rpcPort });
-    }
+    // Both chains at once: each is a daemon start, a few hundred blocks and some wallets.
+    const started = await Promise.all(
+      layout.chains.map(async (chain) => {
+        const daemon = await startRegtestDaemon({
+          dataDir: chain.dataDir,
+          rpcPort: chain.rpcPort,
+          p2pPort: chain.p2pPort,
+          walletName: 'miner',
+        });
+        daemons.push(daemon);
+        await fundTraders(daemon, [...DEVNET_TRADERS]);
+        await fundMaker(daemon, DEVNET_MAKER);
+        await ensureWallet(daemon, DEVNET_SERVICE_NODE);
+        log.info('chain ready', { ticker: chain.ticker, rpcPort: daemon.rpcPort });
+        return daemon;
+      }),
+    );
+    // In layout order from here on (`daemons` is in start order, for stop).
+    state.chains = layout.chains.map((chain, i) => ({
+      ticker: chain.ticker,
+      pid: started[i]!.pid,
+      rpcPort: started[i]!.rpcPort,
+      dataDir: chain.dataDir,
+    }));
+    save();
 
     const interval = opts.blockIntervalMs ?? 5000;
     let mining = false;
@@ -164,10 +175,8 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     }, interval);
     miner.unref();
 
-    const deva = daemons[layout.chains.findIndex((c) => c.ticker === 'DEVA')]!;
+    const deva = started[layout.chains.findIndex((c) => c.ticker === 'DEVA')]!;
     const collateral = await ensureCollateral(deva, DEVNET_SERVICE_NODE);
-    const bootstrap: string[] = [];
-    const managed: Array<{ name: string; url: string; token: string }> = [];
     const writeConfig = (node: DevnetLayout['nodes'][number], peers: readonly string[]) =>
       writeFileSync(
         path.join(node.dataDir, 'config.json'),
@@ -197,60 +206,82 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
           2,
         ),
       );
-    for (const node of layout.nodes) {
+    // Every node's peer id is known before any starts (its key is made here, where the node would
+    // make it), so each config lists every other node and all four start at once. A node started
+    // again on its own (`hashlock node --data-dir <its dir>` after a crash) finds all the others.
+    const addrs = layout.nodes.map((node) => {
       mkdirSync(node.dataDir, { recursive: true, mode: 0o700 });
-      writeConfig(node, [...bootstrap]);
-      // Trader nodes start without a vault: the person at the UI creates or restores one. The
-      // devnet's own nodes (service node, market maker) get one made with a password kept beside them.
-      const passwordFile = path.join(node.dataDir, 'password');
-      if (node.managed && !existsSync(passwordFile))
-        writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
-      const args = node.managed ? ['--password-file', passwordFile, '--create-vault'] : [];
-      const child = spawnNode(
-        opts.repoRoot,
-        node.dataDir,
-        path.join(node.dataDir, 'node.log'),
-        node.role === 'servicenode' ? 'servicenode' : 'node',
-        args,
-      );
-      children.push(child);
-      const url = `http://127.0.0.1:${node.apiPort}`;
-      const rpc = await waitFor(
-        async () => {
-          if (child.exitCode !== null)
-            throw new Error(
-              `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
-            );
-          const token = readApiToken(node.dataDir);
-          await createNodeRpc(url, token, 2000).call('node.info', {});
-          // Only the probe is short: a loaded machine can take seconds over the calls after it.
-          return { client: createNodeRpc(url, token, 60_000), token };
-        },
-        { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
-      );
-      // Polling start-up used a short timeout; once the node answers, calls get time for a busy machine.
-      const client = createNodeRpc(url, rpc.token, 30_000);
-      const info = await client.call('p2p.info', {});
-      bootstrap.push(`/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${info.peerId}`);
-      state.nodes.push({ name: node.name, pid: child.pid ?? 0, url, token: rpc.token, peerId: info.peerId });
-      save();
-      if (node.managed) {
-        await connectWallets(
-          client,
-          layout.chains.map((c, i) => ({ ticker: c.ticker, daemon: daemons[i]! })),
-          node.name,
+      return `/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${peerIdOfDataDir(node.dataDir)}`;
+    });
+    const up: Array<DevnetState['nodes'][number] | undefined> = [];
+    const managed: Array<{ name: string; url: string; token: string }> = [];
+    const clients = await Promise.all(
+      layout.nodes.map(async (node, i) => {
+        writeConfig(
+          node,
+          addrs.filter((_, j) => j !== i),
         );
-        managed.push({ name: node.name, url, token: rpc.token });
-      }
-    }
-    // Each node starts knowing only those started before it. A node started again on its own
-    // (`hashlock node --data-dir <its dir>` after a crash) should find all the others: every
-    // config now lists every other node.
-    for (const [i, node] of layout.nodes.entries())
-      writeConfig(
-        node,
-        bootstrap.filter((_, j) => j !== i),
-      );
+        // Trader nodes start without a vault: the person at the UI creates or restores one. The
+        // devnet's own nodes (service node, market maker) get one made with a password kept beside them.
+        const passwordFile = path.join(node.dataDir, 'password');
+        if (node.managed && !existsSync(passwordFile))
+          writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
+        const args = node.managed ? ['--password-file', passwordFile, '--create-vault'] : [];
+        const child = spawnNode(
+          opts.repoRoot,
+          node.dataDir,
+          path.join(node.dataDir, 'node.log'),
+          node.role === 'servicenode' ? 'servicenode' : 'node',
+          args,
+        );
+        children.push(child);
+        const url = `http://127.0.0.1:${node.apiPort}`;
+        const token = await waitFor(
+          async () => {
+            if (child.exitCode !== null)
+              throw new Error(
+                `node ${node.name} exited with code ${child.exitCode}; see ${path.join(node.dataDir, 'node.log')}`,
+              );
+            const token = readApiToken(node.dataDir);
+            // Only the probe is short: a loaded machine can take seconds over the calls after it.
+            await createNodeRpc(url, token, 2000).call('node.info', {});
+            return token;
+          },
+          { timeoutMs: 180_000, intervalMs: 300, what: `node ${node.name} API` },
+        );
+        const client = createNodeRpc(url, token, 60_000);
+        const info = await client.call('p2p.info', {});
+        if (!addrs[i]!.endsWith(`/p2p/${info.peerId}`))
+          throw new Error(`node ${node.name} runs as ${info.peerId}, not the peer id of its key file`);
+        up[i] = { name: node.name, pid: child.pid ?? 0, url, token, peerId: info.peerId };
+        state.nodes = up.filter((n) => n !== undefined);
+        save();
+        if (node.managed) {
+          await connectWallets(
+            client,
+            layout.chains.map((c, k) => ({ ticker: c.ticker, daemon: started[k]! })),
+            node.name,
+          );
+          managed.push({ name: node.name, url, token });
+        }
+        return client;
+      }),
+    );
+    // Two nodes that came up together may each have dialled the other before it listened; one dial
+    // each way now (an existing connection is reused) leaves no pair unconnected.
+    await Promise.all(
+      clients.map((client, i) =>
+        Promise.all(
+          addrs
+            .filter((_, j) => j > i)
+            .map((addr) =>
+              client.call('p2p.dial', { addr }).catch((err: unknown) => {
+                log.warn('devnet nodes could not connect', { from: layout.nodes[i]!.name, addr, error: String(err) });
+              }),
+            ),
+        ),
+      ),
+    );
     const makerNode = managed.find((n) => n.name === DEVNET_MAKER);
     if (makerNode) {
       await publishMakerIdentity(createNodeRpc(makerNode.url, makerNode.token, 60_000), log);

@@ -17,6 +17,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { privateKeyFromProtobuf, privateKeyFromRaw, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { ApiError } from '../../src-shared/api/errors.ts';
 
 export const PEER_KEY_FILE = 'peer-key';
@@ -54,6 +55,11 @@ export function loadOrCreatePeerKey(dataDir: string): PrivateKey {
     throw err;
   }
   return key;
+}
+
+/** The peer id a node with this data directory has (its key made now if it has none yet). */
+export function peerIdOfDataDir(dataDir: string): string {
+  return peerIdFromPrivateKey(loadOrCreatePeerKey(dataDir)).toString();
 }
 
 function generateEd25519(): PrivateKey {

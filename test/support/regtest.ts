@@ -162,10 +162,13 @@ export async function passTime(
   done: () => Promise<boolean>,
   what: string,
   timeoutMs = 120_000,
+  /** What to add to the error when time runs out (the nodes' last log lines). */
+  explain?: () => string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`time passed for ${timeoutMs} ms without ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`time passed for ${timeoutMs} ms without ${what}${explain ? `\n${explain()}` : ''}`);
     await Promise.all(TICKERS.map((t) => chains[t].mine(1)));
     await new Promise((r) => setTimeout(r, 60));
   }

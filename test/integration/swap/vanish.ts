@@ -31,10 +31,13 @@ export function vanishMatrix(victim: Side, cases: readonly VanishCase[]): void {
         await withMiner(pair.dev, async () => {
           const { swapId } = await startSwap(pair);
           await gone.exited();
+          const logs = () => `${other.logTail(60)}\n${gone.logTail(60)}`;
           await passTime(
             pair.dev,
             async () => (await other.swap(swapId)).terminal,
             `the ${victim === 'maker' ? 'taker' : 'maker'} ending alone`,
+            undefined,
+            logs,
           );
           expect((await other.swap(swapId)).outcome).toBe(survivor);
           await gone.start();
@@ -42,6 +45,8 @@ export function vanishMatrix(victim: Side, cases: readonly VanishCase[]): void {
             pair.dev,
             async () => (await gone.swap(swapId)).terminal,
             `the ${victim} ending after its return`,
+            undefined,
+            logs,
           );
           expect((await gone.swap(swapId)).outcome).toBe(returned);
           await reconcile(pair, swapId, before);
