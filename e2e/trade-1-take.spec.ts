@@ -4,6 +4,7 @@
 // follow the swap to completion, and both wallets change by exactly the traded amounts minus the
 // taker fee and the network fees of the swap's own transactions as the chains record them.
 import { expect, test } from '@playwright/test';
+import { parseAmount } from '../src-shared/money/index.ts';
 import { childFees, takerFeeTx, txFee } from './chain.ts';
 import { followSwapOnTrade, openTab, placeLimitOrder, priceAboveBook, showBookOrders } from './trade-ui.ts';
 import { gotoTrade, openTrader, shot, SWAP_TIMEOUT, units, valueOf, walletTotals } from './trader.ts';
@@ -126,11 +127,16 @@ test("bob takes alice's limit order from the book; both complete the swap and th
     alice: await alice.rpc.call('swaps.get', { swapId }),
     bob: await bob.rpc.call('swaps.get', { swapId }),
   };
-  // A claim's fee is its own, plus any child that paid for it when its fee had to rise.
+  // A claim's fee is its own, plus any child that paid for it when its fee had to rise: the swap
+  // lists each child with its fee, and they are every child the chain shows the wallet made.
   const own = async (s: typeof swap.alice, wallet: string, kind: 'ownFunding' | 'claim') => {
     const tx = s.txs.find((t) => t.kind === kind);
     if (!tx) throw new Error(`the swap has no ${kind}`);
+    const listed = s.txs
+      .filter((t) => kind === 'claim' && t.kind === 'claimFeeChild')
+      .reduce((sum, t) => sum + parseAmount(t.fee ?? 'missing', 8), 0n);
     const children = kind === 'claim' ? await childFees(tx.ticker, wallet, tx.txid) : 0n;
+    expect(listed).toBe(children);
     return {
       ticker: tx.ticker,
       fee: (await txFee(tx.ticker, tx.txid)) + children,

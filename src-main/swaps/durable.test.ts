@@ -143,6 +143,24 @@ describe('the swap machine on the durable runner', () => {
     ]);
     expect(store.events('swap-1')).toEqual([makerStarted]);
   });
+
+  it("gives the machine its own events only: a fee child noted in the swap's log stays out of the replay", async () => {
+    const { runner } = runnerWith();
+    const live: Live = runner.create('swap-1', { role: 'maker', phase: 'new' }, makerMeta);
+    await runner.send(live, makerStarted);
+    const note = {
+      type: 'FeeChildSent',
+      spend: 'claim',
+      ticker: 'DEVB',
+      parent: 'a'.repeat(64),
+      txid: 'b'.repeat(64),
+      fee: 9n,
+    };
+    repo.appendEvent('swap-1', note.type, note);
+    await runner.send(live, takerAccepted);
+    expect(repo.events('swap-1').map((e) => e.type)).toEqual(['MakerStarted', 'FeeChildSent', 'CounterpartyAccepted']);
+    expect(swapStore(repo).events('swap-1')).toEqual([makerStarted, takerAccepted]);
+  });
 });
 
 describe('the notice kept in the meta', () => {

@@ -15,7 +15,7 @@ import {
 } from '../kernel/machine-runner.ts';
 import { toJson } from '../store/index.ts';
 import type { SwapRepo } from './repo.ts';
-import { initialState, type Notice, type SwapMeta, type SwapRecord } from './view.ts';
+import { feeChildOf, initialState, type Notice, type SwapMeta, type SwapRecord } from './view.ts';
 
 /** One swap as the engine holds it: the latest machine state and the engine's facts (meta). */
 export type Live = Instance<SwapState, SwapMeta>;
@@ -50,7 +50,12 @@ export function swapStore(repo: SwapRepo): MachineStore<SwapState, SwapEvent, Sw
           updatedAt: s.updatedAt,
         };
       }),
-    events: (id) => repo.events(id).map((e) => e.payload as SwapEvent),
+    // The fee-child notes in the log are not the machine's events (view.ts lists them).
+    events: (id) =>
+      repo
+        .events(id)
+        .filter((e) => feeChildOf(e) === undefined)
+        .map((e) => e.payload as SwapEvent),
   };
 }
 

@@ -111,6 +111,15 @@ interface Parts {
   readonly proposer: Proposer;
 }
 
+/** Tells the API's listeners the swap changed (its page refetches the detail). */
+function notifyUpdate(d: SwapEngineDeps, queries: SwapQueries, live: Live): void {
+  try {
+    d.onUpdate?.(queries.summary(live));
+  } catch (err) {
+    d.log.warn('swap update listener failed', { error: errorText(err) });
+  }
+}
+
 /** Makes the parts and connects them; the runner is made first, so its hooks reach the others once running. */
 function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
   const now = d.now ?? Date.now;
@@ -162,6 +171,10 @@ function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
     ...(d.feeCap ? { feeCap: d.feeCap } : {}),
     ownSecret,
     report: runner.send,
+    noteChild: (live, note) => {
+      repo.appendEvent(live.id, note.type, note);
+      notifyUpdate(d, queries, live);
+    },
     background,
   });
   const effects = createSwapEffects({ outbox, funding, spends, chains, log, background });
@@ -177,11 +190,7 @@ function assemble(d: SwapEngineDeps, isRunning: () => boolean): Parts {
     if (breach !== undefined) outbox.punishAfterSend(live, `its HTLC was wrong (${breach})`);
     chains.watch(live);
     spends.prune(live);
-    try {
-      d.onUpdate?.(queries.summary(live));
-    } catch (err) {
-      log.warn('swap update listener failed', { error: errorText(err) });
-    }
+    notifyUpdate(d, queries, live);
   }
 
   function onChange(ticker: string, tipChanged: boolean): void {

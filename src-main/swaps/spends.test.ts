@@ -2,7 +2,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { resumeEffects } from '../../src-shared/swaps/machine.ts';
 import { driveMaker, MAKER_PATH, SECRET, TAKER_PATH, terms, tick } from '../../src-shared/swaps/testkit.ts';
-import type { SwapEvent } from '../../src-shared/swaps/types.ts';
+import type { FeeChildSent, SwapEvent } from '../../src-shared/swaps/types.ts';
 import type { BuiltTx } from '../chain/htlc.ts';
 import type { RpcClient } from '../chain/rpc.ts';
 import type { BroadcastOutcome, SpendDeps, SpendEffect } from './chain-effects.ts';
@@ -43,6 +43,7 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
   const crashes: string[] = [];
   const fees: string[] = [];
   const children: string[] = [];
+  const notes: FeeChildSent[] = [];
   const watchers = { DEVA: fakeWatcher('DEVA'), DEVB: fakeWatcher('DEVB') };
   // What the daemon says now, when it differs from the watcher's last poll (a block it has not seen yet).
   const minedSincePoll = new Set<string>();
@@ -59,6 +60,7 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
     ...(feeCap !== undefined ? { feeCap: () => feeCap } : {}),
     ownSecret: () => OWN_SECRET,
     report: async (_live, e) => reported.push(e),
+    noteChild: (_live, note) => notes.push(note),
     isRunning: () => running,
     log: recordingLog(),
     background: (task) => void task.catch(() => undefined),
@@ -76,7 +78,8 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
     },
     payForParent: async (_rpc, _coin, pkg, rate) => {
       children.push(`${pkg.txid.slice(0, 2)}@${rate}`);
-      return { ...pkg, txid: `e${children.length}`.padEnd(64, '0') };
+      // Each child pays 1,000 sat more than the one before: 1,000, 2,000, …
+      return { ...pkg, txid: `e${children.length}`.padEnd(64, '0'), fee: pkg.fee + 1000n * BigInt(children.length) };
     },
   });
   return {
@@ -89,6 +92,7 @@ function setup(outcomes: BroadcastOutcome[] = [], tip = 0, feeCap?: bigint) {
     watchers,
     height,
     children,
+    notes,
     minedSincePoll,
     stop: () => (running = false),
   };
@@ -334,12 +338,12 @@ describe('claims and refunds', () => {
     expect(children).toEqual([]);
   });
 
-  it('where the daemon refuses the replacement, a child pays for the spend instead (CPFP), once per rate', async () => {
+  it('where the daemon refuses the replacement, a child pays for the spend instead (CPFP), once per rate, and the swap keeps each child with its fee', async () => {
     const live = makerLive(MAKER_PATH.claiming);
     const claim = spendOf(live);
     if (claim.type !== 'BroadcastClaim') throw new Error('a claim');
     const first = claim.raceBy - 10;
-    const { spends, children, watchers, height, reported } = setup(
+    const { spends, children, notes, watchers, height, reported } = setup(
       ['sent', { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }, { spent: 'txn-mempool-conflict' }],
       first,
       115n,
@@ -358,6 +362,12 @@ describe('claims and refunds', () => {
     spends.onTip(live, 'DEVB');
     await settle();
     expect(children).toEqual(['c1@25', 'e1@35']);
+    // The swap's record names each child, what it pays for and what it alone cost.
+    const note = { type: 'FeeChildSent', spend: 'claim', ticker: 'DEVB' } as const;
+    expect(notes).toEqual([
+      { ...note, parent: 'c1'.padEnd(64, '0'), txid: 'e1'.padEnd(64, '0'), fee: 1000n },
+      { ...note, parent: 'e1'.padEnd(64, '0'), txid: 'e2'.padEnd(64, '0'), fee: 2000n },
+    ]);
     // The parent stays the claim out there.
     expect(reported.at(-1)).toEqual({ type: 'ClaimBroadcast', txid: 'c1'.padEnd(64, '0') });
   });

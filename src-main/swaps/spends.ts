@@ -14,7 +14,7 @@ import {
   spendWanted,
   type SpendKind,
 } from '../../src-shared/swaps/rules.ts';
-import type { SwapEvent } from '../../src-shared/swaps/types.ts';
+import type { FeeChildSent, SwapEvent } from '../../src-shared/swaps/types.ts';
 import { errorText, type Logger } from '../kernel/log.ts';
 import type { BuiltTx } from '../chain/htlc.ts';
 import type { ChainWatcher } from '../chain/watcher.ts';
@@ -39,6 +39,8 @@ export interface SpendsDeps {
   ownSecret(swapId: string): Uint8Array;
   /** Feeds an event to the swap through its queue. */
   report(live: Live, event: SwapEvent): Promise<unknown>;
+  /** Keeps a fee child the wallet sent in the swap's record (it shows on the swap's page with its fee). */
+  noteChild(live: Live, note: FeeChildSent): void;
   isRunning(): boolean;
   log: Logger;
   background: Background;
@@ -219,6 +221,14 @@ async function childPays(d: SpendsDeps, live: Live, p: PendingSpend, parent: Bui
   if (!child) return;
   p.childRate = rate;
   p.children = child;
+  d.noteChild(live, {
+    type: 'FeeChildSent',
+    spend: p.effect.type === 'BroadcastClaim' ? 'claim' : 'refund',
+    ticker: e.ticker,
+    parent: pkg.txid,
+    txid: child.txid,
+    fee: child.fee - pkg.fee,
+  });
   d.log.info('a child pays for the spend the daemon would not replace', {
     swapId: live.id,
     parent: parent.txid,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { swapDeadlines } from '../../src-shared/swaps/timelock.ts';
 import { MAKER_PATH, START, TAKER_PATH, proposal, setup, takerStarted } from '../../src-shared/swaps/testkit.ts';
-import type { Role, SwapEvent } from '../../src-shared/swaps/types.ts';
+import type { FeeChildSent, Role, SwapEvent } from '../../src-shared/swaps/types.ts';
 import type { StoredSwapEvent } from './repo.ts';
 import { transition } from '../../src-shared/swaps/machine.ts';
 import { detailOf, initialState, type SwapMeta, type ViewContext } from './view.ts';
@@ -146,5 +146,52 @@ describe('swap detail: agreed confirmations', () => {
       { side: 'own', ticker: 'DEVA', confirmations: 1 },
       { side: 'counterparty', ticker: 'DEVB', confirmations: 1 },
     ]);
+  });
+});
+
+describe('swap detail: fee children', () => {
+  const claim = 'c9'.repeat(32);
+  const child = (n: number, parent: string, fee: bigint): FeeChildSent => ({
+    type: 'FeeChildSent',
+    spend: 'claim',
+    ticker: 'DEVB',
+    parent,
+    txid: `e${n}`.repeat(32),
+    fee,
+  });
+
+  it('lists each child the wallet sent for a claim with its fee, after the claim, and the timeline shows when', () => {
+    const events: Array<SwapEvent | FeeChildSent> = [
+      ...MAKER_PATH.claiming,
+      { type: 'ClaimBroadcast', txid: claim },
+      child(1, claim, 4_835n),
+      child(2, 'e1'.repeat(32), 12_000n),
+      { type: 'ClaimConfirmed', txid: claim },
+    ];
+    const stored: StoredSwapEvent[] = events.map((payload, i) => ({
+      swapId: 'swap-1',
+      seq: i + 1,
+      type: payload.type,
+      payload,
+      createdAt: 1_000 + i,
+    }));
+    // The machine never sees the notes (durable.ts leaves them out of its replay).
+    const state = events
+      .filter((e): e is SwapEvent => e.type !== 'FeeChildSent')
+      .reduce((s, e) => transition(s, e).state, initialState('maker'));
+    expect(state.phase).toBe('completed');
+    const d = detailOf('swap-1', { state, meta: meta('maker') }, { createdAt: 1, updatedAt: 2 }, stored, tips({}));
+    expect(d.txs.filter((t) => t.kind === 'claim' || t.kind === 'claimFeeChild')).toEqual([
+      { kind: 'claim', ticker: 'DEVB', txid: claim },
+      { kind: 'claimFeeChild', ticker: 'DEVB', txid: 'e1'.repeat(32), fee: '0.00004835' },
+      { kind: 'claimFeeChild', ticker: 'DEVB', txid: 'e2'.repeat(32), fee: '0.00012' },
+    ]);
+    const shown = d.timeline.filter((s) => s.event === 'FeeChildSent');
+    expect(shown).toEqual([
+      { at: 1_005, event: 'FeeChildSent', state: 'claiming', txid: 'e1'.repeat(32) },
+      { at: 1_006, event: 'FeeChildSent', state: 'claiming', txid: 'e2'.repeat(32) },
+    ]);
+    // The step after the notes still leads where the machine went.
+    expect(d.timeline.at(-1)).toMatchObject({ event: 'ClaimConfirmed', state: 'completed' });
   });
 });

@@ -7,6 +7,7 @@ import { initialMakerState, initialTakerState, transition } from '../../src-shar
 import { swapDeadlines, type SwapDeadlines } from '../../src-shared/swaps/timelock.ts';
 import type {
   Chain,
+  FeeChildSent,
   Heights,
   Role,
   SwapEvent,
@@ -197,8 +198,15 @@ function locksOf(proposal: SwapProposal | undefined, own: Chain, other: Chain, c
 }
 
 /** Transactions from the log: terminal states keep little, the log keeps every step. */
-function txsOf(events: readonly StoredSwapEvent[], state: SwapState, tickers: { own: string; other: string }): Tx[] {
+function txsOf(
+  events: readonly StoredSwapEvent[],
+  state: SwapState,
+  tickers: { own: string; other: string },
+  decimalsOf: ViewContext['decimalsOf'],
+): Tx[] {
   const byKind = new Map<Tx['kind'], Tx>();
+  // Every child the wallet sent, in the order sent (a later rate adds a child to the last one).
+  const children = new Map<string, Tx>();
   const put = (
     kind: Tx['kind'],
     ticker: string,
@@ -209,6 +217,16 @@ function txsOf(events: readonly StoredSwapEvent[], state: SwapState, tickers: { 
     byKind.set(kind, { ...(prev?.txid === txid ? prev : {}), kind, ticker, txid, ...extra });
   };
   for (const stored of events) {
+    const note = feeChildOf(stored);
+    if (note) {
+      children.set(note.txid, {
+        kind: note.spend === 'claim' ? 'claimFeeChild' : 'refundFeeChild',
+        ticker: note.ticker,
+        txid: note.txid,
+        fee: formatAmount(note.fee, decimalsOf(note.ticker)),
+      });
+      continue;
+    }
     const e = stored.payload as SwapEvent;
     switch (e.type) {
       case 'OwnFundingBroadcast':
@@ -243,7 +261,12 @@ function txsOf(events: readonly StoredSwapEvent[], state: SwapState, tickers: { 
   // The final claim and refund are the ones the state settled on.
   if (state.phase === 'completed') put('claim', tickers.other, state.claimTxid);
   if (state.phase === 'refunded') put('refund', tickers.own, state.refundTxid);
-  return [...byKind.values()];
+  return [...byKind.values(), ...children.values()];
+}
+
+/** The swap log's fee-child notes (written beside the machine's events, never fed to it). */
+export function feeChildOf(stored: Pick<StoredSwapEvent, 'type' | 'payload'>): FeeChildSent | undefined {
+  return stored.type === 'FeeChildSent' ? (stored.payload as FeeChildSent) : undefined;
 }
 
 /** Every recorded step, with the state it led to (ticks only when they moved the phase). */
@@ -251,6 +274,11 @@ function timelineOf(events: readonly StoredSwapEvent[], role: Role): SwapDetail[
   const timeline: SwapDetail['timeline'] = [];
   let s = initialState(role);
   for (const stored of events) {
+    const note = feeChildOf(stored);
+    if (note) {
+      timeline.push({ at: stored.createdAt, event: note.type, state: s.phase, txid: note.txid });
+      continue;
+    }
     const e = stored.payload as SwapEvent;
     const before = s.phase;
     s = transition(s, e).state;
@@ -285,7 +313,7 @@ export function detailOf(
     locks: locksOf(proposal, own, other, ctx),
     confirmations: confirmationsAgreed(proposal ?? loggedProposal(events), own, other),
     deadlines: 'setup' in state && state.setup ? deadlinesOf(state.setup, meta.role, ctx) : [],
-    txs: txsOf(events, state, { own: meta.tickers[own], other: meta.tickers[other] }),
+    txs: txsOf(events, state, { own: meta.tickers[own], other: meta.tickers[other] }, ctx.decimalsOf),
     timeline: timelineOf(events, meta.role),
   };
 }

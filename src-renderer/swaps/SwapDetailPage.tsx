@@ -24,6 +24,8 @@ const TX_WORDS: Record<SwapDetail['txs'][number]['kind'], string> = {
   refund: 'Your refund',
   theirClaim: 'Peer\u2019s claim of your lock',
   theirRefund: 'Peer\u2019s refund',
+  claimFeeChild: 'Fee top-up of your claim',
+  refundFeeChild: 'Fee top-up of your refund',
 };
 
 function Explanation(props: { detail: SwapDetail; coins: CoinFacts }) {
@@ -134,7 +136,15 @@ function Transactions(props: { detail: SwapDetail; coins: CoinFacts }) {
         <tbody>
           {props.detail.txs.map((t) => (
             <tr key={`${t.kind}-${t.txid}`} data-testid={`swap-tx-${t.kind}`}>
-              <td>{TX_WORDS[t.kind]}</td>
+              <td>
+                {TX_WORDS[t.kind]}
+                {t.fee !== undefined && (
+                  <span className="muted" data-testid={`swap-tx-${t.kind}-fee`}>
+                    {' '}
+                    (fee {t.fee} {t.ticker})
+                  </span>
+                )}
+              </td>
               <td>
                 <span className="chain-tag">{t.ticker}</span>
               </td>

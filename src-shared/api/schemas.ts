@@ -186,11 +186,23 @@ export const SwapLock = z.object({
 });
 
 export const SwapTx = z.object({
-  kind: z.enum(['ownFunding', 'theirFunding', 'claim', 'refund', 'theirClaim', 'theirRefund']),
+  /** claimFeeChild / refundFeeChild: a child our wallet sent to raise that spend's fee (CPFP). */
+  kind: z.enum([
+    'ownFunding',
+    'theirFunding',
+    'claim',
+    'refund',
+    'theirClaim',
+    'theirRefund',
+    'claimFeeChild',
+    'refundFeeChild',
+  ]),
   ticker: Ticker,
   txid: z.string(),
   vout: z.number().int().optional(),
   confirmations: z.number().int().optional(),
+  /** What our wallet paid in fees for it, where the swap's record knows it (the fee children). */
+  fee: DecimalAmount.optional(),
 });
 
 export const SwapStep = z.object({

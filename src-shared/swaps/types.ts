@@ -255,6 +255,22 @@ export interface RefundConfirmed {
   readonly txid: Hex;
 }
 
+/**
+ * A child transaction our wallet sent to raise the fee of our claim or refund (CPFP, docs/swap.md
+ * §8.8). Kept in the swap's log beside the machine's events, never fed to the machine: it changes
+ * nothing in the swap, but the wallet paid for it, so the swap's page lists it with its fee.
+ */
+export interface FeeChildSent {
+  readonly type: 'FeeChildSent';
+  readonly spend: 'claim' | 'refund';
+  readonly ticker: string;
+  /** The transaction it pays for: the claim or refund, or the child before it in a chain of children. */
+  readonly parent: Hex;
+  readonly txid: Hex;
+  /** What this child paid in fees, base units. */
+  readonly fee: bigint;
+}
+
 type CommonEvent =
   | TimerTick
   | Abort

@@ -7,6 +7,7 @@
 // with every fee, the children's included.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { formatAmount } from '../../../src-shared/money/index.ts';
 import { childFeesOf, feeOf, height, withMiner } from '../../support/regtest.ts';
 import { balancesOf, reconcile, startSwap, usePair } from './harness.ts';
 
@@ -83,11 +84,18 @@ describe('fees that rise', () => {
       expect((await taker.waitSwap(s.swapId, (x) => x.terminal, 'taker finished')).outcome).toBe('completed');
       return s;
     });
-    // To the satoshi: the swap's own transactions, and what each child paid (the reconcile finds
-    // the children on chain; they are the ones seen here).
-    const claim = (await maker.swap(swapId)).txs.find((t) => t.kind === 'claim')!.txid;
+    // The swap lists every child seen here, each with what it paid on chain; to the satoshi: the
+    // swap's own transactions and those children (the reconcile checks them against the chain too).
+    const detail = await maker.swap(swapId);
+    const claim = detail.txs.find((t) => t.kind === 'claim')!.txid;
+    const listed = detail.txs.filter((t) => t.kind === 'claimFeeChild');
+    expect(listed.map((t) => t.txid).sort()).toEqual([...children].sort());
     let seen = 0n;
-    for (const c of children) seen += await feeOf(dev.DEVB, c);
+    for (const c of children) {
+      const fee = await feeOf(dev.DEVB, c);
+      expect(listed.find((t) => t.txid === c)?.fee).toBe(formatAmount(fee, 8));
+      seen += fee;
+    }
     expect(await childFeesOf(dev.DEVB, maker.wallet('DEVB'), claim)).toBe(seen);
     await reconcile(pair, swapId, before);
   }, 900_000);

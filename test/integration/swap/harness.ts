@@ -124,16 +124,27 @@ export async function expectedAfter(node: DevNode, s: SwapDetail, before: Wallet
     after[sell] -= sellAmount + (await feeOf(node.chains[sell], funding.txid));
   }
   const refund = txOf(s, 'refund');
-  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - (await spendCost(node, sell, refund));
+  if (refund && s.outcome === 'refunded') after[sell] += sellAmount - (await spendCost(node, s, 'refund', refund));
   const claim = txOf(s, 'claim');
-  if (claim && s.outcome === 'completed') after[buy] += buyAmount - (await spendCost(node, buy, claim));
+  if (claim && s.outcome === 'completed') after[buy] += buyAmount - (await spendCost(node, s, 'claim', claim));
   return after;
 }
 
-/** A claim's or refund's fee, with what the children that paid for it (CPFP) cost on top. */
-async function spendCost(node: DevNode, ticker: Ticker, txid: string): Promise<bigint> {
+/**
+ * A claim's or refund's fee, with what the children that paid for it (CPFP) cost on top: the
+ * children the swap lists, which must be every child the chain shows the wallet made of it.
+ */
+async function spendCost(node: DevNode, s: SwapDetail, spend: 'claim' | 'refund', txid: string): Promise<bigint> {
+  const listed = s.txs.filter((t) => t.kind === `${spend}FeeChild`);
+  const ticker = (listed[0]?.ticker ?? (spend === 'claim' ? s.buy.ticker : s.sell.ticker)) as Ticker;
   const chain = node.chains[ticker];
-  return (await feeOf(chain, txid)) + (await childFeesOf(chain, node.wallet(ticker), txid));
+  const onChain = await childFeesOf(chain, node.wallet(ticker), txid);
+  const recorded = listed.reduce((sum, t) => sum + parseAmount(t.fee ?? 'missing', 8), 0n);
+  if (recorded !== onChain)
+    throw new Error(
+      `${node.name}: the swap lists children of its ${spend} costing ${recorded}, the chain shows ${onChain}`,
+    );
+  return (await feeOf(chain, txid)) + recorded;
 }
 
 /** Both wallets of both parties hold exactly what the swap's transactions on chain say. */
