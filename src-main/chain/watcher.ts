@@ -149,6 +149,17 @@ interface Tracked extends Summary {
 
 const key = (txid: string, vout: number): string => `${txid}:${vout}`;
 
+/**
+ * Blocks asked for at once when a poll walks many (a catch-up after a restart, a poll that fell
+ * behind a fast chain): the daemon answers RPCs on several threads (`rpcthreads`, 4 by default),
+ * so a walk of hundreds of blocks is not hundreds of round trips one after another.
+ */
+const BLOCKS_IN_FLIGHT = 4;
+
+/** The heights from `from` to `to`, at most BLOCKS_IN_FLIGHT of them. */
+const batchFrom = (from: number, to: number): number[] =>
+  Array.from({ length: Math.min(BLOCKS_IN_FLIGHT, to - from + 1) }, (_, i) => from + i);
+
 export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
   const pollMs = o.pollMs ?? 1000;
   const decimals = o.decimals ?? 8;
@@ -281,20 +292,35 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
     }
     if (fork < tipHeight) disconnectAbove(fork);
     if (fork < base) base = fork + 1;
-    for (let h = fork + 1; h <= header.height; h++) {
-      const hash = h === header.height ? best : await call(z.string(), 'getblockhash', [h]);
-      const block = await call(Block, 'getblock', [hash, 2]);
-      const prev = hashes.get(h - 1);
-      if (prev !== undefined && block.previousblockhash !== prev) {
-        // The chain moved while we walked it; the next round starts over from a consistent record.
-        again = true;
-        return;
+    for (let h = fork + 1; h <= header.height; h += BLOCKS_IN_FLIGHT) {
+      // Fetched together, taken in height order: each must extend the one before.
+      const got = await blocksAt(batchFrom(h, header.height), (x) => (x === header.height ? best : undefined));
+      for (const { height, hash, block } of got) {
+        const prev = hashes.get(height - 1);
+        if (prev !== undefined && block.previousblockhash !== prev) {
+          // The chain moved while we walked it; the next round starts over from a consistent record.
+          again = true;
+          return;
+        }
+        scanBlock(block);
+        hashes.set(height, hash);
+        tipHeight = height;
+        tipHash = hash;
       }
-      scanBlock(block);
-      hashes.set(h, hash);
-      tipHeight = h;
-      tipHash = hash;
     }
+  }
+
+  /** The blocks at these heights, asked for at once; `known` gives a hash already known. */
+  function blocksAt(
+    heights: readonly number[],
+    known: (height: number) => string | undefined,
+  ): Promise<Array<{ height: number; hash: string; block: Block }>> {
+    return Promise.all(
+      heights.map(async (height) => {
+        const hash = known(height) ?? (await call(z.string(), 'getblockhash', [height]));
+        return { height, hash, block: await call(Block, 'getblock', [hash, 2]) };
+      }),
+    );
   }
 
   function disconnectAbove(height: number): void {
@@ -315,11 +341,11 @@ export function createChainWatcher(o: ChainWatcherOptions): ChainWatcher {
     const from = Math.max(0, catchUpFrom);
     catchUpFrom = undefined;
     try {
-      for (let h = from; h <= tipHeight; h++) {
-        const hash = hashes.get(h) ?? (await call(z.string(), 'getblockhash', [h]));
-        const block = await call(Block, 'getblock', [hash, 2]);
-        if (h < base) hashes.set(h, hash);
-        scanBlock(block);
+      for (let h = from; h <= tipHeight; h += BLOCKS_IN_FLIGHT) {
+        for (const { height, hash, block } of await blocksAt(batchFrom(h, tipHeight), (x) => hashes.get(x))) {
+          if (height < base) hashes.set(height, hash);
+          scanBlock(block);
+        }
       }
     } catch (err) {
       // A daemon error part way must not lose the search: the next poll starts it again (scanning

@@ -7,9 +7,19 @@ import { COINS, fakeWatcher, liveOf, makerLive, metaFor, recordingLog, type Fake
 function setup() {
   const made: FakeWatcher[] = [];
   const changes: string[] = [];
+  // The daemons' tips; a ticker without one does not answer.
+  const daemonTips: Record<string, number> = {};
   const chains = createSwapChains({
     coins: COINS,
-    rpc: () => ({}) as RpcClient,
+    rpc: (ticker) =>
+      ({
+        callAs: async (_schema: unknown, method: string) => {
+          if (method !== 'getblockcount') throw new Error(`unexpected ${method}`);
+          const tip = daemonTips[ticker];
+          if (tip === undefined) throw new Error('connect ECONNREFUSED');
+          return tip;
+        },
+      }) as unknown as RpcClient,
     pollMs: 1000,
     log: recordingLog(),
     onChange: (ticker, tipChanged) => changes.push(`${ticker} ${tipChanged}`),
@@ -20,7 +30,7 @@ function setup() {
     },
   });
   const of = (ticker: string) => made.find((w) => w.ticker === ticker)!;
-  return { chains, made, changes, of };
+  return { chains, made, changes, of, daemonTips };
 }
 
 describe("the swaps' chains", () => {
@@ -58,14 +68,17 @@ describe("the swaps' chains", () => {
     expect(chains.tipHeight('DEVA')).toBe(210);
   });
 
-  it('polls once for a fresh height when the watcher knows no tip, and says the daemon does not answer when it still knows none', async () => {
-    const { chains, of } = setup();
+  it('asks the daemon for the fresh height, not the watcher (busy with a catch-up it knows an older tip, or none), and says an unreachable daemon does not answer', async () => {
+    const { chains, of, daemonTips } = setup();
     chains.watcher('DEVA');
-    of('DEVA').tipOnPoke = 205;
+    of('DEVA').setTip(200);
+    daemonTips.DEVA = 205;
     expect(await chains.freshHeight('DEVA')).toBe(205);
-    expect(await chains.freshHeight('DEVA')).toBe(205);
-    expect(of('DEVA').pokes).toBe(1);
-    await expect(chains.freshHeight('DEVB')).rejects.toMatchObject({ code: 'WALLET_UNREACHABLE' });
+    expect(of('DEVA').pokes).toBe(0);
+    await expect(chains.freshHeight('DEVB')).rejects.toMatchObject({
+      code: 'WALLET_UNREACHABLE',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('knows both heights of a swap only once both chains have a tip', () => {

@@ -1,15 +1,18 @@
 // The swaps' view of the chains: one watcher per coin, made when a swap first needs it, the tips
 // the machines are judged at, and each swap's interests (what its state needs watched, searched
 // from the heights it started at, so a restart catches up on what happened meanwhile).
+import { z } from 'zod';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { CoinTable } from '../../src-shared/coins/table.ts';
 import { isTerminal, type Heights } from '../../src-shared/swaps/types.ts';
-import type { Logger } from '../kernel/log.ts';
+import { errorText, type Logger } from '../kernel/log.ts';
 import type { RpcClient } from '../chain/rpc.ts';
 import { createChainWatcher, type ChainWatcher, type ChainWatcherOptions } from '../chain/watcher.ts';
 import type { Live } from './durable.ts';
 import { watchTargets, type ChainViews } from './observe.ts';
 import type { SwapMeta } from './view.ts';
+
+const BlockCount = z.number().int().nonnegative();
 
 export interface SwapChainsDeps {
   coins: CoinTable;
@@ -27,7 +30,7 @@ export interface SwapChains {
   watcher(ticker: string): ChainWatcher;
   /** The tip as a watcher knows it, without making one (views). */
   tipHeight(ticker: string): number | undefined;
-  /** The tip now: polls once when the watcher knows none yet; an unreachable daemon is an error. */
+  /** The tip now, asked of the daemon; an unreachable daemon is an error. */
   freshHeight(ticker: string): Promise<number>;
   /** Both tips of a swap, or undefined while either chain is unknown. */
   heights(meta: SwapMeta): Heights | undefined;
@@ -60,18 +63,18 @@ export function createSwapChains(d: SwapChainsDeps): SwapChains {
     watcher,
     tipHeight: (ticker) => watchers.get(ticker)?.tip()?.height,
     async freshHeight(ticker) {
-      const w = watcher(ticker);
-      if (!w.tip()) await w.poke();
-      const tip = w.tip();
-      if (!tip)
+      // From the daemon, not the watcher: a watcher's tip is as old as its last poll, and a poll
+      // that searches hundreds of blocks after a restart (a catch-up) can take a minute on a busy
+      // machine. A deadline judged on it would be judged late, and funding waited on it.
+      try {
+        return await d.rpc(ticker).callAs(BlockCount, 'getblockcount', [], { wallet: false, retry: false });
+      } catch (err) {
         throw new ApiError(
           'WALLET_UNREACHABLE',
-          `The ${ticker} daemon does not answer, so the swap cannot go on now.`,
-          {
-            ticker,
-          },
+          `The ${ticker} daemon does not answer (${errorText(err)}), so the swap cannot go on now.`,
+          { ticker },
         );
-      return tip.height;
+      }
     },
     heights(meta) {
       const m = watcher(meta.tickers.makerChain).tip();

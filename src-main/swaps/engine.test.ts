@@ -73,9 +73,13 @@ function node(peerId: string, p2p: SwapEngineDeps['p2p'], db = openTestStore()) 
       signSwapDigest: (_i, digest) => new Uint8Array(64).map((_, k) => digest[k % digest.length]!),
     },
     wallets: {
-      rpc: () => {
-        throw new ApiError('WALLET_UNREACHABLE', 'the daemon is down in this test');
-      },
+      // The daemons tell their tips (at the swap's start heights) and refuse everything else.
+      rpc: (ticker: string) => ({
+        callAs: async (_schema: unknown, method: string) => {
+          if (method === 'getblockcount') return ticker === 'DEVA' ? START.makerChain : START.takerChain;
+          throw new ApiError('WALLET_UNREACHABLE', 'the daemon is down in this test');
+        },
+      }),
       newAddress: async () => ({ address: devAddress(n++) }),
       balanceUnits: async () => ({ spendable: 10n ** 12n }),
       feeEstimate: async () => ({ satPerVb: 10 }),

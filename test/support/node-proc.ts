@@ -27,7 +27,14 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
 
 function nodeEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_OPTIONS: '', HASHLOCK_LOG: 'info' };
+  return {
+    ...process.env,
+    NODE_OPTIONS: '',
+    HASHLOCK_LOG: 'info',
+    // One compile cache for every node a test starts, through bin/hashlock or the test entry alike.
+    NODE_COMPILE_CACHE:
+      process.env.NODE_COMPILE_CACHE ?? path.join(REPO, 'node_modules', '.cache', 'node-compile-cache'),
+  };
 }
 
 /**

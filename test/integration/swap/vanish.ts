@@ -26,12 +26,19 @@ export function vanishMatrix(victim: Side, cases: readonly VanishCase[]): void {
     it.each(cases)(
       `${victim} vanishes $when: the other ends $survivor, it ends $returned on return`,
       async ({ at, survivor, returned }) => {
+        // Where the time went, printed with the case (a slow run says which phase was slow).
+        const t0 = Date.now();
+        const marks: string[] = [];
+        const mark = (what: string) => marks.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        const logs = () => `${marks.join(', ')}\n${other.logTail(60)}\n${gone.logTail(60)}`;
         const { node: gone, other } = await armCrash(pair, victim, at);
+        mark('armed');
         const before = await balancesOf(pair.maker, pair.taker);
         await withMiner(pair.dev, async () => {
           const { swapId } = await startSwap(pair);
+          mark('started');
           await gone.exited();
-          const logs = () => `${other.logTail(60)}\n${gone.logTail(60)}`;
+          mark('gone');
           await passTime(
             pair.dev,
             async () => (await other.swap(swapId)).terminal,
@@ -39,8 +46,10 @@ export function vanishMatrix(victim: Side, cases: readonly VanishCase[]): void {
             undefined,
             logs,
           );
+          mark('other ended');
           expect((await other.swap(swapId)).outcome).toBe(survivor);
           await gone.start();
+          mark('back');
           await passTime(
             pair.dev,
             async () => (await gone.swap(swapId)).terminal,
@@ -48,10 +57,15 @@ export function vanishMatrix(victim: Side, cases: readonly VanishCase[]): void {
             undefined,
             logs,
           );
+          mark('it ended');
           expect((await gone.swap(swapId)).outcome).toBe(returned);
           await reconcile(pair, swapId, before);
         });
+        console.log(`vanish ${victim} ${at}: ${marks.join(', ')}`);
       },
+      // Two waits of up to 120 s each, and two node starts: their own errors (with the nodes' logs)
+      // come before this one.
+      360_000,
     );
   });
 }

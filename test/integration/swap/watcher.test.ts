@@ -151,6 +151,49 @@ describe('chain watcher on a real Litecoin regtest daemon', () => {
     expect(extractSecret(lateSpend[0]!.tx, { script })).toEqual(h.secret);
   });
 
+  it('walks a long catch-up and a long run of new blocks several blocks at a time, in order, finding what they hold', async () => {
+    // The daemon's client, counting the block requests in flight at once.
+    let inFlight = 0;
+    let most = 0;
+    const counting = new Proxy(chain.rpc, {
+      get(target, prop, receiver) {
+        if (prop !== 'callAs') return Reflect.get(target, prop, receiver) as unknown;
+        return async (...args: Parameters<typeof target.callAs>) => {
+          if (args[1] !== 'getblock') return target.callAs(...args);
+          most = Math.max(most, ++inFlight);
+          try {
+            return await target.callAs(...args);
+          } finally {
+            inFlight--;
+          }
+        };
+      },
+    });
+    const w = createChainWatcher({ ticker: 'DEVA', rpc: () => counting, pollMs: 60_000 });
+    watchers.push(w);
+    w.start();
+    await w.poke();
+    const from = await height();
+    const old = await newHtlc().build();
+    const oldTx = await pay(old.address, 40_000n);
+    await chain.mine(120);
+    // A catch-up of 121 blocks: the payment at the first of them.
+    w.setInterest('history', { scripts: [old.outputScript], fromHeight: from });
+    await w.poke();
+    expect(w.outputsTo(old.outputScript)).toMatchObject([{ txid: oldTx, confirmations: 120 }]);
+    expect(most).toBeGreaterThan(1);
+    // 60 new blocks between two polls, a payment in the first: taken in order, the tip at the last.
+    most = 0;
+    const next = await newHtlc().build();
+    const nextTx = await pay(next.address, 40_000n);
+    w.setInterest('next', { scripts: [next.outputScript], fromHeight: await height() });
+    await chain.mine(60);
+    await w.poke();
+    expect(w.tip()!.height).toBe(await height());
+    expect(w.outputsTo(next.outputScript)).toMatchObject([{ txid: nextTx, confirmations: 60 }]);
+    expect(most).toBeGreaterThan(1);
+  });
+
   it('follows a reorg: back to the mempool at 0 confirmations, back into a block, then gone when a conflicting block wins', async () => {
     const w = newWatcher();
     await w.poke();
