@@ -286,4 +286,21 @@ describe('catching up', () => {
     expect(seen.unread).toBeGreaterThan(0);
     expect(slots.size).toBe(seen.read);
   }, 60_000);
+  it('a one-page catch-up into a timeline not yet loaded tells the client its unread count', async () => {
+    const net = createTestNet();
+    const [alice, bob] = (await start(net, ['alice', 'bob'])) as [TestNode, TestNode];
+    const c = await alice.node.handlers['communities.create']({ name: 'Told' });
+    await join(alice, c.id, bob);
+    net.setOnline(bob.peerId, false);
+    for (let i = 1; i <= 5; i++)
+      await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `t${i}` });
+    // Locked and unlocked: bob's timelines are forgotten, read from the store again when needed.
+    bob.lock();
+    bob.unlock();
+    bob.events.length = 0;
+    net.setOnline(bob.peerId, true);
+    const told = () =>
+      bob.events.some((e) => e.event === 'communities.unread' && (e.data as { unread: number }).unread === 5);
+    await eventually(told, 'the unread count of five told', 30_000);
+  }, 60_000);
 });

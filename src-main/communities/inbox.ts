@@ -25,7 +25,7 @@ function store(
   control: ReturnType<typeof createControl>,
   row: CommunityRow,
   m: { did: string; device: string; epoch: number; inner: Inner },
-  sealed: string,
+  at: { sealed: string; receivedAt: number },
 ) {
   const id = messageId(m.did, m.device, m.inner);
   const inner = m.inner;
@@ -38,8 +38,8 @@ function store(
     kind: inner.kind,
     ch: 'ch' in inner ? inner.ch : null,
     at: inner.at,
-    receivedAt: env.now(),
-    sealed,
+    receivedAt: at.receivedAt,
+    sealed: at.sealed,
   });
   if (!stored) return { id, fresh: false };
   control.act(row, m.did, inner);
@@ -57,10 +57,11 @@ function messageWrites(
   live: boolean,
   alongside?: () => void,
 ) {
-  const sealed = env.sealer.sealText(JSON.stringify(m.inner));
+  // Sealed and timed when read, also when the write waits for the page's seal.
+  const at = { sealed: env.sealer.sealText(JSON.stringify(m.inner)), receivedAt: env.now() };
   return {
     write() {
-      const kept = store(env, control, row, m, sealed);
+      const kept = store(env, control, row, m, at);
       alongside?.();
       return kept;
     },
@@ -103,6 +104,7 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
     alongside?: () => void,
   ): void {
     const w = messageWrites(env, control, timelines, row, m, live, alongside);
+    timelines.open(row.id);
     env.groups.defer(row.id, () => {
       const kept = w.write();
       return () => w.show(kept);
