@@ -66,6 +66,18 @@ async function storedWhileAway(prefix: string, count: number) {
   return { net, alice, carol, store, c };
 }
 
+/** Alice and bob; alice sends `count` posts while bob is offline (he catches up from her). */
+async function sentWhileAway(prefix: string, count: number) {
+  const net = createTestNet();
+  const [alice, bob] = (await start(net, ['alice', 'bob'])) as [TestNode, TestNode];
+  const c = await alice.node.handlers['communities.create']({ name: 'Away' });
+  await join(alice, c.id, bob);
+  net.setOnline(bob.peerId, false);
+  for (let i = 1; i <= count; i++)
+    await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `${prefix}${i}` });
+  return { net, alice, bob, c };
+}
+
 describe('catching up', () => {
   it('a member back from offline catches up from a storage node in store mode, with every other member offline', async () => {
     const net = createTestNet();
@@ -224,14 +236,9 @@ describe('catching up', () => {
     expect(second.readsNext.length).toBeGreaterThan(0);
     expect(second.readsNext.every((k) => k === 'message')).toBe(true);
   }, 60_000);
+
   it('a page’s messages are written with the group state that read them: a crash mid-page leaves none read and unwritten, none written and unread', async () => {
-    const net = createTestNet();
-    const [alice, bob] = (await start(net, ['alice', 'bob'])) as [TestNode, TestNode];
-    const c = await alice.node.handlers['communities.create']({ name: 'Pages' });
-    await join(alice, c.id, bob);
-    net.setOnline(bob.peerId, false);
-    for (let i = 1; i <= 40; i++)
-      await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `q${i}` });
+    const { net, bob, c } = await sentWhileAway('q', 40);
     // What a crash mid-page would leave of bob, read from his store between two of the page's
     // messages (outside any transaction): the sealed state, the envelopes, the messages.
     const env = bob.node.env;
@@ -286,14 +293,9 @@ describe('catching up', () => {
     expect(seen.unread).toBeGreaterThan(0);
     expect(slots.size).toBe(seen.read);
   }, 60_000);
+
   it('a one-page catch-up into a timeline not yet loaded tells the client its unread count', async () => {
-    const net = createTestNet();
-    const [alice, bob] = (await start(net, ['alice', 'bob'])) as [TestNode, TestNode];
-    const c = await alice.node.handlers['communities.create']({ name: 'Told' });
-    await join(alice, c.id, bob);
-    net.setOnline(bob.peerId, false);
-    for (let i = 1; i <= 5; i++)
-      await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `t${i}` });
+    const { net, bob } = await sentWhileAway('t', 5);
     // Locked and unlocked: bob's timelines are forgotten, read from the store again when needed.
     bob.lock();
     bob.unlock();
