@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STORE_PROTOCOL } from '../../src-shared/communities/sync.ts';
 import type { Page } from '../../src-shared/communities/storage.ts';
 import { b64 } from '../../src-shared/communities/ids.ts';
-import { receive } from '../../src-shared/communities/mls.ts';
+import { deserializeGroup, receive } from '../../src-shared/communities/mls.ts';
 import type { Envelope } from '../../src-shared/communities/envelope.ts';
 import { createCommunityRepo } from './repo.ts';
 import { createTestNet, eventually, testNode, type TestNet, type TestNode } from './testkit.ts';
@@ -64,6 +64,18 @@ async function storedWhileAway(prefix: string, count: number) {
     'stored',
   );
   return { net, alice, carol, store, c };
+}
+
+/** Alice and bob; alice sends `count` posts while bob is offline (he catches up from her). */
+async function sentWhileAway(prefix: string, count: number) {
+  const net = createTestNet();
+  const [alice, bob] = (await start(net, ['alice', 'bob'])) as [TestNode, TestNode];
+  const c = await alice.node.handlers['communities.create']({ name: 'Away' });
+  await join(alice, c.id, bob);
+  net.setOnline(bob.peerId, false);
+  for (let i = 1; i <= count; i++)
+    await alice.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `${prefix}${i}` });
+  return { net, alice, bob, c };
 }
 
 describe('catching up', () => {
@@ -223,5 +235,74 @@ describe('catching up', () => {
     expect(second.refusedFirst.every(Boolean)).toBe(true);
     expect(second.readsNext.length).toBeGreaterThan(0);
     expect(second.readsNext.every((k) => k === 'message')).toBe(true);
+  }, 60_000);
+
+  it('a page’s messages are written with the group state that read them: a crash mid-page leaves none read and unwritten, none written and unread', async () => {
+    const { net, bob, c } = await sentWhileAway('q', 40);
+    // What a crash mid-page would leave of bob, read from his store between two of the page's
+    // messages (outside any transaction): the sealed state, the envelopes, the messages.
+    const env = bob.node.env;
+    let calls = 0;
+    let crash:
+      | {
+          sealed: string;
+          envelopes: Array<{ status: string; device: string | null; seq: number | null; body: string }>;
+          slots: Set<string>;
+        }
+      | undefined;
+    const statusOf = env.repo.envelopes.statusOf;
+    env.repo.envelopes.statusOf = (community, hash) => {
+      if (++calls === 20 && community === c.id) {
+        expect(bob.db.inTransaction).toBe(false);
+        crash = {
+          sealed: env.repo.secret.get(c.id, 'group')!,
+          envelopes: bob.db
+            .prepare<[string], { status: string; device: string | null; seq: number | null; body: string }>(
+              "SELECT status, device, seq, body FROM community_envelope WHERE community = ? AND kind = 'msg' ORDER BY rowid",
+            )
+            .all(c.id),
+          slots: new Set(env.repo.messages.all(c.id).map((m) => `${m.device}/${m.seq}`)),
+        };
+      }
+      return statusOf(community, hash);
+    };
+    net.setOnline(bob.peerId, true);
+    await eventually(async () => (await texts(bob, c.id)).length === 40, 'bob reads all forty', 30_000);
+    expect(crash).toBeDefined();
+    const { sealed, envelopes, slots } = crash!;
+    // Replayed on the sealed state in order: what it has read must be written (else it is skipped
+    // for good), what it has not read must not be (else it is applied twice).
+    let group = deserializeGroup(env.mls, env.sealer.openBytes(sealed));
+    const seen = { read: 0, unread: 0 };
+    // (A message from before bob joined was refused when it came and is never read again.)
+    const page = envelopes.filter((e) => e.status !== 'refused');
+    for (const e of page) {
+      const r = await receive(env.mls, group, b64.decode((JSON.parse(e.body) as Envelope).body), Date.now());
+      if (r.kind === 'refused') {
+        seen.read++;
+        expect(e.status).toBe('done');
+        expect(slots.has(`${e.device}/${e.seq}`)).toBe(true);
+      } else {
+        seen.unread++;
+        expect(r.kind).toBe('message');
+        expect(e.status).toBe('pending');
+        group = r.group;
+      }
+    }
+    expect(page.length).toBe(40);
+    expect(seen.unread).toBeGreaterThan(0);
+    expect(slots.size).toBe(seen.read);
+  }, 60_000);
+
+  it('a one-page catch-up into a timeline not yet loaded tells the client its unread count', async () => {
+    const { net, bob } = await sentWhileAway('t', 5);
+    // Locked and unlocked: bob's timelines are forgotten, read from the store again when needed.
+    bob.lock();
+    bob.unlock();
+    bob.events.length = 0;
+    net.setOnline(bob.peerId, true);
+    const told = () =>
+      bob.events.some((e) => e.event === 'communities.unread' && (e.data as { unread: number }).unread === 5);
+    await eventually(told, 'the unread count of five told', 30_000);
   }, 60_000);
 });

@@ -2,6 +2,8 @@
 // use one state at once), the head state kept in memory while the vault is unlocked, sealed to
 // the store on every commit and sent message and at most a second after received messages, and
 // the sealed snapshots of the chain's earlier epochs that sequencing rolls back to (docs §7).
+// A catch-up page's messages are written with the next seal of the state that read them, in one
+// transaction (`defer`): the stored state never has a key used up whose message is not stored.
 import { deserializeGroup, serializeGroup } from '../../src-shared/communities/mls.ts';
 import type { Group, MlsContext } from '../../src-shared/communities/mls.ts';
 import { createSerialQueue, type SerialQueue } from '../kernel/serial.ts';
@@ -23,8 +25,16 @@ export interface GroupStore {
   get(id: string): Group | undefined;
   /** The new head; sealed now (commits, our own messages), or soon (`lazy`, received messages). */
   set(id: string, group: Group, opts?: { lazy?: boolean }): void;
-  /** Seals what `lazy` left in memory. */
+  /**
+   * Seals what `lazy` left in memory, with the writes `defer` gathered for it, in one transaction.
+   */
   flush(id?: string): void;
+  /**
+   * A write that must reach the store no later than the state it was read with: run, in order,
+   * in the transaction of the community's next seal (or flush, or forget); what it returns runs
+   * after that transaction commits. A catch-up page's messages: one commit a page, not one a message.
+   */
+  defer(id: string, write: DeferredWrite): void;
   putSnapshot(id: string, tag: string, bytes: Uint8Array): void;
   /** A fresh state from the snapshot of the epoch tagged `tag`. */
   snapshot(id: string, tag: string): Group | undefined;
@@ -69,22 +79,54 @@ function sealedRecords(d: { repo: CommunityRepo; sealer: Sealer; mls: MlsContext
   };
 }
 
+type DeferredWrite = () => (() => void) | void;
+
+/**
+ * Writes deferred to a community's next seal (`defer`), and the seal that takes them: the writes
+ * and the state's seal in one transaction. The writes commit even when the seal fails (the stored
+ * state is then older than the writes: its unused keys read nothing new, the messages are kept); a
+ * failing write rolls the seal back with it (both stay as they were).
+ */
+function sealedWithWrites(repo: CommunityRepo, seal: (id: string, group: Group) => void) {
+  const deferred = new Map<string, DeferredWrite[]>();
+  const sealWith = (id: string, group: Group | undefined) => {
+    const writes = deferred.get(id);
+    deferred.delete(id);
+    if (!writes) {
+      if (group) seal(id, group);
+      return;
+    }
+    let failed: { err: unknown } | undefined;
+    const after = repo.transaction(() => {
+      const done = writes.map((w) => w());
+      try {
+        if (group) seal(id, group);
+      } catch (err) {
+        failed = { err };
+      }
+      return done;
+    });
+    for (const f of after) f?.();
+    if (failed) throw failed.err;
+  };
+  return { deferred, sealWith };
+}
+
 export function createGroupStore(d: { repo: CommunityRepo; sealer: Sealer; mls: MlsContext; log: Logger }): GroupStore {
   const records = sealedRecords(d);
   const queues = new Map<string, SerialQueue>();
   const open = new Map<string, Group>();
   const dirty = new Set<string>();
+  const seal = (id: string, group: Group) => d.repo.secret.put(id, GROUP, d.sealer.sealBytes(serializeGroup(group)));
+  const { deferred, sealWith } = sealedWithWrites(d.repo, seal);
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const seal = (id: string, group: Group) => d.repo.secret.put(id, GROUP, d.sealer.sealBytes(serializeGroup(group)));
-
   const flush = (only?: string) => {
-    for (const id of [...dirty]) {
+    for (const id of new Set([...dirty, ...deferred.keys()])) {
       if (only !== undefined && id !== only) continue;
-      dirty.delete(id);
-      const group = open.get(id);
+      const group = dirty.delete(id) ? open.get(id) : undefined;
       try {
-        if (group) seal(id, group);
+        sealWith(id, group);
       } catch (err) {
         d.log.warn('communities: could not seal a group state', { community: id, error: errorText(err) });
       }
@@ -123,11 +165,18 @@ export function createGroupStore(d: { repo: CommunityRepo; sealer: Sealer; mls: 
         return;
       }
       dirty.delete(id);
-      seal(id, group);
+      sealWith(id, group);
     },
     flush,
+    defer(id, write) {
+      let writes = deferred.get(id);
+      if (!writes) deferred.set(id, (writes = []));
+      writes.push(write);
+    },
     ...records,
     forget(id) {
+      // What was read before the removal is kept, as it would have been without deferring.
+      sealWith(id, undefined);
       open.delete(id);
       dirty.delete(id);
       d.repo.secret.delete(id, GROUP);

@@ -25,6 +25,7 @@ function store(
   control: ReturnType<typeof createControl>,
   row: CommunityRow,
   m: { did: string; device: string; epoch: number; inner: Inner },
+  at: { sealed: string; receivedAt: number },
 ) {
   const id = messageId(m.did, m.device, m.inner);
   const inner = m.inner;
@@ -37,13 +38,38 @@ function store(
     kind: inner.kind,
     ch: 'ch' in inner ? inner.ch : null,
     at: inner.at,
-    receivedAt: env.now(),
-    sealed: env.sealer.sealText(JSON.stringify(inner)),
+    receivedAt: at.receivedAt,
+    sealed: at.sealed,
   });
   if (!stored) return { id, fresh: false };
   control.act(row, m.did, inner);
   if (inner.kind === 'post') env.repo.touch(row.id, inner.at);
   return { id, fresh: true };
+}
+
+/** A message's writes (its text sealed now, while the vault is open), and the timeline told once they are in. */
+function messageWrites(
+  env: Env,
+  control: ReturnType<typeof createControl>,
+  timelines: Timelines,
+  row: CommunityRow,
+  m: { did: string; device: string; epoch: number; inner: Inner },
+  live: boolean,
+  alongside?: () => void,
+) {
+  // Sealed and timed when read, also when the write waits for the page's seal.
+  const at = { sealed: env.sealer.sealText(JSON.stringify(m.inner)), receivedAt: env.now() };
+  return {
+    write() {
+      const kept = store(env, control, row, m, at);
+      alongside?.();
+      return kept;
+    },
+    show(kept: { id: string; fresh: boolean }) {
+      if (kept.fresh)
+        timelines.add(row.id, { id: kept.id, did: m.did, device: m.device, epoch: m.epoch, inner: m.inner }, live);
+    },
+  };
 }
 
 export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks) {
@@ -61,14 +87,28 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
     live: boolean,
     alongside?: () => void,
   ) {
-    const stored = env.repo.transaction(() => {
-      const kept = store(env, control, row, m);
-      alongside?.();
-      return kept;
-    });
-    if (stored.fresh)
-      timelines.add(row.id, { id: stored.id, did: m.did, device: m.device, epoch: m.epoch, inner: m.inner }, live);
+    const w = messageWrites(env, control, timelines, row, m, live, alongside);
+    const stored = env.repo.transaction(w.write);
+    w.show(stored);
     return stored;
+  }
+
+  /**
+   * The same writes for a catch-up page's message: they wait for the next seal of the group state
+   * that read it (groups.ts `defer`), one commit a page; the timeline hears of it after that commit.
+   */
+  function keepWithSeal(
+    row: CommunityRow,
+    m: { did: string; device: string; epoch: number; inner: Inner },
+    live: boolean,
+    alongside?: () => void,
+  ): void {
+    const w = messageWrites(env, control, timelines, row, m, live, alongside);
+    timelines.open(row.id);
+    env.groups.defer(row.id, () => {
+      const kept = w.write();
+      return () => w.show(kept);
+    });
   }
 
   async function onMessage(
@@ -77,6 +117,7 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
     live: boolean,
     source: Source,
     settle?: (slot: { device: string; seq: number }) => void,
+    withSeal?: boolean,
   ) {
     let inner: Inner;
     try {
@@ -102,8 +143,9 @@ export function createInbox(env: Env, timelines: Timelines, hooks: ControlHooks)
       rates = r.state.size > 10_000 ? pruneRates(r.state, env.now()) : r.state;
     }
     const slot = { device: d.device, seq: inner.seq };
-    keep(row, { did: d.did, device: d.device, epoch: d.epoch, inner }, live, settle && (() => settle(slot)));
-    return { status: 'done' as const, slot };
+    const m = { did: d.did, device: d.device, epoch: d.epoch, inner };
+    (withSeal ? keepWithSeal : keep)(row, m, live, settle && (() => settle(slot)));
+    return { status: 'done' as const, slot, deferred: withSeal === true };
   }
 
   return {

@@ -54,7 +54,9 @@ export interface IngestHooks {
     source: Source,
     /** Marks the envelope done with its slot, in the same transaction as the message it kept. */
     settle: (slot: { device: string; seq: number }) => void,
-  ): Promise<{ status: 'done' | 'refused'; slot?: { device: string; seq: number } }>;
+    /** A catch-up page's message: its writes (and `settle`) wait for the group state's next seal. */
+    withSeal: boolean,
+  ): Promise<{ status: 'done' | 'refused'; slot?: { device: string; seq: number }; deferred?: boolean }>;
   /** A join request envelope for a community this node administers. */
   onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused'>;
   /** A Welcome for a community this node waits to join, or (row undefined) for a topic it is not in: a direct message someone starts with us. */
@@ -85,7 +87,15 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       env.score(source.peer, 'malformed', `${code}: ${detail}`);
   };
 
-  async function process(id: string, e: EnvelopeRow, envelope: Envelope, source: Source, live: boolean): Promise<void> {
+  /** `inPage`: a catch-up page's envelope (its message's writes go with the page's seal). */
+  async function process(
+    id: string,
+    e: EnvelopeRow,
+    envelope: Envelope,
+    source: Source,
+    live: boolean,
+    inPage = false,
+  ): Promise<void> {
     const row = env.repo.get(id);
     if (!row) return;
     switch (envelope.kind) {
@@ -101,7 +111,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       case 'commit':
         return commit(row, e, envelope, source);
       case 'msg':
-        return message(row, e, envelope, source, live);
+        return message(row, e, envelope, source, live, inPage);
     }
   }
 
@@ -111,7 +121,14 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
     env.repo.envelopes.setStatus(e.rowid, 'done');
   }
 
-  async function message(row: CommunityRow, e: EnvelopeRow, envelope: Envelope, source: Source, live: boolean) {
+  async function message(
+    row: CommunityRow,
+    e: EnvelopeRow,
+    envelope: Envelope,
+    source: Source,
+    live: boolean,
+    inPage: boolean,
+  ) {
     if (row.state !== 'joined')
       return row.state === 'requested' ? undefined : env.repo.envelopes.setStatus(e.rowid, 'refused');
     const group = env.groups.get(row.id);
@@ -153,9 +170,12 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
         env.repo.envelopes.setStatus(e.rowid, 'done', slot);
         settled = true;
       },
+      inPage,
     );
     if (out.status === 'refused') return env.repo.envelopes.setStatus(e.rowid, 'refused');
-    if (!settled) env.repo.envelopes.setStatus(e.rowid, 'done', out.slot);
+    // A deferred message settles its envelope when it is written: marking it done now could leave
+    // a stored `done` without its message after a crash (skipped for good).
+    if (!settled && !out.deferred) env.repo.envelopes.setStatus(e.rowid, 'done', out.slot);
   }
 
   async function commit(row: CommunityRow, e: EnvelopeRow, envelope: Envelope, source: Source) {
@@ -261,6 +281,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
     k: { rowid: number; hash: string },
     envelope: Envelope,
     source: Source,
+    inPage = false,
   ) {
     const { rowid } = k;
     const stored = { rowid, community: row.id } as EnvelopeRow;
@@ -268,7 +289,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       // A drain (after a commit) may have processed it meanwhile: once only.
       if (env.repo.envelopes.statusOf(row.id, k.hash) !== 'pending') return;
       try {
-        await process(row.id, stored, envelope, source, source.via === 'gossip' || source.via === 'deliver');
+        await process(row.id, stored, envelope, source, source.via === 'gossip' || source.via === 'deliver', inPage);
       } catch (err) {
         env.log.warn('communities: an envelope could not be processed', { community: row.id, error: errorText(err) });
         env.repo.envelopes.setStatus(rowid, 'held');
@@ -295,7 +316,9 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
   /**
    * A page of envelopes (catch-up): all checked and kept in one transaction (one commit, not one per
    * envelope), then processed in order as `take` would. A crash before processing leaves them
-   * pending, for the next drain.
+   * pending, for the next drain. Its messages and their envelopes' statuses are written with the
+   * next seal of the group state (groups.ts `defer`; the caller flushes at the end of the page): a
+   * crash before that seal leaves them pending with the state that has not read them.
    */
   async function takePage(topic: string, inputs: readonly unknown[], source: Source): Promise<void> {
     if (env.closed()) return;
@@ -309,13 +332,16 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       checked.map((c) => (c ? { envelope: c.envelope, row: keep(row, c.envelope, c.bytes) } : undefined)),
     );
     if (!env.unlocked()) return;
-    for (const k of kept) if (k?.row) await processKept(row, k.row, k.envelope, source);
+    for (const k of kept) if (k?.row) await processKept(row, k.row, k.envelope, source, true);
   }
 
   /** Waiting envelopes, commits by epoch first: each may be what the next one needed. */
   async function drain(id: string): Promise<void> {
     if (!env.unlocked()) return;
     await env.groups.run(id, async () => {
+      // A page's messages read but not yet written are written first (with the state that read
+      // them): their envelopes must not look pending to the loop below.
+      env.groups.flush(id);
       for (let round = 0; round < 64; round++) {
         const todo = env.repo.envelopes.todo(id);
         const ordered = [...todo].sort(

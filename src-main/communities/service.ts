@@ -84,7 +84,8 @@ export async function createCommunitiesNode(deps: CommunitiesDeps) {
   const wanted = new Map<string, ReturnType<typeof setTimeout>>();
   // The ingest's hooks reach parts built after it; they are only called once everything exists.
   const ingest = createIngest(env, {
-    onMessage: (row, r, live, source, settle) => parts.inbox.onMessage(row, r, live, source, settle),
+    onMessage: (row, r, live, source, settle, withSeal) =>
+      parts.inbox.onMessage(row, r, live, source, settle, withSeal),
     onJoin: (row, envelope, source) => parts.admission.onJoin(row, envelope, source),
     onWelcome: (row, envelope) => (row ? parts.admission.onWelcome(row, envelope) : parts.dms.onWelcome(envelope)),
     onEpoch: (row, group, o) => onEpoch(row, group, o),

@@ -40,6 +40,11 @@ export interface Timelines {
   /** Adds a decrypted message; `live` posts are told to clients right away. */
   add(id: string, r: Received, live: boolean): void;
   timeline(id: string): Timeline;
+  /**
+   * Reads the stored messages in, once (as the first `add` does): called before a catch-up page's
+   * messages are written, so that they are news when added, not taken in silently with the rest.
+   */
+  open(id: string): void;
   /** Our next message's causal links: the latest message of up to MAX_DEPS other devices. */
   deps(id: string, ownDevice: string | undefined): Dep[];
   has(id: string, messageId: string): boolean;
@@ -191,6 +196,7 @@ export function createTimelines(env: Env): Timelines {
       schedule(id);
     },
     timeline: (id) => build(id, load(id)),
+    open: (id) => void load(id),
     deps(id, ownDevice) {
       const e = load(id);
       return [...e.heads]

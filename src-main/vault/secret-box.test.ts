@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createSecretBox } from './secret-box.ts';
 
 describe('secret box', () => {
+  it('gives every seal its own IV, across refills of the IV block, and opens each', () => {
+    const box = createSecretBox(() => new Uint8Array(32).fill(3));
+    const sealed = Array.from({ length: 600 }, (_, i) => box.seal(`secret ${i}`));
+    const ivs = sealed.map((s) => Buffer.from(s.slice('sb1:'.length), 'base64').subarray(0, 12).toString('hex'));
+    expect(new Set(ivs).size).toBe(600);
+    expect(sealed.map((s) => box.open(s))).toEqual(Array.from({ length: 600 }, (_, i) => `secret ${i}`));
+  });
+
   it('seals and opens with the data key it is given; another data key opens nothing', () => {
     let key = new Uint8Array(32).fill(1);
     const box = createSecretBox(() => key);
