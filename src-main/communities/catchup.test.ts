@@ -159,6 +159,31 @@ describe('catching up', () => {
     expect((await carol!.node.handlers['communities.get']({ id: c.id })).members).toBe(2);
   }, 60_000);
 
+  it('in relay mode a member back asks the members that answer: absent ones do not use up its turns', async () => {
+    const net = createTestNet();
+    const [alice, bob, carol, dave] = (await start(net, ['alice', 'bob', 'carol', 'dave'])) as TestNode[];
+    const c = await alice!.node.handlers['communities.create']({ name: 'Absent' });
+    for (const who of [bob!, carol!, dave!]) await join(alice!, c.id, who);
+    // bob and carol have spoken on the topic (so dave knows them as its peers), then go offline.
+    for (const who of [bob!, carol!])
+      await who.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `${who.name} was here` });
+    await eventually(async () => (await texts(dave!, c.id)).length === 2, 'dave reads both');
+    net.setOnline(bob!.peerId, false);
+    net.setOnline(carol!.peerId, false);
+    // Each round, dave is away while alice writes; back, its one catch-up (the peers came back)
+    // must reach alice, whatever order its shuffled peer list puts the absent ones in.
+    for (let round = 1; round <= 4; round++) {
+      net.setOnline(dave!.peerId, false);
+      await alice!.node.handlers['communities.send']({ id: c.id, channel: 'general', text: `round ${round}` });
+      net.setOnline(dave!.peerId, true);
+      await eventually(
+        async () => (await texts(dave!, c.id)).includes(`round ${round}`),
+        `dave reads round ${round}`,
+        8000,
+      );
+    }
+  }, 90_000);
+
   it('a storage node that drops or alters a range is caught; the member gets the rest from peers', async () => {
     const { net, carol, store, c } = await storedWhileAway('m', 8);
     // The node's answers are tampered with: one item dropped, another's ciphertext altered.

@@ -202,11 +202,17 @@ export function createCatchUp(
     const fresh = env.repo.get(id);
     if (fresh?.state === 'joined') await d.fromStorage(fresh);
     const since = Math.max(0, (row.data.syncedAt ?? row.createdAt) - SINCE_MARGIN_MS);
-    for (const peer of peers.slice(0, 2)) {
+    // From the first two peers that answer: one that is offline (a member gone too, a storage node
+    // down) does not use up a turn, or a member back in relay mode might ask only the absent and
+    // wait for the next round (syncEveryMs, minutes) to hear from the one who wrote.
+    let answered = 0;
+    for (const peer of peers) {
+      if (answered >= 2) break;
       let after: number | null = null;
       for (let page = 0; page < MAX_PAGES; page++) {
         const r = await askAs(peer, id, { v: 1, t: 'since', topic: row.topic, after, at: since, limit: PAGE });
         if (!r) break;
+        if (page === 0) answered++;
         await takeAll(row, r.items, peer);
         if (r.next === null) break;
         after = r.next;
