@@ -139,9 +139,16 @@ function Transactions(props: { detail: SwapDetail; coins: CoinFacts }) {
               <td>
                 {TX_WORDS[t.kind]}
                 {t.fee !== undefined && (
-                  <span className="muted" data-testid={`swap-tx-${t.kind}-fee`}>
+                  <span className="muted">
                     {' '}
-                    (fee {t.fee} {t.ticker})
+                    (fee{' '}
+                    <Amount
+                      value={t.fee}
+                      decimals={props.coins.decimalsOf(t.ticker)}
+                      unit={t.ticker}
+                      testId={`swap-tx-${t.kind}-fee`}
+                    />
+                    )
                   </span>
                 )}
               </td>
