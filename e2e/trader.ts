@@ -146,11 +146,14 @@ export function scalePrice(price: string, pct: bigint): string {
   return decimal(scaled - (scaled % 10_000n));
 }
 
-/** The node's own data-value of a cell, as base units. */
+/**
+ * The node's own data-value of a cell, as base units, once it has one: a cell shows "—" without
+ * a value until the node's answer arrives (a CI-like run read "Available" before the balances).
+ */
 export async function valueOf(page: Page, testId: string): Promise<bigint> {
-  const v = await page.getByTestId(testId).getAttribute('data-value');
-  if (v === null) throw new Error(`${testId} has no data-value`);
-  return units(v);
+  const cell = page.getByTestId(testId);
+  await expect(cell, `${testId} has a data-value`).toHaveAttribute('data-value', /^-?[0-9]/);
+  return units((await cell.getAttribute('data-value'))!);
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
