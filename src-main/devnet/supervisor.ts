@@ -268,7 +268,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
       }),
     );
     // Two nodes that came up together may each have dialled the other before it listened; one dial
-    // each way now (an existing connection is reused) leaves no pair unconnected.
+    // per pair now (an existing connection is reused) leaves no pair unconnected.
     await Promise.all(
       clients.map((client, i) =>
         Promise.all(

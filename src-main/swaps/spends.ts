@@ -223,7 +223,7 @@ async function childPays(d: SpendsDeps, live: Live, p: PendingSpend, parent: Bui
   p.children = child;
   d.noteChild(live, {
     type: 'FeeChildSent',
-    spend: p.effect.type === 'BroadcastClaim' ? 'claim' : 'refund',
+    spend: spendKindOf(e),
     ticker: e.ticker,
     parent: pkg.txid,
     txid: child.txid,
