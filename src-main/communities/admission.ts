@@ -153,14 +153,16 @@ export function createAdmission(
   }
 
   /** A join envelope reached a member: owner and admins check it and keep it as a request. */
-  async function onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused'> {
+  async function onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused' | 'later'> {
     const descriptor = row.data.descriptor?.descriptor;
     if (!descriptor || !mayCommit(roleOf(descriptor, row.me))) return 'done';
+    // The limit is the community's, shared by every joiner: a request over it is put off, not
+    // judged. Nobody is scored (the publisher may be an honest joiner among many; one peer's
+    // flood is the p2p host's per-peer limit), and the envelope is forgotten, so the same
+    // request asked again (every few seconds while the joiner waits) is taken once the bucket
+    // refills. Kept as done, it would be deduplicated by hash and the joiner would wait for ever.
     const rate = rateCheck(joinRates, { kind: 'join', community: row.id }, env.now());
-    if (!rate.allowed) {
-      env.score(source.peer, 'rateLimited', 'a flood of join requests');
-      return 'done';
-    }
+    if (!rate.allowed) return 'later';
     joinRates = rate.state;
     let sealed: SealedJoin;
     try {

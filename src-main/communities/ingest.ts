@@ -58,7 +58,8 @@ export interface IngestHooks {
     withSeal: boolean,
   ): Promise<{ status: 'done' | 'refused'; slot?: { device: string; seq: number }; deferred?: boolean }>;
   /** A join request envelope for a community this node administers. */
-  onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused'>;
+  /** 'later': put off by the community's rate limit, forgotten so the joiner's next ask is taken. */
+  onJoin(row: CommunityRow, envelope: Envelope, source: Source): Promise<'done' | 'refused' | 'later'>;
   /** A Welcome for a community this node waits to join, or (row undefined) for a topic it is not in: a direct message someone starts with us. */
   onWelcome(row: CommunityRow | undefined, envelope: Envelope, source: Source): Promise<void>;
   /** After a commit took this node to a new epoch (others' or a switch). */
@@ -102,6 +103,7 @@ export function createIngest(env: Env, hooks: IngestHooks): Ingest {
       case 'join': {
         if (row.state !== 'joined') return env.repo.envelopes.setStatus(e.rowid, 'done');
         const status = await hooks.onJoin(row, envelope, source);
+        if (status === 'later') return env.repo.envelopes.forgetJoin(e.rowid);
         return status === 'refused'
           ? refuse(e.rowid, 'join', source, 'join request')
           : env.repo.envelopes.setStatus(e.rowid, 'done');

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeEnvelope } from '../../src-shared/communities/envelope.ts';
-import { b64 } from '../../src-shared/communities/ids.ts';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { decodeEnvelope, encodeEnvelope } from '../../src-shared/communities/envelope.ts';
+import { b64, bytesToHex, topicOf } from '../../src-shared/communities/ids.ts';
 import { deserializeGroup, receive, serializeGroup } from '../../src-shared/communities/mls.ts';
 import { createTestNet, eventually, testNode, type TestNet, type TestNode } from './testkit.ts';
 
@@ -56,6 +58,36 @@ describe('membership', () => {
     net.setOnline(alice!.peerId, true);
     await eventually(async () => (await texts(alice!, c.id)).includes('thanks admin'), 'the owner catches up', 20_000);
     expect((await alice!.node.handlers['communities.get']({ id: c.id })).members).toBe(3);
+  }, 60_000);
+
+  it('a join request over the community’s rate limit is put off, not lost: the joiner is admitted once it refills', async () => {
+    const net = createTestNet();
+    const [alice, bob] = await start(net, 'alice', 'bob');
+    const mallory = net.p2p('peer-mallory');
+    for (const n of [alice!, bob!]) {
+      net.connect(n.peerId, mallory.peerId);
+      net.connect(mallory.peerId, n.peerId);
+    }
+    const c = await alice!.node.handlers['communities.create']({ name: 'Busy' });
+    const topic = topicOf(c.id);
+    // Ten join requests (junk: sealed to no invitation anyone knows) use up the community's burst.
+    const junk = Array.from({ length: 10 }, () =>
+      encodeEnvelope({ v: 1, topic, kind: 'join', body: b64.encode(randomBytes(64)) }),
+    );
+    for (const j of junk) await mallory.publish(topic, j);
+    await eventually(
+      () => junk.every((j) => alice!.node.env.repo.envelopes.byHash(c.id, bytesToHex(sha256(j)))?.status === 'refused'),
+      'alice judged the ten',
+    );
+    const { link } = await alice!.node.handlers['communities.invite']({ id: c.id });
+    const asked = Date.now();
+    await bob!.node.handlers['communities.join']({ link });
+    // Bob's first ask finds the bucket empty; he asks again every 5 s and is admitted once a
+    // token is back (one per 6 s), not left waiting for ever (the old code kept his request as
+    // handled, and every later ask was the same envelope, dropped as a duplicate).
+    await eventually(async () => (await state(bob!, c.id)) === 'joined', 'bob admitted after the refill', 25_000);
+    expect(Date.now() - asked).toBeGreaterThan(1000);
+    expect(net.scoreOf(alice!.peerId, bob!.peerId)).toBe(0);
   }, 60_000);
 
   it('a removed member is told, and cannot decrypt what is sent after its removal', async () => {

@@ -181,6 +181,7 @@ export function createCommunityRepo(db: Database) {
     envStatus: db.prepare<[string, string | null, number | null, number]>(
       'UPDATE community_envelope SET status = ?, device = COALESCE(?, device), seq = COALESCE(?, seq) WHERE rowid = ?',
     ),
+    envForget: db.prepare<[number]>("DELETE FROM community_envelope WHERE rowid = ? AND kind = 'join'"),
     envTodo: db.prepare<[string], EnvelopeRow>(
       `SELECT ${ENVELOPE_COLUMNS} FROM community_envelope WHERE community = ? AND status IN ('pending', 'held') ORDER BY rowid LIMIT 5000`,
     ),
@@ -276,6 +277,8 @@ export function createCommunityRepo(db: Database) {
       statusOf: (community: string, hash: string) => q.envStatusOf.get(community, hash)?.status,
       setStatus: (rowid: number, status: EnvelopeStatus, slot?: { device: string; seq: number }) =>
         void q.envStatus.run(status, slot?.device ?? null, slot?.seq ?? null, rowid),
+      /** Forgets a join request put off by the community's rate limit: the joiner's next ask is taken afresh. */
+      forgetJoin: (rowid: number) => void q.envForget.run(rowid),
       todo: (community: string) => q.envTodo.all(community),
       since: (community: string, after: number, at: number, limit: number) =>
         q.envSince.all(community, after, at, limit),
