@@ -26,7 +26,16 @@ class CmProc extends JsonProc {
   readonly shown = new Map<string, number>();
 
   constructor(name: string) {
-    super({ script: path.join(import.meta.dirname, 'community-node.ts'), args: [name] }, name);
+    // BENCH_CM_NODE_PROF=<dir>: a --cpu-prof profile of every node process, written there when it stops.
+    const prof = process.env.BENCH_CM_NODE_PROF;
+    super(
+      {
+        script: path.join(import.meta.dirname, 'community-node.ts'),
+        args: [name],
+        ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : {}),
+      },
+      name,
+    );
   }
 
   protected override onEvent(m: Line): void {
@@ -65,8 +74,10 @@ async function settle(sent: Array<{ text: string }>, receivers: CmProc[], ms: nu
 
 export async function runDelivery(o: { nodes?: number; messages?: number; gapMs?: number; degree?: number } = {}) {
   const n = o.nodes ?? 20;
-  const count = o.messages ?? 100;
-  const gapMs = o.gapMs ?? 100;
+  // Paced within the product's rate rule for one member (rate.ts: 30 posts burst, then 1 a second):
+  // faster, members hide the surplus and score the sender, and the run measures the flood rule.
+  const count = o.messages ?? 50;
+  const gapMs = o.gapMs ?? 500;
   const random = seededRandom(11);
   const procs = Array.from({ length: n }, (_, i) => new CmProc(i === 0 ? 'owner' : `m${i}`));
   try {
@@ -97,7 +108,7 @@ export async function runDelivery(o: { nodes?: number; messages?: number; gapMs?
       }
     }
     const receivers = procs.slice(1);
-    await owner.call('sendMany', { community: id, count: 5, gapMs: 50, prefix: 'warm-' });
+    await owner.call('sendMany', { community: id, count: 3, gapMs: 50, prefix: 'warm-' });
     await new Promise((r) => setTimeout(r, 1500));
     const sent = await owner.call<Array<{ text: string; t: number }>>('sendMany', {
       community: id,
