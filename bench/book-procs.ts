@@ -1,7 +1,6 @@
 // Starts bench/book-node.ts processes and drives them (json-proc.ts): a command per stdin line,
 // and the times at which each listed each order or got each raw baseline message (for propagation latency).
 import path from 'node:path';
-import { NODE_V8_FLAGS } from '../src-main/core/v8-flags.ts';
 import { JsonProc, type Line } from './json-proc.ts';
 
 export class BookProc extends JsonProc {
@@ -11,8 +10,8 @@ export class BookProc extends JsonProc {
   readonly raw = new Map<string, number>();
 
   constructor(nodeArgs: string[] = []) {
-    // With the V8 flags a real node starts with (memory: the young generation's cap).
-    super({ script: path.join(import.meta.dirname, 'book-node.ts'), nodeArgs: [...NODE_V8_FLAGS, ...nodeArgs] });
+    // JsonProc starts it with the V8 flags a real node starts with (NODE_V8_FLAGS).
+    super({ script: path.join(import.meta.dirname, 'book-node.ts'), nodeArgs });
   }
 
   protected override onEvent(m: Line): void {

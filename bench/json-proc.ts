@@ -4,6 +4,7 @@
 // `{event, ...}` (`ready` with its peer id and addresses first). A node dies with its stdin.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { NODE_V8_FLAGS } from '../src-main/core/v8-flags.ts';
 import type { Logger } from '../src-main/kernel/log.ts';
 import { nodeBinary } from '../test/support/p2p-proc.ts';
 
@@ -13,7 +14,7 @@ export interface JsonProcOptions {
   /** The node script and its arguments, after any Node flags. */
   readonly script: string;
   readonly args?: readonly string[];
-  /** Node flags (`--expose-gc`). */
+  /** Node flags (`--expose-gc`), after the V8 flags every node starts with (NODE_V8_FLAGS). */
   readonly nodeArgs?: readonly string[];
   /** What the node is, in the error when it exits before it should. */
   readonly what?: string;
@@ -39,7 +40,8 @@ export class JsonProc {
   /** `label`: the prefix of the node's stderr lines under BENCH_DEBUG (default: its peer id's tail). */
   constructor(o: JsonProcOptions, label?: string) {
     this.#stopGraceMs = o.stopGraceMs ?? 5000;
-    this.child = spawn(nodeBinary(), [...(o.nodeArgs ?? []), o.script, ...(o.args ?? [])], {
+    // As a real node starts: the product's V8 flags decide its GC and memory, so its CPU too.
+    this.child = spawn(nodeBinary(), [...NODE_V8_FLAGS, ...(o.nodeArgs ?? []), o.script, ...(o.args ?? [])], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });

@@ -1,9 +1,22 @@
 // `npm run bench [-- name ...]`: runs every bench/*.bench.ts (or those named), each through its
 // exported `run` function (or the first exported function whose name starts with "run"). Each
 // bench writes its own bench/results/<name>.json; this prints a one-line summary per bench.
+// It runs under the V8 flags a node starts with (NODE_V8_FLAGS; it starts itself again with them
+// when they are missing): the benches that run node code in this process measure it as a node runs.
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NODE_V8_FLAGS } from '../src-main/core/v8-flags.ts';
+
+if (NODE_V8_FLAGS.some((f) => !process.execArgv.includes(f))) {
+  const again = spawnSync(
+    process.execPath,
+    [...process.execArgv, ...NODE_V8_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(again.status ?? 1);
+}
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
