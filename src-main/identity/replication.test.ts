@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/log.ts';
 import { waitFor } from '../kernel/time.ts';
-import { IDENTITY_TOPIC, FETCH_PROTOCOL, RECONCILE_PROTOCOL } from '../../src-shared/identity/replication.ts';
+import {
+  IDENTITY_TOPIC,
+  FETCH_PROTOCOL,
+  FETCH_PROTOCOL_V1,
+  RECONCILE_PROTOCOL,
+} from '../../src-shared/identity/replication.ts';
 import { createFakeNet } from './fake-net.ts';
 import { createReplication, type ReplicationOptions } from './replication.ts';
 import { createVerifyPool } from './verify-pool.ts';
@@ -144,7 +149,7 @@ describe('identity replication', () => {
 
   it('over several fetch batches, keeps what verified before a refused answer and asks for nothing after it', async () => {
     const net = createFakeNet();
-    const b = makeNode(net, 'B', { resyncMs: 3_600_000 });
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000, fetchBatch: 1024 });
     const real = makeNode(net, 'R');
     // 2,100 identities: three fetch batches of at most 1,024.
     real.repo.transaction(() => {
@@ -167,6 +172,30 @@ describe('identity replication', () => {
     await b.replication.syncWith('L');
     expect(fetches).toEqual([1024, 1024]);
     expect(b.repo.count()).toBe(1024);
+  }, 60_000);
+
+  it('fetches from a peer that serves only fetch/1 in requests of at most 1,024 ids', async () => {
+    const net = createFakeNet();
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000 });
+    const real = makeNode(net, 'R');
+    real.repo.transaction(() => {
+      for (let i = 0; i < 2100; i++) real.registry.ingest(testIdentity(`old ${i}`).profile(1), { via: 'api' });
+    });
+    await real.replication.start();
+    await b.replication.start();
+    // An older node: reconcile and fetch/1 only (relayed to R).
+    const old = net.host('O');
+    net.connect('O', 'R');
+    const fetches: number[] = [];
+    await old.handleRequest(RECONCILE_PROTOCOL, (req) => old.request('R', RECONCILE_PROTOCOL, req));
+    await old.handleRequest(FETCH_PROTOCOL_V1, async (req) => {
+      fetches.push((req as { ids: string[] }).ids.length);
+      return old.request('R', FETCH_PROTOCOL_V1, req);
+    });
+    net.connect('B', 'O');
+    expect(await b.replication.syncWith('O')).toEqual({ need: 2100, stored: 2100 });
+    expect(fetches).toEqual([1024, 1024, 52]);
+    expect(b.p2p.bans).toEqual([]);
   }, 60_000);
 
   it('finds profiles by asking peers (restore scan, resolve)', async () => {
