@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { openStore } from '../src-main/store/index.ts';
 import { IdentityConfig } from '../src-main/identity/config.ts';
 import { m0001Identity } from '../src-main/identity/migrations/0001_identity.ts';
+import { m0002NoDidIndex } from '../src-main/identity/migrations/0002_no_did_index.ts';
 import { createIdentityRepo } from '../src-main/identity/repo.ts';
 import { createIdentityNode } from '../src-main/identity/service.ts';
 import { createP2pHost, type P2pHost } from '../src-main/p2p/host.ts';
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? '{}') as { verifyThreads?: number };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hashlock-bench-identity-'));
   const db = openStore(path.join(dataDir, 'node.sqlite'), {
-    schemas: [{ domain: 'identity', migrations: [m0001Identity] }],
+    // The identity module's migrations (module.ts), all of them.
+    schemas: [{ domain: 'identity', migrations: [m0001Identity, m0002NoDidIndex] }],
   });
   const repo = createIdentityRepo(db);
   const p2p = createP2pHost({ dataDir, limits: { inboundConnectionsPerHostPerSec: 1000 }, log });

@@ -3,7 +3,7 @@
 import { ApiError } from '../../src-shared/api/errors.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import type { GossipMessage, P2pHost, RequestHandler } from '../p2p/index.ts';
-import { DEFAULT_LIMITS, PeerPenalties, type Offence } from '../p2p/index.ts';
+import { DEFAULT_LIMITS, PeerPenalties, peerRequestError, type Offence } from '../p2p/index.ts';
 
 export interface FakeHost extends P2pHost {
   readonly bans: string[];
@@ -48,7 +48,8 @@ function messaging(peerId: string, own: Wired, hosts: ReadonlyMap<string, NetHos
       if (!other || !links.has(to) || other.isBanned(peerId))
         throw new ApiError('PEER_UNREACHABLE', `${to} is not connected`);
       const fn = other.handlers.get(protocol);
-      if (!fn) throw new ApiError('PEER_REFUSED', `no handler for ${protocol}`);
+      // As the host does for a protocol the peer does not serve.
+      if (!fn) throw peerRequestError('unsupported', `${to} does not offer ${protocol}`);
       return json(await fn(json(body), { peerId, protocol }));
     },
   };

@@ -6,13 +6,14 @@ import './component.ts';
 import './order-identity.ts';
 import { IdentityConfig, TEST_NETWORKS } from './config.ts';
 import { m0001Identity } from './migrations/0001_identity.ts';
+import { m0002NoDidIndex } from './migrations/0002_no_did_index.ts';
 import { createIdentityRepo } from './repo.ts';
 import { createIdentityNode } from './service.ts';
 
 export const identityModule = defineModule({
   name: 'identity',
   config: { identity: IdentityConfig.default(() => IdentityConfig.parse({})) },
-  schema: { domain: 'identity', migrations: [m0001Identity] },
+  schema: { domain: 'identity', migrations: [m0001Identity, m0002NoDidIndex] },
   checkConfig(base, config) {
     const d = config.identity.domains;
     if (TEST_NETWORKS.has(base.network)) return [];

@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/log.ts';
 import { waitFor } from '../kernel/time.ts';
-import { IDENTITY_TOPIC, FETCH_PROTOCOL, RECONCILE_PROTOCOL } from '../../src-shared/identity/replication.ts';
+import {
+  IDENTITY_TOPIC,
+  FETCH_PROTOCOL,
+  FETCH_PROTOCOL_V1,
+  RECONCILE_PROTOCOL,
+} from '../../src-shared/identity/replication.ts';
 import { createFakeNet } from './fake-net.ts';
 import { createReplication, type ReplicationOptions } from './replication.ts';
 import { createVerifyPool } from './verify-pool.ts';
@@ -142,13 +147,13 @@ describe('identity replication', () => {
     expect(b.repo.get(asked.did)).toBeUndefined();
   });
 
-  it('over several fetch batches, keeps what verified before a refused answer and asks for nothing after it', async () => {
+  it('over several fetch batches, keeps what verified before a refused answer and asks at most the one fetch beside it', async () => {
     const net = createFakeNet();
-    const b = makeNode(net, 'B', { resyncMs: 3_600_000 });
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000, fetchBatch: 1024 });
     const real = makeNode(net, 'R');
-    // 2,100 identities: three fetch batches of at most 1,024.
+    // 3,100 identities: four fetch batches of at most 1,024.
     real.repo.transaction(() => {
-      for (let i = 0; i < 2100; i++) real.registry.ingest(testIdentity(`many ${i}`).profile(1), { via: 'api' });
+      for (let i = 0; i < 3100; i++) real.registry.ingest(testIdentity(`many ${i}`).profile(1), { via: 'api' });
     });
     await real.replication.start();
     await b.replication.start();
@@ -158,15 +163,48 @@ describe('identity replication', () => {
     const fetches: number[] = [];
     const sneaked = testIdentity('sneaked').profile(1);
     await liar.handleRequest(RECONCILE_PROTOCOL, (req) => liar.request('R', RECONCILE_PROTOCOL, req));
+    let onWire = 0;
+    let mostOnWire = 0;
     await liar.handleRequest(FETCH_PROTOCOL, async (req) => {
-      fetches.push((req as { ids: string[] }).ids.length);
+      const n = fetches.push((req as { ids: string[] }).ids.length);
+      mostOnWire = Math.max(mostOnWire, ++onWire);
+      await new Promise((r) => setTimeout(r, 50));
       const answer = (await liar.request('R', FETCH_PROTOCOL, req)) as { records: Array<{ content: string }> };
-      return fetches.length === 2 ? { v: 1, records: [...answer.records, { content: sneaked }] } : answer;
+      onWire--;
+      return n === 2 ? { v: 1, records: [...answer.records, { content: sneaked }] } : answer;
     });
     net.connect('B', 'L');
     await b.replication.syncWith('L');
-    expect(fetches).toEqual([1024, 1024]);
+    // Two fetches are on the wire at once: the third may have been asked beside the lying second,
+    // never a fourth; nothing of the lying answer or after it is stored.
+    expect(fetches.slice(0, 2)).toEqual([1024, 1024]);
+    expect(fetches.length).toBeLessThanOrEqual(3);
+    expect(mostOnWire).toBe(2);
     expect(b.repo.count()).toBe(1024);
+  }, 60_000);
+
+  it('fetches from a peer that serves only fetch/1 in requests of at most 1,024 ids', async () => {
+    const net = createFakeNet();
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000 });
+    const real = makeNode(net, 'R');
+    real.repo.transaction(() => {
+      for (let i = 0; i < 2100; i++) real.registry.ingest(testIdentity(`old ${i}`).profile(1), { via: 'api' });
+    });
+    await real.replication.start();
+    await b.replication.start();
+    // An older node: reconcile and fetch/1 only (relayed to R).
+    const old = net.host('O');
+    net.connect('O', 'R');
+    const fetches: number[] = [];
+    await old.handleRequest(RECONCILE_PROTOCOL, (req) => old.request('R', RECONCILE_PROTOCOL, req));
+    await old.handleRequest(FETCH_PROTOCOL_V1, async (req) => {
+      fetches.push((req as { ids: string[] }).ids.length);
+      return old.request('R', FETCH_PROTOCOL_V1, req);
+    });
+    net.connect('B', 'O');
+    expect(await b.replication.syncWith('O')).toEqual({ need: 2100, stored: 2100 });
+    expect(fetches).toEqual([1024, 1024, 52]);
+    expect(b.p2p.bans).toEqual([]);
   }, 60_000);
 
   it('finds profiles by asking peers (restore scan, resolve)', async () => {

@@ -10,8 +10,13 @@ import { recordIdOf } from '../../src-shared/identity/records.ts';
 import { buildReconcileSet, type ReconcileSet } from '../../src-shared/identity/reconcile-set.ts';
 import { reconcileWith, respondReconcile } from '../../src-shared/identity/reconcile.ts';
 import {
+  FETCH_FRAME_CAPS,
   FETCH_PROTOCOL,
+  FETCH_PROTOCOL_V1,
   FetchRequest,
+  FetchRequestV1,
+  MAX_FETCH2_RESPONSE_BYTES,
+  MAX_FETCH_IDS_V1,
   FetchResponse,
   IDENTITY_TOPIC,
   MAX_PUSH_BYTES,
@@ -35,9 +40,16 @@ import type { VerifyPool, VerifyResult } from './verify-pool.ts';
 
 export const LOOKUP_PROTOCOL = '/hashlock/identity/lookup/1';
 const MAX_LOOKUP_DIDS = 64;
-const FETCH_BATCH = 1024;
-/** Fetch batches on the wire or verifying ahead of the one being stored (bounds the memory held). */
-const FETCH_AHEAD = 8;
+/**
+ * Records fetched, verifying or waiting ahead of the batch being stored (bounds the memory held):
+ * at least this many, and at least 3 batches.
+ */
+const FETCH_AHEAD_RECORDS = 8192;
+/**
+ * Fetches asked at once: while this node verifies and stores one answer, the serving node already
+ * prepares the next (reads and encodes ~2.7 MB).
+ */
+const FETCHES_ON_WIRE = 2;
 /**
  * Verified records stored in one transaction. Record ids and DIDs are random keys, so a commit
  * rewrites most index pages it touches: 1,024 a commit wrote 1.8 GB for 100,000 records, 8,192
@@ -61,12 +73,18 @@ export interface ReplicationOptions {
   readonly maxFetchPerSession: number;
   /** A peer is reconciled again after this long (heals missed gossip). */
   readonly resyncMs: number;
+  /**
+   * Ids asked in one fetch (at most MAX_FETCH_IDS). 4,096 profiles of ~550 bytes are a ~2.7 MB
+   * answer, inside fetch/2's cap with room for larger records (what does not fit is asked again).
+   */
+  readonly fetchBatch: number;
 }
 
 export const DEFAULT_REPLICATION: ReplicationOptions = {
   newPerPeer: { capacity: 60, refillPerSec: 1 },
   maxFetchPerSession: 250_000,
   resyncMs: 5 * 60_000,
+  fetchBatch: 4096,
 };
 
 export interface SyncStatus {
@@ -143,18 +161,25 @@ export function createReplication(d: ReplicationDeps): Replication {
   async function fetchAndStore(peerId: string, need: readonly string[], timing: Timing): Promise<number> {
     const wanted = need.slice(0, opts.maxFetchPerSession);
     const batches: string[][] = [];
-    for (let i = 0; i < wanted.length; i += FETCH_BATCH) batches.push(wanted.slice(i, i + FETCH_BATCH));
+    const size = opts.fetchBatch;
+    for (let i = 0; i < wanted.length; i += size) batches.push(wanted.slice(i, i + size));
+    const ahead = Math.max(3, Math.ceil(FETCH_AHEAD_RECORDS / size));
     // Three stages overlap: batches are fetched one after the other and each goes to the pool's
-    // workers as it arrives, up to FETCH_AHEAD ahead of this thread, which stores them in
+    // workers as it arrives, up to `ahead` batches ahead of this thread, which stores them in
     // order, STORE_RECORDS at a time (storing is this thread's work, verifying the workers').
     const progress = { fetched: 0, stop: false };
-    let onWire: Promise<unknown> = Promise.resolve();
+    // Settled answers, in launch order: fetch n is asked once answer n - FETCHES_ON_WIRE is in.
+    const settled: Promise<unknown>[] = [];
     const launch = (ids: readonly string[]): Promise<VerifyResult[] | undefined> => {
-      const answer = onWire.then(() => (progress.stop ? undefined : timedFetch(peerId, ids, timing)));
-      // A refused or failed answer ends the session: no further batch is asked for.
-      onWire = answer.then(
-        (a) => void (progress.stop ||= a === undefined),
-        () => void (progress.stop = true),
+      const gate = settled.length >= FETCHES_ON_WIRE ? settled[settled.length - FETCHES_ON_WIRE]! : Promise.resolve();
+      const answer = gate.then(() => (progress.stop ? undefined : timedFetch(peerId, ids, timing)));
+      // A refused or failed answer ends the session: no further batch is asked for (the one
+      // already on the wire beside it is the most a lying peer gets asked after its lie).
+      settled.push(
+        answer.then(
+          (a) => void (progress.stop ||= a === undefined),
+          () => void (progress.stop = true),
+        ),
       );
       const results = answer.then((a) => {
         if (a === undefined) return undefined;
@@ -165,7 +190,7 @@ export function createReplication(d: ReplicationDeps): Replication {
       results.catch(() => undefined); // awaited in order below; after a failure the rest are dropped
       return results;
     };
-    const queue = batches.slice(0, FETCH_AHEAD).map(launch);
+    const queue = batches.slice(0, ahead).map(launch);
     let launched = queue.length;
     let stored = 0;
     let pending: VerifyResult[] = [];
@@ -203,21 +228,47 @@ export function createReplication(d: ReplicationDeps): Replication {
   /** A fetch that timed out or lost its connection is asked once more before the session gives up. */
   async function fetchWithRetry(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
     try {
-      return await fetchOnce(peerId, ids);
+      return await fetchEither(peerId, ids);
     } catch (err) {
       const reason = peerFailure(err)?.reason;
       if (reason === undefined || !['timeout', 'reset', 'unreachable'].includes(reason)) throw err;
       await sleep(1000);
-      return fetchOnce(peerId, ids);
+      return fetchEither(peerId, ids);
     }
   }
 
+  /** Peers that do not serve fetch/2 (older nodes): asked with fetch/1, 1,024 ids at a time. */
+  const fetchV1Only = new Set<string>();
+
+  async function fetchEither(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+    if (!fetchV1Only.has(peerId)) {
+      try {
+        return await fetchOnce(peerId, ids, FETCH_PROTOCOL);
+      } catch (err) {
+        if (peerFailure(err)?.reason !== 'unsupported') throw err;
+        fetchV1Only.add(peerId);
+      }
+    }
+    const out: WireRecord[] = [];
+    for (let i = 0; i < ids.length; i += MAX_FETCH_IDS_V1) {
+      const part = await fetchOnce(peerId, ids.slice(i, i + MAX_FETCH_IDS_V1), FETCH_PROTOCOL_V1);
+      if (part === undefined) return undefined;
+      out.push(...part);
+    }
+    return out;
+  }
+
   /** One fetch request; what is missing from the answer is asked for again, once. */
-  async function fetchOnce(peerId: string, ids: readonly string[]): Promise<WireRecord[] | undefined> {
+  async function fetchOnce(
+    peerId: string,
+    ids: readonly string[],
+    protocol: typeof FETCH_PROTOCOL | typeof FETCH_PROTOCOL_V1,
+  ): Promise<WireRecord[] | undefined> {
     const out: WireRecord[] = [];
     let ask = ids.slice();
+    const caps = protocol === FETCH_PROTOCOL ? FETCH_FRAME_CAPS : {};
     for (let attempt = 0; attempt < 2 && ask.length > 0; attempt++) {
-      const raw = await d.p2p.request(peerId, FETCH_PROTOCOL, { v: 1, ids: ask }, { timeoutMs: 30_000 });
+      const raw = await d.p2p.request(peerId, protocol, { v: 1, ids: ask }, { timeoutMs: 30_000, ...caps });
       const parsed = FetchResponse.safeParse(raw);
       if (!parsed.success) {
         penalize(peerId, 'badResponse', 'identity fetch answer does not match its schema');
@@ -379,13 +430,18 @@ export function createReplication(d: ReplicationDeps): Replication {
       );
       offs.push(d.p2p.subscribe(IDENTITY_TOPIC, (m) => onPush(m.from, m.data)));
       await d.p2p.handleRequest(RECONCILE_PROTOCOL, async (req) => respondReconcile(reconcileSet(), req));
-      await d.p2p.handleRequest(FETCH_PROTOCOL, async (req) => {
-        const parsed = FetchRequest.safeParse(req);
+      const serveFetch = (schema: typeof FetchRequest, maxBytes?: number) => async (req: unknown) => {
+        const parsed = schema.safeParse(req);
         if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not an identity fetch request');
         const ids = parsed.data.ids.map((id) => b64urlToBytes(id)).filter((b) => b?.length === 32);
         const rows = d.repo.wireByIds(ids.map((b) => bytesToHex(b!)));
-        return packFetchResponse(rows.map((r) => wireRecordOf(r.content, r.publicKey)));
-      });
+        return packFetchResponse(
+          rows.map((r) => wireRecordOf(r.content, r.publicKey)),
+          maxBytes,
+        );
+      };
+      await d.p2p.handleRequest(FETCH_PROTOCOL, serveFetch(FetchRequest, MAX_FETCH2_RESPONSE_BYTES), FETCH_FRAME_CAPS);
+      await d.p2p.handleRequest(FETCH_PROTOCOL_V1, serveFetch(FetchRequestV1));
       await d.p2p.handleRequest(LOOKUP_PROTOCOL, async (req) => {
         const dids = (req as { dids?: unknown } | null)?.dids;
         if (!Array.isArray(dids) || dids.length > MAX_LOOKUP_DIDS || dids.some((x) => typeof x !== 'string')) {

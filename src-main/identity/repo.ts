@@ -135,7 +135,11 @@ export function createIdentityRepo(db: Database): IdentityRepo {
   const selectWire = db.prepare<[string], { content: string; public_key: Buffer | null }>(
     'SELECT content, public_key FROM identity_records WHERE record_id IN (SELECT unhex(value) FROM json_each(?))',
   );
-  const selectDid = db.prepare<[string], RecordRow>(`SELECT ${COLS} FROM identity_records WHERE did = ? ORDER BY slot`);
+  // A DID's records through the slot index (no DID index, migration 0002): its slots run from
+  // `did` to `did#…`, all before `did$`.
+  const selectDid = db.prepare<[{ did: string }], RecordRow>(
+    `SELECT ${COLS} FROM identity_records WHERE slot >= @did AND slot < @did || '$' AND did = @did ORDER BY slot`,
+  );
   const selectOrderKey = db.prepare<[string], RecordRow>(
     `SELECT ${COLS} FROM identity_records WHERE kind = 'order-key' AND target = ? ORDER BY slot`,
   );
@@ -151,8 +155,8 @@ export function createIdentityRepo(db: Database): IdentityRepo {
   );
   const deleteSlot = db.prepare<[string]>('DELETE FROM identity_records WHERE slot = ?');
   const deleteCheck = db.prepare<[string]>('DELETE FROM identity_link_checks WHERE slot = ?');
-  const selectKey = db.prepare<[string], { public_key: Buffer }>(
-    'SELECT public_key FROM identity_records WHERE did = ? AND public_key IS NOT NULL LIMIT 1',
+  const selectKey = db.prepare<[{ did: string }], { public_key: Buffer }>(
+    "SELECT public_key FROM identity_records WHERE slot >= @did AND slot < @did || '$' AND did = @did AND public_key IS NOT NULL LIMIT 1",
   );
   const selectDidInfo = db.prepare<[string], { created_iat: number; first_seen_at: number }>(
     'SELECT created_iat, first_seen_at FROM identity_dids WHERE did = ?',
@@ -160,8 +164,9 @@ export function createIdentityRepo(db: Database): IdentityRepo {
   const selectItems = db.prepare<[], { iat: number; record_id: Buffer }>('SELECT iat, record_id FROM identity_records');
   const selectCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identity_records');
   const selectList = db.prepare<[{ q: string | null; after: string; limit: number }], RecordRow>(
-    `SELECT ${COLS} FROM identity_records WHERE kind = 'profile' AND did > @after
-       AND (@q IS NULL OR search LIKE @q ESCAPE '\\') ORDER BY did LIMIT @limit`,
+    // A profile's slot is its DID: slot order is DID order.
+    `SELECT ${COLS} FROM identity_records WHERE kind = 'profile' AND slot > @after
+       AND (@q IS NULL OR search LIKE @q ESCAPE '\\') ORDER BY slot LIMIT @limit`,
   );
 
   const mineCols = 'did, scheme, key_index, label, metadata_key, on_orders, created_at';
@@ -231,7 +236,7 @@ export function createIdentityRepo(db: Database): IdentityRepo {
       selectWire
         .all(JSON.stringify(ids))
         .map((r) => ({ content: r.content, publicKey: r.public_key ? new Uint8Array(r.public_key) : undefined })),
-    byDid: (did) => selectDid.all(did).map(fromRow),
+    byDid: (did) => selectDid.all({ did }).map(fromRow),
     byOrderKey: (key) => selectOrderKey.all(key).map(fromRow),
     put(rec, storedAt) {
       upsert.run({
@@ -258,7 +263,7 @@ export function createIdentityRepo(db: Database): IdentityRepo {
       }
     },
     publicKeyOf(did) {
-      const r = selectKey.get(did);
+      const r = selectKey.get({ did });
       return r ? new Uint8Array(r.public_key) : undefined;
     },
     didInfo(did) {

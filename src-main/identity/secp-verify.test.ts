@@ -13,7 +13,8 @@ import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts
 import { createNativeVerifier } from './native-verify.ts';
 import { createSecpVerifier, loadLibsecp256k1 } from './secp-verify.ts';
 import { testIdentity } from './testkit.ts';
-import { createVerifyPool } from './verify-pool.ts';
+import { createVerifyPool, packResults, unpackResults, verifyBatch, type VerifyResult } from './verify-pool.ts';
+import { chainLookup } from './chains.ts';
 
 const secp = createSecpVerifier();
 const openssl = createNativeVerifier();
@@ -181,6 +182,49 @@ describe('the libsecp256k1 verify port', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('verify pool results in bulk', () => {
+  it('a worker answers with the same results as verifying inline: records, keys, content, refusals', async () => {
+    const pool = createVerifyPool({ size: 2, coins: coinsForNetwork('devnet'), inline: {} });
+    try {
+      expect(pool.threads).toBe(2);
+      const jobs = Array.from({ length: 24 }, (_, i) => {
+        const who = testIdentity(`bulk ${i}`);
+        const content =
+          i % 3 === 0
+            ? who.metadata(50 + i, null)
+            : i % 3 === 1
+              ? who.domainLink(60 + i, 'https://example.org')
+              : who.profile(70 + i);
+        return i % 2 === 0 ? { content, keyHint: who.signer.publicKey } : { content };
+      });
+      jobs.push({ content: 'not.a.record' }, { content: `${jobs[2]!.content.slice(0, -4)}AAAA` });
+      const inline = verifyBatch(jobs, { chains: chainLookup(coinsForNetwork('devnet')) });
+      const pooled = await pool.verify(jobs);
+      expect(pooled).toEqual(inline);
+      expect(pooled.filter((r) => r.ok)).toHaveLength(24);
+      for (const [i, r] of pooled.entries()) if (r.ok) expect(r.record.content).toBe(jobs[i]!.content);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('packs keys into one buffer and leaves them out where a record has none', () => {
+    const jobs = [{ content: 'a' }, { content: 'b' }, { content: 'c' }];
+    const key = Uint8Array.from({ length: 33 }, (_, i) => i + 1);
+    const base = { did: 'did:is:x', address: 'x', slot: 'did:is:x', iat: 1, tombstone: false, id: '00' };
+    const results = [
+      { ok: true, record: { ...base, kind: 'profile', content: 'a', publicKey: key, profile: {} } },
+      { ok: true, record: { ...base, kind: 'link', content: 'other', revocation: {} } },
+      { ok: false, reason: 'JWS_MALFORMED', message: 'no' },
+    ] as unknown as VerifyResult[];
+    const packed = packResults(jobs, results);
+    expect(packed.keys).toHaveLength(99);
+    expect([...packed.hasKey]).toEqual([1, 0, 0]);
+    expect('content' in (packed.results[0] as { record: object }).record).toBe(false);
+    expect(unpackResults(jobs, structuredClone(packed))).toEqual(results);
   });
 });
 

@@ -27,6 +27,53 @@ export function verifyBatch(jobs: readonly VerifyJob[], opts: RecordOptions): Ve
   });
 }
 
+/**
+ * A worker's answer for one batch, in bulk: the records without what main already has or can take
+ * in one piece. `content` is left out when it is the job's own string (main put it there); the
+ * signers' keys travel in one transferable buffer, KEY_BYTES per record, `hasKey[i]` saying which
+ * are set, instead of one small Uint8Array (and ArrayBuffer) per record to clone.
+ */
+export interface PackedResults {
+  readonly results: ReadonlyArray<
+    | { readonly ok: true; readonly record: Omit<VerifiedRecord, 'content' | 'publicKey'> & { content?: string } }
+    | { readonly ok: false; readonly reason: IdentityReason; readonly message: string }
+  >;
+  readonly keys: Uint8Array<ArrayBuffer>;
+  readonly hasKey: Uint8Array;
+}
+
+const KEY_BYTES = 33;
+
+export function packResults(jobs: readonly VerifyJob[], results: readonly VerifyResult[]): PackedResults {
+  const keys = new Uint8Array(results.length * KEY_BYTES);
+  const hasKey = new Uint8Array(results.length);
+  const out = results.map((r, i) => {
+    if (!r.ok) return r;
+    const { content, publicKey, ...rest } = r.record;
+    if (publicKey !== undefined && publicKey.length === KEY_BYTES) {
+      keys.set(publicKey, i * KEY_BYTES);
+      hasKey[i] = 1;
+    } else if (publicKey !== undefined) {
+      throw new Error('a verified record with a public key that is not 33 bytes');
+    }
+    return { ok: true as const, record: content === jobs[i]!.content ? rest : { ...rest, content } };
+  });
+  return { results: out, keys, hasKey };
+}
+
+/** The records again, whole: each key a view into the batch's one buffer. */
+export function unpackResults(jobs: readonly VerifyJob[], packed: PackedResults): VerifyResult[] {
+  return packed.results.map((r, i) => {
+    if (!r.ok) return r;
+    const record = {
+      content: jobs[i]!.content,
+      ...r.record,
+      ...(packed.hasKey[i] === 1 ? { publicKey: packed.keys.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES) } : {}),
+    } as VerifiedRecord;
+    return { ok: true, record };
+  });
+}
+
 export interface VerifyPool {
   readonly threads: number;
   verify(jobs: readonly VerifyJob[]): Promise<VerifyResult[]>;
@@ -44,7 +91,7 @@ interface Slot {
  */
 export function createVerifyPool(o: { size: number; coins: readonly CoinParams[]; inline: RecordOptions }): VerifyPool {
   const slots: Slot[] = [];
-  const pending = new Map<number, { resolve: (r: VerifyResult[]) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: PackedResults) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let broken = false;
   for (let i = 0; i < o.size; i++) {
@@ -56,10 +103,10 @@ export function createVerifyPool(o: { size: number; coins: readonly CoinParams[]
       break;
     }
     worker.unref();
-    worker.on('message', (m: { id: number; results: VerifyResult[] }) => {
+    worker.on('message', (m: { id: number; packed: PackedResults }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      p?.resolve(m.results);
+      p?.resolve(m.packed);
     });
     worker.on('error', () => {
       broken = true;
@@ -76,7 +123,11 @@ export function createVerifyPool(o: { size: number; coins: readonly CoinParams[]
       pending.set(id, {
         resolve: (r) => {
           slot.busy--;
-          resolve(r);
+          try {
+            resolve(unpackResults(jobs, r));
+          } catch (err) {
+            reject(err as Error);
+          }
         },
         reject: (e) => {
           slot.busy--;

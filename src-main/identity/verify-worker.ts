@@ -1,10 +1,10 @@
 // A verification worker of the pool (verify-pool.ts): verifies batches of records with the
-// libsecp256k1 port (secp-verify.ts) and its own key cache, and answers with the verified records or the refusals.
+// libsecp256k1 port (secp-verify.ts) and its own key cache, and answers with the verified records or the refusals, packed (packResults).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CoinParams } from '../../src-shared/coins/registry.ts';
 import { chainLookup } from './chains.ts';
 import { createSecpVerifier } from './secp-verify.ts';
-import { verifyBatch, type VerifyJob } from './verify-pool.ts';
+import { packResults, verifyBatch, type VerifyJob } from './verify-pool.ts';
 import { createKeyCache } from '../../src-shared/identity/verify.ts';
 
 const chains = chainLookup((workerData as { coins: CoinParams[] }).coins);
@@ -12,5 +12,6 @@ const verifier = createSecpVerifier();
 const keys = createKeyCache();
 
 parentPort!.on('message', (msg: { id: number; jobs: VerifyJob[] }) => {
-  parentPort!.postMessage({ id: msg.id, results: verifyBatch(msg.jobs, { verifier, keys, chains }) });
+  const packed = packResults(msg.jobs, verifyBatch(msg.jobs, { verifier, keys, chains }));
+  parentPort!.postMessage({ id: msg.id, packed }, [packed.keys.buffer]);
 });

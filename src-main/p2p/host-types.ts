@@ -3,7 +3,7 @@
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import type { Reachability } from '../../src-shared/p2p/reachability.ts';
 import type { NatOptions } from './config.ts';
-import type { BanStore, Offence, P2pLimits, P2pLimitsInput } from './limits.ts';
+import type { BanStore, FrameCaps, Offence, P2pLimits, P2pLimitsInput } from './limits.ts';
 import type { RequestHandler } from './reqres.ts';
 import type { TrafficCounts } from './traffic.ts';
 
@@ -70,13 +70,16 @@ export interface P2pHost {
    * May be called before start. One handler per protocol. `overRelay`: the protocol also runs over
    * relayed (limited) connections, both served and asked (docs/p2p.md: small, time-critical ones).
    */
-  handleRequest(protocol: string, handler: RequestHandler, opts?: { overRelay?: boolean }): Promise<void>;
-  /** `overRelay` for a protocol this node asks but does not serve. */
+  handleRequest(protocol: string, handler: RequestHandler, opts?: { overRelay?: boolean } & FrameCaps): Promise<void>;
+  /**
+   * `overRelay` for a protocol this node asks but does not serve. Frame caps: those the protocol is
+   * served with (its own, or the host's `maxRequestBytes` and `maxResponseBytes`).
+   */
   request(
     peerId: string,
     protocol: string,
     body: unknown,
-    opts?: { timeoutMs?: number; overRelay?: boolean },
+    opts?: { timeoutMs?: number; overRelay?: boolean } & FrameCaps,
   ): Promise<unknown>;
   /** Sends pre-encoded bytes as the request frame, unchecked. For diagnostics and hostile-peer tests. */
   requestRaw(peerId: string, protocol: string, bytes: Uint8Array, opts?: { timeoutMs?: number }): Promise<unknown>;

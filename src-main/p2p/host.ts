@@ -17,7 +17,14 @@ import type { GossipCheck, GossipMessage, P2pHost, P2pHostOptions, P2pLog } from
 import { checkBootstrapAddr, parseAddr, parsePeerId, targetOf } from './addrs.ts';
 import { loadOrCreatePeerKey } from './identity-key.ts';
 import { createLibp2pNode, type Services } from './libp2p-node.ts';
-import { PeerPenalties, memoryBanStore, resolveLimits, type Offence } from './limits.ts';
+import {
+  PeerPenalties,
+  checkFrameCaps,
+  memoryBanStore,
+  resolveLimits,
+  type FrameCaps,
+  type Offence,
+} from './limits.ts';
 import { createPathTracker, isCircuitAddr, readReachability } from './paths.ts';
 import { openRequestStream } from './streams.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
@@ -58,6 +65,12 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
   const topicChecks = new Map<string, Set<GossipCheck>>();
   const requestHandlers = new Map<string, RequestHandler>();
   const overRelay = new Set<string>();
+  /** Frame caps of protocols that set their own (bulk transfers); the others use `limits`. */
+  const frameCaps = new Map<string, FrameCaps>();
+  const capsOf = (protocol: string): Required<FrameCaps> => ({
+    maxRequestBytes: frameCaps.get(protocol)?.maxRequestBytes ?? limits.maxRequestBytes,
+    maxResponseBytes: frameCaps.get(protocol)?.maxResponseBytes ?? limits.maxResponseBytes,
+  });
   const paths = createPathTracker();
   let startedAt = 0;
   const traffic = createTrafficCounts();
@@ -165,8 +178,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         traffic.message(protocol);
         return serveRequest(stream, { peerId, protocol }, handler, {
           onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
-          maxRequestBytes: limits.maxRequestBytes,
-          maxResponseBytes: limits.maxResponseBytes,
+          ...capsOf(protocol),
           timeoutMs: limits.requestTimeoutMs,
           allowRequest: (id) => requestsPerPeer.take(id, now()),
           penalize,
@@ -245,6 +257,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     bytes: Uint8Array,
     timeoutMs: number | undefined,
     relayOk = false,
+    maxResponseBytes = limits.maxResponseBytes,
   ): Promise<unknown> {
     const target = parsePeerId(peerId);
     const n = started();
@@ -252,7 +265,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     const limitedOk = relayOk || overRelay.has(protocol);
     return askPeer(bytes, peerId, {
       openStream: (signal) => openRequestStream(n, target, protocol, signal, limitedOk, log),
-      maxResponseBytes: limits.maxResponseBytes,
+      maxResponseBytes,
       timeoutMs: timeoutMs ?? limits.requestTimeoutMs,
       onBytes: (direction, n) => traffic.bytes('request', protocol, direction, n),
       penalize: (offence, detail) => {
@@ -358,6 +371,9 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       requestHandlers.set(protocol, handler);
       if (opts?.overRelay === true) overRelay.add(protocol);
       else overRelay.delete(protocol);
+      checkFrameCaps(opts ?? {});
+      if (opts?.maxRequestBytes !== undefined || opts?.maxResponseBytes !== undefined) frameCaps.set(protocol, opts);
+      else frameCaps.delete(protocol);
       if (node !== undefined) await serve(node, protocol, handler);
     },
     async request(peerId, protocol, body, opts) {
@@ -368,13 +384,15 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         if (isCoded(err, 'NOT_JSON_ENCODABLE')) throw new ApiError('INVALID_PARAMS', err.message);
         throw err;
       }
-      if (bytes.length > limits.maxRequestBytes) {
+      checkFrameCaps(opts ?? {});
+      const maxRequestBytes = opts?.maxRequestBytes ?? limits.maxRequestBytes;
+      if (bytes.length > maxRequestBytes) {
         throw peerRequestError(
           'too-large',
-          `The request is ${bytes.length} bytes; peers accept at most ${limits.maxRequestBytes}.`,
+          `The request is ${bytes.length} bytes; peers accept at most ${maxRequestBytes}.`,
         );
       }
-      return ask(peerId, protocol, bytes, opts?.timeoutMs, opts?.overRelay);
+      return ask(peerId, protocol, bytes, opts?.timeoutMs, opts?.overRelay, opts?.maxResponseBytes);
     },
     requestRaw: (peerId, protocol, bytes, opts) => ask(peerId, protocol, bytes, opts?.timeoutMs),
     async ban(peerId, reason, ms = limits.banMs) {

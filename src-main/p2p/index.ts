@@ -3,4 +3,4 @@
 export { type P2pHost } from './host.ts';
 export { peerFailure, peerRequestError } from './reqres.ts';
 export { type GossipCheck, type GossipMessage, type GossipVerdict, type RequestHandler } from './host.ts';
-export { DEFAULT_LIMITS, PeerPenalties, type Offence } from './limits.ts';
+export { DEFAULT_LIMITS, PeerPenalties, type FrameCaps, type Offence } from './limits.ts';

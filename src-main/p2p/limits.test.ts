@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/errors.ts';
-import { DEFAULT_LIMITS, PeerPenalties, memoryBanStore, resolveLimits } from './limits.ts';
+import {
+  DEFAULT_LIMITS,
+  MAX_PROTOCOL_FRAME_BYTES,
+  PeerPenalties,
+  checkFrameCaps,
+  memoryBanStore,
+  resolveLimits,
+} from './limits.ts';
 
 describe('resolveLimits', () => {
   it('overlays partial input on the defaults, including nested buckets and penalties', () => {
@@ -30,6 +37,22 @@ describe('resolveLimits', () => {
     }
     expect(caught).toBeInstanceOf(ApiError);
     expect((caught as ApiError).code).toBe('CONFIG_INVALID');
+  });
+});
+
+describe('checkFrameCaps', () => {
+  it('takes whole numbers up to the protocol frame ceiling, or nothing', () => {
+    expect(() => checkFrameCaps({})).not.toThrow();
+    expect(() => checkFrameCaps({ maxRequestBytes: 1, maxResponseBytes: MAX_PROTOCOL_FRAME_BYTES })).not.toThrow();
+  });
+
+  it.each([
+    [{ maxResponseBytes: MAX_PROTOCOL_FRAME_BYTES + 1 }],
+    [{ maxRequestBytes: 0 }],
+    [{ maxRequestBytes: 2.5 }],
+    [{ maxResponseBytes: Number.NaN }],
+  ])('refuses %j with CONFIG_INVALID', (caps) => {
+    expect(() => checkFrameCaps(caps)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });
 

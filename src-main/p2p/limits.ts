@@ -36,6 +36,36 @@ export interface P2pLimits {
   banMs: number;
 }
 
+/**
+ * Frame caps of one request protocol, for bulk transfers that would take many requests under the
+ * host's caps (identity catch-up, docs/identity.md §5.2). Each such protocol names its caps and
+ * why; they stay under MAX_PROTOCOL_FRAME_BYTES.
+ */
+export interface FrameCaps {
+  maxRequestBytes?: number;
+  maxResponseBytes?: number;
+}
+
+/** No protocol's frames are larger: what one stream may make the other side buffer. */
+export const MAX_PROTOCOL_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** Throws ApiError CONFIG_INVALID on caps that are not whole numbers in 1..MAX_PROTOCOL_FRAME_BYTES. */
+export function checkFrameCaps(caps: FrameCaps): void {
+  for (const key of ['maxRequestBytes', 'maxResponseBytes'] as const) {
+    const v = caps[key];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1 || v > MAX_PROTOCOL_FRAME_BYTES)
+      throw new ApiError(
+        'CONFIG_INVALID',
+        `A protocol's ${key} must be a whole number from 1 to ${MAX_PROTOCOL_FRAME_BYTES}.`,
+        {
+          key,
+          value: v,
+        },
+      );
+  }
+}
+
 export type P2pLimitsInput = Partial<Omit<P2pLimits, 'penalties'>> & { penalties?: Partial<Record<Offence, number>> };
 
 export const DEFAULT_LIMITS: P2pLimits = {

@@ -2,7 +2,11 @@
 // packed under their byte cap.
 import { describe, expect, it } from 'vitest';
 import {
+  FETCH_FRAME_CAPS,
   FetchRequest,
+  FetchRequestV1,
+  MAX_FETCH2_RESPONSE_BYTES,
+  MAX_FETCH_IDS,
   PushMessage,
   keyHintBytes,
   offenceFor,
@@ -14,16 +18,18 @@ import {
 const ID = 'A'.repeat(43);
 
 describe('replication messages', () => {
-  it('a fetch asks for 1 to 1024 distinct ids', () => {
+  it('a fetch asks for 1 to 8192 distinct ids (fetch/1: 1024), and the largest request fits its frame', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `${'A'.repeat(37)}${String(i).padStart(5, '0')}A`);
     expect(FetchRequest.safeParse({ v: 1, ids: [ID] }).success).toBe(true);
     expect(FetchRequest.safeParse({ v: 1, ids: [] }).success).toBe(false);
     expect(FetchRequest.safeParse({ v: 1, ids: [ID, ID] }).success).toBe(false);
-    expect(
-      FetchRequest.safeParse({
-        v: 1,
-        ids: Array.from({ length: 1025 }, (_, i) => `${'A'.repeat(38)}${String(i).padStart(4, '0')}A`),
-      }).success,
-    ).toBe(false);
+    expect(FetchRequest.safeParse({ v: 1, ids: ids(8192) }).success).toBe(true);
+    expect(FetchRequest.safeParse({ v: 1, ids: ids(8193) }).success).toBe(false);
+    expect(FetchRequestV1.safeParse({ v: 1, ids: ids(1024) }).success).toBe(true);
+    expect(FetchRequestV1.safeParse({ v: 1, ids: ids(1025) }).success).toBe(false);
+    // The ok-response envelope adds a few bytes; a request of MAX_FETCH_IDS must still pass.
+    expect(JSON.stringify({ v: 1, ids: ids(MAX_FETCH_IDS) }).length).toBeLessThan(FETCH_FRAME_CAPS.maxRequestBytes);
+    expect(MAX_FETCH2_RESPONSE_BYTES).toBeLessThan(FETCH_FRAME_CAPS.maxResponseBytes);
   });
 
   it('a push carries one record of at most 32 KiB and an optional 33-byte key hint', () => {

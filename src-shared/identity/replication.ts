@@ -11,10 +11,27 @@ import { ReconcileMessage } from './reconcile.ts';
 
 export const IDENTITY_TOPIC = '/hashlock/identity/records/1';
 export const RECONCILE_PROTOCOL = '/hashlock/identity/reconcile/1';
-export const FETCH_PROTOCOL = '/hashlock/identity/fetch/1';
+/**
+ * Fetch, version 2: the messages of version 1 with larger caps, so a catch-up of 100,000 records
+ * takes ~25 requests instead of ~98 (the p2p host's per-peer budget is 30 requests at once, then
+ * 10 a second: 98 fetches cost ~7 s of waiting on it alone). Its frames have their own caps
+ * (FETCH_FRAME_CAPS); version 1 is still served, with the host's, for nodes that ask it.
+ */
+export const FETCH_PROTOCOL = '/hashlock/identity/fetch/2';
+export const FETCH_PROTOCOL_V1 = '/hashlock/identity/fetch/1';
 
 export const MAX_PUSH_BYTES = 40 * 1024;
-export const MAX_FETCH_IDS = 1024;
+export const MAX_FETCH_IDS = 8192;
+export const MAX_FETCH_IDS_V1 = 1024;
+/**
+ * Frames of fetch/2: a request of 8,192 ids is ~377 KB of JSON; an answer is cut at
+ * MAX_FETCH2_RESPONSE_BYTES, under its 4 MiB frame. A peer can make us buffer one request frame per
+ * inbound stream (8 a protocol and connection, inside its request budget); we buffer only answers
+ * we asked for, a few at once.
+ */
+export const FETCH_FRAME_CAPS = { maxRequestBytes: 512 * 1024, maxResponseBytes: 4 * 1024 * 1024 } as const;
+export const MAX_FETCH2_RESPONSE_BYTES = FETCH_FRAME_CAPS.maxResponseBytes - 64 * 1024;
+/** Answers under the host's 1 MiB response frame: fetch/1, lookups. */
 export const MAX_FETCH_RESPONSE_BYTES = 960 * 1024;
 
 /** A 33-byte compressed key as base64url: the signer's key, a hint that saves recovery. */
@@ -28,10 +45,13 @@ export type WireRecord = z.infer<typeof WireRecord>;
 export const PushMessage = z.object({ v: z.literal(1), content: RecordContent, key: KeyHint.optional() }).strict();
 export type PushMessage = z.infer<typeof PushMessage>;
 
-export const FetchRequest = z
-  .object({ v: z.literal(1), ids: z.array(RecordId).min(1).max(MAX_FETCH_IDS) })
-  .strict()
-  .refine((r) => new Set(r.ids).size === r.ids.length, 'ids repeat');
+const fetchRequest = (maxIds: number) =>
+  z
+    .object({ v: z.literal(1), ids: z.array(RecordId).min(1).max(maxIds) })
+    .strict()
+    .refine((r) => new Set(r.ids).size === r.ids.length, 'ids repeat');
+export const FetchRequest = fetchRequest(MAX_FETCH_IDS);
+export const FetchRequestV1 = fetchRequest(MAX_FETCH_IDS_V1);
 export type FetchRequest = z.infer<typeof FetchRequest>;
 
 export const FetchResponse = z.object({ v: z.literal(1), records: z.array(WireRecord).max(MAX_FETCH_IDS) }).strict();

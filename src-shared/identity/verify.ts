@@ -2,6 +2,7 @@
 // main can use Node's native secp256k1 (several times faster) once a key is known; keys are
 // recovered once with noble and cached. Every path accepts exactly the same records (docs §2).
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
@@ -56,16 +57,35 @@ export function createKeyCache(max = 100_000): KeyCache {
   };
 }
 
-// The last address found valid. A record's kid and its payload's identifier name the same
-// address, so the second check is a string compare instead of a base58check decode.
+// The last address found valid and its key hash. A record's kid and its payload's identifier name
+// the same address, so the second check is a string compare instead of a base58check decode, and
+// a key hint is checked against the hash (no base58check encode of the hint's address).
 let lastValidAddress = '';
+let lastValidHash: Uint8Array = new Uint8Array(0);
 
 export function isDidIsAddress(text: unknown): boolean {
   if (typeof text !== 'string' || text.length < 25 || text.length > 40) return false;
   if (text === lastValidAddress) return true;
-  const valid = decodeAddress(text)?.version === DID_IS_VERSION;
-  if (valid) lastValidAddress = text;
+  const decoded = decodeAddress(text);
+  const valid = decoded?.version === DID_IS_VERSION;
+  if (valid) {
+    lastValidAddress = text;
+    lastValidHash = decoded.hash;
+  }
   return valid;
+}
+
+/**
+ * Whether `key` (33 bytes) is the key of the did:is `address`: HASH160(key) is the address's hash.
+ * The same answer as `addressOfKey(key) === address` (base58check is one-to-one), with the
+ * platform's SHA-256 where the verifier has one.
+ */
+function isKeyOf(key: Uint8Array, address: string, hash: (data: Uint8Array) => Uint8Array): boolean {
+  if (key.length !== 33) return false;
+  const decoded =
+    address === lastValidAddress ? { version: DID_IS_VERSION, hash: lastValidHash } : decodeAddress(address);
+  if (decoded?.version !== DID_IS_VERSION) return false;
+  return sameBytes(ripemd160(hash(key)), decoded.hash);
 }
 
 /** The address of a `did:is:<address>` identifier, or undefined. */
@@ -169,7 +189,7 @@ export function verifyDidIsJws(content: unknown, opts: VerifyOptions): VerifiedJ
     return { ...jws, address, publicKey: cached, recordId, path: 'cache' };
   }
   const hint = opts.keyHint;
-  if (hint && hint.length === 33 && safeAddress(hint) === address) {
+  if (hint && isKeyOf(hint, address, hash)) {
     if (!verifier.verifySha256(rs, singleHash, hint)) wrongKey(address);
     opts.keys?.set(address, hint);
     return { ...jws, address, publicKey: hint, recordId, path: 'hint' };
@@ -178,14 +198,6 @@ export function verifyDidIsJws(content: unknown, opts: VerifyOptions): VerifiedJ
   if (!key) wrongKey(address);
   opts.keys?.set(address, key);
   return { ...jws, address, publicKey: key, recordId, path: 'recovered' };
-}
-
-function safeAddress(key: Uint8Array): string | undefined {
-  try {
-    return addressOfKey(key);
-  } catch {
-    return undefined;
-  }
 }
 
 function wrongKey(address: string): never {

@@ -85,6 +85,27 @@ describe('p2p network between processes', () => {
     expect(result).toEqual({ echo: { q: 'ping', n: [1, 2] }, from: c.peerId });
   });
 
+  it("serves and asks a protocol with its own frame caps; without them a request keeps the host's", async () => {
+    const caps = { maxRequestBytes: 2 * 1024 * 1024, maxResponseBytes: 2 * 1024 * 1024 };
+    await a.call('handle-echo', { protocol: '/hashlock/test/bulk/1', ...caps });
+    // 1.5 MB each way: over the host's 64 KiB request and 1 MiB response caps.
+    const big = await c.call<{ echo: { pad: string } }>('request', {
+      peerId: a.peerId,
+      protocol: '/hashlock/test/bulk/1',
+      padBytes: 1_500_000,
+      ...caps,
+    });
+    expect(big.echo.pad).toHaveLength(1_500_000);
+    // Without the caps the asker refuses to send it (the host's 64 KiB), on this protocol as on any
+    // other; the hostile tests show a responder resetting a frame over its cap.
+    const tooLarge = await c.callExpectingError('request', {
+      peerId: a.peerId,
+      protocol: '/hashlock/test/bulk/1',
+      padBytes: 1_500_000,
+    });
+    expect(tooLarge).toMatchObject({ reason: 'too-large' });
+  });
+
   it('reports a protocol the peer does not serve as refused', async () => {
     const err = await c.callExpectingError('request', {
       peerId: a.peerId,

@@ -30,6 +30,11 @@ const str = (v: unknown, what: string): string => {
   return v;
 };
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
+/** A protocol's own frame caps, when the command names them. */
+const frameCaps = (c: Record<string, unknown>) => ({
+  ...(typeof c.maxRequestBytes === 'number' ? { maxRequestBytes: c.maxRequestBytes } : {}),
+  ...(typeof c.maxResponseBytes === 'number' ? { maxResponseBytes: c.maxResponseBytes } : {}),
+});
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as P2pHostOptions;
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
     'handle-echo': async (c) => {
       await host.handleRequest(str(c.protocol, 'protocol'), async (req, ctx) => ({ echo: req, from: ctx.peerId }), {
         overRelay: c.overRelay === true,
+        ...frameCaps(c),
       });
       return {};
     },
@@ -111,6 +117,7 @@ async function main(): Promise<void> {
       return host.request(str(c.peerId, 'peerId'), str(c.protocol, 'protocol'), body, {
         timeoutMs: num(c.timeoutMs, 10_000),
         overRelay: c.overRelay === true,
+        ...frameCaps(c),
       });
     },
     'request-raw': async (c) =>
