@@ -11,6 +11,7 @@ import {
   SYNC_PROTOCOL,
   SyncReply,
   SyncRequest,
+  VerifiedProofs,
   verifyProof,
 } from '../../src-shared/communities/sync.ts';
 import type { Proof } from '../../src-shared/communities/sync.ts';
@@ -31,6 +32,8 @@ const MAX_PAGES = 200;
 const REQUEST_TIMEOUT_MS = 8000;
 /** How many of our epochs, newest first, a request may try to prove to a peer that is behind. */
 const PROOF_TRIES = 8;
+/** A sync proof is made again after this long (a server takes one up to SERVE_SKEW_MS old). */
+const PROOF_REUSE_MS = 60_000;
 
 function reply(rows: readonly EnvelopeRow[], cursor: (r: EnvelopeRow) => number, limit: number): SyncReply {
   const items: Envelope[] = [];
@@ -48,6 +51,7 @@ function reply(rows: readonly EnvelopeRow[], cursor: (r: EnvelopeRow) => number,
 
 /** Answers members' requests from this node's log. */
 export function serveSync(env: Env, ingest: Ingest) {
+  const verified = new VerifiedProofs();
   return async (raw: unknown, ctx: { peerId: string }): Promise<SyncReply> => {
     const parsed = SyncRequest.safeParse(raw);
     if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Not a community sync request.');
@@ -66,7 +70,11 @@ export function serveSync(env: Env, ingest: Ingest) {
       r.topic,
       r.t,
       r.proof,
-      { keyOf: (e, b) => env.repo.epochs.keyOf(row.id, e, b), newestEpoch: env.repo.epochs.newest(row.id) },
+      {
+        keyOf: (e, b) => env.repo.epochs.keyOf(row.id, e, b),
+        newestEpoch: env.repo.epochs.newest(row.id),
+        verified,
+      },
       env.now(),
     );
     // The code goes first in the message: answers over the network carry no details.
@@ -116,6 +124,23 @@ function syncRequests(env: Env, ingest: Ingest) {
     }
   }
 
+  /** Proofs made lately, by topic, request kind and epoch: one signature serves a catch-up's pages. */
+  const proofs = new Map<string, { proof: Proof; madeAt: number }>();
+  function proofFor(topic: string, t: Unsigned['t'], e: { epoch: number; tag: string; sealedSecret: string }): Proof {
+    // Locked, nothing is reused: the secret cannot be opened, and a locked node asks nothing.
+    if (!env.unlocked()) proofs.clear();
+    const now = env.now();
+    const k = `${topic} ${t} ${e.epoch} ${e.tag}`;
+    const known = proofs.get(k);
+    // Well inside the skew a server allows (SERVE_SKEW_MS): the proof is still good when it arrives.
+    if (known && now - known.madeAt >= 0 && now - known.madeAt < PROOF_REUSE_MS) return known.proof;
+    const key = storageKeyFromSecret(env.sealer.openBytes(e.sealedSecret));
+    const proof = makeProof(topic, t, { epoch: e.epoch, branch: e.tag }, now, key);
+    if (proofs.size >= 256) proofs.delete(proofs.keys().next().value!);
+    proofs.set(k, { proof, madeAt: now });
+    return proof;
+  }
+
   /**
    * Asks with a proof of our newest epoch; a peer that has not seen it (it is behind, or was
    * removed before it) gets a proof of an older epoch we were in.
@@ -124,9 +149,7 @@ function syncRequests(env: Env, ingest: Ingest) {
     const row = env.repo.get(id);
     if (!row) return undefined;
     for (const e of env.repo.epochs.recent(id, PROOF_TRIES)) {
-      const key = storageKeyFromSecret(env.sealer.openBytes(e.sealedSecret));
-      const proof = makeProof(row.topic, body.t, { epoch: e.epoch, branch: e.tag }, env.now(), key);
-      const r = await ask(peer, { ...body, proof } as Signed);
+      const r = await ask(peer, { ...body, proof: proofFor(row.topic, body.t, e) } as Signed);
       if (r.reply || r.code !== 'unknown-epoch') return r.reply;
     }
     return undefined;

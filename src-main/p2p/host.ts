@@ -368,10 +368,11 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       };
     },
     async handleRequest(protocol, handler, opts) {
+      // Bad caps are refused before anything is registered: the protocol stays as it was.
+      checkFrameCaps(opts ?? {});
       requestHandlers.set(protocol, handler);
       if (opts?.overRelay === true) overRelay.add(protocol);
       else overRelay.delete(protocol);
-      checkFrameCaps(opts ?? {});
       if (opts?.maxRequestBytes !== undefined || opts?.maxResponseBytes !== undefined) frameCaps.set(protocol, opts);
       else frameCaps.delete(protocol);
       if (node !== undefined) await serve(node, protocol, handler);

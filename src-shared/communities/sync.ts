@@ -42,15 +42,40 @@ export function makeProof(
 }
 
 /**
+ * Signatures of proofs that checked, remembered (bounded, oldest first out): a member reuses one
+ * proof for the pages of a catch-up (it is not bound to a page, so this adds nothing a replay of
+ * it could not do within the skew), and the Schnorr check is the costly part. Only the signature
+ * is remembered: the time and the epoch of a remembered proof are judged again each time.
+ */
+export class VerifiedProofs {
+  readonly #seen = new Set<string>();
+  readonly #max: number;
+  constructor(max = 1024) {
+    this.#max = max;
+  }
+  has(k: string): boolean {
+    return this.#seen.has(k);
+  }
+  add(k: string): void {
+    if (this.#seen.size >= this.#max) this.#seen.delete(this.#seen.values().next().value!);
+    this.#seen.add(k);
+  }
+}
+
+/**
  * Whether `proof` comes from a member of a recent epoch this node knows (`keyOf`), made within the
  * skew of `now`. A removed member keeps old keys: it can fetch ciphertext of the last few epochs,
- * learning sizes and timing, nothing it can read.
+ * learning sizes and timing, nothing it can read. `verified`: signatures already checked.
  */
 export function verifyProof(
   topic: string,
   t: string,
   proof: Proof,
-  known: { keyOf: (epoch: number, branch: string) => string | undefined; newestEpoch: number },
+  known: {
+    keyOf: (epoch: number, branch: string) => string | undefined;
+    newestEpoch: number;
+    verified?: VerifiedProofs;
+  },
   now: number,
 ): Verdict {
   if (Math.abs(proof.at - now) > SERVE_SKEW_MS) return refuse('serve-time', 'the request is too old or too new');
@@ -61,7 +86,14 @@ export function verifyProof(
   if (!key) return refuse('unknown-epoch', 'this node does not know that epoch');
   try {
     const { sig, ...fields } = proof;
-    if (schnorr.verify(b64.decode(sig), proofDigest(topic, t, fields), hexToBytes(key))) return OK;
+    const digest = proofDigest(topic, t, fields);
+    // The key, the signature and what it signs: a proof with any field changed is checked afresh.
+    const memo = `${key}:${sig}:${b64.encode(digest)}`;
+    if (known.verified?.has(memo)) return OK;
+    if (schnorr.verify(b64.decode(sig), digest, hexToBytes(key))) {
+      known.verified?.add(memo);
+      return OK;
+    }
   } catch {
     // falls through to the refusal
   }
