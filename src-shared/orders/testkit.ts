@@ -141,6 +141,7 @@ export function acceptWire(
     ts: number;
     payout: string;
     refund: string;
+    feeTxid: string;
   }> = {},
   taker: TestKey = TAKER,
 ): Record<string, unknown> {
@@ -156,7 +157,7 @@ export function acceptWire(
       },
       baseAmount,
       quoteAmount: over.quoteAmount ?? fillQuote(order.price, baseAmount, order.side),
-      feeTxid: TXID_B,
+      feeTxid: over.feeTxid ?? TXID_B,
       seq: over.seq ?? 20,
       ts: over.ts ?? ARRIVAL,
     },
