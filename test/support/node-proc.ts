@@ -388,11 +388,18 @@ export class NodeProc {
     return frames;
   }
 
-  /** The last lines of node.log (read from its end: a long test's log can be large). */
+  /**
+   * The last lines of node.log (read from its end: a long test's log can be large), without the
+   * lines of the test's own API calls (a test polling a node filled its whole tail with them).
+   */
   logTail(lines = 40): string {
-    const text = this.#logSince(Math.max(0, this.#logSize() - 64 * 1024));
+    const text = this.#logSince(Math.max(0, this.#logSize() - 256 * 1024));
     if (!text) return `--- ${this.name}: no log ---`;
-    return `--- ${this.name} log ---\n${text.trim().split('\n').slice(-lines).join('\n')}`;
+    const kept = text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('"msg":"api call"'));
+    return `--- ${this.name} log ---\n${kept.slice(-lines).join('\n')}`;
   }
 
   #logSize(): number {

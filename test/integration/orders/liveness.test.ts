@@ -75,8 +75,15 @@ describe('order network liveness', () => {
     await maker.kill();
     for (const n of [sn, taker]) await goneAt(n, o.order!.id, 15_000);
     await maker.start();
-    await listedAt(taker, o.order!.id);
-    await listedAt(sn, o.order!.id);
+    // Back: it learns the service node again, announces once more, and its keepalives make any
+    // node that missed that announce pull its book. On a loaded machine this took over 20 s once
+    // (CI); the maker's own log says how far it got if it never comes.
+    try {
+      await listedAt(taker, o.order!.id, 60_000);
+      await listedAt(sn, o.order!.id, 30_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${maker.logTail(80)}`, { cause: err });
+    }
     expect((await maker.call('orders.get', { orderId: o.order!.id })).state).toBe('open');
     await maker.call('orders.cancel', { orderId: o.order!.id });
   });
