@@ -200,6 +200,11 @@ async function start(d: OrderServiceDeps, p: Parts, unsubs: Array<() => void>): 
   void p.coinLocks.reconcileAtStart();
 }
 
+async function settled<T>(out: T, locks: { reconcile(): Promise<void> }): Promise<T> {
+  await locks.reconcile();
+  return out;
+}
+
 export function createOrderService(d: OrderServiceDeps): OrderService {
   const p = buildParts(d);
   const unsubs: Array<() => void> = [];
@@ -211,9 +216,11 @@ export function createOrderService(d: OrderServiceDeps): OrderService {
       p.recovery.stop();
       for (const u of unsubs.splice(0)) u();
     },
-    makeOrder: p.making.makeOrder,
+    // A make or cancel answers once the wallet's locks agree with it, so the balances the user
+    // looks at next show the coins locked or free (the reconcile a record change queues).
+    makeOrder: async (q) => settled(await p.making.makeOrder(q), p.coinLocks),
     takeOrder: p.taking.takeOrder,
-    cancelOrder: p.making.cancelOrder,
+    cancelOrder: async (id) => settled(await p.making.cancelOrder(id), p.coinLocks),
     getOrder(orderId) {
       const rec = d.records.get(orderId);
       if (rec) return p.mine.view(rec);
