@@ -12,4 +12,5 @@ export { TEST_NETWORKS } from './config.ts';
 export { createFakeNet } from './fake-net.ts';
 export { isPrivateAddress } from './links-check.ts';
 export { createNativeVerifier } from './native-verify.ts';
-export { createSecpVerifier, isHighS } from './secp-verify.ts';
+export { createSecpVerifier } from './secp-verify.ts';
+export { isHighS } from '../../src-shared/identity/compact.ts';

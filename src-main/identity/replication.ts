@@ -6,7 +6,6 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
-import { recordIdOf } from '../../src-shared/identity/records.ts';
 import { buildReconcileSet, type ReconcileSet } from '../../src-shared/identity/reconcile-set.ts';
 import { reconcileWith, respondReconcile } from '../../src-shared/identity/reconcile.ts';
 import {
@@ -25,7 +24,6 @@ import {
   keyHintBytes,
   offenceFor,
   packFetchResponse,
-  wireId,
   type WireRecord,
 } from '../../src-shared/identity/replication.ts';
 import { addressOfDid } from '../../src-shared/identity/verify.ts';
@@ -35,7 +33,7 @@ import { peerFailure, type Offence, type P2pHost } from '../p2p/index.ts';
 import { sleep } from '../kernel/time.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
-import { nodeSha256 } from './secp-verify.ts';
+import { nodeWireIdOf } from './secp-verify.ts';
 import type { VerifyPool, VerifyResult } from './verify-pool.ts';
 
 export const LOOKUP_PROTOCOL = '/hashlock/identity/lookup/1';
@@ -276,8 +274,8 @@ export function createReplication(d: ReplicationDeps): Replication {
       }
       const asked = new Set(ask);
       for (const r of parsed.data.records) {
-        const id = recordIdOf(r.content, nodeSha256);
-        if (id === undefined || !asked.delete(wireId(id))) {
+        const id = nodeWireIdOf(r.content);
+        if (id === undefined || !asked.delete(id)) {
           penalize(peerId, 'badResponse', 'identity fetch answer holds a record that was not asked for');
           return undefined;
         }

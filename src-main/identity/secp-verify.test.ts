@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { coinsForNetwork } from '../../src-shared/coins/networks.ts';
 import { identityReason } from '../../src-shared/identity/errors.ts';
 import profiles from '../../src-shared/identity/fixtures/profiles.json' with { type: 'json' };
-import { verifyRecord } from '../../src-shared/identity/records.ts';
+import { recordIdOf, verifyRecord } from '../../src-shared/identity/records.ts';
+import { wireId } from '../../src-shared/identity/replication.ts';
+import { compactRange } from '../../src-shared/identity/compact.ts';
 import { nobleSha256Verifier, type Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
 import { createNativeVerifier } from './native-verify.ts';
-import { createSecpVerifier, loadLibsecp256k1 } from './secp-verify.ts';
+import { createSecpVerifier, loadLibsecp256k1, nodeWireIdOf } from './secp-verify.ts';
 import { testIdentity } from './testkit.ts';
 import { createVerifyPool, packResults, unpackResults, verifyBatch, type VerifyResult } from './verify-pool.ts';
 import { chainLookup } from './chains.ts';
@@ -182,6 +184,65 @@ describe('the libsecp256k1 verify port', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("Node's codecs give the answers of the portable ones", () => {
+  const portable = (content: string) => {
+    const id = recordIdOf(content);
+    return id === undefined ? undefined : wireId(id);
+  };
+
+  it("a record's wire id: every fixture, valid or not, and each way a signature part can be off", () => {
+    const valid = profiles.valid.map((f) => f.jws);
+    const [h, p, s] = valid[1]!.split('.') as [string, string, string];
+    const contents = [
+      ...valid,
+      ...profiles.invalid.map((f) => f.jws),
+      '{"revocation":"a link revocation is hashed whole"}',
+      `${h}.${p}.${s.slice(0, -1)}`, // 64 bytes and a bit
+      `${h}.${p}.${s}A`, // too long
+      `${h}.${p}.${s.slice(0, -1)}B`, // a last character with unused bits set
+      `${h}.${p}.${s.slice(0, 10)}=${s.slice(11)}`, // outside the alphabet
+      `${h}.${p}.${s.slice(0, 10)}+${s.slice(11)}`, // base64, not base64url
+      `${h}.${p}`,
+      `${h}.${p}.${s}.${s}`,
+      `${h}.ünïcödé.${s}`,
+      `..${s}`,
+      'x'.repeat(40_000),
+    ];
+    let ids = 0;
+    for (const c of contents) {
+      const expected = portable(c);
+      expect(nodeWireIdOf(c), c.slice(0, 60)).toBe(expected);
+      if (expected !== undefined) ids++;
+    }
+    expect(ids).toBeGreaterThan(valid.length); // both answers were ids, not only refusals
+  });
+
+  it("a signature's range and S: as noble's Signature.fromBytes and hasHighS judge them", () => {
+    const cases = [
+      rs(1n, 1n),
+      rs(0n, 1n),
+      rs(1n, 0n),
+      rs(N - 1n, N / 2n),
+      rs(N - 1n, N / 2n + 1n),
+      rs(N, 5n),
+      rs(5n, N),
+      rs(5n, N - 1n),
+      rs(2n ** 256n - 1n, 5n),
+      ...Array.from({ length: 20 }, (_, i) => signed(`range ${i}`).sig),
+    ];
+    for (const c of cases) {
+      let noble: 'ok' | 'high-s' | 'out-of-range';
+      try {
+        noble = secp256k1.Signature.fromBytes(c, 'compact').hasHighS() ? 'high-s' : 'ok';
+      } catch {
+        noble = 'out-of-range';
+      }
+      expect(compactRange(c), Buffer.from(c).toString('hex')).toBe(noble);
+    }
+    expect(compactRange(new Uint8Array(63))).toBe('out-of-range');
   });
 });
 

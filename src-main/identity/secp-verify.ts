@@ -3,8 +3,10 @@
 // shipped inside the package; nothing is compiled or downloaded at install). About 20 times noble
 // and 5 times OpenSSL per verification (§12). Where the binding does not load (another platform,
 // a bundle without it) the port is the OpenSSL one of native-verify.ts: same answers, slower.
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { isHighS, lowSTwin } from '../../src-shared/identity/compact.ts';
+import { MAX_RECORD_CHARS } from '../../src-shared/identity/records.ts';
 import type { Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { createNativeVerifier } from './native-verify.ts';
 
@@ -18,32 +20,6 @@ export type SecpEngine = 'libsecp256k1' | 'openssl';
 export interface SecpVerifier extends Sha256Verifier {
   /** Which library answers: libsecp256k1 when its binding loaded, else OpenSSL. */
   readonly engine: SecpEngine;
-}
-
-// n/2 of secp256k1, big-endian: an S above it is "high".
-const HALF_N = Uint8Array.from(Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex'));
-// n, to turn a high S into its low twin n - S.
-const N = Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex');
-
-/** Whether the S half of a 64-byte r‖s signature is above n/2 (the malleated twin of a low-S one). */
-export function isHighS(signature: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) {
-    const s = signature[32 + i]!;
-    if (s !== HALF_N[i]) return s > HALF_N[i]!;
-  }
-  return false;
-}
-
-/** r ‖ (n - s): the low-S twin, valid exactly when the high-S signature is (s < n is checked by the binding). */
-function lowSTwin(signature: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(signature);
-  let borrow = 0;
-  for (let i = 31; i >= 0; i--) {
-    const d = N[i]! - signature[32 + i]! - borrow;
-    borrow = d < 0 ? 1 : 0;
-    out[32 + i] = d & 0xff;
-  }
-  return out;
 }
 
 let loaded: Libsecp256k1 | null | undefined;
@@ -63,6 +39,30 @@ export function loadLibsecp256k1(): Libsecp256k1 | null {
 
 /** Node's SHA-256 (OpenSSL): several times noble's on a record's ~500 bytes. */
 export const nodeSha256 = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
+
+// 65 bytes in strict base64url: 87 characters, the last with its two unused bits zero.
+const SIGNATURE_B64URL = /^[A-Za-z0-9_-]{86}[AEIMQUYcgkosw048]$/;
+
+/**
+ * `wireId(recordIdOf(content))` with Node's codecs: the id a record will have if it verifies, as
+ * fetch messages carry it (base64url), or undefined when it is not shaped like a record. A fetch
+ * answer's records are matched to the ids asked with it on the main thread, before the workers
+ * verify them; in JS it cost ~10 µs a record (secp-verify.test.ts checks both agree).
+ */
+export function nodeWireIdOf(content: string): string | undefined {
+  if (content.length > MAX_RECORD_CHARS) return undefined;
+  if (content.startsWith('{')) return createHash('sha256').update(content).digest('base64url');
+  const first = content.indexOf('.');
+  const second = first < 0 ? -1 : content.indexOf('.', first + 1);
+  if (second < 0) return undefined;
+  const sig = content.slice(second + 1);
+  if (!SIGNATURE_B64URL.test(sig)) return undefined;
+  const rs = Buffer.from(sig, 'base64url').subarray(1).toString('base64url');
+  return createHash('sha256')
+    .update(content.slice(0, second + 1))
+    .update(rs)
+    .digest('base64url');
+}
 
 /** A port over `lib`: ECDSA over SHA-256(message), any S, false for any key or signature it cannot parse. */
 export function libsecp256k1Verifier(lib: Libsecp256k1): SecpVerifier {

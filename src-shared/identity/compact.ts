@@ -22,6 +22,54 @@ export function hash160(bytes: Uint8Array): Uint8Array {
   return ripemd160(sha256(bytes));
 }
 
+// The curve order n and n/2, big-endian.
+const N = Uint8Array.from([
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6,
+  0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+]);
+const HALF_N = Uint8Array.from([
+  0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73,
+  0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+]);
+
+/** -1, 0 or 1 as the 32 bytes of `x` from `at` compare with `y`, both big-endian. */
+function compare32(x: Uint8Array, at: number, y: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const a = x[at + i]!;
+    const b = y[i]!;
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
+const isZero32 = (x: Uint8Array, at: number) => x.subarray(at, at + 32).every((b) => b === 0);
+
+/**
+ * A 64-byte r ‖ s read by bytes: 'out-of-range' unless 0 < r, s < n, else 'high-s' when s > n/2.
+ * The same judgement as noble's Signature.fromBytes and hasHighS, without making bigints.
+ */
+export function compactRange(rs: Uint8Array): 'ok' | 'high-s' | 'out-of-range' {
+  if (rs.length !== 64) return 'out-of-range';
+  if (isZero32(rs, 0) || isZero32(rs, 32) || compare32(rs, 0, N) >= 0 || compare32(rs, 32, N) >= 0)
+    return 'out-of-range';
+  return compare32(rs, 32, HALF_N) > 0 ? 'high-s' : 'ok';
+}
+
+/** Whether the S half of a 64-byte r ‖ s is above n/2 (the malleated twin of a low-S one). */
+export const isHighS = (rs: Uint8Array): boolean => compare32(rs, 32, HALF_N) > 0;
+
+/** r ‖ (n - s): the low-S twin of a signature (valid exactly when the other is). */
+export function lowSTwin(rs: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(rs);
+  let borrow = 0;
+  for (let i = 31; i >= 0; i--) {
+    const d = N[i]! - rs[32 + i]! - borrow;
+    borrow = d < 0 ? 1 : 0;
+    out[32 + i] = d & 0xff;
+  }
+  return out;
+}
+
 /** Signs a 32-byte digest: low-S, compressed-key header. */
 export function signCompact(digest: Uint8Array, secretKey: Uint8Array): Uint8Array {
   const rec = secp256k1.sign(digest, secretKey, { prehash: false, format: 'recovered', lowS: true });
@@ -66,10 +114,21 @@ export function addressOfKey(publicKey: Uint8Array, version = DID_IS_VERSION): s
   return base58check.encode(payload);
 }
 
-/** The version byte and hash of a base58check address, or undefined when it is not one. */
-export function decodeAddress(address: string): { version: number; hash: Uint8Array } | undefined {
+// A base58check codec per SHA-256 (noble's by default; a node's native one where it passes it).
+const codecs = new WeakMap<(data: Uint8Array) => Uint8Array, typeof base58check>([[sha256, base58check]]);
+
+/**
+ * The version byte and hash of a base58check address, or undefined when it is not one. `hash`:
+ * the platform's SHA-256 for the checksum (the same answer; noble's was ~5 % of a verify worker).
+ */
+export function decodeAddress(
+  address: string,
+  hash: (data: Uint8Array) => Uint8Array = sha256,
+): { version: number; hash: Uint8Array } | undefined {
+  let codec = codecs.get(hash);
+  if (!codec) codecs.set(hash, (codec = createBase58check(hash)));
   try {
-    const bytes = base58check.decode(address);
+    const bytes = codec.decode(address);
     if (bytes.length !== 21) return undefined;
     return { version: bytes[0]!, hash: bytes.subarray(1) };
   } catch {

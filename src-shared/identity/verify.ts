@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   addressOfKey,
+  compactRange,
   decodeAddress,
   DID_IS_VERSION,
   isCompactSignatureError,
@@ -63,10 +64,13 @@ export function createKeyCache(max = 100_000): KeyCache {
 let lastValidAddress = '';
 let lastValidHash: Uint8Array = new Uint8Array(0);
 
-export function isDidIsAddress(text: unknown): boolean {
+type Hash = (data: Uint8Array) => Uint8Array;
+
+/** Whether `text` is a did:is address. `hash`: the platform's SHA-256 for the checksum, where it has one. */
+export function isDidIsAddress(text: unknown, hash: Hash = sha256): boolean {
   if (typeof text !== 'string' || text.length < 25 || text.length > 40) return false;
   if (text === lastValidAddress) return true;
-  const decoded = decodeAddress(text);
+  const decoded = decodeAddress(text, hash);
   const valid = decoded?.version === DID_IS_VERSION;
   if (valid) {
     lastValidAddress = text;
@@ -80,10 +84,10 @@ export function isDidIsAddress(text: unknown): boolean {
  * The same answer as `addressOfKey(key) === address` (base58check is one-to-one), with the
  * platform's SHA-256 where the verifier has one.
  */
-function isKeyOf(key: Uint8Array, address: string, hash: (data: Uint8Array) => Uint8Array): boolean {
+function isKeyOf(key: Uint8Array, address: string, hash: Hash): boolean {
   if (key.length !== 33) return false;
   const decoded =
-    address === lastValidAddress ? { version: DID_IS_VERSION, hash: lastValidHash } : decodeAddress(address);
+    address === lastValidAddress ? { version: DID_IS_VERSION, hash: lastValidHash } : decodeAddress(address, hash);
   if (decoded?.version !== DID_IS_VERSION) return false;
   return sameBytes(ripemd160(hash(key)), decoded.hash);
 }
@@ -117,10 +121,10 @@ export interface VerifiedJws extends ParsedJws {
 
 const HEADER_MEMBERS = new Set(['alg', 'typ', 'kid']);
 
-function kidAddress(kid: unknown, didUrl: boolean): string {
+function kidAddress(kid: unknown, didUrl: boolean, sha: Hash): string {
   if (typeof kid !== 'string') fail('KID_INVALID', 'the header has no kid');
   if (!didUrl) {
-    if (!isDidIsAddress(kid)) fail('KID_INVALID', `kid ${JSON.stringify(kid.slice(0, 64))} is not a did:is address`);
+    if (!isDidIsAddress(kid, sha)) fail('KID_INVALID', `kid ${JSON.stringify(kid.slice(0, 64))} is not a did:is address`);
     return kid;
   }
   const hash = kid.indexOf('#');
@@ -131,7 +135,7 @@ function kidAddress(kid: unknown, didUrl: boolean): string {
   return address;
 }
 
-function checkHeader(header: Record<string, unknown>, opts: VerifyOptions): string {
+function checkHeader(header: Record<string, unknown>, opts: VerifyOptions, hash: Hash): string {
   if (header.alg !== 'ES256K') fail('ALG_UNSUPPORTED', `alg ${JSON.stringify(header.alg)} is not ES256K`);
   if (header.typ !== undefined && header.typ !== 'JWT') fail('HEADER_INVALID', 'typ must be JWT when present');
   for (const member of Object.keys(header)) {
@@ -139,7 +143,7 @@ function checkHeader(header: Record<string, unknown>, opts: VerifyOptions): stri
       fail('HEADER_INVALID', `header member "${member.slice(0, 32)}" is not allowed`);
     }
   }
-  return kidAddress(header.kid, opts.kidIsDidUrl === true);
+  return kidAddress(header.kid, opts.kidIsDidUrl === true, hash);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -165,22 +169,18 @@ function recoverKey(digest: Uint8Array, signature: Uint8Array, address: string):
 /** Parses `content` and checks its signature against the address in its kid. Throws IdentityError. */
 export function verifyDidIsJws(content: unknown, opts: VerifyOptions): VerifiedJws {
   const jws = parseCompactJws(content, opts.maxChars);
-  const address = checkHeader(jws.header, opts);
+  const verifier = opts.verifier ?? nobleSha256Verifier;
+  const hash = verifier.sha256 ?? sha256;
+  const address = checkHeader(jws.header, opts, hash);
   const sig = jws.signature;
   if (sig.length !== 65) fail('SIGNATURE_MALFORMED', `a did:is signature is 65 bytes, not ${sig.length}`);
   if (sig[0]! < 31 || sig[0]! > 34) {
     fail('SIGNATURE_MALFORMED', `signature header byte ${sig[0]} is not a compressed-key header (31–34)`);
   }
   const rs = sig.subarray(1);
-  let parsed;
-  try {
-    parsed = secp256k1.Signature.fromBytes(rs, 'compact');
-  } catch {
-    fail('SIGNATURE_MALFORMED', 'r or s is out of range');
-  }
-  if (parsed.hasHighS()) fail('SIGNATURE_HIGH_S', 'the signature has a high S (its low-S twin is the valid one)');
-  const verifier = opts.verifier ?? nobleSha256Verifier;
-  const hash = verifier.sha256 ?? sha256;
+  const range = compactRange(rs);
+  if (range === 'out-of-range') fail('SIGNATURE_MALFORMED', 'r or s is out of range');
+  if (range === 'high-s') fail('SIGNATURE_HIGH_S', 'the signature has a high S (its low-S twin is the valid one)');
   const singleHash = hash(asciiBytes(jws.signingInput));
   const recordId = bytesToHex(hash(asciiBytes(`${jws.signingInput}.${b64urlFromBytes(rs)}`)));
   const cached = opts.keys?.get(address);
