@@ -169,6 +169,30 @@ export interface AskDeps {
   onBytes?(direction: 'in' | 'out', n: number): void;
 }
 
+/** A yamux stream's receive window when it opens: the spec's 256 KiB, which both ends assume. */
+const YAMUX_INITIAL_WINDOW = 256 * 1024;
+/** The largest window @chainsafe/libp2p-yamux grows a stream's to. */
+const YAMUX_MAX_WINDOW = 16 * 1024 * 1024;
+
+/**
+ * Lets the peer send up to `bytes` on a stream this node opened without waiting for us: one yamux
+ * window update (which any yamux peer honours), instead of 256 KiB a round trip. An answer of a
+ * few MB otherwise stalls whenever this node's thread is busy (the peer waits for each window
+ * update): a 100,000-record identity join took 12-13 s with the default window, ~11 s with the
+ * whole answer granted (docs/p2p.md). Only for answers we asked for and cap ourselves; a peer's
+ * requests keep the default window. False where the stream is not a yamux stream of the shape
+ * this knows (the default window then stays: slower, still correct).
+ */
+export function widenReceiveWindow(stream: Stream, bytes: number): boolean {
+  const s = stream as unknown as { recvWindow?: unknown; sendWindowUpdate?: unknown };
+  if (typeof s.recvWindow !== 'number' || typeof s.sendWindowUpdate !== 'function') return false;
+  const want = Math.min(bytes, YAMUX_MAX_WINDOW);
+  if (want <= Math.max(s.recvWindow, YAMUX_INITIAL_WINDOW)) return false;
+  s.recvWindow = want;
+  (s.sendWindowUpdate as () => void).call(stream);
+  return true;
+}
+
 /** Sends `requestBytes` and returns the answer's body; throws peerRequestError otherwise. */
 export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps: AskDeps): Promise<unknown> {
   const signal = AbortSignal.timeout(deps.timeoutMs);
@@ -183,6 +207,7 @@ export async function askPeer(requestBytes: Uint8Array, peerLabel: string, deps:
   }
   let frame: Uint8Array;
   try {
+    widenReceiveWindow(stream, deps.maxResponseBytes + 16);
     const lp = lpStream(stream, { maxDataLength: deps.maxResponseBytes, maxBufferSize: deps.maxResponseBytes + 16 });
     await lp.write(requestBytes, { signal });
     deps.onBytes?.('out', requestBytes.length);
