@@ -2,7 +2,6 @@
 // pair): the peer is granted the room in one window update and sends a whole large answer without
 // waiting for us; the default window makes it wait after 256 KiB. Also what it leaves alone.
 import { yamux } from '@chainsafe/libp2p-yamux';
-import { defaultLogger } from '@libp2p/logger';
 import { multiaddrConnectionPair } from '@libp2p/utils';
 import type { Stream, StreamMuxer } from '@libp2p/interface';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +17,7 @@ afterEach(async () => {
 /** A stream this side opened and the peer's end of it, over two real yamux muxers. */
 async function pair(): Promise<{ ours: Stream; theirs: Stream }> {
   const [a, b] = multiaddrConnectionPair();
-  const factory = yamux()({ logger: defaultLogger() });
+  const factory = yamux()();
   const local = factory.createStreamMuxer(a);
   const remote = factory.createStreamMuxer(b);
   muxers.push(local, remote);
