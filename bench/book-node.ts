@@ -97,6 +97,11 @@ async function main(): Promise<void> {
     info: async () => ({ peerId: host.peerId, addrs: host.listenAddrs() }),
     dial: async (c) => ({ peerId: await host.dial(c.addr as string) }),
     peers: async () => host.peers().length,
+    /** CPU time of this process so far (user + system), in ms. */
+    cpu: async () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    },
     /** Makes `count` orders, lists each here and publishes it; answers with each id and the time it was sent. */
     publish: async (c) => {
       const sent: Array<{ id: string; t: number }> = [];

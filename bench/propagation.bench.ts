@@ -6,8 +6,9 @@
 // announce's size on a topic with no book and no validation beyond the host's own, paced the same.
 // Each round runs both, back to back (the order alternates between rounds, so a load that drifts
 // weighs on both alike), and reports each one's median, p90, p99 and max over every (message,
-// node) pair and our/raw ratios; the load average is taken with every round. Writes
-// bench/results/propagation.json.
+// node) pair and our/raw ratios; the load average is taken with every round, and the CPU time of
+// every process during each pass. Writes bench/results/propagation.json.
+// PROP_PROF=dir: every node writes a CPU profile there.
 //   npx node bench/propagation.bench.ts [--nodes 8] [--rounds 1]      or      npm run bench -- propagation
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,6 +39,8 @@ const loadavg = () => os.loadavg().map(round2);
 
 /** Publishes `count` messages of `kind` from the first node and waits until every other node has each (15 s at most). */
 async function pass(procs: BookProc[], kind: Kind, count: number, from: number, gapMs: number, bytes: number) {
+  const cpu = async () => (await Promise.all(procs.map((p) => p.call<number>('cpu')))).reduce((a, b) => a + b, 0);
+  const cpuBefore = await cpu();
   const sent = await procs[0]!.call<Array<{ id: string; t: number }>>(kind === 'raw' ? 'rawPublish' : 'publish', {
     count,
     from,
@@ -58,9 +61,13 @@ async function pass(procs: BookProc[], kind: Kind, count: number, from: number, 
       else latencies.push(t - s.t);
     }
   }
+  // CPU of all the processes from the first publish until every node had every message (or the
+  // deadline), the bench's polls of them included: how much work a message costs the whole mesh.
+  const cpuMs = Math.round((await cpu()) - cpuBefore);
   latencies.sort((a, b) => a - b);
   return {
     pairs: sent.length * receivers.length,
+    cpuMs,
     delivered: latencies.length,
     missing,
     latencyMs: {
@@ -84,7 +91,10 @@ export async function run(opts: PropagationOptions = {}) {
   const gapMs = opts.gapMs ?? 100;
   const rounds = opts.rounds ?? 3;
   const random = seededRandom(7);
-  const procs = Array.from({ length: n }, () => new BookProc());
+  const procs = Array.from(
+    { length: n },
+    () => new BookProc(process.env.PROP_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROP_PROF}`] : []),
+  );
   try {
     await Promise.all(procs.map((p) => p.ready()));
     let links = 0;
@@ -145,6 +155,7 @@ export async function run(opts: PropagationOptions = {}) {
         rawMs: [x.raw.latencyMs.median, x.raw.latencyMs.p99],
         oursMs: [x.announce.latencyMs.median, x.announce.latencyMs.p99],
         ratio: [x.ratio.median, x.ratio.p99],
+        cpuMs: { raw: x.raw.cpuMs, ours: x.announce.cpuMs },
         delivered: `${x.raw.delivered}/${x.raw.pairs} raw, ${x.announce.delivered}/${x.announce.pairs} ours`,
         loadavg: x.loadavgAfter,
       })),

@@ -3,7 +3,7 @@
 // asks the origin for a snapshot when it names orders we miss), a cancel removes and tombstones
 // one, a hold shrinks or removes one. Gossip is typed, size-checked and rate-limited first, and
 // checked inside gossipsub's validation (checkGossip), so what the book refuses is not forwarded;
-// an announce's listing waits until gossipsub has forwarded it (docs/orders.md "Benchmarks").
+// an announce is listed when gossipsub delivers it (docs/orders.md "Benchmarks").
 import { wireForm } from '../../src-shared/protocol/canonical.ts';
 import type { OrderMessageType } from '../../src-shared/protocol/orders.ts';
 import type { KeyedRateLimiter } from '../../src-shared/protocol/rate-limit.ts';
@@ -150,7 +150,7 @@ export function gossipVerdict(reason: RefusalReason): GossipVerdict {
  * A gossip payload, inside gossipsub's validation (before it is delivered or forwarded): typed
  * and size-checked, announces rate-limited per origin, then validated (signatures included);
  * refusals are scored. A keepalive, cancel or hold is applied here; a valid announce is kept for
- * onGossip, which lists it once gossipsub has forwarded it.
+ * onGossip, which lists it when gossipsub delivers it.
  */
 export function checkGossip(c: IngestCtx, m: GossipMessage): GossipVerdict {
   const { from, data } = m;
@@ -175,13 +175,16 @@ export function checkGossip(c: IngestCtx, m: GossipMessage): GossipVerdict {
   return 'accept';
 }
 
-/** A gossip message checkGossip accepted: an announce is listed after gossipsub's forward (same tick). */
+/**
+ * A gossip message checkGossip accepted: an announce is listed at once, on delivery (gossipsub
+ * delivers, then forwards, in one turn; the listing costs the forward ~20 µs). Listing it after
+ * the forward made every node's listing wait for its own forward, and the bench's median ~10 ms
+ * more behind raw gossipsub (docs/orders.md "Benchmarks").
+ */
 export function onGossip(c: IngestCtx, m: GossipMessage): void {
   const order = c.checked.get(m.data);
   if (order === undefined) return;
   c.checked.delete(m.data);
-  queueMicrotask(() => {
-    const v = listChecked(c, order);
-    if (!v.ok && v.reason !== 'duplicate') c.d.log.info('checked order not listed', { id: order.id, reason: v.reason });
-  });
+  const v = listChecked(c, order);
+  if (!v.ok && v.reason !== 'duplicate') c.d.log.info('checked order not listed', { id: order.id, reason: v.reason });
 }

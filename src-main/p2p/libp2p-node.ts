@@ -19,6 +19,19 @@ export const DHT_PROTOCOL = '/hashlock/kad/1.0.0';
 /** Room for gossipsub's own framing and piggybacked control messages around one payload. */
 const GOSSIP_FRAME_OVERHEAD = 256 * 1024;
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A gossip message's origin and sequence number, the two fields its id is made of under
+ * StrictSign, read before anything is checked. Without it gossipsub checks the signature of every
+ * copy a node receives (one per mesh peer that forwards it) before it finds the copy is a
+ * duplicate. An id enters the cache only once a copy with it passed the signature check, so a
+ * forged copy that arrives first cannot keep the real one out.
+ */
+export function gossipFastId(m: { from?: Uint8Array; seqno?: Uint8Array }): string {
+  return `${Buffer.from(m.from ?? NO_BYTES).toString('base64')}.${Buffer.from(m.seqno ?? NO_BYTES).toString('base64')}`;
+}
+
 export type Services = {
   identify: Identify;
   ping: Ping;
@@ -74,6 +87,9 @@ export async function createLibp2pNode(p: NodeParts): Promise<Libp2p<Services>> 
         fallbackToFloodsub: false,
         doPX: false,
         maxInboundDataLength: p.limits.maxGossipBytes + GOSSIP_FRAME_OVERHEAD,
+        // Copies of a message already taken are known by origin and sequence number before its
+        // signature is checked again (docs/p2p.md "Gossip duplicates").
+        fastMsgIdFn: gossipFastId,
         // Gossipsub scores down more than 10 peers on one IP (Sybil defence); on a loopback devnet
         // every peer is 127.0.0.1, and past 10 peers they were graylisted and gossip stopped.
         ...(p.allowPrivateAddrs === false
