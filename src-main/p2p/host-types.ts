@@ -90,6 +90,12 @@ export interface P2pHost {
    * swap can redial the peer through its other relay when one goes away.
    */
   knownAddrs(peerId: string): Promise<string[]>;
+  /**
+   * Asks the DHT where the peer is now (a few seconds at most): the addresses it gives, direct
+   * ones first, or [] when it does not know the peer. For a peer none of whose known addresses
+   * answers (it restarted elsewhere, or its relay changed).
+   */
+  lookupAddrs(peerId: string): Promise<string[]>;
   /** Whether others can reach this node, and how (docs/p2p.md "Reachability shown to users"). */
   reachability(): Reachability;
   /**

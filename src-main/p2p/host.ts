@@ -26,7 +26,7 @@ import {
   type Offence,
 } from './limits.ts';
 import { createPathTracker, isCircuitAddr, readReachability } from './paths.ts';
-import { openRequestStream } from './streams.ts';
+import { findPeerAddrs, openRequestStream } from './streams.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
 import { createDht } from './dht.ts';
 import { createTrafficCounts } from './traffic.ts';
@@ -413,6 +413,12 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
         if (err instanceof ApiError) throw err;
         return [];
       }
+    },
+    async lookupAddrs(peerId) {
+      const n = started();
+      const found = await findPeerAddrs(n, parsePeerId(peerId), AbortSignal.timeout(limits.requestTimeoutMs), log);
+      const addrs = found ?? [];
+      return [...addrs.filter((a) => !isCircuitAddr(a)), ...addrs.filter(isCircuitAddr)];
     },
     reachability: () =>
       readReachability({

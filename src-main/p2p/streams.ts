@@ -15,20 +15,31 @@ async function circuitsKnown(n: Libp2p, target: PeerId): Promise<boolean> {
 }
 
 /**
- * Asks the DHT for the peer's addresses now (not the cached ones: those are what failed) and
- * stores them; true when that taught us a circuit to dial.
+ * Asks the DHT for the peer's addresses now (not the cached ones: those are what failed); libp2p
+ * stores what it learns in the peer store. The addresses found, or undefined when the DHT did not
+ * find the peer within LOOKUP_MS.
  */
-async function learnCircuits(n: Libp2p, target: PeerId, signal: AbortSignal, log: P2pLog): Promise<boolean> {
+export async function findPeerAddrs(
+  n: Libp2p,
+  target: PeerId,
+  signal: AbortSignal,
+  log: P2pLog,
+): Promise<string[] | undefined> {
   try {
-    await n.peerRouting.findPeer(target, {
+    const found = await n.peerRouting.findPeer(target, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(LOOKUP_MS)]),
       useCache: false,
     });
+    return found.multiaddrs.map((a) => a.toString());
   } catch (err) {
     log.info('the DHT did not know where the peer is', { peerId: target.toString(), error: (err as Error).message });
-    return false;
+    return undefined;
   }
-  return circuitsKnown(n, target);
+}
+
+/** The DHT asked for the peer now; true when that taught us a circuit to dial. */
+async function learnCircuits(n: Libp2p, target: PeerId, signal: AbortSignal, log: P2pLog): Promise<boolean> {
+  return (await findPeerAddrs(n, target, signal, log)) !== undefined && circuitsKnown(n, target);
 }
 
 export async function openRequestStream(

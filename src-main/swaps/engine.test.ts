@@ -51,6 +51,7 @@ function bridge() {
       return other;
     },
     knownAddrs: async () => [],
+    lookupAddrs: async () => [],
   });
   return { host, sent, handlers, silenceTaker: () => (takerAnswers = false) };
 }

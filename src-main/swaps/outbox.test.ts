@@ -90,6 +90,48 @@ describe('swap outbox: delivery', () => {
     expect(bodies(p2p)).toEqual(['swap.makerClaimed']);
   });
 
+  it('asks the DHT where a peer is when none of its addresses answers, and dials what it learns', async () => {
+    const p2p = fakeP2p([]);
+    const moved = '/ip4/127.0.0.1/tcp/4999';
+    p2p.dht.set(PEER, [moved, '/ip4/127.0.0.1/tcp/4001']); // the old address again: not dialled twice
+    p2p.dialable.add(`${moved}/p2p/${PEER}`);
+    const { outbox } = setup(p2p);
+    const live = makerLive(MAKER_PATH.claiming); // recorded /ip4/127.0.0.1/tcp/4001: the peer is gone from it
+    outbox.push(live, claimed);
+    await settle();
+    await outbox.pump(live);
+    expect(p2p.lookups).toEqual([PEER]);
+    expect(p2p.dials).toEqual([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`, `${moved}/p2p/${PEER}`]);
+    expect(bodies(p2p)).toEqual(['swap.makerClaimed']);
+  });
+
+  it('looks a vanished peer up on the DHT at most once a minute, however often it retries', async () => {
+    const p2p = fakeP2p([]);
+    let now = 0;
+    let tries = 0;
+    const peers = p2p.peers;
+    p2p.peers = () => (++tries > 40 ? [{ peerId: PEER, addrs: [] }] : peers());
+    const sent: SwapEvent[] = [];
+    const outbox = createOutbox({
+      p2p,
+      log: recordingLog(),
+      background: (task) => void task.catch(() => undefined),
+      isRunning: () => true,
+      send: async (_live, event) => void sent.push(event),
+      settle: () => undefined,
+      sleep: async (ms) => void (now += ms),
+      now: () => now,
+    });
+    const live = makerLive(MAKER_PATH.claiming);
+    outbox.push(live, claimed);
+    await outbox.pump(live);
+    await settle();
+    // ~20 tries over ~80 s of backoff: the DHT was asked at the first and once the minute had passed.
+    expect(now).toBeGreaterThan(60_000);
+    expect(p2p.lookups).toEqual([PEER, PEER]);
+    expect(bodies(p2p)).toEqual(['swap.makerClaimed']);
+  });
+
   it('waits without sending while the peer cannot be reached, then sends once it connects', async () => {
     const p2p = fakeP2p([]);
     const { outbox, sleeps } = setup(p2p);

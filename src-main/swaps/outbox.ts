@@ -13,7 +13,7 @@ import type { Background, Live } from './durable.ts';
 import { SWAP_PROTOCOL } from './protocol.ts';
 
 export interface OutboxDeps {
-  p2p: Pick<P2pHost, 'request' | 'ban' | 'peers' | 'dial' | 'knownAddrs'>;
+  p2p: Pick<P2pHost, 'request' | 'ban' | 'peers' | 'dial' | 'knownAddrs' | 'lookupAddrs'>;
   log: Logger;
   background: Background;
   isRunning(): boolean;
@@ -24,6 +24,7 @@ export interface OutboxDeps {
   /** How long a peer that broke the protocol is refused; default the p2p host's. */
   banMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 export interface Outbox {
@@ -73,33 +74,58 @@ export function refusalWords(err: Error): string {
 
 const isConnected = (p2p: OutboxDeps['p2p'], peerId: string): boolean => p2p.peers().some((p) => p.peerId === peerId);
 
+/** A peer none of whose addresses answers is looked up on the DHT at most this often. */
+const LOOKUP_EVERY_MS = 60_000;
+
 /**
  * Messages go only over an open connection, redialing the peer when there is none: at what it
  * advertises now (its direct addresses, then its circuits on each relay it holds a reservation on,
- * so a relay that went away is replaced by its other one), then at what the swap recorded. Never
- * a dial by bare peer id: with no address known, libp2p 3.3 starts a peer routing lookup whose
- * dial never ends, and every later dial to that peer joins it.
+ * so a relay that went away is replaced by its other one), then at what the swap recorded; when
+ * none of those answers (the peer restarted on other addresses, or behind other relays), at what
+ * the DHT says it has now, at most once a minute per peer (`lookups`). Never a dial by bare peer
+ * id: with no address known, libp2p 3.3 starts a peer routing lookup whose dial never ends, and
+ * every later dial to that peer joins it.
  */
-async function reach(p2p: OutboxDeps['p2p'], peerId: string, peerAddrs?: readonly string[]): Promise<boolean> {
+async function reach(
+  p2p: OutboxDeps['p2p'],
+  peerId: string,
+  peerAddrs: readonly string[] | undefined,
+  lookups: { last: Map<string, number>; now: () => number },
+): Promise<boolean> {
   if (isConnected(p2p, peerId)) return true;
   const known = await p2p.knownAddrs(peerId).catch(() => []);
   const bare = (a: string) => (a.endsWith(`/p2p/${peerId}`) ? a.slice(0, -`/p2p/${peerId}`.length) : a);
-  const addrs = [...new Set([...known, ...(peerAddrs ?? [])].map(bare))].slice(0, 16);
-  if (addrs.length === 0) return false;
-  try {
-    await p2p.dial(addrs.map((a) => `${a}/p2p/${peerId}`));
-    return true;
-  } catch {
-    // wait for the peer (or its bootstrap) to connect to us, or for the next try
-    return isConnected(p2p, peerId);
+  const tried = new Set([...known, ...(peerAddrs ?? [])].map(bare));
+  const dial = async (addrs: readonly string[]): Promise<boolean> => {
+    if (addrs.length === 0) return false;
+    try {
+      await p2p.dial(addrs.slice(0, 16).map((a) => `${a}/p2p/${peerId}`));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (await dial([...tried])) return true;
+  const last = lookups.last.get(peerId);
+  if (last === undefined || lookups.now() - last >= LOOKUP_EVERY_MS) {
+    lookups.last.set(peerId, lookups.now());
+    const found = (await p2p.lookupAddrs(peerId).catch(() => [])).map(bare).filter((a) => !tried.has(a));
+    if (await dial(found)) return true;
   }
+  // wait for the peer (or its bootstrap) to connect to us, or for the next try
+  return isConnected(p2p, peerId);
 }
 
 /** Tries the first message once: sent, dropped (the peer refused it for good), or failed (try again later). */
-async function deliverFirst(d: OutboxDeps, live: Live, box: Box): Promise<'sent' | 'dropped' | 'failed'> {
+async function deliverFirst(
+  d: OutboxDeps,
+  live: Live,
+  box: Box,
+  lookups: Parameters<typeof reach>[3],
+): Promise<'sent' | 'dropped' | 'failed'> {
   const m = box.messages[0]!;
   try {
-    if (!(await reach(d.p2p, live.context.peerId, live.context.peerAddrs)))
+    if (!(await reach(d.p2p, live.context.peerId, live.context.peerAddrs, lookups)))
       throw peerRequestError('unreachable', `not connected to ${live.context.peerId}`);
     // Swap messages are small: they run over a relayed connection too (docs/p2p.md).
     await d.p2p.request(live.context.peerId, SWAP_PROTOCOL, encodeSwapMessage(m), {
@@ -125,6 +151,7 @@ async function deliverFirst(d: OutboxDeps, live: Live, box: Box): Promise<'sent'
 export function createOutbox(d: OutboxDeps): Outbox {
   const boxes = new WeakMap<Live, Box>();
   const sleep = d.sleep ?? realSleep;
+  const lookups = { last: new Map<string, number>(), now: d.now ?? Date.now };
   const boxOf = (live: Live): Box => {
     let box = boxes.get(live);
     if (!box) boxes.set(live, (box = { messages: [], sending: false }));
@@ -138,7 +165,7 @@ export function createOutbox(d: OutboxDeps): Outbox {
     let failures = 0;
     try {
       while (d.isRunning() && box.messages.length > 0) {
-        const outcome = await deliverFirst(d, live, box);
+        const outcome = await deliverFirst(d, live, box, lookups);
         if (outcome === 'sent') failures = 0;
         if (outcome !== 'failed') continue;
         failures += 1;
@@ -189,7 +216,7 @@ export function createOutbox(d: OutboxDeps): Outbox {
       if (!box.sending && box.messages.length === 0) d.background(punish(live), 'ban', live.id);
     },
     breach,
-    reach: (peerId) => reach(d.p2p, peerId),
+    reach: (peerId) => reach(d.p2p, peerId, undefined, lookups),
     addrsOf(peerId) {
       const peer = d.p2p.peers().find((p) => p.peerId === peerId);
       return [...new Set((peer?.addrs ?? []).map((a) => a.replace(/\/p2p\/[^/]+$/, '')))].slice(0, MAX_ADDRS);

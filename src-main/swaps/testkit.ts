@@ -127,10 +127,15 @@ export interface FakeP2p {
   dialable: Set<string>;
   /** What each peer advertises (knownAddrs), without its /p2p part. */
   advertised: Map<string, string[]>;
+  /** What the DHT says of each peer now (lookupAddrs), without its /p2p part. */
+  dht: Map<string, string[]>;
+  /** Peers looked up on the DHT, in order. */
+  lookups: string[];
   peers(): PeerInfo[];
   /** Tries the addresses in turn, as libp2p does, recording each. */
   dial(addr: string | readonly string[]): Promise<string>;
   knownAddrs(peerId: string): Promise<string[]>;
+  lookupAddrs(peerId: string): Promise<string[]>;
   request(peerId: string, protocol: string, body: unknown): Promise<unknown>;
   ban(peerId: string, reason: string, ms?: number): Promise<void>;
   isBanned(peerId: string): boolean;
@@ -146,6 +151,8 @@ export function fakeP2p(connected: string[] = [PEER]): FakeP2p {
     answers: [],
     dialable: new Set(),
     advertised: new Map(),
+    dht: new Map(),
+    lookups: [],
     peers: () => p.connectedPeers,
     async dial(addrs) {
       for (const addr of typeof addrs === 'string' ? [addrs] : addrs) {
@@ -158,6 +165,10 @@ export function fakeP2p(connected: string[] = [PEER]): FakeP2p {
       throw new Error('dial failed');
     },
     knownAddrs: async (peerId) => p.advertised.get(peerId) ?? [],
+    async lookupAddrs(peerId) {
+      p.lookups.push(peerId);
+      return p.dht.get(peerId) ?? [];
+    },
     async request(peerId, protocol, body) {
       p.requests.push({ peerId, protocol, body });
       const answer = p.answers.length > 0 ? p.answers.shift() : { ok: true };

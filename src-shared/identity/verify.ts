@@ -124,7 +124,8 @@ const HEADER_MEMBERS = new Set(['alg', 'typ', 'kid']);
 function kidAddress(kid: unknown, didUrl: boolean, sha: Hash): string {
   if (typeof kid !== 'string') fail('KID_INVALID', 'the header has no kid');
   if (!didUrl) {
-    if (!isDidIsAddress(kid, sha)) fail('KID_INVALID', `kid ${JSON.stringify(kid.slice(0, 64))} is not a did:is address`);
+    if (!isDidIsAddress(kid, sha))
+      fail('KID_INVALID', `kid ${JSON.stringify(kid.slice(0, 64))} is not a did:is address`);
     return kid;
   }
   const hash = kid.indexOf('#');
