@@ -63,7 +63,10 @@ export interface SwapEngineDeps {
   settings: SettingsRepo;
   vault: Pick<Vault, 'status' | 'swapPublicKey' | 'signSwapDigest'>;
   wallets: Pick<WalletService, 'rpc' | 'newAddress' | 'balanceUnits' | 'feeEstimate'>;
-  p2p: Pick<P2pHost, 'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial' | 'knownAddrs' | 'lookupAddrs'>;
+  p2p: Pick<
+    P2pHost,
+    'peerId' | 'handleRequest' | 'request' | 'ban' | 'isBanned' | 'peers' | 'dial' | 'knownAddrs' | 'lookupAddrs'
+  >;
   log: Logger;
   /** The user's risk setting: least confirmations on this coin (read when a swap starts); default the coin's. */
   confirmations?: (ticker: string) => number | undefined;
