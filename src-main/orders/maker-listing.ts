@@ -13,7 +13,7 @@ import type { ServiceNodeRegistry } from '../servicenode/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { LimitSpec } from './maker-post.ts';
 import type { BookEvent, NetworkBook } from './network-book.ts';
-import { publishMessage, vaultSigner, type SeqCounter } from './net.ts';
+import { publishMessage, publishUntilHeard, vaultSigner, type SeqCounter } from './net.ts';
 import { LISTING_ALIVE, type OrderRecord, type RecordStore } from './records.ts';
 
 export interface ListingDeps {
@@ -26,6 +26,8 @@ export interface ListingDeps {
   log: Logger;
   now: () => number;
   place: (spec: LimitSpec) => Promise<OrderRecord>;
+  /** The maker is started (announces are tried again only while it is). */
+  running: () => boolean;
 }
 
 export interface Listing {
@@ -117,7 +119,13 @@ function reannounce(d: ListingDeps): void {
     const announce = { type: 'order.announce' as const, order: rec.order };
     const v = d.book.ingest('order.announce', announce, null);
     if (!v.ok) continue; // its service node is not known yet: tried again when the list changes
-    void publishMessage(d.p2p, marketTopic(rec.base, rec.quote), announce, d.log);
+    // Right after a start the node may know no peer on the topic yet: a publish then reaches nobody
+    // and the order would come back only with the next keepalive's snapshot pull (30 s).
+    const live = () => {
+      const now = d.records.get(rec.id);
+      return d.running() && now !== undefined && LISTING_ALIVE.includes(now.state);
+    };
+    void publishUntilHeard(d.p2p, marketTopic(rec.base, rec.quote), announce, d.log, live);
     d.log.info('order announced again', { orderId: rec.id });
   }
 }

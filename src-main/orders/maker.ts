@@ -60,7 +60,8 @@ export interface Maker {
 
 export function createMaker(d: MakerDeps): Maker {
   const { place } = createPosting(d);
-  const listing = createListing({ ...d, place });
+  let started = false;
+  const listing = createListing({ ...d, place, running: () => started });
   const accepts = createAccepts({ ...d, release: listing.release });
   const unsubs: Array<() => void> = [];
   let timer: NodeJS.Timeout | undefined;
@@ -78,9 +79,11 @@ export function createMaker(d: MakerDeps): Maker {
       timer = setInterval(listing.sendKeepalives, d.keepaliveMs);
       timer.unref();
       accepts.resumeAcks();
+      started = true;
       listing.reannounce();
     },
     stop() {
+      started = false;
       clearInterval(timer);
       accepts.stop();
       for (const u of unsubs.splice(0)) u();

@@ -92,6 +92,37 @@ export async function publishMessage(
   }
 }
 
+/** How often, and how many times, a message nobody received is published again. */
+export const UNHEARD_RETRY_MS = 2_000;
+export const UNHEARD_TRIES = 15;
+
+/**
+ * Publishes until at least one peer receives the message: a node that has just started (or just
+ * got its first connection) knows no peer on the topic until gossipsub has exchanged
+ * subscriptions, and a publish then reaches nobody without failing. Tried again every
+ * UNHEARD_RETRY_MS, at most UNHEARD_TRIES times, while `wanted()` (the order is still live, the
+ * node still running). True once a peer got it.
+ */
+export async function publishUntilHeard(
+  p2p: Pick<P2pHost, 'publish'>,
+  topic: string,
+  msg: { type: OrderMessageType },
+  log: Logger,
+  wanted: () => boolean,
+  wait: (ms: number) => Promise<void> = sleep,
+): Promise<boolean> {
+  for (let i = 0; i < UNHEARD_TRIES && wanted(); i++) {
+    if (i > 0) await wait(UNHEARD_RETRY_MS);
+    if (!wanted()) return false;
+    try {
+      if ((await p2p.publish(topic, encodeOrderMessage(msg))).recipients > 0) return true;
+    } catch (err) {
+      log.warn('could not publish an order-network message', { type: msg.type, topic, error: errorText(err) });
+    }
+  }
+  return false;
+}
+
 export interface PeerScorer {
   /** Counts a refusal against the peer that sent it; honest-looking refusals (offenceFor null) cost nothing. */
   refused(peerId: string, reason: RefusalReason, detail: string): void;

@@ -75,11 +75,14 @@ describe('order network liveness', () => {
     await maker.kill();
     for (const n of [sn, taker]) await goneAt(n, o.order!.id, 15_000);
     await maker.start();
-    // Back: it learns the service node again, announces once more, and its keepalives make any
-    // node that missed that announce pull its book. On a loaded machine this took over 20 s once
-    // (CI); the maker's own log says how far it got if it never comes.
+    const back = Date.now();
+    // Back: it learns the service node again and announces once more, again every 2 s until a peer
+    // on the topic gets it; its keepalives make any node that missed that announce pull its book.
+    // On a loaded machine this took over 20 s once (CI), before the announce was tried again; the
+    // maker's own log says how far it got if it never comes.
     try {
       await listedAt(taker, o.order!.id, 60_000);
+      console.log(`restarted maker's order listed at the taker ${Date.now() - back} ms after its start`);
       await listedAt(sn, o.order!.id, 30_000);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${maker.logTail(80)}`, { cause: err });
