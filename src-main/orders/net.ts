@@ -77,18 +77,18 @@ export async function requestWithRetry(
   }
 }
 
+/** Publishes an order-network message: how many peers it went to (0 when the publish failed, logged). */
 export async function publishMessage(
   p2p: Pick<P2pHost, 'publish'>,
   topic: string,
   msg: { type: OrderMessageType },
   log: Logger,
-): Promise<boolean> {
+): Promise<number> {
   try {
-    await p2p.publish(topic, encodeOrderMessage(msg));
-    return true;
+    return (await p2p.publish(topic, encodeOrderMessage(msg))).recipients;
   } catch (err) {
     log.warn('could not publish an order-network message', { type: msg.type, topic, error: errorText(err) });
-    return false;
+    return 0;
   }
 }
 
@@ -114,11 +114,7 @@ export async function publishUntilHeard(
   for (let i = 0; i < UNHEARD_TRIES && wanted(); i++) {
     if (i > 0) await wait(UNHEARD_RETRY_MS);
     if (!wanted()) return false;
-    try {
-      if ((await p2p.publish(topic, encodeOrderMessage(msg))).recipients > 0) return true;
-    } catch (err) {
-      log.warn('could not publish an order-network message', { type: msg.type, topic, error: errorText(err) });
-    }
+    if ((await publishMessage(p2p, topic, msg, log)) > 0) return true;
   }
   return false;
 }

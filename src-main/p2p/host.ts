@@ -43,6 +43,12 @@ const NO_NAT: NatOptions = { announce: [], portMapping: false, relayReservations
 
 const silentLog: P2pLog = { info: () => undefined, warn: () => undefined };
 
+/** Direct addresses before relayed ones: a relayed path is the fallback, and a dead relay's address is slow to fail. */
+const directFirst = (addrs: readonly string[]): string[] => [
+  ...addrs.filter((a) => !isCircuitAddr(a)),
+  ...addrs.filter(isCircuitAddr),
+];
+
 export function createP2pHost(options: P2pHostOptions): P2pHost {
   const limits = resolveLimits(options.limits);
   const now = options.now ?? Date.now;
@@ -406,9 +412,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
       const n = started();
       try {
         const peer = await n.peerStore.get(parsePeerId(peerId));
-        const addrs = peer.addresses.map((a) => a.multiaddr.toString());
-        // Direct before relayed: a relayed path is the fallback, and a dead relay's address is slow to fail.
-        return [...addrs.filter((a) => !isCircuitAddr(a)), ...addrs.filter(isCircuitAddr)];
+        return directFirst(peer.addresses.map((a) => a.multiaddr.toString()));
       } catch (err) {
         if (err instanceof ApiError) throw err;
         return [];
@@ -417,8 +421,7 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     async lookupAddrs(peerId) {
       const n = started();
       const found = await findPeerAddrs(n, parsePeerId(peerId), AbortSignal.timeout(limits.requestTimeoutMs), log);
-      const addrs = found ?? [];
-      return [...addrs.filter((a) => !isCircuitAddr(a)), ...addrs.filter(isCircuitAddr)];
+      return directFirst(found ?? []);
     },
     reachability: () =>
       readReachability({

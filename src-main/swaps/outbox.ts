@@ -77,6 +77,12 @@ const isConnected = (p2p: OutboxDeps['p2p'], peerId: string): boolean => p2p.pee
 /** A peer none of whose addresses answers is looked up on the DHT at most this often. */
 const LOOKUP_EVERY_MS = 60_000;
 
+/** When each peer was last looked up on the DHT. */
+interface Lookups {
+  readonly last: Map<string, number>;
+  readonly now: () => number;
+}
+
 /**
  * Messages go only over an open connection, redialing the peer when there is none: at what it
  * advertises now (its direct addresses, then its circuits on each relay it holds a reservation on,
@@ -90,7 +96,7 @@ async function reach(
   p2p: OutboxDeps['p2p'],
   peerId: string,
   peerAddrs: readonly string[] | undefined,
-  lookups: { last: Map<string, number>; now: () => number },
+  lookups: Lookups,
 ): Promise<boolean> {
   if (isConnected(p2p, peerId)) return true;
   const known = await p2p.knownAddrs(peerId).catch(() => []);
@@ -121,7 +127,7 @@ async function deliverFirst(
   d: OutboxDeps,
   live: Live,
   box: Box,
-  lookups: Parameters<typeof reach>[3],
+  lookups: Lookups,
 ): Promise<'sent' | 'dropped' | 'failed'> {
   const m = box.messages[0]!;
   try {
@@ -151,7 +157,7 @@ async function deliverFirst(
 export function createOutbox(d: OutboxDeps): Outbox {
   const boxes = new WeakMap<Live, Box>();
   const sleep = d.sleep ?? realSleep;
-  const lookups = { last: new Map<string, number>(), now: d.now ?? Date.now };
+  const lookups: Lookups = { last: new Map(), now: d.now ?? Date.now };
   const boxOf = (live: Live): Box => {
     let box = boxes.get(live);
     if (!box) boxes.set(live, (box = { messages: [], sending: false }));
