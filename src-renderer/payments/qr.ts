@@ -71,7 +71,6 @@ export async function decodeQr(image: {
   width: number;
   height: number;
 }): Promise<string | undefined> {
-  const z = await import('@zxing/library');
   const { data, width, height } = image;
   const luminance = new Uint8ClampedArray(width * height);
   for (let i = 0; i < width * height; i++) {
@@ -80,6 +79,17 @@ export async function decodeQr(image: {
     const y = 0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!;
     luminance[i] = Math.round(y * a + 255 * (1 - a));
   }
+  // A picture cut from a dark screen keeps a strip of the dark around the code's quiet zone, and
+  // the reader then misses a clean code (seen: one dark row under a screenshot). Read as it is
+  // first, then with the dark that touches the picture's edge whitened.
+  return (
+    (await readLuminance(luminance, width, height)) ??
+    (await readLuminance(whitenEdgeDark(luminance, width, height), width, height))
+  );
+}
+
+async function readLuminance(luminance: Uint8ClampedArray, width: number, height: number) {
+  const z = await import('@zxing/library');
   const source = new z.RGBLuminanceSource(luminance, width, height);
   const base: Array<[number, unknown]> = [
     [z.DecodeHintType.TRY_HARDER, true],
@@ -99,4 +109,45 @@ export async function decodeQr(image: {
     }
   }
   return undefined;
+}
+
+/**
+ * A copy of the luminance with every dark pixel joined to the picture's edge by dark pixels
+ * turned white (a flood fill from the edge). A code's dark modules sit inside its white quiet
+ * zone, so they stay; a frame, a strip of dark screen or a shadow around it goes. "Dark" is below
+ * the midpoint of the picture's darkest and lightest pixel.
+ */
+function whitenEdgeDark(luminance: Uint8ClampedArray, width: number, height: number): Uint8ClampedArray {
+  let lo = 255;
+  let hi = 0;
+  for (const l of luminance) {
+    if (l < lo) lo = l;
+    if (l > hi) hi = l;
+  }
+  const mid = (lo + hi) / 2;
+  const out = Uint8ClampedArray.from(luminance);
+  const stack: number[] = [];
+  const push = (i: number) => {
+    if (out[i]! < mid) {
+      out[i] = 255;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    const x = i % width;
+    if (x > 0) push(i - 1);
+    if (x < width - 1) push(i + 1);
+    if (i >= width) push(i - width);
+    if (i < (height - 1) * width) push(i + width);
+  }
+  return out;
 }
