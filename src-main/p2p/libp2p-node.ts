@@ -14,6 +14,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface';
 import type { NatOptions } from './config.ts';
 import type { P2pLimits } from './limits.ts';
 import { natParts } from './nat.ts';
+import { paceRandomWalk } from './random-walk.ts';
 
 export const DHT_PROTOCOL = '/hashlock/kad/1.0.0';
 /** Room for gossipsub's own framing and piggybacked control messages around one payload. */
@@ -54,7 +55,7 @@ export interface NodeParts {
 export async function createLibp2pNode(p: NodeParts): Promise<Libp2p<Services>> {
   const nat = natParts(p.nat, p.listen);
   const gater = p.refused;
-  return createLibp2p({
+  const node = await createLibp2p({
     start: false,
     privateKey: p.privateKey,
     addresses: { listen: [...p.listen, ...nat.listen], appendAnnounce: nat.appendAnnounce },
@@ -104,4 +105,7 @@ export async function createLibp2pNode(p: NodeParts): Promise<Libp2p<Services>> 
       ...(nat.services as Record<string, never>),
     },
   });
+  // The relay search's random walk, paced (random-walk.ts): unpaced it never rested.
+  paceRandomWalk(node);
+  return node;
 }
