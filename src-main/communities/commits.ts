@@ -34,7 +34,9 @@ interface CommitDeps {
 
 /**
  * Sends a commit made on `row` (now `next`): signed with the parent epoch's storage key when the
- * community has storage nodes, then the joiner's Welcome when there is one.
+ * community has storage nodes, and pushed to those nodes (the parent epoch's, which hold its key:
+ * a switch to relay mode reaches the nodes it retires, and a member back from offline who still
+ * asks them learns of it there), then the joiner's Welcome when there is one.
  */
 async function sendCommit(
   d: CommitDeps,
@@ -53,7 +55,7 @@ async function sendCommit(
     body: b64.encode(out.commit),
   };
   const signed = d.storage.nodesOf(row).length > 0 ? authorizeEnvelope(commitEnvelope, parentKey) : commitEnvelope;
-  await d.outbox.release(next, signed);
+  await d.outbox.release(next, signed, undefined, row);
   let welcome: Envelope | undefined;
   if (out.welcome && joinerKp) {
     welcome = await d.outbox.finish(

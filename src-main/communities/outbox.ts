@@ -44,8 +44,16 @@ export function createOutbox(
     return authorizeEnvelope(envelope, await epochStorageKey(env, row.id, group));
   }
 
-  /** Logs, gossips and stores an envelope this node made. */
-  async function release(row: CommunityRow, envelope: Envelope, slot?: { device: string; seq: number }) {
+  /**
+   * Logs, gossips and stores an envelope this node made. `storeRow`: the row whose storage nodes
+   * keep it, when that is not `row` (a commit goes to the nodes of the epoch it was signed in).
+   */
+  async function release(
+    row: CommunityRow,
+    envelope: Envelope,
+    slot?: { device: string; seq: number },
+    storeRow: CommunityRow = row,
+  ) {
     const bytes = encodeEnvelope(envelope);
     const rowid = env.repo.envelopes.insert({
       community: row.id,
@@ -62,7 +70,7 @@ export function createOutbox(
     if (rowid === undefined) return;
     await d.delivery.publish(row.topic, envelope);
     void d.storage
-      .push(row, envelope)
+      .push(storeRow, envelope)
       .catch((err: unknown) => env.log.info('communities: storing an envelope failed', { error: errorText(err) }));
   }
 
