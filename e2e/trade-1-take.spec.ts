@@ -83,7 +83,9 @@ test("bob takes alice's limit order from the book; both complete the swap and th
   await expect(bob.page.locator('[data-testid="toast"][data-kind="fill"]')).toContainText('The swap is under way');
 
   // Both follow the swap on the Trade screen (steps as dots) until it completes.
-  await openTab(alice.page, 'open');
+  // The maker's Swaps tab, not her open orders: on a quiet devnet the swap can be complete (3 s,
+  // one block a second) before her page is looked at, and a finished order leaves that tab.
+  await openTab(alice.page, 'swaps');
   await expect(alice.page.getByTestId(`swap-progress-${swapId}`)).toBeVisible();
   await openTab(bob.page, 'swaps');
   await expect(bob.page.getByTestId(`swap-progress-${swapId}-step-agree`)).toHaveAttribute('data-status', 'done');
