@@ -125,8 +125,12 @@ function reannounce(d: ListingDeps): void {
       const now = d.records.get(rec.id);
       return d.running() && now !== undefined && LISTING_ALIVE.includes(now.state);
     };
-    void publishUntilHeard(d.p2p, marketTopic(rec.base, rec.quote), announce, d.log, live);
-    d.log.info('order announced again', { orderId: rec.id });
+    const started = d.now();
+    // Logged once it is settled: heard by a peer on the topic or not, and after how long.
+    void publishUntilHeard(d.p2p, marketTopic(rec.base, rec.quote), announce, d.log, live).then(
+      (heard) => d.log.info('order announced again', { orderId: rec.id, heard, ms: d.now() - started }),
+      () => undefined,
+    );
   }
 }
 

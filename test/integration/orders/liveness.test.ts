@@ -84,11 +84,16 @@ describe('order network liveness', () => {
       await listedAt(taker, o.order!.id, 60_000);
       console.log(`restarted maker's order listed at the taker ${Date.now() - back} ms after its start`);
       await listedAt(sn, o.order!.id, 30_000);
+      expect((await maker.call('orders.get', { orderId: o.order!.id })).state).toBe('open');
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${maker.logTail(80)}`, { cause: err });
+      const peers = await taker.call('p2p.peers', {}).catch(() => []);
+      throw new Error(`${(err as Error).message}\ntaker's peers: ${JSON.stringify(peers)}\n${maker.logTail(80)}`, {
+        cause: err,
+      });
+    } finally {
+      // Canceled either way: an order left open would hold its coins and fail the next cases.
+      await maker.call('orders.cancel', { orderId: o.order!.id }).catch(() => undefined);
     }
-    expect((await maker.call('orders.get', { orderId: o.order!.id })).state).toBe('open');
-    await maker.call('orders.cancel', { orderId: o.order!.id });
   });
 
   // The maker proposes to the vanished taker (or, with no connection left, tries to reach it until
