@@ -55,7 +55,7 @@ async function sendCommit(
     body: b64.encode(out.commit),
   };
   const signed = d.storage.nodesOf(row).length > 0 ? authorizeEnvelope(commitEnvelope, parentKey) : commitEnvelope;
-  await d.outbox.release(next, signed, undefined, row);
+  await d.outbox.release(next, signed, { storeRow: row });
   let welcome: Envelope | undefined;
   if (out.welcome && joinerKp) {
     welcome = await d.outbox.finish(

@@ -51,8 +51,7 @@ export function createOutbox(
   async function release(
     row: CommunityRow,
     envelope: Envelope,
-    slot?: { device: string; seq: number },
-    storeRow: CommunityRow = row,
+    { slot, storeRow = row }: { slot?: { device: string; seq: number }; storeRow?: CommunityRow } = {},
   ) {
     const bytes = encodeEnvelope(envelope);
     const rowid = env.repo.envelopes.insert({
@@ -90,7 +89,7 @@ export function createOutbox(
     env.repo.save(next);
     const { id } = d.inbox.keep(next, { did: row.me, device, epoch: row.data.epoch, inner }, true);
     const envelope = await finish(next, messageEnvelope(row, out.message), out.group);
-    await release(next, envelope, { device, seq });
+    await release(next, envelope, { slot: { device, seq } });
     return id;
   }
 

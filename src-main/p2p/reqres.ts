@@ -179,8 +179,8 @@ const YAMUX_MAX_WINDOW = 16 * 1024 * 1024;
  * window update (which any yamux peer honours), instead of 256 KiB a round trip. An answer of a
  * few MB otherwise stalls whenever this node's thread is busy (the peer waits for each window
  * update): a 100,000-record identity join took 12.1-13.3 s with the default window, 10.7-13.1 s
- * (median 12.4 s) with the whole answer granted (docs/p2p.md). Only for answers we asked for and cap ourselves; a peer's
- * requests keep the default window. False where the stream is not a yamux stream of the shape
+ * (median 12.4 s) with the whole answer granted (docs/p2p.md). Only for answers we asked for and
+ * cap ourselves; a peer's requests keep the default window. False where the stream is not a yamux stream of the shape
  * this knows (the default window then stays: slower, still correct).
  */
 export function widenReceiveWindow(stream: Stream, bytes: number): boolean {
