@@ -41,6 +41,21 @@ function makeNode(net: ReturnType<typeof createFakeNet>, name: string, options?:
 const slots = (n: ReturnType<typeof makeNode>) =>
   n.db.prepare('SELECT slot, record_id FROM identity_records ORDER BY slot').all();
 
+/** A node holding `count` profiles (labelled `label i`). */
+function nodeWith(
+  net: ReturnType<typeof createFakeNet>,
+  name: string,
+  count: number,
+  label: string,
+  options?: Partial<ReplicationOptions>,
+) {
+  const n = makeNode(net, name, options);
+  n.repo.transaction(() => {
+    for (let i = 0; i < count; i++) n.registry.ingest(testIdentity(`${label} ${i}`).profile(1), { via: 'api' });
+  });
+  return n;
+}
+
 describe('identity replication', () => {
   it('pushes our writes to connected peers, who store them as gossip', async () => {
     const net = createFakeNet();
@@ -150,11 +165,8 @@ describe('identity replication', () => {
   it('over several fetch batches, keeps what verified before a refused answer and asks at most the one fetch beside it', async () => {
     const net = createFakeNet();
     const b = makeNode(net, 'B', { resyncMs: 3_600_000, fetchBatch: 1024 });
-    const real = makeNode(net, 'R');
     // 3,100 identities: four fetch batches of at most 1,024.
-    real.repo.transaction(() => {
-      for (let i = 0; i < 3100; i++) real.registry.ingest(testIdentity(`many ${i}`).profile(1), { via: 'api' });
-    });
+    const real = nodeWith(net, 'R', 3100, 'many');
     await real.replication.start();
     await b.replication.start();
     // The liar relays R truthfully, except that its second fetch answer holds a record not asked for.
@@ -181,6 +193,72 @@ describe('identity replication', () => {
     expect(fetches.length).toBeLessThanOrEqual(3);
     expect(mostOnWire).toBe(2);
     expect(b.repo.count()).toBe(1024);
+  }, 60_000);
+
+  it('a joining node fetches from the first reconciliation round on, not after the last', async () => {
+    const net = createFakeNet();
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000, fetchBatch: 64 });
+    // Answers of at most 2 KiB: about 40 ids each, so 300 identities take several rounds.
+    const real = nodeWith(net, 'R', 300, 'rounds', { reconcileAnswerBytes: 2048 });
+    await real.replication.start();
+    await b.replication.start();
+    // A relay that notes the order of what B asks.
+    const relay = net.host('L');
+    net.connect('L', 'R');
+    const asked: string[] = [];
+    await relay.handleRequest(RECONCILE_PROTOCOL, async (req) => {
+      asked.push('reconcile');
+      return relay.request('R', RECONCILE_PROTOCOL, req);
+    });
+    await relay.handleRequest(FETCH_PROTOCOL, async (req) => {
+      asked.push('fetch');
+      return relay.request('R', FETCH_PROTOCOL, req);
+    });
+    net.connect('B', 'L');
+    const r = await b.replication.syncWith('L');
+    expect(r).toEqual({ need: 300, stored: 300 });
+    expect(asked.filter((x) => x === 'reconcile').length).toBeGreaterThan(3);
+    expect(asked.indexOf('fetch')).toBeLessThan(asked.lastIndexOf('reconcile'));
+    expect(slots(b)).toEqual(slots(real));
+  }, 60_000);
+
+  it('a reconciliation that turns hostile after fetching began keeps what verified, fails and scores the peer', async () => {
+    const net = createFakeNet();
+    const b = makeNode(net, 'B', { resyncMs: 3_600_000, fetchBatch: 32 });
+    const real = nodeWith(net, 'R', 200, 'turns', { reconcileAnswerBytes: 2048 });
+    await real.replication.start();
+    await b.replication.start();
+    const offences: string[] = [];
+    const penalize = b.p2p.penalize.bind(b.p2p);
+    b.p2p.penalize = (id, offence, detail) => {
+      offences.push(`${id} ${offence}`);
+      penalize(id, offence, detail);
+    };
+    const liar = net.host('L');
+    net.connect('L', 'R');
+    let rounds = 0;
+    let fetched = 0;
+    await liar.handleRequest(RECONCILE_PROTOCOL, async (req) => {
+      // Its fourth answer, once B has fetched, is not a reconcile message.
+      if (++rounds === 4) {
+        await waitFor(() => fetched > 0, { timeoutMs: 5000, what: 'a first fetch' });
+        return { v: 1, r: [[null, 7]] };
+      }
+      return liar.request('R', RECONCILE_PROTOCOL, req);
+    });
+    await liar.handleRequest(FETCH_PROTOCOL, async (req) => {
+      const answer = await liar.request('R', FETCH_PROTOCOL, req);
+      fetched++;
+      return answer;
+    });
+    net.connect('B', 'L');
+    await expect(b.replication.syncWith('L')).rejects.toMatchObject({ details: { reason: 'RECONCILE_INVALID' } });
+    // What was fetched verified and is kept: real records of R, no fewer than were answered.
+    expect(b.repo.count()).toBeGreaterThanOrEqual(32);
+    expect(b.repo.count()).toBe(b.replication.status().recordsFetched);
+    for (const row of slots(b) as Array<{ slot: string }>) expect(real.repo.get(row.slot)).toBeDefined();
+    expect(offences).toEqual(['L malformed']);
+    expect(b.replication.status().lastError).toMatch(/not a reconcile message/);
   }, 60_000);
 
   it('fetches from a peer that serves only fetch/1 in requests of at most 1,024 ids', async () => {

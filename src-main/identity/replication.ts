@@ -7,7 +7,12 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { ApiError } from '../../src-shared/api/errors.ts';
 import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
 import { buildReconcileSet, type ReconcileSet } from '../../src-shared/identity/reconcile-set.ts';
-import { reconcileWith, respondReconcile } from '../../src-shared/identity/reconcile.ts';
+import {
+  RESPONDER_MAX_BYTES,
+  reconcileWith,
+  respondReconcile,
+  type ReconcileOutcome,
+} from '../../src-shared/identity/reconcile.ts';
 import {
   FETCH_FRAME_CAPS,
   FETCH_PROTOCOL,
@@ -56,12 +61,21 @@ const FETCHES_ON_WIRE = 2;
 const STORE_RECORDS = 8192;
 
 /**
- * Where one catch-up session's time went (logged with its end): reconciliation; fetches (one after
- * the other) and verifications (in the pool, several batches at once) overlap with storing; waitMs
+ * Where one catch-up session's time went (logged with its end): reconciliation, which the first
+ * fetches already overlap; fetches (one after the other) and verifications (in the pool, several
+ * batches at once) overlap with storing; waitMs
  * is this thread waiting for the next verified batch. One per session: sessions with different
  * peers run at once.
  */
 type Timing = ReturnType<typeof newTiming>;
+
+/** One session's fetching: ids go in as reconciliation finds them (fetchAndStore). */
+interface FetchPipeline {
+  add(ids: readonly string[]): void;
+  end(): void;
+  abort(): void;
+  readonly stored: Promise<number>;
+}
 const newTiming = () => ({ reconcileMs: 0, fetchMs: 0, verifyMs: 0, waitMs: 0, storeMs: 0 });
 
 export interface ReplicationOptions {
@@ -76,6 +90,8 @@ export interface ReplicationOptions {
    * answer, inside fetch/2's cap with room for larger records (what does not fit is asked again).
    */
   readonly fetchBatch: number;
+  /** Bytes of one reconciliation answer we give (RESPONDER_MAX_BYTES; smaller in tests, for more rounds). */
+  readonly reconcileAnswerBytes: number;
 }
 
 export const DEFAULT_REPLICATION: ReplicationOptions = {
@@ -83,6 +99,7 @@ export const DEFAULT_REPLICATION: ReplicationOptions = {
   maxFetchPerSession: 250_000,
   resyncMs: 5 * 60_000,
   fetchBatch: 4096,
+  reconcileAnswerBytes: RESPONDER_MAX_BYTES,
 };
 
 export interface SyncStatus {
@@ -156,16 +173,23 @@ export function createReplication(d: ReplicationDeps): Replication {
     if (offence) penalize(from, offence, `${outcome.reason}: ${outcome.message.slice(0, 120)}`);
   }
 
-  async function fetchAndStore(peerId: string, need: readonly string[], timing: Timing): Promise<number> {
-    const wanted = need.slice(0, opts.maxFetchPerSession);
-    const batches: string[][] = [];
+  /**
+   * Fetches, verifies and stores the ids handed to `add` as reconciliation finds them (round by
+   * round: the first fetch leaves after the first answer, not after the last); `end` says no more
+   * will come, `abort` stops asking. `stored` settles once everything asked is stored.
+   */
+  function fetchAndStore(peerId: string, timing: Timing): FetchPipeline {
     const size = opts.fetchBatch;
-    for (let i = 0; i < wanted.length; i += size) batches.push(wanted.slice(i, i + size));
     const ahead = Math.max(3, Math.ceil(FETCH_AHEAD_RECORDS / size));
     // Three stages overlap: batches are fetched one after the other and each goes to the pool's
     // workers as it arrives, up to `ahead` batches ahead of this thread, which stores them in
     // order, STORE_RECORDS at a time (storing is this thread's work, verifying the workers').
     const progress = { fetched: 0, stop: false };
+    let accepted = 0;
+    let ended = false;
+    const waiting: string[] = []; // found, not yet asked for
+    const queue: Array<Promise<VerifyResult[] | undefined>> = []; // asked, not yet stored
+    let wake: (() => void) | undefined;
     // Settled answers, in launch order: fetch n is asked once answer n - FETCHES_ON_WIRE is in.
     const settled: Promise<unknown>[] = [];
     const launch = (ids: readonly string[]): Promise<VerifyResult[] | undefined> => {
@@ -182,36 +206,68 @@ export function createReplication(d: ReplicationDeps): Replication {
       const results = answer.then((a) => {
         if (a === undefined) return undefined;
         progress.fetched += a.length;
-        d.onSync?.({ phase: 'fetching', need: wanted.length, fetched: progress.fetched });
+        d.onSync?.({ phase: 'fetching', need: accepted, fetched: progress.fetched });
         return verifyWire(a, timing);
       });
       results.catch(() => undefined); // awaited in order below; after a failure the rest are dropped
       return results;
     };
-    const queue = batches.slice(0, ahead).map(launch);
-    let launched = queue.length;
-    let stored = 0;
-    let pending: VerifyResult[] = [];
-    try {
-      while (queue.length > 0) {
-        const t0 = performance.now();
-        const results = await queue.shift()!;
-        timing.waitMs += performance.now() - t0;
-        if (results === undefined) break;
-        if (launched < batches.length) queue.push(launch(batches[launched++]!));
-        pending = pending.concat(results);
-        if (pending.length >= STORE_RECORDS) {
-          stored += storeVerified(peerId, pending, timing);
-          pending = [];
-        }
+    /** Asks for what is found while fewer than `ahead` batches wait; a short batch only at the end. */
+    const pump = () => {
+      while (!progress.stop && queue.length < ahead && (waiting.length >= size || (ended && waiting.length > 0))) {
+        queue.push(launch(waiting.splice(0, size)));
       }
-    } finally {
-      progress.stop = true;
-      // What verified before a failed or refused fetch is stored all the same.
-      stored += storeVerified(peerId, pending, timing);
-      status.recordsFetched += progress.fetched;
-    }
-    return stored;
+      wake?.();
+    };
+    const run = async (): Promise<number> => {
+      let stored = 0;
+      let pending: VerifyResult[] = [];
+      try {
+        for (;;) {
+          if (queue.length === 0) {
+            if (progress.stop || (ended && waiting.length === 0)) break;
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
+            continue;
+          }
+          const t0 = performance.now();
+          const results = await queue.shift()!;
+          timing.waitMs += performance.now() - t0;
+          if (results === undefined) break;
+          pump();
+          pending = pending.concat(results);
+          if (pending.length >= STORE_RECORDS) {
+            stored += storeVerified(peerId, pending, timing);
+            pending = [];
+          }
+        }
+      } finally {
+        progress.stop = true;
+        // What verified before a failed or refused fetch is stored all the same.
+        stored += storeVerified(peerId, pending, timing);
+        status.recordsFetched += progress.fetched;
+      }
+      return stored;
+    };
+    const stored = run();
+    stored.catch(() => undefined); // awaited by the session once reconciliation is over
+    return {
+      add(ids) {
+        const take = ids.slice(0, Math.max(0, opts.maxFetchPerSession - accepted));
+        accepted += take.length;
+        for (const id of take) waiting.push(id);
+        pump();
+      },
+      end() {
+        ended = true;
+        pump();
+      },
+      abort() {
+        progress.stop = true;
+        wake?.();
+      },
+      stored,
+    };
   }
 
   async function timedFetch(peerId: string, ids: readonly string[], timing: Timing): Promise<WireRecord[] | undefined> {
@@ -329,11 +385,22 @@ export function createReplication(d: ReplicationDeps): Replication {
     const t0 = performance.now();
     const timing = newTiming();
     try {
-      const outcome = await reconcileWith(reconcileSet(), (message) =>
-        d.p2p.request(peerId, RECONCILE_PROTOCOL, message, { timeoutMs: 30_000 }),
-      );
+      const pipeline = fetchAndStore(peerId, timing);
+      let outcome: ReconcileOutcome;
+      try {
+        outcome = await reconcileWith(
+          reconcileSet(),
+          (message) => d.p2p.request(peerId, RECONCILE_PROTOCOL, message, { timeoutMs: 30_000 }),
+          { onRound: (round) => pipeline.add(round.need) },
+        );
+      } catch (err) {
+        pipeline.abort();
+        await pipeline.stored.catch(() => undefined); // what verified is kept; the session failed
+        throw err;
+      }
       timing.reconcileMs = performance.now() - t0;
-      const stored = outcome.need.length > 0 ? await fetchAndStore(peerId, outcome.need, timing) : 0;
+      pipeline.end();
+      const stored = await pipeline.stored;
       status.peersReconciled++;
       status.lastSyncAt = d.now();
       lastSync.set(peerId, d.now());
@@ -427,7 +494,9 @@ export function createReplication(d: ReplicationDeps): Replication {
         }),
       );
       offs.push(d.p2p.subscribe(IDENTITY_TOPIC, (m) => onPush(m.from, m.data)));
-      await d.p2p.handleRequest(RECONCILE_PROTOCOL, async (req) => respondReconcile(reconcileSet(), req));
+      await d.p2p.handleRequest(RECONCILE_PROTOCOL, async (req) =>
+        respondReconcile(reconcileSet(), req, { maxBytes: opts.reconcileAnswerBytes }),
+      );
       const serveFetch = (schema: typeof FetchRequest, maxBytes?: number) => async (req: unknown) => {
         const parsed = schema.safeParse(req);
         if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not an identity fetch request');

@@ -13,7 +13,7 @@ import { compactRange } from '../../src-shared/identity/compact.ts';
 import { nobleSha256Verifier, type Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
 import { createNativeVerifier } from './native-verify.ts';
-import { createSecpVerifier, loadLibsecp256k1, nodeWireIdOf } from './secp-verify.ts';
+import { createSecpVerifier, loadLibsecp256k1, nodeSha256, nodeWireIdOf } from './secp-verify.ts';
 import { testIdentity } from './testkit.ts';
 import { createVerifyPool, packResults, unpackResults, verifyBatch, type VerifyResult } from './verify-pool.ts';
 import { chainLookup } from './chains.ts';
@@ -192,6 +192,14 @@ describe("Node's codecs give the answers of the portable ones", () => {
     const id = recordIdOf(content);
     return id === undefined ? undefined : wireId(id);
   };
+
+  it('SHA-256 of a string is that of its UTF-8 bytes (a record id is hashed from its text)', () => {
+    for (const text of ['', 'abc', profiles.valid[0]!.jws, 'ünïcödé ✓', 'x'.repeat(5000)]) {
+      expect(Buffer.from(nodeSha256(text)).toString('hex')).toBe(
+        Buffer.from(sha256(new TextEncoder().encode(text))).toString('hex'),
+      );
+    }
+  });
 
   it("a record's wire id: every fixture, valid or not, and each way a signature part can be off", () => {
     const valid = profiles.valid.map((f) => f.jws);

@@ -38,7 +38,7 @@ export function loadLibsecp256k1(): Libsecp256k1 | null {
 }
 
 /** Node's SHA-256 (OpenSSL): several times noble's on a record's ~500 bytes. */
-export const nodeSha256 = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
+export const nodeSha256 = (data: Uint8Array | string): Uint8Array => hash('sha256', data, 'buffer');
 
 // 65 bytes in strict base64url: 87 characters, the last with its two unused bits zero.
 const SIGNATURE_B64URL = /^[A-Za-z0-9_-]{86}[AEIMQUYcgkosw048]$/;

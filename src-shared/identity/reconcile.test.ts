@@ -69,6 +69,25 @@ describe('set reconciliation', () => {
     expect((r.bytesOut + r.bytesIn) / (10_000 * RECORD_BYTES)).toBeLessThan(0.4);
   });
 
+  it('hands each round its findings as it is done, before the last round (a caller fetches meanwhile)', async () => {
+    const theirs = items('s', 0, 100_000);
+    const rounds: number[] = [];
+    const seen: string[] = [];
+    const a = buildReconcileSet([]);
+    const b = buildReconcileSet(theirs);
+    const out = await reconcileWith(a, (m) => respondReconcile(b, JSON.parse(JSON.stringify(m))), {
+      onRound: (round) => {
+        rounds.push(round.need.length);
+        seen.push(...round.need);
+      },
+    });
+    // 100,000 ids do not fit one answer: several rounds, the first already with its share.
+    expect(rounds.length).toBe(out.rounds);
+    expect(rounds.length).toBeGreaterThan(2);
+    expect(rounds[0]).toBeGreaterThan(10_000);
+    expect(seen).toEqual(out.need);
+  });
+
   it('an empty node catching up on 100,000 records moves at most 1.5x the records it fetches', async () => {
     const theirs = items('s', 0, 100_000);
     const r = await session([], theirs);

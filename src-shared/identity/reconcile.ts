@@ -36,6 +36,11 @@ export interface ReconcileOptions {
   readonly maxBytes?: number;
 }
 
+export interface ReconcileWithOptions extends ReconcileOptions {
+  /** Each round's findings as soon as they are known (a caller can start fetching before the end). */
+  readonly onRound?: (round: RoundResult) => void;
+}
+
 function boundToWire(b: Bound | null): WireBound {
   return b === null ? null : [b.ts, b64urlFromBytes(b.prefix)];
 }
@@ -238,7 +243,7 @@ export interface ReconcileOutcome {
 export async function reconcileWith(
   set: ReconcileSet,
   ask: (message: ReconcileMessage) => Promise<unknown> | unknown,
-  opts: ReconcileOptions = {},
+  opts: ReconcileWithOptions = {},
 ): Promise<ReconcileOutcome> {
   const need: string[] = [];
   const have: string[] = [];
@@ -252,6 +257,7 @@ export async function reconcileWith(
     const answer = await ask(message);
     bytesIn += JSON.stringify(answer ?? null).length;
     const result = continueReconcile(set, answer, opts);
+    opts.onRound?.(result);
     need.push(...result.need);
     have.push(...result.have);
     message = result.message;

@@ -26,8 +26,11 @@ export const DID_IS_PREFIX = 'did:is:';
  */
 export interface Sha256Verifier {
   verifySha256(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
-  /** The port's SHA-256, where it has a native one: the record's two hashes are a fifth of its check in JS. */
-  sha256?(data: Uint8Array): Uint8Array;
+  /**
+   * The port's SHA-256, where it has a native one: the record's two hashes are a fifth of its check
+   * in JS. A string is hashed as its UTF-8 bytes (a JWS is ASCII), without encoding it first.
+   */
+  sha256?(data: Uint8Array | string): Uint8Array;
 }
 
 export const nobleSha256Verifier: Sha256Verifier = {
@@ -171,7 +174,8 @@ function recoverKey(digest: Uint8Array, signature: Uint8Array, address: string):
 export function verifyDidIsJws(content: unknown, opts: VerifyOptions): VerifiedJws {
   const jws = parseCompactJws(content, opts.maxChars);
   const verifier = opts.verifier ?? nobleSha256Verifier;
-  const hash = verifier.sha256 ?? sha256;
+  const hash: Hash = verifier.sha256 ?? sha256;
+  const hashText = (text: string) => (verifier.sha256 ? verifier.sha256(text) : sha256(asciiBytes(text)));
   const address = checkHeader(jws.header, opts, hash);
   const sig = jws.signature;
   if (sig.length !== 65) fail('SIGNATURE_MALFORMED', `a did:is signature is 65 bytes, not ${sig.length}`);
@@ -182,8 +186,8 @@ export function verifyDidIsJws(content: unknown, opts: VerifyOptions): VerifiedJ
   const range = compactRange(rs);
   if (range === 'out-of-range') fail('SIGNATURE_MALFORMED', 'r or s is out of range');
   if (range === 'high-s') fail('SIGNATURE_HIGH_S', 'the signature has a high S (its low-S twin is the valid one)');
-  const singleHash = hash(asciiBytes(jws.signingInput));
-  const recordId = bytesToHex(hash(asciiBytes(`${jws.signingInput}.${b64urlFromBytes(rs)}`)));
+  const singleHash = hashText(jws.signingInput);
+  const recordId = bytesToHex(hashText(`${jws.signingInput}.${b64urlFromBytes(rs)}`));
   const cached = opts.keys?.get(address);
   if (cached) {
     if (!verifier.verifySha256(rs, singleHash, cached)) wrongKey(address);
