@@ -3,12 +3,15 @@
 // answers a stdout line, `{id, ok, result}` or `{id, ok: false, error}`, and tells events as lines
 // `{event, ...}` (`ready` with its peer id and addresses first). A node dies with its stdin.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { NODE_V8_FLAGS } from '../src-main/core/v8-flags.ts';
 import type { Logger } from '../src-main/kernel/log.ts';
 import { nodeBinary } from '../test/support/p2p-proc.ts';
 
 export type Line = Record<string, unknown>;
+
+const ROOT_DIR = path.join(import.meta.dirname, '..');
 
 export interface JsonProcOptions {
   /** The node script and its arguments, after any Node flags. */
@@ -40,10 +43,16 @@ export class JsonProc {
   /** `label`: the prefix of the node's stderr lines under BENCH_DEBUG (default: its peer id's tail). */
   constructor(o: JsonProcOptions, label?: string) {
     this.#stopGraceMs = o.stopGraceMs ?? 5000;
-    // As a real node starts: the product's V8 flags decide its GC and memory, so its CPU too.
+    // As a real node starts: the product's V8 flags decide its GC and memory, so its CPU too, and
+    // bin/hashlock's compile cache (a verify worker started mid-join compiles nothing again).
     this.child = spawn(nodeBinary(), [...NODE_V8_FLAGS, ...(o.nodeArgs ?? []), o.script, ...(o.args ?? [])], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        NODE_COMPILE_CACHE:
+          process.env.NODE_COMPILE_CACHE ?? path.join(ROOT_DIR, 'node_modules', '.cache', 'node-compile-cache'),
+      },
     });
     let ready: () => void;
     let failed: (e: Error) => void;

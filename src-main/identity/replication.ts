@@ -39,7 +39,7 @@ import { sleep } from '../kernel/time.ts';
 import type { IngestSource, Registry } from './registry.ts';
 import type { IdentityRepo } from './repo.ts';
 import { nodeWireIdOf } from './secp-verify.ts';
-import type { VerifyPool, VerifyResult } from './verify-pool.ts';
+import { START_POOL_JOBS, type VerifyPool, type VerifyResult } from './verify-pool.ts';
 
 export const LOOKUP_PROTOCOL = '/hashlock/identity/lookup/1';
 const MAX_LOOKUP_DIDS = 64;
@@ -254,6 +254,8 @@ export function createReplication(d: ReplicationDeps): Replication {
     return {
       add(ids) {
         const take = ids.slice(0, Math.max(0, opts.maxFetchPerSession - accepted));
+        // A bulk catch-up: the pool's workers start while the first fetch is on the wire.
+        if (accepted < START_POOL_JOBS && accepted + take.length >= START_POOL_JOBS) d.pool.warm();
         accepted += take.length;
         for (const id of take) waiting.push(id);
         pump();

@@ -15,7 +15,18 @@ import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts
 import { createNativeVerifier } from './native-verify.ts';
 import { createSecpVerifier, loadLibsecp256k1, nodeSha256, nodeWireIdOf } from './secp-verify.ts';
 import { testIdentity } from './testkit.ts';
-import { createVerifyPool, packResults, unpackResults, verifyBatch, type VerifyResult } from './verify-pool.ts';
+import {
+  START_POOL_JOBS,
+  createVerifyPool,
+  packResults,
+  unpackResults,
+  verifyBatch,
+  type VerifyResult,
+} from './verify-pool.ts';
+import { waitFor } from '../kernel/time.ts';
+
+/** Inline options that refuse every signature: a pool answer that verifies came from a worker. */
+const REFUSE_ALL = { verifier: { verifySha256: () => false } };
 import { chainLookup } from './chains.ts';
 
 const secp = createSecpVerifier();
@@ -168,9 +179,11 @@ describe('the libsecp256k1 verify port', () => {
   });
 
   it('is what the pool workers verify with: valid records pass, a forged one is refused', async () => {
-    const pool = createVerifyPool({ size: 1, coins: coinsForNetwork('devnet'), inline: {} });
+    const pool = createVerifyPool({ size: 1, coins: coinsForNetwork('devnet'), inline: REFUSE_ALL });
     try {
       expect(pool.threads).toBe(1);
+      pool.warm();
+      expect(pool.running).toBe(1);
       const jobs = Array.from({ length: 8 }, (_, i) => {
         const who = testIdentity(`pool ${i}`);
         return { content: who.profile(100 + i), keyHint: who.signer.publicKey };
@@ -256,9 +269,10 @@ describe("Node's codecs give the answers of the portable ones", () => {
 
 describe('verify pool results in bulk', () => {
   it('a worker answers with the same results as verifying inline: records, keys, content, refusals', async () => {
-    const pool = createVerifyPool({ size: 2, coins: coinsForNetwork('devnet'), inline: {} });
+    const pool = createVerifyPool({ size: 2, coins: coinsForNetwork('devnet'), inline: REFUSE_ALL });
     try {
       expect(pool.threads).toBe(2);
+      pool.warm();
       const jobs = Array.from({ length: 24 }, (_, i) => {
         const who = testIdentity(`bulk ${i}`);
         const content =
@@ -278,6 +292,33 @@ describe('verify pool results in bulk', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('starts no worker until bulk work comes and stops them after a while without work', async () => {
+    const pool = createVerifyPool({ size: 2, coins: coinsForNetwork('devnet'), inline: {}, idleMs: 300 });
+    try {
+      const who = testIdentity('lifecycle');
+      const job = { content: who.profile(5), keyHint: who.signer.publicKey };
+      expect(pool.running).toBe(0);
+      // A small batch is verified in this thread: no worker is started for it.
+      expect((await pool.verify(Array(START_POOL_JOBS - 1).fill(job))).every((r) => r.ok)).toBe(true);
+      expect(pool.running).toBe(0);
+      // A bulk batch starts them; they answer it.
+      const bulk = await pool.verify(Array(START_POOL_JOBS).fill(job));
+      expect(pool.running).toBe(2);
+      expect(bulk.every((r) => r.ok)).toBe(true);
+      // Running workers take small batches too, and keep running while there is work.
+      await pool.verify(Array(8).fill(job));
+      expect(pool.running).toBe(2);
+      await waitFor(() => pool.running === 0, { timeoutMs: 5000, what: 'the idle workers to stop' });
+      // And start again when needed.
+      pool.warm();
+      expect(pool.running).toBe(2);
+      expect((await pool.verify(Array(8).fill(job))).every((r) => r.ok)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.running).toBe(0);
   });
 
   it('packs keys into one buffer and leaves them out where a record has none', () => {

@@ -16,6 +16,9 @@ export type VerifyResult =
   | { readonly ok: true; readonly record: VerifiedRecord }
   | { readonly ok: false; readonly reason: IdentityReason; readonly message: string };
 
+/** Smaller batches are verified in the calling thread: a worker round trip costs more. */
+export const MIN_POOL_JOBS = 8;
+
 export function verifyBatch(jobs: readonly VerifyJob[], opts: RecordOptions): VerifyResult[] {
   return jobs.map((job) => {
     try {
@@ -75,8 +78,13 @@ export function unpackResults(jobs: readonly VerifyJob[], packed: PackedResults)
 }
 
 export interface VerifyPool {
+  /** Workers this pool runs when it has work (0: it verifies in the calling thread). */
   readonly threads: number;
+  /** Workers running now: none until the first bulk batch, none again after IDLE_MS without work. */
+  readonly running: number;
   verify(jobs: readonly VerifyJob[]): Promise<VerifyResult[]>;
+  /** Starts the workers ahead of a bulk batch (a catch-up calls it before reconciling). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -86,65 +94,143 @@ interface Slot {
 }
 
 /**
- * `size` workers; batches are cut into one chunk per worker. `inline` verifies in this thread and
- * is used when the pool has no workers or a worker fails.
+ * Idle workers are stopped after this long. Two idle workers held ~84 MB of RSS and their start
+ * cost ~1 CPU-second, in every node whether it ever caught up or not.
  */
-export function createVerifyPool(o: { size: number; coins: readonly CoinParams[]; inline: RecordOptions }): VerifyPool {
-  const slots: Slot[] = [];
-  const pending = new Map<number, { resolve: (r: PackedResults) => void; reject: (e: Error) => void }>();
+export const POOL_IDLE_MS = 30_000;
+/**
+ * Workers are started for a batch this large (or by `warm`): below it, verifying inline costs less
+ * than starting them. Once running, any batch of MIN_POOL_JOBS goes to them.
+ */
+export const START_POOL_JOBS = 1024;
+/**
+ * A worker's young generation (3 semi-spaces): verifying allocates a few objects per record, and
+ * at the 16 MiB semi-space every node starts with (core/v8-flags.ts) a worker spent 5-15 % more
+ * CPU a record than at 32-64 MiB. Workers only live while there is bulk work; their heap goes
+ * with them.
+ */
+const WORKER_YOUNG_GENERATION_MB = 96;
+
+type Pending = Map<number, { resolve: (r: PackedResults) => void; reject: (e: Error) => void }>;
+
+/** One worker answering into `pending`; undefined when none can be started here (no worker file). */
+function startWorker(coins: readonly CoinParams[], pending: Pending, onFailure: () => void): Worker | undefined {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
+      workerData: { coins },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  worker.on('message', (m: { id: number; packed: PackedResults }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    p?.resolve(m.packed);
+  });
+  worker.on('error', () => {
+    onFailure();
+    for (const p of pending.values()) p.reject(new Error('a verification worker failed'));
+    pending.clear();
+  });
+  return worker;
+}
+
+/** Sends one batch to a worker; `done` runs once it is answered or has failed. */
+function sendBatch(
+  worker: Worker,
+  jobs: readonly VerifyJob[],
+  pending: Pending,
+  id: number,
+  done: () => void,
+): Promise<VerifyResult[]> {
+  return new Promise<VerifyResult[]>((resolve, reject) => {
+    pending.set(id, {
+      resolve: (r) => {
+        done();
+        try {
+          resolve(unpackResults(jobs, r));
+        } catch (err) {
+          reject(err as Error);
+        }
+      },
+      reject: (e) => {
+        done();
+        reject(e);
+      },
+    });
+    worker.postMessage({ id, jobs });
+  });
+}
+
+/**
+ * `size` workers, started by a batch of START_POOL_JOBS jobs (or `warm`) and stopped after `idleMs`
+ * without work; batches are cut into one chunk per worker. `inline` verifies in this thread and is
+ * used for small batches, when the pool has no workers or a worker fails.
+ */
+export function createVerifyPool(o: {
+  size: number;
+  coins: readonly CoinParams[];
+  inline: RecordOptions;
+  idleMs?: number;
+}): VerifyPool {
+  let slots: Slot[] = [];
+  const pending: Pending = new Map();
   let nextId = 1;
   let broken = false;
-  for (let i = 0; i < o.size; i++) {
-    let worker: Worker;
-    try {
-      worker = new Worker(new URL('./verify-worker.ts', import.meta.url), { workerData: { coins: o.coins } });
-    } catch {
-      broken = true;
-      break;
-    }
-    worker.unref();
-    worker.on('message', (m: { id: number; packed: PackedResults }) => {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      p?.resolve(m.packed);
-    });
-    worker.on('error', () => {
-      broken = true;
-      for (const p of pending.values()) p.reject(new Error('a verification worker failed'));
-      pending.clear();
-    });
-    slots.push({ worker, busy: 0 });
-  }
+  let closed = false;
+  let idle: NodeJS.Timeout | undefined;
 
-  const run = (slot: Slot, jobs: readonly VerifyJob[]) =>
-    new Promise<VerifyResult[]>((resolve, reject) => {
-      const id = nextId++;
-      slot.busy++;
-      pending.set(id, {
-        resolve: (r) => {
-          slot.busy--;
-          try {
-            resolve(unpackResults(jobs, r));
-          } catch (err) {
-            reject(err as Error);
-          }
-        },
-        reject: (e) => {
-          slot.busy--;
-          reject(e);
-        },
-      });
-      slot.worker.postMessage({ id, jobs });
+  const stopWorkers = async () => {
+    const stopping = slots;
+    slots = [];
+    await Promise.all(stopping.map((s) => s.worker.terminate()));
+  };
+
+  /** The running workers, started now if there are none. */
+  const workers = (): Slot[] => {
+    clearTimeout(idle);
+    if (slots.length > 0 || broken || closed) return slots;
+    for (let i = 0; i < o.size && !broken; i++) {
+      const worker = startWorker(o.coins, pending, () => (broken = true));
+      if (worker) slots.push({ worker, busy: 0 });
+      else broken = true;
+    }
+    if (broken) void stopWorkers();
+    return slots;
+  };
+
+  /** Once no batch is left, the workers are stopped after idleMs unless work comes first. */
+  const restLater = () => {
+    if (slots.some((s) => s.busy > 0)) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => void stopWorkers(), o.idleMs ?? POOL_IDLE_MS);
+    idle.unref();
+  };
+
+  const run = (slot: Slot, jobs: readonly VerifyJob[]) => {
+    slot.busy++;
+    return sendBatch(slot.worker, jobs, pending, nextId++, () => {
+      slot.busy--;
+      restLater();
     });
+  };
 
   return {
     get threads() {
-      return broken ? 0 : slots.length;
+      return broken ? 0 : o.size;
+    },
+    get running() {
+      return slots.length;
     },
     async verify(jobs) {
-      if (broken || slots.length === 0 || jobs.length < 8) return verifyBatch(jobs, o.inline);
-      const chunk = Math.ceil(jobs.length / slots.length);
-      const parts = slots.map((slot, i) => ({ slot, part: jobs.slice(i * chunk, (i + 1) * chunk) }));
+      const small = jobs.length < (slots.length > 0 ? MIN_POOL_JOBS : START_POOL_JOBS);
+      const pool = broken || closed || o.size === 0 || small ? [] : workers();
+      if (pool.length === 0) return verifyBatch(jobs, o.inline);
+      const chunk = Math.ceil(jobs.length / pool.length);
+      const parts = pool.map((slot, i) => ({ slot, part: jobs.slice(i * chunk, (i + 1) * chunk) }));
       try {
         const results = await Promise.all(parts.filter((p) => p.part.length > 0).map((p) => run(p.slot, p.part)));
         return results.flat();
@@ -152,9 +238,15 @@ export function createVerifyPool(o: { size: number; coins: readonly CoinParams[]
         return verifyBatch(jobs, o.inline);
       }
     },
+    warm() {
+      if (broken || closed || o.size === 0) return;
+      workers();
+      restLater();
+    },
     async close() {
-      await Promise.all(slots.map((s) => s.worker.terminate()));
-      slots.length = 0;
+      closed = true;
+      clearTimeout(idle);
+      await stopWorkers();
     },
   };
 }
