@@ -29,6 +29,7 @@ import { createPathTracker, isCircuitAddr, readReachability } from './paths.ts';
 import { findPeerAddrs, openRequestStream } from './streams.ts';
 import { askPeer, peerRequestError, serveRequest, type RequestHandler } from './reqres.ts';
 import { createDht } from './dht.ts';
+import { keepGossipStreams } from './gossip-streams.ts';
 import { createTrafficCounts } from './traffic.ts';
 
 export type { RequestHandler, RequestContext } from './reqres.ts';
@@ -253,6 +254,11 @@ export function createP2pHost(options: P2pHostOptions): P2pHost {
     n.services.pubsub.addEventListener('message', (evt) => {
       deliver(evt.detail);
     });
+    // A peer connected on another connection than the one its gossip stream closed with still gets
+    // our gossip (gossip-streams.ts).
+    const stopKeeping = keepGossipStreams(n, n.services.pubsub, { log: (m) => log.info(m) });
+    if (stopKeeping) n.addEventListener('stop', stopKeeping, { once: true });
+    else log.warn('gossip streams are not kept: this gossipsub has no stream maker the keeper knows');
     for (const [protocol, handler] of requestHandlers) await serve(n, protocol, handler);
     return n;
   }

@@ -44,7 +44,11 @@ export function pacedClosestPeers<R extends ClosestPeersRouting>(
       gap = Math.min(2 * gap, pace.maxGapMs);
     }
     lastStart = t + wait;
-    if (wait > 0) await delay(wait, undefined, { ref: false, ...(options?.signal ? { signal: options.signal } : {}) });
+    if (wait > 0) {
+      await delay(wait, undefined, { ref: false, ...(options?.signal ? { signal: options.signal } : {}) });
+      // A timer that fired late moves the next search as much: the gap counts from the real start.
+      lastStart = Math.max(lastStart, now());
+    }
     yield* routing.getClosestPeers(key, options);
   } as R['getClosestPeers'];
   return paced;
