@@ -1,6 +1,7 @@
 // For tests: p2p hosts in one process that deliver gossip and requests to each other through
 // JSON (as the wire would), with connections a test makes and breaks, and bans recorded.
 import { ApiError } from '../../src-shared/api/errors.ts';
+import { JsonText } from '../../src-shared/protocol/reqres.ts';
 import type { PeerInfo } from '../../src-shared/api/schemas.ts';
 import type { GossipMessage, P2pHost, RequestHandler } from '../p2p/index.ts';
 import { DEFAULT_LIMITS, PeerPenalties, peerRequestError, type Offence } from '../p2p/index.ts';
@@ -50,7 +51,8 @@ function messaging(peerId: string, own: Wired, hosts: ReadonlyMap<string, NetHos
       const fn = other.handlers.get(protocol);
       // As the host does for a protocol the peer does not serve.
       if (!fn) throw peerRequestError('unsupported', `${to} does not offer ${protocol}`);
-      return json(await fn(json(body), { peerId, protocol }));
+      const answer = await fn(json(body), { peerId, protocol });
+      return answer instanceof JsonText ? (JSON.parse(answer.text) as unknown) : json(answer);
     },
   };
 }

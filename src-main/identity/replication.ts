@@ -28,7 +28,7 @@ import {
   RECONCILE_PROTOCOL,
   keyHintBytes,
   offenceFor,
-  packFetchResponse,
+  fetchResponseJson,
   type WireRecord,
 } from '../../src-shared/identity/replication.ts';
 import { addressOfDid } from '../../src-shared/identity/verify.ts';
@@ -504,7 +504,7 @@ export function createReplication(d: ReplicationDeps): Replication {
         if (!parsed.success) throw new ApiError('INVALID_PARAMS', 'not an identity fetch request');
         const ids = parsed.data.ids.map((id) => b64urlToBytes(id)).filter((b) => b?.length === 32);
         const rows = d.repo.wireByIds(ids.map((b) => bytesToHex(b!)));
-        return packFetchResponse(
+        return fetchResponseJson(
           rows.map((r) => wireRecordOf(r.content, r.publicKey)),
           maxBytes,
         );
@@ -521,7 +521,7 @@ export function createReplication(d: ReplicationDeps): Replication {
           const rec = addressOfDid(did) ? d.repo.get(did) : undefined;
           if (rec) records.push(wireRecordOf(rec.content, rec.publicKey));
         }
-        return packFetchResponse(records);
+        return fetchResponseJson(records);
       });
       offs.push(
         d.p2p.onPeersChanged((peers) => {

@@ -8,7 +8,7 @@ import { ApiError } from '../../src-shared/api/errors.ts';
 import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
 import { buildReconcileSet, type ReconcileSet } from '../../src-shared/identity/reconcile-set.ts';
 import { reconcileWith, respondReconcile } from '../../src-shared/identity/reconcile.ts';
-import { keyHintBytes, packFetchResponse } from '../../src-shared/identity/replication.ts';
+import { keyHintBytes, fetchResponseJson } from '../../src-shared/identity/replication.ts';
 import { isConflictReason, reasonOf } from '../../src-shared/registry/errors.ts';
 import { SHA512_HEX } from '../../src-shared/registry/fields.ts';
 import { MAX_STATEMENT_CHARS, peekKind } from '../../src-shared/registry/statements.ts';
@@ -137,7 +137,7 @@ function serveFetch(repo: RegistryRepo, req: unknown) {
     const s = bytes?.length === 32 ? repo.statement(bytesToHex(bytes)) : undefined;
     if (s) out.push(wireOf(s.content, s.publicKey));
   }
-  return packFetchResponse(out);
+  return fetchResponseJson(out);
 }
 
 /** Answers a peer's content request: a chunk of content this node holds. */

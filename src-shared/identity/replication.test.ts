@@ -10,7 +10,8 @@ import {
   PushMessage,
   keyHintBytes,
   offenceFor,
-  packFetchResponse,
+  fetchResponseJson,
+  type FetchResponse,
   reconcileItemOf,
   wireId,
 } from './replication.ts';
@@ -52,10 +53,26 @@ describe('replication messages', () => {
 
   it('packs a fetch answer up to its byte cap and no further', () => {
     const records = Array.from({ length: 100 }, () => ({ content: 'x'.repeat(1000) }));
-    const packed = packFetchResponse(records, 20_000);
+    const packed = JSON.parse(fetchResponseJson(records, 20_000).text) as FetchResponse;
     expect(packed.records.length).toBeGreaterThan(15);
     expect(packed.records.length).toBeLessThan(20);
     expect(JSON.stringify(packed).length).toBeLessThanOrEqual(20_000);
+  });
+
+  it("writes a fetch answer as JSON.stringify would, records that need escaping too, to the cap's character", () => {
+    const jws = 'eyJhbGciOiJFUzI1NksifQ.eyJpYXQiOjF9.H-_x0' + 'a'.repeat(80);
+    const records = [
+      { content: jws, key: `A${'b'.repeat(42)}_` },
+      { content: `${jws}Z` },
+      { content: '{"revocation":"quoted \\ \n ünï ✓"}' },
+      { content: 'a"b\u2028c\u0000' },
+    ];
+    const expected = (n: number) => JSON.stringify({ v: 1, records: records.slice(0, n) });
+    // Each record is counted with a comma after it: the cap is one character over the text.
+    for (let n = 1; n <= records.length; n++) {
+      expect(fetchResponseJson(records, expected(n).length + 1).text).toBe(expected(n));
+      expect(fetchResponseJson(records, expected(n).length).text).toBe(expected(n - 1));
+    }
   });
 
   it('a stored record id becomes a reconcile item and a wire id of the same bytes', () => {

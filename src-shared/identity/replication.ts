@@ -2,6 +2,7 @@
 // fetch request/response bodies, their caps, and which refusals are peer offences. main's module
 // moves bytes; everything it accepts passes these schemas and then verifyRecord.
 import { z } from 'zod';
+import { JsonText } from '../protocol/reqres.ts';
 import { isConflict, type IdentityReason } from './errors.ts';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { b64urlFromBytes, b64urlToBytes } from './jws.ts';
@@ -76,20 +77,27 @@ export function keyHintBytes(key: string | undefined): Uint8Array | undefined {
   return bytes?.length === 33 ? bytes : undefined;
 }
 
+// The characters of a compact JWS and a key hint: their JSON strings need no escape.
+const PLAIN_JSON_STRING = /^[A-Za-z0-9._-]*$/;
+const jsonString = (s: string) => (PLAIN_JSON_STRING.test(s) ? `"${s}"` : JSON.stringify(s));
+
 /**
- * The records a fetch answer may carry, in order, until the byte cap: the caller looks each id up
- * and passes what it has. What does not fit is asked for again.
+ * A fetch answer, as JSON text: the records in order until the byte cap (characters of the text);
+ * the caller looks each id up and passes what it has, and what does not fit is asked for again.
+ * Written by hand, the same text JSON.stringify writes: stringifying each record to size it and then
+ * the whole answer was a fifth of a serving node's CPU in a 100,000-record join.
  */
-export function packFetchResponse(records: readonly WireRecord[], maxBytes = MAX_FETCH_RESPONSE_BYTES): FetchResponse {
-  const out: WireRecord[] = [];
+export function fetchResponseJson(records: readonly WireRecord[], maxBytes = MAX_FETCH_RESPONSE_BYTES): JsonText {
+  const parts: string[] = [];
   let bytes = '{"v":1,"records":[]}'.length;
   for (const r of records) {
-    const size = JSON.stringify(r).length + 1;
-    if (bytes + size > maxBytes) break;
-    out.push(r);
-    bytes += size;
+    const key = r.key === undefined ? '' : `,"key":${jsonString(r.key)}`;
+    const part = `{"content":${jsonString(r.content)}${key}}`;
+    if (bytes + part.length + 1 > maxBytes) break;
+    parts.push(part);
+    bytes += part.length + 1;
   }
-  return { v: 1, records: out };
+  return new JsonText(`{"v":1,"records":[${parts.join(',')}]}`);
 }
 
 /** Offences of docs/p2p.md a peer earns for what it sent; undefined when it is no offence. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJson, decodeResponse, encodeJson, errorResponse, okResponse, sanitizeRemoteText } from './reqres.ts';
+import {
+  JsonText,
+  decodeJson,
+  decodeResponse,
+  encodeJson,
+  errorResponse,
+  okResponse,
+  sanitizeRemoteText,
+} from './reqres.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -25,6 +33,16 @@ describe('decodeJson', () => {
 });
 
 describe('encodeJson', () => {
+  it('sends an answer written as JSON text as it is, inside the ok envelope', () => {
+    const text = '{"v":1,"records":[{"content":"a.b.c"}]}';
+    const encoded = encodeJson(okResponse(new JsonText(text)));
+    expect(new TextDecoder().decode(encoded)).toBe(`{"ok":true,"body":${text}}`);
+    expect(decodeResponse(encoded)).toEqual({
+      ok: true,
+      response: { ok: true, body: { v: 1, records: [{ content: 'a.b.c' }] } },
+    });
+  });
+
   it('round-trips through decodeJson', () => {
     const value = { amount: '1.25', list: [1, 'two', null], nested: { ok: true } };
     expect(decodeJson(encodeJson(value))).toEqual({ ok: true, value });

@@ -35,6 +35,18 @@ export type JsonDecodeResult = { ok: true; value: unknown } | { ok: false; reaso
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const utf8Encoder = new TextEncoder();
 
+/**
+ * A handler's answer already written as JSON text: sent as it is instead of being stringified (an
+ * identity fetch answer is ~2.7 MB of records that need no escaping). Its writer answers for it
+ * being one JSON value; the asking side parses and checks it like any answer.
+ */
+export class JsonText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
 /** Parses UTF-8 JSON without throwing. Invalid UTF-8 is refused rather than replaced. */
 export function decodeJson(bytes: Uint8Array): JsonDecodeResult {
   let text: string;
@@ -52,6 +64,10 @@ export function decodeJson(bytes: Uint8Array): JsonDecodeResult {
 
 /** JSON bytes of `value`. bigint and undefined at the top level are refused: amounts travel as decimal strings. */
 export function encodeJson(value: unknown): Uint8Array {
+  const body = (value as { body?: unknown } | null)?.body;
+  if (body instanceof JsonText && (value as ReqResResponse).ok) {
+    return utf8Encoder.encode(`{"ok":true,"body":${body.text}}`);
+  }
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
