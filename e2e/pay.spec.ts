@@ -121,10 +121,16 @@ test('alice asks bob to be paid with her identity; bob pays from the QR picture;
   await alice.page.getByTestId('counter-close').click();
   const fee = units((await bob.page.getByTestId('pay-result-fee').getAttribute('data-value'))!);
 
-  // Balances reconcile to the satoshi: bob paid the amount and the fee, alice got the amount.
-  const after = { alice: await walletTotals(alice.page), bob: await walletTotals(bob.page) };
-  expect(after.bob.DEVA).toBe(before.bob.DEVA! - units(AMOUNT) - fee);
-  expect(after.alice.DEVA).toBe(before.alice.DEVA! + units(AMOUNT));
+  // Balances reconcile to the satoshi: bob paid the amount and the fee, alice got the amount. A
+  // node asks its wallet for balances every 3 s, so a page may show the old one that long after
+  // the payment confirmed: each is read until it moves, then compared exactly.
+  const settled = async (page: typeof alice.page, was: bigint) => {
+    let now = was;
+    await expect.poll(async () => (now = (await walletTotals(page)).DEVA!), { timeout: 15_000 }).not.toBe(was);
+    return now;
+  };
+  expect(await settled(bob.page, before.bob.DEVA!)).toBe(before.bob.DEVA! - units(AMOUNT) - fee);
+  expect(await settled(alice.page, before.alice.DEVA!)).toBe(before.alice.DEVA! + units(AMOUNT));
 
   // The book names alice; a new request from her is now from someone paid before.
   await bob.page.getByTestId('nav-pay').click();
