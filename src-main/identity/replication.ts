@@ -63,11 +63,11 @@ const STORE_RECORDS = 8192;
 /**
  * Where one catch-up session's time went (logged with its end): reconciliation, which the first
  * fetches already overlap; fetches (one after the other) and verifications (in the pool, several
- * batches at once) overlap with storing; waitMs
- * is this thread waiting for the next verified batch. One per session: sessions with different
- * peers run at once.
+ * batches at once) overlap with storing; waitMs is this thread waiting for the next verified
+ * batch. One per session: sessions with different peers run at once.
  */
 type Timing = ReturnType<typeof newTiming>;
+const newTiming = () => ({ reconcileMs: 0, fetchMs: 0, verifyMs: 0, waitMs: 0, storeMs: 0 });
 
 /** One session's fetching: ids go in as reconciliation finds them (fetchAndStore). */
 interface FetchPipeline {
@@ -76,7 +76,6 @@ interface FetchPipeline {
   abort(): void;
   readonly stored: Promise<number>;
 }
-const newTiming = () => ({ reconcileMs: 0, fetchMs: 0, verifyMs: 0, waitMs: 0, storeMs: 0 });
 
 export interface ReplicationOptions {
   /** New DIDs a peer may push by gossip: beyond it, pushes of unknown identities are dropped and scored. */
