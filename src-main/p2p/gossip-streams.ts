@@ -57,10 +57,10 @@ export function keepGossipStreams(
   const check = (peerId: PeerId) => {
     const id = peerId.toString();
     if (!router.peers.has(id) || router.streamsOutbound.has(id)) return;
-    const open = node.getConnections(peerId).find((c) => c.status === 'open');
-    if (!open) return;
-    o.log?.(`gossip: no stream to ${id} on ${node.getConnections(peerId).length} open connection(s); opening one`);
-    router.createOutboundStream(peerId, open).catch(() => undefined);
+    const open = node.getConnections(peerId).filter((c) => c.status === 'open');
+    if (open.length === 0) return;
+    o.log?.(`gossip: no stream to ${id} on ${open.length} open connection(s); opening one`);
+    router.createOutboundStream(peerId, open[0]!).catch(() => undefined);
   };
 
   const timers = new Set<NodeJS.Timeout>();
