@@ -119,6 +119,14 @@ const oversized = [
   'src-renderer/wallets/WalletsPage.tsx',
 ];
 
+const restrictedSyntax = [
+  { selector: 'TSEnumDeclaration', message: 'Use a const object or union type: enums are not erasable syntax.' },
+  {
+    selector: "CallExpression[callee.name='parseFloat']",
+    message: 'Money is never a float: use src-shared/money.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -141,12 +149,22 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': ['error', ...restrictedSyntax],
+    },
+  },
+  {
+    // Unit files share a worker's module cache (vitest.config.ts): a module replaced by vi.mock
+    // would be the real one, or leak into the next file. Such a file is listed there and here.
+    files: ['src-*/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+    ignores: ['src-main/vault/vault-file.test.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSEnumDeclaration', message: 'Use a const object or union type: enums are not erasable syntax.' },
+        ...restrictedSyntax,
         {
-          selector: "CallExpression[callee.name='parseFloat']",
-          message: 'Money is never a float: use src-shared/money.',
+          selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^(mock|doMock|unmock|doUnmock)$/]",
+          message:
+            "A unit file that mocks a module runs isolated: add it to MOCKS_MODULES in vitest.config.ts and to this rule's ignores.",
         },
       ],
     },

@@ -1,30 +1,17 @@
-// Bundles the Electron main process (ESM) and the sandboxed preload (CommonJS, as sandboxed
-// preloads must be) into dist/electron. Native modules and electron stay external.
-import { build, type BuildOptions } from 'esbuild';
+// Bundles the Electron main process (ESM, with the identity verify worker beside it) and the
+// sandboxed preload (CommonJS, as sandboxed preloads must be) into dist/electron.
+import { build } from 'esbuild';
+import path from 'node:path';
+import { bundleNode, NODE_BUNDLE_OPTIONS, ROOT } from './bundle.ts';
 
-const common: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  sourcemap: true,
-  logLevel: 'warning',
-  external: ['electron', 'better-sqlite3'],
-};
-
+const outdir = path.join(ROOT, 'dist/electron');
+await bundleNode(outdir, { main: 'src-main/electron/main.ts' });
 await build({
-  ...common,
-  entryPoints: ['src-main/electron/main.ts'],
-  outfile: 'dist/electron/main.js',
-  format: 'esm',
-  // ESM bundles of CommonJS dependencies need a require of their own.
-  banner: {
-    js: "import { createRequire as __hlCreateRequire } from 'node:module'; const require = __hlCreateRequire(import.meta.url);",
-  },
-});
-await build({
-  ...common,
+  ...NODE_BUNDLE_OPTIONS,
+  absWorkingDir: ROOT,
   entryPoints: ['src-main/electron/preload.ts'],
-  outfile: 'dist/electron/preload.cjs',
+  outfile: path.join(outdir, 'preload.cjs'),
   format: 'cjs',
+  banner: {},
 });
-console.log('built dist/electron/main.js and dist/electron/preload.cjs');
+console.log('built dist/electron/main.js, verify-worker.js and preload.cjs');

@@ -115,6 +115,9 @@ function writeConf(o: { confPath: string; rpcPort: number; p2pPort: number; user
     'discover=0',
     'fallbackfee=0.0001',
     'txindex=1',
+    // A new wallet derives keypool keys for each of its descriptors: 1.36 CPU-s a wallet at the
+    // default 1000, 0.02 s at 1 (measured here). Addresses are still derived as they are asked for.
+    'keypool=1',
     `port=${o.p2pPort}`,
     `rpcport=${o.rpcPort}`,
     'rpcbind=127.0.0.1',

@@ -17,7 +17,9 @@ import { createNodeRpc } from './rpc-client.ts';
 import { devnetCommand } from '../devnet/cli.ts';
 import { formatStatus } from './status.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The script running now: src-main/cli/main.ts, or the bundle bin/hashlock built of it (dist/node/cli.js). */
+const CLI_ENTRY = fileURLToPath(import.meta.url);
+const REPO_ROOT = path.resolve(path.dirname(CLI_ENTRY), '..', '..');
 export const DEFAULT_DATA_DIR = process.env.HASHLOCK_DATA_DIR ?? path.join(os.homedir(), '.hashlock');
 
 function fail(err: unknown): never {
@@ -217,10 +219,10 @@ export function buildProgram(): Command {
   // The dx-style aliases are top-level commands too (`hashlock make-order` = `hashlock orders make`).
   for (const [alias, name] of Object.entries(ALIASES)) addMethod(program, kebab(alias), name, `Same as ${name}.`);
 
-  program.addCommand(devnetCommand(REPO_ROOT));
+  program.addCommand(devnetCommand(REPO_ROOT, CLI_ENTRY));
   return program;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === CLI_ENTRY) {
   buildProgram().parseAsync(process.argv).catch(fail);
 }

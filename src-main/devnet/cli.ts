@@ -24,7 +24,8 @@ function describe(state: DevnetState): string {
   return lines.join('\n');
 }
 
-export function devnetCommand(repoRoot: string): Command {
+/** `cliEntry`: the script that runs this CLI (the sources' main.ts or its bundle); the devnet's processes run it too. */
+export function devnetCommand(repoRoot: string, cliEntry: string): Command {
   const cmd = new Command('devnet').description('local demo network: two regtest chains, funded wallets, trader nodes');
   const withFlags = (c: Command) =>
     c
@@ -45,6 +46,7 @@ export function devnetCommand(repoRoot: string): Command {
     const devnet = await runDevnet({
       root: o.dir,
       repoRoot,
+      cliEntry,
       basePort: Number(o.basePort),
       blockIntervalMs: Number(o.blockInterval),
       log,
@@ -82,7 +84,7 @@ export function devnetCommand(repoRoot: string): Command {
       const out = openSync(path.join(layout.root, 'supervisor.log'), 'a');
       const args = [
         '--disable-warning=ExperimentalWarning',
-        path.join(repoRoot, 'src-main', 'cli', 'main.ts'),
+        cliEntry,
         'devnet',
         'run',
         '--dir',

@@ -43,6 +43,8 @@ const COLLATERAL = 10n * COIN;
 export interface DevnetOptions {
   root: string;
   repoRoot: string;
+  /** The script that runs the CLI (src-main/cli/main.ts or its bundle): the nodes are started with it. */
+  cliEntry: string;
   basePort?: number;
   log: Logger;
   /** Block interval of the automatic miner. */
@@ -228,7 +230,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
           writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
         const args = node.managed ? ['--password-file', passwordFile, '--create-vault'] : [];
         const child = spawnNode(
-          opts.repoRoot,
+          opts,
           node.dataDir,
           path.join(node.dataDir, 'node.log'),
           node.role === 'servicenode' ? 'servicenode' : 'node',
@@ -438,7 +440,7 @@ function formatCoins(units: bigint): string {
 }
 
 function spawnNode(
-  repoRoot: string,
+  o: Pick<DevnetOptions, 'repoRoot' | 'cliEntry'>,
   dataDir: string,
   logFile: string,
   command: 'node' | 'servicenode' = 'node',
@@ -447,17 +449,9 @@ function spawnNode(
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(
     process.execPath,
-    [
-      '--disable-warning=ExperimentalWarning',
-      ...NODE_V8_FLAGS,
-      path.join(repoRoot, 'src-main', 'cli', 'main.ts'),
-      command,
-      '--data-dir',
-      dataDir,
-      ...extra,
-    ],
+    ['--disable-warning=ExperimentalWarning', ...NODE_V8_FLAGS, o.cliEntry, command, '--data-dir', dataDir, ...extra],
     {
-      cwd: repoRoot,
+      cwd: o.repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HASHLOCK_LOG: process.env.HASHLOCK_LOG ?? 'info' },
     },

@@ -111,13 +111,22 @@ export const START_POOL_JOBS = 1024;
  */
 const WORKER_YOUNG_GENERATION_MB = 96;
 
+/**
+ * The worker's script: beside this module when it runs as source, beside the bundle it is part of
+ * when bundled (scripts/bundle.ts writes verify-worker.js next to every node bundle).
+ */
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './verify-worker.ts' : './verify-worker.js',
+  import.meta.url,
+);
+
 type Pending = Map<number, { resolve: (r: PackedResults) => void; reject: (e: Error) => void }>;
 
 /** One worker answering into `pending`; undefined when none can be started here (no worker file). */
 function startWorker(coins: readonly CoinParams[], pending: Pending, onFailure: () => void): Worker | undefined {
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
+    worker = new Worker(WORKER_URL, {
       workerData: { coins },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });

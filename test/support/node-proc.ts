@@ -18,8 +18,8 @@ import type { TestHooks } from './test-node.ts';
 const REPO = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO, 'bin/hashlock');
 const NODE = path.join(REPO, 'node_modules/.bin/node');
-/** The test-only entry (test-node.ts) a node is started with when a test asks for a hook. */
-const TEST_ENTRY = path.join(REPO, 'test/support/test-node.ts');
+/** The test-only entry (test-node.ts, bundled by global-setup.ts) a node runs when a test asks for a hook. */
+const TEST_ENTRY = path.join(REPO, 'dist/test-node/test-node.js');
 const TOKEN_FILE = 'api-token';
 const execFileAsync = promisify(execFile);
 // Generous: on a loaded machine a node takes a while to load its modules and open its store.
