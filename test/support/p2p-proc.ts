@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import type { P2pHostOptions } from '../../src-main/p2p/host.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const NODE_SCRIPT = join(REPO, 'test/integration/p2p/test-node.ts');
+/** test/integration/p2p/test-node.ts, bundled by global-setup.ts. */
+const NODE_SCRIPT = join(REPO, 'dist/test-node/p2p-node.js');
 
 /** Node 24 runs our .ts natively; the machine's default node (20) cannot run libp2p 3. */
 export function nodeBinary(): string {

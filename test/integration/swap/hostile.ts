@@ -27,7 +27,8 @@ export const FAULT_CASES = [
   { fault: 'output-mismatch', code: 'output-script-mismatch' },
 ] as const;
 
-const SCRIPT = path.join(import.meta.dirname, 'hostile-peer.ts');
+/** hostile-peer.ts, bundled by test/support/global-setup.ts. */
+const SCRIPT = path.join(import.meta.dirname, '../../../dist/test-node/hostile-peer.js');
 
 export type HostileEvent = { event: string } & Record<string, unknown>;
 
