@@ -13,6 +13,8 @@ const must = [
   '/package.json',
   '/dist/electron/main.js',
   '/dist/electron/preload.cjs',
+  // The identity verify pool's worker, found beside main.js (src-main/identity/verify-pool.ts).
+  '/dist/electron/verify-worker.js',
   '/dist/renderer/index.html',
   '/node_modules/better-sqlite3/lib/index.js',
   '/node_modules/secp256k1/bindings.js',

@@ -54,15 +54,24 @@ describe('a daemon restarts mid-swap', () => {
   it("the maker chain's daemon is down when the taker must claim: its claim waits, then goes through before the maker's lock", async () => {
     const { maker, taker, dev } = pair;
     const before = await balancesOf(maker, taker);
-    await withMiner(dev, async () => {
+    await withMiner(dev, async (miner) => {
+      // The taker's lock stays unconfirmed until DEVA is down: the maker cannot claim (and show the
+      // secret) before. Without this, a quick maker claimed and the taker claimed on DEVA while the
+      // test was still stopping it.
+      miner.paused.add('DEVB');
       const { swapId } = await startSwap(pair);
       await taker.waitSwap(swapId, (s) => s.state === 'funded', 'taker locked');
-      await dev.DEVA.stop();
-      // The maker claims on DEVB and so shows the secret; the taker must now claim on DEVA, which is down.
-      await maker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'claim'), 'maker broadcast its claim');
-      const waiting = await taker.waitSwap(swapId, (s) => s.state === 'claiming', 'taker learnt the secret');
-      expect(waiting.txs.some((x) => x.kind === 'claim')).toBe(false);
-      await dev.DEVA.restart();
+      try {
+        await dev.DEVA.stop();
+        miner.paused.delete('DEVB');
+        // The maker claims on DEVB and so shows the secret; the taker must now claim on DEVA, which is down.
+        await maker.waitSwap(swapId, (s) => s.txs.some((x) => x.kind === 'claim'), 'maker broadcast its claim');
+        const waiting = await taker.waitSwap(swapId, (s) => s.state === 'claiming', 'taker learnt the secret');
+        expect(waiting.txs.some((x) => x.kind === 'claim')).toBe(false);
+      } finally {
+        // The next cases need DEVA whatever happened here.
+        if (!dev.DEVA.running) await dev.DEVA.restart();
+      }
       const t = await taker.waitSwap(swapId, (s) => s.terminal, 'taker finished');
       const m = await maker.waitSwap(swapId, (s) => s.terminal, 'maker finished');
       expect([m.outcome, t.outcome]).toEqual(['completed', 'completed']);
