@@ -1,6 +1,6 @@
 // One esbuild setup for every bundle of the node's code: the Electron main process
 // (dist/electron), the node and CLI that bin/hashlock runs (dist/node), and the integration tests'
-// node entry (dist/test-node). A bundle is one file to load instead of ~1,900 modules to resolve:
+// node entry (dist/test-node). A bundle is one file to load instead of ~1,800 modules to resolve:
 // a node starts on ~1.4 CPU-s instead of ~3 (docs/architecture.md, "The node runs bundled").
 //
 // Each bundle folder also holds verify-worker.js, the identity verify pool's worker, which the
@@ -27,7 +27,7 @@ export const NODE_BUNDLE_OPTIONS: BuildOptions = {
 };
 
 /** The identity verify pool's worker entry, bundled beside every node bundle. */
-export const VERIFY_WORKER_ENTRY = 'src-main/identity/verify-worker.ts';
+const VERIFY_WORKER_ENTRY = 'src-main/identity/verify-worker.ts';
 
 /**
  * Bundles `entries` (output name → source, relative to the repository) into `outdir`. Files are

@@ -12,7 +12,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 /** test/integration/p2p/test-node.ts, bundled by global-setup.ts. */
 const NODE_SCRIPT = join(REPO, 'dist/test-node/p2p-node.js');
 
-/** Node 24 runs our .ts natively; the machine's default node (20) cannot run libp2p 3. */
+/** The project's Node 24: the machine's default node (20) cannot run libp2p 3. */
 export function nodeBinary(): string {
   return process.versions.node.startsWith('24.') ? process.execPath : join(REPO, 'node_modules/.bin/node');
 }
