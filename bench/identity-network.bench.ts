@@ -30,9 +30,13 @@ class IdentityProc extends JsonProc {
       script: NODE_SCRIPT,
       args: [JSON.stringify(opts)],
       // IDENTITY_BENCH_PROF=dir: every node writes CPU profiles (one per thread) there.
-      nodeArgs: process.env.IDENTITY_BENCH_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`]
-        : [],
+      // IDENTITY_BENCH_NODE_ARGS='--flag …': more node flags for every node (to compare V8 settings).
+      nodeArgs: [
+        ...(process.env.IDENTITY_BENCH_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`]
+          : []),
+        ...(process.env.IDENTITY_BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
+      ],
       what: 'identity bench node',
       stopGraceMs: 10_000,
     });

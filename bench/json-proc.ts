@@ -72,6 +72,11 @@ export class JsonProc {
       this.#pending.clear();
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
+      // V8's own lines (--trace-gc through IDENTITY_BENCH_NODE_ARGS) are not the node's answers.
+      if (!line.startsWith('{')) {
+        if (process.env.BENCH_DEBUG) console.error(`[${label ?? this.peerId.slice(-6)}] ${line}`);
+        return;
+      }
       const m = JSON.parse(line) as Line & { id?: number };
       if (m.event === 'ready') {
         this.peerId = m.peerId as string;
