@@ -32,9 +32,7 @@ class IdentityProc extends JsonProc {
       // IDENTITY_BENCH_PROF=dir: every node writes CPU profiles (one per thread) there.
       // IDENTITY_BENCH_NODE_ARGS='--flag …': more node flags for every node (to compare V8 settings).
       nodeArgs: [
-        ...(process.env.IDENTITY_BENCH_PROF
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`]
-          : []),
+        ...(process.env.IDENTITY_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`] : []),
         ...(process.env.IDENTITY_BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
       ],
       what: 'identity bench node',

@@ -178,6 +178,18 @@ describe('RpcClient against hostile or broken servers', () => {
     expect(err.message).toMatch(/limit/);
   });
 
+  it('refuses a reply whose declared length is over the limit without waiting for its body', async () => {
+    const { port } = await serve((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '5000000' });
+      res.write('{"result":"'); // and never more: only the declared length can refuse it in time
+    });
+    const started = Date.now();
+    const err = await failure(client(port, { maxResponseBytes: 1000, timeoutMs: 20_000 }).call('getblock'));
+    expect(err.code).toBe('WALLET_RPC_ERROR');
+    expect(err.message).toMatch(/5000000 bytes is over the 1000-byte limit/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('reports a port that speaks something other than HTTP as WALLET_RPC_ERROR', async () => {
     const tcp = createTcpServer((sock) => sock.end('SSH-2.0-OpenSSH_9.6\r\n'));
     tcp.listen(0, '127.0.0.1');

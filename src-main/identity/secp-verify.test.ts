@@ -13,7 +13,8 @@ import { compactRange } from '../../src-shared/identity/compact.ts';
 import { nobleSha256Verifier, type Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { b64urlFromBytes, b64urlToBytes } from '../../src-shared/identity/jws.ts';
 import { createNativeVerifier } from './native-verify.ts';
-import { createSecpVerifier, loadLibsecp256k1, nodeSha256, nodeWireIdOf } from './secp-verify.ts';
+import { createSecpVerifier, nodeSha256, nodeWireIdOf } from './secp-verify.ts';
+import { loadLibsecp256k1 } from '../kernel/libsecp256k1.ts';
 import { testIdentity } from './testkit.ts';
 import {
   START_POOL_JOBS,

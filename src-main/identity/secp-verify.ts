@@ -4,37 +4,17 @@
 // and 5 times OpenSSL per verification (§12). Where the binding does not load (another platform,
 // a bundle without it) the port is the OpenSSL one of native-verify.ts: same answers, slower.
 import { createHash, hash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isHighS, lowSTwin } from '../../src-shared/identity/compact.ts';
 import { MAX_RECORD_CHARS } from '../../src-shared/identity/records.ts';
 import type { Sha256Verifier } from '../../src-shared/identity/verify.ts';
 import { createNativeVerifier } from './native-verify.ts';
-
-/** The part of `secp256k1/bindings.js` used here; it throws on keys or signatures it cannot parse. */
-interface Libsecp256k1 {
-  ecdsaVerify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
-}
+import { loadLibsecp256k1, type Libsecp256k1 } from '../kernel/libsecp256k1.ts';
 
 export type SecpEngine = 'libsecp256k1' | 'openssl';
 
 export interface SecpVerifier extends Sha256Verifier {
   /** Which library answers: libsecp256k1 when its binding loaded, else OpenSSL. */
   readonly engine: SecpEngine;
-}
-
-let loaded: Libsecp256k1 | null | undefined;
-
-/** The binding, loaded once; null when this platform or bundle has none. */
-export function loadLibsecp256k1(): Libsecp256k1 | null {
-  if (loaded !== undefined) return loaded;
-  try {
-    // A runtime require the bundler leaves alone: the binding stays a file of node_modules.
-    const load = createRequire(import.meta.url);
-    loaded = load('secp256k1/bindings.js') as Libsecp256k1;
-  } catch {
-    loaded = null;
-  }
-  return loaded;
 }
 
 /** Node's SHA-256 (OpenSSL): several times noble's on a record's ~500 bytes. */

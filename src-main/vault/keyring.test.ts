@@ -5,8 +5,10 @@ import { BIP32Factory } from 'bip32';
 import { script } from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { describe, expect, it } from 'vitest';
+import { loadLibsecp256k1 } from '../kernel/libsecp256k1.ts';
 import {
   createKeyRing,
+  eccFor,
   formatPath,
   identityKeyPath,
   ORDER_KEY_PATH,
@@ -260,5 +262,51 @@ describe('wipe', () => {
     expect(() => ring.signIdentityDigest(0, new Uint8Array(32), 'purpose')).toThrow();
     expect(() => ring.networkPublicKey('order')).toThrow();
     expect(() => ring.signNetworkDigest('serviceNode', new Uint8Array(32))).toThrow();
+  });
+});
+
+describe('public keys through libsecp256k1', () => {
+  const native = eccFor();
+
+  it("uses the binding where the package ships one, and gives noble's keys, compressed or not", () => {
+    const shipped = ['linux-x64', 'darwin-arm64', 'win32-x64'].includes(`${process.platform}-${process.arch}`);
+    expect(native.pointFromScalar !== ecc.pointFromScalar).toBe(shipped && loadLibsecp256k1() !== null);
+    for (let i = 0; i < 50; i++) {
+      const d = secp256k1.utils.randomSecretKey();
+      expect(hex(native.pointFromScalar(d, true)!)).toBe(hex(secp256k1.getPublicKey(d, true)));
+      expect(hex(native.pointFromScalar(d, false)!)).toBe(hex(secp256k1.getPublicKey(d, false)));
+      expect(hex(native.pointFromScalar(d)!)).toBe(hex(secp256k1.getPublicKey(d, true)));
+    }
+  });
+
+  it('answers a key libsecp256k1 refuses (zero, the order) exactly as noble does', () => {
+    const refusing = eccFor({
+      ecdsaVerify: () => false,
+      publicKeyCreate: () => {
+        throw new Error('libsecp256k1 refused');
+      },
+    });
+    const good = secp256k1.utils.randomSecretKey();
+    expect(hex(refusing.pointFromScalar(good, true)!)).toBe(hex(secp256k1.getPublicKey(good, true)));
+    for (const bad of [new Uint8Array(32), fromHex(CURVE_N.toString(16))]) {
+      let nobleError: unknown;
+      try {
+        ecc.pointFromScalar(bad, true);
+      } catch (err) {
+        nobleError = err;
+      }
+      expect(nobleError).toBeInstanceOf(Error);
+      expect(() => native.pointFromScalar(bad, true)).toThrow((nobleError as Error).message);
+    }
+  });
+
+  it('derives identity keys from the kept parents as the spec does, on both schemes, in any order', () => {
+    const ring = createKeyRing(vectorSeed());
+    for (const index of [7, 0, 31, 2, 1000]) {
+      for (const scheme of ['wallet', 'purpose'] as const) {
+        const priv = independentPrivateKey(vectorSeed(), identityKeyPath(index, scheme));
+        expect(hex(ring.identityPublicKey(index, scheme))).toBe(hex(secp256k1.getPublicKey(priv, true)));
+      }
+    }
   });
 });

@@ -4,8 +4,30 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { BIP32Factory, type BIP32Interface } from 'bip32';
+import { loadLibsecp256k1 } from '../kernel/libsecp256k1.ts';
 
-const bip32 = BIP32Factory(ecc);
+/**
+ * bip32 needs a public key at every step of a path (the parent's fingerprint, and the data of a
+ * non-hardened child): five for an identity key. noble's constant-time multiplication takes
+ * ~0.45 ms each here, so a restore scan of 40 identity keys at every unlock cost ~65-140 ms of CPU;
+ * libsecp256k1 (constant time too) takes a few µs. Anything libsecp256k1 refuses goes to noble,
+ * so errors are noble's. BIP32Factory checks the result against its test vectors at load.
+ */
+export function eccFor(lib = loadLibsecp256k1()): typeof ecc {
+  if (!lib) return ecc;
+  return {
+    ...ecc,
+    pointFromScalar(d, compressed) {
+      try {
+        return lib.publicKeyCreate(d, compressed !== false);
+      } catch {
+        return ecc.pointFromScalar(d, compressed);
+      }
+    },
+  };
+}
+
+const bip32 = BIP32Factory(eccFor());
 
 const HARDENED = 0x80000000;
 
@@ -34,8 +56,17 @@ const NETWORK_KEY_PATHS: Record<NetworkKey, readonly number[]> = {
  * Blockcore's older m/302'/{index}', which a restore also scans.
  */
 export type IdentityKeyScheme = 'wallet' | 'purpose';
-export const identityKeyPath = (index: number, scheme: IdentityKeyScheme = 'wallet'): number[] =>
-  scheme === 'wallet' ? [302 + HARDENED, 616 + HARDENED, index + HARDENED, 0, 0] : [302 + HARDENED, index + HARDENED];
+export const identityKeyPath = (index: number, scheme: IdentityKeyScheme = 'wallet'): number[] => [
+  ...IDENTITY_PARENT[scheme],
+  ...identityKeyTail(index, scheme),
+];
+/** Where each scheme's keys branch off: kept while unlocked, so a scan derives only the tails. */
+const IDENTITY_PARENT: Record<IdentityKeyScheme, readonly number[]> = {
+  wallet: [302 + HARDENED, 616 + HARDENED],
+  purpose: [302 + HARDENED],
+};
+const identityKeyTail = (index: number, scheme: IdentityKeyScheme): number[] =>
+  scheme === 'wallet' ? [index + HARDENED, 0, 0] : [index + HARDENED];
 
 export function formatPath(path: readonly number[]): string {
   return ['m', ...path.map((i) => (i >= HARDENED ? `${i - HARDENED}'` : String(i)))].join('/');
@@ -59,6 +90,7 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
   let swapBranch: BIP32Interface | undefined;
   const swapPublicKeys = new Map<number, Uint8Array>();
   const identityKeys = new Map<string, BIP32Interface>();
+  const identityParents = new Map<IdentityKeyScheme, BIP32Interface>();
   const networkKeys = new Map<NetworkKey, BIP32Interface>();
 
   const master = (): BIP32Interface => {
@@ -77,7 +109,12 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
     if (scheme !== 'wallet' && scheme !== 'purpose') throw new RangeError(`unknown identity key scheme ${scheme}`);
     let node = identityKeys.get(`${scheme}/${index}`);
     if (!node) {
-      node = deriveWiping(master(), identityKeyPath(index, scheme));
+      let parent = identityParents.get(scheme);
+      if (!parent) {
+        parent = deriveWiping(master(), IDENTITY_PARENT[scheme]);
+        identityParents.set(scheme, parent);
+      }
+      node = deriveWiping(parent, identityKeyTail(index, scheme));
       identityKeys.set(`${scheme}/${index}`, node);
     }
     return node;
@@ -139,6 +176,8 @@ export function createKeyRing(seed: Uint8Array): KeyRing {
     wipe() {
       if (swapBranch) wipeNode(swapBranch);
       for (const node of identityKeys.values()) wipeNode(node);
+      for (const node of identityParents.values()) wipeNode(node);
+      identityParents.clear();
       for (const node of networkKeys.values()) wipeNode(node);
       networkKeys.clear();
       if (root) wipeNode(root);

@@ -29,7 +29,8 @@ const STOP_GRACE_MS = 10_000;
 function nodeEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    NODE_OPTIONS: '',
+    // HASHLOCK_TEST_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/p': where a test's nodes spend their CPU.
+    NODE_OPTIONS: process.env.HASHLOCK_TEST_NODE_OPTIONS ?? '',
     HASHLOCK_LOG: 'info',
     // One compile cache for every node a test starts, through bin/hashlock or the test entry alike.
     NODE_COMPILE_CACHE:
