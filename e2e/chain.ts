@@ -94,3 +94,31 @@ export async function lockedCoins(ticker: string, wallet: string): Promise<Map<s
   }
   return out;
 }
+
+/**
+ * Runs `wait` while mining `ticker` faster than the devnet's block a second, into the devnet
+ * miner's wallet: a refund waits for its lock's height (tens of blocks), and at the devnet's pace
+ * the test would sit idle for a minute. Blocks stop as soon as `wait` settles, whichever way.
+ */
+export async function mineWhile<T>(
+  ticker: string,
+  wait: () => Promise<T>,
+  blocksPerStep = 2,
+  stepMs = 250,
+): Promise<T> {
+  const rpc = chainRpc(ticker);
+  const address = await rpc<string>('getnewaddress', [], 'miner');
+  let done = false;
+  const mining = (async () => {
+    while (!done) {
+      await rpc('generatetoaddress', [blocksPerStep, address]);
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  })();
+  try {
+    return await wait();
+  } finally {
+    done = true;
+    await mining;
+  }
+}

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DevnetState } from '../src-main/devnet/layout.ts';
 
-function stateFile(): string {
+export function stateFile(): string {
   return process.env.HASHLOCK_E2E_STATE ?? readFileSync(path.join(os.tmpdir(), 'hashlock-e2e-state-path'), 'utf8');
 }
 

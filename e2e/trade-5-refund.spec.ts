@@ -5,6 +5,7 @@
 // refund at her (longer) lock, and finds her peers again. Her setting is put back, so the devnet
 // is left as found.
 import { expect, test } from '@playwright/test';
+import { mineWhile } from './chain.ts';
 import { killNode, nodeAlive, restartNode } from './devnet.ts';
 import { openTab, placeLimitOrder, priceAboveBook, showBookOrders } from './trade-ui.ts';
 import { gotoTrade, openTrader, shot, SWAP_TIMEOUT, unlockVault } from './trader.ts';
@@ -68,14 +69,17 @@ test('the maker vanishes after the taker locked: both get their coins back, and 
     await expect(bob.page.getByTestId(`swap-progress-countdown-${swapId}`)).toHaveAttribute('data-kind', 'refund');
     await shot(bob.page, '52-refund-taker-waiting');
 
-    // bob's lock ends, his node refunds by itself, and the screen says what happened and why.
-    await expect(bob.page.getByTestId(`swap-progress-${swapId}`)).toHaveAttribute('data-state', /refunding|refunded/, {
-      timeout: SWAP_TIMEOUT,
-    });
+    // bob's lock ends (DEVB mined faster than the devnet's pace until then), his node refunds by
+    // itself, and the screen says what happened and why.
+    await mineWhile('DEVB', () =>
+      expect(bob.page.getByTestId(`swap-progress-${swapId}`)).toHaveAttribute('data-state', /refunding|refunded/, {
+        timeout: SWAP_TIMEOUT,
+      }),
+    );
     await expect(bob.page.locator('[data-testid="toast"][data-kind="refund"]').first()).toBeVisible();
     await bob.page.getByTestId(`swap-progress-link-${swapId}`).click();
     const detail = bob.page.getByTestId('swap-detail');
-    await expect(detail).toHaveAttribute('data-state', 'refunded', { timeout: SWAP_TIMEOUT });
+    await mineWhile('DEVB', () => expect(detail).toHaveAttribute('data-state', 'refunded', { timeout: SWAP_TIMEOUT }));
     await expect(bob.page.getByTestId('swap-detail-state')).toHaveAttribute('data-kind', 'refunded');
     const explain = bob.page.getByTestId('swap-explain');
     await expect(explain).toContainText('Refunded: your DEVB is back');
@@ -93,9 +97,13 @@ test('the maker vanishes after the taker locked: both get their coins back, and 
     await unlockVault(alice.page);
     await alice.page.goto(`${new URL(alice.page.url()).origin}/#/swaps/${swapId}`);
     const aliceDetail = alice.page.getByTestId('swap-detail');
-    await expect(aliceDetail).toHaveAttribute('data-state', /refunding|refunded/, { timeout: SWAP_TIMEOUT });
+    await mineWhile('DEVA', () =>
+      expect(aliceDetail).toHaveAttribute('data-state', /refunding|refunded/, { timeout: SWAP_TIMEOUT }),
+    );
     await shot(alice.page, '54-refund-maker-refunding');
-    await expect(aliceDetail).toHaveAttribute('data-state', 'refunded', { timeout: SWAP_TIMEOUT });
+    await mineWhile('DEVA', () =>
+      expect(aliceDetail).toHaveAttribute('data-state', 'refunded', { timeout: SWAP_TIMEOUT }),
+    );
     await expect(alice.page.getByTestId('swap-explain')).toContainText('Refunded: your DEVA is back');
     await expect(alice.page.getByTestId('swap-step-refund')).toHaveAttribute('data-status', 'done');
     await shot(alice.page, '55-refund-maker-refunded');
