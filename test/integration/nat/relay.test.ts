@@ -131,7 +131,9 @@ describe('peers behind NAT', () => {
       (p) => p?.path === 'upgraded',
       'the connection upgraded',
       30_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${far.name}:\n${far.stderrTail(60)}\nupnp:\n${upnp!.stderrTail(30)}`);
+    });
     expect(seen!.addrs.some((a) => a.includes('/p2p-circuit'))).toBe(false);
     expect(seen!.addrs.some((a) => a.startsWith(`/ip4/${w.net.homes.upnp!.wanIp}/tcp/`))).toBe(true);
     // A home that knows only the advertised address reaches it without a relay.
