@@ -40,6 +40,8 @@ const loadavg = () => os.loadavg().map(round2);
 /** Publishes `count` messages of `kind` from the first node and waits until every other node has each (15 s at most). */
 async function pass(procs: BookProc[], kind: Kind, count: number, from: number, gapMs: number, bytes: number) {
   const cpu = async () => (await Promise.all(procs.map((p) => p.call<number>('cpu')))).reduce((a, b) => a + b, 0);
+  // Orders are made before the pass (the raw pass makes nothing): neither its time nor its CPU counts.
+  if (kind === 'announce') await procs[0]!.call('prepare', { count, from });
   const cpuBefore = await cpu();
   const sent = await procs[0]!.call<Array<{ id: string; t: number }>>(kind === 'raw' ? 'rawPublish' : 'publish', {
     count,
@@ -117,11 +119,14 @@ export async function run(opts: PropagationOptions = {}) {
     const results = [];
     for (let r = 0; r < rounds; r++) {
       const loadBefore = loadavg();
-      const order: Kind[] = r % 2 === 0 ? ['raw', 'announce'] : ['announce', 'raw'];
+      // PROP_ONLY=raw|announce runs one kind only, to profile one against the other (PROP_PROF); its
+      // figures then fill both columns of a round.
+      const only = process.env.PROP_ONLY as Kind | undefined;
+      const order: Kind[] = only ? [only] : r % 2 === 0 ? ['raw', 'announce'] : ['announce', 'raw'];
       const byKind: Partial<Record<Kind, Awaited<ReturnType<typeof pass>>>> = {};
       for (const kind of order) byKind[kind] = await pass(procs, kind, count, 1 + r * count, gapMs, bytes);
-      const raw = byKind.raw!;
-      const ours = byKind.announce!;
+      const raw = byKind.raw ?? byKind.announce!;
+      const ours = byKind.announce ?? byKind.raw!;
       results.push({
         round: r + 1,
         first: order[0],
