@@ -95,7 +95,12 @@ export async function run(opts: PropagationOptions = {}) {
   const random = seededRandom(7);
   const procs = Array.from(
     { length: n },
-    () => new BookProc(process.env.PROP_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROP_PROF}`] : []),
+    () =>
+      new BookProc([
+        ...(process.env.PROP_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROP_PROF}`] : []),
+        // PROP_NODE_ARGS='--flag …': more node flags for every node (to compare V8 settings).
+        ...(process.env.PROP_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
+      ]),
   );
   try {
     await Promise.all(procs.map((p) => p.ready()));
