@@ -15,7 +15,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { recordIdOf } from '../src-shared/identity/records.ts';
 import { seededRandom } from '../src-shared/orders/book-bench.ts';
-import { JsonProc, type Line } from './json-proc.ts';
+import { JsonProc, nodeArgsFromEnv, type Line } from './json-proc.ts';
 import { benchProfile } from './identity-node.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,12 +29,8 @@ class IdentityProc extends JsonProc {
     super({
       script: NODE_SCRIPT,
       args: [JSON.stringify(opts)],
-      // IDENTITY_BENCH_PROF=dir: every node writes CPU profiles (one per thread) there.
-      // IDENTITY_BENCH_NODE_ARGS='--flag …': more node flags for every node (to compare V8 settings).
-      nodeArgs: [
-        ...(process.env.IDENTITY_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDENTITY_BENCH_PROF}`] : []),
-        ...(process.env.IDENTITY_BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
-      ],
+      // IDENTITY_BENCH_PROF=dir: CPU profiles of every node there; IDENTITY_BENCH_NODE_ARGS='--flag …'.
+      nodeArgs: nodeArgsFromEnv('IDENTITY_BENCH_PROF', 'IDENTITY_BENCH_NODE_ARGS'),
       what: 'identity bench node',
       stopGraceMs: 10_000,
     });

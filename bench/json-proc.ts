@@ -128,6 +128,19 @@ export const send = (line: unknown) => process.stdout.write(`${JSON.stringify(li
 const write = (m: string, d?: Record<string, unknown>) => process.stderr.write(`${m} ${JSON.stringify(d)}\n`);
 
 /** Errors only, on stderr; everything under BENCH_DEBUG. */
+/**
+ * Node flags for every node of a bench, from its environment: `profDir` names the variable of a
+ * folder for `--cpu-prof` profiles (one per thread), `extra` the variable of more flags,
+ * space-separated (to compare V8 settings).
+ */
+export function nodeArgsFromEnv(profDir: string, extra: string): string[] {
+  const dir = process.env[profDir];
+  return [
+    ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []),
+    ...(process.env[extra]?.split(' ').filter((a) => a !== '') ?? []),
+  ];
+}
+
 export const benchLog: Logger = process.env.BENCH_DEBUG
   ? { info: write, warn: write, error: write }
   : { info: () => undefined, warn: () => undefined, error: write };

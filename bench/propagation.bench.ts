@@ -8,7 +8,7 @@
 // weighs on both alike), and reports each one's median, p90, p99 and max over every (message,
 // node) pair and our/raw ratios; the load average is taken with every round, and the CPU time of
 // every process during each pass. Writes bench/results/propagation.json.
-// PROP_PROF=dir: every node writes a CPU profile there.
+// PROP_PROF=dir: every node writes a CPU profile there; PROP_NODE_ARGS adds node flags; PROP_ONLY=raw|announce runs one kind.
 //   npx node bench/propagation.bench.ts [--nodes 8] [--rounds 1]      or      npm run bench -- propagation
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../src-shared/orders/book-bench.ts';
 import { BookProc } from './book-procs.ts';
+import { nodeArgsFromEnv } from './json-proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -95,12 +96,8 @@ export async function run(opts: PropagationOptions = {}) {
   const random = seededRandom(7);
   const procs = Array.from(
     { length: n },
-    () =>
-      new BookProc([
-        ...(process.env.PROP_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROP_PROF}`] : []),
-        // PROP_NODE_ARGS='--flag …': more node flags for every node (to compare V8 settings).
-        ...(process.env.PROP_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
-      ]),
+    // PROP_PROF=dir: CPU profiles of every node there; PROP_NODE_ARGS='--flag …'.
+    () => new BookProc(nodeArgsFromEnv('PROP_PROF', 'PROP_NODE_ARGS')),
   );
   try {
     await Promise.all(procs.map((p) => p.ready()));

@@ -33,7 +33,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+export async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -5,10 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createNodeRpc } from '../src-main/cli/rpc-client.ts';
 import type { DevnetState } from '../src-main/devnet/layout.ts';
+import { until } from './devnet.ts';
 
 export interface ExpiringRequest {
   readonly uri: string;
-  readonly did: string;
   /** When it was made (ms): it expires a minute later. */
   readonly made: number;
 }
@@ -25,15 +25,15 @@ export async function makeExpiringRequest(stateFile: string): Promise<void> {
   const maker = state.nodes.find((n) => n.name === 'maker');
   if (!maker) throw new Error('the e2e devnet has no market maker node');
   const rpc = createNodeRpc(maker.url, maker.token, 30_000);
-  const deadline = Date.now() + 60_000;
   let did: string | undefined;
-  const makerIdentity = async () =>
-    (await rpc.call('identity.list', { mine: true })).items.find((i) => i.profile.name === MAKER_NAME && !i.deleted)
-      ?.did;
-  while (!(did = await makerIdentity())) {
-    if (Date.now() > deadline) throw new Error('the market maker published no identity within a minute');
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await until(
+    async () =>
+      (did = (await rpc.call('identity.list', { mine: true })).items.find(
+        (i) => i.profile.name === MAKER_NAME && !i.deleted,
+      )?.did) !== undefined,
+    "the market maker's identity",
+    60_000,
+  );
   const made = Date.now();
   const { uri } = await rpc.call('payments.requestCreate', {
     ticker: 'DEVA',
@@ -42,7 +42,7 @@ export async function makeExpiringRequest(stateFile: string): Promise<void> {
     identity: did,
     expiresInSec: EXPIRES_IN_SEC,
   });
-  writeFileSync(fileBeside(stateFile), JSON.stringify({ uri, did, made } satisfies ExpiringRequest));
+  writeFileSync(fileBeside(stateFile), JSON.stringify({ uri, made } satisfies ExpiringRequest));
 }
 
 export function expiringRequest(stateFile: string): ExpiringRequest {

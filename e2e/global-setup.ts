@@ -18,13 +18,12 @@ export default async function globalSetup(): Promise<() => void> {
   const state = path.join(dir, 'state.json');
   process.env.HASHLOCK_E2E_STATE = state;
   writeFileSync(path.join(os.tmpdir(), 'hashlock-e2e-state-path'), state);
+  const down = () => execFileSync(cli, ['devnet', 'down', ...args], { stdio: 'inherit', timeout: 120_000 });
   try {
     await makeExpiringRequest(state);
   } catch (err) {
-    execFileSync(cli, ['devnet', 'down', ...args], { stdio: 'inherit', timeout: 120_000 });
+    down();
     throw err;
   }
-  return () => {
-    execFileSync(cli, ['devnet', 'down', ...args], { stdio: 'inherit', timeout: 120_000 });
-  };
+  return () => void down();
 }

@@ -360,7 +360,7 @@ function post(
 }
 
 /** Connection-level failures: which of them mean "nobody there" vs "too slow". */
-export function classifyRequestError(err: unknown, timeoutMs: number): RpcFailure {
+function classifyRequestError(err: unknown, timeoutMs: number): RpcFailure {
   if (err instanceof ResponseTooLarge) return { kind: 'garbage', reason: err.message };
   if (err instanceof RequestTimeout) return { kind: 'timeout', timeoutMs };
   const code = errorCode(err);

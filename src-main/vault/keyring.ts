@@ -56,10 +56,6 @@ const NETWORK_KEY_PATHS: Record<NetworkKey, readonly number[]> = {
  * Blockcore's older m/302'/{index}', which a restore also scans.
  */
 export type IdentityKeyScheme = 'wallet' | 'purpose';
-export const identityKeyPath = (index: number, scheme: IdentityKeyScheme = 'wallet'): number[] => [
-  ...IDENTITY_PARENT[scheme],
-  ...identityKeyTail(index, scheme),
-];
 /** Where each scheme's keys branch off: kept while unlocked, so a scan derives only the tails. */
 const IDENTITY_PARENT: Record<IdentityKeyScheme, readonly number[]> = {
   wallet: [302 + HARDENED, 616 + HARDENED],
@@ -67,6 +63,10 @@ const IDENTITY_PARENT: Record<IdentityKeyScheme, readonly number[]> = {
 };
 const identityKeyTail = (index: number, scheme: IdentityKeyScheme): number[] =>
   scheme === 'wallet' ? [index + HARDENED, 0, 0] : [index + HARDENED];
+export const identityKeyPath = (index: number, scheme: IdentityKeyScheme = 'wallet'): number[] => [
+  ...IDENTITY_PARENT[scheme],
+  ...identityKeyTail(index, scheme),
+];
 
 export function formatPath(path: readonly number[]): string {
   return ['m', ...path.map((i) => (i >= HARDENED ? `${i - HARDENED}'` : String(i)))].join('/');
